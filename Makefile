@@ -1,0 +1,110 @@
+# oclbench — build, run, test, check, install, bundle.
+# `make run` and `make test` each do the whole set-up on a fresh Debian/Ubuntu machine.
+
+VERSION    := $(shell sed -n 's/^#define OB_VERSION "\(.*\)"/\1/p' core/oclbench.h)
+CC        ?= cc
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+PKGS      := OpenCL clblast hwloc
+TEST_PKGS := cmocka
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lOpenCL -lclblast -lhwloc)
+TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmocka)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+# snprintf truncation is deliberate (bounded fields); gcc's guess about it is not a bug.
+WARN     += $(shell $(CC) -Werror -Wno-format-truncation -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Wno-format-truncation)
+CPPFLAGS += -D_GNU_SOURCE -DCL_TARGET_OPENCL_VERSION=120 -DCL_USE_DEPRECATED_OPENCL_1_2_APIS \
+            -Icore -Idevices -Imodels -Ibench -I$(BUILD)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
+
+CORE_SRC    := $(wildcard core/*.c)
+DEVICES_SRC := $(wildcard devices/*.c)
+MODELS_SRC  := $(wildcard models/*.c)
+BENCH_SRC   := $(filter-out bench/main.c,$(wildcard bench/*.c))
+KERNELS     := $(sort $(wildcard cl_kernels/*.cl))
+GEN_SRC     := $(BUILD)/kernels_embedded.c
+
+LIB_SRC  := $(CORE_SRC) $(DEVICES_SRC) $(MODELS_SRC) $(BENCH_SRC)
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/kernels_embedded.o
+LIB      := $(BUILD)/liboclbench.a
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+TEST_OBJ := $(BUILD)/tests/support.o
+
+DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
+            libcsv-dev libcmocka-dev pkg-config locales libxml2-utils
+
+.PHONY: all deps run test check install uninstall clean bundle
+all: oclbench
+
+oclbench: $(BUILD)/bench/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(GEN_SRC): $(KERNELS) tools/embed_kernels.sh
+	@mkdir -p $(BUILD)
+	sh tools/embed_kernels.sh $(KERNELS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernels_embedded.o: $(GEN_SRC)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Generated sources must exist before anything that includes their header is compiled.
+$(LIB_OBJ) $(BUILD)/bench/main.o: | $(GEN_SRC)
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+deps:
+	@sh tools/deps.sh $(DEB_PKGS)
+
+# Every workload on every device; CSVs in results/, a summary on stdout.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./oclbench run all --out results
+
+# The test suite on whatever OpenCL device is present (PoCL in CI).
+test: deps
+	@$(MAKE) --no-print-directory all tests-build
+	@sh tools/run_tests.sh $(BUILD) $(TESTS)
+
+.PHONY: tests-build
+tests-build: $(TESTS)
+
+# The test suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build-san \
+	  CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	  LDFLAGS='-fsanitize=address,undefined' oclbench-san tests-build
+	@OB_SANITIZED=1 sh tools/run_tests.sh build-san $(patsubst $(BUILD)/%,build-san/%,$(TESTS))
+
+.PHONY: oclbench-san
+oclbench-san: $(BUILD)/bench/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench $^ $(LDLIBS)
+
+install: oclbench
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 oclbench $(DESTDIR)$(PREFIX)/bin/oclbench
+	sed 's/@VERSION@/$(VERSION)/' tools/oclbench.1 > $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/oclbench $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1
+
+clean:
+	rm -rf build build-san oclbench
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+/* Shared CLI helpers: argument validation (exit code 2), registry opening (exit code 3),
+ * device selection. Every user-facing error is one line on stderr naming the problem. */
+#ifndef OB_CLI_H
+#define OB_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "oclbench.h"
+
+enum { OB_EXIT_OK = 0, OB_EXIT_FAILED = 1, OB_EXIT_USAGE = 2, OB_EXIT_NO_PLATFORM = 3 };
+
+/* Prints "oclbench: <message>" and a hint to --help on stderr; returns OB_EXIT_USAGE. */
+int ob_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Strict numeric parsing of a flag value within [min, max]; prints the error itself. */
+bool ob_cli_double(const char *flag, const char *s, double min, double max, double *out);
+bool ob_cli_long(const char *flag, const char *s, long min, long max, long *out);
+
+/* The value after a flag (argv[*i + 1]), advancing *i; prints an error when missing. */
+const char *ob_cli_value(int argc, char **argv, int *i);
+
+/* Validates the environment variables oclbench reads; prints the error itself. */
+bool ob_cli_check_env(void);
+
+/* Creates the registry; on failure prints the diagnosis and returns the exit code (3 when
+ * there is no platform, 1 otherwise). Returns 0 on success. */
+int ob_cli_open_registry(ob_registry **out);
+
+/* Marks the devices matched by every selector (union); "all" when nsel is 0. Prints the
+ * devices that exist and returns false when a selector matches nothing. */
+bool ob_cli_select(const ob_registry *reg, const char *const *sel, size_t nsel, bool *selected);
+
+#endif

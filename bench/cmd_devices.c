@@ -1,0 +1,103 @@
+/* `oclbench devices [--csv]`: every OpenCL device with its properties. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char *const columns[] = {
+    "index",           "slug",          "type",            "vendor_class",   "name",
+    "vendor",          "platform",      "driver",          "cl_version",     "c_version",
+    "compute_units",   "clock_mhz",     "global_mem_bytes", "local_mem_bytes", "max_alloc_bytes",
+    "max_work_group",  "fp64",          "fp16",            "profiling",      "exec_timeout",
+    "pci_bus_id",      "numa_node",     "nv_compute_capability", "fp32_theoretical_gflops"};
+#define NCOLUMNS (sizeof columns / sizeof *columns)
+
+typedef struct device_text {
+  char idx[16], cu[16], clk[16], gmem[24], lmem[24], alloc[24], wg[16], numa[16], cc[16], peak[32];
+  const char *f[NCOLUMNS];
+} device_text;
+
+static const char *yes_no(bool b) { return b ? "yes" : "no"; }
+
+static void device_fields(const ob_device *dev, device_text *t) {
+  const ob_device_props *p = ob_device_props_get(dev);
+  snprintf(t->idx, sizeof t->idx, "%zu", ob_device_index(dev));
+  snprintf(t->cu, sizeof t->cu, "%u", p->compute_units);
+  snprintf(t->clk, sizeof t->clk, "%u", p->clock_mhz);
+  snprintf(t->gmem, sizeof t->gmem, "%llu", (unsigned long long)p->global_mem);
+  snprintf(t->lmem, sizeof t->lmem, "%llu", (unsigned long long)p->local_mem);
+  snprintf(t->alloc, sizeof t->alloc, "%llu", (unsigned long long)p->max_alloc);
+  snprintf(t->wg, sizeof t->wg, "%zu", p->max_wg);
+  int numa = ob_host_pci_numa_node(p->pci_bus_id);
+  if (numa >= 0) snprintf(t->numa, sizeof t->numa, "%d", numa);
+  else t->numa[0] = '\0';
+  if (p->nv_cc_major) snprintf(t->cc, sizeof t->cc, "%d.%d", p->nv_cc_major, p->nv_cc_minor);
+  else t->cc[0] = '\0';
+  double peak = ob_device_fp32_theoretical(dev);
+  if (peak > 0) ob_format_double(t->peak, sizeof t->peak, peak);
+  else t->peak[0] = '\0';
+  const char *timeout = p->exec_timeout < 0 ? "unknown" : yes_no(p->exec_timeout == 1);
+  const char *f[NCOLUMNS] = {t->idx,        ob_device_slug(dev), p->type_name,
+                             ob_vendor_slug(p->vendor_class), p->name, p->vendor,
+                             p->platform,   p->driver,           p->cl_version,
+                             p->c_version,  t->cu,               t->clk,
+                             t->gmem,       t->lmem,             t->alloc,
+                             t->wg,         yes_no(p->fp64),     yes_no(p->fp16),
+                             yes_no(p->profiling), timeout,      p->pci_bus_id,
+                             t->numa,       t->cc,               t->peak};
+  memcpy(t->f, f, sizeof f);
+}
+
+static void print_text(const ob_registry *reg) {
+  ob_host_info host;
+  ob_host_get(&host);
+  printf("host: %s, %s, %s, %d cores / %d threads, %d NUMA node%s\n", host.hostname, host.os,
+         host.cpu[0] ? host.cpu : "unknown CPU", host.cores, host.pus, host.numa_nodes,
+         host.numa_nodes == 1 ? "" : "s");
+  for (size_t i = 0; i < ob_registry_count(reg); i++) {
+    const ob_device *dev = ob_registry_device(reg, i);
+    const ob_device_props *p = ob_device_props_get(dev);
+    device_text t;
+    device_fields(dev, &t);
+    printf("\n%zu  %s  %s\n", i, ob_device_slug(dev), p->name);
+    printf("   platform   %s (%s)\n", p->platform, p->platform_version);
+    printf("   driver     %s, %s, %s\n", p->driver, p->cl_version, p->c_version);
+    printf("   compute    %u units at %u MHz, max work-group %zu", p->compute_units, p->clock_mhz,
+           p->max_wg);
+    if (t.peak[0]) printf(", FP32 theoretical %s GFLOP/s", t.peak);
+    printf("\n   memory     %.2f GiB global, %.0f KiB local, max alloc %.2f GiB\n",
+           (double)p->global_mem / (1 << 30), (double)p->local_mem / 1024,
+           (double)p->max_alloc / (1 << 30));
+    printf("   features   fp64 %s, fp16 %s, profiling %s, watchdog %s%s%s\n", yes_no(p->fp64),
+           yes_no(p->fp16), yes_no(p->profiling),
+           p->exec_timeout < 0 ? "unknown" : yes_no(p->exec_timeout == 1),
+           t.cc[0] ? ", compute capability " : "", t.cc);
+    if (p->pci_bus_id[0])
+      printf("   pci        %s%s%s\n", p->pci_bus_id, t.numa[0] ? ", NUMA node " : "", t.numa);
+  }
+}
+
+int ob_cmd_devices(int argc, char **argv) {
+  bool csv = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--csv") == 0) csv = true;
+    else return ob_cli_usage_error("devices: unknown argument '%s'", argv[i]);
+  }
+  ob_registry *reg = NULL;
+  int rc = ob_cli_open_registry(&reg);
+  if (rc != OB_EXIT_OK) return rc;
+  if (csv) {
+    ob_csv_fput_fields(stdout, columns, NCOLUMNS);
+    for (size_t i = 0; i < ob_registry_count(reg); i++) {
+      device_text t;
+      device_fields(ob_registry_device(reg, i), &t);
+      ob_csv_fput_fields(stdout, t.f, NCOLUMNS);
+    }
+  } else {
+    print_text(reg);
+  }
+  ob_registry_destroy(reg);
+  return fflush(stdout) == 0 ? OB_EXIT_OK : OB_EXIT_FAILED;
+}

@@ -1,0 +1,110 @@
+/* `oclbench run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "runner.h"
+
+#define MAX_SELECTORS 64
+
+typedef struct run_args {
+  bool want[32];                   /* by index in ob_workloads */
+  const char *sel[MAX_SELECTORS];
+  size_t nsel;
+  const char *out_dir;
+  ob_run_opts opts;
+} run_args;
+
+static int parse(int argc, char **argv, run_args *a) {
+  bool any = false, seconds_given = false;
+  a->out_dir = "results";
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--device") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v) return OB_EXIT_USAGE;
+      if (a->nsel == MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
+      a->sel[a->nsel++] = v;
+    } else if (strcmp(arg, "--out") == 0) {
+      a->out_dir = ob_cli_value(argc, argv, &i);
+      if (!a->out_dir) return OB_EXIT_USAGE;
+      if (!*a->out_dir) return ob_cli_usage_error("--out: empty directory name");
+    } else if (strcmp(arg, "--quick") == 0) {
+      a->opts.quick = true;
+    } else if (strcmp(arg, "--seconds") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))
+        return OB_EXIT_USAGE;
+      seconds_given = true;
+    } else if (arg[0] == '-') {
+      return ob_cli_usage_error("run: unknown option '%s'", arg);
+    } else if (strcmp(arg, "all") == 0) {
+      for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
+      any = true;
+    } else {
+      size_t w = 0;
+      while (w < ob_nworkloads && strcmp(ob_workloads[w]->name, arg) != 0) w++;
+      if (w == ob_nworkloads) {
+        char names[256] = "";
+        for (size_t k = 0; k < ob_nworkloads; k++)
+          snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ",
+                   ob_workloads[k]->name);
+        return ob_cli_usage_error("run: unknown workload '%s' (known: %sall)", arg, names);
+      }
+      a->want[w] = true;
+      any = true;
+    }
+  }
+  if (!any)
+    for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
+  /* Every workload divides by the measured peaks: the probes always run first. */
+  a->want[0] = true;
+  if (!seconds_given) a->opts.seconds = a->opts.quick ? 0.2 : 1.0;
+  return OB_EXIT_OK;
+}
+
+int ob_cmd_run(int argc, char **argv) {
+  run_args a;
+  memset(&a, 0, sizeof a);
+  int rc = parse(argc, argv, &a);
+  if (rc != OB_EXIT_OK) return rc;
+  if (ob_mkdir_p(a.out_dir) != OB_OK) return ob_cli_usage_error("--out: %s", ob_error_detail());
+  ob_registry *reg = NULL;
+  rc = ob_cli_open_registry(&reg);
+  if (rc != OB_EXIT_OK) return rc;
+  size_t ndev = ob_registry_count(reg);
+  bool *selected = calloc(ndev, sizeof *selected);
+  const ob_workload *chosen[32];
+  size_t nchosen = 0;
+  for (size_t w = 0; w < ob_nworkloads; w++)
+    if (a.want[w]) chosen[nchosen++] = ob_workloads[w];
+  if (!selected) {
+    ob_registry_destroy(reg);
+    fputs("oclbench: out of memory\n", stderr);
+    return OB_EXIT_FAILED;
+  }
+  if (!ob_cli_select(reg, a.sel, a.nsel, selected)) {
+    free(selected);
+    ob_registry_destroy(reg);
+    return OB_EXIT_USAGE;
+  }
+  ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
+                          .out_dir = a.out_dir, .opts = a.opts};
+  ob_table rows = {0};
+  size_t failed = 0;
+  ob_status st = ob_runner_run(reg, &cfg, &rows, &failed);
+  if (st != OB_OK) {
+    fprintf(stderr, "oclbench: %s: %s\n", ob_strerror(st), ob_error_detail());
+    rc = OB_EXIT_FAILED;
+  } else {
+    ob_table_print_summary(&rows, stdout);
+    if (failed) fprintf(stderr, "oclbench: %zu row%s failed\n", failed, failed == 1 ? "" : "s");
+    rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
+  }
+  ob_table_clear(&rows);
+  free(selected);
+  ob_registry_destroy(reg);
+  return rc;
+}

@@ -1,0 +1,35 @@
+/* The runner: every selected workload on every selected device, one CSV per device. */
+#ifndef OB_RUNNER_H
+#define OB_RUNNER_H
+
+#include "table.h"
+#include "workload.h"
+
+/* The workloads oclbench knows, in run order ("peak" first: the others divide by it). */
+extern const ob_workload *const ob_workloads[];
+extern const size_t ob_nworkloads;
+
+/* The workload called name; NULL when none. */
+const ob_workload *ob_workload_find(const char *name);
+
+typedef struct ob_runner_config {
+  const ob_workload *const *workloads; /* in run order */
+  size_t nworkloads;
+  const bool *selected;                /* per registry device */
+  const char *out_dir;                 /* NULL: no CSV files */
+  ob_run_opts opts;
+} ob_runner_config;
+
+/* Runs everything on every selected device, writing DIR/<host>__<slug>.csv per device and
+ * appending every row to *rows. Returns OB_OK when it ran to the end (rows may have
+ * failed: *failed_rows counts them); an error only when a CSV could not be written. */
+ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
+                        size_t *failed_rows);
+
+/* Runs one workload on one device and appends its rows to *rows (no CSV); the building block
+ * of ob_runner_run, public for tests. */
+ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
+                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                                 size_t *failed_rows);
+
+#endif

@@ -1,0 +1,290 @@
+/* CSV (schema 1): locale-independent numbers, atomic per-device files, a libcsv reader. */
+#include "device_impl.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const ob_csv_columns[OB_CSV_NCOLS] = {
+    "schema",         "timestamp_utc", "host",          "os",           "cpu",
+    "platform",       "vendor",        "device",        "device_slug",  "device_type",
+    "driver",         "cl_version",    "compute_units", "clock_mhz",    "global_mem_bytes",
+    "workload",       "variant",       "params",        "precision",    "metric",
+    "unit",           "value",         "time_s_min",    "time_s_median", "time_s_max",
+    "reps",           "flops",         "bytes",         "peak_fraction", "verified",
+    "status",         "note"};
+
+static locale_t the_c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void) { the_c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+/* The "C" locale, for formatting and parsing numbers whatever the process locale is. */
+static locale_t c_locale(void) {
+  pthread_once(&c_locale_once, make_c_locale);
+  return the_c_locale;
+}
+
+void ob_format_double(char *buf, size_t n, double v) {
+  if (isnan(v)) {
+    if (n) buf[0] = '\0';
+    return;
+  }
+  locale_t old = uselocale(c_locale());
+  snprintf(buf, n, "%.10g", v);
+  uselocale(old);
+}
+
+bool ob_parse_double(const char *s, double *out) {
+  if (!s || !*s) return false;
+  char *end = NULL;
+  errno = 0;
+  double v = strtod_l(s, &end, c_locale());
+  if (end == s || *end != '\0' || errno == ERANGE || isnan(v)) return false;
+  *out = v;
+  return true;
+}
+
+void ob_row_init(ob_row *row) {
+  memset(row, 0, sizeof *row);
+  row->value = row->time_min = row->time_median = row->time_max = NAN;
+  row->flops = row->bytes = row->peak_fraction = NAN;
+  row->reps = -1;
+  row->verified = "n/a";
+  row->status = "ok";
+}
+
+struct ob_csv_writer {
+  FILE *f;
+  char path[4096];
+  char tmp[4200];
+  const ob_host_info *host;
+  ob_device *dev;
+};
+
+static ob_status writer_open(const char *path, ob_csv_writer **out) {
+  *out = NULL;
+  ob_csv_writer *w = calloc(1, sizeof *w);
+  if (!w) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  snprintf(w->path, sizeof w->path, "%s", path);
+  snprintf(w->tmp, sizeof w->tmp, "%s.tmp.%ld", path, (long)getpid());
+  w->f = fopen(w->tmp, "w");
+  if (!w->f) {
+    ob_status st = ob_fail(OB_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    free(w);
+    return st;
+  }
+  *out = w;
+  return OB_OK;
+}
+
+/* Writes one field, quoted by libcsv only when RFC 4180 requires it. */
+static void put_field(FILE *f, const char *s) {
+  if (!s) s = "";
+  size_t len = strlen(s);
+  bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+  for (const char *p = s; *p && !quote; p++)
+    quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
+  if (quote) csv_fwrite(f, s, len);
+  else fputs(s, f);
+}
+
+void ob_csv_fput_fields(FILE *f, const char *const *fields, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (i) fputc(',', f);
+    put_field(f, fields[i]);
+  }
+  fputs("\r\n", f);
+}
+
+ob_status ob_csv_writer_add_fields(ob_csv_writer *w, const char *const *fields, size_t n) {
+  ob_csv_fput_fields(w->f, fields, n);
+  if (ferror(w->f)) return ob_fail(OB_ERR_IO, "%s: write error", w->path);
+  return OB_OK;
+}
+
+ob_status ob_csv_writer_create_path(const char *path, const char *const *header, size_t ncols,
+                                    ob_csv_writer **out) {
+  OB_TRY(writer_open(path, out));
+  ob_status st = ob_csv_writer_add_fields(*out, header, ncols);
+  if (st != OB_OK) {
+    ob_csv_writer_destroy(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
+ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,
+                               ob_csv_writer **out) {
+  *out = NULL;
+  OB_TRY(ob_mkdir_p(dir));
+  char hostslug[128], path[4096];
+  ob_slugify(hostslug, sizeof hostslug, host->hostname[0] ? host->hostname : "host");
+  snprintf(path, sizeof path, "%s/%s__%s.csv", dir, hostslug, ob_device_slug(dev));
+  OB_TRY(ob_csv_writer_create_path(path, ob_csv_columns, OB_CSV_NCOLS, out));
+  (*out)->host = host;
+  (*out)->dev = dev;
+  return OB_OK;
+}
+
+void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row *r,
+                   ob_row_text *t) {
+  const ob_device_props *p = ob_device_props_get(dev);
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(t->ts, sizeof t->ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  snprintf(t->schema, sizeof t->schema, "%d", OB_CSV_SCHEMA);
+  snprintf(t->cu, sizeof t->cu, "%u", p->compute_units);
+  snprintf(t->clock, sizeof t->clock, "%u", p->clock_mhz);
+  snprintf(t->mem, sizeof t->mem, "%llu", (unsigned long long)p->global_mem);
+  if (r->reps >= 0) snprintf(t->reps, sizeof t->reps, "%ld", r->reps);
+  else t->reps[0] = '\0';
+  ob_format_double(t->value, sizeof t->value, r->value);
+  ob_format_double(t->tmin, sizeof t->tmin, r->time_min);
+  ob_format_double(t->tmed, sizeof t->tmed, r->time_median);
+  ob_format_double(t->tmax, sizeof t->tmax, r->time_max);
+  ob_format_double(t->flops, sizeof t->flops, r->flops);
+  ob_format_double(t->bytes, sizeof t->bytes, r->bytes);
+  ob_format_double(t->frac, sizeof t->frac, r->peak_fraction);
+  const char *f[OB_CSV_NCOLS] = {
+      t->schema,     t->ts,          host->hostname, host->os,       host->cpu,
+      p->platform,   p->vendor,      p->name,        ob_device_slug(dev), p->type_name,
+      p->driver,     p->cl_version,  t->cu,          t->clock,       t->mem,
+      r->workload,   r->variant,     r->params,      r->precision,   r->metric,
+      r->unit,       t->value,       t->tmin,        t->tmed,        t->tmax,
+      t->reps,       t->flops,       t->bytes,       t->frac,        r->verified,
+      r->status,     r->note};
+  for (size_t i = 0; i < OB_CSV_NCOLS; i++) t->fields[i] = f[i] ? f[i] : "";
+}
+
+ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *r) {
+  if (!w->dev || !w->host) return ob_fail(OB_ERR_INVALID, "schema-1 row on a free-form table");
+  ob_row_text t;
+  ob_row_format(w->host, w->dev, r, &t);
+  return ob_csv_writer_add_fields(w, t.fields, OB_CSV_NCOLS);
+}
+
+const char *ob_csv_writer_path(const ob_csv_writer *w) { return w->path; }
+
+ob_status ob_csv_writer_commit(ob_csv_writer *w) {
+  ob_status st = OB_OK;
+  if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)
+    st = ob_fail(OB_ERR_IO, "%s: cannot flush: %s", w->path, strerror(errno));
+  if (fclose(w->f) != 0 && st == OB_OK)
+    st = ob_fail(OB_ERR_IO, "%s: cannot close: %s", w->path, strerror(errno));
+  w->f = NULL;
+  if (st == OB_OK && rename(w->tmp, w->path) != 0)
+    st = ob_fail(OB_ERR_IO, "%s: cannot rename into place: %s", w->path, strerror(errno));
+  if (st != OB_OK) unlink(w->tmp);
+  free(w);
+  return st;
+}
+
+void ob_csv_writer_destroy(ob_csv_writer *w) {
+  if (!w) return;
+  if (w->f) fclose(w->f);
+  unlink(w->tmp);
+  free(w);
+}
+
+/* ------------------------------------------------------------------ reader */
+
+typedef struct reader {
+  const char *path;
+  ob_csv_record_fn fn;
+  void *user;
+  char **fields;
+  size_t n, cap;
+  size_t line;        /* line of the chunk being parsed */
+  size_t newlines;    /* newlines inside the current record's fields */
+  ob_status st;
+} reader;
+
+static void on_field(void *s, size_t len, void *data) {
+  reader *r = data;
+  if (r->st != OB_OK) return;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    char **grown = realloc(r->fields, cap * sizeof *grown);
+    if (!grown) {
+      r->st = ob_fail(OB_ERR_NOMEM, "out of memory");
+      return;
+    }
+    r->fields = grown;
+    r->cap = cap;
+  }
+  char *copy = malloc(len + 1);
+  if (!copy) {
+    r->st = ob_fail(OB_ERR_NOMEM, "out of memory");
+    return;
+  }
+  if (len) memcpy(copy, s, len);
+  copy[len] = '\0';
+  for (size_t i = 0; i < len; i++)
+    if (copy[i] == '\n' || (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n')))
+      r->newlines++;
+  r->fields[r->n++] = copy;
+}
+
+static void clear_fields(reader *r) {
+  for (size_t i = 0; i < r->n; i++) free(r->fields[i]);
+  r->n = 0;
+  r->newlines = 0;
+}
+
+static void on_record(int c, void *data) {
+  (void)c;
+  reader *r = data;
+  if (r->st == OB_OK) {
+    size_t start = r->line > r->newlines ? r->line - r->newlines : 1;
+    r->st = r->fn(r->user, start, r->fields, r->n);
+  }
+  clear_fields(r);
+}
+
+ob_status ob_csv_read(const char *path, ob_csv_record_fn fn, void *user) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return ob_fail(OB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  struct csv_parser p;
+  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    fclose(f);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  reader r = {.path = path, .fn = fn, .user = user, .st = OB_OK};
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  for (len = getline(&line, &cap, f); len >= 0 && r.st == OB_OK; len = getline(&line, &cap, f)) {
+    r.line++;
+    char *s = line;
+    if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
+      s += 3;
+      len -= 3;
+    }
+    if (memchr(s, '\0', (size_t)len)) {
+      r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: NUL byte: not a text CSV file", path, r.line);
+      break;
+    }
+    if (csv_parse(&p, s, (size_t)len, on_field, on_record, &r) != (size_t)len && r.st == OB_OK)
+      r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: malformed CSV: %s", path, r.line,
+                     csv_strerror(csv_error(&p)));
+  }
+  bool read_error = ferror(f) != 0;
+  if (r.st == OB_OK && read_error) r.st = ob_fail(OB_ERR_IO, "%s: read error", path);
+  if (r.st == OB_OK && csv_fini(&p, on_field, on_record, &r) != 0)
+    r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: malformed CSV: %s", path, r.line,
+                   csv_strerror(csv_error(&p)));
+  clear_fields(&r);
+  free(r.fields);
+  free(line);
+  csv_free(&p);
+  fclose(f);
+  return r.st;
+}

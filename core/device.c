@@ -1,0 +1,163 @@
+/* Device properties, context/queue, measured peaks and work-group sizing. */
+#include "device_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void info_str(cl_device_id id, cl_device_info what, char *buf, size_t n) {
+  buf[0] = '\0';
+  if (clGetDeviceInfo(id, what, n, buf, NULL) != CL_SUCCESS) buf[0] = '\0';
+  buf[n - 1] = '\0';
+  /* Drivers pad some strings with spaces. */
+  size_t len = strlen(buf);
+  while (len > 0 && buf[len - 1] == ' ') buf[--len] = '\0';
+}
+
+#define INFO_NUM(id, what, var)                                                                 \
+  do {                                                                                         \
+    if (clGetDeviceInfo(id, what, sizeof(var), &(var), NULL) != CL_SUCCESS) (var) = 0;         \
+  } while (0)
+
+/* fp16 is claimed by the extension string; confirm it with a test compile, since some
+ * drivers advertise it and fail to build half arithmetic. */
+static bool fp16_compiles(cl_platform_id platform, cl_device_id id) {
+  static const char *src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
+                           "__kernel void k(__global half *a) { a[0] = a[0] * (half)2.0f; }\n";
+  cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)platform, 0};
+  cl_int err = CL_SUCCESS;
+  cl_context ctx = clCreateContext(cp, 1, &id, NULL, NULL, &err);
+  if (err != CL_SUCCESS) return false;
+  cl_program prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);
+  bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
+  if (prog) clReleaseProgram(prog);
+  clReleaseContext(ctx);
+  return ok;
+}
+
+void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_props *p) {
+  memset(p, 0, sizeof *p);
+  info_str(id, CL_DEVICE_NAME, p->name, sizeof p->name);
+  info_str(id, CL_DEVICE_VENDOR, p->vendor, sizeof p->vendor);
+  info_str(id, CL_DRIVER_VERSION, p->driver, sizeof p->driver);
+  info_str(id, CL_DEVICE_VERSION, p->cl_version, sizeof p->cl_version);
+  info_str(id, CL_DEVICE_OPENCL_C_VERSION, p->c_version, sizeof p->c_version);
+  info_str(id, CL_DEVICE_EXTENSIONS, p->extensions, sizeof p->extensions);
+  if (clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof p->platform, p->platform, NULL) !=
+      CL_SUCCESS)
+    p->platform[0] = '\0';
+  if (clGetPlatformInfo(platform, CL_PLATFORM_VERSION, sizeof p->platform_version,
+                        p->platform_version, NULL) != CL_SUCCESS)
+    p->platform_version[0] = '\0';
+  INFO_NUM(id, CL_DEVICE_VENDOR_ID, p->vendor_id);
+  INFO_NUM(id, CL_DEVICE_TYPE, p->type);
+  INFO_NUM(id, CL_DEVICE_MAX_COMPUTE_UNITS, p->compute_units);
+  INFO_NUM(id, CL_DEVICE_MAX_CLOCK_FREQUENCY, p->clock_mhz);
+  INFO_NUM(id, CL_DEVICE_GLOBAL_MEM_SIZE, p->global_mem);
+  INFO_NUM(id, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, p->global_cache);
+  INFO_NUM(id, CL_DEVICE_LOCAL_MEM_SIZE, p->local_mem);
+  INFO_NUM(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, p->max_alloc);
+  INFO_NUM(id, CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE, p->max_constant);
+  INFO_NUM(id, CL_DEVICE_MAX_WORK_GROUP_SIZE, p->max_wg);
+  INFO_NUM(id, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, p->native_float_width);
+  cl_device_fp_config fp64 = 0;
+  INFO_NUM(id, CL_DEVICE_DOUBLE_FP_CONFIG, fp64);
+  p->fp64 = fp64 != 0 || strstr(p->extensions, "cl_khr_fp64") != NULL;
+  cl_command_queue_properties qp = 0;
+  INFO_NUM(id, CL_DEVICE_QUEUE_PROPERTIES, qp);
+  p->profiling = (qp & CL_QUEUE_PROFILING_ENABLE) != 0;
+  p->exec_timeout = -1;
+  p->clock_headroom = 1.0;
+  if (p->type & CL_DEVICE_TYPE_GPU) snprintf(p->type_name, sizeof p->type_name, "gpu");
+  else if (p->type & CL_DEVICE_TYPE_CPU) snprintf(p->type_name, sizeof p->type_name, "cpu");
+  else if (p->type & CL_DEVICE_TYPE_ACCELERATOR)
+    snprintf(p->type_name, sizeof p->type_name, "accel");
+  else snprintf(p->type_name, sizeof p->type_name, "other");
+  if (p->type & CL_DEVICE_TYPE_CPU) p->exec_timeout = 0;
+  p->vendor_class = ob_vendor_classify(p->vendor_id, p->vendor, p->platform);
+  const ob_vendor_profile *prof = ob_vendor_profile_get(p->vendor_class);
+  if (prof->query_extra) prof->query_extra(id, p);
+  p->fp16 = strstr(p->extensions, "cl_khr_fp16") != NULL && fp16_compiles(platform, id);
+}
+
+void ob_device_free(ob_device *dev) {
+  if (!dev) return;
+  for (size_t i = 0; i < dev->nprograms; i++) {
+    if (dev->programs[i].program) clReleaseProgram(dev->programs[i].program);
+    free(dev->programs[i].files);
+    free(dev->programs[i].options);
+  }
+  free(dev->programs);
+  free(dev->build_log);
+  if (dev->queue) clReleaseCommandQueue(dev->queue);
+  if (dev->context) clReleaseContext(dev->context);
+  free(dev);
+}
+
+const ob_device_props *ob_device_props_get(const ob_device *dev) { return &dev->props; }
+const char *ob_device_slug(const ob_device *dev) { return dev->slug; }
+size_t ob_device_index(const ob_device *dev) { return dev->index; }
+cl_device_id ob_device_id(const ob_device *dev) { return dev->id; }
+cl_platform_id ob_device_platform(const ob_device *dev) { return dev->platform; }
+const ob_vendor_profile *ob_device_profile(const ob_device *dev) { return dev->profile; }
+bool ob_device_is_cpu(const ob_device *dev) { return (dev->props.type & CL_DEVICE_TYPE_CPU) != 0; }
+
+bool ob_device_has_extension(const ob_device *dev, const char *ext) {
+  size_t n = strlen(ext);
+  for (const char *p = strstr(dev->props.extensions, ext); p; p = strstr(p + 1, ext)) {
+    bool starts = p == dev->props.extensions || p[-1] == ' ';
+    bool ends = p[n] == '\0' || p[n] == ' ';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+ob_status ob_device_open(ob_device *dev) {
+  if (dev->queue) return OB_OK;
+  cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev->platform, 0};
+  cl_int err = CL_SUCCESS;
+  cl_context ctx = clCreateContext(cp, 1, &dev->id, NULL, NULL, &err);
+  OB_TRY(OB_CL(err));
+  cl_command_queue_properties qp = dev->props.profiling ? CL_QUEUE_PROFILING_ENABLE : 0;
+  cl_command_queue q = clCreateCommandQueue(ctx, dev->id, qp, &err);
+  ob_status st = OB_CL(err);
+  if (st != OB_OK) {
+    clReleaseContext(ctx);
+    return st;
+  }
+  dev->context = ctx;
+  dev->queue = q;
+  return OB_OK;
+}
+
+cl_context ob_device_context(ob_device *dev) { return dev->context; }
+cl_command_queue ob_device_queue(ob_device *dev) { return dev->queue; }
+
+double ob_device_fp32_theoretical(const ob_device *dev) { return ob_vendor_fp32_peak(&dev->props); }
+
+void ob_device_set_measured_peak(ob_device *dev, ob_peak_kind kind, double value) {
+  if (kind > OB_PEAK_NONE && kind <= OB_PEAK_BANDWIDTH && value > dev->measured[kind])
+    dev->measured[kind] = value;
+}
+
+double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind) {
+  return kind > OB_PEAK_NONE && kind <= OB_PEAK_BANDWIDTH ? dev->measured[kind] : 0.0;
+}
+
+size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted) {
+  size_t limit = dev->props.max_wg ? dev->props.max_wg : 1;
+  size_t kmax = 0, kmul = 0;
+  if (kernel) {
+    if (clGetKernelWorkGroupInfo(kernel, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax,
+                                 NULL) == CL_SUCCESS &&
+        kmax > 0 && kmax < limit)
+      limit = kmax;
+    if (clGetKernelWorkGroupInfo(kernel, dev->id, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE,
+                                 sizeof kmul, &kmul, NULL) != CL_SUCCESS)
+      kmul = 0;
+  }
+  size_t mult = dev->profile->wg_multiple ? dev->profile->wg_multiple : (kmul ? kmul : 1);
+  size_t wg = wanted ? wanted : mult * 4;
+  if (wg > limit) wg = limit;
+  if (wg >= mult) wg -= wg % mult;
+  return wg ? wg : 1;
+}

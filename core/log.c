@@ -1,0 +1,73 @@
+/* Logging and progress on stderr. */
+#include "oclbench.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static ob_log_level current_level = OB_LOG_WARN;
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+ob_status ob_log_init_from_env(void) {
+  const char *v = getenv("OCLBENCH_LOG");
+  if (!v || !*v) return OB_OK;
+  for (int i = 0; i <= OB_LOG_DEBUG; i++)
+    if (strcmp(v, level_names[i]) == 0) {
+      current_level = (ob_log_level)i;
+      return OB_OK;
+    }
+  return ob_fail(OB_ERR_INVALID, "OCLBENCH_LOG='%s': expected error, warn, info or debug", v);
+}
+
+void ob_log_set_level(ob_log_level level) { current_level = level; }
+
+void ob_log(ob_log_level level, const char *fmt, ...) {
+  if (level > current_level) return;
+  char msg[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "oclbench: %s: %s\n", level_names[level], msg);
+}
+
+static struct {
+  char title[96];
+  size_t total, done;
+  bool tty, on, drawn;
+} bar;
+
+void ob_progress_begin(const char *title, size_t total) {
+  const char *v = getenv("OCLBENCH_PROGRESS");
+  bar.on = !(v && strcmp(v, "0") == 0);
+  bar.tty = isatty(STDERR_FILENO) == 1;
+  bar.total = total;
+  bar.done = 0;
+  bar.drawn = false;
+  snprintf(bar.title, sizeof bar.title, "%s", title);
+}
+
+void ob_progress_step(const char *what) {
+  if (!bar.on) return;
+  bar.done++;
+  if (!bar.tty) {
+    fprintf(stderr, "[%s %zu/%zu] %s\n", bar.title, bar.done, bar.total, what);
+    return;
+  }
+  const int width = 24;
+  int filled = bar.total ? (int)(width * bar.done / bar.total) : width;
+  if (filled > width) filled = width;
+  char cells[32];
+  for (int i = 0; i < width; i++) cells[i] = i < filled ? '#' : '.';
+  cells[width] = '\0';
+  fprintf(stderr, "\r\033[K%s [%s] %zu/%zu %.60s", bar.title, cells, bar.done, bar.total, what);
+  bar.drawn = true;
+}
+
+void ob_progress_end(void) {
+  if (bar.on && bar.tty && bar.drawn) fputs("\r\033[K", stderr);
+  bar.drawn = false;
+}

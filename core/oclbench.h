@@ -1,0 +1,313 @@
+/* oclbench core: the one public header of the device-abstraction core.
+ *
+ * Ownership: the registry owns its devices; a device owns its context, queue and the programs
+ * built for it; whoever creates a kernel or buffer owns it (release it through this API).
+ * Every constructor takes an out-parameter and returns an ob_status; every *_destroy(NULL)
+ * is a no-op. On failure, ob_error_detail() holds a one-line explanation (raw OpenCL code,
+ * expression, file and line) for the CSV `note`.
+ */
+#ifndef OCLBENCH_H
+#define OCLBENCH_H
+
+#include <CL/cl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vendor.h"
+
+#define OB_VERSION "0.1.0"
+#define OB_CSV_SCHEMA 1
+
+/* ---------------------------------------------------------------- status and errors */
+
+typedef enum ob_status {
+  OB_OK = 0,
+  OB_ERR_CL,          /* an OpenCL call failed */
+  OB_ERR_BUILD,       /* a program failed to build (log in the detail) */
+  OB_ERR_NOMEM,       /* host allocation failed */
+  OB_ERR_IO,          /* file system error */
+  OB_ERR_INVALID,     /* invalid argument or input (exit code 2 at the CLI) */
+  OB_ERR_NO_PLATFORM, /* no OpenCL platform (exit code 3) */
+  OB_ERR_UNSUPPORTED, /* the device lacks a feature: a `skipped` row */
+  OB_ERR_TOO_LARGE,   /* larger than the device's allocation or memory: a `skipped` row */
+  OB_ERR_VERIFY,      /* result differs from the host reference */
+  OB_ERR_LIBRARY,     /* an external library (CLBlast, hwloc) failed */
+  OB_ERR_BUDGET,      /* predicted to exceed the time budget: a `skipped` row */
+} ob_status;
+
+/* Short English name of a status ("OpenCL error", "unsupported", ...). */
+const char *ob_strerror(ob_status st);
+
+/* Symbolic name of an OpenCL error code ("CL_OUT_OF_RESOURCES"); "CL_UNKNOWN_ERROR" else. */
+const char *ob_cl_strerror(cl_int code);
+
+/* Records a one-line detail for the calling thread and returns st, for `return ob_fail(...)`. */
+ob_status ob_fail(ob_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The calling thread's last detail ("" when none). Valid until the next ob_fail. */
+const char *ob_error_detail(void);
+
+/* Clears the calling thread's detail. */
+void ob_error_clear(void);
+
+/* Checks an OpenCL return code: OB_OK, or OB_ERR_CL with the expression, the code's name and
+ * the place recorded as detail. A -5/-36/-9999 from a device with a watchdog says so. */
+ob_status ob_cl_check(cl_int code, const char *expr, const char *file, int line);
+#define OB_CL(expr) ob_cl_check((expr), #expr, __FILE__, __LINE__)
+
+/* Returns from the enclosing function when the status expression is not OB_OK. */
+#define OB_TRY(expr)                                                                             \
+  do {                                                                                           \
+    ob_status ob_try_st_ = (expr);                                                               \
+    if (ob_try_st_ != OB_OK) return ob_try_st_;                                                  \
+  } while (0)
+
+/* ---------------------------------------------------------------- logging and progress */
+
+typedef enum ob_log_level { OB_LOG_ERROR, OB_LOG_WARN, OB_LOG_INFO, OB_LOG_DEBUG } ob_log_level;
+
+/* Sets the level from OCLBENCH_LOG (error|warn|info|debug; default warn).
+ * OB_ERR_INVALID with a detail when the variable holds anything else. */
+ob_status ob_log_init_from_env(void);
+void ob_log_set_level(ob_log_level level);
+/* Prints "oclbench: <level>: message" on stderr when level is enabled. */
+void ob_log(ob_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise.
+ * Set OCLBENCH_PROGRESS=0 to silence it. */
+void ob_progress_begin(const char *title, size_t total);
+void ob_progress_step(const char *what);
+void ob_progress_end(void);
+
+/* ---------------------------------------------------------------- host and topology */
+
+typedef struct ob_host_info {
+  char hostname[128];
+  char os[128];       /* "Linux 6.1.0-18-amd64" */
+  char cpu[160];      /* CPU model string */
+  int cores;          /* physical cores */
+  int pus;            /* hardware threads */
+  int numa_nodes;
+} ob_host_info;
+
+/* Fills *out from uname() and hwloc. Never fails hard: unknown fields stay empty/0. */
+void ob_host_get(ob_host_info *out);
+
+/* NUMA node of the PCI device with bus id "dddd:bb:dd.f" through hwloc; -1 when unknown. */
+int ob_host_pci_numa_node(const char *pci_bus_id);
+
+/* ---------------------------------------------------------------- registry and devices */
+
+typedef struct ob_registry ob_registry;
+typedef struct ob_device ob_device;
+
+/* Enumerates every platform and device (two-call pattern) in a stable order: platforms as
+ * the loader lists them, devices in platform order. OB_ERR_NO_PLATFORM when the loader sees
+ * no platform (ob_registry_diagnose() explains why). */
+ob_status ob_registry_create(ob_registry **out);
+void ob_registry_destroy(ob_registry *reg);
+size_t ob_registry_count(const ob_registry *reg);
+/* The i-th device, owned by the registry; NULL when i is out of range. */
+ob_device *ob_registry_device(const ob_registry *reg, size_t i);
+
+/* Marks in selected[0..count) the devices matched by sel: "all", an index, a slug, "cpu",
+ * "gpu", "accel", or a case-insensitive substring of vendor or device name. Returns the
+ * number matched; 0 when nothing matched. */
+size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selected);
+
+/* Writes a multi-line diagnosis of a missing OpenCL platform (loader, ICD files,
+ * OCL_ICD_VENDORS, packages to install) to f. */
+void ob_registry_diagnose(FILE *f);
+
+/* Device facts (never NULL; owned by the device). */
+const ob_device_props *ob_device_props_get(const ob_device *dev);
+const char *ob_device_slug(const ob_device *dev);  /* "nvidia-gpu-0" */
+size_t ob_device_index(const ob_device *dev);
+cl_device_id ob_device_id(const ob_device *dev);
+cl_platform_id ob_device_platform(const ob_device *dev);
+const ob_vendor_profile *ob_device_profile(const ob_device *dev);
+bool ob_device_has_extension(const ob_device *dev, const char *ext);
+bool ob_device_is_cpu(const ob_device *dev);
+
+/* Creates the context and the profiling-enabled in-order queue on first use. */
+ob_status ob_device_open(ob_device *dev);
+cl_context ob_device_context(ob_device *dev);   /* NULL before ob_device_open */
+cl_command_queue ob_device_queue(ob_device *dev);
+
+/* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
+double ob_device_fp32_theoretical(const ob_device *dev);
+
+/* Measured peaks in base units per second (FLOP/s, B/s), set by the peak probes for the
+ * run; the larger value wins; 0 until measured. */
+typedef enum ob_peak_kind { OB_PEAK_NONE = 0, OB_PEAK_FP32, OB_PEAK_BANDWIDTH } ob_peak_kind;
+void ob_device_set_measured_peak(ob_device *dev, ob_peak_kind kind, double value);
+double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind);
+
+/* Work-group size for a 1-D kernel: the vendor profile's multiple, clamped to what the
+ * kernel and device allow; at least 1. */
+size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);
+
+/* ---------------------------------------------------------------- programs and kernels */
+
+/* Returns (borrowed, owned by the device) the program built from the named cl_kernels/ files
+ * (space-separated, concatenated in order) with the vendor profile's options plus `options`.
+ * Built programs are kept per device and cached on disk as binaries. On a build failure the
+ * log is in the detail and kept by the device. */
+ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
+                         cl_program *out);
+
+/* Creates a kernel (owned by the caller: clReleaseKernel) from ob_program_get's program. */
+ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,
+                           const char *name, cl_kernel *out);
+
+/* One program build, as the runner reports it (compile-time rows). */
+typedef struct ob_build_record {
+  char files[128];
+  char options[256];
+  double seconds;   /* wall-clock of the build (or of loading the cached binary) */
+  bool from_cache;  /* loaded from the on-disk binary cache */
+} ob_build_record;
+
+/* Moves the builds recorded since the last call into out[0..max); returns how many. */
+size_t ob_device_take_builds(ob_device *dev, ob_build_record *out, size_t max);
+
+/* The embedded (or, with OCLBENCH_KERNEL_DIR, on-disk) source of one cl_kernels/ file.
+ * *out is malloc'ed, NUL-terminated, owned by the caller. */
+ob_status ob_kernel_source(const char *file, char **out, size_t *len);
+
+/* Validates OCLBENCH_KERNEL_DIR and OCLBENCH_CACHE_DIR; OB_ERR_INVALID with a detail. */
+ob_status ob_program_check_env(void);
+
+/* The on-disk cache directory in use ("" when caching is off). */
+const char *ob_program_cache_dir(void);
+
+/* ---------------------------------------------------------------- buffers */
+
+/* Creates a device buffer and counts it in the device's allocation statistics.
+ * OB_ERR_TOO_LARGE when bytes exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE or global memory. */
+ob_status ob_buffer_create(ob_device *dev, cl_mem_flags flags, size_t bytes, void *host,
+                           cl_mem *out);
+/* Releases a buffer made by ob_buffer_create; NULL is a no-op. */
+void ob_buffer_release(ob_device *dev, cl_mem buf);
+/* Blocking host<->device copies. */
+ob_status ob_buffer_write(ob_device *dev, cl_mem buf, size_t offset, size_t bytes,
+                          const void *src);
+ob_status ob_buffer_read(ob_device *dev, cl_mem buf, size_t offset, size_t bytes, void *dst);
+/* Fills with a repeated byte pattern of pattern_size bytes. */
+ob_status ob_buffer_fill(ob_device *dev, cl_mem buf, const void *pattern, size_t pattern_size,
+                         size_t bytes);
+/* Bytes currently allocated and the peak since the last reset. */
+size_t ob_device_mem_current(const ob_device *dev);
+size_t ob_device_mem_peak(const ob_device *dev);
+void ob_device_mem_peak_reset(ob_device *dev);
+
+/* ---------------------------------------------------------------- timing and statistics */
+
+/* Monotonic wall-clock seconds. */
+double ob_now(void);
+
+/* Seconds between CL_PROFILING_COMMAND_START and _END of a completed event. */
+ob_status ob_event_seconds(cl_event ev, double *seconds);
+/* Seconds between QUEUED and START (launch latency as clpeak measures it). */
+ob_status ob_event_queue_delay(cl_event ev, double *seconds);
+
+/* Enqueues a 1-D/2-D kernel, waits for it and returns its event time; the helper for
+ * single-kernel work. local may be NULL. */
+ob_status ob_kernel_run_timed(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                              const size_t *local, double *seconds);
+
+typedef struct ob_stats {
+  double min, median, max, mean, stddev;
+  size_t n;
+} ob_stats;
+
+/* Statistics of samples[0..n) (n >= 1); samples are not modified. */
+void ob_stats_compute(const double *samples, size_t n, ob_stats *out);
+
+/* Repetitions that fill `budget_s` when one takes `one_s`, within [min_reps, max_reps]. */
+size_t ob_reps_for_budget(double one_s, double budget_s, size_t min_reps, size_t max_reps);
+
+/* ---------------------------------------------------------------- CSV (schema 1) */
+
+/* The schema-1 column names, in order. */
+extern const char *const ob_csv_columns[];
+#define OB_CSV_NCOLS 32
+
+/* One measurement. NAN doubles and NULL strings become empty cells. */
+typedef struct ob_row {
+  const char *workload, *variant, *params, *precision, *metric, *unit;
+  double value;
+  double time_min, time_median, time_max;
+  long reps;          /* < 0: empty */
+  double flops, bytes;
+  double peak_fraction;
+  const char *verified; /* "yes" | "no" | "n/a" */
+  const char *status;   /* "ok" | "skipped" | "failed" */
+  const char *note;
+} ob_row;
+
+/* Initialises a row with every number empty, verified "n/a", status "ok". */
+void ob_row_init(ob_row *row);
+
+/* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
+void ob_format_double(char *buf, size_t n, double v);
+/* Parses a whole string as a double under the C locale; false when not a number. */
+bool ob_parse_double(const char *s, double *out);
+
+/* A row as schema-1 text fields (fields[] point into the struct or into the row/host/device). */
+typedef struct ob_row_text {
+  char schema[8], ts[32], cu[16], clock[16], mem[24], reps[24];
+  char value[40], tmin[40], tmed[40], tmax[40], flops[40], bytes[40], frac[40];
+  const char *fields[OB_CSV_NCOLS];
+} ob_row_text;
+
+/* Formats a row with its host and device columns, stamped with the current UTC time. */
+void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row *row,
+                   ob_row_text *out);
+
+typedef struct ob_csv_writer ob_csv_writer;
+
+/* Opens DIR/<host>__<slug>.csv for writing through a temporary file; nothing is visible
+ * at the final path until ob_csv_writer_commit(). dir is created if missing. */
+ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,
+                               ob_csv_writer **out);
+/* Opens an arbitrary path for a table of free-form columns (header written at creation). */
+ob_status ob_csv_writer_create_path(const char *path, const char *const *header, size_t ncols,
+                                    ob_csv_writer **out);
+/* Appends one schema-1 row, with the device and host columns filled in. */
+ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *row);
+/* Writes one record of fields to f (RFC 4180 quoting where needed, CRLF line end). */
+void ob_csv_fput_fields(FILE *f, const char *const *fields, size_t n);
+/* Appends raw fields (RFC 4180 quoting as needed). */
+ob_status ob_csv_writer_add_fields(ob_csv_writer *w, const char *const *fields, size_t n);
+/* Flushes, fsyncs and renames into place; the writer is freed either way. */
+ob_status ob_csv_writer_commit(ob_csv_writer *w);
+/* Discards the temporary file; NULL is a no-op. */
+void ob_csv_writer_destroy(ob_csv_writer *w);
+/* Final path of the file being written. */
+const char *ob_csv_writer_path(const ob_csv_writer *w);
+
+/* Reads a CSV file with libcsv, calling on_record for each record with its 1-based starting
+ * line. A callback returning non-OB_OK stops the read and is returned. Strict RFC 4180;
+ * malformed quoting gives OB_ERR_INVALID with "FILE:LINE: reason" as detail. */
+typedef ob_status (*ob_csv_record_fn)(void *user, size_t line, char **fields, size_t n);
+ob_status ob_csv_read(const char *path, ob_csv_record_fn on_record, void *user);
+
+/* ---------------------------------------------------------------- small utilities */
+
+/* Writes a lower-case slug of s (letters, digits, '-') into buf. */
+void ob_slugify(char *buf, size_t n, const char *s);
+/* Creates a directory and its parents (mode 0777 & ~umask); OB_ERR_IO with a detail. */
+ob_status ob_mkdir_p(const char *path);
+/* Writes data to path atomically (temp + fsync + rename). */
+ob_status ob_write_file_atomic(const char *path, const void *data, size_t len);
+/* Reads a whole file into a malloc'ed NUL-terminated buffer. */
+ob_status ob_read_file(const char *path, char **out, size_t *len);
+/* 64-bit FNV-1a hash, continued from h (start with OB_HASH_INIT). */
+#define OB_HASH_INIT 0xcbf29ce484222325ull
+uint64_t ob_hash(uint64_t h, const void *data, size_t len);
+
+#endif

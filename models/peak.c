@@ -1,0 +1,276 @@
+/* Peak probes: FP32 FMA rate (best of vector widths), global-memory bandwidth (copy and
+ * read), kernel launch latency, host<->device transfer. They measure the denominators of
+ * `peak_fraction` for the other workloads. */
+#include "peak.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum probe_kind { PROBE_FMA, PROBE_COPY, PROBE_READ, PROBE_LATENCY, PROBE_ROUNDTRIP,
+                          PROBE_H2D, PROBE_D2H } probe_kind;
+
+typedef struct probe {
+  probe_kind kind;
+  ob_device *dev;
+  cl_kernel kernel;
+  cl_mem a, b, pinned;
+  void *host;            /* mapped pinned memory for transfers */
+  size_t global, local;
+  size_t bytes;          /* buffer size for bandwidth and transfer probes */
+  int iters;             /* FMA rounds per work-item */
+} probe;
+
+#define FMA_CHAINS 8
+#define FMA_FLOP_PER_ROUND (2.0 * 8 * FMA_CHAINS)
+
+static const int fma_widths[] = {1, 2, 4, 8, 16};
+
+static size_t mem_probe_bytes(const ob_device *dev, bool quick) {
+  const ob_device_props *p = ob_device_props_get(dev);
+  /* Several times the last-level cache, within what one allocation and memory allow. */
+  size_t want = quick ? (size_t)64 << 20 : ob_device_is_cpu(dev) ? (size_t)256 << 20
+                                                                 : (size_t)1 << 30;
+  if (want > p->max_alloc) want = (size_t)p->max_alloc;
+  if (want > p->global_mem / 4) want = (size_t)(p->global_mem / 4);
+  return want & ~(size_t)63;
+}
+
+static size_t transfer_bytes(const ob_device *dev, bool quick) {
+  size_t want = quick ? (size_t)32 << 20 : (size_t)256 << 20;
+  const ob_device_props *p = ob_device_props_get(dev);
+  if (want > p->max_alloc) want = (size_t)p->max_alloc;
+  return want & ~(size_t)63;
+}
+
+size_t ob_peak_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                          size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof fma_widths / sizeof *fma_widths && n < max; i++) {
+    ob_case *c = &cases[n++];
+    char variant[16];
+    snprintf(variant, sizeof variant, "fma_float%d", fma_widths[i]);
+    ob_case_init(c, variant, "fp32", "fma", 0);
+    ob_case_param(c, "width", "%d", fma_widths[i]);
+    ob_case_param(c, "chains", "%d", FMA_CHAINS);
+    c->arg[0] = PROBE_FMA;
+    c->arg[1] = fma_widths[i];
+    /* FLOPs depend on the calibrated round count: the metric's work is set by setup. */
+    ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, 0, 1e9, OB_PEAK_FP32)->provides =
+        OB_PEAK_FP32;
+  }
+  const size_t mb = mem_probe_bytes(dev, opts->quick);
+  const struct { probe_kind kind; const char *name; double factor; } mem[] = {
+      {PROBE_COPY, "copy", 2.0}, {PROBE_READ, "read", 1.0}};
+  for (size_t i = 0; i < 2 && n < max; i++) {
+    ob_case *c = &cases[n++];
+    ob_case_init(c, mem[i].name, "fp32", "", 0);
+    ob_case_param(c, "bytes", "%zu", mb);
+    c->arg[0] = mem[i].kind;
+    c->arg[1] = (long)mb;
+    c->bytes = mem[i].factor * (double)mb;
+    ob_metric *m = ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9,
+                                  OB_PEAK_BANDWIDTH);
+    if (mem[i].kind == PROBE_COPY) m->provides = OB_PEAK_BANDWIDTH;
+  }
+  const struct { probe_kind kind; const char *name; } lat[] = {
+      {PROBE_LATENCY, "queue_to_start"}, {PROBE_ROUNDTRIP, "enqueue_finish"}};
+  for (size_t i = 0; i < 2 && n < max; i++) {
+    ob_case *c = &cases[n++];
+    ob_case_init(c, lat[i].name, "", "", 0);
+    ob_case_param(c, "kernel", "empty");
+    c->arg[0] = lat[i].kind;
+    ob_case_metric(c, "latency", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
+  }
+  const size_t tb = transfer_bytes(dev, opts->quick);
+  const struct { probe_kind kind; const char *name; } xfer[] = {{PROBE_H2D, "host_to_device"},
+                                                                {PROBE_D2H, "device_to_host"}};
+  for (size_t i = 0; i < 2 && n < max; i++) {
+    ob_case *c = &cases[n++];
+    ob_case_init(c, xfer[i].name, "", "", 0);
+    ob_case_param(c, "bytes", "%zu", tb);
+    ob_case_param(c, "host_memory", "pinned");
+    c->arg[0] = xfer[i].kind;
+    c->arg[1] = (long)tb;
+    c->bytes = (double)tb;
+    ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_NONE);
+  }
+  return n;
+}
+
+static void probe_free(probe *p) {
+  if (!p) return;
+  if (p->host && p->pinned)
+    clEnqueueUnmapMemObject(ob_device_queue(p->dev), p->pinned, p->host, 0, NULL, NULL);
+  if (p->kernel) clReleaseKernel(p->kernel);
+  ob_buffer_release(p->dev, p->a);
+  ob_buffer_release(p->dev, p->b);
+  ob_buffer_release(p->dev, p->pinned);
+  if (p->dev && ob_device_queue(p->dev)) clFinish(ob_device_queue(p->dev));
+  free(p);
+}
+
+static ob_status run_fma(probe *p, double *seconds) {
+  const float a = 0.9999f, b = 0.0001f;
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a)));
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof a, &a)));
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 2, sizeof b, &b)));
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 3, sizeof p->iters, &p->iters)));
+  return ob_kernel_run_timed(p->dev, p->kernel, 1, &p->global, &p->local, seconds);
+}
+
+/* Sizes the FMA launch: enough work-items to fill every lane, and a round count that makes
+ * one launch last about `target` seconds (calibrated with a short trial launch). */
+static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
+  char vec[16], opts[96];
+  if (width == 1) snprintf(vec, sizeof vec, "float");
+  else snprintf(vec, sizeof vec, "float%d", width);
+  snprintf(opts, sizeof opts, "-DVEC=%s -DVEC_WIDTH=%d -DCHAINS=%d", vec, width, FMA_CHAINS);
+  OB_TRY(ob_kernel_create(p->dev, "peak.cl", opts, "fma_peak", &p->kernel));
+  const ob_device_props *props = ob_device_props_get(p->dev);
+  p->local = ob_device_wg_size(p->dev, p->kernel, ob_device_is_cpu(p->dev) ? 64 : 256);
+  size_t per_cu = ob_device_is_cpu(p->dev) ? 8 * p->local : 2048 * 4;
+  p->global = (size_t)props->compute_units * per_cu;
+  p->global -= p->global % p->local;
+  if (p->global == 0) p->global = p->local;
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_WRITE_ONLY, p->global * sizeof(float), NULL, &p->a));
+  double t = 0.0;
+  p->iters = 8;
+  OB_TRY(run_fma(p, &t)); /* compile and first-launch effects */
+  OB_TRY(run_fma(p, &t));
+  for (int grow = 0; grow < 20 && t < target / 8 && p->iters < (1 << 24); grow++) {
+    p->iters *= 4;
+    OB_TRY(run_fma(p, &t));
+  }
+  if (t > 0.0) {
+    double scaled = (double)p->iters * target / t;
+    p->iters = scaled < 1 ? 1 : scaled > (1 << 26) ? (1 << 26) : (int)scaled;
+  }
+  c->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * width;
+  c->metrics[0].work = c->flops;
+  snprintf(c->params + strlen(c->params), sizeof c->params - strlen(c->params),
+           ";global=%zu;local=%zu;rounds=%d", p->global, p->local, p->iters);
+  return OB_OK;
+}
+
+#define MEM_PER_ITEM 16 /* float4 per work-item: PER_ITEM in peak.cl */
+
+static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
+  OB_TRY(ob_kernel_create(p->dev, "peak.cl", "", copy ? "copy4" : "read4", &p->kernel));
+  p->local = ob_device_wg_size(p->dev, p->kernel, 256);
+  /* Whole work-groups only: round the buffer down to a multiple of one group's block. */
+  const size_t block = p->local * MEM_PER_ITEM * 16;
+  p->bytes -= p->bytes % block;
+  if (p->bytes == 0) return ob_fail(OB_ERR_TOO_LARGE, "memory probe needs %zu bytes", block);
+  p->global = p->bytes / (MEM_PER_ITEM * 16);
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_ONLY, p->bytes, NULL, &p->a));
+  size_t out_bytes = copy ? p->bytes : p->global * sizeof(float);
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_WRITE_ONLY, out_bytes, NULL, &p->b));
+  const float one = 1.0f;
+  OB_TRY(ob_buffer_fill(p->dev, p->a, &one, sizeof one, p->bytes));
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a)));
+  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof(cl_mem), &p->b)));
+  c->bytes = (copy ? 2.0 : 1.0) * (double)p->bytes;
+  c->metrics[0].work = c->bytes;
+  return OB_OK;
+}
+
+static ob_status setup_transfer(probe *p) {
+  cl_command_queue q = ob_device_queue(p->dev);
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_WRITE, p->bytes, NULL, &p->a));
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_ALLOC_HOST_PTR, p->bytes, NULL, &p->pinned));
+  cl_int err = CL_SUCCESS;
+  p->host = clEnqueueMapBuffer(q, p->pinned, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, p->bytes, 0,
+                               NULL, NULL, &err);
+  OB_TRY(OB_CL(err));
+  memset(p->host, 0x3c, p->bytes);
+  return OB_OK;
+}
+
+ob_status ob_peak_setup(ob_device *dev, ob_case *c, void **state) {
+  *state = NULL;
+  probe *p = calloc(1, sizeof *p);
+  if (!p) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  p->dev = dev;
+  p->kind = (probe_kind)c->arg[0];
+  p->bytes = (size_t)c->arg[1];
+  ob_status st = ob_device_open(dev);
+  if (st == OB_OK) {
+    switch (p->kind) {
+    case PROBE_FMA: st = setup_fma(p, (int)c->arg[1], ob_device_is_cpu(dev) ? 0.2 : 0.02, c); break;
+    case PROBE_COPY: st = setup_mem(p, true, c); break;
+    case PROBE_READ: st = setup_mem(p, false, c); break;
+    case PROBE_LATENCY:
+    case PROBE_ROUNDTRIP:
+      st = ob_kernel_create(dev, "peak.cl", "", "empty", &p->kernel);
+      if (st == OB_OK)
+        st = ob_buffer_create(dev, CL_MEM_READ_WRITE, sizeof(float), NULL, &p->a);
+      if (st == OB_OK) st = OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a));
+      p->global = p->local = 1;
+      break;
+    case PROBE_H2D:
+    case PROBE_D2H: st = setup_transfer(p); break;
+    }
+  }
+  if (st != OB_OK) {
+    probe_free(p);
+    return st;
+  }
+  *state = p;
+  return OB_OK;
+}
+
+static ob_status run_latency(probe *p, double *seconds, bool roundtrip) {
+  cl_command_queue q = ob_device_queue(p->dev);
+  cl_event ev = NULL;
+  double t0 = ob_now();
+  OB_TRY(OB_CL(clEnqueueNDRangeKernel(q, p->kernel, 1, NULL, &p->global, &p->local, 0, NULL, &ev)));
+  ob_status st = OB_CL(clFinish(q));
+  double wall = ob_now() - t0;
+  if (st == OB_OK) {
+    if (roundtrip) *seconds = wall;
+    else st = ob_event_queue_delay(ev, seconds);
+  }
+  clReleaseEvent(ev);
+  return st;
+}
+
+static ob_status run_transfer(probe *p, double *seconds, bool to_device) {
+  cl_command_queue q = ob_device_queue(p->dev);
+  cl_event ev = NULL;
+  if (to_device)
+    OB_TRY(OB_CL(clEnqueueWriteBuffer(q, p->a, CL_FALSE, 0, p->bytes, p->host, 0, NULL, &ev)));
+  else
+    OB_TRY(OB_CL(clEnqueueReadBuffer(q, p->a, CL_FALSE, 0, p->bytes, p->host, 0, NULL, &ev)));
+  ob_status st = OB_CL(clWaitForEvents(1, &ev));
+  if (st == OB_OK) st = ob_event_seconds(ev, seconds);
+  clReleaseEvent(ev);
+  return st;
+}
+
+ob_status ob_peak_run(void *state, double *seconds) {
+  probe *p = state;
+  switch (p->kind) {
+  case PROBE_FMA: return run_fma(p, seconds);
+  case PROBE_COPY:
+  case PROBE_READ: return ob_kernel_run_timed(p->dev, p->kernel, 1, &p->global, &p->local, seconds);
+  case PROBE_LATENCY: return run_latency(p, seconds, false);
+  case PROBE_ROUNDTRIP: return run_latency(p, seconds, true);
+  case PROBE_H2D: return run_transfer(p, seconds, true);
+  case PROBE_D2H: return run_transfer(p, seconds, false);
+  }
+  return ob_fail(OB_ERR_INVALID, "unknown probe");
+}
+
+void ob_peak_teardown(void *state) { probe_free(state); }
+
+const ob_workload ob_workload_peak = {
+    .name = "peak",
+    .description = "FP32 FMA rate, memory bandwidth, launch latency, host<->device transfer",
+    .list_cases = ob_peak_list_cases,
+    .device_check = NULL,
+    .setup = ob_peak_setup,
+    .run = ob_peak_run,
+    .verify = NULL,
+    .teardown = ob_peak_teardown,
+};

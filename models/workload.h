@@ -1,0 +1,87 @@
+/* A workload as data: the cases it measures on a device, and setup/run/verify/teardown.
+ *
+ * The runner (bench/) owns the loop: it asks a workload for its cases, sets each one up,
+ * warms it up (untimed), calibrates repetitions to the time budget, runs them, verifies the
+ * last result against the host reference and writes one CSV row per metric. A workload knows
+ * nothing of the runner, the CLI or the CSV file.
+ */
+#ifndef OB_WORKLOAD_H
+#define OB_WORKLOAD_H
+
+#include "oclbench.h"
+
+typedef enum ob_metric_kind {
+  OB_METRIC_RATE, /* value = work / seconds / scale (GFLOP/s, GB/s, flips/ns) */
+  OB_METRIC_TIME, /* value = seconds * scale (us, ms) */
+} ob_metric_kind;
+
+typedef struct ob_metric {
+  const char *name;       /* CSV `metric`: "gflops", "bandwidth", "step_time", ... */
+  const char *unit;       /* CSV `unit`: "GFLOP/s", "GB/s", "us", ... */
+  ob_metric_kind kind;
+  double work;            /* RATE: units of work per repetition (FLOP, bytes, flips) */
+  double scale;           /* RATE: divisor (1e9: GFLOP/s from FLOP); TIME: multiplier (1e6: us) */
+  ob_peak_kind peak;      /* measured peak that `peak_fraction` divides by; NONE: empty */
+  ob_peak_kind provides;  /* this metric measures the device's peak of that kind */
+} ob_metric;
+
+#define OB_MAX_METRICS 3
+
+/* One measured configuration. Strings are copied into the case. */
+typedef struct ob_case {
+  char variant[64];       /* CSV `variant`: implementation ("own", "clblast", "float4") */
+  char params[256];       /* CSV `params`: "m=1024;n=1024;k=1024" */
+  char precision[16];     /* CSV `precision`: "fp32", "fp16", "int8", "" */
+  char series[64];        /* cases of a series grow in cost; see `cost` */
+  double cost;            /* relative cost in the series: predicts a repetition's time from the
+                             previous case's (0: no prediction) */
+  double flops, bytes;    /* per repetition; NAN when not meaningful */
+  ob_metric metrics[OB_MAX_METRICS];
+  size_t nmetrics;
+  long arg[4];            /* workload-private parameters of the case */
+} ob_case;
+
+typedef struct ob_run_opts {
+  bool quick;             /* the small sizes only */
+  double seconds;         /* time budget per case */
+} ob_run_opts;
+
+/* The result of comparing the device's result with the host reference. */
+typedef struct ob_verdict {
+  bool checked;           /* false: `verified` is n/a */
+  bool ok;
+  char note[256];         /* error figure, e.g. "rel_err=3.1e-07 (bound 3.2e-05)" */
+} ob_verdict;
+
+typedef struct ob_workload {
+  const char *name;         /* CLI and CSV name: "peak", "ising", ... */
+  const char *description;  /* one line for --help */
+  /* Fills cases[0..max) for this device; returns how many. */
+  size_t (*list_cases)(const ob_device *dev, const ob_run_opts *opts, ob_case *cases, size_t max);
+  /* Optional: a once-per-device check whose verdict applies to every row of the workload
+   * (the Ising sampler's exact-enumeration test). NULL: per-case verify only. */
+  ob_status (*device_check)(ob_device *dev, ob_verdict *out);
+  /* Allocates and uploads what the case needs; OB_ERR_UNSUPPORTED / OB_ERR_TOO_LARGE make a
+   * `skipped` row, any other error a `failed` row. *state is owned by the workload. Setup may
+   * complete the case (flops, bytes, metric work, params) where they depend on calibration. */
+  ob_status (*setup)(ob_device *dev, ob_case *c, void **state);
+  /* One repetition; *seconds is its time (events for one kernel, wall-clock around clFinish
+   * for several). */
+  ob_status (*run)(void *state, double *seconds);
+  /* Optional: compares the last result with the host reference. NULL: n/a (probes). */
+  ob_status (*verify)(void *state, ob_verdict *out);
+  /* Frees the state; NULL is a no-op. */
+  void (*teardown)(void *state);
+} ob_workload;
+
+/* Case construction helpers. */
+void ob_case_init(ob_case *c, const char *variant, const char *precision, const char *series,
+                  double cost);
+/* Appends "key=value" (with ';' between pairs) to c->params. */
+void ob_case_param(ob_case *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds a metric; returns it for further fields. */
+ob_metric *ob_case_metric(ob_case *c, const char *name, const char *unit, ob_metric_kind kind,
+                          double work, double scale, ob_peak_kind peak);
+
+#endif

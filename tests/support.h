@@ -1,0 +1,38 @@
+/* Shared test fixture: one registry and device per test process, so a program built for one
+ * test is reused by the next (and by later processes through the on-disk binary cache). */
+#ifndef OB_TEST_SUPPORT_H
+#define OB_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "oclbench.h"
+
+/* The registry of this process (created on first use; fails the test when none). */
+ob_registry *ob_test_registry(void);
+
+/* The device under test: OCLBENCH_TEST_DEVICE (a selector) or the first device. Opened. */
+ob_device *ob_test_device(void);
+
+/* cmocka group teardown that frees the shared registry. */
+int ob_test_teardown(void **state);
+
+/* A fresh empty temporary directory (mkdtemp under TMPDIR); the path is static storage. */
+const char *ob_test_tmpdir(void);
+
+/* Runs the oclbench binary (OB_TEST_BINARY or ./oclbench) with a shell command line suffix,
+ * capturing stderr into err (may be NULL); returns the exit status, -1 when it did not exit. */
+int ob_test_cli(const char *args, char *err, size_t errlen);
+
+/* Fails the test with the error detail when st is not OB_OK. */
+#define OB_ASSERT_OK(st)                                                                         \
+  do {                                                                                           \
+    ob_status ob_assert_st_ = (st);                                                              \
+    if (ob_assert_st_ != OB_OK)                                                                  \
+      fail_msg("%s: %s: %s", #st, ob_strerror(ob_assert_st_), ob_error_detail());                \
+  } while (0)
+
+#endif

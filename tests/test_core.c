@@ -1,0 +1,231 @@
+/* Core: registry, selection, programs and the binary cache, buffers, statistics, utilities. */
+#include "support.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void registry_finds_devices_with_sane_properties(void **state) {
+  (void)state;
+  ob_registry *reg = ob_test_registry();
+  size_t n = ob_registry_count(reg);
+  assert_true(n >= 1);
+  for (size_t i = 0; i < n; i++) {
+    const ob_device *d = ob_registry_device(reg, i);
+    const ob_device_props *p = ob_device_props_get(d);
+    assert_int_equal(ob_device_index(d), i);
+    assert_true(strlen(p->name) > 0);
+    assert_true(p->compute_units >= 1);
+    assert_true(p->global_mem > 0);
+    assert_true(p->max_alloc > 0 && p->max_alloc <= p->global_mem);
+    assert_true(p->max_wg >= 1);
+    assert_true(p->local_mem > 0);
+    assert_non_null(strstr(p->cl_version, "OpenCL"));
+    assert_true(strcmp(p->type_name, "cpu") == 0 || strcmp(p->type_name, "gpu") == 0 ||
+                strcmp(p->type_name, "accel") == 0 || strcmp(p->type_name, "other") == 0);
+    for (size_t j = 0; j < i; j++)
+      assert_string_not_equal(ob_device_slug(d), ob_device_slug(ob_registry_device(reg, j)));
+    /* slug = <vendor>-<type>-<n> */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s-%s-", ob_vendor_slug(p->vendor_class), p->type_name);
+    assert_true(strncmp(ob_device_slug(d), prefix, strlen(prefix)) == 0);
+  }
+  assert_null(ob_registry_device(reg, n));
+}
+
+static void selection_by_index_slug_type_and_substring(void **state) {
+  (void)state;
+  ob_registry *reg = ob_test_registry();
+  size_t n = ob_registry_count(reg);
+  bool *m = calloc(n, sizeof *m);
+  assert_int_equal(ob_registry_select(reg, "all", m), n);
+  memset(m, 0, n);
+  assert_int_equal(ob_registry_select(reg, "0", m), 1);
+  assert_true(m[0]);
+  memset(m, 0, n);
+  const ob_device *d0 = ob_registry_device(reg, 0);
+  assert_int_equal(ob_registry_select(reg, ob_device_slug(d0), m), 1);
+  assert_true(m[0]);
+  memset(m, 0, n);
+  assert_true(ob_registry_select(reg, ob_device_props_get(d0)->type_name, m) >= 1);
+  assert_true(m[0]);
+  /* a case-changed substring of the device name */
+  char sub[8];
+  snprintf(sub, sizeof sub, "%.4s", ob_device_props_get(d0)->name);
+  for (char *p = sub; *p; p++) *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p + (*p >= 'A' && *p <= 'Z' ? 32 : 0));
+  memset(m, 0, n);
+  assert_true(ob_registry_select(reg, sub, m) >= 1);
+  assert_true(m[0]);
+  memset(m, 0, n);
+  assert_int_equal(ob_registry_select(reg, "no-such-device-xyz", m), 0);
+  assert_int_equal(ob_registry_select(reg, "999", m), 0);
+  assert_int_equal(ob_registry_select(reg, "", m), 0);
+  free(m);
+}
+
+static void program_builds_and_loads_from_binary_cache(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_build_record rec[8];
+  ob_device_take_builds(dev, rec, 8);
+  /* A unique define makes a program no earlier run has cached. */
+  char opts[64];
+  snprintf(opts, sizeof opts, "-DTEST_NONCE=%ld", (long)ob_now());
+  cl_kernel k = NULL;
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
+  clReleaseKernel(k);
+  assert_int_equal(ob_device_take_builds(dev, rec, 8), 1);
+  assert_false(rec[0].from_cache);
+  assert_true(rec[0].seconds > 0);
+  /* Same program again in this device: no build at all. */
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
+  clReleaseKernel(k);
+  assert_int_equal(ob_device_take_builds(dev, rec, 8), 0);
+  /* A fresh registry (new process state) loads it from the disk cache. */
+  ob_registry *reg2 = NULL;
+  OB_ASSERT_OK(ob_registry_create(&reg2));
+  ob_device *dev2 = ob_registry_device(reg2, ob_device_index(dev));
+  OB_ASSERT_OK(ob_kernel_create(dev2, "peak.cl", opts, "empty", &k));
+  clReleaseKernel(k);
+  assert_int_equal(ob_device_take_builds(dev2, rec, 8), 1);
+  assert_true(rec[0].from_cache);
+  ob_registry_destroy(reg2);
+}
+
+static void build_failure_reports_the_log(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char path[4200];
+  snprintf(path, sizeof path, "%s/broken.cl", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("__kernel void broken(__global float *p) { p[0] = undeclared_name; }\n", f);
+  fclose(f);
+  setenv("OCLBENCH_KERNEL_DIR", dir, 1);
+  cl_kernel k = NULL;
+  ob_status st = ob_kernel_create(ob_test_device(), "broken.cl", "", "broken", &k);
+  unsetenv("OCLBENCH_KERNEL_DIR");
+  assert_int_equal(st, OB_ERR_BUILD);
+  assert_null(k);
+  assert_non_null(strstr(ob_error_detail(), "broken.cl"));
+  assert_non_null(strstr(ob_error_detail(), "undeclared_name"));
+  remove(path);
+}
+
+static void kernel_source_embedded_and_from_directory(void **state) {
+  (void)state;
+  char *src = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_kernel_source("peak.cl", &src, &len));
+  assert_true(len > 100);
+  assert_non_null(strstr(src, "fma_peak"));
+  free(src);
+  assert_int_equal(ob_kernel_source("no_such.cl", &src, &len), OB_ERR_INVALID);
+  assert_int_equal(ob_kernel_source("../etc/passwd", &src, &len), OB_ERR_INVALID);
+}
+
+static void buffers_are_counted_and_bounded(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  size_t before = ob_device_mem_current(dev);
+  ob_device_mem_peak_reset(dev);
+  cl_mem a = NULL, b = NULL;
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 1 << 20, NULL, &a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 3 << 20, NULL, &b));
+  assert_int_equal(ob_device_mem_current(dev), before + (4 << 20));
+  ob_buffer_release(dev, a);
+  assert_int_equal(ob_device_mem_current(dev), before + (3 << 20));
+  assert_int_equal(ob_device_mem_peak(dev), before + (4 << 20));
+  const float v = 2.5f;
+  OB_ASSERT_OK(ob_buffer_fill(dev, b, &v, sizeof v, 3 << 20));
+  float back[4];
+  OB_ASSERT_OK(ob_buffer_read(dev, b, 1024, sizeof back, back));
+  for (int i = 0; i < 4; i++) assert_true(back[i] == 2.5f);
+  ob_buffer_release(dev, b);
+  ob_buffer_release(dev, NULL);
+  assert_int_equal(ob_device_mem_current(dev), before);
+  cl_mem huge = NULL;
+  size_t too_big = (size_t)ob_device_props_get(dev)->max_alloc + 1;
+  assert_int_equal(ob_buffer_create(dev, CL_MEM_READ_WRITE, too_big, NULL, &huge), OB_ERR_TOO_LARGE);
+  assert_non_null(strstr(ob_error_detail(), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+  assert_null(huge);
+}
+
+static void statistics_and_repetitions(void **state) {
+  (void)state;
+  const double s[] = {5, 1, 4, 2, 3};
+  ob_stats st;
+  ob_stats_compute(s, 5, &st);
+  assert_true(st.min == 1 && st.max == 5 && st.median == 3 && st.mean == 3 && st.n == 5);
+  assert_true(fabs(st.stddev - sqrt(2.5)) < 1e-12);
+  const double e[] = {4, 1, 3, 2};
+  ob_stats_compute(e, 4, &st);
+  assert_true(st.median == 2.5);
+  ob_stats_compute(e, 1, &st);
+  assert_true(st.median == 4 && st.stddev == 0);
+  assert_int_equal(ob_reps_for_budget(0.1, 1.0, 3, 1000), 10);
+  assert_int_equal(ob_reps_for_budget(2.0, 1.0, 3, 1000), 3);
+  assert_int_equal(ob_reps_for_budget(1e-9, 1.0, 3, 1000), 1000);
+  assert_int_equal(ob_reps_for_budget(0.0, 1.0, 3, 1000), 1000);
+}
+
+static void utilities(void **state) {
+  (void)state;
+  char buf[64];
+  ob_slugify(buf, sizeof buf, "NVIDIA H200 (SXM)");
+  assert_string_equal(buf, "nvidia-h200-sxm");
+  ob_slugify(buf, sizeof buf, "--My.Host--");
+  assert_string_equal(buf, "my-host");
+  assert_true(ob_hash(OB_HASH_INIT, "a", 1) != ob_hash(OB_HASH_INIT, "b", 1));
+  double v = 0;
+  assert_true(ob_parse_double("1.5e3", &v) && v == 1500);
+  assert_false(ob_parse_double("1,5", &v));
+  assert_false(ob_parse_double("", &v));
+  assert_false(ob_parse_double("nan", &v));
+  assert_false(ob_parse_double("12abc", &v));
+  const char *dir = ob_test_tmpdir();
+  char nested[4200];
+  snprintf(nested, sizeof nested, "%s/a/b/c", dir);
+  OB_ASSERT_OK(ob_mkdir_p(nested));
+  struct stat stt;
+  assert_int_equal(stat(nested, &stt), 0);
+  assert_true(ob_cl_strerror(CL_OUT_OF_RESOURCES)[0] == 'C');
+  assert_int_equal(OB_CL(CL_INVALID_VALUE), OB_ERR_CL);
+  assert_non_null(strstr(ob_error_detail(), "CL_INVALID_VALUE"));
+}
+
+static void theoretical_peak_formulas(void **state) {
+  (void)state;
+  ob_device_props p;
+  memset(&p, 0, sizeof p);
+  p.vendor_class = OB_VENDOR_NVIDIA;
+  p.compute_units = 132;
+  p.clock_mhz = 1980;
+  p.simd_width = 128; /* what the NVIDIA profile derives for compute capability 9.0 */
+  assert_true(fabs(ob_vendor_fp32_peak(&p) - 132 * 128 * 2 * 1.98) < 1e-6);
+  assert_int_equal(ob_vendor_classify(0x10de, "NVIDIA Corporation", "NVIDIA CUDA"), OB_VENDOR_NVIDIA);
+  assert_int_equal(ob_vendor_classify(0x8086, "GenuineIntel", "Portable Computing Language"), OB_VENDOR_POCL);
+  assert_int_equal(ob_vendor_classify(0x1002, "Advanced Micro Devices, Inc.", "AMD Accelerated Parallel Processing"), OB_VENDOR_AMD);
+  assert_int_equal(ob_vendor_classify(0x8086, "Intel(R) Corporation", "Intel(R) OpenCL Graphics"), OB_VENDOR_INTEL);
+  assert_int_equal(ob_vendor_classify(0x1027f00, "Apple", "Apple"), OB_VENDOR_APPLE);
+  assert_int_equal(ob_vendor_classify(0x1234, "Acme", "Acme CL"), OB_VENDOR_OTHER);
+  p.simd_width = 0;
+  assert_true(ob_vendor_fp32_peak(&p) == 0.0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(registry_finds_devices_with_sane_properties),
+      cmocka_unit_test(selection_by_index_slug_type_and_substring),
+      cmocka_unit_test(program_builds_and_loads_from_binary_cache),
+      cmocka_unit_test(build_failure_reports_the_log),
+      cmocka_unit_test(kernel_source_embedded_and_from_directory),
+      cmocka_unit_test(buffers_are_counted_and_bounded),
+      cmocka_unit_test(statistics_and_repetitions),
+      cmocka_unit_test(utilities),
+      cmocka_unit_test(theoretical_peak_formulas),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}
