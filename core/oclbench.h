@@ -214,6 +214,15 @@ ob_status ob_event_seconds(cl_event ev, double *seconds);
 /* Seconds between QUEUED and START (launch latency as clpeak measures it). */
 ob_status ob_event_queue_delay(cl_event ev, double *seconds);
 
+/* Enqueues a kernel on the device's queue: every launch of every workload goes through here
+ * (the kernel trace records it). local may be NULL. ev: optional out event, released by the
+ * caller. */
+ob_status ob_enqueue_kernel(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                            const size_t *local, cl_event *ev);
+
+/* clFinish on the device's queue. */
+ob_status ob_device_finish(ob_device *dev);
+
 /* Enqueues a 1-D/2-D kernel, waits for it and returns its event time; the helper for
  * single-kernel work. local may be NULL. */
 ob_status ob_kernel_run_timed(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,

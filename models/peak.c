@@ -224,7 +224,7 @@ static ob_status run_latency(probe *p, double *seconds, bool roundtrip) {
   cl_command_queue q = ob_device_queue(p->dev);
   cl_event ev = NULL;
   double t0 = ob_now();
-  OB_TRY(OB_CL(clEnqueueNDRangeKernel(q, p->kernel, 1, NULL, &p->global, &p->local, 0, NULL, &ev)));
+  OB_TRY(ob_enqueue_kernel(p->dev, p->kernel, 1, &p->global, &p->local, &ev));
   ob_status st = OB_CL(clFinish(q));
   double wall = ob_now() - t0;
   if (st == OB_OK) {
