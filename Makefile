@@ -19,7 +19,9 @@ WARN     += $(shell $(CC) -Werror -Wno-format-truncation -x c -c -o /dev/null /d
 CPPFLAGS += -D_GNU_SOURCE -DCL_TARGET_OPENCL_VERSION=120 -DCL_USE_DEPRECATED_OPENCL_1_2_APIS \
             -Icore -Idevices -Imodels -Ibench -I$(BUILD)
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP
+SANITIZE ?=
+CFLAGS   += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
+LDFLAGS  += $(SANITIZE)
 LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
 
 CORE_SRC    := $(wildcard core/*.c)
@@ -38,7 +40,8 @@ TEST_OBJ := $(BUILD)/tests/support.o
 DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
             libcsv-dev libcmocka-dev pkg-config locales libxml2-utils
 
-.PHONY: all deps run test check install uninstall clean bundle
+.PHONY: all deps run test check install uninstall clean
+.SECONDARY:
 all: oclbench
 
 oclbench: $(BUILD)/bench/main.o $(LIB)
@@ -87,9 +90,9 @@ tests-build: $(TESTS)
 
 # The test suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build-san \
-	  CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
-	  LDFLAGS='-fsanitize=address,undefined' oclbench-san tests-build
+	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+	  oclbench-san tests-build
 	@OB_SANITIZED=1 sh tools/run_tests.sh build-san $(patsubst $(BUILD)/%,build-san/%,$(TESTS))
 
 .PHONY: oclbench-san

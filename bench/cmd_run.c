@@ -70,7 +70,6 @@ int ob_cmd_run(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   int rc = parse(argc, argv, &a);
   if (rc != OB_EXIT_OK) return rc;
-  if (ob_mkdir_p(a.out_dir) != OB_OK) return ob_cli_usage_error("--out: %s", ob_error_detail());
   ob_registry *reg = NULL;
   rc = ob_cli_open_registry(&reg);
   if (rc != OB_EXIT_OK) return rc;
@@ -89,6 +88,11 @@ int ob_cmd_run(int argc, char **argv) {
     free(selected);
     ob_registry_destroy(reg);
     return OB_EXIT_USAGE;
+  }
+  if (ob_mkdir_p(a.out_dir) != OB_OK) {
+    free(selected);
+    ob_registry_destroy(reg);
+    return ob_cli_usage_error("--out: %s", ob_error_detail());
   }
   ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
                           .out_dir = a.out_dir, .opts = a.opts};

@@ -1,0 +1,162 @@
+/* The CLI contract: bad input exits 2 with a one-line message and writes nothing; no platform
+ * exits 3 with a diagnosis; a quick run writes one valid schema-1 CSV per device. */
+#include "support.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static size_t count_lines(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += *s == '\n';
+  return n;
+}
+
+/* Runs `before OUT after` with OUT a fresh directory path; expects exit 2, one line on stderr
+ * naming the problem (needle), and nothing created at OUT. */
+static void expect_usage_error(const char *before, const char *after, const char *needle) {
+  char out[4200], args[8192], err[4096];
+  snprintf(out, sizeof out, "%s/out", ob_test_tmpdir());
+  snprintf(args, sizeof args, "%s %s %s", before, out, after);
+  int rc = ob_test_cli(args, err, sizeof err);
+  if (rc != 2) fail_msg("'%s' exited %d, expected 2; stderr: %s", args, rc, err);
+  if (count_lines(err) != 1) fail_msg("'%s': expected one line on stderr, got: %s", args, err);
+  if (needle && !strstr(err, needle)) fail_msg("'%s': stderr lacks '%s': %s", args, needle, err);
+  if (exists(out)) fail_msg("'%s' created %s", args, out);
+}
+
+static void bad_usage_exits_2_and_writes_nothing(void **state) {
+  (void)state;
+  expect_usage_error("frobnicate --out", "", "unknown command");
+  expect_usage_error("run --bogus --out", "", "--bogus");
+  expect_usage_error("run nosuchworkload --out", "", "nosuchworkload");
+  expect_usage_error("run peak --device nosuch-device --out", "", "nosuch-device");
+  expect_usage_error("run peak --device 999 --out", "", "999");
+  expect_usage_error("run peak --seconds abc --out", "", "not a number");
+  expect_usage_error("run peak --seconds -1 --out", "", "out of range");
+  expect_usage_error("run peak --seconds 1e999 --out", "", "--seconds");
+  expect_usage_error("run peak --out", "--seconds", "needs a value");
+  expect_usage_error("run peak --device --out", "", NULL);
+  expect_usage_error("devices --bogus --out", "", "--bogus");
+  expect_usage_error("run peak --out '' --device", "", "empty");
+}
+
+static void device_error_lists_existing_devices(void **state) {
+  (void)state;
+  char err[4096];
+  assert_int_equal(ob_test_cli("run peak --device nosuch", err, sizeof err), 2);
+  assert_non_null(strstr(err, ob_device_slug(ob_test_device())));
+}
+
+static void bad_environment_exits_2(void **state) {
+  (void)state;
+  char err[4096];
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 0);
+  setenv("OCLBENCH_LOG", "loud", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_LOG"));
+  unsetenv("OCLBENCH_LOG");
+  setenv("OCLBENCH_KERNEL_DIR", "/nonexistent/kernels", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_KERNEL_DIR"));
+  unsetenv("OCLBENCH_KERNEL_DIR");
+  setenv("OCLBENCH_PROGRESS", "maybe", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  setenv("OCLBENCH_PROGRESS", "0", 1);
+}
+
+static void out_path_that_is_a_file_exits_2(void **state) {
+  (void)state;
+  char file[4200], args[8192], err[4096];
+  snprintf(file, sizeof file, "%s/plain-file", ob_test_tmpdir());
+  FILE *f = fopen(file, "w");
+  assert_non_null(f);
+  fclose(f);
+  snprintf(args, sizeof args, "run peak --quick --out %s", file);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+  assert_non_null(strstr(err, "--out"));
+}
+
+static void no_platform_exits_3_with_diagnosis(void **state) {
+  (void)state;
+  char err[8192], args[8192];
+  const char *empty = ob_test_tmpdir();
+  snprintf(args, sizeof args, "devices");
+  setenv("OCL_ICD_VENDORS", empty, 1);
+  const char *filenames = getenv("OCL_ICD_FILENAMES");
+  char *saved = filenames ? strdup(filenames) : NULL;
+  unsetenv("OCL_ICD_FILENAMES");
+  int rc = ob_test_cli(args, err, sizeof err);
+  unsetenv("OCL_ICD_VENDORS");
+  if (saved) {
+    setenv("OCL_ICD_FILENAMES", saved, 1);
+    free(saved);
+  }
+  assert_int_equal(rc, 3);
+  assert_non_null(strstr(err, "no OpenCL platform"));
+  assert_non_null(strstr(err, "OCL_ICD_VENDORS"));
+  assert_non_null(strstr(err, "apt-get install"));
+}
+
+static void help_and_version(void **state) {
+  (void)state;
+  char err[1024];
+  assert_int_equal(ob_test_cli("--help", err, sizeof err), 0);
+  assert_int_equal(ob_test_cli("--version", err, sizeof err), 0);
+  assert_int_equal(ob_test_cli("", err, sizeof err), 2);
+}
+
+static ob_status count_records(void *user, size_t line, char **fields, size_t n) {
+  (void)line;
+  size_t *c = user;
+  if (n != OB_CSV_NCOLS) return ob_fail(OB_ERR_INVALID, "%zu fields", n);
+  if (*c == 0 && strcmp(fields[0], "schema") != 0) return ob_fail(OB_ERR_INVALID, "no header");
+  if (*c > 0 && strcmp(fields[30], "ok") != 0) return ob_fail(OB_ERR_INVALID, "status %s: %s", fields[30], fields[31]);
+  (*c)++;
+  return OB_OK;
+}
+
+static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
+  (void)state;
+  char out[4200], args[8192], err[8192];
+  snprintf(out, sizeof out, "%s/results", ob_test_tmpdir());
+  snprintf(args, sizeof args, "run peak --quick --seconds 0.05 --device 0 --out %s", out);
+  int rc = ob_test_cli(args, err, sizeof err);
+  if (rc != 0) fail_msg("exit %d: %s", rc, err);
+  DIR *d = opendir(out);
+  assert_non_null(d);
+  size_t files = 0;
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    files++;
+    assert_non_null(strstr(e->d_name, "__"));
+    assert_non_null(strstr(e->d_name, ob_device_slug(ob_test_device())));
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", out, e->d_name);
+    size_t records = 0;
+    OB_ASSERT_OK(ob_csv_read(path, count_records, &records));
+    assert_true(records > 10);
+  }
+  closedir(d);
+  assert_int_equal(files, 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(bad_usage_exits_2_and_writes_nothing),
+      cmocka_unit_test(device_error_lists_existing_devices),
+      cmocka_unit_test(bad_environment_exits_2),
+      cmocka_unit_test(out_path_that_is_a_file_exits_2),
+      cmocka_unit_test(no_platform_exits_3_with_diagnosis),
+      cmocka_unit_test(help_and_version),
+      cmocka_unit_test(quick_peak_run_writes_a_valid_csv_per_device),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}

@@ -1,0 +1,168 @@
+/* Runner and peak probes: rows, statuses, budget skipping, verification, plausibility. */
+#include "support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peak.h"
+#include "runner.h"
+
+static const char *cell(const ob_table *t, size_t r, const char *col) {
+  return ob_table_cell(t, r, ob_column_index(col));
+}
+
+static double num(const ob_table *t, size_t r, const char *col) {
+  double v = NAN;
+  ob_parse_double(cell(t, r, col), &v);
+  return v;
+}
+
+static void peak_probes_are_positive_and_below_theoretical(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_host_info host;
+  ob_host_get(&host);
+  ob_run_opts opts = {.quick = true, .seconds = 0.05};
+  ob_table rows = {0};
+  size_t failed = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed));
+  assert_int_equal(failed, 0);
+  const double theo = ob_device_fp32_theoretical(dev) * 1e9 *
+                      ob_device_props_get(dev)->clock_headroom;
+  size_t fma = 0, bw = 0, lat = 0, xfer = 0;
+  for (size_t r = 0; r < rows.nrows; r++) {
+    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
+    assert_string_equal(cell(&rows, r, "status"), "ok");
+    assert_string_equal(cell(&rows, r, "verified"), "n/a");
+    assert_string_equal(cell(&rows, r, "workload"), "peak");
+    double v = num(&rows, r, "value");
+    assert_true(v > 0 && isfinite(v));
+    assert_true(num(&rows, r, "reps") >= 3);
+    assert_true(num(&rows, r, "time_s_min") <= num(&rows, r, "time_s_median"));
+    assert_true(num(&rows, r, "time_s_median") <= num(&rows, r, "time_s_max"));
+    const char *variant = cell(&rows, r, "variant");
+    if (strncmp(variant, "fma_", 4) == 0) {
+      fma++;
+      if (theo > 0) assert_true(v * 1e9 < theo * 1.1);
+      assert_true(num(&rows, r, "flops") > 0);
+    } else if (!strcmp(variant, "copy") || !strcmp(variant, "read")) {
+      bw++;
+    } else if (strcmp(cell(&rows, r, "metric"), "latency") == 0) {
+      lat++;
+      assert_true(v < 1e6); /* under a second */
+    } else {
+      xfer++;
+    }
+  }
+  assert_int_equal(fma, 5);
+  assert_int_equal(bw, 2);
+  assert_int_equal(lat, 2);
+  assert_int_equal(xfer, 2);
+  assert_true(ob_device_measured_peak(dev, OB_PEAK_FP32) > 0);
+  assert_true(ob_device_measured_peak(dev, OB_PEAK_BANDWIDTH) > 0);
+  ob_table_clear(&rows);
+}
+
+/* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
+enum fake_kind { FAKE_OK, FAKE_SETUP_UNSUPPORTED, FAKE_SETUP_CL_ERROR, FAKE_WRONG, FAKE_FAST };
+
+static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
+  (void)dev;
+  (void)opts;
+  const struct { enum fake_kind kind; double cost; } spec[] = {
+      {FAKE_OK, 1}, {FAKE_OK, 1e9}, {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
+      {FAKE_WRONG, 0}, {FAKE_FAST, 0}};
+  size_t n = sizeof spec / sizeof *spec;
+  for (size_t i = 0; i < n && i < max; i++) {
+    ob_case_init(&c[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
+    ob_case_param(&c[i], "i", "%zu", i);
+    c[i].arg[0] = spec[i].kind;
+    c[i].flops = 1e6;
+    ob_case_metric(&c[i], "gflops", "GFLOP/s", OB_METRIC_RATE, 1e6, 1e9, OB_PEAK_FP32);
+  }
+  return n;
+}
+
+typedef struct fake_state { enum fake_kind kind; } fake_state;
+
+static ob_status fake_setup(ob_device *dev, ob_case *c, void **state) {
+  (void)dev;
+  if (c->arg[0] == FAKE_SETUP_UNSUPPORTED) return ob_fail(OB_ERR_UNSUPPORTED, "no fp16 here");
+  if (c->arg[0] == FAKE_SETUP_CL_ERROR) return OB_CL(CL_OUT_OF_RESOURCES);
+  fake_state *s = malloc(sizeof *s);
+  if (!s) return ob_fail(OB_ERR_NOMEM, "oom");
+  s->kind = (enum fake_kind)c->arg[0];
+  *state = s;
+  return OB_OK;
+}
+
+static ob_status fake_run(void *state, double *seconds) {
+  const fake_state *s = state;
+  /* FAST: 1e6 FLOP in 1 ns = 1e15 FLOP/s, far above any CPU's peak. */
+  *seconds = s->kind == FAKE_FAST ? 1e-9 : 1e-3;
+  return OB_OK;
+}
+
+static ob_status fake_verify(void *state, ob_verdict *v) {
+  const fake_state *s = state;
+  v->checked = true;
+  v->ok = s->kind != FAKE_WRONG;
+  snprintf(v->note, sizeof v->note, "max_err=%s", v->ok ? "0" : "1");
+  return OB_OK;
+}
+
+static void fake_teardown(void *state) { free(state); }
+
+static const ob_workload fake = {
+    .name = "fake",
+    .description = "test double",
+    .list_cases = fake_cases,
+    .setup = fake_setup,
+    .run = fake_run,
+    .verify = fake_verify,
+    .teardown = fake_teardown,
+};
+
+static void runner_statuses_budget_verification_plausibility(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_host_info host;
+  ob_host_get(&host);
+  ob_run_opts opts = {.quick = true, .seconds = 0.01};
+  ob_table rows = {0};
+  size_t failed = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed));
+  assert_int_equal(rows.nrows, 6);
+  /* 0: measured, verified */
+  assert_string_equal(cell(&rows, 0, "status"), "ok");
+  assert_string_equal(cell(&rows, 0, "verified"), "yes");
+  assert_true(fabs(num(&rows, 0, "value") - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
+  assert_true(strncmp(cell(&rows, 0, "note"), "max_err=0", 9) == 0);
+  /* 1: predicted from case 0 (same series) at 1e6 s per repetition: skipped */
+  assert_string_equal(cell(&rows, 1, "status"), "skipped");
+  assert_non_null(strstr(cell(&rows, 1, "note"), "over time budget"));
+  assert_string_equal(cell(&rows, 1, "value"), "");
+  /* 2: unsupported -> skipped with the reason */
+  assert_string_equal(cell(&rows, 2, "status"), "skipped");
+  assert_non_null(strstr(cell(&rows, 2, "note"), "no fp16 here"));
+  /* 3: an OpenCL error -> failed with the code's name */
+  assert_string_equal(cell(&rows, 3, "status"), "failed");
+  assert_non_null(strstr(cell(&rows, 3, "note"), "CL_OUT_OF_RESOURCES"));
+  /* 4: wrong result -> failed, verified=no */
+  assert_string_equal(cell(&rows, 4, "status"), "failed");
+  assert_string_equal(cell(&rows, 4, "verified"), "no");
+  /* 5: above the device's peak -> failed, implausible */
+  assert_string_equal(cell(&rows, 5, "status"), "failed");
+  assert_non_null(strstr(cell(&rows, 5, "note"), "implausible"));
+  assert_int_equal(failed, 3);
+  ob_table_clear(&rows);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(peak_probes_are_positive_and_below_theoretical),
+      cmocka_unit_test(runner_statuses_budget_verification_plausibility),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}
