@@ -232,8 +232,12 @@ ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
   *out = NULL;
   OB_TRY(ob_device_open(dev));
   char full[1024];
-  const char *vendor_opts = dev->profile->build_options ? dev->profile->build_options : "";
-  snprintf(full, sizeof full, "-cl-std=CL1.2 %s %s", vendor_opts, options ? options : "");
+  const char *parts[] = {"-cl-std=CL1.2", dev->profile->build_options, options};
+  size_t len = 0;
+  full[0] = '\0';
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+    if (parts[i] && *parts[i] && len < sizeof full)
+      len += (size_t)snprintf(full + len, sizeof full - len, "%s%s", len ? " " : "", parts[i]);
   for (size_t i = 0; i < dev->nprograms; i++) {
     ob_program_entry *e = &dev->programs[i];
     if (strcmp(e->files, files) == 0 && strcmp(e->options, full) == 0) {
