@@ -35,7 +35,7 @@ LIB_SRC  := $(CORE_SRC) $(DEVICES_SRC) $(MODELS_SRC) $(BENCH_SRC)
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/kernels_embedded.o
 LIB      := $(BUILD)/liboclbench.a
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
-TEST_OBJ := $(BUILD)/tests/support.o
+TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/test_%.c,$(wildcard tests/*.c)))
 
 DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
             libcsv-dev libcmocka-dev pkg-config locales libxml2-utils

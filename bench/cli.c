@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int ob_cli_usage_error(const char *fmt, ...) {
   va_list ap;
@@ -55,6 +57,29 @@ const char *ob_cli_value(int argc, char **argv, int *i) {
   }
   (*i)++;
   return argv[*i];
+}
+
+bool ob_cli_output_path(const char *flag, const char *path) {
+  if (!*path) {
+    ob_cli_usage_error("%s: empty file name", flag);
+    return false;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ob_cli_usage_error("%s: '%s' is a directory", flag, path);
+    return false;
+  }
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) dir[1] = '\0';
+  else if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+    ob_cli_usage_error("%s: cannot write into directory '%s'", flag, dir);
+    return false;
+  }
+  return true;
 }
 
 bool ob_cli_check_env(void) {

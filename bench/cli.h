@@ -20,6 +20,10 @@ bool ob_cli_long(const char *flag, const char *s, long min, long max, long *out)
 /* The value after a flag (argv[*i + 1]), advancing *i; prints an error when missing. */
 const char *ob_cli_value(int argc, char **argv, int *i);
 
+/* Checks that an output file path can be written later: not empty, not a directory, and its
+ * directory exists. Prints the error itself. */
+bool ob_cli_output_path(const char *flag, const char *path);
+
 /* Validates the environment variables oclbench reads; prints the error itself. */
 bool ob_cli_check_env(void);
 

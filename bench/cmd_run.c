@@ -14,6 +14,8 @@ typedef struct run_args {
   const char *sel[MAX_SELECTORS];
   size_t nsel;
   const char *out_dir;
+  const char *trace_path;          /* --trace FILE.json */
+  bool trace_summary;              /* --trace-summary */
   ob_run_opts opts;
 } run_args;
 
@@ -31,6 +33,12 @@ static int parse(int argc, char **argv, run_args *a) {
       a->out_dir = ob_cli_value(argc, argv, &i);
       if (!a->out_dir) return OB_EXIT_USAGE;
       if (!*a->out_dir) return ob_cli_usage_error("--out: empty directory name");
+    } else if (strcmp(arg, "--trace") == 0) {
+      a->trace_path = ob_cli_value(argc, argv, &i);
+      if (!a->trace_path) return OB_EXIT_USAGE;
+      if (!ob_cli_output_path("--trace", a->trace_path)) return OB_EXIT_USAGE;
+    } else if (strcmp(arg, "--trace-summary") == 0) {
+      a->trace_summary = true;
     } else if (strcmp(arg, "--quick") == 0) {
       a->opts.quick = true;
     } else if (strcmp(arg, "--seconds") == 0) {
@@ -65,6 +73,20 @@ static int parse(int argc, char **argv, run_args *a) {
   return OB_EXIT_OK;
 }
 
+/* The seed's "allocated / reserved memory": per device, the most one case allocated. */
+static void print_memory(const ob_registry *reg, const bool *selected, const size_t *mem_peak) {
+  if (!mem_peak) return;
+  fputc('\n', stdout);
+  for (size_t d = 0; d < ob_registry_count(reg); d++) {
+    if (!selected[d]) continue;
+    const ob_device *dev = ob_registry_device(reg, d);
+    double global = (double)ob_device_props_get(dev)->global_mem;
+    printf("%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
+           ob_device_slug(dev), (double)mem_peak[d] / (1 << 20), global / (1 << 30),
+           global > 0 ? 100.0 * (double)mem_peak[d] / global : 0.0);
+  }
+}
+
 int ob_cmd_run(int argc, char **argv) {
   run_args a;
   memset(&a, 0, sizeof a);
@@ -94,20 +116,34 @@ int ob_cmd_run(int argc, char **argv) {
     ob_registry_destroy(reg);
     return ob_cli_usage_error("--out: %s", ob_error_detail());
   }
+  size_t *mem_peak = calloc(ndev, sizeof *mem_peak);
   ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
-                          .out_dir = a.out_dir, .opts = a.opts};
+                          .out_dir = a.out_dir, .opts = a.opts, .mem_peak = mem_peak};
   ob_table rows = {0};
   size_t failed = 0;
+  ob_trace_enable(a.trace_path || a.trace_summary);
   ob_status st = ob_runner_run(reg, &cfg, &rows, &failed);
+  if (st == OB_OK && a.trace_path) {
+    st = ob_trace_write_json(a.trace_path);
+    if (st == OB_OK) fprintf(stderr, "oclbench: wrote %s\n", a.trace_path);
+  }
   if (st != OB_OK) {
     fprintf(stderr, "oclbench: %s: %s\n", ob_strerror(st), ob_error_detail());
     rc = OB_EXIT_FAILED;
   } else {
     ob_table_print_summary(&rows, stdout);
+    print_memory(reg, selected, mem_peak);
+    if (a.trace_summary) {
+      fputc('\n', stdout);
+      ob_trace_print_summary(stdout);
+    }
     if (failed) fprintf(stderr, "oclbench: %zu row%s failed\n", failed, failed == 1 ? "" : "s");
     rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
   }
+  ob_trace_enable(false);
+  ob_trace_reset();
   ob_table_clear(&rows);
+  free(mem_peak);
   free(selected);
   ob_registry_destroy(reg);
   return rc;

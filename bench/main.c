@@ -13,7 +13,8 @@ static const struct command {
 } commands[] = {
     {"devices", ob_cmd_devices, "devices [--csv]"},
     {"run", ob_cmd_run,
-     "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]"},
+     "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
+     "               [--trace FILE.json] [--trace-summary]"},
 };
 
 static void print_help(FILE *f) {

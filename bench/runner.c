@@ -29,6 +29,8 @@ typedef struct run_ctx {
   size_t *failed;
   ob_verdict device_verdict;
   bool has_device_verdict;
+  size_t case_mem;        /* device bytes the current case allocated at most */
+  size_t *mem_peak;
   series_point last[MAX_CASES];
   size_t nlast;
 } run_ctx;
@@ -162,6 +164,8 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
       row.peak_fraction = rate / peak;
     char note[512] = "";
     if (v->checked) note_append(note, sizeof note, "%s", v->note);
+    note_append(note, sizeof note, "mem_peak_bytes=%zu", x->case_mem);
+    if (ob_trace_enabled()) note_append(note, sizeof note, "traced");
     const double theo = ob_device_fp32_theoretical(x->dev) * 1e9;
     if (m->peak == OB_PEAK_FP32 && theo > 0 && m->kind == OB_METRIC_RATE)
       note_append(note, sizeof note, "theoretical_fraction=%.3f", rate / theo);
@@ -214,6 +218,8 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   }
   ob_error_clear();
   void *state = NULL;
+  const size_t mem_before = ob_device_mem_current(x->dev);
+  ob_device_mem_peak_reset(x->dev);
   ob_status st = x->wl->setup(x->dev, c, &state);
   OB_TRY(emit_builds(x));
   if (st != OB_OK) {
@@ -228,7 +234,10 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   if (st == OB_OK && x->has_device_verdict) verdict = x->device_verdict;
   if (st == OB_OK && x->wl->verify && (!x->has_device_verdict || x->device_verdict.ok))
     st = x->wl->verify(state, &verdict);
+  x->case_mem = ob_device_mem_peak(x->dev) - mem_before;
+  if (x->mem_peak && x->case_mem > *x->mem_peak) *x->mem_peak = x->case_mem;
   if (x->wl->teardown) x->wl->teardown(state);
+  ob_trace_flush();
   if (st != OB_OK) {
     char note[1024];
     snprintf(note, sizeof note, "%s: %s", ob_strerror(st), ob_error_detail());
@@ -240,7 +249,7 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
 
 ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
                                  const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                                 size_t *failed_rows) {
+                                 size_t *failed_rows, size_t *mem_peak) {
   run_ctx *x = calloc(1, sizeof *x);
   ob_case *cases = calloc(MAX_CASES, sizeof *cases);
   ob_status st = OB_OK;
@@ -249,7 +258,7 @@ ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
     goto done;
   }
   *x = (run_ctx){.dev = dev, .host = host, .wl = wl, .opts = opts, .rows = rows,
-                 .failed = failed_rows};
+                 .failed = failed_rows, .mem_peak = mem_peak};
   size_t n = wl->list_cases(dev, opts, cases, MAX_CASES);
   if (wl->device_check) {
     ob_progress_step("device check");
@@ -306,7 +315,8 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table 
       continue;
     }
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
-      st = ob_runner_run_workload(dev, &host, cfg->workloads[w], &cfg->opts, rows, failed_rows);
+      st = ob_runner_run_workload(dev, &host, cfg->workloads[w], &cfg->opts, rows, failed_rows,
+                                  cfg->mem_peak ? &cfg->mem_peak[d] : NULL);
     ob_progress_end();
     if (st != OB_OK) return st;
     if (!cfg->out_dir) continue;

@@ -18,6 +18,8 @@ typedef struct ob_runner_config {
   const bool *selected;                /* per registry device */
   const char *out_dir;                 /* NULL: no CSV files */
   ob_run_opts opts;
+  size_t *mem_peak;                    /* out, optional: per registry device, the most device
+                                          memory one case allocated */
 } ob_runner_config;
 
 /* Runs everything on every selected device, writing DIR/<host>__<slug>.csv per device and
@@ -27,9 +29,11 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table 
                         size_t *failed_rows);
 
 /* Runs one workload on one device and appends its rows to *rows (no CSV); the building block
- * of ob_runner_run, public for tests. */
+ * of ob_runner_run, public for tests. *mem_peak (optional) is raised to the most device memory
+ * one case allocated. Every measured row's note carries `mem_peak_bytes=N` for its case, and
+ * `traced` while the kernel trace is on. */
 ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
                                  const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                                 size_t *failed_rows);
+                                 size_t *failed_rows, size_t *mem_peak);
 
 #endif

@@ -1,6 +1,8 @@
 /* Device buffers with allocation accounting (current and peak bytes per device). */
 #include "device_impl.h"
 
+#include <math.h>
+
 ob_status ob_buffer_create(ob_device *dev, cl_mem_flags flags, size_t bytes, void *host,
                            cl_mem *out) {
   *out = NULL;
@@ -30,15 +32,34 @@ void ob_buffer_release(ob_device *dev, cl_mem buf) {
   clReleaseMemObject(buf);
 }
 
+/* Blocking transfer in either direction, recorded in the trace when it is on. */
+static ob_status transfer(ob_device *dev, cl_mem buf, size_t offset, size_t bytes, void *host,
+                          bool to_device) {
+  if (bytes == 0) return OB_OK;
+  const bool tracing = ob_trace_enabled();
+  cl_event ev = NULL;
+  cl_event *evp = tracing ? &ev : NULL;
+  cl_int err = to_device ? clEnqueueWriteBuffer(dev->queue, buf, CL_TRUE, offset, bytes, host, 0,
+                                                NULL, evp)
+                         : clEnqueueReadBuffer(dev->queue, buf, CL_TRUE, offset, bytes, host, 0,
+                                               NULL, evp);
+  ob_status st = OB_CL(err);
+  if (st == OB_OK && ev) {
+    size_t g = bytes;
+    ob_trace_add(dev, ev, to_device ? "write_buffer" : "read_buffer", "transfer", 1, &g, NULL,
+                 NAN, (double)bytes);
+  }
+  if (ev) clReleaseEvent(ev);
+  return st;
+}
+
 ob_status ob_buffer_write(ob_device *dev, cl_mem buf, size_t offset, size_t bytes,
                           const void *src) {
-  if (bytes == 0) return OB_OK;
-  return OB_CL(clEnqueueWriteBuffer(dev->queue, buf, CL_TRUE, offset, bytes, src, 0, NULL, NULL));
+  return transfer(dev, buf, offset, bytes, (void *)src, true);
 }
 
 ob_status ob_buffer_read(ob_device *dev, cl_mem buf, size_t offset, size_t bytes, void *dst) {
-  if (bytes == 0) return OB_OK;
-  return OB_CL(clEnqueueReadBuffer(dev->queue, buf, CL_TRUE, offset, bytes, dst, 0, NULL, NULL));
+  return transfer(dev, buf, offset, bytes, dst, false);
 }
 
 ob_status ob_buffer_fill(ob_device *dev, cl_mem buf, const void *pattern, size_t pattern_size,

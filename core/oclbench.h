@@ -220,6 +220,10 @@ ob_status ob_event_queue_delay(cl_event ev, double *seconds);
 ob_status ob_enqueue_kernel(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                             const size_t *local, cl_event *ev);
 
+/* ob_enqueue_kernel with the launch's work for the trace (NAN when unknown). */
+ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                                 const size_t *local, double flops, double bytes, cl_event *ev);
+
 /* clFinish on the device's queue. */
 ob_status ob_device_finish(ob_device *dev);
 
@@ -227,6 +231,10 @@ ob_status ob_device_finish(ob_device *dev);
  * single-kernel work. local may be NULL. */
 ob_status ob_kernel_run_timed(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local, double *seconds);
+/* ob_kernel_run_timed with the launch's work for the trace (NAN when unknown). */
+ob_status ob_kernel_run_timed_work(ob_device *dev, cl_kernel k, cl_uint dims,
+                                   const size_t *global, const size_t *local, double flops,
+                                   double bytes, double *seconds);
 
 typedef struct ob_stats {
   double min, median, max, mean, stddev;
@@ -238,6 +246,51 @@ void ob_stats_compute(const double *samples, size_t n, ob_stats *out);
 
 /* Repetitions that fill `budget_s` when one takes `one_s`, within [min_reps, max_reps]. */
 size_t ob_reps_for_budget(double one_s, double budget_s, size_t min_reps, size_t max_reps);
+
+/* ---------------------------------------------------------------- kernel trace */
+
+/* Turns recording of kernel launches, transfers and library spans on or off (process-wide;
+ * off by default, when it costs one branch per launch). */
+void ob_trace_enable(bool on);
+bool ob_trace_enabled(void);
+
+/* Records an event (retained by the trace until resolved) under a name and category
+ * ("kernel", "transfer", "library"). No-op when tracing is off or ev is NULL. */
+void ob_trace_add(const ob_device *dev, cl_event ev, const char *name, const char *cat,
+                  cl_uint dims, const size_t *global, const size_t *local, double flops,
+                  double bytes);
+/* ob_trace_add for a kernel launch, named after the kernel function. */
+void ob_trace_add_kernel(const ob_device *dev, cl_event ev, cl_kernel k, cl_uint dims,
+                         const size_t *global, const size_t *local, double flops, double bytes);
+
+/* A library call that enqueues kernels oclbench cannot see (CLBlast) is recorded as a span
+ * between two markers: begin before the call, end after it (end waits for the call). *marker is
+ * NULL when tracing is off; span_end(NULL) is a no-op. */
+ob_status ob_trace_span_begin(ob_device *dev, cl_event *marker);
+ob_status ob_trace_span_end(ob_device *dev, cl_event marker, const char *name, double flops,
+                            double bytes);
+
+/* Waits for pending recorded events and reads their times. */
+void ob_trace_flush(void);
+/* Forgets every record. */
+void ob_trace_reset(void);
+
+/* Resolved records, for tests and tools. */
+typedef struct ob_trace_record {
+  char name[64];
+  char category[16];
+  const ob_device *device;
+  double seconds;       /* START..END */
+  double flops, bytes;  /* NAN when unknown */
+} ob_trace_record;
+size_t ob_trace_count(void);
+bool ob_trace_get(size_t i, ob_trace_record *out);
+
+/* Writes the records as Chrome trace event JSON (one process per device, one thread per queue),
+ * atomically. */
+ob_status ob_trace_write_json(const char *path);
+/* Prints the per-kernel table (count, total, mean, share, GFLOP/s, GB/s) by total time. */
+void ob_trace_print_summary(FILE *f);
 
 /* ---------------------------------------------------------------- CSV (schema 1) */
 

@@ -29,18 +29,37 @@ ob_status ob_event_queue_delay(cl_event ev, double *seconds) {
   return event_span(ev, CL_PROFILING_COMMAND_QUEUED, CL_PROFILING_COMMAND_START, seconds);
 }
 
+ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                                 const size_t *local, double flops, double bytes, cl_event *ev) {
+  if (!ob_trace_enabled())
+    return OB_CL(clEnqueueNDRangeKernel(ob_device_queue(dev), k, dims, NULL, global, local, 0,
+                                        NULL, ev));
+  cl_event own = NULL;
+  OB_TRY(OB_CL(clEnqueueNDRangeKernel(ob_device_queue(dev), k, dims, NULL, global, local, 0, NULL,
+                                      &own)));
+  ob_trace_add_kernel(dev, own, k, dims, global, local, flops, bytes);
+  if (ev) *ev = own;
+  else clReleaseEvent(own);
+  return OB_OK;
+}
+
 ob_status ob_enqueue_kernel(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                             const size_t *local, cl_event *ev) {
-  return OB_CL(clEnqueueNDRangeKernel(ob_device_queue(dev), k, dims, NULL, global, local, 0, NULL,
-                                      ev));
+  return ob_enqueue_kernel_work(dev, k, dims, global, local, NAN, NAN, ev);
 }
 
 ob_status ob_device_finish(ob_device *dev) { return OB_CL(clFinish(ob_device_queue(dev))); }
 
 ob_status ob_kernel_run_timed(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local, double *seconds) {
+  return ob_kernel_run_timed_work(dev, k, dims, global, local, NAN, NAN, seconds);
+}
+
+ob_status ob_kernel_run_timed_work(ob_device *dev, cl_kernel k, cl_uint dims,
+                                   const size_t *global, const size_t *local, double flops,
+                                   double bytes, double *seconds) {
   cl_event ev = NULL;
-  OB_TRY(ob_enqueue_kernel(dev, k, dims, global, local, &ev));
+  OB_TRY(ob_enqueue_kernel_work(dev, k, dims, global, local, flops, bytes, &ev));
   ob_status st = OB_CL(clWaitForEvents(1, &ev));
   if (st == OB_OK) st = ob_event_seconds(ev, seconds);
   clReleaseEvent(ev);

@@ -19,6 +19,7 @@ typedef struct probe {
   size_t global, local;
   size_t bytes;          /* buffer size for bandwidth and transfer probes */
   int iters;             /* FMA rounds per work-item */
+  double flops, moved;   /* work of one launch, for the trace (NAN: not counted) */
 } probe;
 
 #define FMA_CHAINS 8
@@ -116,7 +117,8 @@ static ob_status run_fma(probe *p, double *seconds) {
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof a, &a)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 2, sizeof b, &b)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 3, sizeof p->iters, &p->iters)));
-  return ob_kernel_run_timed(p->dev, p->kernel, 1, &p->global, &p->local, seconds);
+  return ob_kernel_run_timed_work(p->dev, p->kernel, 1, &p->global, &p->local, p->flops, NAN,
+                                  seconds);
 }
 
 /* Sizes the FMA launch: enough work-items to fill every lane, and a round count that makes
@@ -147,6 +149,7 @@ static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
     p->iters = scaled < 1 ? 1 : scaled > (1 << 26) ? (1 << 26) : (int)scaled;
   }
   c->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * width;
+  p->flops = c->flops;
   c->metrics[0].work = c->flops;
   snprintf(c->params + strlen(c->params), sizeof c->params - strlen(c->params),
            ";global=%zu;local=%zu;rounds=%d", p->global, p->local, p->iters);
@@ -172,6 +175,7 @@ static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof(cl_mem), &p->b)));
   c->bytes = (copy ? 2.0 : 1.0) * (double)p->bytes;
   c->metrics[0].work = c->bytes;
+  p->moved = c->bytes;
   return OB_OK;
 }
 
@@ -192,6 +196,7 @@ ob_status ob_peak_setup(ob_device *dev, ob_case *c, void **state) {
   probe *p = calloc(1, sizeof *p);
   if (!p) return ob_fail(OB_ERR_NOMEM, "out of memory");
   p->dev = dev;
+  p->flops = p->moved = NAN;
   p->kind = (probe_kind)c->arg[0];
   p->bytes = (size_t)c->arg[1];
   ob_status st = ob_device_open(dev);
@@ -253,7 +258,9 @@ ob_status ob_peak_run(void *state, double *seconds) {
   switch (p->kind) {
   case PROBE_FMA: return run_fma(p, seconds);
   case PROBE_COPY:
-  case PROBE_READ: return ob_kernel_run_timed(p->dev, p->kernel, 1, &p->global, &p->local, seconds);
+  case PROBE_READ:
+    return ob_kernel_run_timed_work(p->dev, p->kernel, 1, &p->global, &p->local, NAN, p->moved,
+                                    seconds);
   case PROBE_LATENCY: return run_latency(p, seconds, false);
   case PROBE_ROUNDTRIP: return run_latency(p, seconds, true);
   case PROBE_H2D: return run_transfer(p, seconds, true);

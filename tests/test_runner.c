@@ -26,7 +26,7 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
   ob_run_opts opts = {.quick = true, .seconds = 0.05};
   ob_table rows = {0};
   size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed));
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed, NULL));
   assert_int_equal(failed, 0);
   const double theo = ob_device_fp32_theoretical(dev) * 1e9 *
                       ob_device_props_get(dev)->clock_headroom;
@@ -132,13 +132,14 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
   ob_table rows = {0};
   size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed));
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed, NULL));
   assert_int_equal(rows.nrows, 6);
   /* 0: measured, verified */
   assert_string_equal(cell(&rows, 0, "status"), "ok");
   assert_string_equal(cell(&rows, 0, "verified"), "yes");
   assert_true(fabs(num(&rows, 0, "value") - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
   assert_true(strncmp(cell(&rows, 0, "note"), "max_err=0", 9) == 0);
+  assert_non_null(strstr(cell(&rows, 0, "note"), "mem_peak_bytes=0"));
   /* 1: predicted from case 0 (same series) at 1e6 s per repetition: skipped */
   assert_string_equal(cell(&rows, 1, "status"), "skipped");
   assert_non_null(strstr(cell(&rows, 1, "note"), "over time budget"));
