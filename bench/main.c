@@ -14,6 +14,8 @@ static const struct command {
     {"devices", ob_cmd_devices, "devices [--csv]"},
     {"run", ob_cmd_run,
      "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]"},
+    {"compare", ob_cmd_compare,
+     "compare FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]"},
 };
 
 static void print_help(FILE *f) {
