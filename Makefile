@@ -99,6 +99,21 @@ check: deps
 oclbench-san: $(BUILD)/bench/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench $^ $(LDLIBS)
 
+# The portable bundle (tools/bundle.sh): libraries Debian ships as static archives are linked
+# in; the others (the ICD loader, libudev for hwloc) travel in the bundle's lib/, found through
+# the rpath. BUNDLE_DIR: where the tarball goes (default: the project root).
+BUNDLE_DIR    ?= .
+BUNDLE_STATIC := clblast hwloc csv
+BUNDLE_LIBS   := -Wl,-Bstatic $(filter $(BUNDLE_STATIC:%=-l%),$(LDLIBS)) -lstdc++ -Wl,-Bdynamic \
+                 $(filter-out $(BUNDLE_STATIC:%=-l%),$(LDLIBS)) -l:libudev.so.1 -ldl
+
+$(BUILD)/bundle/oclbench: $(BUILD)/bench/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -static-libgcc -Wl,-rpath,'$$ORIGIN/../lib' -o $@ $^ $(BUNDLE_LIBS)
+
+bundle: $(BUILD)/bundle/oclbench
+	CC='$(CC)' sh tools/bundle.sh $(VERSION) $< $(BUNDLE_DIR) $(BUNDLE_STATIC) stdc++
+
 install: oclbench
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 oclbench $(DESTDIR)$(PREFIX)/bin/oclbench

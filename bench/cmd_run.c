@@ -131,14 +131,17 @@ int ob_cmd_run(int argc, char **argv) {
     fprintf(stderr, "oclbench: %s: %s\n", ob_strerror(st), ob_error_detail());
     rc = OB_EXIT_FAILED;
   } else {
-    ob_table_print_summary(&rows, stdout);
+    rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
+    if (ob_table_print_summary(&rows, stdout) != OB_OK) {
+      fprintf(stderr, "oclbench: summary: %s\n", ob_error_detail());
+      rc = OB_EXIT_FAILED;
+    }
     print_memory(reg, selected, mem_peak);
     if (a.trace_summary) {
       fputc('\n', stdout);
       ob_trace_print_summary(stdout);
     }
     if (failed) fprintf(stderr, "oclbench: %zu row%s failed\n", failed, failed == 1 ? "" : "s");
-    rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
   }
   ob_trace_enable(false);
   ob_trace_reset();

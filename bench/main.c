@@ -15,6 +15,8 @@ static const struct command {
     {"run", ob_cmd_run,
      "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
      "               [--trace FILE.json] [--trace-summary]"},
+    {"compare", ob_cmd_compare,
+     "compare FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]"},
 };
 
 static void print_help(FILE *f) {
@@ -29,6 +31,11 @@ static void print_help(FILE *f) {
   fputs("  all      every workload above (the default)\n\n"
         "SEL: all (default), an index or slug from 'oclbench devices', cpu, gpu, accel,\n"
         "     or a case-insensitive substring of the vendor or device name.\n\n"
+        "compare: one column per device (host/slug), rows joined on workload, variant, params,\n"
+        "     precision and metric (params set per device, such as calibrated round counts,\n"
+        "     shown as key=*); ratios to --baseline: a column index, host/slug, host:slug or\n"
+        "     slug (default: the first file's device). --out: wide CSV, --md: Markdown,\n"
+        "     --svg: bar charts and flips/ns-vs-chains curves.\n\n"
         "environment:\n"
         "  OCLBENCH_KERNEL_DIR  load cl_kernels/*.cl from this directory instead of the binary\n"
         "  OCLBENCH_CACHE_DIR   program binary cache (default $XDG_CACHE_HOME/oclbench)\n"

@@ -1,0 +1,712 @@
+/* SVG figure of a comparison: legend, bar charts per workload and metric, flips/ns curves. */
+#include "svg.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDTH 960.0
+#define LABEL_X 320.0     /* category labels end here */
+#define BAR_X0 330.0      /* bar charts: plot area */
+#define BAR_X1 840.0
+#define BAR_H 14.0
+#define BAR_GAP 2.0
+#define CAT_GAP 10.0
+#define CURVE_X0 90.0     /* curve charts: plot area and legend */
+#define CURVE_X1 680.0
+#define CURVE_H 240.0
+#define LEGEND_X 700.0
+#define MAX_LABEL 44      /* code points of a category label */
+#define MAX_LEGEND 120    /* code points of a device legend line */
+
+static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                      "#CC79A7", "#56B4E9", "#999999", "#000000"};
+#define NPALETTE (sizeof palette / sizeof *palette)
+static const char *const dashes[] = {"none", "6,3", "2,2", "8,3,2,3"};
+#define NDASHES (sizeof dashes / sizeof *dashes)
+
+/* ------------------------------------------------------------------ text */
+
+/* Length of the UTF-8 sequence at p when it is a character XML 1.0 allows; 0 otherwise. */
+static size_t xml_char_len(const unsigned char *p) {
+  unsigned char c = p[0];
+  if (c < 0x80) return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+  if (c >= 0xC2 && c <= 0xDF) return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80) return 0;
+    if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE) return 0; /* U+FFFE, U+FFFF */
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/* Characters (as put_xml counts them) in s. */
+static size_t xml_count(const char *s) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+    size_t len = xml_char_len(p);
+    p += len ? len : 1;
+  }
+  return n;
+}
+
+/* Writes s as XML text: markup characters escaped, control characters as spaces, invalid
+ * UTF-8 bytes as '?'; cut to max characters (0: no limit) with an ellipsis. */
+static void put_xml(FILE *out, const char *s, size_t max) {
+  size_t keep = max && xml_count(s) > max ? max - 1 : SIZE_MAX;
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t n = 0; *p; n++) {
+    if (n == keep) {
+      fputs("\xE2\x80\xA6", out);
+      return;
+    }
+    size_t len = xml_char_len(p);
+    if (len == 0) {
+      fputc(*p < 0x20 || *p == 0x7F ? ' ' : '?', out);
+      p++;
+    } else if (len > 1) {
+      fwrite(p, 1, len, out);
+      p += len;
+    } else {
+      switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        case '\t': case '\n': case '\r': fputc(' ', out); break;
+        default: fputc(*p, out);
+      }
+      p++;
+    }
+  }
+}
+
+/* <text> with attributes attrs and content s (cut to max characters, 0: all). */
+static void text(FILE *out, double x, double y, const char *attrs, const char *s, size_t max) {
+  fprintf(out, "<text x=\"%.1f\" y=\"%.1f\"%s%s>", x, y, *attrs ? " " : "", attrs);
+  put_xml(out, s, max);
+  fputs("</text>\n", out);
+}
+
+static bool lower_is_better(const char *unit) {
+  static const char *const time_units[] = {"ns", "us", "\xC2\xB5s", "ms", "s", NULL};
+  for (const char *const *u = time_units; *u; u++)
+    if (strcmp(unit, *u) == 0) return true;
+  return false;
+}
+
+/* ------------------------------------------------------------------ scales */
+
+typedef struct scale {
+  int base;               /* 0: linear from 0; 2 or 10: logarithmic */
+  double lo, hi;
+} scale;
+
+static double nice_step(double raw) {
+  double p = pow(10.0, floor(log10(raw)));
+  double f = raw / p;
+  return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * p;
+}
+
+/* The scale of the positive finite values: logarithmic (base) when they span more than a
+ * factor of 100 (always for base 2), else linear from 0. */
+static scale scale_for(const double *v, size_t n, int base) {
+  double mn = INFINITY, mx = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(v[i]) || v[i] <= 0.0) continue;
+    mn = fmin(mn, v[i]);
+    mx = fmax(mx, v[i]);
+  }
+  scale s = {0, 0.0, 1.0};
+  if (mx <= 0.0) return s;
+  if (base == 2 || mx / mn > 100.0) {
+    double b = base == 2 ? 2.0 : 10.0, lb = log(b);
+    s.base = base == 2 ? 2 : 10;
+    s.lo = pow(b, floor(log(mn) / lb + 1e-9));
+    s.hi = pow(b, ceil(log(mx) / lb - 1e-9));
+    if (s.hi <= s.lo) {
+      s.lo /= b;
+      s.hi *= b;
+    }
+    return s;
+  }
+  double step = nice_step(mx / 5.0);
+  s.hi = ceil(mx / step - 1e-9) * step;
+  return s;
+}
+
+/* Position of v on the scale, 0..1 (clamped). */
+static double scale_pos(const scale *s, double v) {
+  double t = 0.0;
+  if (s->base) t = v > 0.0 ? (log(v) - log(s->lo)) / (log(s->hi) - log(s->lo)) : 0.0;
+  else t = v / s->hi;
+  return t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+}
+
+/* Tick values of the scale, at most max. */
+static size_t scale_ticks(const scale *s, double *t, size_t max) {
+  size_t n = 0;
+  if (s->base) {
+    double b = s->base;
+    size_t steps = (size_t)llround(log(s->hi / s->lo) / log(b));
+    size_t every = steps / (max - 1) + 1;
+    for (size_t k = 0; k <= steps && n < max; k += every) t[n++] = s->lo * pow(b, (double)k);
+    return n;
+  }
+  double step = nice_step(s->hi / 5.0);
+  for (double v = 0.0; v <= s->hi * (1.0 + 1e-9) && n < max; v += step) t[n++] = v;
+  return n;
+}
+
+static void format_tick(char *buf, size_t n, double v, int base) {
+  static const struct { double f; const char *s; } si[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+  if (base == 2 && v >= 1.0 && v < 1e6) {
+    snprintf(buf, n, "%.0f", v);
+    return;
+  }
+  for (size_t i = 0; i < sizeof si / sizeof *si; i++) {
+    if (fabs(v) >= si[i].f) {
+      snprintf(buf, n, "%g%s", v / si[i].f, si[i].s);
+      return;
+    }
+  }
+  snprintf(buf, n, "%g", v);
+}
+
+/* "unit, log scale" and whether lower or higher is better. */
+static void axis_label(char *buf, size_t n, const char *unit, const scale *s, bool with_hint) {
+  snprintf(buf, n, "%s%s%s", unit, s->base ? ", log scale" : "",
+           !with_hint ? "" : lower_is_better(unit) ? " (lower is better)" : " (higher is better)");
+}
+
+/* ------------------------------------------------------------------ bar charts */
+
+typedef struct bar_cell {
+  double value;           /* NAN: no bar */
+  char text[64];          /* shown after the bar (value, status, or nothing) */
+} bar_cell;
+
+typedef struct bar_cat {
+  char label[256];        /* row label */
+  char tooltip[512];
+  bar_cell *cells;        /* per device */
+} bar_cat;
+
+typedef struct bar_panel {
+  char title[512];
+  char unit[64];
+  bar_cat *cats;
+  size_t ncats, cap, ndev;
+} bar_panel;
+
+static void panel_free(bar_panel *p) {
+  for (size_t i = 0; i < p->ncats; i++) free(p->cats[i].cells);
+  free(p->cats);
+  memset(p, 0, sizeof *p);
+}
+
+static ob_status panel_add(bar_panel *p, bar_cat **out) {
+  if (p->ncats == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 16;
+    bar_cat *grown = realloc(p->cats, cap * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    p->cats = grown;
+    p->cap = cap;
+  }
+  bar_cat *c = &p->cats[p->ncats];
+  memset(c, 0, sizeof *c);
+  c->cells = calloc(p->ndev ? p->ndev : 1, sizeof *c->cells);
+  if (!c->cells) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t d = 0; d < p->ndev; d++) c->cells[d].value = NAN;
+  p->ncats++;
+  *out = c;
+  return OB_OK;
+}
+
+/* "variant precision params", leaving out pairs that differ between devices ("k=*"). */
+static void row_label(char *buf, size_t n, const char *variant, const char *precision,
+                      const char *params) {
+  size_t len = (size_t)snprintf(buf, n, "%s%s%s", variant, *precision ? " " : "", precision);
+  bool first = true;
+  while (*params && len + 1 < n) {
+    const char *end = strchr(params, ';');
+    size_t plen = end ? (size_t)(end - params) : strlen(params);
+    bool varies = plen >= 2 && params[plen - 1] == '*' && params[plen - 2] == '=';
+    if (!varies) {
+      len += (size_t)snprintf(buf + len, n - len, "%s%.*s", first ? " " : ";", (int)plen, params);
+      first = false;
+    }
+    params += plen;
+    if (*params == ';') params++;
+  }
+}
+
+static ob_status draw_bar_panel(FILE *out, const ob_compare *cmp, const bar_panel *p, double *y) {
+  size_t nd = p->ndev;
+  double *values = malloc((p->ncats * nd + 1) * sizeof *values);
+  if (!values) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  size_t nv = 0;
+  for (size_t c = 0; c < p->ncats; c++)
+    for (size_t d = 0; d < nd; d++) values[nv++] = p->cats[c].cells[d].value;
+  scale s = scale_for(values, nv, 10);
+  free(values);
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", p->title, 0);
+  double top = *y + 34;
+  double cat_h = (double)nd * (BAR_H + BAR_GAP) - BAR_GAP;
+  double plot_h = p->ncats ? (double)p->ncats * (cat_h + CAT_GAP) - CAT_GAP : 0.0;
+  double bottom = top + plot_h + 4;
+  double ticks[16];
+  size_t nt = scale_ticks(&s, ticks, 12);
+  char buf[256];
+  for (size_t i = 0; i < nt; i++) {
+    double x = BAR_X0 + scale_pos(&s, ticks[i]) * (BAR_X1 - BAR_X0);
+    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
+            top - 4, x, bottom);
+    format_tick(buf, sizeof buf, ticks[i], s.base);
+    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
+  }
+  fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
+          BAR_X0, bottom, BAR_X1, bottom);
+  fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
+          BAR_X0, top - 4, BAR_X0, bottom);
+  axis_label(buf, sizeof buf, p->unit, &s, true);
+  text(out, (BAR_X0 + BAR_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf, 0);
+  for (size_t c = 0; c < p->ncats; c++) {
+    const bar_cat *cat = &p->cats[c];
+    double cy = top + (double)c * (cat_h + CAT_GAP);
+    fprintf(out, "<g><title>");
+    put_xml(out, cat->tooltip, 0);
+    fputs("</title>\n", out);
+    text(out, LABEL_X, cy + cat_h / 2 + 4, "text-anchor=\"end\"", cat->label, MAX_LABEL);
+    fputs("</g>\n", out);
+    for (size_t d = 0; d < nd; d++) {
+      const bar_cell *cell = &cat->cells[d];
+      double by = cy + (double)d * (BAR_H + BAR_GAP), w = 0.0;
+      if (isfinite(cell->value)) {
+        w = scale_pos(&s, cell->value) * (BAR_X1 - BAR_X0);
+        fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                     "<title>", BAR_X0, by, w, BAR_H, palette[d % NPALETTE]);
+        put_xml(out, ob_compare_device_get(cmp, d)->label, 0);
+        fputs(": ", out);
+        put_xml(out, cell->text, 0);
+        fputc(' ', out);
+        put_xml(out, p->unit, 0);
+        fputs("</title></rect>\n", out);
+      }
+      if (cell->text[0])
+        text(out, BAR_X0 + w + 4, by + BAR_H - 3,
+             isfinite(cell->value) ? "font-size=\"10\"" : "font-size=\"10\" fill=\"#888\"",
+             cell->text, 0);
+    }
+  }
+  *y = bottom + 56;
+  return OB_OK;
+}
+
+/* ------------------------------------------------------------------ curves */
+
+typedef struct series {
+  size_t dev;
+  const char *variant;
+  double *x, *y;          /* sorted by x */
+  size_t n, cap;
+} series;
+
+typedef struct curve_group {
+  const char *workload, *metric, *unit, *precision;
+  char rest[256];         /* params without chains */
+  series *s;
+  size_t ns;
+} curve_group;
+
+/* Index of a variant among the group's distinct variants (in series order); with name NULL,
+ * the number of distinct variants. */
+static size_t variant_index(const curve_group *g, const char *name) {
+  size_t distinct = 0;
+  for (size_t i = 0; i < g->ns; i++) {
+    size_t j = 0;
+    while (j < i && strcmp(g->s[j].variant, g->s[i].variant) != 0) j++;
+    if (j < i) continue;
+    if (name && strcmp(g->s[i].variant, name) == 0) return distinct;
+    distinct++;
+  }
+  return distinct;
+}
+
+typedef struct curves {
+  curve_group *g;
+  size_t n;
+} curves;
+
+static void curves_free(curves *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    for (size_t j = 0; j < c->g[i].ns; j++) {
+      free(c->g[i].s[j].x);
+      free(c->g[i].s[j].y);
+    }
+    free(c->g[i].s);
+  }
+  free(c->g);
+  memset(c, 0, sizeof *c);
+}
+
+/* Splits params into the value of chains (false when absent or not a number) and the rest. */
+static bool split_chains(const char *params, double *chains, char *rest, size_t n) {
+  bool found = false;
+  size_t len = 0;
+  rest[0] = '\0';
+  while (*params) {
+    const char *end = strchr(params, ';');
+    size_t plen = end ? (size_t)(end - params) : strlen(params);
+    if (plen > 7 && strncmp(params, "chains=", 7) == 0) {
+      char num[64];
+      snprintf(num, sizeof num, "%.*s", (int)(plen - 7 < 63 ? plen - 7 : 63), params + 7);
+      found = ob_parse_double(num, chains) && *chains > 0.0;
+    } else if (len + 1 < n) {
+      len += (size_t)snprintf(rest + len, n - len, "%s%.*s", len ? ";" : "", (int)plen, params);
+    }
+    params += plen;
+    if (*params == ';') params++;
+  }
+  return found;
+}
+
+/* A row is drawn as curves when it measures flips_per_ns and every cell names its chains. */
+static bool is_curve_row(const ob_compare *cmp, size_t r) {
+  if (strcmp(ob_compare_row_get(cmp, r)->metric, "flips_per_ns") != 0) return false;
+  bool any = false;
+  for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) {
+    ob_compare_cell c;
+    if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
+    double chains = 0.0;
+    char rest[256];
+    if (!split_chains(c.params, &chains, rest, sizeof rest)) return false;
+    any = true;
+  }
+  return any;
+}
+
+static ob_status series_add(curve_group *g, size_t dev, const char *variant, double x, double y) {
+  size_t i = 0;
+  while (i < g->ns && (g->s[i].dev != dev || strcmp(g->s[i].variant, variant) != 0)) i++;
+  if (i == g->ns) {
+    series *grown = realloc(g->s, (g->ns + 1) * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    g->s = grown;
+    memset(&g->s[g->ns], 0, sizeof *g->s);
+    g->s[g->ns].dev = dev;
+    g->s[g->ns].variant = variant;
+    g->ns++;
+  }
+  series *s = &g->s[i];
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    double *nx = realloc(s->x, cap * sizeof *nx);
+    if (nx) s->x = nx;
+    double *ny = realloc(s->y, cap * sizeof *ny);
+    if (ny) s->y = ny;
+    if (!nx || !ny) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    s->cap = cap;
+  }
+  size_t k = s->n++;
+  while (k > 0 && s->x[k - 1] > x) { /* kept sorted by chains */
+    s->x[k] = s->x[k - 1];
+    s->y[k] = s->y[k - 1];
+    k--;
+  }
+  s->x[k] = x;
+  s->y[k] = y;
+  return OB_OK;
+}
+
+/* Adds row r's ok cells to their (precision, params without chains) groups. */
+static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
+  const ob_compare_row *row = ob_compare_row_get(cmp, r);
+  for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) {
+    ob_compare_cell c;
+    if (!ob_compare_cell_get(cmp, r, d, &c) || strcmp(c.status, "ok") != 0 || !isfinite(c.value))
+      continue;
+    double chains = 0.0;
+    char rest[256];
+    split_chains(c.params, &chains, rest, sizeof rest);
+    size_t g = 0;
+    while (g < cv->n && (strcmp(cv->g[g].rest, rest) != 0 ||
+                         strcmp(cv->g[g].precision, row->precision) != 0))
+      g++;
+    if (g == cv->n) {
+      curve_group *grown = realloc(cv->g, (cv->n + 1) * sizeof *grown);
+      if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+      cv->g = grown;
+      curve_group *ng = &cv->g[cv->n++];
+      memset(ng, 0, sizeof *ng);
+      ng->workload = row->workload;
+      ng->metric = row->metric;
+      ng->unit = row->unit;
+      ng->precision = row->precision;
+      snprintf(ng->rest, sizeof ng->rest, "%s", rest);
+    }
+    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.value));
+  }
+  return OB_OK;
+}
+
+/* The bar chart of each device's best value over the chains, per group and variant. */
+static ob_status best_panel(const ob_compare *cmp, const curves *cv, bar_panel *p) {
+  p->ndev = ob_compare_ndevices(cmp);
+  snprintf(p->title, sizeof p->title, "%s: best %s over the number of parallel chains",
+           cv->g[0].workload, cv->g[0].metric);
+  snprintf(p->unit, sizeof p->unit, "%s", cv->g[0].unit);
+  for (size_t g = 0; g < cv->n; g++) {
+    const curve_group *grp = &cv->g[g];
+    for (size_t first = 0; first < grp->ns; first++) {
+      const char *variant = grp->s[first].variant;
+      size_t j = 0;
+      while (j < first && strcmp(grp->s[j].variant, variant) != 0) j++;
+      if (j < first) continue; /* that variant has its bar group already */
+      bar_cat *cat = NULL;
+      OB_TRY(panel_add(p, &cat));
+      row_label(cat->label, sizeof cat->label, variant, grp->precision, grp->rest);
+      snprintf(cat->tooltip, sizeof cat->tooltip, "%s", cat->label);
+      for (size_t i = first; i < grp->ns; i++) {
+        const series *s = &grp->s[i];
+        if (strcmp(s->variant, variant) != 0) continue;
+        size_t best = 0;
+        for (size_t k = 1; k < s->n; k++)
+          if (s->y[k] > s->y[best]) best = k;
+        bar_cell *cell = &cat->cells[s->dev];
+        cell->value = s->y[best];
+        ob_format_human(cell->text, sizeof cell->text, s->y[best]);
+        snprintf(cell->text + strlen(cell->text), sizeof cell->text - strlen(cell->text),
+                 " @ %.0f chains", s->x[best]);
+      }
+    }
+  }
+  return OB_OK;
+}
+
+static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_group *g,
+                                  double *y) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s: %s vs parallel chains, %s%s%s", g->workload, g->metric, g->rest,
+           *g->precision ? " " : "", g->precision);
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", buf, 0);
+  size_t total = 0;
+  for (size_t i = 0; i < g->ns; i++) total += g->s[i].n;
+  double *xs = malloc((total + 1) * sizeof *xs), *ys = malloc((total + 1) * sizeof *ys);
+  if (!xs || !ys) {
+    free(xs);
+    free(ys);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < g->ns; i++)
+    for (size_t k = 0; k < g->s[i].n; k++, n++) {
+      xs[n] = g->s[i].x[k];
+      ys[n] = g->s[i].y[k];
+    }
+  scale sx = scale_for(xs, n, 2), sy = scale_for(ys, n, 10);
+  free(xs);
+  free(ys);
+  double top = *y + 34, bottom = top + CURVE_H;
+  double ticks[16];
+  size_t nt = scale_ticks(&sx, ticks, 12);
+  for (size_t i = 0; i < nt; i++) {
+    double x = CURVE_X0 + scale_pos(&sx, ticks[i]) * (CURVE_X1 - CURVE_X0);
+    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
+            top, x, bottom);
+    format_tick(buf, sizeof buf, ticks[i], 2);
+    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
+  }
+  nt = scale_ticks(&sy, ticks, 12);
+  for (size_t i = 0; i < nt; i++) {
+    double yy = bottom - scale_pos(&sy, ticks[i]) * CURVE_H;
+    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
+            CURVE_X0, yy, CURVE_X1, yy);
+    format_tick(buf, sizeof buf, ticks[i], sy.base);
+    text(out, CURVE_X0 - 6, yy + 3, "text-anchor=\"end\" font-size=\"10\"", buf, 0);
+  }
+  fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n", CURVE_X0,
+          top, bottom, CURVE_X1);
+  text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"",
+       "parallel chains, log scale", 0);
+  axis_label(buf, sizeof buf, g->unit, &sy, false);
+  fprintf(out, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" text-anchor=\"middle\">",
+          CURVE_X0 - 52, (top + bottom) / 2);
+  put_xml(out, buf, 0);
+  fputs("</text>\n", out);
+  for (size_t i = 0; i < g->ns; i++) {
+    const series *s = &g->s[i];
+    const char *colour = palette[s->dev % NPALETTE];
+    const char *dash = dashes[variant_index(g, s->variant) % NDASHES];
+    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"%s\" points=\"",
+            colour, dash);
+    for (size_t k = 0; k < s->n; k++)
+      fprintf(out, "%s%.1f,%.1f", k ? " " : "",
+              CURVE_X0 + scale_pos(&sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
+              bottom - scale_pos(&sy, s->y[k]) * CURVE_H);
+    fputs("\"/>\n", out);
+    const char *label = ob_compare_device_get(cmp, s->dev)->label;
+    for (size_t k = 0; k < s->n; k++) {
+      fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
+              CURVE_X0 + scale_pos(&sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
+              bottom - scale_pos(&sy, s->y[k]) * CURVE_H, colour);
+      ob_format_human(buf, sizeof buf, s->y[k]);
+      put_xml(out, label, 0);
+      fprintf(out, ": %s ", buf);
+      put_xml(out, g->unit, 0);
+      fprintf(out, " at %.0f chains</title></circle>\n", s->x[k]);
+    }
+    double ly = top + 8 + 18 * (double)i;
+    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                 "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
+            LEGEND_X, ly, LEGEND_X + 24, ly, colour, dash);
+    bool variants = variant_index(g, NULL) > 1;
+    snprintf(buf, sizeof buf, "%s%s%s", label, variants ? " " : "", variants ? s->variant : "");
+    text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
+  }
+  *y = bottom + 56;
+  return OB_OK;
+}
+
+/* ------------------------------------------------------------------ document */
+
+static double draw_legend(FILE *out, const ob_compare *cmp) {
+  size_t nd = ob_compare_ndevices(cmp);
+  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", "oclbench: cross-device comparison", 0);
+  for (size_t d = 0; d < nd; d++) {
+    const ob_compare_device *dev = ob_compare_device_get(cmp, d);
+    double y = 46 + 20 * (double)d;
+    fprintf(out, "<rect x=\"16\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", y,
+            palette[d % NPALETTE]);
+    char line[1024];
+    snprintf(line, sizeof line, "[%zu] %s%s: %s; %s, driver %s", d, dev->label,
+             nd > 1 && d == ob_compare_baseline(cmp) ? " (baseline)" : "", dev->name,
+             dev->platform, dev->driver);
+    text(out, 38, y + 12, "", line, MAX_LEGEND);
+  }
+  return 46 + 20 * (double)nd + 16;
+}
+
+/* One bar chart per metric of the workload's non-curve rows, from row `first` on. */
+static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t first,
+                                    const bool *curve, bool *done, double *y) {
+  const char *workload = ob_compare_row_get(cmp, first)->workload;
+  size_t nrows = ob_compare_nrows(cmp), nd = ob_compare_ndevices(cmp);
+  for (size_t r = first; r < nrows; r++) {
+    const ob_compare_row *row = ob_compare_row_get(cmp, r);
+    if (done[r] || curve[r] || strcmp(row->workload, workload) != 0) continue;
+    bar_panel p = {.ndev = nd};
+    snprintf(p.title, sizeof p.title, "%s: %s", workload, row->metric);
+    snprintf(p.unit, sizeof p.unit, "%s", row->unit);
+    ob_status st = OB_OK;
+    for (size_t r2 = r; r2 < nrows && st == OB_OK; r2++) {
+      const ob_compare_row *k = ob_compare_row_get(cmp, r2);
+      if (done[r2] || curve[r2] || strcmp(k->workload, workload) != 0 ||
+          strcmp(k->metric, row->metric) != 0)
+        continue;
+      done[r2] = true;
+      bar_cat *cat = NULL;
+      st = panel_add(&p, &cat);
+      if (st != OB_OK) break;
+      row_label(cat->label, sizeof cat->label, k->variant, k->precision, k->params);
+      snprintf(cat->tooltip, sizeof cat->tooltip, "%s %s %s", k->variant, k->precision, k->params);
+      for (size_t d = 0; d < nd; d++) {
+        ob_compare_cell c;
+        if (!ob_compare_cell_get(cmp, r2, d, &c)) continue;
+        if (strcmp(c.status, "ok") != 0) {
+          snprintf(cat->cells[d].text, sizeof cat->cells[d].text, "%s", c.status);
+          continue;
+        }
+        cat->cells[d].value = c.value;
+        ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.value);
+      }
+    }
+    if (st == OB_OK) st = draw_bar_panel(out, cmp, &p, y);
+    panel_free(&p);
+    OB_TRY(st);
+  }
+  return OB_OK;
+}
+
+/* The flips/ns curves of the workload of row `first`: best-value bars, then one chart per
+ * group. */
+static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t first,
+                                      const bool *curve, bool *done, double *y) {
+  const char *workload = ob_compare_row_get(cmp, first)->workload;
+  curves cv = {0};
+  ob_status st = OB_OK;
+  for (size_t r = first; r < ob_compare_nrows(cmp) && st == OB_OK; r++) {
+    if (done[r] || !curve[r] || strcmp(ob_compare_row_get(cmp, r)->workload, workload) != 0)
+      continue;
+    done[r] = true;
+    st = curves_add_row(cmp, r, &cv);
+  }
+  if (st == OB_OK && cv.n > 0) {
+    bar_panel p = {0};
+    st = best_panel(cmp, &cv, &p);
+    if (st == OB_OK) st = draw_bar_panel(out, cmp, &p, y);
+    panel_free(&p);
+    for (size_t g = 0; g < cv.n && st == OB_OK; g++) st = draw_curve_group(out, cmp, &cv.g[g], y);
+  }
+  curves_free(&cv);
+  return st;
+}
+
+static ob_status write_body(FILE *out, const ob_compare *cmp, double *height) {
+  size_t nrows = ob_compare_nrows(cmp);
+  bool *curve = calloc(nrows + 1, sizeof *curve), *done = calloc(nrows + 1, sizeof *done);
+  if (!curve || !done) {
+    free(curve);
+    free(done);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  for (size_t r = 0; r < nrows; r++) curve[r] = is_curve_row(cmp, r);
+  double y = draw_legend(out, cmp);
+  ob_status st = OB_OK;
+  for (size_t r = 0; r < nrows && st == OB_OK; r++) {
+    if (done[r]) continue;
+    st = draw_workload_bars(out, cmp, r, curve, done, &y);
+    if (st == OB_OK) st = draw_workload_curves(out, cmp, r, curve, done, &y);
+  }
+  free(curve);
+  free(done);
+  *height = y;
+  return st;
+}
+
+ob_status ob_svg_write(const ob_compare *cmp, FILE *out) {
+  locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+  if (!c_locale) return ob_fail(OB_ERR_NOMEM, "cannot create the C locale");
+  locale_t old = uselocale(c_locale);
+  char *body = NULL;
+  size_t len = 0;
+  double height = 0.0;
+  ob_status st = OB_OK;
+  FILE *f = open_memstream(&body, &len);
+  if (!f) st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) st = write_body(f, cmp, &height);
+  if (f && fclose(f) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) {
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
+            WIDTH, height, WIDTH, height);
+    fputs("<title>oclbench: cross-device comparison</title>\n", out);
+    fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", out);
+    fwrite(body, 1, len, out);
+    fputs("</svg>\n", out);
+    if (fflush(out) != 0 || ferror(out)) st = ob_fail(OB_ERR_IO, "write error");
+  }
+  free(body);
+  uselocale(old);
+  freelocale(c_locale);
+  return st;
+}

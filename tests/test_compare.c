@@ -1,0 +1,482 @@
+/* compare: validation, the join (merged params, missing, failed and skipped cells), baseline
+ * selection, the text/Markdown/CSV tables, the SVG (xmllint), and real CSVs of a quick run. */
+#include "support.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "compare.h"
+#include "svg.h"
+
+static char laptop[4096], server[4096];
+
+static int setup_paths(void **state) {
+  (void)state;
+  const char *src = getenv("OB_SOURCE_DIR");
+  snprintf(laptop, sizeof laptop, "%s/tests/data/compare/laptop.csv", src && *src ? src : ".");
+  snprintf(server, sizeof server, "%s/tests/data/compare/server.csv", src && *src ? src : ".");
+  return 0;
+}
+
+static const char *binary(void) {
+  const char *bin = getenv("OB_TEST_BINARY");
+  return bin && *bin ? bin : "./oclbench";
+}
+
+/* Runs a shell command with stdout and stderr captured (malloc'ed, owned by the caller);
+ * returns the exit status. */
+static int run_capture(const char *cmd, char **out, char **err) {
+  const char *dir = ob_test_tmpdir();
+  char full[16384], out_path[4200], err_path[4200];
+  snprintf(out_path, sizeof out_path, "%s/stdout", dir);
+  snprintf(err_path, sizeof err_path, "%s/stderr", dir);
+  snprintf(full, sizeof full, "%s >%s 2>%s", cmd, out_path, err_path);
+  int rc = system(full);
+  OB_ASSERT_OK(ob_read_file(out_path, out, NULL));
+  OB_ASSERT_OK(ob_read_file(err_path, err, NULL));
+  assert_true(rc != -1 && WIFEXITED(rc));
+  return WEXITSTATUS(rc);
+}
+
+static ob_compare *load_two(void) {
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, server));
+  return cmp;
+}
+
+/* Index of the row with this workload, variant and (merged) params; fails when absent. */
+static size_t find_row(const ob_compare *cmp, const char *workload, const char *variant,
+                       const char *params) {
+  for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
+    const ob_compare_row *row = ob_compare_row_get(cmp, r);
+    if (strcmp(row->workload, workload) == 0 && strcmp(row->variant, variant) == 0 &&
+        strcmp(row->params, params) == 0)
+      return r;
+  }
+  fail_msg("no row %s %s %s", workload, variant, params);
+  return 0;
+}
+
+static void joins_devices_with_merged_missing_failed_and_skipped_cells(void **state) {
+  (void)state;
+  ob_compare *cmp = load_two();
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  assert_int_equal(ob_compare_ndevices(cmp), 2);
+  const ob_compare_device *a = ob_compare_device_get(cmp, 0), *b = ob_compare_device_get(cmp, 1);
+  assert_string_equal(a->label, "laptop/pocl-cpu-0");
+  assert_string_equal(b->label, "server/nvidia-gpu-0");
+  assert_string_equal(b->name, "NVIDIA H200, \"SXM\"\nrev 1");
+  assert_string_equal(b->source, server);
+  assert_int_equal(ob_compare_baseline(cmp), 0);
+  /* 3 peak (merged across calibrated params), 2 linear, 1 conv, 1 adam, 2 x 9 ising; no
+   * compile_time row. */
+  assert_int_equal(ob_compare_nrows(cmp), 25);
+  ob_compare_cell c;
+
+  size_t r = find_row(cmp, "peak", "fma_float4", "width=4;global=*;rounds=*");
+  assert_int_equal(r, 0);
+  assert_true(ob_compare_cell_get(cmp, r, 0, &c));
+  assert_true(c.value == 50.0 && isnan(c.ratio));
+  assert_string_equal(c.params, "width=4;global=1024;rounds=100");
+  assert_int_equal(c.line, 3);
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c));
+  assert_true(c.value == 50000.0 && c.ratio == 1000.0);
+  r = find_row(cmp, "peak", "copy", "bytes=*");
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 200.0);
+  r = find_row(cmp, "peak", "queue_to_start", "kernel=empty");
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 0.5);
+
+  r = find_row(cmp, "linear", "own", "m=1024;n=1024;k=1024");
+  assert_true(ob_compare_cell_get(cmp, r, 0, &c));
+  assert_true(c.value == 45.0 && fabs(c.peak_fraction - 0.9) < 1e-12);
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c));
+  assert_string_equal(c.status, "failed");
+  assert_string_equal(c.note, "CL_OUT_OF_RESOURCES, at \"clEnqueueNDRangeKernel\"");
+  assert_true(isnan(c.ratio));
+
+  r = find_row(cmp, "conv", "own", "n=1;c=64;h=56;w=56");
+  assert_false(ob_compare_cell_get(cmp, r, 0, &c));
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c));
+  assert_string_equal(c.status, "skipped");
+  r = find_row(cmp, "adam", "fused", "params=10485760");
+  assert_false(ob_compare_cell_get(cmp, r, 1, &c));
+
+  /* ising rows stay apart per chains (each device has several) and are grouped together */
+  r = find_row(cmp, "ising", "naive", "graph=grid:20x20;chains=1024;sweeps=100");
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c) && fabs(c.ratio - 10.0) < 1e-9);
+  r = find_row(cmp, "ising", "naive", "graph=grid:20x20;chains=65536;sweeps=100");
+  assert_false(ob_compare_cell_get(cmp, r, 0, &c));
+  for (size_t i = 7; i < 25; i++) assert_string_equal(ob_compare_row_get(cmp, i)->workload, "ising");
+  ob_compare_destroy(cmp);
+}
+
+static void baseline_selection(void **state) {
+  (void)state;
+  static const char *const to_server[] = {"1", "server/nvidia-gpu-0", "server:nvidia-gpu-0",
+                                          "nvidia-gpu-0"};
+  for (size_t i = 0; i < sizeof to_server / sizeof *to_server; i++) {
+    ob_compare *cmp = load_two();
+    OB_ASSERT_OK(ob_compare_set_baseline(cmp, to_server[i]));
+    OB_ASSERT_OK(ob_compare_join(cmp));
+    assert_int_equal(ob_compare_baseline(cmp), 1);
+    ob_compare_cell c;
+    assert_true(ob_compare_cell_get(cmp, 0, 0, &c) && fabs(c.ratio - 0.001) < 1e-15);
+    ob_compare_destroy(cmp);
+  }
+  static const char *const bad[] = {"2", "nope", "laptop:nvidia-gpu-0", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    ob_compare *cmp = load_two();
+    assert_int_equal(ob_compare_set_baseline(cmp, bad[i]), OB_ERR_INVALID);
+    assert_non_null(strstr(ob_error_detail(), "0=laptop/pocl-cpu-0, 1=server/nvidia-gpu-0"));
+    ob_compare_destroy(cmp);
+  }
+}
+
+static void same_host_and_slug_twice_gets_a_numbered_column(void **state) {
+  (void)state;
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
+  assert_int_equal(ob_compare_set_baseline(cmp, "pocl-cpu-0"), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "several"));
+  OB_ASSERT_OK(ob_compare_set_baseline(cmp, "laptop/pocl-cpu-0#2"));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  assert_string_equal(ob_compare_device_get(cmp, 1)->label, "laptop/pocl-cpu-0#2");
+  /* identical files: exact joins, every ratio 1 */
+  assert_int_equal(ob_compare_nrows(cmp), 18);
+  ob_compare_cell c;
+  assert_true(ob_compare_cell_get(cmp, 0, 0, &c) && c.ratio == 1.0);
+  ob_compare_destroy(cmp);
+}
+
+/* Renders a format into a malloc'ed string. */
+static char *render(const ob_compare *cmp, int fmt) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  assert_non_null(f);
+  if (fmt < 0) OB_ASSERT_OK(ob_svg_write(cmp, f));
+  else OB_ASSERT_OK(ob_compare_write(cmp, (ob_compare_format)fmt, f));
+  assert_int_equal(fclose(f), 0);
+  return buf;
+}
+
+typedef struct csv_grid {
+  char cells[32][16][128];
+  size_t nrec, ncols[32];
+} csv_grid;
+
+static ob_status collect(void *user, size_t line, char **fields, size_t n) {
+  (void)line;
+  csv_grid *g = user;
+  if (g->nrec == 32) return OB_OK;
+  g->ncols[g->nrec] = n;
+  for (size_t i = 0; i < n && i < 16; i++)
+    snprintf(g->cells[g->nrec][i], sizeof g->cells[g->nrec][i], "%s", fields[i]);
+  g->nrec++;
+  return OB_OK;
+}
+
+static void tables_in_text_markdown_and_csv(void **state) {
+  (void)state;
+  /* A comma decimal locale must not leak into any output. */
+  bool german = setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+  ob_compare *cmp = load_two();
+  OB_ASSERT_OK(ob_compare_join(cmp));
+
+  char *text = render(cmp, OB_FORMAT_TEXT);
+  assert_non_null(strstr(text, "[1] server/nvidia-gpu-0: NVIDIA H200, \"SXM\" rev 1; NVIDIA CUDA"));
+  assert_non_null(strstr(text, "laptop/pocl-cpu-0  server/nvidia-gpu-0  server/nvidia-gpu-0 ratio"));
+  assert_non_null(strstr(text, "0.5x"));
+  assert_non_null(strstr(text, "1000x"));
+  assert_non_null(strstr(text, "45 (90%)"));
+  assert_non_null(strstr(text, "failed [1]"));
+  assert_non_null(strstr(text, "skipped [2]"));
+  assert_non_null(strstr(text, "[1] failed: CL_OUT_OF_RESOURCES, at \"clEnqueueNDRangeKernel\""));
+  /* aligned: device columns end at the same offset in the header and in every row */
+  const char *head = strstr(text, "workload  ");
+  const char *line = strstr(text, "\nlinear") + 1;
+  size_t head_end = (size_t)(strstr(head, "laptop/pocl-cpu-0") - head) + strlen("laptop/pocl-cpu-0");
+  size_t line_end = (size_t)(strstr(line, "40 (80%)") - line) + strlen("40 (80%)");
+  assert_int_equal(head_end, line_end);
+  free(text);
+
+  char *md = render(cmp, OB_FORMAT_MARKDOWN);
+  assert_non_null(strstr(md, "| workload | variant | params |"));
+  assert_non_null(strstr(md, "| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |"));
+  assert_non_null(strstr(md, "| fma\\_float4 | width=4;global=\\*;rounds=\\* |"));
+  assert_non_null(strstr(md, "NVIDIA H200, \"SXM\" rev 1"));
+  free(md);
+
+  char *csv = render(cmp, OB_FORMAT_CSV);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/wide.csv", ob_test_tmpdir());
+  OB_ASSERT_OK(ob_write_file_atomic(path, csv, strlen(csv)));
+  free(csv);
+  csv_grid *g = calloc(1, sizeof *g);
+  OB_ASSERT_OK(ob_csv_read(path, collect, g));
+  assert_int_equal(g->nrec, 26);
+  assert_int_equal(g->ncols[0], 12);
+  assert_string_equal(g->cells[0][6], "laptop/pocl-cpu-0");
+  assert_string_equal(g->cells[0][8], "server/nvidia-gpu-0 ratio");
+  assert_string_equal(g->cells[0][10], "server/nvidia-gpu-0 peak_fraction");
+  assert_string_equal(g->cells[1][2], "width=4;global=*;rounds=*");
+  assert_string_equal(g->cells[1][7], "50000");
+  assert_string_equal(g->cells[1][8], "1000");
+  assert_string_equal(g->cells[3][8], "0.5");
+  assert_string_equal(g->cells[4][10], "0.04");
+  assert_string_equal(g->cells[5][6], "45");
+  assert_string_equal(g->cells[5][7], "failed");
+  assert_string_equal(g->cells[5][8], "");
+  assert_string_equal(g->cells[5][11],
+                      "server/nvidia-gpu-0: failed: CL_OUT_OF_RESOURCES, at \"clEnqueueNDRangeKernel\"");
+  assert_string_equal(g->cells[6][6], "");
+  assert_string_equal(g->cells[6][7], "skipped");
+  free(g);
+  ob_compare_destroy(cmp);
+  if (german) setlocale(LC_ALL, "C");
+}
+
+/* Writes text to DIR/name and returns the path (static storage, one per call site). */
+static void write_text(char *path, size_t n, const char *dir, const char *name, const char *text) {
+  snprintf(path, n, "%s/%s", dir, name);
+  OB_ASSERT_OK(ob_write_file_atomic(path, text, strlen(text)));
+}
+
+/* The laptop file's header and first row (lines 1-2), the base for the malformed cases. */
+static void good_lines(char *buf, size_t n) {
+  char *all = NULL;
+  OB_ASSERT_OK(ob_read_file(laptop, &all, NULL));
+  const char *second = strstr(strstr(all, "\r\n") + 2, "\r\n");
+  assert_non_null(second);
+  snprintf(buf, n, "%.*s", (int)(second + 2 - all), all);
+  free(all);
+}
+
+typedef struct bad_case {
+  const char *name;
+  char text[8192];
+  const char *expect;
+} bad_case;
+
+/* Replaces the first `from` in s (which must hold it) by `to`. */
+static void replace_once(char *s, size_t n, const char *from, const char *to) {
+  char *at = strstr(s, from);
+  assert_non_null(at);
+  char tail[8192];
+  snprintf(tail, sizeof tail, "%s", at + strlen(from));
+  snprintf(at, n - (size_t)(at - s), "%s%s", to, tail);
+}
+
+static void malformed_csvs_exit_2_with_file_and_line_and_write_nothing(void **state) {
+  (void)state;
+  static char base[8192]; /* header + the laptop's compile_time row (line 2) */
+  good_lines(base, sizeof base);
+  const char *row = strstr(base, "\r\n") + 2;
+  static bad_case cases[7];
+  size_t nc = 0;
+  cases[nc] = (bad_case){"status.csv", "", "status.csv:3: unknown status 'xx'"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s%s", base, row);
+  replace_once(cases[nc].text + strlen(base), sizeof cases[nc].text - strlen(base), ",n/a,ok,", ",n/a,xx,");
+  nc++;
+  cases[nc] = (bad_case){"number.csv", "", "number.csv:3: value '0,5' is not a number"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s%s", base, row);
+  replace_once(cases[nc].text + strlen(base), sizeof cases[nc].text - strlen(base), ",s,0.5,", ",s,\"0,5\",");
+  nc++;
+  /* a record whose quoted note spans lines 3-4, then a short record on line 5 */
+  cases[nc] = (bad_case){"count.csv", "", "count.csv:5: 3 fields, the header has 32"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s%s", base, row);
+  replace_once(cases[nc].text + strlen(base), sizeof cases[nc].text - strlen(base), ",n/a,ok,\r\n",
+               ",n/a,ok,\"two\nlines, \"\"quoted\"\"\"\r\n1,2,3\r\n");
+  nc++;
+  cases[nc] = (bad_case){"quote.csv", "", "quote.csv:3: malformed CSV"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s\"unterminated,\r\n", base);
+  nc++;
+  cases[nc] = (bad_case){"schema2.csv", "", "schema2.csv:3: schema '2'"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s2%s", base, row + 1);
+  nc++;
+  cases[nc] = (bad_case){"okempty.csv", "", "okempty.csv:3: status ok without a value"};
+  snprintf(cases[nc].text, sizeof cases[nc].text, "%s%s", base, row);
+  replace_once(cases[nc].text + strlen(base), sizeof cases[nc].text - strlen(base), ",s,0.5,", ",s,,");
+  nc++;
+  cases[nc] = (bad_case){"header.csv", "a,b,c\r\n1,2,3\r\n", "header.csv: not an oclbench schema-1 CSV"};
+  nc++;
+
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  for (size_t i = 0; i < nc; i++) {
+    char path[4200], cmd[16384], *out = NULL, *err = NULL;
+    write_text(path, sizeof path, dir, cases[i].name, cases[i].text);
+    snprintf(cmd, sizeof cmd, "cd %s && %s compare %s %s --out o.csv --md o.md --svg o.svg", dir,
+             binary(), laptop, cases[i].name);
+    int rc = run_capture(cmd, &out, &err);
+    if (rc != 2 || !strstr(err, cases[i].expect))
+      fail_msg("%s: rc %d, stderr '%s', expected '%s'", cases[i].name, rc, err, cases[i].expect);
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/o.csv", dir);
+    assert_int_not_equal(stat(path, &sb), 0);
+    snprintf(path, sizeof path, "%s/o.svg", dir);
+    assert_int_not_equal(stat(path, &sb), 0);
+  }
+  /* and through the API: empty file, header only */
+  char path[4200];
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  write_text(path, sizeof path, dir, "empty.csv", "");
+  assert_int_equal(ob_compare_add_file(cmp, path), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "empty.csv: empty file"));
+  *strstr(base, "\r\n") = '\0';
+  write_text(path, sizeof path, dir, "header_only.csv", base);
+  assert_int_equal(ob_compare_add_file(cmp, path), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "header_only.csv: no rows"));
+  assert_int_equal(ob_compare_add_file(cmp, "/nonexistent/x.csv"), OB_ERR_IO);
+  ob_compare_destroy(cmp);
+}
+
+static void cli_arguments_are_validated(void **state) {
+  (void)state;
+  char args[16384], err[4096];
+  /* {} stands for the laptop CSV */
+  struct { const char *args, *expect; } cases[] = {
+      {"compare", "no CSV files"},
+      {"compare {} --bogus", "unknown option '--bogus'"},
+      {"compare {} --baseline 7", "--baseline '7' is not a device column"},
+      {"compare {} --out /nonexistent-dir/x.csv", "directory '/nonexistent-dir' does not exist"},
+      {"compare {} --out {}", "would overwrite an input file"},
+      {"compare {} --md x.md --svg x.md", "name the same file"},
+      {"compare {} --out", "--out needs a value"},
+      {"compare /nonexistent.csv", "/nonexistent.csv: cannot open"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    size_t len = 0;
+    for (const char *p = cases[i].args; *p && len + 1 < sizeof args;) {
+      if (strncmp(p, "{}", 2) == 0) {
+        len += (size_t)snprintf(args + len, sizeof args - len, "%s", laptop);
+        p += 2;
+      } else {
+        args[len++] = *p++;
+      }
+    }
+    args[len] = '\0';
+    int rc = ob_test_cli(args, err, sizeof err);
+    if (rc != 2 || !strstr(err, cases[i].expect))
+      fail_msg("'%s': rc %d, stderr '%s', expected '%s'", args, rc, err, cases[i].expect);
+  }
+}
+
+static bool xml_valid(const char *path) {
+  char cmd[4300];
+  snprintf(cmd, sizeof cmd, "xmllint --noout %s", path);
+  return system(cmd) == 0;
+}
+
+static void svg_is_valid_xml_with_bars_curves_and_escaped_text(void **state) {
+  (void)state;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  char cmd[16384], svg[4200], *out = NULL, *err = NULL;
+  snprintf(svg, sizeof svg, "%s/plot.svg", dir);
+  snprintf(cmd, sizeof cmd, "%s compare %s %s --svg %s", binary(), laptop, server, svg);
+  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  assert_non_null(strstr(err, "wrote"));
+  free(out);
+  free(err);
+  assert_true(xml_valid(svg));
+  char *doc = NULL;
+  OB_ASSERT_OK(ob_read_file(svg, &doc, NULL));
+  assert_non_null(strstr(doc, "NVIDIA H200, &quot;SXM&quot; rev 1"));
+  assert_non_null(strstr(doc, "peak: gflops"));
+  assert_non_null(strstr(doc, "GFLOP/s, log scale (higher is better)")); /* 50 vs 50000 */
+  assert_non_null(strstr(doc, "us (lower is better)"));                 /* 8 vs 4: linear */
+  assert_non_null(strstr(doc, "ising: flips_per_ns vs parallel chains, graph=grid:20x20;sweeps=100"));
+  assert_non_null(strstr(doc, "ising: flips_per_ns vs parallel chains, graph=pegasus:14;sweeps=100"));
+  assert_non_null(strstr(doc, "parallel chains, log scale"));
+  assert_non_null(strstr(doc, "388 @ 65536 chains"));
+  assert_non_null(strstr(doc, ">failed</text>"));
+  assert_non_null(strstr(doc, ">skipped</text>"));
+  /* one curve per device and graph: 4 polylines; the server's grid curve has 9 points */
+  size_t lines = 0;
+  for (const char *p = strstr(doc, "<polyline"); p; p = strstr(p + 1, "<polyline")) lines++;
+  assert_int_equal(lines, 4);
+  assert_non_null(strstr(doc, "server/nvidia-gpu-0: 38.8 flips/ns at 65536 chains"));
+  free(doc);
+
+  /* invalid UTF-8, control characters and markup in a device name still make valid XML */
+  char *bad = NULL;
+  OB_ASSERT_OK(ob_read_file(server, &bad, NULL));
+  char *name = strstr(bad, "NVIDIA H200");
+  memcpy(name, "<a&\xff\x01\xc3", 6);
+  char path[4200];
+  write_text(path, sizeof path, dir, "bad-utf8.csv", bad);
+  free(bad);
+  snprintf(cmd, sizeof cmd, "%s compare %s %s --svg %s", binary(), laptop, path, svg);
+  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  free(out);
+  free(err);
+  assert_true(xml_valid(svg));
+}
+
+static void real_csvs_of_a_quick_run(void **state) {
+  (void)state;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  char cmd[16384], *out = NULL, *err = NULL;
+  snprintf(cmd, sizeof cmd, "%s run peak --quick --seconds 0.05 --out %s", binary(), dir);
+  int rc = run_capture(cmd, &out, &err);
+  if (rc != 0) fail_msg("run: rc %d: %s", rc, err);
+  /* run prints the cross-device table too */
+  assert_non_null(strstr(out, "devices:\n  [0] "));
+  assert_non_null(strstr(out, "workload  variant"));
+  assert_non_null(strstr(out, "fma_float4"));
+  free(out);
+  free(err);
+  snprintf(cmd, sizeof cmd, "ls %s/*.csv", dir);
+  char *list = NULL;
+  assert_int_equal(run_capture(cmd, &list, &err), 0);
+  free(err);
+  char *nl = strchr(list, '\n');
+  assert_non_null(nl);
+  *nl = '\0';
+  /* the same device "on another host", as when CSVs are copied together */
+  snprintf(cmd, sizeof cmd,
+           "awk -F, 'BEGIN{OFS=\",\"} NR>1{$3=\"otherhost\"} {print}' %s > %s/other.txt", list, dir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "cd %s && %s compare %s other.txt %s --svg plot.svg --md t.md --out t.csv",
+           dir, binary(), list, server);
+  rc = run_capture(cmd, &out, &err);
+  if (rc != 0) fail_msg("compare: rc %d: %s", rc, err);
+  assert_non_null(strstr(out, "otherhost/"));
+  /* the PoCL and the server FMA rows are joined: calibrated params merged */
+  assert_non_null(strstr(out, "width=4;chains=*;global=*;local=*;rounds=*"));
+  free(out);
+  free(err);
+  char svg[4200];
+  snprintf(svg, sizeof svg, "%s/plot.svg", dir);
+  assert_true(xml_valid(svg));
+  free(list);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(joins_devices_with_merged_missing_failed_and_skipped_cells),
+      cmocka_unit_test(baseline_selection),
+      cmocka_unit_test(same_host_and_slug_twice_gets_a_numbered_column),
+      cmocka_unit_test(tables_in_text_markdown_and_csv),
+      cmocka_unit_test(malformed_csvs_exit_2_with_file_and_line_and_write_nothing),
+      cmocka_unit_test(cli_arguments_are_validated),
+      cmocka_unit_test(svg_is_valid_xml_with_bars_curves_and_escaped_text),
+      cmocka_unit_test(real_csvs_of_a_quick_run),
+  };
+  return cmocka_run_group_tests(tests, setup_paths, NULL);
+}
