@@ -54,27 +54,33 @@ __kernel void fma_peak(__global float *out, float a, float b, int iters) {
 #endif
 }
 
-/* Memory probes. Work-group g owns the block of PER_ITEM * local_size float4 starting at
- * g * PER_ITEM * local_size; work-item l touches l, l + local_size, ... inside it: coalesced on
- * GPUs, and a cache-sized contiguous block per work-group on CPUs. */
+/* Memory probes. By default work-group g owns the block of PER_ITEM * local_size float4 from
+ * g * PER_ITEM * local_size, and work-item l touches l, l + local_size, ... in it: coalesced
+ * on GPUs. With -DCONTIGUOUS (CPUs, where a work-item is a loop iteration of one core) each
+ * work-item owns PER_ITEM consecutive float4 instead: sequential streams for the prefetcher. */
 #ifndef PER_ITEM
 #define PER_ITEM 16
 #endif
+#ifdef CONTIGUOUS
+#define FIRST() (get_global_id(0) * PER_ITEM)
+#define STEP() 1
+#else
+#define FIRST() (get_group_id(0) * get_local_size(0) * PER_ITEM + get_local_id(0))
+#define STEP() get_local_size(0)
+#endif
 
 __kernel void copy4(__global const float4 *restrict src, __global float4 *restrict dst) {
-  const size_t lsz = get_local_size(0);
-  const size_t base = get_group_id(0) * lsz * PER_ITEM + get_local_id(0);
+  const size_t base = FIRST(), step = STEP();
 #pragma unroll
-  for (int r = 0; r < PER_ITEM; r++) dst[base + r * lsz] = src[base + r * lsz];
+  for (int r = 0; r < PER_ITEM; r++) dst[base + r * step] = src[base + r * step];
 }
 
 /* Read-only: every float4 read once; one float per work-item written (1/64 of the bytes read). */
 __kernel void read4(__global const float4 *restrict src, __global float *restrict out) {
-  const size_t lsz = get_local_size(0);
-  const size_t base = get_group_id(0) * lsz * PER_ITEM + get_local_id(0);
+  const size_t base = FIRST(), step = STEP();
   float4 acc = (float4)(0.0f);
 #pragma unroll
-  for (int r = 0; r < PER_ITEM; r++) acc += src[base + r * lsz];
+  for (int r = 0; r < PER_ITEM; r++) acc += src[base + r * step];
   out[get_global_id(0)] = acc.x + acc.y + acc.z + acc.w;
 }
 

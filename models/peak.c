@@ -70,9 +70,11 @@ size_t ob_peak_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
     c->arg[0] = mem[i].kind;
     c->arg[1] = (long)mb;
     c->bytes = mem[i].factor * (double)mb;
+    /* The copy rate is the bandwidth peak; the read rate is reported beside it, unscaled. */
+    const bool copy = mem[i].kind == PROBE_COPY;
     ob_metric *m = ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9,
-                                  OB_PEAK_BANDWIDTH);
-    if (mem[i].kind == PROBE_COPY) m->provides = OB_PEAK_BANDWIDTH;
+                                  copy ? OB_PEAK_BANDWIDTH : OB_PEAK_NONE);
+    if (copy) m->provides = OB_PEAK_BANDWIDTH;
   }
   const struct { probe_kind kind; const char *name; } lat[] = {
       {PROBE_LATENCY, "queue_to_start"}, {PROBE_ROUNDTRIP, "enqueue_finish"}};
@@ -159,7 +161,8 @@ static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
 #define MEM_PER_ITEM 16 /* float4 per work-item: PER_ITEM in peak.cl */
 
 static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
-  OB_TRY(ob_kernel_create(p->dev, "peak.cl", "", copy ? "copy4" : "read4", &p->kernel));
+  const char *layout = ob_device_is_cpu(p->dev) ? "-DCONTIGUOUS" : "";
+  OB_TRY(ob_kernel_create(p->dev, "peak.cl", layout, copy ? "copy4" : "read4", &p->kernel));
   p->local = ob_device_wg_size(p->dev, p->kernel, 256);
   /* Whole work-groups only: round the buffer down to a multiple of one group's block. */
   const size_t block = p->local * MEM_PER_ITEM * 16;
