@@ -435,6 +435,109 @@ static void every_option_combination_matches(void **state) {
   problem_free(&pb);
 }
 
+/* ---------------------------------------------------------------- PyTorch's own numbers */
+
+/* tests/data/adam_torch.csv (tools/adam_torch_ref.py): torch.optim.Adam / AdamW in float64 on
+ * one tensor of TORCH_N elements, TORCH_STEPS steps per case. */
+#define TORCH_N 5
+#define TORCH_STEPS 6
+#define TORCH_MAX_CASES 16
+
+typedef struct torch_case {
+  ob_adam_options o;
+  double p[TORCH_STEPS + 1][TORCH_N], g[TORCH_STEPS + 1][TORCH_N];
+  double m[TORCH_STEPS + 1][TORCH_N], v[TORCH_STEPS + 1][TORCH_N], vmax[TORCH_STEPS + 1][TORCH_N];
+} torch_case;
+
+typedef struct torch_data {
+  torch_case cases[TORCH_MAX_CASES];
+  size_t ncases, nrows;
+} torch_data;
+
+static ob_status torch_row(void *user, size_t line, char **f, size_t n) {
+  torch_data *d = user;
+  if (line == 1) return OB_OK; /* header */
+  double x[16];
+  if (n != 16) return ob_fail(OB_ERR_INVALID, "line %zu: %zu fields", line, n);
+  for (int k = 0; k < 16; k++)
+    if (!ob_parse_double(f[k], &x[k])) return ob_fail(OB_ERR_INVALID, "line %zu: '%s'", line, f[k]);
+  const size_t c = (size_t)x[0], step = (size_t)x[9], i = (size_t)x[10];
+  if (c >= TORCH_MAX_CASES || step > TORCH_STEPS || i >= TORCH_N)
+    return ob_fail(OB_ERR_INVALID, "line %zu: case/step/element out of range", line);
+  torch_case *t = &d->cases[c];
+  ob_adam_options_init(&t->o, x[8] != 0);
+  t->o.lr = x[1];
+  t->o.beta1 = x[2];
+  t->o.beta2 = x[3];
+  t->o.eps = x[4];
+  t->o.weight_decay = x[5];
+  t->o.amsgrad = x[6] != 0;
+  t->o.maximize = x[7] != 0;
+  t->g[step][i] = x[11];
+  t->p[step][i] = x[12];
+  t->m[step][i] = x[13];
+  t->v[step][i] = x[14];
+  t->vmax[step][i] = x[15];
+  if (c + 1 > d->ncases) d->ncases = c + 1;
+  d->nrows++;
+  return OB_OK;
+}
+
+static void matches_pytorch_sequences(void **state) {
+  (void)state;
+  const char *top = getenv("OB_SOURCE_DIR");
+  char path[4200];
+  snprintf(path, sizeof path, "%s/tests/data/adam_torch.csv", top && *top ? top : ".");
+  torch_data *d = calloc(1, sizeof *d);
+  assert_non_null(d);
+  OB_ASSERT_OK(ob_csv_read(path, torch_row, d));
+  assert_int_equal(d->ncases, 14);
+  assert_int_equal(d->nrows, d->ncases * (TORCH_STEPS + 1) * TORCH_N);
+  ob_device *dev = ob_test_device();
+  for (size_t c = 0; c < d->ncases; c++) {
+    const torch_case *t = &d->cases[c];
+    /* The host reference, step by step, to double rounding. */
+    double p[TORCH_N], m[TORCH_N] = {0}, v[TORCH_N] = {0}, vm[TORCH_N] = {0};
+    memcpy(p, t->p[0], sizeof p);
+    for (int s = 1; s <= TORCH_STEPS; s++) {
+      ob_adam_ref_step(&t->o, s, p, t->g[s], m, v, vm, TORCH_N);
+      for (int i = 0; i < TORCH_N; i++) {
+        assert_close(p[i], t->p[s][i], 1e-12, 1e-15, "reference param vs torch");
+        assert_close(m[i], t->m[s][i], 1e-12, 1e-15, "reference exp_avg vs torch");
+        assert_close(v[i], t->v[s][i], 1e-12, 1e-15, "reference exp_avg_sq vs torch");
+        if (t->o.amsgrad) assert_close(vm[i], t->vmax[s][i], 1e-12, 1e-15, "reference vmax");
+      }
+    }
+    /* Fused and eager on the device, in fp32. */
+    for (int e = 0; e < 2; e++) {
+      ob_adam_options o = t->o;
+      o.impl = e ? OB_ADAM_EAGER : OB_ADAM_FUSED;
+      float pv[TORCH_N], gv[TORCH_N];
+      for (int i = 0; i < TORCH_N; i++) pv[i] = (float)t->p[0][i];
+      cl_mem pb = buffer_from(pv, TORCH_N), gb = buffer_from(pv, TORCH_N);
+      const size_t off = 0, count = TORCH_N;
+      ob_adam *a = NULL;
+      OB_ASSERT_OK(ob_adam_create_flat(dev, &o, pb, gb, &off, &count, 1, &a));
+      for (int s = 1; s <= TORCH_STEPS; s++) {
+        for (int i = 0; i < TORCH_N; i++) gv[i] = (float)t->g[s][i];
+        OB_ASSERT_OK(ob_buffer_write(dev, gb, 0, sizeof gv, gv));
+        OB_ASSERT_OK(ob_adam_step(a, NULL));
+      }
+      OB_ASSERT_OK(ob_buffer_read(dev, pb, 0, sizeof pv, pv));
+      char what[64];
+      snprintf(what, sizeof what, "case %zu %s param", c, e ? "eager" : "fused");
+      for (int i = 0; i < TORCH_N; i++) assert_close(pv[i], t->p[TORCH_STEPS][i], 2e-6, 1e-7, what);
+      OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_EXP_AVG_SQ, 0, 0, TORCH_N, pv));
+      snprintf(what, sizeof what, "case %zu %s exp_avg_sq", c, e ? "eager" : "fused");
+      for (int i = 0; i < TORCH_N; i++) assert_close(pv[i], t->v[TORCH_STEPS][i], 2e-6, 1e-9, what);
+      ob_adam_destroy(a);
+      ob_buffer_release(dev, pb);
+      ob_buffer_release(dev, gb);
+    }
+  }
+  free(d);
+}
+
 /* ---------------------------------------------------------------- API */
 
 static void options_are_validated(void **state) {
@@ -770,6 +873,7 @@ int main(void) {
       cmocka_unit_test(bias_correction_at_step_1000),
       cmocka_unit_test(odd_sizes_empty_and_single_element_tensors),
       cmocka_unit_test(every_option_combination_matches),
+      cmocka_unit_test(matches_pytorch_sequences),
       cmocka_unit_test(list_of_separate_buffers),
       cmocka_unit_test(empty_optimizers_step),
       cmocka_unit_test(reset_learning_rate_and_state_reads),
