@@ -1,5 +1,5 @@
-/* Adam / AdamW optimizer: validation, state, the fused launch plan (chunk table) and the eager
- * per-operation sequence. The kernels are cl_kernels/adam.cl and cl_kernels/adam_eager.cl. */
+/* Adam / AdamW optimizer: validation, state, the fused chunk table and the eager launch plan.
+ * The kernels are cl_kernels/adam.cl and cl_kernels/adam_eager.cl. */
 #include "adam.h"
 
 #include <math.h>
@@ -11,14 +11,57 @@
 #define MAX_ITEMS 16
 #define NSTATE 3
 
+/* The scalars of one step, computed once in double precision on the host; kernels get them
+ * rounded to float once. */
+typedef enum scalar {
+  S_NONE = -1,
+  S_GSIGN,            /* -1 with maximize, else 1 */
+  S_MINUS_ONE,
+  S_WD,               /* weight_decay */
+  S_L2,               /* weight_decay added to the gradient: Adam's; 0 for AdamW */
+  S_PSCALE,           /* 1 - lr * weight_decay for AdamW; 1 otherwise */
+  S_BETA1, S_OMB1,    /* beta1, 1 - beta1 */
+  S_BETA2, S_OMB2,    /* beta2, 1 - beta2 */
+  S_STEP_SIZE,        /* lr / (1 - beta1^t) */
+  S_MINUS_STEP_SIZE,
+  S_BC2_SQRT,         /* sqrt(1 - beta2^t) */
+  S_RBC2,             /* 1 / sqrt(1 - beta2^t) */
+  S_EPS,
+  NSCALARS
+} scalar;
+
+/* The fused kernel's scalar arguments (7 onwards), in order. */
+static const scalar fused_scalars[] = {S_GSIGN, S_L2,   S_PSCALE,    S_BETA1, S_OMB1,
+                                       S_BETA2, S_OMB2, S_STEP_SIZE, S_RBC2,  S_EPS};
+
 typedef enum eager_op {
   OP_SCALE, OP_ADD_SCALED, OP_LERP, OP_ADDCMUL, OP_MAXIMUM, OP_SQRT, OP_DIV_SCALAR,
   OP_ADD_SCALAR, OP_ADDCDIV, OP_COUNT
 } eager_op;
 
-static const char *const eager_names[OP_COUNT] = {
-    "eager_scale", "eager_add_scaled", "eager_lerp",       "eager_addcmul", "eager_maximum",
-    "eager_sqrt",  "eager_div_scalar", "eager_add_scalar", "eager_addcdiv"};
+/* The eager kernels: name and buffer arguments (each with its offset); a scalar argument
+ * follows where the launch names one, then the element count. */
+static const struct {
+  const char *name;
+  int nbufs;
+} eager_ops[OP_COUNT] = {
+    {"eager_scale", 2},  {"eager_add_scaled", 3}, {"eager_lerp", 2},
+    {"eager_addcmul", 2}, {"eager_maximum", 2},   {"eager_sqrt", 2},
+    {"eager_div_scalar", 1}, {"eager_add_scalar", 1}, {"eager_addcdiv", 3}};
+
+/* A range of a buffer, in elements. */
+typedef struct operand {
+  cl_mem mem;
+  size_t off;
+} operand;
+
+/* One eager launch: op on n elements of its operands, with scalar s. */
+typedef struct eager_launch {
+  eager_op op;
+  operand x[3];
+  scalar s;
+  size_t n;
+} eager_launch;
 
 /* One fused launch: the tensors of one (parameter buffer, gradient buffer) pair. */
 typedef struct fused_launch {
@@ -32,7 +75,6 @@ struct ob_adam {
   ob_adam_tensor *tensors;
   size_t *state_off;         /* per tensor, elements into the state buffers */
   size_t n, state_elems, max_count;
-  size_t last_nonempty;      /* index of the last tensor with elements (n when none) */
   cl_mem state[NSTATE];      /* exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad only) */
   long step;
   char describe[64];
@@ -45,6 +87,8 @@ struct ob_adam {
   cl_kernel eager[OP_COUNT];
   size_t eager_wg[OP_COUNT];
   cl_mem scratch_grad, scratch_denom;
+  eager_launch *eager_plan;  /* every launch of a step, built once */
+  size_t neager, cap_eager;
 };
 
 void ob_adam_options_init(ob_adam_options *o, bool adamw) {
@@ -186,23 +230,24 @@ static ob_status state_create(ob_adam *a) {
   return state_zero(a);
 }
 
-/* ---------------------------------------------------------------- fused plan */
+/* ---------------------------------------------------------------- fused chunk table */
 
-typedef struct plan {
+typedef struct chunk_table {
   cl_uint *table; /* 4 per chunk: param, grad, state offsets in units of 4 floats; length */
   size_t nchunks, cap;
-} plan;
+} chunk_table;
 
-static ob_status plan_range(plan *pl, size_t chunk, size_t p, size_t g, size_t s, size_t len) {
+static ob_status table_range(chunk_table *tb, size_t chunk, size_t p, size_t g, size_t s,
+                             size_t len) {
   for (size_t off = 0; off < len; off += chunk) {
-    if (pl->nchunks == pl->cap) {
-      size_t cap = pl->cap ? 2 * pl->cap : 64;
-      cl_uint *grown = realloc(pl->table, cap * 4 * sizeof *grown);
+    if (tb->nchunks == tb->cap) {
+      size_t cap = tb->cap ? 2 * tb->cap : 64;
+      cl_uint *grown = realloc(tb->table, cap * 4 * sizeof *grown);
       if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-      pl->table = grown;
-      pl->cap = cap;
+      tb->table = grown;
+      tb->cap = cap;
     }
-    cl_uint *c = pl->table + 4 * pl->nchunks++;
+    cl_uint *c = tb->table + 4 * tb->nchunks++;
     c[0] = (cl_uint)((p + off) / OB_ADAM_ALIGN);
     c[1] = (cl_uint)((g + off) / OB_ADAM_ALIGN);
     c[2] = (cl_uint)((s + off) / OB_ADAM_ALIGN);
@@ -213,7 +258,8 @@ static ob_status plan_range(plan *pl, size_t chunk, size_t p, size_t g, size_t s
 
 /* The chunks of the tensors of one launch group, in tensor order; tensors that lie back to
  * back in the parameter, gradient and state buffers merge into one range first. */
-static ob_status plan_group(const ob_adam *a, plan *pl, size_t chunk, cl_mem param, cl_mem grad) {
+static ob_status table_group(const ob_adam *a, chunk_table *tb, size_t chunk, cl_mem param,
+                             cl_mem grad) {
   size_t p = 0, g = 0, s = 0, len = 0;
   for (size_t i = 0; i < a->n; i++) {
     const ob_adam_tensor *t = &a->tensors[i];
@@ -223,16 +269,16 @@ static ob_status plan_group(const ob_adam *a, plan *pl, size_t chunk, cl_mem par
       len += t->count;
       continue;
     }
-    OB_TRY(plan_range(pl, chunk, p, g, s, len));
+    OB_TRY(table_range(tb, chunk, p, g, s, len));
     p = t->param_offset;
     g = t->grad_offset;
     s = a->state_off[i];
     len = t->count;
   }
-  return plan_range(pl, chunk, p, g, s, len);
+  return table_range(tb, chunk, p, g, s, len);
 }
 
-static ob_status plan_build(ob_adam *a, size_t chunk, plan *pl) {
+static ob_status table_build(ob_adam *a, size_t chunk, chunk_table *tb) {
   a->launches = calloc(a->n + 1, sizeof *a->launches);
   if (!a->launches) return ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < a->n; i++) {
@@ -245,9 +291,9 @@ static ob_status plan_build(ob_adam *a, size_t chunk, plan *pl) {
     fused_launch *l = &a->launches[a->nlaunches++];
     l->param = t->param;
     l->grad = t->grad;
-    l->first = pl->nchunks;
-    OB_TRY(plan_group(a, pl, chunk, t->param, t->grad));
-    l->nchunks = pl->nchunks - l->first;
+    l->first = tb->nchunks;
+    OB_TRY(table_group(a, tb, chunk, t->param, t->grad));
+    l->nchunks = tb->nchunks - l->first;
   }
   return OB_OK;
 }
@@ -265,49 +311,27 @@ static ob_status fused_setup(ob_adam *a) {
     return ob_fail(OB_ERR_UNSUPPORTED, "adam: work-group size %zu gives chunks of %zu elements, "
                    "not a multiple of %d", a->wg, chunk, OB_ADAM_ALIGN);
   snprintf(a->describe, sizeof a->describe, "wg=%zu;items=%d;vec=%d", a->wg, t.items, t.vec);
-  plan pl = {0};
-  ob_status st = plan_build(a, chunk, &pl);
-  if (st == OB_OK && pl.nchunks > 0)
+  chunk_table tb = {0};
+  ob_status st = table_build(a, chunk, &tb);
+  if (st == OB_OK && tb.nchunks > 0)
     st = ob_buffer_create(a->dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                          pl.nchunks * 4 * sizeof(cl_uint), pl.table, &a->chunks);
-  free(pl.table);
-  if (st != OB_OK || pl.nchunks == 0) return st;
+                          tb.nchunks * 4 * sizeof(cl_uint), tb.table, &a->chunks);
+  free(tb.table);
+  if (st != OB_OK || tb.nchunks == 0) return st;
   cl_mem vmax = a->state[2] ? a->state[2] : a->state[1]; /* unused without amsgrad */
   OB_TRY(OB_CL(clSetKernelArg(a->fused, 2, sizeof(cl_mem), &a->state[0])));
-  OB_TRY(OB_CL(clSetKernelArg(a->fused, 5, sizeof(cl_mem), &a->chunks)));
   OB_TRY(OB_CL(clSetKernelArg(a->fused, 3, sizeof(cl_mem), &a->state[1])));
   OB_TRY(OB_CL(clSetKernelArg(a->fused, 4, sizeof(cl_mem), &vmax)));
+  OB_TRY(OB_CL(clSetKernelArg(a->fused, 5, sizeof(cl_mem), &a->chunks)));
   return OB_OK;
 }
 
-/* The step's scalars, computed once in double precision and rounded to float once. */
-typedef struct step_scalars {
-  cl_float gsign, l2, pscale, beta1, omb1, beta2, omb2, step_size, rbc2, eps;
-} step_scalars;
-
-static void scalars_compute(const ob_adam_options *o, long step, step_scalars *s) {
-  const double bc1 = 1.0 - pow(o->beta1, (double)step);
-  const double bc2 = 1.0 - pow(o->beta2, (double)step);
-  s->gsign = o->maximize ? -1.0f : 1.0f;
-  s->l2 = o->decoupled ? 0.0f : (cl_float)o->weight_decay;
-  s->pscale = o->decoupled ? (cl_float)(1.0 - o->lr * o->weight_decay) : 1.0f;
-  s->beta1 = (cl_float)o->beta1;
-  s->omb1 = (cl_float)(1.0 - o->beta1);
-  s->beta2 = (cl_float)o->beta2;
-  s->omb2 = (cl_float)(1.0 - o->beta2);
-  s->step_size = (cl_float)(o->lr / bc1);
-  s->rbc2 = (cl_float)(1.0 / sqrt(bc2));
-  s->eps = (cl_float)o->eps;
-}
-
-static ob_status fused_step(ob_adam *a, cl_event *last) {
+static ob_status fused_step(ob_adam *a, const double *sc, cl_event *last) {
   if (a->nlaunches == 0) return OB_OK;
-  step_scalars s;
-  scalars_compute(&a->opt, a->step, &s);
-  const cl_float v[] = {s.gsign, s.l2,   s.pscale,    s.beta1, s.omb1,
-                        s.beta2, s.omb2, s.step_size, s.rbc2,  s.eps};
-  for (cl_uint k = 0; k < sizeof v / sizeof *v; k++)
-    OB_TRY(OB_CL(clSetKernelArg(a->fused, 7 + k, sizeof(cl_float), &v[k])));
+  for (cl_uint k = 0; k < sizeof fused_scalars / sizeof *fused_scalars; k++) {
+    const cl_float f = (cl_float)sc[fused_scalars[k]];
+    OB_TRY(OB_CL(clSetKernelArg(a->fused, 7 + k, sizeof f, &f)));
+  }
   for (size_t l = 0; l < a->nlaunches; l++) {
     const fused_launch *fl = &a->launches[l];
     const cl_uint first = (cl_uint)fl->first;
@@ -323,9 +347,57 @@ static ob_status fused_step(ob_adam *a, cl_event *last) {
 
 /* ---------------------------------------------------------------- eager sequence */
 
+static ob_status eager_push(ob_adam *a, eager_op op, size_t n, scalar s, operand x0, operand x1,
+                            operand x2) {
+  if (a->neager == a->cap_eager) {
+    size_t cap = a->cap_eager ? 2 * a->cap_eager : 32;
+    eager_launch *grown = realloc(a->eager_plan, cap * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    a->eager_plan = grown;
+    a->cap_eager = cap;
+  }
+  a->eager_plan[a->neager++] = (eager_launch){op, {x0, x1, x2}, s, n};
+  return OB_OK;
+}
+
+/* Tensor i's launches, in the order of torch.optim.Adam's single-tensor step. */
+static ob_status eager_plan_tensor(ob_adam *a, size_t i) {
+  const ob_adam_options *o = &a->opt;
+  const ob_adam_tensor *t = &a->tensors[i];
+  const size_t n = t->count;
+  const operand p = {t->param, t->param_offset}, m = {a->state[0], a->state_off[i]},
+                v = {a->state[1], a->state_off[i]}, vmax = {a->state[2], a->state_off[i]},
+                tmp = {a->scratch_grad, 0}, denom = {a->scratch_denom, 0}, none = {NULL, 0};
+  operand g = {t->grad, t->grad_offset};
+  if (o->maximize) { /* grad = -grad */
+    OB_TRY(eager_push(a, OP_SCALE, n, S_MINUS_ONE, tmp, g, none));
+    g = tmp;
+  }
+  if (o->weight_decay != 0.0 && o->decoupled) { /* param.mul_(1 - lr * weight_decay) */
+    OB_TRY(eager_push(a, OP_SCALE, n, S_PSCALE, p, p, none));
+  } else if (o->weight_decay != 0.0) { /* grad = grad.add(param, alpha=weight_decay) */
+    OB_TRY(eager_push(a, OP_ADD_SCALED, n, S_WD, tmp, g, p));
+    g = tmp;
+  }
+  OB_TRY(eager_push(a, OP_LERP, n, S_OMB1, m, g, none));       /* exp_avg.lerp_(grad, 1-beta1) */
+  OB_TRY(eager_push(a, OP_SCALE, n, S_BETA2, v, v, none));     /* exp_avg_sq.mul_(beta2) */
+  OB_TRY(eager_push(a, OP_ADDCMUL, n, S_OMB2, v, g, none));    /* .addcmul_(grad, grad, 1-beta2) */
+  operand sq = v;
+  if (o->amsgrad) { /* torch.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq) */
+    OB_TRY(eager_push(a, OP_MAXIMUM, n, S_NONE, vmax, v, none));
+    sq = vmax;
+  }
+  /* denom = (sq.sqrt() / bias_correction2_sqrt).add_(eps) */
+  OB_TRY(eager_push(a, OP_SQRT, n, S_NONE, denom, sq, none));
+  OB_TRY(eager_push(a, OP_DIV_SCALAR, n, S_BC2_SQRT, denom, none, none));
+  OB_TRY(eager_push(a, OP_ADD_SCALAR, n, S_EPS, denom, none, none));
+  /* param.addcdiv_(exp_avg, denom, value=-step_size) */
+  return eager_push(a, OP_ADDCDIV, n, S_MINUS_STEP_SIZE, p, m, denom);
+}
+
 static ob_status eager_setup(ob_adam *a) {
   for (int op = 0; op < OP_COUNT; op++) {
-    OB_TRY(ob_kernel_create(a->dev, "adam_eager.cl", "", eager_names[op], &a->eager[op]));
+    OB_TRY(ob_kernel_create(a->dev, "adam_eager.cl", "", eager_ops[op].name, &a->eager[op]));
     a->eager_wg[op] = ob_device_wg_size(a->dev, a->eager[op], EAGER_WG);
   }
   snprintf(a->describe, sizeof a->describe, "wg=%zu", a->eager_wg[0]);
@@ -333,128 +405,31 @@ static ob_status eager_setup(ob_adam *a) {
   const size_t bytes = a->max_count * sizeof(float);
   if (a->opt.maximize || (a->opt.weight_decay != 0.0 && !a->opt.decoupled))
     OB_TRY(ob_buffer_create(a->dev, CL_MEM_READ_WRITE, bytes, NULL, &a->scratch_grad));
-  return ob_buffer_create(a->dev, CL_MEM_READ_WRITE, bytes, NULL, &a->scratch_denom);
-}
-
-/* Arguments of one eager launch, set in order; the first error is kept. */
-typedef struct eager_call {
-  ob_adam *a;
-  eager_op op;
-  cl_uint next;
-  ob_status st;
-} eager_call;
-
-static eager_call call_begin(ob_adam *a, eager_op op) { return (eager_call){a, op, 0, OB_OK}; }
-
-static void arg_raw(eager_call *c, size_t size, const void *value) {
-  if (c->st == OB_OK) c->st = OB_CL(clSetKernelArg(c->a->eager[c->op], c->next, size, value));
-  c->next++;
-}
-
-static void arg_buf(eager_call *c, cl_mem m, size_t offset) {
-  const cl_uint off = (cl_uint)offset;
-  arg_raw(c, sizeof m, &m);
-  arg_raw(c, sizeof off, &off);
-}
-
-static void arg_float(eager_call *c, double v) {
-  const cl_float f = (cl_float)v;
-  arg_raw(c, sizeof f, &f);
-}
-
-static ob_status call_launch(eager_call *c, size_t n, cl_event *ev) {
-  const cl_uint count = (cl_uint)n;
-  arg_raw(c, sizeof count, &count);
-  OB_TRY(c->st);
-  const size_t wg = c->a->eager_wg[c->op];
-  const size_t global = (n + wg - 1) / wg * wg;
-  return ob_enqueue_kernel(c->a->dev, c->a->eager[c->op], 1, &global, &wg, ev);
-}
-
-/* One tensor, operation by operation, as torch.optim.Adam's single-tensor path. */
-static ob_status eager_tensor(ob_adam *a, size_t i, cl_event *ev) {
-  const ob_adam_options *o = &a->opt;
-  const ob_adam_tensor *t = &a->tensors[i];
-  const size_t n = t->count, so = a->state_off[i];
-  cl_mem g = t->grad, p = t->param, m = a->state[0], v = a->state[1];
-  size_t go = t->grad_offset;
-  const size_t po = t->param_offset;
-  eager_call c;
-  if (o->maximize) { /* grad = -grad */
-    c = call_begin(a, OP_SCALE);
-    arg_buf(&c, a->scratch_grad, 0);
-    arg_buf(&c, g, go);
-    arg_float(&c, -1.0);
-    OB_TRY(call_launch(&c, n, NULL));
-    g = a->scratch_grad;
-    go = 0;
-  }
-  if (o->weight_decay != 0.0 && o->decoupled) { /* param.mul_(1 - lr * weight_decay) */
-    c = call_begin(a, OP_SCALE);
-    arg_buf(&c, p, po);
-    arg_buf(&c, p, po);
-    arg_float(&c, 1.0 - o->lr * o->weight_decay);
-    OB_TRY(call_launch(&c, n, NULL));
-  } else if (o->weight_decay != 0.0) { /* grad = grad.add(param, alpha=weight_decay) */
-    c = call_begin(a, OP_ADD_SCALED);
-    arg_buf(&c, a->scratch_grad, 0);
-    arg_buf(&c, g, go);
-    arg_buf(&c, p, po);
-    arg_float(&c, o->weight_decay);
-    OB_TRY(call_launch(&c, n, NULL));
-    g = a->scratch_grad;
-    go = 0;
-  }
-  c = call_begin(a, OP_LERP); /* exp_avg.lerp_(grad, 1 - beta1) */
-  arg_buf(&c, m, so);
-  arg_buf(&c, g, go);
-  arg_float(&c, 1.0 - o->beta1);
-  OB_TRY(call_launch(&c, n, NULL));
-  c = call_begin(a, OP_SCALE); /* exp_avg_sq.mul_(beta2) */
-  arg_buf(&c, v, so);
-  arg_buf(&c, v, so);
-  arg_float(&c, o->beta2);
-  OB_TRY(call_launch(&c, n, NULL));
-  c = call_begin(a, OP_ADDCMUL); /* .addcmul_(grad, grad, value=1 - beta2) */
-  arg_buf(&c, v, so);
-  arg_buf(&c, g, go);
-  arg_float(&c, 1.0 - o->beta2);
-  OB_TRY(call_launch(&c, n, NULL));
-  cl_mem sq = v;
-  if (o->amsgrad) { /* torch.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq) */
-    c = call_begin(a, OP_MAXIMUM);
-    arg_buf(&c, a->state[2], so);
-    arg_buf(&c, v, so);
-    OB_TRY(call_launch(&c, n, NULL));
-    sq = a->state[2];
-  }
-  const double step = (double)a->step;
-  const double step_size = o->lr / (1.0 - pow(o->beta1, step));
-  const double bc2_sqrt = sqrt(1.0 - pow(o->beta2, step));
-  c = call_begin(a, OP_SQRT); /* denom = (sq.sqrt() / bias_correction2_sqrt).add_(eps) */
-  arg_buf(&c, a->scratch_denom, 0);
-  arg_buf(&c, sq, so);
-  OB_TRY(call_launch(&c, n, NULL));
-  c = call_begin(a, OP_DIV_SCALAR);
-  arg_buf(&c, a->scratch_denom, 0);
-  arg_float(&c, bc2_sqrt);
-  OB_TRY(call_launch(&c, n, NULL));
-  c = call_begin(a, OP_ADD_SCALAR);
-  arg_buf(&c, a->scratch_denom, 0);
-  arg_float(&c, o->eps);
-  OB_TRY(call_launch(&c, n, NULL));
-  c = call_begin(a, OP_ADDCDIV); /* param.addcdiv_(exp_avg, denom, value=-step_size) */
-  arg_buf(&c, p, po);
-  arg_buf(&c, m, so);
-  arg_buf(&c, a->scratch_denom, 0);
-  arg_float(&c, -step_size);
-  return call_launch(&c, n, ev);
-}
-
-static ob_status eager_step(ob_adam *a, cl_event *last) {
+  OB_TRY(ob_buffer_create(a->dev, CL_MEM_READ_WRITE, bytes, NULL, &a->scratch_denom));
   for (size_t i = 0; i < a->n; i++)
-    if (a->tensors[i].count > 0)
-      OB_TRY(eager_tensor(a, i, i == a->last_nonempty ? last : NULL));
+    if (a->tensors[i].count > 0) OB_TRY(eager_plan_tensor(a, i));
+  return OB_OK;
+}
+
+static ob_status eager_step(ob_adam *a, const double *sc, cl_event *last) {
+  for (size_t l = 0; l < a->neager; l++) {
+    const eager_launch *e = &a->eager_plan[l];
+    const cl_kernel k = a->eager[e->op];
+    cl_uint arg = 0;
+    for (int b = 0; b < eager_ops[e->op].nbufs; b++) {
+      const cl_uint off = (cl_uint)e->x[b].off;
+      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof(cl_mem), &e->x[b].mem)));
+      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof off, &off)));
+    }
+    if (e->s != S_NONE) {
+      const cl_float f = (cl_float)sc[e->s];
+      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof f, &f)));
+    }
+    const cl_uint count = (cl_uint)e->n;
+    OB_TRY(OB_CL(clSetKernelArg(k, arg, sizeof count, &count)));
+    const size_t wg = a->eager_wg[e->op], global = (e->n + wg - 1) / wg * wg;
+    OB_TRY(ob_enqueue_kernel(a->dev, k, 1, &global, &wg, l + 1 == a->neager ? last : NULL));
+  }
   return OB_OK;
 }
 
@@ -472,7 +447,6 @@ ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam
   a->dev = dev;
   a->opt = *o;
   a->n = n;
-  a->last_nonempty = n;
   a->tensors = malloc((n + 1) * sizeof *a->tensors);
   a->state_off = malloc((n + 1) * sizeof *a->state_off);
   if (!a->tensors || !a->state_off) {
@@ -480,10 +454,8 @@ ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   if (n > 0) memcpy(a->tensors, tensors, n * sizeof *tensors);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++)
     if (tensors[i].count > a->max_count) a->max_count = tensors[i].count;
-    if (tensors[i].count > 0) a->last_nonempty = i;
-  }
   ob_status st = state_create(a);
   if (st == OB_OK) st = o->impl == OB_ADAM_FUSED ? fused_setup(a) : eager_setup(a);
   if (st != OB_OK) {
@@ -520,15 +492,37 @@ void ob_adam_destroy(ob_adam *a) {
   ob_buffer_release(a->dev, a->scratch_grad);
   ob_buffer_release(a->dev, a->scratch_denom);
   free(a->launches);
+  free(a->eager_plan);
   free(a->tensors);
   free(a->state_off);
   free(a);
 }
 
+static void scalars_compute(const ob_adam_options *o, long step, double *s) {
+  const double bc1 = 1.0 - pow(o->beta1, (double)step);
+  const double bc2 = 1.0 - pow(o->beta2, (double)step);
+  s[S_GSIGN] = o->maximize ? -1.0 : 1.0;
+  s[S_MINUS_ONE] = -1.0;
+  s[S_WD] = o->weight_decay;
+  s[S_L2] = o->decoupled ? 0.0 : o->weight_decay;
+  s[S_PSCALE] = o->decoupled ? 1.0 - o->lr * o->weight_decay : 1.0;
+  s[S_BETA1] = o->beta1;
+  s[S_OMB1] = 1.0 - o->beta1;
+  s[S_BETA2] = o->beta2;
+  s[S_OMB2] = 1.0 - o->beta2;
+  s[S_STEP_SIZE] = o->lr / bc1;
+  s[S_MINUS_STEP_SIZE] = -s[S_STEP_SIZE];
+  s[S_BC2_SQRT] = sqrt(bc2);
+  s[S_RBC2] = 1.0 / s[S_BC2_SQRT];
+  s[S_EPS] = o->eps;
+}
+
 ob_status ob_adam_step(ob_adam *a, cl_event *last) {
   if (last) *last = NULL;
   a->step++;
-  ob_status st = a->opt.impl == OB_ADAM_FUSED ? fused_step(a, last) : eager_step(a, last);
+  double sc[NSCALARS];
+  scalars_compute(&a->opt, a->step, sc);
+  ob_status st = a->opt.impl == OB_ADAM_FUSED ? fused_step(a, sc, last) : eager_step(a, sc, last);
   if (st != OB_OK) a->step--;
   return st;
 }
@@ -550,12 +544,7 @@ ob_status ob_adam_set_lr(ob_adam *a, double lr) {
 }
 
 size_t ob_adam_launches_per_step(const ob_adam *a) {
-  if (a->opt.impl == OB_ADAM_FUSED) return a->nlaunches;
-  size_t per = 7 + (a->opt.maximize ? 1 : 0) + (a->opt.weight_decay != 0.0 ? 1 : 0) +
-               (a->opt.amsgrad ? 1 : 0);
-  size_t nonempty = 0;
-  for (size_t i = 0; i < a->n; i++) nonempty += a->tensors[i].count > 0;
-  return per * nonempty;
+  return a->opt.impl == OB_ADAM_FUSED ? a->nlaunches : a->neager;
 }
 
 const char *ob_adam_describe(const ob_adam *a) { return a->describe; }

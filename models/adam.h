@@ -104,10 +104,15 @@ ob_status ob_adam_set_lr(ob_adam *a, double lr);
 /* Kernel launches one step enqueues (1 for a flat fused optimizer). */
 size_t ob_adam_launches_per_step(const ob_adam *a);
 
-/* The tuning in use (fused) as "wg=256;items=4;vec=4"; "" for eager. Owned by a. */
+/* The launch shape in use, for a CSV `params` column: "wg=256;items=4;vec=4" (fused) or
+ * "wg=256" (eager). Owned by a. */
 const char *ob_adam_describe(const ob_adam *a);
 
-typedef enum ob_adam_state { OB_ADAM_EXP_AVG, OB_ADAM_EXP_AVG_SQ, OB_ADAM_MAX_EXP_AVG_SQ } ob_adam_state;
+typedef enum ob_adam_state {
+  OB_ADAM_EXP_AVG,        /* first moment */
+  OB_ADAM_EXP_AVG_SQ,     /* second moment */
+  OB_ADAM_MAX_EXP_AVG_SQ, /* running maximum of the second moment (amsgrad) */
+} ob_adam_state;
 
 /* Reads elements [first, first + count) of tensor i's state `which` into out (blocking).
  * OB_ERR_INVALID when i or the range is out of bounds, or max_exp_avg_sq is asked for

@@ -314,7 +314,8 @@ static void device_run(const problem *pb, const ob_adam_options *o, result *r) {
     const size_t off = pb->offsets[i], c = pb->counts[i];
     OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_EXP_AVG, i, 0, c, r->m + off));
     OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_EXP_AVG_SQ, i, 0, c, r->v + off));
-    if (o->amsgrad) OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_MAX_EXP_AVG_SQ, i, 0, c, r->vmax + off));
+    if (o->amsgrad)
+      OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_MAX_EXP_AVG_SQ, i, 0, c, r->vmax + off));
   }
   ob_adam_destroy(a);
   ob_buffer_release(dev, p);
@@ -552,9 +553,12 @@ static void options_are_validated(void **state) {
   const struct {
     double lr, b1, b2, eps, wd;
     const char *word;
-  } bad[] = {{-1e-3, 0.9, 0.999, 1e-8, 0, "learning rate"}, {NAN, 0.9, 0.999, 1e-8, 0, "learning rate"},
-             {1e-3, 1.0, 0.999, 1e-8, 0, "beta1"},          {1e-3, -0.1, 0.999, 1e-8, 0, "beta1"},
-             {1e-3, 0.9, 1.0, 1e-8, 0, "beta2"},            {1e-3, 0.9, 0.999, -1, 0, "eps"},
+  } bad[] = {{-1e-3, 0.9, 0.999, 1e-8, 0, "learning rate"},
+             {NAN, 0.9, 0.999, 1e-8, 0, "learning rate"},
+             {1e-3, 1.0, 0.999, 1e-8, 0, "beta1"},
+             {1e-3, -0.1, 0.999, 1e-8, 0, "beta1"},
+             {1e-3, 0.9, 1.0, 1e-8, 0, "beta2"},
+             {1e-3, 0.9, 0.999, -1, 0, "eps"},
              {1e-3, 0.9, 0.999, 1e-8, -0.1, "weight_decay"}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     ob_adam_options_init(&o, false);
@@ -651,9 +655,10 @@ static void list_of_separate_buffers(void **state) {
     pbuf[0] = buffer_from(pb.p0 + pb.offsets[0], counts[0]);
     pbuf[1] = buffer_from(pb.p0 + pb.offsets[1], pb.offsets[3] - pb.offsets[1]);
     pbuf[2] = buffer_from(pb.p0 + pb.offsets[3], counts[3]);
+    const size_t second = pb.offsets[2] - pb.offsets[1]; /* tensor 2 in tensor 1's buffer */
     const ob_adam_tensor t[] = {{pbuf[0], g, 0, pb.offsets[0], counts[0]},
                                 {pbuf[1], g, 0, pb.offsets[1], counts[1]},
-                                {pbuf[1], g, pb.offsets[2] - pb.offsets[1], pb.offsets[2], counts[2]},
+                                {pbuf[1], g, second, pb.offsets[2], counts[2]},
                                 {pbuf[2], g, 0, pb.offsets[3], counts[3]}};
     ob_adam *a = NULL;
     OB_ASSERT_OK(ob_adam_create(dev, &o, t, 4, &a));
