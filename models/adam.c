@@ -132,11 +132,12 @@ ob_status ob_adam_options_check(const ob_adam_options *o) {
   return OB_OK;
 }
 
-size_t ob_adam_layout(const size_t *counts, size_t n, size_t *offsets) {
+size_t ob_adam_layout(const size_t *counts, size_t n, size_t align, size_t *offsets) {
+  align = align ? (align + OB_ADAM_ALIGN - 1) / OB_ADAM_ALIGN * OB_ADAM_ALIGN : OB_ADAM_ALIGN;
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
     offsets[i] = total;
-    total += (counts[i] + OB_ADAM_ALIGN - 1) / OB_ADAM_ALIGN * OB_ADAM_ALIGN;
+    total += (counts[i] + align - 1) / align * align;
   }
   return total;
 }
@@ -219,7 +220,7 @@ static ob_status state_create(ob_adam *a) {
   size_t *counts = malloc((a->n + 1) * sizeof *counts);
   if (!counts) return ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < a->n; i++) counts[i] = a->tensors[i].count;
-  a->state_elems = ob_adam_layout(counts, a->n, a->state_off);
+  a->state_elems = ob_adam_layout(counts, a->n, 0, a->state_off);
   free(counts);
   if (a->state_elems > UINT32_MAX)
     return ob_fail(OB_ERR_TOO_LARGE, "adam: %zu state elements exceed 2^32", a->state_elems);
@@ -525,6 +526,18 @@ ob_status ob_adam_step(ob_adam *a, cl_event *last) {
   ob_status st = a->opt.impl == OB_ADAM_FUSED ? fused_step(a, sc, last) : eager_step(a, sc, last);
   if (st != OB_OK) a->step--;
   return st;
+}
+
+ob_status ob_adam_zero_grad(ob_adam *a) {
+  const cl_float zero = 0.0f;
+  for (size_t i = 0; i < a->n; i++) {
+    const ob_adam_tensor *t = &a->tensors[i];
+    if (t->count > 0)
+      OB_TRY(OB_CL(clEnqueueFillBuffer(ob_device_queue(a->dev), t->grad, &zero, sizeof zero,
+                                       t->grad_offset * sizeof zero, t->count * sizeof zero, 0,
+                                       NULL, NULL)));
+  }
+  return OB_OK;
 }
 
 ob_status ob_adam_reset(ob_adam *a) {

@@ -91,6 +91,9 @@ void ob_adam_destroy(ob_adam *a);
  * (released by the caller; NULL when the step launched nothing: every tensor is empty). */
 ob_status ob_adam_step(ob_adam *a, cl_event *last);
 
+/* Enqueues zero fills of every tensor's gradient range (torch's zero_grad); does not wait. */
+ob_status ob_adam_zero_grad(ob_adam *a);
+
 /* Zeroes the state and the step count (waits for the queue). */
 ob_status ob_adam_reset(ob_adam *a);
 
@@ -120,9 +123,11 @@ typedef enum ob_adam_state {
 ob_status ob_adam_state_read(ob_adam *a, ob_adam_state which, size_t i, size_t first,
                              size_t count, float *out);
 
-/* Packs tensors of counts[0..n) one after another, each starting at a multiple of
- * OB_ADAM_ALIGN: writes offsets[0..n) and returns the total elements to allocate. */
-size_t ob_adam_layout(const size_t *counts, size_t n, size_t *offsets);
+/* Packs tensors of counts[0..n) one after another, each starting at a multiple of `align`
+ * elements rounded up to a multiple of OB_ADAM_ALIGN (0: OB_ADAM_ALIGN; for sub-buffers at the
+ * offsets, CL_DEVICE_MEM_BASE_ADDR_ALIGN / 32): writes offsets[0..n) and returns the elements
+ * to allocate. */
+size_t ob_adam_layout(const size_t *counts, size_t n, size_t align, size_t *offsets);
 
 /* The fused kernel's tuning for dev: read from the per-device+driver cache file in
  * ob_program_cache_dir(), or measured on scratch buffers (a few candidate shapes, a few

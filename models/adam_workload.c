@@ -149,7 +149,7 @@ static ob_status adam_prepare(adam_run *r, const ob_case *c) {
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < r->ntensors; i++) counts[i] = r->count;
-  r->total = ob_adam_layout(counts, r->ntensors, r->offsets);
+  r->total = ob_adam_layout(counts, r->ntensors, 0, r->offsets);
   const size_t bytes = r->total * sizeof(float);
   ob_status st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->p);
   if (st == OB_OK) st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->g);

@@ -262,7 +262,7 @@ static void problem_make(problem *pb, const size_t *counts, size_t n, int steps,
   pb->n = n;
   pb->counts = counts;
   pb->steps = steps;
-  pb->total = ob_adam_layout(counts, n, pb->offsets) + OB_ADAM_ALIGN; /* a gap at the end */
+  pb->total = ob_adam_layout(counts, n, 0, pb->offsets) + OB_ADAM_ALIGN; /* a gap at the end */
   pb->p0 = malloc(pb->total * sizeof(float));
   pb->grads = malloc((size_t)steps * pb->total * sizeof(float));
   assert_non_null(pb->p0);
@@ -590,10 +590,15 @@ static void layout_packs_aligned(void **state) {
   (void)state;
   const size_t counts[] = {3, 0, 4, 1, 9};
   size_t off[5];
-  assert_int_equal(ob_adam_layout(counts, 5, off), 4 + 0 + 4 + 4 + 12);
+  assert_int_equal(ob_adam_layout(counts, 5, 0, off), 4 + 0 + 4 + 4 + 12);
   const size_t want[] = {0, 4, 4, 8, 12};
   for (int i = 0; i < 5; i++) assert_int_equal(off[i], want[i]);
-  assert_int_equal(ob_adam_layout(counts, 0, off), 0);
+  assert_int_equal(ob_adam_layout(counts, 0, 0, off), 0);
+  /* 128-byte alignment (sub-buffers), and an alignment rounded up to a multiple of 4 */
+  assert_int_equal(ob_adam_layout(counts, 5, 32, off), 32 + 0 + 32 + 32 + 32);
+  const size_t want32[] = {0, 32, 32, 64, 96};
+  for (int i = 0; i < 5; i++) assert_int_equal(off[i], want32[i]);
+  assert_int_equal(ob_adam_layout(counts, 5, 6, off), 8 + 0 + 8 + 8 + 16);
 }
 
 static void tensors_are_validated(void **state) {
@@ -744,6 +749,9 @@ static void reset_learning_rate_and_state_reads(void **state) {
   assert_int_equal(ob_adam_state_read(a, OB_ADAM_EXP_AVG, 1, 0, 1, m), OB_ERR_INVALID);
   assert_int_equal(ob_adam_state_read(a, OB_ADAM_EXP_AVG, 0, 3, 3, m), OB_ERR_INVALID);
   assert_int_equal(ob_adam_state_read(a, OB_ADAM_MAX_EXP_AVG_SQ, 0, 0, 1, m), OB_ERR_INVALID);
+  OB_ASSERT_OK(ob_adam_zero_grad(a));
+  OB_ASSERT_OK(ob_buffer_read(dev, g, 0, sizeof after, after));
+  for (int j = 0; j < 5; j++) assert_true(after[j] == 0.0f);
   assert_non_null(strstr(ob_adam_describe(a), "vec="));
   ob_adam_destroy(a);
   ob_buffer_release(dev, p);
