@@ -1,6 +1,8 @@
 /* Tuning of the fused Adam kernel per device and driver: a few launch shapes, each timed for a
- * few steps on scratch buffers larger than the caches; the fastest is cached as a one-line
- * file in ob_program_cache_dir() and remembered for the process. */
+ * few steps on scratch buffers larger than the caches (GPUs: 16M parameters and the seed's
+ * 10.5M, so a shape whose last wave of work-groups is poorly filled at one size loses; CPUs:
+ * 4M, as a step takes milliseconds there); the fastest is cached as a one-line file in
+ * ob_program_cache_dir() and remembered for the process. */
 #include "adam.h"
 
 #include <stdlib.h>
@@ -104,13 +106,32 @@ static ob_status time_candidate(ob_device *dev, cl_mem p, cl_mem g, size_t n,
   return st;
 }
 
+/* Times per parameter of candidate t summed over the problem sizes sizes[0..nsizes). */
+static ob_status score_candidate(ob_device *dev, cl_mem p, cl_mem g, const size_t *sizes,
+                                 size_t nsizes, const ob_adam_tuning *t, double *score) {
+  *score = 0.0;
+  for (size_t k = 0; k < nsizes; k++) {
+    double secs = 0.0;
+    OB_TRY(time_candidate(dev, p, g, sizes[k], t, &secs));
+    *score += secs / (double)sizes[k];
+  }
+  return OB_OK;
+}
+
 static ob_status tune_measure(ob_device *dev, ob_adam_tuning *out) {
   const ob_device_props *props = ob_device_props_get(dev);
-  /* GPUs: 16M parameters (far beyond L2); CPUs: 4M, as a step is milliseconds there. */
-  size_t n = ob_device_is_cpu(dev) ? (size_t)4 << 20 : (size_t)16 << 20;
-  while (n > 4096 && (n * sizeof(float) > props->max_alloc ||
-                      4 * n * sizeof(float) > props->global_mem / 2))
-    n /= 2;
+  const bool cpu = ob_device_is_cpu(dev);
+  size_t sizes[2] = {(size_t)4 << 20, 0};
+  size_t nsizes = 1;
+  if (!cpu) {
+    sizes[0] = (size_t)16 << 20;
+    sizes[nsizes++] = 10485760;
+  }
+  /* Small devices: every size shrinks alike until the largest fits. */
+  while (sizes[0] > 4096 && (sizes[0] * sizeof(float) > props->max_alloc ||
+                             4 * sizes[0] * sizeof(float) > props->global_mem / 2))
+    for (size_t k = 0; k < nsizes; k++) sizes[k] /= 2;
+  const size_t n = sizes[0];
   cl_mem p = NULL, g = NULL;
   ob_status st = ob_buffer_create(dev, CL_MEM_READ_WRITE, n * sizeof(float), NULL, &p);
   if (st == OB_OK) st = ob_buffer_create(dev, CL_MEM_READ_ONLY, n * sizeof(float), NULL, &g);
@@ -123,17 +144,17 @@ static ob_status tune_measure(ob_device *dev, ob_adam_tuning *out) {
   double best = 0.0;
   ob_status last = OB_OK;
   for (size_t i = 0; i < nc && st == OB_OK; i++) {
-    double secs = 0.0;
-    ob_status cst = time_candidate(dev, p, g, n, &c[i], &secs);
-    ob_log(OB_LOG_INFO, "%s: adam tuning wg=%zu items=%d vec=%d: %s %.1f us",
+    double score = 0.0;
+    ob_status cst = score_candidate(dev, p, g, sizes, nsizes, &c[i], &score);
+    ob_log(OB_LOG_INFO, "%s: adam tuning wg=%zu items=%d vec=%d: %s %.3f ns/param",
            ob_device_slug(dev), c[i].wg, c[i].items, c[i].vec,
-           cst == OB_OK ? "" : ob_error_detail(), secs * 1e6);
+           cst == OB_OK ? "" : ob_error_detail(), score * 1e9);
     if (cst != OB_OK) { /* a shape this device cannot run is no answer */
       last = cst;
       continue;
     }
-    if (best == 0.0 || secs < best) {
-      best = secs;
+    if (best == 0.0 || score < best) {
+      best = score;
       *out = c[i];
     }
   }
