@@ -1,0 +1,137 @@
+/* Adam / AdamW optimizer step on device buffers, with PyTorch semantics (torch.optim.Adam and
+ * torch.optim.AdamW: lr, betas, eps, weight_decay, amsgrad, maximize, bias correction by the
+ * step count; fp32 parameters, gradients and moments).
+ *
+ * Tensors are fp32 ranges of device buffers: a flat parameter buffer and a flat gradient
+ * buffer with an offset table (ob_adam_create_flat), or any list of (buffer, offset, count)
+ * (ob_adam_create; a list of separate cl_mem is the case where every offset is 0).
+ *
+ * Two implementations of the same step:
+ * - OB_ADAM_FUSED: every tensor in one kernel launch per (parameter buffer, gradient buffer)
+ *   pair, so one launch per step for a flat layout; float4 loads and stores, each parameter,
+ *   gradient and moment read once and written once (28 bytes per parameter, 32 with amsgrad).
+ * - OB_ADAM_EAGER: one launch per tensor and elementwise operation, as PyTorch's for-loop
+ *   Adam does; the baseline.
+ *
+ * Ownership: the caller owns the parameter and gradient buffers, which must outlive the
+ * optimizer; the optimizer owns its state buffers (exp_avg, exp_avg_sq, max_exp_avg_sq),
+ * kernels and tables. Steps are enqueued on the device's in-order queue and not waited for,
+ * so a training step can enqueue forward, backward and the optimizer step back to back.
+ * Not thread-safe: one thread per optimizer and device.
+ */
+#ifndef OB_ADAM_H
+#define OB_ADAM_H
+
+#include "oclbench.h"
+
+/* Offsets of tensors in their buffers must be multiples of this many elements (16 bytes), so
+ * the fused kernel can use aligned float4 loads; counts may be anything, including 0. */
+#define OB_ADAM_ALIGN 4
+
+typedef enum ob_adam_impl { OB_ADAM_FUSED = 0, OB_ADAM_EAGER } ob_adam_impl;
+
+/* Launch shape of the fused kernel: work-group size, vectors per work-item, vector width
+ * (1, 2 or 4 floats). wg * items * vec must be a multiple of OB_ADAM_ALIGN. All zero: the
+ * device's tuning (ob_adam_tune). */
+typedef struct ob_adam_tuning {
+  size_t wg;
+  int items;
+  int vec;
+} ob_adam_tuning;
+
+typedef struct ob_adam_options {
+  double lr;            /* learning rate, >= 0 */
+  double beta1, beta2;  /* in [0, 1) */
+  double eps;           /* >= 0 */
+  double weight_decay;  /* >= 0; L2 added to the gradient (Adam) or decoupled (AdamW) */
+  bool amsgrad;         /* keep max(exp_avg_sq) and divide by its root */
+  bool maximize;        /* ascend instead of descend */
+  bool decoupled;       /* AdamW: param *= 1 - lr * weight_decay before the update */
+  ob_adam_impl impl;
+  ob_adam_tuning tuning; /* fused only; zeros: the device's tuning */
+} ob_adam_options;
+
+/* PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 for Adam and
+ * 1e-2 for AdamW (adamw = true, decoupled), no amsgrad, no maximize, fused, device tuning. */
+void ob_adam_options_init(ob_adam_options *o, bool adamw);
+
+/* OB_OK, or OB_ERR_INVALID with a detail naming the bad option (PyTorch's ranges). */
+ob_status ob_adam_options_check(const ob_adam_options *o);
+
+/* One tensor: count fp32 elements of param at param_offset, its gradient in grad at
+ * grad_offset (offsets in elements, multiples of OB_ADAM_ALIGN). Buffers may be shared
+ * between tensors and param may equal grad, but no parameter range may overlap another
+ * tensor's parameter or gradient range. */
+typedef struct ob_adam_tensor {
+  cl_mem param, grad;
+  size_t param_offset, grad_offset;
+  size_t count;
+} ob_adam_tensor;
+
+typedef struct ob_adam ob_adam;
+
+/* Creates an optimizer for tensors[0..n) with zeroed state and step count 0, building its
+ * kernels (and tuning the fused kernel on first use on a device; see ob_adam_tune). The
+ * tensor array is copied. OB_ERR_INVALID for bad options or tensors (detail names which),
+ * OB_ERR_TOO_LARGE when the state does not fit the device. */
+ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam_tensor *tensors,
+                         size_t n, ob_adam **out);
+
+/* The flat form: tensor i is counts[i] elements at offsets[i] of both params and grads. */
+ob_status ob_adam_create_flat(ob_device *dev, const ob_adam_options *o, cl_mem params,
+                              cl_mem grads, const size_t *offsets, const size_t *counts, size_t n,
+                              ob_adam **out);
+
+/* Frees the optimizer's state, kernels and tables (after the queue finished using them);
+ * NULL is a no-op. The caller's parameter and gradient buffers are untouched. */
+void ob_adam_destroy(ob_adam *a);
+
+/* Enqueues one optimizer step (step count + 1) reading the gradients and updating the
+ * parameters and state; does not wait. last: optional out event of the step's last launch
+ * (released by the caller; NULL when the step launched nothing: every tensor is empty). */
+ob_status ob_adam_step(ob_adam *a, cl_event *last);
+
+/* Enqueues zero fills of every tensor's gradient range (torch's zero_grad); does not wait. */
+ob_status ob_adam_zero_grad(ob_adam *a);
+
+/* Zeroes the state and the step count (waits for the queue). */
+ob_status ob_adam_reset(ob_adam *a);
+
+/* Steps taken since creation or the last reset. */
+long ob_adam_step_count(const ob_adam *a);
+
+/* Changes the learning rate for the following steps (schedulers); OB_ERR_INVALID when
+ * lr < 0 or not finite. */
+ob_status ob_adam_set_lr(ob_adam *a, double lr);
+
+/* Kernel launches one step enqueues (1 for a flat fused optimizer). */
+size_t ob_adam_launches_per_step(const ob_adam *a);
+
+/* The launch shape in use, for a CSV `params` column: "wg=256;items=4;vec=4" (fused) or
+ * "wg=256" (eager). Owned by a. */
+const char *ob_adam_describe(const ob_adam *a);
+
+typedef enum ob_adam_state {
+  OB_ADAM_EXP_AVG,        /* first moment */
+  OB_ADAM_EXP_AVG_SQ,     /* second moment */
+  OB_ADAM_MAX_EXP_AVG_SQ, /* running maximum of the second moment (amsgrad) */
+} ob_adam_state;
+
+/* Reads elements [first, first + count) of tensor i's state `which` into out (blocking).
+ * OB_ERR_INVALID when i or the range is out of bounds, or max_exp_avg_sq is asked for
+ * without amsgrad. */
+ob_status ob_adam_state_read(ob_adam *a, ob_adam_state which, size_t i, size_t first,
+                             size_t count, float *out);
+
+/* Packs tensors of counts[0..n) one after another, each starting at a multiple of `align`
+ * elements rounded up to a multiple of OB_ADAM_ALIGN (0: OB_ADAM_ALIGN; for sub-buffers at the
+ * offsets, CL_DEVICE_MEM_BASE_ADDR_ALIGN / 32): writes offsets[0..n) and returns the elements
+ * to allocate. */
+size_t ob_adam_layout(const size_t *counts, size_t n, size_t align, size_t *offsets);
+
+/* The fused kernel's tuning for dev: read from the per-device+driver cache file in
+ * ob_program_cache_dir(), or measured on scratch buffers (a few candidate shapes, a few
+ * steps each) and cached there; remembered per process. */
+ob_status ob_adam_tune(ob_device *dev, ob_adam_tuning *out);
+
+#endif

@@ -1,0 +1,322 @@
+/* The `adam` workload: one optimizer step of Adam / AdamW over a model's parameters, fused (one
+ * launch) and eager (one launch per tensor and operation), at 1M (16 x 256 x 256), 10.5M (the
+ * seed's 10 x Linear(1024, 1024, bias=False)) and 100M (24 x 2048 x 2048) parameters, lr 0.01.
+ *
+ * Metrics: step_time (median us; the kernel's event time for the single fused launch, wall
+ * clock around clFinish for the eager launches) and bandwidth (GB/s) counting 28 bytes per
+ * parameter (read p, g, m, v; write p, m, v), 32 with amsgrad (max_exp_avg_sq read and
+ * written), whose peak_fraction is over the measured copy bandwidth.
+ *
+ * Verification, in the same run: the optimizer is reset, the parameters restored, and
+ * OB_ADAM_VERIFY_STEPS steps taken with gradients that change every step (gradient of step t
+ * for flat element i is the generator's value at i + t); then p, exp_avg, exp_avg_sq (and
+ * max_exp_avg_sq) are compared with the host double-precision reference (models/adam_ref.c):
+ * every parameter up to FULL_CHECK_MAX parameters, above that both ends and SAMPLE_BLOCKS
+ * random blocks of every tensor. Error: max |device - reference| / max |reference| per
+ * quantity, bound OB_ADAM_VERIFY_BOUND = 1e-5 (fp32 rounding after 10 steps gives ~1e-7).
+ */
+#include "adam_workload.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adam_ref.h"
+
+#define LR 0.01
+#define ADAMW_WEIGHT_DECAY 0.01
+#define SEED_PARAMS 0x5eed0001u
+#define SEED_GRADS 0x5eed0002u
+#define UPLOAD_BLOCK ((size_t)1 << 20)
+#define FULL_CHECK_MAX ((size_t)4 << 20)
+#define CHECK_BLOCK ((size_t)4096)
+#define SAMPLE_BLOCKS 4
+
+enum { FLAG_EAGER = 1, FLAG_ADAMW = 2, FLAG_AMSGRAD = 4 };
+
+static const struct adam_size {
+  int tensors, rows, cols;
+  bool quick;
+} sizes[] = {{16, 256, 256, true}, {10, 1024, 1024, true}, {24, 2048, 2048, false}};
+
+static const struct adam_config {
+  ob_adam_impl impl;
+  bool adamw, amsgrad;
+} configs[] = {{OB_ADAM_FUSED, false, false}, {OB_ADAM_FUSED, true, false},
+               {OB_ADAM_EAGER, false, false}, {OB_ADAM_EAGER, true, false},
+               {OB_ADAM_FUSED, false, true}};
+
+void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, bool adamw, bool amsgrad, int tensors,
+                           int rows, int cols) {
+  const char *variant = impl == OB_ADAM_FUSED ? "fused" : "eager";
+  const char *opt = adamw ? "adamw" : "adam";
+  char series[64];
+  snprintf(series, sizeof series, "%s-%s%s", variant, opt, amsgrad ? "-amsgrad" : "");
+  const double params = (double)tensors * rows * cols;
+  ob_case_init(c, variant, "fp32", series, params);
+  ob_case_param(c, "params", "%.0f", params);
+  ob_case_param(c, "tensors", "%d", tensors);
+  ob_case_param(c, "shape", "%dx%d", rows, cols);
+  ob_case_param(c, "opt", "%s", opt);
+  ob_case_param(c, "lr", "%g", LR);
+  ob_case_param(c, "betas", "0.9,0.999");
+  ob_case_param(c, "eps", "1e-08");
+  ob_case_param(c, "weight_decay", "%g", adamw ? ADAMW_WEIGHT_DECAY : 0.0);
+  ob_case_param(c, "amsgrad", "%d", amsgrad ? 1 : 0);
+  c->arg[0] = tensors;
+  c->arg[1] = rows;
+  c->arg[2] = cols;
+  c->arg[3] = (impl == OB_ADAM_EAGER ? FLAG_EAGER : 0) | (adamw ? FLAG_ADAMW : 0) |
+              (amsgrad ? FLAG_AMSGRAD : 0);
+  c->bytes = (amsgrad ? 32.0 : 28.0) * params;
+  ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
+  ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_BANDWIDTH);
+}
+
+static size_t adam_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                              size_t max) {
+  (void)dev;
+  size_t n = 0;
+  for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+    if (opts->quick && !sizes[s].quick) continue;
+    for (size_t k = 0; k < sizeof configs / sizeof *configs && n < max; k++)
+      ob_adam_workload_case(&cases[n++], configs[k].impl, configs[k].adamw, configs[k].amsgrad,
+                            sizes[s].tensors, sizes[s].rows, sizes[s].cols);
+  }
+  return n;
+}
+
+/* ---------------------------------------------------------------- data */
+
+/* Uniform in [-1, 1) with 24 significant bits, so exact in float: value i of stream seed. */
+static float gen_value(uint64_t seed, uint64_t i) {
+  uint64_t z = (seed << 32) + (i + 1) * 0x9E3779B97F4A7C15ull; /* splitmix64 */
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return (float)((double)(z >> 40) * 0x1p-23 - 1.0);
+}
+
+/* buf[0..len) = generator values shift .. shift + len of stream seed. */
+static ob_status upload_generated(ob_device *dev, cl_mem buf, uint64_t seed, size_t shift,
+                                  size_t len) {
+  float *host = malloc(UPLOAD_BLOCK * sizeof *host);
+  if (!host) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = OB_OK;
+  for (size_t b = 0; b < len && st == OB_OK; b += UPLOAD_BLOCK) {
+    const size_t k = len - b < UPLOAD_BLOCK ? len - b : UPLOAD_BLOCK;
+    for (size_t j = 0; j < k; j++) host[j] = gen_value(seed, shift + b + j);
+    st = ob_buffer_write(dev, buf, b * sizeof(float), k * sizeof(float), host);
+  }
+  free(host);
+  return st;
+}
+
+/* ---------------------------------------------------------------- setup / run / teardown */
+
+typedef struct adam_run {
+  ob_device *dev;
+  ob_adam_options opt;
+  size_t ntensors, count, total; /* tensors, elements per tensor, elements allocated */
+  size_t *offsets;
+  cl_mem p, g;
+  ob_adam *adam;
+  bool event_timed;
+} adam_run;
+
+static void adam_teardown(void *state) {
+  adam_run *r = state;
+  if (!r) return;
+  ob_adam_destroy(r->adam);
+  ob_buffer_release(r->dev, r->p);
+  ob_buffer_release(r->dev, r->g);
+  free(r->offsets);
+  free(r);
+}
+
+static ob_status adam_prepare(adam_run *r, const ob_case *c) {
+  ob_adam_options_init(&r->opt, (c->arg[3] & FLAG_ADAMW) != 0);
+  r->opt.lr = LR;
+  r->opt.weight_decay = (c->arg[3] & FLAG_ADAMW) ? ADAMW_WEIGHT_DECAY : 0.0;
+  r->opt.amsgrad = (c->arg[3] & FLAG_AMSGRAD) != 0;
+  r->opt.impl = (c->arg[3] & FLAG_EAGER) ? OB_ADAM_EAGER : OB_ADAM_FUSED;
+  r->ntensors = (size_t)c->arg[0];
+  r->count = (size_t)c->arg[1] * (size_t)c->arg[2];
+  r->offsets = malloc(r->ntensors * sizeof *r->offsets);
+  size_t *counts = malloc(r->ntensors * sizeof *counts);
+  if (!r->offsets || !counts) {
+    free(counts);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < r->ntensors; i++) counts[i] = r->count;
+  r->total = ob_adam_layout(counts, r->ntensors, 0, r->offsets);
+  const size_t bytes = r->total * sizeof(float);
+  ob_status st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->p);
+  if (st == OB_OK) st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->g);
+  if (st == OB_OK) st = upload_generated(r->dev, r->p, SEED_PARAMS, 0, r->total);
+  if (st == OB_OK) st = upload_generated(r->dev, r->g, SEED_GRADS, 0, r->total);
+  if (st == OB_OK)
+    st = ob_adam_create_flat(r->dev, &r->opt, r->p, r->g, r->offsets, counts, r->ntensors,
+                             &r->adam);
+  free(counts);
+  return st;
+}
+
+static ob_status adam_setup(ob_device *dev, ob_case *c, void **state) {
+  *state = NULL;
+  adam_run *r = calloc(1, sizeof *r);
+  if (!r) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  r->dev = dev;
+  ob_status st = ob_device_open(dev);
+  if (st == OB_OK) st = adam_prepare(r, c);
+  if (st != OB_OK) {
+    adam_teardown(r);
+    return st;
+  }
+  const size_t launches = ob_adam_launches_per_step(r->adam);
+  r->event_timed = r->opt.impl == OB_ADAM_FUSED && launches == 1;
+  ob_case_param(c, "launches", "%zu", launches);
+  size_t len = strlen(c->params);
+  snprintf(c->params + len, sizeof c->params - len, ";%s", ob_adam_describe(r->adam));
+  *state = r;
+  return OB_OK;
+}
+
+static ob_status adam_run_step(void *state, double *seconds) {
+  adam_run *r = state;
+  if (!r->event_timed) {
+    const double t0 = ob_now();
+    OB_TRY(ob_adam_step(r->adam, NULL));
+    OB_TRY(ob_device_finish(r->dev));
+    *seconds = ob_now() - t0;
+    return OB_OK;
+  }
+  cl_event ev = NULL;
+  OB_TRY(ob_adam_step(r->adam, &ev));
+  ob_status st = OB_CL(clWaitForEvents(1, &ev));
+  if (st == OB_OK) st = ob_event_seconds(ev, seconds);
+  clReleaseEvent(ev);
+  return st;
+}
+
+/* ---------------------------------------------------------------- verification */
+
+enum { Q_P, Q_M, Q_V, Q_VMAX, NQ };
+
+typedef struct check {
+  double diff[NQ], ref[NQ]; /* max |device - reference|, max |reference| */
+  bool nonfinite;
+  size_t checked;
+  double *host;   /* NQ + 1 arrays of CHECK_BLOCK doubles: p, m, v, vmax, g */
+  float *dev;     /* CHECK_BLOCK floats */
+} check;
+
+static void check_quantity(check *k, int q, const float *dev, const double *ref, size_t len) {
+  for (size_t j = 0; j < len; j++) {
+    const double d = fabs((double)dev[j] - ref[j]);
+    if (!isfinite(d)) k->nonfinite = true;
+    if (d > k->diff[q]) k->diff[q] = d;
+    if (fabs(ref[j]) > k->ref[q]) k->ref[q] = fabs(ref[j]);
+  }
+}
+
+/* Elements [first, first + len) of tensor i: the reference from the generated data, then the
+ * device's values. */
+static ob_status check_block(adam_run *r, check *k, size_t i, size_t first, size_t len) {
+  double *p = k->host, *m = p + CHECK_BLOCK, *v = m + CHECK_BLOCK, *vmax = v + CHECK_BLOCK,
+         *g = vmax + CHECK_BLOCK;
+  const size_t base = r->offsets[i] + first;
+  for (size_t j = 0; j < len; j++) {
+    p[j] = gen_value(SEED_PARAMS, base + j);
+    m[j] = v[j] = vmax[j] = 0.0;
+  }
+  for (long t = 1; t <= OB_ADAM_VERIFY_STEPS; t++) {
+    for (size_t j = 0; j < len; j++) g[j] = gen_value(SEED_GRADS, base + j + (size_t)t);
+    ob_adam_ref_step(&r->opt, t, p, g, m, v, r->opt.amsgrad ? vmax : NULL, len);
+  }
+  OB_TRY(ob_buffer_read(r->dev, r->p, base * sizeof(float), len * sizeof(float), k->dev));
+  check_quantity(k, Q_P, k->dev, p, len);
+  const ob_adam_state which[] = {OB_ADAM_EXP_AVG, OB_ADAM_EXP_AVG_SQ, OB_ADAM_MAX_EXP_AVG_SQ};
+  const double *ref[] = {m, v, vmax};
+  for (int q = Q_M; q < (r->opt.amsgrad ? Q_VMAX + 1 : Q_VMAX); q++) {
+    OB_TRY(ob_adam_state_read(r->adam, which[q - Q_M], i, first, len, k->dev));
+    check_quantity(k, q, k->dev, ref[q - Q_M], len);
+  }
+  k->checked += len;
+  return OB_OK;
+}
+
+/* Every element of small cases; both ends and random blocks of every tensor of large ones. */
+static ob_status check_all(adam_run *r, check *k) {
+  const bool full = r->ntensors * r->count <= FULL_CHECK_MAX;
+  uint64_t pick = 0;
+  for (size_t i = 0; i < r->ntensors; i++) {
+    if (full || r->count <= (SAMPLE_BLOCKS + 2) * CHECK_BLOCK) {
+      for (size_t f = 0; f < r->count; f += CHECK_BLOCK)
+        OB_TRY(check_block(r, k, i, f, r->count - f < CHECK_BLOCK ? r->count - f : CHECK_BLOCK));
+      continue;
+    }
+    OB_TRY(check_block(r, k, i, 0, CHECK_BLOCK));
+    OB_TRY(check_block(r, k, i, r->count - CHECK_BLOCK, CHECK_BLOCK));
+    for (int s = 0; s < SAMPLE_BLOCKS; s++) {
+      const float u = gen_value(SEED_PARAMS ^ 0xb10c, pick++) * 0.5f + 0.5f; /* [0, 1) */
+      const size_t first = (size_t)(u * (float)(r->count - CHECK_BLOCK));
+      OB_TRY(check_block(r, k, i, first, CHECK_BLOCK));
+    }
+  }
+  return OB_OK;
+}
+
+/* Fresh state, restored parameters, OB_ADAM_VERIFY_STEPS steps with changing gradients. */
+static ob_status run_verify_steps(adam_run *r) {
+  OB_TRY(ob_adam_reset(r->adam));
+  OB_TRY(upload_generated(r->dev, r->p, SEED_PARAMS, 0, r->total));
+  cl_mem src = NULL;
+  const size_t len = r->total + OB_ADAM_VERIFY_STEPS;
+  OB_TRY(ob_buffer_create(r->dev, CL_MEM_READ_ONLY, len * sizeof(float), NULL, &src));
+  ob_status st = upload_generated(r->dev, src, SEED_GRADS, 0, len);
+  for (size_t t = 1; t <= OB_ADAM_VERIFY_STEPS && st == OB_OK; t++) {
+    st = OB_CL(clEnqueueCopyBuffer(ob_device_queue(r->dev), src, r->g, t * sizeof(float), 0,
+                                   r->total * sizeof(float), 0, NULL, NULL));
+    if (st == OB_OK) st = ob_adam_step(r->adam, NULL);
+  }
+  if (st == OB_OK) st = ob_device_finish(r->dev);
+  ob_buffer_release(r->dev, src);
+  return st;
+}
+
+static ob_status adam_verify(void *state, ob_verdict *out) {
+  adam_run *r = state;
+  memset(out, 0, sizeof *out);
+  OB_TRY(run_verify_steps(r));
+  check k;
+  memset(&k, 0, sizeof k);
+  k.host = malloc((NQ + 1) * CHECK_BLOCK * sizeof *k.host);
+  k.dev = malloc(CHECK_BLOCK * sizeof *k.dev);
+  ob_status st = k.host && k.dev ? check_all(r, &k) : ob_fail(OB_ERR_NOMEM, "out of memory");
+  free(k.host);
+  free(k.dev);
+  OB_TRY(st);
+  double err = 0.0;
+  for (int q = 0; q < NQ; q++)
+    if (k.ref[q] > 0) err = fmax(err, k.diff[q] / k.ref[q]);
+  out->checked = true;
+  out->ok = !k.nonfinite && err <= OB_ADAM_VERIFY_BOUND;
+  snprintf(out->note, sizeof out->note,
+           "max_rel_err=%.2e (bound %.0e; %d steps; p, exp_avg, exp_avg_sq%s; %s %zu params)",
+           k.nonfinite ? INFINITY : err, OB_ADAM_VERIFY_BOUND, OB_ADAM_VERIFY_STEPS,
+           r->opt.amsgrad ? ", max_exp_avg_sq" : "",
+           k.checked == r->ntensors * r->count ? "all" : "sampled", k.checked);
+  return OB_OK;
+}
+
+const ob_workload ob_workload_adam = {
+    .name = "adam",
+    .description = "fused and eager Adam / AdamW optimizer step (1M, 10.5M, 100M params)",
+    .list_cases = adam_list_cases,
+    .device_check = NULL,
+    .setup = adam_setup,
+    .run = adam_run_step,
+    .verify = adam_verify,
+    .teardown = adam_teardown,
+};
