@@ -27,7 +27,7 @@ LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
 CORE_SRC    := $(wildcard core/*.c)
 DEVICES_SRC := $(wildcard devices/*.c)
 MODELS_SRC  := $(wildcard models/*.c)
-BENCH_SRC   := $(filter-out bench/main.c,$(wildcard bench/*.c))
+BENCH_SRC   := $(filter-out bench/main.c bench/mpi_main.c,$(wildcard bench/*.c))
 KERNELS     := $(sort $(wildcard cl_kernels/*.cl))
 GEN_SRC     := $(BUILD)/kernels_embedded.c
 
@@ -38,9 +38,10 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/test_%.c,$(wildcard tests/*.c)))
 
 DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
-            libcsv-dev libcmocka-dev pkg-config locales libxml2-utils
+            libcsv-dev libcmocka-dev pkg-config locales libxml2-utils openmpi-bin libopenmpi-dev
+MPICC    ?= mpicc
 
-.PHONY: all deps run test check install uninstall clean
+.PHONY: all deps run test check install uninstall clean mpi
 .SECONDARY:
 all: oclbench
 
@@ -80,9 +81,19 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./oclbench run all --out results
 
+# oclbench-mpi: `run` over many hosts with Open MPI (only this target needs MPI).
+mpi: oclbench-mpi
+
+oclbench-mpi: $(BUILD)/bench/mpi_main.o $(LIB)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/mpi_main.o: bench/mpi_main.c
+	@mkdir -p $(dir $@)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # The test suite on whatever OpenCL device is present (PoCL in CI).
 test: deps
-	@$(MAKE) --no-print-directory all tests-build
+	@$(MAKE) --no-print-directory all mpi tests-build
 	@sh tools/run_tests.sh $(BUILD) $(TESTS)
 
 .PHONY: tests-build
@@ -92,12 +103,15 @@ tests-build: $(TESTS)
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
-	  oclbench-san tests-build
+	  oclbench-san mpi-san tests-build
 	@OB_SANITIZED=1 sh tools/run_tests.sh build-san $(patsubst $(BUILD)/%,build-san/%,$(TESTS))
 
-.PHONY: oclbench-san
+.PHONY: oclbench-san mpi-san
 oclbench-san: $(BUILD)/bench/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench $^ $(LDLIBS)
+
+mpi-san: $(BUILD)/bench/mpi_main.o $(LIB)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench-mpi $^ $(LDLIBS)
 
 # The portable bundle (tools/bundle.sh): libraries Debian ships as static archives are linked
 # in; the others (the ICD loader, libudev for hwloc) travel in the bundle's lib/, found through
@@ -123,6 +137,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/oclbench $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1
 
 clean:
-	rm -rf build build-san oclbench
+	rm -rf build build-san oclbench oclbench-mpi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,73 +5,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "run_args.h"
 #include "runner.h"
-
-#define MAX_SELECTORS 64
-
-typedef struct run_args {
-  bool want[32];                   /* by index in ob_workloads */
-  const char *sel[MAX_SELECTORS];
-  size_t nsel;
-  const char *out_dir;
-  const char *trace_path;          /* --trace FILE.json */
-  bool trace_summary;              /* --trace-summary */
-  ob_run_opts opts;
-} run_args;
-
-static int parse(int argc, char **argv, run_args *a) {
-  bool any = false, seconds_given = false;
-  a->out_dir = "results";
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    if (strcmp(arg, "--device") == 0) {
-      const char *v = ob_cli_value(argc, argv, &i);
-      if (!v) return OB_EXIT_USAGE;
-      if (a->nsel == MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
-      a->sel[a->nsel++] = v;
-    } else if (strcmp(arg, "--out") == 0) {
-      a->out_dir = ob_cli_value(argc, argv, &i);
-      if (!a->out_dir) return OB_EXIT_USAGE;
-      if (!*a->out_dir) return ob_cli_usage_error("--out: empty directory name");
-    } else if (strcmp(arg, "--trace") == 0) {
-      a->trace_path = ob_cli_value(argc, argv, &i);
-      if (!a->trace_path) return OB_EXIT_USAGE;
-      if (!ob_cli_output_path("--trace", a->trace_path)) return OB_EXIT_USAGE;
-    } else if (strcmp(arg, "--trace-summary") == 0) {
-      a->trace_summary = true;
-    } else if (strcmp(arg, "--quick") == 0) {
-      a->opts.quick = true;
-    } else if (strcmp(arg, "--seconds") == 0) {
-      const char *v = ob_cli_value(argc, argv, &i);
-      if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))
-        return OB_EXIT_USAGE;
-      seconds_given = true;
-    } else if (arg[0] == '-') {
-      return ob_cli_usage_error("run: unknown option '%s'", arg);
-    } else if (strcmp(arg, "all") == 0) {
-      for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
-      any = true;
-    } else {
-      size_t w = 0;
-      while (w < ob_nworkloads && strcmp(ob_workloads[w]->name, arg) != 0) w++;
-      if (w == ob_nworkloads) {
-        char names[256] = "";
-        for (size_t k = 0; k < ob_nworkloads; k++)
-          snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ",
-                   ob_workloads[k]->name);
-        return ob_cli_usage_error("run: unknown workload '%s' (known: %sall)", arg, names);
-      }
-      a->want[w] = true;
-      any = true;
-    }
-  }
-  if (!any)
-    for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
-  /* Every workload divides by the measured peaks: the probes always run first. */
-  a->want[0] = true;
-  if (!seconds_given) a->opts.seconds = a->opts.quick ? 0.2 : 1.0;
-  return OB_EXIT_OK;
-}
 
 /* The seed's "allocated / reserved memory": per device, the most one case allocated. */
 static void print_memory(const ob_registry *reg, const bool *selected, const size_t *mem_peak) {
@@ -88,19 +23,16 @@ static void print_memory(const ob_registry *reg, const bool *selected, const siz
 }
 
 int ob_cmd_run(int argc, char **argv) {
-  run_args a;
-  memset(&a, 0, sizeof a);
-  int rc = parse(argc, argv, &a);
+  ob_run_args a;
+  int rc = ob_run_args_parse(argc, argv, &a);
   if (rc != OB_EXIT_OK) return rc;
   ob_registry *reg = NULL;
   rc = ob_cli_open_registry(&reg);
   if (rc != OB_EXIT_OK) return rc;
   size_t ndev = ob_registry_count(reg);
   bool *selected = calloc(ndev, sizeof *selected);
-  const ob_workload *chosen[32];
-  size_t nchosen = 0;
-  for (size_t w = 0; w < ob_nworkloads; w++)
-    if (a.want[w]) chosen[nchosen++] = ob_workloads[w];
+  const ob_workload *chosen[OB_MAX_WORKLOADS];
+  size_t nchosen = ob_run_args_workloads(&a, chosen, OB_MAX_WORKLOADS);
   if (!selected) {
     ob_registry_destroy(reg);
     fputs("oclbench: out of memory\n", stderr);

@@ -31,6 +31,14 @@ const char *ob_table_cell(const ob_table *t, size_t row, int col);
 /* Frees every cell; the table is empty and reusable afterwards. */
 void ob_table_clear(ob_table *t);
 
+/* Encodes rows [first, nrows) as bytes (malloc'ed, owned by the caller) for another process. */
+ob_status ob_table_encode(const ob_table *t, size_t first, char **out, size_t *len);
+/* Appends the rows of an encoding made by ob_table_encode. */
+ob_status ob_table_decode(ob_table *t, const char *buf, size_t len);
+/* Writes one schema-1 CSV per (host, device_slug) of the table into dir, atomically, named as
+ * `oclbench run` names them; *files counts them. */
+ob_status ob_table_write_device_csvs(const ob_table *t, const char *dir, size_t *files);
+
 /* Formats v for reading: whole numbers from 1e4 up (no exponent), 4 significant digits
  * below. Uses the calling thread's locale (the renderers switch to "C"). */
 void ob_format_human(char *buf, size_t n, double v);

@@ -120,13 +120,20 @@ ob_status ob_csv_writer_create_path(const char *path, const char *const *header,
   return st;
 }
 
+void ob_csv_device_path(char *buf, size_t n, const char *dir, const char *hostname,
+                        const char *slug) {
+  char hostslug[128];
+  ob_slugify(hostslug, sizeof hostslug, hostname && *hostname ? hostname : "host");
+  if (!hostslug[0]) snprintf(hostslug, sizeof hostslug, "host");
+  snprintf(buf, n, "%s/%s__%s.csv", dir, hostslug, slug);
+}
+
 ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,
                                ob_csv_writer **out) {
   *out = NULL;
   OB_TRY(ob_mkdir_p(dir));
-  char hostslug[128], path[4096];
-  ob_slugify(hostslug, sizeof hostslug, host->hostname[0] ? host->hostname : "host");
-  snprintf(path, sizeof path, "%s/%s__%s.csv", dir, hostslug, ob_device_slug(dev));
+  char path[4096];
+  ob_csv_device_path(path, sizeof path, dir, host->hostname, ob_device_slug(dev));
   OB_TRY(ob_csv_writer_create_path(path, ob_csv_columns, OB_CSV_NCOLS, out));
   (*out)->host = host;
   (*out)->dev = dev;

@@ -332,6 +332,10 @@ void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row 
 
 typedef struct ob_csv_writer ob_csv_writer;
 
+/* The per-device file name: DIR/<slugified host>__<slug>.csv. */
+void ob_csv_device_path(char *buf, size_t n, const char *dir, const char *hostname,
+                        const char *slug);
+
 /* Opens DIR/<host>__<slug>.csv for writing through a temporary file; nothing is visible
  * at the final path until ob_csv_writer_commit(). dir is created if missing. */
 ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,

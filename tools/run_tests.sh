@@ -9,6 +9,8 @@ export OCLBENCH_CACHE_DIR="$top/$build/cache"
 # `make check` builds its own sanitized binary into its build directory.
 export OB_TEST_BINARY="$top/oclbench"
 [ -x "$top/$build/oclbench" ] && OB_TEST_BINARY="$top/$build/oclbench"
+export OB_TEST_MPI_BINARY="$top/oclbench-mpi"
+[ -x "$top/$build/oclbench-mpi" ] && OB_TEST_MPI_BINARY="$top/$build/oclbench-mpi"
 export OCLBENCH_PROGRESS=0
 export OB_SOURCE_DIR="$top"
 # A German locale (comma decimal point) for the CSV tests, built without root when missing.

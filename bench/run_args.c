@@ -1,0 +1,70 @@
+/* Arguments of `oclbench run` (shared by oclbench and oclbench-mpi). */
+#include "run_args.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "runner.h"
+
+int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
+  memset(a, 0, sizeof *a);
+  bool any = false, seconds_given = false;
+  a->out_dir = "results";
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--device") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v) return OB_EXIT_USAGE;
+      if (a->nsel == OB_MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
+      a->sel[a->nsel++] = v;
+    } else if (strcmp(arg, "--out") == 0) {
+      a->out_dir = ob_cli_value(argc, argv, &i);
+      if (!a->out_dir) return OB_EXIT_USAGE;
+      if (!*a->out_dir) return ob_cli_usage_error("--out: empty directory name");
+    } else if (strcmp(arg, "--trace") == 0) {
+      a->trace_path = ob_cli_value(argc, argv, &i);
+      if (!a->trace_path) return OB_EXIT_USAGE;
+      if (!ob_cli_output_path("--trace", a->trace_path)) return OB_EXIT_USAGE;
+    } else if (strcmp(arg, "--trace-summary") == 0) {
+      a->trace_summary = true;
+    } else if (strcmp(arg, "--quick") == 0) {
+      a->opts.quick = true;
+    } else if (strcmp(arg, "--seconds") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))
+        return OB_EXIT_USAGE;
+      seconds_given = true;
+    } else if (arg[0] == '-') {
+      return ob_cli_usage_error("run: unknown option '%s'", arg);
+    } else if (strcmp(arg, "all") == 0) {
+      for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
+      any = true;
+    } else {
+      size_t w = 0;
+      while (w < ob_nworkloads && strcmp(ob_workloads[w]->name, arg) != 0) w++;
+      if (w == ob_nworkloads) {
+        char names[256] = "";
+        for (size_t k = 0; k < ob_nworkloads; k++)
+          snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ",
+                   ob_workloads[k]->name);
+        return ob_cli_usage_error("run: unknown workload '%s' (known: %sall)", arg, names);
+      }
+      a->want[w] = true;
+      any = true;
+    }
+  }
+  if (!any)
+    for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
+  /* Every workload divides by the measured peaks: the probes always run first. */
+  a->want[0] = true;
+  if (!seconds_given) a->opts.seconds = a->opts.quick ? 0.2 : 1.0;
+  return OB_EXIT_OK;
+}
+
+size_t ob_run_args_workloads(const ob_run_args *a, const ob_workload **out, size_t max) {
+  size_t n = 0;
+  for (size_t w = 0; w < ob_nworkloads && n < max; w++)
+    if (a->want[w]) out[n++] = ob_workloads[w];
+  return n;
+}
