@@ -14,6 +14,12 @@ static const struct command {
     {"devices", ob_cmd_devices, "devices [--csv]"},
     {"run", ob_cmd_run,
      "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]"},
+    {"ising", ob_cmd_ising,
+     "ising [--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"
+     "                 [--warmup W] [--sweeps N] [--seed S] [--device SEL] [--moments FILE.csv]\n"
+     "                 [--samples FILE.csv] [--train DATA.csv --epochs E --lr L] [--info]\n"
+     "                 [--host-loop] [--path auto|local|global] [--spin-bits 8|16|32]\n"
+     "                 [--wg-size N] [--wg-words N] [--pass-chains N]"},
 };
 
 static void print_help(FILE *f) {
