@@ -11,6 +11,7 @@
 #include "ising_hostref.h"
 #include "ising_sampler.h"
 #include "ising_train.h"
+#include "ising_tune.h"
 
 #define MAX_SELECTORS 16
 
@@ -19,7 +20,7 @@ typedef struct ising_args {
   const char *sel[MAX_SELECTORS];
   size_t nsel;
   ob_ising_weight_kind weights;
-  bool weights_given, info, host_loop;
+  bool weights_given, info, host_loop, tune, tuning_given;
   double beta, lr;
   long chains, warmup, sweeps, epochs;
   bool epochs_given, lr_given;
@@ -45,6 +46,13 @@ static int parse_flag(int argc, char **argv, int *i, ising_args *a) {
     a->host_loop = true;
     return OB_EXIT_OK;
   }
+  if (strcmp(arg, "--tune") == 0) {
+    a->tune = true;
+    return OB_EXIT_OK;
+  }
+  if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
+      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0)
+    a->tuning_given = true;
   const char *val = ob_cli_value(argc, argv, i);
   if (!val) return OB_EXIT_USAGE;
   if (strcmp(arg, "--graph") == 0) a->graph = val;
@@ -112,6 +120,9 @@ static int parse(int argc, char **argv, ising_args *a) {
   }
   if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
     return ob_cli_usage_error("--weights: edges:FILE takes its weights from the file");
+  if (a->tune && a->tuning_given)
+    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size and --wg-words "
+                              "itself: give either");
   if ((a->epochs_given || a->lr_given) && !a->train)
     return ob_cli_usage_error("--epochs and --lr need --train DATA.csv");
   if (a->host_loop && (a->train || a->moments || a->samples || a->nsel))
@@ -245,8 +256,15 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
 
 static ob_status sample(const ising_args *a, ob_device *dev, const ob_ising_model *m,
                         ob_csv_writer *wm, ob_csv_writer *ws) {
+  ob_ising_tuning tuning = a->tuning;
+  if (a->tune) {
+    bool cached = false;
+    OB_TRY(ob_ising_autotune(dev, m, (size_t)a->chains, &tuning, &cached));
+    tuning.max_pass_chains = a->tuning.max_pass_chains;
+    printf("autotuned (%s)\n", cached ? "from the cache" : "searched now");
+  }
   ob_ising_sampler *s = NULL;
-  OB_TRY(ob_ising_sampler_create(dev, m, (size_t)a->chains, a->seed, &a->tuning, &s));
+  OB_TRY(ob_ising_sampler_create(dev, m, (size_t)a->chains, a->seed, &tuning, &s));
   print_config(dev, s);
   const size_t n = ob_ising_nodes(m), e = ob_ising_edges(m);
   double *node = malloc((n + 1) * sizeof *node), *edge = malloc((e + 1) * sizeof *edge);

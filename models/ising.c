@@ -1,7 +1,8 @@
 /* The Ising workload ("ising"): block Gibbs sampling throughput in flips/ns on grid:20x20 and
  * pegasus:14 (thrml's benchmark sizes, 100 sweeps), every row verified twice: once per device
  * by comparing sampled moments with exact enumeration (device_check), once per case by
- * comparing the final states of sampled chains bit for bit with the host loop. */
+ * comparing the final states of sampled chains bit for bit with the host loop. Each case runs
+ * the configuration the autotuner picks (cached per device, driver, graph and batch). */
 #include "ising.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@
 #include "ising_exact.h"
 #include "ising_hostref.h"
 #include "ising_sampler.h"
+#include "ising_tune.h"
 
 #define BENCH_SWEEPS 100
 #define BENCH_SEED 20240611u
@@ -34,15 +36,24 @@ static const bench_size sizes[] = {
 /* Node counts of the benchmark graphs, for the cost of a case before its graph is built. */
 static double graph_nodes(const char *graph) { return strcmp(graph, "grid:20x20") == 0 ? 400 : 4264; }
 
+/* Relative time of a case, to predict it from the previous size: the spin updates of whole
+ * words (a CPU runs 32 chains per word, a GPU 8 for small batches) spread over at most one
+ * work-group per compute unit. */
+static double case_cost(const ob_device *dev, const bench_size *sz) {
+  const double word = ob_device_is_cpu(dev) ? 32 : 8;
+  const double words = ceil((double)sz->chains / word);
+  const double cus = (double)ob_device_props_get(dev)->compute_units;
+  return (double)BENCH_SWEEPS * graph_nodes(sz->graph) * words * word / fmin(words, cus);
+}
+
 size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                            size_t max) {
-  (void)dev;
   size_t n = 0;
   for (size_t i = 0; i < sizeof sizes / sizeof *sizes && n < max; i++) {
     if (opts->quick && !sizes[i].quick) continue;
     ob_case *c = &cases[n++];
     const double flips = (double)BENCH_SWEEPS * graph_nodes(sizes[i].graph) * sizes[i].chains;
-    ob_case_init(c, "gibbs", "fp32", sizes[i].graph, flips);
+    ob_case_init(c, "gibbs", "fp32", sizes[i].graph, case_cost(dev, &sizes[i]));
     ob_case_param(c, "graph", "%s", sizes[i].graph);
     ob_case_param(c, "chains", "%zu", sizes[i].chains);
     ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);
@@ -76,8 +87,11 @@ ob_status ob_ising_setup(ob_device *dev, ob_case *c, void **state) {
   b->chains = sz->chains;
   ob_status st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0,
                                           &b->model);
+  ob_ising_tuning tuning = {0};
+  bool cached = false;
+  if (st == OB_OK) st = ob_ising_autotune(dev, b->model, b->chains, &tuning, &cached);
   if (st == OB_OK)
-    st = ob_ising_sampler_create(dev, b->model, b->chains, BENCH_SEED, NULL, &b->sampler);
+    st = ob_ising_sampler_create(dev, b->model, b->chains, BENCH_SEED, &tuning, &b->sampler);
   if (st == OB_OK) st = ob_ising_sampler_snapshot(b->sampler);
   if (st != OB_OK) {
     ob_ising_teardown(b);
@@ -89,6 +103,7 @@ ob_status ob_ising_setup(ob_device *dev, ob_case *c, void **state) {
   ob_case_param(c, "spin_bits", "%u", cfg.spin_bits);
   ob_case_param(c, "wg", "%zu", cfg.wg_size);
   if (cfg.passes > 1) ob_case_param(c, "passes", "%zu", cfg.passes);
+  ob_case_param(c, "tuned", "%s", cached ? "cache" : "search");
   *state = b;
   return OB_OK;
 }
