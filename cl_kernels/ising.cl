@@ -131,19 +131,25 @@ uint minus_bits(fvec t, uvec r, uint lane0) {
   return b2.x | b2.y;
 }
 
+/* The scaled fields t of a word's chains (passed by value: registers, never memory). */
+typedef struct fields {
+  fvec v[NVEC];
+} fields;
+
 /* Adds +-w (sign from each lane's bit of x) to the fields. */
-inline void add_neighbour(fvec *acc, uint x, uint w) {
+fields add_neighbour(fields f, uint x, uint w) {
 #pragma unroll
   for (int v = 0; v < NVEC; v++)
-    acc[v] += as_fvec((uvec)(w) ^ (((uvec)(x) << ((uvec)(31 - VW * v) - LANES)) &
+    f.v[v] += as_fvec((uvec)(w) ^ (((uvec)(x) << ((uvec)(31 - VW * v) - LANES)) &
                                    (uvec)(0x80000000u)));
+  return f;
 }
 
 /* The new word of a unit from its fields and random numbers. */
-inline spin_t decide(const fvec *acc, rand4 r) {
+spin_t decide(fields f, rand4 r) {
   uint x = 0;
 #pragma unroll
-  for (int v = 0; v < NVEC; v++) x |= minus_bits(acc[v], RAND_VEC(r, v), (uint)(VW * v));
+  for (int v = 0; v < NVEC; v++) x |= minus_bits(f.v[v], RAND_VEC(r, v), (uint)(VW * v));
   return (spin_t)x;
 }
 
@@ -154,13 +160,13 @@ inline spin_t decide(const fvec *acc, rand4 r) {
                          __global const uint2 *sell, uint sweep, uint quad0, uint k0, uint k1) { \
     /* random numbers first: independent of the fields, their latency overlaps the sums */       \
     const rand4 r = philox4x32_10(ps.x, sweep, quad0, 0u, k0, k1);                               \
-    fvec acc[NVEC];                                                                              \
-    for (int v = 0; v < NVEC; v++) acc[v] = (fvec)(as_float(ps.z));                             \
+    fields f;                                                                                    \
+    for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                             \
     for (uint k = 0; k < ps.y; k++) {                                                            \
       const uint2 en = sell[ps.w + SLICE * k];                                                   \
-      add_neighbour(acc, st[(en.x & ~COUNT_FLAG) * stride + e], en.y);                           \
+      f = add_neighbour(f, st[(en.x & ~COUNT_FLAG) * stride + e], en.y);                         \
     }                                                                                            \
-    return decide(acc, r);                                                                       \
+    return decide(f, r);                                                                         \
   }                                                                                              \
   void observe_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                      \
                         __global const uint2 *sell, uint x, uint mask, __global int *ncnt,       \
