@@ -184,7 +184,7 @@ static ob_status assemble(ob_ising_model *g, edge_vec *v, const char *source) {
   if (v->n > OB_ISING_MAX_EDGES)
     return ob_fail(OB_ERR_INVALID, "%zu edges: more than the %zu supported", v->n,
                    OB_ISING_MAX_EDGES);
-  qsort(v->e, v->n, sizeof *v->e, cmp_edge);
+  if (v->n > 1) qsort(v->e, v->n, sizeof *v->e, cmp_edge);
   for (size_t k = 1; k < v->n; k++) {
     if (v->e[k].key != v->e[k - 1].key) continue;
     const unsigned i = (unsigned)(v->e[k].key >> 32), j = (unsigned)(v->e[k].key & 0xffffffffu);

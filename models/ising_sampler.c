@@ -481,8 +481,10 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
   }
   free(s->clamped);
   s->clamped = mark;
-  memcpy(cn, nodes, k * sizeof *cn);
-  memcpy(cv, values, k * s->chains);
+  if (k) {
+    memcpy(cn, nodes, k * sizeof *cn);
+    memcpy(cv, values, k * s->chains);
+  }
   free(s->clamp_nodes);
   free(s->clamp_vals);
   s->clamp_nodes = cn;
