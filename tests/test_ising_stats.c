@@ -182,6 +182,83 @@ static void workload_check_and_verification(void **state) {
   assert_non_null(strstr(cases[nfull - 1].params, "graph=pegasus:14;chains=320000"));
 }
 
+typedef struct moments_file {
+  size_t rows, nodes, edges;
+  double node[4], edge[3];
+  bool header_ok, scalars;
+} moments_file;
+
+static ob_status on_moment(void *user, size_t line, char **f, size_t n) {
+  moments_file *x = user;
+  if (n != 4) return ob_fail(OB_ERR_INVALID, "line %zu: %zu fields", line, n);
+  double v = 0;
+  if (line == 1) {
+    x->header_ok = !strcmp(f[0], "kind") && !strcmp(f[1], "i") && !strcmp(f[2], "j") &&
+                   !strcmp(f[3], "value");
+    return OB_OK;
+  }
+  if (!ob_parse_double(f[3], &v)) return ob_fail(OB_ERR_INVALID, "line %zu: value", line);
+  if (!strcmp(f[0], "node") && x->nodes < 4 && !f[2][0]) x->node[x->nodes++] = v;
+  else if (!strcmp(f[0], "edge") && x->edges < 3) x->edge[x->edges++] = v;
+  else x->scalars = x->scalars || !strcmp(f[0], "energy") || !strcmp(f[0], "magnetisation");
+  x->rows++;
+  return OB_OK;
+}
+
+static ob_status count_rows(void *user, size_t line, char **f, size_t n) {
+  (void)line;
+  (void)f;
+  size_t *rows = user;
+  if (n != 5) return ob_fail(OB_ERR_INVALID, "%zu fields", n);
+  (*rows)++;
+  return OB_OK;
+}
+
+/* oclbench ising end to end: moments and samples files, training, the host loop. */
+static void cli_sampling_training_and_outputs(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char args[8192], err[4096], mpath[4200], spath[4200], dpath[4200];
+  snprintf(mpath, sizeof mpath, "%s/m.csv", dir);
+  snprintf(spath, sizeof spath, "%s/s.csv", dir);
+  snprintf(dpath, sizeof dpath, "%s/d.csv", dir);
+  snprintf(args, sizeof args, "ising --graph grid:1x4 --seed 3 --chains 2000 --warmup 20 "
+           "--sweeps 200 --moments %s --samples %s", mpath, spath);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  moments_file mf = {0};
+  OB_ASSERT_OK(ob_csv_read(mpath, on_moment, &mf));
+  assert_true(mf.header_ok && mf.scalars);
+  assert_int_equal(mf.nodes, 4);
+  assert_int_equal(mf.edges, 3);
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:1x4", OB_ISING_WEIGHTS_GAUSS, 3, 1.0, &m));
+  double node[4], edge[3];
+  OB_ASSERT_OK(ob_ising_exact_moments(m, NULL, node, edge, NULL, NULL));
+  for (int i = 0; i < 4; i++) assert_true(fabs(mf.node[i] - node[i]) < BOUND);
+  for (int k = 0; k < 3; k++) assert_true(fabs(mf.edge[k] - edge[k]) < BOUND);
+  ob_ising_model_destroy(m);
+  size_t rows = 0;
+  OB_ASSERT_OK(ob_csv_read(spath, count_rows, &rows));
+  assert_int_equal(rows, 2001);
+  FILE *f = fopen(dpath, "w");
+  assert_non_null(f);
+  fputs("0,3\n1,1\n-1,-1\n1,-1\n", f);
+  fclose(f);
+  snprintf(args, sizeof args, "ising --graph grid:1x4 --train %s --epochs 3 --lr 0.1 "
+           "--chains 512 --sweeps 50", dpath);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  assert_int_equal(ob_test_cli("ising --graph grid:4x4 --chains 16 --sweeps 5 --host-loop", err,
+                               sizeof err),
+                   0);
+  /* a device-side failure (the local path cannot hold 1024 words of 900 nodes) is exit 1 */
+  remove(mpath);
+  snprintf(args, sizeof args, "ising --graph grid:30x30 --path local --spin-bits 32 "
+           "--wg-words 1024 --sweeps 1 --moments %s", mpath);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 1);
+  assert_non_null(strstr(err, "local memory"));
+  assert_null(fopen(mpath, "r"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(chain_of_five_with_a_clamped_node),
@@ -189,6 +266,7 @@ int main(void) {
       cmocka_unit_test(kl_gradient_matches_exact),
       cmocka_unit_test(training_lowers_the_exact_nll),
       cmocka_unit_test(workload_check_and_verification),
+      cmocka_unit_test(cli_sampling_training_and_outputs),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
