@@ -120,8 +120,10 @@ ob_status ob_ising_autotune(ob_device *dev, const ob_ising_model *model, size_t 
   size_t sweeps = 0;
   for (size_t i = 0; i < n; i++) {
     const double t = trial(dev, model, chains, &c[i], &sweeps);
-    ob_log(OB_LOG_DEBUG, "ising autotune: %u bits, wg %zu, %s: %.3g s per sweep", c[i].spin_bits,
-           c[i].wg_size, ob_ising_path_name(c[i].path), t);
+    ob_log(OB_LOG_DEBUG, "ising autotune: %s, %zu chains, %u bits, wg %zu, %s: %.4g flips/ns",
+           ob_ising_spec(model), chains, c[i].spin_bits, c[i].wg_size,
+           ob_ising_path_name(c[i].path),
+           t > 0 ? (double)ob_ising_nodes(model) * (double)chains / t * 1e-9 : 0.0);
     if (t > 0 && (fastest < 0 || t < fastest)) {
       fastest = t;
       *best = c[i];
