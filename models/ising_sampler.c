@@ -741,6 +741,16 @@ ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *
   return OB_OK;
 }
 
+/* Reads the words [w0, w0 + nw) of every node of a pass: an n x nw block of the state. */
+static ob_status read_columns(ob_ising_sampler *s, const pass *ps, size_t w0, size_t nw,
+                              unsigned char *buf) {
+  const size_t wb = word_bytes(s);
+  const size_t origin[3] = {w0 * wb, 0, 0}, host[3] = {0, 0, 0}, region[3] = {nw * wb, s->n, 1};
+  return OB_CL(clEnqueueReadBufferRect(ob_device_queue(s->dev), ps->state, CL_TRUE, origin, host,
+                                       region, ps->nwords * wb, 0, nw * wb, 0, buf, 0, NULL,
+                                       NULL));
+}
+
 ob_status ob_ising_sampler_samples(ob_ising_sampler *s, size_t chain0, size_t count,
                                    int8_t *out) {
   if (chain0 > s->chains || count > s->chains - chain0)
@@ -751,15 +761,17 @@ ob_status ob_ising_sampler_samples(ob_ising_sampler *s, size_t chain0, size_t co
     const pass *ps = &s->passes[p];
     const size_t c_lo = ps->word0 * G, c_hi = (ps->word0 + ps->nwords) * G;
     if (chain0 + count <= c_lo || chain0 >= c_hi) continue;
-    unsigned char *buf = malloc(s->n * ps->nwords * wb);
+    const size_t first = chain0 > c_lo ? chain0 : c_lo;
+    const size_t end = chain0 + count < c_hi ? chain0 + count : c_hi;
+    const size_t w0 = first / G - ps->word0, nw = (end - 1) / G - ps->word0 - w0 + 1;
+    unsigned char *buf = malloc(s->n * nw * wb);
     if (!buf) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    ob_status st = ob_buffer_read(s->dev, ps->state, 0, s->n * ps->nwords * wb, buf);
-    for (size_t c = chain0 > c_lo ? chain0 : c_lo; st == OB_OK && c < chain0 + count && c < c_hi;
-         c++) {
-      const size_t w = c / G - ps->word0, b = bit_of_chain((unsigned)G, c % G);
+    ob_status st = read_columns(s, ps, w0, nw, buf);
+    for (size_t c = first; st == OB_OK && c < end; c++) {
+      const size_t w = c / G - ps->word0 - w0, b = bit_of_chain((unsigned)G, c % G);
       for (size_t i = 0; i < s->n; i++) {
         uint32_t x = 0;
-        memcpy(&x, buf + (i * ps->nwords + w) * wb, wb); /* little-endian hosts and devices */
+        memcpy(&x, buf + (i * nw + w) * wb, wb); /* little-endian hosts and devices */
         out[(c - chain0) * s->n + i] = (int8_t)((x >> b) & 1 ? -1 : 1);
       }
     }
