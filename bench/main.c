@@ -17,6 +17,12 @@ static const struct command {
      "               [--trace FILE.json] [--trace-summary]"},
     {"compare", ob_cmd_compare,
      "compare FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]"},
+    {"ising", ob_cmd_ising,
+     "ising [--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"
+     "                 [--warmup W] [--sweeps N] [--seed S] [--device SEL] [--moments FILE.csv]\n"
+     "                 [--samples FILE.csv] [--train DATA.csv --epochs E --lr L] [--info]\n"
+     "                 [--host-loop] [--tune | --path auto|local|global --spin-bits 8|16|32\n"
+     "                  --wg-size N --wg-words N] [--pass-chains N]"},
 };
 
 static void print_help(FILE *f) {

@@ -1,0 +1,205 @@
+/* The Ising workload ("ising"): block Gibbs sampling throughput in flips/ns on grid:20x20 and
+ * pegasus:14 (thrml's benchmark sizes, 100 sweeps), every row verified twice: once per device
+ * by comparing sampled moments with exact enumeration (device_check), once per case by
+ * comparing the final states of sampled chains bit for bit with the host loop. Each case runs
+ * the configuration the autotuner picks (cached per device, driver, graph and batch). */
+#include "ising.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ising_exact.h"
+#include "ising_hostref.h"
+#include "ising_sampler.h"
+#include "ising_tune.h"
+
+#define BENCH_SWEEPS 100
+#define BENCH_SEED 20240611u
+#define CHECK_TOLERANCE 0.02
+#define VERIFY_CHAINS 4 /* at each end of the batch */
+
+typedef struct bench_size {
+  const char *graph;
+  size_t chains;
+  bool quick;
+} bench_size;
+
+static const bench_size sizes[] = {
+    {"grid:20x20", 8, true},       {"grid:20x20", 16, true},    {"grid:20x20", 32, true},
+    {"grid:20x20", 64, true},      {"grid:20x20", 128, true},   {"grid:20x20", 1024, false},
+    {"grid:20x20", 8192, false},   {"pegasus:14", 8, true},     {"pegasus:14", 80, true},
+    {"pegasus:14", 800, false},    {"pegasus:14", 8000, false}, {"pegasus:14", 64000, false},
+    {"pegasus:14", 320000, false},
+};
+
+/* Node counts of the benchmark graphs, for the cost of a case before its graph is built. */
+static double graph_nodes(const char *graph) { return strcmp(graph, "grid:20x20") == 0 ? 400 : 4264; }
+
+/* Relative time of a case, to predict it from the previous size: the spin updates of whole
+ * words (a CPU runs 32 chains per word, a GPU 8 for small batches) spread over at most one
+ * work-group per compute unit. */
+static double case_cost(const ob_device *dev, const bench_size *sz) {
+  const double word = ob_device_is_cpu(dev) ? 32 : 8;
+  const double words = ceil((double)sz->chains / word);
+  const double cus = (double)ob_device_props_get(dev)->compute_units;
+  return (double)BENCH_SWEEPS * graph_nodes(sz->graph) * words * word / fmin(words, cus);
+}
+
+size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                           size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes && n < max; i++) {
+    if (opts->quick && !sizes[i].quick) continue;
+    ob_case *c = &cases[n++];
+    const double flips = (double)BENCH_SWEEPS * graph_nodes(sizes[i].graph) * sizes[i].chains;
+    ob_case_init(c, "gibbs", "fp32", sizes[i].graph, case_cost(dev, &sizes[i]));
+    ob_case_param(c, "graph", "%s", sizes[i].graph);
+    ob_case_param(c, "chains", "%zu", sizes[i].chains);
+    ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);
+    ob_case_param(c, "weights", "gauss");
+    ob_case_param(c, "beta", "1");
+    c->arg[0] = (long)i;
+    ob_case_metric(c, "flips_per_ns", "flips/ns", OB_METRIC_RATE, flips, 1e9, OB_PEAK_NONE);
+  }
+  return n;
+}
+
+typedef struct bench {
+  ob_ising_model *model;
+  ob_ising_sampler *sampler;
+  size_t chains;
+} bench;
+
+void ob_ising_teardown(void *state) {
+  bench *b = state;
+  if (!b) return;
+  ob_ising_sampler_destroy(b->sampler);
+  ob_ising_model_destroy(b->model);
+  free(b);
+}
+
+ob_status ob_ising_setup(ob_device *dev, ob_case *c, void **state) {
+  *state = NULL;
+  const bench_size *sz = &sizes[c->arg[0]];
+  bench *b = calloc(1, sizeof *b);
+  if (!b) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  b->chains = sz->chains;
+  ob_status st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0,
+                                          &b->model);
+  ob_ising_tuning tuning = {0};
+  bool cached = false;
+  if (st == OB_OK) st = ob_ising_autotune(dev, b->model, b->chains, &tuning, &cached);
+  if (st == OB_OK)
+    st = ob_ising_sampler_create(dev, b->model, b->chains, BENCH_SEED, &tuning, &b->sampler);
+  if (st == OB_OK) st = ob_ising_sampler_snapshot(b->sampler);
+  if (st != OB_OK) {
+    ob_ising_teardown(b);
+    return st;
+  }
+  ob_ising_config cfg;
+  ob_ising_sampler_config(b->sampler, &cfg);
+  ob_case_param(c, "path", "%s", ob_ising_path_name(cfg.path));
+  ob_case_param(c, "spin_bits", "%u", cfg.spin_bits);
+  ob_case_param(c, "wg", "%zu", cfg.wg_size);
+  if (cfg.passes > 1) ob_case_param(c, "passes", "%zu", cfg.passes);
+  ob_case_param(c, "tuned", "%s", cached ? "cache" : "search");
+  *state = b;
+  return OB_OK;
+}
+
+ob_status ob_ising_run(void *state, double *seconds) {
+  bench *b = state;
+  return ob_ising_sampler_rerun(b->sampler, BENCH_SWEEPS, seconds);
+}
+
+/* The last repetition's final states of the first and last chains against the host loop. */
+ob_status ob_ising_verify(void *state, ob_verdict *out) {
+  bench *b = state;
+  const size_t n = ob_ising_nodes(b->model);
+  const size_t each = b->chains < 2 * VERIFY_CHAINS ? b->chains : VERIFY_CHAINS;
+  const size_t starts[2] = {0, b->chains - each};
+  const size_t nblocks = b->chains <= each ? 1 : 2;
+  int8_t *dev_s = malloc(each * n), *host_s = malloc(each * n);
+  ob_ising_hostref *ref = NULL;
+  ob_status st = dev_s && host_s ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) st = ob_ising_hostref_create(b->model, NULL, &ref);
+  size_t differ = 0, checked = 0;
+  for (size_t k = 0; k < nblocks && st == OB_OK; k++) {
+    st = ob_ising_sampler_samples(b->sampler, starts[k], each, dev_s);
+    if (st != OB_OK) break;
+    ob_ising_hostref_init(ref, BENCH_SEED, starts[k], each, host_s);
+    ob_ising_hostref_sweeps(ref, BENCH_SEED, starts[k], each, 0, BENCH_SWEEPS, host_s);
+    for (size_t i = 0; i < each * n; i++) differ += dev_s[i] != host_s[i];
+    checked += each;
+  }
+  ob_ising_hostref_destroy(ref);
+  free(dev_s);
+  free(host_s);
+  OB_TRY(st);
+  out->checked = true;
+  out->ok = differ == 0;
+  snprintf(out->note + strlen(out->note), sizeof out->note - strlen(out->note),
+           "%sstates of %zu chains %s the host loop (%zu of %zu spins differ)",
+           out->note[0] ? "; " : "", checked, differ ? "differ from" : "equal", differ,
+           checked * n);
+  return OB_OK;
+}
+
+/* Moments of a random 10-node model against exact enumeration, with a clamped node. */
+ob_status ob_ising_device_check(ob_device *dev, ob_verdict *out) {
+  const size_t chains = 4096, warmup = 100, sweeps = 200;
+  ob_ising_model *model = NULL;
+  OB_TRY(ob_ising_model_from_spec("random:10:3", OB_ISING_WEIGHTS_GAUSS, 3, 1.0, &model));
+  const size_t n = ob_ising_nodes(model), m = ob_ising_edges(model);
+  double *node = malloc(n * sizeof *node), *edge = malloc(m * sizeof *edge);
+  double *xnode = malloc(n * sizeof *xnode), *xedge = malloc(m * sizeof *xedge);
+  int8_t *clamp = calloc(n, 1), *values = malloc(chains);
+  ob_ising_sampler *s = NULL;
+  ob_status st = node && edge && xnode && xedge && clamp && values
+                     ? OB_OK
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  double err = 0.0;
+  for (int clamped = 0; clamped < 2 && st == OB_OK; clamped++) {
+    const uint32_t held = 0;
+    clamp[held] = clamped ? 1 : 0;
+    for (size_t c = 0; c < chains; c++) values[c] = 1;
+    st = ob_ising_sampler_create(dev, model, chains, BENCH_SEED + (uint64_t)clamped, NULL, &s);
+    if (st == OB_OK && clamped) st = ob_ising_sampler_clamp(s, &held, 1, values);
+    if (st == OB_OK) st = ob_ising_sampler_run(s, warmup, false, NULL);
+    if (st == OB_OK) st = ob_ising_sampler_run(s, sweeps, true, NULL);
+    ob_ising_moments mo = {.node = node, .edge = edge};
+    if (st == OB_OK) st = ob_ising_sampler_moments(s, &mo);
+    if (st == OB_OK) st = ob_ising_exact_moments(model, clamp, xnode, xedge, NULL, NULL);
+    for (size_t i = 0; st == OB_OK && i < n; i++) err = fmax(err, fabs(node[i] - xnode[i]));
+    for (size_t k = 0; st == OB_OK && k < m; k++) err = fmax(err, fabs(edge[k] - xedge[k]));
+    ob_ising_sampler_destroy(s);
+    s = NULL;
+  }
+  free(node);
+  free(edge);
+  free(xnode);
+  free(xedge);
+  free(clamp);
+  free(values);
+  ob_ising_model_destroy(model);
+  OB_TRY(st);
+  out->checked = true;
+  out->ok = err < CHECK_TOLERANCE;
+  snprintf(out->note, sizeof out->note,
+           "moments vs exact enumeration (random:10:3, free and clamped): max error %.4f "
+           "(bound %.2f)",
+           err, CHECK_TOLERANCE);
+  return OB_OK;
+}
+
+const ob_workload ob_workload_ising = {
+    .name = "ising",
+    .description = "Ising block Gibbs sampler, grid:20x20 and pegasus:14, flips/ns",
+    .list_cases = ob_ising_list_cases,
+    .device_check = ob_ising_device_check,
+    .setup = ob_ising_setup,
+    .run = ob_ising_run,
+    .verify = ob_ising_verify,
+    .teardown = ob_ising_teardown,
+};

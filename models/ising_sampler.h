@@ -1,0 +1,98 @@
+/* The device Ising sampler: block Gibbs sampling of many chains of one model on an OpenCL
+ * device, with clamping, on-device moment accumulation, samples, and the KL gradient.
+ *
+ * Layout (cl_kernels/ising.cl): spins are bits, SPIN_BITS chains per word, state [node][word].
+ * Two paths of one kernel family:
+ *   local   all sweeps in one launch, each work-group holding its words of every node in
+ *           local memory (when nodes x words x bytes fit the device's local memory);
+ *   global  one launch per colour per sweep on the state in global memory (any size).
+ * Chains beyond what one buffer allows are split into passes of whole words automatically.
+ * A run depends only on the seed, the chain and the sweep index (ising_hostref.h computes the
+ * same states on the host), never on the path, the word size, the work-group size or passes.
+ *
+ * Ownership: the sampler borrows the device and the model (both must outlive it); it owns its
+ * kernels and buffers. */
+#ifndef OB_ISING_SAMPLER_H
+#define OB_ISING_SAMPLER_H
+
+#include "ising_graph.h"
+
+typedef enum ob_ising_path {
+  OB_ISING_PATH_AUTO = 0,
+  OB_ISING_PATH_LOCAL,
+  OB_ISING_PATH_GLOBAL,
+} ob_ising_path;
+
+/* Tuning knobs; zero fields are chosen from the device and the model. */
+typedef struct ob_ising_tuning {
+  ob_ising_path path;
+  unsigned spin_bits;       /* chains per word: 8, 16 or 32 */
+  size_t wg_size;           /* work-items per work-group */
+  size_t wg_words;          /* local path: words per node per work-group (a power of two) */
+  size_t max_pass_chains;   /* chains per pass at most (rounded down to whole work-groups) */
+} ob_ising_tuning;
+
+typedef struct ob_ising_sampler ob_ising_sampler;
+
+/* Creates a sampler of `chains` chains (>= 1) of the model with this seed, builds its kernels,
+ * allocates its state and draws the initial state (as ob_ising_sampler_reset). tuning may be
+ * NULL. OB_ERR_TOO_LARGE when the state cannot fit the device. */
+ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, size_t chains,
+                                  uint64_t seed, const ob_ising_tuning *tuning,
+                                  ob_ising_sampler **out);
+void ob_ising_sampler_destroy(ob_ising_sampler *s);
+
+/* The configuration chosen: path, word size, work-group size and words, passes. */
+typedef struct ob_ising_config {
+  ob_ising_path path;
+  unsigned spin_bits;
+  size_t wg_size, wg_words;
+  size_t passes, words_per_pass;
+  size_t local_bytes;       /* local memory per work-group (local path) */
+} ob_ising_config;
+void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
+/* "local" / "global". */
+const char *ob_ising_path_name(ob_ising_path path);
+
+/* Clamps nodes[0..k) in every chain: values[c*k + j] (+1 or -1) is node nodes[j]'s value in
+ * chain c. Replaces any earlier clamp (k = 0: none) and resets the state. */
+ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, size_t k,
+                                 const int8_t *values);
+
+/* Draws a fresh initial state (sweep index 0), applies the clamp, clears the moments. */
+ob_status ob_ising_sampler_reset(ob_ising_sampler *s);
+
+/* Uploads the model's weights again after they changed (same graph). */
+ob_status ob_ising_sampler_update_weights(ob_ising_sampler *s);
+
+/* Runs nsweeps sweeps from the current state; when observe, every sweep's final state adds
+ * to the moments. *seconds (may be NULL): device time of the sweeps (kernel events on the
+ * local path, wall-clock around the launches on the global path). */
+ob_status ob_ising_sampler_run(ob_ising_sampler *s, size_t nsweeps, bool observe,
+                               double *seconds);
+
+/* Keeps a copy of the current state and sweep index; ob_ising_sampler_rerun then runs nsweeps
+ * unobserved sweeps from that copy (the benchmark's repetitions). */
+ob_status ob_ising_sampler_snapshot(ob_ising_sampler *s);
+ob_status ob_ising_sampler_rerun(ob_ising_sampler *s, size_t nsweeps, double *seconds);
+
+/* Moments averaged over chains and observed sweeps (all zero before any). */
+typedef struct ob_ising_moments {
+  double *node;         /* n: <s_i> (caller-provided) */
+  double *edge;         /* m: <s_i s_j> in edge order (caller-provided) */
+  double energy;        /* <E> = -(sum h <s> + sum J <s s>) */
+  double magnetisation; /* <(1/n) sum_i s_i> */
+  uint64_t samples;     /* chains x observed sweeps */
+} ob_ising_moments;
+/* Fills out->node and out->edge (either may be NULL) and the scalars. */
+ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out);
+void ob_ising_sampler_clear_moments(ob_ising_sampler *s);
+
+/* Current states: out[c*n + i] = +-1 for chains [chain0, chain0 + count). */
+ob_status ob_ising_sampler_samples(ob_ising_sampler *s, size_t chain0, size_t count,
+                                   int8_t *out);
+
+size_t ob_ising_sampler_chains(const ob_ising_sampler *s);
+uint64_t ob_ising_sampler_sweep(const ob_ising_sampler *s); /* sweeps run since the reset */
+
+#endif

@@ -1,0 +1,234 @@
+/* The device sampler's determinism: Philox known answers, the decision arithmetic, device
+ * states equal to the host loop's bit for bit for every path, word size, work-group size and
+ * pass split, with clamping and partial words; snapshots; exact moment counts. */
+#include "support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ising_graph.h"
+#include "ising_hostref.h"
+#include "ising_rule.h"
+#include "ising_sampler.h"
+#include "philox.h"
+
+/* Known-answer vectors of Random123's philox4x32_10 (kat_vectors). */
+static void philox_known_answers(void **state) {
+  (void)state;
+  const struct { uint32_t ctr[4], key[2], out[4]; } kat[] = {
+      {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
+      {{~0u, ~0u, ~0u, ~0u}, {~0u, ~0u}, {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
+      {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0},
+       {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+  };
+  for (size_t i = 0; i < sizeof kat / sizeof *kat; i++) {
+    uint32_t out[4];
+    ob_philox4x32_10(kat[i].ctr, kat[i].key[0], kat[i].key[1], out);
+    assert_memory_equal(out, kat[i].out, sizeof out);
+  }
+}
+
+static void decision_arithmetic(void **state) {
+  (void)state;
+  double worst = 0.0;
+  for (double t = -125.0; t <= 125.0; t += 0.0137) {
+    const double want = exp2((double)(float)t);
+    worst = fmax(worst, fabs(ob_ising_exp2((float)t) / want - 1.0));
+  }
+  assert_true(worst < 4e-7);
+  assert_true(ob_ising_exp2(1000.0f) == ob_ising_exp2(125.0f));
+  assert_true(ob_ising_exp2(-1000.0f) > 0.0f);
+  assert_true(ob_ising_uniform(0) == 0x1p-24f);
+  assert_true(ob_ising_uniform(~0u) == 1.0f - 0x1p-24f);
+  assert_true(ob_ising_uniform(0x80000000u) == 0.5f + 0x1p-24f);
+  /* P(+1) = 1 / (1 + 2^t): t = 0 splits the uniforms at 1/2; extremes saturate. */
+  assert_false(ob_ising_minus(0.0f, 0x7fffffffu));
+  assert_true(ob_ising_minus(0.0f, 0x80000000u));
+  assert_false(ob_ising_minus(-125.0f, ~0u));
+  assert_true(ob_ising_minus(125.0f, 0u));
+  /* The empirical frequency of +1 over a uniform grid of r is the sigmoid. */
+  for (float t = -6.0f; t <= 6.0f; t += 1.5f) {
+    size_t plus = 0, n = 1 << 16;
+    for (size_t k = 0; k < n; k++) plus += !ob_ising_minus(t, (uint32_t)(k << 16));
+    assert_true(fabs((double)plus / n - 1.0 / (1.0 + exp2(t))) < 1e-4);
+  }
+}
+
+static ob_ising_model *model(const char *spec, ob_ising_weight_kind w) {
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec(spec, w, 11, 0.7, &m));
+  return m;
+}
+
+/* Samples of chains [0, chains) after `sweeps` sweeps (from sweep 0) on the device with the
+ * tuning, compared with the host loop; returns the device states (caller frees). */
+static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
+                                  const ob_ising_tuning *t, const uint32_t *clamp_nodes,
+                                  size_t nclamp, const int8_t *clamp_vals) {
+  const size_t n = ob_ising_nodes(m);
+  ob_ising_sampler *s = NULL;
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 0x123456789abcull, t, &s));
+  if (nclamp) OB_ASSERT_OK(ob_ising_sampler_clamp(s, clamp_nodes, nclamp, clamp_vals));
+  int8_t *dev = malloc(chains * n), *host = malloc(chains * n);
+  OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, dev));
+  uint8_t *held = calloc(n, 1);
+  for (size_t j = 0; j < nclamp; j++) held[clamp_nodes[j]] = 1;
+  ob_ising_hostref *ref = NULL;
+  OB_ASSERT_OK(ob_ising_hostref_create(m, held, &ref));
+  ob_ising_hostref_init(ref, 0x123456789abcull, 0, chains, host);
+  for (size_t c = 0; c < chains; c++)
+    for (size_t j = 0; j < nclamp; j++) host[c * n + clamp_nodes[j]] = clamp_vals[c * nclamp + j];
+  assert_memory_equal(dev, host, chains * n); /* the initial state */
+  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps / 2, false, NULL));
+  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps - sweeps / 2, true, NULL));
+  assert_int_equal(ob_ising_sampler_sweep(s), sweeps);
+  OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, dev));
+  ob_ising_hostref_sweeps(ref, 0x123456789abcull, 0, chains, 0, sweeps, host);
+  size_t differ = 0;
+  for (size_t i = 0; i < chains * n; i++) differ += dev[i] != host[i];
+  if (differ) {
+    ob_ising_config c;
+    ob_ising_sampler_config(s, &c);
+    fail_msg("%zu of %zu spins differ (path %s, %u bits, wg %zu x %zu, %zu passes)", differ,
+             chains * n, ob_ising_path_name(c.path), c.spin_bits, c.wg_size, c.wg_words,
+             c.passes);
+  }
+  ob_ising_hostref_destroy(ref);
+  ob_ising_sampler_destroy(s);
+  free(held);
+  free(host);
+  return dev;
+}
+
+static void states_equal_the_host_loop_for_every_configuration(void **state) {
+  (void)state;
+  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  const size_t chains = 150; /* partial last word for every word size */
+  const ob_ising_tuning cfgs[] = {
+      {0},
+      {.spin_bits = 8, .path = OB_ISING_PATH_LOCAL, .wg_size = 32},
+      {.spin_bits = 16, .path = OB_ISING_PATH_LOCAL, .wg_words = 2, .max_pass_chains = 64},
+      {.spin_bits = 32, .path = OB_ISING_PATH_LOCAL, .wg_size = 64, .max_pass_chains = 64},
+      {.spin_bits = 8, .path = OB_ISING_PATH_GLOBAL, .wg_size = 16},
+      {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL, .max_pass_chains = 100},
+  };
+  int8_t *first = NULL;
+  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
+    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], NULL, 0, NULL);
+    if (!first) first = s;
+    else {
+      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
+      free(s);
+    }
+  }
+  free(first);
+  ob_ising_model_destroy(m);
+}
+
+static void clamped_nodes_keep_their_values(void **state) {
+  (void)state;
+  ob_ising_model *m = model("grid:6x5", OB_ISING_WEIGHTS_PM1);
+  const size_t chains = 70;
+  const uint32_t nodes[] = {0, 7, 29};
+  int8_t vals[70 * 3];
+  for (size_t c = 0; c < chains; c++)
+    for (size_t j = 0; j < 3; j++) vals[c * 3 + j] = (int8_t)((c + j) % 3 ? 1 : -1);
+  const ob_ising_tuning local = {.spin_bits = 16}, global = {.path = OB_ISING_PATH_GLOBAL};
+  int8_t *a = device_equals_host(m, chains, 20, &local, nodes, 3, vals);
+  int8_t *b = device_equals_host(m, chains, 20, &global, nodes, 3, vals);
+  assert_memory_equal(a, b, chains * 30);
+  for (size_t c = 0; c < chains; c++)
+    for (size_t j = 0; j < 3; j++) assert_int_equal(a[c * 30 + nodes[j]], vals[c * 3 + j]);
+  free(a);
+  free(b);
+  ob_ising_sampler *s = NULL;
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 1, NULL, &s));
+  const uint32_t twice[] = {3, 3}, far[] = {30};
+  assert_int_equal(ob_ising_sampler_clamp(s, twice, 2, vals), OB_ERR_INVALID);
+  assert_int_equal(ob_ising_sampler_clamp(s, far, 1, vals), OB_ERR_INVALID);
+  int8_t zeros[70] = {0};
+  assert_int_equal(ob_ising_sampler_clamp(s, nodes, 1, zeros), OB_ERR_INVALID);
+  ob_ising_sampler_destroy(s);
+  ob_ising_model_destroy(m);
+}
+
+/* Moments are exact counts: the same for every configuration; the snapshot reruns exactly. */
+static void moments_and_snapshots(void **state) {
+  (void)state;
+  ob_ising_model *m = model("random:40:4", OB_ISING_WEIGHTS_GAUSS);
+  const size_t n = 40, e = ob_ising_edges(m), chains = 77;
+  const ob_ising_tuning cfgs[] = {{.spin_bits = 8},
+                                  {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL},
+                                  {.spin_bits = 16, .max_pass_chains = 32}};
+  double node[3][40], edge[3][80];
+  for (size_t k = 0; k < 3; k++) {
+    ob_ising_sampler *s = NULL;
+    OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 5, &cfgs[k], &s));
+    OB_ASSERT_OK(ob_ising_sampler_run(s, 10, false, NULL));
+    OB_ASSERT_OK(ob_ising_sampler_run(s, 25, true, NULL));
+    ob_ising_moments mo = {.node = node[k], .edge = edge[k]};
+    OB_ASSERT_OK(ob_ising_sampler_moments(s, &mo));
+    assert_int_equal(mo.samples, chains * 25);
+    /* <E> and <m> follow from the moments */
+    double energy = 0, mag = 0;
+    for (size_t i = 0; i < n; i++) {
+      energy -= ob_ising_h(m)[i] * node[k][i];
+      mag += node[k][i] / n;
+    }
+    for (size_t j = 0; j < e; j++) energy -= ob_ising_J(m)[j] * edge[k][j];
+    assert_true(fabs(mo.energy - energy) < 1e-9 && fabs(mo.magnetisation - mag) < 1e-12);
+    /* a snapshot reruns to the same state, without touching the moments */
+    int8_t *x = malloc(chains * n), *y = malloc(chains * n);
+    OB_ASSERT_OK(ob_ising_sampler_snapshot(s));
+    OB_ASSERT_OK(ob_ising_sampler_rerun(s, 7, NULL));
+    OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, x));
+    OB_ASSERT_OK(ob_ising_sampler_rerun(s, 7, NULL));
+    OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, y));
+    assert_memory_equal(x, y, chains * n);
+    assert_int_equal(ob_ising_sampler_sweep(s), 42);
+    OB_ASSERT_OK(ob_ising_sampler_moments(s, &mo));
+    assert_int_equal(mo.samples, chains * 25);
+    ob_ising_sampler_clear_moments(s);
+    OB_ASSERT_OK(ob_ising_sampler_moments(s, &mo));
+    assert_int_equal(mo.samples, 0);
+    free(x);
+    free(y);
+    ob_ising_sampler_destroy(s);
+  }
+  assert_memory_equal(node[0], node[1], sizeof node[0]);
+  assert_memory_equal(node[0], node[2], sizeof node[0]);
+  assert_memory_equal(edge[0], edge[1], e * sizeof(double));
+  assert_memory_equal(edge[0], edge[2], e * sizeof(double));
+  ob_ising_model_destroy(m);
+}
+
+static void sampler_rejects_what_cannot_work(void **state) {
+  (void)state;
+  ob_ising_model *m = model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_sampler *s = NULL;
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 0, 1, NULL, &s), OB_ERR_INVALID);
+  const ob_ising_tuning bits = {.spin_bits = 12}, words = {.wg_words = 3};
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &bits, &s), OB_ERR_INVALID);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &words, &s),
+                   OB_ERR_INVALID);
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, 8, 1, NULL, &s));
+  int8_t out[16];
+  assert_int_equal(ob_ising_sampler_samples(s, 7, 2, out), OB_ERR_INVALID);
+  assert_int_equal(ob_ising_sampler_rerun(s, 1, NULL), OB_ERR_INVALID);
+  ob_ising_sampler_destroy(s);
+  ob_ising_sampler_destroy(NULL);
+  ob_ising_model_destroy(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(philox_known_answers),
+      cmocka_unit_test(decision_arithmetic),
+      cmocka_unit_test(states_equal_the_host_loop_for_every_configuration),
+      cmocka_unit_test(clamped_nodes_keep_their_values),
+      cmocka_unit_test(moments_and_snapshots),
+      cmocka_unit_test(sampler_rejects_what_cannot_work),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}
