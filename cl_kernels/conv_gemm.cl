@@ -1,0 +1,237 @@
+/* Implicit-GEMM 2-D convolution (NCHW, fp32): one kernel for the forward pass, the data
+ * gradient and the weight gradient (models/conv.c sets it up).
+ *
+ * Each pass is, per group, a GEMM C[M x N] = A[M x Kd] * B[Kd x N] whose operands are
+ * gathered straight from the tensors through two index tables the host builds per shape:
+ *   rowtab[kk] = (b_off, h, w, a_off)  one per reduction index, padded with sentinels
+ *   coltab[j]  = (b_off, h, w, c_off)  one per output column, padded with sentinels
+ *   A(m, kk) = A[m * a_ms + rowtab[kk].w]             0 when m >= M or kk is past the split
+ *   B(kk, j) = B[rt.x + ct.x + (hh / DIV) * BP + ww / DIV]   with hh = rt.y + ct.y and
+ *              ww = rt.z + ct.z, when 0 <= hh < BH * DIV, 0 <= ww < BW * DIV and DIV divides
+ *              both; 0 otherwise (zero padding, sub-sampled positions, sentinels)
+ *   C(m, j) = C[m * c_ms + coltab[j].w]
+ * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient).
+ *
+ * A work-group computes a TM x TN tile of C with NT = (TM/WM)*(TN/WN) work-items; each
+ * work-item keeps a WM x WN block in registers, spread as float4 chunks over the tile so
+ * local-memory reads are float4-wide and conflict-free. WTX work-items of a 32-lane warp lie
+ * along N (a 2-D warp footprint reuses each local read across lanes). Tiles of TK reduction
+ * steps are double-buffered in local memory while the next ones are fetched into registers:
+ * one barrier per step. B is fetched with consecutive work-items along N (BKMAJOR=0) or
+ * along the reduction (BKMAJOR=1), whichever is contiguous in memory for the pass.
+ * Launch dimension 2 runs over groups x splits of the reduction (split-K); split s writes its
+ * partial C at C + s * split_stride and conv_split_reduce (conv_aux.cl) sums them.
+ */
+#ifndef TM
+#define TM 64
+#endif
+#ifndef TN
+#define TN 64
+#endif
+#ifndef TK
+#define TK 8
+#endif
+#ifndef WM
+#define WM 4
+#endif
+#ifndef WN
+#define WN 4
+#endif
+#ifndef WTX
+#define WTX 8
+#endif
+#ifndef BKMAJOR
+#define BKMAJOR 0
+#endif
+#ifndef DIV
+#define DIV 1
+#endif
+
+#define NTX (TN / WN)            /* work-items along N */
+#define NTY (TM / WM)            /* work-items along M */
+#define NT (NTX * NTY)           /* work-group size */
+#define WTY (32 / WTX)           /* work-items along M within a warp */
+#define LA (TM * TK / NT)        /* A elements each work-item fetches per step */
+#define LB (TN * TK / NT)        /* B elements each work-item fetches per step */
+#define LDA (TM + 4)             /* local row pitch in floats: float4-aligned, skewed banks */
+#define LDB (TN + 4)
+
+#if (WM % 4) || (WN % 4) || (NTX % WTX) || (NTY % WTY) || (NT % TK) || ((TM * TK) % NT) || \
+    ((TN * TK) % NT)
+#error "conv_gemm.cl: inconsistent tile parameters"
+#endif
+#if !BKMAJOR && (NT % TN)
+#error "conv_gemm.cl: BKMAJOR=0 needs the work-group size to be a multiple of TN"
+#endif
+
+typedef struct {
+  int BH, BW, BP;
+} bounds;
+
+/* One element of B (see the header comment). */
+static inline float load_b(__global const float *restrict B, const int4 rt, const int4 ct,
+                           const bounds bd) {
+  const int hh = rt.y + ct.y, ww = rt.z + ct.z;
+#if DIV == 1
+  const bool ok = (uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW;
+#else
+  const bool ok = hh >= 0 && ww >= 0 && hh % DIV == 0 && ww % DIV == 0 && hh < bd.BH * DIV &&
+                  ww < bd.BW * DIV;
+#endif
+  float v = 0.0f;
+  if (ok) v = B[rt.x + ct.x + (hh / DIV) * bd.BP + ww / DIV];
+  return v;
+}
+
+/* The columns of B a work-item fetches are fixed for the whole reduction: NCT of them. */
+#if BKMAJOR
+#define NCT LB
+#else
+#define NCT 1
+#endif
+
+/* Global -> registers: the A and B elements of this work-item for the step starting at k. */
+static inline void fetch(const int k, __global const float *restrict A,
+                         __global const float *restrict B, __global const int4 *restrict rowtab,
+                         const int kend, const int M, const int m0, const int a_ms,
+                         const int a_kk, const int a_m, const int b_kk, const int4 *ct,
+                         const bounds bd, float *ra, float *rb) {
+  const int kka = k + a_kk;
+  const int aoff = rowtab[kka].w;
+#pragma unroll
+  for (int i = 0; i < LA; i++) {
+    const int m = m0 + a_m + i * (NT / TK);
+    ra[i] = 0.0f;
+    if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
+  }
+#if BKMAJOR
+  const int4 rt = rowtab[k + b_kk];
+#pragma unroll
+  for (int i = 0; i < LB; i++) rb[i] = load_b(B, rt, ct[i], bd);
+#else
+#pragma unroll
+  for (int i = 0; i < LB; i++) rb[i] = load_b(B, rowtab[k + b_kk + i * (NT / TN)], ct[0], bd);
+#endif
+}
+
+/* Registers -> local buffer b. */
+static inline void stash(const int b, __local float *As, __local float *Bs, const int a_kk,
+                         const int a_m, const int b_kk, const int b_j, const float *ra,
+                         const float *rb) {
+#pragma unroll
+  for (int i = 0; i < LA; i++) As[(b * TK + a_kk) * LDA + a_m + i * (NT / TK)] = ra[i];
+#pragma unroll
+  for (int i = 0; i < LB; i++) {
+#if BKMAJOR
+    Bs[(b * TK + b_kk) * LDB + b_j + i * (NT / TK)] = rb[i];
+#else
+    Bs[(b * TK + b_kk + i * (NT / TN)) * LDB + b_j] = rb[i];
+#endif
+  }
+}
+
+__kernel __attribute__((reqd_work_group_size(NT, 1, 1))) void
+conv_gemm(__global const float *restrict A, __global const float *restrict B,
+          __global float *restrict C, __global const float *restrict bias,
+          __global const int4 *restrict rowtab, __global const int4 *restrict coltab,
+          const int M, const int N, const int Kd, const int kchunk, const int nsplit,
+          const int a_ms, const int c_ms, const int a_gs, const int b_gs, const int c_gs,
+          const int split_stride, const int BH, const int BW, const int BP,
+          const int has_bias) {
+  __local float4 As4[2 * TK * LDA / 4];
+  __local float4 Bs4[2 * TK * LDB / 4];
+  __local float *As = (__local float *)As4;
+  __local float *Bs = (__local float *)Bs4;
+  const bounds bd = {BH, BW, BP};
+
+  const int tid = get_local_id(0);
+  const int j0 = get_group_id(0) * TN;
+  const int m0 = get_group_id(1) * TM;
+  const int g = get_group_id(2) / nsplit;
+  const int split = get_group_id(2) - g * nsplit;
+  const int kbeg = split * kchunk;
+  const int kend = min(Kd, kbeg + kchunk);
+  A += g * a_gs;
+  B += g * b_gs;
+  C += g * c_gs + split * split_stride;
+
+  /* Compute layout: a 2-D footprint per warp of WTX x WTY work-items. */
+  const int lane = tid % 32, warp = tid / 32;
+  const int tx = (warp % (NTX / WTX)) * WTX + lane % WTX;
+  const int ty = (warp / (NTX / WTX)) * WTY + lane / WTX;
+
+  /* Fetch layout. A: consecutive work-items along the reduction. */
+  const int a_kk = tid % TK, a_m = tid / TK;
+#if BKMAJOR
+  const int b_kk = tid % TK, b_j = tid / TK;
+#else
+  const int b_j = tid % TN, b_kk = tid / TN;
+#endif
+  int4 ct[NCT];
+#pragma unroll
+  for (int i = 0; i < NCT; i++) ct[i] = coltab[j0 + b_j + i * (NT / TK)];
+
+  float acc[WM][WN];
+#pragma unroll
+  for (int i = 0; i < WM; i++)
+#pragma unroll
+    for (int j = 0; j < WN; j++) acc[i][j] = 0.0f;
+
+  float ra[LA], rb[LB];
+  int k0 = kbeg;
+  int buf = 0;
+  if (k0 < kend) {
+    fetch(k0, A, B, rowtab, kend, M, m0, a_ms, a_kk, a_m, b_kk, ct, bd, ra, rb);
+    stash(0, As, Bs, a_kk, a_m, b_kk, b_j, ra, rb);
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (; k0 < kend; k0 += TK) {
+    const bool more = k0 + TK < kend;
+    if (more) fetch(k0 + TK, A, B, rowtab, kend, M, m0, a_ms, a_kk, a_m, b_kk, ct, bd, ra, rb);
+#pragma unroll
+    for (int kk = 0; kk < TK; kk++) {
+      float a[WM], b[WN];
+#pragma unroll
+      for (int v = 0; v < WM / 4; v++) {
+        const float4 t = As4[(buf * TK + kk) * (LDA / 4) + v * NTY + ty];
+        a[4 * v] = t.x;
+        a[4 * v + 1] = t.y;
+        a[4 * v + 2] = t.z;
+        a[4 * v + 3] = t.w;
+      }
+#pragma unroll
+      for (int v = 0; v < WN / 4; v++) {
+        const float4 t = Bs4[(buf * TK + kk) * (LDB / 4) + v * NTX + tx];
+        b[4 * v] = t.x;
+        b[4 * v + 1] = t.y;
+        b[4 * v + 2] = t.z;
+        b[4 * v + 3] = t.w;
+      }
+#pragma unroll
+      for (int i = 0; i < WM; i++)
+#pragma unroll
+        for (int j = 0; j < WN; j++) acc[i][j] = mad(a[i], b[j], acc[i][j]);
+    }
+    if (more) stash(buf ^ 1, As, Bs, a_kk, a_m, b_kk, b_j, ra, rb);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    buf ^= 1;
+  }
+
+  /* Store: row m of chunk v is 4 * (v * NTY + ty) + e; columns likewise. */
+  int cols[WN], coff[WN];
+#pragma unroll
+  for (int j = 0; j < WN; j++) {
+    cols[j] = j0 + 4 * ((j / 4) * NTX + tx) + j % 4;
+    coff[j] = coltab[cols[j]].w;
+  }
+#pragma unroll
+  for (int i = 0; i < WM; i++) {
+    const int m = m0 + 4 * ((i / 4) * NTY + ty) + i % 4;
+    if (m < M) {
+      const float bv = has_bias ? bias[g * M + m] : 0.0f;
+#pragma unroll
+      for (int j = 0; j < WN; j++)
+        if (cols[j] < N) C[m * c_ms + coff[j]] = acc[i][j] + bv;
+    }
+  }
+}
