@@ -6,11 +6,11 @@
  *   rowtab[kk] = (b_off, h, w, a_off)  one per reduction index, padded with sentinels
  *   coltab[j]  = (b_off, h, w, c_off)  one per output column, padded with sentinels
  *   A(m, kk) = A[m * a_ms + rowtab[kk].w]             0 when m >= M or kk is past the split
- *   B(kk, j) = B[rt.x + ct.x + (hh / DIV) * BP + ww / DIV]   with hh = rt.y + ct.y and
- *              ww = rt.z + ct.z, when 0 <= hh < BH * DIV, 0 <= ww < BW * DIV and DIV divides
- *              both; 0 otherwise (zero padding, sub-sampled positions, sentinels)
+ *   B(kk, j) = B[rt.x + ct.x + hh * BP + ww]  with hh = rt.y + ct.y and ww = rt.z + ct.z,
+ *              when 0 <= hh < BH and 0 <= ww < BW; 0 otherwise (zero padding, sentinels)
  *   C(m, j) = C[m * c_ms + coltab[j].w]
- * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient).
+ * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient,
+ * launched once per stride phase so that no product is a structural zero).
  *
  * A work-group computes a TM x TN tile of C with NT = (TM/WM)*(TN/WN) work-items; each
  * work-item keeps a WM x WN block in registers, spread as float4 chunks over the tile so
@@ -43,9 +43,6 @@
 #ifndef BKMAJOR
 #define BKMAJOR 0
 #endif
-#ifndef DIV
-#define DIV 1
-#endif
 
 #define NTX (TN / WN)            /* work-items along N */
 #define NTY (TM / WM)            /* work-items along M */
@@ -72,14 +69,8 @@ typedef struct {
 static inline float load_b(__global const float *restrict B, const int4 rt, const int4 ct,
                            const bounds bd) {
   const int hh = rt.y + ct.y, ww = rt.z + ct.z;
-#if DIV == 1
-  const bool ok = (uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW;
-#else
-  const bool ok = hh >= 0 && ww >= 0 && hh % DIV == 0 && ww % DIV == 0 && hh < bd.BH * DIV &&
-                  ww < bd.BW * DIV;
-#endif
   float v = 0.0f;
-  if (ok) v = B[rt.x + ct.x + (hh / DIV) * bd.BP + ww / DIV];
+  if ((uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW) v = B[rt.x + ct.x + hh * bd.BP + ww];
   return v;
 }
 
@@ -137,7 +128,7 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
           const int M, const int N, const int Kd, const int kchunk, const int nsplit,
           const int a_ms, const int c_ms, const int a_gs, const int b_gs, const int c_gs,
           const int split_stride, const int BH, const int BW, const int BP,
-          const int has_bias) {
+          const int has_bias, const int row0, const int col0) {
   __local float4 As4[2 * TK * LDA / 4];
   __local float4 Bs4[2 * TK * LDB / 4];
   __local float *As = (__local float *)As4;
@@ -153,7 +144,10 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
   const int kend = min(Kd, kbeg + kchunk);
   A += g * a_gs;
   B += g * b_gs;
-  C += g * c_gs + split * split_stride;
+  rowtab += row0;
+  coltab += col0;
+  const int c_base = g * c_gs + split * split_stride; /* element offset of C: alignment */
+  C += c_base;
 
   /* Compute layout: a 2-D footprint per warp of WTX x WTY work-items. */
   const int lane = tid % 32, warp = tid / 32;
@@ -217,7 +211,8 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
     buf ^= 1;
   }
 
-  /* Store: row m of chunk v is 4 * (v * NTY + ty) + e; columns likewise. */
+  /* Store: row m of chunk v is 4 * (v * NTY + ty) + e; columns likewise. Four columns of a
+   * chunk that are consecutive and 16-byte aligned in C (the usual case) go as one float4. */
   int cols[WN], coff[WN];
 #pragma unroll
   for (int j = 0; j < WN; j++) {
@@ -230,8 +225,19 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
     if (m < M) {
       const float bv = has_bias ? bias[g * M + m] : 0.0f;
 #pragma unroll
-      for (int j = 0; j < WN; j++)
-        if (cols[j] < N) C[m * c_ms + coff[j]] = acc[i][j] + bv;
+      for (int v = 0; v < WN / 4; v++) {
+        const int at = m * c_ms + coff[4 * v];
+        const float4 val = (float4)(acc[i][4 * v], acc[i][4 * v + 1], acc[i][4 * v + 2],
+                                    acc[i][4 * v + 3]) + bv;
+        if (cols[4 * v + 3] < N && coff[4 * v + 3] == coff[4 * v] + 3 && ((c_base + at) & 3) == 0) {
+          *(__global float4 *)(C + at) = val;
+        } else {
+          if (cols[4 * v] < N) C[at] = val.x;
+          if (cols[4 * v + 1] < N) C[m * c_ms + coff[4 * v + 1]] = val.y;
+          if (cols[4 * v + 2] < N) C[m * c_ms + coff[4 * v + 2]] = val.z;
+          if (cols[4 * v + 3] < N) C[m * c_ms + coff[4 * v + 3]] = val.w;
+        }
+      }
     }
   }
 }

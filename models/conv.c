@@ -70,16 +70,48 @@ ob_status ob_conv_shape_check(const ob_conv_shape *s) {
   return OB_OK;
 }
 
-void ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v) {
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+/* Output rows of the data gradient in stride phase ph: h = ph + stride * i < h_total. */
+static int phase_extent(int total, int ph, int stride) {
+  return ph < total ? ceil_div(total - ph, stride) : 0;
+}
+
+/* Taps r of an r_total-tap kernel that reach phase ph: (ph + pad - r) divisible by stride. */
+static int phase_taps(int r_total, int ph, int pad, int stride) {
+  int n = 0;
+  for (int r = 0; r < r_total; r++) n += (ph + pad - r) % stride == 0;
+  return n;
+}
+
+/* Lays the phases out in the tables: each phase's rows padded by OB_CONV_ROW_PAD sentinels,
+ * its columns rounded up to OB_CONV_COL_PAD. */
+static void layout_phases(ob_conv_view *v) {
+  int row = 0, col = 0;
+  v->N = v->Kd = 0;
+  for (int i = 0; i < v->nphases; i++) {
+    ob_conv_phase *ph = &v->phase[i];
+    ph->row0 = row;
+    ph->col0 = col;
+    row += ph->Kd + OB_CONV_ROW_PAD;
+    col += ceil_div(ph->N, OB_CONV_COL_PAD) * OB_CONV_COL_PAD;
+    if (ph->N > v->N) v->N = ph->N;
+    if (ph->Kd > v->Kd) v->Kd = ph->Kd;
+  }
+  v->nrows = row;
+  v->ncols = col;
+}
+
+ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v) {
   const int P = ob_conv_out_h(s), Q = ob_conv_out_w(s);
   const int G = s->groups, Cg = s->c / G, Kg = s->k / G;
-  const int HW = s->h * s->w, PQ = P * Q, RS = s->r * s->s;
+  const int HW = s->h * s->w, PQ = P * Q, RS = s->r * s->s, S = s->stride;
   memset(v, 0, sizeof *v);
   v->groups = G;
-  v->div = 1;
+  v->nphases = 1;
   switch (pass) {
   case OB_CONV_FORWARD: /* C = y [Kg x n*PQ], A = w, B = im2col(x) */
-    v->M = Kg, v->N = s->n * PQ, v->Kd = Cg * RS;
+    v->M = Kg, v->phase[0].N = s->n * PQ, v->phase[0].Kd = Cg * RS;
     v->a_ms = Cg * RS, v->a_gs = Kg * Cg * RS, v->b_gs = Cg * HW;
     v->c_ms = PQ, v->c_gs = Kg * PQ;
     v->BH = s->h, v->BW = s->w, v->BP = s->w;
@@ -87,17 +119,26 @@ void ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *
     v->a_elems = ob_conv_filter_elems(s), v->b_elems = ob_conv_input_elems(s);
     v->bias_div = PQ, v->bias_mod = s->k;
     break;
-  case OB_CONV_BACKWARD_DATA: /* C = dx [Cg x n*HW], A = w^T, B = transposed im2col(dy) */
-    v->M = Cg, v->N = s->n * HW, v->Kd = Kg * RS;
+  case OB_CONV_BACKWARD_DATA: /* per phase: C = dx [Cg x n*H'W'], A = w^T, B = dy gathered */
+    if (S * S > OB_CONV_MAX_PHASES)
+      return ob_fail(OB_ERR_UNSUPPORTED, "conv backward_data: stride %d above %d", S, 8);
+    v->nphases = S * S;
+    for (int ph = 0; ph < S; ph++)
+      for (int pw = 0; pw < S; pw++) {
+        ob_conv_phase *f = &v->phase[ph * S + pw];
+        f->N = s->n * phase_extent(s->h, ph, S) * phase_extent(s->w, pw, S);
+        f->Kd = Kg * phase_taps(s->r, ph, s->pad, S) * phase_taps(s->s, pw, s->pad, S);
+      }
+    v->M = Cg;
     v->a_ms = RS, v->a_gs = Kg * Cg * RS, v->b_gs = Kg * PQ;
     v->c_ms = HW, v->c_gs = Cg * HW;
-    v->BH = P, v->BW = Q, v->BP = Q, v->div = s->stride;
+    v->BH = P, v->BW = Q, v->BP = Q;
     v->c_total = (int)ob_conv_input_elems(s);
     v->a_elems = ob_conv_filter_elems(s), v->b_elems = ob_conv_output_elems(s);
     v->bias_div = HW, v->bias_mod = s->c;
     break;
   case OB_CONV_BACKWARD_WEIGHT: /* C = dw [Kg x Cg*RS], A = dy, B = im2col(x)^T */
-    v->M = Kg, v->N = Cg * RS, v->Kd = s->n * PQ;
+    v->M = Kg, v->phase[0].N = Cg * RS, v->phase[0].Kd = s->n * PQ;
     v->a_ms = PQ, v->a_gs = Kg * PQ, v->b_gs = Cg * HW;
     v->c_ms = Cg * RS, v->c_gs = Kg * Cg * RS;
     v->BH = s->h, v->BW = s->w, v->BP = s->w;
@@ -107,9 +148,9 @@ void ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *
     v->bias_div = Cg * RS, v->bias_mod = s->k;
     break;
   }
+  layout_phases(v);
+  return OB_OK;
 }
-
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 /* (n, p, q) positions of the output: input offset of the image, top-left input corner. */
 static void fill_positions(const ob_conv_shape *s, cl_int4 *t, int count) {
@@ -135,36 +176,31 @@ static void fill_taps(const ob_conv_shape *s, cl_int4 *t, int count) {
   }
 }
 
-/* Fills rowtab[0..Kd) and coltab[0..N) for the pass (see cl_kernels/conv_gemm.cl). */
-static void fill_tables(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv_view *v,
-                        cl_int4 *row, cl_int4 *col) {
+/* Data gradient, phase (ph, pw): rows (k, r, s) over the taps of the phase, with the dy row
+ * and column offsets they add (exact: the phase makes h + pad - r a multiple of the stride);
+ * columns (n, i, j) for input position h = ph + stride i, w = pw + stride j. */
+static void fill_data_phase(const ob_conv_shape *s, int ph, int pw, cl_int4 *row, cl_int4 *col) {
   const int P = ob_conv_out_h(s), Q = ob_conv_out_w(s), PQ = P * Q, HW = s->h * s->w;
-  const int RS = s->r * s->s, Cg = s->c / s->groups;
-  switch (pass) {
-  case OB_CONV_FORWARD:
-    fill_taps(s, row, v->Kd);
-    fill_positions(s, col, v->N);
-    break;
-  case OB_CONV_BACKWARD_WEIGHT:
-    fill_positions(s, row, v->Kd);
-    fill_taps(s, col, v->N);
-    break;
-  case OB_CONV_BACKWARD_DATA:
-    for (int i = 0; i < v->Kd; i++) { /* (k, r, s): dy channel, minus the tap */
-      const int k = i / RS, rs = i % RS;
-      row[i].s[0] = k * PQ;
-      row[i].s[1] = -(rs / s->s);
-      row[i].s[2] = -(rs % s->s);
-      row[i].s[3] = k * Cg * RS + rs; /* w[k][c][r][s] for c = 0 */
-    }
-    for (int i = 0; i < v->N; i++) { /* (n, h, w): dy image, padded input position */
-      const int n = i / HW, hw = i % HW;
-      col[i].s[0] = n * s->k * PQ;
-      col[i].s[1] = hw / s->w + s->pad;
-      col[i].s[2] = hw % s->w + s->pad;
-      col[i].s[3] = n * s->c * HW + hw;
-    }
-    break;
+  const int RS = s->r * s->s, Cg = s->c / s->groups, Kg = s->k / s->groups, S = s->stride;
+  int n_rows = 0;
+  for (int k = 0; k < Kg; k++)
+    for (int r = 0; r < s->r; r++)
+      for (int t = 0; t < s->s; t++) {
+        if ((ph + s->pad - r) % S || (pw + s->pad - t) % S) continue;
+        cl_int4 *e = &row[n_rows++];
+        e->s[0] = k * PQ;
+        e->s[1] = (ph + s->pad - r) / S;
+        e->s[2] = (pw + s->pad - t) / S;
+        e->s[3] = k * Cg * RS + r * s->s + t; /* w[k][c][r][s] for c = 0 */
+      }
+  const int hi = phase_extent(s->h, ph, S), wj = phase_extent(s->w, pw, S);
+  for (int i = 0; i < s->n * hi * wj; i++) {
+    const int n = i / (hi * wj), y = i % (hi * wj) / wj, x = i % wj;
+    const int h = ph + S * y, w = pw + S * x;
+    col[i].s[0] = n * s->k * PQ;
+    col[i].s[1] = y;
+    col[i].s[2] = x;
+    col[i].s[3] = n * s->c * HW + h * s->w + w;
   }
 }
 
@@ -177,22 +213,43 @@ static void fill_sentinels(cl_int4 *t, int from, int to) {
   }
 }
 
+/* Fills both tables for the pass (see cl_kernels/conv_gemm.cl), sentinels included. */
+static void fill_tables(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv_view *v,
+                        cl_int4 *row, cl_int4 *col) {
+  fill_sentinels(row, 0, v->nrows);
+  fill_sentinels(col, 0, v->ncols);
+  const ob_conv_phase *f = &v->phase[0];
+  switch (pass) {
+  case OB_CONV_FORWARD:
+    fill_taps(s, row, f->Kd);
+    fill_positions(s, col, f->N);
+    break;
+  case OB_CONV_BACKWARD_WEIGHT:
+    fill_positions(s, row, f->Kd);
+    fill_taps(s, col, f->N);
+    break;
+  case OB_CONV_BACKWARD_DATA:
+    for (int ph = 0; ph < s->stride; ph++)
+      for (int pw = 0; pw < s->stride; pw++) {
+        f = &v->phase[ph * s->stride + pw];
+        fill_data_phase(s, ph, pw, row + f->row0, col + f->col0);
+      }
+    break;
+  }
+}
+
 static ob_status upload_tables(ob_conv_plan *p) {
   const ob_conv_view *v = &p->view;
-  const int nrow = v->Kd + OB_CONV_ROW_PAD;
-  const int ncol = ceil_div(v->N, OB_CONV_COL_PAD) * OB_CONV_COL_PAD;
-  cl_int4 *row = malloc((size_t)nrow * sizeof *row);
-  cl_int4 *col = malloc((size_t)ncol * sizeof *col);
+  cl_int4 *row = malloc((size_t)v->nrows * sizeof *row);
+  cl_int4 *col = malloc((size_t)v->ncols * sizeof *col);
   ob_status st = OB_OK;
   if (!row || !col) st = ob_fail(OB_ERR_NOMEM, "out of memory for conv index tables");
   if (st == OB_OK) {
     fill_tables(&p->shape, p->pass, v, row, col);
-    fill_sentinels(row, v->Kd, nrow);
-    fill_sentinels(col, v->N, ncol);
     const cl_mem_flags fl = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
-    st = ob_buffer_create(p->dev, fl, (size_t)nrow * sizeof *row, row, &p->rowtab);
+    st = ob_buffer_create(p->dev, fl, (size_t)v->nrows * sizeof *row, row, &p->rowtab);
     if (st == OB_OK)
-      st = ob_buffer_create(p->dev, fl, (size_t)ncol * sizeof *col, col, &p->coltab);
+      st = ob_buffer_create(p->dev, fl, (size_t)v->ncols * sizeof *col, col, &p->coltab);
   }
   free(row);
   free(col);
@@ -237,8 +294,8 @@ ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_co
                               cl_kernel *out) {
   *out = NULL;
   char opts[160];
-  snprintf(opts, sizeof opts, "-DTM=%d -DTN=%d -DTK=%d -DWM=%d -DWN=%d -DWTX=%d -DBKMAJOR=%d "
-           "-DDIV=%d", cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor, v->div);
+  snprintf(opts, sizeof opts, "-DTM=%d -DTN=%d -DTK=%d -DWM=%d -DWN=%d -DWTX=%d -DBKMAJOR=%d",
+           cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor);
   cl_kernel k = NULL;
   OB_TRY(ob_kernel_create(dev, "conv_gemm.cl", opts, "conv_gemm", &k));
   size_t wg = 0;
@@ -271,21 +328,30 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   *first = *last = NULL;
   const ob_conv_view *v = &p->view;
   const int split = ob_conv_split_of(cfg);
-  const int kchunk = ceil_div(ceil_div(v->Kd, split), cfg->tk) * cfg->tk;
   const int has_bias = bias && split == 1;
   const cl_mem mems[] = {A, B, split > 1 ? ws : C, has_bias ? bias : NULL, p->rowtab, p->coltab};
-  const int ints[] = {v->M, v->N, v->Kd, kchunk, split, v->a_ms, v->c_ms, v->a_gs, v->b_gs,
-                      v->c_gs, split > 1 ? v->c_total : 0, v->BH, v->BW, v->BP, has_bias};
-  OB_TRY(set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
   const size_t nt = (size_t)(cfg->tm / cfg->wm) * (size_t)(cfg->tn / cfg->wn);
-  const size_t global[3] = {(size_t)ceil_div(v->N, cfg->tn) * nt, (size_t)ceil_div(v->M, cfg->tm),
-                            (size_t)v->groups * (size_t)split};
   const size_t local[3] = {nt, 1, 1};
-  OB_TRY(ob_enqueue_kernel(p->dev, gemm, 3, global, local, first));
-  if (split == 1) {
-    *last = *first;
-    return OB_CL(clRetainEvent(*last));
+  for (int i = 0; i < v->nphases; i++) {
+    const ob_conv_phase *f = &v->phase[i];
+    if (f->N == 0) continue; /* a phase without outputs (input smaller than the stride) */
+    const int kchunk = ceil_div(ceil_div(f->Kd, split), cfg->tk) * cfg->tk;
+    const int ints[] = {v->M,     f->N,    f->Kd,  kchunk, split,   v->a_ms,
+                        v->c_ms,  v->a_gs, v->b_gs, v->c_gs, split > 1 ? v->c_total : 0,
+                        v->BH,    v->BW,   v->BP,  has_bias, f->row0, f->col0};
+    OB_TRY(set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
+    const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * nt,
+                              (size_t)ceil_div(v->M, cfg->tm), (size_t)v->groups * (size_t)split};
+    cl_event ev = NULL;
+    OB_TRY(ob_enqueue_kernel(p->dev, gemm, 3, global, local, &ev));
+    if (!*first) {
+      *first = ev;
+      OB_TRY(OB_CL(clRetainEvent(ev)));
+    }
+    if (*last) clReleaseEvent(*last);
+    *last = ev;
   }
+  if (split == 1) return OB_OK;
   const int rbias = bias != NULL;
   const cl_mem rm[] = {ws, C};
   const int ri[] = {v->c_total, split};
@@ -296,7 +362,11 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
     OB_TRY(OB_CL(clSetKernelArg(p->reduce, 5 + i, sizeof(int), &rt[i])));
   const size_t wg = ob_device_wg_size(p->dev, p->reduce, 256);
   const size_t rglobal = (size_t)ceil_div(v->c_total, (int)wg) * wg;
-  return ob_enqueue_kernel(p->dev, p->reduce, 1, &rglobal, &wg, last);
+  cl_event ev = NULL;
+  OB_TRY(ob_enqueue_kernel(p->dev, p->reduce, 1, &rglobal, &wg, &ev));
+  clReleaseEvent(*last);
+  *last = ev;
+  return OB_OK;
 }
 
 ob_status ob_conv_event_span(cl_event first, cl_event last, double *seconds) {
@@ -353,8 +423,8 @@ ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_con
   p->dev = dev;
   p->shape = *shape;
   p->pass = pass;
-  ob_conv_view_make(shape, pass, &p->view);
-  ob_status st = plan_init(p, opts);
+  ob_status st = ob_conv_view_make(shape, pass, &p->view);
+  if (st == OB_OK) st = plan_init(p, opts);
   if (st != OB_OK) {
     ob_conv_plan_destroy(p);
     return st;

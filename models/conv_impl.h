@@ -9,12 +9,26 @@
 #define OB_CONV_ROW_PAD 64
 #define OB_CONV_COL_PAD 512
 
-/* A pass as a grouped GEMM C[M x N] = A[M x Kd] B[Kd x N] (see cl_kernels/conv_gemm.cl). */
+/* The data gradient of a strided convolution runs once per stride phase (output rows and
+ * columns of one residue modulo the stride): stride <= 8 there. */
+#define OB_CONV_MAX_PHASES 64
+
+/* One launch of the GEMM: its column and reduction counts and where its entries start in
+ * the index tables. */
+typedef struct ob_conv_phase {
+  int N, Kd, row0, col0;
+} ob_conv_phase;
+
+/* A pass as grouped GEMMs C[M x N] = A[M x Kd] B[Kd x N], one per phase (see
+ * cl_kernels/conv_gemm.cl). N and Kd are the largest over the phases. */
 typedef struct ob_conv_view {
   int M, N, Kd, groups;
+  int nphases;
+  ob_conv_phase phase[OB_CONV_MAX_PHASES];
+  int nrows, ncols;         /* index table lengths, padding included */
   int a_ms, c_ms;           /* A and C row pitches */
   int a_gs, b_gs, c_gs;     /* per-group offsets of A, B, C */
-  int BH, BW, BP, div;      /* B bounds, row pitch and sub-sampling (data gradient stride) */
+  int BH, BW, BP;           /* B bounds and row pitch */
   int bkmajor;              /* fetch B along the reduction (contiguous there) */
   int c_total;              /* elements of C over all groups */
   int bias_div, bias_mod;   /* channel of output element i: (i / bias_div) % bias_mod */
@@ -34,8 +48,9 @@ struct ob_conv_plan {
   char describe[256];
 };
 
-/* Fills the GEMM view of a (checked) shape and pass. */
-void ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v);
+/* Fills the GEMM view of a (checked) shape and pass; OB_ERR_UNSUPPORTED for a data gradient
+ * with more than OB_CONV_MAX_PHASES stride phases. */
+ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v);
 
 /* OB_OK when cfg can run for the view on dev (work-group size, local memory, fetch layout);
  * OB_ERR_UNSUPPORTED with a detail otherwise. Does not build anything. */

@@ -144,22 +144,24 @@ static int resident_groups(const ob_conv_config *c) {
   return nt >= 256 ? 2 : nt >= 128 ? 4 : 8;
 }
 
-/* Split-K factors worth trying for a tile: 1, and those that bring the work-groups to about
- * one, two and four waves over the compute units, keeping >= 8 steps per split. */
+/* Split-K factors worth trying for a tile: 1, and those that bring the work-groups just
+ * under and just over one to four full waves over the compute units, keeping >= 8 steps per
+ * split. At most 1 + 8 values. */
 static size_t split_options(const ob_conv_config *c, const ob_conv_view *v, int cus, int *out) {
   const int tiles = ceil_div(v->M, c->tm) * ceil_div(v->N, c->tn) * v->groups;
   const int steps = ceil_div(v->Kd, c->tk);
   const int slots = cus * resident_groups(c);
   size_t n = 0;
   out[n++] = 1;
-  for (int waves = 1; waves <= 4; waves *= 2) {
-    int s = ceil_div(waves * slots, tiles);
-    if (s > steps / 8) s = steps / 8;
-    if (s > 256) s = 256;
-    bool dup = s <= 1;
-    for (size_t i = 0; i < n && !dup; i++) dup = out[i] == s;
-    if (!dup) out[n++] = s;
-  }
+  for (int waves = 1; waves <= 4; waves++)
+    for (int up = 0; up < 2; up++) {
+      int s = up ? ceil_div(waves * slots, tiles) : waves * slots / tiles;
+      if (s > steps / 8) s = steps / 8;
+      if (s > 256) s = 256;
+      bool dup = s <= 1;
+      for (size_t i = 0; i < n && !dup; i++) dup = out[i] == s;
+      if (!dup) out[n++] = s;
+    }
   return n;
 }
 
@@ -188,7 +190,7 @@ static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
   }
   double best = -1.0;
   for (size_t i = 0; i < NCANDIDATES; i++) {
-    int splits[8];
+    int splits[9];
     size_t ns = split_options(&candidates[i], &p->view, (int)props->compute_units, splits);
     for (size_t s = 0; s < ns; s++) {
       ob_conv_config c = candidates[i];
@@ -386,7 +388,7 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
       ob_log(OB_LOG_INFO, "conv tune: skipping a candidate: %s", ob_error_detail());
       continue;
     }
-    int splits[8];
+    int splits[9];
     size_t ns = split_options(cand, &p->view, (int)props->compute_units, splits);
     for (size_t s = 0; s < ns && st == OB_OK; s++) {
       ob_conv_config c = *cand;
@@ -399,6 +401,10 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
         ob_log(OB_LOG_INFO, "conv tune: a candidate failed: %s", ob_error_detail());
         continue;
       }
+      char text[128];
+      ob_conv_config_format(&c, text, sizeof text);
+      ob_log(OB_LOG_DEBUG, "conv tune %s: %s: %.4f ms", ob_conv_pass_name(p->pass), text,
+             sec * 1e3);
       if (sec < *best_s) {
         *best_s = sec;
         p->cfg = c;
@@ -418,7 +424,7 @@ ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *o) {
   if (o->forced) {
     p->cfg = o->config;
     if (p->cfg.split == 0) {
-      int splits[8];
+      int splits[9];
       const ob_device_props *props = ob_device_props_get(p->dev);
       size_t ns = split_options(&p->cfg, &p->view, (int)props->compute_units, splits);
       double best = -1.0;

@@ -14,11 +14,13 @@ static const ob_conv_shape shapes[] = {
     /* n  c   h   w   k   r  s  stride pad groups */
     {2, 3, 11, 13, 5, 3, 3, 1, 1, 1},   /* odd sizes, not multiples of any tile */
     {2, 16, 7, 7, 24, 1, 1, 1, 0, 1},   /* 1x1 */
+    {2, 8, 8, 8, 16, 3, 3, 1, 1, 1},    /* aligned rows: whole float4 stores */
     {2, 4, 15, 12, 8, 3, 3, 2, 1, 1},   /* stride 2, pad 1 (the SimpleCNN conv, small) */
     {1, 5, 9, 9, 7, 3, 3, 1, 0, 1},     /* pad 0 */
     {2, 8, 9, 10, 12, 3, 3, 1, 1, 4},   /* groups */
     {1, 6, 8, 8, 6, 3, 3, 2, 1, 6},     /* depthwise, stride 2 */
     {1, 3, 10, 9, 4, 2, 5, 3, 2, 1},    /* rectangular kernel, stride 3, pad 2 */
+    {1, 2, 2, 5, 3, 2, 2, 3, 1, 1},     /* input smaller than the stride: empty phases */
 };
 #define NSHAPES (sizeof shapes / sizeof *shapes)
 
