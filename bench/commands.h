@@ -4,5 +4,6 @@
 
 int ob_cmd_devices(int argc, char **argv);
 int ob_cmd_run(int argc, char **argv);
+int ob_cmd_flops(int argc, char **argv);
 
 #endif

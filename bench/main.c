@@ -14,6 +14,7 @@ static const struct command {
     {"devices", ob_cmd_devices, "devices [--csv]"},
     {"run", ob_cmd_run,
      "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]"},
+    {"flops", ob_cmd_flops, "flops MODEL [--batch N] [--input CxHxW] [--csv FILE]"},
 };
 
 static void print_help(FILE *f) {
