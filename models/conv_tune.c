@@ -112,8 +112,11 @@ ob_status ob_conv_options_from_env(ob_conv_options *out) {
   }
   const char *cfg = getenv("OCLBENCH_CONV_CONFIG");
   if (cfg && *cfg) {
-    if (ob_conv_config_parse(cfg, &out->config) != OB_OK)
-      return ob_fail(OB_ERR_INVALID, "OCLBENCH_CONV_CONFIG='%s': %s", cfg, ob_error_detail());
+    if (ob_conv_config_parse(cfg, &out->config) != OB_OK) {
+      char why[256];
+      snprintf(why, sizeof why, "%s", ob_error_detail());
+      return ob_fail(OB_ERR_INVALID, "OCLBENCH_CONV_CONFIG='%s': %s", cfg, why);
+    }
     out->forced = true;
   }
   return OB_OK;

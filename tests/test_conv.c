@@ -210,6 +210,7 @@ static void config_parsing_and_environment(void **state) {
   setenv("OCLBENCH_CONV_CONFIG", "tm=32", 1);
   assert_int_equal(ob_conv_options_from_env(&o), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "OCLBENCH_CONV_CONFIG"));
+  assert_non_null(strstr(ob_error_detail(), "tn is missing"));
   setenv("OCLBENCH_CONV_CONFIG", "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=2", 1);
   OB_ASSERT_OK(ob_conv_options_from_env(&o));
   assert_int_equal(o.tune, OB_CONV_TUNE_REDO);
