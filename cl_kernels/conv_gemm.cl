@@ -81,46 +81,6 @@ static inline float load_b(__global const float *restrict B, const int4 rt, cons
 #define NCT 1
 #endif
 
-/* Global -> registers: the A and B elements of this work-item for the step starting at k. */
-static inline void fetch(const int k, __global const float *restrict A,
-                         __global const float *restrict B, __global const int4 *restrict rowtab,
-                         const int kend, const int M, const int m0, const int a_ms,
-                         const int a_kk, const int a_m, const int b_kk, const int4 *ct,
-                         const bounds bd, float *ra, float *rb) {
-  const int kka = k + a_kk;
-  const int aoff = rowtab[kka].w;
-#pragma unroll
-  for (int i = 0; i < LA; i++) {
-    const int m = m0 + a_m + i * (NT / TK);
-    ra[i] = 0.0f;
-    if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
-  }
-#if BKMAJOR
-  const int4 rt = rowtab[k + b_kk];
-#pragma unroll
-  for (int i = 0; i < LB; i++) rb[i] = load_b(B, rt, ct[i], bd);
-#else
-#pragma unroll
-  for (int i = 0; i < LB; i++) rb[i] = load_b(B, rowtab[k + b_kk + i * (NT / TN)], ct[0], bd);
-#endif
-}
-
-/* Registers -> local buffer b. */
-static inline void stash(const int b, __local float *As, __local float *Bs, const int a_kk,
-                         const int a_m, const int b_kk, const int b_j, const float *ra,
-                         const float *rb) {
-#pragma unroll
-  for (int i = 0; i < LA; i++) As[(b * TK + a_kk) * LDA + a_m + i * (NT / TK)] = ra[i];
-#pragma unroll
-  for (int i = 0; i < LB; i++) {
-#if BKMAJOR
-    Bs[(b * TK + b_kk) * LDB + b_j + i * (NT / TK)] = rb[i];
-#else
-    Bs[(b * TK + b_kk + i * (NT / TN)) * LDB + b_j] = rb[i];
-#endif
-  }
-}
-
 __kernel __attribute__((reqd_work_group_size(NT, 1, 1))) void
 conv_gemm(__global const float *restrict A, __global const float *restrict B,
           __global float *restrict C, __global const float *restrict bias,
@@ -171,44 +131,71 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #pragma unroll
     for (int j = 0; j < WN; j++) acc[i][j] = 0.0f;
 
+  /* Iteration t fetches reduction tile t (global -> registers), computes tile t-1 from local
+   * buffer buf^1 meanwhile, stores tile t into buffer buf; one barrier per tile. */
   float ra[LA], rb[LB];
-  int k0 = kbeg;
   int buf = 0;
-  if (k0 < kend) {
-    fetch(k0, A, B, rowtab, kend, M, m0, a_ms, a_kk, a_m, b_kk, ct, bd, ra, rb);
-    stash(0, As, Bs, a_kk, a_m, b_kk, b_j, ra, rb);
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (; k0 < kend; k0 += TK) {
-    const bool more = k0 + TK < kend;
-    if (more) fetch(k0 + TK, A, B, rowtab, kend, M, m0, a_ms, a_kk, a_m, b_kk, ct, bd, ra, rb);
+  for (int k = kbeg, started = 0;; k += TK, buf ^= 1, started = 1) {
+    const bool fetching = k < kend;
+    if (fetching) {
+      const int kka = k + a_kk;
+      const int aoff = rowtab[kka].w;
 #pragma unroll
-    for (int kk = 0; kk < TK; kk++) {
-      float a[WM], b[WN];
-#pragma unroll
-      for (int v = 0; v < WM / 4; v++) {
-        const float4 t = As4[(buf * TK + kk) * (LDA / 4) + v * NTY + ty];
-        a[4 * v] = t.x;
-        a[4 * v + 1] = t.y;
-        a[4 * v + 2] = t.z;
-        a[4 * v + 3] = t.w;
+      for (int i = 0; i < LA; i++) {
+        const int m = m0 + a_m + i * (NT / TK);
+        ra[i] = 0.0f;
+        if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
       }
+#if BKMAJOR
+      const int4 rt = rowtab[k + b_kk];
 #pragma unroll
-      for (int v = 0; v < WN / 4; v++) {
-        const float4 t = Bs4[(buf * TK + kk) * (LDB / 4) + v * NTX + tx];
-        b[4 * v] = t.x;
-        b[4 * v + 1] = t.y;
-        b[4 * v + 2] = t.z;
-        b[4 * v + 3] = t.w;
-      }
+      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rt, ct[i], bd);
+#else
 #pragma unroll
-      for (int i = 0; i < WM; i++)
-#pragma unroll
-        for (int j = 0; j < WN; j++) acc[i][j] = mad(a[i], b[j], acc[i][j]);
+      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rowtab[k + b_kk + i * (NT / TN)], ct[0], bd);
+#endif
     }
-    if (more) stash(buf ^ 1, As, Bs, a_kk, a_m, b_kk, b_j, ra, rb);
+    if (started) {
+      const int cb = buf ^ 1;
+#pragma unroll
+      for (int kk = 0; kk < TK; kk++) {
+        float a[WM], b[WN];
+#pragma unroll
+        for (int v = 0; v < WM / 4; v++) {
+          const float4 t = As4[(cb * TK + kk) * (LDA / 4) + v * NTY + ty];
+          a[4 * v] = t.x;
+          a[4 * v + 1] = t.y;
+          a[4 * v + 2] = t.z;
+          a[4 * v + 3] = t.w;
+        }
+#pragma unroll
+        for (int v = 0; v < WN / 4; v++) {
+          const float4 t = Bs4[(cb * TK + kk) * (LDB / 4) + v * NTX + tx];
+          b[4 * v] = t.x;
+          b[4 * v + 1] = t.y;
+          b[4 * v + 2] = t.z;
+          b[4 * v + 3] = t.w;
+        }
+#pragma unroll
+        for (int i = 0; i < WM; i++)
+#pragma unroll
+          for (int j = 0; j < WN; j++) acc[i][j] = mad(a[i], b[j], acc[i][j]);
+      }
+    }
+    if (fetching) {
+#pragma unroll
+      for (int i = 0; i < LA; i++) As[(buf * TK + a_kk) * LDA + a_m + i * (NT / TK)] = ra[i];
+#pragma unroll
+      for (int i = 0; i < LB; i++) {
+#if BKMAJOR
+        Bs[(buf * TK + b_kk) * LDB + b_j + i * (NT / TK)] = rb[i];
+#else
+        Bs[(buf * TK + b_kk + i * (NT / TN)) * LDB + b_j] = rb[i];
+#endif
+      }
+    }
     barrier(CLK_LOCAL_MEM_FENCE);
-    buf ^= 1;
+    if (!fetching) break;
   }
 
   /* Store: row m of chunk v is 4 * (v * NTY + ty) + e; columns likewise. Four columns of a

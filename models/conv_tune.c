@@ -1,6 +1,7 @@
 /* Configurations of the implicit-GEMM convolution: parsing, consistency, the device default,
  * and the autotuner whose results are cached per device and driver in ob_program_cache_dir(). */
 #include "conv_impl.h"
+#include "conv_ref.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -315,9 +316,12 @@ static void cache_store(const char *path, const char *text, const char *key,
 
 #define TUNE_REPS 3
 
+/* Scratch tensors of the tuner: random A and B (host copies kept to check each candidate's
+ * result against the double reference), C and the split-K workspace. */
 typedef struct tune_bufs {
   cl_mem a, b, c, ws;
   size_t ws_bytes;
+  float *ha, *hb, *hc;
 } tune_bufs;
 
 static void tune_bufs_free(ob_device *dev, tune_bufs *t) {
@@ -325,17 +329,35 @@ static void tune_bufs_free(ob_device *dev, tune_bufs *t) {
   ob_buffer_release(dev, t->b);
   ob_buffer_release(dev, t->c);
   ob_buffer_release(dev, t->ws);
+  free(t->ha);
+  free(t->hb);
+  free(t->hc);
 }
 
 static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs *t) {
-  const float val = 0.01f;
-  const size_t bytes[] = {v->a_elems * sizeof(float), v->b_elems * sizeof(float),
-                          (size_t)v->c_total * sizeof(float)};
-  cl_mem *bufs[] = {&t->a, &t->b, &t->c};
-  for (size_t i = 0; i < 3; i++) {
-    OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, bytes[i], NULL, bufs[i]));
-    OB_TRY(ob_buffer_fill(dev, *bufs[i], &val, sizeof val, bytes[i]));
-  }
+  t->ha = malloc(v->a_elems * sizeof(float));
+  t->hb = malloc(v->b_elems * sizeof(float));
+  t->hc = malloc((size_t)v->c_total * sizeof(float));
+  if (!t->ha || !t->hb || !t->hc) return ob_fail(OB_ERR_NOMEM, "out of memory for conv tuning");
+  ob_conv_ref_fill(t->ha, v->a_elems, 21);
+  ob_conv_ref_fill(t->hb, v->b_elems, 22);
+  const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
+  OB_TRY(ob_buffer_create(dev, ro, v->a_elems * sizeof(float), t->ha, &t->a));
+  OB_TRY(ob_buffer_create(dev, ro, v->b_elems * sizeof(float), t->hb, &t->b));
+  return ob_buffer_create(dev, CL_MEM_READ_WRITE, (size_t)v->c_total * sizeof(float), NULL,
+                          &t->c);
+}
+
+/* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
+ * configuration the device compiles wrongly must never win. In the reference's terms the
+ * pass reads in0 = the B tensor and in1 = the A tensor. */
+static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
+  OB_TRY(ob_buffer_read(p->dev, t->c, 0, (size_t)p->view.c_total * sizeof(float), t->hc));
+  ob_conv_check chk;
+  ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0, 23, &chk);
+  if (!chk.ok)
+    return ob_fail(OB_ERR_VERIFY, "result differs from the reference (rel_err %.2e, bound "
+                   "%.2e)", chk.rel_err, chk.bound);
   return OB_OK;
 }
 
@@ -373,7 +395,7 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
   ob_status st = tune_bufs_make(p->dev, &p->view, &t);
   *best_s = INFINITY;
   *runs = 0;
-  /* Tiles mostly empty on this shape (a 256-row tile on 32 channels) are not worth a build. */
+  /* Tiles at most half full on this shape (64 rows on 32 channels) are not worth a build. */
   double best_fill = 0.0;
   for (size_t i = 0; i < NCANDIDATES; i++)
     best_fill = fmax(best_fill, (double)p->view.M / (ceil_div(p->view.M, candidates[i].tm) *
@@ -381,7 +403,7 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
   for (size_t i = 0; i < NCANDIDATES && st == OB_OK; i++) {
     const ob_conv_config *cand = &candidates[i];
     double fill = (double)p->view.M / (ceil_div(p->view.M, cand->tm) * cand->tm);
-    if (fill < 0.5 * best_fill) continue;
+    if (fill <= 0.5 * best_fill) continue;
     ob_conv_config c1 = *cand;
     c1.split = 1;
     if (ob_conv_config_fits(&c1, &p->view, p->dev) != OB_OK) continue;
@@ -399,9 +421,13 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
       if (ob_conv_config_fits(&c, &p->view, p->dev) != OB_OK) continue;
       double sec = 0.0;
       ob_status rst = time_config(p, k, &c, &t, *best_s, &sec);
+      if (rst == OB_OK) rst = check_candidate(p, &t);
       (*runs)++;
       if (rst != OB_OK) { /* a configuration the device cannot run: try the others */
-        ob_log(OB_LOG_INFO, "conv tune: a candidate failed: %s", ob_error_detail());
+        char text[128];
+        ob_conv_config_format(&c, text, sizeof text);
+        ob_log(rst == OB_ERR_VERIFY ? OB_LOG_WARN : OB_LOG_INFO, "conv tune %s: %s rejected: %s",
+               ob_conv_pass_name(p->pass), text, ob_error_detail());
         continue;
       }
       char text[128];
