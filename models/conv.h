@@ -103,8 +103,9 @@ ob_status ob_conv_options_from_env(ob_conv_options *out);
 typedef struct ob_conv_plan ob_conv_plan;
 
 /* Makes a plan for one pass of a shape on dev: chooses the configuration (forced, cached,
- * tuned now, or the device default, per opts; NULL opts: from the environment defaults,
- * i.e. tune auto), builds the kernels and uploads the index tables. Tuning runs the candidate
+ * tuned now, or the device default, per opts; NULL opts: tune auto, nothing forced; see
+ * ob_conv_options_from_env for the user's settings), builds the kernels and uploads the
+ * index tables. Tuning runs the candidate
  * configurations on scratch buffers and can take seconds the first time per device, driver,
  * shape and pass. Errors: OB_ERR_INVALID (shape), OB_ERR_TOO_LARGE (allocation),
  * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a forced configuration the device cannot run).
