@@ -6,8 +6,9 @@
  *   rowtab[kk] = (b_off, h, w, a_off)  one per reduction index, padded with sentinels
  *   coltab[j]  = (b_off, h, w, c_off)  one per output column, padded with sentinels
  *   A(m, kk) = A[m * a_ms + rowtab[kk].w]             0 when m >= M or kk is past the split
- *   B(kk, j) = B[rt.x + ct.x + hh * BP + ww]  with hh = rt.y + ct.y and ww = rt.z + ct.z,
- *              when 0 <= hh < BH and 0 <= ww < BW; 0 otherwise (zero padding, sentinels)
+ *   B(kk, j) = B[rt.x + ct.x]  when hh = rt.y + ct.y and ww = rt.z + ct.z lie in
+ *              0 <= hh < BH, 0 <= ww < BW; 0 otherwise (zero padding, sentinels). The host
+ *              folds the row and column positions into the offsets (x = base + h * pitch + w).
  *   C(m, j) = C[m * c_ms + coltab[j].w]
  * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient,
  * launched once per stride phase so that no product is a structural zero).
@@ -62,7 +63,7 @@
 #endif
 
 typedef struct {
-  int BH, BW, BP;
+  int BH, BW;
 } bounds;
 
 /* One element of B (see the header comment). */
@@ -70,7 +71,7 @@ static inline float load_b(__global const float *restrict B, const int4 rt, cons
                            const bounds bd) {
   const int hh = rt.y + ct.y, ww = rt.z + ct.z;
   float v = 0.0f;
-  if ((uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW) v = B[rt.x + ct.x + hh * bd.BP + ww];
+  if ((uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW) v = B[rt.x + ct.x];
   return v;
 }
 
@@ -87,13 +88,13 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
           __global const int4 *restrict rowtab, __global const int4 *restrict coltab,
           const int M, const int N, const int Kd, const int kchunk, const int nsplit,
           const int a_ms, const int c_ms, const int a_gs, const int b_gs, const int c_gs,
-          const int split_stride, const int BH, const int BW, const int BP,
-          const int has_bias, const int row0, const int col0) {
+          const int split_stride, const int BH, const int BW, const int has_bias,
+          const int row0, const int col0) {
   __local float4 As4[2 * TK * LDA / 4];
   __local float4 Bs4[2 * TK * LDB / 4];
   __local float *As = (__local float *)As4;
   __local float *Bs = (__local float *)Bs4;
-  const bounds bd = {BH, BW, BP};
+  const bounds bd = {BH, BW};
 
   const int tid = get_local_id(0);
   const int j0 = get_group_id(0) * TN;
@@ -156,13 +157,14 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #endif
     }
     if (started) {
-      const int cb = buf ^ 1;
+      __local const float4 *Ab = As4 + (buf ^ 1) * TK * (LDA / 4) + ty;
+      __local const float4 *Bb = Bs4 + (buf ^ 1) * TK * (LDB / 4) + tx;
 #pragma unroll
       for (int kk = 0; kk < TK; kk++) {
         float a[WM], b[WN];
 #pragma unroll
         for (int v = 0; v < WM / 4; v++) {
-          const float4 t = As4[(cb * TK + kk) * (LDA / 4) + v * NTY + ty];
+          const float4 t = Ab[kk * (LDA / 4) + v * NTY];
           a[4 * v] = t.x;
           a[4 * v + 1] = t.y;
           a[4 * v + 2] = t.z;
@@ -170,7 +172,7 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
         }
 #pragma unroll
         for (int v = 0; v < WN / 4; v++) {
-          const float4 t = Bs4[(cb * TK + kk) * (LDB / 4) + v * NTX + tx];
+          const float4 t = Bb[kk * (LDB / 4) + v * NTX];
           b[4 * v] = t.x;
           b[4 * v + 1] = t.y;
           b[4 * v + 2] = t.z;
@@ -183,14 +185,16 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
       }
     }
     if (fetching) {
+      __local float *Aw = As + (buf * TK + a_kk) * LDA + a_m;
+      __local float *Bw = Bs + (buf * TK + b_kk) * LDB + b_j;
 #pragma unroll
-      for (int i = 0; i < LA; i++) As[(buf * TK + a_kk) * LDA + a_m + i * (NT / TK)] = ra[i];
+      for (int i = 0; i < LA; i++) Aw[i * (NT / TK)] = ra[i];
 #pragma unroll
       for (int i = 0; i < LB; i++) {
 #if BKMAJOR
-        Bs[(buf * TK + b_kk) * LDB + b_j + i * (NT / TK)] = rb[i];
+        Bw[i * (NT / TK)] = rb[i];
 #else
-        Bs[(buf * TK + b_kk + i * (NT / TN)) * LDB + b_j] = rb[i];
+        Bw[i * (NT / TN) * LDB] = rb[i];
 #endif
       }
     }

@@ -204,6 +204,12 @@ static void fill_data_phase(const ob_conv_shape *s, int ph, int pw, cl_int4 *row
   }
 }
 
+/* Folds the positions into the offsets: x += h * pitch + w, so that the kernel's B address
+ * is rt.x + ct.x while h and w stay for the bounds test. */
+static void fold_offsets(cl_int4 *t, int count, int pitch) {
+  for (int i = 0; i < count; i++) t[i].s[0] += t[i].s[1] * pitch + t[i].s[2];
+}
+
 static void fill_sentinels(cl_int4 *t, int from, int to) {
   for (int i = from; i < to; i++) {
     t[i].s[0] = 0;
@@ -235,6 +241,11 @@ static void fill_tables(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv
         fill_data_phase(s, ph, pw, row + f->row0, col + f->col0);
       }
     break;
+  }
+  for (int i = 0; i < v->nphases; i++) {
+    f = &v->phase[i];
+    fold_offsets(row + f->row0, f->Kd, v->BP);
+    fold_offsets(col + f->col0, f->N, v->BP);
   }
 }
 
@@ -338,7 +349,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
     const int kchunk = ceil_div(ceil_div(f->Kd, split), cfg->tk) * cfg->tk;
     const int ints[] = {v->M,     f->N,    f->Kd,  kchunk, split,   v->a_ms,
                         v->c_ms,  v->a_gs, v->b_gs, v->c_gs, split > 1 ? v->c_total : 0,
-                        v->BH,    v->BW,   v->BP,  has_bias, f->row0, f->col0};
+                        v->BH,    v->BW,   has_bias, f->row0, f->col0};
     OB_TRY(set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
     const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * nt,
                               (size_t)ceil_div(v->M, cfg->tm), (size_t)v->groups * (size_t)split};
