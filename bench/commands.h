@@ -6,5 +6,6 @@ int ob_cmd_devices(int argc, char **argv);
 int ob_cmd_run(int argc, char **argv);
 int ob_cmd_compare(int argc, char **argv);
 int ob_cmd_ising(int argc, char **argv);
+int ob_cmd_flops(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct command {
      "                 [--samples FILE.csv] [--train DATA.csv --epochs E --lr L] [--info]\n"
      "                 [--host-loop] [--tune | --path auto|local|global --spin-bits 8|16|32\n"
      "                  --wg-size N --wg-words N] [--pass-chains N]"},
+    {"flops", ob_cmd_flops, "flops MODEL [--batch N] [--input CxHxW] [--csv FILE]"},
 };
 
 static void print_help(FILE *f) {
@@ -47,7 +48,9 @@ static void print_help(FILE *f) {
         "  OCLBENCH_CACHE_DIR   program binary cache (default $XDG_CACHE_HOME/oclbench)\n"
         "  OCLBENCH_NO_CACHE=1  never read or write cached program binaries\n"
         "  OCLBENCH_LOG         error | warn (default) | info | debug\n"
-        "  OCLBENCH_PROGRESS=0  no progress on stderr\n\n"
+        "  OCLBENCH_PROGRESS=0  no progress on stderr\n"
+        "  OCLBENCH_CONV_TUNE   auto (tune conv on GPUs, cached) | off | on | redo\n"
+        "  OCLBENCH_CONV_CONFIG force a conv tile, e.g. tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=2]\n\n"
         "exit codes: 0 ok, 1 a workload failed, 2 bad usage or input, 3 no OpenCL platform\n",
         f);
 }

@@ -1,5 +1,6 @@
 /* The table of workloads: adding a workload is adding its file in models/ and one row here. */
 #include "adam_workload.h"
+#include "conv_workload.h"
 #include "ising.h"
 #include "peak.h"
 #include "runner.h"
@@ -9,6 +10,7 @@
 const ob_workload *const ob_workloads[] = {
     &ob_workload_peak,
     &ob_workload_ising,
+    &ob_workload_conv,
     &ob_workload_adam,
 };
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;

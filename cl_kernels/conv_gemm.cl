@@ -1,0 +1,234 @@
+/* Implicit-GEMM 2-D convolution (NCHW, fp32): one kernel for the forward pass, the data
+ * gradient and the weight gradient (models/conv.c sets it up).
+ *
+ * Each pass is, per group, a GEMM C[M x N] = A[M x Kd] * B[Kd x N] whose operands are
+ * gathered straight from the tensors through two index tables the host builds per shape:
+ *   rowtab[kk] = (b_off, h, w, a_off)  one per reduction index, padded with sentinels
+ *   coltab[j]  = (b_off, h, w, c_off)  one per output column, padded with sentinels
+ *   A(m, kk) = A[m * a_ms + rowtab[kk].w]             0 when m >= M or kk is past the split
+ *   B(kk, j) = B[rt.x + ct.x]  when hh = rt.y + ct.y and ww = rt.z + ct.z lie in
+ *              0 <= hh < BH, 0 <= ww < BW; 0 otherwise (zero padding, sentinels). The host
+ *              folds the row and column positions into the offsets (x = base + h * pitch + w).
+ *   C(m, j) = C[m * c_ms + coltab[j].w]
+ * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient,
+ * launched once per stride phase so that no product is a structural zero).
+ *
+ * A work-group computes a TM x TN tile of C with NT = (TM/WM)*(TN/WN) work-items; each
+ * work-item keeps a WM x WN block in registers, spread as float4 chunks over the tile so
+ * local-memory reads are float4-wide and conflict-free. WTX work-items of a 32-lane warp lie
+ * along N (a 2-D warp footprint reuses each local read across lanes). Tiles of TK reduction
+ * steps are double-buffered in local memory while the next ones are fetched into registers:
+ * one barrier per step. B is fetched with consecutive work-items along N (BKMAJOR=0) or
+ * along the reduction (BKMAJOR=1), whichever is contiguous in memory for the pass.
+ * Launch dimension 2 runs over groups x splits of the reduction (split-K); split s writes its
+ * partial C at C + s * split_stride and conv_split_reduce (conv_aux.cl) sums them.
+ */
+#ifndef TM
+#define TM 64
+#endif
+#ifndef TN
+#define TN 64
+#endif
+#ifndef TK
+#define TK 8
+#endif
+#ifndef WM
+#define WM 4
+#endif
+#ifndef WN
+#define WN 4
+#endif
+#ifndef WTX
+#define WTX 8
+#endif
+#ifndef BKMAJOR
+#define BKMAJOR 0
+#endif
+
+#define NTX (TN / WN)            /* work-items along N */
+#define NTY (TM / WM)            /* work-items along M */
+#define NT (NTX * NTY)           /* work-group size */
+#define WTY (32 / WTX)           /* work-items along M within a warp */
+#define LA (TM * TK / NT)        /* A elements each work-item fetches per step */
+#define LB (TN * TK / NT)        /* B elements each work-item fetches per step */
+#define LDA (TM + 4)             /* local row pitch in floats: float4-aligned, skewed banks */
+#define LDB (TN + 4)
+
+#if (WM % 4) || (WN % 4) || (NTX % WTX) || (NTY % WTY) || (NT % TK) || ((TM * TK) % NT) || \
+    ((TN * TK) % NT)
+#error "conv_gemm.cl: inconsistent tile parameters"
+#endif
+#if !BKMAJOR && (NT % TN)
+#error "conv_gemm.cl: BKMAJOR=0 needs the work-group size to be a multiple of TN"
+#endif
+
+typedef struct {
+  int BH, BW;
+} bounds;
+
+/* One element of B (see the header comment). */
+static inline float load_b(__global const float *restrict B, const int4 rt, const int4 ct,
+                           const bounds bd) {
+  const int hh = rt.y + ct.y, ww = rt.z + ct.z;
+  float v = 0.0f;
+  if ((uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW) v = B[rt.x + ct.x];
+  return v;
+}
+
+/* The columns of B a work-item fetches are fixed for the whole reduction: NCT of them. */
+#if BKMAJOR
+#define NCT LB
+#else
+#define NCT 1
+#endif
+
+__kernel __attribute__((reqd_work_group_size(NT, 1, 1))) void
+conv_gemm(__global const float *restrict A, __global const float *restrict B,
+          __global float *restrict C, __global const float *restrict bias,
+          __global const int4 *restrict rowtab, __global const int4 *restrict coltab,
+          const int M, const int N, const int Kd, const int kchunk, const int nsplit,
+          const int a_ms, const int c_ms, const int a_gs, const int b_gs, const int c_gs,
+          const int split_stride, const int BH, const int BW, const int has_bias,
+          const int row0, const int col0) {
+  __local float4 As4[2 * TK * LDA / 4];
+  __local float4 Bs4[2 * TK * LDB / 4];
+  __local float *As = (__local float *)As4;
+  __local float *Bs = (__local float *)Bs4;
+  const bounds bd = {BH, BW};
+
+  const int tid = get_local_id(0);
+  const int j0 = get_group_id(0) * TN;
+  const int m0 = get_group_id(1) * TM;
+  const int g = get_group_id(2) / nsplit;
+  const int split = get_group_id(2) - g * nsplit;
+  const int kbeg = split * kchunk;
+  const int kend = min(Kd, kbeg + kchunk);
+  A += g * a_gs;
+  B += g * b_gs;
+  rowtab += row0;
+  coltab += col0;
+  const int c_base = g * c_gs + split * split_stride; /* element offset of C: alignment */
+  C += c_base;
+
+  /* Compute layout: a 2-D footprint per warp of WTX x WTY work-items. */
+  const int lane = tid % 32, warp = tid / 32;
+  const int tx = (warp % (NTX / WTX)) * WTX + lane % WTX;
+  const int ty = (warp / (NTX / WTX)) * WTY + lane / WTX;
+
+  /* Fetch layout. A: consecutive work-items along the reduction. */
+  const int a_kk = tid % TK, a_m = tid / TK;
+#if BKMAJOR
+  const int b_kk = tid % TK, b_j = tid / TK;
+#else
+  const int b_j = tid % TN, b_kk = tid / TN;
+#endif
+  int4 ct[NCT];
+#pragma unroll
+  for (int i = 0; i < NCT; i++) ct[i] = coltab[j0 + b_j + i * (NT / TK)];
+
+  float acc[WM][WN];
+#pragma unroll
+  for (int i = 0; i < WM; i++)
+#pragma unroll
+    for (int j = 0; j < WN; j++) acc[i][j] = 0.0f;
+
+  /* Iteration t fetches reduction tile t (global -> registers), computes tile t-1 from local
+   * buffer buf^1 meanwhile, stores tile t into buffer buf; one barrier per tile. */
+  float ra[LA], rb[LB];
+  int buf = 0;
+  for (int k = kbeg, started = 0;; k += TK, buf ^= 1, started = 1) {
+    const bool fetching = k < kend;
+    if (fetching) {
+      const int kka = k + a_kk;
+      const int aoff = rowtab[kka].w;
+#pragma unroll
+      for (int i = 0; i < LA; i++) {
+        const int m = m0 + a_m + i * (NT / TK);
+        ra[i] = 0.0f;
+        if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
+      }
+#if BKMAJOR
+      const int4 rt = rowtab[k + b_kk];
+#pragma unroll
+      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rt, ct[i], bd);
+#else
+#pragma unroll
+      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rowtab[k + b_kk + i * (NT / TN)], ct[0], bd);
+#endif
+    }
+    if (started) {
+      __local const float4 *Ab = As4 + (buf ^ 1) * TK * (LDA / 4) + ty;
+      __local const float4 *Bb = Bs4 + (buf ^ 1) * TK * (LDB / 4) + tx;
+#pragma unroll
+      for (int kk = 0; kk < TK; kk++) {
+        float a[WM], b[WN];
+#pragma unroll
+        for (int v = 0; v < WM / 4; v++) {
+          const float4 t = Ab[kk * (LDA / 4) + v * NTY];
+          a[4 * v] = t.x;
+          a[4 * v + 1] = t.y;
+          a[4 * v + 2] = t.z;
+          a[4 * v + 3] = t.w;
+        }
+#pragma unroll
+        for (int v = 0; v < WN / 4; v++) {
+          const float4 t = Bb[kk * (LDB / 4) + v * NTX];
+          b[4 * v] = t.x;
+          b[4 * v + 1] = t.y;
+          b[4 * v + 2] = t.z;
+          b[4 * v + 3] = t.w;
+        }
+#pragma unroll
+        for (int i = 0; i < WM; i++)
+#pragma unroll
+          for (int j = 0; j < WN; j++) acc[i][j] = mad(a[i], b[j], acc[i][j]);
+      }
+    }
+    if (fetching) {
+      __local float *Aw = As + (buf * TK + a_kk) * LDA + a_m;
+      __local float *Bw = Bs + (buf * TK + b_kk) * LDB + b_j;
+#pragma unroll
+      for (int i = 0; i < LA; i++) Aw[i * (NT / TK)] = ra[i];
+#pragma unroll
+      for (int i = 0; i < LB; i++) {
+#if BKMAJOR
+        Bw[i * (NT / TK)] = rb[i];
+#else
+        Bw[i * (NT / TN) * LDB] = rb[i];
+#endif
+      }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (!fetching) break;
+  }
+
+  /* Store: row m of chunk v is 4 * (v * NTY + ty) + e; columns likewise. Four columns of a
+   * chunk that are consecutive and 16-byte aligned in C (the usual case) go as one float4. */
+  int cols[WN], coff[WN];
+#pragma unroll
+  for (int j = 0; j < WN; j++) {
+    cols[j] = j0 + 4 * ((j / 4) * NTX + tx) + j % 4;
+    coff[j] = coltab[cols[j]].w;
+  }
+#pragma unroll
+  for (int i = 0; i < WM; i++) {
+    const int m = m0 + 4 * ((i / 4) * NTY + ty) + i % 4;
+    if (m < M) {
+      const float bv = has_bias ? bias[g * M + m] : 0.0f;
+#pragma unroll
+      for (int v = 0; v < WN / 4; v++) {
+        const int at = m * c_ms + coff[4 * v];
+        const float4 val = (float4)(acc[i][4 * v], acc[i][4 * v + 1], acc[i][4 * v + 2],
+                                    acc[i][4 * v + 3]) + bv;
+        if (cols[4 * v + 3] < N && coff[4 * v + 3] == coff[4 * v] + 3 && ((c_base + at) & 3) == 0) {
+          *(__global float4 *)(C + at) = val;
+        } else {
+          if (cols[4 * v] < N) C[at] = val.x;
+          if (cols[4 * v + 1] < N) C[m * c_ms + coff[4 * v + 1]] = val.y;
+          if (cols[4 * v + 2] < N) C[m * c_ms + coff[4 * v + 2]] = val.z;
+          if (cols[4 * v + 3] < N) C[m * c_ms + coff[4 * v + 3]] = val.w;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/* Own 2-D convolution on any OpenCL device (NCHW, fp32): forward pass, data gradient,
+ * weight gradient and bias gradient through one parameterised implicit-GEMM kernel
+ * (cl_kernels/conv_gemm.cl), whose tile configuration is tuned per device, driver, shape and
+ * pass and cached in ob_program_cache_dir().
+ *
+ * Tensors are cl_mem buffers owned by the caller (e.g. from ob_buffer_create), dense, fp32:
+ *   x  [n][c][h][w]            input                 dx has the same layout
+ *   w  [k][c/groups][r][s]     filters               dw has the same layout
+ *   b  [k]                     bias (optional)       db has the same layout
+ *   y  [n][k][p][q]            output, p = (h + 2 pad - r) / stride + 1, q likewise; dy too
+ * Group g (0 <= g < groups) maps input channels [g c/groups, (g+1) c/groups) to output
+ * channels [g k/groups, (g+1) k/groups), as torch.nn.Conv2d does.
+ *
+ * A plan is made once per (device, shape, pass) and enqueued many times on the device's
+ * queue. It owns its kernels, index tables and split-K workspace; every enqueue overwrites
+ * its output (no accumulation). Plans are not thread-safe; several may share a device.
+ */
+#ifndef OB_CONV_H
+#define OB_CONV_H
+
+#include "oclbench.h"
+
+typedef struct ob_conv_shape {
+  int n, c, h, w;       /* input: batch, channels, height, width */
+  int k, r, s;          /* filters: output channels, kernel height, kernel width */
+  int stride, pad;      /* the same in both spatial dimensions */
+  int groups;           /* 1 for an ordinary convolution */
+} ob_conv_shape;
+
+typedef enum ob_conv_pass {
+  OB_CONV_FORWARD = 0,    /* y = conv(x, w) + b */
+  OB_CONV_BACKWARD_DATA,  /* dx from dy and w */
+  OB_CONV_BACKWARD_WEIGHT /* dw (and db) from x and dy */
+} ob_conv_pass;
+
+#define OB_CONV_NPASSES 3
+
+/* "forward", "backward_data", "backward_weight". */
+const char *ob_conv_pass_name(ob_conv_pass pass);
+
+/* OB_OK when the shape is usable: every size >= 1 (pad >= 0), c and k multiples of groups, an
+ * output of at least 1x1, and every tensor (and the GEMM index range) below 2^31 elements.
+ * OB_ERR_INVALID (or OB_ERR_TOO_LARGE for the element limit) with a detail otherwise. */
+ob_status ob_conv_shape_check(const ob_conv_shape *s);
+
+/* Output height and width (the shape must have passed ob_conv_shape_check). */
+int ob_conv_out_h(const ob_conv_shape *s);
+int ob_conv_out_w(const ob_conv_shape *s);
+
+/* Elements of x, w and y. */
+size_t ob_conv_input_elems(const ob_conv_shape *s);
+size_t ob_conv_filter_elems(const ob_conv_shape *s);
+size_t ob_conv_output_elems(const ob_conv_shape *s);
+
+/* Multiply-accumulates of one pass: n p q k (c/groups) r s; the same for all three passes
+ * (FLOPs = 2 MACs). */
+double ob_conv_macs(const ob_conv_shape *s);
+
+/* ---------------------------------------------------------------- configurations and tuning */
+
+/* One configuration of conv_gemm.cl: a tm x tn output tile per work-group of
+ * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
+ * per local-memory stage; wtx work-items of a 32-lane warp along N; the reduction split in
+ * `split` parts (split-K, summed by a second kernel). */
+typedef struct ob_conv_config {
+  int tm, tn, tk, wm, wn, wtx, split;
+} ob_conv_config;
+
+/* Parses "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=S]" (keys in any order; split defaults
+ * to 0, meaning "choose for the shape"). OB_ERR_INVALID with a detail naming the problem
+ * when a key is unknown or missing, a value is not a positive integer, or the tile is
+ * inconsistent (see ob_conv_config_check). */
+ob_status ob_conv_config_parse(const char *text, ob_conv_config *out);
+
+/* OB_OK when the tile parameters are consistent (independent of any device): multiples of
+ * 4 for wm/wn, tm/wm and tn/wn work-items laid out in 32-lane warps of wtx x (32/wtx),
+ * whole elements per work-item for the loads. OB_ERR_INVALID with a detail otherwise. */
+ob_status ob_conv_config_check(const ob_conv_config *cfg);
+
+/* Writes the configuration as ob_conv_config_parse reads it. */
+void ob_conv_config_format(const ob_conv_config *cfg, char *buf, size_t n);
+
+typedef enum ob_conv_tune {
+  OB_CONV_TUNE_AUTO = 0, /* tune on GPUs and accelerators (cached); defaults on CPUs */
+  OB_CONV_TUNE_OFF,      /* never tune: the default configuration for the device */
+  OB_CONV_TUNE_ON,       /* tune on every device (cached) */
+  OB_CONV_TUNE_REDO      /* tune on every device, ignoring and replacing cached results */
+} ob_conv_tune;
+
+typedef struct ob_conv_options {
+  ob_conv_tune tune;
+  bool forced;           /* use `config` (split 0: chosen for the shape) and never tune */
+  ob_conv_config config;
+} ob_conv_options;
+
+/* Reads OCLBENCH_CONV_TUNE (auto|off|on|redo) and OCLBENCH_CONV_CONFIG (a configuration as
+ * ob_conv_config_parse reads it) into *out. OB_ERR_INVALID with a one-line detail naming the
+ * variable when either is malformed; defaults (auto, not forced) when unset or empty. */
+ob_status ob_conv_options_from_env(ob_conv_options *out);
+
+/* ---------------------------------------------------------------- plans */
+
+typedef struct ob_conv_plan ob_conv_plan;
+
+/* Makes a plan for one pass of a shape on dev: chooses the configuration (forced, cached,
+ * tuned now, or the device default, per opts; NULL opts: tune auto, nothing forced; see
+ * ob_conv_options_from_env for the user's settings), builds the kernels and uploads the
+ * index tables. Tuning runs the candidate
+ * configurations on scratch buffers and can take seconds the first time per device, driver,
+ * shape and pass. Errors: OB_ERR_INVALID (shape), OB_ERR_TOO_LARGE (allocation),
+ * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a forced configuration the device cannot run).
+ * *out is owned by the caller: ob_conv_plan_destroy. */
+ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
+                              const ob_conv_options *opts, ob_conv_plan **out);
+
+/* Releases everything the plan owns after its work finished; NULL is a no-op. */
+void ob_conv_plan_destroy(ob_conv_plan *plan);
+
+/* Enqueues y = conv(x, w) (+ b[k] broadcast when b is not NULL) on the device queue.
+ * OB_ERR_INVALID when the plan is not a forward plan. Does not wait. */
+ob_status ob_conv_forward(ob_conv_plan *plan, cl_mem x, cl_mem w, cl_mem b, cl_mem y);
+
+/* Enqueues dx = the gradient of sum(dy * conv(x, w)) with respect to x.
+ * OB_ERR_INVALID when the plan is not a backward_data plan. Does not wait. */
+ob_status ob_conv_backward_data(ob_conv_plan *plan, cl_mem dy, cl_mem w, cl_mem dx);
+
+/* Enqueues dw = the gradient with respect to w and, when db is not NULL, db[k] = the sum of
+ * dy over n, p, q. OB_ERR_INVALID when the plan is not a backward_weight plan. No wait. */
+ob_status ob_conv_backward_weight(ob_conv_plan *plan, cl_mem x, cl_mem dy, cl_mem dw, cl_mem db);
+
+/* Waits for the last enqueue of the plan and returns its device time: from the start of its
+ * first kernel to the end of its last (profiling events). OB_ERR_INVALID before any. */
+ob_status ob_conv_plan_last_seconds(ob_conv_plan *plan, double *seconds);
+
+/* The configuration in use. */
+const ob_conv_config *ob_conv_plan_config(const ob_conv_plan *plan);
+
+/* One line: the configuration and where it came from, e.g.
+ * "config=tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2 (tuned: 31 runs, 2.4 s)";
+ * valid while the plan lives. */
+const char *ob_conv_plan_describe(const ob_conv_plan *plan);
+
+#endif

@@ -1,0 +1,46 @@
+/* Host reference of the 2-D convolution in double precision (models/conv.h layouts), and the
+ * comparison of a device result with it: every element for small tensors, a random sample of
+ * elements for large ones (one element of the weight gradient of a ResNet layer at batch 32
+ * is a sum of 100,352 products). */
+#ifndef OB_CONV_REF_H
+#define OB_CONV_REF_H
+
+#include "conv.h"
+
+/* One element of a pass's output, in double:
+ *   forward          y[idx]  from in0 = x, in1 = w, bias (may be NULL)
+ *   backward_data    dx[idx] from in0 = dy, in1 = w
+ *   backward_weight  dw[idx] from in0 = x, in1 = dy
+ * idx indexes the output tensor (models/conv.h layouts); the shape must be valid. */
+double ob_conv_ref_at(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
+                      const float *in1, const float *bias, size_t idx);
+
+/* db[k] = sum of dy over n, p, q, in double. */
+double ob_conv_ref_bias_grad_at(const ob_conv_shape *s, const float *dy, int k);
+
+/* Products summed per output element of the pass (the reduction length K). */
+double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass);
+
+/* The accepted relative Frobenius error for fp32: 1e-5 * sqrt(K). */
+double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass);
+
+typedef struct ob_conv_check {
+  double rel_err;   /* ||out - ref|| / ||ref|| over the checked elements */
+  double bound;     /* ob_conv_ref_bound */
+  size_t checked;   /* elements compared */
+  size_t total;     /* elements of the output */
+  bool ok;          /* rel_err <= bound and every value finite */
+} ob_conv_check;
+
+/* Compares out (the device's output of the pass, host copy) with the reference: every
+ * element when the reference costs at most `budget` multiply-adds, else a random sample
+ * (seeded) of as many elements as the budget allows (at least 64). */
+void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
+                         const float *in1, const float *bias, const float *out, double budget,
+                         uint64_t seed, ob_conv_check *res);
+
+/* Fills v[0..n) with uniform values in [-1, 1) from a seeded generator (the same values on
+ * every host). */
+void ob_conv_ref_fill(float *v, size_t n, uint64_t seed);
+
+#endif

@@ -1,0 +1,127 @@
+/* The convolution autotuner: tunes every pass on the test device (each candidate checked
+ * against the reference), caches the winner per device and driver in the program cache
+ * directory, reads it back, ignores a corrupt cache line. A small shape keeps the candidates
+ * to the 32-row tiles (a few builds on PoCL). */
+#include "support.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "conv_ref.h"
+
+static const ob_conv_shape shape = {2, 8, 12, 12, 16, 3, 3, 1, 1, 1};
+
+static ob_conv_plan *plan_with(ob_conv_pass pass, ob_conv_tune tune) {
+  ob_conv_options o;
+  memset(&o, 0, sizeof o);
+  o.tune = tune;
+  ob_conv_plan *p = NULL;
+  OB_ASSERT_OK(ob_conv_plan_create(ob_test_device(), &shape, pass, &o, &p));
+  return p;
+}
+
+/* The cache file the tuner wrote (the only conv-tune-*.txt in the cache directory). */
+static void tune_file(char *path, size_t n) {
+  const char *dir = ob_program_cache_dir();
+  assert_true(dir[0] != '\0');
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  path[0] = '\0';
+  for (struct dirent *e = readdir(d); e; e = readdir(d))
+    if (strncmp(e->d_name, "conv-tune-", 10) == 0) snprintf(path, n, "%s/%s", dir, e->d_name);
+  closedir(d);
+  assert_true(path[0] != '\0');
+}
+
+/* Runs the plan's pass on random inputs and checks every output against the reference. */
+static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
+  ob_device *dev = ob_test_device();
+  const size_t nx = ob_conv_input_elems(&shape), nw = ob_conv_filter_elems(&shape);
+  const size_t ny = ob_conv_output_elems(&shape);
+  const size_t n0 = pass == OB_CONV_BACKWARD_DATA ? ny : nx;
+  const size_t n1 = pass == OB_CONV_BACKWARD_WEIGHT ? ny : nw;
+  const size_t nout = pass == OB_CONV_FORWARD ? ny : pass == OB_CONV_BACKWARD_DATA ? nx : nw;
+  float *h0 = malloc(n0 * sizeof *h0), *h1 = malloc(n1 * sizeof *h1);
+  float *out = malloc(nout * sizeof *out);
+  assert_true(h0 && h1 && out);
+  ob_conv_ref_fill(h0, n0, 31);
+  ob_conv_ref_fill(h1, n1, 32);
+  cl_mem m0 = NULL, m1 = NULL, mo = NULL;
+  const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
+  OB_ASSERT_OK(ob_buffer_create(dev, ro, n0 * sizeof(float), h0, &m0));
+  OB_ASSERT_OK(ob_buffer_create(dev, ro, n1 * sizeof(float), h1, &m1));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, nout * sizeof(float), NULL, &mo));
+  switch (pass) {
+  case OB_CONV_FORWARD: OB_ASSERT_OK(ob_conv_forward(p, m0, m1, NULL, mo)); break;
+  case OB_CONV_BACKWARD_DATA: OB_ASSERT_OK(ob_conv_backward_data(p, m0, m1, mo)); break;
+  case OB_CONV_BACKWARD_WEIGHT: OB_ASSERT_OK(ob_conv_backward_weight(p, m0, m1, mo, NULL)); break;
+  }
+  OB_ASSERT_OK(ob_buffer_read(dev, mo, 0, nout * sizeof(float), out));
+  ob_conv_check chk;
+  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, 7, &chk);
+  if (!chk.ok || chk.checked != nout)
+    fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), ob_conv_plan_describe(p),
+             chk.rel_err);
+  ob_buffer_release(dev, m0);
+  ob_buffer_release(dev, m1);
+  ob_buffer_release(dev, mo);
+  free(h0);
+  free(h1);
+  free(out);
+}
+
+static void tunes_caches_and_reads_back(void **state) {
+  (void)state;
+  for (int pass = 0; pass < OB_CONV_NPASSES; pass++) {
+    ob_conv_plan *p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_REDO);
+    assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
+    const ob_conv_config tuned = *ob_conv_plan_config(p);
+    assert_int_equal(tuned.tm, 32); /* the only tiles at least half full for 8/16 rows */
+    assert_true(tuned.split >= 1);
+    check_plan(p, (ob_conv_pass)pass);
+    ob_conv_plan_destroy(p);
+    /* A second plan takes the cached winner without tuning. */
+    p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_ON);
+    assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+    assert_memory_equal(ob_conv_plan_config(p), &tuned, sizeof tuned);
+    check_plan(p, (ob_conv_pass)pass);
+    ob_conv_plan_destroy(p);
+  }
+  char path[4600];
+  tune_file(path, sizeof path);
+  char *text = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_read_file(path, &text, &len));
+  assert_non_null(strstr(text, "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1 tm="));
+  assert_non_null(strstr(text, "backward_data:n=2,"));
+  assert_non_null(strstr(text, "backward_weight:n=2,"));
+  free(text);
+}
+
+static void corrupt_cache_line_is_retuned(void **state) {
+  (void)state;
+  char path[4600];
+  tune_file(path, sizeof path);
+  const char *junk = "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1 tm=7,x 1\n"
+                     "garbage without fields\n";
+  OB_ASSERT_OK(ob_write_file_atomic(path, junk, strlen(junk)));
+  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON);
+  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
+  check_plan(p, OB_CONV_FORWARD);
+  ob_conv_plan_destroy(p);
+  /* Tuning off gives the device default, never the cache. */
+  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_OFF);
+  assert_non_null(strstr(ob_conv_plan_describe(p), "(default)"));
+  ob_conv_plan_destroy(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(tunes_caches_and_reads_back),
+      cmocka_unit_test(corrupt_cache_line_is_retuned),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}

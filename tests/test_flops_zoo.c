@@ -1,0 +1,236 @@
+/* Model zoo counting (models/zoo.h) against the issue's exact numbers and, per module, against
+ * calflops (tests/data/calflops_zoo.csv from tools/zoo_flops_reference.py); the graph; the
+ * `oclbench flops` command. No OpenCL device needed. */
+#include "support.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zoo.h"
+
+static ob_model *make(const char *name, int c, int h, int w) {
+  ob_model *m = NULL;
+  OB_ASSERT_OK(ob_model_create(name, c, h, w, &m));
+  return m;
+}
+
+static const ob_layer *find(const ob_model *m, const char *name) {
+  for (size_t i = 0; i < ob_model_layer_count(m); i++)
+    if (strcmp(ob_model_layer(m, i)->name, name) == 0) return ob_model_layer(m, i);
+  fail_msg("no layer %s", name);
+  return NULL;
+}
+
+static void issue_numbers(void **state) {
+  (void)state;
+  ob_model_totals t;
+  ob_model *m = make("simplecnn", 0, 0, 0);
+  ob_model_totals_get(m, &t);
+  assert_int_equal(t.params, 4014986);
+  assert_int_equal(find(m, "conv")->macs, 10838016);
+  assert_int_equal(find(m, "fc")->macs, 4014080);
+  assert_int_equal(t.flops, 30507008); /* about 0.030 GFLOPs per image */
+  assert_int_equal(find(m, "conv")->c, 32);
+  assert_int_equal(find(m, "conv")->h, 112);
+  ob_model_destroy(m);
+
+  m = make("mlp", 0, 0, 0);
+  ob_model_totals_get(m, &t);
+  assert_int_equal(t.params, 10485760);
+  assert_int_equal(t.macs, 10485760);
+  assert_int_equal(ob_model_layer_count(m), 10);
+  ob_model_destroy(m);
+
+  m = make("resnet18", 0, 0, 0);
+  ob_model_totals_get(m, &t);
+  assert_int_equal(t.params, 11689512);
+  assert_int_equal(t.macs, 1814073344);  /* about 1.81 GMACs */
+  assert_int_equal(t.flops, 3636250112); /* about 3.64 GFLOPs */
+  const ob_layer *fc = find(m, "fc");
+  assert_int_equal(fc->c, 1000);
+  assert_int_equal(ob_layer_flops_train(fc), 3 * fc->flops);
+  const ob_layer *l4 = find(m, "layer4.1.conv2");
+  assert_true(l4->c == 512 && l4->h == 7 && l4->w == 7);
+  ob_model_destroy(m);
+}
+
+/* Sums of our layers named `module` (a module called twice is two layers). */
+static void module_sums(const ob_model *m, const char *module, int64_t *params, int64_t *macs,
+                        int64_t *flops, int *count) {
+  *params = *macs = *flops = 0;
+  *count = 0;
+  for (size_t i = 0; i < ob_model_layer_count(m); i++) {
+    const ob_layer *l = ob_model_layer(m, i);
+    if (strcmp(l->name, module) != 0) continue;
+    *params += l->params;
+    *macs += l->macs;
+    *flops += l->flops;
+    (*count)++;
+  }
+}
+
+typedef struct calflops_cmp {
+  ob_model *models[3];
+  size_t rows, modules_seen[3];
+} calflops_cmp;
+
+static ob_status compare_row(void *user, size_t line, char **f, size_t n) {
+  calflops_cmp *c = user;
+  if (line == 1) return OB_OK; /* header */
+  assert_int_equal(n, 6);
+  int k = 0;
+  while (k < 3 && strcmp(ob_zoo_models[k], f[0]) != 0) k++;
+  assert_true(k < 3);
+  const ob_model *m = c->models[k];
+  const int64_t params = strtoll(f[3], NULL, 10), macs = strtoll(f[4], NULL, 10),
+                flops = strtoll(f[5], NULL, 10);
+  int64_t p, mc, fl;
+  int count;
+  if (strcmp(f[1], "TOTAL") == 0) {
+    ob_model_totals t;
+    ob_model_totals_get(m, &t);
+    p = t.params, mc = t.macs, fl = t.flops;
+  } else {
+    module_sums(m, f[1], &p, &mc, &fl, &count);
+    if (count == 0) fail_msg("line %zu: no layer %s in %s", line, f[1], f[0]);
+    c->modules_seen[k] += (size_t)count;
+  }
+  if (p != params || mc != macs || fl != flops)
+    fail_msg("line %zu: %s %s: ours %" PRId64 "/%" PRId64 "/%" PRId64 ", calflops %" PRId64
+             "/%" PRId64 "/%" PRId64 " (params/MACs/FLOPs)", line, f[0], f[1], p, mc, fl,
+             params, macs, flops);
+  c->rows++;
+  return OB_OK;
+}
+
+static void matches_calflops_per_module(void **state) {
+  (void)state;
+  calflops_cmp c;
+  memset(&c, 0, sizeof c);
+  for (int k = 0; k < 3; k++) c.models[k] = make(ob_zoo_models[k], 0, 0, 0);
+  const char *src = getenv("OB_SOURCE_DIR");
+  char path[4200];
+  snprintf(path, sizeof path, "%s/tests/data/calflops_zoo.csv", src && *src ? src : ".");
+  OB_ASSERT_OK(ob_csv_read(path, compare_row, &c));
+  assert_int_equal(c.rows, 4 + 10 + 52 + 3); /* modules and totals of the three models */
+  for (int k = 0; k < 3; k++) {
+    /* Every layer is a calflops module except the residual adds and resnet's flatten (torch
+     * functions, not modules); they count nothing. */
+    size_t functions = 0;
+    for (size_t i = 0; i < ob_model_layer_count(c.models[k]); i++) {
+      const ob_layer *l = ob_model_layer(c.models[k], i);
+      if (l->kind != OB_LAYER_ADD && !(k == 2 && l->kind == OB_LAYER_FLATTEN)) continue;
+      functions++;
+      assert_true(l->flops == 0 && l->params == 0 && l->macs == 0);
+    }
+    assert_int_equal(c.modules_seen[k] + functions, ob_model_layer_count(c.models[k]));
+    ob_model_destroy(c.models[k]);
+  }
+}
+
+static void graph_is_well_formed(void **state) {
+  (void)state;
+  ob_model *m = make("resnet18", 0, 0, 0);
+  size_t adds = 0, downsamples = 0;
+  for (size_t i = 0; i < ob_model_layer_count(m); i++) {
+    const ob_layer *l = ob_model_layer(m, i);
+    assert_int_equal(l->ninputs, l->kind == OB_LAYER_ADD ? 2 : 1);
+    for (int k = 0; k < l->ninputs; k++)
+      assert_true(l->input[k] == OB_LAYER_FROM_INPUT || (l->input[k] >= 0 && (size_t)l->input[k] < i));
+    if (l->kind == OB_LAYER_ADD) {
+      adds++;
+      const ob_layer *a = ob_model_layer(m, (size_t)l->input[0]);
+      const ob_layer *b = ob_model_layer(m, (size_t)l->input[1]);
+      assert_true(a->c == b->c && a->h == b->h && a->w == b->w);
+    }
+    if (strstr(l->name, "downsample.0")) downsamples++;
+  }
+  assert_int_equal(adds, 8);
+  assert_int_equal(downsamples, 3);
+  assert_int_equal(ob_model_layer(m, 0)->input[0], OB_LAYER_FROM_INPUT);
+  assert_null(ob_model_layer(m, ob_model_layer_count(m)));
+  assert_string_equal(ob_layer_kind_name(OB_LAYER_BATCHNORM), "batchnorm");
+  assert_string_equal(ob_layer_kind_name(OB_LAYER_LINEAR), "linear");
+  ob_model_destroy(m);
+  ob_model_destroy(NULL);
+}
+
+static void other_inputs(void **state) {
+  (void)state;
+  /* ResNet-18 takes any input (padding keeps every map at least 1x1). */
+  ob_model *m = make("resnet18", 3, 32, 32);
+  assert_int_equal(find(m, "layer4.1.conv2")->h, 1);
+  ob_model_destroy(m);
+  m = make("resnet18", 3, 1, 1);
+  ob_model_totals t;
+  ob_model_totals_get(m, &t);
+  assert_int_equal(t.params, 11689512);
+  ob_model_destroy(m);
+  /* 223x223 still gives SimpleCNN's 112x112 feature map. */
+  m = make("simplecnn", 3, 223, 223);
+  ob_model_destroy(m);
+  ob_model *bad = NULL;
+  assert_int_equal(ob_model_create("simplecnn", 3, 32, 32, &bad), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "fc"));
+  assert_int_equal(ob_model_create("mlp", 512, 1, 1, &bad), OB_ERR_INVALID);
+  assert_int_equal(ob_model_create("resnet18", 4, 224, 224, &m), OB_OK); /* conv1 adapts */
+  ob_model_destroy(m);
+  assert_int_equal(ob_model_create("resnet18", 3, 70000, 224, &bad), OB_ERR_INVALID);
+  assert_int_equal(ob_model_create("vgg16", 0, 0, 0, &bad), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "resnet18"));
+  assert_null(bad);
+}
+
+static void cli_flops(void **state) {
+  (void)state;
+  char err[1024];
+  assert_int_equal(ob_test_cli("flops resnet18", err, sizeof err), 0);
+  assert_int_equal(ob_test_cli("flops mlp --batch 128 --input 1024x1x1", err, sizeof err), 0);
+  const char *bad[] = {"flops",
+                       "flops vgg16",
+                       "flops resnet18 --batch 0",
+                       "flops resnet18 --batch x",
+                       "flops resnet18 --batch",
+                       "flops resnet18 --input 3x224",
+                       "flops resnet18 --input 3x224x224x1",
+                       "flops resnet18 --input 0x224x224",
+                       "flops resnet18 --input 3x70000x8",
+                       "flops mlp --input 3x224x224",
+                       "flops simplecnn --input 3x32x32",
+                       "flops resnet18 mlp",
+                       "flops resnet18 --frobnicate",
+                       "flops resnet18 --csv /nonexistent-dir/x.csv"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc = ob_test_cli(bad[i], err, sizeof err);
+    if (rc != 2) fail_msg("'%s' exited %d, not 2", bad[i], rc);
+    /* one line naming the problem */
+    char *nl = strchr(err, '\n');
+    assert_non_null(nl);
+    assert_true(nl[1] == '\0');
+  }
+  /* --csv writes the same table: one row per layer and a total. */
+  char path[4200], args[4400];
+  snprintf(path, sizeof path, "%s/resnet18.csv", ob_test_tmpdir());
+  snprintf(args, sizeof args, "flops resnet18 --batch 2 --csv %s", path);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  char *text = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_read_file(path, &text, &len));
+  assert_non_null(strstr(text, "model,batch,index,layer,type,inputs,output_shape,params,macs,"
+                               "flops_forward,flops_forward_backward,activation_bytes"));
+  assert_non_null(strstr(text, "resnet18,2,,total,,,,11689512,3628146688,7272500224,"
+                               "21817500672,"));
+  assert_non_null(strstr(text, "resnet18,2,9,layer1.0.add,add,8+3,2x64x56x56,0,0,0,0,1605632"));
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(issue_numbers),        cmocka_unit_test(matches_calflops_per_module),
+      cmocka_unit_test(graph_is_well_formed), cmocka_unit_test(other_inputs),
+      cmocka_unit_test(cli_flops),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
