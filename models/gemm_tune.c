@@ -1,0 +1,437 @@
+/* SGEMM kernel configurations: text form, rules, the vendor table of defaults and autotuning
+ * candidates, the autotuning pass and its on-disk cache (one file per device and driver in
+ * ob_program_cache_dir()). */
+#include "gemm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- configurations as data */
+
+#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, str_, loc_, bk_, vg_, pad_, kc_)                      \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .strided = str_,           \
+   .local = loc_, .bk = bk_, .vg = vg_, .pad = pad_, .kc = kc_}
+
+/* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
+ * tiles (conflict-free float4 local reads). 128x128 with 8x8 per work-item for big problems;
+ * the smaller tiles keep every compute unit busy on small ones. */
+static const ob_gemm_config gpu_candidates[] = {
+    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),  CFG(128, 128, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),  CFG(64, 128, 4, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),   CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(32, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),   CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 0, 0),
+};
+
+/* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
+ * vectors), work-group barriers every KC steps so the driver's work-item loop stays in cache. */
+static const ob_gemm_config cpu_candidates[] = {
+    CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 0),  CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256),
+    CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256), CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256),
+    CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0),   CFG(64, 128, 8, 32, 1, 8, 0, 0, 1, 1, 0, 256),
+};
+
+#define NELEM(a) (sizeof(a) / sizeof *(a))
+
+typedef struct vendor_default {
+  ob_vendor vendor;
+  ob_gemm_config cfg;
+} vendor_default;
+
+/* GPU defaults per vendor (used without tuning, and tried first when tuning). */
+static const vendor_default gpu_defaults[] = {
+    {OB_VENDOR_NVIDIA, CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0)},
+    {OB_VENDOR_AMD, CFG(128, 128, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0)},
+    {OB_VENDOR_INTEL, CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0)},
+    {OB_VENDOR_APPLE, CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0)},
+};
+static const ob_gemm_config gpu_generic_default = CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0);
+static const ob_gemm_config cpu_default = CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256);
+
+void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out) {
+  if (ob_device_is_cpu(dev)) {
+    *out = cpu_default;
+    return;
+  }
+  *out = gpu_generic_default;
+  const ob_vendor v = ob_device_props_get(dev)->vendor_class;
+  for (size_t i = 0; i < NELEM(gpu_defaults); i++)
+    if (gpu_defaults[i].vendor == v) *out = gpu_defaults[i].cfg;
+}
+
+size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max) {
+  const bool cpu = ob_device_is_cpu(dev);
+  const ob_gemm_config *list = cpu ? cpu_candidates : gpu_candidates;
+  const size_t nlist = cpu ? NELEM(cpu_candidates) : NELEM(gpu_candidates);
+  size_t n = 0;
+  if (max == 0) return 0;
+  ob_gemm_config_default(dev, &out[n++]);
+  for (size_t i = 0; i < nlist && n < max; i++) {
+    if (memcmp(&list[i], &out[0], sizeof out[0]) == 0) continue;
+    if (ob_gemm_config_check(&list[i], dev) != OB_OK) continue;
+    out[n++] = list[i];
+  }
+  ob_error_clear();
+  return n;
+}
+
+/* ---------------------------------------------------------------- text form and rules */
+
+typedef struct cfg_field {
+  const char *key;
+  size_t offset;
+} cfg_field;
+
+static const cfg_field fields[] = {
+    {"bm", offsetof(ob_gemm_config, bm)},         {"bn", offsetof(ob_gemm_config, bn)},
+    {"tm", offsetof(ob_gemm_config, tm)},         {"tn", offsetof(ob_gemm_config, tn)},
+    {"vm", offsetof(ob_gemm_config, vm)},         {"vn", offsetof(ob_gemm_config, vn)},
+    {"strided", offsetof(ob_gemm_config, strided)}, {"local", offsetof(ob_gemm_config, local)},
+    {"bk", offsetof(ob_gemm_config, bk)},         {"vg", offsetof(ob_gemm_config, vg)},
+    {"pad", offsetof(ob_gemm_config, pad)},       {"kc", offsetof(ob_gemm_config, kc)},
+};
+
+static int *field_ptr(ob_gemm_config *cfg, size_t i) {
+  return (int *)((char *)cfg + fields[i].offset);
+}
+
+void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < NELEM(fields) && len < n; i++) {
+    const int v = *(const int *)((const char *)cfg + fields[i].offset);
+    int w = snprintf(buf + len, n - len, "%s%s=%d", i ? "," : "", fields[i].key, v);
+    if (w < 0) return;
+    len += (size_t)w;
+  }
+}
+
+ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg) {
+  char *copy = strdup(text ? text : "");
+  if (!copy) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = OB_OK;
+  char *save = NULL;
+  for (char *tok = strtok_r(copy, ",", &save); tok && st == OB_OK;
+       tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    size_t i = 0;
+    if (eq) {
+      *eq = '\0';
+      while (i < NELEM(fields) && strcmp(fields[i].key, tok) != 0) i++;
+    }
+    char *end = NULL;
+    long v = eq ? strtol(eq + 1, &end, 10) : 0;
+    if (!eq || i == NELEM(fields))
+      st = ob_fail(OB_ERR_INVALID, "gemm config: '%s' is not key=value with a key of "
+                   "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc", tok);
+    else if (!eq[1] || *end != '\0' || v < 0 || v > 4096)
+      st = ob_fail(OB_ERR_INVALID, "gemm config: %s='%s' is not an integer in [0, 4096]", tok,
+                   eq + 1);
+    else
+      *field_ptr(cfg, i) = (int)v;
+  }
+  free(copy);
+  return st;
+}
+
+static bool is_width(int v, int max) {
+  return v == 1 || v == 2 || v == 4 || v == 8 || (v == 16 && max >= 16);
+}
+
+ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
+  char text[160];
+  ob_gemm_config_format(c, text, sizeof text);
+  if (c->bm < 1 || c->bn < 1 || c->tm < 1 || c->tn < 1)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: tiles must be positive", text);
+  if (!is_width(c->vm, 8) || !is_width(c->vn, 16))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: vm must be 1, 2, 4 or 8, vn 1..16 (powers of 2)",
+                   text);
+  if (c->strided > 1 || c->local > 1)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: strided and local are 0 or 1", text);
+  if (c->bm % c->tm || c->bn % c->tn || c->tm % c->vm || c->tn % c->vn)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: need tm | bm, tn | bn, vm | tm, vn | tn",
+                   text);
+  const int nt = (c->bm / c->tm) * (c->bn / c->tn);
+  if (c->local) {
+    if (c->bk < 1 || !is_width(c->vg, 4) || c->kc != 0)
+      return ob_fail(OB_ERR_INVALID, "gemm config %s: local needs bk >= 1, vg 1/2/4, kc=0", text);
+    if (c->bk % c->vg || c->bm % c->vg || c->bn % c->vg || (c->bm * c->bk) % (c->vg * nt) ||
+        (c->bn * c->bk) % (c->vg * nt))
+      return ob_fail(OB_ERR_INVALID,
+                     "gemm config %s: vg must divide bk, bm, bn and the slices be shared evenly "
+                     "by the %d work-items", text, nt);
+    if (c->pad % c->vm || c->pad % c->vn || c->pad % c->vg)
+      return ob_fail(OB_ERR_INVALID, "gemm config %s: pad must be a multiple of vm, vn, vg", text);
+  }
+  if (!dev) return OB_OK;
+  const ob_device_props *p = ob_device_props_get(dev);
+  if ((size_t)nt > p->max_wg)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: %d work-items per group, device allows %zu",
+                   text, nt, p->max_wg);
+  const size_t lmem = c->local ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4 : 0;
+  if (lmem > p->local_mem)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: %zu bytes of local memory, device has %llu",
+                   text, lmem, (unsigned long long)p->local_mem);
+  return OB_OK;
+}
+
+ob_status ob_gemm_check_env(void) {
+  const char *text = getenv("OCLBENCH_GEMM_CONFIG");
+  if (text && *text) {
+    ob_gemm_config cfg = cpu_default;
+    ob_status st = ob_gemm_config_parse(text, &cfg);
+    if (st == OB_OK) st = ob_gemm_config_check(&cfg, NULL);
+    if (st != OB_OK) {
+      char detail[512];
+      snprintf(detail, sizeof detail, "%s", ob_error_detail());
+      return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_CONFIG='%s': %s", text, detail);
+    }
+  }
+  const char *tune = getenv("OCLBENCH_GEMM_TUNE");
+  if (tune && *tune && strcmp(tune, "0") != 0 && strcmp(tune, "1") != 0 &&
+      strcmp(tune, "force") != 0)
+    return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_TUNE='%s': expected 0, 1 or force", tune);
+  return OB_OK;
+}
+
+/* ---------------------------------------------------------------- shape classes */
+
+static size_t pow2_ceil(size_t x) {
+  size_t p = 1;
+  while (p < x && p < ((size_t)1 << 40)) p <<= 1;
+  return p;
+}
+
+void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, size_t k,
+                       char *buf, size_t len) {
+  snprintf(buf, len, "%c%c:m%zu:n%zu:k%zu", ta ? 'T' : 'N', tb ? 'T' : 'N', pow2_ceil(m),
+           pow2_ceil(n), pow2_ceil(k));
+}
+
+/* ---------------------------------------------------------------- the tuning pass */
+
+#define TUNE_SAMPLES 64
+#define TUNE_MAX_CANDIDATES 16
+/* A candidate whose first run is this much slower than the best so far is not timed further. */
+#define TUNE_GIVE_UP 3.0
+
+typedef struct tune_problem {
+  ob_device *dev;
+  ob_gemm_args args;
+  float *a, *b; /* host copies (small integers: every product and sum is exact in fp32) */
+} tune_problem;
+
+static void tune_free(tune_problem *p) {
+  ob_buffer_release(p->dev, p->args.a);
+  ob_buffer_release(p->dev, p->args.b);
+  ob_buffer_release(p->dev, p->args.c);
+  free(p->a);
+  free(p->b);
+}
+
+static float small_int(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return (float)((int)((*s >> 33) % 5) - 2);
+}
+
+static ob_status tune_setup(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
+                            size_t n, size_t k, tune_problem *p) {
+  memset(p, 0, sizeof *p);
+  p->dev = dev;
+  p->args = (ob_gemm_args){.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1.0f,
+                           .beta = 0.0f, .lda = ta ? m : k, .ldb = tb ? k : n, .ldc = n};
+  p->a = malloc(m * k * sizeof(float));
+  p->b = malloc(k * n * sizeof(float));
+  if (!p->a || !p->b) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  uint64_t seed = 12345;
+  for (size_t i = 0; i < m * k; i++) p->a[i] = small_int(&seed);
+  for (size_t i = 0; i < k * n; i++) p->b[i] = small_int(&seed);
+  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_ONLY, m * k * sizeof(float), NULL, &p->args.a));
+  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_ONLY, k * n * sizeof(float), NULL, &p->args.b));
+  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, m * n * sizeof(float), NULL, &p->args.c));
+  OB_TRY(ob_buffer_write(dev, p->args.a, 0, m * k * sizeof(float), p->a));
+  return ob_buffer_write(dev, p->args.b, 0, k * n * sizeof(float), p->b);
+}
+
+/* Exact comparison of TUNE_SAMPLES entries of C with the host product. */
+static ob_status tune_verify(tune_problem *p, bool *ok) {
+  const ob_gemm_args *a = &p->args;
+  uint64_t seed = 777;
+  *ok = true;
+  for (int s = 0; s < TUNE_SAMPLES && *ok; s++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    const size_t i = (size_t)(seed >> 33) % a->m, j = (size_t)(seed >> 13) % a->n;
+    double want = 0.0;
+    for (size_t l = 0; l < a->k; l++)
+      want += (double)(a->ta ? p->a[l * a->m + i] : p->a[i * a->k + l]) *
+              (double)(a->tb ? p->b[j * a->k + l] : p->b[l * a->n + j]);
+    float got = 0.0f;
+    OB_TRY(ob_buffer_read(p->dev, a->c, (i * a->n + j) * sizeof(float), sizeof got, &got));
+    if ((double)got != want) *ok = false;
+  }
+  return OB_OK;
+}
+
+/* Best time of one candidate (0 when it failed to build, run or verify). */
+static double tune_candidate(tune_problem *p, const ob_gemm_config *cfg, double best) {
+  char text[160];
+  ob_gemm_config_format(cfg, text, sizeof text);
+  ob_gemm *g = NULL;
+  double t = 0.0, min = 0.0;
+  bool ok = false;
+  ob_status st = ob_gemm_create(p->dev, cfg, &g);
+  if (st == OB_OK) st = ob_gemm_prepare(g, &p->args);
+  if (st == OB_OK) st = ob_gemm_run_timed(g, &p->args, &t); /* first launch: untimed */
+  if (st == OB_OK) st = tune_verify(p, &ok);
+  for (int r = 0; st == OB_OK && ok && r < 3; r++) {
+    st = ob_gemm_run_timed(g, &p->args, &t);
+    if (st == OB_OK && (min == 0.0 || t < min)) min = t;
+    if (best > 0.0 && min > TUNE_GIVE_UP * best) break;
+  }
+  ob_gemm_destroy(g);
+  if (st != OB_OK || !ok) {
+    ob_log(OB_LOG_INFO, "gemm tune: %s: %s", text, st != OB_OK ? ob_error_detail() : "wrong result");
+    ob_error_clear();
+    return 0.0;
+  }
+  ob_log(OB_LOG_INFO, "gemm tune: %s: %.3f ms", text, min * 1e3);
+  return min;
+}
+
+ob_status ob_gemm_tune(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n,
+                       size_t k, ob_gemm_config *best, double *gflops) {
+  const size_t cap = ob_device_is_cpu(dev) ? 1024 : 4096;
+  m = pow2_ceil(m) < cap ? pow2_ceil(m) : cap;
+  n = pow2_ceil(n) < cap ? pow2_ceil(n) : cap;
+  k = pow2_ceil(k) < cap ? pow2_ceil(k) : cap;
+  ob_gemm_config cand[TUNE_MAX_CANDIDATES];
+  const size_t ncand = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
+  tune_problem p;
+  ob_status st = tune_setup(dev, ta, tb, m, n, k, &p);
+  double best_t = 0.0;
+  for (size_t i = 0; st == OB_OK && i < ncand; i++) {
+    double t = tune_candidate(&p, &cand[i], best_t);
+    if (t > 0.0 && (best_t == 0.0 || t < best_t)) {
+      best_t = t;
+      *best = cand[i];
+    }
+  }
+  tune_free(&p);
+  OB_TRY(st);
+  if (best_t == 0.0)
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm tune: no candidate configuration works here");
+  *gflops = 2.0 * (double)m * (double)n * (double)k / best_t * 1e-9;
+  return OB_OK;
+}
+
+/* ---------------------------------------------------------------- the on-disk cache */
+
+/* The cache file of a device and driver; "" when caching is off. Keyed by everything that
+ * changes the answer: device, driver, oclbench version, the kernel source, the candidates. */
+static void cache_path(const ob_device *dev, char *buf, size_t n) {
+  buf[0] = '\0';
+  const char *dir = ob_program_cache_dir();
+  if (!dir[0]) return;
+  const ob_device_props *p = ob_device_props_get(dev);
+  uint64_t h = OB_HASH_INIT;
+  const char *parts[] = {p->name, p->driver, p->platform_version, OB_VERSION};
+  for (size_t i = 0; i < NELEM(parts); i++) h = ob_hash(h, parts[i], strlen(parts[i]) + 1);
+  char *src = NULL;
+  size_t len = 0;
+  if (ob_kernel_source("gemm.cl", &src, &len) == OB_OK) h = ob_hash(h, src, len);
+  free(src);
+  ob_error_clear();
+  ob_gemm_config cand[TUNE_MAX_CANDIDATES];
+  size_t nc = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
+  h = ob_hash(h, cand, nc * sizeof *cand);
+  snprintf(buf, n, "%s/gemm-tune-%016llx.txt", dir, (unsigned long long)h);
+}
+
+/* Looks key up in the cache file: lines "KEY CONFIG GFLOPS". Malformed lines are ignored. */
+static bool cache_lookup(const ob_device *dev, const char *path, const char *key,
+                         ob_gemm_config *out) {
+  char *text = NULL;
+  size_t len = 0;
+  if (!path[0] || ob_read_file(path, &text, &len) != OB_OK) {
+    ob_error_clear();
+    return false;
+  }
+  bool found = false;
+  char *save = NULL;
+  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char k[64], cfgtext[200];
+    double gf = 0.0;
+    if (sscanf(line, "%63s %199s %lf", k, cfgtext, &gf) != 3 || strcmp(k, key) != 0) continue;
+    ob_gemm_config cfg;
+    ob_gemm_config_default(dev, &cfg);
+    if (ob_gemm_config_parse(cfgtext, &cfg) != OB_OK || ob_gemm_config_check(&cfg, dev) != OB_OK) {
+      ob_log(OB_LOG_WARN, "%s: ignoring malformed gemm tuning entry '%s'", path, line);
+      ob_error_clear();
+      continue;
+    }
+    *out = cfg;
+    found = true;
+  }
+  free(text);
+  return found;
+}
+
+static void cache_store(const char *path, const char *key, const ob_gemm_config *cfg,
+                        double gflops) {
+  if (!path[0]) return;
+  char *old = NULL;
+  size_t len = 0;
+  if (ob_read_file(path, &old, &len) != OB_OK) len = 0;
+  ob_error_clear();
+  char line[320], text[160];
+  ob_gemm_config_format(cfg, text, sizeof text);
+  int w = snprintf(line, sizeof line, "%s %s %.2f\n", key, text, gflops);
+  char *all = malloc(len + (size_t)w + 1);
+  if (all) {
+    if (len) memcpy(all, old, len);
+    memcpy(all + len, line, (size_t)w + 1);
+    if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK ||
+        ob_write_file_atomic(path, all, len + (size_t)w) != OB_OK) {
+      ob_log(OB_LOG_WARN, "cannot store gemm tuning in %s: %s", path, ob_error_detail());
+      ob_error_clear();
+    }
+  }
+  free(all);
+  free(old);
+}
+
+ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
+                         size_t n, size_t k, ob_gemm_config *out, const char **source) {
+  ob_gemm_config_default(dev, out);
+  *source = "default";
+  const char *env = getenv("OCLBENCH_GEMM_CONFIG");
+  if (env && *env) {
+    OB_TRY(ob_gemm_config_parse(env, out));
+    OB_TRY(ob_gemm_config_check(out, dev));
+    *source = "env";
+    return OB_OK;
+  }
+  const char *mode = getenv("OCLBENCH_GEMM_TUNE");
+  if (mode && strcmp(mode, "0") == 0) return OB_OK;
+  char key[64], path[4200];
+  ob_gemm_shape_key(ta, tb, m, n, k, key, sizeof key);
+  cache_path(dev, path, sizeof path);
+  const bool force = mode && strcmp(mode, "force") == 0;
+  if (!force && cache_lookup(dev, path, key, out)) {
+    *source = "cache";
+    return OB_OK;
+  }
+  ob_gemm_config best;
+  double gflops = 0.0;
+  ob_status st = ob_gemm_tune(dev, ta, tb, m, n, k, &best, &gflops);
+  if (st != OB_OK) {
+    ob_log(OB_LOG_WARN, "%s: gemm tuning for %s failed (%s); using the default configuration",
+           ob_device_slug(dev), key, ob_error_detail());
+    ob_error_clear();
+    return OB_OK;
+  }
+  *out = best;
+  *source = "tuned";
+  cache_store(path, key, &best, gflops);
+  return OB_OK;
+}
