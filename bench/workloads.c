@@ -1,4 +1,5 @@
 /* The table of workloads: adding a workload is adding its file in models/ and one row here. */
+#include "linear.h"
 #include "peak.h"
 #include "runner.h"
 
@@ -6,6 +7,7 @@
 
 const ob_workload *const ob_workloads[] = {
     &ob_workload_peak,
+    &ob_workload_linear,
 };
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;
 
