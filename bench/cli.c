@@ -1,6 +1,8 @@
 /* Shared CLI helpers. */
 #include "cli.h"
 
+#include "gemm.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -58,7 +60,8 @@ const char *ob_cli_value(int argc, char **argv, int *i) {
 }
 
 bool ob_cli_check_env(void) {
-  if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK) {
+  if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK ||
+      ob_gemm_check_env() != OB_OK) {
     ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }

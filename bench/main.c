@@ -33,7 +33,11 @@ static void print_help(FILE *f) {
         "  OCLBENCH_CACHE_DIR   program binary cache (default $XDG_CACHE_HOME/oclbench)\n"
         "  OCLBENCH_NO_CACHE=1  never read or write cached program binaries\n"
         "  OCLBENCH_LOG         error | warn (default) | info | debug\n"
-        "  OCLBENCH_PROGRESS=0  no progress on stderr\n\n"
+        "  OCLBENCH_PROGRESS=0  no progress on stderr\n"
+        "  OCLBENCH_GEMM_TUNE   own SGEMM autotuning: 1 (default; cached per device and driver),\n"
+        "                       0 (vendor default configuration), force (retune, ignore cache)\n"
+        "  OCLBENCH_GEMM_CONFIG own SGEMM kernel configuration for every shape, e.g.\n"
+        "                       bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4\n\n"
         "exit codes: 0 ok, 1 a workload failed, 2 bad usage or input, 3 no OpenCL platform\n",
         f);
 }
