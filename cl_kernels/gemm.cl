@@ -102,7 +102,7 @@ typedef CAT(float, VG) vecg;
 /* acc[g*VM + e][j] += x * b[j]: one A value times the work-item's B fragment. */
 #define FMA_LANE(x, g, e)                                                                       \
   _Pragma("unroll") for (int j = 0; j < GN; j++) acc[(g) * VM + (e)][j] =                      \
-      fma((vecn)(x), b[j], acc[(g) * VM + (e)][j]);
+      mad((vecn)(x), b[j], acc[(g) * VM + (e)][j]);
 /* The same for the VM lanes of an A vector av (rows of group g). */
 #if VM == 1
 #define FMA_ROWS(av, g) FMA_LANE(av, g, 0)

@@ -211,6 +211,12 @@ static ob_status scratch_get(ob_gemm *g, int slot, size_t floats, cl_mem *out) {
   return OB_OK;
 }
 
+static size_t largest_pow2_divisor(size_t x, size_t max) {
+  size_t d = max;
+  while (d > 1 && x % d) d /= 2;
+  return d;
+}
+
 /* An operand as the kernel reads it. */
 typedef struct operand {
   cl_mem buf;
@@ -238,8 +244,10 @@ static ob_status copy_operand(ob_gemm *g, int slot, const operand *src, int tran
   OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof ls, &ls)));
   OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dc, &dc)));
   OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof(cl_mem), &buf)));
+  /* Square-ish work-groups keep a transposing copy's reads and writes in cache lines. */
   const size_t global[2] = {dcols, drows};
-  OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, NULL, ev));
+  const size_t local[2] = {largest_pow2_divisor(dcols, 16), largest_pow2_divisor(drows, 16)};
+  OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
   g->launches++;
   *dst = (operand){.buf = buf, .off = 0, .ld = dcols};
   return OB_OK;
