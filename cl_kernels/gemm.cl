@@ -99,24 +99,29 @@ typedef CAT(float, VG) vecg;
 #define COLV(j, tn) ((tn) * GN + (j))
 #endif
 
-/* acc[g*VM + e][j] += x * b[j]: one A value times the work-item's B fragment. */
-#define FMA_LANE(x, g, e)                                                                       \
-  _Pragma("unroll") for (int j = 0; j < GN; j++) acc[(g) * VM + (e)][j] =                      \
-      mad((vecn)(x), b[j], acc[(g) * VM + (e)][j]);
-/* The same for the VM lanes of an A vector av (rows of group g). */
+/* dst[base + e] = lane e of the VM-vector av. */
 #if VM == 1
-#define FMA_ROWS(av, g) FMA_LANE(av, g, 0)
+#define SPLIT_M(av, dst, base) dst[(base)] = (av);
 #elif VM == 2
-#define FMA_ROWS(av, g) FMA_LANE((av).s0, g, 0) FMA_LANE((av).s1, g, 1)
+#define SPLIT_M(av, dst, base)                                                                  \
+  dst[(base)] = (av).s0;                                                                        \
+  dst[(base) + 1] = (av).s1;
 #elif VM == 4
-#define FMA_ROWS(av, g)                                                                         \
-  FMA_LANE((av).s0, g, 0) FMA_LANE((av).s1, g, 1) FMA_LANE((av).s2, g, 2)                     \
-  FMA_LANE((av).s3, g, 3)
+#define SPLIT_M(av, dst, base)                                                                  \
+  dst[(base)] = (av).s0;                                                                        \
+  dst[(base) + 1] = (av).s1;                                                                    \
+  dst[(base) + 2] = (av).s2;                                                                    \
+  dst[(base) + 3] = (av).s3;
 #elif VM == 8
-#define FMA_ROWS(av, g)                                                                         \
-  FMA_LANE((av).s0, g, 0) FMA_LANE((av).s1, g, 1) FMA_LANE((av).s2, g, 2)                     \
-  FMA_LANE((av).s3, g, 3) FMA_LANE((av).s4, g, 4) FMA_LANE((av).s5, g, 5)                     \
-  FMA_LANE((av).s6, g, 6) FMA_LANE((av).s7, g, 7)
+#define SPLIT_M(av, dst, base)                                                                  \
+  dst[(base)] = (av).s0;                                                                        \
+  dst[(base) + 1] = (av).s1;                                                                    \
+  dst[(base) + 2] = (av).s2;                                                                    \
+  dst[(base) + 3] = (av).s3;                                                                    \
+  dst[(base) + 4] = (av).s4;                                                                    \
+  dst[(base) + 5] = (av).s5;                                                                    \
+  dst[(base) + 6] = (av).s6;                                                                    \
+  dst[(base) + 7] = (av).s7;
 #else
 #error "VM must be 1, 2, 4 or 8"
 #endif
@@ -129,7 +134,6 @@ typedef CAT(float, VG) vecg;
 #endif
 
 #if LOCAL
-/* ---------------------------------------------------------------- local-memory staging */
 #define LDA_L (BM + PAD) /* floats per k-row of the A slice (m contiguous) */
 #define LDB_L (BN + PAD) /* floats per k-row of the B slice (n contiguous) */
 #define LA (BM * BK / (VG * NT)) /* VG-vectors of A each work-item loads per slice */
@@ -151,42 +155,6 @@ typedef CAT(float, VG) vecg;
 #else
 #error "VG must be 1, 2 or 4"
 #endif
-
-/* Reads the work-item's share of the K-slice starting at k0 from global memory. A (TA=0) is
- * row-major M x K: VG-vectors run along k; stored transposed (k-major) into local memory. */
-#define LOAD_SLICE(k0)                                                                          \
-  _Pragma("unroll") for (int l = 0; l < LA; l++) {                                              \
-    const int v = tid + l * NT;                                                                 \
-    ra[l] = TA ? A4[((k0) + v / (BM / VG)) * lda4 + gm / VG + v % (BM / VG)]                    \
-               : A4[(gm + v / (BK / VG)) * lda4 + (k0) / VG + v % (BK / VG)];                   \
-  }                                                                                             \
-  _Pragma("unroll") for (int l = 0; l < LB; l++) {                                              \
-    const int v = tid + l * NT;                                                                 \
-    rb[l] = TB ? B4[(gn + v / (BK / VG)) * ldb4 + (k0) / VG + v % (BK / VG)]                    \
-               : B4[((k0) + v / (BN / VG)) * ldb4 + gn / VG + v % (BN / VG)];                   \
-  }
-
-#define STORE_SLICE(buf)                                                                        \
-  {                                                                                             \
-    __local float *as_ = As + (buf) * (BK * LDA_L);                                             \
-    __local float *bs_ = Bs + (buf) * (BK * LDB_L);                                             \
-    _Pragma("unroll") for (int l = 0; l < LA; l++) {                                            \
-      const int v = tid + l * NT;                                                               \
-      if (TA) {                                                                                 \
-        *(__local vecg *)(as_ + (v / (BM / VG)) * LDA_L + (v % (BM / VG)) * VG) = ra[l];        \
-      } else {                                                                                  \
-        STORE_COLUMN(as_, LDA_L, (v % (BK / VG)) * VG, v / (BK / VG), ra[l])                    \
-      }                                                                                         \
-    }                                                                                           \
-    _Pragma("unroll") for (int l = 0; l < LB; l++) {                                            \
-      const int v = tid + l * NT;                                                               \
-      if (TB) {                                                                                 \
-        STORE_COLUMN(bs_, LDB_L, (v % (BK / VG)) * VG, v / (BK / VG), rb[l])                    \
-      } else {                                                                                  \
-        *(__local vecg *)(bs_ + (v / (BN / VG)) * LDB_L + (v % (BN / VG)) * VG) = rb[l];        \
-      }                                                                                         \
-    }                                                                                           \
-  }
 #endif
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void
@@ -197,10 +165,20 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   const int tn = get_local_id(0), tm = get_local_id(1);
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
   vecn acc[TM][GN];
-  _Pragma("unroll") for (int i = 0; i < TM; i++)
-    _Pragma("unroll") for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+#pragma unroll
+    for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
+  }
+  float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
+  vecn b[GN];  /* the B fragment of one k: its columns */
 
 #if LOCAL
+  /* Double-buffered K-slices, one barrier per slice. Iteration t stores slice t-1 (loaded
+   * into registers during iteration t-1) into buffer (t-1)&1, waits, issues the global loads
+   * of slice t, and computes on slice t-1 while they land. A work-item storing into a buffer
+   * in iteration t has passed the barrier of iteration t-1, which every work-item reached
+   * after its last reads of that buffer (iteration t-2). */
   __local vecm As_v[2 * BK * LDA_L / VM];
   __local vecn Bs_v[2 * BK * LDB_L / VN];
   __local float *As = (__local float *)As_v;
@@ -209,32 +187,73 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   __global const vecg *A4 = (__global const vecg *)(A + a_off);
   __global const vecg *B4 = (__global const vecg *)(B + b_off);
   const int lda4 = lda / VG, ldb4 = ldb / VG;
-  vecg ra[LA], rb[LB];
   const int nslices = K / BK;
-  if (nslices > 0) {
-    LOAD_SLICE(0)
-    STORE_SLICE(0)
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int s = 0; s < nslices; s++) {
-    const int cur = s & 1;
-    if (s + 1 < nslices) {
-      LOAD_SLICE((s + 1) * BK)
+  vecg ra[LA], rb[LB];
+  for (int t = 0; t <= nslices; t++) {
+    const int buf = (t + 1) & 1; /* buffer of slice t-1 */
+    if (t > 0) {
+      __local float *as_w = As + buf * (BK * LDA_L);
+      __local float *bs_w = Bs + buf * (BK * LDB_L);
+#pragma unroll
+      for (int l = 0; l < LA; l++) {
+        const int v = tid + l * NT;
+#if TA
+        *(__local vecg *)(as_w + (v / (BM / VG)) * LDA_L + (v % (BM / VG)) * VG) = ra[l];
+#else
+        STORE_COLUMN(as_w, LDA_L, (v % (BK / VG)) * VG, v / (BK / VG), ra[l])
+#endif
+      }
+#pragma unroll
+      for (int l = 0; l < LB; l++) {
+        const int v = tid + l * NT;
+#if TB
+        STORE_COLUMN(bs_w, LDB_L, (v % (BK / VG)) * VG, v / (BK / VG), rb[l])
+#else
+        *(__local vecg *)(bs_w + (v / (BN / VG)) * LDB_L + (v % (BN / VG)) * VG) = rb[l];
+#endif
+      }
+      barrier(CLK_LOCAL_MEM_FENCE);
     }
-    __local const vecm *as = As_v + cur * (BK * LDA_L / VM);
-    __local const vecn *bs = Bs_v + cur * (BK * LDB_L / VN);
-    _Pragma("unroll") for (int kk = 0; kk < BK; kk++) {
-      vecn b[GN];
-      _Pragma("unroll") for (int j = 0; j < GN; j++) b[j] = bs[kk * (LDB_L / VN) + COLV(j, tn)];
-      _Pragma("unroll") for (int g = 0; g < GM; g++) {
-        const vecm a = as[kk * (LDA_L / VM) + ROWV(g, tm)];
-        FMA_ROWS(a, g)
+    if (t < nslices) {
+      const int k0 = t * BK;
+#pragma unroll
+      for (int l = 0; l < LA; l++) {
+        const int v = tid + l * NT;
+#if TA
+        ra[l] = A4[(k0 + v / (BM / VG)) * lda4 + gm / VG + v % (BM / VG)];
+#else
+        ra[l] = A4[(gm + v / (BK / VG)) * lda4 + k0 / VG + v % (BK / VG)];
+#endif
+      }
+#pragma unroll
+      for (int l = 0; l < LB; l++) {
+        const int v = tid + l * NT;
+#if TB
+        rb[l] = B4[(gn + v / (BK / VG)) * ldb4 + k0 / VG + v % (BK / VG)];
+#else
+        rb[l] = B4[(k0 + v / (BN / VG)) * ldb4 + gn / VG + v % (BN / VG)];
+#endif
       }
     }
-    if (s + 1 < nslices) {
-      STORE_SLICE(cur ^ 1)
+    if (t > 0) {
+      __local const vecm *as = As_v + buf * (BK * LDA_L / VM);
+      __local const vecn *bs = Bs_v + buf * (BK * LDB_L / VN);
+#pragma unroll
+      for (int kk = 0; kk < BK; kk++) {
+#pragma unroll
+        for (int j = 0; j < GN; j++) b[j] = bs[kk * (LDB_L / VN) + COLV(j, tn)];
+#pragma unroll
+        for (int g = 0; g < GM; g++) {
+          const vecm av = as[kk * (LDA_L / VM) + ROWV(g, tm)];
+          SPLIT_M(av, a, g * VM)
+        }
+#pragma unroll
+        for (int i = 0; i < TM; i++) {
+#pragma unroll
+          for (int j = 0; j < GN; j++) acc[i][j] = mad((vecn)(a[i]), b[j], acc[i][j]);
+        }
+      }
     }
-    barrier(CLK_LOCAL_MEM_FENCE);
   }
 #else
   __global const float *Ap = A + a_off;
@@ -243,19 +262,23 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   for (int k0 = 0; k0 < K; k0 += kc) {
     const int kend = min(K, k0 + kc);
     for (int k = k0; k < kend; k++) {
-      vecn b[GN];
-      _Pragma("unroll") for (int j = 0; j < GN; j++)
-        b[j] = *(__global const vecn *)(Bp + k * ldb + COLV(j, tn) * VN);
-      _Pragma("unroll") for (int g = 0; g < GM; g++) {
+#pragma unroll
+      for (int j = 0; j < GN; j++) b[j] = *(__global const vecn *)(Bp + k * ldb + COLV(j, tn) * VN);
+#pragma unroll
+      for (int g = 0; g < GM; g++) {
         const int row = gm + ROWV(g, tm) * VM;
 #if TA
-        const vecm a = *(__global const vecm *)(Ap + k * lda + row);
-        FMA_ROWS(a, g)
+        const vecm av = *(__global const vecm *)(Ap + k * lda + row);
+        SPLIT_M(av, a, g * VM)
 #else
-        _Pragma("unroll") for (int e = 0; e < VM; e++) {
-          FMA_LANE(Ap[(row + e) * lda + k], g, e)
-        }
+#pragma unroll
+        for (int e = 0; e < VM; e++) a[g * VM + e] = Ap[(row + e) * lda + k];
 #endif
+      }
+#pragma unroll
+      for (int i = 0; i < TM; i++) {
+#pragma unroll
+        for (int j = 0; j < GN; j++) acc[i][j] = mad((vecn)(a[i]), b[j], acc[i][j]);
       }
     }
 #if KC > 0
@@ -266,22 +289,25 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 
   /* Epilogue: C = alpha * acc + beta * C, guarded by M and N; beta == 0 never reads C. */
   __global float *Cp = C + c_off;
-  _Pragma("unroll") for (int g = 0; g < GM; g++) {
-    _Pragma("unroll") for (int e = 0; e < VM; e++) {
+#pragma unroll
+  for (int g = 0; g < GM; g++) {
+#pragma unroll
+    for (int e = 0; e < VM; e++) {
       const int row = gm + ROWV(g, tm) * VM + e;
       if (row >= M) continue;
-      _Pragma("unroll") for (int j = 0; j < GN; j++) {
+#pragma unroll
+      for (int j = 0; j < GN; j++) {
         const int col = gn + COLV(j, tn) * VN;
         __global float *cp = Cp + row * ldc + col;
         const vecn r = alpha * acc[g * VM + e][j];
         if (c_vec && col + VN <= N) {
           __global vecn *cv = (__global vecn *)cp;
-          *cv = beta == 0.0f ? r : fma((vecn)beta, *cv, r);
+          *cv = beta == 0.0f ? r : mad((vecn)beta, *cv, r);
         } else {
           float lanes[VN];
           VSTOREN(r, lanes);
           for (int v = 0; v < VN && col + v < N; v++)
-            cp[v] = beta == 0.0f ? lanes[v] : fma(beta, cp[v], lanes[v]);
+            cp[v] = beta == 0.0f ? lanes[v] : mad(beta, cp[v], lanes[v]);
         }
       }
     }
