@@ -24,7 +24,8 @@ typedef struct gemm_shape {
 struct ob_gemm {
   ob_device *dev;
   bool fixed;
-  ob_gemm_config fixed_cfg;
+  ob_gemm_config fixed_cfg;   /* the configuration given at creation (fixed) */
+  ob_gemm_config default_cfg; /* the device's default (before a shape is prepared) */
   gemm_shape *shapes;
   size_t nshapes, cap_shapes;
   gemm_kernel *kernels;
@@ -42,6 +43,7 @@ ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm *
   ob_gemm *g = calloc(1, sizeof *g);
   if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
   g->dev = dev;
+  ob_gemm_config_default(dev, &g->default_cfg);
   if (config) {
     g->fixed = true;
     g->fixed_cfg = *config;
@@ -147,8 +149,7 @@ const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args) {
   ob_gemm_shape_key(args->ta, args->tb, args->m, args->n, args->k, key, sizeof key);
   gemm_shape *s = shape_find(g, key);
   if (s) return &s->cfg;
-  if (!g->fixed) ob_gemm_config_default(g->dev, &g->fixed_cfg);
-  return &g->fixed_cfg;
+  return g->fixed ? &g->fixed_cfg : &g->default_cfg;
 }
 
 const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {

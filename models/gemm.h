@@ -67,8 +67,10 @@ ob_status ob_gemm_config_check(const ob_gemm_config *cfg, const ob_device *dev);
 /* The device's default configuration (vendor table; used when tuning is off). */
 void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out);
 
-/* Validates OCLBENCH_GEMM_CONFIG (syntax and rules) and OCLBENCH_GEMM_TUNE (0 or 1).
- * OB_ERR_INVALID with a detail naming the variable. */
+/* Validates OCLBENCH_GEMM_CONFIG (syntax, and the rules with unnamed keys taken from the CPU
+ * default; on a device they are taken from that device's default and its limits are checked
+ * when a shape is prepared) and OCLBENCH_GEMM_TUNE (0, 1 or force). OB_ERR_INVALID with a
+ * detail naming the variable. */
 ob_status ob_gemm_check_env(void);
 
 /* The shape class of a call: "NT:m128:n1024:k1024" with m, n, k rounded up to powers of two. */
@@ -105,8 +107,8 @@ void ob_gemm_destroy(ob_gemm *g);
  * Tuning allocates its own scratch matrices. */
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args);
 
-/* The configuration the handle uses for the shape of args (after ob_gemm_prepare; the
- * default before). */
+/* The configuration the handle uses for the shape of args (after ob_gemm_prepare or an
+ * enqueue of that shape; before, the configuration given at creation or the device default). */
 const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args);
 
 /* Where the configuration for that shape came from: "env", "fixed", "cache", "tuned",
