@@ -388,6 +388,7 @@ static bool cache_lookup(const ob_device *dev, const char *path, const char *key
   return found;
 }
 
+/* Rewrites the cache file with the entry for key replaced (or added). */
 static void cache_store(const char *path, const char *key, const ob_gemm_config *cfg,
                         double gflops) {
   if (!path[0]) return;
@@ -395,18 +396,26 @@ static void cache_store(const char *path, const char *key, const ob_gemm_config 
   size_t len = 0;
   if (ob_read_file(path, &old, &len) != OB_OK) len = 0;
   ob_error_clear();
-  char line[320], text[160];
+  char text[160];
   ob_gemm_config_format(cfg, text, sizeof text);
-  int w = snprintf(line, sizeof line, "%s %s %.2f\n", key, text, gflops);
-  char *all = malloc(len + (size_t)w + 1);
-  if (all) {
-    if (len) memcpy(all, old, len);
-    memcpy(all + len, line, (size_t)w + 1);
-    if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK ||
-        ob_write_file_atomic(path, all, len + (size_t)w) != OB_OK) {
-      ob_log(OB_LOG_WARN, "cannot store gemm tuning in %s: %s", path, ob_error_detail());
-      ob_error_clear();
-    }
+  const size_t cap = len + 320;
+  char *all = malloc(cap);
+  if (!all) {
+    free(old);
+    return;
+  }
+  size_t n = 0;
+  const size_t klen = strlen(key);
+  char *save = NULL;
+  for (char *line = len ? strtok_r(old, "\n", &save) : NULL; line;
+       line = strtok_r(NULL, "\n", &save)) {
+    if (strncmp(line, key, klen) == 0 && line[klen] == ' ') continue;
+    n += (size_t)snprintf(all + n, cap - n, "%s\n", line);
+  }
+  n += (size_t)snprintf(all + n, cap - n, "%s %s %.2f\n", key, text, gflops);
+  if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK || ob_write_file_atomic(path, all, n) != OB_OK) {
+    ob_log(OB_LOG_WARN, "cannot store gemm tuning in %s: %s", path, ob_error_detail());
+    ob_error_clear();
   }
   free(all);
   free(old);
