@@ -28,11 +28,14 @@ static const ob_gemm_config gpu_candidates[] = {
 };
 
 /* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
- * vectors), work-group barriers every KC steps so the driver's work-item loop stays in cache. */
+ * vectors: 16-24 accumulator registers of AVX-512, or of AVX2 with vn=8), work-group barriers
+ * every KC steps so that the driver's work-item loop keeps the work-group's A and B panels in
+ * L1/L2 (PoCL runs the work-items of a group one after the other between barriers). */
 static const ob_gemm_config cpu_candidates[] = {
-    CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 0),  CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256),
-    CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256), CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256),
-    CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0),   CFG(64, 128, 8, 32, 1, 8, 0, 0, 1, 1, 0, 256),
+    CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256), CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256),
+    CFG(96, 128, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256), CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256),
+    CFG(64, 32, 8, 32, 1, 16, 0, 0, 1, 1, 0, 128),  CFG(64, 128, 8, 32, 1, 8, 0, 0, 1, 1, 0, 256),
+    CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0),
 };
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))

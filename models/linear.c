@@ -84,12 +84,17 @@ static void add_case(ob_case *c, int variant, int prec, long square, long pass) 
 
 size_t ob_linear_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                             size_t max) {
-  (void)dev; /* devices without fp16 get a skipped row from setup, with the reason */
   static const int combos[][2] = {
       {VARIANT_OWN, PREC_FP32}, {VARIANT_CLBLAST, PREC_FP32}, {VARIANT_CLBLAST, PREC_FP16}};
   const size_t nsq = opts->quick ? QUICK_SQUARES : NSQUARES;
+  const bool fp16 = ob_device_props_get(dev)->fp16;
   size_t n = 0;
   for (size_t v = 0; v < sizeof combos / sizeof *combos; v++) {
+    if (combos[v][1] == PREC_FP16 && !fp16) {
+      /* One case that setup turns into a `skipped` row with the reason. */
+      if (n < max) add_case(&cases[n++], combos[v][0], combos[v][1], 0, -1);
+      continue;
+    }
     for (size_t s = 0; s < nsq && n < max; s++)
       add_case(&cases[n++], combos[v][0], combos[v][1], (long)s, -1);
     for (size_t p = 0; p < NPASSES && n < max; p++)
