@@ -11,6 +11,7 @@
  *              global reads; 0: fragments read straight from global memory (CPUs: A values
  *              broadcast, B rows as VN-wide vectors; needs TB=0)
  *   BK, VG, PAD  K-slice depth, global load width, local row padding in floats (LOCAL=1)
+ *   USE_FMA    1: the device has a hardware fused multiply-add (fma instead of mad)
  *   KC         LOCAL=0 only: a work-group barrier every KC steps of k, so that a CPU driver
  *              that runs work-items in turn between barriers keeps the A and B panels of the
  *              work-group in cache (0: none)
@@ -97,6 +98,19 @@ typedef CAT(float, VG) vecg;
 #else
 #define ROWV(g, tm) ((tm) * GM + (g))
 #define COLV(j, tn) ((tn) * GN + (j))
+#endif
+
+/* Multiply-add: fused where the device has a hardware fma (the host sets USE_FMA from
+ * CL_DEVICE_SINGLE_FP_CONFIG; FP_FAST_FMAF where the compiler says so), else mad, which never
+ * falls back to a slow software fma. (mad alone is not enough: PoCL compiles it to a multiply
+ * and an add, half the FMA rate.) */
+#ifndef USE_FMA
+#define USE_FMA 0
+#endif
+#if USE_FMA || defined(FP_FAST_FMAF)
+#define MAC(a, b, c) fma(a, b, c)
+#else
+#define MAC(a, b, c) mad(a, b, c)
 #endif
 
 /* dst[base + e] = lane e of the VM-vector av. */
@@ -250,7 +264,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
         for (int i = 0; i < TM; i++) {
 #pragma unroll
-          for (int j = 0; j < GN; j++) acc[i][j] = mad((vecn)(a[i]), b[j], acc[i][j]);
+          for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
         }
       }
     }
@@ -278,7 +292,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
       for (int i = 0; i < TM; i++) {
 #pragma unroll
-        for (int j = 0; j < GN; j++) acc[i][j] = mad((vecn)(a[i]), b[j], acc[i][j]);
+        for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
       }
     }
 #if KC > 0
@@ -302,12 +316,12 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
         const vecn r = alpha * acc[g * VM + e][j];
         if (c_vec && col + VN <= N) {
           __global vecn *cv = (__global vecn *)cp;
-          *cv = beta == 0.0f ? r : mad((vecn)beta, *cv, r);
+          *cv = beta == 0.0f ? r : MAC((vecn)beta, *cv, r);
         } else {
           float lanes[VN];
           VSTOREN(r, lanes);
           for (int v = 0; v < VN && col + v < N; v++)
-            cp[v] = beta == 0.0f ? lanes[v] : mad(beta, cp[v], lanes[v]);
+            cp[v] = beta == 0.0f ? lanes[v] : MAC(beta, cp[v], lanes[v]);
         }
       }
     }

@@ -34,6 +34,7 @@ struct ob_gemm {
   cl_mem scratch[2];
   size_t scratch_bytes[2];
   int launches;
+  int use_fma; /* the device has a hardware fma (CL_FP_FMA, not soft float) */
 };
 
 ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out) {
@@ -44,6 +45,10 @@ ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm *
   if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
   g->dev = dev;
   ob_gemm_config_default(dev, &g->default_cfg);
+  cl_device_fp_config fp = 0;
+  if (clGetDeviceInfo(ob_device_id(dev), CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) ==
+      CL_SUCCESS)
+    g->use_fma = (fp & CL_FP_FMA) && !(fp & CL_FP_SOFT_FLOAT);
   if (config) {
     g->fixed = true;
     g->fixed_cfg = *config;
@@ -104,12 +109,13 @@ static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
   return cfg->local ? (int)tb : 0;
 }
 
-static void build_options(const ob_gemm_config *c, int ta, int tb, char *buf, size_t n) {
+static void build_options(const ob_gemm_config *c, int ta, int tb, int use_fma, char *buf,
+                          size_t n) {
   snprintf(buf, n,
            "-DTA=%d -DTB=%d -DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DSTRIDED=%d "
-           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d",
+           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DUSE_FMA=%d",
            ta, tb, c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->strided, c->local, c->bk, c->vg,
-           c->pad, c->kc);
+           c->pad, c->kc, use_fma);
 }
 
 static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb,
@@ -129,7 +135,7 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     g->cap_kernels = cap;
   }
   char opts[512];
-  build_options(cfg, ta, tb, opts, sizeof opts);
+  build_options(cfg, ta, tb, g->use_fma, opts, sizeof opts);
   cl_kernel k = NULL;
   OB_TRY(ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k));
   g->kernels[g->nkernels++] = (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .kernel = k};
