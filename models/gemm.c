@@ -241,7 +241,7 @@ static ob_status copy_operand(ob_gemm *g, int slot, const operand *src, int tran
   cl_mem buf = NULL;
   OB_TRY(scratch_get(g, slot, drows * dcols, &buf));
   const cl_int r = (cl_int)rows, c = (cl_int)cols, t = trans, so = (cl_int)src->off,
-               ls = (cl_int)src->ld, dc = (cl_int)dcols;
+               ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols;
   cl_kernel k = g->copy;
   OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof r, &r)));
   OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof c, &c)));
@@ -249,11 +249,13 @@ static ob_status copy_operand(ob_gemm *g, int slot, const operand *src, int tran
   OB_TRY(OB_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &src->buf)));
   OB_TRY(OB_CL(clSetKernelArg(k, 4, sizeof so, &so)));
   OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof ls, &ls)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dc, &dc)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof(cl_mem), &buf)));
-  /* Square-ish work-groups keep a transposing copy's reads and writes in cache lines. */
-  const size_t global[2] = {dcols, drows};
-  const size_t local[2] = {largest_pow2_divisor(dcols, 16), largest_pow2_divisor(drows, 16)};
+  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dr, &dr)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof dc, &dc)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof(cl_mem), &buf)));
+  /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
+   * writes within cache lines. */
+  const size_t global[2] = {(dcols + 3) / 4, (drows + 3) / 4};
+  const size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
   OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
   g->launches++;
   *dst = (operand){.buf = buf, .off = 0, .ld = dcols};
