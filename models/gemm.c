@@ -3,6 +3,7 @@
 #include "gemm.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,8 @@ struct ob_gemm {
   cl_mem scratch[2];
   size_t scratch_bytes[2];
   int launches;
-  int use_fma; /* the device has a hardware fma (CL_FP_FMA, not soft float) */
+  int use_fma;         /* the device has a hardware fma (CL_FP_FMA, not soft float) */
+  double launch_flops; /* most FLOPs per GEMM launch; 0: no limit */
 };
 
 ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out) {
@@ -45,6 +47,7 @@ ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm *
   if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
   g->dev = dev;
   ob_gemm_config_default(dev, &g->default_cfg);
+  if (ob_device_props_get(dev)->exec_timeout == 1) g->launch_flops = OB_GEMM_WATCHDOG_FLOPS;
   cl_device_fp_config fp = 0;
   if (clGetDeviceInfo(ob_device_id(dev), CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) ==
       CL_SUCCESS)
@@ -306,31 +309,49 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
       keep_first(first, ev);
     }
   }
-  const cl_int m = (cl_int)a->m, n = (cl_int)a->n, k = (cl_int)K, ao = (cl_int)A.off,
-               lda = (cl_int)A.ld, bo = (cl_int)B.off, ldb = (cl_int)B.ld, co = (cl_int)a->c_off,
-               ldc = (cl_int)a->ldc, cvec = aligned(a->c_off, a->ldc, cfg->vn) ? 1 : 0;
-  cl_uint i = 0;
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof m, &m)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof n, &n)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof k, &k)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof a->alpha, &a->alpha)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof a->beta, &a->beta)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof(cl_mem), &A.buf)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof ao, &ao)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof lda, &lda)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof(cl_mem), &B.buf)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof bo, &bo)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof ldb, &ldb)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof(cl_mem), &a->c)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof co, &co)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof ldc, &ldc)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, i++, sizeof cvec, &cvec)));
-  const size_t global[2] = {N / (size_t)cfg->tn, M / (size_t)cfg->tm};
+  const cl_int n = (cl_int)a->n, k = (cl_int)K, lda = (cl_int)A.ld, bo = (cl_int)B.off,
+               ldb = (cl_int)B.ld, ldc = (cl_int)a->ldc,
+               cvec = aligned(a->c_off, a->ldc, cfg->vn) ? 1 : 0;
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof a->beta, &a->beta)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &a->c)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
+  /* Row bands of C, each within the launch limit (one band without a limit). */
+  size_t band = M;
+  const double band_flops = 2.0 * (double)cfg->bm * (double)N * (double)(K ? K : 1);
+  if (g->launch_flops > 0.0 && band_flops * (double)(M / (size_t)cfg->bm) > g->launch_flops) {
+    const double bands = floor(g->launch_flops / band_flops);
+    band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
+  }
   const size_t local[2] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm)};
-  OB_TRY(ob_enqueue_kernel(g->dev, kernel, 2, global, local, last));
-  g->launches++;
+  for (size_t row0 = 0; row0 < M; row0 += band) {
+    const size_t rows = M - row0 < band ? M - row0 : band;
+    const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
+                 ao = (cl_int)(A.off + (ta ? row0 : row0 * A.ld)),
+                 co = (cl_int)(a->c_off + row0 * a->ldc);
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
+    const size_t global[2] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm};
+    const bool final = row0 + band >= M;
+    cl_event ev = NULL;
+    OB_TRY(ob_enqueue_kernel(g->dev, kernel, 2, global, local,
+                             final ? last : (first && !*first ? &ev : NULL)));
+    keep_first(first, ev);
+    g->launches++;
+  }
   return OB_OK;
 }
+
+void ob_gemm_set_launch_limit(ob_gemm *g, double flops) { g->launch_flops = flops; }
 
 ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev) {
   if (ev) *ev = NULL;

@@ -125,7 +125,17 @@ ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev);
  * (operand copies included) to the end of the GEMM kernel (profiling events). */
 ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *seconds);
 
-/* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies). */
+/* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies or
+ * several row bands). */
 int ob_gemm_last_launches(const ob_gemm *g);
+
+/* FLOPs per GEMM launch on a device with a kernel-execution watchdog (display GPUs): about a
+ * second even at 30 GFLOP/s. */
+#define OB_GEMM_WATCHDOG_FLOPS 3e10
+
+/* Splits every later GEMM into launches of row bands of at most `flops` FLOPs each (at least
+ * one work-group row per launch); 0: one launch. The default is OB_GEMM_WATCHDOG_FLOPS on
+ * devices that report a watchdog, else 0. */
+void ob_gemm_set_launch_limit(ob_gemm *g, double flops);
 
 #endif

@@ -195,6 +195,17 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   float v = 0.0f;
   OB_ASSERT_OK(ob_buffer_read(dev, a.c, 4 * (n * n - 1), sizeof v, &v));
   assert_true(v == (float)n);
+  /* Row bands of bm = 32 rows per launch (watchdog devices): two launches, same result. */
+  ob_gemm_set_launch_limit(g, 2.0 * 32 * 64 * 64);
+  OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+  assert_int_equal(ob_gemm_last_launches(g), 2);
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
+  assert_true(v == (float)n);
+  const problem banded[] = {{OB_GEMM_T, OB_GEMM_N, 77, 131, 45, 1, 3, 1.0f, 0.5f},
+                            {OB_GEMM_N, OB_GEMM_T, 100, 20, 33, 0, 1, 2.0f, 0.0f}};
+  for (size_t p = 0; p < 2; p++) check_problem(g, &banded[p]);
+  assert_int_equal(ob_gemm_last_launches(g), 2 + 4); /* two copies, four bands of 32 rows */
+  ob_gemm_set_launch_limit(g, 0.0);
   a.m = n - 1; /* A needs padding rows */
   OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
   assert_int_equal(ob_gemm_last_launches(g), 2);
