@@ -67,6 +67,10 @@
 #define KC 0
 #endif
 
+#if !LOCAL && TB
+#error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
+#endif
+
 #define WGN (BN / TN)    /* work-items along n */
 #define WGM (BM / TM)    /* work-items along m */
 #define NT (WGN * WGM)   /* work-items per work-group */
