@@ -28,15 +28,37 @@ static const ob_gemm_config gpu_candidates[] = {
 };
 
 /* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
- * vectors: 16-24 accumulator registers of AVX-512, or of AVX2 with vn=8), work-group barriers
- * every KC steps so that the driver's work-item loop keeps the work-group's A and B panels in
- * L1/L2 (PoCL runs the work-items of a group one after the other between barriers). */
-static const ob_gemm_config cpu_candidates[] = {
-    CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256), CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256),
-    CFG(96, 128, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256), CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256),
-    CFG(64, 32, 8, 32, 1, 16, 0, 0, 1, 1, 0, 128),  CFG(64, 128, 8, 32, 1, 8, 0, 0, 1, 1, 0, 256),
-    CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0),
+ * vectors), work-group barriers every KC steps so that the driver's work-item loop keeps the
+ * work-group's A and B panels in L1/L2 (PoCL runs the work-items of a group one after the
+ * other between barriers). Grouped by the device's preferred float vector width, so that the
+ * accumulators fit the register file: 32 zmm (AVX-512, width 16), 16 ymm (AVX2, width 8),
+ * 16-32 xmm/q (SSE, NEON, width 4). The first of a group is the CPU default. */
+typedef struct cpu_candidate {
+  int width;
+  ob_gemm_config cfg;
+} cpu_candidate;
+
+static const cpu_candidate cpu_candidates[] = {
+    {16, CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 16 accumulators */
+    {16, CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 24 */
+    {16, CFG(96, 128, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 24 */
+    {16, CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256)}, /* 24 */
+    {16, CFG(64, 32, 8, 32, 1, 16, 0, 0, 1, 1, 0, 128)},   /* one column of work-items */
+    {16, CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0)},     /* small problems */
+    {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
+    {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
+    {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
+    {8, CFG(64, 64, 8, 8, 1, 8, 0, 0, 1, 1, 0, 0)},        /* 8, small problems */
+    {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
+    {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
+    {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
 };
+
+/* The candidate group of a CPU: its preferred float width clamped to 4..16. */
+static int cpu_width(const ob_device *dev) {
+  const int w = (int)ob_device_props_get(dev)->native_float_width;
+  return w >= 16 ? 16 : w >= 8 ? 8 : 4;
+}
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
@@ -53,11 +75,13 @@ static const vendor_default gpu_defaults[] = {
     {OB_VENDOR_APPLE, CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0)},
 };
 static const ob_gemm_config gpu_generic_default = CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0);
-static const ob_gemm_config cpu_default = CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256);
 
 void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out) {
   if (ob_device_is_cpu(dev)) {
-    *out = cpu_default;
+    const int w = cpu_width(dev);
+    size_t i = 0;
+    while (cpu_candidates[i].width != w) i++; /* every width has a group */
+    *out = cpu_candidates[i].cfg;
     return;
   }
   *out = gpu_generic_default;
@@ -68,15 +92,16 @@ void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out) {
 
 size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max) {
   const bool cpu = ob_device_is_cpu(dev);
-  const ob_gemm_config *list = cpu ? cpu_candidates : gpu_candidates;
   const size_t nlist = cpu ? NELEM(cpu_candidates) : NELEM(gpu_candidates);
   size_t n = 0;
   if (max == 0) return 0;
   ob_gemm_config_default(dev, &out[n++]);
   for (size_t i = 0; i < nlist && n < max; i++) {
-    if (memcmp(&list[i], &out[0], sizeof out[0]) == 0) continue;
-    if (ob_gemm_config_check(&list[i], dev) != OB_OK) continue;
-    out[n++] = list[i];
+    if (cpu && cpu_candidates[i].width != cpu_width(dev)) continue;
+    const ob_gemm_config *c = cpu ? &cpu_candidates[i].cfg : &gpu_candidates[i];
+    if (memcmp(c, &out[0], sizeof out[0]) == 0) continue;
+    if (ob_gemm_config_check(c, dev) != OB_OK) continue;
+    out[n++] = *c;
   }
   ob_error_clear();
   return n;
@@ -185,7 +210,7 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
 ob_status ob_gemm_check_env(void) {
   const char *text = getenv("OCLBENCH_GEMM_CONFIG");
   if (text && *text) {
-    ob_gemm_config cfg = cpu_default;
+    ob_gemm_config cfg = cpu_candidates[0].cfg;
     ob_status st = ob_gemm_config_parse(text, &cfg);
     if (st == OB_OK) st = ob_gemm_config_check(&cfg, NULL);
     if (st != OB_OK) {
