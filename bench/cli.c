@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "conv.h"
+#include "gemm.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,12 +86,9 @@ bool ob_cli_output_path(const char *flag, const char *path) {
 }
 
 bool ob_cli_check_env(void) {
-  if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK) {
-    ob_cli_usage_error("%s", ob_error_detail());
-    return false;
-  }
   ob_conv_options conv;
-  if (ob_conv_options_from_env(&conv) != OB_OK) {
+  if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK ||
+      ob_gemm_check_env() != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
     ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }

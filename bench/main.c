@@ -50,7 +50,11 @@ static void print_help(FILE *f) {
         "  OCLBENCH_LOG         error | warn (default) | info | debug\n"
         "  OCLBENCH_PROGRESS=0  no progress on stderr\n"
         "  OCLBENCH_CONV_TUNE   auto (tune conv on GPUs, cached) | off | on | redo\n"
-        "  OCLBENCH_CONV_CONFIG force a conv tile, e.g. tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=2]\n\n"
+        "  OCLBENCH_CONV_CONFIG force a conv tile, e.g. tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=2]\n"
+        "  OCLBENCH_GEMM_TUNE   own SGEMM autotuning: 1 (default; cached per device and driver),\n"
+        "                       0 (vendor default configuration), force (retune, ignore cache)\n"
+        "  OCLBENCH_GEMM_CONFIG own SGEMM kernel configuration for every shape, e.g.\n"
+        "                       bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4\n\n"
         "exit codes: 0 ok, 1 a workload failed, 2 bad usage or input, 3 no OpenCL platform\n",
         f);
 }

@@ -2,6 +2,7 @@
 #include "adam_workload.h"
 #include "conv_workload.h"
 #include "ising.h"
+#include "linear.h"
 #include "peak.h"
 #include "runner.h"
 
@@ -10,6 +11,7 @@
 const ob_workload *const ob_workloads[] = {
     &ob_workload_peak,
     &ob_workload_ising,
+    &ob_workload_linear,
     &ob_workload_conv,
     &ob_workload_adam,
 };

@@ -1,0 +1,378 @@
+/* The project's SGEMM handle: shapes to configurations, kernels per configuration and
+ * layout, operand copies into padded scratch buffers, launches. */
+#include "gemm.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GEMM_FILE "gemm.cl"
+#define COPY_FILE "gemm_copy.cl"
+
+typedef struct gemm_kernel {
+  ob_gemm_config cfg;
+  int ta, tb;
+  cl_kernel kernel;
+} gemm_kernel;
+
+typedef struct gemm_shape {
+  char key[64];
+  ob_gemm_config cfg;
+  const char *source;
+} gemm_shape;
+
+struct ob_gemm {
+  ob_device *dev;
+  bool fixed;
+  ob_gemm_config fixed_cfg;   /* the configuration given at creation (fixed) */
+  ob_gemm_config default_cfg; /* the device's default (before a shape is prepared) */
+  gemm_shape *shapes;
+  size_t nshapes, cap_shapes;
+  gemm_kernel *kernels;
+  size_t nkernels, cap_kernels;
+  cl_kernel copy;
+  cl_mem scratch[2];
+  size_t scratch_bytes[2];
+  int launches;
+  int use_fma;         /* the device has a hardware fma (CL_FP_FMA, not soft float) */
+  double launch_flops; /* most FLOPs per GEMM launch; 0: no limit */
+};
+
+ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out) {
+  *out = NULL;
+  OB_TRY(ob_device_open(dev));
+  if (config) OB_TRY(ob_gemm_config_check(config, dev));
+  ob_gemm *g = calloc(1, sizeof *g);
+  if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  g->dev = dev;
+  ob_gemm_config_default(dev, &g->default_cfg);
+  if (ob_device_props_get(dev)->exec_timeout == 1) g->launch_flops = OB_GEMM_WATCHDOG_FLOPS;
+  cl_device_fp_config fp = 0;
+  if (clGetDeviceInfo(ob_device_id(dev), CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) ==
+      CL_SUCCESS)
+    g->use_fma = (fp & CL_FP_FMA) && !(fp & CL_FP_SOFT_FLOAT);
+  if (config) {
+    g->fixed = true;
+    g->fixed_cfg = *config;
+  }
+  *out = g;
+  return OB_OK;
+}
+
+void ob_gemm_destroy(ob_gemm *g) {
+  if (!g) return;
+  ob_device_finish(g->dev);
+  for (size_t i = 0; i < g->nkernels; i++) clReleaseKernel(g->kernels[i].kernel);
+  if (g->copy) clReleaseKernel(g->copy);
+  for (int i = 0; i < 2; i++) ob_buffer_release(g->dev, g->scratch[i]);
+  free(g->kernels);
+  free(g->shapes);
+  free(g);
+}
+
+static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
+
+static gemm_shape *shape_find(ob_gemm *g, const char *key) {
+  for (size_t i = 0; i < g->nshapes; i++)
+    if (strcmp(g->shapes[i].key, key) == 0) return &g->shapes[i];
+  return NULL;
+}
+
+static ob_status shape_get(ob_gemm *g, const ob_gemm_args *a, gemm_shape **out) {
+  char key[64];
+  ob_gemm_shape_key(a->ta, a->tb, a->m, a->n, a->k, key, sizeof key);
+  gemm_shape *s = shape_find(g, key);
+  if (s) {
+    *out = s;
+    return OB_OK;
+  }
+  ob_gemm_config cfg;
+  const char *source = "fixed";
+  if (g->fixed) cfg = g->fixed_cfg;
+  else OB_TRY(ob_gemm_select(g->dev, a->ta, a->tb, a->m, a->n, a->k, &cfg, &source));
+  if (g->nshapes == g->cap_shapes) {
+    size_t cap = g->cap_shapes ? 2 * g->cap_shapes : 8;
+    gemm_shape *grown = realloc(g->shapes, cap * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    g->shapes = grown;
+    g->cap_shapes = cap;
+  }
+  s = &g->shapes[g->nshapes++];
+  snprintf(s->key, sizeof s->key, "%s", key);
+  s->cfg = cfg;
+  s->source = source;
+  *out = s;
+  return OB_OK;
+}
+
+/* The kernel layout flags a configuration runs a call with: local-memory kernels read every
+ * layout; the others need B stored k x n (a transposed B is copied). */
+static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
+  return cfg->local ? (int)tb : 0;
+}
+
+static void build_options(const ob_gemm_config *c, int ta, int tb, int use_fma, char *buf,
+                          size_t n) {
+  snprintf(buf, n,
+           "-DTA=%d -DTB=%d -DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DSTRIDED=%d "
+           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DUSE_FMA=%d",
+           ta, tb, c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->strided, c->local, c->bk, c->vg,
+           c->pad, c->kc, use_fma);
+}
+
+static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb,
+                            cl_kernel *out) {
+  for (size_t i = 0; i < g->nkernels; i++) {
+    gemm_kernel *k = &g->kernels[i];
+    if (k->ta == ta && k->tb == tb && memcmp(&k->cfg, cfg, sizeof *cfg) == 0) {
+      *out = k->kernel;
+      return OB_OK;
+    }
+  }
+  if (g->nkernels == g->cap_kernels) {
+    size_t cap = g->cap_kernels ? 2 * g->cap_kernels : 8;
+    gemm_kernel *grown = realloc(g->kernels, cap * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    g->kernels = grown;
+    g->cap_kernels = cap;
+  }
+  char opts[512];
+  build_options(cfg, ta, tb, g->use_fma, opts, sizeof opts);
+  cl_kernel k = NULL;
+  OB_TRY(ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k));
+  g->kernels[g->nkernels++] = (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .kernel = k};
+  *out = k;
+  return OB_OK;
+}
+
+ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args) {
+  gemm_shape *s = NULL;
+  OB_TRY(shape_get(g, args, &s));
+  cl_kernel k = NULL;
+  return kernel_get(g, &s->cfg, (int)args->ta, kernel_tb(&s->cfg, args->tb), &k);
+}
+
+const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args) {
+  char key[64];
+  ob_gemm_shape_key(args->ta, args->tb, args->m, args->n, args->k, key, sizeof key);
+  gemm_shape *s = shape_find(g, key);
+  if (s) return &s->cfg;
+  return g->fixed ? &g->fixed_cfg : &g->default_cfg;
+}
+
+const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {
+  char key[64];
+  ob_gemm_shape_key(args->ta, args->tb, args->m, args->n, args->k, key, sizeof key);
+  gemm_shape *s = shape_find(g, key);
+  return s ? s->source : "";
+}
+
+int ob_gemm_last_launches(const ob_gemm *g) { return g->launches; }
+
+/* ---------------------------------------------------------------- argument checks */
+
+/* Elements a stored rows x cols matrix spans from its offset (0 when empty). */
+static size_t span(size_t rows, size_t cols, size_t ld) {
+  return rows && cols ? (rows - 1) * ld + cols : 0;
+}
+
+static ob_status check_operand(const char *name, cl_mem buf, size_t off, size_t ld, size_t rows,
+                               size_t cols) {
+  if (ld < cols || ld == 0)
+    return ob_fail(OB_ERR_INVALID, "gemm: ld%s=%zu is less than the %zu columns of %s as stored",
+                   name, ld, cols, name);
+  size_t need = span(rows, cols, ld);
+  if (need == 0) return OB_OK;
+  if (!buf) return ob_fail(OB_ERR_INVALID, "gemm: matrix %s has no buffer", name);
+  size_t bytes = 0;
+  OB_TRY(OB_CL(clGetMemObjectInfo(buf, CL_MEM_SIZE, sizeof bytes, &bytes, NULL)));
+  if (off > SIZE_MAX / sizeof(float) - need || (off + need) * sizeof(float) > bytes)
+    return ob_fail(OB_ERR_INVALID,
+                   "gemm: matrix %s (offset %zu, %zu x %zu, ld %zu) exceeds its %zu-byte buffer",
+                   name, off, rows, cols, ld, bytes);
+  if (off + need > (size_t)INT_MAX || ld > (size_t)INT_MAX)
+    return ob_fail(OB_ERR_TOO_LARGE, "gemm: matrix %s spans more than 2^31 elements", name);
+  return OB_OK;
+}
+
+static ob_status check_args(const ob_gemm_args *a) {
+  if (a->ta > OB_GEMM_T || a->tb > OB_GEMM_T)
+    return ob_fail(OB_ERR_INVALID, "gemm: transpose flags must be OB_GEMM_N or OB_GEMM_T");
+  if (a->m > (size_t)INT_MAX / 2 || a->n > (size_t)INT_MAX / 2 || a->k > (size_t)INT_MAX / 2)
+    return ob_fail(OB_ERR_TOO_LARGE, "gemm: dimension above 2^30");
+  OB_TRY(check_operand("A", a->a, a->a_off, a->lda, a->ta ? a->k : a->m, a->ta ? a->m : a->k));
+  OB_TRY(check_operand("B", a->b, a->b_off, a->ldb, a->tb ? a->n : a->k, a->tb ? a->k : a->n));
+  return check_operand("C", a->c, a->c_off, a->ldc, a->m, a->n);
+}
+
+/* ---------------------------------------------------------------- operand copies */
+
+static ob_status scratch_get(ob_gemm *g, int slot, size_t floats, cl_mem *out) {
+  size_t bytes = floats * sizeof(float);
+  if (g->scratch_bytes[slot] < bytes) {
+    ob_buffer_release(g->dev, g->scratch[slot]);
+    g->scratch[slot] = NULL;
+    g->scratch_bytes[slot] = 0;
+    OB_TRY(ob_buffer_create(g->dev, CL_MEM_READ_WRITE, bytes, NULL, &g->scratch[slot]));
+    g->scratch_bytes[slot] = bytes;
+  }
+  *out = g->scratch[slot];
+  return OB_OK;
+}
+
+static size_t largest_pow2_divisor(size_t x, size_t max) {
+  size_t d = max;
+  while (d > 1 && x % d) d /= 2;
+  return d;
+}
+
+/* An operand as the kernel reads it. */
+typedef struct operand {
+  cl_mem buf;
+  size_t off, ld;
+} operand;
+
+/* Copies the rows x cols matrix src (read transposed when trans) into scratch slot `slot` as
+ * a zero-padded drows x dcols matrix, and points *dst at it. */
+static ob_status copy_operand(ob_gemm *g, int slot, const operand *src, int trans, size_t rows,
+                              size_t cols, size_t drows, size_t dcols, operand *dst,
+                              cl_event *ev) {
+  if (drows * dcols > (size_t)INT_MAX)
+    return ob_fail(OB_ERR_TOO_LARGE, "gemm: padded operand above 2^31 elements");
+  if (!g->copy) OB_TRY(ob_kernel_create(g->dev, COPY_FILE, "", "gemm_copy", &g->copy));
+  cl_mem buf = NULL;
+  OB_TRY(scratch_get(g, slot, drows * dcols, &buf));
+  const cl_int r = (cl_int)rows, c = (cl_int)cols, t = trans, so = (cl_int)src->off,
+               ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols;
+  cl_kernel k = g->copy;
+  OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof r, &r)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof c, &c)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof t, &t)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &src->buf)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 4, sizeof so, &so)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof ls, &ls)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dr, &dr)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof dc, &dc)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof(cl_mem), &buf)));
+  /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
+   * writes within cache lines. */
+  const size_t global[2] = {(dcols + 3) / 4, (drows + 3) / 4};
+  const size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
+  OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
+  g->launches++;
+  *dst = (operand){.buf = buf, .off = 0, .ld = dcols};
+  return OB_OK;
+}
+
+static bool aligned(size_t off, size_t ld, int width) {
+  return off % (size_t)width == 0 && ld % (size_t)width == 0;
+}
+
+/* Keeps the first event the call produced (for the timed span); releases later ones. */
+static void keep_first(cl_event *first, cl_event ev) {
+  if (!ev) return;
+  if (first && !*first) *first = ev;
+  else clReleaseEvent(ev);
+}
+
+static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
+  g->launches = 0;
+  OB_TRY(check_args(a));
+  if (a->m == 0 || a->n == 0) return OB_OK;
+  gemm_shape *s = NULL;
+  OB_TRY(shape_get(g, a, &s));
+  const ob_gemm_config *cfg = &s->cfg;
+  const int ta = (int)a->ta, tb = kernel_tb(cfg, a->tb);
+  cl_kernel kernel = NULL;
+  OB_TRY(kernel_get(g, cfg, ta, tb, &kernel));
+  const size_t M = round_up(a->m, (size_t)cfg->bm), N = round_up(a->n, (size_t)cfg->bn);
+  const size_t K = cfg->local ? round_up(a->k, (size_t)cfg->bk) : a->k;
+  operand A = {a->a, a->a_off, a->lda}, B = {a->b, a->b_off, a->ldb};
+  if (K > 0) {
+    /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
+    bool a_ok = a->m == M && a->k == K &&
+                (cfg->local ? aligned(A.off, A.ld, cfg->vg) : !ta || aligned(A.off, A.ld, cfg->vm));
+    if (!a_ok) {
+      cl_event ev = NULL;
+      OB_TRY(copy_operand(g, 0, &A, 0, ta ? a->k : a->m, ta ? a->m : a->k, ta ? K : M,
+                          ta ? M : K, &A, first ? &ev : NULL));
+      keep_first(first, ev);
+    }
+    /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
+    bool b_ok = (int)a->tb == tb && a->n == N && a->k == K &&
+                aligned(B.off, B.ld, cfg->local ? cfg->vg : cfg->vn);
+    if (!b_ok) {
+      cl_event ev = NULL;
+      OB_TRY(copy_operand(g, 1, &B, (int)a->tb != tb, tb ? a->n : a->k, tb ? a->k : a->n,
+                          tb ? N : K, tb ? K : N, &B, first ? &ev : NULL));
+      keep_first(first, ev);
+    }
+  }
+  const cl_int n = (cl_int)a->n, k = (cl_int)K, lda = (cl_int)A.ld, bo = (cl_int)B.off,
+               ldb = (cl_int)B.ld, ldc = (cl_int)a->ldc,
+               cvec = aligned(a->c_off, a->ldc, cfg->vn) ? 1 : 0;
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof a->beta, &a->beta)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &a->c)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
+  /* Row bands of C, each within the launch limit (one band without a limit). */
+  size_t band = M;
+  const double band_flops = 2.0 * (double)cfg->bm * (double)N * (double)(K ? K : 1);
+  if (g->launch_flops > 0.0 && band_flops * (double)(M / (size_t)cfg->bm) > g->launch_flops) {
+    const double bands = floor(g->launch_flops / band_flops);
+    band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
+  }
+  const size_t local[2] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm)};
+  for (size_t row0 = 0; row0 < M; row0 += band) {
+    const size_t rows = M - row0 < band ? M - row0 : band;
+    const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
+                 ao = (cl_int)(A.off + (ta ? row0 : row0 * A.ld)),
+                 co = (cl_int)(a->c_off + row0 * a->ldc);
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
+    OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
+    const size_t global[2] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm};
+    const bool final = row0 + band >= M;
+    cl_event ev = NULL;
+    OB_TRY(ob_enqueue_kernel(g->dev, kernel, 2, global, local,
+                             final ? last : (first && !*first ? &ev : NULL)));
+    keep_first(first, ev);
+    g->launches++;
+  }
+  return OB_OK;
+}
+
+void ob_gemm_set_launch_limit(ob_gemm *g, double flops) { g->launch_flops = flops; }
+
+ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev) {
+  if (ev) *ev = NULL;
+  return enqueue(g, args, NULL, ev);
+}
+
+ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *seconds) {
+  *seconds = 0.0;
+  cl_event first = NULL, last = NULL;
+  ob_status st = enqueue(g, args, &first, &last);
+  if (st == OB_OK && last) st = OB_CL(clWaitForEvents(1, &last));
+  if (st == OB_OK && last) {
+    cl_ulong t0 = 0, t1 = 0;
+    st = OB_CL(clGetEventProfilingInfo(first ? first : last, CL_PROFILING_COMMAND_START,
+                                       sizeof t0, &t0, NULL));
+    if (st == OB_OK)
+      st = OB_CL(clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL));
+    if (st == OB_OK) *seconds = t1 > t0 ? (double)(t1 - t0) * 1e-9 : 0.0;
+  }
+  if (st != OB_OK) ob_device_finish(g->dev);
+  if (first) clReleaseEvent(first);
+  if (last) clReleaseEvent(last);
+  return st;
+}

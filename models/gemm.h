@@ -1,0 +1,141 @@
+/* The project's own SGEMM: row-major C = alpha * op(A) * op(B) + beta * C on cl_mem buffers.
+ *
+ * C is m x n; op(A) is m x k and op(B) is k x n. Matrices are row-major with leading
+ * dimensions in elements (the distance between rows as stored) and offsets in elements into
+ * their buffers: A is stored m x k (lda >= k) when ta is OB_GEMM_N and k x m (lda >= m) when
+ * ta is OB_GEMM_T; B is stored k x n (ldb >= n) or n x k (ldb >= k); C is m x n (ldc >= n).
+ * beta == 0 never reads C (it may hold NaN). Any m, n, k, leading dimension and offset is
+ * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
+ * into zero-padded scratch buffers first (an extra kernel launch per operand).
+ *
+ * Kernel selection (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
+ * by ob_gemm_config): for each shape class (transposes and m, n, k rounded up to powers of
+ * two) the handle uses, in order of precedence, the configuration in OCLBENCH_GEMM_CONFIG,
+ * the tuned configuration cached on disk for this device and driver (a file in
+ * ob_program_cache_dir()), the result of an autotuning pass over the device's candidate
+ * configurations (then cached), or with OCLBENCH_GEMM_TUNE=0 the device's default
+ * configuration from the vendor table in models/gemm_config.c.
+ *
+ * Ownership: the handle borrows the device (which must outlive it), owns its kernels and
+ * scratch buffers; the caller owns A, B and C. A handle is not thread-safe: use one per
+ * thread or queue. Work is enqueued on the device's queue.
+ */
+#ifndef OB_GEMM_H
+#define OB_GEMM_H
+
+#include "oclbench.h"
+
+typedef enum ob_gemm_trans { OB_GEMM_N = 0, OB_GEMM_T = 1 } ob_gemm_trans;
+
+/* One GEMM call. */
+typedef struct ob_gemm_args {
+  ob_gemm_trans ta, tb;
+  size_t m, n, k;
+  float alpha, beta;
+  cl_mem a;
+  size_t a_off, lda;
+  cl_mem b;
+  size_t b_off, ldb;
+  cl_mem c;
+  size_t c_off, ldc;
+} ob_gemm_args;
+
+/* The -D options of cl_kernels/gemm.cl (see the comment at the top of that file). */
+typedef struct ob_gemm_config {
+  int bm, bn;   /* C tile per work-group */
+  int tm, tn;   /* C tile per work-item */
+  int vm, vn;   /* vector widths along m and n */
+  int strided;  /* 0/1: work-item tile groups spaced a work-group apart */
+  int local;    /* 0/1: K-slices staged in local memory */
+  int bk;       /* K-slice depth (local = 1) */
+  int vg;       /* global load width (local = 1) */
+  int pad;      /* local row padding in floats (local = 1) */
+  int kc;       /* k-steps between work-group barriers (local = 0; 0: none) */
+} ob_gemm_config;
+
+/* Short text of a configuration, "bm=128,bn=128,...,kc=0" (the OCLBENCH_GEMM_CONFIG syntax). */
+void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n);
+
+/* Parses comma-separated key=value pairs over *cfg (keys not given keep their value).
+ * OB_ERR_INVALID with a detail naming the bad pair. Does not check the constraints. */
+ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg);
+
+/* Checks the divisibility and vector-width rules of gemm.cl and the device's work-group and
+ * local-memory limits. dev may be NULL (rules only). OB_ERR_INVALID with a detail. */
+ob_status ob_gemm_config_check(const ob_gemm_config *cfg, const ob_device *dev);
+
+/* The device's default configuration (vendor table; used when tuning is off). */
+void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out);
+
+/* Validates OCLBENCH_GEMM_CONFIG (syntax, and the rules with unnamed keys taken from the CPU
+ * default; on a device they are taken from that device's default and its limits are checked
+ * when a shape is prepared) and OCLBENCH_GEMM_TUNE (0, 1 or force). OB_ERR_INVALID with a
+ * detail naming the variable. */
+ob_status ob_gemm_check_env(void);
+
+/* The shape class of a call: "NT:m128:n1024:k1024" with m, n, k rounded up to powers of two. */
+void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, size_t k,
+                       char *buf, size_t len);
+
+/* The device's autotuning candidates, its default first; returns how many (at most max). */
+size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max);
+
+/* Times every candidate that builds and computes a correct product on a problem of the shape
+ * class (m, n, k rounded up to powers of two, capped for the device: 1024 on CPUs, 4096
+ * otherwise) and returns the fastest in *best and its rate in *gflops. Allocates its own
+ * matrices. OB_ERR_UNSUPPORTED when no candidate works. */
+ob_status ob_gemm_tune(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n,
+                       size_t k, ob_gemm_config *best, double *gflops);
+
+/* The configuration for a shape class by the precedence described at the top (environment,
+ * disk cache, tuning, default); *source is "env", "cache", "tuned" or "default" (static). */
+ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
+                         size_t n, size_t k, ob_gemm_config *out, const char **source);
+
+typedef struct ob_gemm ob_gemm;
+
+/* Creates a handle for dev (opened if needed). config NULL: the selection described above;
+ * otherwise that configuration for every shape (checked; OB_ERR_INVALID when it breaks a
+ * rule or a device limit). No kernel is built until a shape is prepared. */
+ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out);
+
+/* Releases the handle's kernels and scratch buffers; NULL is a no-op. Finishes the queue. */
+void ob_gemm_destroy(ob_gemm *g);
+
+/* Selects (tuning it if needed) and builds the kernel for the shape of args (only ta, tb, m,
+ * n, k are read), so that a later ob_gemm_enqueue of that shape does no build and no tuning.
+ * Tuning allocates its own scratch matrices. */
+ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args);
+
+/* The configuration the handle uses for the shape of args (after ob_gemm_prepare or an
+ * enqueue of that shape; before, the configuration given at creation or the device default). */
+const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args);
+
+/* Where the configuration for that shape came from: "env", "fixed", "cache", "tuned",
+ * "default" (tuning off or failed), "" before prepare. */
+const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args);
+
+/* Enqueues the GEMM (preparing the shape first if needed). Checks the arguments (dimensions,
+ * leading dimensions, buffer sizes; OB_ERR_INVALID) and that index arithmetic fits the
+ * kernel's 32-bit ints (OB_ERR_TOO_LARGE). ev: optional, receives the event of the last
+ * kernel (released by the caller). Does not wait. */
+ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev);
+
+/* Enqueues, waits, and returns in *seconds the device time from the start of the first kernel
+ * (operand copies included) to the end of the GEMM kernel (profiling events). */
+ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *seconds);
+
+/* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies or
+ * several row bands). */
+int ob_gemm_last_launches(const ob_gemm *g);
+
+/* FLOPs per GEMM launch on a device with a kernel-execution watchdog (display GPUs): about a
+ * second even at 30 GFLOP/s. */
+#define OB_GEMM_WATCHDOG_FLOPS 3e10
+
+/* Splits every later GEMM into launches of row bands of at most `flops` FLOPs each (at least
+ * one work-group row per launch); 0: one launch. The default is OB_GEMM_WATCHDOG_FLOPS on
+ * devices that report a watchdog, else 0. */
+void ob_gemm_set_launch_limit(ob_gemm *g, double flops);
+
+#endif

@@ -1,0 +1,225 @@
+/* SGEMM kernel configurations: the vendor table of defaults and autotuning candidates, the
+ * text form (OCLBENCH_GEMM_CONFIG, the tuning cache) and the rules of cl_kernels/gemm.cl. */
+#include "gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- configurations as data */
+
+#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, str_, loc_, bk_, vg_, pad_, kc_)                      \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .strided = str_,           \
+   .local = loc_, .bk = bk_, .vg = vg_, .pad = pad_, .kc = kc_}
+
+/* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
+ * tiles (conflict-free float4 local reads). 128x128 with 8x8 per work-item (256 work-items,
+ * about 110 registers: two work-groups per NVIDIA SM) or 8x16 (fewer local reads per FMA, one
+ * work-group per SM) for big problems; the smaller tiles keep every compute unit busy on
+ * small ones. */
+static const ob_gemm_config gpu_candidates[] = {
+    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),   CFG(128, 128, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(128, 256, 8, 16, 4, 4, 1, 1, 8, 4, 4, 0),  CFG(256, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
+    CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),   CFG(64, 128, 4, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),    CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(32, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),    CFG(32, 32, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 0, 0),
+};
+
+/* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
+ * vectors), work-group barriers every KC steps so that the driver's work-item loop keeps the
+ * work-group's A and B panels in L1/L2 (PoCL runs the work-items of a group one after the
+ * other between barriers). Grouped by the device's preferred float vector width, so that the
+ * accumulators fit the register file: 32 zmm (AVX-512, width 16), 16 ymm (AVX2, width 8),
+ * 16-32 xmm/q (SSE, NEON, width 4). The first of a group is the CPU default. */
+typedef struct cpu_candidate {
+  int width;
+  ob_gemm_config cfg;
+} cpu_candidate;
+
+static const cpu_candidate cpu_candidates[] = {
+    {16, CFG(64, 128, 8, 32, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 16 accumulators */
+    {16, CFG(48, 256, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 24 */
+    {16, CFG(96, 128, 6, 64, 1, 16, 0, 0, 1, 1, 0, 256)},  /* 24 */
+    {16, CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256)}, /* 24 */
+    {16, CFG(64, 32, 8, 32, 1, 16, 0, 0, 1, 1, 0, 128)},   /* one column of work-items */
+    {16, CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0)},     /* small problems */
+    {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
+    {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
+    {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
+    {8, CFG(64, 64, 8, 8, 1, 8, 0, 0, 1, 1, 0, 0)},        /* 8, small problems */
+    {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
+    {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
+    {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
+};
+
+/* The candidate group of a CPU: its preferred float width clamped to 4..16. */
+static int cpu_width(const ob_device *dev) {
+  const int w = (int)ob_device_props_get(dev)->native_float_width;
+  return w >= 16 ? 16 : w >= 8 ? 8 : 4;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof *(a))
+
+typedef struct vendor_default {
+  ob_vendor vendor;
+  ob_gemm_config cfg;
+} vendor_default;
+
+/* GPU defaults per vendor (used without tuning, and tried first when tuning). */
+static const vendor_default gpu_defaults[] = {
+    {OB_VENDOR_NVIDIA, CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0)},
+    {OB_VENDOR_AMD, CFG(128, 128, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0)},
+    {OB_VENDOR_INTEL, CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0)},
+    {OB_VENDOR_APPLE, CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0)},
+};
+static const ob_gemm_config gpu_generic_default = CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0);
+
+void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out) {
+  if (ob_device_is_cpu(dev)) {
+    const int w = cpu_width(dev);
+    size_t i = 0;
+    while (cpu_candidates[i].width != w) i++; /* every width has a group */
+    *out = cpu_candidates[i].cfg;
+    return;
+  }
+  *out = gpu_generic_default;
+  const ob_vendor v = ob_device_props_get(dev)->vendor_class;
+  for (size_t i = 0; i < NELEM(gpu_defaults); i++)
+    if (gpu_defaults[i].vendor == v) *out = gpu_defaults[i].cfg;
+}
+
+size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max) {
+  const bool cpu = ob_device_is_cpu(dev);
+  const size_t nlist = cpu ? NELEM(cpu_candidates) : NELEM(gpu_candidates);
+  size_t n = 0;
+  if (max == 0) return 0;
+  ob_gemm_config_default(dev, &out[n++]);
+  for (size_t i = 0; i < nlist && n < max; i++) {
+    if (cpu && cpu_candidates[i].width != cpu_width(dev)) continue;
+    const ob_gemm_config *c = cpu ? &cpu_candidates[i].cfg : &gpu_candidates[i];
+    if (memcmp(c, &out[0], sizeof out[0]) == 0) continue;
+    if (ob_gemm_config_check(c, dev) != OB_OK) continue;
+    out[n++] = *c;
+  }
+  ob_error_clear();
+  return n;
+}
+
+/* ---------------------------------------------------------------- text form and rules */
+
+typedef struct cfg_field {
+  const char *key;
+  size_t offset;
+} cfg_field;
+
+static const cfg_field fields[] = {
+    {"bm", offsetof(ob_gemm_config, bm)},         {"bn", offsetof(ob_gemm_config, bn)},
+    {"tm", offsetof(ob_gemm_config, tm)},         {"tn", offsetof(ob_gemm_config, tn)},
+    {"vm", offsetof(ob_gemm_config, vm)},         {"vn", offsetof(ob_gemm_config, vn)},
+    {"strided", offsetof(ob_gemm_config, strided)}, {"local", offsetof(ob_gemm_config, local)},
+    {"bk", offsetof(ob_gemm_config, bk)},         {"vg", offsetof(ob_gemm_config, vg)},
+    {"pad", offsetof(ob_gemm_config, pad)},       {"kc", offsetof(ob_gemm_config, kc)},
+};
+
+static int *field_ptr(ob_gemm_config *cfg, size_t i) {
+  return (int *)((char *)cfg + fields[i].offset);
+}
+
+void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < NELEM(fields) && len < n; i++) {
+    const int v = *(const int *)((const char *)cfg + fields[i].offset);
+    int w = snprintf(buf + len, n - len, "%s%s=%d", i ? "," : "", fields[i].key, v);
+    if (w < 0) return;
+    len += (size_t)w;
+  }
+}
+
+ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg) {
+  char *copy = strdup(text ? text : "");
+  if (!copy) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = OB_OK;
+  char *save = NULL;
+  for (char *tok = strtok_r(copy, ",", &save); tok && st == OB_OK;
+       tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    size_t i = 0;
+    if (eq) {
+      *eq = '\0';
+      while (i < NELEM(fields) && strcmp(fields[i].key, tok) != 0) i++;
+    }
+    char *end = NULL;
+    long v = eq ? strtol(eq + 1, &end, 10) : 0;
+    if (!eq || i == NELEM(fields))
+      st = ob_fail(OB_ERR_INVALID, "gemm config: '%s' is not key=value with a key of "
+                   "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc", tok);
+    else if (!eq[1] || *end != '\0' || v < 0 || v > 4096)
+      st = ob_fail(OB_ERR_INVALID, "gemm config: %s='%s' is not an integer in [0, 4096]", tok,
+                   eq + 1);
+    else
+      *field_ptr(cfg, i) = (int)v;
+  }
+  free(copy);
+  return st;
+}
+
+static bool is_width(int v, int max) {
+  return v == 1 || v == 2 || v == 4 || v == 8 || (v == 16 && max >= 16);
+}
+
+ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
+  char text[160];
+  ob_gemm_config_format(c, text, sizeof text);
+  if (c->bm < 1 || c->bn < 1 || c->tm < 1 || c->tn < 1)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: tiles must be positive", text);
+  if (!is_width(c->vm, 8) || !is_width(c->vn, 16))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: vm must be 1, 2, 4 or 8, vn 1..16 (powers of 2)",
+                   text);
+  if (c->strided > 1 || c->local > 1)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: strided and local are 0 or 1", text);
+  if (c->bm % c->tm || c->bn % c->tn || c->tm % c->vm || c->tn % c->vn)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: need tm | bm, tn | bn, vm | tm, vn | tn",
+                   text);
+  const int nt = (c->bm / c->tm) * (c->bn / c->tn);
+  if (c->local) {
+    if (c->bk < 1 || !is_width(c->vg, 4) || c->kc != 0)
+      return ob_fail(OB_ERR_INVALID, "gemm config %s: local needs bk >= 1, vg 1/2/4, kc=0", text);
+    if (c->bk % c->vg || c->bm % c->vg || c->bn % c->vg || (c->bm * c->bk) % (c->vg * nt) ||
+        (c->bn * c->bk) % (c->vg * nt))
+      return ob_fail(OB_ERR_INVALID,
+                     "gemm config %s: vg must divide bk, bm, bn and the slices be shared evenly "
+                     "by the %d work-items", text, nt);
+    if (c->pad % c->vm || c->pad % c->vn || c->pad % c->vg)
+      return ob_fail(OB_ERR_INVALID, "gemm config %s: pad must be a multiple of vm, vn, vg", text);
+  }
+  if (!dev) return OB_OK;
+  const ob_device_props *p = ob_device_props_get(dev);
+  if ((size_t)nt > p->max_wg)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: %d work-items per group, device allows %zu",
+                   text, nt, p->max_wg);
+  const size_t lmem = c->local ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4 : 0;
+  if (lmem > p->local_mem)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: %zu bytes of local memory, device has %llu",
+                   text, lmem, (unsigned long long)p->local_mem);
+  return OB_OK;
+}
+
+ob_status ob_gemm_check_env(void) {
+  const char *text = getenv("OCLBENCH_GEMM_CONFIG");
+  if (text && *text) {
+    ob_gemm_config cfg = cpu_candidates[0].cfg;
+    ob_status st = ob_gemm_config_parse(text, &cfg);
+    if (st == OB_OK) st = ob_gemm_config_check(&cfg, NULL);
+    if (st != OB_OK) {
+      char detail[512];
+      snprintf(detail, sizeof detail, "%s", ob_error_detail());
+      return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_CONFIG='%s': %s", text, detail);
+    }
+  }
+  const char *tune = getenv("OCLBENCH_GEMM_TUNE");
+  if (tune && *tune && strcmp(tune, "0") != 0 && strcmp(tune, "1") != 0 &&
+      strcmp(tune, "force") != 0)
+    return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_TUNE='%s': expected 0, 1 or force", tune);
+  return OB_OK;
+}

@@ -1,0 +1,386 @@
+/* The project's SGEMM: configurations, correctness of both kernel paths on odd sizes,
+ * transposes, alpha/beta, leading dimensions and offsets; argument checks; kernel selection
+ * (environment, tuning, cache); the host reference and half conversions. */
+#include "support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gemm.h"
+#include "gemm_ref.h"
+
+/* One configuration of each kernel path (fixed: no tuning in the correctness tests). */
+static const char *const test_configs[] = {
+    /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
+    "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0",
+    /* CPU style: register tiles from global memory, barriers every kc steps */
+    "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16",
+};
+
+static ob_gemm_config parse_config(const char *text) {
+  ob_gemm_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  OB_ASSERT_OK(ob_gemm_config_parse(text, &cfg));
+  OB_ASSERT_OK(ob_gemm_config_check(&cfg, ob_test_device()));
+  return cfg;
+}
+
+/* A GEMM call on host data with room around the matrices: operand offsets and leading
+ * dimensions larger than the stored width. */
+typedef struct problem {
+  ob_gemm_trans ta, tb;
+  size_t m, n, k, pad_ld, off;
+  float alpha, beta;
+} problem;
+
+static void check_problem(ob_gemm *g, const problem *pr) {
+  ob_device *dev = ob_test_device();
+  const size_t ar = pr->ta ? pr->k : pr->m, ac = pr->ta ? pr->m : pr->k;
+  const size_t br = pr->tb ? pr->n : pr->k, bc = pr->tb ? pr->k : pr->n;
+  const size_t lda = ac + pr->pad_ld, ldb = bc + pr->pad_ld, ldc = pr->n + pr->pad_ld;
+  const size_t na = pr->off + ar * lda + 1, nb = pr->off + br * ldb + 1,
+               nc = pr->off + pr->m * ldc + 1;
+  float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *c0 = malloc(nc * sizeof *c0),
+        *c = malloc(nc * sizeof *c);
+  assert_non_null(a && b && c0 && c);
+  ob_gemm_ref_fill(a, na, 11);
+  ob_gemm_ref_fill(b, nb, 12);
+  ob_gemm_ref_fill(c0, nc, 13);
+  if (pr->beta == 0.0f)
+    for (size_t i = 0; i < nc; i++) c0[i] = NAN; /* beta = 0 must not read C */
+  ob_gemm_args args = {.ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n, .k = pr->k,
+                       .alpha = pr->alpha, .beta = pr->beta, .a_off = pr->off, .lda = lda,
+                       .b_off = pr->off, .ldb = ldb, .c_off = pr->off, .ldc = ldc};
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, na * sizeof *a, NULL, &args.a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, nb * sizeof *b, NULL, &args.b));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, nc * sizeof *c, NULL, &args.c));
+  OB_ASSERT_OK(ob_buffer_write(dev, args.a, 0, na * sizeof *a, a));
+  OB_ASSERT_OK(ob_buffer_write(dev, args.b, 0, nb * sizeof *b, b));
+  OB_ASSERT_OK(ob_buffer_write(dev, args.c, 0, nc * sizeof *c, c0));
+  OB_ASSERT_OK(ob_gemm_enqueue(g, &args, NULL));
+  OB_ASSERT_OK(ob_buffer_read(dev, args.c, 0, nc * sizeof *c, c));
+  const ob_gemm_ref_problem p = {.ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n,
+                                 .k = pr->k, .alpha = pr->alpha, .beta = pr->beta,
+                                 .a = a + pr->off, .lda = lda, .b = b + pr->off, .ldb = ldb,
+                                 .c0 = c0 + pr->off, .ldc0 = ldc};
+  ob_gemm_ref_result r;
+  ob_gemm_ref_check(&p, c + pr->off, ldc, ob_gemm_ref_bound_fp32(pr->k), 1, &r);
+  if (!r.ok)
+    fail_msg("%zux%zux%zu ta=%d tb=%d alpha=%g beta=%g: rel_err %.3g", pr->m, pr->n, pr->k,
+             pr->ta, pr->tb, pr->alpha, pr->beta, r.rel_err);
+  assert_false(r.sampled);
+  /* Nothing outside C was written: the padding columns and the guard entries keep C0. */
+  for (size_t i = 0; i < pr->m; i++)
+    for (size_t j = pr->n; j < ldc; j++) {
+      const float want = c0[pr->off + i * ldc + j], got = c[pr->off + i * ldc + j];
+      assert_true(got == want || (isnan(got) && isnan(want)));
+    }
+  assert_true(c[nc - 1] == c0[nc - 1] || (isnan(c[nc - 1]) && isnan(c0[nc - 1])));
+  ob_buffer_release(dev, args.a);
+  ob_buffer_release(dev, args.b);
+  ob_buffer_release(dev, args.c);
+  free(a);
+  free(b);
+  free(c0);
+  free(c);
+}
+
+static void config_text_round_trip_and_rules(void **state) {
+  (void)state;
+  ob_gemm_config cfg = parse_config(test_configs[0]);
+  char text[200];
+  ob_gemm_config_format(&cfg, text, sizeof text);
+  assert_string_equal(text, test_configs[0]);
+  ob_gemm_config back;
+  memset(&back, 0, sizeof back);
+  OB_ASSERT_OK(ob_gemm_config_parse(text, &back));
+  assert_memory_equal(&cfg, &back, sizeof cfg);
+  /* Partial text only changes the keys given. */
+  OB_ASSERT_OK(ob_gemm_config_parse("bk=32", &back));
+  assert_int_equal(back.bk, 32);
+  assert_int_equal(back.bm, 32);
+  /* Syntax errors name the bad pair. */
+  assert_int_equal(ob_gemm_config_parse("bm=12x", &back), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "bm='12x'"));
+  assert_int_equal(ob_gemm_config_parse("colour=3", &back), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "colour"));
+  assert_int_equal(ob_gemm_config_parse("bm=-4", &back), OB_ERR_INVALID);
+  /* Rule violations. */
+  cfg = parse_config(test_configs[0]);
+  cfg.tm = 3;
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.vn = 3;
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.pad = 2; /* not a multiple of the vector widths */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.bk = 2; /* slice of 32x2 floats not shared evenly by 128 work-items in float4s */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  /* Device limits: local memory. */
+  cfg = parse_config(test_configs[0]);
+  cfg.bk = 4096;
+  cfg.bm = cfg.bn = 512;
+  cfg.tm = cfg.tn = 64;
+  cfg.vm = cfg.vn = 4;
+  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "local memory"));
+}
+
+static void defaults_and_candidates_are_valid(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_gemm_config def, cand[16];
+  ob_gemm_config_default(dev, &def);
+  OB_ASSERT_OK(ob_gemm_config_check(&def, dev));
+  size_t n = ob_gemm_candidates(dev, cand, 16);
+  assert_true(n >= 3);
+  assert_memory_equal(&cand[0], &def, sizeof def);
+  for (size_t i = 0; i < n; i++) OB_ASSERT_OK(ob_gemm_config_check(&cand[i], dev));
+  char key[64];
+  ob_gemm_shape_key(OB_GEMM_N, OB_GEMM_T, 128, 1000, 1025, key, sizeof key);
+  assert_string_equal(key, "NT:m128:n1024:k2048");
+  ob_gemm_shape_key(OB_GEMM_T, OB_GEMM_N, 1, 3, 4, key, sizeof key);
+  assert_string_equal(key, "TN:m1:n4:k4");
+}
+
+/* Odd sizes (non-multiples of every tile), all transposes, alpha/beta, ld > width, offsets
+ * that break vector alignment, on both kernel paths. */
+static void both_paths_match_the_reference(void **state) {
+  (void)state;
+  static const problem problems[] = {
+      {OB_GEMM_N, OB_GEMM_N, 1, 1, 1, 0, 0, 1.0f, 0.0f},
+      {OB_GEMM_N, OB_GEMM_N, 77, 131, 45, 0, 0, 1.0f, 0.0f},
+      {OB_GEMM_N, OB_GEMM_T, 77, 131, 45, 3, 1, 0.5f, 2.0f},
+      {OB_GEMM_T, OB_GEMM_N, 33, 65, 17, 1, 5, -1.5f, 0.25f},
+      {OB_GEMM_T, OB_GEMM_T, 64, 128, 64, 0, 0, 1.0f, 1.0f},   /* exact tile multiples */
+      {OB_GEMM_N, OB_GEMM_N, 64, 128, 96, 4, 16, 2.0f, -1.0f}, /* aligned ld and offsets */
+      {OB_GEMM_T, OB_GEMM_T, 5, 200, 3, 2, 7, 1.0f, 0.0f},
+      {OB_GEMM_N, OB_GEMM_T, 130, 1, 70, 0, 2, 1.0f, 0.5f},
+  };
+  for (size_t c = 0; c < sizeof test_configs / sizeof *test_configs; c++) {
+    ob_gemm_config cfg = parse_config(test_configs[c]);
+    ob_gemm *g = NULL;
+    OB_ASSERT_OK(ob_gemm_create(ob_test_device(), &cfg, &g));
+    for (size_t p = 0; p < sizeof problems / sizeof *problems; p++) check_problem(g, &problems[p]);
+    assert_string_equal(ob_gemm_config_source(g, &(ob_gemm_args){.m = 77, .n = 131, .k = 45}),
+                        "fixed");
+    ob_gemm_destroy(g);
+  }
+}
+
+/* Multiples of the tile with aligned operands launch the GEMM kernel alone; anything else
+ * adds operand copies; k = 0 gives C = beta * C. */
+static void launch_count_and_empty_inner_dimension(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_gemm_config cfg = parse_config(test_configs[0]);
+  ob_gemm *g = NULL;
+  OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+  const size_t n = 64;
+  ob_gemm_args a = {.m = n, .n = n, .k = n, .alpha = 1.0f, .beta = 0.0f, .lda = n, .ldb = n,
+                    .ldc = n};
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 4, NULL, &a.a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 4, NULL, &a.b));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 4, NULL, &a.c));
+  const float one = 1.0f, three = 3.0f;
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.a, &one, sizeof one, n * n * 4));
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.b, &one, sizeof one, n * n * 4));
+  double t = 0.0;
+  OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+  assert_int_equal(ob_gemm_last_launches(g), 1);
+  assert_true(t > 0.0);
+  float v = 0.0f;
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 4 * (n * n - 1), sizeof v, &v));
+  assert_true(v == (float)n);
+  /* Row bands of bm = 32 rows per launch (watchdog devices): two launches, same result. */
+  ob_gemm_set_launch_limit(g, 2.0 * 32 * 64 * 64);
+  OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+  assert_int_equal(ob_gemm_last_launches(g), 2);
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
+  assert_true(v == (float)n);
+  const problem banded[] = {{OB_GEMM_T, OB_GEMM_N, 77, 131, 45, 1, 3, 1.0f, 0.5f},
+                            {OB_GEMM_N, OB_GEMM_T, 100, 20, 33, 0, 1, 2.0f, 0.0f}};
+  for (size_t p = 0; p < 2; p++) check_problem(g, &banded[p]);
+  assert_int_equal(ob_gemm_last_launches(g), 2 + 4); /* two copies, four bands of 32 rows */
+  ob_gemm_set_launch_limit(g, 0.0);
+  a.m = n - 1; /* A needs padding rows */
+  OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+  assert_int_equal(ob_gemm_last_launches(g), 2);
+  a.m = n;
+  a.a_off = 1; /* misaligned for float4 loads */
+  a.k = n - 1;
+  OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+  assert_int_equal(ob_gemm_last_launches(g), 3);
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.c, &three, sizeof three, n * n * 4));
+  a.a_off = 0;
+  a.k = 0;
+  a.beta = 0.5f;
+  OB_ASSERT_OK(ob_gemm_enqueue(g, &a, NULL));
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
+  assert_true(v == 1.5f);
+  a.m = 0; /* empty C: nothing launched */
+  OB_ASSERT_OK(ob_gemm_enqueue(g, &a, NULL));
+  assert_int_equal(ob_gemm_last_launches(g), 0);
+  ob_buffer_release(dev, a.a);
+  ob_buffer_release(dev, a.b);
+  ob_buffer_release(dev, a.c);
+  ob_gemm_destroy(g);
+  ob_gemm_destroy(NULL);
+}
+
+static void bad_arguments_are_rejected(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_gemm *g = NULL;
+  ob_gemm_config cfg = parse_config(test_configs[1]);
+  OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+  ob_gemm_args a = {.m = 8, .n = 8, .k = 8, .alpha = 1.0f, .lda = 8, .ldb = 8, .ldc = 8};
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 64 * 4, NULL, &a.a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 64 * 4, NULL, &a.b));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 64 * 4, NULL, &a.c));
+  a.lda = 7;
+  assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "ldA=7"));
+  a.lda = 8;
+  a.b_off = 1; /* one float past the end of B */
+  assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "matrix B"));
+  a.b_off = 0;
+  a.ldc = 9;
+  assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+  a.ldc = 8;
+  a.ta = (ob_gemm_trans)2;
+  assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+  cfg.tm = 5;
+  ob_gemm *bad = NULL;
+  assert_int_equal(ob_gemm_create(dev, &cfg, &bad), OB_ERR_INVALID);
+  assert_null(bad);
+  ob_buffer_release(dev, a.a);
+  ob_buffer_release(dev, a.b);
+  ob_buffer_release(dev, a.c);
+  ob_gemm_destroy(g);
+}
+
+/* Environment over cache over tuning over default; the tuned choice is cached on disk. */
+static void selection_precedence_and_tuning_cache(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_gemm_config cfg, def;
+  const char *source = NULL;
+  ob_gemm_config_default(dev, &def);
+  setenv("OCLBENCH_GEMM_TUNE", "0", 1);
+  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 48, 48, 48, &cfg, &source));
+  assert_string_equal(source, "default");
+  assert_memory_equal(&cfg, &def, sizeof cfg);
+  setenv("OCLBENCH_GEMM_TUNE", "force", 1);
+  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 48, 48, 48, &cfg, &source));
+  assert_string_equal(source, "tuned");
+  OB_ASSERT_OK(ob_gemm_config_check(&cfg, dev));
+  const ob_gemm_config tuned = cfg;
+  unsetenv("OCLBENCH_GEMM_TUNE");
+  /* Same shape class (64x64x64), from the cache file written by the tuning pass. */
+  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 60, 50, 40, &cfg, &source));
+  assert_string_equal(source, "cache");
+  assert_memory_equal(&cfg, &tuned, sizeof cfg);
+  setenv("OCLBENCH_GEMM_CONFIG", test_configs[1], 1);
+  OB_ASSERT_OK(ob_gemm_check_env());
+  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 60, 50, 40, &cfg, &source));
+  assert_string_equal(source, "env");
+  assert_int_equal(cfg.tn, 32);
+  /* A handle reports the selection per shape and computes correctly with it. */
+  ob_gemm *g = NULL;
+  OB_ASSERT_OK(ob_gemm_create(dev, NULL, &g));
+  const problem p = {OB_GEMM_T, OB_GEMM_N, 19, 23, 29, 1, 1, 1.0f, 0.0f};
+  check_problem(g, &p);
+  ob_gemm_args shape = {.ta = OB_GEMM_T, .m = 19, .n = 23, .k = 29};
+  assert_string_equal(ob_gemm_config_source(g, &shape), "env");
+  assert_int_equal(ob_gemm_config_for(g, &shape)->tn, 32);
+  ob_gemm_destroy(g);
+  setenv("OCLBENCH_GEMM_CONFIG", "bm=64,tm=5", 1);
+  assert_int_equal(ob_gemm_check_env(), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_GEMM_CONFIG"));
+  unsetenv("OCLBENCH_GEMM_CONFIG");
+  setenv("OCLBENCH_GEMM_TUNE", "yes", 1);
+  assert_int_equal(ob_gemm_check_env(), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_GEMM_TUNE"));
+  unsetenv("OCLBENCH_GEMM_TUNE");
+  OB_ASSERT_OK(ob_gemm_check_env());
+  /* The CLI refuses a bad value with exit code 2. */
+  char err[512];
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 0);
+  setenv("OCLBENCH_GEMM_CONFIG", "vn=3", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_GEMM_CONFIG"));
+  unsetenv("OCLBENCH_GEMM_CONFIG");
+}
+
+static void reference_check_and_bounds(void **state) {
+  (void)state;
+  /* 2x3 times 3x2, by hand. */
+  const float a[] = {1, 2, 3, 4, 5, 6}, b[] = {1, 0, 0, 1, 1, 1}, c0[] = {1, 1, 1, 1};
+  ob_gemm_ref_problem p = {.m = 2, .n = 2, .k = 3, .alpha = 2.0, .beta = 1.0, .a = a,
+                           .lda = 3, .b = b, .ldb = 2, .c0 = c0, .ldc0 = 2};
+  assert_true(ob_gemm_ref_entry(&p, 0, 0) == 2 * (1 + 3) + 1);
+  assert_true(ob_gemm_ref_entry(&p, 1, 1) == 2 * (5 + 6) + 1);
+  p.tb = 1; /* B read as stored 2x3: B^T(l, j) = b[j*3 + l] */
+  p.ldb = 3;
+  assert_true(ob_gemm_ref_entry(&p, 0, 1) == 2 * (1 + 2 + 3) + 1);
+  const float wrong[] = {9, 5, 23, 23}, close[] = {9, 11, 21, 24};
+  p.tb = 0;
+  p.ldb = 2;
+  ob_gemm_ref_result r;
+  const float exact[] = {9, 11, 21, 23};
+  ob_gemm_ref_check(&p, exact, 2, ob_gemm_ref_bound_fp32(3), 1, &r);
+  assert_true(r.ok && r.rel_err == 0.0 && r.compared == 4 && !r.sampled);
+  ob_gemm_ref_check(&p, wrong, 2, ob_gemm_ref_bound_fp32(3), 1, &r);
+  assert_false(r.ok);
+  ob_gemm_ref_check(&p, close, 2, 1.0, 1, &r);
+  assert_true(r.ok); /* a loose bound accepts it */
+  const float nan_c[] = {9, 11, NAN, 23};
+  ob_gemm_ref_check(&p, nan_c, 2, 1e9, 1, &r);
+  assert_false(r.ok);
+  assert_true(fabs(ob_gemm_ref_bound_fp32(1024) - 3.2e-4) < 1e-12);
+  assert_true(fabs(ob_gemm_ref_bound_fp16(4) - 4e-3) < 1e-12);
+  char note[128];
+  ob_gemm_ref_note(&r, note, sizeof note);
+  assert_non_null(strstr(note, "rel_err="));
+  assert_non_null(strstr(note, "bound=1.00e+09"));
+}
+
+static void half_conversions(void **state) {
+  (void)state;
+  assert_int_equal(ob_half_from_float(1.0f), 0x3c00);
+  assert_int_equal(ob_half_from_float(-2.0f), 0xc000);
+  assert_int_equal(ob_half_from_float(65504.0f), 0x7bff);
+  assert_int_equal(ob_half_from_float(65520.0f), 0x7c00); /* rounds to infinity */
+  assert_int_equal(ob_half_from_float(ldexpf(1.0f, -24)), 0x0001);
+  assert_int_equal(ob_half_from_float(ldexpf(1.0f, -14)), 0x0400);
+  assert_int_equal(ob_half_from_float(ldexpf(1.0f, -26)), 0x0000);
+  assert_int_equal(ob_half_from_float(0.1f), 0x2e66);
+  assert_int_equal(ob_half_from_float(1.0f + ldexpf(1.0f, -11)), 0x3c00); /* tie to even */
+  assert_int_equal(ob_half_from_float(1.0f + 3 * ldexpf(1.0f, -11)), 0x3c02);
+  assert_true(ob_half_to_float(0x3c00) == 1.0f);
+  assert_true(ob_half_to_float(0x0001) == ldexpf(1.0f, -24));
+  assert_true(ob_half_to_float(0xfbff) == -65504.0f);
+  assert_true(isinf(ob_half_to_float(0x7c00)));
+  assert_true(isnan(ob_half_to_float(ob_half_from_float(NAN))));
+  for (uint32_t h = 0; h < 0x7c00; h++) /* every finite half survives a round trip */
+    assert_int_equal(ob_half_from_float(ob_half_to_float((uint16_t)h)), h);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(config_text_round_trip_and_rules),
+      cmocka_unit_test(defaults_and_candidates_are_valid),
+      cmocka_unit_test(both_paths_match_the_reference),
+      cmocka_unit_test(launch_count_and_empty_inner_dimension),
+      cmocka_unit_test(bad_arguments_are_rejected),
+      cmocka_unit_test(selection_precedence_and_tuning_cache),
+      cmocka_unit_test(reference_check_and_bounds),
+      cmocka_unit_test(half_conversions),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}

@@ -1,0 +1,151 @@
+/* The linear workload: its cases (sizes, params, FLOPs, series), and verified rows through
+ * the runner for the fc1024 layer passes, own and CLBlast; fp16 where the device has none. */
+#include "support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linear.h"
+#include "runner.h"
+
+#define MAXC 64
+
+static size_t list(bool quick, ob_case *cases) {
+  ob_run_opts opts = {.quick = quick, .seconds = 0.05};
+  return ob_linear_list_cases(ob_test_device(), &opts, cases, MAXC);
+}
+
+static const ob_case *find(const ob_case *cases, size_t n, const char *variant,
+                           const char *prec, const char *params) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cases[i].variant, variant) == 0 && strcmp(cases[i].precision, prec) == 0 &&
+        strcmp(cases[i].params, params) == 0)
+      return &cases[i];
+  return NULL;
+}
+
+static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
+  (void)state;
+  const bool fp16 = ob_device_props_get(ob_test_device())->fp16;
+  ob_case *cases = calloc(MAXC, sizeof *cases);
+  size_t n = list(false, cases);
+  /* own fp32, clblast fp32, clblast fp16 (one case for the skipped row without fp16) */
+  assert_int_equal(n, 2 * (4 + 3) + (fp16 ? 4 + 3 : 1));
+  static const char *const variants[][2] = {{"own", "fp32"}, {"clblast", "fp32"},
+                                            {"clblast", "fp16"}};
+  for (size_t v = 0; v < (fp16 ? 3u : 2u); v++) {
+    double prev_cost = 0.0;
+    for (size_t s = 1024; s <= 8192; s *= 2) {
+      char params[128];
+      snprintf(params, sizeof params, "m=%zu;n=%zu;k=%zu;ta=N;tb=N", s, s, s);
+      const ob_case *c = find(cases, n, variants[v][0], variants[v][1], params);
+      assert_non_null(c);
+      assert_true(c->flops == 2.0 * (double)s * (double)s * (double)s);
+      assert_true(c->series[0] != '\0');
+      assert_true(c->cost > prev_cost); /* the runner predicts the next size from this */
+      prev_cost = c->cost;
+      assert_int_equal(c->nmetrics, 1);
+      assert_string_equal(c->metrics[0].name, "gflops");
+      assert_string_equal(c->metrics[0].unit, "GFLOP/s");
+      assert_int_equal(c->metrics[0].peak,
+                       strcmp(variants[v][1], "fp32") == 0 ? OB_PEAK_FP32 : OB_PEAK_NONE);
+    }
+    const ob_case *fw = find(cases, n, variants[v][0], variants[v][1],
+                             "layer=fc1024;batch=128;pass=forward;m=128;n=1024;k=1024;ta=N;tb=T");
+    const ob_case *bd = find(cases, n, variants[v][0], variants[v][1],
+                             "layer=fc1024;batch=128;pass=backward_data;m=128;n=1024;k=1024;"
+                             "ta=N;tb=N");
+    const ob_case *bw = find(cases, n, variants[v][0], variants[v][1],
+                             "layer=fc1024;batch=128;pass=backward_weight;m=1024;n=1024;k=128;"
+                             "ta=T;tb=N");
+    assert_non_null(fw);
+    assert_non_null(bd);
+    assert_non_null(bw);
+    /* Every pass is 128 * 1024 * 1024 MACs (1 MAC = 2 FLOPs). */
+    assert_true(fw->flops == 2.0 * 128 * 1024 * 1024);
+    assert_true(bd->flops == fw->flops && bw->flops == fw->flops);
+  }
+  if (!fp16)
+    assert_non_null(find(cases, n, "clblast", "fp16", "m=1024;n=1024;k=1024;ta=N;tb=N"));
+  /* --quick keeps the smallest square size and the layer. */
+  n = list(true, cases);
+  assert_int_equal(n, 2 * (1 + 3) + (fp16 ? 1 + 3 : 1));
+  assert_non_null(find(cases, n, "own", "fp32", "m=1024;n=1024;k=1024;ta=N;tb=N"));
+  assert_null(find(cases, n, "own", "fp32", "m=2048;n=2048;k=2048;ta=N;tb=N"));
+  free(cases);
+}
+
+/* The layer cases only (the square ones take seconds each on a CPU), and the fp16 stand-in
+ * of a device without fp16. */
+static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                          size_t max) {
+  ob_case all[MAXC];
+  size_t n = ob_linear_list_cases(dev, opts, all, MAXC), k = 0;
+  const bool fp16 = ob_device_props_get(dev)->fp16;
+  for (size_t i = 0; i < n && k < max; i++) {
+    const bool layer = strstr(all[i].params, "layer=") != NULL;
+    const bool stand_in = !fp16 && strcmp(all[i].precision, "fp16") == 0;
+    if (layer || stand_in) cases[k++] = all[i];
+  }
+  return k;
+}
+
+static const char *cell(const ob_table *t, size_t row, const char *column) {
+  for (size_t c = 0; c < OB_CSV_NCOLS; c++)
+    if (strcmp(ob_csv_columns[c], column) == 0) return t->cells[row * OB_CSV_NCOLS + c];
+  fail_msg("no column %s", column);
+  return NULL;
+}
+
+static void layer_rows_are_verified_through_the_runner(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_device_set_measured_peak(dev, OB_PEAK_FP32, 1e13); /* as if the probes had run */
+  setenv("OCLBENCH_GEMM_TUNE", "0", 1); /* the default configuration: tuning is test_gemm's */
+  ob_workload wl = ob_workload_linear;
+  wl.list_cases = layer_cases;
+  ob_run_opts opts = {.quick = true, .seconds = 0.02};
+  ob_host_info host;
+  ob_host_get(&host);
+  ob_table rows = {0};
+  size_t failed = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed));
+  assert_int_equal(failed, 0);
+  size_t measured = 0, skipped = 0;
+  for (size_t r = 0; r < rows.nrows; r++) {
+    if (strcmp(cell(&rows, r, "variant"), "compile") == 0) continue;
+    assert_string_equal(cell(&rows, r, "workload"), "linear");
+    assert_string_equal(cell(&rows, r, "metric"), "gflops");
+    const char *status = cell(&rows, r, "status"), *note = cell(&rows, r, "note");
+    if (strcmp(cell(&rows, r, "precision"), "fp16") == 0 && !ob_device_props_get(dev)->fp16) {
+      assert_string_equal(status, "skipped");
+      assert_non_null(strstr(note, "fp16"));
+      skipped++;
+      continue;
+    }
+    if (strcmp(status, "ok") != 0) fail_msg("row %zu: %s: %s", r, status, note);
+    assert_string_equal(cell(&rows, r, "verified"), "yes");
+    assert_non_null(strstr(note, "rel_err="));
+    double v = 0.0, frac = 0.0;
+    assert_true(ob_parse_double(cell(&rows, r, "value"), &v) && v > 0.0);
+    if (strcmp(cell(&rows, r, "precision"), "fp32") == 0) {
+      assert_true(ob_parse_double(cell(&rows, r, "peak_fraction"), &frac));
+      assert_true(fabs(frac - v * 1e9 / 1e13) < 1e-6 * frac + 1e-12);
+    }
+    if (strcmp(cell(&rows, r, "variant"), "own") == 0) assert_non_null(strstr(note, "(default)"));
+    measured++;
+  }
+  assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 9 : 6);
+  assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
+  ob_table_clear(&rows);
+  unsetenv("OCLBENCH_GEMM_TUNE");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(cases_cover_sizes_layer_passes_and_precisions),
+      cmocka_unit_test(layer_rows_are_verified_through_the_runner),
+  };
+  return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
+}
