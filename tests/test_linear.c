@@ -110,7 +110,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   ob_host_get(&host);
   ob_table rows = {0};
   size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed));
+  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed, NULL));
   assert_int_equal(failed, 0);
   size_t measured = 0, skipped = 0;
   for (size_t r = 0; r < rows.nrows; r++) {
