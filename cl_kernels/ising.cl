@@ -222,7 +222,10 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * each combination used. w: the word's global index (its chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
- * one load round trip per group, not per neighbour. */
+ * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
+ * (GPUs, small batches: few instructions per unit, latency-bound) read 4 at a time; wide words
+ * (CPU SIMD, large batches: many instructions per unit) and the global path one at a time. */
+#define LOCAL_GROUP (SPIN_BITS <= 8 ? 4 : 1)
 #define DEFINE_UNIT(SUFFIX, AS, SAS, GROUP)                                                      \
   spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
                          SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1) {          \
@@ -230,20 +233,26 @@ spin_t decide(fields f, rand4 r, uint sub) {
     const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
     fields f;                                                                                    \
     for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                              \
-    for (uint k = 0; k < ps.y; k += GROUP) {                                                     \
-      const uint left = ps.y - k; /* the last group may be partial */                            \
+    uint k = 0;                                                                                  \
+    for (; k + GROUP <= ps.y; k += GROUP) {                                                      \
+      uint xs[GROUP], ws[GROUP];                                                                 \
+      for (uint j = 0; j < GROUP; j++) {                                                         \
+        const uint2 en = sell[ps.w + SLICE * (k + j)];                                           \
+        xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
+        ws[j] = en.y;                                                                            \
+      }                                                                                          \
+      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j]);                       \
+    }                                                                                            \
+    if (k < ps.y) { /* a last, partial group (never when GROUP is 1) */                          \
+      const uint left = ps.y - k;                                                                \
       uint xs[GROUP], ws[GROUP];                                                                 \
       for (uint j = 0; j < GROUP; j++) {                                                         \
         const uint2 en = j < left ? sell[ps.w + SLICE * (k + j)] : (uint2)(0u, 0u);              \
         xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
         ws[j] = en.y;                                                                            \
       }                                                                                          \
-      if (left >= GROUP) {                                                                       \
-        for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j]);                     \
-      } else {                                                                                   \
-        for (uint j = 0; j < GROUP; j++)                                                         \
-          if (j < left) f = add_neighbour(f, xs[j], ws[j]);                                      \
-      }                                                                                          \
+      for (uint j = 0; j < GROUP; j++)                                                           \
+        if (j < left) f = add_neighbour(f, xs[j], ws[j]);                                        \
     }                                                                                            \
     return decide(f, r, WORD_SUB(w));                                                            \
   }                                                                                              \
@@ -260,9 +269,9 @@ spin_t decide(fields f, rand4 r, uint sub) {
     }                                                                                            \
   }
 
-DEFINE_UNIT(lg, __local, __global, 4)
-DEFINE_UNIT(ll, __local, __local, 4)
-DEFINE_UNIT(gg, __global, __global, 1) /* the throughput-bound global path: one at a time */
+DEFINE_UNIT(lg, __local, __global, LOCAL_GROUP)
+DEFINE_UNIT(ll, __local, __local, LOCAL_GROUP)
+DEFINE_UNIT(gg, __global, __global, 1)
 
 /* The bits of a word that hold chains. */
 #define ALL_BITS (0xffffffffu >> (32 - SPIN_BITS))

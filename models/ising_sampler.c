@@ -236,8 +236,10 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   return OB_OK;
 }
 
-/* Local path: the schedule in local memory when asked or (auto) when it fits beside the
- * state; again after every clamp, which changes the schedule's size. */
+/* Local path: the schedule in local memory when asked or (auto, GPUs) when it fits beside the
+ * state, so that the neighbour lists are read at local-memory latency whatever the caches do;
+ * CPUs keep it in global memory (their local memory is ordinary memory: a copy gains
+ * nothing). Again after every clamp, which changes the schedule's size. */
 static ob_status choose_schedule(ob_ising_sampler *s) {
   ob_ising_config *c = &s->cfg;
   c->schedule = OB_ISING_PATH_GLOBAL;
@@ -250,8 +252,8 @@ static ob_status choose_schedule(ob_ising_sampler *s) {
                    "state per work-group exceed the %llu bytes of local memory", both,
                    (unsigned long long)have);
   c->schedule = s->want_schedule != OB_ISING_PATH_AUTO ? s->want_schedule
-                : both <= have ? OB_ISING_PATH_LOCAL
-                               : OB_ISING_PATH_GLOBAL;
+                : both <= have && !ob_device_is_cpu(s->dev) ? OB_ISING_PATH_LOCAL
+                                                            : OB_ISING_PATH_GLOBAL;
   c->local_bytes = c->schedule == OB_ISING_PATH_LOCAL ? both : state;
   return OB_OK;
 }

@@ -33,8 +33,8 @@ typedef struct ob_ising_tuning {
   size_t wg_words;          /* local path: words per node per work-group (a power of two) */
   size_t max_pass_chains;   /* chains per pass at most (rounded down to whole work-groups) */
   ob_ising_path schedule;   /* local path: where positions and neighbour lists live (AUTO:
-                               local memory when they fit beside the state; LOCAL needs the
-                               local path) */
+                               on GPUs local memory when they fit beside the state, on CPUs
+                               global; LOCAL needs the local path) */
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;

@@ -239,8 +239,8 @@ static void sampler_rejects_what_cannot_work(void **state) {
   ob_ising_model_destroy(m);
 }
 
-/* The schedule goes to local memory only where it fits beside the state: always for a small
- * graph, never for one whose neighbour lists exceed the device's local memory. */
+/* The schedule goes to local memory only where it fits beside the state: on a GPU by default
+ * for a small graph, never for one whose neighbour lists exceed the device's local memory. */
 static void schedule_placement(void **state) {
   (void)state;
   const cl_ulong have = ob_device_props_get(ob_test_device())->local_mem;
@@ -249,6 +249,12 @@ static void schedule_placement(void **state) {
   ob_ising_config c;
   const ob_ising_tuning one = {.spin_bits = 1, .path = OB_ISING_PATH_LOCAL};
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &one, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.schedule, ob_device_is_cpu(ob_test_device()) ? OB_ISING_PATH_GLOBAL
+                                                                   : OB_ISING_PATH_LOCAL);
+  ob_ising_sampler_destroy(s);
+  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &in_local, &s));
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.schedule, OB_ISING_PATH_LOCAL);
   /* 16 positions, one slice of 32 SELL slots x depth 4, 2 colours, then 16 one-byte words */
@@ -274,8 +280,7 @@ static void schedule_placement(void **state) {
     assert_int_equal(c.path, OB_ISING_PATH_LOCAL);
     assert_int_equal(c.schedule, OB_ISING_PATH_GLOBAL);
     ob_ising_sampler_destroy(s);
-    const ob_ising_tuning forced = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
-    assert_int_equal(ob_ising_sampler_create(ob_test_device(), big, 1, 1, &forced, &s),
+    assert_int_equal(ob_ising_sampler_create(ob_test_device(), big, 1, 1, &in_local, &s),
                      OB_ERR_UNSUPPORTED);
   }
   ob_ising_model_destroy(big);
