@@ -23,11 +23,11 @@
 #define SPIN_BITS 32
 #endif
 /* Chains are processed as vectors (explicit SIMD for CPU devices; GPUs scalarise them): a word
- * is NVEC vectors of VW lanes, lane b of the word is bit b. From 4 chains per word on, Philox
+ * is NVEC vectors of VW lanes, lane b of the word is bit b. From 8 chains per word on, Philox
  * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
  * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k (models/ising_sampler.c
- * maps bits to chains). Words of 1 or 2 chains take outputs SUB.. of one counter: bit b holds
- * the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v of a word. */
+ * maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
+ * bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
 #if SPIN_BITS == 1
 typedef uchar spin_t;
 typedef float fvec;
@@ -100,9 +100,10 @@ typedef ulong8 qwide;
 #else
 #error "SPIN_BITS must be 1, 2, 4, 8, 16 or 32"
 #endif
+/* WORD_QUAD(w): the counter of word w's first chain; WORD_SUB(w): the first of its outputs
+ * that word w uses. Words of fewer than 4 chains use one counter, on scalars. */
 #if SPIN_BITS >= 8
 #define QUADS (SPIN_BITS / 4)
-/* The counter of word w's first chain, and its first output used by the word. */
 #define WORD_QUAD(w) ((w) * QUADS)
 #define WORD_SUB(w) 0u
 #else
