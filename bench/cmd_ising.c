@@ -51,7 +51,8 @@ static int parse_flag(int argc, char **argv, int *i, ising_args *a) {
     return OB_EXIT_OK;
   }
   if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
-      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0)
+      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
+      strcmp(arg, "--schedule") == 0)
     a->tuning_given = true;
   const char *val = ob_cli_value(argc, argv, i);
   if (!val) return OB_EXIT_USAGE;
@@ -85,14 +86,15 @@ static int parse_flag(int argc, char **argv, int *i, ising_args *a) {
   } else if (strcmp(arg, "--seed") == 0) {
     if (!parse_seed(val, &a->seed))
       return ob_cli_usage_error("--seed: '%s' is not an unsigned 64-bit integer", val);
-  } else if (strcmp(arg, "--path") == 0) {
-    if (strcmp(val, "auto") == 0) a->tuning.path = OB_ISING_PATH_AUTO;
-    else if (strcmp(val, "local") == 0) a->tuning.path = OB_ISING_PATH_LOCAL;
-    else if (strcmp(val, "global") == 0) a->tuning.path = OB_ISING_PATH_GLOBAL;
-    else return ob_cli_usage_error("--path: '%s' is not auto, local or global", val);
+  } else if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
+    ob_ising_path *where = strcmp(arg, "--path") == 0 ? &a->tuning.path : &a->tuning.schedule;
+    if (strcmp(val, "auto") == 0) *where = OB_ISING_PATH_AUTO;
+    else if (strcmp(val, "local") == 0) *where = OB_ISING_PATH_LOCAL;
+    else if (strcmp(val, "global") == 0) *where = OB_ISING_PATH_GLOBAL;
+    else return ob_cli_usage_error("%s: '%s' is not auto, local or global", arg, val);
   } else if (strcmp(arg, "--spin-bits") == 0) {
-    if (!ob_cli_long(arg, val, 8, 32, &v)) return OB_EXIT_USAGE;
-    if (v != 8 && v != 16 && v != 32) return ob_cli_usage_error("--spin-bits: expected 8, 16 or 32");
+    if (!ob_cli_long(arg, val, 1, 32, &v)) return OB_EXIT_USAGE;
+    if (v & (v - 1)) return ob_cli_usage_error("--spin-bits: expected 1, 2, 4, 8, 16 or 32");
     a->tuning.spin_bits = (unsigned)v;
   } else if (strcmp(arg, "--wg-size") == 0) {
     if (!ob_cli_long(arg, val, 1, 4096, &v)) return OB_EXIT_USAGE;
@@ -121,8 +123,8 @@ static int parse(int argc, char **argv, ising_args *a) {
   if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
     return ob_cli_usage_error("--weights: edges:FILE takes its weights from the file");
   if (a->tune && a->tuning_given)
-    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size and --wg-words "
-                              "itself: give either");
+    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size, --wg-words and "
+                              "--schedule itself: give either");
   if ((a->epochs_given || a->lr_given) && !a->train)
     return ob_cli_usage_error("--epochs and --lr need --train DATA.csv");
   if (a->host_loop && (a->train || a->moments || a->samples || a->nsel))
@@ -246,11 +248,12 @@ static int host_loop(const ising_args *a, const ob_ising_model *m) {
 static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
-  printf("device %s (%s): path %s, %u chains per word, work-group %zu", ob_device_slug(dev),
-         ob_device_props_get(dev)->name, ob_ising_path_name(c.path), c.spin_bits, c.wg_size);
+  printf("device %s (%s): path %s, %u chain%s per word, work-group %zu", ob_device_slug(dev),
+         ob_device_props_get(dev)->name, ob_ising_path_name(c.path), c.spin_bits,
+         c.spin_bits == 1 ? "" : "s", c.wg_size);
   if (c.path == OB_ISING_PATH_LOCAL)
-    printf(" x %zu word%s (%zu bytes of local memory)", c.wg_words, c.wg_words == 1 ? "" : "s",
-           c.local_bytes);
+    printf(" x %zu word%s (%zu bytes of local memory), schedule in %s memory", c.wg_words,
+           c.wg_words == 1 ? "" : "s", c.local_bytes, ob_ising_path_name(c.schedule));
   printf(", %zu pass%s\n", c.passes, c.passes == 1 ? "" : "es");
 }
 

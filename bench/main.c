@@ -21,8 +21,9 @@ static const struct command {
      "ising [--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"
      "                 [--warmup W] [--sweeps N] [--seed S] [--device SEL] [--moments FILE.csv]\n"
      "                 [--samples FILE.csv] [--train DATA.csv --epochs E --lr L] [--info]\n"
-     "                 [--host-loop] [--tune | --path auto|local|global --spin-bits 8|16|32\n"
-     "                  --wg-size N --wg-words N] [--pass-chains N]"},
+     "                 [--host-loop] [--tune | --path auto|local|global\n"
+     "                  --spin-bits 1|2|4|8|16|32 --wg-size N --wg-words N\n"
+     "                  --schedule auto|local|global] [--pass-chains N]"},
     {"flops", ob_cmd_flops, "flops MODEL [--batch N] [--input CxHxW] [--csv FILE]"},
 };
 

@@ -1,8 +1,10 @@
 /* Block Gibbs sampling of Ising models, many chains at once (models/ising_sampler.c).
  *
  * Spins are bits: a word of SPIN_BITS bits holds one node's spin in SPIN_BITS chains (bit set:
- * s = -1). The state is [node][word]: row `node`, column `word` (stride words per row). A work
- * unit is one word of one free node: the field of its SPIN_BITS chains, then a new word.
+ * s = -1); words of fewer than 8 chains are bytes with their high bits unused. The state is
+ * [node][word]: row `node`, column `word` (stride words per row). A work unit is one word of
+ * one free node: the field of its SPIN_BITS chains, then a new word. Small words spread a
+ * small batch over many work-items and work-groups (a chain per word: a work-item per flip).
  * Nodes are visited colour by colour; a colour's free nodes are "positions" p, ordered by
  * degree, with their neighbours in a sliced ELL layout of 32 positions per slice:
  *   pos[p]  = (node, degree, ht as bits, SELL index of slot 0)
@@ -15,20 +17,48 @@
  * word size or the split of chains into passes. The initial state uses counter (node, 0,
  * chain / 4, 1). The decision arithmetic is models/ising_rule.h's, bit for bit.
  *
- * Build options: -DSPIN_BITS=8|16|32 (chains per word).
+ * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word).
  */
 #ifndef SPIN_BITS
 #define SPIN_BITS 32
 #endif
 /* Chains are processed as vectors (explicit SIMD for CPU devices; GPUs scalarise them): a word
- * is NVEC vectors of VW lanes, lane b of the word is bit b. Philox runs QUADS = SPIN_BITS / 4
- * counters at once as vectors of QUADS lanes; output k of counter q feeds bit k*QUADS + q,
- * which therefore holds the word's chain 4q + k (models/ising_sampler.c maps bits to chains). */
-#if SPIN_BITS == 8
+ * is NVEC vectors of VW lanes, lane b of the word is bit b. From 8 chains per word on, Philox
+ * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
+ * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k (models/ising_sampler.c
+ * maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
+ * bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
+#if SPIN_BITS == 1
+typedef uchar spin_t;
+typedef float fvec;
+typedef uint uvec;
+#define as_fvec as_float
+#define as_uvec as_uint
+#define NVEC 1
+#define LANES 0u
+#define RAND_VEC(r, v, sub) ((sub) == 0 ? (r).x : (sub) == 1 ? (r).y : (sub) == 2 ? (r).z : (r).w)
+#elif SPIN_BITS == 2
+typedef uchar spin_t;
+typedef float2 fvec;
+typedef uint2 uvec;
+#define as_fvec as_float2
+#define as_uvec as_uint2
+#define NVEC 1
+#define LANES (uint2)(0, 1)
+#define RAND_VEC(r, v, sub) ((sub) ? (uint2)((r).z, (r).w) : (uint2)((r).x, (r).y))
+#elif SPIN_BITS == 4
+typedef uchar spin_t;
+typedef float4 fvec;
+typedef uint4 uvec;
+#define as_fvec as_float4
+#define as_uvec as_uint4
+#define NVEC 1
+#define LANES (uint4)(0, 1, 2, 3)
+#define RAND_VEC(r, v, sub) ((uint4)((r).x, (r).y, (r).z, (r).w))
+#elif SPIN_BITS == 8
 typedef uchar spin_t;
 typedef float8 fvec;
 typedef uint8 uvec;
-typedef int8 ivec;
 typedef uint2 qvec;
 typedef ulong2 qwide;
 #define to_wide convert_ulong2
@@ -37,13 +67,12 @@ typedef ulong2 qwide;
 #define as_uvec as_uint8
 #define NVEC 1
 #define LANES (uint8)(0, 1, 2, 3, 4, 5, 6, 7)
-#define RAND_VEC(r, v) ((uint8)((r).x, (r).y, (r).z, (r).w))
+#define RAND_VEC(r, v, sub) ((uint8)((r).x, (r).y, (r).z, (r).w))
 #define QUAD_LANES (uint2)(0, 1)
 #elif SPIN_BITS == 16
 typedef ushort spin_t;
 typedef float16 fvec;
 typedef uint16 uvec;
-typedef int16 ivec;
 typedef uint4 qvec;
 typedef ulong4 qwide;
 #define to_wide convert_ulong4
@@ -52,13 +81,12 @@ typedef ulong4 qwide;
 #define as_uvec as_uint16
 #define NVEC 1
 #define LANES (uint16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-#define RAND_VEC(r, v) ((uint16)((r).x, (r).y, (r).z, (r).w))
+#define RAND_VEC(r, v, sub) ((uint16)((r).x, (r).y, (r).z, (r).w))
 #define QUAD_LANES (uint4)(0, 1, 2, 3)
 #elif SPIN_BITS == 32
 typedef uint spin_t;
 typedef float16 fvec;
 typedef uint16 uvec;
-typedef int16 ivec;
 typedef uint8 qvec;
 typedef ulong8 qwide;
 #define to_wide convert_ulong8
@@ -67,13 +95,27 @@ typedef ulong8 qwide;
 #define as_uvec as_uint16
 #define NVEC 2
 #define LANES (uint16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-#define RAND_VEC(r, v) ((v) == 0 ? (uint16)((r).x, (r).y) : (uint16)((r).z, (r).w))
+#define RAND_VEC(r, v, sub) ((v) == 0 ? (uint16)((r).x, (r).y) : (uint16)((r).z, (r).w))
 #define QUAD_LANES (uint8)(0, 1, 2, 3, 4, 5, 6, 7)
 #else
-#error "SPIN_BITS must be 8, 16 or 32"
+#error "SPIN_BITS must be 1, 2, 4, 8, 16 or 32"
+#endif
+/* WORD_QUAD(w): the counter of word w's first chain; WORD_SUB(w): the first of its outputs
+ * that word w uses. Words of fewer than 4 chains use one counter, on scalars. */
+#if SPIN_BITS >= 8
+#define QUADS (SPIN_BITS / 4)
+#define WORD_QUAD(w) ((w) * QUADS)
+#define WORD_SUB(w) 0u
+#else
+typedef uint qvec;
+typedef ulong qwide;
+#define to_wide convert_ulong
+#define to_narrow convert_uint
+#define QUAD_LANES 0u
+#define WORD_QUAD(w) ((w) / (4 / SPIN_BITS))
+#define WORD_SUB(w) ((w) % (4 / SPIN_BITS) * SPIN_BITS)
 #endif
 #define VW (SPIN_BITS / NVEC)
-#define QUADS (SPIN_BITS / 4)
 #define SLICE 32
 #define COUNT_FLAG 0x80000000u
 
@@ -81,8 +123,9 @@ typedef struct rand4 {
   qvec x, y, z, w;
 } rand4;
 
-/* Philox4x32-10 on QUADS counters (node, sweep, quad0 + q, domain) at once. The 32x32->64-bit
- * products are written as widening multiplies (one instruction on GPUs and AVX). */
+/* Philox4x32-10 on the counters (node, sweep, quad0 + q, domain) of the QUAD_LANES at once.
+ * The 32x32->64-bit products are written as widening multiplies (one instruction on GPUs and
+ * AVX). */
 rand4 philox4x32_10(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {
   qvec c0 = (qvec)(node), c1 = (qvec)(sweep), c2 = (qvec)(quad0) + QUAD_LANES, c3 = (qvec)(domain);
 #pragma unroll
@@ -100,6 +143,11 @@ rand4 philox4x32_10(uint node, uint sweep, uint quad0, uint domain, uint k0, uin
   return out;
 }
 
+/* The random numbers of word w (global index) of a node: the counter of its first chain. */
+rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) {
+  return philox4x32_10(node, sweep, WORD_QUAD(w), domain, k0, k1);
+}
+
 /* 2^t with correctly rounded operations only (see models/ising_rule.h). */
 fvec ising_exp2(fvec t) {
   t = fmin(fmax(t, (fvec)(-125.0f)), (fvec)(125.0f));
@@ -115,20 +163,37 @@ fvec ising_exp2(fvec t) {
   return as_fvec(as_uvec(p) + (as_uvec(ns) << 23));
 }
 
-/* Bit per lane (lane b -> bit b of the result) where the new spin is -1: not u < 1/(1 + 2^t),
- * u = (2k+1) / 2^24 from the top 23 bits of r. */
-uint minus_bits(fvec t, uvec r, uint lane0) {
-  const fvec u = as_fvec((r >> 9) | (uvec)(0x3f800000u)) - (fvec)(0x1.fffffep-1f);
-  const ivec plus = fma(-u, ising_exp2(t), (fvec)(1.0f) - u) > (fvec)(0.0f);
-  uvec b = as_uvec(~plus) & ((uvec)(1u) << (LANES + (uvec)(lane0)));
+/* The OR of a vector's lanes. */
+uint or_lanes(uvec b) {
+#if VW == 1
+  return b;
+#else
 #if VW == 16
   const uint8 b8 = b.lo | b.hi;
-#else
+#elif VW == 8
   const uint8 b8 = b;
 #endif
+#if VW >= 8
   const uint4 b4 = b8.lo | b8.hi;
+#elif VW == 4
+  const uint4 b4 = b;
+#endif
+#if VW >= 4
   const uint2 b2 = b4.lo | b4.hi;
+#else
+  const uint2 b2 = b;
+#endif
   return b2.x | b2.y;
+#endif
+}
+
+/* Bit per lane (lane b -> bit lane0 + b of the result) where the new spin is -1: not
+ * u < 1/(1 + 2^t), u = (2k+1) / 2^24 from the top 23 bits of r. (select() takes a scalar
+ * comparison's 1 and a vector comparison's -1 alike.) */
+uint minus_bits(fvec t, uvec r, uint lane0) {
+  const fvec u = as_fvec((r >> 9) | (uvec)(0x3f800000u)) - (fvec)(0x1.fffffep-1f);
+  const uvec bit = (uvec)(1u) << (LANES + (uvec)(lane0));
+  return or_lanes(select(bit, (uvec)(0u), fma(-u, ising_exp2(t), (fvec)(1.0f) - u) > (fvec)(0.0f)));
 }
 
 /* The scaled fields t of a word's chains (passed by value: registers, never memory). */
@@ -145,31 +210,55 @@ fields add_neighbour(fields f, uint x, uint w) {
   return f;
 }
 
-/* The new word of a unit from its fields and random numbers. */
-spin_t decide(fields f, rand4 r) {
+/* The new word of a unit from its fields and random numbers (sub: WORD_SUB of the word). */
+spin_t decide(fields f, rand4 r, uint sub) {
   uint x = 0;
 #pragma unroll
-  for (int v = 0; v < NVEC; v++) x |= minus_bits(f.v[v], RAND_VEC(r, v), (uint)(VW * v));
+  for (int v = 0; v < NVEC; v++) x |= minus_bits(f.v[v], RAND_VEC(r, v, sub), (uint)(VW * v));
   return (spin_t)x;
 }
 
-/* The unit update and its observation read neighbour words from local or global memory:
- * one definition, instantiated for both address spaces. */
-#define DEFINE_UNIT(SUFFIX, AS)                                                                  \
+/* The unit update and its observation read neighbour words from local or global memory (AS)
+ * and the neighbour lists from local or global memory (SAS): one definition, instantiated for
+ * each combination used. w: the word's global index (its chains' random numbers).
+ * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
+ * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
+ * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
+ * (GPUs, small batches: few instructions per unit, latency-bound) read 4 at a time; wide words
+ * (CPU SIMD, large batches: many instructions per unit) and the global path one at a time. */
+#define LOCAL_GROUP (SPIN_BITS <= 8 ? 4 : 1)
+#define DEFINE_UNIT(SUFFIX, AS, SAS, GROUP)                                                      \
   spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
-                         __global const uint2 *sell, uint sweep, uint quad0, uint k0, uint k1) { \
+                         SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1) {          \
     /* random numbers first: independent of the fields, their latency overlaps the sums */       \
-    const rand4 r = philox4x32_10(ps.x, sweep, quad0, 0u, k0, k1);                               \
+    const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
     fields f;                                                                                    \
-    for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                             \
-    for (uint k = 0; k < ps.y; k++) {                                                            \
-      const uint2 en = sell[ps.w + SLICE * k];                                                   \
-      f = add_neighbour(f, st[(en.x & ~COUNT_FLAG) * stride + e], en.y);                         \
+    for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                              \
+    uint k = 0;                                                                                  \
+    for (; k + GROUP <= ps.y; k += GROUP) {                                                      \
+      uint xs[GROUP], ws[GROUP];                                                                 \
+      for (uint j = 0; j < GROUP; j++) {                                                         \
+        const uint2 en = sell[ps.w + SLICE * (k + j)];                                           \
+        xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
+        ws[j] = en.y;                                                                            \
+      }                                                                                          \
+      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j]);                       \
     }                                                                                            \
-    return decide(f, r);                                                                         \
+    if (k < ps.y) { /* a last, partial group (never when GROUP is 1) */                          \
+      const uint left = ps.y - k;                                                                \
+      uint xs[GROUP], ws[GROUP];                                                                 \
+      for (uint j = 0; j < GROUP; j++) {                                                         \
+        const uint2 en = j < left ? sell[ps.w + SLICE * (k + j)] : (uint2)(0u, 0u);              \
+        xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
+        ws[j] = en.y;                                                                            \
+      }                                                                                          \
+      for (uint j = 0; j < GROUP; j++)                                                           \
+        if (j < left) f = add_neighbour(f, xs[j], ws[j]);                                        \
+    }                                                                                            \
+    return decide(f, r, WORD_SUB(w));                                                            \
   }                                                                                              \
   void observe_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                      \
-                        __global const uint2 *sell, uint x, uint mask, __global int *ncnt,       \
+                        SAS const uint2 *sell, uint x, uint mask, __global int *ncnt,            \
                         __global int *ecnt, uint es1) {                                          \
     const int valid = (int)popcount(mask);                                                       \
     *ncnt += valid - 2 * (int)popcount(x & mask);                                                \
@@ -181,10 +270,12 @@ spin_t decide(fields f, rand4 r) {
     }                                                                                            \
   }
 
-DEFINE_UNIT(local, __local)
-DEFINE_UNIT(global, __global)
+DEFINE_UNIT(lg, __local, __global, LOCAL_GROUP)
+DEFINE_UNIT(ll, __local, __local, LOCAL_GROUP)
+DEFINE_UNIT(gg, __global, __global, 1)
 
-#define ALL_BITS ((uint)(spin_t)0xffffffffu)
+/* The bits of a word that hold chains. */
+#define ALL_BITS (0xffffffffu >> (32 - SPIN_BITS))
 
 /* Random initial state: one work-item per (node, word) of a pass of nelem words starting at
  * word elem0 of the whole batch. */
@@ -193,28 +284,66 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
   const uint gid = get_global_id(0);
   if (gid >= nnodes * nelem) return;
   const uint node = gid / nelem, e = gid % nelem;
-  const rand4 r = philox4x32_10(node, 0u, (elem0 + e) * QUADS, 1u, k0, k1);
+  const rand4 r = word_random(node, 0u, elem0 + e, 1u, k0, k1);
   uint x = 0;
-  for (int v = 0; v < NVEC; v++) {
-    const uvec b = (RAND_VEC(r, v) >> 31) << (LANES + (uvec)((uint)(VW * v)));
-#if VW == 16
-    const uint8 b8 = b.lo | b.hi;
-#else
-    const uint8 b8 = b;
-#endif
-    const uint4 b4 = b8.lo | b8.hi;
-    const uint2 b2 = b4.lo | b4.hi;
-    x |= b2.x | b2.y;
-  }
+  for (int v = 0; v < NVEC; v++)
+    x |= or_lanes((RAND_VEC(r, v, WORD_SUB(elem0 + e)) >> 31)
+                  << (LANES + (uvec)((uint)(VW * v))));
   state[node * stride + e] = (spin_t)x;
 }
 
-/* All sweeps in one launch: work-group g holds words [g*W, g*W + W) (W = 1 << wshift) of every
- * node in local memory (ls: nnodes * W words), updates them colour by colour with a barrier
- * between colours, and writes them to state_out (state_in may be the same buffer).
- * Observation (sweep >= observe_from) adds per-word counts into node_cnt[p*ns1 + word*ns2]
- * and edge_cnt[sell_index*es1 + word*es2]. tail_word: the word whose chains are only partly
- * real (mask tail_mask), or 0xffffffff. */
+/* All sweeps in one launch (the body of the ising_sweeps_local kernels, for the schedule in
+ * SAS memory): work-group g holds words [g*W, g*W + W) (W = 1 << wshift) of every node in
+ * local memory (ls: nnodes * W words), updates them colour by colour with a barrier between
+ * colours, and writes them to state_out (state_in may be the same buffer). Observation
+ * (sweep >= observe_from) adds per-word counts into node_cnt[p*ns1 + word*ns2] and
+ * edge_cnt[sell_index*es1 + word*es2]. tail_word: the word whose chains are only partly real
+ * (mask tail_mask), or 0xffffffff. */
+#define DEFINE_SWEEPS(SUFFIX, SAS)                                                               \
+  void sweeps_##SUFFIX(SAS const uint4 *pos, SAS const uint *colour_start, uint ncolours,        \
+                       SAS const uint2 *sell, __global const spin_t *state_in,                   \
+                       __global spin_t *state_out, uint nnodes, uint stride, uint nelem,         \
+                       uint elem0, uint wshift, uint k0, uint k1, uint sweep0, uint nsweeps,     \
+                       uint observe_from, __global int *node_cnt, uint ns1, uint ns2,            \
+                       __global int *edge_cnt, uint es1, uint es2, uint tail_word,               \
+                       uint tail_mask, __local spin_t *ls) {                                     \
+    const uint lid = get_local_id(0), lsize = get_local_size(0);                                 \
+    const uint W = 1u << wshift, wmask = W - 1u;                                                 \
+    const uint base = get_group_id(0) * W;                                                       \
+    for (uint i = lid; i < (nnodes << wshift); i += lsize) {                                     \
+      const uint word = base + (i & wmask);                                                      \
+      ls[i] = word < nelem ? state_in[(i >> wshift) * stride + word] : (spin_t)0;                \
+    }                                                                                            \
+    barrier(CLK_LOCAL_MEM_FENCE);                                                                \
+    for (uint s = 0; s < nsweeps; s++) {                                                         \
+      const uint sweep = sweep0 + s;                                                             \
+      const bool obs = sweep >= observe_from;                                                    \
+      for (uint c = 0; c < ncolours; c++) {                                                      \
+        const uint p0 = colour_start[c], units = (colour_start[c + 1] - p0) << wshift;           \
+        for (uint u = lid; u < units; u += lsize) {                                              \
+          const uint e = u & wmask, word = base + e;                                             \
+          if (word >= nelem) continue;                                                           \
+          const uint4 ps = pos[p0 + (u >> wshift)];                                              \
+          const spin_t x = update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1);     \
+          ls[(ps.x << wshift) + e] = x;                                                          \
+          if (obs)                                                                               \
+            observe_##SUFFIX(ls, W, e, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,    \
+                             node_cnt + (p0 + (u >> wshift)) * ns1 + word * ns2,                 \
+                             edge_cnt + word * es2, es1);                                        \
+        }                                                                                        \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                            \
+      }                                                                                          \
+    }                                                                                            \
+    for (uint i = lid; i < (nnodes << wshift); i += lsize) {                                     \
+      const uint word = base + (i & wmask);                                                      \
+      if (word < nelem) state_out[(i >> wshift) * stride + word] = ls[i];                        \
+    }                                                                                            \
+  }
+
+DEFINE_SWEEPS(lg, __global)
+DEFINE_SWEEPS(ll, __local)
+
+/* All sweeps in one launch with the schedule read from global memory. */
 __kernel void ising_sweeps_local(__global const uint4 *pos, __global const uint *colour_start,
                                  uint ncolours, __global const uint2 *sell,
                                  __global const spin_t *state_in, __global spin_t *state_out,
@@ -223,37 +352,34 @@ __kernel void ising_sweeps_local(__global const uint4 *pos, __global const uint 
                                  __global int *node_cnt, uint ns1, uint ns2,
                                  __global int *edge_cnt, uint es1, uint es2, uint tail_word,
                                  uint tail_mask, __local spin_t *ls) {
-  const uint lid = get_local_id(0), lsize = get_local_size(0);
-  const uint W = 1u << wshift, wmask = W - 1u;
-  const uint base = get_group_id(0) * W;
-  for (uint i = lid; i < (nnodes << wshift); i += lsize) {
-    const uint word = base + (i & wmask);
-    ls[i] = word < nelem ? state_in[(i >> wshift) * stride + word] : (spin_t)0;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (uint s = 0; s < nsweeps; s++) {
-    const uint sweep = sweep0 + s;
-    const bool obs = sweep >= observe_from;
-    for (uint c = 0; c < ncolours; c++) {
-      const uint p0 = colour_start[c], units = (colour_start[c + 1] - p0) << wshift;
-      for (uint u = lid; u < units; u += lsize) {
-        const uint e = u & wmask, word = base + e;
-        if (word >= nelem) continue;
-        const uint4 ps = pos[p0 + (u >> wshift)];
-        const spin_t x = update_local(ls, W, e, ps, sell, sweep, (elem0 + word) * QUADS, k0, k1);
-        ls[(ps.x << wshift) + e] = x;
-        if (obs)
-          observe_local(ls, W, e, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,
-                        node_cnt + (p0 + (u >> wshift)) * ns1 + word * ns2,
-                        edge_cnt + word * es2, es1);
-      }
-      barrier(CLK_LOCAL_MEM_FENCE);
-    }
-  }
-  for (uint i = lid; i < (nnodes << wshift); i += lsize) {
-    const uint word = base + (i & wmask);
-    if (word < nelem) state_out[(i >> wshift) * stride + word] = ls[i];
-  }
+  sweeps_lg(pos, colour_start, ncolours, sell, state_in, state_out, nnodes, stride, nelem, elem0,
+            wshift, k0, k1, sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1,
+            es2, tail_word, tail_mask, ls);
+}
+
+/* As ising_sweeps_local, with the schedule copied into local memory first: lmem holds the
+ * positions, the nsell SELL entries and the colour starts, then the state. */
+__kernel void ising_sweeps_local_sched(__global const uint4 *pos,
+                                       __global const uint *colour_start, uint ncolours,
+                                       __global const uint2 *sell,
+                                       __global const spin_t *state_in,
+                                       __global spin_t *state_out, uint nnodes, uint stride,
+                                       uint nelem, uint elem0, uint wshift, uint k0, uint k1,
+                                       uint sweep0, uint nsweeps, uint observe_from,
+                                       __global int *node_cnt, uint ns1, uint ns2,
+                                       __global int *edge_cnt, uint es1, uint es2,
+                                       uint tail_word, uint tail_mask, uint nsell,
+                                       __local uint4 *lmem) {
+  const uint lid = get_local_id(0), lsize = get_local_size(0), npos = colour_start[ncolours];
+  __local uint2 *lsell = (__local uint2 *)(lmem + npos);
+  __local uint *lstart = (__local uint *)(lsell + nsell);
+  for (uint i = lid; i < npos; i += lsize) lmem[i] = pos[i];
+  for (uint i = lid; i < nsell; i += lsize) lsell[i] = sell[i];
+  for (uint i = lid; i <= ncolours; i += lsize) lstart[i] = colour_start[i];
+  /* the body's first barrier (after loading the state) orders these copies before any use */
+  sweeps_ll(lmem, lstart, ncolours, lsell, state_in, state_out, nnodes, stride, nelem, elem0,
+            wshift, k0, k1, sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1,
+            es2, tail_word, tail_mask, (__local spin_t *)(lstart + ncolours + 1));
 }
 
 /* One colour of one sweep with the state in global memory: one work-item per (position,
@@ -268,12 +394,11 @@ __kernel void ising_colour_global(__global const uint4 *pos, __global const uint
   if (gid >= count * nelem) return;
   const uint p = p0 + gid / nelem, word = gid % nelem;
   const uint4 ps = pos[p];
-  const spin_t x = update_global(state, stride, word, ps, sell, sweep, (elem0 + word) * QUADS,
-                                 k0, k1);
+  const spin_t x = update_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1);
   state[ps.x * stride + word] = x;
   if (observe)
-    observe_global(state, stride, word, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,
-                   node_cnt + p * ns1 + word * ns2, edge_cnt + word * es2, es1);
+    observe_gg(state, stride, word, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,
+               node_cnt + p * ns1 + word * ns2, edge_cnt + word * es2, es1);
 }
 
 /* out[i] = sum over words w < nelem of cnt[i*s1 + w*s2], for i < n. */

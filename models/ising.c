@@ -37,10 +37,10 @@ static const bench_size sizes[] = {
 static double graph_nodes(const char *graph) { return strcmp(graph, "grid:20x20") == 0 ? 400 : 4264; }
 
 /* Relative time of a case, to predict it from the previous size: the spin updates of whole
- * words (a CPU runs 32 chains per word, a GPU 8 for small batches) spread over at most one
- * work-group per compute unit. */
+ * words (a CPU runs 32 chains per word, a GPU down to one for small batches) spread over at
+ * most one work-group per compute unit. */
 static double case_cost(const ob_device *dev, const bench_size *sz) {
-  const double word = ob_device_is_cpu(dev) ? 32 : 8;
+  const double word = ob_device_is_cpu(dev) ? 32 : 1;
   const double words = ceil((double)sz->chains / word);
   const double cus = (double)ob_device_props_get(dev)->compute_units;
   return (double)BENCH_SWEEPS * graph_nodes(sz->graph) * words * word / fmin(words, cus);
@@ -102,6 +102,10 @@ ob_status ob_ising_setup(ob_device *dev, ob_case *c, void **state) {
   ob_case_param(c, "path", "%s", ob_ising_path_name(cfg.path));
   ob_case_param(c, "spin_bits", "%u", cfg.spin_bits);
   ob_case_param(c, "wg", "%zu", cfg.wg_size);
+  if (cfg.path == OB_ISING_PATH_LOCAL) {
+    if (cfg.wg_words > 1) ob_case_param(c, "wg_words", "%zu", cfg.wg_words);
+    ob_case_param(c, "schedule", "%s", ob_ising_path_name(cfg.schedule));
+  }
   if (cfg.passes > 1) ob_case_param(c, "passes", "%zu", cfg.passes);
   ob_case_param(c, "tuned", "%s", cached ? "cache" : "search");
   *state = b;

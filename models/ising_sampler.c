@@ -38,7 +38,8 @@ struct ob_ising_sampler {
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
   size_t max_colour;           /* most free nodes in one colour */
   /* device */
-  cl_kernel k_init, k_local, k_global, k_reduce;
+  cl_kernel k_init, k_local, k_local_sched, k_global, k_reduce;
+  ob_ising_path want_schedule; /* the tuning's request, for choose_schedule */
   cl_mem d_pos, d_colour_start, d_sell, d_node_cnt, d_edge_cnt, d_reduced, d_dummy;
   pass *passes;
   /* progress and moments */
@@ -56,8 +57,10 @@ const char *ob_ising_path_name(ob_ising_path path) {
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
 /* The bit of a word that holds the word's chain `offset` (cl_kernels/ising.cl: Philox output
- * k of counter q feeds bit k * G/4 + q, chain 4q + k). */
+ * k of counter q feeds bit k * G/4 + q, chain 4q + k; in words of fewer than 4 chains, bit b
+ * holds chain b). */
 static unsigned bit_of_chain(unsigned spin_bits, size_t offset) {
+  if (spin_bits < 4) return (unsigned)offset;
   return (unsigned)((offset % 4) * (spin_bits / 4) + offset / 4);
 }
 
@@ -175,26 +178,44 @@ static ob_status build_schedule(ob_ising_sampler *s) {
 
 static bool is_pow2(size_t x) { return x && !(x & (x - 1)); }
 
+/* Words of fewer than 8 chains are bytes. */
+static size_t bytes_per_word(unsigned bits) { return bits < 8 ? 1 : bits / 8; }
+
+static size_t word_bytes(const ob_ising_sampler *s) { return bytes_per_word(s->cfg.spin_bits); }
+
 static size_t local_bytes(const ob_ising_sampler *s, size_t wg_words, unsigned bits) {
-  return s->n * wg_words * (bits / 8);
+  return s->n * wg_words * bytes_per_word(bits);
+}
+
+/* Local memory for the schedule: positions, SELL entries, colour starts (in this order, as
+ * ising_sweeps_local_sched lays them out before the state). */
+static size_t schedule_bytes(const ob_ising_sampler *s) {
+  return 16 * s->npos + 8 * s->nsell + 4 * (s->ncolours + 1);
+}
+
+/* GPUs: the widest word that still gives every compute unit two words (local path: two
+ * work-groups) to run, down to a chain per word, so that a small batch spreads over the whole
+ * device with a work-item per flip; CPUs: the widest word (fewer, longer SIMD work-items). */
+static unsigned default_bits(const ob_ising_sampler *s) {
+  if (ob_device_is_cpu(s->dev)) return 32;
+  const size_t want = 2 * (size_t)ob_device_props_get(s->dev)->compute_units;
+  unsigned bits = 32;
+  while (bits > 1 && (s->chains + bits - 1) / bits < want) bits /= 2;
+  return bits;
 }
 
 /* Word size, path and local-path words per work-group from the knobs and the device. */
 static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   const ob_device_props *pr = ob_device_props_get(s->dev);
   ob_ising_config *c = &s->cfg;
-  const bool cpu = ob_device_is_cpu(s->dev);
-  if (t->spin_bits && t->spin_bits != 8 && t->spin_bits != 16 && t->spin_bits != 32)
-    return ob_fail(OB_ERR_INVALID, "spin bits %u: expected 8, 16 or 32", t->spin_bits);
+  if (t->spin_bits && (!is_pow2(t->spin_bits) || t->spin_bits > 32))
+    return ob_fail(OB_ERR_INVALID, "spin bits %u: expected 1, 2, 4, 8, 16 or 32", t->spin_bits);
   if (t->wg_words && !is_pow2(t->wg_words))
     return ob_fail(OB_ERR_INVALID, "words per work-group %zu: expected a power of two",
                    t->wg_words);
-  /* GPUs: many small work-groups until there are enough 32-chain words to fill every compute
-   * unit several times; CPUs: the widest word (fewer, longer work-items). */
-  const size_t wide_words = (s->chains + 31) / 32;
-  c->spin_bits = t->spin_bits ? t->spin_bits
-                 : cpu || wide_words >= 4 * (size_t)pr->compute_units ? 32u
-                                                                       : 8u;
+  if (t->schedule == OB_ISING_PATH_LOCAL && t->path == OB_ISING_PATH_GLOBAL)
+    return ob_fail(OB_ERR_INVALID, "the schedule in local memory needs the local path");
+  c->spin_bits = t->spin_bits ? t->spin_bits : default_bits(s);
   c->wg_words = t->wg_words ? t->wg_words : 1;
   c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
   const bool fits = c->local_bytes <= pr->local_mem;
@@ -205,8 +226,35 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   c->path = t->path != OB_ISING_PATH_AUTO ? t->path
             : fits ? OB_ISING_PATH_LOCAL
                    : OB_ISING_PATH_GLOBAL;
+  if (c->path == OB_ISING_PATH_GLOBAL && t->schedule == OB_ISING_PATH_LOCAL)
+    return ob_fail(OB_ERR_UNSUPPORTED, "the schedule in local memory needs the local path, and "
+                   "%zu bytes of state per work-group exceed the %llu bytes of local memory",
+                   c->local_bytes, (unsigned long long)pr->local_mem);
   if (c->path == OB_ISING_PATH_GLOBAL) c->local_bytes = 0;
+  s->want_schedule = t->schedule;
   s->words = (s->chains + c->spin_bits - 1) / c->spin_bits;
+  return OB_OK;
+}
+
+/* Local path: the schedule in local memory when asked or (auto, GPUs) when it fits beside the
+ * state, so that the neighbour lists are read at local-memory latency whatever the caches do;
+ * CPUs keep it in global memory (their local memory is ordinary memory: a copy gains
+ * nothing). Again after every clamp, which changes the schedule's size. */
+static ob_status choose_schedule(ob_ising_sampler *s) {
+  ob_ising_config *c = &s->cfg;
+  c->schedule = OB_ISING_PATH_GLOBAL;
+  if (c->path != OB_ISING_PATH_LOCAL) return OB_OK;
+  const size_t state = local_bytes(s, c->wg_words, c->spin_bits);
+  const size_t both = state + schedule_bytes(s);
+  const cl_ulong have = ob_device_props_get(s->dev)->local_mem;
+  if (s->want_schedule == OB_ISING_PATH_LOCAL && both > have)
+    return ob_fail(OB_ERR_UNSUPPORTED, "schedule in local memory: %zu bytes of schedule and "
+                   "state per work-group exceed the %llu bytes of local memory", both,
+                   (unsigned long long)have);
+  c->schedule = s->want_schedule != OB_ISING_PATH_AUTO ? s->want_schedule
+                : both <= have && !ob_device_is_cpu(s->dev) ? OB_ISING_PATH_LOCAL
+                                                            : OB_ISING_PATH_GLOBAL;
+  c->local_bytes = c->schedule == OB_ISING_PATH_LOCAL ? both : state;
   return OB_OK;
 }
 
@@ -215,7 +263,7 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
 static ob_status choose_passes(ob_ising_sampler *s, const ob_ising_tuning *t) {
   const ob_device_props *pr = ob_device_props_get(s->dev);
   ob_ising_config *c = &s->cfg;
-  const size_t wb = c->spin_bits / 8;
+  const size_t wb = bytes_per_word(c->spin_bits);
   size_t rows = s->n > s->npos ? s->n : s->npos;
   if (s->nsell > rows) rows = s->nsell;
   size_t cap = INDEX_LIMIT / (rows ? rows : 1);
@@ -243,12 +291,20 @@ static ob_status choose_passes(ob_ising_sampler *s, const ob_ising_tuning *t) {
   return OB_OK;
 }
 
+/* The local path's work-group size: as wanted, within what both of its kernels allow (a clamp
+ * may move the schedule between local and global memory). */
+static size_t local_wg(const ob_ising_sampler *s, size_t want) {
+  const size_t a = ob_device_wg_size(s->dev, s->k_local, want);
+  const size_t b = ob_device_wg_size(s->dev, s->k_local_sched, want);
+  return a < b ? a : b;
+}
+
 static size_t choose_wg(ob_ising_sampler *s, const ob_ising_tuning *t) {
   const ob_ising_config *c = &s->cfg;
   const ob_device_props *pr = ob_device_props_get(s->dev);
-  if (t->wg_size) return ob_device_wg_size(s->dev, c->path == OB_ISING_PATH_LOCAL ? s->k_local
-                                                                                   : s->k_global,
-                                           t->wg_size);
+  if (t->wg_size)
+    return c->path == OB_ISING_PATH_LOCAL ? local_wg(s, t->wg_size)
+                                          : ob_device_wg_size(s->dev, s->k_global, t->wg_size);
   if (c->path == OB_ISING_PATH_GLOBAL)
     return ob_device_wg_size(s->dev, s->k_global, ob_device_is_cpu(s->dev) ? 64 : 256);
   /* Local path: enough work-items for a colour's units, fewer when there are many groups. */
@@ -259,7 +315,7 @@ static size_t choose_wg(ob_ising_sampler *s, const ob_ising_tuning *t) {
                                                                : 1024;
   size_t want = round_up(units ? units : 1, 32);
   if (want > cap) want = cap;
-  return ob_device_wg_size(s->dev, s->k_local, want);
+  return local_wg(s, want);
 }
 
 /* ------------------------------------------------------------------ device data */
@@ -282,11 +338,11 @@ static ob_status build_kernels(ob_ising_sampler *s) {
   snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
+  OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",
+                          &s->k_local_sched));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_colour_global", &s->k_global));
   return ob_kernel_create(s->dev, "ising.cl", opts, "ising_reduce", &s->k_reduce);
 }
-
-static size_t word_bytes(const ob_ising_sampler *s) { return s->cfg.spin_bits / 8; }
 
 static ob_status alloc_passes(ob_ising_sampler *s) {
   s->passes = calloc(s->cfg.passes, sizeof *s->passes);
@@ -332,7 +388,7 @@ void ob_ising_sampler_destroy(ob_ising_sampler *s) {
   const cl_mem bufs[] = {s->d_pos, s->d_colour_start, s->d_sell, s->d_node_cnt, s->d_edge_cnt,
                          s->d_reduced, s->d_dummy};
   for (size_t b = 0; b < sizeof bufs / sizeof *bufs; b++) ob_buffer_release(s->dev, bufs[b]);
-  const cl_kernel ks[] = {s->k_init, s->k_local, s->k_global, s->k_reduce};
+  const cl_kernel ks[] = {s->k_init, s->k_local, s->k_local_sched, s->k_global, s->k_reduce};
   for (size_t k = 0; k < sizeof ks / sizeof *ks; k++)
     if (ks[k]) clReleaseKernel(ks[k]);
   free_schedule(s);
@@ -370,6 +426,7 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
                                                           : ob_fail(OB_ERR_NOMEM, "out of memory");
   if (st == OB_OK) st = build_schedule(s);
   if (st == OB_OK) st = choose_layout(s, tuning);
+  if (st == OB_OK) st = choose_schedule(s);
   if (st == OB_OK) st = choose_passes(s, tuning);
   if (st == OB_OK) st = build_kernels(s);
   if (st == OB_OK) s->cfg.wg_size = choose_wg(s, tuning);
@@ -491,6 +548,7 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
   s->clamp_vals = cv;
   s->nclamp = k;
   OB_TRY(build_schedule(s));
+  OB_TRY(choose_schedule(s));
   OB_TRY(upload_schedule(s));
   ob_buffer_release(s->dev, s->d_node_cnt);
   ob_buffer_release(s->dev, s->d_edge_cnt);
@@ -543,6 +601,9 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
   const size_t chunk = sweeps_per_launch(s, ps);
   const size_t groups = (ps->nwords + c->wg_words - 1) / c->wg_words;
   const size_t global = groups * c->wg_size, local = c->wg_size;
+  const bool sched = c->schedule == OB_ISING_PATH_LOCAL;
+  const cl_kernel k = sched ? s->k_local_sched : s->k_local;
+  const cl_uint nsell = (cl_uint)s->nsell;
   for (size_t done = 0; done < nsweeps;) {
     cl_uint first = (cl_uint)(sweep0 + done);
     cl_uint count = (cl_uint)(nsweeps - done < chunk ? nsweeps - done : chunk);
@@ -554,10 +615,11 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
     const size_t sizes[] = {sizeof(cl_mem), sizeof(cl_mem), 4, sizeof(cl_mem), sizeof(cl_mem),
                             sizeof(cl_mem), 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, sizeof(cl_mem), 4, 4,
                             sizeof(cl_mem), 4, 4, 4, 4};
-    OB_TRY(set_args(s->k_local, vals, sizes, 24));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_local, 24, c->local_bytes, NULL)));
+    OB_TRY(set_args(k, vals, sizes, 24));
+    if (sched) OB_TRY(OB_CL(clSetKernelArg(k, 24, sizeof nsell, &nsell)));
+    OB_TRY(OB_CL(clSetKernelArg(k, sched ? 25 : 24, c->local_bytes, NULL)));
     cl_event ev = NULL;
-    OB_TRY(ob_enqueue_kernel(s->dev, s->k_local, 1, &global, &local, &ev));
+    OB_TRY(ob_enqueue_kernel(s->dev, k, 1, &global, &local, &ev));
     ob_status st = OB_CL(clWaitForEvents(1, &ev));
     double t = 0.0;
     if (st == OB_OK) st = ob_event_seconds(ev, &t);

@@ -1,10 +1,12 @@
 /* The device Ising sampler: block Gibbs sampling of many chains of one model on an OpenCL
  * device, with clamping, on-device moment accumulation, samples, and the KL gradient.
  *
- * Layout (cl_kernels/ising.cl): spins are bits, SPIN_BITS chains per word, state [node][word].
+ * Layout (cl_kernels/ising.cl): spins are bits, SPIN_BITS chains per word, state [node][word];
+ * words of 1, 2 or 4 chains are bytes (a small batch spread over many work-items and groups).
  * Two paths of one kernel family:
  *   local   all sweeps in one launch, each work-group holding its words of every node in
- *           local memory (when nodes x words x bytes fit the device's local memory);
+ *           local memory (when nodes x words x bytes fit the device's local memory), and the
+ *           schedule (positions, neighbour lists) too when it fits beside them;
  *   global  one launch per colour per sweep on the state in global memory (any size).
  * Chains beyond what one buffer allows are split into passes of whole words automatically.
  * A run depends only on the seed, the chain and the sweep index (ising_hostref.h computes the
@@ -26,10 +28,13 @@ typedef enum ob_ising_path {
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
   ob_ising_path path;
-  unsigned spin_bits;       /* chains per word: 8, 16 or 32 */
+  unsigned spin_bits;       /* chains per word: 1, 2, 4, 8, 16 or 32 */
   size_t wg_size;           /* work-items per work-group */
   size_t wg_words;          /* local path: words per node per work-group (a power of two) */
   size_t max_pass_chains;   /* chains per pass at most (rounded down to whole work-groups) */
+  ob_ising_path schedule;   /* local path: where positions and neighbour lists live (AUTO:
+                               on GPUs local memory when they fit beside the state, on CPUs
+                               global; LOCAL needs the local path) */
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;
@@ -42,20 +47,23 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
                                   ob_ising_sampler **out);
 void ob_ising_sampler_destroy(ob_ising_sampler *s);
 
-/* The configuration chosen: path, word size, work-group size and words, passes. */
+/* The configuration chosen: path, word size, work-group size and words, passes, schedule. */
 typedef struct ob_ising_config {
   ob_ising_path path;
   unsigned spin_bits;
   size_t wg_size, wg_words;
   size_t passes, words_per_pass;
   size_t local_bytes;       /* local memory per work-group (local path) */
+  ob_ising_path schedule;   /* LOCAL or GLOBAL (always GLOBAL on the global path) */
 } ob_ising_config;
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */
 const char *ob_ising_path_name(ob_ising_path path);
 
 /* Clamps nodes[0..k) in every chain: values[c*k + j] (+1 or -1) is node nodes[j]'s value in
- * chain c. Replaces any earlier clamp (k = 0: none) and resets the state. */
+ * chain c. Replaces any earlier clamp (k = 0: none) and resets the state. The schedule changes
+ * size: with schedule AUTO it may move between local and global memory; with LOCAL, an
+ * OB_ERR_UNSUPPORTED when it no longer fits. */
 ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, size_t k,
                                  const int8_t *values);
 

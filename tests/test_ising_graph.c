@@ -352,7 +352,10 @@ static void cli_rejects_bad_input_and_writes_nothing(void **state) {
   const char *bad_args[] = {"ising --graph torus:4", "ising --chains 0", "ising --sweeps x",
                             "ising --weights nope", "ising --lr 0.1", "ising --spin-bits 12",
                             "ising --wg-words 3", "ising --path fast", "ising --seed -1",
-                            "ising --graph grid:2x2 --bogus", "ising --host-loop --moments x.csv"};
+                            "ising --graph grid:2x2 --bogus", "ising --host-loop --moments x.csv",
+                            "ising --spin-bits 3", "ising --spin-bits 64", "ising --schedule fast",
+                            "ising --tune --schedule local",
+                            "ising --graph grid:2x2 --path global --schedule local"};
   for (size_t i = 0; i < sizeof bad_args / sizeof *bad_args; i++)
     if (ob_test_cli(bad_args[i], err, sizeof err) != 2) fail_msg("'%s' did not exit 2", bad_args[i]);
   snprintf(args, sizeof args, "ising --graph grid:2x2 --biases %s",

@@ -1,6 +1,7 @@
 /* The device sampler's determinism: Philox known answers, the decision arithmetic, device
- * states equal to the host loop's bit for bit for every path, word size, work-group size and
- * pass split, with clamping and partial words; snapshots; exact moment counts. */
+ * states equal to the host loop's bit for bit for every path, word size (1 to 32 chains),
+ * work-group size, schedule placement and pass split, with clamping and partial words;
+ * snapshots; exact moment counts. */
 #include "support.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@
 #include "ising_hostref.h"
 #include "ising_rule.h"
 #include "ising_sampler.h"
+#include "ising_tune.h"
 #include "philox.h"
 
 /* Known-answer vectors of Random123's philox4x32_10 (kat_vectors). */
@@ -90,9 +92,9 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   if (differ) {
     ob_ising_config c;
     ob_ising_sampler_config(s, &c);
-    fail_msg("%zu of %zu spins differ (path %s, %u bits, wg %zu x %zu, %zu passes)", differ,
-             chains * n, ob_ising_path_name(c.path), c.spin_bits, c.wg_size, c.wg_words,
-             c.passes);
+    fail_msg("%zu of %zu spins differ (path %s, %u bits, wg %zu x %zu, %zu passes, schedule %s)",
+             differ, chains * n, ob_ising_path_name(c.path), c.spin_bits, c.wg_size, c.wg_words,
+             c.passes, ob_ising_path_name(c.schedule));
   }
   ob_ising_hostref_destroy(ref);
   ob_ising_sampler_destroy(s);
@@ -104,14 +106,21 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
 static void states_equal_the_host_loop_for_every_configuration(void **state) {
   (void)state;
   ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
-  const size_t chains = 150; /* partial last word for every word size */
+  const size_t chains = 150; /* partial last word for every word size from 4 chains */
+  const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
   const ob_ising_tuning cfgs[] = {
       {0},
-      {.spin_bits = 8, .path = OB_ISING_PATH_LOCAL, .wg_size = 32},
-      {.spin_bits = 16, .path = OB_ISING_PATH_LOCAL, .wg_words = 2, .max_pass_chains = 64},
-      {.spin_bits = 32, .path = OB_ISING_PATH_LOCAL, .wg_size = 64, .max_pass_chains = 64},
-      {.spin_bits = 8, .path = OB_ISING_PATH_GLOBAL, .wg_size = 16},
-      {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL, .max_pass_chains = 100},
+      {.spin_bits = 8, .path = L, .wg_size = 32},
+      {.spin_bits = 16, .path = L, .wg_words = 2, .max_pass_chains = 64, .schedule = G},
+      {.spin_bits = 32, .path = L, .wg_size = 64, .max_pass_chains = 64, .schedule = L},
+      {.spin_bits = 8, .path = G, .wg_size = 16},
+      {.spin_bits = 32, .path = G, .max_pass_chains = 100},
+      /* words of fewer than 8 chains: Philox outputs shared between words, passes that start
+       * inside a counter's quad (37 chains), schedule in local and global memory */
+      {.spin_bits = 1, .path = L, .max_pass_chains = 37, .schedule = L},
+      {.spin_bits = 2, .path = L, .wg_size = 32, .wg_words = 4, .schedule = G},
+      {.spin_bits = 4, .path = L, .wg_words = 2, .max_pass_chains = 56, .schedule = L},
+      {.spin_bits = 2, .path = G, .max_pass_chains = 74},
   };
   int8_t *first = NULL;
   for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
@@ -134,14 +143,18 @@ static void clamped_nodes_keep_their_values(void **state) {
   int8_t vals[70 * 3];
   for (size_t c = 0; c < chains; c++)
     for (size_t j = 0; j < 3; j++) vals[c * 3 + j] = (int8_t)((c + j) % 3 ? 1 : -1);
-  const ob_ising_tuning local = {.spin_bits = 16}, global = {.path = OB_ISING_PATH_GLOBAL};
+  const ob_ising_tuning local = {.spin_bits = 16}, global = {.path = OB_ISING_PATH_GLOBAL},
+                       small = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
   int8_t *a = device_equals_host(m, chains, 20, &local, nodes, 3, vals);
   int8_t *b = device_equals_host(m, chains, 20, &global, nodes, 3, vals);
+  int8_t *d = device_equals_host(m, chains, 20, &small, nodes, 3, vals);
   assert_memory_equal(a, b, chains * 30);
+  assert_memory_equal(a, d, chains * 30);
   for (size_t c = 0; c < chains; c++)
     for (size_t j = 0; j < 3; j++) assert_int_equal(a[c * 30 + nodes[j]], vals[c * 3 + j]);
   free(a);
   free(b);
+  free(d);
   ob_ising_sampler *s = NULL;
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 1, NULL, &s));
   const uint32_t twice[] = {3, 3}, far[] = {30};
@@ -160,9 +173,10 @@ static void moments_and_snapshots(void **state) {
   const size_t n = 40, e = ob_ising_edges(m), chains = 77;
   const ob_ising_tuning cfgs[] = {{.spin_bits = 8},
                                   {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL},
-                                  {.spin_bits = 16, .max_pass_chains = 32}};
-  double node[3][40], edge[3][80];
-  for (size_t k = 0; k < 3; k++) {
+                                  {.spin_bits = 16, .max_pass_chains = 32},
+                                  {.spin_bits = 2, .schedule = OB_ISING_PATH_LOCAL}};
+  double node[4][40], edge[4][80];
+  for (size_t k = 0; k < 4; k++) {
     ob_ising_sampler *s = NULL;
     OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 5, &cfgs[k], &s));
     OB_ASSERT_OK(ob_ising_sampler_run(s, 10, false, NULL));
@@ -198,8 +212,10 @@ static void moments_and_snapshots(void **state) {
   }
   assert_memory_equal(node[0], node[1], sizeof node[0]);
   assert_memory_equal(node[0], node[2], sizeof node[0]);
+  assert_memory_equal(node[0], node[3], sizeof node[0]);
   assert_memory_equal(edge[0], edge[1], e * sizeof(double));
   assert_memory_equal(edge[0], edge[2], e * sizeof(double));
+  assert_memory_equal(edge[0], edge[3], e * sizeof(double));
   ob_ising_model_destroy(m);
 }
 
@@ -208,16 +224,81 @@ static void sampler_rejects_what_cannot_work(void **state) {
   ob_ising_model *m = model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
   ob_ising_sampler *s = NULL;
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 0, 1, NULL, &s), OB_ERR_INVALID);
-  const ob_ising_tuning bits = {.spin_bits = 12}, words = {.wg_words = 3};
-  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &bits, &s), OB_ERR_INVALID);
-  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &words, &s),
-                   OB_ERR_INVALID);
+  const ob_ising_tuning bad[] = {{.spin_bits = 12}, {.spin_bits = 3}, {.spin_bits = 64},
+                                 {.wg_words = 3},
+                                 {.path = OB_ISING_PATH_GLOBAL, .schedule = OB_ISING_PATH_LOCAL}};
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+    assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &bad[k], &s),
+                     OB_ERR_INVALID);
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, 8, 1, NULL, &s));
   int8_t out[16];
   assert_int_equal(ob_ising_sampler_samples(s, 7, 2, out), OB_ERR_INVALID);
   assert_int_equal(ob_ising_sampler_rerun(s, 1, NULL), OB_ERR_INVALID);
   ob_ising_sampler_destroy(s);
   ob_ising_sampler_destroy(NULL);
+  ob_ising_model_destroy(m);
+}
+
+/* The schedule goes to local memory only where it fits beside the state: on a GPU by default
+ * for a small graph, never for one whose neighbour lists exceed the device's local memory. */
+static void schedule_placement(void **state) {
+  (void)state;
+  const cl_ulong have = ob_device_props_get(ob_test_device())->local_mem;
+  ob_ising_model *small = model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_sampler *s = NULL;
+  ob_ising_config c;
+  const ob_ising_tuning one = {.spin_bits = 1, .path = OB_ISING_PATH_LOCAL};
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &one, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.schedule, ob_device_is_cpu(ob_test_device()) ? OB_ISING_PATH_GLOBAL
+                                                                   : OB_ISING_PATH_LOCAL);
+  ob_ising_sampler_destroy(s);
+  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &in_local, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.schedule, OB_ISING_PATH_LOCAL);
+  /* 16 positions, one slice of 32 SELL slots x depth 4, 2 colours, then 16 one-byte words */
+  assert_int_equal(c.local_bytes, 16 * 16 + 8 * 32 * 4 + 4 * 3 + 16);
+  ob_ising_sampler_destroy(s);
+  const ob_ising_tuning global = {.spin_bits = 1, .schedule = OB_ISING_PATH_GLOBAL};
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &global, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.path, OB_ISING_PATH_LOCAL);
+  assert_int_equal(c.schedule, OB_ISING_PATH_GLOBAL);
+  assert_int_equal(c.local_bytes, 16);
+  ob_ising_sampler_destroy(s);
+  ob_ising_model_destroy(small);
+  /* a grid whose state (a byte per node) fits local memory and whose schedule (16 bytes per
+   * position, 8 per neighbour slot) does not */
+  char spec[64];
+  const size_t side = (size_t)sqrt((double)have / 16.0) + 1;
+  snprintf(spec, sizeof spec, "grid:%zux%zu", side, side);
+  ob_ising_model *big = model(spec, OB_ISING_WEIGHTS_PM1);
+  if (side * side <= have) {
+    OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), big, 1, 1, &one, &s));
+    ob_ising_sampler_config(s, &c);
+    assert_int_equal(c.path, OB_ISING_PATH_LOCAL);
+    assert_int_equal(c.schedule, OB_ISING_PATH_GLOBAL);
+    ob_ising_sampler_destroy(s);
+    assert_int_equal(ob_ising_sampler_create(ob_test_device(), big, 1, 1, &in_local, &s),
+                     OB_ERR_UNSUPPORTED);
+  }
+  ob_ising_model_destroy(big);
+}
+
+/* The autotuner picks a configuration that runs, and the second time reads it from its cache. */
+static void autotune_picks_and_caches(void **state) {
+  (void)state;
+  ob_ising_model *m = model("grid:5x3", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_tuning first = {0}, again = {0};
+  bool cached = false;
+  OB_ASSERT_OK(ob_ising_autotune(ob_test_device(), m, 40, &first, &cached));
+  OB_ASSERT_OK(ob_ising_autotune(ob_test_device(), m, 40, &again, &cached));
+  assert_true(cached);
+  assert_memory_equal(&first, &again, sizeof first);
+  assert_true(first.path == OB_ISING_PATH_LOCAL || first.path == OB_ISING_PATH_GLOBAL);
+  assert_true(first.schedule == OB_ISING_PATH_LOCAL || first.schedule == OB_ISING_PATH_GLOBAL);
+  free(device_equals_host(m, 40, 6, &first, NULL, 0, NULL));
   ob_ising_model_destroy(m);
 }
 
@@ -229,6 +310,8 @@ int main(void) {
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
       cmocka_unit_test(sampler_rejects_what_cannot_work),
+      cmocka_unit_test(schedule_placement),
+      cmocka_unit_test(autotune_picks_and_caches),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
