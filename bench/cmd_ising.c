@@ -9,213 +9,14 @@
 #include "commands.h"
 #include "ising_exact.h"
 #include "ising_hostref.h"
+#include "ising_cli.h"
 #include "ising_sampler.h"
 #include "ising_train.h"
 #include "ising_tune.h"
 
-#define MAX_SELECTORS 16
-
-typedef struct ising_args {
-  const char *graph, *biases, *moments, *samples, *train;
-  const char *sel[MAX_SELECTORS];
-  size_t nsel;
-  ob_ising_weight_kind weights;
-  bool weights_given, info, host_loop, tune, tuning_given;
-  double beta, lr;
-  long chains, warmup, sweeps, epochs;
-  bool epochs_given, lr_given;
-  unsigned long long seed;
-  ob_ising_tuning tuning;
-} ising_args;
-
-static bool parse_seed(const char *s, unsigned long long *out) {
-  char *end = NULL;
-  if (!*s || *s == '-' || *s == '+') return false;
-  *out = strtoull(s, &end, 10);
-  return *end == '\0';
-}
-
-static int parse_flag(int argc, char **argv, int *i, ising_args *a) {
-  const char *arg = argv[*i];
-  long v = 0;
-  if (strcmp(arg, "--info") == 0) {
-    a->info = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--host-loop") == 0) {
-    a->host_loop = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--tune") == 0) {
-    a->tune = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
-      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
-      strcmp(arg, "--schedule") == 0)
-    a->tuning_given = true;
-  const char *val = ob_cli_value(argc, argv, i);
-  if (!val) return OB_EXIT_USAGE;
-  if (strcmp(arg, "--graph") == 0) a->graph = val;
-  else if (strcmp(arg, "--biases") == 0) a->biases = val;
-  else if (strcmp(arg, "--moments") == 0) a->moments = val;
-  else if (strcmp(arg, "--samples") == 0) a->samples = val;
-  else if (strcmp(arg, "--train") == 0) a->train = val;
-  else if (strcmp(arg, "--device") == 0) {
-    if (a->nsel == MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
-    a->sel[a->nsel++] = val;
-  } else if (strcmp(arg, "--weights") == 0) {
-    if (strcmp(val, "gauss") == 0) a->weights = OB_ISING_WEIGHTS_GAUSS;
-    else if (strcmp(val, "pm1") == 0) a->weights = OB_ISING_WEIGHTS_PM1;
-    else return ob_cli_usage_error("--weights: '%s' is not gauss or pm1", val);
-    a->weights_given = true;
-  } else if (strcmp(arg, "--beta") == 0) {
-    if (!ob_cli_double(arg, val, 0, 1e6, &a->beta)) return OB_EXIT_USAGE;
-  } else if (strcmp(arg, "--lr") == 0) {
-    if (!ob_cli_double(arg, val, 1e-12, 1e6, &a->lr)) return OB_EXIT_USAGE;
-    a->lr_given = true;
-  } else if (strcmp(arg, "--chains") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1L << 34, &a->chains)) return OB_EXIT_USAGE;
-  } else if (strcmp(arg, "--warmup") == 0) {
-    if (!ob_cli_long(arg, val, 0, 1000000000L, &a->warmup)) return OB_EXIT_USAGE;
-  } else if (strcmp(arg, "--sweeps") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1000000000L, &a->sweeps)) return OB_EXIT_USAGE;
-  } else if (strcmp(arg, "--epochs") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1000000L, &a->epochs)) return OB_EXIT_USAGE;
-    a->epochs_given = true;
-  } else if (strcmp(arg, "--seed") == 0) {
-    if (!parse_seed(val, &a->seed))
-      return ob_cli_usage_error("--seed: '%s' is not an unsigned 64-bit integer", val);
-  } else if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
-    ob_ising_path *where = strcmp(arg, "--path") == 0 ? &a->tuning.path : &a->tuning.schedule;
-    if (strcmp(val, "auto") == 0) *where = OB_ISING_PATH_AUTO;
-    else if (strcmp(val, "local") == 0) *where = OB_ISING_PATH_LOCAL;
-    else if (strcmp(val, "global") == 0) *where = OB_ISING_PATH_GLOBAL;
-    else return ob_cli_usage_error("%s: '%s' is not auto, local or global", arg, val);
-  } else if (strcmp(arg, "--spin-bits") == 0) {
-    if (!ob_cli_long(arg, val, 1, 32, &v)) return OB_EXIT_USAGE;
-    if (v & (v - 1)) return ob_cli_usage_error("--spin-bits: expected 1, 2, 4, 8, 16 or 32");
-    a->tuning.spin_bits = (unsigned)v;
-  } else if (strcmp(arg, "--wg-size") == 0) {
-    if (!ob_cli_long(arg, val, 1, 4096, &v)) return OB_EXIT_USAGE;
-    a->tuning.wg_size = (size_t)v;
-  } else if (strcmp(arg, "--wg-words") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1024, &v)) return OB_EXIT_USAGE;
-    if (v & (v - 1)) return ob_cli_usage_error("--wg-words: %ld is not a power of two", v);
-    a->tuning.wg_words = (size_t)v;
-  } else if (strcmp(arg, "--pass-chains") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1L << 34, &v)) return OB_EXIT_USAGE;
-    a->tuning.max_pass_chains = (size_t)v;
-  } else {
-    return ob_cli_usage_error("ising: unknown option '%s'", arg);
-  }
-  return OB_EXIT_OK;
-}
-
-static int parse(int argc, char **argv, ising_args *a) {
-  *a = (ising_args){.graph = "grid:20x20", .beta = 1.0, .lr = 0.1, .chains = 128, .sweeps = 100,
-                    .epochs = 10};
-  for (int i = 1; i < argc; i++) {
-    if (argv[i][0] != '-') return ob_cli_usage_error("ising: unexpected argument '%s'", argv[i]);
-    int rc = parse_flag(argc, argv, &i, a);
-    if (rc != OB_EXIT_OK) return rc;
-  }
-  if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
-    return ob_cli_usage_error("--weights: edges:FILE takes its weights from the file");
-  if (a->tune && a->tuning_given)
-    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size, --wg-words and "
-                              "--schedule itself: give either");
-  if ((a->epochs_given || a->lr_given) && !a->train)
-    return ob_cli_usage_error("--epochs and --lr need --train DATA.csv");
-  if (a->host_loop && (a->train || a->moments || a->samples || a->nsel))
-    return ob_cli_usage_error("--host-loop runs on the host only: no --device, --moments, "
-                              "--samples or --train");
-  return OB_EXIT_OK;
-}
-
-static void print_graph(const ob_ising_model *m) {
-  printf("graph %s: %zu nodes, %zu edges, max degree %zu, %zu colours\n", ob_ising_spec(m),
-         ob_ising_nodes(m), ob_ising_edges(m), ob_ising_max_degree(m), ob_ising_ncolours(m));
-}
-
-/* ------------------------------------------------------------------ outputs */
-
-static ob_status open_outputs(const ising_args *a, const ob_ising_model *m,
-                              ob_csv_writer **moments, ob_csv_writer **samples) {
-  if (a->moments) {
-    const char *hdr[] = {"kind", "i", "j", "value"};
-    OB_TRY(ob_csv_writer_create_path(a->moments, hdr, 4, moments));
-  }
-  if (a->samples) {
-    const size_t n = ob_ising_nodes(m);
-    char **hdr = calloc(n + 1, sizeof *hdr);
-    char *names = malloc((n + 1) * 12);
-    ob_status st = hdr && names ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-    if (st == OB_OK) {
-      hdr[0] = "chain";
-      for (size_t i = 0; i < n; i++) {
-        snprintf(names + 12 * i, 12, "%zu", i);
-        hdr[i + 1] = names + 12 * i;
-      }
-      st = ob_csv_writer_create_path(a->samples, (const char *const *)hdr, n + 1, samples);
-    }
-    free(hdr);
-    free(names);
-    OB_TRY(st);
-  }
-  return OB_OK;
-}
-
-static ob_status write_moments(ob_csv_writer *w, const ob_ising_model *m,
-                               const ob_ising_moments *mo) {
-  char a[24], b[24], v[40];
-  const uint32_t *ed = ob_ising_edge_list(m);
-  for (size_t i = 0; i < ob_ising_nodes(m); i++) {
-    snprintf(a, sizeof a, "%zu", i);
-    ob_format_double(v, sizeof v, mo->node[i]);
-    const char *f[] = {"node", a, "", v};
-    OB_TRY(ob_csv_writer_add_fields(w, f, 4));
-  }
-  for (size_t k = 0; k < ob_ising_edges(m); k++) {
-    snprintf(a, sizeof a, "%u", ed[2 * k]);
-    snprintf(b, sizeof b, "%u", ed[2 * k + 1]);
-    ob_format_double(v, sizeof v, mo->edge[k]);
-    const char *f[] = {"edge", a, b, v};
-    OB_TRY(ob_csv_writer_add_fields(w, f, 4));
-  }
-  ob_format_double(v, sizeof v, mo->energy);
-  const char *fe[] = {"energy", "", "", v};
-  OB_TRY(ob_csv_writer_add_fields(w, fe, 4));
-  ob_format_double(v, sizeof v, mo->magnetisation);
-  const char *fm[] = {"magnetisation", "", "", v};
-  return ob_csv_writer_add_fields(w, fm, 4);
-}
-
-/* Chains in blocks, so that a large batch never needs all its states in host memory at once. */
-static ob_status write_samples(ob_csv_writer *w, ob_ising_sampler *s, size_t n) {
-  const size_t chains = ob_ising_sampler_chains(s), block = 4096;
-  int8_t *buf = malloc(block * n);
-  const char **f = malloc((n + 1) * sizeof *f);
-  ob_status st = buf && f ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-  char id[24];
-  for (size_t c0 = 0; c0 < chains && st == OB_OK; c0 += block) {
-    const size_t count = chains - c0 < block ? chains - c0 : block;
-    st = ob_ising_sampler_samples(s, c0, count, buf);
-    for (size_t c = 0; c < count && st == OB_OK; c++) {
-      snprintf(id, sizeof id, "%zu", c0 + c);
-      f[0] = id;
-      for (size_t i = 0; i < n; i++) f[i + 1] = buf[c * n + i] > 0 ? "1" : "-1";
-      st = ob_csv_writer_add_fields(w, f, n + 1);
-    }
-  }
-  free(buf);
-  free(f);
-  return st;
-}
-
 /* ------------------------------------------------------------------ modes */
 
-static int host_loop(const ising_args *a, const ob_ising_model *m) {
+static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
   const size_t n = ob_ising_nodes(m), chains = (size_t)a->chains;
   if ((double)chains * (double)n > 1e9) {
     fprintf(stderr, "oclbench: --host-loop: %zu chains x %zu nodes is too large for host memory\n",
@@ -257,41 +58,80 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   printf(", %zu pass%s\n", c.passes, c.passes == 1 ? "" : "es");
 }
 
-static ob_status sample(const ising_args *a, ob_device *dev, const ob_ising_model *m,
-                        ob_csv_writer *wm, ob_csv_writer *ws) {
-  ob_ising_tuning tuning = a->tuning;
-  if (a->tune) {
+/* Per device: the tuning (--tune: the autotuner's, for its share of the chains). */
+static ob_status tunings_for(const ob_ising_args *a, ob_device *const *devs, size_t n,
+                             const ob_ising_model *m, const size_t *shares,
+                             ob_ising_tuning *tunings) {
+  for (size_t i = 0; i < n; i++) {
+    tunings[i] = a->tuning;
+    if (!a->tune || shares[i] == 0) continue;
     bool cached = false;
-    OB_TRY(ob_ising_autotune(dev, m, (size_t)a->chains, &tuning, &cached));
-    tuning.max_pass_chains = a->tuning.max_pass_chains;
-    printf("autotuned (%s)\n", cached ? "from the cache" : "searched now");
+    OB_TRY(ob_ising_autotune(devs[i], m, shares[i], &tunings[i], &cached));
+    tunings[i].max_pass_chains = a->tuning.max_pass_chains;
+    printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]), cached ? "from the cache" : "searched now");
   }
-  ob_ising_sampler *s = NULL;
-  OB_TRY(ob_ising_sampler_create(dev, m, (size_t)a->chains, a->seed, &tuning, &s));
-  print_config(dev, s);
-  const size_t n = ob_ising_nodes(m), e = ob_ising_edges(m);
-  double *node = malloc((n + 1) * sizeof *node), *edge = malloc((e + 1) * sizeof *edge);
+  return OB_OK;
+}
+
+/* Samples the batch on devs[0..n): one device, or with --shard all of them, the chains split
+ * in proportion to their calibrated speed. Prints flips/ns per device and in all. */
+static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n,
+                        const ob_ising_model *m, ob_csv_writer *wm, ob_csv_writer *ws) {
+  const size_t chains = (size_t)a->chains, nodes = ob_ising_nodes(m), e = ob_ising_edges(m);
+  size_t *shares = calloc(n, sizeof *shares);
+  double *rates = calloc(n, sizeof *rates), *dev_s = calloc(n, sizeof *dev_s);
+  ob_ising_tuning *tunings = calloc(n, sizeof *tunings);
+  double *node = malloc((nodes + 1) * sizeof *node), *edge = malloc((e + 1) * sizeof *edge);
+  ob_ising_shards *set = NULL;
+  ob_status st = shares && rates && dev_s && tunings && node && edge
+                     ? OB_OK
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK && n > 1) {
+    st = ob_ising_calibrate(devs, n, m, chains, a->seed, rates);
+    for (size_t i = 0; st == OB_OK && i < n; i++)
+      printf("%s: calibrated at %.4g flips/ns\n", ob_device_slug(devs[i]), rates[i] * 1e-9);
+  } else if (st == OB_OK) {
+    rates[0] = 1.0;
+  }
+  if (st == OB_OK) ob_ising_split(chains, rates, n, shares);
+  if (st == OB_OK) st = tunings_for(a, devs, n, m, shares, tunings);
+  if (st == OB_OK) st = ob_ising_shards_create(devs, n, m, 0, shares, a->seed, tunings, &set);
+  for (size_t i = 0; st == OB_OK && i < ob_ising_shards_count(set); i++) {
+    print_config(ob_ising_shards_device(set, i), ob_ising_shards_sampler(set, i));
+    if (n > 1) printf("   %zu chains\n", ob_ising_shards_chains(set, i));
+  }
   double tw = 0.0, ts = 0.0;
-  ob_status st = node && edge ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK && a->warmup) st = ob_ising_sampler_run(s, (size_t)a->warmup, false, &tw);
+  if (st == OB_OK && a->warmup) st = ob_ising_shards_run(set, (size_t)a->warmup, false, &tw, NULL);
   const bool observe = wm != NULL;
-  if (st == OB_OK) st = ob_ising_sampler_run(s, (size_t)a->sweeps, observe, &ts);
+  /* One device: its own (event) time, as a plain sampler reports it; several: the wall clock
+   * over all of them, since they run at once. */
+  if (st == OB_OK) st = ob_ising_shards_run(set, (size_t)a->sweeps, observe, &ts, dev_s);
+  if (st == OB_OK && ob_ising_shards_count(set) == 1) ts = dev_s[0];
   if (st == OB_OK) {
-    const double flips = (double)a->sweeps * (double)n * (double)a->chains;
-    printf("sampled %ld chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns\n",
-           a->chains, a->sweeps, observe ? ", observed" : "", a->warmup, ts, flips / ts * 1e-9);
+    const double flips_per_chain = (double)a->sweeps * (double)nodes;
+    for (size_t i = 0; n > 1 && i < ob_ising_shards_count(set); i++)
+      printf("%s: %zu chains in %.6f s: %.4g flips/ns\n",
+             ob_device_slug(ob_ising_shards_device(set, i)), ob_ising_shards_chains(set, i),
+             dev_s[i], flips_per_chain * (double)ob_ising_shards_chains(set, i) / dev_s[i] * 1e-9);
+    printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns%s\n",
+           chains, a->sweeps, observe ? ", observed" : "", a->warmup, ts,
+           flips_per_chain * (double)chains / ts * 1e-9, n > 1 ? " (all devices)" : "");
   }
   ob_ising_moments mo = {.node = node, .edge = edge};
-  if (st == OB_OK && observe) st = ob_ising_sampler_moments(s, &mo);
+  if (st == OB_OK && observe) st = ob_ising_shards_moments(set, &mo);
   if (st == OB_OK && observe) {
     printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
            (unsigned long long)mo.samples);
-    st = write_moments(wm, m, &mo);
+    st = ob_ising_write_moments(wm, m, &mo);
   }
-  if (st == OB_OK && ws) st = write_samples(ws, s, n);
+  if (st == OB_OK && ws) st = ob_ising_write_samples(ws, set, nodes, chains);
+  ob_ising_shards_destroy(set);
+  free(shares);
+  free(rates);
+  free(dev_s);
+  free(tunings);
   free(node);
   free(edge);
-  ob_ising_sampler_destroy(s);
   return st;
 }
 
@@ -301,7 +141,7 @@ typedef struct train_data {
   size_t nvis, rows;
 } train_data;
 
-static ob_status train(const ising_args *a, ob_device *dev, ob_ising_model *m,
+static ob_status train(const ob_ising_args *a, ob_device *dev, ob_ising_model *m,
                        const train_data *td) {
   const uint32_t *visible = td->visible;
   const int8_t *data = td->data;
@@ -336,19 +176,24 @@ static ob_status train(const ising_args *a, ob_device *dev, ob_ising_model *m,
   return st;
 }
 
-/* The device: the first one the selectors match. */
-static int pick_device(const ising_args *a, ob_registry **reg, ob_device **dev) {
+/* The devices: the first one the selectors match, or with --shard every one. */
+static int pick_devices(const ob_ising_args *a, ob_registry **reg, ob_device ***devs, size_t *n) {
   int rc = ob_cli_open_registry(reg);
   if (rc != OB_EXIT_OK) return rc;
   const size_t nd = ob_registry_count(*reg);
   bool *sel = calloc(nd, sizeof *sel);
-  if (!sel) return OB_EXIT_FAILED;
+  *devs = calloc(nd, sizeof **devs);
+  *n = 0;
+  if (!sel || !*devs) {
+    free(sel);
+    return OB_EXIT_FAILED;
+  }
   if (!ob_cli_select(*reg, a->sel, a->nsel, sel)) {
     free(sel);
     return OB_EXIT_USAGE;
   }
-  for (size_t d = 0; d < nd && !*dev; d++)
-    if (sel[d]) *dev = ob_registry_device(*reg, d);
+  for (size_t d = 0; d < nd && (a->shard || *n == 0); d++)
+    if (sel[d]) (*devs)[(*n)++] = ob_registry_device(*reg, d);
   free(sel);
   return OB_EXIT_OK;
 }
@@ -359,18 +204,16 @@ static int status_exit(ob_status st) {
 }
 
 int ob_cmd_ising(int argc, char **argv) {
-  ising_args a;
-  int rc = parse(argc, argv, &a);
+  ob_ising_args a;
+  int rc = ob_ising_args_parse(argc, argv, &a);
   if (rc != OB_EXIT_OK) return rc;
   ob_ising_model *m = NULL;
-  ob_status st = ob_ising_model_from_spec(a.graph, a.weights, a.seed, a.beta, &m);
-  if (st == OB_OK && a.biases) st = ob_ising_model_load_biases(m, a.biases);
+  ob_status st = ob_ising_args_model(&a, &m);
   if (st != OB_OK) {
-    ob_ising_model_destroy(m);
     fprintf(stderr, "oclbench: %s\n", ob_error_detail());
     return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
   }
-  print_graph(m);
+  ob_ising_print_graph(m);
   if (a.info || a.host_loop) {
     rc = a.info ? OB_EXIT_OK : host_loop(&a, m);
     ob_ising_model_destroy(m);
@@ -380,7 +223,7 @@ int ob_cmd_ising(int argc, char **argv) {
   train_data td = {0};
   if (a.train)
     st = ob_ising_data_load(a.train, ob_ising_nodes(m), &td.visible, &td.nvis, &td.data, &td.rows);
-  if (st == OB_OK) st = open_outputs(&a, m, &wm, &ws);
+  if (st == OB_OK) st = ob_ising_open_outputs(&a, m, &wm, &ws);
   if (st != OB_OK) {
     ob_csv_writer_destroy(wm);
     ob_ising_model_destroy(m);
@@ -390,14 +233,15 @@ int ob_cmd_ising(int argc, char **argv) {
     return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
   }
   ob_registry *reg = NULL;
-  ob_device *dev = NULL;
-  rc = pick_device(&a, &reg, &dev);
+  ob_device **devs = NULL;
+  size_t ndev = 0;
+  rc = pick_devices(&a, &reg, &devs, &ndev);
   if (rc == OB_EXIT_OK && a.train) {
-    st = train(&a, dev, m, &td);
+    st = train(&a, devs[0], m, &td);
     if (st != OB_OK) rc = status_exit(st);
   }
   if (rc == OB_EXIT_OK && (!a.train || wm || ws)) {
-    st = sample(&a, dev, m, wm, ws);
+    st = sample(&a, devs, ndev, m, wm, ws);
     if (st != OB_OK) rc = status_exit(st);
   }
   if (rc == OB_EXIT_OK && wm) {
@@ -412,6 +256,7 @@ int ob_cmd_ising(int argc, char **argv) {
   }
   ob_csv_writer_destroy(wm);
   ob_csv_writer_destroy(ws);
+  free(devs);
   ob_registry_destroy(reg);
   ob_ising_model_destroy(m);
   free(td.visible);

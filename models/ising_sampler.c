@@ -24,6 +24,8 @@ struct ob_ising_sampler {
   ob_device *dev;
   const ob_ising_model *model;
   size_t n, m, chains, words;
+  size_t first_chain;          /* global index of chain 0 (a multiple of 32): a shard's offset */
+  size_t word_base;            /* first_chain / spin_bits: added to every global word index */
   uint64_t seed;
   ob_ising_config cfg;
   /* schedule */
@@ -404,12 +406,22 @@ void ob_ising_sampler_destroy(ob_ising_sampler *s) {
 ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, size_t chains,
                                   uint64_t seed, const ob_ising_tuning *tuning,
                                   ob_ising_sampler **out) {
+  return ob_ising_sampler_create_range(dev, model, 0, chains, seed, tuning, out);
+}
+
+ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *model,
+                                        size_t first_chain, size_t chains, uint64_t seed,
+                                        const ob_ising_tuning *tuning, ob_ising_sampler **out) {
   *out = NULL;
   const ob_ising_tuning none = {0};
   if (!tuning) tuning = &none;
   if (chains == 0) return ob_fail(OB_ERR_INVALID, "the sampler needs at least one chain");
-  if (chains / 4 > UINT32_MAX)
-    return ob_fail(OB_ERR_INVALID, "%zu chains: at most %llu", chains, 4ull * UINT32_MAX);
+  if (first_chain % OB_ISING_SHARD_ALIGN)
+    return ob_fail(OB_ERR_INVALID, "first chain %zu is not a multiple of %d", first_chain,
+                   OB_ISING_SHARD_ALIGN);
+  if ((first_chain + chains) / 4 > UINT32_MAX)
+    return ob_fail(OB_ERR_INVALID, "%zu chains: at most %llu", first_chain + chains,
+                   4ull * UINT32_MAX);
   OB_TRY(ob_device_open(dev));
   ob_ising_sampler *s = calloc(1, sizeof *s);
   if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
@@ -418,6 +430,7 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
   s->n = ob_ising_nodes(model);
   s->m = ob_ising_edges(model);
   s->chains = chains;
+  s->first_chain = first_chain;
   s->seed = seed;
   s->clamped = calloc(s->n, 1);
   s->node_sum = calloc(s->n + 1, sizeof *s->node_sum);
@@ -426,6 +439,7 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
                                                           : ob_fail(OB_ERR_NOMEM, "out of memory");
   if (st == OB_OK) st = build_schedule(s);
   if (st == OB_OK) st = choose_layout(s, tuning);
+  if (st == OB_OK) s->word_base = first_chain / s->cfg.spin_bits;
   if (st == OB_OK) st = choose_schedule(s);
   if (st == OB_OK) st = choose_passes(s, tuning);
   if (st == OB_OK) st = build_kernels(s);
@@ -485,7 +499,7 @@ ob_status ob_ising_sampler_reset(ob_ising_sampler *s) {
   const cl_uint k0 = (cl_uint)s->seed, k1 = (cl_uint)(s->seed >> 32), nn = (cl_uint)s->n;
   for (size_t p = 0; p < s->cfg.passes; p++) {
     pass *ps = &s->passes[p];
-    const cl_uint stride = (cl_uint)ps->nwords, w0 = (cl_uint)ps->word0;
+    const cl_uint stride = (cl_uint)ps->nwords, w0 = (cl_uint)(s->word_base + ps->word0);
     OB_TRY(OB_CL(clSetKernelArg(s->k_init, 0, sizeof(cl_mem), &ps->state)));
     OB_TRY(OB_CL(clSetKernelArg(s->k_init, 1, sizeof nn, &nn)));
     OB_TRY(OB_CL(clSetKernelArg(s->k_init, 2, sizeof stride, &stride)));
@@ -592,7 +606,7 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
                            size_t nsweeps, bool observe, double *seconds) {
   const ob_ising_config *c = &s->cfg;
   cl_uint ncol = (cl_uint)s->ncolours, nn = (cl_uint)s->n, stride = (cl_uint)ps->nwords;
-  cl_uint nelem = stride, w0 = (cl_uint)ps->word0, wshift = 0;
+  cl_uint nelem = stride, w0 = (cl_uint)(s->word_base + ps->word0), wshift = 0;
   while ((1u << wshift) < c->wg_words) wshift++;
   cl_uint k0 = (cl_uint)s->seed, k1 = (cl_uint)(s->seed >> 32);
   cl_uint ns1 = 1, ns2 = (cl_uint)s->npos, es1 = 1, es2 = (cl_uint)s->nsell, tw, tm;
@@ -634,7 +648,7 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
 /* Global path: one launch per colour per sweep on the pass state. */
 static ob_status run_global(ob_ising_sampler *s, const pass *ps, uint64_t sweep0, size_t nsweeps,
                             bool observe) {
-  cl_uint stride = (cl_uint)ps->nwords, nelem = stride, w0 = (cl_uint)ps->word0;
+  cl_uint stride = (cl_uint)ps->nwords, nelem = stride, w0 = (cl_uint)(s->word_base + ps->word0);
   cl_uint k0 = (cl_uint)s->seed, k1 = (cl_uint)(s->seed >> 32), obs = observe ? 1u : 0u;
   cl_uint ns1 = stride, ns2 = 1, es1 = stride, es2 = 1, tw, tm;
   tail_of(s, ps, &tw, &tm);
@@ -756,51 +770,71 @@ ob_status ob_ising_sampler_rerun(ob_ising_sampler *s, size_t nsweeps, double *se
 
 /* ------------------------------------------------------------------ results */
 
-ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out) {
-  const double count = (double)s->chains * (double)s->observed;
-  const double scale = count > 0 ? 1.0 / count : 0.0;
-  const double *h = ob_ising_h_const(s->model), *J = ob_ising_J_const(s->model);
-  const uint32_t *ed = ob_ising_edge_list(s->model);
-  double *node = malloc((s->n + 1) * sizeof *node);
+ob_status ob_ising_sampler_moment_sums(const ob_ising_sampler *s, int64_t *node, int64_t *edge,
+                                      uint64_t *samples) {
   size_t *col = calloc(s->n + 1, sizeof *col); /* per node: its clamp column + 1, 0: free */
-  if (!node || !col) {
-    free(node);
-    free(col);
-    return ob_fail(OB_ERR_NOMEM, "out of memory");
-  }
+  if (!col) return ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t j = 0; j < s->nclamp; j++) col[s->clamp_nodes[j]] = j + 1;
-  double energy = 0.0, mag = 0.0;
-  for (size_t i = 0; i < s->n; i++) {
-    double sum = (double)s->node_sum[i];
+  const uint32_t *ed = ob_ising_edge_list(s->model);
+  /* Clamped nodes are not counted on the device: their sums follow from the clamp values. */
+  for (size_t i = 0; node && i < s->n; i++) {
+    int64_t sum = s->node_sum[i];
     if (col[i]) {
-      long v = 0;
-      for (size_t c = 0; c < s->chains; c++) v += s->clamp_vals[c * s->nclamp + col[i] - 1];
-      sum = (double)v * (double)s->observed;
+      sum = 0;
+      for (size_t c = 0; c < s->chains; c++) sum += s->clamp_vals[c * s->nclamp + col[i] - 1];
+      sum *= (int64_t)s->observed;
     }
-    node[i] = sum * scale;
-    energy -= h[i] * node[i];
-    mag += node[i] / (double)s->n;
+    node[i] = sum;
   }
-  for (size_t k = 0; k < s->m; k++) {
+  for (size_t k = 0; edge && k < s->m; k++) {
     const uint32_t i = ed[2 * k], j = ed[2 * k + 1];
-    double sum = (double)s->edge_sum[k];
+    int64_t sum = s->edge_sum[k];
     if (col[i] && col[j]) {
-      long v = 0;
+      sum = 0;
       for (size_t c = 0; c < s->chains; c++)
-        v += s->clamp_vals[c * s->nclamp + col[i] - 1] * s->clamp_vals[c * s->nclamp + col[j] - 1];
-      sum = (double)v * (double)s->observed;
+        sum += s->clamp_vals[c * s->nclamp + col[i] - 1] * s->clamp_vals[c * s->nclamp + col[j] - 1];
+      sum *= (int64_t)s->observed;
     }
-    const double e = sum * scale;
+    edge[k] = sum;
+  }
+  *samples = (uint64_t)s->chains * s->observed;
+  free(col);
+  return OB_OK;
+}
+
+ob_status ob_ising_moments_from_sums(const ob_ising_model *model, const int64_t *node,
+                                     const int64_t *edge, uint64_t samples,
+                                     ob_ising_moments *out) {
+  const size_t n = ob_ising_nodes(model), m = ob_ising_edges(model);
+  const double scale = samples > 0 ? 1.0 / (double)samples : 0.0;
+  const double *h = ob_ising_h_const(model), *J = ob_ising_J_const(model);
+  double energy = 0.0, mag = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    const double v = (double)node[i] * scale;
+    energy -= h[i] * v;
+    mag += v / (double)n;
+    if (out->node) out->node[i] = v;
+  }
+  for (size_t k = 0; k < m; k++) {
+    const double e = (double)edge[k] * scale;
     energy -= J[k] * e;
     if (out->edge) out->edge[k] = e;
   }
-  if (out->node) memcpy(out->node, node, s->n * sizeof *node);
   out->energy = energy;
   out->magnetisation = mag;
-  out->samples = (uint64_t)s->chains * s->observed;
-  free(node);
-  free(col);
+  out->samples = samples;
   return OB_OK;
+}
+
+ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out) {
+  int64_t *node = malloc((s->n + 1) * sizeof *node), *edge = malloc((s->m + 1) * sizeof *edge);
+  uint64_t samples = 0;
+  ob_status st = node && edge ? ob_ising_sampler_moment_sums(s, node, edge, &samples)
+                              : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) st = ob_ising_moments_from_sums(s->model, node, edge, samples, out);
+  free(node);
+  free(edge);
+  return st;
 }
 
 /* Reads the words [w0, w0 + nw) of every node of a pass: an n x nw block of the state. */

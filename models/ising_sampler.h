@@ -47,6 +47,18 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
                                   ob_ising_sampler **out);
 void ob_ising_sampler_destroy(ob_ising_sampler *s);
 
+/* Shards of a batch start at multiples of this many chains (every word size divides it). */
+#define OB_ISING_SHARD_ALIGN 32
+
+/* A sampler of the chains [first_chain, first_chain + chains) of a larger batch: its states
+ * are those the same chains have in one sampler of the whole batch (same seed), so a batch
+ * split over devices or hosts gives the same results. first_chain: a multiple of
+ * OB_ISING_SHARD_ALIGN. Chain c of this sampler (samples, clamp values) is chain
+ * first_chain + c of the batch. */
+ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *model,
+                                        size_t first_chain, size_t chains, uint64_t seed,
+                                        const ob_ising_tuning *tuning, ob_ising_sampler **out);
+
 /* The configuration chosen: path, word size, work-group size and words, passes, schedule. */
 typedef struct ob_ising_config {
   ob_ising_path path;
@@ -94,6 +106,16 @@ typedef struct ob_ising_moments {
 } ob_ising_moments;
 /* Fills out->node and out->edge (either may be NULL) and the scalars. */
 ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out);
+
+/* The exact integer sums behind the moments: node[i] = sum of s_i, edge[k] = sum of s_i s_j
+ * over chains and observed sweeps (either array may be NULL), *samples = chains x observed
+ * sweeps. Sums of shards add up to the sums of the whole batch. */
+ob_status ob_ising_sampler_moment_sums(const ob_ising_sampler *s, int64_t *node, int64_t *edge,
+                                      uint64_t *samples);
+/* Moments from sums (as ob_ising_sampler_moment_sums gives them, possibly added over shards). */
+ob_status ob_ising_moments_from_sums(const ob_ising_model *model, const int64_t *node,
+                                     const int64_t *edge, uint64_t samples,
+                                     ob_ising_moments *out);
 void ob_ising_sampler_clear_moments(ob_ising_sampler *s);
 
 /* Current states: out[c*n + i] = +-1 for chains [chain0, chain0 + count). */

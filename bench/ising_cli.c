@@ -1,0 +1,213 @@
+/* The `ising` command's arguments and outputs, shared by oclbench and oclbench-mpi. */
+#include "ising_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static bool parse_seed(const char *s, unsigned long long *out) {
+  char *end = NULL;
+  if (!*s || *s == '-' || *s == '+') return false;
+  *out = strtoull(s, &end, 10);
+  return *end == '\0';
+}
+
+static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
+  const char *arg = argv[*i];
+  long v = 0;
+  if (strcmp(arg, "--info") == 0) {
+    a->info = true;
+    return OB_EXIT_OK;
+  }
+  if (strcmp(arg, "--host-loop") == 0) {
+    a->host_loop = true;
+    return OB_EXIT_OK;
+  }
+  if (strcmp(arg, "--tune") == 0) {
+    a->tune = true;
+    return OB_EXIT_OK;
+  }
+  if (strcmp(arg, "--shard") == 0) {
+    a->shard = true;
+    return OB_EXIT_OK;
+  }
+  if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
+      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
+      strcmp(arg, "--schedule") == 0)
+    a->tuning_given = true;
+  const char *val = ob_cli_value(argc, argv, i);
+  if (!val) return OB_EXIT_USAGE;
+  if (strcmp(arg, "--graph") == 0) a->graph = val;
+  else if (strcmp(arg, "--biases") == 0) a->biases = val;
+  else if (strcmp(arg, "--moments") == 0) a->moments = val;
+  else if (strcmp(arg, "--samples") == 0) a->samples = val;
+  else if (strcmp(arg, "--train") == 0) a->train = val;
+  else if (strcmp(arg, "--device") == 0) {
+    if (a->nsel == OB_ISING_MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
+    a->sel[a->nsel++] = val;
+  } else if (strcmp(arg, "--weights") == 0) {
+    if (strcmp(val, "gauss") == 0) a->weights = OB_ISING_WEIGHTS_GAUSS;
+    else if (strcmp(val, "pm1") == 0) a->weights = OB_ISING_WEIGHTS_PM1;
+    else return ob_cli_usage_error("--weights: '%s' is not gauss or pm1", val);
+    a->weights_given = true;
+  } else if (strcmp(arg, "--beta") == 0) {
+    if (!ob_cli_double(arg, val, 0, 1e6, &a->beta)) return OB_EXIT_USAGE;
+  } else if (strcmp(arg, "--lr") == 0) {
+    if (!ob_cli_double(arg, val, 1e-12, 1e6, &a->lr)) return OB_EXIT_USAGE;
+    a->lr_given = true;
+  } else if (strcmp(arg, "--chains") == 0) {
+    if (!ob_cli_long(arg, val, 1, 1L << 34, &a->chains)) return OB_EXIT_USAGE;
+  } else if (strcmp(arg, "--warmup") == 0) {
+    if (!ob_cli_long(arg, val, 0, 1000000000L, &a->warmup)) return OB_EXIT_USAGE;
+  } else if (strcmp(arg, "--sweeps") == 0) {
+    if (!ob_cli_long(arg, val, 1, 1000000000L, &a->sweeps)) return OB_EXIT_USAGE;
+  } else if (strcmp(arg, "--epochs") == 0) {
+    if (!ob_cli_long(arg, val, 1, 1000000L, &a->epochs)) return OB_EXIT_USAGE;
+    a->epochs_given = true;
+  } else if (strcmp(arg, "--seed") == 0) {
+    if (!parse_seed(val, &a->seed))
+      return ob_cli_usage_error("--seed: '%s' is not an unsigned 64-bit integer", val);
+  } else if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
+    ob_ising_path *where = strcmp(arg, "--path") == 0 ? &a->tuning.path : &a->tuning.schedule;
+    if (strcmp(val, "auto") == 0) *where = OB_ISING_PATH_AUTO;
+    else if (strcmp(val, "local") == 0) *where = OB_ISING_PATH_LOCAL;
+    else if (strcmp(val, "global") == 0) *where = OB_ISING_PATH_GLOBAL;
+    else return ob_cli_usage_error("%s: '%s' is not auto, local or global", arg, val);
+  } else if (strcmp(arg, "--spin-bits") == 0) {
+    if (!ob_cli_long(arg, val, 1, 32, &v)) return OB_EXIT_USAGE;
+    if (v & (v - 1)) return ob_cli_usage_error("--spin-bits: expected 1, 2, 4, 8, 16 or 32");
+    a->tuning.spin_bits = (unsigned)v;
+  } else if (strcmp(arg, "--wg-size") == 0) {
+    if (!ob_cli_long(arg, val, 1, 4096, &v)) return OB_EXIT_USAGE;
+    a->tuning.wg_size = (size_t)v;
+  } else if (strcmp(arg, "--wg-words") == 0) {
+    if (!ob_cli_long(arg, val, 1, 1024, &v)) return OB_EXIT_USAGE;
+    if (v & (v - 1)) return ob_cli_usage_error("--wg-words: %ld is not a power of two", v);
+    a->tuning.wg_words = (size_t)v;
+  } else if (strcmp(arg, "--pass-chains") == 0) {
+    if (!ob_cli_long(arg, val, 1, 1L << 34, &v)) return OB_EXIT_USAGE;
+    a->tuning.max_pass_chains = (size_t)v;
+  } else {
+    return ob_cli_usage_error("ising: unknown option '%s'", arg);
+  }
+  return OB_EXIT_OK;
+}
+
+int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
+  *a = (ob_ising_args){.graph = "grid:20x20", .beta = 1.0, .lr = 0.1, .chains = 128, .sweeps = 100,
+                    .epochs = 10};
+  for (int i = 1; i < argc; i++) {
+    if (argv[i][0] != '-') return ob_cli_usage_error("ising: unexpected argument '%s'", argv[i]);
+    int rc = parse_flag(argc, argv, &i, a);
+    if (rc != OB_EXIT_OK) return rc;
+  }
+  if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
+    return ob_cli_usage_error("--weights: edges:FILE takes its weights from the file");
+  if (a->tune && a->tuning_given)
+    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size, --wg-words and "
+                              "--schedule itself: give either");
+  if ((a->epochs_given || a->lr_given) && !a->train)
+    return ob_cli_usage_error("--epochs and --lr need --train DATA.csv");
+  if (a->host_loop && (a->train || a->moments || a->samples || a->nsel || a->shard))
+    return ob_cli_usage_error("--host-loop runs on the host only: no --device, --shard, "
+                              "--moments, --samples or --train");
+  if (a->shard && a->train)
+    return ob_cli_usage_error("--shard samples one batch over several devices; --train runs on one");
+  return OB_EXIT_OK;
+}
+
+ob_status ob_ising_args_model(const ob_ising_args *a, ob_ising_model **out) {
+  *out = NULL;
+  ob_ising_model *m = NULL;
+  ob_status st = ob_ising_model_from_spec(a->graph, a->weights, a->seed, a->beta, &m);
+  if (st == OB_OK && a->biases) st = ob_ising_model_load_biases(m, a->biases);
+  if (st != OB_OK) {
+    ob_ising_model_destroy(m);
+    return st;
+  }
+  *out = m;
+  return OB_OK;
+}
+
+void ob_ising_print_graph(const ob_ising_model *m) {
+  printf("graph %s: %zu nodes, %zu edges, max degree %zu, %zu colours\n", ob_ising_spec(m),
+         ob_ising_nodes(m), ob_ising_edges(m), ob_ising_max_degree(m), ob_ising_ncolours(m));
+}
+
+/* ------------------------------------------------------------------ outputs */
+
+ob_status ob_ising_open_outputs(const ob_ising_args *a, const ob_ising_model *m,
+                                ob_csv_writer **moments, ob_csv_writer **samples) {
+  if (a->moments) {
+    const char *hdr[] = {"kind", "i", "j", "value"};
+    OB_TRY(ob_csv_writer_create_path(a->moments, hdr, 4, moments));
+  }
+  if (a->samples) {
+    const size_t n = ob_ising_nodes(m);
+    char **hdr = calloc(n + 1, sizeof *hdr);
+    char *names = malloc((n + 1) * 12);
+    ob_status st = hdr && names ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+    if (st == OB_OK) {
+      hdr[0] = "chain";
+      for (size_t i = 0; i < n; i++) {
+        snprintf(names + 12 * i, 12, "%zu", i);
+        hdr[i + 1] = names + 12 * i;
+      }
+      st = ob_csv_writer_create_path(a->samples, (const char *const *)hdr, n + 1, samples);
+    }
+    free(hdr);
+    free(names);
+    OB_TRY(st);
+  }
+  return OB_OK;
+}
+
+ob_status ob_ising_write_moments(ob_csv_writer *w, const ob_ising_model *m,
+                                 const ob_ising_moments *mo) {
+  char a[24], b[24], v[40];
+  const uint32_t *ed = ob_ising_edge_list(m);
+  for (size_t i = 0; i < ob_ising_nodes(m); i++) {
+    snprintf(a, sizeof a, "%zu", i);
+    ob_format_double(v, sizeof v, mo->node[i]);
+    const char *f[] = {"node", a, "", v};
+    OB_TRY(ob_csv_writer_add_fields(w, f, 4));
+  }
+  for (size_t k = 0; k < ob_ising_edges(m); k++) {
+    snprintf(a, sizeof a, "%u", ed[2 * k]);
+    snprintf(b, sizeof b, "%u", ed[2 * k + 1]);
+    ob_format_double(v, sizeof v, mo->edge[k]);
+    const char *f[] = {"edge", a, b, v};
+    OB_TRY(ob_csv_writer_add_fields(w, f, 4));
+  }
+  ob_format_double(v, sizeof v, mo->energy);
+  const char *fe[] = {"energy", "", "", v};
+  OB_TRY(ob_csv_writer_add_fields(w, fe, 4));
+  ob_format_double(v, sizeof v, mo->magnetisation);
+  const char *fm[] = {"magnetisation", "", "", v};
+  return ob_csv_writer_add_fields(w, fm, 4);
+}
+
+/* Chains in blocks, so that a large batch never needs all its states in host memory at once. */
+ob_status ob_ising_write_samples(ob_csv_writer *w, ob_ising_shards *set, size_t n,
+                                 size_t chains) {
+  const size_t block = 4096;
+  int8_t *buf = malloc(block * n);
+  const char **f = malloc((n + 1) * sizeof *f);
+  ob_status st = buf && f ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  char id[24];
+  for (size_t c0 = 0; c0 < chains && st == OB_OK; c0 += block) {
+    const size_t count = chains - c0 < block ? chains - c0 : block;
+    st = ob_ising_shards_samples(set, c0, count, buf);
+    for (size_t c = 0; c < count && st == OB_OK; c++) {
+      snprintf(id, sizeof id, "%zu", c0 + c);
+      f[0] = id;
+      for (size_t i = 0; i < n; i++) f[i + 1] = buf[c * n + i] > 0 ? "1" : "-1";
+      st = ob_csv_writer_add_fields(w, f, n + 1);
+    }
+  }
+  free(buf);
+  free(f);
+  return st;
+}

@@ -1,0 +1,237 @@
+/* One Ising batch over several devices: contiguous chain ranges, one host thread per device,
+ * exact combination of the moments. */
+#include "ising_shard.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CALIBRATION_MAX_CHAINS 65536
+#define CALIBRATION_SWEEPS 4
+
+typedef struct shard {
+  ob_device *dev;
+  ob_ising_sampler *sampler;
+  size_t first, chains;
+  /* per run, filled by the shard's thread */
+  ob_status st;
+  char detail[512];
+  double seconds;
+} shard;
+
+struct ob_ising_shards {
+  const ob_ising_model *model;
+  shard *shards;
+  size_t n;
+};
+
+void ob_ising_split(size_t chains, const double *rates, size_t n, size_t *shares) {
+  double total = 0.0;
+  for (size_t i = 0; i < n; i++) total += rates[i] > 0 ? rates[i] : 0.0;
+  size_t given = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t want = 0;
+    if (i + 1 == n) {
+      want = chains - given;
+    } else if (total > 0 && rates[i] > 0) {
+      const double exact = (double)chains * rates[i] / total;
+      want = (size_t)llround(exact / OB_ISING_SHARD_ALIGN) * OB_ISING_SHARD_ALIGN;
+      if (want > chains - given) want = (chains - given) / OB_ISING_SHARD_ALIGN * OB_ISING_SHARD_ALIGN;
+    }
+    shares[i] = want;
+    given += want;
+  }
+}
+
+ob_status ob_ising_calibrate(ob_device *const *devs, size_t n, const ob_ising_model *model,
+                             size_t chains, uint64_t seed, double *rates) {
+  size_t each = n ? (chains + n - 1) / n : chains;
+  if (each > CALIBRATION_MAX_CHAINS) each = CALIBRATION_MAX_CHAINS;
+  if (each < OB_ISING_SHARD_ALIGN) each = OB_ISING_SHARD_ALIGN;
+  for (size_t i = 0; i < n; i++) {
+    ob_ising_sampler *s = NULL;
+    OB_TRY(ob_ising_sampler_create(devs[i], model, each, seed, NULL, &s));
+    double t = 0.0;
+    ob_status st = ob_ising_sampler_run(s, 1, false, NULL); /* first launches, not timed */
+    if (st == OB_OK) st = ob_ising_sampler_run(s, CALIBRATION_SWEEPS, false, &t);
+    ob_ising_sampler_destroy(s);
+    OB_TRY(st);
+    const double flips = (double)CALIBRATION_SWEEPS * (double)ob_ising_nodes(model) * (double)each;
+    rates[i] = t > 0 ? flips / t : 0.0;
+  }
+  return OB_OK;
+}
+
+void ob_ising_shards_destroy(ob_ising_shards *set) {
+  if (!set) return;
+  for (size_t i = 0; i < set->n; i++) ob_ising_sampler_destroy(set->shards[i].sampler);
+  free(set->shards);
+  free(set);
+}
+
+ob_status ob_ising_shards_create(ob_device *const *devs, size_t n, const ob_ising_model *model,
+                                 size_t first_chain, const size_t *shares, uint64_t seed,
+                                 const ob_ising_tuning *tunings, ob_ising_shards **out) {
+  *out = NULL;
+  ob_ising_shards *set = calloc(1, sizeof *set);
+  if (!set || !(set->shards = calloc(n ? n : 1, sizeof *set->shards))) {
+    free(set);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  set->model = model;
+  size_t next = first_chain;
+  ob_status st = OB_OK;
+  for (size_t i = 0; i < n && st == OB_OK; i++) {
+    if (shares[i] == 0) continue;
+    if (i + 1 < n && shares[i] % OB_ISING_SHARD_ALIGN) {
+      st = ob_fail(OB_ERR_INVALID, "share %zu of %zu chains is not a multiple of %d", i,
+                   shares[i], OB_ISING_SHARD_ALIGN);
+      break;
+    }
+    shard *sh = &set->shards[set->n];
+    sh->dev = devs[i];
+    sh->first = next;
+    sh->chains = shares[i];
+    st = ob_ising_sampler_create_range(devs[i], model, next, shares[i], seed,
+                                      tunings ? &tunings[i] : NULL, &sh->sampler);
+    if (st == OB_OK) set->n++;
+    next += shares[i];
+  }
+  if (st == OB_OK && set->n == 0) st = ob_fail(OB_ERR_INVALID, "no chains to sample");
+  if (st != OB_OK) {
+    ob_ising_shards_destroy(set);
+    return st;
+  }
+  *out = set;
+  return OB_OK;
+}
+
+/* What one thread does: run or rerun its shard's sampler. */
+typedef struct job {
+  shard *sh;
+  size_t nsweeps;
+  bool observe, rerun, snapshot;
+} job;
+
+static void *job_main(void *arg) {
+  job *j = arg;
+  shard *sh = j->sh;
+  ob_error_clear();
+  sh->seconds = 0.0;
+  if (j->snapshot) sh->st = ob_ising_sampler_snapshot(sh->sampler);
+  else if (j->rerun) sh->st = ob_ising_sampler_rerun(sh->sampler, j->nsweeps, &sh->seconds);
+  else sh->st = ob_ising_sampler_run(sh->sampler, j->nsweeps, j->observe, &sh->seconds);
+  snprintf(sh->detail, sizeof sh->detail, "%s", ob_error_detail());
+  return NULL;
+}
+
+/* Runs one job per shard on its own thread and waits for all; the first failure is returned
+ * with its device named. */
+static ob_status run_all(ob_ising_shards *set, job proto, double *seconds, double *device_seconds) {
+  job *jobs = calloc(set->n, sizeof *jobs);
+  pthread_t *threads = calloc(set->n, sizeof *threads);
+  bool *started = calloc(set->n, sizeof *started);
+  if (!jobs || !threads || !started) {
+    free(jobs);
+    free(threads);
+    free(started);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  const double t0 = ob_now();
+  for (size_t i = 0; i < set->n; i++) {
+    jobs[i] = proto;
+    jobs[i].sh = &set->shards[i];
+    started[i] = pthread_create(&threads[i], NULL, job_main, &jobs[i]) == 0;
+    if (!started[i]) job_main(&jobs[i]); /* no thread: run it here, still correct */
+  }
+  for (size_t i = 0; i < set->n; i++)
+    if (started[i]) pthread_join(threads[i], NULL);
+  if (seconds) *seconds = ob_now() - t0;
+  ob_status st = OB_OK;
+  for (size_t i = 0; i < set->n; i++) {
+    if (device_seconds) device_seconds[i] = set->shards[i].seconds;
+    if (st == OB_OK && set->shards[i].st != OB_OK)
+      st = ob_fail(set->shards[i].st, "%s: %s", ob_device_slug(set->shards[i].dev),
+                   set->shards[i].detail);
+  }
+  free(jobs);
+  free(threads);
+  free(started);
+  return st;
+}
+
+ob_status ob_ising_shards_run(ob_ising_shards *set, size_t nsweeps, bool observe,
+                              double *seconds, double *device_seconds) {
+  job proto = {.nsweeps = nsweeps, .observe = observe};
+  return run_all(set, proto, seconds, device_seconds);
+}
+
+ob_status ob_ising_shards_snapshot(ob_ising_shards *set) {
+  job proto = {.snapshot = true};
+  return run_all(set, proto, NULL, NULL);
+}
+
+ob_status ob_ising_shards_rerun(ob_ising_shards *set, size_t nsweeps, double *seconds,
+                                double *device_seconds) {
+  job proto = {.nsweeps = nsweeps, .rerun = true};
+  return run_all(set, proto, seconds, device_seconds);
+}
+
+ob_status ob_ising_shards_moment_sums(const ob_ising_shards *set, int64_t *node, int64_t *edge,
+                                      uint64_t *samples) {
+  const size_t n = ob_ising_nodes(set->model), m = ob_ising_edges(set->model);
+  int64_t *pn = malloc((n + 1) * sizeof *pn), *pe = malloc((m + 1) * sizeof *pe);
+  ob_status st = pn && pe ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (node) memset(node, 0, n * sizeof *node);
+  if (edge) memset(edge, 0, m * sizeof *edge);
+  *samples = 0;
+  for (size_t s = 0; s < set->n && st == OB_OK; s++) {
+    uint64_t k = 0;
+    st = ob_ising_sampler_moment_sums(set->shards[s].sampler, pn, pe, &k);
+    for (size_t i = 0; st == OB_OK && node && i < n; i++) node[i] += pn[i];
+    for (size_t i = 0; st == OB_OK && edge && i < m; i++) edge[i] += pe[i];
+    *samples += k;
+  }
+  free(pn);
+  free(pe);
+  return st;
+}
+
+ob_status ob_ising_shards_moments(const ob_ising_shards *set, ob_ising_moments *out) {
+  const size_t n = ob_ising_nodes(set->model), m = ob_ising_edges(set->model);
+  int64_t *node = malloc((n + 1) * sizeof *node), *edge = malloc((m + 1) * sizeof *edge);
+  uint64_t samples = 0;
+  ob_status st = node && edge ? ob_ising_shards_moment_sums(set, node, edge, &samples)
+                              : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) st = ob_ising_moments_from_sums(set->model, node, edge, samples, out);
+  free(node);
+  free(edge);
+  return st;
+}
+
+ob_status ob_ising_shards_samples(ob_ising_shards *set, size_t chain0, size_t count,
+                                  int8_t *out) {
+  const size_t n = ob_ising_nodes(set->model);
+  const size_t base = set->n ? set->shards[0].first : 0;
+  for (size_t s = 0; s < set->n && count; s++) {
+    const shard *sh = &set->shards[s];
+    const size_t lo = sh->first - base, hi = lo + sh->chains;
+    if (chain0 + count <= lo || chain0 >= hi) continue;
+    const size_t first = chain0 > lo ? chain0 : lo, end = chain0 + count < hi ? chain0 + count : hi;
+    OB_TRY(ob_ising_sampler_samples(sh->sampler, first - lo, end - first,
+                                    out + (first - chain0) * n));
+  }
+  return OB_OK;
+}
+
+size_t ob_ising_shards_count(const ob_ising_shards *set) { return set->n; }
+ob_device *ob_ising_shards_device(const ob_ising_shards *set, size_t i) {
+  return i < set->n ? set->shards[i].dev : NULL;
+}
+ob_ising_sampler *ob_ising_shards_sampler(const ob_ising_shards *set, size_t i) {
+  return i < set->n ? set->shards[i].sampler : NULL;
+}
+size_t ob_ising_shards_chains(const ob_ising_shards *set, size_t i) {
+  return i < set->n ? set->shards[i].chains : 0;
+}
