@@ -50,7 +50,8 @@ int ob_cmd_run(int argc, char **argv) {
   }
   size_t *mem_peak = calloc(ndev, sizeof *mem_peak);
   ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
-                          .out_dir = a.out_dir, .opts = a.opts, .mem_peak = mem_peak};
+                          .out_dir = a.out_dir, .opts = a.opts, .mem_peak = mem_peak,
+                          .shard = a.shard};
   ob_table rows = {0};
   size_t failed = 0;
   ob_trace_enable(a.trace_path || a.trace_summary);

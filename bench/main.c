@@ -14,7 +14,7 @@ static const struct command {
     {"devices", ob_cmd_devices, "devices [--csv]"},
     {"run", ob_cmd_run,
      "run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
-     "               [--trace FILE.json] [--trace-summary]"},
+     "               [--trace FILE.json] [--trace-summary] [--shard]"},
     {"compare", ob_cmd_compare,
      "compare FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]"},
     {"ising", ob_cmd_ising,

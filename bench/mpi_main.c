@@ -1,11 +1,15 @@
-/* oclbench-mpi: `oclbench run` over many hosts with Open MPI.
+/* oclbench-mpi: `oclbench run` and `oclbench ising --shard` over many hosts with Open MPI.
  *
  *   mpirun -n N oclbench-mpi run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] ...
+ *   mpirun -n N oclbench-mpi ising --shard [--graph SPEC] [--chains N] ... [--moments F.csv]
  *
- * Every rank runs its share of its host's selected devices (ranks on one host split them
+ * run: every rank runs its share of its host's selected devices (ranks on one host split them
  * round-robin; --device applies on every rank), then rank 0 gathers every row, writes one CSV
  * per device into --out and prints the cross-device table. A rank that fails still reports;
  * the exit status is the worst rank's, and rank 0 names the ranks that failed.
+ * ising --shard: the chains are split over every rank's devices in proportion to their
+ * calibrated speed, the moments are summed with MPI_Allreduce, rank 0 writes the moments file:
+ * the same results as one device with the same seed and chain count.
  * Built only by `make mpi`; the plain oclbench never needs MPI.
  */
 #include <mpi.h>
@@ -14,6 +18,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ising_cli.h"
+#include "ising_tune.h"
 #include "run_args.h"
 #include "runner.h"
 
@@ -174,6 +180,202 @@ static int mpi_run(int argc, char **argv) {
   return rc;
 }
 
+/* True on every rank when ok is true on every rank: a collective point before the next
+ * collective step, so no rank waits for one that failed. */
+static bool all_ok(bool ok) {
+  int mine = ok ? 1 : 0, all = 0;
+  MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return all == 1;
+}
+
+/* This rank's devices for the ising command (the run command's round-robin share). */
+static ob_status local_devices(ob_registry *reg, const ob_ising_args *a, ob_device ***devs,
+                               size_t *n) {
+  const size_t nd = ob_registry_count(reg);
+  bool *sel = calloc(nd, sizeof *sel);
+  *devs = calloc(nd ? nd : 1, sizeof **devs);
+  *n = 0;
+  if (!sel || !*devs) {
+    free(sel);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  size_t matched = 0;
+  for (size_t i = 0; i < a->nsel; i++) matched += ob_registry_select(reg, a->sel[i], sel);
+  if (a->nsel == 0) matched = ob_registry_select(reg, "all", sel);
+  take_share(sel, nd);
+  for (size_t d = 0; d < nd; d++)
+    if (sel[d]) (*devs)[(*n)++] = ob_registry_device(reg, d);
+  free(sel);
+  return matched ? OB_OK : ob_fail(OB_ERR_INVALID, "--device matches no device on this host");
+}
+
+typedef struct ising_rank {
+  ob_registry *reg;
+  ob_device **devs;
+  size_t ndev;
+  ob_ising_model *model;
+  ob_ising_shards *set;      /* NULL when this rank samples no chains */
+  size_t first, chains;      /* this rank's range of the batch */
+} ising_rank;
+
+/* Calibrates this rank's devices, agrees on every rank's range, creates its shards. */
+static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
+  const size_t total = (size_t)a->chains;
+  double *rates = calloc(r->ndev ? r->ndev : 1, sizeof *rates);
+  double *rank_rates = calloc((size_t)world_size, sizeof *rank_rates);
+  size_t *rank_shares = calloc((size_t)world_size, sizeof *rank_shares);
+  size_t *shares = calloc(r->ndev ? r->ndev : 1, sizeof *shares);
+  ob_ising_tuning *tunings = calloc(r->ndev ? r->ndev : 1, sizeof *tunings);
+  ob_status st = rates && rank_rates && rank_shares && shares && tunings
+                     ? OB_OK
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  const size_t per_device = total / (size_t)world_size + 1;
+  if (st == OB_OK && r->ndev)
+    st = ob_ising_calibrate(r->devs, r->ndev, r->model, per_device, a->seed, rates);
+  double mine = 0.0;
+  for (size_t i = 0; st == OB_OK && i < r->ndev; i++) mine += rates[i];
+  if (!all_ok(st == OB_OK)) {
+    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to calibrate");
+    goto done;
+  }
+  MPI_Allgather(&mine, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, MPI_COMM_WORLD);
+  ob_ising_split(total, rank_rates, (size_t)world_size, rank_shares);
+  for (int k = 0; k < world_rank; k++) r->first += rank_shares[k];
+  r->chains = rank_shares[world_rank];
+  if (r->chains) {
+    ob_ising_split(r->chains, rates, r->ndev, shares);
+    for (size_t i = 0; i < r->ndev && st == OB_OK; i++) {
+      tunings[i] = a->tuning;
+      bool cached = false;
+      if (a->tune && shares[i])
+        st = ob_ising_autotune(r->devs[i], r->model, shares[i], &tunings[i], &cached);
+    }
+    if (st == OB_OK)
+      st = ob_ising_shards_create(r->devs, r->ndev, r->model, r->first, shares, a->seed, tunings,
+                                  &r->set);
+  }
+  if (!all_ok(st == OB_OK) && st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to set up");
+done:
+  free(rates);
+  free(rank_rates);
+  free(rank_shares);
+  free(shares);
+  free(tunings);
+  return st;
+}
+
+/* Warm-up, the observed sweeps (timed over all ranks), the moments summed on rank 0. */
+static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writer *wm) {
+  const size_t n = ob_ising_nodes(r->model), m = ob_ising_edges(r->model);
+  int64_t *node = calloc(n + 1, sizeof *node), *edge = calloc(m + 1, sizeof *edge);
+  int64_t *tnode = calloc(n + 1, sizeof *tnode), *tedge = calloc(m + 1, sizeof *tedge);
+  ob_status st = node && edge && tnode && tedge ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  const bool observe = a->moments != NULL;
+  if (st == OB_OK && r->set && a->warmup)
+    st = ob_ising_shards_run(r->set, (size_t)a->warmup, false, NULL, NULL);
+  double t = 0.0;
+  if (all_ok(st == OB_OK)) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = MPI_Wtime();
+    if (r->set) st = ob_ising_shards_run(r->set, (size_t)a->sweeps, observe, NULL, NULL);
+    MPI_Barrier(MPI_COMM_WORLD);
+    t = MPI_Wtime() - t0;
+  } else if (st == OB_OK) {
+    st = ob_fail(OB_ERR_CL, "another rank failed in the warm-up");
+  }
+  uint64_t samples = 0, tsamples = 0;
+  if (st == OB_OK && r->set) st = ob_ising_shards_moment_sums(r->set, node, edge, &samples);
+  if (!all_ok(st == OB_OK)) {
+    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
+    goto done;
+  }
+  const double flips = (double)a->sweeps * (double)n * (double)r->chains, rank_rate = flips / t;
+  double *rank_rates = world_rank == 0 ? calloc((size_t)world_size, sizeof *rank_rates) : NULL;
+  MPI_Gather(&rank_rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  MPI_Reduce(node, tnode, (int)n, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  MPI_Reduce(edge, tedge, (int)m, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  MPI_Reduce(&samples, &tsamples, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  if (world_rank == 0) {
+    for (int k = 0; rank_rates && k < world_size; k++)
+      printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
+    printf("sampled %ld chains x %ld sweeps%s on %d ranks in %.6f s: %.4g flips/ns\n", a->chains,
+           a->sweeps, observe ? ", observed" : "", world_size, t,
+           (double)a->sweeps * (double)n * (double)a->chains / t * 1e-9);
+    if (observe) {
+      double *mn = malloc((n + 1) * sizeof *mn), *me = malloc((m + 1) * sizeof *me);
+      ob_ising_moments mo = {.node = mn, .edge = me};
+      st = mn && me ? ob_ising_moments_from_sums(r->model, tnode, tedge, tsamples, &mo)
+                    : ob_fail(OB_ERR_NOMEM, "out of memory");
+      if (st == OB_OK) {
+        printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
+               (unsigned long long)mo.samples);
+        st = ob_ising_write_moments(wm, r->model, &mo);
+      }
+      free(mn);
+      free(me);
+    }
+  }
+  free(rank_rates);
+done:
+  free(node);
+  free(edge);
+  free(tnode);
+  free(tedge);
+  return st;
+}
+
+static int mpi_ising(int argc, char **argv) {
+  ob_ising_args a;
+  int rc = world_rank == 0 ? ob_ising_args_parse(argc, argv, &a) : OB_EXIT_OK;
+  if (world_rank == 0 && rc == OB_EXIT_OK && !a.shard)
+    rc = ob_cli_usage_error("oclbench-mpi ising samples one batch over every rank: add --shard");
+  if (world_rank == 0 && rc == OB_EXIT_OK && (a.samples || a.train || a.host_loop || a.info))
+    rc = ob_cli_usage_error("oclbench-mpi ising: --samples, --train, --host-loop and --info "
+                            "are for oclbench ising");
+  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (rc != OB_EXIT_OK) return rc;
+  if (world_rank != 0) ob_ising_args_parse(argc, argv, &a);
+  ising_rank r = {0};
+  ob_csv_writer *wm = NULL;
+  ob_status st = ob_ising_args_model(&a, &r.model);
+  if (st == OB_OK && world_rank == 0) {
+    ob_ising_print_graph(r.model);
+    st = ob_ising_open_outputs(&a, r.model, &wm, NULL);
+  }
+  rc = st == OB_OK ? OB_EXIT_OK : OB_EXIT_USAGE;
+  if (st == OB_OK) {
+    st = ob_registry_create(&r.reg);
+    if (st != OB_OK) rc = st == OB_ERR_NO_PLATFORM ? OB_EXIT_NO_PLATFORM : OB_EXIT_FAILED;
+  }
+  if (st == OB_OK) {
+    st = local_devices(r.reg, &a, &r.devs, &r.ndev);
+    if (st != OB_OK) rc = OB_EXIT_USAGE;
+  }
+  if (!all_ok(st == OB_OK)) {
+    if (st != OB_OK) fprintf(stderr, "oclbench-mpi[rank %d]: %s\n", world_rank, ob_error_detail());
+    else rc = OB_EXIT_FAILED;
+  } else {
+    st = ising_prepare(&a, &r);
+    if (st == OB_OK) st = ising_sample(&a, &r, wm);
+    if (st == OB_OK && wm) {
+      st = ob_csv_writer_commit(wm);
+      wm = NULL;
+    }
+    if (st != OB_OK) {
+      fprintf(stderr, "oclbench-mpi[rank %d]: ising: %s\n", world_rank, ob_error_detail());
+      rc = OB_EXIT_FAILED;
+    }
+  }
+  int worst = 0;
+  MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  ob_csv_writer_destroy(wm);
+  ob_ising_shards_destroy(r.set);
+  free(r.devs);
+  ob_registry_destroy(r.reg);
+  ob_ising_model_destroy(r.model);
+  return world_rank == 0 ? worst : rc;
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
@@ -186,9 +388,10 @@ int main(int argc, char **argv) {
   int rc;
   if (!ob_cli_check_env()) rc = OB_EXIT_USAGE;
   else if (argc >= 2 && strcmp(argv[1], "run") == 0) rc = mpi_run(argc - 1, argv + 1);
+  else if (argc >= 2 && strcmp(argv[1], "ising") == 0) rc = mpi_ising(argc - 1, argv + 1);
   else if (world_rank == 0)
     rc = ob_cli_usage_error("usage: mpirun -n N oclbench-mpi run [WORKLOAD...] [--device SEL]... "
-                            "[--out DIR] [--quick] [--seconds S]");
+                            "[--out DIR] [--quick] [--seconds S] | ising --shard [ISING OPTION...]");
   else rc = OB_EXIT_USAGE;
   MPI_Finalize();
   return rc;

@@ -26,6 +26,8 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       a->trace_path = ob_cli_value(argc, argv, &i);
       if (!a->trace_path) return OB_EXIT_USAGE;
       if (!ob_cli_output_path("--trace", a->trace_path)) return OB_EXIT_USAGE;
+    } else if (strcmp(arg, "--shard") == 0) {
+      a->shard = true;
     } else if (strcmp(arg, "--trace-summary") == 0) {
       a->trace_summary = true;
     } else if (strcmp(arg, "--quick") == 0) {

@@ -14,6 +14,7 @@ typedef struct ob_run_args {
   const char *out_dir;                /* --out, default "results" */
   const char *trace_path;             /* --trace FILE.json, or NULL */
   bool trace_summary;                 /* --trace-summary */
+  bool shard;                         /* --shard: also all selected devices at once */
   ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick) */
 } ob_run_args;
 

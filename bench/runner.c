@@ -24,7 +24,9 @@ typedef struct series_point {
 } series_point;
 
 typedef struct run_ctx {
-  ob_device *dev;
+  ob_device *dev;             /* devs[0] */
+  ob_device *const *devs;     /* the devices measured together (one, or a --shard group) */
+  size_t ndev;
   const ob_host_info *host;
   const ob_workload *wl;
   const ob_run_opts *opts;
@@ -40,7 +42,7 @@ typedef struct run_ctx {
 
 static ob_status emit(run_ctx *x, const ob_row *row) {
   ob_row_text t;
-  ob_row_format(x->host, x->dev, row, &t);
+  ob_row_format_group(x->host, x->devs, x->ndev, row, &t);
   if (strcmp(row->status, "failed") == 0) (*x->failed)++;
   return ob_table_add(x->rows, t.fields);
 }
@@ -69,9 +71,9 @@ static ob_status emit_status(run_ctx *x, const ob_case *c, const char *status, c
   return OB_OK;
 }
 
-static ob_status emit_builds(run_ctx *x) {
+static ob_status emit_device_builds(run_ctx *x, ob_device *dev) {
   ob_build_record rec[16];
-  size_t n = ob_device_take_builds(x->dev, rec, 16);
+  size_t n = ob_device_take_builds(dev, rec, 16);
   for (size_t i = 0; i < n; i++) {
     char params[512];
     snprintf(params, sizeof params, "program=%s;cache=%s;options=%s", rec[i].files,
@@ -90,6 +92,37 @@ static ob_status emit_builds(run_ctx *x) {
     OB_TRY(emit(x, &row));
   }
   return OB_OK;
+}
+
+static ob_status emit_builds(run_ctx *x) {
+  for (size_t d = 0; d < x->ndev; d++) OB_TRY(emit_device_builds(x, x->devs[d]));
+  return OB_OK;
+}
+
+/* Group figures: the sum over the devices measured together (one device: its own). */
+static double group_measured_peak(const run_ctx *x, ob_peak_kind kind) {
+  double sum = 0.0;
+  for (size_t d = 0; d < x->ndev; d++) sum += ob_device_measured_peak(x->devs[d], kind);
+  return sum;
+}
+
+/* Theoretical FP32 FLOP/s; with headroom, at the maximum clock. 0 when any is unknown. */
+static double group_theoretical(const run_ctx *x, bool headroom) {
+  double sum = 0.0;
+  for (size_t d = 0; d < x->ndev; d++) {
+    const double t = ob_device_fp32_theoretical(x->devs[d]) * 1e9 *
+                     (headroom ? ob_device_props_get(x->devs[d])->clock_headroom : 1.0);
+    if (!(t > 0)) return 0.0;
+    sum += t;
+  }
+  return sum;
+}
+
+static size_t group_mem(const run_ctx *x, bool peak) {
+  size_t sum = 0;
+  for (size_t d = 0; d < x->ndev; d++)
+    sum += peak ? ob_device_mem_peak(x->devs[d]) : ob_device_mem_current(x->devs[d]);
+  return sum;
 }
 
 static double predicted_seconds(const run_ctx *x, const ob_case *c) {
@@ -117,19 +150,22 @@ static const char *skip_or_fail(ob_status st) {
  * (0: no bound), both in base units per second (FLOP/s, B/s). */
 static void peak_bounds(const run_ctx *x, const ob_case *c, const ob_metric *m, double *peak,
                         double *limit) {
-  *peak = ob_device_measured_peak(x->dev, m->peak);
+  *peak = group_measured_peak(x, m->peak);
   *limit = 0.0;
   if (m->peak == OB_PEAK_FP32) {
     /* Theoretical at the maximum clock; the probe that measures the peak can only be
      * checked against the theoretical one. */
-    double theo = ob_device_fp32_theoretical(x->dev) * 1e9 *
-                  ob_device_props_get(x->dev)->clock_headroom;
+    double theo = group_theoretical(x, true);
     double best = m->provides == OB_PEAK_FP32 ? theo : fmax(*peak, theo);
     *limit = best > 0 ? best * PLAUSIBLE_FLOPS_MARGIN : 0.0;
   } else if (m->peak == OB_PEAK_BANDWIDTH && m->provides != OB_PEAK_BANDWIDTH) {
-    double cache = (double)ob_device_props_get(x->dev)->global_cache;
-    double margin = ob_device_is_cpu(x->dev) ? PLAUSIBLE_BANDWIDTH_MARGIN_CPU
-                                             : PLAUSIBLE_BANDWIDTH_MARGIN;
+    double cache = 0.0;
+    bool cpu = false;
+    for (size_t d = 0; d < x->ndev; d++) {
+      cache += (double)ob_device_props_get(x->devs[d])->global_cache;
+      cpu = cpu || ob_device_is_cpu(x->devs[d]);
+    }
+    double margin = cpu ? PLAUSIBLE_BANDWIDTH_MARGIN_CPU : PLAUSIBLE_BANDWIDTH_MARGIN;
     if (!isnan(c->bytes) && c->bytes > CACHE_RESIDENT_FACTOR * cache && *peak > 0)
       *limit = *peak * margin;
   }
@@ -171,7 +207,7 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
     if (v->checked) note_append(note, sizeof note, "%s", v->note);
     note_append(note, sizeof note, "mem_peak_bytes=%zu", x->case_mem);
     if (ob_trace_enabled()) note_append(note, sizeof note, "traced");
-    const double theo = ob_device_fp32_theoretical(x->dev) * 1e9;
+    const double theo = group_theoretical(x, false);
     if (m->peak == OB_PEAK_FP32 && theo > 0 && m->kind == OB_METRIC_RATE)
       note_append(note, sizeof note, "theoretical_fraction=%.3f", rate / theo);
     row.verified = v->checked ? (v->ok ? "yes" : "no") : "n/a";
@@ -182,7 +218,7 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
     }
     row.note = note;
     /* A peak is the best the device did: the fastest repetition, not the median. */
-    if (strcmp(row.status, "ok") == 0 && m->provides != OB_PEAK_NONE && s->min > 0)
+    if (strcmp(row.status, "ok") == 0 && m->provides != OB_PEAK_NONE && s->min > 0 && x->ndev == 1)
       ob_device_set_measured_peak(x->dev, m->provides, m->work / s->min);
     OB_TRY(emit(x, &row));
   }
@@ -224,9 +260,10 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   }
   ob_error_clear();
   void *state = NULL;
-  const size_t mem_before = ob_device_mem_current(x->dev);
-  ob_device_mem_peak_reset(x->dev);
-  ob_status st = x->wl->setup(x->dev, c, &state);
+  const size_t mem_before = group_mem(x, false);
+  for (size_t d = 0; d < x->ndev; d++) ob_device_mem_peak_reset(x->devs[d]);
+  ob_status st = x->ndev == 1 ? x->wl->setup(x->dev, c, &state)
+                              : x->wl->setup_group(x->devs, x->ndev, c, &state);
   OB_TRY(emit_builds(x));
   if (st != OB_OK) {
     char note[1024];
@@ -240,7 +277,7 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   if (st == OB_OK && x->has_device_verdict) verdict = x->device_verdict;
   if (st == OB_OK && x->wl->verify && (!x->has_device_verdict || x->device_verdict.ok))
     st = x->wl->verify(state, &verdict);
-  x->case_mem = ob_device_mem_peak(x->dev) - mem_before;
+  x->case_mem = group_mem(x, true) - mem_before;
   if (x->mem_peak && x->case_mem > *x->mem_peak) *x->mem_peak = x->case_mem;
   if (x->wl->teardown) x->wl->teardown(state);
   ob_trace_flush();
@@ -253,9 +290,10 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   return emit_measured(x, c, &stats, &verdict);
 }
 
-ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
-                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                                 size_t *failed_rows, size_t *mem_peak) {
+/* The workload on devs[0..ndev) measured together (ndev > 1: wl->setup_group). */
+static ob_status run_workload(ob_device *const *devs, size_t ndev, const ob_host_info *host,
+                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                              size_t *failed_rows, size_t *mem_peak) {
   run_ctx *x = calloc(1, sizeof *x);
   ob_case *cases = calloc(MAX_CASES, sizeof *cases);
   ob_status st = OB_OK;
@@ -263,26 +301,33 @@ ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
     st = ob_fail(OB_ERR_NOMEM, "out of memory");
     goto done;
   }
-  *x = (run_ctx){.dev = dev, .host = host, .wl = wl, .opts = opts, .rows = rows,
-                 .failed = failed_rows, .mem_peak = mem_peak};
-  size_t n = wl->list_cases(dev, opts, cases, MAX_CASES);
+  *x = (run_ctx){.dev = devs[0], .devs = devs, .ndev = ndev, .host = host, .wl = wl,
+                 .opts = opts, .rows = rows, .failed = failed_rows, .mem_peak = mem_peak};
+  size_t n = wl->list_cases(devs[0], opts, cases, MAX_CASES);
   if (wl->device_check) {
-    ob_progress_step("device check");
-    ob_error_clear();
-    ob_status cst = wl->device_check(dev, &x->device_verdict);
-    if (cst != OB_OK) {
-      x->device_verdict.checked = true;
-      x->device_verdict.ok = false;
-      snprintf(x->device_verdict.note, sizeof x->device_verdict.note, "device check failed: %s: %s",
-               ob_strerror(cst), ob_error_detail());
-    }
+    /* A group passes when each of its devices does. */
     x->has_device_verdict = true;
+    x->device_verdict = (ob_verdict){.checked = true, .ok = true};
+    for (size_t d = 0; d < ndev && x->device_verdict.ok; d++) {
+      ob_progress_step("device check");
+      ob_error_clear();
+      ob_status cst = wl->device_check(devs[d], &x->device_verdict);
+      if (cst != OB_OK) {
+        x->device_verdict.checked = true;
+        x->device_verdict.ok = false;
+        snprintf(x->device_verdict.note, sizeof x->device_verdict.note,
+                 "device check failed on %s: %s: %s", ob_device_slug(devs[d]), ob_strerror(cst),
+                 ob_error_detail());
+      }
+    }
     st = emit_builds(x);
   }
+  char label[32];
+  if (ndev == 1) snprintf(label, sizeof label, "%s", ob_device_slug(devs[0]));
+  else snprintf(label, sizeof label, "all-%zu", ndev);
   for (size_t i = 0; i < n && st == OB_OK; i++) {
     char what[160];
-    snprintf(what, sizeof what, "%s %s %s %s", ob_device_slug(dev), wl->name, cases[i].variant,
-             cases[i].params);
+    snprintf(what, sizeof what, "%s %s %s %s", label, wl->name, cases[i].variant, cases[i].params);
     ob_progress_step(what);
     st = run_case(x, &cases[i]);
   }
@@ -290,6 +335,41 @@ done:
   free(cases);
   free(x);
   return st;
+}
+
+ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
+                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                                 size_t *failed_rows, size_t *mem_peak) {
+  return run_workload(&dev, 1, host, wl, opts, rows, failed_rows, mem_peak);
+}
+
+ob_status ob_runner_run_group(ob_device *const *devs, size_t n, const ob_host_info *host,
+                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                              size_t *failed_rows) {
+  if (n < 2 || !wl->setup_group)
+    return ob_fail(OB_ERR_INVALID, "workload %s: no group run of %zu devices", wl->name, n);
+  return run_workload(devs, n, host, wl, opts, rows, failed_rows, NULL);
+}
+
+/* Writes rows [first, nrows) into DIR/<host>__<slug>.csv atomically. */
+static ob_status write_csv(const char *dir, const ob_host_info *host, const char *slug,
+                           const ob_table *rows, size_t first) {
+  OB_TRY(ob_mkdir_p(dir));
+  char path[4096];
+  ob_csv_device_path(path, sizeof path, dir, host->hostname, slug);
+  ob_csv_writer *wr = NULL;
+  OB_TRY(ob_csv_writer_create_path(path, ob_csv_columns, OB_CSV_NCOLS, &wr));
+  ob_status st = OB_OK;
+  for (size_t r = first; r < rows->nrows && st == OB_OK; r++)
+    st = ob_csv_writer_add_fields(wr, (const char *const *)(rows->cells + r * OB_CSV_NCOLS),
+                                  OB_CSV_NCOLS);
+  if (st != OB_OK) {
+    ob_csv_writer_destroy(wr);
+    return st;
+  }
+  OB_TRY(ob_csv_writer_commit(wr));
+  fprintf(stderr, "oclbench: wrote %s\n", path);
+  return OB_OK;
 }
 
 /* Progress steps on one device: every case plus every device check. */
@@ -301,6 +381,41 @@ static size_t count_steps(const ob_device *dev, const ob_runner_config *cfg) {
              (cfg->workloads[w]->device_check ? 1 : 0);
   free(cases);
   return total;
+}
+
+/* --shard: the workloads that can, on all selected devices at once (rows of `all-<n>`). */
+static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
+                            const ob_host_info *host, ob_table *rows, size_t *failed_rows) {
+  ob_device **devs = calloc(ob_registry_count(reg), sizeof *devs);
+  if (!devs) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  size_t n = 0;
+  for (size_t d = 0; d < ob_registry_count(reg); d++)
+    if (cfg->selected[d] && ob_device_queue(ob_registry_device(reg, d)))
+      devs[n++] = ob_registry_device(reg, d);
+  ob_status st = OB_OK;
+  const size_t first_row = rows->nrows;
+  if (n >= 2) {
+    char title[32];
+    snprintf(title, sizeof title, "all-%zu", n);
+    size_t steps = 0;
+    ob_case *cases = calloc(MAX_CASES, sizeof *cases);
+    for (size_t w = 0; cases && w < cfg->nworkloads; w++)
+      if (cfg->workloads[w]->setup_group)
+        steps += cfg->workloads[w]->list_cases(devs[0], &cfg->opts, cases, MAX_CASES) +
+                 (cfg->workloads[w]->device_check ? n : 0);
+    free(cases);
+    ob_progress_begin(title, steps);
+    for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
+      if (cfg->workloads[w]->setup_group)
+        st = ob_runner_run_group(devs, n, host, cfg->workloads[w], &cfg->opts, rows, failed_rows);
+    ob_progress_end();
+    if (st == OB_OK && cfg->out_dir && rows->nrows > first_row)
+      st = write_csv(cfg->out_dir, host, title, rows, first_row);
+  } else {
+    ob_log(OB_LOG_WARN, "--shard: %zu device%s selected, nothing to shard", n, n == 1 ? "" : "s");
+  }
+  free(devs);
+  return st;
 }
 
 ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
@@ -324,21 +439,9 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table 
       st = ob_runner_run_workload(dev, &host, cfg->workloads[w], &cfg->opts, rows, failed_rows,
                                   cfg->mem_peak ? &cfg->mem_peak[d] : NULL);
     ob_progress_end();
+    if (st == OB_OK && cfg->out_dir)
+      st = write_csv(cfg->out_dir, &host, ob_device_slug(dev), rows, first_row);
     if (st != OB_OK) return st;
-    if (!cfg->out_dir) continue;
-    ob_csv_writer *wr = NULL;
-    OB_TRY(ob_csv_writer_create(cfg->out_dir, &host, dev, &wr));
-    for (size_t r = first_row; r < rows->nrows && st == OB_OK; r++)
-      st = ob_csv_writer_add_fields(wr, (const char *const *)(rows->cells + r * OB_CSV_NCOLS),
-                                    OB_CSV_NCOLS);
-    if (st != OB_OK) {
-      ob_csv_writer_destroy(wr);
-      return st;
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s", ob_csv_writer_path(wr));
-    OB_TRY(ob_csv_writer_commit(wr));
-    fprintf(stderr, "oclbench: wrote %s\n", path);
   }
-  return OB_OK;
+  return cfg->shard ? run_groups(reg, cfg, &host, rows, failed_rows) : OB_OK;
 }

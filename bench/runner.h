@@ -20,6 +20,8 @@ typedef struct ob_runner_config {
   ob_run_opts opts;
   size_t *mem_peak;                    /* out, optional: per registry device, the most device
                                           memory one case allocated */
+  bool shard;                          /* also run the workloads that can on all selected
+                                          devices at once: rows and CSV of `all-<n>` */
 } ob_runner_config;
 
 /* Runs everything on every selected device, writing DIR/<host>__<slug>.csv per device and
@@ -35,5 +37,10 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table 
 ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
                                  const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
                                  size_t *failed_rows, size_t *mem_peak);
+
+/* Runs one workload on devs[0..n) at once (n >= 2, wl->setup_group), rows of `all-<n>`. */
+ob_status ob_runner_run_group(ob_device *const *devs, size_t n, const ob_host_info *host,
+                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                              size_t *failed_rows);
 
 #endif

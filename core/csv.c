@@ -171,6 +171,53 @@ void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row 
   for (size_t i = 0; i < OB_CSV_NCOLS; i++) t->fields[i] = f[i] ? f[i] : "";
 }
 
+/* Appends s to buf unless buf already lists it ("a + b" lists). */
+static void join_unique(char *buf, size_t n, const char *s) {
+  for (const char *p = strstr(buf, s); p; p = strstr(p + 1, s)) {
+    const size_t len = strlen(s);
+    if ((p == buf || (p >= buf + 3 && memcmp(p - 3, " + ", 3) == 0)) &&
+        (p[len] == '\0' || memcmp(p + len, " + ", 3) == 0))
+      return;
+  }
+  const size_t len = strlen(buf);
+  snprintf(buf + len, n - len, "%s%s", len ? " + " : "", s);
+}
+
+void ob_row_format_group(const ob_host_info *host, ob_device *const *devs, size_t n,
+                         const ob_row *r, ob_row_text *t) {
+  ob_row_format(host, devs[0], r, t);
+  if (n < 2) return;
+  cl_ulong cu = 0, mem = 0;
+  cl_uint clock = 0;
+  t->platform[0] = t->vendor[0] = t->device[0] = t->type[0] = t->driver[0] = t->clv[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    const ob_device_props *p = ob_device_props_get(devs[i]);
+    join_unique(t->platform, sizeof t->platform, p->platform);
+    join_unique(t->vendor, sizeof t->vendor, p->vendor);
+    join_unique(t->device, sizeof t->device, p->name);
+    join_unique(t->type, sizeof t->type, p->type_name);
+    join_unique(t->driver, sizeof t->driver, p->driver);
+    join_unique(t->clv, sizeof t->clv, p->cl_version);
+    cu += p->compute_units;
+    mem += p->global_mem;
+    if (i == 0 || p->clock_mhz < clock) clock = p->clock_mhz;
+  }
+  char names[sizeof t->device];
+  snprintf(names, sizeof names, "%s", t->device);
+  if (!strstr(names, " + ")) snprintf(t->device, sizeof t->device, "%zu x %s", n, names);
+  snprintf(t->slug, sizeof t->slug, "all-%zu", n);
+  snprintf(t->cu, sizeof t->cu, "%llu", (unsigned long long)cu);
+  snprintf(t->clock, sizeof t->clock, "%u", clock);
+  snprintf(t->mem, sizeof t->mem, "%llu", (unsigned long long)mem);
+  t->fields[5] = t->platform;
+  t->fields[6] = t->vendor;
+  t->fields[7] = t->device;
+  t->fields[8] = t->slug;
+  t->fields[9] = t->type;
+  t->fields[10] = t->driver;
+  t->fields[11] = t->clv;
+}
+
 ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *r) {
   if (!w->dev || !w->host) return ob_fail(OB_ERR_INVALID, "schema-1 row on a free-form table");
   ob_row_text t;

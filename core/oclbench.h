@@ -321,14 +321,20 @@ bool ob_parse_double(const char *s, double *out);
 
 /* A row as schema-1 text fields (fields[] point into the struct or into the row/host/device). */
 typedef struct ob_row_text {
-  char schema[8], ts[32], cu[16], clock[16], mem[24], reps[24];
+  char schema[8], ts[32], cu[24], clock[16], mem[24], reps[24];
   char value[40], tmin[40], tmed[40], tmax[40], flops[40], bytes[40], frac[40];
+  char platform[512], vendor[256], device[512], slug[32], type[64], driver[256], clv[256];
   const char *fields[OB_CSV_NCOLS];
 } ob_row_text;
 
 /* Formats a row with its host and device columns, stamped with the current UTC time. */
 void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row *row,
                    ob_row_text *out);
+/* The same for a measurement over n devices at once: device_slug `all-<n>`, device "n x NAME"
+ * (or the names joined by " + "), other text columns joined, compute units and memory summed,
+ * the lowest clock. n = 1 is ob_row_format. */
+void ob_row_format_group(const ob_host_info *host, ob_device *const *devs, size_t n,
+                         const ob_row *row, ob_row_text *out);
 
 typedef struct ob_csv_writer ob_csv_writer;
 

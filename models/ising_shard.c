@@ -28,11 +28,19 @@ struct ob_ising_shards {
 
 void ob_ising_split(size_t chains, const double *rates, size_t n, size_t *shares) {
   double total = 0.0;
+  size_t last = n ? n - 1 : 0; /* takes the remainder: the last with a positive rate */
   for (size_t i = 0; i < n; i++) total += rates[i] > 0 ? rates[i] : 0.0;
+  for (size_t i = n; total > 0 && i-- > 0;)
+    if (rates[i] > 0) {
+      last = i;
+      break;
+    }
   size_t given = 0;
   for (size_t i = 0; i < n; i++) {
     size_t want = 0;
-    if (i + 1 == n) {
+    if (i > last) {
+      want = 0;
+    } else if (i == last) {
       want = chains - given;
     } else if (total > 0 && rates[i] > 0) {
       const double exact = (double)chains * rates[i] / total;

@@ -11,7 +11,8 @@
 #include "ising_sampler.h"
 
 /* Splits `chains` into n contiguous shares proportional to rates[0..n) (any positive units),
- * every share but the last a multiple of OB_ISING_SHARD_ALIGN; shares may be 0. */
+ * every share a multiple of OB_ISING_SHARD_ALIGN but the last positive-rate one's, which takes
+ * the remainder; a zero rate gets no chains (all zero: the last entry takes everything). */
 void ob_ising_split(size_t chains, const double *rates, size_t n, size_t *shares);
 
 /* Measures each device's sampling rate (flips/s) on this model with a short run of a batch of

@@ -65,6 +65,9 @@ typedef struct ob_workload {
    * `skipped` row, any other error a `failed` row. *state is owned by the workload. Setup may
    * complete the case (flops, bytes, metric work, params) where they depend on calibration. */
   ob_status (*setup)(ob_device *dev, ob_case *c, void **state);
+  /* Optional: setup of one case over n >= 2 devices at once (--shard), the work split among
+   * them; the state then goes to the same run/verify/teardown. NULL: single devices only. */
+  ob_status (*setup_group)(ob_device *const *devs, size_t n, ob_case *c, void **state);
   /* One repetition; *seconds is its time (events for one kernel, wall-clock around clFinish
    * for several). */
   ob_status (*run)(void *state, double *seconds);

@@ -1,5 +1,6 @@
 /* oclbench-mpi: two ranks on one host split two PoCL devices; rank 0 gathers one CSV per
- * device; a failing rank is reported while the other finishes. */
+ * device; a failing rank is reported while the other finishes; an Ising batch sharded over the
+ * ranks gives the single device's moments exactly. */
 #include "support.h"
 
 #include <dirent.h>
@@ -117,6 +118,33 @@ static void bad_arguments_exit_2_once(void **state) {
   assert_null(d);
 }
 
+static void sharded_ising_moments_equal_one_device(void **state) {
+  (void)state;
+  char dir[4200], cmd[8192], err[8192], *a = NULL, *b = NULL;
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  const char *model = "--graph random:40:3 --chains 500 --warmup 5 --sweeps 15 --seed 11";
+  snprintf(cmd, sizeof cmd, "%s ising %s --device 0 --moments %s/one.csv",
+           getenv("OB_TEST_BINARY") ? getenv("OB_TEST_BINARY") : "./oclbench", model, dir);
+  if (sh(cmd, err, sizeof err) != 0) fail_msg("one device: %s", err);
+  snprintf(cmd, sizeof cmd,
+           "POCL_DEVICES='pthread pthread' " MPIRUN " -n 2 %s ising --shard %s --moments %s/mpi.csv",
+           mpi_binary(), model, dir);
+  if (sh(cmd, err, sizeof err) != 0) fail_msg("two ranks: %s", err);
+  char pa[8192], pb[8192];
+  size_t la = 0, lb = 0;
+  snprintf(pa, sizeof pa, "%s/one.csv", dir);
+  snprintf(pb, sizeof pb, "%s/mpi.csv", dir);
+  OB_ASSERT_OK(ob_read_file(pa, &a, &la));
+  OB_ASSERT_OK(ob_read_file(pb, &b, &lb));
+  assert_true(la > 100);
+  assert_int_equal(la, lb);
+  assert_memory_equal(a, b, la);
+  free(a);
+  free(b);
+  snprintf(cmd, sizeof cmd, MPIRUN " -n 2 %s ising %s", mpi_binary(), model);
+  assert_int_equal(sh(cmd, err, sizeof err), 2); /* --shard is required */
+}
+
 int main(void) {
   /* Open MPI in containers: no cross-memory attach between ranks. */
   setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
@@ -127,6 +155,7 @@ int main(void) {
       cmocka_unit_test(two_ranks_gather_one_csv_per_device),
       cmocka_unit_test(a_failing_rank_is_reported_and_the_other_finishes),
       cmocka_unit_test(bad_arguments_exit_2_once),
+      cmocka_unit_test(sharded_ising_moments_equal_one_device),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

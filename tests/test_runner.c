@@ -114,11 +114,17 @@ static ob_status fake_verify(void *state, ob_verdict *v) {
 
 static void fake_teardown(void *state) { free(state); }
 
+static ob_status fake_setup_group(ob_device *const *devs, size_t n, ob_case *c, void **state) {
+  (void)n;
+  return fake_setup(devs[0], c, state);
+}
+
 static const ob_workload fake = {
     .name = "fake",
     .description = "test double",
     .list_cases = fake_cases,
     .setup = fake_setup,
+    .setup_group = fake_setup_group,
     .run = fake_run,
     .verify = fake_verify,
     .teardown = fake_teardown,
@@ -160,10 +166,34 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   ob_table_clear(&rows);
 }
 
+static void group_rows_describe_every_device(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_device *devs[2] = {dev, dev};
+  ob_host_info host;
+  ob_host_get(&host);
+  ob_run_opts opts = {.quick = true, .seconds = 0.01};
+  ob_table rows = {0};
+  size_t failed = 0;
+  OB_ASSERT_OK(ob_runner_run_group(devs, 2, &host, &fake, &opts, &rows, &failed));
+  assert_int_equal(rows.nrows, 6);
+  const ob_device_props *p = ob_device_props_get(dev);
+  char cus[32], name[300];
+  snprintf(cus, sizeof cus, "%u", 2 * p->compute_units);
+  snprintf(name, sizeof name, "2 x %s", p->name);
+  assert_string_equal(cell(&rows, 0, "device_slug"), "all-2");
+  assert_string_equal(cell(&rows, 0, "device"), name);
+  assert_string_equal(cell(&rows, 0, "compute_units"), cus);
+  assert_string_equal(cell(&rows, 0, "status"), "ok");
+  assert_int_equal(ob_runner_run_group(devs, 1, &host, &fake, &opts, &rows, &failed), OB_ERR_INVALID);
+  ob_table_clear(&rows);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(peak_probes_are_positive_and_below_theoretical),
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
+      cmocka_unit_test(group_rows_describe_every_device),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
