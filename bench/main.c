@@ -74,6 +74,11 @@ int main(int argc, char **argv) {
     printf("oclbench %s\n", OB_VERSION);
     return OB_EXIT_OK;
   }
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      print_help(stdout);
+      return OB_EXIT_OK;
+    }
   if (!ob_cli_check_env()) return OB_EXIT_USAGE;
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     if (strcmp(cmd, commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
