@@ -20,8 +20,8 @@ CPPFLAGS += -D_GNU_SOURCE -DCL_TARGET_OPENCL_VERSION=120 -DCL_USE_DEPRECATED_OPE
             -Icore -Idevices -Imodels -Ibench -I$(BUILD)
 CFLAGS   ?= -O2 -g
 SANITIZE ?=
-CFLAGS   += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
-LDFLAGS  += $(SANITIZE)
+override CFLAGS += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
+override LDFLAGS += $(SANITIZE)
 LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
 
 CORE_SRC    := $(wildcard core/*.c)
