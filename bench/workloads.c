@@ -4,6 +4,7 @@
 #include "ising.h"
 #include "peak.h"
 #include "runner.h"
+#include "train_workload.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ const ob_workload *const ob_workloads[] = {
     &ob_workload_ising,
     &ob_workload_conv,
     &ob_workload_adam,
+    &ob_workload_train,
 };
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;
 

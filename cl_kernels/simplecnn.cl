@@ -64,12 +64,11 @@ simplecnn_fc_forward(__global const float *restrict y, __global const float *res
     for (int o = 0; o < CLASSES; o++) wv[o] = w[o * features + i];
 #pragma unroll
     for (int j = 0; j < NB; j++) {
-      if (j < nb) {
-        const float a = yb[j * features + i] + b;
-        const float r = a > 0.0f ? a : 0.0f;
+      /* Images past the batch (last block) reread the last one; their sums are not stored. */
+      const float a = yb[min(j, nb - 1) * features + i] + b;
+      const float r = a > 0.0f ? a : 0.0f;
 #pragma unroll
-        for (int o = 0; o < CLASSES; o++) acc[j * CLASSES + o] = mad(r, wv[o], acc[j * CLASSES + o]);
-      }
+      for (int o = 0; o < CLASSES; o++) acc[j * CLASSES + o] = mad(r, wv[o], acc[j * CLASSES + o]);
     }
   }
 
@@ -160,7 +159,8 @@ simplecnn_loss(__global const float *restrict partial, const int nchunks,
  * (a feature) holds fc.weight[:, i] and, over the batch,
  *   grad fc.weight[o][i] = sum_n dlogits[n][o] relu(a[n][i])
  *   dz[n][i]             = (a[n][i] > 0) sum_o dlogits[n][o] fc.weight[o][i]
- *   colsum[i]            = sum_n dz[n][i]   (channel_sum turns these into the conv bias grad)
+ *   colsum[i]            = sum_n dz[n][i]   (conv_grad_finish turns these into the conv bias
+ *                                            gradient)
  * dlogits rows are staged in local memory (dl: batch * OP4 float4, zero-padded). */
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1))) void
 simplecnn_fc_backward(__global const float *restrict y, __global const float *restrict params,
@@ -221,20 +221,33 @@ simplecnn_fc_backward(__global const float *restrict y, __global const float *re
   colsum[i] = cs;
 }
 
-/* grad conv.bias[c] = sum over the plane of colsum[c * plane + p]: one work-group per
- * channel, a tree reduction. */
+/* The conv gradients from their per-image parts. Work-groups 0 .. channels-1: grad
+ * conv.bias[c] = the sum over the plane of colsum[c * plane + p] (a tree reduction);
+ * the others: grad conv.weight[e] = the sum over the batch of wimg[n * taps + e], e < taps
+ * (the per-image weight gradients of the grouped convolution, models/simplecnn.c). */
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1))) void
-simplecnn_channel_sum(__global const float *restrict colsum, const int plane,
-                      __global float *restrict grads, const int g_conv_b) {
+simplecnn_conv_grad_finish(__global const float *restrict colsum, const int plane,
+                           const int channels, __global const float *restrict wimg,
+                           const int taps, const int batch, __global float *restrict grads,
+                           const int g_conv_w, const int g_conv_b) {
   __local float red[WG];
-  const int c = get_group_id(0), lid = get_local_id(0);
+  const int grp = get_group_id(0), lid = get_local_id(0);
+  if (grp >= channels) {
+    const int e = (grp - channels) * WG + lid;
+    if (e < taps) {
+      float s = 0.0f;
+      for (int n = 0; n < batch; n++) s += wimg[n * taps + e];
+      grads[g_conv_w + e] = s;
+    }
+    return;
+  }
   float s = 0.0f;
-  for (int p = lid; p < plane; p += WG) s += colsum[c * plane + p];
+  for (int p = lid; p < plane; p += WG) s += colsum[grp * plane + p];
   red[lid] = s;
   barrier(CLK_LOCAL_MEM_FENCE);
   for (int step = WG / 2; step > 0; step /= 2) {
     if (lid < step) red[lid] += red[lid + step];
     barrier(CLK_LOCAL_MEM_FENCE);
   }
-  if (lid == 0) grads[g_conv_b + c] = red[0];
+  if (lid == 0) grads[g_conv_b + grp] = red[0];
 }

@@ -120,7 +120,7 @@ void ob_simplecnn_config_init(ob_simplecnn_config *c) {
 
 /* ---------------------------------------------------------------- the model */
 
-enum { K_FC_FORWARD, K_LOSS, K_FC_BACKWARD, K_CHANNEL_SUM, NKERNELS };
+enum { K_FC_FORWARD, K_LOSS, K_FC_BACKWARD, K_CONV_FINISH, NKERNELS };
 
 struct ob_simplecnn {
   ob_device *dev;
@@ -131,7 +131,7 @@ struct ob_simplecnn {
   size_t off[OB_SIMPLECNN_NTENSORS], count[OB_SIMPLECNN_NTENSORS];
   size_t flat;                      /* elements of the flat parameter and gradient buffers */
   cl_mem params, grads;
-  cl_mem x, labels, y, dz, colsum, partial, logits, dlogits, loss;
+  cl_mem x, labels, y, dz, colsum, wimg, partial, logits, dlogits, loss;
   ob_conv_plan *conv_fwd, *conv_wgrad;
   ob_adam *adam;
   cl_kernel k[NKERNELS];
@@ -171,6 +171,7 @@ static ob_status make_buffers(ob_simplecnn *m) {
   OB_TRY(alloc(m, ny, &m->y));
   OB_TRY(alloc(m, ny, &m->dz));
   OB_TRY(alloc(m, (size_t)m->features, &m->colsum));
+  OB_TRY(alloc(m, (size_t)d->batch * m->count[OB_SIMPLECNN_CONV_W], &m->wimg));
   OB_TRY(alloc(m, (size_t)m->nchunks * nlogits, &m->partial));
   OB_TRY(alloc(m, nlogits, &m->logits));
   OB_TRY(alloc(m, nlogits, &m->dlogits));
@@ -240,7 +241,8 @@ static ob_status make_kernels(ob_simplecnn *m) {
   snprintf(opts, sizeof opts, "-DCLASSES=%d -DWG=%zu -DLWG=%zu -DNB=%d", m->d.classes, m->wg,
            m->loss_wg, m->nb);
   static const char *const names[NKERNELS] = {"simplecnn_fc_forward", "simplecnn_loss",
-                                              "simplecnn_fc_backward", "simplecnn_channel_sum"};
+                                              "simplecnn_fc_backward",
+                                              "simplecnn_conv_grad_finish"};
   for (int i = 0; i < NKERNELS; i++) {
     OB_TRY(ob_kernel_create(m->dev, "simplecnn.cl", opts, names[i], &m->k[i]));
     size_t kmax = 0;
@@ -290,22 +292,34 @@ static ob_status make_kernels(ob_simplecnn *m) {
   ARG_INT(k, 10, F);
   ARG_INT(k, 11, PQ);
   OB_TRY(set_arg(k, 12, (size_t)B * (size_t)((m->d.classes + 3) / 4) * 16, NULL));
-  k = m->k[K_CHANNEL_SUM];
+  k = m->k[K_CONV_FINISH];
   ARG_MEM(k, 0, m->colsum);
   ARG_INT(k, 1, PQ);
-  ARG_MEM(k, 2, m->grads);
-  ARG_INT(k, 3, conv_b);
+  ARG_INT(k, 2, m->d.channels);
+  ARG_MEM(k, 3, m->wimg);
+  ARG_INT(k, 4, m->count[OB_SIMPLECNN_CONV_W]);
+  ARG_INT(k, 5, B);
+  ARG_MEM(k, 6, m->grads);
+  ARG_INT(k, 7, m->off[OB_SIMPLECNN_CONV_W]);
+  ARG_INT(k, 8, conv_b);
   return OB_OK;
 }
 
+/* The forward convolution, and the weight gradient as a grouped convolution with one group
+ * per image: x [B][in_c][H][W] read as [1][B in_c][H][W] and dz [B][C][P][Q] as
+ * [1][B C][P][Q] (the same memory) give the per-image gradients [B][C][in_c][3][3], which
+ * conv_grad_finish sums. The plain weight gradient is one C x (in_c 9) output tile reduced
+ * over B P Q positions, which only split-K can spread over a GPU; as B groups it has B times
+ * the tiles and B times shorter reductions. */
 static ob_status make_plans(ob_simplecnn *m) {
   const ob_simplecnn_dims *d = &m->d;
-  const ob_conv_shape s = {d->batch,           d->in_c,           d->in_h,
-                           d->in_w,            d->channels,       OB_SIMPLECNN_KERNEL,
-                           OB_SIMPLECNN_KERNEL, OB_SIMPLECNN_STRIDE, OB_SIMPLECNN_PAD,
-                           1};
-  OB_TRY(ob_conv_plan_create(m->dev, &s, OB_CONV_FORWARD, &m->cfg.conv, &m->conv_fwd));
-  return ob_conv_plan_create(m->dev, &s, OB_CONV_BACKWARD_WEIGHT, &m->cfg.conv, &m->conv_wgrad);
+  const int K = OB_SIMPLECNN_KERNEL, S = OB_SIMPLECNN_STRIDE, P = OB_SIMPLECNN_PAD;
+  const ob_conv_shape fwd = {d->batch, d->in_c, d->in_h, d->in_w, d->channels, K, K, S, P, 1};
+  const ob_conv_shape wgrad = {1, d->batch * d->in_c, d->in_h, d->in_w, d->batch * d->channels,
+                               K, K, S, P, d->batch};
+  OB_TRY(ob_conv_plan_create(m->dev, &fwd, OB_CONV_FORWARD, &m->cfg.conv, &m->conv_fwd));
+  return ob_conv_plan_create(m->dev, &wgrad, OB_CONV_BACKWARD_WEIGHT, &m->cfg.conv,
+                             &m->conv_wgrad);
 }
 
 static ob_status make_optimizer(ob_simplecnn *m) {
@@ -362,8 +376,9 @@ void ob_simplecnn_destroy(ob_simplecnn *m) {
   ob_conv_plan_destroy(m->conv_wgrad);
   for (int i = 0; i < NKERNELS; i++)
     if (m->k[i]) clReleaseKernel(m->k[i]);
-  const cl_mem bufs[] = {m->params, m->grads,   m->x,      m->labels,  m->y,   m->dz,
-                         m->colsum, m->partial, m->logits, m->dlogits, m->loss};
+  const cl_mem bufs[] = {m->params,  m->grads,  m->x,       m->labels, m->y,
+                         m->dz,      m->colsum, m->wimg,    m->partial, m->logits,
+                         m->dlogits, m->loss};
   for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) ob_buffer_release(m->dev, bufs[i]);
   free(m);
 }
@@ -405,9 +420,11 @@ ob_status ob_simplecnn_backward(ob_simplecnn *m) {
   const size_t bg = ((size_t)m->features + m->wg - 1) / m->wg * m->wg;
   OB_TRY(launch(m, K_FC_BACKWARD, 1, &bg, &m->wg, 4.0 * B * F * O,
                 4.0 * (2.0 * B * F + 2.0 * O * F + F)));
-  const size_t cg = (size_t)m->d.channels * m->wg;
-  OB_TRY(launch(m, K_CHANNEL_SUM, 1, &cg, &m->wg, F, 4.0 * F));
-  return ob_conv_backward_weight(m->conv_wgrad, m->x, m->dz, m->grads, NULL);
+  OB_TRY(ob_conv_backward_weight(m->conv_wgrad, m->x, m->dz, m->wimg, NULL));
+  const size_t taps = m->count[OB_SIMPLECNN_CONV_W];
+  const size_t cg = ((size_t)m->d.channels + (taps + m->wg - 1) / m->wg) * m->wg;
+  return launch(m, K_CONV_FINISH, 1, &cg, &m->wg, F + B * (double)taps,
+                4.0 * (F + B * (double)taps + (double)taps));
 }
 
 ob_status ob_simplecnn_update(ob_simplecnn *m) { return ob_adam_step(m->adam, NULL); }

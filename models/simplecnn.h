@@ -13,10 +13,12 @@
  *             loss         split-K sum + fc bias -> logits; softmax cross-entropy (mean over
  *                          the batch), dlogits, the fc bias gradient
  *   backward  fc_backward  one pass over the conv output: the fc weight gradient
- *                          (dlogits^T relu(a)), the conv-output gradient (dlogits W, masked
- *                          by a > 0) and its per-feature batch sums
- *             channel_sum  conv bias gradient from those sums
- *             conv weight gradient (models/conv.h); no input gradient (the first layer)
+ *                          (dlogits^T relu(a)), the conv-output gradient dz (dlogits W,
+ *                          masked by a > 0) and its per-feature batch sums
+ *             conv weight gradient per image (models/conv.h, as a convolution with one
+ *                          group per image, which spreads the long reduction over the GPU)
+ *             conv_grad_finish  the batch sum of those, and the conv bias gradient from the
+ *                          per-feature sums; no input gradient (the first layer)
  *   update    Adam over the four tensors, kept in one flat parameter buffer and one flat
  *             gradient buffer: one launch
  *
