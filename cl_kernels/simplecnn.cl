@@ -10,7 +10,8 @@
  *
  * Build options: -DCLASSES (fc outputs), -DWG (work-group size of every kernel but the loss:
  * a power of two >= 16), -DLWG (the loss kernel's, a power of two), -DNB (images per
- * work-item in fc_forward).
+ * work-item in fc_forward), -DBLOCKED (fc_forward's feature order per work-item: 1 for CPUs,
+ * whose OpenCL runtimes run each work-item's loop to the end before the next work-item).
  */
 #ifndef CLASSES
 #define CLASSES 10
@@ -24,11 +25,14 @@
 #ifndef NB
 #define NB 4
 #endif
+#ifndef BLOCKED
+#define BLOCKED 0
+#endif
 
 #define NACC (NB * CLASSES)         /* fc_forward accumulators per work-item */
 #define OP4 ((CLASSES + 3) / 4)     /* float4 chunks of one dlogits row in local memory */
 #define RED_PITCH 17                /* 16 values per work-item, skewed banks */
-#define BWD_IMAGES 4                /* images per step of fc_backward's batch loop */
+#define BWD_IMAGES 8                /* images per step of fc_backward's batch loop */
 
 #if (WG & (WG - 1)) || WG < 16 || (LWG & (LWG - 1))
 #error "simplecnn.cl: WG must be a power of two >= 16, LWG a power of two"
@@ -57,7 +61,13 @@ simplecnn_fc_forward(__global const float *restrict y, __global const float *res
   float acc[NACC];
 #pragma unroll
   for (int k = 0; k < NACC; k++) acc[k] = 0.0f;
-  for (int i = begin + lid; i < end; i += WG) {
+#if BLOCKED /* each work-item a contiguous run of features: whole cache lines per work-item */
+  const int per = (chunk + WG - 1) / WG;
+  const int i0 = begin + lid * per, i1 = min(end, i0 + per), di = 1;
+#else /* work-items interleaved: coalesced loads */
+  const int i0 = begin + lid, i1 = end, di = WG;
+#endif
+  for (int i = i0; i < i1; i += di) {
     const float b = cb[i / plane];
     float wv[CLASSES];
 #pragma unroll
