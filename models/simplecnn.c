@@ -193,7 +193,8 @@ static ob_status make_buffers(ob_simplecnn *m) {
   return OB_OK;
 }
 
-/* Launch shapes: work-group sizes, images per work-item and the fc split from the device. */
+/* Launch shapes from the device: work-group sizes and the fc split into image blocks and
+ * feature chunks (about GROUPS_PER_CU work-groups per compute unit). */
 static ob_status choose_shapes(ob_simplecnn *m) {
   const ob_device_props *p = ob_device_props_get(m->dev);
   const size_t red_bytes = (size_t)RED_PITCH * sizeof(float);
