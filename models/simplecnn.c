@@ -408,6 +408,8 @@ static ob_status launch(ob_simplecnn *m, int which, cl_uint dims, const size_t *
 
 ob_status ob_simplecnn_forward(ob_simplecnn *m) {
   const double B = m->d.batch, F = m->features, O = m->d.classes;
+  /* conv.weight is tensor 0 of the flat layout, at offset 0: the plan reads the filters from
+   * the start of the buffer it is given. */
   OB_TRY(ob_conv_forward(m->conv_fwd, m->x, m->params, NULL, m->y));
   const size_t fg[2] = {(size_t)m->blocks * m->wg, (size_t)m->nchunks};
   const size_t fl[2] = {m->wg, 1};
