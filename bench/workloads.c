@@ -5,6 +5,7 @@
 #include "linear.h"
 #include "peak.h"
 #include "runner.h"
+#include "train_workload.h"
 
 #include <string.h>
 
@@ -14,6 +15,7 @@ const ob_workload *const ob_workloads[] = {
     &ob_workload_linear,
     &ob_workload_conv,
     &ob_workload_adam,
+    &ob_workload_train,
 };
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;
 
