@@ -6,7 +6,9 @@
  * ta is OB_GEMM_T; B is stored k x n (ldb >= n) or n x k (ldb >= k); C is m x n (ldc >= n).
  * beta == 0 never reads C (it may hold NaN). Any m, n, k, leading dimension and offset is
  * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
- * into zero-padded scratch buffers first (an extra kernel launch per operand).
+ * into zero-padded scratch buffers first (an extra kernel launch per operand). A split-K
+ * configuration (splitk > 1) writes partial products into a scratch buffer and adds them to
+ * beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
  *
  * Kernel selection (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
  * by ob_gemm_config): for each shape class (transposes and m, n, k rounded up to powers of

@@ -24,7 +24,7 @@ void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, s
 /* ---------------------------------------------------------------- the tuning pass */
 
 #define TUNE_SAMPLES 64
-#define TUNE_MAX_CANDIDATES 16
+#define TUNE_MAX_CANDIDATES 24
 /* A candidate whose first run is this much slower than the best so far is not timed further. */
 #define TUNE_GIVE_UP 3.0
 
