@@ -210,34 +210,39 @@ typedef CAT(float, VG) vecg;
 #endif
 
 /* Global loads of K-slice s into ra/rb: VG-wide reads along k (A as stored m x k, B stored
- * n x k) or along m / n (A stored k x m, B stored k x n). (Constant trip counts: unrolled.) */
+ * n x k) or along m / n (A stored k x m, B stored k x n); v = tid + l * NT numbers the
+ * work-group's VG-vectors of the slice. (Constant trip counts: the loops unroll.) */
 #if TA
-#define LOAD_A(l, k0) A4[((k0) + (tid + (l) * NT) / (BM / VG)) * lda4 + gm / VG + (tid + (l) * NT) % (BM / VG)]
+#define LOAD_A(v, k0) A4[((k0) + (v) / (BM / VG)) * lda4 + gm / VG + (v) % (BM / VG)]
 #else
-#define LOAD_A(l, k0) A4[(gm + (tid + (l) * NT) / (BK / VG)) * lda4 + (k0) / VG + (tid + (l) * NT) % (BK / VG)]
+#define LOAD_A(v, k0) A4[(gm + (v) / (BK / VG)) * lda4 + (k0) / VG + (v) % (BK / VG)]
 #endif
 #if TB
-#define LOAD_B(l, k0) B4[(gn + (tid + (l) * NT) / (BK / VG)) * ldb4 + (k0) / VG + (tid + (l) * NT) % (BK / VG)]
+#define LOAD_B(v, k0) B4[(gn + (v) / (BK / VG)) * ldb4 + (k0) / VG + (v) % (BK / VG)]
 #else
-#define LOAD_B(l, k0) B4[((k0) + (tid + (l) * NT) / (BN / VG)) * ldb4 + gn / VG + (tid + (l) * NT) % (BN / VG)]
+#define LOAD_B(v, k0) B4[((k0) + (v) / (BN / VG)) * ldb4 + gn / VG + (v) % (BN / VG)]
 #endif
 #define LOAD_SLICE(s)                                                                           \
   {                                                                                             \
     const int k0_ = (s) * BK;                                                                   \
-    for (int l = 0; l < LA; l++) ra[l] = LOAD_A(l, k0_);                                        \
-    for (int l = 0; l < LB; l++) rb[l] = LOAD_B(l, k0_);                                        \
+    for (int l = 0; l < LA; l++) ra[l] = LOAD_A(tid + l * NT, k0_);                             \
+    for (int l = 0; l < LB; l++) rb[l] = LOAD_B(tid + l * NT, k0_);                             \
   }
 
 /* Stores ra/rb into local buffer buf: both slices k-major (m or n contiguous). */
 #if TA
-#define STORE_A(as_w, v, x) *(__local vecg *)((as_w) + ((v) / (BM / VG)) * LDA_L + ((v) % (BM / VG)) * VG) = (x);
+#define STORE_A(as_w, v, x)                                                                     \
+  *(__local vecg *)((as_w) + ((v) / (BM / VG)) * LDA_L + ((v) % (BM / VG)) * VG) = (x);
 #else
-#define STORE_A(as_w, v, x) STORE_COLUMN((as_w), LDA_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
+#define STORE_A(as_w, v, x)                                                                     \
+  STORE_COLUMN((as_w), LDA_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
 #endif
 #if TB
-#define STORE_B(bs_w, v, x) STORE_COLUMN((bs_w), LDB_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
+#define STORE_B(bs_w, v, x)                                                                     \
+  STORE_COLUMN((bs_w), LDB_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
 #else
-#define STORE_B(bs_w, v, x) *(__local vecg *)((bs_w) + ((v) / (BN / VG)) * LDB_L + ((v) % (BN / VG)) * VG) = (x);
+#define STORE_B(bs_w, v, x)                                                                     \
+  *(__local vecg *)((bs_w) + ((v) / (BN / VG)) * LDB_L + ((v) % (BN / VG)) * VG) = (x);
 #endif
 #define STORE_SLICE(buf)                                                                        \
   {                                                                                             \
