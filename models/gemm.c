@@ -180,10 +180,8 @@ const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {
 
 int ob_gemm_last_launches(const ob_gemm *g) { return g->launches; }
 
-/* Appends the build-log lines that mention registers or spills to buf, each from its
- * "Used" or its first digit on (NVIDIA: "Used 128 registers, ...", "0 bytes stack frame, 0
- * bytes spill stores, ..."), whitespace runs collapsed, joined by "; ". */
-static void append_log_lines(const char *log, char *buf, size_t n) {
+void ob_gemm_build_log_summary(const char *log, char *buf, size_t n) {
+  if (n == 0) return;
   size_t len = strlen(buf);
   for (const char *line = log; *line && len + 3 < n;) {
     const char *end = strchr(line, '\n');
@@ -231,7 +229,7 @@ void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t 
   if (!log) return;
   if (clGetProgramBuildInfo(prog, id, CL_PROGRAM_BUILD_LOG, len, log, NULL) == CL_SUCCESS) {
     log[len] = '\0';
-    append_log_lines(log, buf, n);
+    ob_gemm_build_log_summary(log, buf, n);
   }
   free(log);
 }

@@ -139,6 +139,12 @@ ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *second
  * verbose-build option, the register and spill lines of the build log; "" when unknown. */
 void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t n);
 
+/* Appends to the NUL-terminated buf (n bytes in all) the lines of a build log that mention
+ * registers or spills, each from its "Used" or its first digit on (NVIDIA's -cl-nv-verbose:
+ * "Used 128 registers, ...", "0 bytes stack frame, 0 bytes spill stores, ..."), whitespace
+ * runs collapsed, joined by "; ". */
+void ob_gemm_build_log_summary(const char *log, char *buf, size_t n);
+
 /* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies,
  * several row bands or a split-K reduction). */
 int ob_gemm_last_launches(const ob_gemm *g);

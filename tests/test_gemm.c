@@ -404,6 +404,26 @@ static void reference_check_and_bounds(void **state) {
   assert_non_null(strstr(note, "bound=1.00e+09"));
 }
 
+/* The register and spill lines of an NVIDIA verbose build log, as the tuning log shows them. */
+static void build_log_summary(void **state) {
+  (void)state;
+  const char *log = "ptxas info    : 0 bytes gmem\n"
+                    "ptxas info    : Compiling entry function 'gemm' for 'sm_90'\n"
+                    "ptxas info    : Function properties for gemm\n"
+                    "ptxas         .     16 bytes stack frame, 0 bytes spill stores, 0 bytes "
+                    "spill loads\n"
+                    "ptxas info    : Used 128 registers, 16896 bytes smem, 400 bytes cmem[0]\n";
+  char buf[200] = "private 16 B";
+  ob_gemm_build_log_summary(log, buf, sizeof buf);
+  assert_string_equal(buf, "private 16 B; 16 bytes stack frame, 0 bytes spill stores, 0 bytes "
+                           "spill loads; Used 128 registers, 16896 bytes smem, 400 bytes cmem[0]");
+  char small[24] = "";
+  ob_gemm_build_log_summary(log, small, sizeof small); /* truncated, still terminated */
+  assert_int_equal(strlen(small), sizeof small - 1);
+  ob_gemm_build_log_summary("no such lines\n", small, sizeof small);
+  assert_int_equal(strlen(small), sizeof small - 1);
+}
+
 static void half_conversions(void **state) {
   (void)state;
   assert_int_equal(ob_half_from_float(1.0f), 0x3c00);
@@ -434,6 +454,7 @@ int main(void) {
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),
       cmocka_unit_test(reference_check_and_bounds),
+      cmocka_unit_test(build_log_summary),
       cmocka_unit_test(half_conversions),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
