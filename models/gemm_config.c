@@ -29,7 +29,8 @@
  *   computes. lm=4,ln=8: each warp a 32x64 tile (8 lanes along n, 4 along m), so its float4
  *   fragment reads touch 8 (B) and 4 (A) addresses: one shared-memory wavefront each instead of
  *   two for B in the work-group-wide layout. With bk=16 (half the barriers) the cap costs
- *   a few spilled registers (40 bytes, about 10 L1-resident loads per 1024 FMAs).
+ *   a few spilled registers (40 bytes, about 10 L1-resident loads per 1024 FMAs). 64x128
+ *   with 128 work-items: four work-groups of 4 warps per SM, smaller groups per barrier.
  * - 8x16 per work-item (128 accumulators, half the local reads per FMA of 8x8): 128x256 with
  *   256 work-items (one work-group per SM) or 128x128 with 128 work-items (about 250
  *   registers, two work-groups per SM), as 32x128 (lm=4,ln=8) or 64x64 (lm=8,ln=4) warp tiles.
@@ -42,6 +43,7 @@ static const ob_gemm_config gpu_candidates[] = {
     CFGW(128, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 8, 8, 0, 0, 128),
     CFGW(128, 128, 8, 8, 16, 4, 8, 128),
+    CFGW(64, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 16, 8, 4, 8, 0),
     CFGW(128, 128, 8, 16, 8, 8, 4, 0),
     CFGW(128, 256, 8, 16, 8, 4, 8, 0),
