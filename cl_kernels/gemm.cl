@@ -5,8 +5,14 @@
  *   BM, BN     rows and columns of C per work-group
  *   TM, TN     rows and columns of C per work-item (register tile); local size (BN/TN, BM/TM)
  *   VM, VN     vector widths along m (A fragment from local memory) and n (B fragment, C)
- *   STRIDED    1: a work-item's VM-row / VN-column groups are spaced a work-group width apart
+ *   STRIDED    1: a work-item's VM-row / VN-column groups are spaced a lane-grid width apart
  *              (conflict-free local reads, coalesced stores on GPUs); 0: contiguous (CPUs)
+ *   LM, LN     STRIDED=1: the lane grid, LM x LN work-items (0: the whole work-group). The
+ *              work-group is split into (WGM/LM) x (WGN/LN) such grids ("warp tiles") of
+ *              consecutive work-items, each covering LM*TM rows and LN*TN columns of the
+ *              work-group's tile; with LM*LN = 32 one warp reads each local fragment with
+ *              LM (A) and LN (B) distinct addresses, fewer shared-memory wavefronts than a
+ *              grid spanning the work-group
  *   LOCAL      1: K-slices of BK staged in local memory, double-buffered, loaded with VG-wide
  *              global reads; 0: fragments read straight from global memory (CPUs: A values
  *              broadcast, B rows as VN-wide vectors; needs TB=0)
@@ -22,6 +28,8 @@
  * with LOCAL=0, ldb and the offset of B are multiples of VN (and with TA=1, lda and the offset
  * of A multiples of VM). C stores are guarded by M and N;
  * c_vec says whether ldc and the offset of C allow VN-wide stores. Offsets are in floats.
+ * Split-K launches (dimension 2 of size S > 1) read A and B over S*K (K per range) and write S
+ * partial products, c_split floats apart, that cl_kernels/gemm_splitk.cl adds up.
  */
 
 #ifndef TA
@@ -66,6 +74,12 @@
 #ifndef KC
 #define KC 0
 #endif
+#ifndef LM
+#define LM 0
+#endif
+#ifndef LN
+#define LN 0
+#endif
 
 #if !LOCAL && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
@@ -76,6 +90,19 @@
 #define NT (WGN * WGM)   /* work-items per work-group */
 #define GM (TM / VM)     /* VM-row groups per work-item */
 #define GN (TN / VN)     /* VN-column groups per work-item */
+#if LM > 0
+#define LGM LM           /* lane grid: work-items along m */
+#else
+#define LGM WGM
+#endif
+#if LN > 0
+#define LGN LN           /* work-items along n */
+#else
+#define LGN WGN
+#endif
+#if WGM % LGM || WGN % LGN
+#error "the lane grid must tile the work-group"
+#endif
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -95,13 +122,14 @@ typedef float vecg;
 typedef CAT(float, VG) vecg;
 #endif
 
-/* First row (in VM units) of row group g and first column (in VN units) of column group j. */
+/* A work-item's row groups (VM rows each) are RSTEP groups apart, its column groups (VN
+ * columns each) CSTEP groups apart. */
 #if STRIDED
-#define ROWV(g, tm) ((g) * WGM + (tm))
-#define COLV(j, tn) ((j) * WGN + (tn))
+#define RSTEP LGM
+#define CSTEP LGN
 #else
-#define ROWV(g, tm) ((tm) * GM + (g))
-#define COLV(j, tn) ((tn) * GN + (j))
+#define RSTEP 1
+#define CSTEP 1
 #endif
 
 /* Multiply-add: fused where the device has a hardware fma (the host sets USE_FMA from
@@ -157,134 +185,180 @@ typedef CAT(float, VG) vecg;
 #define LA (BM * BK / (VG * NT)) /* VG-vectors of A each work-item loads per slice */
 #define LB (BN * BK / (VG * NT))
 
-/* Stores the VG lanes of v down a column of a k-major slice: s[(k0+e)*ld + col] = v.s<e>. */
+/* Stores the VG lanes of v down a column of a k-major slice: s[(k0+e)*ld + col] = v.s<e>
+ * (one base address, constant offsets). */
 #if VG == 1
-#define STORE_COLUMN(s, ld, k0, col, v) s[(k0) * (ld) + (col)] = (v);
+#define STORE_COLUMN(s, ld, k0, col, v) (s)[(k0) * (ld) + (col)] = (v);
 #elif VG == 2
 #define STORE_COLUMN(s, ld, k0, col, v)                                                         \
-  s[(k0) * (ld) + (col)] = (v).s0;                                                              \
-  s[((k0) + 1) * (ld) + (col)] = (v).s1;
+  {                                                                                             \
+    __local float *sc_ = (s) + (k0) * (ld) + (col);                                             \
+    sc_[0] = (v).s0;                                                                            \
+    sc_[(ld)] = (v).s1;                                                                         \
+  }
 #elif VG == 4
 #define STORE_COLUMN(s, ld, k0, col, v)                                                         \
-  s[(k0) * (ld) + (col)] = (v).s0;                                                              \
-  s[((k0) + 1) * (ld) + (col)] = (v).s1;                                                        \
-  s[((k0) + 2) * (ld) + (col)] = (v).s2;                                                        \
-  s[((k0) + 3) * (ld) + (col)] = (v).s3;
+  {                                                                                             \
+    __local float *sc_ = (s) + (k0) * (ld) + (col);                                             \
+    sc_[0] = (v).s0;                                                                            \
+    sc_[(ld)] = (v).s1;                                                                         \
+    sc_[2 * (ld)] = (v).s2;                                                                     \
+    sc_[3 * (ld)] = (v).s3;                                                                     \
+  }
 #else
 #error "VG must be 1, 2 or 4"
 #endif
+
+/* Global loads of K-slice s into ra/rb: VG-wide reads along k (A as stored m x k, B stored
+ * n x k) or along m / n (A stored k x m, B stored k x n); v = tid + l * NT numbers the
+ * work-group's VG-vectors of the slice. (Constant trip counts: the loops unroll.) */
+#if TA
+#define LOAD_A(v, k0) A4[((k0) + (v) / (BM / VG)) * lda4 + gm / VG + (v) % (BM / VG)]
+#else
+#define LOAD_A(v, k0) A4[(gm + (v) / (BK / VG)) * lda4 + (k0) / VG + (v) % (BK / VG)]
+#endif
+#if TB
+#define LOAD_B(v, k0) B4[(gn + (v) / (BK / VG)) * ldb4 + (k0) / VG + (v) % (BK / VG)]
+#else
+#define LOAD_B(v, k0) B4[((k0) + (v) / (BN / VG)) * ldb4 + gn / VG + (v) % (BN / VG)]
+#endif
+#define LOAD_SLICE(s)                                                                           \
+  {                                                                                             \
+    const int k0_ = (s) * BK;                                                                   \
+    for (int l = 0; l < LA; l++) ra[l] = LOAD_A(tid + l * NT, k0_);                             \
+    for (int l = 0; l < LB; l++) rb[l] = LOAD_B(tid + l * NT, k0_);                             \
+  }
+
+/* Stores ra/rb into local buffer buf: both slices k-major (m or n contiguous). */
+#if TA
+#define STORE_A(as_w, v, x)                                                                     \
+  *(__local vecg *)((as_w) + ((v) / (BM / VG)) * LDA_L + ((v) % (BM / VG)) * VG) = (x);
+#else
+#define STORE_A(as_w, v, x)                                                                     \
+  STORE_COLUMN((as_w), LDA_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
+#endif
+#if TB
+#define STORE_B(bs_w, v, x)                                                                     \
+  STORE_COLUMN((bs_w), LDB_L, ((v) % (BK / VG)) * VG, (v) / (BK / VG), (x))
+#else
+#define STORE_B(bs_w, v, x)                                                                     \
+  *(__local vecg *)((bs_w) + ((v) / (BN / VG)) * LDB_L + ((v) % (BN / VG)) * VG) = (x);
+#endif
+#define STORE_SLICE(buf)                                                                        \
+  {                                                                                             \
+    __local float *as_w = (__local float *)As_v + (buf) * (BK * LDA_L);                         \
+    __local float *bs_w = (__local float *)Bs_v + (buf) * (BK * LDB_L);                         \
+    for (int l = 0; l < LA; l++) { STORE_A(as_w, tid + l * NT, ra[l]) }                         \
+    for (int l = 0; l < LB; l++) { STORE_B(bs_w, tid + l * NT, rb[l]) }                         \
+  }
+
+/* Fragments of one step into slot q: the work-item's GN B vectors and GM A vectors, from
+ * local pointers already at the step's row and the work-item's first group. */
+#define LOAD_FRAGMENTS(pa, pb, q)                                                               \
+  {                                                                                             \
+    __local const vecm *pa_ = (pa);                                                             \
+    __local const vecn *pb_ = (pb);                                                             \
+    for (int j = 0; j < GN; j++) b[(q)][j] = pb_[j * CSTEP];                                    \
+    for (int g = 0; g < GM; g++) {                                                              \
+      const vecm av = pa_[g * RSTEP];                                                           \
+      SPLIT_M(av, a[(q)], g * VM)                                                               \
+    }                                                                                           \
+  }
 #endif
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void
 gemm(const int M, const int N, const int K, const float alpha, const float beta,
      __global const float *restrict A, const int a_off, const int lda,
      __global const float *restrict B, const int b_off, const int ldb,
-     __global float *restrict C, const int c_off, const int ldc, const int c_vec) {
+     __global float *restrict C, const int c_off, const int ldc, const int c_vec,
+     const int c_split) {
+  /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
+   * and write their partial products at C + z * c_split (0 with a single range). */
+  const int z = get_group_id(2);
+  const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
   const int tn = get_local_id(0), tm = get_local_id(1);
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
+  const int tid = tm * WGN + tn;
+  /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units). */
+#if STRIDED
+  const int lane = tid % (LGM * LGN), grid = tid / (LGM * LGN);
+  const int r0 = grid / (WGN / LGN) * (LGM * GM) + lane / LGN;
+  const int c0 = grid % (WGN / LGN) * (LGN * GN) + lane % LGN;
+#else
+  const int r0 = tm * GM, c0 = tn * GN;
+#endif
   vecn acc[TM][GN];
 #pragma unroll
   for (int i = 0; i < TM; i++) {
 #pragma unroll
     for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
   }
-  float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
-  vecn b[GN];  /* the B fragment of one k: its columns */
-
 #if LOCAL
-  /* Double-buffered K-slices, one barrier per slice. Iteration t stores slice t-1 (loaded
-   * into registers during iteration t-1) into buffer (t-1)&1, waits, issues the global loads
-   * of slice t, and computes on slice t-1 while they land. A work-item storing into a buffer
-   * in iteration t has passed the barrier of iteration t-1, which every work-item reached
-   * after its last reads of that buffer (iteration t-2). */
+  /* K-slices of BK staged in local memory, double-buffered, one barrier per slice; the
+   * fragments of step kk+1 are read while step kk multiplies, and the global loads of slice
+   * t+2 land while slice t+1 is multiplied:
+   *   prologue: slice 0 -> buffer 0, barrier, global loads of slice 1, fragments of step 0.
+   *   slice t, steps kk < BK-1: fragments of step kk+1, multiply-adds of step kk.
+   *   slice t, step BK-1: store slice t+1 (registers) into buffer (t+1)&1, barrier, global
+   *     loads of slice t+2, fragments of step 0 of slice t+1 (their local-memory latency
+   *     hidden by the multiply-adds that follow), multiply-adds of step BK-1.
+   * Buffer (t+1)&1 was last read for the fragments of slice t-1, all before the barrier of
+   * slice t-1's last step; a work-item storing into it in slice t has passed that barrier.
+   * The last slice stores, waits and loads like the others (the loads clamped to the last
+   * slice, the fragments unused): a few redundant operations once, no branch in the loop. */
   __local vecm As_v[2 * BK * LDA_L / VM];
   __local vecn Bs_v[2 * BK * LDB_L / VN];
-  __local float *As = (__local float *)As_v;
-  __local float *Bs = (__local float *)Bs_v;
-  const int tid = tm * WGN + tn;
-  __global const vecg *A4 = (__global const vecg *)(A + a_off);
-  __global const vecg *B4 = (__global const vecg *)(B + b_off);
+  __global const vecg *A4 = (__global const vecg *)(A + a_o);
+  __global const vecg *B4 = (__global const vecg *)(B + b_o);
   const int lda4 = lda / VG, ldb4 = ldb / VG;
   const int nslices = K / BK;
-  vecg ra[LA], rb[LB];
-  for (int t = 0; t <= nslices; t++) {
-    const int buf = (t + 1) & 1; /* buffer of slice t-1 */
-    if (t > 0) {
-      __local float *as_w = As + buf * (BK * LDA_L);
-      __local float *bs_w = Bs + buf * (BK * LDB_L);
+  vecg ra[LA], rb[LB]; /* the slice in flight from global memory */
+  float a[2][TM];      /* A fragments of two steps: rows of the work-item's tile */
+  vecn b[2][GN];       /* B fragments: its columns */
+  if (nslices > 0) {
+    LOAD_SLICE(0)
+    STORE_SLICE(0)
+    barrier(CLK_LOCAL_MEM_FENCE);
+    LOAD_SLICE(min(1, nslices - 1))
+    LOAD_FRAGMENTS(As_v + r0, Bs_v + c0, 0)
+  }
+  for (int t = 0; t < nslices; t++) {
+    const int cur = t & 1;
+    __local const vecm *as = As_v + cur * (BK * LDA_L / VM) + r0;
+    __local const vecn *bs = Bs_v + cur * (BK * LDB_L / VN) + c0;
 #pragma unroll
-      for (int l = 0; l < LA; l++) {
-        const int v = tid + l * NT;
-#if TA
-        *(__local vecg *)(as_w + (v / (BM / VG)) * LDA_L + (v % (BM / VG)) * VG) = ra[l];
-#else
-        STORE_COLUMN(as_w, LDA_L, (v % (BK / VG)) * VG, v / (BK / VG), ra[l])
-#endif
+    for (int kk = 0; kk < BK; kk++) {
+      if (kk < BK - 1) {
+        LOAD_FRAGMENTS(as + (kk + 1) * (LDA_L / VM), bs + (kk + 1) * (LDB_L / VN), (kk + 1) & 1)
+      } else {
+        STORE_SLICE(cur ^ 1)
+        barrier(CLK_LOCAL_MEM_FENCE);
+        LOAD_SLICE(min(t + 2, nslices - 1))
+        LOAD_FRAGMENTS(As_v + (cur ^ 1) * (BK * LDA_L / VM) + r0,
+                       Bs_v + (cur ^ 1) * (BK * LDB_L / VN) + c0, (kk + 1) & 1)
       }
 #pragma unroll
-      for (int l = 0; l < LB; l++) {
-        const int v = tid + l * NT;
-#if TB
-        STORE_COLUMN(bs_w, LDB_L, (v % (BK / VG)) * VG, v / (BK / VG), rb[l])
-#else
-        *(__local vecg *)(bs_w + (v / (BN / VG)) * LDB_L + (v % (BN / VG)) * VG) = rb[l];
-#endif
-      }
-      barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    if (t < nslices) {
-      const int k0 = t * BK;
+      for (int i = 0; i < TM; i++) {
 #pragma unroll
-      for (int l = 0; l < LA; l++) {
-        const int v = tid + l * NT;
-#if TA
-        ra[l] = A4[(k0 + v / (BM / VG)) * lda4 + gm / VG + v % (BM / VG)];
-#else
-        ra[l] = A4[(gm + v / (BK / VG)) * lda4 + k0 / VG + v % (BK / VG)];
-#endif
-      }
-#pragma unroll
-      for (int l = 0; l < LB; l++) {
-        const int v = tid + l * NT;
-#if TB
-        rb[l] = B4[(gn + v / (BK / VG)) * ldb4 + k0 / VG + v % (BK / VG)];
-#else
-        rb[l] = B4[(k0 + v / (BN / VG)) * ldb4 + gn / VG + v % (BN / VG)];
-#endif
-      }
-    }
-    if (t > 0) {
-      __local const vecm *as = As_v + buf * (BK * LDA_L / VM);
-      __local const vecn *bs = Bs_v + buf * (BK * LDB_L / VN);
-#pragma unroll
-      for (int kk = 0; kk < BK; kk++) {
-#pragma unroll
-        for (int j = 0; j < GN; j++) b[j] = bs[kk * (LDB_L / VN) + COLV(j, tn)];
-#pragma unroll
-        for (int g = 0; g < GM; g++) {
-          const vecm av = as[kk * (LDA_L / VM) + ROWV(g, tm)];
-          SPLIT_M(av, a, g * VM)
-        }
-#pragma unroll
-        for (int i = 0; i < TM; i++) {
-#pragma unroll
-          for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
-        }
+        for (int j = 0; j < GN; j++)
+          acc[i][j] = MAC((vecn)(a[kk & 1][i]), b[kk & 1][j], acc[i][j]);
       }
     }
   }
 #else
-  __global const float *Ap = A + a_off;
-  __global const float *Bp = B + b_off + gn;
+  float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
+  vecn b[GN];  /* the B fragment of one k: its columns */
+  __global const float *Ap = A + a_o;
+  __global const float *Bp = B + b_o + gn + c0 * VN;
   const int kc = KC > 0 ? KC : K;
   for (int k0 = 0; k0 < K; k0 += kc) {
     const int kend = min(K, k0 + kc);
     for (int k = k0; k < kend; k++) {
 #pragma unroll
-      for (int j = 0; j < GN; j++) b[j] = *(__global const vecn *)(Bp + k * ldb + COLV(j, tn) * VN);
+      for (int j = 0; j < GN; j++) b[j] = *(__global const vecn *)(Bp + k * ldb + j * CSTEP * VN);
 #pragma unroll
       for (int g = 0; g < GM; g++) {
-        const int row = gm + ROWV(g, tm) * VM;
+        const int row = gm + (r0 + g * RSTEP) * VM;
 #if TA
         const vecm av = *(__global const vecm *)(Ap + k * lda + row);
         SPLIT_M(av, a, g * VM)
@@ -306,16 +380,16 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #endif
 
   /* Epilogue: C = alpha * acc + beta * C, guarded by M and N; beta == 0 never reads C. */
-  __global float *Cp = C + c_off;
+  __global float *Cp = C + c_off + z * c_split;
 #pragma unroll
   for (int g = 0; g < GM; g++) {
 #pragma unroll
     for (int e = 0; e < VM; e++) {
-      const int row = gm + ROWV(g, tm) * VM + e;
+      const int row = gm + (r0 + g * RSTEP) * VM + e;
       if (row >= M) continue;
 #pragma unroll
       for (int j = 0; j < GN; j++) {
-        const int col = gn + COLV(j, tn) * VN;
+        const int col = gn + (c0 + j * CSTEP) * VN;
         __global float *cp = Cp + row * ldc + col;
         const vecn r = alpha * acc[g * VM + e][j];
         if (c_vec && col + VN <= N) {

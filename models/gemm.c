@@ -9,6 +9,7 @@
 
 #define GEMM_FILE "gemm.cl"
 #define COPY_FILE "gemm_copy.cl"
+#define SPLITK_FILE "gemm_splitk.cl"
 
 typedef struct gemm_kernel {
   ob_gemm_config cfg;
@@ -32,8 +33,9 @@ struct ob_gemm {
   gemm_kernel *kernels;
   size_t nkernels, cap_kernels;
   cl_kernel copy;
-  cl_mem scratch[2];
-  size_t scratch_bytes[2];
+  cl_kernel reduce;      /* split-K reduction */
+  cl_mem scratch[3];     /* padded copies of A and B, split-K partial products */
+  size_t scratch_bytes[3];
   int launches;
   int use_fma;         /* the device has a hardware fma (CL_FP_FMA, not soft float) */
   double launch_flops; /* most FLOPs per GEMM launch; 0: no limit */
@@ -65,7 +67,8 @@ void ob_gemm_destroy(ob_gemm *g) {
   ob_device_finish(g->dev);
   for (size_t i = 0; i < g->nkernels; i++) clReleaseKernel(g->kernels[i].kernel);
   if (g->copy) clReleaseKernel(g->copy);
-  for (int i = 0; i < 2; i++) ob_buffer_release(g->dev, g->scratch[i]);
+  if (g->reduce) clReleaseKernel(g->reduce);
+  for (int i = 0; i < 3; i++) ob_buffer_release(g->dev, g->scratch[i]);
   free(g->kernels);
   free(g->shapes);
   free(g);
@@ -112,13 +115,20 @@ static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
   return cfg->local ? (int)tb : 0;
 }
 
-static void build_options(const ob_gemm_config *c, int ta, int tb, int use_fma, char *buf,
-                          size_t n) {
+/* The -D options of a configuration, the vendor's register cap (regs > 0) and the vendor's
+ * verbose-build option (register and spill use in the build log, for the tuning log). */
+static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
+                          int use_fma, char *buf, size_t n) {
+  const ob_vendor_profile *vp = ob_device_profile(dev);
+  char regs[64] = "";
+  if (c->regs > 0 && vp->max_registers_option)
+    snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   snprintf(buf, n,
            "-DTA=%d -DTB=%d -DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DSTRIDED=%d "
-           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DUSE_FMA=%d",
+           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DLM=%d -DLN=%d -DUSE_FMA=%d%s%s%s",
            ta, tb, c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->strided, c->local, c->bk, c->vg,
-           c->pad, c->kc, use_fma);
+           c->pad, c->kc, c->lm, c->ln, use_fma, regs, vp->verbose_build_option ? " " : "",
+           vp->verbose_build_option ? vp->verbose_build_option : "");
 }
 
 static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb,
@@ -138,7 +148,7 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     g->cap_kernels = cap;
   }
   char opts[512];
-  build_options(cfg, ta, tb, g->use_fma, opts, sizeof opts);
+  build_options(g->dev, cfg, ta, tb, g->use_fma, opts, sizeof opts);
   cl_kernel k = NULL;
   OB_TRY(ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k));
   g->kernels[g->nkernels++] = (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .kernel = k};
@@ -169,6 +179,60 @@ const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {
 }
 
 int ob_gemm_last_launches(const ob_gemm *g) { return g->launches; }
+
+void ob_gemm_build_log_summary(const char *log, char *buf, size_t n) {
+  if (n == 0) return;
+  size_t len = strlen(buf);
+  for (const char *line = log; *line && len + 3 < n;) {
+    const char *end = strchr(line, '\n');
+    const size_t ll = end ? (size_t)(end - line) : strlen(line);
+    char text[256];
+    snprintf(text, sizeof text, "%.*s", (int)(ll < sizeof text ? ll : sizeof text - 1), line);
+    line += ll + (end ? 1 : 0);
+    if (!strstr(text, "registers") && !strstr(text, "spill")) continue;
+    const char *t = strstr(text, "Used");
+    if (!t) t = text + strcspn(text, "0123456789");
+    if (len) len += (size_t)snprintf(buf + len, n - len, "; ");
+    for (bool space = false; *t && len + 1 < n; t++) {
+      const bool ws = *t == ' ' || *t == '\t' || *t == '\r';
+      if (!(ws && space)) buf[len++] = ws ? ' ' : *t;
+      space = ws;
+    }
+    buf[len] = '\0';
+  }
+}
+
+void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t n) {
+  if (n == 0) return;
+  buf[0] = '\0';
+  const ob_gemm_config *cfg = ob_gemm_config_for(g, args);
+  const int ta = (int)args->ta, tb = kernel_tb(cfg, args->tb);
+  cl_kernel k = NULL;
+  for (size_t i = 0; i < g->nkernels && !k; i++)
+    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb &&
+        memcmp(&g->kernels[i].cfg, cfg, sizeof *cfg) == 0)
+      k = g->kernels[i].kernel;
+  if (!k) return;
+  const cl_device_id id = ob_device_id(g->dev);
+  cl_ulong priv = 0;
+  if (clGetKernelWorkGroupInfo(k, id, CL_KERNEL_PRIVATE_MEM_SIZE, sizeof priv, &priv, NULL) ==
+      CL_SUCCESS)
+    snprintf(buf, n, "private %llu B", (unsigned long long)priv);
+  cl_program prog = NULL;
+  size_t len = 0;
+  if (!ob_device_profile(g->dev)->verbose_build_option ||
+      clGetKernelInfo(k, CL_KERNEL_PROGRAM, sizeof prog, &prog, NULL) != CL_SUCCESS ||
+      clGetProgramBuildInfo(prog, id, CL_PROGRAM_BUILD_LOG, 0, NULL, &len) != CL_SUCCESS ||
+      len == 0)
+    return;
+  char *log = malloc(len + 1);
+  if (!log) return;
+  if (clGetProgramBuildInfo(prog, id, CL_PROGRAM_BUILD_LOG, len, log, NULL) == CL_SUCCESS) {
+    log[len] = '\0';
+    ob_gemm_build_log_summary(log, buf, n);
+  }
+  free(log);
+}
 
 /* ---------------------------------------------------------------- argument checks */
 
@@ -276,6 +340,29 @@ static void keep_first(cl_event *first, cl_event ev) {
   else clReleaseEvent(ev);
 }
 
+/* C = sum of the splits partial products in w (m x ldw each, m * ldw apart) + beta * C. */
+static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand *w, int splits,
+                               cl_event *ev) {
+  if (!g->reduce) OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, "", "gemm_splitk", &g->reduce));
+  const cl_int m = (cl_int)a->m, n = (cl_int)a->n, s = splits, ldw = (cl_int)w->ld,
+               wsplit = (cl_int)(a->m * w->ld), co = (cl_int)a->c_off, ldc = (cl_int)a->ldc;
+  cl_kernel k = g->reduce;
+  OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof m, &m)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof n, &n)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof s, &s)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &w->buf)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 4, sizeof ldw, &ldw)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof wsplit, &wsplit)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof a->beta, &a->beta)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof(cl_mem), &a->c)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof co, &co)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 9, sizeof ldc, &ldc)));
+  const size_t local[2] = {64, 1}, global[2] = {round_up(a->n, 64), a->m};
+  OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
+  g->launches++;
+  return OB_OK;
+}
+
 static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
   g->launches = 0;
   OB_TRY(check_args(a));
@@ -287,7 +374,9 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   cl_kernel kernel = NULL;
   OB_TRY(kernel_get(g, cfg, ta, tb, &kernel));
   const size_t M = round_up(a->m, (size_t)cfg->bm), N = round_up(a->n, (size_t)cfg->bn);
-  const size_t K = cfg->local ? round_up(a->k, (size_t)cfg->bk) : a->k;
+  /* K as the kernel reads it: splits ranges of a multiple of bk (local) each. */
+  const size_t splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1;
+  const size_t K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * splits);
   operand A = {a->a, a->a_off, a->lda}, B = {a->b, a->b_off, a->ldb};
   if (K > 0) {
     /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
@@ -309,21 +398,34 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
       keep_first(first, ev);
     }
   }
-  const cl_int n = (cl_int)a->n, k = (cl_int)K, lda = (cl_int)A.ld, bo = (cl_int)B.off,
-               ldb = (cl_int)B.ld, ldc = (cl_int)a->ldc,
-               cvec = aligned(a->c_off, a->ldc, cfg->vn) ? 1 : 0;
+  /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
+   * splits matrices of m x N, added to beta * C by the reduction. */
+  operand out = {a->c, a->c_off, a->ldc};
+  if (splits > 1) {
+    if (splits * a->m * N > (size_t)INT_MAX)
+      return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
+    OB_TRY(scratch_get(g, 2, splits * a->m * N, &out.buf));
+    out.off = 0;
+    out.ld = N;
+  }
+  const float beta = splits > 1 ? 0.0f : a->beta;
+  const cl_int n = (cl_int)a->n, k = (cl_int)(K / splits), lda = (cl_int)A.ld,
+               bo = (cl_int)B.off, ldb = (cl_int)B.ld, ldc = (cl_int)out.ld,
+               cvec = aligned(out.off, out.ld, cfg->vn) ? 1 : 0,
+               csplit = splits > 1 ? (cl_int)(a->m * N) : 0;
   OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof a->beta, &a->beta)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof beta, &beta)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A.buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B.buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &a->c)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out.buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit)));
   /* Row bands of C, each within the launch limit (one band without a limit). */
   size_t band = M;
   const double band_flops = 2.0 * (double)cfg->bm * (double)N * (double)(K ? K : 1);
@@ -331,23 +433,24 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
     const double bands = floor(g->launch_flops / band_flops);
     band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
   }
-  const size_t local[2] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm)};
+  const size_t local[3] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm), 1};
   for (size_t row0 = 0; row0 < M; row0 += band) {
     const size_t rows = M - row0 < band ? M - row0 : band;
     const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
                  ao = (cl_int)(A.off + (ta ? row0 : row0 * A.ld)),
-                 co = (cl_int)(a->c_off + row0 * a->ldc);
+                 co = (cl_int)(out.off + row0 * out.ld);
     OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
-    const size_t global[2] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm};
-    const bool final = row0 + band >= M;
+    const size_t global[3] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
+    const bool final = row0 + band >= M && splits == 1;
     cl_event ev = NULL;
-    OB_TRY(ob_enqueue_kernel(g->dev, kernel, 2, global, local,
+    OB_TRY(ob_enqueue_kernel(g->dev, kernel, splits > 1 ? 3 : 2, global, local,
                              final ? last : (first && !*first ? &ev : NULL)));
     keep_first(first, ev);
     g->launches++;
   }
+  if (splits > 1) OB_TRY(reduce_splits(g, a, &out, (int)splits, last));
   return OB_OK;
 }
 

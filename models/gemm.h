@@ -6,7 +6,9 @@
  * ta is OB_GEMM_T; B is stored k x n (ldb >= n) or n x k (ldb >= k); C is m x n (ldc >= n).
  * beta == 0 never reads C (it may hold NaN). Any m, n, k, leading dimension and offset is
  * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
- * into zero-padded scratch buffers first (an extra kernel launch per operand).
+ * into zero-padded scratch buffers first (an extra kernel launch per operand). A split-K
+ * configuration (splitk > 1) writes partial products into a scratch buffer and adds them to
+ * beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
  *
  * Kernel selection (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
  * by ob_gemm_config): for each shape class (transposes and m, n, k rounded up to powers of
@@ -51,9 +53,15 @@ typedef struct ob_gemm_config {
   int vg;       /* global load width (local = 1) */
   int pad;      /* local row padding in floats (local = 1) */
   int kc;       /* k-steps between work-group barriers (local = 0; 0: none) */
+  int lm, ln;   /* strided = 1: lane grid (warp tile) of lm x ln work-items; 0: the group */
+  int regs;     /* registers per work-item the compiler may use (0: its choice); needs the
+                   device's vendor profile to have a register-cap build option */
+  int splitk;   /* K-ranges multiplied by separate work-groups into partial products that a
+                   second kernel adds up (0 or 1: one range) */
 } ob_gemm_config;
 
-/* Short text of a configuration, "bm=128,bn=128,...,kc=0" (the OCLBENCH_GEMM_CONFIG syntax). */
+/* Short text of a configuration, "bm=128,bn=128,...,regs=0" (the OCLBENCH_GEMM_CONFIG
+ * syntax). */
 void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n);
 
 /* Parses comma-separated key=value pairs over *cfg (keys not given keep their value).
@@ -122,11 +130,23 @@ const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args);
 ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev);
 
 /* Enqueues, waits, and returns in *seconds the device time from the start of the first kernel
- * (operand copies included) to the end of the GEMM kernel (profiling events). */
+ * (operand copies included) to the end of the last (the GEMM kernel, or the split-K
+ * reduction) (profiling events). */
 ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *seconds);
 
-/* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies or
- * several row bands). */
+/* What the compiler reported for the kernel of the shape of args (after ob_gemm_prepare):
+ * its private memory per work-item (stack and spills) and, where the vendor profile has a
+ * verbose-build option, the register and spill lines of the build log; "" when unknown. */
+void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t n);
+
+/* Appends to the NUL-terminated buf (n bytes in all) the lines of a build log that mention
+ * registers or spills, each from its "Used" or its first digit on (NVIDIA's -cl-nv-verbose:
+ * "Used 128 registers, ...", "0 bytes stack frame, 0 bytes spill stores, ..."), whitespace
+ * runs collapsed, joined by "; ". */
+void ob_gemm_build_log_summary(const char *log, char *buf, size_t n);
+
+/* Kernels the last ob_gemm_enqueue launched (1: the GEMM alone; more: operand copies,
+ * several row bands or a split-K reduction). */
 int ob_gemm_last_launches(const ob_gemm *g);
 
 /* FLOPs per GEMM launch on a device with a kernel-execution watchdog (display GPUs): about a

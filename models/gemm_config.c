@@ -10,19 +10,52 @@
 #define CFG(bm_, bn_, tm_, tn_, vm_, vn_, str_, loc_, bk_, vg_, pad_, kc_)                      \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .strided = str_,           \
    .local = loc_, .bk = bk_, .vg = vg_, .pad = pad_, .kc = kc_}
+/* A GPU configuration whose K is split into splitk ranges (tried only on shapes with few
+ * output tiles: ob_gemm_tune). */
+#define SPLITK(bm_, bn_, tm_, tn_, splitk_)                                                     \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
+   .bk = 16, .vg = 4, .pad = 4, .kc = 0, .splitk = splitk_}
+/* A GPU configuration with a lane grid (warp tile) of lm x ln work-items and a register cap. */
+#define CFGW(bm_, bn_, tm_, tn_, bk_, lm_, ln_, regs_)                                          \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
+   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_}
 
 /* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
- * tiles (conflict-free float4 local reads). 128x128 with 8x8 per work-item (256 work-items,
- * about 110 registers: two work-groups per NVIDIA SM) or 8x16 (fewer local reads per FMA, one
- * work-group per SM) for big problems; the smaller tiles keep every compute unit busy on
- * small ones. */
+ * tiles (conflict-free float4 local reads). Register counts below are ptxas's for sm_90 on
+ * clang's PTX of these kernels (a proxy for NVIDIA's OpenCL compiler):
+ * - 128x128 with 8x8 per work-item (256 work-items) takes about 130 registers, one
+ *   work-group (8 warps) per NVIDIA SM, so every barrier drains the SM; capped at 128
+ *   (regs=128, no spills) two work-groups (16 warps) fit and one waits while the other
+ *   computes. lm=4,ln=8: each warp a 32x64 tile (8 lanes along n, 4 along m), so its float4
+ *   fragment reads touch 8 (B) and 4 (A) addresses: one shared-memory wavefront each instead of
+ *   two for B in the work-group-wide layout. With bk=16 (half the barriers) the cap costs
+ *   a few spilled registers (40 bytes, about 10 L1-resident loads per 1024 FMAs). 64x128
+ *   with 128 work-items: four work-groups of 4 warps per SM, smaller groups per barrier.
+ * - 8x16 per work-item (128 accumulators, half the local reads per FMA of 8x8): 128x256 with
+ *   256 work-items (one work-group per SM) or 128x128 with 128 work-items (about 250
+ *   registers, two work-groups per SM), as 32x128 (lm=4,ln=8) or 64x64 (lm=8,ln=4) warp tiles.
+ * - smaller tiles keep every compute unit busy on small problems; where even they leave
+ *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
+ *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
+ *   each with 1/4-1/8 of the chain, and a reduction kernel. */
 static const ob_gemm_config gpu_candidates[] = {
-    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),   CFG(128, 128, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
-    CFG(128, 256, 8, 16, 4, 4, 1, 1, 8, 4, 4, 0),  CFG(256, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
-    CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),   CFG(64, 128, 4, 8, 4, 4, 1, 1, 16, 4, 4, 0),
-    CFG(64, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),    CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
-    CFG(32, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),    CFG(32, 32, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
-    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 0, 0),
+    CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),
+    CFGW(128, 128, 8, 8, 8, 4, 8, 128),
+    CFGW(128, 128, 8, 8, 8, 0, 0, 128),
+    CFGW(128, 128, 8, 8, 16, 4, 8, 128),
+    CFGW(64, 128, 8, 8, 8, 4, 8, 128),
+    CFGW(128, 128, 8, 16, 8, 4, 8, 0),
+    CFGW(128, 128, 8, 16, 8, 8, 4, 0),
+    CFGW(128, 256, 8, 16, 8, 4, 8, 0),
+    CFG(128, 256, 8, 16, 4, 4, 1, 1, 8, 4, 4, 0),
+    CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFGW(64, 64, 8, 8, 16, 4, 8, 0),
+    CFG(32, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
+    CFG(32, 32, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
+    SPLITK(32, 32, 4, 4, 4),
+    SPLITK(32, 64, 4, 4, 8),
+    SPLITK(64, 64, 8, 8, 8),
 };
 
 /* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
@@ -119,6 +152,8 @@ static const cfg_field fields[] = {
     {"strided", offsetof(ob_gemm_config, strided)}, {"local", offsetof(ob_gemm_config, local)},
     {"bk", offsetof(ob_gemm_config, bk)},         {"vg", offsetof(ob_gemm_config, vg)},
     {"pad", offsetof(ob_gemm_config, pad)},       {"kc", offsetof(ob_gemm_config, kc)},
+    {"lm", offsetof(ob_gemm_config, lm)},         {"ln", offsetof(ob_gemm_config, ln)},
+    {"regs", offsetof(ob_gemm_config, regs)},     {"splitk", offsetof(ob_gemm_config, splitk)},
 };
 
 static int *field_ptr(ob_gemm_config *cfg, size_t i) {
@@ -153,7 +188,7 @@ ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg) {
     long v = eq ? strtol(eq + 1, &end, 10) : 0;
     if (!eq || i == NELEM(fields))
       st = ob_fail(OB_ERR_INVALID, "gemm config: '%s' is not key=value with a key of "
-                   "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc", tok);
+                   "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc,lm,ln,regs,splitk", tok);
     else if (!eq[1] || *end != '\0' || v < 0 || v > 4096)
       st = ob_fail(OB_ERR_INVALID, "gemm config: %s='%s' is not an integer in [0, 4096]", tok,
                    eq + 1);
@@ -193,7 +228,23 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
     if (c->pad % c->vm || c->pad % c->vn || c->pad % c->vg)
       return ob_fail(OB_ERR_INVALID, "gemm config %s: pad must be a multiple of vm, vn, vg", text);
   }
+  if (c->lm || c->ln) {
+    if (!c->strided)
+      return ob_fail(OB_ERR_INVALID, "gemm config %s: a lane grid (lm, ln) needs strided=1", text);
+    if ((c->lm && (c->bm / c->tm) % c->lm) || (c->ln && (c->bn / c->tn) % c->ln))
+      return ob_fail(OB_ERR_INVALID,
+                     "gemm config %s: lm must divide the %d work-items along m, ln the %d along n",
+                     text, c->bm / c->tm, c->bn / c->tn);
+  }
+  if (c->regs != 0 && (c->regs < 32 || c->regs > 255))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: regs is 0 (compiler's choice) or 32..255",
+                   text);
+  if (c->splitk > 64)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
+  if (c->regs && !ob_device_profile(dev)->max_registers_option)
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: this device's compiler has no register cap",
+                   text);
   const ob_device_props *p = ob_device_props_get(dev);
   if ((size_t)nt > p->max_wg)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: %d work-items per group, device allows %zu",

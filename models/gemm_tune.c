@@ -24,7 +24,7 @@ void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, s
 /* ---------------------------------------------------------------- the tuning pass */
 
 #define TUNE_SAMPLES 64
-#define TUNE_MAX_CANDIDATES 16
+#define TUNE_MAX_CANDIDATES 24
 /* A candidate whose first run is this much slower than the best so far is not timed further. */
 #define TUNE_GIVE_UP 3.0
 
@@ -109,13 +109,15 @@ static double tune_candidate(tune_problem *p, const ob_gemm_config *cfg, double 
     if (best > 0.0 && min > TUNE_GIVE_UP * best) break;
     if (r + 1 >= TUNE_MIN_REPS && total >= TUNE_SECONDS) break;
   }
+  char info[400] = "";
+  if (g) ob_gemm_build_info(g, &p->args, info, sizeof info);
   ob_gemm_destroy(g);
   if (st != OB_OK || !ok) {
     ob_log(OB_LOG_INFO, "gemm tune: %s: %s", text, st != OB_OK ? ob_error_detail() : "wrong result");
     ob_error_clear();
     return 0.0;
   }
-  ob_log(OB_LOG_INFO, "gemm tune: %s: %.3f ms", text, min * 1e3);
+  ob_log(OB_LOG_INFO, "gemm tune: %s: %.3f ms (%s)", text, min * 1e3, info);
   return min;
 }
 
@@ -130,7 +132,12 @@ ob_status ob_gemm_tune(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_
   tune_problem p;
   ob_status st = tune_setup(dev, ta, tb, m, n, k, &p);
   double best_t = 0.0;
+  /* Split-K pays only where the output tiles alone leave compute units idle. */
+  const size_t busy = 2 * (size_t)ob_device_props_get(dev)->compute_units;
   for (size_t i = 0; st == OB_OK && i < ncand; i++) {
+    const size_t tiles = ((m + (size_t)cand[i].bm - 1) / (size_t)cand[i].bm) *
+                         ((n + (size_t)cand[i].bn - 1) / (size_t)cand[i].bn);
+    if (cand[i].splitk > 1 && tiles >= busy) continue;
     double t = tune_candidate(&p, &cand[i], best_t);
     if (t > 0.0 && (best_t == 0.0 || t < best_t)) {
       best_t = t;

@@ -13,9 +13,20 @@
 /* One configuration of each kernel path (fixed: no tuning in the correctness tests). */
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
-    "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0",
+    "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
+    "splitk=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
-    "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16",
+    "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=0",
+    /* GPU style with 2 x 4 lane grids of 4 x 4 work-items (warp tiles), 8 x 8 per work-item,
+     * one-float A loads and stores (vg=1) */
+    "bm=32,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=1,pad=4,kc=0,lm=2,ln=4,regs=0,"
+    "splitk=0",
+    /* the first two with K split into 3 and 2 ranges (same kernels, plus the reduction) */
+    "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
+    "splitk=3",
+    "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=2",
 };
 
 static ob_gemm_config parse_config(const char *text) {
@@ -119,6 +130,22 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg = parse_config(test_configs[0]);
   cfg.bk = 2; /* slice of 32x2 floats not shared evenly by 128 work-items in float4s */
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.lm = 3; /* does not divide the 8 work-items along m */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "lm must divide"));
+  cfg = parse_config(test_configs[1]);
+  cfg.ln = 2; /* lane grids need the strided layout */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.regs = 300;
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg.regs = 128; /* fine as a rule; PoCL's compiler has no register cap */
+  OB_ASSERT_OK(ob_gemm_config_check(&cfg, NULL));
+  if (!ob_device_profile(ob_test_device())->max_registers_option) {
+    assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+    assert_non_null(strstr(ob_error_detail(), "register cap"));
+  }
   /* Device limits: local memory. */
   cfg = parse_config(test_configs[0]);
   cfg.bk = 4096;
@@ -164,7 +191,12 @@ static void both_paths_match_the_reference(void **state) {
     ob_gemm_config cfg = parse_config(test_configs[c]);
     ob_gemm *g = NULL;
     OB_ASSERT_OK(ob_gemm_create(ob_test_device(), &cfg, &g));
-    for (size_t p = 0; p < sizeof problems / sizeof *problems; p++) check_problem(g, &problems[p]);
+    for (size_t p = 0; p < sizeof problems / sizeof *problems; p++) {
+      /* The lane-grid configuration on NN and TT only: they cover its four local-store paths
+       * (A and B each as columns and as rows) with half the PoCL builds. */
+      if (c == 2 && problems[p].ta != problems[p].tb) continue;
+      check_problem(g, &problems[p]);
+    }
     assert_string_equal(ob_gemm_config_source(g, &(ob_gemm_args){.m = 77, .n = 131, .k = 45}),
                         "fixed");
     ob_gemm_destroy(g);
@@ -224,6 +256,28 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   a.m = 0; /* empty C: nothing launched */
   OB_ASSERT_OK(ob_gemm_enqueue(g, &a, NULL));
   assert_int_equal(ob_gemm_last_launches(g), 0);
+  /* Split-K: the GEMM and the reduction; k = 0 still gives beta * C. */
+  ob_gemm *split = NULL;
+  cfg = parse_config(test_configs[3]);
+  OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &split));
+  a.m = a.k = n;
+  a.beta = 0.0f;
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.c, &three, sizeof three, n * n * 4));
+  OB_ASSERT_OK(ob_gemm_run_timed(split, &a, &t));
+  /* K padded to 96 (3 ranges of 2 slices of 16): copies of A and B, the GEMM, the reduction */
+  assert_int_equal(ob_gemm_last_launches(split), 4);
+  assert_true(t > 0.0);
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 4 * (n * n - 1), sizeof v, &v));
+  assert_true(v == (float)n);
+  a.k = 0;
+  a.beta = 0.5f;
+  OB_ASSERT_OK(ob_gemm_enqueue(split, &a, NULL));
+  OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
+  assert_true(v == 0.5f * (float)n);
+  char info[400];
+  ob_gemm_build_info(split, &a, info, sizeof info);
+  assert_non_null(strstr(info, "private "));
+  ob_gemm_destroy(split);
   ob_buffer_release(dev, a.a);
   ob_buffer_release(dev, a.b);
   ob_buffer_release(dev, a.c);
@@ -350,6 +404,26 @@ static void reference_check_and_bounds(void **state) {
   assert_non_null(strstr(note, "bound=1.00e+09"));
 }
 
+/* The register and spill lines of an NVIDIA verbose build log, as the tuning log shows them. */
+static void build_log_summary(void **state) {
+  (void)state;
+  const char *log = "ptxas info    : 0 bytes gmem\n"
+                    "ptxas info    : Compiling entry function 'gemm' for 'sm_90'\n"
+                    "ptxas info    : Function properties for gemm\n"
+                    "ptxas         .     16 bytes stack frame, 0 bytes spill stores, 0 bytes "
+                    "spill loads\n"
+                    "ptxas info    : Used 128 registers, 16896 bytes smem, 400 bytes cmem[0]\n";
+  char buf[200] = "private 16 B";
+  ob_gemm_build_log_summary(log, buf, sizeof buf);
+  assert_string_equal(buf, "private 16 B; 16 bytes stack frame, 0 bytes spill stores, 0 bytes "
+                           "spill loads; Used 128 registers, 16896 bytes smem, 400 bytes cmem[0]");
+  char small[24] = "";
+  ob_gemm_build_log_summary(log, small, sizeof small); /* truncated, still terminated */
+  assert_int_equal(strlen(small), sizeof small - 1);
+  ob_gemm_build_log_summary("no such lines\n", small, sizeof small);
+  assert_int_equal(strlen(small), sizeof small - 1);
+}
+
 static void half_conversions(void **state) {
   (void)state;
   assert_int_equal(ob_half_from_float(1.0f), 0x3c00);
@@ -380,6 +454,7 @@ int main(void) {
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),
       cmocka_unit_test(reference_check_and_bounds),
+      cmocka_unit_test(build_log_summary),
       cmocka_unit_test(half_conversions),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
