@@ -231,30 +231,6 @@ static void cli_flops(void **state) {
   free(text);
 }
 
-/* Runs `oclbench ARGS` and returns its stdout (malloc'ed). */
-static char *cli_stdout(const char *args) {
-  const char *bin = getenv("OB_TEST_BINARY");
-  char cmd[4200];
-  snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", bin && *bin ? bin : "./oclbench", args);
-  FILE *p = popen(cmd, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, n = 0;
-  char *out = malloc(cap);
-  assert_non_null(out);
-  size_t got = 0;
-  while ((got = fread(out + n, 1, cap - 1 - n, p)) > 0) {
-    n += got;
-    if (n + 1 == cap) {
-      cap *= 2;
-      out = realloc(out, cap);
-      assert_non_null(out);
-    }
-  }
-  out[n] = '\0';
-  assert_int_equal(pclose(p), 0);
-  return out;
-}
-
 static void model_size_table(void **state) {
   (void)state;
   /* params x 4, 2, 1 bytes; MB = 10^6 bytes, MiB = 2^20 bytes, two decimals */
@@ -278,7 +254,9 @@ static void model_size_table(void **state) {
   for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
     char args[64];
     snprintf(args, sizeof args, "flops %s", want[k].model);
-    char *out = cli_stdout(args);
+    int rc = -1;
+    char *out = ob_test_cli_stdout(args, &rc);
+    assert_int_equal(rc, 0);
     const char *table = strstr(out, "\nmodel size (parameters only; 1 MB = 10^6 bytes, "
                                     "1 MiB = 2^20 bytes):\n");
     if (!table) fail_msg("%s: no model size table in:\n%s", want[k].model, out);
