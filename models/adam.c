@@ -102,6 +102,11 @@ void ob_adam_options_init(ob_adam_options *o, bool adamw) {
   o->impl = OB_ADAM_FUSED;
 }
 
+/* Bytes of one parameter or gradient element. */
+static size_t param_bytes(const ob_adam_options *o) {
+  return o->precision == OB_ADAM_FP16 ? 2 : sizeof(float);
+}
+
 static bool tuning_is_auto(const ob_adam_tuning *t) {
   return t->wg == 0 && t->items == 0 && t->vec == 0;
 }
@@ -120,6 +125,10 @@ ob_status ob_adam_options_check(const ob_adam_options *o) {
                    o->weight_decay);
   if (o->impl != OB_ADAM_FUSED && o->impl != OB_ADAM_EAGER)
     return ob_fail(OB_ERR_INVALID, "adam: unknown implementation %d", (int)o->impl);
+  if (o->precision != OB_ADAM_FP32 && o->precision != OB_ADAM_FP16)
+    return ob_fail(OB_ERR_INVALID, "adam: unknown precision %d", (int)o->precision);
+  if (o->precision == OB_ADAM_FP16 && o->impl != OB_ADAM_FUSED)
+    return ob_fail(OB_ERR_INVALID, "adam: fp16 parameters need the fused implementation");
   const ob_adam_tuning *t = &o->tuning;
   if (!tuning_is_auto(t) &&
       (t->wg == 0 || t->items < 1 || t->items > MAX_ITEMS ||
@@ -156,16 +165,17 @@ static int span_cmp(const void *x, const void *y) {
   return (a->begin > b->begin) - (a->begin < b->begin);
 }
 
-/* Checks one buffer range of tensor i: aligned, inside the buffer, addressable by the
- * kernels' 32-bit element offsets. */
-static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off, size_t count) {
+/* Checks one buffer range of tensor i: aligned, inside the buffer (of `elem`-byte elements),
+ * addressable by the kernels' 32-bit element offsets. */
+static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off, size_t count,
+                             size_t elem) {
   if (!mem) return ob_fail(OB_ERR_INVALID, "adam: tensor %zu: %s buffer is NULL", i, what);
   if (off % OB_ADAM_ALIGN)
     return ob_fail(OB_ERR_INVALID, "adam: tensor %zu: %s offset %zu is not a multiple of %d",
                    i, what, off, OB_ADAM_ALIGN);
   size_t bytes = 0;
   OB_TRY(OB_CL(clGetMemObjectInfo(mem, CL_MEM_SIZE, sizeof bytes, &bytes, NULL)));
-  const size_t elems = bytes / sizeof(float);
+  const size_t elems = bytes / elem;
   if (off > elems || count > elems - off)
     return ob_fail(OB_ERR_INVALID,
                    "adam: tensor %zu: %s range [%zu, %zu) exceeds its buffer of %zu elements", i,
@@ -177,15 +187,15 @@ static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off,
 }
 
 /* Ranges inside their buffers, and no parameter range overlapping another range. */
-static ob_status check_tensors(const ob_adam_tensor *t, size_t n) {
+static ob_status check_tensors(const ob_adam_tensor *t, size_t n, size_t elem) {
   span *s = malloc((2 * n + 1) * sizeof *s);
   if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
   size_t ns = 0;
   ob_status st = OB_OK;
   for (size_t i = 0; i < n && st == OB_OK; i++) {
     if (t[i].count == 0) continue;
-    st = check_range(i, "param", t[i].param, t[i].param_offset, t[i].count);
-    if (st == OB_OK) st = check_range(i, "grad", t[i].grad, t[i].grad_offset, t[i].count);
+    st = check_range(i, "param", t[i].param, t[i].param_offset, t[i].count, elem);
+    if (st == OB_OK) st = check_range(i, "grad", t[i].grad, t[i].grad_offset, t[i].count, elem);
     s[ns++] = (span){t[i].param, t[i].param_offset, t[i].param_offset + t[i].count, i, true};
     s[ns++] = (span){t[i].grad, t[i].grad_offset, t[i].grad_offset + t[i].count, i, false};
   }
@@ -303,9 +313,14 @@ static ob_status fused_setup(ob_adam *a) {
   ob_adam_tuning t = a->opt.tuning;
   if (tuning_is_auto(&t)) OB_TRY(ob_adam_tune(a->dev, &t));
   char opts[96];
-  snprintf(opts, sizeof opts, "-DVEC=%d -DITEMS=%d -DAMSGRAD=%d", t.vec, t.items,
-           a->opt.amsgrad ? 1 : 0);
-  OB_TRY(ob_kernel_create(a->dev, "adam.cl", opts, "adam_fused", &a->fused));
+  const bool half = a->opt.precision == OB_ADAM_FP16;
+  snprintf(opts, sizeof opts, "-DVEC=%d -DITEMS=%d -DAMSGRAD=%d -DHALF=%d", t.vec, t.items,
+           a->opt.amsgrad ? 1 : 0, half ? 1 : 0);
+  ob_status built = ob_kernel_create(a->dev, "adam.cl", opts, "adam_fused", &a->fused);
+  if (built == OB_ERR_BUILD && half)
+    return ob_fail(OB_ERR_UNSUPPORTED, "adam: no half support: the fp16 kernel (vload_half, "
+                   "vstore_half_rte) does not build: %s", ob_error_detail());
+  OB_TRY(built);
   a->wg = ob_device_wg_size(a->dev, a->fused, t.wg);
   const size_t chunk = a->wg * (size_t)t.items * (size_t)t.vec;
   if (chunk % OB_ADAM_ALIGN)
@@ -442,7 +457,7 @@ ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam
   OB_TRY(ob_adam_options_check(o));
   if (n > 0 && !tensors) return ob_fail(OB_ERR_INVALID, "adam: %zu tensors but no array", n);
   OB_TRY(ob_device_open(dev));
-  OB_TRY(check_tensors(tensors, n));
+  OB_TRY(check_tensors(tensors, n, param_bytes(o)));
   ob_adam *a = calloc(1, sizeof *a);
   if (!a) return ob_fail(OB_ERR_NOMEM, "out of memory");
   a->dev = dev;
@@ -529,13 +544,13 @@ ob_status ob_adam_step(ob_adam *a, cl_event *last) {
 }
 
 ob_status ob_adam_zero_grad(ob_adam *a) {
-  const cl_float zero = 0.0f;
+  const cl_float zero = 0.0f; /* all bits zero: +0 in fp32 and in half */
+  const size_t elem = param_bytes(&a->opt);
   for (size_t i = 0; i < a->n; i++) {
     const ob_adam_tensor *t = &a->tensors[i];
     if (t->count > 0)
-      OB_TRY(OB_CL(clEnqueueFillBuffer(ob_device_queue(a->dev), t->grad, &zero, sizeof zero,
-                                       t->grad_offset * sizeof zero, t->count * sizeof zero, 0,
-                                       NULL, NULL)));
+      OB_TRY(OB_CL(clEnqueueFillBuffer(ob_device_queue(a->dev), t->grad, &zero, elem,
+                                       t->grad_offset * elem, t->count * elem, 0, NULL, NULL)));
   }
   return OB_OK;
 }
