@@ -14,6 +14,13 @@
  * columns likewise with VN and WX), so its local reads are VM- and VN-word vectors and the
  * reads of neighbouring work-items are consecutive (conflict-free on GPUs).
  *
+ * LOCAL=0 (CPUs, where local memory is ordinary memory and barriers split the work-group
+ * into loops): no local memory and no barrier, and explicit vectors: a work-item computes TM
+ * rows times TN (4, 8 or 16) consecutive columns held as one intTN vector per row. B comes
+ * packed "word-major" (word kw of column c at B[kw * ldb + c]), so a step reads TN
+ * consecutive words of B as one vector and splits them into the 4 sign-extended bytes of
+ * every column; each row's word of A is split likewise and multiplies them (plain DOT only).
+ *
  * The 4-term products (DOT):
  *   0  plain int arithmetic: the bytes sign-extended, multiplied and added (baseline, any
  *      OpenCL C 1.2 device);
@@ -24,10 +31,14 @@
  * Every mode accumulates exactly in int32: with |a|, |b| <= 128 a sum of k products stays
  * below 2^31 for k < 2^17 (the host refuses larger k).
  *
- * Build options: -DBM -DBN -DTM -DTN -DVM=1|2|4 -DVN=1|2|4 -DBK (multiple of 16) -DPAD -DDOT.
+ * Build options: -DBM -DBN -DTM -DTN -DVM=1|2|4 -DVN=1|2|4 -DBK (multiple of 16) -DPAD -DDOT
+ * -DLOCAL=0|1 (VM, VN and PAD: LOCAL=1 only).
  */
 #ifndef DOT
 #define DOT 0
+#endif
+#ifndef LOCAL
+#define LOCAL 1
 #endif
 
 #if DOT == 1
@@ -41,11 +52,13 @@
 
 /* ------------------------------------------------------------------ packing */
 
-/* dst (rows_p x kw_p words) = the rows x k matrix X, k-contiguous and zero-padded, where
+/* dst = the rows x k matrix X as packed words, zero-padded to rows_p x kw_p words, where
  * element (r, kk) of X is src[off + r * ld + kk] (kmajor = 0) or src[off + kk * ld + r]
- * (kmajor = 1: X stored transposed). Work-item (w, r) writes word w of row r. */
+ * (kmajor = 1: X stored transposed); word w of row r at dst[r * kw_p + w] (k-contiguous rows)
+ * or, with wordmajor, at dst[w * rows_p + r]. Work-item (w, r) writes word w of row r. */
 __kernel void igemm_pack(__global const char *restrict src, uint off, uint ld, uint kmajor,
-                         uint rows, uint k, __global uint *restrict dst, uint kw_p) {
+                         uint rows, uint k, __global uint *restrict dst, uint kw_p,
+                         uint wordmajor) {
   const uint w = (uint)get_global_id(0), r = (uint)get_global_id(1);
   char v[4] = {0, 0, 0, 0};
   if (r < rows)
@@ -54,7 +67,8 @@ __kernel void igemm_pack(__global const char *restrict src, uint off, uint ld, u
       if (kk < k) v[e] = kmajor ? src[off + kk * ld + r] : src[off + r * ld + kk];
     }
   /* memory order, so that packed words match 16-byte loads of unpacked rows */
-  dst[(size_t)r * kw_p + w] = as_uint((char4)(v[0], v[1], v[2], v[3]));
+  const size_t at = wordmajor ? (size_t)w * get_global_size(1) + r : (size_t)r * kw_p + w;
+  dst[at] = as_uint((char4)(v[0], v[1], v[2], v[3]));
 }
 
 /* ------------------------------------------------------------------ GEMM */
@@ -119,6 +133,7 @@ inline int dot4_plain(uint a, uint b) {
       r[l] = X[xoff + (row0 + q / KQ) * ldq + (t) * KQ + q % KQ];                              \
   }
 
+#if LOCAL
 __kernel __attribute__((reqd_work_group_size(WX, WY, 1))) void
 igemm(__global const uint4 *restrict A, uint aoff, uint ldaq, __global const uint4 *restrict B,
       uint boff, uint ldbq, __global int *restrict C, uint coff, uint ldc, uint m, uint n,
@@ -175,3 +190,53 @@ igemm(__global const uint4 *restrict A, uint aoff, uint ldaq, __global const uin
     }
   }
 }
+
+#else
+
+/* One work-item: TM consecutive rows times TN consecutive columns, the columns as one vector.
+ * A: k-contiguous rows (aoff, ldaq in 16-byte units); B: word-major, boff in 16-byte units,
+ * ldbw words per k-word row. */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define UVEC CAT(uint, TN)
+#define IVEC CAT(int, TN)
+#define VLOAD CAT(vload, TN)
+#define VSTORE CAT(vstore, TN)
+
+__kernel __attribute__((reqd_work_group_size(WX, WY, 1))) void
+igemm(__global const uint *restrict A, uint aoff, uint ldaq, __global const uint *restrict B,
+      uint boff, uint ldbw, __global int *restrict C, uint coff, uint ldc, uint m, uint n,
+      uint slices) {
+  const uint tx = (uint)get_local_id(0), ty = (uint)get_local_id(1);
+  const uint row0 = (uint)get_group_id(1) * BM + ty * TM;
+  const uint col0 = (uint)get_group_id(0) * BN + tx * TN;
+  __global const uint *a0 = A + 4 * aoff + row0 * 4 * ldaq;
+  __global const uint *b0 = B + 4 * boff + col0;
+  IVEC acc[TM];
+  for (int i = 0; i < TM; i++) acc[i] = 0;
+  const uint words = slices * KW;
+  for (uint kw = 0; kw < words; kw++) {
+    /* the bytes of TN words, sign-extended: byte e of every column */
+    const IVEC w = CAT(as_int, TN)(VLOAD(0, b0 + kw * ldbw));
+    const IVEC b1 = (w << 24) >> 24, b2 = (w << 16) >> 24, b3 = (w << 8) >> 24, b4 = w >> 24;
+#pragma unroll
+    for (int i = 0; i < TM; i++) {
+      const int x = (int)a0[(uint)i * 4 * ldaq + kw];
+      acc[i] += b1 * ((x << 24) >> 24) + b2 * ((x << 16) >> 24) + b3 * ((x << 8) >> 24) +
+                b4 * (x >> 24);
+    }
+  }
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    const uint r = row0 + (uint)i;
+    if (r >= m) continue;
+    if (col0 + TN <= n) {
+      VSTORE(acc[i], 0, C + coff + r * ldc + col0);
+    } else {
+      const int *v = (const int *)&acc[i];
+      for (uint j = 0; col0 + j < n; j++) C[coff + r * ldc + col0 + j] = v[j];
+    }
+  }
+}
+
+#endif

@@ -28,9 +28,11 @@ static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 
 /* ---------------------------------------------------------------- building */
 
-/* Whether the device may have the mode at all (before a test compile). */
-static bool dot_possible(const ob_device *dev, ob_igemm_dot dot) {
+/* Whether the device may have the mode at all (before a test compile); the configurations
+ * without local memory compute with plain vector arithmetic only. */
+static bool dot_possible(const ob_device *dev, const ob_igemm_config *cfg, ob_igemm_dot dot) {
   const ob_device_props *p = ob_device_props_get(dev);
+  if (!cfg->local) return dot == OB_IGEMM_DOT_PLAIN;
   switch (dot) {
   case OB_IGEMM_DOT_PLAIN: return true;
   case OB_IGEMM_DOT_KHR: return ob_device_has_extension(dev, "cl_khr_integer_dot_product");
@@ -51,9 +53,9 @@ static ob_status build(ob_igemm *g) {
   const int ntries = g->dot == OB_IGEMM_DOT_KHR && cl3 ? 2 : 1;
   ob_status st = OB_OK;
   for (int i = 0; i < ntries; i++) {
-    snprintf(opts, sizeof opts, "-DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DBK=%d -DPAD=%d "
-             "-DDOT=%d %s", c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->bk, c->pad,
-             (int)g->dot - (int)OB_IGEMM_DOT_PLAIN, stds[i]);
+    snprintf(opts, sizeof opts, "-DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DBK=%d "
+             "-DPAD=%d -DLOCAL=%d -DDOT=%d %s", c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->bk,
+             c->pad, c->local, (int)g->dot - (int)OB_IGEMM_DOT_PLAIN, stds[i]);
     st = ob_kernel_create(g->dev, "igemm.cl", opts, "igemm", &g->gemm);
     if (st == OB_OK) break;
   }
@@ -80,8 +82,9 @@ static ob_status self_check(ob_igemm *g, bool *exact) {
     a[i] = (int8_t)(x >> 24);
   for (size_t i = 0; st == OB_OK && i < n * k; i++, x = x * 1664525u + 1013904223u)
     b[i] = i % 7 == 0 ? (int8_t)-128 : (int8_t)(x >> 24);
-  if (st == OB_OK) st = ob_buffer_create(g->dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, m * k, a, &da);
-  if (st == OB_OK) st = ob_buffer_create(g->dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, n * k, b, &db);
+  const cl_mem_flags in = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
+  if (st == OB_OK) st = ob_buffer_create(g->dev, in, m * k, a, &da);
+  if (st == OB_OK) st = ob_buffer_create(g->dev, in, n * k, b, &db);
   if (st == OB_OK) st = ob_buffer_create(g->dev, CL_MEM_WRITE_ONLY, m * n * sizeof *c, NULL, &dc);
   /* A stored k x m (transposed), B stored n x k */
   const ob_igemm_args args = {.ta = OB_GEMM_T, .tb = OB_GEMM_T, .m = m, .n = n, .k = k, .a = da,
@@ -111,7 +114,7 @@ static ob_status choose_dot(ob_igemm *g, ob_igemm_dot wanted) {
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
     const ob_igemm_dot d = order[i];
     if (wanted != OB_IGEMM_DOT_AUTO && wanted != d) continue;
-    if (!dot_possible(g->dev, d)) continue;
+    if (!dot_possible(g->dev, &g->cfg, d)) continue;
     g->dot = d;
     ob_status st = build(g);
     bool exact = true;
@@ -214,14 +217,16 @@ typedef struct operand {
   cl_uint off, ldq;
 } operand;
 
-/* Uses the operand as stored when it is k-contiguous, 16-byte aligned and whole tiles; else
- * packs it (rows x k, element (r, kk) at off + r * ld + kk, or kk * ld + r when kmajor) into
- * scratch slot `slot`, padded to rows_p x k_p. */
+/* Uses the operand as stored when it is k-contiguous, 16-byte aligned and whole tiles (and
+ * not wanted word-major); else packs it (rows x k, element (r, kk) at off + r * ld + kk, or
+ * kk * ld + r when kmajor) into scratch slot `slot`, padded to rows_p x k_p, as k-contiguous
+ * rows (ldq: 16-byte units per row) or word-major (ldq: words per k-word row). */
 static ob_status operand_prepare(ob_igemm *g, int slot, cl_mem mem, size_t off, size_t ld,
-                                 bool kmajor, size_t rows, size_t tile, size_t k, operand *out,
-                                 cl_event *ev) {
+                                 bool kmajor, size_t rows, size_t tile, size_t k,
+                                 bool wordmajor, operand *out, cl_event *ev) {
   const size_t kp = round_up(k, (size_t)g->cfg.bk), rows_p = round_up(rows, tile);
-  if (k == 0 || (!kmajor && off % 16 == 0 && ld % 16 == 0 && rows % tile == 0 && k == kp)) {
+  if (k == 0 || (!kmajor && !wordmajor && off % 16 == 0 && ld % 16 == 0 && rows % tile == 0 &&
+                 k == kp)) {
     *out = (operand){mem, (cl_uint)(off / 16), (cl_uint)(ld / 16)};
     return OB_OK;
   }
@@ -237,16 +242,18 @@ static ob_status operand_prepare(ob_igemm *g, int slot, cl_mem mem, size_t off, 
   }
   const cl_uint args[] = {(cl_uint)off, (cl_uint)ld, kmajor ? 1u : 0u, (cl_uint)rows,
                           (cl_uint)k};
-  const cl_uint kw_p = (cl_uint)(kp / 4);
+  const cl_uint kw_p = (cl_uint)(kp / 4), wm = wordmajor ? 1u : 0u;
   OB_TRY(OB_CL(clSetKernelArg(g->pack, 0, sizeof mem, &mem)));
-  for (cl_uint i = 0; i < 5; i++) OB_TRY(OB_CL(clSetKernelArg(g->pack, 1 + i, sizeof(cl_uint), &args[i])));
+  for (cl_uint i = 0; i < 5; i++)
+    OB_TRY(OB_CL(clSetKernelArg(g->pack, 1 + i, sizeof(cl_uint), &args[i])));
   OB_TRY(OB_CL(clSetKernelArg(g->pack, 6, sizeof(cl_mem), &g->scratch[slot])));
   OB_TRY(OB_CL(clSetKernelArg(g->pack, 7, sizeof kw_p, &kw_p)));
+  OB_TRY(OB_CL(clSetKernelArg(g->pack, 8, sizeof wm, &wm)));
   const size_t global[2] = {kp / 4, rows_p};
   OB_TRY(ob_enqueue_kernel_work(g->dev, g->pack, 2, global, NULL, NAN,
                                 (double)rows * (double)k + (double)bytes, ev));
   g->launches++;
-  *out = (operand){g->scratch[slot], 0, (cl_uint)(kp / 16)};
+  *out = (operand){g->scratch[slot], 0, (cl_uint)(wordmajor ? rows_p : kp / 16)};
   return OB_OK;
 }
 
@@ -271,12 +278,12 @@ ob_status ob_igemm_enqueue(ob_igemm *g, const ob_igemm_args *a, cl_event *first,
   operand A, B;
   cl_event ev = NULL, prev = NULL;
   ob_status st = operand_prepare(g, 0, a->a, a->a_off, a->lda, a->ta == OB_GEMM_T, a->m, bm,
-                                 a->k, &A, &ev);
+                                 a->k, false, &A, &ev);
   keep_event(ev, first, &prev);
   ev = NULL;
   if (st == OB_OK)
-    st = operand_prepare(g, 1, a->b, a->b_off, a->ldb, a->tb == OB_GEMM_N, a->n, bn, a->k, &B,
-                         &ev);
+    st = operand_prepare(g, 1, a->b, a->b_off, a->ldb, a->tb == OB_GEMM_N, a->n, bn, a->k,
+                         !g->cfg.local, &B, &ev);
   keep_event(ev, first, &prev);
   ev = NULL;
   const cl_uint coff = (cl_uint)a->c_off, ldc = (cl_uint)a->ldc, m = (cl_uint)a->m,

@@ -10,7 +10,8 @@
  * The kernel (cl_kernels/igemm.cl) reads "k-contiguous" operands: A untransposed and B
  * transposed (ta = N, tb = T, the layout of a PyTorch Linear's input and weight), with 16-byte
  * aligned rows and m, n, k multiples of the tile. Any other call first copies the operand(s)
- * into zero-padded scratch buffers (one extra launch per operand).
+ * into zero-padded scratch buffers (one extra launch per operand); so does B always for the
+ * CPU configurations without local memory, which read it word-major.
  *
  * 4-term dot products: cl_khr_integer_dot_product where the device reports it, NVIDIA's dp4a
  * (inline PTX) on NVIDIA devices of compute capability 6.1 and later, plain int arithmetic
@@ -49,9 +50,11 @@ typedef struct ob_igemm_args {
 typedef struct ob_igemm_config {
   int bm, bn;  /* C tile per work-group */
   int tm, tn;  /* C tile per work-item */
-  int vm, vn;  /* local read widths in words (1, 2, 4) */
+  int vm, vn;  /* local read widths in words (1, 2, 4); 1 without local memory */
   int bk;      /* k values per slice (a multiple of 16) */
-  int pad;     /* local row padding in words */
+  int pad;     /* local row padding in words; 0 without local memory */
+  int local;   /* 1: slices staged in local memory (GPUs); 0: read from global memory, B packed
+                  word-major (CPUs) */
 } ob_igemm_config;
 
 /* How the 4-term products are computed. AUTO (creation only): the best that works. */
@@ -65,7 +68,7 @@ typedef enum ob_igemm_dot {
 /* "auto", "plain", "khr" (cl_khr_integer_dot_product), "ptx" (NVIDIA dp4a). */
 const char *ob_igemm_dot_name(ob_igemm_dot dot);
 
-/* "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,bk=32,pad=4". */
+/* "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,bk=32,pad=4,local=1". */
 void ob_igemm_config_format(const ob_igemm_config *cfg, char *buf, size_t n);
 
 /* Checks the rules of igemm.cl (divisibility, vector widths, padding alignment) and, when dev

@@ -6,28 +6,30 @@
 #include "igemm_impl.h"
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
-#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_)                                             \
-  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .bk = bk_, .pad = pad_}
+#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_, local_)                                     \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .bk = bk_, .pad = pad_,     \
+   .local = local_}
 
 /* GPUs: 256 work-items with 8x8 (64 int32 accumulators, like the SGEMM's fp32 tiles) or 4x4
  * results each, uint4 local reads (four k-words of four rows at once), 32 or 64 k values per
  * slice. The 128x128 tiles keep two work-groups per NVIDIA SM; 128x256 / 256x128 read less
  * local memory per product; the 64-wide tiles fill every compute unit on small problems. */
 static const ob_igemm_config gpu_candidates[] = {
-    CFG(128, 128, 8, 8, 4, 4, 32, 4),  CFG(128, 128, 8, 8, 4, 4, 64, 4),
-    CFG(128, 256, 8, 16, 4, 4, 32, 4), CFG(256, 128, 16, 8, 4, 4, 32, 4),
-    CFG(64, 128, 4, 8, 4, 4, 64, 4),   CFG(128, 64, 8, 4, 4, 4, 64, 4),
-    CFG(64, 64, 4, 4, 4, 4, 64, 4),    CFG(64, 64, 8, 8, 4, 4, 64, 4),
+    CFG(128, 128, 8, 8, 4, 4, 32, 4, 1),  CFG(128, 128, 8, 8, 4, 4, 64, 4, 1),
+    CFG(128, 256, 8, 16, 4, 4, 32, 4, 1), CFG(256, 128, 16, 8, 4, 4, 32, 4, 1),
+    CFG(64, 128, 4, 8, 4, 4, 64, 4, 1),   CFG(128, 64, 8, 4, 4, 4, 64, 4, 1),
+    CFG(64, 64, 4, 4, 4, 4, 64, 4, 1),    CFG(64, 64, 8, 8, 4, 4, 64, 4, 1),
 };
 
-/* CPUs (PoCL on a 2-core AVX-512 Xeon, 1024^3 NT, plain arithmetic): 32x32 tiles of 4x4
- * (64 work-items, vectorised by PoCL across them) with 64-value slices measured 22 GOP/s,
- * 16x64 about the same, 64x64 of 8x8 18, 64x64 of 4x4 13; 16-value slices and unpadded local
- * rows were 1.5-3x slower. The first is the CPU default (CPUs are not tuned). */
+/* CPUs: no local memory, a work-item computes 8 rows x 16 columns as 8 int16 vectors (PoCL on
+ * a 2-core AVX-512 Xeon, 1024^3, shared machine: 33-46 GOP/s, against 8-22 GOP/s for the best
+ * local-memory tiles, which PoCL's work-item vectoriser did not vectorise). The k-slice only
+ * rounds k up (to a multiple of 16). The first is the CPU default (CPUs are not tuned). */
 static const ob_igemm_config cpu_candidates[] = {
-    CFG(32, 32, 4, 4, 4, 4, 64, 4),
-    CFG(16, 64, 4, 4, 4, 4, 64, 4),
-    CFG(64, 64, 8, 8, 4, 4, 64, 4),
+    CFG(32, 64, 8, 16, 1, 1, 16, 0, 0),
+    CFG(32, 128, 4, 16, 1, 1, 16, 0, 0),
+    CFG(64, 64, 8, 16, 1, 1, 16, 0, 0),
+    CFG(32, 32, 4, 4, 4, 4, 64, 4, 1),
 };
 
 typedef struct vendor_default {
@@ -36,10 +38,10 @@ typedef struct vendor_default {
 } vendor_default;
 
 static const vendor_default gpu_defaults[] = {
-    {OB_VENDOR_NVIDIA, CFG(128, 128, 8, 8, 4, 4, 32, 4)},
-    {OB_VENDOR_AMD, CFG(128, 128, 8, 8, 4, 4, 32, 4)},
+    {OB_VENDOR_NVIDIA, CFG(128, 128, 8, 8, 4, 4, 32, 4, 1)},
+    {OB_VENDOR_AMD, CFG(128, 128, 8, 8, 4, 4, 32, 4, 1)},
 };
-static const ob_igemm_config gpu_generic_default = CFG(64, 64, 4, 4, 4, 4, 64, 4);
+static const ob_igemm_config gpu_generic_default = CFG(64, 64, 4, 4, 4, 4, 64, 4, 1);
 
 void ob_igemm_config_default(const ob_device *dev, ob_igemm_config *out) {
   if (ob_device_is_cpu(dev)) {
@@ -71,8 +73,8 @@ size_t ob_igemm_candidates(const ob_device *dev, ob_igemm_config *out, size_t ma
 }
 
 void ob_igemm_config_format(const ob_igemm_config *c, char *buf, size_t n) {
-  snprintf(buf, n, "bm=%d,bn=%d,tm=%d,tn=%d,vm=%d,vn=%d,bk=%d,pad=%d", c->bm, c->bn, c->tm,
-           c->tn, c->vm, c->vn, c->bk, c->pad);
+  snprintf(buf, n, "bm=%d,bn=%d,tm=%d,tn=%d,vm=%d,vn=%d,bk=%d,pad=%d,local=%d", c->bm, c->bn,
+           c->tm, c->tn, c->vm, c->vn, c->bk, c->pad, c->local);
 }
 
 static bool width_ok(int v) { return v == 1 || v == 2 || v == 4; }
@@ -91,10 +93,17 @@ ob_status ob_igemm_config_check(const ob_igemm_config *c, const ob_device *dev) 
   if (c->pad < 0 || c->pad > 64 || (c->bm + c->pad) % c->vm || (c->bn + c->pad) % c->vn)
     return ob_fail(OB_ERR_INVALID, "igemm config %s: pad in [0, 64] keeping bm + pad and bn + "
                    "pad multiples of vm and vn", text);
+  if (c->local != 0 && c->local != 1)
+    return ob_fail(OB_ERR_INVALID, "igemm config %s: local must be 0 or 1", text);
+  if (!c->local && (c->vm != 1 || c->vn != 1 || c->pad != 0 ||
+                    (c->tn != 4 && c->tn != 8 && c->tn != 16)))
+    return ob_fail(OB_ERR_INVALID, "igemm config %s: without local memory vm = vn = 1, pad = 0 "
+                   "and tn (the vector width) 4, 8 or 16", text);
   if (c->tm * c->tn > 256)
     return ob_fail(OB_ERR_INVALID, "igemm config %s: more than 256 results per work-item", text);
   const size_t wg = (size_t)(c->bm / c->tm) * (size_t)(c->bn / c->tn);
-  const size_t local = (size_t)(c->bk / 4) * (size_t)(c->bm + c->bn + 2 * c->pad) * 4;
+  const size_t local = c->local ? (size_t)(c->bk / 4) * (size_t)(c->bm + c->bn + 2 * c->pad) * 4
+                                 : 0;
   if (wg > 1024)
     return ob_fail(OB_ERR_INVALID, "igemm config %s: %zu work-items per group", text, wg);
   if (!dev) return OB_OK;
@@ -144,8 +153,9 @@ static bool cache_read(const ob_device *dev, const char *path, ob_igemm_config *
     return false;
   }
   int used = 0;
-  bool ok = sscanf(text, "bm=%d,bn=%d,tm=%d,tn=%d,vm=%d,vn=%d,bk=%d,pad=%d\n%n", &c->bm, &c->bn,
-                   &c->tm, &c->tn, &c->vm, &c->vn, &c->bk, &c->pad, &used) == 8 &&
+  bool ok = sscanf(text, "bm=%d,bn=%d,tm=%d,tn=%d,vm=%d,vn=%d,bk=%d,pad=%d,local=%d\n%n",
+                   &c->bm, &c->bn, &c->tm, &c->tn, &c->vm, &c->vn, &c->bk, &c->pad, &c->local,
+                   &used) == 9 &&
             (size_t)used == len;
   free(text);
   ok = ok && ob_igemm_config_check(c, dev) == OB_OK;

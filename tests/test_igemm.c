@@ -14,17 +14,19 @@
 #include "linear_int8.h"
 #include "runner.h"
 
-#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_)                                             \
-  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .bk = bk_, .pad = pad_}
+#define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_, local_)                                     \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .bk = bk_, .pad = pad_,     \
+   .local = local_}
 
 /* Small tiles so that the test sizes span several tiles, slices and work-items, each vector
- * width, a k-slice of 16 and one of 64, unpadded local rows; and the NVIDIA default (two
- * uint4 groups per work-item and direction, 256 work-items). */
+ * width, a k-slice of 16 and one of 64, unpadded local rows; the NVIDIA default (two uint4
+ * groups per work-item and direction, 256 work-items); the CPU form without local memory. */
 static const ob_igemm_config configs[] = {
-    CFG(16, 16, 4, 4, 4, 4, 16, 4),
-    CFG(32, 16, 4, 2, 2, 1, 32, 0),
-    CFG(8, 32, 1, 4, 1, 4, 64, 4),
-    CFG(128, 128, 8, 8, 4, 4, 32, 4),
+    CFG(16, 16, 4, 4, 4, 4, 16, 4, 1),
+    CFG(32, 16, 4, 2, 2, 1, 32, 0, 1),
+    CFG(8, 32, 1, 4, 1, 4, 64, 4, 1),
+    CFG(128, 128, 8, 8, 4, 4, 32, 4, 1),
+    CFG(16, 32, 2, 4, 1, 1, 16, 0, 0), /* no local memory, B word-major */
 };
 #define NCONFIGS (sizeof configs / sizeof *configs)
 
@@ -141,15 +143,18 @@ static void aligned_nt_needs_no_packing(void **state) {
   args = (ob_igemm_args){.ta = OB_GEMM_N, .tb = OB_GEMM_T, .m = m - 1, .n = n, .k = k,
                          .lda = k, .ldb = k, .ldc = n};
   assert_int_equal(check_product(g, args, a, m * k, b, n * k, "partial tile"), 2);
+  ob_igemm_destroy(g);
+  g = create(&configs[4]); /* without local memory B is always packed, word-major */
+  args.m = m;
+  assert_int_equal(check_product(g, args, a, m * k, b, n * k, "aligned NT, local=0"), 2);
   free(a);
   free(b);
   ob_igemm_destroy(g);
 }
 
 /* The largest k with every product at (-128)^2: 131071 * 16384 = 2147467264 < 2^31. */
-static void largest_k_stays_exact(void **state) {
-  (void)state;
-  ob_igemm *g = create(&configs[0]);
+static void largest_k_case(const ob_igemm_config *cfg) {
+  ob_igemm *g = create(cfg);
   const size_t k = OB_IGEMM_MAX_K;
   int8_t *a = malloc(2 * k), *b = malloc(2 * k);
   assert_true(a && b);
@@ -166,6 +171,12 @@ static void largest_k_stays_exact(void **state) {
   free(a);
   free(b);
   ob_igemm_destroy(g);
+}
+
+static void largest_k_stays_exact(void **state) {
+  (void)state;
+  largest_k_case(&configs[0]); /* local memory */
+  largest_k_case(&configs[4]); /* vectors, no local memory */
 }
 
 static void empty_dimensions(void **state) {
@@ -237,13 +248,15 @@ static void configurations_are_checked(void **state) {
   for (size_t i = 0; i < n; i++) OB_ASSERT_OK(ob_igemm_config_check(&cand[i], dev));
   for (size_t i = 0; i < NCONFIGS; i++) OB_ASSERT_OK(ob_igemm_config_check(&configs[i], dev));
   const ob_igemm_config bad[] = {
-      CFG(16, 16, 3, 4, 1, 4, 16, 4),   /* tm does not divide bm */
-      CFG(16, 16, 4, 4, 3, 4, 16, 4),   /* vm not 1, 2, 4 */
-      CFG(16, 16, 2, 4, 4, 4, 16, 4),   /* vm does not divide tm */
-      CFG(16, 16, 4, 4, 4, 4, 24, 4),   /* bk not a multiple of 16 */
-      CFG(16, 16, 4, 4, 4, 4, 16, 2),   /* bm + pad not a multiple of vm */
-      CFG(128, 128, 1, 1, 1, 1, 16, 0), /* 16384 work-items */
-      CFG(64, 64, 16, 32, 4, 4, 16, 4), /* 512 results per work-item */
+      CFG(16, 16, 3, 4, 1, 4, 16, 4, 1),   /* tm does not divide bm */
+      CFG(16, 16, 4, 4, 3, 4, 16, 4, 1),   /* vm not 1, 2, 4 */
+      CFG(16, 16, 2, 4, 4, 4, 16, 4, 1),   /* vm does not divide tm */
+      CFG(16, 16, 4, 4, 4, 4, 24, 4, 1),   /* bk not a multiple of 16 */
+      CFG(16, 16, 4, 4, 4, 4, 16, 2, 1),   /* bm + pad not a multiple of vm */
+      CFG(128, 128, 1, 1, 1, 1, 16, 0, 1), /* 16384 work-items */
+      CFG(64, 64, 16, 32, 4, 4, 16, 4, 1), /* 512 results per work-item */
+      CFG(16, 16, 4, 4, 4, 4, 16, 4, 0),   /* no local memory: vm, vn, pad unused */
+      CFG(16, 16, 4, 4, 1, 1, 16, 0, 2),   /* local 0 or 1 */
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     assert_int_equal(ob_igemm_config_check(&bad[i], NULL), OB_ERR_INVALID);
@@ -253,7 +266,7 @@ static void configurations_are_checked(void **state) {
   }
   char text[128];
   ob_igemm_config_format(&configs[1], text, sizeof text);
-  assert_string_equal(text, "bm=32,bn=16,tm=4,tn=2,vm=2,vn=1,bk=32,pad=0");
+  assert_string_equal(text, "bm=32,bn=16,tm=4,tn=2,vm=2,vn=1,bk=32,pad=0,local=1");
 }
 
 /* Plain arithmetic always; cl_khr_integer_dot_product only where reported; PTX only on NVIDIA. */
@@ -380,15 +393,22 @@ static void cases_run_through_the_runner(void **state) {
   ob_table_clear(&rows);
 }
 
-/* A wrong result (the kernel's sum off by one product) fails verification. */
+/* A wrong result (one of the four products subtracted, in the plain products of both kernel
+ * forms) fails verification. */
 static void verification_catches_a_wrong_kernel(void **state) {
   (void)state;
   char *src = NULL;
   size_t len = 0;
   OB_ASSERT_OK(ob_kernel_source("igemm.cl", &src, &len));
-  char *bug = strstr(src, "return x.s0 * y.s0 + x.s1 * y.s1");
-  assert_non_null(bug);
-  memcpy(bug, "return x.s0 * y.s0 - x.s1 * y.s1", 32);
+  const char *fix[][2] = {{"return x.s0 * y.s0 + x.s1 * y.s1", "return x.s0 * y.s0 - x.s1 * y.s1"},
+                          {"acc[i] += b1 * ((x << 24) >> 24) + b2",
+                           "acc[i] += b1 * ((x << 24) >> 24) - b2"}};
+  for (int i = 0; i < 2; i++) {
+    char *bug = strstr(src, fix[i][0]);
+    assert_non_null(bug);
+    assert_int_equal(strlen(fix[i][0]), strlen(fix[i][1]));
+    memcpy(bug, fix[i][1], strlen(fix[i][1]));
+  }
   char dir[4096], path[4200];
   snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
   snprintf(path, sizeof path, "%s/igemm.cl", dir);
