@@ -40,14 +40,15 @@ typedef enum eager_op {
 } eager_op;
 
 /* The eager kernels: name and buffer arguments (each with its offset); a scalar argument
- * follows where the launch names one, then the element count. */
+ * follows where the launch names one, then the element count. accesses: fp32 elements read
+ * and written per element (for the kernel trace). */
 static const struct {
   const char *name;
-  int nbufs;
+  int nbufs, accesses;
 } eager_ops[OP_COUNT] = {
-    {"eager_scale", 2},  {"eager_add_scaled", 3}, {"eager_lerp", 2},
-    {"eager_addcmul", 2}, {"eager_maximum", 2},   {"eager_sqrt", 2},
-    {"eager_div_scalar", 1}, {"eager_add_scalar", 1}, {"eager_addcdiv", 3}};
+    {"eager_scale", 2, 2},      {"eager_add_scaled", 3, 3}, {"eager_lerp", 2, 3},
+    {"eager_addcmul", 2, 3},    {"eager_maximum", 2, 3},    {"eager_sqrt", 2, 2},
+    {"eager_div_scalar", 1, 2}, {"eager_add_scalar", 1, 2}, {"eager_addcdiv", 3, 4}};
 
 /* A range of a buffer, in elements. */
 typedef struct operand {
@@ -67,6 +68,7 @@ typedef struct eager_launch {
 typedef struct fused_launch {
   cl_mem param, grad;
   size_t first, nchunks;
+  size_t elems;  /* parameters it updates */
 } fused_launch;
 
 struct ob_adam {
@@ -305,6 +307,7 @@ static ob_status table_build(ob_adam *a, size_t chunk, chunk_table *tb) {
     l->first = tb->nchunks;
     OB_TRY(table_group(a, tb, chunk, t->param, t->grad));
     l->nchunks = tb->nchunks - l->first;
+    for (size_t c = l->first; c < tb->nchunks; c++) l->elems += tb->table[4 * c + 3];
   }
   return OB_OK;
 }
@@ -355,8 +358,11 @@ static ob_status fused_step(ob_adam *a, const double *sc, cl_event *last) {
     OB_TRY(OB_CL(clSetKernelArg(a->fused, 1, sizeof(cl_mem), &fl->grad)));
     OB_TRY(OB_CL(clSetKernelArg(a->fused, 6, sizeof first, &first)));
     const size_t global = fl->nchunks * a->wg;
-    OB_TRY(ob_enqueue_kernel(a->dev, a->fused, 1, &global, &a->wg,
-                             l + 1 == a->nlaunches ? last : NULL));
+    /* read p, g and the moments, write p and the moments */
+    const double per_param = 3.0 * (double)param_bytes(&a->opt) + (a->opt.amsgrad ? 24.0 : 16.0);
+    OB_TRY(ob_enqueue_kernel_work(a->dev, a->fused, 1, &global, &a->wg, NAN,
+                                  per_param * (double)fl->elems,
+                                  l + 1 == a->nlaunches ? last : NULL));
   }
   return OB_OK;
 }
@@ -444,7 +450,9 @@ static ob_status eager_step(ob_adam *a, const double *sc, cl_event *last) {
     const cl_uint count = (cl_uint)e->n;
     OB_TRY(OB_CL(clSetKernelArg(k, arg, sizeof count, &count)));
     const size_t wg = a->eager_wg[e->op], global = (e->n + wg - 1) / wg * wg;
-    OB_TRY(ob_enqueue_kernel(a->dev, k, 1, &global, &wg, l + 1 == a->neager ? last : NULL));
+    const double bytes = 4.0 * eager_ops[e->op].accesses * (double)e->n;
+    OB_TRY(ob_enqueue_kernel_work(a->dev, k, 1, &global, &wg, NAN, bytes,
+                                  l + 1 == a->neager ? last : NULL));
   }
   return OB_OK;
 }

@@ -692,6 +692,49 @@ static void fp16_options_ranges_and_zero_grad(void **state) {
   ob_buffer_release(dev, g);
 }
 
+/* The kernel trace gets the bytes of every fused launch: 28 per parameter (fp32), 22 (fp16),
+ * 36 (amsgrad). */
+static void trace_records_the_bytes_moved(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  static const size_t counts[] = {5, 64};
+  const size_t offsets[] = {0, 8};
+  float v[72];
+  for (int j = 0; j < 72; j++) v[j] = 0.25f;
+  static const struct {
+    ob_adam_precision prec;
+    bool amsgrad;
+    double per_param;
+  } want[] = {{OB_ADAM_FP32, false, 28}, {OB_ADAM_FP16, false, 22}, {OB_ADAM_FP32, true, 36}};
+  for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    ob_adam_options o;
+    ob_adam_options_init(&o, false);
+    o.precision = want[k].prec;
+    o.amsgrad = want[k].amsgrad;
+    cl_mem p = buffer_from_as(v, 72, o.precision), g = buffer_from_as(v, 72, o.precision);
+    ob_adam *a = NULL;
+    OB_ASSERT_OK(ob_adam_create_flat(dev, &o, p, g, offsets, counts, 2, &a));
+    ob_trace_reset();
+    ob_trace_enable(true);
+    OB_ASSERT_OK(ob_adam_step(a, NULL));
+    ob_trace_enable(false);
+    ob_trace_flush();
+    size_t found = 0;
+    for (size_t i = 0; i < ob_trace_count(); i++) {
+      ob_trace_record r;
+      assert_true(ob_trace_get(i, &r));
+      if (strcmp(r.name, "adam_fused") != 0) continue;
+      found++;
+      assert_true(r.bytes == want[k].per_param * 69);
+    }
+    assert_int_equal(found, 1);
+    ob_trace_reset();
+    ob_adam_destroy(a);
+    ob_buffer_release(dev, p);
+    ob_buffer_release(dev, g);
+  }
+}
+
 /* ---------------------------------------------------------------- API */
 
 static void options_are_validated(void **state) {
@@ -1058,6 +1101,7 @@ int main(void) {
       cmocka_unit_test(fp16_step1_rounds_to_the_nearest_half),
       cmocka_unit_test(fp16_parameters_match_the_reference),
       cmocka_unit_test(fp16_options_ranges_and_zero_grad),
+      cmocka_unit_test(trace_records_the_bytes_moved),
       cmocka_unit_test(matches_pytorch_sequences),
       cmocka_unit_test(list_of_separate_buffers),
       cmocka_unit_test(empty_optimizers_step),
