@@ -42,10 +42,11 @@ static int check_product(ob_igemm *g, ob_igemm_args args, const int8_t *a, size_
                          const int8_t *b, size_t bbytes, const char *what) {
   ob_device *dev = ob_test_device();
   const size_t cn = args.c_off + args.m * args.ldc + 8;
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, abytes + 1,
-                                (void *)a, &args.a));
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bbytes + 1,
-                                (void *)b, &args.b));
+  /* one byte more: never an empty buffer */
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, abytes + 1, NULL, &args.a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, bbytes + 1, NULL, &args.b));
+  if (abytes) OB_ASSERT_OK(ob_buffer_write(dev, args.a, 0, abytes, a));
+  if (bbytes) OB_ASSERT_OK(ob_buffer_write(dev, args.b, 0, bbytes, b));
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, cn * sizeof(int32_t), NULL, &args.c));
   const int32_t pattern = 0x7eadbeef;
   OB_ASSERT_OK(ob_buffer_fill(dev, args.c, &pattern, sizeof pattern, cn * sizeof(int32_t)));
