@@ -111,6 +111,7 @@ static ob_status self_check(ob_igemm *g, bool *exact) {
 /* The best dot mode that builds with g->cfg and is exact (plain needs no check). */
 static ob_status choose_dot(ob_igemm *g, ob_igemm_dot wanted) {
   static const ob_igemm_dot order[] = {OB_IGEMM_DOT_PTX, OB_IGEMM_DOT_KHR, OB_IGEMM_DOT_PLAIN};
+  char why[512] = "not supported by the device or configuration";
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
     const ob_igemm_dot d = order[i];
     if (wanted != OB_IGEMM_DOT_AUTO && wanted != d) continue;
@@ -120,13 +121,14 @@ static ob_status choose_dot(ob_igemm *g, ob_igemm_dot wanted) {
     bool exact = true;
     if (st == OB_OK && d != OB_IGEMM_DOT_PLAIN) st = self_check(g, &exact);
     if (st == OB_OK && exact) return OB_OK;
-    ob_log(OB_LOG_INFO, "%s: igemm: dot mode %s unusable: %s", ob_device_slug(g->dev),
-           ob_igemm_dot_name(d), st != OB_OK ? ob_error_detail() : "inexact result");
+    snprintf(why, sizeof why, "%s: %s", ob_igemm_dot_name(d),
+             st != OB_OK ? ob_error_detail() : "inexact result");
+    ob_log(OB_LOG_INFO, "%s: igemm: dot mode %s", ob_device_slug(g->dev), why);
     ob_error_clear();
     release_kernels(g);
   }
-  return ob_fail(OB_ERR_UNSUPPORTED, "igemm: dot mode %s is not available on %s",
-                 ob_igemm_dot_name(wanted), ob_device_slug(g->dev));
+  return ob_fail(OB_ERR_UNSUPPORTED, "igemm: dot mode %s is not available on %s (%s)",
+                 ob_igemm_dot_name(wanted), ob_device_slug(g->dev), why);
 }
 
 ob_status ob_igemm_create(ob_device *dev, const ob_igemm_config *cfg, ob_igemm_dot dot,
