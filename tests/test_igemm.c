@@ -345,7 +345,7 @@ static size_t tiny_cases(const ob_device *dev, const ob_run_opts *opts, ob_case 
   size_t n = 0;
   for (size_t i = 0; i < sizeof t / sizeof *t && n < max; i++)
     ob_igemm_case(&cases[n++], t[i].m, t[i].n, t[i].k, t[i].ta ? OB_GEMM_T : OB_GEMM_N,
-                  t[i].tb ? OB_GEMM_T : OB_GEMM_N, i == 0 ? "forward" : NULL);
+                  t[i].tb ? OB_GEMM_T : OB_GEMM_N, NULL);
   return n;
 }
 
@@ -386,6 +386,8 @@ static void cases_run_through_the_runner(void **state) {
       fail_msg("row %zu: %s", r, note);
     assert_non_null(strstr(note, "entries equal (int64 reference)"));
     assert_non_null(strstr(note, "dot="));
+    print_message("int8 %s: %s GOP/s; %s\n", ob_table_cell(&rows, r, ob_column_index("params")),
+                  ob_table_cell(&rows, r, cols[7]), note);
     double v = 0;
     assert_true(ob_parse_double(ob_table_cell(&rows, r, cols[7]), &v) && v > 0);
   }
@@ -441,6 +443,8 @@ static void verification_catches_a_wrong_kernel(void **state) {
 }
 
 int main(void) {
+  /* OCLBENCH_LOG=info shows the dot-mode choice and the GPU tuning (GOP/s per candidate) */
+  if (ob_log_init_from_env() != OB_OK) return 2;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(configurations_are_checked),
       cmocka_unit_test(odd_sizes_and_transposes_are_exact),
