@@ -38,7 +38,8 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/test_%.c,$(wildcard tests/*.c)))
 
 DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
-            libcsv-dev libcmocka-dev pkg-config locales libxml2-utils openmpi-bin libopenmpi-dev
+            libcsv-dev libcmocka-dev pkg-config locales libxml2-utils openmpi-bin libopenmpi-dev \
+            graphviz
 MPICC    ?= mpicc
 
 .PHONY: all deps run test check install uninstall clean mpi

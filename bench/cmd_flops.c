@@ -1,6 +1,7 @@
-/* `oclbench flops MODEL [--batch N] [--input CxHxW] [--csv FILE]`: parameters, MACs, FLOPs
- * and activations of a zoo model, per layer and in total, as calflops counts them. No
- * OpenCL device is needed. */
+/* `oclbench flops MODEL [--batch N] [--input CxHxW] [--csv FILE] [--dot FILE.dot]`:
+ * parameters, MACs, FLOPs and activations of a zoo model, per layer and in total, as calflops
+ * counts them; the model's size at fp32, fp16 and int8 (parameters x 4, 2, 1 bytes); its
+ * layer graph as Graphviz DOT. No OpenCL device is needed. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "zoo.h"
+#include "zoo_dot.h"
 
 #define MAX_BATCH 1000000L
 
@@ -17,6 +19,7 @@ typedef struct flops_args {
   long batch;
   int c, h, w;           /* 0: the model's default input */
   const char *csv;
+  const char *dot;
 } flops_args;
 
 /* Parses "CxHxW": three integers in [1, 65536]. */
@@ -53,6 +56,9 @@ static int parse(int argc, char **argv, flops_args *a) {
       a->csv = ob_cli_value(argc, argv, &i);
       if (!a->csv) return OB_EXIT_USAGE;
       if (!*a->csv) return ob_cli_usage_error("--csv: empty file name");
+    } else if (strcmp(arg, "--dot") == 0) {
+      a->dot = ob_cli_value(argc, argv, &i);
+      if (!a->dot || !ob_cli_output_path("--dot", a->dot)) return OB_EXIT_USAGE;
     } else if (arg[0] == '-') {
       return ob_cli_usage_error("flops: unknown option '%s'", arg);
     } else if (a->model) {
@@ -93,9 +99,22 @@ static const char *human(double v, char *buf, size_t n) {
 }
 
 /* One table row as text fields (shared by stdout and the CSV). */
+/* Storage precisions of the model-size table: bytes per parameter. */
+static const struct precision {
+  const char *name;
+  int bytes;
+} precisions[] = {{"fp32", 4}, {"fp16", 2}, {"int8", 1}};
+#define NPRECISIONS (sizeof precisions / sizeof *precisions)
+
 typedef struct row_text {
   char index[16], inputs[32], shape[64], params[32], macs[32], flops[32], train[32], act[32];
+  char size[NPRECISIONS][32]; /* parameter bytes at each precision */
 } row_text;
+
+static void size_text(int64_t params, row_text *t) {
+  for (size_t p = 0; p < NPRECISIONS; p++)
+    snprintf(t->size[p], sizeof t->size[p], "%" PRId64, params * precisions[p].bytes);
+}
 
 static void layer_text(const ob_model *m, size_t i, long batch, row_text *t) {
   const ob_layer *l = ob_model_layer(m, i);
@@ -117,11 +136,14 @@ static void layer_text(const ob_model *m, size_t i, long batch, row_text *t) {
   snprintf(t->flops, sizeof t->flops, "%" PRId64, l->flops * batch);
   snprintf(t->train, sizeof t->train, "%" PRId64, ob_layer_flops_train(l) * batch);
   snprintf(t->act, sizeof t->act, "%" PRId64, ob_layer_out_elems(l) * batch * 4);
+  size_text(l->params, t);
 }
 
 static const char *const csv_header[] = {"model", "batch", "index", "layer", "type", "inputs",
                                          "output_shape", "params", "macs", "flops_forward",
-                                         "flops_forward_backward", "activation_bytes"};
+                                         "flops_forward_backward", "activation_bytes",
+                                         "param_bytes_fp32", "param_bytes_fp16",
+                                         "param_bytes_int8"};
 #define CSV_NCOLS (sizeof csv_header / sizeof *csv_header)
 
 static int write_csv(const ob_model *m, long batch, const char *path) {
@@ -135,22 +157,25 @@ static int write_csv(const ob_model *m, long batch, const char *path) {
     const ob_layer *l = ob_model_layer(m, i);
     row_text t;
     layer_text(m, i, batch, &t);
-    const char *f[CSV_NCOLS] = {ob_model_name(m), bstr,    t.index,   l->name,
+    const char *f[CSV_NCOLS] = {ob_model_name(m), bstr,      t.index,   l->name,
                                 ob_layer_kind_name(l->kind), t.inputs, t.shape, t.params,
-                                t.macs,           t.flops, t.train,   t.act};
+                                t.macs,           t.flops,   t.train,   t.act,
+                                t.size[0],        t.size[1], t.size[2]};
     st = ob_csv_writer_add_fields(wr, f, CSV_NCOLS);
   }
   if (st == OB_OK) {
     ob_model_totals tot;
     ob_model_totals_get(m, &tot);
     char p[32], mac[32], fl[32], tr[32], act[32];
+    row_text t;
+    size_text(tot.params, &t);
     snprintf(p, sizeof p, "%" PRId64, tot.params);
     snprintf(mac, sizeof mac, "%" PRId64, tot.macs * batch);
     snprintf(fl, sizeof fl, "%" PRId64, tot.flops * batch);
     snprintf(tr, sizeof tr, "%" PRId64, tot.flops * (1 + OB_ZOO_BACKWARD_FACTOR) * batch);
     snprintf(act, sizeof act, "%" PRId64, tot.activation_elems * batch * 4);
     const char *f[CSV_NCOLS] = {ob_model_name(m), bstr, "", "total", "", "", "", p, mac, fl, tr,
-                                act};
+                                act, t.size[0], t.size[1], t.size[2]};
     st = ob_csv_writer_add_fields(wr, f, CSV_NCOLS);
   }
   if (st == OB_OK) st = ob_csv_writer_commit(wr);
@@ -211,6 +236,13 @@ static void print_table(const ob_model *m, long batch, FILE *out) {
           human((double)tot.macs * batch, hm, 24), human((double)tot.flops * batch, hf, 24),
           human((double)tot.flops, hi, 24), human((double)train, ht, 24),
           human((double)tot.activation_elems * batch * 4, ha, 24));
+  fprintf(out, "\nmodel size (parameters only; 1 MB = 10^6 bytes, 1 MiB = 2^20 bytes):\n");
+  for (size_t p = 0; p < NPRECISIONS; p++) {
+    const int64_t bytes = tot.params * precisions[p].bytes;
+    fprintf(out, "  %-5s %d B/param %16s bytes %10.2f MB %10.2f MiB\n", precisions[p].name,
+            precisions[p].bytes, grouped(bytes, g[0], 40), (double)bytes / 1e6,
+            (double)bytes / (1 << 20));
+  }
 }
 
 int ob_cmd_flops(int argc, char **argv) {
@@ -223,6 +255,12 @@ int ob_cmd_flops(int argc, char **argv) {
     return ob_cli_usage_error("flops: %s", ob_error_detail());
   print_table(m, a.batch, stdout);
   rc = a.csv ? write_csv(m, a.batch, a.csv) : OB_EXIT_OK;
+  if (rc == OB_EXIT_OK && a.dot) {
+    if (ob_model_dot_write(m, a.batch, a.dot) == OB_OK)
+      fprintf(stderr, "oclbench: wrote %s\n", a.dot);
+    else
+      rc = ob_cli_usage_error("--dot %s: %s", a.dot, ob_error_detail());
+  }
   ob_model_destroy(m);
   return rc;
 }

@@ -198,6 +198,22 @@ static int pick_devices(const ob_ising_args *a, ob_registry **reg, ob_device ***
   return OB_EXIT_OK;
 }
 
+/* --trace: the Chrome trace JSON of the run's launches; --trace-summary: the per-kernel table. */
+static int write_trace(const ob_ising_args *a) {
+  if (a->trace_path) {
+    if (ob_trace_write_json(a->trace_path) != OB_OK) {
+      fprintf(stderr, "oclbench: --trace %s: %s\n", a->trace_path, ob_error_detail());
+      return OB_EXIT_FAILED;
+    }
+    fprintf(stderr, "oclbench: wrote %s\n", a->trace_path);
+  }
+  if (a->trace_summary) {
+    fputc('\n', stdout);
+    ob_trace_print_summary(stdout);
+  }
+  return OB_EXIT_OK;
+}
+
 static int status_exit(ob_status st) {
   fprintf(stderr, "oclbench: ising: %s\n", ob_error_detail());
   return st == OB_ERR_INVALID ? OB_EXIT_USAGE : OB_EXIT_FAILED;
@@ -236,6 +252,7 @@ int ob_cmd_ising(int argc, char **argv) {
   ob_device **devs = NULL;
   size_t ndev = 0;
   rc = pick_devices(&a, &reg, &devs, &ndev);
+  ob_trace_enable(rc == OB_EXIT_OK && (a.trace_path || a.trace_summary));
   if (rc == OB_EXIT_OK && a.train) {
     st = train(&a, devs[0], m, &td);
     if (st != OB_OK) rc = status_exit(st);
@@ -254,6 +271,9 @@ int ob_cmd_ising(int argc, char **argv) {
     ws = NULL;
     if (st != OB_OK) rc = status_exit(st);
   }
+  if (rc == OB_EXIT_OK) rc = write_trace(&a);
+  ob_trace_enable(false);
+  ob_trace_reset();
   ob_csv_writer_destroy(wm);
   ob_csv_writer_destroy(ws);
   free(devs);

@@ -33,6 +33,10 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
     a->shard = true;
     return OB_EXIT_OK;
   }
+  if (strcmp(arg, "--trace-summary") == 0) {
+    a->trace_summary = true;
+    return OB_EXIT_OK;
+  }
   if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
       strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
       strcmp(arg, "--schedule") == 0)
@@ -44,6 +48,10 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
   else if (strcmp(arg, "--moments") == 0) a->moments = val;
   else if (strcmp(arg, "--samples") == 0) a->samples = val;
   else if (strcmp(arg, "--train") == 0) a->train = val;
+  else if (strcmp(arg, "--trace") == 0) {
+    if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
+    a->trace_path = val;
+  }
   else if (strcmp(arg, "--device") == 0) {
     if (a->nsel == OB_ISING_MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
     a->sel[a->nsel++] = val;
@@ -113,6 +121,9 @@ int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
   if (a->host_loop && (a->train || a->moments || a->samples || a->nsel || a->shard))
     return ob_cli_usage_error("--host-loop runs on the host only: no --device, --shard, "
                               "--moments, --samples or --train");
+  if ((a->trace_path || a->trace_summary) && (a->host_loop || a->info))
+    return ob_cli_usage_error("--trace and --trace-summary record device kernels: not with "
+                              "--host-loop or --info");
   if (a->shard && a->train)
     return ob_cli_usage_error("--shard samples one batch over several devices; --train runs on one");
   return OB_EXIT_OK;

@@ -18,6 +18,8 @@ typedef struct ob_ising_args {
   bool epochs_given, lr_given;
   unsigned long long seed;
   ob_ising_tuning tuning;
+  const char *trace_path;    /* --trace FILE.json: Chrome trace of every kernel launch */
+  bool trace_summary;        /* --trace-summary: the per-kernel table on stdout */
 } ob_ising_args;
 
 

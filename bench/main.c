@@ -23,8 +23,9 @@ static const struct command {
      "                 [--samples FILE.csv] [--train DATA.csv --epochs E --lr L] [--info]\n"
      "                 [--host-loop] [--tune | --path auto|local|global\n"
      "                  --spin-bits 1|2|4|8|16|32 --wg-size N --wg-words N\n"
-     "                  --schedule auto|local|global] [--pass-chains N] [--shard]"},
-    {"flops", ob_cmd_flops, "flops MODEL [--batch N] [--input CxHxW] [--csv FILE]"},
+     "                  --schedule auto|local|global] [--pass-chains N] [--shard]\n"
+     "                 [--trace FILE.json] [--trace-summary]"},
+    {"flops", ob_cmd_flops, "flops MODEL [--batch N] [--input CxHxW] [--csv FILE] [--dot FILE.dot]"},
 };
 
 static void print_help(FILE *f) {

@@ -329,9 +329,10 @@ static int mpi_ising(int argc, char **argv) {
   int rc = world_rank == 0 ? ob_ising_args_parse(argc, argv, &a) : OB_EXIT_OK;
   if (world_rank == 0 && rc == OB_EXIT_OK && !a.shard)
     rc = ob_cli_usage_error("oclbench-mpi ising samples one batch over every rank: add --shard");
-  if (world_rank == 0 && rc == OB_EXIT_OK && (a.samples || a.train || a.host_loop || a.info))
-    rc = ob_cli_usage_error("oclbench-mpi ising: --samples, --train, --host-loop and --info "
-                            "are for oclbench ising");
+  if (world_rank == 0 && rc == OB_EXIT_OK &&
+      (a.samples || a.train || a.host_loop || a.info || a.trace_path || a.trace_summary))
+    rc = ob_cli_usage_error("oclbench-mpi ising: --samples, --train, --host-loop, --info and "
+                            "--trace are for oclbench ising");
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
   if (world_rank != 0) ob_ising_args_parse(argc, argv, &a);

@@ -20,7 +20,13 @@
  * with the step-dependent scalars computed once per step on the host in double precision:
  * step_size = lr / (1 - beta1^t), rbc2 = 1 / sqrt(1 - beta2^t).
  *
- * Build options: -DVEC=1|2|4 -DITEMS=N -DAMSGRAD=0|1.
+ * HALF=1: parameters and gradients are IEEE half, loaded with vloada_half{2,4} / vload_half
+ * and stored with vstorea_half{2,4}_rte / vstore_half_rte (core OpenCL C, no cl_khr_fp16:
+ * `half` only names the pointee; the aligned forms, since chunks start at multiples of 4
+ * elements, let a compiler load VEC halves at once), the moments fp32; the arithmetic is the
+ * same fp32 code.
+ *
+ * Build options: -DVEC=1|2|4 -DITEMS=N -DAMSGRAD=0|1 -DHALF=0|1.
  */
 #ifndef VEC
 #define VEC 4
@@ -31,6 +37,9 @@
 #ifndef AMSGRAD
 #define AMSGRAD 0
 #endif
+#ifndef HALF
+#define HALF 0
+#endif
 
 #if VEC == 4
 #define VT float4
@@ -40,6 +49,29 @@
 #define VT float
 #else
 #error "VEC must be 1, 2 or 4"
+#endif
+
+/* Parameters and gradients: vector i after element k (a multiple of VEC) of X, and element e. */
+#if HALF
+#define PT half
+#if VEC == 4
+#define LOADV(X, k, i) vloada_half4((k) / 4 + (i), X)
+#define STOREV(v, X, k, i) vstorea_half4_rte(v, (k) / 4 + (i), X)
+#elif VEC == 2
+#define LOADV(X, k, i) vloada_half2((k) / 2 + (i), X)
+#define STOREV(v, X, k, i) vstorea_half2_rte(v, (k) / 2 + (i), X)
+#else
+#define LOADV(X, k, i) vload_half((k) + (i), X)
+#define STOREV(v, X, k, i) vstore_half_rte(v, (k) + (i), X)
+#endif
+#define LOAD1(X, e) vload_half(e, X)
+#define STORE1(v, X, e) vstore_half_rte(v, e, X)
+#else
+#define PT float
+#define LOADV(X, k, i) ((__global const VT *)((X) + (k)))[i]
+#define STOREV(v, X, k, i) (((__global VT *)((X) + (k)))[i] = (v))
+#define LOAD1(X, e) (X)[e]
+#define STORE1(v, X, e) ((X)[e] = (v))
 #endif
 
 /* One Adam update of the values p, g, m, v (and vm), of any float vector type. */
@@ -57,7 +89,7 @@
     p = pscale * p - step_size * m / ADAM_DENOM(v, vm);                                        \
   } while (0)
 
-__kernel void adam_fused(__global float *restrict P, __global const float *restrict G,
+__kernel void adam_fused(__global PT *restrict P, __global const PT *restrict G,
                          __global float *restrict M, __global float *restrict V,
                          __global float *restrict VM, __global const uint4 *restrict chunks,
                          uint first_chunk, float gsign, float l2, float pscale, float beta1,
@@ -65,8 +97,7 @@ __kernel void adam_fused(__global float *restrict P, __global const float *restr
                          float eps) {
   const uint4 c = chunks[first_chunk + get_group_id(0)];
   const uint lsz = (uint)get_local_size(0), lid = (uint)get_local_id(0);
-  __global float *p = P + (size_t)c.x * 4;
-  __global const float *g = G + (size_t)c.y * 4;
+  const size_t pk = (size_t)c.x * 4, gk = (size_t)c.y * 4; /* first element in P and G */
   __global float *m = M + (size_t)c.z * 4;
   __global float *v = V + (size_t)c.z * 4;
 #if AMSGRAD
@@ -80,8 +111,8 @@ __kernel void adam_fused(__global float *restrict P, __global const float *restr
   for (int r = 0; r < ITEMS; r++) {
     const uint i = lid + (uint)r * lsz;
     if (i < nvec) {
-      pr[r] = ((__global VT *)p)[i];
-      gr[r] = ((__global const VT *)g)[i];
+      pr[r] = LOADV(P, pk, i);
+      gr[r] = LOADV(G, gk, i);
       mr[r] = ((__global VT *)m)[i];
       vr[r] = ((__global VT *)v)[i];
 #if AMSGRAD
@@ -94,7 +125,7 @@ __kernel void adam_fused(__global float *restrict P, __global const float *restr
     const uint i = lid + (uint)r * lsz;
     if (i < nvec) {
       ADAM_UPDATE(pr[r], gr[r], mr[r], vr[r], vmr[r]);
-      ((__global VT *)p)[i] = pr[r];
+      STOREV(pr[r], P, pk, i);
       ((__global VT *)m)[i] = mr[r];
       ((__global VT *)v)[i] = vr[r];
 #if AMSGRAD
@@ -105,12 +136,12 @@ __kernel void adam_fused(__global float *restrict P, __global const float *restr
 #if VEC > 1
   const uint t = nvec * VEC + lid; /* the scalar tail */
   if (t < c.w) {
-    float ps = p[t], gs = g[t], ms = m[t], vs = v[t], vms = 0.0f;
+    float ps = LOAD1(P, pk + t), gs = LOAD1(G, gk + t), ms = m[t], vs = v[t], vms = 0.0f;
 #if AMSGRAD
     vms = vm[t];
 #endif
     ADAM_UPDATE(ps, gs, ms, vs, vms);
-    p[t] = ps;
+    STORE1(ps, P, pk + t);
     m[t] = ms;
     v[t] = vs;
 #if AMSGRAD

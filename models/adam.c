@@ -40,14 +40,15 @@ typedef enum eager_op {
 } eager_op;
 
 /* The eager kernels: name and buffer arguments (each with its offset); a scalar argument
- * follows where the launch names one, then the element count. */
+ * follows where the launch names one, then the element count. accesses: fp32 elements read
+ * and written per element (for the kernel trace). */
 static const struct {
   const char *name;
-  int nbufs;
+  int nbufs, accesses;
 } eager_ops[OP_COUNT] = {
-    {"eager_scale", 2},  {"eager_add_scaled", 3}, {"eager_lerp", 2},
-    {"eager_addcmul", 2}, {"eager_maximum", 2},   {"eager_sqrt", 2},
-    {"eager_div_scalar", 1}, {"eager_add_scalar", 1}, {"eager_addcdiv", 3}};
+    {"eager_scale", 2, 2},      {"eager_add_scaled", 3, 3}, {"eager_lerp", 2, 3},
+    {"eager_addcmul", 2, 3},    {"eager_maximum", 2, 3},    {"eager_sqrt", 2, 2},
+    {"eager_div_scalar", 1, 2}, {"eager_add_scalar", 1, 2}, {"eager_addcdiv", 3, 4}};
 
 /* A range of a buffer, in elements. */
 typedef struct operand {
@@ -67,6 +68,7 @@ typedef struct eager_launch {
 typedef struct fused_launch {
   cl_mem param, grad;
   size_t first, nchunks;
+  size_t elems;  /* parameters it updates */
 } fused_launch;
 
 struct ob_adam {
@@ -102,6 +104,11 @@ void ob_adam_options_init(ob_adam_options *o, bool adamw) {
   o->impl = OB_ADAM_FUSED;
 }
 
+/* Bytes of one parameter or gradient element. */
+static size_t param_bytes(const ob_adam_options *o) {
+  return o->precision == OB_ADAM_FP16 ? 2 : sizeof(float);
+}
+
 static bool tuning_is_auto(const ob_adam_tuning *t) {
   return t->wg == 0 && t->items == 0 && t->vec == 0;
 }
@@ -120,6 +127,10 @@ ob_status ob_adam_options_check(const ob_adam_options *o) {
                    o->weight_decay);
   if (o->impl != OB_ADAM_FUSED && o->impl != OB_ADAM_EAGER)
     return ob_fail(OB_ERR_INVALID, "adam: unknown implementation %d", (int)o->impl);
+  if (o->precision != OB_ADAM_FP32 && o->precision != OB_ADAM_FP16)
+    return ob_fail(OB_ERR_INVALID, "adam: unknown precision %d", (int)o->precision);
+  if (o->precision == OB_ADAM_FP16 && o->impl != OB_ADAM_FUSED)
+    return ob_fail(OB_ERR_INVALID, "adam: fp16 parameters need the fused implementation");
   const ob_adam_tuning *t = &o->tuning;
   if (!tuning_is_auto(t) &&
       (t->wg == 0 || t->items < 1 || t->items > MAX_ITEMS ||
@@ -156,16 +167,17 @@ static int span_cmp(const void *x, const void *y) {
   return (a->begin > b->begin) - (a->begin < b->begin);
 }
 
-/* Checks one buffer range of tensor i: aligned, inside the buffer, addressable by the
- * kernels' 32-bit element offsets. */
-static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off, size_t count) {
+/* Checks one buffer range of tensor i: aligned, inside the buffer (of `elem`-byte elements),
+ * addressable by the kernels' 32-bit element offsets. */
+static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off, size_t count,
+                             size_t elem) {
   if (!mem) return ob_fail(OB_ERR_INVALID, "adam: tensor %zu: %s buffer is NULL", i, what);
   if (off % OB_ADAM_ALIGN)
     return ob_fail(OB_ERR_INVALID, "adam: tensor %zu: %s offset %zu is not a multiple of %d",
                    i, what, off, OB_ADAM_ALIGN);
   size_t bytes = 0;
   OB_TRY(OB_CL(clGetMemObjectInfo(mem, CL_MEM_SIZE, sizeof bytes, &bytes, NULL)));
-  const size_t elems = bytes / sizeof(float);
+  const size_t elems = bytes / elem;
   if (off > elems || count > elems - off)
     return ob_fail(OB_ERR_INVALID,
                    "adam: tensor %zu: %s range [%zu, %zu) exceeds its buffer of %zu elements", i,
@@ -177,15 +189,15 @@ static ob_status check_range(size_t i, const char *what, cl_mem mem, size_t off,
 }
 
 /* Ranges inside their buffers, and no parameter range overlapping another range. */
-static ob_status check_tensors(const ob_adam_tensor *t, size_t n) {
+static ob_status check_tensors(const ob_adam_tensor *t, size_t n, size_t elem) {
   span *s = malloc((2 * n + 1) * sizeof *s);
   if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
   size_t ns = 0;
   ob_status st = OB_OK;
   for (size_t i = 0; i < n && st == OB_OK; i++) {
     if (t[i].count == 0) continue;
-    st = check_range(i, "param", t[i].param, t[i].param_offset, t[i].count);
-    if (st == OB_OK) st = check_range(i, "grad", t[i].grad, t[i].grad_offset, t[i].count);
+    st = check_range(i, "param", t[i].param, t[i].param_offset, t[i].count, elem);
+    if (st == OB_OK) st = check_range(i, "grad", t[i].grad, t[i].grad_offset, t[i].count, elem);
     s[ns++] = (span){t[i].param, t[i].param_offset, t[i].param_offset + t[i].count, i, true};
     s[ns++] = (span){t[i].grad, t[i].grad_offset, t[i].grad_offset + t[i].count, i, false};
   }
@@ -295,6 +307,7 @@ static ob_status table_build(ob_adam *a, size_t chunk, chunk_table *tb) {
     l->first = tb->nchunks;
     OB_TRY(table_group(a, tb, chunk, t->param, t->grad));
     l->nchunks = tb->nchunks - l->first;
+    for (size_t c = l->first; c < tb->nchunks; c++) l->elems += tb->table[4 * c + 3];
   }
   return OB_OK;
 }
@@ -303,9 +316,14 @@ static ob_status fused_setup(ob_adam *a) {
   ob_adam_tuning t = a->opt.tuning;
   if (tuning_is_auto(&t)) OB_TRY(ob_adam_tune(a->dev, &t));
   char opts[96];
-  snprintf(opts, sizeof opts, "-DVEC=%d -DITEMS=%d -DAMSGRAD=%d", t.vec, t.items,
-           a->opt.amsgrad ? 1 : 0);
-  OB_TRY(ob_kernel_create(a->dev, "adam.cl", opts, "adam_fused", &a->fused));
+  const bool half = a->opt.precision == OB_ADAM_FP16;
+  snprintf(opts, sizeof opts, "-DVEC=%d -DITEMS=%d -DAMSGRAD=%d -DHALF=%d", t.vec, t.items,
+           a->opt.amsgrad ? 1 : 0, half ? 1 : 0);
+  ob_status built = ob_kernel_create(a->dev, "adam.cl", opts, "adam_fused", &a->fused);
+  if (built == OB_ERR_BUILD && half)
+    return ob_fail(OB_ERR_UNSUPPORTED, "adam: no half support: the fp16 kernel (vload_half, "
+                   "vstore_half_rte) does not build: %s", ob_error_detail());
+  OB_TRY(built);
   a->wg = ob_device_wg_size(a->dev, a->fused, t.wg);
   const size_t chunk = a->wg * (size_t)t.items * (size_t)t.vec;
   if (chunk % OB_ADAM_ALIGN)
@@ -340,8 +358,11 @@ static ob_status fused_step(ob_adam *a, const double *sc, cl_event *last) {
     OB_TRY(OB_CL(clSetKernelArg(a->fused, 1, sizeof(cl_mem), &fl->grad)));
     OB_TRY(OB_CL(clSetKernelArg(a->fused, 6, sizeof first, &first)));
     const size_t global = fl->nchunks * a->wg;
-    OB_TRY(ob_enqueue_kernel(a->dev, a->fused, 1, &global, &a->wg,
-                             l + 1 == a->nlaunches ? last : NULL));
+    /* read p, g and the moments, write p and the moments */
+    const double per_param = 3.0 * (double)param_bytes(&a->opt) + (a->opt.amsgrad ? 24.0 : 16.0);
+    OB_TRY(ob_enqueue_kernel_work(a->dev, a->fused, 1, &global, &a->wg, NAN,
+                                  per_param * (double)fl->elems,
+                                  l + 1 == a->nlaunches ? last : NULL));
   }
   return OB_OK;
 }
@@ -429,7 +450,9 @@ static ob_status eager_step(ob_adam *a, const double *sc, cl_event *last) {
     const cl_uint count = (cl_uint)e->n;
     OB_TRY(OB_CL(clSetKernelArg(k, arg, sizeof count, &count)));
     const size_t wg = a->eager_wg[e->op], global = (e->n + wg - 1) / wg * wg;
-    OB_TRY(ob_enqueue_kernel(a->dev, k, 1, &global, &wg, l + 1 == a->neager ? last : NULL));
+    const double bytes = 4.0 * eager_ops[e->op].accesses * (double)e->n;
+    OB_TRY(ob_enqueue_kernel_work(a->dev, k, 1, &global, &wg, NAN, bytes,
+                                  l + 1 == a->neager ? last : NULL));
   }
   return OB_OK;
 }
@@ -442,7 +465,7 @@ ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam
   OB_TRY(ob_adam_options_check(o));
   if (n > 0 && !tensors) return ob_fail(OB_ERR_INVALID, "adam: %zu tensors but no array", n);
   OB_TRY(ob_device_open(dev));
-  OB_TRY(check_tensors(tensors, n));
+  OB_TRY(check_tensors(tensors, n, param_bytes(o)));
   ob_adam *a = calloc(1, sizeof *a);
   if (!a) return ob_fail(OB_ERR_NOMEM, "out of memory");
   a->dev = dev;
@@ -529,13 +552,13 @@ ob_status ob_adam_step(ob_adam *a, cl_event *last) {
 }
 
 ob_status ob_adam_zero_grad(ob_adam *a) {
-  const cl_float zero = 0.0f;
+  const cl_float zero = 0.0f; /* all bits zero: +0 in fp32 and in half */
+  const size_t elem = param_bytes(&a->opt);
   for (size_t i = 0; i < a->n; i++) {
     const ob_adam_tensor *t = &a->tensors[i];
     if (t->count > 0)
-      OB_TRY(OB_CL(clEnqueueFillBuffer(ob_device_queue(a->dev), t->grad, &zero, sizeof zero,
-                                       t->grad_offset * sizeof zero, t->count * sizeof zero, 0,
-                                       NULL, NULL)));
+      OB_TRY(OB_CL(clEnqueueFillBuffer(ob_device_queue(a->dev), t->grad, &zero, elem,
+                                       t->grad_offset * elem, t->count * elem, 0, NULL, NULL)));
   }
   return OB_OK;
 }

@@ -1,15 +1,17 @@
 /* Adam / AdamW optimizer step on device buffers, with PyTorch semantics (torch.optim.Adam and
  * torch.optim.AdamW: lr, betas, eps, weight_decay, amsgrad, maximize, bias correction by the
- * step count; fp32 parameters, gradients and moments).
+ * step count; fp32 moments and fp32 arithmetic).
  *
- * Tensors are fp32 ranges of device buffers: a flat parameter buffer and a flat gradient
- * buffer with an offset table (ob_adam_create_flat), or any list of (buffer, offset, count)
- * (ob_adam_create; a list of separate cl_mem is the case where every offset is 0).
+ * Tensors are ranges of device buffers: a flat parameter buffer and a flat gradient buffer
+ * with an offset table (ob_adam_create_flat), or any list of (buffer, offset, count)
+ * (ob_adam_create; a list of separate cl_mem is the case where every offset is 0). Parameters
+ * and gradients are fp32, or with OB_ADAM_FP16 IEEE half (see ob_adam_precision).
  *
  * Two implementations of the same step:
  * - OB_ADAM_FUSED: every tensor in one kernel launch per (parameter buffer, gradient buffer)
  *   pair, so one launch per step for a flat layout; float4 loads and stores, each parameter,
- *   gradient and moment read once and written once (28 bytes per parameter, 32 with amsgrad).
+ *   gradient and moment read once and written once (28 bytes per parameter, 36 with amsgrad;
+ *   22 and 30 with fp16 parameters and gradients).
  * - OB_ADAM_EAGER: one launch per tensor and elementwise operation, as PyTorch's for-loop
  *   Adam does; the baseline.
  *
@@ -24,11 +26,21 @@
 
 #include "oclbench.h"
 
-/* Offsets of tensors in their buffers must be multiples of this many elements (16 bytes), so
- * the fused kernel can use aligned float4 loads; counts may be anything, including 0. */
+/* Offsets of tensors in their buffers must be multiples of this many elements (16 bytes of
+ * fp32), so the fused kernel can use aligned float4 loads; counts may be anything, including 0. */
 #define OB_ADAM_ALIGN 4
 
 typedef enum ob_adam_impl { OB_ADAM_FUSED = 0, OB_ADAM_EAGER } ob_adam_impl;
+
+/* Storage of parameters and gradients (fused implementation only for fp16).
+ * OB_ADAM_FP16: parameters and gradients are IEEE half (2 bytes per element), read with
+ * vload_half and written with vstore_half_rte (round to nearest even), which are core OpenCL
+ * C 1.0-1.2 and need no cl_khr_fp16; the moments (exp_avg, exp_avg_sq, max_exp_avg_sq) stay
+ * fp32 and every operation is fp32, as PyTorch's fused kernel computes in its fp32 "opmath"
+ * type. (torch.optim.Adam on fp16 tensors would also keep its moments in fp16; fp32 moments
+ * avoid the underflow of (1 - beta2) * g^2 below 6e-8 that makes such a step depend on the
+ * storage rounding, and cost 8 of the 22 bytes per parameter.) */
+typedef enum ob_adam_precision { OB_ADAM_FP32 = 0, OB_ADAM_FP16 } ob_adam_precision;
 
 /* Launch shape of the fused kernel: work-group size, vectors per work-item, vector width
  * (1, 2 or 4 floats). wg * items * vec must be a multiple of OB_ADAM_ALIGN. All zero: the
@@ -49,17 +61,20 @@ typedef struct ob_adam_options {
   bool decoupled;       /* AdamW: param *= 1 - lr * weight_decay before the update */
   ob_adam_impl impl;
   ob_adam_tuning tuning; /* fused only; zeros: the device's tuning */
+  ob_adam_precision precision; /* parameters and gradients; OB_ADAM_FP16: fused only */
 } ob_adam_options;
 
 /* PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 for Adam and
- * 1e-2 for AdamW (adamw = true, decoupled), no amsgrad, no maximize, fused, device tuning. */
+ * 1e-2 for AdamW (adamw = true, decoupled), no amsgrad, no maximize, fused, device tuning,
+ * fp32 parameters and gradients. */
 void ob_adam_options_init(ob_adam_options *o, bool adamw);
 
 /* OB_OK, or OB_ERR_INVALID with a detail naming the bad option (PyTorch's ranges). */
 ob_status ob_adam_options_check(const ob_adam_options *o);
 
-/* One tensor: count fp32 elements of param at param_offset, its gradient in grad at
- * grad_offset (offsets in elements, multiples of OB_ADAM_ALIGN). Buffers may be shared
+/* One tensor: count elements (fp32, or half with OB_ADAM_FP16) of param at param_offset, its
+ * gradient in grad at grad_offset (offsets in elements, multiples of OB_ADAM_ALIGN). Buffers
+ * may be shared
  * between tensors and param may equal grad, but no parameter range may overlap another
  * tensor's parameter or gradient range. */
 typedef struct ob_adam_tensor {
@@ -73,7 +88,8 @@ typedef struct ob_adam ob_adam;
 /* Creates an optimizer for tensors[0..n) with zeroed state and step count 0, building its
  * kernels (and tuning the fused kernel on first use on a device; see ob_adam_tune). The
  * tensor array is copied. OB_ERR_INVALID for bad options or tensors (detail names which),
- * OB_ERR_TOO_LARGE when the state does not fit the device. */
+ * OB_ERR_TOO_LARGE when the state does not fit the device, OB_ERR_UNSUPPORTED when the fp16
+ * kernel does not build on the device (no half support at all). */
 ob_status ob_adam_create(ob_device *dev, const ob_adam_options *o, const ob_adam_tensor *tensors,
                          size_t n, ob_adam **out);
 

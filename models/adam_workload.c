@@ -2,10 +2,16 @@
  * launch) and eager (one launch per tensor and operation), at 1M (16 x 256 x 256), 10.5M (the
  * seed's 10 x Linear(1024, 1024, bias=False)) and 100M (24 x 2048 x 2048) parameters, lr 0.01.
  *
+ * Precision fp32 (fused and eager), and fp16 (fused Adam and AdamW): parameters and gradients
+ * stored as IEEE half, moments and arithmetic fp32 (models/adam.h, ob_adam_precision). The
+ * fp16 rows need no cl_khr_fp16 (vload_half / vstore_half are core OpenCL C); a device where
+ * the fp16 kernel does not build gets a `skipped` row with the reason.
+ *
  * Metrics: step_time (median us; the kernel's event time for the single fused launch, wall
  * clock around clFinish for the eager launches) and bandwidth (GB/s) counting 28 bytes per
- * parameter (read p, g, m, v; write p, m, v), 32 with amsgrad (max_exp_avg_sq read and
- * written), whose peak_fraction is over the measured copy bandwidth.
+ * parameter (read p, g, m, v; write p, m, v), 36 with amsgrad (max_exp_avg_sq read and
+ * written too), 22 / 30 with fp16 parameters and gradients, whose peak_fraction is over the
+ * measured copy bandwidth.
  *
  * Verification, in the same run: the optimizer is reset, the parameters restored, and
  * OB_ADAM_VERIFY_STEPS steps taken with gradients that change every step (gradient of step t
@@ -14,6 +20,12 @@
  * every parameter up to FULL_CHECK_MAX parameters, above that both ends and SAMPLE_BLOCKS
  * random blocks of every tensor. Error: max |device - reference| / max |reference| per
  * quantity, bound OB_ADAM_VERIFY_BOUND = 1e-5 (fp32 rounding after 10 steps gives ~1e-7).
+ * fp16: the reference starts from the half-rounded parameters and takes the half-rounded
+ * gradients (the values the device holds) and is not rounded afterwards (the fp32 reference);
+ * the device rounds the parameters to half after every step, an error of at most 2^-11
+ * (half's unit roundoff) of |p| per step, so the parameters' bound is
+ * OB_ADAM_VERIFY_BOUND_FP16 = 5e-3 >= 10 x 2^-11 = 4.9e-3 plus the fp32 error; the fp32
+ * moments keep OB_ADAM_VERIFY_BOUND (their inputs are the same half gradients on both sides).
  */
 #include "adam_workload.h"
 
@@ -22,6 +34,7 @@
 #include <string.h>
 
 #include "adam_ref.h"
+#include "gemm_ref.h"
 
 #define LR 0.01
 #define ADAMW_WEIGHT_DECAY 0.01
@@ -32,7 +45,7 @@
 #define CHECK_BLOCK ((size_t)4096)
 #define SAMPLE_BLOCKS 4
 
-enum { FLAG_EAGER = 1, FLAG_ADAMW = 2, FLAG_AMSGRAD = 4 };
+enum { FLAG_EAGER = 1, FLAG_ADAMW = 2, FLAG_AMSGRAD = 4, FLAG_FP16 = 8 };
 
 static const struct adam_size {
   int tensors, rows, cols;
@@ -41,19 +54,27 @@ static const struct adam_size {
 
 static const struct adam_config {
   ob_adam_impl impl;
+  ob_adam_precision prec;
   bool adamw, amsgrad;
-} configs[] = {{OB_ADAM_FUSED, false, false}, {OB_ADAM_FUSED, true, false},
-               {OB_ADAM_EAGER, false, false}, {OB_ADAM_EAGER, true, false},
-               {OB_ADAM_FUSED, false, true}};
+} configs[] = {
+    {OB_ADAM_FUSED, OB_ADAM_FP32, false, false}, {OB_ADAM_FUSED, OB_ADAM_FP32, true, false},
+    {OB_ADAM_EAGER, OB_ADAM_FP32, false, false}, {OB_ADAM_EAGER, OB_ADAM_FP32, true, false},
+    {OB_ADAM_FUSED, OB_ADAM_FP32, false, true},  {OB_ADAM_FUSED, OB_ADAM_FP16, false, false},
+    {OB_ADAM_FUSED, OB_ADAM_FP16, true, false},
+};
 
-void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, bool adamw, bool amsgrad, int tensors,
-                           int rows, int cols) {
+/* Bytes of one parameter (or gradient) element. */
+static size_t elem_bytes(ob_adam_precision prec) { return prec == OB_ADAM_FP16 ? 2 : 4; }
+
+void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, ob_adam_precision prec, bool adamw,
+                           bool amsgrad, int tensors, int rows, int cols) {
   const char *variant = impl == OB_ADAM_FUSED ? "fused" : "eager";
   const char *opt = adamw ? "adamw" : "adam";
+  const char *pname = prec == OB_ADAM_FP16 ? "fp16" : "fp32";
   char series[64];
-  snprintf(series, sizeof series, "%s-%s%s", variant, opt, amsgrad ? "-amsgrad" : "");
+  snprintf(series, sizeof series, "%s-%s%s-%s", variant, opt, amsgrad ? "-amsgrad" : "", pname);
   const double params = (double)tensors * rows * cols;
-  ob_case_init(c, variant, "fp32", series, params);
+  ob_case_init(c, variant, pname, series, params);
   ob_case_param(c, "params", "%.0f", params);
   ob_case_param(c, "tensors", "%d", tensors);
   ob_case_param(c, "shape", "%dx%d", rows, cols);
@@ -67,8 +88,9 @@ void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, bool adamw, bool amsgr
   c->arg[1] = rows;
   c->arg[2] = cols;
   c->arg[3] = (impl == OB_ADAM_EAGER ? FLAG_EAGER : 0) | (adamw ? FLAG_ADAMW : 0) |
-              (amsgrad ? FLAG_AMSGRAD : 0);
-  c->bytes = (amsgrad ? 32.0 : 28.0) * params;
+              (amsgrad ? FLAG_AMSGRAD : 0) | (prec == OB_ADAM_FP16 ? FLAG_FP16 : 0);
+  /* read p, g and the moments; write p and the moments */
+  c->bytes = (3.0 * (double)elem_bytes(prec) + (amsgrad ? 6.0 : 4.0) * 4.0) * params;
   ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
   ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_BANDWIDTH);
 }
@@ -80,8 +102,8 @@ static size_t adam_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_
   for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
     if (opts->quick && !sizes[s].quick) continue;
     for (size_t k = 0; k < sizeof configs / sizeof *configs && n < max; k++)
-      ob_adam_workload_case(&cases[n++], configs[k].impl, configs[k].adamw, configs[k].amsgrad,
-                            sizes[s].tensors, sizes[s].rows, sizes[s].cols);
+      ob_adam_workload_case(&cases[n++], configs[k].impl, configs[k].prec, configs[k].adamw,
+                            configs[k].amsgrad, sizes[s].tensors, sizes[s].rows, sizes[s].cols);
   }
   return n;
 }
@@ -97,18 +119,29 @@ static float gen_value(uint64_t seed, uint64_t i) {
   return (float)((double)(z >> 40) * 0x1p-23 - 1.0);
 }
 
-/* buf[0..len) = generator values shift .. shift + len of stream seed. */
-static ob_status upload_generated(ob_device *dev, cl_mem buf, uint64_t seed, size_t shift,
-                                  size_t len) {
+/* Value i of stream seed as stored at precision prec (rounded to half for fp16). */
+static float stored_value(ob_adam_precision prec, uint64_t seed, uint64_t i) {
+  const float v = gen_value(seed, i);
+  return prec == OB_ADAM_FP16 ? ob_half_to_float(ob_half_from_float(v)) : v;
+}
+
+/* buf[0..len) = generator values 0 .. len of stream seed, as fp32 or half. */
+static ob_status upload_generated(ob_device *dev, cl_mem buf, ob_adam_precision prec,
+                                  uint64_t seed, size_t len) {
+  const size_t elem = elem_bytes(prec);
   float *host = malloc(UPLOAD_BLOCK * sizeof *host);
-  if (!host) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  ob_status st = OB_OK;
+  uint16_t *half = prec == OB_ADAM_FP16 ? malloc(UPLOAD_BLOCK * sizeof *half) : NULL;
+  ob_status st = host && (half || prec != OB_ADAM_FP16) ? OB_OK
+                                                        : ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t b = 0; b < len && st == OB_OK; b += UPLOAD_BLOCK) {
     const size_t k = len - b < UPLOAD_BLOCK ? len - b : UPLOAD_BLOCK;
-    for (size_t j = 0; j < k; j++) host[j] = gen_value(seed, shift + b + j);
-    st = ob_buffer_write(dev, buf, b * sizeof(float), k * sizeof(float), host);
+    for (size_t j = 0; j < k; j++) host[j] = gen_value(seed, b + j);
+    if (half)
+      for (size_t j = 0; j < k; j++) half[j] = ob_half_from_float(host[j]);
+    st = ob_buffer_write(dev, buf, b * elem, k * elem, half ? (void *)half : (void *)host);
   }
   free(host);
+  free(half);
   return st;
 }
 
@@ -140,6 +173,7 @@ static ob_status adam_prepare(adam_run *r, const ob_case *c) {
   r->opt.weight_decay = (c->arg[3] & FLAG_ADAMW) ? ADAMW_WEIGHT_DECAY : 0.0;
   r->opt.amsgrad = (c->arg[3] & FLAG_AMSGRAD) != 0;
   r->opt.impl = (c->arg[3] & FLAG_EAGER) ? OB_ADAM_EAGER : OB_ADAM_FUSED;
+  r->opt.precision = (c->arg[3] & FLAG_FP16) ? OB_ADAM_FP16 : OB_ADAM_FP32;
   r->ntensors = (size_t)c->arg[0];
   r->count = (size_t)c->arg[1] * (size_t)c->arg[2];
   r->offsets = malloc(r->ntensors * sizeof *r->offsets);
@@ -150,11 +184,12 @@ static ob_status adam_prepare(adam_run *r, const ob_case *c) {
   }
   for (size_t i = 0; i < r->ntensors; i++) counts[i] = r->count;
   r->total = ob_adam_layout(counts, r->ntensors, 0, r->offsets);
-  const size_t bytes = r->total * sizeof(float);
+  const ob_adam_precision prec = r->opt.precision;
+  const size_t bytes = r->total * elem_bytes(prec);
   ob_status st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->p);
   if (st == OB_OK) st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->g);
-  if (st == OB_OK) st = upload_generated(r->dev, r->p, SEED_PARAMS, 0, r->total);
-  if (st == OB_OK) st = upload_generated(r->dev, r->g, SEED_GRADS, 0, r->total);
+  if (st == OB_OK) st = upload_generated(r->dev, r->p, prec, SEED_PARAMS, r->total);
+  if (st == OB_OK) st = upload_generated(r->dev, r->g, prec, SEED_GRADS, r->total);
   if (st == OB_OK)
     st = ob_adam_create_flat(r->dev, &r->opt, r->p, r->g, r->offsets, counts, r->ntensors,
                              &r->adam);
@@ -209,6 +244,7 @@ typedef struct check {
   size_t checked;
   double *host;   /* NQ + 1 arrays of CHECK_BLOCK doubles: p, m, v, vmax, g */
   float *dev;     /* CHECK_BLOCK floats */
+  uint16_t *half; /* CHECK_BLOCK halves (fp16 parameters) */
 } check;
 
 static void check_quantity(check *k, int q, const float *dev, const double *ref, size_t len) {
@@ -226,15 +262,21 @@ static ob_status check_block(adam_run *r, check *k, size_t i, size_t first, size
   double *p = k->host, *m = p + CHECK_BLOCK, *v = m + CHECK_BLOCK, *vmax = v + CHECK_BLOCK,
          *g = vmax + CHECK_BLOCK;
   const size_t base = r->offsets[i] + first;
+  const ob_adam_precision prec = r->opt.precision;
   for (size_t j = 0; j < len; j++) {
-    p[j] = gen_value(SEED_PARAMS, base + j);
+    p[j] = stored_value(prec, SEED_PARAMS, base + j);
     m[j] = v[j] = vmax[j] = 0.0;
   }
   for (long t = 1; t <= OB_ADAM_VERIFY_STEPS; t++) {
-    for (size_t j = 0; j < len; j++) g[j] = gen_value(SEED_GRADS, base + j + (size_t)t);
+    for (size_t j = 0; j < len; j++) g[j] = stored_value(prec, SEED_GRADS, base + j + (size_t)t);
     ob_adam_ref_step(&r->opt, t, p, g, m, v, r->opt.amsgrad ? vmax : NULL, len);
   }
-  OB_TRY(ob_buffer_read(r->dev, r->p, base * sizeof(float), len * sizeof(float), k->dev));
+  if (prec == OB_ADAM_FP16) {
+    OB_TRY(ob_buffer_read(r->dev, r->p, base * 2, len * 2, k->half));
+    for (size_t j = 0; j < len; j++) k->dev[j] = ob_half_to_float(k->half[j]);
+  } else {
+    OB_TRY(ob_buffer_read(r->dev, r->p, base * sizeof(float), len * sizeof(float), k->dev));
+  }
   check_quantity(k, Q_P, k->dev, p, len);
   const ob_adam_state which[] = {OB_ADAM_EXP_AVG, OB_ADAM_EXP_AVG_SQ, OB_ADAM_MAX_EXP_AVG_SQ};
   const double *ref[] = {m, v, vmax};
@@ -269,15 +311,17 @@ static ob_status check_all(adam_run *r, check *k) {
 
 /* Fresh state, restored parameters, OB_ADAM_VERIFY_STEPS steps with changing gradients. */
 static ob_status run_verify_steps(adam_run *r) {
+  const ob_adam_precision prec = r->opt.precision;
+  const size_t elem = elem_bytes(prec);
   OB_TRY(ob_adam_reset(r->adam));
-  OB_TRY(upload_generated(r->dev, r->p, SEED_PARAMS, 0, r->total));
+  OB_TRY(upload_generated(r->dev, r->p, prec, SEED_PARAMS, r->total));
   cl_mem src = NULL;
   const size_t len = r->total + OB_ADAM_VERIFY_STEPS;
-  OB_TRY(ob_buffer_create(r->dev, CL_MEM_READ_ONLY, len * sizeof(float), NULL, &src));
-  ob_status st = upload_generated(r->dev, src, SEED_GRADS, 0, len);
+  OB_TRY(ob_buffer_create(r->dev, CL_MEM_READ_ONLY, len * elem, NULL, &src));
+  ob_status st = upload_generated(r->dev, src, prec, SEED_GRADS, len);
   for (size_t t = 1; t <= OB_ADAM_VERIFY_STEPS && st == OB_OK; t++) {
-    st = OB_CL(clEnqueueCopyBuffer(ob_device_queue(r->dev), src, r->g, t * sizeof(float), 0,
-                                   r->total * sizeof(float), 0, NULL, NULL));
+    st = OB_CL(clEnqueueCopyBuffer(ob_device_queue(r->dev), src, r->g, t * elem, 0,
+                                   r->total * elem, 0, NULL, NULL));
     if (st == OB_OK) st = ob_adam_step(r->adam, NULL);
   }
   if (st == OB_OK) st = ob_device_finish(r->dev);
@@ -293,18 +337,31 @@ static ob_status adam_verify(void *state, ob_verdict *out) {
   memset(&k, 0, sizeof k);
   k.host = malloc((NQ + 1) * CHECK_BLOCK * sizeof *k.host);
   k.dev = malloc(CHECK_BLOCK * sizeof *k.dev);
-  ob_status st = k.host && k.dev ? check_all(r, &k) : ob_fail(OB_ERR_NOMEM, "out of memory");
+  k.half = malloc(CHECK_BLOCK * sizeof *k.half);
+  ob_status st = k.host && k.dev && k.half ? check_all(r, &k)
+                                           : ob_fail(OB_ERR_NOMEM, "out of memory");
   free(k.host);
   free(k.dev);
+  free(k.half);
   OB_TRY(st);
-  double err = 0.0;
-  for (int q = 0; q < NQ; q++)
-    if (k.ref[q] > 0) err = fmax(err, k.diff[q] / k.ref[q]);
+  /* Each quantity against its bound; the note gives the worst ratio's error and bound. */
+  const bool fp16 = r->opt.precision == OB_ADAM_FP16;
+  const bool l2 = r->opt.weight_decay != 0.0 && !r->opt.decoupled; /* p feeds the moments */
+  double worst = -1.0, err = 0.0, bound = OB_ADAM_VERIFY_BOUND;
+  for (int q = 0; q < NQ; q++) {
+    const double b = fp16 && (q == Q_P || l2) ? OB_ADAM_VERIFY_BOUND_FP16 : OB_ADAM_VERIFY_BOUND;
+    const double e = k.ref[q] > 0 ? k.diff[q] / k.ref[q] : 0.0;
+    if (e / b > worst) {
+      worst = e / b;
+      err = e;
+      bound = b;
+    }
+  }
   out->checked = true;
-  out->ok = !k.nonfinite && err <= OB_ADAM_VERIFY_BOUND;
+  out->ok = !k.nonfinite && worst <= 1.0;
   snprintf(out->note, sizeof out->note,
            "max_rel_err=%.2e (bound %.0e; %d steps; p, exp_avg, exp_avg_sq%s; %s %zu params)",
-           k.nonfinite ? INFINITY : err, OB_ADAM_VERIFY_BOUND, OB_ADAM_VERIFY_STEPS,
+           k.nonfinite ? INFINITY : err, bound, OB_ADAM_VERIFY_STEPS,
            r->opt.amsgrad ? ", max_exp_avg_sq" : "",
            k.checked == r->ntensors * r->count ? "all" : "sampled", k.checked);
   return OB_OK;
@@ -312,7 +369,8 @@ static ob_status adam_verify(void *state, ob_verdict *out) {
 
 const ob_workload ob_workload_adam = {
     .name = "adam",
-    .description = "fused and eager Adam / AdamW optimizer step (1M, 10.5M, 100M params)",
+    .description = "fused and eager Adam / AdamW optimizer step, fp32 and fp16 parameters (1M, "
+                   "10.5M, 100M)",
     .list_cases = adam_list_cases,
     .device_check = NULL,
     .setup = adam_setup,

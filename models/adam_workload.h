@@ -10,13 +10,15 @@ extern const ob_workload ob_workload_adam;
 
 /* Steps taken from a fresh state before the device is compared with the host reference. */
 #define OB_ADAM_VERIFY_STEPS 10
-/* Bound on the verification error (see adam_workload.c). */
+/* Bounds on the verification error (see adam_workload.c): fp32, and the fp16 parameters
+ * (10 steps x half's unit roundoff 2^-11, rounded up). */
 #define OB_ADAM_VERIFY_BOUND 1e-5
+#define OB_ADAM_VERIFY_BOUND_FP16 5e-3
 
-/* Fills c with one case: `tensors` tensors of rows x cols fp32 parameters, impl fused or
- * eager, Adam (adamw false: no weight decay) or AdamW (weight decay 0.01), lr 0.01, with or
- * without amsgrad. Public so tests can run small cases. */
-void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, bool adamw, bool amsgrad, int tensors,
-                           int rows, int cols);
+/* Fills c with one case: `tensors` tensors of rows x cols parameters (fp32 or fp16 storage;
+ * fp16 needs impl fused), impl fused or eager, Adam (adamw false: no weight decay) or AdamW
+ * (weight decay 0.01), lr 0.01, with or without amsgrad. Public so tests can run small cases. */
+void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, ob_adam_precision prec, bool adamw,
+                           bool amsgrad, int tensors, int rows, int cols);
 
 #endif

@@ -72,3 +72,26 @@ int ob_test_cli(const char *args, char *err, size_t errlen) {
   if (rc == -1 || !WIFEXITED(rc)) return -1;
   return WEXITSTATUS(rc);
 }
+
+char *ob_test_cli_stdout(const char *args, int *rc) {
+  const char *bin = getenv("OB_TEST_BINARY");
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", bin && *bin ? bin : "./oclbench", args);
+  FILE *p = popen(cmd, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, n = 0, got = 0;
+  char *out = malloc(cap);
+  assert_non_null(out);
+  while ((got = fread(out + n, 1, cap - 1 - n, p)) > 0) {
+    n += got;
+    if (n + 1 == cap) {
+      cap *= 2;
+      out = realloc(out, cap);
+      assert_non_null(out);
+    }
+  }
+  out[n] = '\0';
+  const int status = pclose(p);
+  *rc = status == -1 || !WIFEXITED(status) ? -1 : WEXITSTATUS(status);
+  return out;
+}

@@ -27,6 +27,11 @@ const char *ob_test_tmpdir(void);
  * capturing stderr into err (may be NULL); returns the exit status, -1 when it did not exit. */
 int ob_test_cli(const char *args, char *err, size_t errlen);
 
+/* Runs the oclbench binary like ob_test_cli (stderr discarded) and returns its stdout,
+ * malloc'ed and NUL-terminated (owned by the caller); *rc gets the exit status as ob_test_cli
+ * returns it. */
+char *ob_test_cli_stdout(const char *args, int *rc);
+
 /* Fails the test with the error detail when st is not OB_OK. */
 #define OB_ASSERT_OK(st)                                                                         \
   do {                                                                                           \

@@ -12,6 +12,7 @@
 #include "adam.h"
 #include "adam_ref.h"
 #include "adam_workload.h"
+#include "gemm_ref.h"
 
 /* The implementations every hand-checked sequence runs on. */
 typedef struct impl {
@@ -256,7 +257,7 @@ typedef struct problem {
   int steps;
 } problem;
 
-#define SENTINEL 1234.5f
+#define SENTINEL 1234.0f /* exact in half too */
 
 static void problem_make(problem *pb, const size_t *counts, size_t n, int steps, unsigned seed) {
   pb->n = n;
@@ -298,18 +299,52 @@ static void result_free(result *r) {
   free(r->vmax);
 }
 
+/* Writes n floats into m as fp32 or, for OB_ADAM_FP16, as half (rounded to nearest even). */
+static void buffer_write_as(cl_mem m, const float *data, size_t n, ob_adam_precision prec) {
+  if (prec == OB_ADAM_FP32) {
+    OB_ASSERT_OK(ob_buffer_write(ob_test_device(), m, 0, n * sizeof(float), data));
+    return;
+  }
+  uint16_t *h = malloc((n + 1) * sizeof *h);
+  assert_non_null(h);
+  for (size_t j = 0; j < n; j++) h[j] = ob_half_from_float(data[j]);
+  OB_ASSERT_OK(ob_buffer_write(ob_test_device(), m, 0, n * sizeof *h, h));
+  free(h);
+}
+
+/* Reads n fp32 or half values of m as floats. */
+static void buffer_read_as(cl_mem m, float *out, size_t n, ob_adam_precision prec) {
+  if (prec == OB_ADAM_FP32) {
+    OB_ASSERT_OK(ob_buffer_read(ob_test_device(), m, 0, n * sizeof(float), out));
+    return;
+  }
+  uint16_t *h = malloc((n + 1) * sizeof *h);
+  assert_non_null(h);
+  OB_ASSERT_OK(ob_buffer_read(ob_test_device(), m, 0, n * sizeof *h, h));
+  for (size_t j = 0; j < n; j++) out[j] = ob_half_to_float(h[j]);
+  free(h);
+}
+
+static cl_mem buffer_from_as(const float *data, size_t n, ob_adam_precision prec) {
+  cl_mem m = NULL;
+  const size_t elem = prec == OB_ADAM_FP16 ? 2 : sizeof(float);
+  OB_ASSERT_OK(ob_buffer_create(ob_test_device(), CL_MEM_READ_WRITE, n * elem, NULL, &m));
+  buffer_write_as(m, data, n, prec);
+  return m;
+}
+
 static void device_run(const problem *pb, const ob_adam_options *o, result *r) {
   ob_device *dev = ob_test_device();
-  cl_mem p = buffer_from(pb->p0, pb->total), g = buffer_from(pb->grads, pb->total);
+  cl_mem p = buffer_from_as(pb->p0, pb->total, o->precision),
+         g = buffer_from_as(pb->grads, pb->total, o->precision);
   ob_adam *a = NULL;
   OB_ASSERT_OK(ob_adam_create_flat(dev, o, p, g, pb->offsets, pb->counts, pb->n, &a));
   for (int t = 0; t < pb->steps; t++) {
-    OB_ASSERT_OK(ob_buffer_write(dev, g, 0, pb->total * sizeof(float),
-                                 pb->grads + (size_t)t * pb->total));
+    buffer_write_as(g, pb->grads + (size_t)t * pb->total, pb->total, o->precision);
     OB_ASSERT_OK(ob_adam_step(a, NULL));
   }
   result_alloc(r, pb->total);
-  OB_ASSERT_OK(ob_buffer_read(dev, p, 0, pb->total * sizeof(float), r->p));
+  buffer_read_as(p, r->p, pb->total, o->precision);
   for (size_t i = 0; i < pb->n; i++) {
     const size_t off = pb->offsets[i], c = pb->counts[i];
     OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_EXP_AVG, i, 0, c, r->m + off));
@@ -349,15 +384,16 @@ static void reference_run(const problem *pb, const ob_adam_options *o, result *r
   free(vm);
 }
 
-/* Every element of every tensor within rel of b (relative to the tensor's largest |value|),
- * and the gaps between tensors untouched. */
-static void assert_results_match(const problem *pb, const result *a, const result *b, bool amsgrad,
-                                 double rel, const char *what) {
+/* Every element of every tensor within rel_p (parameters) or rel_state (moments) of b,
+ * relative to the tensor's largest |value|, and the gaps between tensors untouched. */
+static void assert_results_within(const problem *pb, const result *a, const result *b,
+                                  bool amsgrad, double rel_p, double rel_state, const char *what) {
   const float *qa[] = {a->p, a->m, a->v, a->vmax}, *qb[] = {b->p, b->m, b->v, b->vmax};
   const char *names[] = {"param", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
   for (size_t i = 0; i < pb->n; i++)
     for (int q = 0; q < (amsgrad ? 4 : 3); q++) {
       const size_t off = pb->offsets[i];
+      const double rel = q == 0 ? rel_p : rel_state;
       double scale = 0.0;
       for (size_t j = 0; j < pb->counts[i]; j++) scale = fmax(scale, fabs(qb[q][off + j]));
       for (size_t j = 0; j < pb->counts[i]; j++)
@@ -372,6 +408,11 @@ static void assert_results_match(const problem *pb, const result *a, const resul
       if (a->p[j] != SENTINEL) fail_msg("%s: gap element %zu changed to %.9g", what, j, a->p[j]);
     if (i < pb->n) next = pb->offsets[i] + pb->counts[i];
   }
+}
+
+static void assert_results_match(const problem *pb, const result *a, const result *b, bool amsgrad,
+                                 double rel, const char *what) {
+  assert_results_within(pb, a, b, amsgrad, rel, rel, what);
 }
 
 /* Fused (every shape) and eager against the reference and against each other. */
@@ -537,6 +578,161 @@ static void matches_pytorch_sequences(void **state) {
     }
   }
   free(d);
+}
+
+/* ---------------------------------------------------------------- fp16 parameters */
+
+/* The hand-checked first step with half parameters and gradients on every fused shape (float4,
+ * float2, scalar, tails): p = 1.5 - 0.05 / 0.75 = 1.43333 in fp32 is stored as the nearest
+ * half, 1468 * 2^-10 = 1.43359375 (the neighbours are 0.00072 and 0.00072 + 0.00098 away). */
+static void fp16_step1_rounds_to_the_nearest_half(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  for (size_t k = 0; k < NIMPLS; k++) {
+    if (impls[k].impl != OB_ADAM_FUSED) continue;
+    ob_adam_options o;
+    seq_options(&o);
+    options_for(&o, &impls[k]);
+    o.precision = OB_ADAM_FP16;
+    float pv[SEQ_N], gv[SEQ_N];
+    for (int j = 0; j < SEQ_N; j++) pv[j] = 1.5f, gv[j] = 0.5f;
+    cl_mem p = buffer_from_as(pv, SEQ_N, OB_ADAM_FP16), g = buffer_from_as(gv, SEQ_N, OB_ADAM_FP16);
+    const size_t off = 0, count = SEQ_N;
+    ob_adam *a = NULL;
+    OB_ASSERT_OK(ob_adam_create_flat(dev, &o, p, g, &off, &count, 1, &a));
+    OB_ASSERT_OK(ob_adam_step(a, NULL));
+    buffer_read_as(p, pv, SEQ_N, OB_ADAM_FP16);
+    OB_ASSERT_OK(ob_adam_state_read(a, OB_ADAM_EXP_AVG_SQ, 0, 0, SEQ_N, gv));
+    for (int j = 0; j < SEQ_N; j++) {
+      if (pv[j] != 1.43359375f)
+        fail_msg("%s: param[%d] = %.9g, not the half 1.43359375", impls[k].name, j, pv[j]);
+      assert_close(gv[j], 0.00025, 1e-6, 0, "fp16: exp_avg_sq (fp32)");
+    }
+    ob_adam_destroy(a);
+    ob_buffer_release(dev, p);
+    ob_buffer_release(dev, g);
+  }
+}
+
+/* Half parameters and gradients against the double reference that starts from the same half
+ * values and is never rounded: the device rounds the parameters once per step, at most 2^-11
+ * of |p| each time, so steps x 2^-11 bounds the parameters; the fp32 moments see the same
+ * half gradients (and, with L2 decay, the rounded parameters times weight_decay). */
+static void fp16_parameters_match_the_reference(void **state) {
+  (void)state;
+  static const size_t counts[] = {0, 1, 3, 5, 7, 1023, 4097, 13, 2, 64, 65};
+  problem pb;
+  problem_make(&pb, counts, sizeof counts / sizeof *counts, 4, 9u);
+  for (size_t j = 0; j < pb.total; j++)
+    pb.p0[j] = ob_half_to_float(ob_half_from_float(pb.p0[j]));
+  for (size_t j = 0; j < (size_t)pb.steps * pb.total; j++)
+    pb.grads[j] = ob_half_to_float(ob_half_from_float(pb.grads[j]));
+  const double rel_p = pb.steps * 0x1p-11;
+  for (int combo = 0; combo < 4; combo++) {
+    const int decay = combo % 3; /* none, L2, decoupled; combo 3: amsgrad */
+    ob_adam_options o;
+    ob_adam_options_init(&o, decay == 2);
+    o.lr = 0.01;
+    o.weight_decay = decay ? 0.1 : 0.0;
+    o.amsgrad = combo == 3;
+    o.precision = OB_ADAM_FP16;
+    result ref;
+    reference_run(&pb, &o, &ref);
+    for (size_t k = 0; k < NIMPLS; k++) {
+      if (impls[k].impl != OB_ADAM_FUSED) continue;
+      result dev;
+      options_for(&o, &impls[k]);
+      device_run(&pb, &o, &dev);
+      char what[96];
+      snprintf(what, sizeof what, "fp16 %s, decay %d, amsgrad %d", impls[k].name, decay,
+               o.amsgrad);
+      assert_results_within(&pb, &dev, &ref, o.amsgrad, rel_p, decay == 1 ? rel_p : 2e-6, what);
+      result_free(&dev);
+    }
+    result_free(&ref);
+  }
+  problem_free(&pb);
+}
+
+/* fp16 is fused only; ranges count in half elements; zero_grad zeroes halves. */
+static void fp16_options_ranges_and_zero_grad(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_adam_options o;
+  ob_adam_options_init(&o, false);
+  o.precision = OB_ADAM_FP16;
+  OB_ASSERT_OK(ob_adam_options_check(&o));
+  o.impl = OB_ADAM_EAGER;
+  assert_int_equal(ob_adam_options_check(&o), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "fused"));
+  o.impl = OB_ADAM_FUSED;
+  o.precision = (ob_adam_precision)7;
+  assert_int_equal(ob_adam_options_check(&o), OB_ERR_INVALID);
+  /* 64 halves (128 bytes) per buffer: [40, 44) fits as half, not as fp32 (32 floats) */
+  float v[64];
+  for (int j = 0; j < 64; j++) v[j] = 0.5f;
+  cl_mem p = buffer_from_as(v, 64, OB_ADAM_FP16), g = buffer_from_as(v, 64, OB_ADAM_FP16);
+  const ob_adam_tensor t = {p, g, 40, 40, 4};
+  ob_adam *a = NULL;
+  o.precision = OB_ADAM_FP32;
+  assert_int_equal(ob_adam_create(dev, &o, &t, 1, &a), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "exceeds"));
+  o.precision = OB_ADAM_FP16;
+  const ob_adam_tensor over = {p, g, 60, 0, 5};
+  assert_int_equal(ob_adam_create(dev, &o, &over, 1, &a), OB_ERR_INVALID);
+  OB_ASSERT_OK(ob_adam_create(dev, &o, &t, 1, &a));
+  OB_ASSERT_OK(ob_adam_zero_grad(a));
+  buffer_read_as(g, v, 64, OB_ADAM_FP16);
+  for (int j = 0; j < 64; j++) assert_true(v[j] == (j >= 40 && j < 44 ? 0.0f : 0.5f));
+  OB_ASSERT_OK(ob_adam_step(a, NULL)); /* zero gradient: nothing moves */
+  buffer_read_as(p, v, 64, OB_ADAM_FP16);
+  for (int j = 0; j < 64; j++) assert_true(v[j] == 0.5f);
+  ob_adam_destroy(a);
+  ob_buffer_release(dev, p);
+  ob_buffer_release(dev, g);
+}
+
+/* The kernel trace gets the bytes of every fused launch: 28 per parameter (fp32), 22 (fp16),
+ * 36 (amsgrad). */
+static void trace_records_the_bytes_moved(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  static const size_t counts[] = {5, 64};
+  const size_t offsets[] = {0, 8};
+  float v[72];
+  for (int j = 0; j < 72; j++) v[j] = 0.25f;
+  static const struct {
+    ob_adam_precision prec;
+    bool amsgrad;
+    double per_param;
+  } want[] = {{OB_ADAM_FP32, false, 28}, {OB_ADAM_FP16, false, 22}, {OB_ADAM_FP32, true, 36}};
+  for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    ob_adam_options o;
+    ob_adam_options_init(&o, false);
+    o.precision = want[k].prec;
+    o.amsgrad = want[k].amsgrad;
+    cl_mem p = buffer_from_as(v, 72, o.precision), g = buffer_from_as(v, 72, o.precision);
+    ob_adam *a = NULL;
+    OB_ASSERT_OK(ob_adam_create_flat(dev, &o, p, g, offsets, counts, 2, &a));
+    ob_trace_reset();
+    ob_trace_enable(true);
+    OB_ASSERT_OK(ob_adam_step(a, NULL));
+    ob_trace_enable(false);
+    ob_trace_flush();
+    size_t found = 0;
+    for (size_t i = 0; i < ob_trace_count(); i++) {
+      ob_trace_record r;
+      assert_true(ob_trace_get(i, &r));
+      if (strcmp(r.name, "adam_fused") != 0) continue;
+      found++;
+      assert_true(r.bytes == want[k].per_param * 69);
+    }
+    assert_int_equal(found, 1);
+    ob_trace_reset();
+    ob_adam_destroy(a);
+    ob_buffer_release(dev, p);
+    ob_buffer_release(dev, g);
+  }
 }
 
 /* ---------------------------------------------------------------- API */
@@ -781,9 +977,9 @@ static void workload_lists_the_seed_sizes(void **state) {
   ob_case cases[64];
   ob_run_opts quick = {.quick = true, .seconds = 0.2}, full = {.quick = false, .seconds = 1};
   const size_t nq = ob_workload_adam.list_cases(ob_test_device(), &quick, cases, 64);
-  assert_int_equal(nq, 10);
+  assert_int_equal(nq, 14); /* per size: 5 fp32 configurations, fused Adam and AdamW in fp16 */
   for (size_t i = 0; i < nq; i++) {
-    const bool small = i < 5;
+    const bool small = i < 7;
     assert_non_null(strstr(cases[i].params, small ? "params=1048576;tensors=16;"
                                                   : "params=10485760;tensors=10;shape=1024x1024"));
     assert_int_equal(cases[i].nmetrics, 2);
@@ -794,27 +990,37 @@ static void workload_lists_the_seed_sizes(void **state) {
     assert_string_equal(cases[i].metrics[1].name, "bandwidth");
     assert_int_equal(cases[i].metrics[1].peak, OB_PEAK_BANDWIDTH);
     const bool ams = strstr(cases[i].params, "amsgrad=1") != NULL;
+    const bool fp16 = i % 7 >= 5;
+    assert_string_equal(cases[i].precision, fp16 ? "fp16" : "fp32");
     const double params = small ? 1048576.0 : 10485760.0;
-    assert_true(cases[i].bytes == (ams ? 32.0 : 28.0) * params);
+    /* p, g (2 or 4 bytes) read, p written; m, v (and vmax) fp32 read and written */
+    const double per_param = fp16 ? 22.0 : ams ? 36.0 : 28.0;
+    assert_true(cases[i].bytes == per_param * params);
     assert_true(cases[i].metrics[1].work == cases[i].bytes);
   }
   assert_string_equal(cases[0].variant, "fused");
   assert_string_equal(cases[2].variant, "eager");
   assert_non_null(strstr(cases[1].params, "opt=adamw"));
+  assert_string_equal(cases[5].variant, "fused");
+  assert_non_null(strstr(cases[6].params, "opt=adamw"));
+  assert_string_not_equal(cases[5].series, cases[0].series);
   const size_t nf = ob_workload_adam.list_cases(ob_test_device(), &full, cases, 64);
-  assert_int_equal(nf, 15);
-  assert_non_null(strstr(cases[10].params, "params=100663296;tensors=24;shape=2048x2048"));
-  assert_string_equal(cases[10].series, cases[5].series); /* cost predicts 100M from 10.5M */
-  assert_true(cases[10].cost > cases[5].cost);
+  assert_int_equal(nf, 21);
+  assert_non_null(strstr(cases[14].params, "params=100663296;tensors=24;shape=2048x2048"));
+  assert_string_equal(cases[14].series, cases[7].series); /* cost predicts 100M from 10.5M */
+  assert_true(cases[14].cost > cases[7].cost);
+  assert_string_equal(cases[19].series, cases[12].series);
 }
 
 static void workload_small_cases_verify(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  for (int k = 0; k < 5; k++) {
+  for (int k = 0; k < 7; k++) {
     ob_case c;
-    /* 3 x 11x13 = 143 parameters per tensor: tails and padding in the flat layout */
-    ob_adam_workload_case(&c, k < 3 ? OB_ADAM_FUSED : OB_ADAM_EAGER, k % 2, k == 2, 3, 11, 13);
+    /* 3 x 11x13 = 143 parameters per tensor: tails and padding in the flat layout; k 5 and 6:
+     * fp16 parameters, Adam and AdamW */
+    ob_adam_workload_case(&c, k < 3 || k > 4 ? OB_ADAM_FUSED : OB_ADAM_EAGER,
+                          k > 4 ? OB_ADAM_FP16 : OB_ADAM_FP32, k % 2, k == 2, 3, 11, 13);
     void *st = NULL;
     OB_ASSERT_OK(ob_workload_adam.setup(dev, &c, &st));
     assert_non_null(strstr(c.params, "launches="));
@@ -855,19 +1061,25 @@ static void workload_verification_catches_a_wrong_kernel(void **state) {
   ob_registry *reg = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg));
   ob_device *dev = ob_registry_device(reg, ob_device_index(ob_test_device()));
-  ob_case c;
-  ob_adam_workload_case(&c, OB_ADAM_FUSED, false, false, 2, 8, 8);
-  void *st = NULL;
-  ob_status setup = ob_workload_adam.setup(dev, &c, &st);
-  ob_verdict v = {0};
-  ob_status verify = setup == OB_OK ? ob_workload_adam.verify(st, &v) : setup;
-  ob_workload_adam.teardown(st);
+  ob_verdict v[2] = {0};
+  ob_status verify = OB_OK;
+  for (int k = 0; k < 2 && verify == OB_OK; k++) { /* fp32 and fp16 parameters */
+    ob_case c;
+    ob_adam_workload_case(&c, OB_ADAM_FUSED, k ? OB_ADAM_FP16 : OB_ADAM_FP32, false, false, 2, 8,
+                          8);
+    void *st = NULL;
+    verify = ob_workload_adam.setup(dev, &c, &st);
+    if (verify == OB_OK) verify = ob_workload_adam.verify(st, &v[k]);
+    ob_workload_adam.teardown(st);
+  }
   ob_registry_destroy(reg);
   unsetenv("OCLBENCH_KERNEL_DIR");
   OB_ASSERT_OK(verify);
-  assert_true(v.checked);
-  assert_false(v.ok);
-  assert_non_null(strstr(v.note, "max_rel_err="));
+  for (int k = 0; k < 2; k++) {
+    assert_true(v[k].checked);
+    assert_false(v[k].ok);
+    assert_non_null(strstr(v[k].note, "max_rel_err="));
+  }
 }
 
 int main(void) {
@@ -886,6 +1098,10 @@ int main(void) {
       cmocka_unit_test(bias_correction_at_step_1000),
       cmocka_unit_test(odd_sizes_empty_and_single_element_tensors),
       cmocka_unit_test(every_option_combination_matches),
+      cmocka_unit_test(fp16_step1_rounds_to_the_nearest_half),
+      cmocka_unit_test(fp16_parameters_match_the_reference),
+      cmocka_unit_test(fp16_options_ranges_and_zero_grad),
+      cmocka_unit_test(trace_records_the_bytes_moved),
       cmocka_unit_test(matches_pytorch_sequences),
       cmocka_unit_test(list_of_separate_buffers),
       cmocka_unit_test(empty_optimizers_step),

@@ -219,18 +219,62 @@ static void cli_flops(void **state) {
   size_t len = 0;
   OB_ASSERT_OK(ob_read_file(path, &text, &len));
   assert_non_null(strstr(text, "model,batch,index,layer,type,inputs,output_shape,params,macs,"
-                               "flops_forward,flops_forward_backward,activation_bytes"));
+                               "flops_forward,flops_forward_backward,activation_bytes,"
+                               "param_bytes_fp32,param_bytes_fp16,param_bytes_int8\r\n"));
+  /* the total row ends with the model size at fp32, fp16, int8: params x 4, 2, 1 bytes */
   assert_non_null(strstr(text, "resnet18,2,,total,,,,11689512,3628146688,7272500224,"
-                               "21817500672,"));
-  assert_non_null(strstr(text, "resnet18,2,9,layer1.0.add,add,8+3,2x64x56x56,0,0,0,0,1605632"));
+                               "21817500672,65847104,46758048,23379024,11689512\r\n"));
+  assert_non_null(strstr(text, "resnet18,2,9,layer1.0.add,add,8+3,2x64x56x56,0,0,0,0,1605632,"
+                               "0,0,0\r\n"));
+  assert_non_null(strstr(text, "resnet18,2,68,fc,linear,67,2x1000,513000,1024000,2048000,"
+                               "6144000,8000,2052000,1026000,513000\r\n"));
   free(text);
+}
+
+static void model_size_table(void **state) {
+  (void)state;
+  /* params x 4, 2, 1 bytes; MB = 10^6 bytes, MiB = 2^20 bytes, two decimals */
+  static const struct {
+    const char *model;
+    const char *lines[3];
+  } want[] = {
+      {"simplecnn",
+       {"  fp32  4 B/param       16,059,944 bytes      16.06 MB      15.32 MiB\n",
+        "  fp16  2 B/param        8,029,972 bytes       8.03 MB       7.66 MiB\n",
+        "  int8  1 B/param        4,014,986 bytes       4.01 MB       3.83 MiB\n"}},
+      {"mlp",
+       {"  fp32  4 B/param       41,943,040 bytes      41.94 MB      40.00 MiB\n",
+        "  fp16  2 B/param       20,971,520 bytes      20.97 MB      20.00 MiB\n",
+        "  int8  1 B/param       10,485,760 bytes      10.49 MB      10.00 MiB\n"}},
+      {"resnet18 --batch 8",
+       {"  fp32  4 B/param       46,758,048 bytes      46.76 MB      44.59 MiB\n",
+        "  fp16  2 B/param       23,379,024 bytes      23.38 MB      22.30 MiB\n",
+        "  int8  1 B/param       11,689,512 bytes      11.69 MB      11.15 MiB\n"}},
+  };
+  for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    char args[64];
+    snprintf(args, sizeof args, "flops %s", want[k].model);
+    int rc = -1;
+    char *out = ob_test_cli_stdout(args, &rc);
+    assert_int_equal(rc, 0);
+    const char *table = strstr(out, "\nmodel size (parameters only; 1 MB = 10^6 bytes, "
+                                    "1 MiB = 2^20 bytes):\n");
+    if (!table) fail_msg("%s: no model size table in:\n%s", want[k].model, out);
+    const char *p = table;
+    for (int i = 0; i < 3; i++) {
+      const char *line = strstr(p, want[k].lines[i]);
+      if (!line) fail_msg("%s: no line '%s'", want[k].model, want[k].lines[i]);
+      p = line + 1;
+    }
+    free(out);
+  }
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(issue_numbers),        cmocka_unit_test(matches_calflops_per_module),
       cmocka_unit_test(graph_is_well_formed), cmocka_unit_test(other_inputs),
-      cmocka_unit_test(cli_flops),
+      cmocka_unit_test(cli_flops),            cmocka_unit_test(model_size_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
