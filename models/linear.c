@@ -16,6 +16,7 @@
 #include "clblast_gemm.h"
 #include "gemm.h"
 #include "gemm_ref.h"
+#include "linear_int8.h"
 
 enum { VARIANT_OWN, VARIANT_CLBLAST };
 enum { PREC_FP32, PREC_FP16 };
@@ -100,6 +101,7 @@ size_t ob_linear_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_ca
     for (size_t p = 0; p < NPASSES && n < max; p++)
       add_case(&cases[n++], combos[v][0], combos[v][1], -1, (long)p);
   }
+  n += ob_igemm_list_cases(dev, opts, cases + n, max - n);
   return n;
 }
 
@@ -110,11 +112,13 @@ typedef struct linear_state {
   float *a, *b;      /* host operands (fp16 cases: the values after rounding to half) */
   ob_gemm *gemm;     /* own variant */
   char config[200];  /* own variant: the kernel configuration and where it came from */
+  void *int8;        /* int8 cases: the state of models/linear_int8.c */
 } linear_state;
 
 void ob_linear_teardown(void *state) {
   linear_state *s = state;
   if (!s) return;
+  ob_igemm_case_teardown(s->int8);
   ob_gemm_destroy(s->gemm);
   if (s->dev && ob_device_queue(s->dev)) ob_device_finish(s->dev);
   ob_buffer_release(s->dev, s->args.a);
@@ -191,7 +195,7 @@ ob_status ob_linear_setup(ob_device *dev, ob_case *c, void **state) {
   s->dev = dev;
   s->variant = (int)c->arg[ARG_VARIANT];
   s->prec = (int)c->arg[ARG_PREC];
-  ob_status st = setup_state(s, c);
+  ob_status st = ob_igemm_is_case(c) ? ob_igemm_case_setup(dev, c, &s->int8) : setup_state(s, c);
   if (st != OB_OK) {
     ob_linear_teardown(s);
     return st;
@@ -202,6 +206,7 @@ ob_status ob_linear_setup(ob_device *dev, ob_case *c, void **state) {
 
 ob_status ob_linear_run(void *state, double *seconds) {
   linear_state *s = state;
+  if (s->int8) return ob_igemm_case_run(s->int8, seconds);
   if (s->variant == VARIANT_OWN) return ob_gemm_run_timed(s->gemm, &s->args, seconds);
   return ob_clblast_gemm_timed(s->dev, s->prec == PREC_FP16 ? OB_CLBLAST_FP16 : OB_CLBLAST_FP32,
                                &s->args, seconds);
@@ -209,6 +214,7 @@ ob_status ob_linear_run(void *state, double *seconds) {
 
 ob_status ob_linear_verify(void *state, ob_verdict *out) {
   linear_state *s = state;
+  if (s->int8) return ob_igemm_case_verify(s->int8, out);
   const ob_gemm_args *a = &s->args;
   const size_t count = a->m * a->n;
   float *c = malloc(count * sizeof *c);

@@ -19,6 +19,7 @@ typedef struct probe {
   size_t global, local;
   size_t bytes;          /* buffer size for bandwidth and transfer probes */
   int iters;             /* FMA rounds per work-item */
+  int width;             /* FMA vector width */
   double flops, moved;   /* work of one launch, for the trace (NAN: not counted) */
 } probe;
 
@@ -115,6 +116,7 @@ static void probe_free(probe *p) {
 
 static ob_status run_fma(probe *p, double *seconds) {
   const float a = 0.9999f, b = 0.0001f;
+  p->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * p->width; /* for the trace */
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof a, &a)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 2, sizeof b, &b)));
@@ -131,6 +133,7 @@ static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
   else snprintf(vec, sizeof vec, "float%d", width);
   snprintf(opts, sizeof opts, "-DVEC=%s -DVEC_WIDTH=%d -DCHAINS=%d", vec, width, FMA_CHAINS);
   OB_TRY(ob_kernel_create(p->dev, "peak.cl", opts, "fma_peak", &p->kernel));
+  p->width = width;
   const ob_device_props *props = ob_device_props_get(p->dev);
   p->local = ob_device_wg_size(p->dev, p->kernel, ob_device_is_cpu(p->dev) ? 64 : 256);
   size_t per_cu = ob_device_is_cpu(p->dev) ? 8 * p->local : 2048 * 4;
@@ -151,7 +154,6 @@ static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
     p->iters = scaled < 1 ? 1 : scaled > (1 << 26) ? (1 << 26) : (int)scaled;
   }
   c->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * width;
-  p->flops = c->flops;
   c->metrics[0].work = c->flops;
   snprintf(c->params + strlen(c->params), sizeof c->params - strlen(c->params),
            ";global=%zu;local=%zu;rounds=%d", p->global, p->local, p->iters);

@@ -31,7 +31,7 @@ static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
   ob_case *cases = calloc(MAXC, sizeof *cases);
   size_t n = list(false, cases);
   /* own fp32, clblast fp32, clblast fp16 (one case for the skipped row without fp16) */
-  assert_int_equal(n, 2 * (4 + 3) + (fp16 ? 4 + 3 : 1));
+  assert_int_equal(n, 2 * (4 + 3) + (fp16 ? 4 + 3 : 1) + 4); /* + int8: 3 sizes, fc1024 */
   static const char *const variants[][2] = {{"own", "fp32"}, {"clblast", "fp32"},
                                             {"clblast", "fp16"}};
   for (size_t v = 0; v < (fp16 ? 3u : 2u); v++) {
@@ -70,7 +70,7 @@ static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
     assert_non_null(find(cases, n, "clblast", "fp16", "m=1024;n=1024;k=1024;ta=N;tb=N"));
   /* --quick keeps the smallest square size and the layer. */
   n = list(true, cases);
-  assert_int_equal(n, 2 * (1 + 3) + (fp16 ? 1 + 3 : 1));
+  assert_int_equal(n, 2 * (1 + 3) + (fp16 ? 1 + 3 : 1) + 2);
   assert_non_null(find(cases, n, "own", "fp32", "m=1024;n=1024;k=1024;ta=N;tb=N"));
   assert_null(find(cases, n, "own", "fp32", "m=2048;n=2048;k=2048;ta=N;tb=N"));
   free(cases);
@@ -84,7 +84,8 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
   size_t n = ob_linear_list_cases(dev, opts, all, MAXC), k = 0;
   const bool fp16 = ob_device_props_get(dev)->fp16;
   for (size_t i = 0; i < n && k < max; i++) {
-    const bool layer = strstr(all[i].params, "layer=") != NULL;
+    /* int8 cases are test_igemm's */
+    const bool layer = strstr(all[i].params, "layer=") != NULL && strcmp(all[i].precision, "int8") != 0;
     const bool stand_in = !fp16 && strcmp(all[i].precision, "fp16") == 0;
     if (layer || stand_in) cases[k++] = all[i];
   }
