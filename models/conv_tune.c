@@ -359,7 +359,7 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
 }
 
 /* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
- * configuration the device compiles wrongly must never win. In the reference's terms the
+ * configuration the device compiles wrongly must never win (so every new best is checked). In the reference's terms the
  * pass reads in0 = the B tensor and in1 = the A tensor. */
 static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
   OB_TRY(ob_buffer_read(p->dev, t->c, 0, (size_t)p->view.c_total * sizeof(float), t->hc));
@@ -433,7 +433,7 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
       if (ob_conv_config_fits(&c, &p->view, p->dev) != OB_OK) continue;
       double sec = 0.0;
       ob_status rst = time_config(p, k, &c, &t, *best_s, &sec);
-      if (rst == OB_OK) rst = check_candidate(p, &t);
+      if (rst == OB_OK && sec < *best_s) rst = check_candidate(p, &t); /* would win: verify */
       (*runs)++;
       if (rst != OB_OK) { /* a configuration the device cannot run: try the others */
         char text[128];
