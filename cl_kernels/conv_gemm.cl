@@ -9,7 +9,7 @@
  *   B(kk, j) = B[rt.x + ct.x]  when hh = rt.y + ct.y and ww = rt.z + ct.z lie in
  *              0 <= hh < BH, 0 <= ww < BW; 0 otherwise (zero padding, sentinels). The host
  *              folds the row and column positions into the offsets (x = base + h * pitch + w).
- *              With TAPMASK=1 (kernels of at most 32 taps) the host has turned the test into
+ *              With TAPMASK=1 (kernels of at most 31 taps) the host has turned the test into
  *              one AND: the tap side's y is its tap's bit, the position side's y the mask of
  *              the taps that stay inside for that position, so the element is there when
  *              (rt.y & ct.y) != 0 (z unused).
@@ -182,6 +182,20 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #pragma unroll
     for (int j = 0; j < WN; j++) acc[i][j] = 0.0f;
 
+  /* The rowtab entries of a tile's fetch (rtn; aoffn for A without ADENSE) are read at the
+   * end of the iteration before, after its multiply-adds, so that their latency overlaps the
+   * local stores and the barrier instead of delaying the fetch (and they take no registers
+   * while the multiply-adds need them). */
+  int4 rtn[BROWS];
+  int aoffn = 0;
+  if (kbeg < kend) {
+#pragma unroll
+    for (int r = 0; r < BROWS; r++) rtn[r] = rowtab[kbeg + b_kk + r * B_RSTEP];
+#if !ADENSE
+    aoffn = rowtab[kbeg + a_kk].w;
+#endif
+  }
+
   /* Iteration t fetches reduction tile t (global -> registers), computes tile t-1 from local
    * buffer buf^1 meanwhile, stores tile t into buffer buf; one barrier per tile. */
   avec ra[LAV];
@@ -194,7 +208,7 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #if ADENSE
       const int aoff = kka;
 #else
-      const int aoff = rowtab[kka].w;
+      const int aoff = aoffn;
 #endif
 #pragma unroll
       for (int i = 0; i < LAV; i++) {
@@ -207,11 +221,9 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #endif
       }
 #pragma unroll
-      for (int r = 0; r < BROWS; r++) {
-        const int4 rt = rowtab[k + b_kk + r * B_RSTEP];
+      for (int r = 0; r < BROWS; r++)
 #pragma unroll
-        for (int c = 0; c < BCOLS; c++) rb[r * BCOLS + c] = load_b(B, rt, ct[c], bd);
-      }
+        for (int c = 0; c < BCOLS; c++) rb[r * BCOLS + c] = load_b(B, rtn[r], ct[c], bd);
     }
     if (started) {
       __local const float4 *Ab = As4 + (buf ^ 1) * TK * (LDA / 4) + ty;
@@ -242,6 +254,13 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
       }
     }
     if (fetching) {
+      if (k + TK < kend) {
+#pragma unroll
+        for (int r = 0; r < BROWS; r++) rtn[r] = rowtab[k + TK + b_kk + r * B_RSTEP];
+#if !ADENSE
+        aoffn = rowtab[k + TK + a_kk].w;
+#endif
+      }
       __local float *Aw = As + (buf * TK + a_kk * A_KW) * LDA + a_m;
       __local float *Bw = Bs + (buf * TK + b_kk) * LDB + b_j;
 #pragma unroll
