@@ -182,20 +182,6 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #pragma unroll
     for (int j = 0; j < WN; j++) acc[i][j] = 0.0f;
 
-  /* The rowtab entries of a tile's fetch (rtn; aoffn for A without ADENSE) are read at the
-   * end of the iteration before, after its multiply-adds, so that their latency overlaps the
-   * local stores and the barrier instead of delaying the fetch (and they take no registers
-   * while the multiply-adds need them). */
-  int4 rtn[BROWS];
-  int aoffn = 0;
-  if (kbeg < kend) {
-#pragma unroll
-    for (int r = 0; r < BROWS; r++) rtn[r] = rowtab[kbeg + b_kk + r * B_RSTEP];
-#if !ADENSE
-    aoffn = rowtab[kbeg + a_kk].w;
-#endif
-  }
-
   /* Iteration t fetches reduction tile t (global -> registers), computes tile t-1 from local
    * buffer buf^1 meanwhile, stores tile t into buffer buf; one barrier per tile. */
   avec ra[LAV];
@@ -208,7 +194,7 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #if ADENSE
       const int aoff = kka;
 #else
-      const int aoff = aoffn;
+      const int aoff = rowtab[kka].w;
 #endif
 #pragma unroll
       for (int i = 0; i < LAV; i++) {
@@ -221,9 +207,11 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 #endif
       }
 #pragma unroll
-      for (int r = 0; r < BROWS; r++)
+      for (int r = 0; r < BROWS; r++) {
+        const int4 rt = rowtab[k + b_kk + r * B_RSTEP];
 #pragma unroll
-        for (int c = 0; c < BCOLS; c++) rb[r * BCOLS + c] = load_b(B, rtn[r], ct[c], bd);
+        for (int c = 0; c < BCOLS; c++) rb[r * BCOLS + c] = load_b(B, rt, ct[c], bd);
+      }
     }
     if (started) {
       __local const float4 *Ab = As4 + (buf ^ 1) * TK * (LDA / 4) + ty;
@@ -254,13 +242,6 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
       }
     }
     if (fetching) {
-      if (k + TK < kend) {
-#pragma unroll
-        for (int r = 0; r < BROWS; r++) rtn[r] = rowtab[k + TK + b_kk + r * B_RSTEP];
-#if !ADENSE
-        aoffn = rowtab[k + TK + a_kk].w;
-#endif
-      }
       __local float *Aw = As + (buf * TK + a_kk * A_KW) * LDA + a_m;
       __local float *Bw = Bs + (buf * TK + b_kk) * LDB + b_j;
 #pragma unroll
