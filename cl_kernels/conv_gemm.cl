@@ -9,6 +9,10 @@
  *   B(kk, j) = B[rt.x + ct.x]  when hh = rt.y + ct.y and ww = rt.z + ct.z lie in
  *              0 <= hh < BH, 0 <= ww < BW; 0 otherwise (zero padding, sentinels). The host
  *              folds the row and column positions into the offsets (x = base + h * pitch + w).
+ *              With TAPMASK=1 (kernels of at most 31 taps) the host has turned the test into
+ *              one AND: the tap side's y is its tap's bit, the position side's y the mask of
+ *              the taps that stay inside for that position, so the element is there when
+ *              (rt.y & ct.y) != 0 (z unused).
  *   C(m, j) = C[m * c_ms + coltab[j].w]
  * so one loader serves im2col (forward, weight gradient) and its transpose (data gradient,
  * launched once per stride phase so that no product is a structural zero).
@@ -18,8 +22,16 @@
  * local-memory reads are float4-wide and conflict-free. WTX work-items of a 32-lane warp lie
  * along N (a 2-D warp footprint reuses each local read across lanes). Tiles of TK reduction
  * steps are double-buffered in local memory while the next ones are fetched into registers:
- * one barrier per step. B is fetched with consecutive work-items along N (BKMAJOR=0) or
- * along the reduction (BKMAJOR=1), whichever is contiguous in memory for the pass.
+ * one barrier per step.
+ *
+ * Fetching. B is fetched as a grid of BROWS rows x BCOLS columns per work-item: with
+ * consecutive work-items along N in runs of BJ columns (BKMAJOR=0; BJ = 32, one warp, where
+ * the tile allows, so that a work-item reads one rowtab entry per row for BCOLS columns) or
+ * along the reduction (BKMAJOR=1: one row, LB columns), whichever is contiguous in memory
+ * for the pass; the columns' coltab entries stay in registers for the whole reduction.
+ * ADENSE=1 (set by the host when rowtab[kk].w == kk and rows of A are 16-byte aligned: the
+ * forward pass with Cg*R*S a multiple of 4) fetches A as float4 along the reduction without
+ * the table; otherwise one rowtab entry per step and work-item gives the A offsets.
  * Launch dimension 2 runs over groups x splits of the reduction (split-K); split s writes its
  * partial C at C + s * split_stride and conv_split_reduce (conv_aux.cl) sums them.
  */
@@ -44,6 +56,12 @@
 #ifndef BKMAJOR
 #define BKMAJOR 0
 #endif
+#ifndef ADENSE
+#define ADENSE 0
+#endif
+#ifndef TAPMASK
+#define TAPMASK 0
+#endif
 
 #define NTX (TN / WN)            /* work-items along N */
 #define NTY (TM / WM)            /* work-items along M */
@@ -58,8 +76,41 @@
     ((TN * TK) % NT)
 #error "conv_gemm.cl: inconsistent tile parameters"
 #endif
-#if !BKMAJOR && (NT % TN)
+#if ADENSE && ((TK % 4) || ((TM * TK) % (4 * NT)))
+#error "conv_gemm.cl: ADENSE needs TK and TM*TK/(4*NT) whole"
+#endif
+
+/* The A fetch: A_KW consecutive reduction steps (one avec) per load, LAV loads per step. */
+#if ADENSE
+#define A_KW 4
+typedef float4 avec;
+#else
+#define A_KW 1
+typedef float avec;
+#endif
+#define LAV (LA / A_KW)
+#define A_MSTEP (NT * A_KW / TK) /* rows between a work-item's loads */
+
+/* The B fetch grid (see the header comment): work-item (b_kk, b_j) fetches rows
+ * b_kk + r * B_RSTEP (r < BROWS) and columns b_j + c * B_CSTEP (c < BCOLS) of the step. */
+#if BKMAJOR
+#define BROWS 1
+#define BCOLS LB
+#define B_RSTEP 0 /* one row */
+#define B_CSTEP (NT / TK)
+#else
+#if TN > 32 && (TN % 32) == 0 && ((TK * 32) % NT) == 0
+#define BJ 32
+#else
+#define BJ TN
+#endif
+#if NT % BJ
 #error "conv_gemm.cl: BKMAJOR=0 needs the work-group size to be a multiple of TN"
+#endif
+#define BROWS (TK * BJ / NT)
+#define BCOLS (TN / BJ)
+#define B_RSTEP (NT / BJ)
+#define B_CSTEP BJ
 #endif
 
 typedef struct {
@@ -69,18 +120,16 @@ typedef struct {
 /* One element of B (see the header comment). */
 static inline float load_b(__global const float *restrict B, const int4 rt, const int4 ct,
                            const bounds bd) {
+#if TAPMASK
+  const bool inside = (rt.y & ct.y) != 0;
+#else
   const int hh = rt.y + ct.y, ww = rt.z + ct.z;
+  const bool inside = (uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW;
+#endif
   float v = 0.0f;
-  if ((uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW) v = B[rt.x + ct.x];
+  if (inside) v = B[rt.x + ct.x];
   return v;
 }
-
-/* The columns of B a work-item fetches are fixed for the whole reduction: NCT of them. */
-#if BKMAJOR
-#define NCT LB
-#else
-#define NCT 1
-#endif
 
 __kernel __attribute__((reqd_work_group_size(NT, 1, 1))) void
 conv_gemm(__global const float *restrict A, __global const float *restrict B,
@@ -115,16 +164,17 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
   const int tx = (warp % (NTX / WTX)) * WTX + lane % WTX;
   const int ty = (warp / (NTX / WTX)) * WTY + lane / WTX;
 
-  /* Fetch layout. A: consecutive work-items along the reduction. */
-  const int a_kk = tid % TK, a_m = tid / TK;
+  /* Fetch layout. A: consecutive work-items along the reduction, one element (rows a_m +
+   * i * A_MSTEP) or, with ADENSE, four (rows a_m + i * A_MSTEP, steps 4 a_kk to 4 a_kk + 3). */
+  const int a_kk = tid % (TK / A_KW), a_m = tid / (TK / A_KW);
 #if BKMAJOR
   const int b_kk = tid % TK, b_j = tid / TK;
 #else
-  const int b_j = tid % TN, b_kk = tid / TN;
+  const int b_j = tid % BJ, b_kk = tid / BJ;
 #endif
-  int4 ct[NCT];
+  int4 ct[BCOLS];
 #pragma unroll
-  for (int i = 0; i < NCT; i++) ct[i] = coltab[j0 + b_j + i * (NT / TK)];
+  for (int c = 0; c < BCOLS; c++) ct[c] = coltab[j0 + b_j + c * B_CSTEP];
 
   float acc[WM][WN];
 #pragma unroll
@@ -134,27 +184,34 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
 
   /* Iteration t fetches reduction tile t (global -> registers), computes tile t-1 from local
    * buffer buf^1 meanwhile, stores tile t into buffer buf; one barrier per tile. */
-  float ra[LA], rb[LB];
+  avec ra[LAV];
+  float rb[LB];
   int buf = 0;
   for (int k = kbeg, started = 0;; k += TK, buf ^= 1, started = 1) {
     const bool fetching = k < kend;
     if (fetching) {
-      const int kka = k + a_kk;
-      const int aoff = rowtab[kka].w;
-#pragma unroll
-      for (int i = 0; i < LA; i++) {
-        const int m = m0 + a_m + i * (NT / TK);
-        ra[i] = 0.0f;
-        if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
-      }
-#if BKMAJOR
-      const int4 rt = rowtab[k + b_kk];
-#pragma unroll
-      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rt, ct[i], bd);
+      const int kka = k + a_kk * A_KW; /* kend is a multiple of 4 with ADENSE */
+#if ADENSE
+      const int aoff = kka;
 #else
-#pragma unroll
-      for (int i = 0; i < LB; i++) rb[i] = load_b(B, rowtab[k + b_kk + i * (NT / TN)], ct[0], bd);
+      const int aoff = rowtab[kka].w;
 #endif
+#pragma unroll
+      for (int i = 0; i < LAV; i++) {
+        const int m = m0 + a_m + i * A_MSTEP;
+        ra[i] = (avec)(0.0f);
+#if ADENSE
+        if (kka < kend && m < M) ra[i] = *(__global const float4 *)(A + m * a_ms + aoff);
+#else
+        if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
+#endif
+      }
+#pragma unroll
+      for (int r = 0; r < BROWS; r++) {
+        const int4 rt = rowtab[k + b_kk + r * B_RSTEP];
+#pragma unroll
+        for (int c = 0; c < BCOLS; c++) rb[r * BCOLS + c] = load_b(B, rt, ct[c], bd);
+      }
     }
     if (started) {
       __local const float4 *Ab = As4 + (buf ^ 1) * TK * (LDA / 4) + ty;
@@ -185,18 +242,23 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
       }
     }
     if (fetching) {
-      __local float *Aw = As + (buf * TK + a_kk) * LDA + a_m;
+      __local float *Aw = As + (buf * TK + a_kk * A_KW) * LDA + a_m;
       __local float *Bw = Bs + (buf * TK + b_kk) * LDB + b_j;
 #pragma unroll
-      for (int i = 0; i < LA; i++) Aw[i * (NT / TK)] = ra[i];
-#pragma unroll
-      for (int i = 0; i < LB; i++) {
-#if BKMAJOR
-        Bw[i * (NT / TK)] = rb[i];
+      for (int i = 0; i < LAV; i++) {
+#if ADENSE
+        Aw[i * A_MSTEP] = ra[i].x;
+        Aw[LDA + i * A_MSTEP] = ra[i].y;
+        Aw[2 * LDA + i * A_MSTEP] = ra[i].z;
+        Aw[3 * LDA + i * A_MSTEP] = ra[i].w;
 #else
-        Bw[i * (NT / TN) * LDB] = rb[i];
+        Aw[i * A_MSTEP] = ra[i];
 #endif
       }
+#pragma unroll
+      for (int r = 0; r < BROWS; r++)
+#pragma unroll
+        for (int c = 0; c < BCOLS; c++) Bw[r * B_RSTEP * LDB + c * B_CSTEP] = rb[r * BCOLS + c];
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (!fetching) break;

@@ -118,6 +118,7 @@ ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_v
     v->c_total = (int)ob_conv_output_elems(s);
     v->a_elems = ob_conv_filter_elems(s), v->b_elems = ob_conv_input_elems(s);
     v->bias_div = PQ, v->bias_mod = s->k;
+    v->adense = v->a_ms % 4 == 0; /* rowtab[kk].w == kk (fill_taps) */
     break;
   case OB_CONV_BACKWARD_DATA: /* per phase: C = dx [Cg x n*H'W'], A = w^T, B = dy gathered */
     if (S * S > OB_CONV_MAX_PHASES)
@@ -148,6 +149,7 @@ ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_v
     v->bias_div = Cg * RS, v->bias_mod = s->k;
     break;
   }
+  v->tapmask = s->r * s->s <= OB_CONV_MAX_MASK_TAPS;
   layout_phases(v);
   return OB_OK;
 }
@@ -210,20 +212,47 @@ static void fold_offsets(cl_int4 *t, int count, int pitch) {
   for (int i = 0; i < count; i++) t[i].s[0] += t[i].s[1] * pitch + t[i].s[2];
 }
 
-static void fill_sentinels(cl_int4 *t, int from, int to) {
+/* Entries no element matches: positions out of every bound, or (tap masks) no tap bit. */
+static void fill_sentinels(cl_int4 *t, int from, int to, int tapmask) {
   for (int i = from; i < to; i++) {
     t[i].s[0] = 0;
-    t[i].s[1] = SENTINEL;
-    t[i].s[2] = SENTINEL;
+    t[i].s[1] = tapmask ? 0 : SENTINEL;
+    t[i].s[2] = tapmask ? 0 : SENTINEL;
     t[i].s[3] = 0;
+  }
+}
+
+/* Tap masks (TAPMASK in cl_kernels/conv_gemm.cl) for one phase: each distinct (h, w) of the
+ * tap table gets a bit (at most OB_CONV_MAX_MASK_TAPS of them: v->tapmask); a tap entry's h
+ * becomes its bit, a position entry's h the bits of the taps that keep it inside BH x BW. */
+static void make_tap_masks(cl_int4 *tap, int ntap, cl_int4 *pos, int npos, int BH, int BW) {
+  int th[OB_CONV_MAX_MASK_TAPS], tw[OB_CONV_MAX_MASK_TAPS], nt = 0;
+  for (int i = 0; i < ntap; i++) {
+    int b = 0;
+    while (b < nt && !(th[b] == tap[i].s[1] && tw[b] == tap[i].s[2])) b++;
+    if (b == nt) {
+      th[nt] = tap[i].s[1];
+      tw[nt++] = tap[i].s[2];
+    }
+    tap[i].s[1] = 1 << b;
+    tap[i].s[2] = 0;
+  }
+  for (int j = 0; j < npos; j++) {
+    int mask = 0;
+    for (int b = 0; b < nt; b++)
+      if ((unsigned)(th[b] + pos[j].s[1]) < (unsigned)BH &&
+          (unsigned)(tw[b] + pos[j].s[2]) < (unsigned)BW)
+        mask |= 1 << b;
+    pos[j].s[1] = mask;
+    pos[j].s[2] = 0;
   }
 }
 
 /* Fills both tables for the pass (see cl_kernels/conv_gemm.cl), sentinels included. */
 static void fill_tables(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv_view *v,
                         cl_int4 *row, cl_int4 *col) {
-  fill_sentinels(row, 0, v->nrows);
-  fill_sentinels(col, 0, v->ncols);
+  fill_sentinels(row, 0, v->nrows, v->tapmask);
+  fill_sentinels(col, 0, v->ncols, v->tapmask);
   const ob_conv_phase *f = &v->phase[0];
   switch (pass) {
   case OB_CONV_FORWARD:
@@ -246,6 +275,11 @@ static void fill_tables(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv
     f = &v->phase[i];
     fold_offsets(row + f->row0, f->Kd, v->BP);
     fold_offsets(col + f->col0, f->N, v->BP);
+    if (!v->tapmask) continue;
+    if (pass == OB_CONV_BACKWARD_WEIGHT) /* taps are the columns */
+      make_tap_masks(col + f->col0, f->N, row + f->row0, f->Kd, v->BH, v->BW);
+    else
+      make_tap_masks(row + f->row0, f->Kd, col + f->col0, f->N, v->BH, v->BW);
   }
 }
 
@@ -289,7 +323,10 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
   if (local_bytes(cfg) > props->local_mem)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv config needs %zu bytes of local memory, the "
                    "device has %llu", local_bytes(cfg), (unsigned long long)props->local_mem);
-  if (!v->bkmajor && nt % (size_t)cfg->tn)
+  /* Fetching B along N, work-items cover runs of 32 columns where the tile allows, else of
+   * tn (BJ in cl_kernels/conv_gemm.cl). */
+  const bool warp_runs = cfg->tn > 32 && cfg->tn % 32 == 0 && (size_t)cfg->tk * 32 % nt == 0;
+  if (!v->bkmajor && nt % (size_t)(warp_runs ? 32 : cfg->tn))
     return ob_fail(OB_ERR_UNSUPPORTED, "conv config: this pass needs the work-group size "
                    "(%zu) to be a multiple of tn=%d", nt, cfg->tn);
   const double ws = (double)ob_conv_split_of(cfg) * v->c_total;
@@ -304,13 +341,17 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
 ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_conv_config *cfg,
                               cl_kernel *out) {
   *out = NULL;
-  char opts[160];
-  snprintf(opts, sizeof opts, "-DTM=%d -DTN=%d -DTK=%d -DWM=%d -DWN=%d -DWTX=%d -DBKMAJOR=%d",
-           cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor);
+  const size_t nt = (size_t)(cfg->tm / cfg->wm) * (size_t)(cfg->tn / cfg->wn);
+  /* float4 fetches of A along the reduction: whole float4s per work-item and step. */
+  const int adense = v->adense && cfg->tk % 4 == 0 && (size_t)cfg->tm * cfg->tk % (4 * nt) == 0;
+  char opts[192];
+  snprintf(opts, sizeof opts,
+           "-DTM=%d -DTN=%d -DTK=%d -DWM=%d -DWN=%d -DWTX=%d -DBKMAJOR=%d -DADENSE=%d "
+           "-DTAPMASK=%d", cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor,
+           adense, v->tapmask);
   cl_kernel k = NULL;
   OB_TRY(ob_kernel_create(dev, "conv_gemm.cl", opts, "conv_gemm", &k));
   size_t wg = 0;
-  const size_t nt = (size_t)(cfg->tm / cfg->wm) * (size_t)(cfg->tn / cfg->wn);
   ob_status st = OB_CL(clGetKernelWorkGroupInfo(k, ob_device_id(dev), CL_KERNEL_WORK_GROUP_SIZE,
                                                 sizeof wg, &wg, NULL));
   if (st == OB_OK && wg < nt)

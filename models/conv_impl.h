@@ -9,6 +9,9 @@
 #define OB_CONV_ROW_PAD 64
 #define OB_CONV_COL_PAD 512
 
+/* Kernels of at most this many taps test B's bounds with one AND of tap bit masks. */
+#define OB_CONV_MAX_MASK_TAPS 31
+
 /* The data gradient of a strided convolution runs once per stride phase (output rows and
  * columns of one residue modulo the stride): stride <= 8 there. */
 #define OB_CONV_MAX_PHASES 64
@@ -30,6 +33,8 @@ typedef struct ob_conv_view {
   int a_gs, b_gs, c_gs;     /* per-group offsets of A, B, C */
   int BH, BW, BP;           /* B bounds and row pitch */
   int bkmajor;              /* fetch B along the reduction (contiguous there) */
+  int adense;               /* A(m, kk) = A[m * a_ms + kk] with a_ms and a_gs multiples of 4 */
+  int tapmask;              /* at most OB_CONV_MAX_MASK_TAPS taps: bounds as tap bit masks */
   int c_total;              /* elements of C over all groups */
   int bias_div, bias_mod;   /* channel of output element i: (i / bias_div) % bias_mod */
   size_t a_elems, b_elems;  /* elements of the A and B tensors */

@@ -126,7 +126,9 @@ ob_status ob_conv_options_from_env(ob_conv_options *out) {
 /* ---------------------------------------------------------------- candidates and defaults */
 
 /* The tiles the tuner tries (split chosen per shape). Large register blocks for GPUs, small
- * ones for narrow outputs (few channels) and for CPUs. */
+ * ones for narrow outputs (few channels) and for CPUs. The 8x16 and 16x8 blocks (128 or 64
+ * work-items) halve the local-memory reads and fetch work per multiply-add against 8x8 at
+ * the same tile: on NVIDIA they take ~230-250 registers, two 128-work-item groups per SM. */
 static const ob_conv_config candidates[] = {
     {128, 128, 8, 8, 8, 8, 0},  {128, 128, 16, 8, 8, 8, 0}, {128, 128, 8, 8, 8, 4, 0},
     {128, 128, 8, 8, 8, 16, 0}, {256, 128, 8, 8, 8, 8, 0},  {128, 256, 8, 8, 8, 8, 0},
@@ -135,7 +137,8 @@ static const ob_conv_config candidates[] = {
     {256, 64, 8, 8, 8, 8, 0},   {64, 64, 8, 4, 4, 8, 0},    {64, 64, 8, 8, 8, 8, 0},
     {64, 64, 16, 8, 8, 8, 0},   {32, 256, 8, 4, 8, 8, 0},   {32, 256, 16, 4, 8, 8, 0},
     {32, 128, 8, 4, 8, 8, 0},   {32, 128, 8, 4, 4, 8, 0},   {32, 64, 8, 4, 4, 8, 0},
-    {32, 32, 8, 4, 4, 8, 0},
+    {32, 32, 8, 4, 4, 8, 0},    {128, 128, 8, 8, 16, 8, 0}, {128, 128, 8, 16, 8, 8, 0},
+    {256, 64, 8, 16, 8, 8, 0},  {64, 256, 8, 8, 16, 8, 0},  {64, 128, 8, 8, 16, 8, 0},
 };
 #define NCANDIDATES (sizeof candidates / sizeof *candidates)
 
@@ -152,23 +155,27 @@ static int resident_groups(const ob_conv_config *c) {
 }
 
 /* Split-K factors worth trying for a tile: 1, and those that bring the work-groups just
- * under and just over one to four full waves over the compute units, keeping >= 8 steps per
- * split. At most 1 + 8 values. */
+ * under and just over one to four full waves over the compute units, for 1, 2, 3 and
+ * resident_groups() work-groups per unit (the real number depends on the registers the
+ * compiler gives the tile), keeping >= 8 steps per split. At most MAX_SPLITS values. */
+#define MAX_SPLITS (1 + 4 * 4 * 2)
 static size_t split_options(const ob_conv_config *c, const ob_conv_view *v, int cus, int *out) {
   const int tiles = ceil_div(v->M, c->tm) * ceil_div(v->N, c->tn) * v->groups;
   const int steps = ceil_div(v->Kd, c->tk);
-  const int slots = cus * resident_groups(c);
+  const int per_unit[] = {1, 2, 3, resident_groups(c)};
   size_t n = 0;
   out[n++] = 1;
-  for (int waves = 1; waves <= 4; waves++)
-    for (int up = 0; up < 2; up++) {
-      int s = up ? ceil_div(waves * slots, tiles) : waves * slots / tiles;
-      if (s > steps / 8) s = steps / 8;
-      if (s > 256) s = 256;
-      bool dup = s <= 1;
-      for (size_t i = 0; i < n && !dup; i++) dup = out[i] == s;
-      if (!dup) out[n++] = s;
-    }
+  for (size_t r = 0; r < sizeof per_unit / sizeof *per_unit; r++)
+    for (int waves = 1; waves <= 4; waves++)
+      for (int up = 0; up < 2; up++) {
+        const int slots = cus * per_unit[r] * waves;
+        int s = up ? ceil_div(slots, tiles) : slots / tiles;
+        if (s > steps / 8) s = steps / 8;
+        if (s > 256) s = 256;
+        bool dup = s <= 1;
+        for (size_t i = 0; i < n && !dup; i++) dup = out[i] == s;
+        if (!dup) out[n++] = s;
+      }
   return n;
 }
 
@@ -197,7 +204,7 @@ static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
   }
   double best = -1.0;
   for (size_t i = 0; i < NCANDIDATES; i++) {
-    int splits[9];
+    int splits[MAX_SPLITS];
     size_t ns = split_options(&candidates[i], &p->view, (int)props->compute_units, splits);
     for (size_t s = 0; s < ns; s++) {
       ob_conv_config c = candidates[i];
@@ -352,7 +359,7 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
 }
 
 /* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
- * configuration the device compiles wrongly must never win. In the reference's terms the
+ * configuration the device compiles wrongly must never win (so every new best is checked). In the reference's terms the
  * pass reads in0 = the B tensor and in1 = the A tensor. */
 static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
   OB_TRY(ob_buffer_read(p->dev, t->c, 0, (size_t)p->view.c_total * sizeof(float), t->hc));
@@ -416,15 +423,17 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
       ob_log(OB_LOG_INFO, "conv tune: skipping a candidate: %s", ob_error_detail());
       continue;
     }
-    int splits[9];
+    int splits[MAX_SPLITS];
     size_t ns = split_options(cand, &p->view, (int)props->compute_units, splits);
+    ob_conv_config tile_best = *cand;
+    double tile_s = INFINITY;
     for (size_t s = 0; s < ns && st == OB_OK; s++) {
       ob_conv_config c = *cand;
       c.split = splits[s];
       if (ob_conv_config_fits(&c, &p->view, p->dev) != OB_OK) continue;
       double sec = 0.0;
       ob_status rst = time_config(p, k, &c, &t, *best_s, &sec);
-      if (rst == OB_OK) rst = check_candidate(p, &t);
+      if (rst == OB_OK && sec < *best_s) rst = check_candidate(p, &t); /* would win: verify */
       (*runs)++;
       if (rst != OB_OK) { /* a configuration the device cannot run: try the others */
         char text[128];
@@ -437,12 +446,22 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
       ob_conv_config_format(&c, text, sizeof text);
       ob_log(OB_LOG_DEBUG, "conv tune %s: %s: %.4f ms", ob_conv_pass_name(p->pass), text,
              sec * 1e3);
+      if (sec < tile_s) {
+        tile_s = sec;
+        tile_best = c;
+      }
       if (sec < *best_s) {
         *best_s = sec;
         p->cfg = c;
       }
     }
     clReleaseKernel(k);
+    if (isfinite(tile_s)) { /* one line per tile: its best split */
+      char text[128];
+      ob_conv_config_format(&tile_best, text, sizeof text);
+      ob_log(OB_LOG_INFO, "conv tune %s: %s: %.4f ms, %.0f GFLOP/s", ob_conv_pass_name(p->pass),
+             text, tile_s * 1e3, 2.0 * ob_conv_macs(&p->shape) / tile_s * 1e-9);
+    }
   }
   tune_bufs_free(p->dev, &t);
   ob_error_clear();
@@ -456,7 +475,7 @@ ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *o) {
   if (o->forced) {
     p->cfg = o->config;
     if (p->cfg.split == 0) {
-      int splits[9];
+      int splits[MAX_SPLITS];
       const ob_device_props *props = ob_device_props_get(p->dev);
       size_t ns = split_options(&p->cfg, &p->view, (int)props->compute_units, splits);
       double best = -1.0;

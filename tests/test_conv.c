@@ -1,6 +1,7 @@
 /* Own convolution (models/conv.h): all three passes and the bias gradient against the double
- * reference on odd sizes, 1x1, stride 2, padding 0/1, groups, depthwise, bias; split-K and
- * tiles larger than the problem; shape and configuration validation. */
+ * reference on odd sizes, 1x1, stride 2, padding 0/1, groups, depthwise, bias, kernels with
+ * and without tap masks; split-K, tiles larger than the problem, register blocks and fetch
+ * layouts; shape and configuration validation. */
 #include "support.h"
 
 #include <math.h>
@@ -21,6 +22,7 @@ static const ob_conv_shape shapes[] = {
     {1, 6, 8, 8, 6, 3, 3, 2, 1, 6},     /* depthwise, stride 2 */
     {1, 3, 10, 9, 4, 2, 5, 3, 2, 1},    /* rectangular kernel, stride 3, pad 2 */
     {1, 2, 2, 5, 3, 2, 2, 3, 1, 1},     /* input smaller than the stride: empty phases */
+    {1, 4, 9, 8, 3, 6, 6, 1, 2, 1},     /* 36 taps: bounds tests without tap masks */
 };
 #define NSHAPES (sizeof shapes / sizeof *shapes)
 
@@ -139,6 +141,24 @@ static void split_k_and_tiles_larger_than_the_problem(void **state) {
   check_all_shapes(&o);
 }
 
+static void register_blocks_and_fetch_layouts(void **state) {
+  (void)state;
+  /* 8x16 and 16x8 blocks (float4 A fetches in the forward pass where rows allow), and 256
+   * work-items with 4 steps per tile, where B is fetched in whole-tile runs instead of warps. */
+  const char *configs[] = {"tm=128,tn=128,tk=8,wm=8,wn=16,wtx=8,split=2",
+                           "tm=256,tn=64,tk=8,wm=16,wn=8,wtx=8",
+                           "tm=64,tn=64,tk=4,wm=4,wn=4,wtx=8,split=1"};
+  /* Shapes with float4 rows of A and without (groups), stride phases; 4 kernel builds per
+   * configuration (each costs seconds on PoCL the first time). */
+  const size_t some[] = {2, 3, 5};
+  for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
+    ob_conv_options o = forced(configs[i]);
+    for (size_t j = 0; j < sizeof some / sizeof *some; j++)
+      for (int pass = 0; pass < OB_CONV_NPASSES; pass++)
+        check_pass(&shapes[some[j]], (ob_conv_pass)pass, &o, j % 2 == 0);
+  }
+}
+
 static void shape_validation(void **state) {
   (void)state;
   const ob_conv_shape ok = {2, 4, 8, 8, 6, 3, 3, 1, 1, 2};
@@ -228,6 +248,7 @@ int main(void) {
       cmocka_unit_test(config_parsing_and_environment),
       cmocka_unit_test(all_passes_match_reference_with_the_device_default),
       cmocka_unit_test(split_k_and_tiles_larger_than_the_problem),
+      cmocka_unit_test(register_blocks_and_fetch_layouts),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "conv.h"
 #include "conv_ref.h"
@@ -23,15 +25,27 @@ static ob_conv_plan *plan_with(ob_conv_pass pass, ob_conv_tune tune) {
   return p;
 }
 
-/* The cache file the tuner wrote (the only conv-tune-*.txt in the cache directory). */
+/* The cache file the tuner wrote: the newest conv-tune-*.txt in the cache directory (older
+ * ones stay behind from other kernel sources or drivers). */
 static void tune_file(char *path, size_t n) {
   const char *dir = ob_program_cache_dir();
   assert_true(dir[0] != '\0');
   DIR *d = opendir(dir);
   assert_non_null(d);
   path[0] = '\0';
-  for (struct dirent *e = readdir(d); e; e = readdir(d))
-    if (strncmp(e->d_name, "conv-tune-", 10) == 0) snprintf(path, n, "%s/%s", dir, e->d_name);
+  struct timespec newest = {0, 0};
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+    if (strncmp(e->d_name, "conv-tune-", 10) != 0) continue;
+    char p[4600];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    if (stat(p, &st) != 0) continue;
+    if (st.st_mtim.tv_sec > newest.tv_sec ||
+        (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec >= newest.tv_nsec)) {
+      newest = st.st_mtim;
+      snprintf(path, n, "%s", p);
+    }
+  }
   closedir(d);
   assert_true(path[0] != '\0');
 }
