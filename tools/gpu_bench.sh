@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 case "${1:-}" in
 single)
   ./oclbench devices > "$OUT/devices.txt" 2>&1
-  tests=$(ls build/tests/test_* | grep -v -e '\.[od]$' -e test_cli -e test_bundle -e test_mpi -e test_compare -e test_csv)
+  tests=$(ls build/tests/test_* | grep -v -e '\.[od]$' -e test_cli -e test_bundle -e test_mpi -e test_compare -e test_csv -e test_flops_dot)
   OCLBENCH_TEST_DEVICE=0 timeout 150 sh tools/run_tests.sh build $tests > "$OUT/tests.txt" 2>&1
   echo "tests: $(tail -1 "$OUT/tests.txt")"
   OCLBENCH_LOG=info timeout 400 ./oclbench run all --device 0 --out "$OUT" > "$OUT/run.txt" 2> "$OUT/run.log"
