@@ -193,6 +193,8 @@ static ob_status make_buffers(ob_simplecnn *m) {
   return OB_OK;
 }
 
+static void choose_chunks(ob_simplecnn *m);
+
 /* Launch shapes from the device: work-group sizes and the fc split into image blocks and
  * feature chunks (about GROUPS_PER_CU work-groups per compute unit). */
 static ob_status choose_shapes(ob_simplecnn *m) {
@@ -211,6 +213,14 @@ static ob_status choose_shapes(ob_simplecnn *m) {
     return ob_fail(OB_ERR_TOO_LARGE, "simplecnn: batch %d x %d classes of dlogits (%zu bytes) "
                    "exceed half the local memory (%llu bytes)", m->d.batch, m->d.classes,
                    dl_bytes, (unsigned long long)p->local_mem);
+  choose_chunks(m);
+  return OB_OK;
+}
+
+/* The fc split into image blocks and feature chunks of whole work-groups (about
+ * GROUPS_PER_CU work-groups per compute unit). */
+static void choose_chunks(ob_simplecnn *m) {
+  const ob_device_props *p = ob_device_props_get(m->dev);
   m->blocks = (m->d.batch + NB - 1) / NB;
   const size_t target = (size_t)GROUPS_PER_CU * (p->compute_units ? p->compute_units : 1);
   size_t groups = (target + (size_t)m->blocks - 1) / (size_t)m->blocks;
@@ -219,7 +229,6 @@ static ob_status choose_shapes(ob_simplecnn *m) {
   chunk = (chunk + m->wg - 1) / m->wg * m->wg;
   m->chunk = (int)chunk;
   m->nchunks = (int)(((size_t)m->features + chunk - 1) / chunk);
-  return OB_OK;
 }
 
 static ob_status set_arg(cl_kernel k, cl_uint i, size_t size, const void *v) {
@@ -239,22 +248,35 @@ static ob_status make_kernels(ob_simplecnn *m) {
    * every product with them fall below 2^-126, where CPUs take a microcode assist per
    * operation (fc_backward measured 20x slower on PoCL); values that small do not matter. */
   char opts[160];
-  snprintf(opts, sizeof opts,
-           "-cl-denorms-are-zero -DCLASSES=%d -DWG=%zu -DLWG=%zu -DNB=%d -DBLOCKED=%d",
-           m->d.classes, m->wg, m->loss_wg, NB, ob_device_is_cpu(m->dev) ? 1 : 0);
   static const char *const names[NKERNELS] = {"simplecnn_fc_forward", "simplecnn_loss",
                                               "simplecnn_fc_backward",
                                               "simplecnn_conv_grad_finish"};
-  for (int i = 0; i < NKERNELS; i++) {
-    OB_TRY(ob_kernel_create(m->dev, "simplecnn.cl", opts, names[i], &m->k[i]));
-    size_t kmax = 0;
-    OB_TRY(OB_CL(clGetKernelWorkGroupInfo(m->k[i], ob_device_id(m->dev),
-                                          CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL)));
-    const size_t need = i == K_LOSS ? m->loss_wg : m->wg;
-    if (kmax < need)
-      return ob_fail(OB_ERR_UNSUPPORTED, "simplecnn: %s runs at most %zu work-items per group, "
-                     "it was built for %zu", names[i], kmax, need);
+  /* A compiler may allow fewer work-items per group for a kernel than the device does
+   * (registers): then build again for the largest power of two that fits. */
+  bool fits = false;
+  for (int attempt = 0; attempt < 4 && !fits; attempt++) {
+    snprintf(opts, sizeof opts,
+             "-cl-denorms-are-zero -DCLASSES=%d -DWG=%zu -DLWG=%zu -DNB=%d -DBLOCKED=%d",
+             m->d.classes, m->wg, m->loss_wg, NB, ob_device_is_cpu(m->dev) ? 1 : 0);
+    fits = true;
+    for (int i = 0; i < NKERNELS; i++) {
+      if (m->k[i]) clReleaseKernel(m->k[i]);
+      m->k[i] = NULL;
+      OB_TRY(ob_kernel_create(m->dev, "simplecnn.cl", opts, names[i], &m->k[i]));
+      size_t kmax = 0;
+      OB_TRY(OB_CL(clGetKernelWorkGroupInfo(m->k[i], ob_device_id(m->dev),
+                                            CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL)));
+      size_t *need = i == K_LOSS ? &m->loss_wg : &m->wg;
+      if (kmax >= *need) continue;
+      if (pow2_floor(kmax) < 16)
+        return ob_fail(OB_ERR_UNSUPPORTED, "simplecnn: %s runs at most %zu work-items per group; "
+                       "it needs 16", names[i], kmax);
+      *need = pow2_floor(kmax);
+      fits = false;
+    }
+    if (!fits) choose_chunks(m);
   }
+  if (!fits) return ob_fail(OB_ERR_UNSUPPORTED, "simplecnn: no work-group size fits the kernels");
   const int B = m->d.batch, F = m->features, PQ = m->plane;
   const int conv_b = (int)m->off[OB_SIMPLECNN_CONV_B], fc_w = (int)m->off[OB_SIMPLECNN_FC_W];
   const int fc_b = (int)m->off[OB_SIMPLECNN_FC_B];
