@@ -203,7 +203,8 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
     peak_bounds(x, c, m, &peak, &limit);
     if (peak > 0 && m->kind == OB_METRIC_RATE && m->provides == OB_PEAK_NONE)
       row.peak_fraction = rate / peak;
-    char note[512] = "";
+    char note[768] = "";
+    if (c->note[0]) note_append(note, sizeof note, "%s", c->note);
     if (v->checked) note_append(note, sizeof note, "%s", v->note);
     note_append(note, sizeof note, "mem_peak_bytes=%zu", x->case_mem);
     if (ob_trace_enabled()) note_append(note, sizeof note, "traced");

@@ -210,9 +210,8 @@ static ob_status adam_setup(ob_device *dev, ob_case *c, void **state) {
   }
   const size_t launches = ob_adam_launches_per_step(r->adam);
   r->event_timed = r->opt.impl == OB_ADAM_FUSED && launches == 1;
-  ob_case_param(c, "launches", "%zu", launches);
-  size_t len = strlen(c->params);
-  snprintf(c->params + len, sizeof c->params - len, ";%s", ob_adam_describe(r->adam));
+  ob_case_note(c, "launches", "%zu", launches);
+  ob_case_note(c, "kernel", "%s", ob_adam_describe(r->adam));
   *state = r;
   return OB_OK;
 }

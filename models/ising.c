@@ -114,23 +114,23 @@ ob_status ob_ising_setup_group(ob_device *const *devs, size_t n, ob_case *c, voi
   if (st == OB_OK && n == 1) {
     ob_ising_config cfg;
     ob_ising_sampler_config(ob_ising_shards_sampler(b->set, 0), &cfg);
-    ob_case_param(c, "path", "%s", ob_ising_path_name(cfg.path));
-    ob_case_param(c, "spin_bits", "%u", cfg.spin_bits);
-    ob_case_param(c, "wg", "%zu", cfg.wg_size);
+    ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
+    ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);
+    ob_case_note(c, "wg", "%zu", cfg.wg_size);
     if (cfg.path == OB_ISING_PATH_LOCAL) {
-      if (cfg.wg_words > 1) ob_case_param(c, "wg_words", "%zu", cfg.wg_words);
-      ob_case_param(c, "schedule", "%s", ob_ising_path_name(cfg.schedule));
+      if (cfg.wg_words > 1) ob_case_note(c, "wg_words", "%zu", cfg.wg_words);
+      ob_case_note(c, "schedule", "%s", ob_ising_path_name(cfg.schedule));
     }
-    if (cfg.passes > 1) ob_case_param(c, "passes", "%zu", cfg.passes);
+    if (cfg.passes > 1) ob_case_note(c, "passes", "%zu", cfg.passes);
   } else if (st == OB_OK) {
     char split[128] = "";
     for (size_t i = 0; i < n; i++)
       snprintf(split + strlen(split), sizeof split - strlen(split), "%s%zu", i ? "+" : "",
                shares[i]);
-    ob_case_param(c, "devices", "%zu", n);
-    ob_case_param(c, "split", "%s", split);
+    ob_case_note(c, "devices", "%zu", n);
+    ob_case_note(c, "split", "%s", split);
   }
-  if (st == OB_OK) ob_case_param(c, "tuned", "%s", cached ? "cache" : "search");
+  if (st == OB_OK) ob_case_note(c, "tuned", "%s", cached ? "cache" : "search");
   free(shares);
   free(rates);
   free(tunings);

@@ -155,8 +155,7 @@ static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
   }
   c->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * width;
   c->metrics[0].work = c->flops;
-  snprintf(c->params + strlen(c->params), sizeof c->params - strlen(c->params),
-           ";global=%zu;local=%zu;rounds=%d", p->global, p->local, p->iters);
+  ob_case_note(c, "launch", "global=%zu local=%zu rounds=%d", p->global, p->local, p->iters);
   return OB_OK;
 }
 

@@ -28,6 +28,17 @@ void ob_case_param(ob_case *c, const char *key, const char *fmt, ...) {
   va_end(ap);
 }
 
+void ob_case_note(ob_case *c, const char *key, const char *fmt, ...) {
+  size_t len = strlen(c->note);
+  int w = snprintf(c->note + len, sizeof c->note - len, "%s%s=", len ? "; " : "", key);
+  if (w < 0 || (size_t)w >= sizeof c->note - len) return;
+  len += (size_t)w;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->note + len, sizeof c->note - len, fmt, ap);
+  va_end(ap);
+}
+
 ob_metric *ob_case_metric(ob_case *c, const char *name, const char *unit, ob_metric_kind kind,
                           double work, double scale, ob_peak_kind peak) {
   if (c->nmetrics >= OB_MAX_METRICS) return &c->metrics[OB_MAX_METRICS - 1];

@@ -33,6 +33,9 @@ typedef struct ob_case {
   char params[256];       /* CSV `params`: "m=1024;n=1024;k=1024" */
   char precision[16];     /* CSV `precision`: "fp32", "fp16", "int8", "" */
   char series[64];        /* cases of a series grow in cost; see `cost` */
+  char note[256];         /* what the device chose for the case (tuned configuration, launch
+                             shape): the start of the CSV `note`, so that `params` stay the
+                             same on every device and rows join across devices */
   double cost;            /* relative cost in the series: predicts a repetition's time from the
                              previous case's (0: no prediction) */
   double flops, bytes;    /* per repetition; NAN when not meaningful */
@@ -82,6 +85,9 @@ void ob_case_init(ob_case *c, const char *variant, const char *precision, const 
                   double cost);
 /* Appends "key=value" (with ';' between pairs) to c->params. */
 void ob_case_param(ob_case *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends "key=value" (with "; " between pairs) to c->note. */
+void ob_case_note(ob_case *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Adds a metric; returns it for further fields. */
 ob_metric *ob_case_metric(ob_case *c, const char *name, const char *unit, ob_metric_kind kind,

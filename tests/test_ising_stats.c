@@ -166,7 +166,8 @@ static void workload_check_and_verification(void **state) {
   assert_string_equal(cases[0].metrics[0].unit, "flips/ns");
   void *st = NULL;
   OB_ASSERT_OK(ob_ising_setup(dev, &cases[1], &st));
-  assert_non_null(strstr(cases[1].params, ";path="));
+  assert_non_null(strstr(cases[1].note, "path="));
+  assert_null(strstr(cases[1].params, "path="));
   double t1 = 0, t2 = 0;
   OB_ASSERT_OK(ob_ising_run(st, &t1));
   OB_ASSERT_OK(ob_ising_run(st, &t2));
