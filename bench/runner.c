@@ -166,8 +166,10 @@ static void peak_bounds(const run_ctx *x, const ob_case *c, const ob_metric *m, 
       cpu = cpu || ob_device_is_cpu(x->devs[d]);
     }
     double margin = cpu ? PLAUSIBLE_BANDWIDTH_MARGIN_CPU : PLAUSIBLE_BANDWIDTH_MARGIN;
-    if (!isnan(c->bytes) && c->bytes > CACHE_RESIDENT_FACTOR * cache && *peak > 0)
-      *limit = *peak * margin;
+    /* No memory-bound kernel outruns the faster of the copy and the read-only probe. */
+    const double fastest = fmax(*peak, group_measured_peak(x, OB_PEAK_READ));
+    if (!isnan(c->bytes) && c->bytes > CACHE_RESIDENT_FACTOR * cache && fastest > 0)
+      *limit = fastest * margin;
   }
 }
 

@@ -75,7 +75,7 @@ size_t ob_peak_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
     const bool copy = mem[i].kind == PROBE_COPY;
     ob_metric *m = ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9,
                                   copy ? OB_PEAK_BANDWIDTH : OB_PEAK_NONE);
-    if (copy) m->provides = OB_PEAK_BANDWIDTH;
+    m->provides = copy ? OB_PEAK_BANDWIDTH : OB_PEAK_READ;
   }
   const struct { probe_kind kind; const char *name; } lat[] = {
       {PROBE_LATENCY, "queue_to_start"}, {PROBE_ROUNDTRIP, "enqueue_finish"}};
