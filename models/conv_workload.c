@@ -200,15 +200,21 @@ static CLBlastStatusCode clblast_convgemm(conv_state *s, cl_command_queue *q) {
                           NULL);
 }
 
-/* One CLBlast call. It may launch several kernels: timed by wall-clock around clFinish. */
+/* One CLBlast call. It may launch several kernels: timed by wall-clock around clFinish, and
+ * recorded in the kernel trace as one span (kernels oclbench cannot see). */
 static ob_status run_clblast(conv_state *s, double *seconds) {
   cl_command_queue q = ob_device_queue(s->dev);
   const char *routine = s->storage == OB_CONV_FP16 ? "CLBlastHconvgemm" : "CLBlastSconvgemm";
   const double t0 = ob_now();
+  cl_event span = NULL;
+  OB_TRY(ob_trace_span_begin(s->dev, &span));
   const CLBlastStatusCode code = clblast_convgemm(s, &q);
-  if (code != CLBlastSuccess)
+  if (code != CLBlastSuccess) {
+    if (span) clReleaseEvent(span);
     return ob_fail(code == CLBlastNoHalfPrecision ? OB_ERR_UNSUPPORTED : OB_ERR_LIBRARY,
                    "%s: %s (%d)", routine, ob_clblast_strerror(code), (int)code);
+  }
+  OB_TRY(ob_trace_span_end(s->dev, span, routine, 2.0 * ob_conv_macs(&s->shape), NAN));
   OB_TRY(OB_CL(clFinish(q)));
   *seconds = ob_now() - t0;
   return OB_OK;

@@ -137,10 +137,44 @@ static void quick_cases_run_and_verify(void **state) {
   ob_workload_conv.teardown(NULL);
 }
 
+/* A traced CLBlast case records each call as one library span with the convolution's FLOPs
+ * (CLBlast's kernels are invisible to oclbench). */
+static void clblast_calls_are_traced(void **state) {
+  (void)state;
+  ob_case cases[MAX_CASES];
+  size_t n = cases_for(true, cases);
+  ob_case c = *find(cases, n, "clblast", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;"
+                                                 "r=3;s=3;stride=1;pad=1;pass=forward");
+  void *st = NULL;
+  OB_ASSERT_OK(ob_workload_conv.setup(ob_test_device(), &c, &st));
+  double t = 0.0;
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t)); /* CLBlast compiles its kernels: untraced */
+  ob_trace_reset();
+  ob_trace_enable(true);
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t));
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t));
+  ob_trace_enable(false);
+  ob_trace_flush();
+  size_t spans = 0;
+  for (size_t i = 0; i < ob_trace_count(); i++) {
+    ob_trace_record r;
+    assert_true(ob_trace_get(i, &r));
+    if (strcmp(r.name, "CLBlastSconvgemm") != 0) continue;
+    spans++;
+    assert_string_equal(r.category, "library");
+    assert_true(r.seconds > 0.0 && r.seconds <= t * 1.5 + 1e-3);
+    assert_true(r.flops == c.flops);
+  }
+  assert_int_equal(spans, 2);
+  ob_trace_reset();
+  ob_workload_conv.teardown(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cases_cover_the_shapes_and_passes),
       cmocka_unit_test(quick_cases_run_and_verify),
+      cmocka_unit_test(clblast_calls_are_traced),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
