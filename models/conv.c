@@ -389,6 +389,18 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
   return OB_OK;
 }
 
+/* ob_kernel_create; a half-storage program that does not build (a driver without working
+ * vload_half / vstore_half_rte) is OB_ERR_UNSUPPORTED, a skipped row, as for fp16 Adam. */
+static ob_status create_kernel(ob_device *dev, ob_conv_storage storage, const char *file,
+                               const char *opts, const char *name, cl_kernel *out) {
+  const ob_status st = ob_kernel_create(dev, file, opts, name, out);
+  if (st != OB_ERR_BUILD || storage != OB_CONV_FP16) return st;
+  char why[256];
+  snprintf(why, sizeof why, "%s", ob_error_detail());
+  return ob_fail(OB_ERR_UNSUPPORTED, "conv: no half support: the fp16 kernel (vload_half, "
+                 "vstore_half_rte) does not build: %s", why);
+}
+
 ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_conv_config *cfg,
                               cl_kernel *out) {
   *out = NULL;
@@ -401,7 +413,7 @@ ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_co
            "-DTAPMASK=%d%s", cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor,
            adense, v->tapmask, v->storage == OB_CONV_FP16 ? " -DHALF_IO=1" : "");
   cl_kernel k = NULL;
-  OB_TRY(ob_kernel_create(dev, "conv_gemm.cl", opts, "conv_gemm", &k));
+  OB_TRY(create_kernel(dev, v->storage, "conv_gemm.cl", opts, "conv_gemm", &k));
   size_t wg = 0;
   ob_status st = OB_CL(clGetKernelWorkGroupInfo(k, ob_device_id(dev), CL_KERNEL_WORK_GROUP_SIZE,
                                                 sizeof wg, &wg, NULL));
@@ -499,9 +511,10 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
 static ob_status plan_init(ob_conv_plan *p, const ob_conv_options *opts) {
   OB_TRY(ob_device_open(p->dev));
   OB_TRY(upload_tables(p));
-  const char *aux = p->view.storage == OB_CONV_FP16 ? "-DHALF_IO=1" : "";
-  OB_TRY(ob_kernel_create(p->dev, "conv_aux.cl", aux, "conv_split_reduce", &p->reduce));
-  OB_TRY(ob_kernel_create(p->dev, "conv_aux.cl", aux, "conv_bias_grad", &p->bias_grad));
+  const ob_conv_storage st = p->view.storage;
+  const char *aux = st == OB_CONV_FP16 ? "-DHALF_IO=1" : "";
+  OB_TRY(create_kernel(p->dev, st, "conv_aux.cl", aux, "conv_split_reduce", &p->reduce));
+  OB_TRY(create_kernel(p->dev, st, "conv_aux.cl", aux, "conv_bias_grad", &p->bias_grad));
   OB_TRY(ob_conv_choose_config(p, opts));
   OB_TRY(ob_conv_config_fits(&p->cfg, &p->view, p->dev));
   OB_TRY(ob_conv_gemm_kernel(p->dev, &p->view, &p->cfg, &p->gemm));

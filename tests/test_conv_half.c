@@ -3,7 +3,8 @@
  * against the double reference within the fp16 bound; every
  * output bit-identical to the host's rounding of the fp32 plan's output on the same half
  * inputs (also with split-K and float4 fetches of A); the rounding itself at ties, subnormals
- * and overflow; buffer sizes and the storage field of the plan API. */
+ * and overflow; buffer sizes and the storage field of the plan API; a driver whose half loads
+ * do not build makes fp16 plans unsupported. */
 #include "conv_support.h"
 
 #include <math.h>
@@ -211,8 +212,55 @@ static void half_plans_and_tensors(void **state) {
   assert_null(plan);
 }
 
+/* Writes the embedded kernel sources into a fresh directory, `broken` with an #error under
+ * HALF_IO, and returns the directory (for OCLBENCH_KERNEL_DIR). */
+static const char *kernel_dir_with_broken_half(const char *broken) {
+  const char *dir = ob_test_tmpdir();
+  const char *files[] = {"conv_gemm.cl", "conv_aux.cl"};
+  for (size_t i = 0; i < 2; i++) {
+    char *src = NULL;
+    size_t len = 0;
+    OB_ASSERT_OK(ob_kernel_source(files[i], &src, &len));
+    const char *prefix =
+        strcmp(files[i], broken) == 0 ? "#if HALF_IO\n#error no half\n#endif\n" : "";
+    char *text = malloc(strlen(prefix) + len + 1);
+    assert_non_null(text);
+    snprintf(text, strlen(prefix) + len + 1, "%s%s", prefix, src);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    OB_ASSERT_OK(ob_write_file_atomic(path, text, strlen(text)));
+    free(text);
+    free(src);
+  }
+  return dir;
+}
+
+/* A driver whose half loads and stores do not build makes fp16 plans unsupported (a skipped
+ * row with the reason), whichever program fails. Runs first: the device keeps the programs it
+ * built, by file and options, for the rest of the process (the helpers' first, as the plan
+ * builds them before the GEMM). */
+static void half_build_failure_is_unsupported(void **state) {
+  (void)state;
+  const ob_conv_shape s = {1, 4, 6, 6, 4, 3, 3, 1, 1, 1};
+  ob_conv_options o;
+  memset(&o, 0, sizeof o);
+  o.tune = OB_CONV_TUNE_OFF;
+  o.storage = OB_CONV_FP16;
+  const char *broken[] = {"conv_aux.cl", "conv_gemm.cl"};
+  for (size_t i = 0; i < 2; i++) {
+    setenv("OCLBENCH_KERNEL_DIR", kernel_dir_with_broken_half(broken[i]), 1);
+    ob_conv_plan *plan = NULL;
+    assert_int_equal(ob_conv_plan_create(ob_test_device(), &s, OB_CONV_FORWARD, &o, &plan),
+                     OB_ERR_UNSUPPORTED);
+    assert_null(plan);
+    assert_non_null(strstr(ob_error_detail(), "no half support"));
+    unsetenv("OCLBENCH_KERNEL_DIR");
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(half_build_failure_is_unsupported),
       cmocka_unit_test(half_plans_and_tensors),
       cmocka_unit_test(all_passes_round_the_fp32_result_with_the_device_default),
       cmocka_unit_test(split_k_rounds_the_fp32_result),
