@@ -36,7 +36,7 @@
  * partial C at C + s * split_stride and conv_split_reduce (conv_aux.cl) sums them.
  *
  * Storage. HALF_IO=1 makes A, B, the bias and C (without split) IEEE half tensors, read with
- * vload_half / vloada_half4 and written with vstore_half_rte / vstore_half4_rte (core OpenCL
+ * vload_half / vloada_half4 and written with vstore_half_rte / vstorea_half4_rte (core OpenCL
  * C 1.2, no cl_khr_fp16: `half` only names the pointee). Registers, local memory, the
  * arithmetic and the split-K partials stay fp32, so the one difference from HALF_IO=0 is
  * the rounding of inputs and outputs. C is declared float (the split-K workspace is fp32
@@ -81,8 +81,8 @@ typedef half io_t;
 #define LOAD4A(P, i) vloada_half4(0, (P) + (i))
 #define STORE_C4(v, at)                                                                       \
   do {                                                                                        \
-    if (nsplit > 1) *(__global float4 *)(C + (at)) = (v);                                    \
-    else vstore_half4_rte((v), 0, CH + (at));                                                 \
+    if (nsplit > 1) *(__global float4 *)(C + (at)) = (v);                                     \
+    else vstorea_half4_rte((v), 0, CH + (at));                                                \
   } while (0)
 #define STORE_C1(v, at)                                                                       \
   do {                                                                                        \
