@@ -17,9 +17,9 @@
  * Group g (0 <= g < groups) maps input channels [g c/groups, (g+1) c/groups) to output
  * channels [g k/groups, (g+1) k/groups), as torch.nn.Conv2d does.
  *
- * A plan is made once per (device, shape, pass) and enqueued many times on the device's
- * queue. It owns its kernels, index tables and split-K workspace; every enqueue overwrites
- * its output (no accumulation). Plans are not thread-safe; several may share a device.
+ * A plan is made once per (device, shape, pass, storage type) and enqueued many times on the
+ * device's queue. It owns its kernels, index tables and split-K workspace; every enqueue
+ * overwrites its output (no accumulation). Plans are not thread-safe; several may share a device.
  */
 #ifndef OB_CONV_H
 #define OB_CONV_H
