@@ -1,5 +1,5 @@
-/* Implicit-GEMM 2-D convolution (NCHW, fp32): one kernel for the forward pass, the data
- * gradient and the weight gradient (models/conv.c sets it up).
+/* Implicit-GEMM 2-D convolution (NCHW, fp32 or half storage): one kernel for the forward
+ * pass, the data gradient and the weight gradient (models/conv.c sets it up).
  *
  * Each pass is, per group, a GEMM C[M x N] = A[M x Kd] * B[Kd x N] whose operands are
  * gathered straight from the tensors through two index tables the host builds per shape:
@@ -34,6 +34,13 @@
  * the table; otherwise one rowtab entry per step and work-item gives the A offsets.
  * Launch dimension 2 runs over groups x splits of the reduction (split-K); split s writes its
  * partial C at C + s * split_stride and conv_split_reduce (conv_aux.cl) sums them.
+ *
+ * Storage. HALF_IO=1 makes A, B, the bias and C (without split) IEEE half tensors, read with
+ * vload_half / vloada_half4 and written with vstore_half_rte / vstorea_half4_rte (core OpenCL
+ * C 1.2, no cl_khr_fp16: `half` only names the pointee). Registers, local memory, the
+ * arithmetic and the split-K partials stay fp32, so the one difference from HALF_IO=0 is
+ * the rounding of inputs and outputs. C is declared float (the split-K workspace is fp32
+ * either way) and addressed as half through CH when a launch does not split.
  */
 #ifndef TM
 #define TM 64
@@ -61,6 +68,33 @@
 #endif
 #ifndef TAPMASK
 #define TAPMASK 0
+#endif
+#ifndef HALF_IO
+#define HALF_IO 0
+#endif
+
+/* Global loads of A, B and the bias (element i of P; LOAD4A: elements i to i + 3 of P, with
+ * P + i 4-element aligned) and stores of C (see the header comment). */
+#if HALF_IO
+typedef half io_t;
+#define LOAD(P, i) vload_half((i), (P))
+#define LOAD4A(P, i) vloada_half4(0, (P) + (i))
+#define STORE_C4(v, at)                                                                       \
+  do {                                                                                        \
+    if (nsplit > 1) *(__global float4 *)(C + (at)) = (v);                                     \
+    else vstorea_half4_rte((v), 0, CH + (at));                                                \
+  } while (0)
+#define STORE_C1(v, at)                                                                       \
+  do {                                                                                        \
+    if (nsplit > 1) C[at] = (v);                                                              \
+    else vstore_half_rte((v), (at), CH);                                                      \
+  } while (0)
+#else
+typedef float io_t;
+#define LOAD(P, i) ((P)[i])
+#define LOAD4A(P, i) (*(__global const float4 *)((P) + (i)))
+#define STORE_C4(v, at) (*(__global float4 *)(C + (at)) = (v))
+#define STORE_C1(v, at) (C[at] = (v))
 #endif
 
 #define NTX (TN / WN)            /* work-items along N */
@@ -118,7 +152,7 @@ typedef struct {
 } bounds;
 
 /* One element of B (see the header comment). */
-static inline float load_b(__global const float *restrict B, const int4 rt, const int4 ct,
+static inline float load_b(__global const io_t *restrict B, const int4 rt, const int4 ct,
                            const bounds bd) {
 #if TAPMASK
   const bool inside = (rt.y & ct.y) != 0;
@@ -127,13 +161,13 @@ static inline float load_b(__global const float *restrict B, const int4 rt, cons
   const bool inside = (uint)hh < (uint)bd.BH && (uint)ww < (uint)bd.BW;
 #endif
   float v = 0.0f;
-  if (inside) v = B[rt.x + ct.x];
+  if (inside) v = LOAD(B, rt.x + ct.x);
   return v;
 }
 
 __kernel __attribute__((reqd_work_group_size(NT, 1, 1))) void
-conv_gemm(__global const float *restrict A, __global const float *restrict B,
-          __global float *restrict C, __global const float *restrict bias,
+conv_gemm(__global const io_t *restrict A, __global const io_t *restrict B,
+          __global float *restrict C, __global const io_t *restrict bias,
           __global const int4 *restrict rowtab, __global const int4 *restrict coltab,
           const int M, const int N, const int Kd, const int kchunk, const int nsplit,
           const int a_ms, const int c_ms, const int a_gs, const int b_gs, const int c_gs,
@@ -157,6 +191,9 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
   rowtab += row0;
   coltab += col0;
   const int c_base = g * c_gs + split * split_stride; /* element offset of C: alignment */
+#if HALF_IO
+  __global half *restrict CH = (__global half *)C + c_base; /* C without split */
+#endif
   C += c_base;
 
   /* Compute layout: a 2-D footprint per warp of WTX x WTY work-items. */
@@ -201,9 +238,9 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
         const int m = m0 + a_m + i * A_MSTEP;
         ra[i] = (avec)(0.0f);
 #if ADENSE
-        if (kka < kend && m < M) ra[i] = *(__global const float4 *)(A + m * a_ms + aoff);
+        if (kka < kend && m < M) ra[i] = LOAD4A(A + m * a_ms, aoff);
 #else
-        if (kka < kend && m < M) ra[i] = A[m * a_ms + aoff];
+        if (kka < kend && m < M) ra[i] = LOAD(A, m * a_ms + aoff);
 #endif
       }
 #pragma unroll
@@ -276,19 +313,19 @@ conv_gemm(__global const float *restrict A, __global const float *restrict B,
   for (int i = 0; i < WM; i++) {
     const int m = m0 + 4 * ((i / 4) * NTY + ty) + i % 4;
     if (m < M) {
-      const float bv = has_bias ? bias[g * M + m] : 0.0f;
+      const float bv = has_bias ? LOAD(bias, g * M + m) : 0.0f;
 #pragma unroll
       for (int v = 0; v < WN / 4; v++) {
         const int at = m * c_ms + coff[4 * v];
         const float4 val = (float4)(acc[i][4 * v], acc[i][4 * v + 1], acc[i][4 * v + 2],
                                     acc[i][4 * v + 3]) + bv;
         if (cols[4 * v + 3] < N && coff[4 * v + 3] == coff[4 * v] + 3 && ((c_base + at) & 3) == 0) {
-          *(__global float4 *)(C + at) = val;
+          STORE_C4(val, at);
         } else {
-          if (cols[4 * v] < N) C[at] = val.x;
-          if (cols[4 * v + 1] < N) C[m * c_ms + coff[4 * v + 1]] = val.y;
-          if (cols[4 * v + 2] < N) C[m * c_ms + coff[4 * v + 2]] = val.z;
-          if (cols[4 * v + 3] < N) C[m * c_ms + coff[4 * v + 3]] = val.w;
+          if (cols[4 * v] < N) STORE_C1(val.x, at);
+          if (cols[4 * v + 1] < N) STORE_C1(val.y, m * c_ms + coff[4 * v + 1]);
+          if (cols[4 * v + 2] < N) STORE_C1(val.z, m * c_ms + coff[4 * v + 2]);
+          if (cols[4 * v + 3] < N) STORE_C1(val.w, m * c_ms + coff[4 * v + 3]);
         }
       }
     }

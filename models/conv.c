@@ -1,9 +1,12 @@
-/* Own 2-D convolution: shapes, the GEMM view of each pass, index tables, plans, enqueues. */
+/* Own 2-D convolution: shapes, storage types, the GEMM view of each pass, index tables, plans,
+ * enqueues. */
 #include "conv_impl.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
 
 /* A table entry no position matches: its h and w put every B element out of bounds. */
 #define SENTINEL (1 << 29)
@@ -17,6 +20,52 @@ const char *ob_conv_pass_name(ob_conv_pass pass) {
   case OB_CONV_BACKWARD_WEIGHT: return "backward_weight";
   }
   return "unknown";
+}
+
+const char *ob_conv_storage_name(ob_conv_storage storage) {
+  return storage == OB_CONV_FP16 ? "fp16" : "fp32";
+}
+
+size_t ob_conv_storage_bytes(ob_conv_storage storage) {
+  return storage == OB_CONV_FP16 ? 2 : sizeof(float);
+}
+
+ob_status ob_conv_tensor_create(ob_device *dev, ob_conv_storage storage, cl_mem_flags flags,
+                                float *host, size_t n, cl_mem *out) {
+  *out = NULL;
+  cl_mem buf = NULL;
+  const size_t bytes = n * ob_conv_storage_bytes(storage);
+  OB_TRY(ob_buffer_create(dev, flags, bytes, NULL, &buf));
+  ob_status st = OB_OK;
+  if (host && storage == OB_CONV_FP16) {
+    uint16_t *h = malloc(n * sizeof *h);
+    if (!h) st = ob_fail(OB_ERR_NOMEM, "out of memory for a half tensor");
+    for (size_t i = 0; st == OB_OK && i < n; i++) {
+      h[i] = ob_half_from_float(host[i]);
+      host[i] = ob_half_to_float(h[i]);
+    }
+    if (st == OB_OK) st = ob_buffer_write(dev, buf, 0, bytes, h);
+    free(h);
+  } else if (host) {
+    st = ob_buffer_write(dev, buf, 0, bytes, host);
+  }
+  if (st != OB_OK) {
+    ob_buffer_release(dev, buf);
+    return st;
+  }
+  *out = buf;
+  return OB_OK;
+}
+
+ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem buf, size_t n,
+                              float *out) {
+  if (storage != OB_CONV_FP16) return ob_buffer_read(dev, buf, 0, n * sizeof(float), out);
+  uint16_t *h = malloc(n * sizeof *h);
+  if (!h) return ob_fail(OB_ERR_NOMEM, "out of memory for a half tensor");
+  ob_status st = ob_buffer_read(dev, buf, 0, n * sizeof *h, h);
+  for (size_t i = 0; st == OB_OK && i < n; i++) out[i] = ob_half_to_float(h[i]);
+  free(h);
+  return st;
 }
 
 int ob_conv_out_h(const ob_conv_shape *s) { return (s->h + 2 * s->pad - s->r) / s->stride + 1; }
@@ -102,11 +151,13 @@ static void layout_phases(ob_conv_view *v) {
   v->ncols = col;
 }
 
-ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v) {
+ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
+                            ob_conv_view *v) {
   const int P = ob_conv_out_h(s), Q = ob_conv_out_w(s);
   const int G = s->groups, Cg = s->c / G, Kg = s->k / G;
   const int HW = s->h * s->w, PQ = P * Q, RS = s->r * s->s, S = s->stride;
   memset(v, 0, sizeof *v);
+  v->storage = storage;
   v->groups = G;
   v->nphases = 1;
   switch (pass) {
@@ -338,19 +389,31 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
   return OB_OK;
 }
 
+/* ob_kernel_create; a half-storage program that does not build (a driver without working
+ * vload_half / vstore_half_rte) is OB_ERR_UNSUPPORTED, a skipped row, as for fp16 Adam. */
+static ob_status create_kernel(ob_device *dev, ob_conv_storage storage, const char *file,
+                               const char *opts, const char *name, cl_kernel *out) {
+  const ob_status st = ob_kernel_create(dev, file, opts, name, out);
+  if (st != OB_ERR_BUILD || storage != OB_CONV_FP16) return st;
+  char why[256];
+  snprintf(why, sizeof why, "%s", ob_error_detail());
+  return ob_fail(OB_ERR_UNSUPPORTED, "conv: no half support: the fp16 kernel (vload_half, "
+                 "vstore_half_rte) does not build: %s", why);
+}
+
 ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_conv_config *cfg,
                               cl_kernel *out) {
   *out = NULL;
   const size_t nt = (size_t)(cfg->tm / cfg->wm) * (size_t)(cfg->tn / cfg->wn);
   /* float4 fetches of A along the reduction: whole float4s per work-item and step. */
   const int adense = v->adense && cfg->tk % 4 == 0 && (size_t)cfg->tm * cfg->tk % (4 * nt) == 0;
-  char opts[192];
+  char opts[208];
   snprintf(opts, sizeof opts,
            "-DTM=%d -DTN=%d -DTK=%d -DWM=%d -DWN=%d -DWTX=%d -DBKMAJOR=%d -DADENSE=%d "
-           "-DTAPMASK=%d", cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor,
-           adense, v->tapmask);
+           "-DTAPMASK=%d%s", cfg->tm, cfg->tn, cfg->tk, cfg->wm, cfg->wn, cfg->wtx, v->bkmajor,
+           adense, v->tapmask, v->storage == OB_CONV_FP16 ? " -DHALF_IO=1" : "");
   cl_kernel k = NULL;
-  OB_TRY(ob_kernel_create(dev, "conv_gemm.cl", opts, "conv_gemm", &k));
+  OB_TRY(create_kernel(dev, v->storage, "conv_gemm.cl", opts, "conv_gemm", &k));
   size_t wg = 0;
   ob_status st = OB_CL(clGetKernelWorkGroupInfo(k, ob_device_id(dev), CL_KERNEL_WORK_GROUP_SIZE,
                                                 sizeof wg, &wg, NULL));
@@ -448,8 +511,10 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
 static ob_status plan_init(ob_conv_plan *p, const ob_conv_options *opts) {
   OB_TRY(ob_device_open(p->dev));
   OB_TRY(upload_tables(p));
-  OB_TRY(ob_kernel_create(p->dev, "conv_aux.cl", "", "conv_split_reduce", &p->reduce));
-  OB_TRY(ob_kernel_create(p->dev, "conv_aux.cl", "", "conv_bias_grad", &p->bias_grad));
+  const ob_conv_storage st = p->view.storage;
+  const char *aux = st == OB_CONV_FP16 ? "-DHALF_IO=1" : "";
+  OB_TRY(create_kernel(p->dev, st, "conv_aux.cl", aux, "conv_split_reduce", &p->reduce));
+  OB_TRY(create_kernel(p->dev, st, "conv_aux.cl", aux, "conv_bias_grad", &p->bias_grad));
   OB_TRY(ob_conv_choose_config(p, opts));
   OB_TRY(ob_conv_config_fits(&p->cfg, &p->view, p->dev));
   OB_TRY(ob_conv_gemm_kernel(p->dev, &p->view, &p->cfg, &p->gemm));
@@ -470,12 +535,14 @@ ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_con
     memset(&defaults, 0, sizeof defaults);
     opts = &defaults;
   }
+  if (opts->storage != OB_CONV_FP32 && opts->storage != OB_CONV_FP16)
+    return ob_fail(OB_ERR_INVALID, "conv: unknown storage type %d", (int)opts->storage);
   ob_conv_plan *p = calloc(1, sizeof *p);
   if (!p) return ob_fail(OB_ERR_NOMEM, "out of memory");
   p->dev = dev;
   p->shape = *shape;
   p->pass = pass;
-  ob_status st = ob_conv_view_make(shape, pass, &p->view);
+  ob_status st = ob_conv_view_make(shape, pass, opts->storage, &p->view);
   if (st == OB_OK) st = plan_init(p, opts);
   if (st != OB_OK) {
     ob_conv_plan_destroy(p);
@@ -485,14 +552,16 @@ ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_con
   return OB_OK;
 }
 
-/* OB_ERR_INVALID unless buf holds at least elems floats. */
-static ob_status check_buffer(cl_mem buf, size_t elems, const char *what) {
+/* OB_ERR_INVALID unless buf holds at least elems elements of the plan's storage type. */
+static ob_status check_buffer(const ob_conv_plan *p, cl_mem buf, size_t elems,
+                              const char *what) {
   if (!buf) return ob_fail(OB_ERR_INVALID, "conv: %s buffer is NULL", what);
   size_t size = 0;
   OB_TRY(OB_CL(clGetMemObjectInfo(buf, CL_MEM_SIZE, sizeof size, &size, NULL)));
-  if (size < elems * sizeof(float))
-    return ob_fail(OB_ERR_INVALID, "conv: %s buffer has %zu bytes, the shape needs %zu", what,
-                   size, elems * sizeof(float));
+  const size_t need = elems * ob_conv_storage_bytes(p->view.storage);
+  if (size < need)
+    return ob_fail(OB_ERR_INVALID, "conv: %s buffer has %zu bytes, the shape needs %zu (%s)",
+                   what, size, need, ob_conv_storage_name(p->view.storage));
   return OB_OK;
 }
 
@@ -516,27 +585,27 @@ static ob_status run_gemm(ob_conv_plan *p, cl_mem A, cl_mem B, cl_mem C, cl_mem 
 
 ob_status ob_conv_forward(ob_conv_plan *p, cl_mem x, cl_mem w, cl_mem b, cl_mem y) {
   OB_TRY(check_pass(p, OB_CONV_FORWARD));
-  OB_TRY(check_buffer(x, ob_conv_input_elems(&p->shape), "x"));
-  OB_TRY(check_buffer(w, ob_conv_filter_elems(&p->shape), "w"));
-  OB_TRY(check_buffer(y, ob_conv_output_elems(&p->shape), "y"));
-  if (b) OB_TRY(check_buffer(b, (size_t)p->shape.k, "b"));
+  OB_TRY(check_buffer(p, x, ob_conv_input_elems(&p->shape), "x"));
+  OB_TRY(check_buffer(p, w, ob_conv_filter_elems(&p->shape), "w"));
+  OB_TRY(check_buffer(p, y, ob_conv_output_elems(&p->shape), "y"));
+  if (b) OB_TRY(check_buffer(p, b, (size_t)p->shape.k, "b"));
   return run_gemm(p, w, x, y, b);
 }
 
 ob_status ob_conv_backward_data(ob_conv_plan *p, cl_mem dy, cl_mem w, cl_mem dx) {
   OB_TRY(check_pass(p, OB_CONV_BACKWARD_DATA));
-  OB_TRY(check_buffer(dy, ob_conv_output_elems(&p->shape), "dy"));
-  OB_TRY(check_buffer(w, ob_conv_filter_elems(&p->shape), "w"));
-  OB_TRY(check_buffer(dx, ob_conv_input_elems(&p->shape), "dx"));
+  OB_TRY(check_buffer(p, dy, ob_conv_output_elems(&p->shape), "dy"));
+  OB_TRY(check_buffer(p, w, ob_conv_filter_elems(&p->shape), "w"));
+  OB_TRY(check_buffer(p, dx, ob_conv_input_elems(&p->shape), "dx"));
   return run_gemm(p, w, dy, dx, NULL);
 }
 
 ob_status ob_conv_backward_weight(ob_conv_plan *p, cl_mem x, cl_mem dy, cl_mem dw, cl_mem db) {
   OB_TRY(check_pass(p, OB_CONV_BACKWARD_WEIGHT));
-  OB_TRY(check_buffer(x, ob_conv_input_elems(&p->shape), "x"));
-  OB_TRY(check_buffer(dy, ob_conv_output_elems(&p->shape), "dy"));
-  OB_TRY(check_buffer(dw, ob_conv_filter_elems(&p->shape), "dw"));
-  if (db) OB_TRY(check_buffer(db, (size_t)p->shape.k, "db"));
+  OB_TRY(check_buffer(p, x, ob_conv_input_elems(&p->shape), "x"));
+  OB_TRY(check_buffer(p, dy, ob_conv_output_elems(&p->shape), "dy"));
+  OB_TRY(check_buffer(p, dw, ob_conv_filter_elems(&p->shape), "dw"));
+  if (db) OB_TRY(check_buffer(p, db, (size_t)p->shape.k, "db"));
   OB_TRY(run_gemm(p, dy, x, dw, NULL));
   if (!db) return OB_OK;
   size_t wg = ob_device_wg_size(p->dev, p->bias_grad, 256);
@@ -560,5 +629,7 @@ ob_status ob_conv_plan_last_seconds(ob_conv_plan *p, double *seconds) {
 }
 
 const ob_conv_config *ob_conv_plan_config(const ob_conv_plan *p) { return &p->cfg; }
+
+ob_conv_storage ob_conv_plan_storage(const ob_conv_plan *p) { return p->view.storage; }
 
 const char *ob_conv_plan_describe(const ob_conv_plan *p) { return p->describe; }

@@ -1,9 +1,15 @@
-/* Own 2-D convolution on any OpenCL device (NCHW, fp32): forward pass, data gradient,
- * weight gradient and bias gradient through one parameterised implicit-GEMM kernel
- * (cl_kernels/conv_gemm.cl), whose tile configuration is tuned per device, driver, shape and
- * pass and cached in ob_program_cache_dir().
+/* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
+ * gradient and bias gradient through one parameterised implicit-GEMM kernel
+ * (cl_kernels/conv_gemm.cl), whose tile configuration is tuned per device, driver, shape,
+ * pass and storage type and cached in ob_program_cache_dir().
  *
- * Tensors are cl_mem buffers owned by the caller (e.g. from ob_buffer_create), dense, fp32:
+ * Storage: every tensor of a plan is fp32, or (OB_CONV_FP16) every tensor is IEEE half --
+ * x, w, b, y and the gradients alike -- loaded with vload_half and stored with vstore_half_rte
+ * (core OpenCL C 1.2: no cl_khr_fp16 needed), while the products are accumulated in fp32 in
+ * the same kernel code; only the final rounding to half differs from the fp32 path.
+ *
+ * Tensors are cl_mem buffers owned by the caller (e.g. from ob_buffer_create), dense, of the
+ * plan's storage type:
  *   x  [n][c][h][w]            input                 dx has the same layout
  *   w  [k][c/groups][r][s]     filters               dw has the same layout
  *   b  [k]                     bias (optional)       db has the same layout
@@ -11,9 +17,9 @@
  * Group g (0 <= g < groups) maps input channels [g c/groups, (g+1) c/groups) to output
  * channels [g k/groups, (g+1) k/groups), as torch.nn.Conv2d does.
  *
- * A plan is made once per (device, shape, pass) and enqueued many times on the device's
- * queue. It owns its kernels, index tables and split-K workspace; every enqueue overwrites
- * its output (no accumulation). Plans are not thread-safe; several may share a device.
+ * A plan is made once per (device, shape, pass, storage type) and enqueued many times on the
+ * device's queue. It owns its kernels, index tables and split-K workspace; every enqueue
+ * overwrites its output (no accumulation). Plans are not thread-safe; several may share a device.
  */
 #ifndef OB_CONV_H
 #define OB_CONV_H
@@ -35,6 +41,17 @@ typedef enum ob_conv_pass {
 
 #define OB_CONV_NPASSES 3
 
+typedef enum ob_conv_storage {
+  OB_CONV_FP32 = 0, /* float tensors */
+  OB_CONV_FP16      /* IEEE half tensors, fp32 accumulation */
+} ob_conv_storage;
+
+/* "fp32", "fp16". */
+const char *ob_conv_storage_name(ob_conv_storage storage);
+
+/* Bytes of one tensor element: 4 or 2. */
+size_t ob_conv_storage_bytes(ob_conv_storage storage);
+
 /* "forward", "backward_data", "backward_weight". */
 const char *ob_conv_pass_name(ob_conv_pass pass);
 
@@ -55,6 +72,20 @@ size_t ob_conv_output_elems(const ob_conv_shape *s);
 /* Multiply-accumulates of one pass: n p q k (c/groups) r s; the same for all three passes
  * (FLOPs = 2 MACs). */
 double ob_conv_macs(const ob_conv_shape *s);
+
+/* ---------------------------------------------------------------- tensors */
+
+/* Creates a device buffer of n elements of the storage type (flags as clCreateBuffer's,
+ * without host-pointer flags) and, when host is not NULL, uploads host[0..n): as floats, or
+ * rounded to half (to nearest even), in which case host itself is overwritten with the
+ * rounded values, so that a reference computed from it reads what the device holds.
+ * *out (NULL on error) is owned by the caller: ob_buffer_release. */
+ob_status ob_conv_tensor_create(ob_device *dev, ob_conv_storage storage, cl_mem_flags flags,
+                                float *host, size_t n, cl_mem *out);
+
+/* Reads n elements of the storage type from buf into out[0..n) as floats (blocking). */
+ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem buf, size_t n,
+                              float *out);
 
 /* ---------------------------------------------------------------- configurations and tuning */
 
@@ -88,26 +119,28 @@ typedef enum ob_conv_tune {
 } ob_conv_tune;
 
 typedef struct ob_conv_options {
+  ob_conv_storage storage; /* element type of every tensor of the plan (0: fp32) */
   ob_conv_tune tune;
   bool forced;           /* use `config` (split 0: chosen for the shape) and never tune */
   ob_conv_config config;
 } ob_conv_options;
 
 /* Reads OCLBENCH_CONV_TUNE (auto|off|on|redo) and OCLBENCH_CONV_CONFIG (a configuration as
- * ob_conv_config_parse reads it) into *out. OB_ERR_INVALID with a one-line detail naming the
- * variable when either is malformed; defaults (auto, not forced) when unset or empty. */
+ * ob_conv_config_parse reads it) into *out, storage fp32. OB_ERR_INVALID with a one-line
+ * detail naming the variable when either is malformed; defaults (auto, not forced) when unset
+ * or empty. */
 ob_status ob_conv_options_from_env(ob_conv_options *out);
 
 /* ---------------------------------------------------------------- plans */
 
 typedef struct ob_conv_plan ob_conv_plan;
 
-/* Makes a plan for one pass of a shape on dev: chooses the configuration (forced, cached,
- * tuned now, or the device default, per opts; NULL opts: tune auto, nothing forced; see
- * ob_conv_options_from_env for the user's settings), builds the kernels and uploads the
- * index tables. Tuning runs the candidate
- * configurations on scratch buffers and can take seconds the first time per device, driver,
- * shape and pass. Errors: OB_ERR_INVALID (shape), OB_ERR_TOO_LARGE (allocation),
+/* Makes a plan for one pass of a shape on dev, for the storage type opts->storage: chooses
+ * the configuration (forced, cached, tuned now, or the device default, per opts; NULL opts:
+ * fp32, tune auto, nothing forced; see ob_conv_options_from_env for the user's settings),
+ * builds the kernels and uploads the index tables. Tuning runs the candidate configurations
+ * on scratch buffers and can take seconds the first time per device, driver, shape, pass and
+ * storage type. Errors: OB_ERR_INVALID (shape), OB_ERR_TOO_LARGE (allocation),
  * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a forced configuration the device cannot run).
  * *out is owned by the caller: ob_conv_plan_destroy. */
 ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
@@ -117,7 +150,8 @@ ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_con
 void ob_conv_plan_destroy(ob_conv_plan *plan);
 
 /* Enqueues y = conv(x, w) (+ b[k] broadcast when b is not NULL) on the device queue.
- * OB_ERR_INVALID when the plan is not a forward plan. Does not wait. */
+ * OB_ERR_INVALID when the plan is not a forward plan or a buffer is smaller than its tensor
+ * in the plan's storage type. Does not wait. */
 ob_status ob_conv_forward(ob_conv_plan *plan, cl_mem x, cl_mem w, cl_mem b, cl_mem y);
 
 /* Enqueues dx = the gradient of sum(dy * conv(x, w)) with respect to x.
@@ -134,6 +168,9 @@ ob_status ob_conv_plan_last_seconds(ob_conv_plan *plan, double *seconds);
 
 /* The configuration in use. */
 const ob_conv_config *ob_conv_plan_config(const ob_conv_plan *plan);
+
+/* The storage type of the plan's tensors. */
+ob_conv_storage ob_conv_plan_storage(const ob_conv_plan *plan);
 
 /* One line: the configuration and where it came from, e.g.
  * "config=tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2 (tuned: 31 runs, 2.4 s)";

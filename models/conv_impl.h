@@ -38,6 +38,7 @@ typedef struct ob_conv_view {
   int c_total;              /* elements of C over all groups */
   int bias_div, bias_mod;   /* channel of output element i: (i / bias_div) % bias_mod */
   size_t a_elems, b_elems;  /* elements of the A and B tensors */
+  ob_conv_storage storage;  /* of A, B, C and the bias; the split-K workspace is fp32 */
 } ob_conv_view;
 
 struct ob_conv_plan {
@@ -53,9 +54,10 @@ struct ob_conv_plan {
   char describe[256];
 };
 
-/* Fills the GEMM view of a (checked) shape and pass; OB_ERR_UNSUPPORTED for a data gradient
- * with more than OB_CONV_MAX_PHASES stride phases. */
-ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_view *v);
+/* Fills the GEMM view of a (checked) shape, pass and storage type; OB_ERR_UNSUPPORTED for a
+ * data gradient with more than OB_CONV_MAX_PHASES stride phases. */
+ob_status ob_conv_view_make(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
+                            ob_conv_view *v);
 
 /* OB_OK when cfg can run for the view on dev (work-group size, local memory, fetch layout);
  * OB_ERR_UNSUPPORTED with a detail otherwise. Does not build anything. */

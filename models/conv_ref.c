@@ -116,8 +116,9 @@ double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass) {
   return NAN;
 }
 
-double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass) {
-  return 1e-5 * sqrt(ob_conv_ref_reduction(s, pass));
+double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage) {
+  const double fp32 = 1e-5 * sqrt(ob_conv_ref_reduction(s, pass));
+  return storage == OB_CONV_FP16 ? 0x1p-11 + fp32 : fp32;
 }
 
 static size_t output_elems(const ob_conv_shape *s, ob_conv_pass pass) {
@@ -131,7 +132,7 @@ static size_t output_elems(const ob_conv_shape *s, ob_conv_pass pass) {
 
 void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
                          const float *in1, const float *bias, const float *out, double budget,
-                         uint64_t seed, ob_conv_check *res) {
+                         ob_conv_storage storage, uint64_t seed, ob_conv_check *res) {
   const size_t total = output_elems(s, pass);
   const double per = fmax(1.0, ob_conv_ref_reduction(s, pass));
   size_t want = budget / per >= (double)total ? total : (size_t)(budget / per);
@@ -150,7 +151,7 @@ void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float 
   }
   res->total = total;
   res->checked = all ? total : want;
-  res->bound = ob_conv_ref_bound(s, pass);
+  res->bound = ob_conv_ref_bound(s, pass, storage);
   res->rel_err = ref2 > 0 ? sqrt(err2 / ref2) : sqrt(err2);
   res->ok = finite && res->rel_err <= res->bound;
 }

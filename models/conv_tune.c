@@ -1,5 +1,6 @@
 /* Configurations of the implicit-GEMM convolution: parsing, consistency, the device default,
- * and the autotuner whose results are cached per device and driver in ob_program_cache_dir(). */
+ * and the autotuner whose results are cached per device and driver in ob_program_cache_dir(),
+ * keyed by pass, shape and storage type. */
 #include "conv_impl.h"
 #include "conv_ref.h"
 
@@ -231,9 +232,9 @@ static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
 
 static void shape_key(const ob_conv_plan *p, char *buf, size_t n) {
   const ob_conv_shape *s = &p->shape;
-  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d",
+  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s",
            ob_conv_pass_name(p->pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
-           s->pad, s->groups);
+           s->pad, s->groups, ob_conv_storage_name(p->view.storage));
 }
 
 /* <cache>/conv-tune-<hash of device, driver and kernel sources>.txt; "" when caching is off. */
@@ -326,8 +327,9 @@ static void cache_store(const char *path, const char *text, const char *key,
 
 #define TUNE_REPS 3
 
-/* Scratch tensors of the tuner: random A and B (host copies kept to check each candidate's
- * result against the double reference), C and the split-K workspace. */
+/* Scratch tensors of the tuner in the plan's storage type: random A and B (host copies, as
+ * the device holds them, kept to check each candidate's result against the double
+ * reference), C and the fp32 split-K workspace. */
 typedef struct tune_bufs {
   cl_mem a, b, c, ws;
   size_t ws_bytes;
@@ -351,20 +353,20 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
   if (!t->ha || !t->hb || !t->hc) return ob_fail(OB_ERR_NOMEM, "out of memory for conv tuning");
   ob_conv_ref_fill(t->ha, v->a_elems, 21);
   ob_conv_ref_fill(t->hb, v->b_elems, 22);
-  const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
-  OB_TRY(ob_buffer_create(dev, ro, v->a_elems * sizeof(float), t->ha, &t->a));
-  OB_TRY(ob_buffer_create(dev, ro, v->b_elems * sizeof(float), t->hb, &t->b));
-  return ob_buffer_create(dev, CL_MEM_READ_WRITE, (size_t)v->c_total * sizeof(float), NULL,
-                          &t->c);
+  OB_TRY(ob_conv_tensor_create(dev, v->storage, CL_MEM_READ_ONLY, t->ha, v->a_elems, &t->a));
+  OB_TRY(ob_conv_tensor_create(dev, v->storage, CL_MEM_READ_ONLY, t->hb, v->b_elems, &t->b));
+  return ob_conv_tensor_create(dev, v->storage, CL_MEM_READ_WRITE, NULL, (size_t)v->c_total,
+                               &t->c);
 }
 
 /* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
  * configuration the device compiles wrongly must never win (so every new best is checked). In the reference's terms the
  * pass reads in0 = the B tensor and in1 = the A tensor. */
 static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
-  OB_TRY(ob_buffer_read(p->dev, t->c, 0, (size_t)p->view.c_total * sizeof(float), t->hc));
+  OB_TRY(ob_conv_tensor_read(p->dev, p->view.storage, t->c, (size_t)p->view.c_total, t->hc));
   ob_conv_check chk;
-  ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0, 23, &chk);
+  ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0, p->view.storage, 23,
+                      &chk);
   if (!chk.ok)
     return ob_fail(OB_ERR_VERIFY, "result differs from the reference (rel_err %.2e, bound "
                    "%.2e)", chk.rel_err, chk.bound);
@@ -501,7 +503,7 @@ ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *o) {
     snprintf(p->describe, sizeof p->describe, "config=%s (default)", text);
     return OB_OK;
   }
-  char path[4200], key[192];
+  char path[4200], key[256];
   OB_TRY(cache_path(p->dev, path, sizeof path));
   shape_key(p, key, sizeof key);
   char *cache = cache_read(path);

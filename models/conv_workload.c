@@ -1,5 +1,13 @@
 /* The `conv` workload: each shape x (own forward, CLBlast forward, own data gradient, own
- * weight gradient), verified against the double host reference (sampled for large tensors). */
+ * weight gradient) x (fp32, fp16 storage), verified against the double host reference
+ * (sampled for large tensors).
+ *
+ * fp16: every tensor is IEEE half. The own kernels read and write halves with core OpenCL C
+ * 1.2 (vload_half / vstore_half_rte) and accumulate in fp32, so they run on every device; their
+ * rate is a fraction of the FP32 peak. CLBlast's Hconvgemm computes in half and needs
+ * cl_khr_fp16: on a device without working fp16 one `skipped` row says so; its rate is not a
+ * fraction of the FP32 peak (half arithmetic may exceed it). The reference reads the same
+ * half-rounded inputs; the tolerance is ob_conv_ref_bound's fp16 bound. */
 #include "conv_workload.h"
 
 #include <clblast_c.h>
@@ -7,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clblast_gemm.h" /* ob_clblast_strerror */
 #include "conv.h"
 #include "conv_ref.h"
 
@@ -32,11 +41,22 @@ typedef enum conv_variant { VARIANT_OWN, VARIANT_CLBLAST } conv_variant;
 static const struct {
   conv_variant variant;
   ob_conv_pass pass;
-} runs[] = {{VARIANT_OWN, OB_CONV_FORWARD},
-            {VARIANT_CLBLAST, OB_CONV_FORWARD},
-            {VARIANT_OWN, OB_CONV_BACKWARD_DATA},
-            {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT}};
+  ob_conv_storage storage;
+} runs[] = {{VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP32},
+            {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP32},
+            {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP32},
+            {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32},
+            {VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP16},
+            {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP16},
+            {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP16},
+            {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP16}};
 #define NRUNS (sizeof runs / sizeof *runs)
+
+/* arg[] of a case. */
+enum { ARG_SHAPE, ARG_RUN, ARG_BATCH };
+
+#define NO_FP16 "no working fp16 on this device (cl_khr_fp16 not reported or its test compile " \
+                "failed)"
 
 /* Host multiply-adds the sampled verification may spend per case. */
 #define VERIFY_BUDGET 3e7
@@ -48,20 +68,28 @@ static ob_conv_shape shape_of(const conv_shape_def *d, int batch) {
   return s;
 }
 
+/* CLBlast's fp16 convolution needs cl_khr_fp16. */
+static bool runnable(const ob_device *dev, size_t run) {
+  return runs[run].variant != VARIANT_CLBLAST || runs[run].storage != OB_CONV_FP16 ||
+         ob_device_props_get(dev)->fp16;
+}
+
 static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                               size_t max) {
-  (void)dev;
   const int batch = opts->quick ? OB_CONV_QUICK_BATCH : OB_CONV_BATCH;
   size_t n = 0;
   for (size_t i = 0; i < NSHAPES; i++)
     for (size_t r = 0; r < NRUNS && n < max; r++) {
+      /* A run the device cannot do: one case (the first shape's) that setup skips. */
+      if (!runnable(dev, r) && i > 0) continue;
       const ob_conv_shape s = shape_of(&shapes[i], batch);
       const double flops = 2.0 * ob_conv_macs(&s);
+      const ob_conv_storage st = runs[r].storage;
       char series[64];
-      snprintf(series, sizeof series, "%s_%s_%s", variant_name(runs[r].variant),
-               ob_conv_pass_name(runs[r].pass), shapes[i].family);
+      snprintf(series, sizeof series, "%s_%s_%s_%s", variant_name(runs[r].variant),
+               ob_conv_pass_name(runs[r].pass), ob_conv_storage_name(st), shapes[i].family);
       ob_case *c = &cases[n++];
-      ob_case_init(c, variant_name(runs[r].variant), "fp32", series, flops);
+      ob_case_init(c, variant_name(runs[r].variant), ob_conv_storage_name(st), series, flops);
       ob_case_param(c, "shape", "%s", shapes[i].name);
       ob_case_param(c, "n", "%d", s.n);
       ob_case_param(c, "c", "%d", s.c);
@@ -74,13 +102,15 @@ static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_
       ob_case_param(c, "pad", "%d", s.pad);
       ob_case_param(c, "pass", "%s", ob_conv_pass_name(runs[r].pass));
       c->flops = flops;
-      c->bytes = 4.0 * (double)(ob_conv_input_elems(&s) + ob_conv_filter_elems(&s) +
-                                ob_conv_output_elems(&s));
-      ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9, OB_PEAK_FP32);
-      c->arg[0] = (long)i;
-      c->arg[1] = runs[r].pass;
-      c->arg[2] = runs[r].variant;
-      c->arg[3] = batch;
+      c->bytes = (double)ob_conv_storage_bytes(st) *
+                 (double)(ob_conv_input_elems(&s) + ob_conv_filter_elems(&s) +
+                          ob_conv_output_elems(&s));
+      const bool half_math = runs[r].variant == VARIANT_CLBLAST && st == OB_CONV_FP16;
+      ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9,
+                     half_math ? OB_PEAK_NONE : OB_PEAK_FP32);
+      c->arg[ARG_SHAPE] = (long)i;
+      c->arg[ARG_RUN] = (long)r;
+      c->arg[ARG_BATCH] = batch;
     }
   return n;
 }
@@ -90,8 +120,9 @@ typedef struct conv_state {
   ob_conv_shape shape;
   ob_conv_pass pass;
   conv_variant variant;
+  ob_conv_storage storage;
   ob_conv_plan *plan;
-  float *in0, *in1;        /* host copies of the inputs, for the reference */
+  float *in0, *in1;        /* host copies of the inputs as the device holds them */
   cl_mem d_in0, d_in1, d_out;
   size_t n0, n1, nout;
 } conv_state;
@@ -125,10 +156,10 @@ static ob_status upload_inputs(conv_state *s) {
   if (!s->in0 || !s->in1) return ob_fail(OB_ERR_NOMEM, "out of host memory for conv inputs");
   ob_conv_ref_fill(s->in0, s->n0, 11);
   ob_conv_ref_fill(s->in1, s->n1, 12);
-  const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
-  OB_TRY(ob_buffer_create(s->dev, ro, s->n0 * sizeof(float), s->in0, &s->d_in0));
-  OB_TRY(ob_buffer_create(s->dev, ro, s->n1 * sizeof(float), s->in1, &s->d_in1));
-  return ob_buffer_create(s->dev, CL_MEM_READ_WRITE, s->nout * sizeof(float), NULL, &s->d_out);
+  /* The output first: a size the device cannot hold is skipped before the uploads. */
+  OB_TRY(ob_conv_tensor_create(s->dev, s->storage, CL_MEM_READ_WRITE, NULL, s->nout, &s->d_out));
+  OB_TRY(ob_conv_tensor_create(s->dev, s->storage, CL_MEM_READ_ONLY, s->in0, s->n0, &s->d_in0));
+  return ob_conv_tensor_create(s->dev, s->storage, CL_MEM_READ_ONLY, s->in1, s->n1, &s->d_in1);
 }
 
 static ob_status conv_setup(ob_device *dev, ob_case *c, void **state) {
@@ -136,38 +167,54 @@ static ob_status conv_setup(ob_device *dev, ob_case *c, void **state) {
   conv_state *s = calloc(1, sizeof *s);
   if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
   s->dev = dev;
-  s->shape = shape_of(&shapes[c->arg[0]], (int)c->arg[3]);
-  s->pass = (ob_conv_pass)c->arg[1];
-  s->variant = (conv_variant)c->arg[2];
+  s->shape = shape_of(&shapes[c->arg[ARG_SHAPE]], (int)c->arg[ARG_BATCH]);
+  s->pass = runs[c->arg[ARG_RUN]].pass;
+  s->variant = runs[c->arg[ARG_RUN]].variant;
+  s->storage = runs[c->arg[ARG_RUN]].storage;
   *state = s;
   pass_sizes(s);
   OB_TRY(ob_device_open(dev));
+  if (!runnable(dev, (size_t)c->arg[ARG_RUN])) return ob_fail(OB_ERR_UNSUPPORTED, NO_FP16);
   OB_TRY(upload_inputs(s));
   if (s->variant == VARIANT_CLBLAST) return OB_OK;
   ob_conv_options opts;
   OB_TRY(ob_conv_options_from_env(&opts));
+  opts.storage = s->storage;
   return ob_conv_plan_create(dev, &s->shape, s->pass, &opts, &s->plan);
 }
 
-static ob_status clblast_status(CLBlastStatusCode code) {
-  if (code == CLBlastSuccess) return OB_OK;
-  if (code >= -63)
-    return ob_fail(OB_ERR_LIBRARY, "CLBlastSconvgemm: %s (%d)", ob_cl_strerror((cl_int)code),
-                   (int)code);
-  return ob_fail(OB_ERR_LIBRARY, "CLBlastSconvgemm: CLBlast status %d", (int)code);
+/* CLBlast's convgemm (Sconvgemm on floats, Hconvgemm on halves): cross-correlation of
+ * x [n][c][h][w] with w [k][c][r][s] into y [n][k][p][q]. */
+static CLBlastStatusCode clblast_convgemm(conv_state *s, cl_command_queue *q) {
+  const ob_conv_shape *sh = &s->shape;
+  if (s->storage == OB_CONV_FP16)
+    return CLBlastHconvgemm(CLBlastKernelModeCrossCorrelation, (size_t)sh->c, (size_t)sh->h,
+                            (size_t)sh->w, (size_t)sh->r, (size_t)sh->s, (size_t)sh->pad,
+                            (size_t)sh->pad, (size_t)sh->stride, (size_t)sh->stride, 1, 1,
+                            (size_t)sh->k, (size_t)sh->n, s->d_in0, 0, s->d_in1, 0, s->d_out, 0,
+                            q, NULL);
+  return CLBlastSconvgemm(CLBlastKernelModeCrossCorrelation, (size_t)sh->c, (size_t)sh->h,
+                          (size_t)sh->w, (size_t)sh->r, (size_t)sh->s, (size_t)sh->pad,
+                          (size_t)sh->pad, (size_t)sh->stride, (size_t)sh->stride, 1, 1,
+                          (size_t)sh->k, (size_t)sh->n, s->d_in0, 0, s->d_in1, 0, s->d_out, 0, q,
+                          NULL);
 }
 
-/* CLBlast's convgemm: cross-correlation of x [n][c][h][w] with w [k][c][r][s] into
- * y [n][k][p][q]. It may launch several kernels: timed by wall-clock around clFinish. */
+/* One CLBlast call. It may launch several kernels: timed by wall-clock around clFinish, and
+ * recorded in the kernel trace as one span (kernels oclbench cannot see). */
 static ob_status run_clblast(conv_state *s, double *seconds) {
-  const ob_conv_shape *sh = &s->shape;
   cl_command_queue q = ob_device_queue(s->dev);
+  const char *routine = s->storage == OB_CONV_FP16 ? "CLBlastHconvgemm" : "CLBlastSconvgemm";
   const double t0 = ob_now();
-  OB_TRY(clblast_status(CLBlastSconvgemm(
-      CLBlastKernelModeCrossCorrelation, (size_t)sh->c, (size_t)sh->h, (size_t)sh->w,
-      (size_t)sh->r, (size_t)sh->s, (size_t)sh->pad, (size_t)sh->pad, (size_t)sh->stride,
-      (size_t)sh->stride, 1, 1, (size_t)sh->k, (size_t)sh->n, s->d_in0, 0, s->d_in1, 0, s->d_out,
-      0, &q, NULL)));
+  cl_event span = NULL;
+  OB_TRY(ob_trace_span_begin(s->dev, &span));
+  const CLBlastStatusCode code = clblast_convgemm(s, &q);
+  if (code != CLBlastSuccess) {
+    if (span) clReleaseEvent(span);
+    return ob_fail(code == CLBlastNoHalfPrecision ? OB_ERR_UNSUPPORTED : OB_ERR_LIBRARY,
+                   "%s: %s (%d)", routine, ob_clblast_strerror(code), (int)code);
+  }
+  OB_TRY(ob_trace_span_end(s->dev, span, routine, 2.0 * ob_conv_macs(&s->shape), NAN));
   OB_TRY(OB_CL(clFinish(q)));
   *seconds = ob_now() - t0;
   return OB_OK;
@@ -192,14 +239,16 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
   conv_state *s = state;
   float *got = malloc(s->nout * sizeof *got);
   if (!got) return ob_fail(OB_ERR_NOMEM, "out of host memory for the conv result");
-  ob_status st = ob_buffer_read(s->dev, s->d_out, 0, s->nout * sizeof(float), got);
+  ob_status st = ob_conv_tensor_read(s->dev, s->storage, s->d_out, s->nout, got);
   if (st == OB_OK) {
     ob_conv_check chk;
-    ob_conv_ref_compare(&s->shape, s->pass, s->in0, s->in1, NULL, got, VERIFY_BUDGET, 13, &chk);
+    ob_conv_ref_compare(&s->shape, s->pass, s->in0, s->in1, NULL, got, VERIFY_BUDGET,
+                        s->storage, 13, &chk);
     out->checked = true;
     out->ok = chk.ok;
-    snprintf(out->note, sizeof out->note, "rel_err=%.2e (bound %.2e = 1e-5 sqrt(K)) over %zu of "
-             "%zu outputs%s%s", chk.rel_err, chk.bound, chk.checked, chk.total,
+    snprintf(out->note, sizeof out->note, "rel_err=%.2e (bound %.2e = %s1e-5 sqrt(K)) over %zu "
+             "of %zu outputs%s%s", chk.rel_err, chk.bound,
+             s->storage == OB_CONV_FP16 ? "2^-11 + " : "", chk.checked, chk.total,
              s->plan ? "; " : "", s->plan ? ob_conv_plan_describe(s->plan) : "");
   }
   free(got);
@@ -208,8 +257,8 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
 
 const ob_workload ob_workload_conv = {
     .name = "conv",
-    .description = "conv2d fp32 GFLOP/s: own implicit GEMM (forward, data and weight "
-                   "gradients), CLBlast forward",
+    .description = "conv2d GFLOP/s, fp32 and fp16 storage: own implicit GEMM (forward, data "
+                   "and weight gradients), CLBlast forward",
     .list_cases = conv_list_cases,
     .device_check = NULL,
     .setup = conv_setup,

@@ -1,6 +1,6 @@
 /* The convolution autotuner: tunes every pass on the test device (each candidate checked
  * against the reference), caches the winner per device and driver in the program cache
- * directory, reads it back, ignores a corrupt cache line. A small shape keeps the candidates
+ * directory, reads it back, ignores a corrupt cache line, keys on the storage type. A small shape keeps the candidates
  * to the 32-row tiles (a few builds on PoCL). */
 #include "support.h"
 
@@ -16,10 +16,11 @@
 
 static const ob_conv_shape shape = {2, 8, 12, 12, 16, 3, 3, 1, 1, 1};
 
-static ob_conv_plan *plan_with(ob_conv_pass pass, ob_conv_tune tune) {
+static ob_conv_plan *plan_with(ob_conv_pass pass, ob_conv_tune tune, ob_conv_storage storage) {
   ob_conv_options o;
   memset(&o, 0, sizeof o);
   o.tune = tune;
+  o.storage = storage;
   ob_conv_plan *p = NULL;
   OB_ASSERT_OK(ob_conv_plan_create(ob_test_device(), &shape, pass, &o, &p));
   return p;
@@ -50,9 +51,11 @@ static void tune_file(char *path, size_t n) {
   assert_true(path[0] != '\0');
 }
 
-/* Runs the plan's pass on random inputs and checks every output against the reference. */
+/* Runs the plan's pass on random inputs (in its storage type) and checks every output against
+ * the reference. */
 static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
   ob_device *dev = ob_test_device();
+  const ob_conv_storage st = ob_conv_plan_storage(p);
   const size_t nx = ob_conv_input_elems(&shape), nw = ob_conv_filter_elems(&shape);
   const size_t ny = ob_conv_output_elems(&shape);
   const size_t n0 = pass == OB_CONV_BACKWARD_DATA ? ny : nx;
@@ -64,18 +67,17 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
   ob_conv_ref_fill(h0, n0, 31);
   ob_conv_ref_fill(h1, n1, 32);
   cl_mem m0 = NULL, m1 = NULL, mo = NULL;
-  const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
-  OB_ASSERT_OK(ob_buffer_create(dev, ro, n0 * sizeof(float), h0, &m0));
-  OB_ASSERT_OK(ob_buffer_create(dev, ro, n1 * sizeof(float), h1, &m1));
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, nout * sizeof(float), NULL, &mo));
+  OB_ASSERT_OK(ob_conv_tensor_create(dev, st, CL_MEM_READ_ONLY, h0, n0, &m0));
+  OB_ASSERT_OK(ob_conv_tensor_create(dev, st, CL_MEM_READ_ONLY, h1, n1, &m1));
+  OB_ASSERT_OK(ob_conv_tensor_create(dev, st, CL_MEM_READ_WRITE, NULL, nout, &mo));
   switch (pass) {
   case OB_CONV_FORWARD: OB_ASSERT_OK(ob_conv_forward(p, m0, m1, NULL, mo)); break;
   case OB_CONV_BACKWARD_DATA: OB_ASSERT_OK(ob_conv_backward_data(p, m0, m1, mo)); break;
   case OB_CONV_BACKWARD_WEIGHT: OB_ASSERT_OK(ob_conv_backward_weight(p, m0, m1, mo, NULL)); break;
   }
-  OB_ASSERT_OK(ob_buffer_read(dev, mo, 0, nout * sizeof(float), out));
+  OB_ASSERT_OK(ob_conv_tensor_read(dev, st, mo, nout, out));
   ob_conv_check chk;
-  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, 7, &chk);
+  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, st, 7, &chk);
   if (!chk.ok || chk.checked != nout)
     fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), ob_conv_plan_describe(p),
              chk.rel_err);
@@ -90,7 +92,7 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
 static void tunes_caches_and_reads_back(void **state) {
   (void)state;
   for (int pass = 0; pass < OB_CONV_NPASSES; pass++) {
-    ob_conv_plan *p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_REDO);
+    ob_conv_plan *p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_REDO, OB_CONV_FP32);
     assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
     const ob_conv_config tuned = *ob_conv_plan_config(p);
     assert_int_equal(tuned.tm, 32); /* the only tiles at least half full for 8/16 rows */
@@ -98,7 +100,7 @@ static void tunes_caches_and_reads_back(void **state) {
     check_plan(p, (ob_conv_pass)pass);
     ob_conv_plan_destroy(p);
     /* A second plan takes the cached winner without tuning. */
-    p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_ON);
+    p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_ON, OB_CONV_FP32);
     assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
     assert_memory_equal(ob_conv_plan_config(p), &tuned, sizeof tuned);
     check_plan(p, (ob_conv_pass)pass);
@@ -109,7 +111,8 @@ static void tunes_caches_and_reads_back(void **state) {
   char *text = NULL;
   size_t len = 0;
   OB_ASSERT_OK(ob_read_file(path, &text, &len));
-  assert_non_null(strstr(text, "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1 tm="));
+  assert_non_null(strstr(text, "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
+                               "storage=fp32 tm="));
   assert_non_null(strstr(text, "backward_data:n=2,"));
   assert_non_null(strstr(text, "backward_weight:n=2,"));
   free(text);
@@ -119,23 +122,53 @@ static void corrupt_cache_line_is_retuned(void **state) {
   (void)state;
   char path[4600];
   tune_file(path, sizeof path);
-  const char *junk = "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1 tm=7,x 1\n"
+  const char *junk = "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
+                     "storage=fp32 tm=7,x 1\n"
                      "garbage without fields\n";
   OB_ASSERT_OK(ob_write_file_atomic(path, junk, strlen(junk)));
-  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON);
+  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP32);
   assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
   check_plan(p, OB_CONV_FORWARD);
   ob_conv_plan_destroy(p);
   /* Tuning off gives the device default, never the cache. */
-  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_OFF);
+  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_OFF, OB_CONV_FP32);
   assert_non_null(strstr(ob_conv_plan_describe(p), "(default)"));
   ob_conv_plan_destroy(p);
+}
+
+/* The tuner keys on the storage type: with the fp32 forward winner cached, an fp16 plan of the
+ * same shape tunes anew (its candidates checked against the fp16 bound), and a second fp16
+ * plan takes its own cached winner; both entries stay in the file. */
+static void half_storage_is_tuned_and_cached_separately(void **state) {
+  (void)state;
+  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP32);
+  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+  ob_conv_plan_destroy(p);
+  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP16);
+  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
+  const ob_conv_config tuned = *ob_conv_plan_config(p);
+  check_plan(p, OB_CONV_FORWARD);
+  ob_conv_plan_destroy(p);
+  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP16);
+  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+  assert_memory_equal(ob_conv_plan_config(p), &tuned, sizeof tuned);
+  check_plan(p, OB_CONV_FORWARD);
+  ob_conv_plan_destroy(p);
+  char path[4600];
+  tune_file(path, sizeof path);
+  char *text = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_read_file(path, &text, &len));
+  assert_non_null(strstr(text, "groups=1,storage=fp32 tm="));
+  assert_non_null(strstr(text, "groups=1,storage=fp16 tm="));
+  free(text);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(tunes_caches_and_reads_back),
       cmocka_unit_test(corrupt_cache_line_is_retuned),
+      cmocka_unit_test(half_storage_is_tuned_and_cached_separately),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

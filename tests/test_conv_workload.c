@@ -1,6 +1,7 @@
-/* The `conv` workload table entry: its cases (shapes, params, series, FLOPs) and a few of them
- * set up, run and verified on the test device (own forward, CLBlast forward, own weight
- * gradient), at the --quick batch. */
+/* The `conv` workload table entry: its cases (shapes, params, precisions, series, FLOPs) and a
+ * few of them set up, run and verified on the test device (own forward, CLBlast forward, own
+ * weight gradient; own forward and weight gradient with half storage), at the --quick batch;
+ * CLBlast's fp16 case skipped with the reason where the device has no working fp16. */
 #include "support.h"
 
 #include <math.h>
@@ -16,33 +17,55 @@ static size_t cases_for(bool quick, ob_case *cases) {
 }
 
 static const ob_case *find(const ob_case *cases, size_t n, const char *variant,
-                           const char *params) {
+                           const char *precision, const char *params) {
   for (size_t i = 0; i < n; i++)
-    if (strcmp(cases[i].variant, variant) == 0 && strcmp(cases[i].params, params) == 0)
+    if (strcmp(cases[i].variant, variant) == 0 && strcmp(cases[i].precision, precision) == 0 &&
+        strcmp(cases[i].params, params) == 0)
       return &cases[i];
-  fail_msg("no case %s %s", variant, params);
+  fail_msg("no case %s %s %s", variant, precision, params);
   return NULL;
 }
+
+static bool device_fp16(void) { return ob_device_props_get(ob_test_device())->fp16; }
 
 static void cases_cover_the_shapes_and_passes(void **state) {
   (void)state;
   ob_case cases[MAX_CASES];
   size_t n = cases_for(false, cases);
-  assert_int_equal(n, 5 * 4); /* 5 shapes x (own fwd, clblast fwd, own bwd data, own bwd weight) */
-  const ob_case *c = find(cases, n, "own", "shape=resnet_64x56;n=32;c=64;h=56;w=56;k=64;r=3;s=3;"
-                                           "stride=1;pad=1;pass=forward");
+  /* 5 shapes x (own fwd, clblast fwd, own bwd data, own bwd weight) in fp32, the same in fp16
+   * but CLBlast's once (a skipped row) where the device has no working fp16. */
+  const size_t expect = 5 * 4 + 5 * 3 + (device_fp16() ? 5 : 1);
+  assert_int_equal(n, expect);
+  const ob_case *c = find(cases, n, "own", "fp32", "shape=resnet_64x56;n=32;c=64;h=56;w=56;k=64;"
+                                                   "r=3;s=3;stride=1;pad=1;pass=forward");
   assert_string_equal(c->precision, "fp32");
   assert_true(fabs(c->flops - 2.0 * 32 * 56 * 56 * 64 * 64 * 9) < 1.0);
   assert_int_equal(c->nmetrics, 1);
   assert_string_equal(c->metrics[0].name, "gflops");
   assert_int_equal(c->metrics[0].peak, OB_PEAK_FP32);
   assert_true(c->metrics[0].work == c->flops && c->metrics[0].scale == 1e9);
-  find(cases, n, "clblast", "shape=simplecnn_3x224;n=32;c=3;h=224;w=224;k=32;r=3;s=3;stride=2;"
-                            "pad=1;pass=forward");
-  find(cases, n, "own", "shape=resnet_512x7;n=32;c=512;h=7;w=7;k=512;r=3;s=3;stride=1;pad=1;"
-                        "pass=backward_weight");
-  find(cases, n, "own", "shape=resnet_256x14;n=32;c=256;h=14;w=14;k=256;r=3;s=3;stride=1;pad=1;"
-                        "pass=backward_data");
+  const double bytes32 = c->bytes;
+  assert_true(fabs(bytes32 - 4.0 * (32.0 * 64 * 56 * 56 * 2 + 64 * 64 * 9)) < 1.0);
+  /* Half storage: the same FLOPs, half the bytes, a fraction of the FP32 peak (fp32 math). */
+  c = find(cases, n, "own", "fp16", "shape=resnet_64x56;n=32;c=64;h=56;w=56;k=64;r=3;s=3;"
+                                    "stride=1;pad=1;pass=forward");
+  assert_true(fabs(c->flops - 2.0 * 32 * 56 * 56 * 64 * 64 * 9) < 1.0);
+  assert_true(c->bytes == bytes32 / 2);
+  assert_int_equal(c->metrics[0].peak, OB_PEAK_FP32);
+  find(cases, n, "clblast", "fp32", "shape=simplecnn_3x224;n=32;c=3;h=224;w=224;k=32;r=3;s=3;"
+                                    "stride=2;pad=1;pass=forward");
+  find(cases, n, "own", "fp32", "shape=resnet_512x7;n=32;c=512;h=7;w=7;k=512;r=3;s=3;stride=1;"
+                                "pad=1;pass=backward_weight");
+  find(cases, n, "own", "fp16", "shape=resnet_512x7;n=32;c=512;h=7;w=7;k=512;r=3;s=3;stride=1;"
+                                "pad=1;pass=backward_weight");
+  find(cases, n, "own", "fp32", "shape=resnet_256x14;n=32;c=256;h=14;w=14;k=256;r=3;s=3;stride=1;"
+                                "pad=1;pass=backward_data");
+  find(cases, n, "own", "fp16", "shape=resnet_256x14;n=32;c=256;h=14;w=14;k=256;r=3;s=3;stride=1;"
+                                "pad=1;pass=backward_data");
+  /* CLBlast's Hconvgemm computes in half: its rate is not a fraction of the FP32 peak. */
+  c = find(cases, n, "clblast", "fp16", "shape=simplecnn_3x224;n=32;c=3;h=224;w=224;k=32;r=3;"
+                                        "s=3;stride=2;pad=1;pass=forward");
+  assert_int_equal(c->metrics[0].peak, OB_PEAK_NONE);
   /* Within a series (variant, pass, shape family) the cost grows or stays: the runner
    * predicts each case from the previous one and skips what would exceed the budget. */
   for (size_t i = 0; i < n; i++) {
@@ -50,9 +73,18 @@ static void cases_cover_the_shapes_and_passes(void **state) {
     for (size_t j = 0; j < i; j++)
       if (strcmp(cases[i].series, cases[j].series) == 0) assert_true(cases[j].cost <= cases[i].cost);
   }
-  assert_string_not_equal(cases[0].series, cases[4].series); /* simplecnn vs resnet family */
+  /* Series differ by variant, pass, precision and shape family. */
+  const ob_case *f32 = find(cases, n, "own", "fp32", "shape=resnet_128x28;n=32;c=128;h=28;w=28;"
+                                                     "k=128;r=3;s=3;stride=1;pad=1;pass=forward");
+  const ob_case *f16 = find(cases, n, "own", "fp16", "shape=resnet_128x28;n=32;c=128;h=28;w=28;"
+                                                     "k=128;r=3;s=3;stride=1;pad=1;pass=forward");
+  const ob_case *simple = find(cases, n, "own", "fp32", "shape=simplecnn_3x224;n=32;c=3;h=224;"
+                                                        "w=224;k=32;r=3;s=3;stride=2;pad=1;"
+                                                        "pass=forward");
+  assert_string_not_equal(f32->series, f16->series);
+  assert_string_not_equal(f32->series, simple->series);
   n = cases_for(true, cases);
-  assert_int_equal(n, 20);
+  assert_int_equal(n, expect);
   for (size_t i = 0; i < n; i++) assert_non_null(strstr(cases[i].params, ";n=2;"));
 }
 
@@ -63,7 +95,7 @@ static void run_case(const ob_case *proto) {
   ob_status s = ob_workload_conv.setup(ob_test_device(), &c, &st);
   if (s != OB_OK) {
     ob_workload_conv.teardown(st);
-    fail_msg("setup %s %s: %s", c.variant, c.params, ob_error_detail());
+    fail_msg("setup %s %s %s: %s", c.variant, c.precision, c.params, ob_error_detail());
   }
   double t = 0.0;
   OB_ASSERT_OK(ob_workload_conv.run(st, &t));
@@ -72,8 +104,9 @@ static void run_case(const ob_case *proto) {
   ob_verdict v;
   memset(&v, 0, sizeof v);
   OB_ASSERT_OK(ob_workload_conv.verify(st, &v));
-  if (!v.checked || !v.ok) fail_msg("%s %s: %s", c.variant, c.params, v.note);
+  if (!v.checked || !v.ok) fail_msg("%s %s %s: %s", c.variant, c.precision, c.params, v.note);
   assert_non_null(strstr(v.note, "rel_err="));
+  if (strcmp(c.precision, "fp16") == 0) assert_non_null(strstr(v.note, "= 2^-11 + 1e-5 sqrt(K)"));
   if (strcmp(c.variant, "own") == 0) assert_non_null(strstr(v.note, "config="));
   ob_workload_conv.teardown(st);
 }
@@ -82,19 +115,66 @@ static void quick_cases_run_and_verify(void **state) {
   (void)state;
   ob_case cases[MAX_CASES];
   size_t n = cases_for(true, cases);
-  run_case(find(cases, n, "own", "shape=simplecnn_3x224;n=2;c=3;h=224;w=224;k=32;r=3;s=3;stride=2;"
-                                 "pad=1;pass=forward"));
-  run_case(find(cases, n, "clblast", "shape=simplecnn_3x224;n=2;c=3;h=224;w=224;k=32;r=3;s=3;"
-                                     "stride=2;pad=1;pass=forward"));
-  run_case(find(cases, n, "own", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;s=3;stride=1;"
-                                 "pad=1;pass=backward_weight"));
+  const char *simple = "shape=simplecnn_3x224;n=2;c=3;h=224;w=224;k=32;r=3;s=3;stride=2;pad=1;"
+                       "pass=forward";
+  const char *wgrad = "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;s=3;stride=1;pad=1;"
+                      "pass=backward_weight";
+  run_case(find(cases, n, "own", "fp32", simple));
+  run_case(find(cases, n, "clblast", "fp32", simple));
+  run_case(find(cases, n, "own", "fp32", wgrad));
+  run_case(find(cases, n, "own", "fp16", simple));
+  run_case(find(cases, n, "own", "fp16", wgrad));
+  const ob_case *h = find(cases, n, "clblast", "fp16", simple);
+  if (device_fp16()) {
+    run_case(h);
+  } else { /* skipped (OB_ERR_UNSUPPORTED) with the reason */
+    ob_case c = *h;
+    void *st = NULL;
+    assert_int_equal(ob_workload_conv.setup(ob_test_device(), &c, &st), OB_ERR_UNSUPPORTED);
+    assert_non_null(strstr(ob_error_detail(), "no working fp16"));
+    ob_workload_conv.teardown(st);
+  }
   ob_workload_conv.teardown(NULL);
+}
+
+/* A traced CLBlast case records each call as one library span with the convolution's FLOPs
+ * (CLBlast's kernels are invisible to oclbench). */
+static void clblast_calls_are_traced(void **state) {
+  (void)state;
+  ob_case cases[MAX_CASES];
+  size_t n = cases_for(true, cases);
+  ob_case c = *find(cases, n, "clblast", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;"
+                                                 "r=3;s=3;stride=1;pad=1;pass=forward");
+  void *st = NULL;
+  OB_ASSERT_OK(ob_workload_conv.setup(ob_test_device(), &c, &st));
+  double t = 0.0;
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t)); /* CLBlast compiles its kernels: untraced */
+  ob_trace_reset();
+  ob_trace_enable(true);
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t));
+  OB_ASSERT_OK(ob_workload_conv.run(st, &t));
+  ob_trace_enable(false);
+  ob_trace_flush();
+  size_t spans = 0;
+  for (size_t i = 0; i < ob_trace_count(); i++) {
+    ob_trace_record r;
+    assert_true(ob_trace_get(i, &r));
+    if (strcmp(r.name, "CLBlastSconvgemm") != 0) continue;
+    spans++;
+    assert_string_equal(r.category, "library");
+    assert_true(r.seconds > 0.0 && r.seconds <= t * 1.5 + 1e-3);
+    assert_true(r.flops == c.flops);
+  }
+  assert_int_equal(spans, 2);
+  ob_trace_reset();
+  ob_workload_conv.teardown(st);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cases_cover_the_shapes_and_passes),
       cmocka_unit_test(quick_cases_run_and_verify),
+      cmocka_unit_test(clblast_calls_are_traced),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
