@@ -168,7 +168,14 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
   char opts[512];
   build_options(g->dev, cfg, ta, tb, half_io, g->use_fma, opts, sizeof opts);
   cl_kernel k = NULL;
-  OB_TRY(ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k));
+  const ob_status built = ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k);
+  if (built == OB_ERR_BUILD && half_io) {
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s", ob_error_detail());
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm: no half support: the kernel with half storage "
+                   "(vload_half, vstore_half) does not build: %s", detail);
+  }
+  OB_TRY(built);
   g->kernels[g->nkernels++] =
       (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
   *out = k;
