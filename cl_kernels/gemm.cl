@@ -21,13 +21,18 @@
  *   KC         LOCAL=0 only: a work-group barrier every KC steps of k, so that a CPU driver
  *              that runs work-items in turn between barriers keeps the A and B panels of the
  *              work-group in cache (0: none)
+ *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
+ *              and 4 (C); the others are float (0: all). Halves are converted to float as
+ *              they are loaded and C is rounded to nearest even as it is stored: float
+ *              everywhere in between (local memory, products, sums)
  *
  * Preconditions checked by the host (models/gemm.c): the launch covers ceil(M/BM)*BM rows and
  * ceil(N/BN)*BN columns and A, B hold that many rows/columns (zero-padded copies otherwise);
  * with LOCAL=1, K is a multiple of BK, lda/ldb and the offsets of A and B are multiples of VG;
  * with LOCAL=0, ldb and the offset of B are multiples of VN (and with TA=1, lda and the offset
  * of A multiples of VM). C stores are guarded by M and N;
- * c_vec says whether ldc and the offset of C allow VN-wide stores. Offsets are in floats.
+ * c_vec says whether ldc and the offset of C allow VN-wide stores. Offsets and leading
+ * dimensions are in elements (floats or halves).
  * Split-K launches (dimension 2 of size S > 1) read A and B over S*K (K per range) and write S
  * partial products, c_split floats apart, that cl_kernels/gemm_splitk.cl adds up.
  */
@@ -80,6 +85,9 @@
 #ifndef LN
 #define LN 0
 #endif
+#ifndef HALF_IO
+#define HALF_IO 0
+#endif
 
 #if !LOCAL && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
@@ -120,6 +128,64 @@ typedef CAT(float, VM) vecm;
 typedef float vecg;
 #else
 typedef CAT(float, VG) vecg;
+#endif
+
+/* Global memory by element type (HALF_IO). For X = A, B: X_T is the element type, X_VG what
+ * the VG-vector pointer of LOCAL=1 points to (a vecg, or a half counted in VG-vectors) and
+ * LOADG_X(p, i) its VG-vector i; LOADM_A(p) / LOADN_B(p) is the VM / VN vector at p and
+ * LOAD1_A(p, i) element i of p. For C: LOADC(p) and STOREC(v, p) the VN vector at p, LOADC1(p,
+ * i) and STOREC1(v, p, i) element i. Vectors are aligned to their width (the host's
+ * preconditions). Halves go through vload_half, vloada_halfN, vstore_half and vstorea_halfN:
+ * core OpenCL C 1.2, no cl_khr_fp16 (half only names the pointee). The stores round in the
+ * current rounding mode, which OpenCL C 1.2 fixes at round to nearest even: the same results
+ * as the _rte forms (tests/test_gemm.c checks the bits), but drivers may use the hardware
+ * conversion for them (PoCL on x86: F16C vcvtps2ph; its _rte forms are software). */
+#define HLOAD_1(o, p) vload_half((o), (p))
+#define HLOAD_2(o, p) vloada_half2((o), (p))
+#define HLOAD_4(o, p) vloada_half4((o), (p))
+#define HLOAD_8(o, p) vloada_half8((o), (p))
+#define HLOAD_16(o, p) vloada_half16((o), (p))
+#define HSTORE_1(v, o, p) vstore_half((v), (o), (p))
+#define HSTORE_2(v, o, p) vstorea_half2((v), (o), (p))
+#define HSTORE_4(v, o, p) vstorea_half4((v), (o), (p))
+#define HSTORE_8(v, o, p) vstorea_half8((v), (o), (p))
+#define HSTORE_16(v, o, p) vstorea_half16((v), (o), (p))
+#if HALF_IO & 1
+#define A_T half
+#define A_VG half
+#define LOADG_A(p, i) CAT(HLOAD_, VG)((i), (p))
+#define LOADM_A(p) CAT(HLOAD_, VM)(0, (p))
+#define LOAD1_A(p, i) vload_half((i), (p))
+#else
+#define A_T float
+#define A_VG vecg
+#define LOADG_A(p, i) (p)[i]
+#define LOADM_A(p) (*(__global const vecm *)(p))
+#define LOAD1_A(p, i) (p)[i]
+#endif
+#if HALF_IO & 2
+#define B_T half
+#define B_VG half
+#define LOADG_B(p, i) CAT(HLOAD_, VG)((i), (p))
+#define LOADN_B(p) CAT(HLOAD_, VN)(0, (p))
+#else
+#define B_T float
+#define B_VG vecg
+#define LOADG_B(p, i) (p)[i]
+#define LOADN_B(p) (*(__global const vecn *)(p))
+#endif
+#if HALF_IO & 4
+#define C_T half
+#define LOADC(p) CAT(HLOAD_, VN)(0, (p))
+#define STOREC(v, p) CAT(HSTORE_, VN)((v), 0, (p))
+#define LOADC1(p, i) vload_half((i), (p))
+#define STOREC1(v, p, i) vstore_half((v), (i), (p))
+#else
+#define C_T float
+#define LOADC(p) (*(__global vecn *)(p))
+#define STOREC(v, p) (*(__global vecn *)(p) = (v))
+#define LOADC1(p, i) (p)[i]
+#define STOREC1(v, p, i) ((p)[i] = (v))
 #endif
 
 /* A work-item's row groups (VM rows each) are RSTEP groups apart, its column groups (VN
@@ -213,14 +279,14 @@ typedef CAT(float, VG) vecg;
  * n x k) or along m / n (A stored k x m, B stored k x n); v = tid + l * NT numbers the
  * work-group's VG-vectors of the slice. (Constant trip counts: the loops unroll.) */
 #if TA
-#define LOAD_A(v, k0) A4[((k0) + (v) / (BM / VG)) * lda4 + gm / VG + (v) % (BM / VG)]
+#define LOAD_A(v, k0) LOADG_A(A4, ((k0) + (v) / (BM / VG)) * lda4 + gm / VG + (v) % (BM / VG))
 #else
-#define LOAD_A(v, k0) A4[(gm + (v) / (BK / VG)) * lda4 + (k0) / VG + (v) % (BK / VG)]
+#define LOAD_A(v, k0) LOADG_A(A4, (gm + (v) / (BK / VG)) * lda4 + (k0) / VG + (v) % (BK / VG))
 #endif
 #if TB
-#define LOAD_B(v, k0) B4[(gn + (v) / (BK / VG)) * ldb4 + (k0) / VG + (v) % (BK / VG)]
+#define LOAD_B(v, k0) LOADG_B(B4, (gn + (v) / (BK / VG)) * ldb4 + (k0) / VG + (v) % (BK / VG))
 #else
-#define LOAD_B(v, k0) B4[((k0) + (v) / (BN / VG)) * ldb4 + gn / VG + (v) % (BN / VG)]
+#define LOAD_B(v, k0) LOADG_B(B4, ((k0) + (v) / (BN / VG)) * ldb4 + gn / VG + (v) % (BN / VG))
 #endif
 #define LOAD_SLICE(s)                                                                           \
   {                                                                                             \
@@ -268,9 +334,9 @@ typedef CAT(float, VG) vecg;
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void
 gemm(const int M, const int N, const int K, const float alpha, const float beta,
-     __global const float *restrict A, const int a_off, const int lda,
-     __global const float *restrict B, const int b_off, const int ldb,
-     __global float *restrict C, const int c_off, const int ldc, const int c_vec,
+     __global const A_T *restrict A, const int a_off, const int lda,
+     __global const B_T *restrict B, const int b_off, const int ldb,
+     __global C_T *restrict C, const int c_off, const int ldc, const int c_vec,
      const int c_split) {
   /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
    * and write their partial products at C + z * c_split (0 with a single range). */
@@ -308,8 +374,8 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
    * slice, the fragments unused): a few redundant operations once, no branch in the loop. */
   __local vecm As_v[2 * BK * LDA_L / VM];
   __local vecn Bs_v[2 * BK * LDB_L / VN];
-  __global const vecg *A4 = (__global const vecg *)(A + a_o);
-  __global const vecg *B4 = (__global const vecg *)(B + b_o);
+  __global const A_VG *A4 = (__global const A_VG *)(A + a_o);
+  __global const B_VG *B4 = (__global const B_VG *)(B + b_o);
   const int lda4 = lda / VG, ldb4 = ldb / VG;
   const int nslices = K / BK;
   vecg ra[LA], rb[LB]; /* the slice in flight from global memory */
@@ -348,23 +414,23 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #else
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
   vecn b[GN];  /* the B fragment of one k: its columns */
-  __global const float *Ap = A + a_o;
-  __global const float *Bp = B + b_o + gn + c0 * VN;
+  __global const A_T *Ap = A + a_o;
+  __global const B_T *Bp = B + b_o + gn + c0 * VN;
   const int kc = KC > 0 ? KC : K;
   for (int k0 = 0; k0 < K; k0 += kc) {
     const int kend = min(K, k0 + kc);
     for (int k = k0; k < kend; k++) {
 #pragma unroll
-      for (int j = 0; j < GN; j++) b[j] = *(__global const vecn *)(Bp + k * ldb + j * CSTEP * VN);
+      for (int j = 0; j < GN; j++) b[j] = LOADN_B(Bp + k * ldb + j * CSTEP * VN);
 #pragma unroll
       for (int g = 0; g < GM; g++) {
         const int row = gm + (r0 + g * RSTEP) * VM;
 #if TA
-        const vecm av = *(__global const vecm *)(Ap + k * lda + row);
+        const vecm av = LOADM_A(Ap + k * lda + row);
         SPLIT_M(av, a, g * VM)
 #else
 #pragma unroll
-        for (int e = 0; e < VM; e++) a[g * VM + e] = Ap[(row + e) * lda + k];
+        for (int e = 0; e < VM; e++) a[g * VM + e] = LOAD1_A(Ap, (row + e) * lda + k);
 #endif
       }
 #pragma unroll
@@ -380,7 +446,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #endif
 
   /* Epilogue: C = alpha * acc + beta * C, guarded by M and N; beta == 0 never reads C. */
-  __global float *Cp = C + c_off + z * c_split;
+  __global C_T *Cp = C + c_off + z * c_split;
 #pragma unroll
   for (int g = 0; g < GM; g++) {
 #pragma unroll
@@ -390,16 +456,15 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
       for (int j = 0; j < GN; j++) {
         const int col = gn + (c0 + j * CSTEP) * VN;
-        __global float *cp = Cp + row * ldc + col;
+        __global C_T *cp = Cp + row * ldc + col;
         const vecn r = alpha * acc[g * VM + e][j];
         if (c_vec && col + VN <= N) {
-          __global vecn *cv = (__global vecn *)cp;
-          *cv = beta == 0.0f ? r : MAC((vecn)beta, *cv, r);
+          STOREC(beta == 0.0f ? r : MAC((vecn)beta, LOADC(cp), r), cp);
         } else {
           float lanes[VN];
           VSTOREN(r, lanes);
           for (int v = 0; v < VN && col + v < N; v++)
-            cp[v] = beta == 0.0f ? lanes[v] : MAC(beta, cp[v], lanes[v]);
+            STOREC1(beta == 0.0f ? lanes[v] : MAC(beta, LOADC1(cp, v), lanes[v]), cp, v);
         }
       }
     }

@@ -13,7 +13,7 @@
 
 typedef struct gemm_kernel {
   ob_gemm_config cfg;
-  int ta, tb;
+  int ta, tb, half_io;
   cl_kernel kernel;
 } gemm_kernel;
 
@@ -32,8 +32,8 @@ struct ob_gemm {
   size_t nshapes, cap_shapes;
   gemm_kernel *kernels;
   size_t nkernels, cap_kernels;
-  cl_kernel copy;
-  cl_kernel reduce;      /* split-K reduction */
+  cl_kernel copy[4];     /* operand copies, by gemm_copy.cl's HALF_IO (0, 1, 3) */
+  cl_kernel reduce[2];   /* split-K reductions, by storage of C */
   cl_mem scratch[3];     /* padded copies of A and B, split-K partial products */
   size_t scratch_bytes[3];
   int launches;
@@ -66,8 +66,10 @@ void ob_gemm_destroy(ob_gemm *g) {
   if (!g) return;
   ob_device_finish(g->dev);
   for (size_t i = 0; i < g->nkernels; i++) clReleaseKernel(g->kernels[i].kernel);
-  if (g->copy) clReleaseKernel(g->copy);
-  if (g->reduce) clReleaseKernel(g->reduce);
+  for (int i = 0; i < 4; i++)
+    if (g->copy[i]) clReleaseKernel(g->copy[i]);
+  for (int i = 0; i < 2; i++)
+    if (g->reduce[i]) clReleaseKernel(g->reduce[i]);
   for (int i = 0; i < 3; i++) ob_buffer_release(g->dev, g->scratch[i]);
   free(g->kernels);
   free(g->shapes);
@@ -84,7 +86,7 @@ static gemm_shape *shape_find(ob_gemm *g, const char *key) {
 
 static ob_status shape_get(ob_gemm *g, const ob_gemm_args *a, gemm_shape **out) {
   char key[64];
-  ob_gemm_shape_key(a->ta, a->tb, a->m, a->n, a->k, key, sizeof key);
+  ob_gemm_shape_key(a, key, sizeof key);
   gemm_shape *s = shape_find(g, key);
   if (s) {
     *out = s;
@@ -93,7 +95,7 @@ static ob_status shape_get(ob_gemm *g, const ob_gemm_args *a, gemm_shape **out) 
   ob_gemm_config cfg;
   const char *source = "fixed";
   if (g->fixed) cfg = g->fixed_cfg;
-  else OB_TRY(ob_gemm_select(g->dev, a->ta, a->tb, a->m, a->n, a->k, &cfg, &source));
+  else OB_TRY(ob_gemm_select(g->dev, a, &cfg, &source));
   if (g->nshapes == g->cap_shapes) {
     size_t cap = g->cap_shapes ? 2 * g->cap_shapes : 8;
     gemm_shape *grown = realloc(g->shapes, cap * sizeof *grown);
@@ -115,27 +117,43 @@ static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
   return cfg->local ? (int)tb : 0;
 }
 
+/* gemm.cl's HALF_IO for a call (the operands it reads or writes as half: 1 A, 2 B, 4 C).
+ * With half storage: B always; C unless split-K (the kernel writes float partial products,
+ * the reduction rounds C once); A with local-memory configurations, which convert it once
+ * per work-group into local memory. Configurations without local memory (CPUs) read every A
+ * value once per work-item and broadcast it: as a half that is a conversion each time, which
+ * a CPU without native half loads does in software (PoCL: 4x slower than fp32 at 1024^3), so
+ * A is converted into fp32 by the operand copy first (one pass over A). */
+static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
+  if (storage != OB_GEMM_FP16) return 0;
+  return (cfg->local ? 1 : 0) | 2 | (cfg->splitk > 1 ? 0 : 4);
+}
+
 /* The -D options of a configuration, the vendor's register cap (regs > 0) and the vendor's
- * verbose-build option (register and spill use in the build log, for the tuning log). */
+ * verbose-build option (register and spill use in the build log, for the tuning log). fp32
+ * kernels carry no HALF_IO option (gemm.cl's default). */
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
-                          int use_fma, char *buf, size_t n) {
+                          int half_io, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);
-  char regs[64] = "";
+  char regs[64] = "", half[24] = "";
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
+  if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
   snprintf(buf, n,
            "-DTA=%d -DTB=%d -DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DSTRIDED=%d "
-           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DLM=%d -DLN=%d -DUSE_FMA=%d%s%s%s",
+           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DLM=%d -DLN=%d -DUSE_FMA=%d%s%s%s%s",
            ta, tb, c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->strided, c->local, c->bk, c->vg,
-           c->pad, c->kc, c->lm, c->ln, use_fma, regs, vp->verbose_build_option ? " " : "",
+           c->pad, c->kc, c->lm, c->ln, use_fma, half, regs,
+           vp->verbose_build_option ? " " : "",
            vp->verbose_build_option ? vp->verbose_build_option : "");
 }
 
-static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb,
+static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb, int half_io,
                             cl_kernel *out) {
   for (size_t i = 0; i < g->nkernels; i++) {
     gemm_kernel *k = &g->kernels[i];
-    if (k->ta == ta && k->tb == tb && memcmp(&k->cfg, cfg, sizeof *cfg) == 0) {
+    if (k->ta == ta && k->tb == tb && k->half_io == half_io &&
+        memcmp(&k->cfg, cfg, sizeof *cfg) == 0) {
       *out = k->kernel;
       return OB_OK;
     }
@@ -148,10 +166,18 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     g->cap_kernels = cap;
   }
   char opts[512];
-  build_options(g->dev, cfg, ta, tb, g->use_fma, opts, sizeof opts);
+  build_options(g->dev, cfg, ta, tb, half_io, g->use_fma, opts, sizeof opts);
   cl_kernel k = NULL;
-  OB_TRY(ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k));
-  g->kernels[g->nkernels++] = (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .kernel = k};
+  const ob_status built = ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k);
+  if (built == OB_ERR_BUILD && half_io) {
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s", ob_error_detail());
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm: no half support: the kernel with half storage "
+                   "(vload_half, vstore_half) does not build: %s", detail);
+  }
+  OB_TRY(built);
+  g->kernels[g->nkernels++] =
+      (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
   *out = k;
   return OB_OK;
 }
@@ -160,12 +186,13 @@ ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args) {
   gemm_shape *s = NULL;
   OB_TRY(shape_get(g, args, &s));
   cl_kernel k = NULL;
-  return kernel_get(g, &s->cfg, (int)args->ta, kernel_tb(&s->cfg, args->tb), &k);
+  return kernel_get(g, &s->cfg, (int)args->ta, kernel_tb(&s->cfg, args->tb),
+                    kernel_half_io(&s->cfg, args->storage), &k);
 }
 
 const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args) {
   char key[64];
-  ob_gemm_shape_key(args->ta, args->tb, args->m, args->n, args->k, key, sizeof key);
+  ob_gemm_shape_key(args, key, sizeof key);
   gemm_shape *s = shape_find(g, key);
   if (s) return &s->cfg;
   return g->fixed ? &g->fixed_cfg : &g->default_cfg;
@@ -173,7 +200,7 @@ const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args) {
 
 const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {
   char key[64];
-  ob_gemm_shape_key(args->ta, args->tb, args->m, args->n, args->k, key, sizeof key);
+  ob_gemm_shape_key(args, key, sizeof key);
   gemm_shape *s = shape_find(g, key);
   return s ? s->source : "";
 }
@@ -206,10 +233,11 @@ void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t 
   if (n == 0) return;
   buf[0] = '\0';
   const ob_gemm_config *cfg = ob_gemm_config_for(g, args);
-  const int ta = (int)args->ta, tb = kernel_tb(cfg, args->tb);
+  const int ta = (int)args->ta, tb = kernel_tb(cfg, args->tb),
+            half_io = kernel_half_io(cfg, args->storage);
   cl_kernel k = NULL;
   for (size_t i = 0; i < g->nkernels && !k; i++)
-    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb &&
+    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb && g->kernels[i].half_io == half_io &&
         memcmp(&g->kernels[i].cfg, cfg, sizeof *cfg) == 0)
       k = g->kernels[i].kernel;
   if (!k) return;
@@ -241,8 +269,11 @@ static size_t span(size_t rows, size_t cols, size_t ld) {
   return rows && cols ? (rows - 1) * ld + cols : 0;
 }
 
-static ob_status check_operand(const char *name, cl_mem buf, size_t off, size_t ld, size_t rows,
-                               size_t cols) {
+/* Bytes per element of a storage type. */
+static size_t elem_size(ob_gemm_storage s) { return s == OB_GEMM_FP16 ? 2 : sizeof(float); }
+
+static ob_status check_operand(const char *name, cl_mem buf, size_t elem, size_t off, size_t ld,
+                               size_t rows, size_t cols) {
   if (ld < cols || ld == 0)
     return ob_fail(OB_ERR_INVALID, "gemm: ld%s=%zu is less than the %zu columns of %s as stored",
                    name, ld, cols, name);
@@ -251,7 +282,7 @@ static ob_status check_operand(const char *name, cl_mem buf, size_t off, size_t 
   if (!buf) return ob_fail(OB_ERR_INVALID, "gemm: matrix %s has no buffer", name);
   size_t bytes = 0;
   OB_TRY(OB_CL(clGetMemObjectInfo(buf, CL_MEM_SIZE, sizeof bytes, &bytes, NULL)));
-  if (off > SIZE_MAX / sizeof(float) - need || (off + need) * sizeof(float) > bytes)
+  if (off > SIZE_MAX / elem - need || (off + need) * elem > bytes)
     return ob_fail(OB_ERR_INVALID,
                    "gemm: matrix %s (offset %zu, %zu x %zu, ld %zu) exceeds its %zu-byte buffer",
                    name, off, rows, cols, ld, bytes);
@@ -263,17 +294,21 @@ static ob_status check_operand(const char *name, cl_mem buf, size_t off, size_t 
 static ob_status check_args(const ob_gemm_args *a) {
   if (a->ta > OB_GEMM_T || a->tb > OB_GEMM_T)
     return ob_fail(OB_ERR_INVALID, "gemm: transpose flags must be OB_GEMM_N or OB_GEMM_T");
+  if (a->storage > OB_GEMM_FP16)
+    return ob_fail(OB_ERR_INVALID, "gemm: storage must be OB_GEMM_FP32 or OB_GEMM_FP16");
   if (a->m > (size_t)INT_MAX / 2 || a->n > (size_t)INT_MAX / 2 || a->k > (size_t)INT_MAX / 2)
     return ob_fail(OB_ERR_TOO_LARGE, "gemm: dimension above 2^30");
-  OB_TRY(check_operand("A", a->a, a->a_off, a->lda, a->ta ? a->k : a->m, a->ta ? a->m : a->k));
-  OB_TRY(check_operand("B", a->b, a->b_off, a->ldb, a->tb ? a->n : a->k, a->tb ? a->k : a->n));
-  return check_operand("C", a->c, a->c_off, a->ldc, a->m, a->n);
+  const size_t e = elem_size(a->storage);
+  OB_TRY(check_operand("A", a->a, e, a->a_off, a->lda, a->ta ? a->k : a->m,
+                       a->ta ? a->m : a->k));
+  OB_TRY(check_operand("B", a->b, e, a->b_off, a->ldb, a->tb ? a->n : a->k,
+                       a->tb ? a->k : a->n));
+  return check_operand("C", a->c, e, a->c_off, a->ldc, a->m, a->n);
 }
 
 /* ---------------------------------------------------------------- operand copies */
 
-static ob_status scratch_get(ob_gemm *g, int slot, size_t floats, cl_mem *out) {
-  size_t bytes = floats * sizeof(float);
+static ob_status scratch_get(ob_gemm *g, int slot, size_t bytes, cl_mem *out) {
   if (g->scratch_bytes[slot] < bytes) {
     ob_buffer_release(g->dev, g->scratch[slot]);
     g->scratch[slot] = NULL;
@@ -297,19 +332,25 @@ typedef struct operand {
   size_t off, ld;
 } operand;
 
-/* Copies the rows x cols matrix src (read transposed when trans) into scratch slot `slot` as
- * a zero-padded drows x dcols matrix, and points *dst at it. */
-static ob_status copy_operand(ob_gemm *g, int slot, const operand *src, int trans, size_t rows,
-                              size_t cols, size_t drows, size_t dcols, operand *dst,
-                              cl_event *ev) {
+/* Copies the rows x cols matrix src (read transposed when trans; half elements when src_half)
+ * into scratch slot `slot` as a zero-padded drows x dcols matrix (half when dst_half, which
+ * needs src_half; a half source is converted to float otherwise), and points *dst at it. */
+static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot,
+                              const operand *src, int trans, size_t rows, size_t cols,
+                              size_t drows, size_t dcols, operand *dst, cl_event *ev) {
   if (drows * dcols > (size_t)INT_MAX)
     return ob_fail(OB_ERR_TOO_LARGE, "gemm: padded operand above 2^31 elements");
-  if (!g->copy) OB_TRY(ob_kernel_create(g->dev, COPY_FILE, "", "gemm_copy", &g->copy));
+  const int mode = (src_half ? 1 : 0) | (dst_half ? 2 : 0); /* gemm_copy.cl's HALF_IO */
+  if (!g->copy[mode]) {
+    char opts[32] = "";
+    if (mode) snprintf(opts, sizeof opts, "-DHALF_IO=%d", mode);
+    OB_TRY(ob_kernel_create(g->dev, COPY_FILE, opts, "gemm_copy", &g->copy[mode]));
+  }
   cl_mem buf = NULL;
-  OB_TRY(scratch_get(g, slot, drows * dcols, &buf));
+  OB_TRY(scratch_get(g, slot, drows * dcols * (dst_half ? 2 : sizeof(float)), &buf));
   const cl_int r = (cl_int)rows, c = (cl_int)cols, t = trans, so = (cl_int)src->off,
                ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols;
-  cl_kernel k = g->copy;
+  cl_kernel k = g->copy[mode];
   OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof r, &r)));
   OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof c, &c)));
   OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof t, &t)));
@@ -343,10 +384,13 @@ static void keep_first(cl_event *first, cl_event ev) {
 /* C = sum of the splits partial products in w (m x ldw each, m * ldw apart) + beta * C. */
 static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand *w, int splits,
                                cl_event *ev) {
-  if (!g->reduce) OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, "", "gemm_splitk", &g->reduce));
+  const int half = a->storage == OB_GEMM_FP16;
+  if (!g->reduce[half])
+    OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, half ? "-DHALF_IO=1" : "", "gemm_splitk",
+                            &g->reduce[half]));
   const cl_int m = (cl_int)a->m, n = (cl_int)a->n, s = splits, ldw = (cl_int)w->ld,
                wsplit = (cl_int)(a->m * w->ld), co = (cl_int)a->c_off, ldc = (cl_int)a->ldc;
-  cl_kernel k = g->reduce;
+  cl_kernel k = g->reduce[half];
   OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof m, &m)));
   OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof n, &n)));
   OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof s, &s)));
@@ -370,9 +414,11 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   gemm_shape *s = NULL;
   OB_TRY(shape_get(g, a, &s));
   const ob_gemm_config *cfg = &s->cfg;
-  const int ta = (int)a->ta, tb = kernel_tb(cfg, a->tb);
+  const int ta = (int)a->ta, tb = kernel_tb(cfg, a->tb), half_io = kernel_half_io(cfg, a->storage);
   cl_kernel kernel = NULL;
-  OB_TRY(kernel_get(g, cfg, ta, tb, &kernel));
+  OB_TRY(kernel_get(g, cfg, ta, tb, half_io, &kernel));
+  /* Operands stored as half that the kernel reads as float are converted by the copy. */
+  const bool half = a->storage == OB_GEMM_FP16, a_half = half_io & 1, b_half = half_io & 2;
   const size_t M = round_up(a->m, (size_t)cfg->bm), N = round_up(a->n, (size_t)cfg->bn);
   /* K as the kernel reads it: splits ranges of a multiple of bk (local) each. */
   const size_t splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1;
@@ -380,21 +426,21 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   operand A = {a->a, a->a_off, a->lda}, B = {a->b, a->b_off, a->ldb};
   if (K > 0) {
     /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
-    bool a_ok = a->m == M && a->k == K &&
+    bool a_ok = a->m == M && a->k == K && half == a_half &&
                 (cfg->local ? aligned(A.off, A.ld, cfg->vg) : !ta || aligned(A.off, A.ld, cfg->vm));
     if (!a_ok) {
       cl_event ev = NULL;
-      OB_TRY(copy_operand(g, 0, &A, 0, ta ? a->k : a->m, ta ? a->m : a->k, ta ? K : M,
-                          ta ? M : K, &A, first ? &ev : NULL));
+      OB_TRY(copy_operand(g, half, a_half, 0, &A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
+                          ta ? K : M, ta ? M : K, &A, first ? &ev : NULL));
       keep_first(first, ev);
     }
     /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
-    bool b_ok = (int)a->tb == tb && a->n == N && a->k == K &&
+    bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
                 aligned(B.off, B.ld, cfg->local ? cfg->vg : cfg->vn);
     if (!b_ok) {
       cl_event ev = NULL;
-      OB_TRY(copy_operand(g, 1, &B, (int)a->tb != tb, tb ? a->n : a->k, tb ? a->k : a->n,
-                          tb ? N : K, tb ? K : N, &B, first ? &ev : NULL));
+      OB_TRY(copy_operand(g, half, b_half, 1, &B, (int)a->tb != tb, tb ? a->n : a->k,
+                          tb ? a->k : a->n, tb ? N : K, tb ? K : N, &B, first ? &ev : NULL));
       keep_first(first, ev);
     }
   }
@@ -404,7 +450,7 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   if (splits > 1) {
     if (splits * a->m * N > (size_t)INT_MAX)
       return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
-    OB_TRY(scratch_get(g, 2, splits * a->m * N, &out.buf));
+    OB_TRY(scratch_get(g, 2, splits * a->m * N * sizeof(float), &out.buf));
     out.off = 0;
     out.ld = N;
   }

@@ -1,5 +1,10 @@
 /* The project's own SGEMM: row-major C = alpha * op(A) * op(B) + beta * C on cl_mem buffers.
  *
+ * A, B and C are float, or (storage OB_GEMM_FP16) IEEE half: converted to float as they are
+ * loaded, rounded to nearest even as C is stored, products and sums in fp32 in between (as
+ * PyTorch's fp16 linear layers on GPUs: half in memory, fp32 accumulation). Half needs no
+ * cl_khr_fp16 (core OpenCL C 1.2 vload_half / vstore_half_rte), so it works on every device.
+ *
  * C is m x n; op(A) is m x k and op(B) is k x n. Matrices are row-major with leading
  * dimensions in elements (the distance between rows as stored) and offsets in elements into
  * their buffers: A is stored m x k (lda >= k) when ta is OB_GEMM_N and k x m (lda >= m) when
@@ -7,15 +12,15 @@
  * beta == 0 never reads C (it may hold NaN). Any m, n, k, leading dimension and offset is
  * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
  * into zero-padded scratch buffers first (an extra kernel launch per operand). A split-K
- * configuration (splitk > 1) writes partial products into a scratch buffer and adds them to
- * beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
+ * configuration (splitk > 1) writes partial products into a scratch buffer (float, also with
+ * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
  *
  * Kernel selection (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
- * by ob_gemm_config): for each shape class (transposes and m, n, k rounded up to powers of
- * two) the handle uses, in order of precedence, the configuration in OCLBENCH_GEMM_CONFIG,
- * the tuned configuration cached on disk for this device and driver (a file in
- * ob_program_cache_dir()), the result of an autotuning pass over the device's candidate
- * configurations (then cached), or with OCLBENCH_GEMM_TUNE=0 the device's default
+ * by ob_gemm_config): for each shape class (storage, transposes and m, n, k rounded up to
+ * powers of two) the handle uses, in order of precedence, the configuration in
+ * OCLBENCH_GEMM_CONFIG, the tuned configuration cached on disk for this device and driver (a
+ * file in ob_program_cache_dir()), the result of an autotuning pass over the device's
+ * candidate configurations (then cached), or with OCLBENCH_GEMM_TUNE=0 the device's default
  * configuration from the vendor table in models/gemm_config.c.
  *
  * Ownership: the handle borrows the device (which must outlive it), owns its kernels and
@@ -29,8 +34,12 @@
 
 typedef enum ob_gemm_trans { OB_GEMM_N = 0, OB_GEMM_T = 1 } ob_gemm_trans;
 
-/* One GEMM call. */
+/* The element type of A, B and C in their buffers (the arithmetic is fp32 either way). */
+typedef enum ob_gemm_storage { OB_GEMM_FP32 = 0, OB_GEMM_FP16 = 1 } ob_gemm_storage;
+
+/* One GEMM call. Offsets and leading dimensions are in elements of the storage type. */
 typedef struct ob_gemm_args {
+  ob_gemm_storage storage; /* zero-initialised: fp32 */
   ob_gemm_trans ta, tb;
   size_t m, n, k;
   float alpha, beta;
@@ -81,24 +90,26 @@ void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out);
  * detail naming the variable. */
 ob_status ob_gemm_check_env(void);
 
-/* The shape class of a call: "NT:m128:n1024:k1024" with m, n, k rounded up to powers of two. */
-void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, size_t k,
-                       char *buf, size_t len);
+/* The shape class of a call (only storage, ta, tb, m, n, k of shape are read):
+ * "NT:m128:n1024:k1024" with m, n, k rounded up to powers of two, ":fp16" appended for half
+ * storage (tuned separately: its global loads and stores differ). */
+void ob_gemm_shape_key(const ob_gemm_args *shape, char *buf, size_t len);
 
 /* The device's autotuning candidates, its default first; returns how many (at most max). */
 size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max);
 
 /* Times every candidate that builds and computes a correct product on a problem of the shape
- * class (m, n, k rounded up to powers of two, capped for the device: 1024 on CPUs, 4096
- * otherwise) and returns the fastest in *best and its rate in *gflops. Allocates its own
- * matrices. OB_ERR_UNSUPPORTED when no candidate works. */
-ob_status ob_gemm_tune(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n,
-                       size_t k, ob_gemm_config *best, double *gflops);
+ * class of shape (its storage and transposes; m, n, k rounded up to powers of two, capped for
+ * the device: 1024 on CPUs, 4096 otherwise) and returns the fastest in *best and its rate in
+ * *gflops. Allocates its own matrices. OB_ERR_UNSUPPORTED when no candidate works. */
+ob_status ob_gemm_tune(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *best,
+                       double *gflops);
 
-/* The configuration for a shape class by the precedence described at the top (environment,
- * disk cache, tuning, default); *source is "env", "cache", "tuned" or "default" (static). */
-ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
-                         size_t n, size_t k, ob_gemm_config *out, const char **source);
+/* The configuration for the shape class of shape by the precedence described at the top
+ * (environment, disk cache, tuning, default); *source is "env", "cache", "tuned" or "default"
+ * (static). */
+ob_status ob_gemm_select(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *out,
+                         const char **source);
 
 typedef struct ob_gemm ob_gemm;
 
@@ -110,9 +121,9 @@ ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm *
 /* Releases the handle's kernels and scratch buffers; NULL is a no-op. Finishes the queue. */
 void ob_gemm_destroy(ob_gemm *g);
 
-/* Selects (tuning it if needed) and builds the kernel for the shape of args (only ta, tb, m,
- * n, k are read), so that a later ob_gemm_enqueue of that shape does no build and no tuning.
- * Tuning allocates its own scratch matrices. */
+/* Selects (tuning it if needed) and builds the kernel for the shape of args (only storage,
+ * ta, tb, m, n, k are read), so that a later ob_gemm_enqueue of that shape does no build and
+ * no tuning. Tuning allocates its own scratch matrices. */
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args);
 
 /* The configuration the handle uses for the shape of args (after ob_gemm_prepare or an

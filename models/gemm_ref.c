@@ -19,6 +19,9 @@ double ob_gemm_ref_entry(const ob_gemm_ref_problem *p, size_t i, size_t j) {
 
 double ob_gemm_ref_bound_fp32(size_t k) { return 1e-5 * sqrt((double)(k ? k : 1)); }
 double ob_gemm_ref_bound_fp16(size_t k) { return 2e-3 * sqrt((double)(k ? k : 1)); }
+double ob_gemm_ref_bound_fp16_storage(size_t k) {
+  return ldexp(1.0, -11) + ob_gemm_ref_bound_fp32(k);
+}
 
 static uint64_t lcg(uint64_t *s) {
   *s = *s * 6364136223846793005ull + 1442695040888963407ull;

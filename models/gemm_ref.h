@@ -14,6 +14,11 @@
  *  - fp16 (inputs rounded to fp16 on the host first, so only the product is compared):
  *    2e-3 * sqrt(k), the same reasoning with u = 2^-11 (4.9e-4) and a margin of 4x, since
  *    fp16 kernels may accumulate in fp16.
+ *  - fp16 storage with fp32 accumulation (half A, B and C, products and sums in fp32; inputs
+ *    rounded to fp16 on the host first): 2^-11 + the fp32 bound. Products of halves are exact
+ *    in fp32, the sums carry the fp32 error, and rounding C to half adds at most 2^-11 relative
+ *    to each entry (round to nearest even, results in half's normal range), so at most 2^-11
+ *    to the relative Frobenius error.
  */
 #ifndef OB_GEMM_REF_H
 #define OB_GEMM_REF_H
@@ -50,9 +55,10 @@ typedef struct ob_gemm_ref_result {
 /* The reference value of C(i, j) in double. */
 double ob_gemm_ref_entry(const ob_gemm_ref_problem *p, size_t i, size_t j);
 
-/* The fp32 and fp16 bounds above for inner dimension k. */
+/* The fp32, fp16 and fp16-storage bounds above for inner dimension k. */
 double ob_gemm_ref_bound_fp32(size_t k);
 double ob_gemm_ref_bound_fp16(size_t k);
+double ob_gemm_ref_bound_fp16_storage(size_t k);
 
 /* Compares the device result c (m x n, leading dimension ldc) with the reference, in full or
  * on a sample chosen by seed (see above), against bound. */

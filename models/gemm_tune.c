@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gemm_ref.h"
+
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
 /* ---------------------------------------------------------------- shape classes */
@@ -15,10 +17,10 @@ static size_t pow2_ceil(size_t x) {
   return p;
 }
 
-void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, size_t k,
-                       char *buf, size_t len) {
-  snprintf(buf, len, "%c%c:m%zu:n%zu:k%zu", ta ? 'T' : 'N', tb ? 'T' : 'N', pow2_ceil(m),
-           pow2_ceil(n), pow2_ceil(k));
+void ob_gemm_shape_key(const ob_gemm_args *shape, char *buf, size_t len) {
+  snprintf(buf, len, "%c%c:m%zu:n%zu:k%zu%s", shape->ta ? 'T' : 'N', shape->tb ? 'T' : 'N',
+           pow2_ceil(shape->m), pow2_ceil(shape->n), pow2_ceil(shape->k),
+           shape->storage == OB_GEMM_FP16 ? ":fp16" : "");
 }
 
 /* ---------------------------------------------------------------- the tuning pass */
@@ -31,7 +33,8 @@ void ob_gemm_shape_key(ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n, s
 typedef struct tune_problem {
   ob_device *dev;
   ob_gemm_args args;
-  float *a, *b; /* host copies (small integers: every product and sum is exact in fp32) */
+  float *a, *b; /* host copies (small integers: every product and sum is exact in fp32, and
+                   every input in fp16) */
 } tune_problem;
 
 static void tune_free(tune_problem *p) {
@@ -47,26 +50,44 @@ static float small_int(uint64_t *s) {
   return (float)((int)((*s >> 33) % 5) - 2);
 }
 
-static ob_status tune_setup(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
-                            size_t n, size_t k, tune_problem *p) {
+static bool is_half(const tune_problem *p) { return p->args.storage == OB_GEMM_FP16; }
+
+/* Uploads n host floats into a new buffer in the problem's storage type. */
+static ob_status tune_upload(tune_problem *p, const float *host, size_t n, cl_mem *out) {
+  const size_t bytes = n * (is_half(p) ? sizeof(uint16_t) : sizeof(float));
+  OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_ONLY, bytes, NULL, out));
+  if (!is_half(p)) return ob_buffer_write(p->dev, *out, 0, bytes, host);
+  uint16_t *h = malloc(bytes);
+  if (!h) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) h[i] = ob_half_from_float(host[i]);
+  ob_status st = ob_buffer_write(p->dev, *out, 0, bytes, h);
+  free(h);
+  return st;
+}
+
+/* A problem of the storage and transposes of shape, m x n x k. */
+static ob_status tune_setup(ob_device *dev, const ob_gemm_args *shape, size_t m, size_t n,
+                            size_t k, tune_problem *p) {
   memset(p, 0, sizeof *p);
   p->dev = dev;
-  p->args = (ob_gemm_args){.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1.0f,
-                           .beta = 0.0f, .lda = ta ? m : k, .ldb = tb ? k : n, .ldc = n};
+  const ob_gemm_trans ta = shape->ta, tb = shape->tb;
+  p->args = (ob_gemm_args){.storage = shape->storage, .ta = ta, .tb = tb, .m = m, .n = n,
+                           .k = k, .alpha = 1.0f, .beta = 0.0f, .lda = ta ? m : k,
+                           .ldb = tb ? k : n, .ldc = n};
   p->a = malloc(m * k * sizeof(float));
   p->b = malloc(k * n * sizeof(float));
   if (!p->a || !p->b) return ob_fail(OB_ERR_NOMEM, "out of memory");
   uint64_t seed = 12345;
   for (size_t i = 0; i < m * k; i++) p->a[i] = small_int(&seed);
   for (size_t i = 0; i < k * n; i++) p->b[i] = small_int(&seed);
-  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_ONLY, m * k * sizeof(float), NULL, &p->args.a));
-  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_ONLY, k * n * sizeof(float), NULL, &p->args.b));
-  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, m * n * sizeof(float), NULL, &p->args.c));
-  OB_TRY(ob_buffer_write(dev, p->args.a, 0, m * k * sizeof(float), p->a));
-  return ob_buffer_write(dev, p->args.b, 0, k * n * sizeof(float), p->b);
+  const size_t c_bytes = m * n * (is_half(p) ? sizeof(uint16_t) : sizeof(float));
+  OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, c_bytes, NULL, &p->args.c));
+  OB_TRY(tune_upload(p, p->a, m * k, &p->args.a));
+  return tune_upload(p, p->b, k * n, &p->args.b);
 }
 
-/* Exact comparison of TUNE_SAMPLES entries of C with the host product. */
+/* Exact comparison of TUNE_SAMPLES entries of C with the host product (rounded to half for
+ * half storage: the fp32 sums are exact, so the device rounds the same value). */
 static ob_status tune_verify(tune_problem *p, bool *ok) {
   const ob_gemm_args *a = &p->args;
   uint64_t seed = 777;
@@ -79,7 +100,14 @@ static ob_status tune_verify(tune_problem *p, bool *ok) {
       want += (double)(a->ta ? p->a[l * a->m + i] : p->a[i * a->k + l]) *
               (double)(a->tb ? p->b[j * a->k + l] : p->b[l * a->n + j]);
     float got = 0.0f;
-    OB_TRY(ob_buffer_read(p->dev, a->c, (i * a->n + j) * sizeof(float), sizeof got, &got));
+    if (is_half(p)) {
+      uint16_t h = 0;
+      OB_TRY(ob_buffer_read(p->dev, a->c, (i * a->n + j) * sizeof h, sizeof h, &h));
+      got = ob_half_to_float(h);
+      want = (double)ob_half_to_float(ob_half_from_float((float)want));
+    } else {
+      OB_TRY(ob_buffer_read(p->dev, a->c, (i * a->n + j) * sizeof(float), sizeof got, &got));
+    }
     if ((double)got != want) *ok = false;
   }
   return OB_OK;
@@ -121,16 +149,16 @@ static double tune_candidate(tune_problem *p, const ob_gemm_config *cfg, double 
   return min;
 }
 
-ob_status ob_gemm_tune(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m, size_t n,
-                       size_t k, ob_gemm_config *best, double *gflops) {
+ob_status ob_gemm_tune(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *best,
+                       double *gflops) {
   const size_t cap = ob_device_is_cpu(dev) ? 1024 : 4096;
-  m = pow2_ceil(m) < cap ? pow2_ceil(m) : cap;
-  n = pow2_ceil(n) < cap ? pow2_ceil(n) : cap;
-  k = pow2_ceil(k) < cap ? pow2_ceil(k) : cap;
+  const size_t m = pow2_ceil(shape->m) < cap ? pow2_ceil(shape->m) : cap;
+  const size_t n = pow2_ceil(shape->n) < cap ? pow2_ceil(shape->n) : cap;
+  const size_t k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
   ob_gemm_config cand[TUNE_MAX_CANDIDATES];
   const size_t ncand = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
   tune_problem p;
-  ob_status st = tune_setup(dev, ta, tb, m, n, k, &p);
+  ob_status st = tune_setup(dev, shape, m, n, k, &p);
   double best_t = 0.0;
   /* Split-K pays only where the output tiles alone leave compute units idle. */
   const size_t busy = 2 * (size_t)ob_device_props_get(dev)->compute_units;
@@ -237,8 +265,8 @@ static void cache_store(const char *path, const char *key, const ob_gemm_config 
   free(old);
 }
 
-ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, size_t m,
-                         size_t n, size_t k, ob_gemm_config *out, const char **source) {
+ob_status ob_gemm_select(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *out,
+                         const char **source) {
   ob_gemm_config_default(dev, out);
   *source = "default";
   const char *env = getenv("OCLBENCH_GEMM_CONFIG");
@@ -251,7 +279,7 @@ ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, siz
   const char *mode = getenv("OCLBENCH_GEMM_TUNE");
   if (mode && strcmp(mode, "0") == 0) return OB_OK;
   char key[64], path[4200];
-  ob_gemm_shape_key(ta, tb, m, n, k, key, sizeof key);
+  ob_gemm_shape_key(shape, key, sizeof key);
   cache_path(dev, path, sizeof path);
   const bool force = mode && strcmp(mode, "force") == 0;
   if (!force && cache_lookup(dev, path, key, out)) {
@@ -260,7 +288,7 @@ ob_status ob_gemm_select(ob_device *dev, ob_gemm_trans ta, ob_gemm_trans tb, siz
   }
   ob_gemm_config best;
   double gflops = 0.0;
-  ob_status st = ob_gemm_tune(dev, ta, tb, m, n, k, &best, &gflops);
+  ob_status st = ob_gemm_tune(dev, shape, &best, &gflops);
   if (st != OB_OK) {
     ob_log(OB_LOG_WARN, "%s: gemm tuning for %s failed (%s); using the default configuration",
            ob_device_slug(dev), key, ob_error_detail());

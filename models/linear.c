@@ -1,12 +1,15 @@
-/* Linear workload: C = op(A) * op(B) through the project's SGEMM ("own") and CLBlast
- * ("clblast", fp32 Sgemm and fp16 Hgemm where the device has working fp16), on square sizes
- * and on the seed's fc1024 layer (batch 128, 1024 -> 1024, weight stored out x in as in
- * PyTorch): forward Y = X W^T, backward_data dX = dY W, backward_weight dW = dY^T X.
+/* Linear workload: C = op(A) * op(B) through the project's SGEMM ("own": fp32, and fp16 with
+ * half A, B and C and fp32 arithmetic, on every device) and CLBlast ("clblast", fp32 Sgemm
+ * and fp16 Hgemm where the device has working fp16), on square sizes and on the seed's fc1024
+ * layer (batch 128, 1024 -> 1024, weight stored out x in as in PyTorch): forward Y = X W^T,
+ * backward_data dX = dY W, backward_weight dW = dY^T X.
  *
  * Timing: own GEMM by profiling events (first to last kernel of the call); CLBlast by
  * wall-clock around the call and clFinish (it launches several kernels; its first call, which
  * compiles, is made in setup). Every result is checked against the host reference
- * (models/gemm_ref.h: double accumulation, relative Frobenius error, sampled above 2^27 MACs).
+ * (models/gemm_ref.h: double accumulation, relative Frobenius error, sampled above 2^27 MACs);
+ * fp16 cases against the product of the half-rounded inputs, with the bound of fp16 storage
+ * and fp32 accumulation (own: 2^-11 + the fp32 bound) or of fp16 arithmetic (Hgemm).
  */
 #include "linear.h"
 
@@ -78,20 +81,24 @@ static void add_case(ob_case *c, int variant, int prec, long square, long pass) 
   const double elem = prec == PREC_FP16 ? 2.0 : 4.0;
   c->flops = 2.0 * (double)m * (double)n * (double)k;
   c->bytes = elem * ((double)m * (double)k + (double)k * (double)n + (double)m * (double)n);
-  /* fp16 rates are not fractions of the fp32 peak (and may exceed it). */
+  /* The own kernel computes in fp32 whatever the storage: a fraction of the fp32 peak.
+   * CLBlast's Hgemm computes in fp16: not a fraction of it (and may exceed it). */
+  const bool fp16_math = variant == VARIANT_CLBLAST && prec == PREC_FP16;
   ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9,
-                 prec == PREC_FP16 ? OB_PEAK_NONE : OB_PEAK_FP32);
+                 fp16_math ? OB_PEAK_NONE : OB_PEAK_FP32);
 }
 
 size_t ob_linear_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                             size_t max) {
-  static const int combos[][2] = {
-      {VARIANT_OWN, PREC_FP32}, {VARIANT_CLBLAST, PREC_FP32}, {VARIANT_CLBLAST, PREC_FP16}};
+  static const int combos[][2] = {{VARIANT_OWN, PREC_FP32},
+                                  {VARIANT_OWN, PREC_FP16},
+                                  {VARIANT_CLBLAST, PREC_FP32},
+                                  {VARIANT_CLBLAST, PREC_FP16}};
   const size_t nsq = opts->quick ? QUICK_SQUARES : NSQUARES;
   const bool fp16 = ob_device_props_get(dev)->fp16;
   size_t n = 0;
   for (size_t v = 0; v < sizeof combos / sizeof *combos; v++) {
-    if (combos[v][1] == PREC_FP16 && !fp16) {
+    if (combos[v][0] == VARIANT_CLBLAST && combos[v][1] == PREC_FP16 && !fp16) {
       /* One case that setup turns into a `skipped` row with the reason. */
       if (n < max) add_case(&cases[n++], combos[v][0], combos[v][1], 0, -1);
       continue;
@@ -147,7 +154,8 @@ static ob_status upload(linear_state *s, float *host, size_t n, cl_mem *out) {
 
 static ob_status setup_state(linear_state *s, const ob_case *c) {
   OB_TRY(ob_device_open(s->dev));
-  if (s->prec == PREC_FP16 && !ob_device_props_get(s->dev)->fp16)
+  const bool hgemm = s->variant == VARIANT_CLBLAST && s->prec == PREC_FP16;
+  if (hgemm && !ob_device_props_get(s->dev)->fp16)
     return ob_fail(OB_ERR_UNSUPPORTED,
                    "no working fp16 on this device (cl_khr_fp16 not reported or its test "
                    "compile failed)");
@@ -159,7 +167,8 @@ static ob_status setup_state(linear_state *s, const ob_case *c) {
     const layer_pass *p = &passes[c->arg[ARG_PASS]];
     m = p->m, n = p->n, k = p->k, ta = p->ta, tb = p->tb;
   }
-  s->args = (ob_gemm_args){.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1.0f,
+  s->args = (ob_gemm_args){.storage = s->prec == PREC_FP16 ? OB_GEMM_FP16 : OB_GEMM_FP32,
+                           .ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = 1.0f,
                            .beta = 0.0f, .lda = ta ? m : k, .ldb = tb ? k : n, .ldc = n};
   const size_t elem = s->prec == PREC_FP16 ? 2 : 4;
   /* All three matrices up front, so a size the device cannot hold is skipped before any
@@ -233,8 +242,9 @@ ob_status ob_linear_verify(void *state, ob_verdict *out) {
     const ob_gemm_ref_problem p = {.ta = (int)a->ta, .tb = (int)a->tb, .m = a->m, .n = a->n,
                                    .k = a->k, .alpha = a->alpha, .beta = 0.0, .a = s->a,
                                    .lda = a->lda, .b = s->b, .ldb = a->ldb};
-    const double bound =
-        s->prec == PREC_FP16 ? ob_gemm_ref_bound_fp16(a->k) : ob_gemm_ref_bound_fp32(a->k);
+    const double bound = s->prec == PREC_FP32           ? ob_gemm_ref_bound_fp32(a->k)
+                         : s->variant == VARIANT_OWN ? ob_gemm_ref_bound_fp16_storage(a->k)
+                                                     : ob_gemm_ref_bound_fp16(a->k);
     ob_gemm_ref_result r;
     ob_gemm_ref_check(&p, c, a->n, bound, 0x9e3779b97f4a7c15ull, &r);
     char note[128];
@@ -249,7 +259,8 @@ ob_status ob_linear_verify(void *state, ob_verdict *out) {
 
 const ob_workload ob_workload_linear = {
     .name = "linear",
-    .description = "GEMM (own tiled SGEMM, CLBlast Sgemm/Hgemm): square sizes, fc1024 passes",
+    .description = "GEMM (own tiled SGEMM, fp32 and fp16 storage; CLBlast Sgemm/Hgemm): square "
+                   "sizes, fc1024 passes",
     .list_cases = ob_linear_list_cases,
     .device_check = NULL,
     .setup = ob_linear_setup,

@@ -1,6 +1,7 @@
 /* The project's SGEMM: configurations, correctness of both kernel paths on odd sizes,
- * transposes, alpha/beta, leading dimensions and offsets; argument checks; kernel selection
- * (environment, tuning, cache); the host reference and half conversions. */
+ * transposes, alpha/beta, leading dimensions and offsets, with fp32 and half storage (and the
+ * device's rounding to half bit-exact against the host's); argument checks; kernel selection
+ * (environment, tuning, cache, fp16 shapes apart); the host reference and half conversions. */
 #include "support.h"
 
 #include <math.h>
@@ -37,6 +38,44 @@ static ob_gemm_config parse_config(const char *text) {
   return cfg;
 }
 
+/* Bytes per element of a storage type. */
+static size_t elem_bytes(ob_gemm_storage st) { return st == OB_GEMM_FP16 ? 2 : sizeof(float); }
+
+/* A new buffer holding the n host floats x in the storage type; with half storage x is
+ * rounded in place first, so that it holds the values the device reads. */
+static cl_mem upload(float *x, size_t n, ob_gemm_storage st) {
+  ob_device *dev = ob_test_device();
+  cl_mem buf = NULL;
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * elem_bytes(st), NULL, &buf));
+  if (st == OB_GEMM_FP32) {
+    OB_ASSERT_OK(ob_buffer_write(dev, buf, 0, n * sizeof *x, x));
+    return buf;
+  }
+  uint16_t *h = malloc(n * sizeof *h);
+  assert_non_null(h);
+  for (size_t i = 0; i < n; i++) {
+    h[i] = ob_half_from_float(x[i]);
+    x[i] = ob_half_to_float(h[i]);
+  }
+  OB_ASSERT_OK(ob_buffer_write(dev, buf, 0, n * sizeof *h, h));
+  free(h);
+  return buf;
+}
+
+/* Reads n elements of buf in the storage type into the floats x. */
+static void download(cl_mem buf, float *x, size_t n, ob_gemm_storage st) {
+  ob_device *dev = ob_test_device();
+  if (st == OB_GEMM_FP32) {
+    OB_ASSERT_OK(ob_buffer_read(dev, buf, 0, n * sizeof *x, x));
+    return;
+  }
+  uint16_t *h = malloc(n * sizeof *h);
+  assert_non_null(h);
+  OB_ASSERT_OK(ob_buffer_read(dev, buf, 0, n * sizeof *h, h));
+  for (size_t i = 0; i < n; i++) x[i] = ob_half_to_float(h[i]);
+  free(h);
+}
+
 /* A GEMM call on host data with room around the matrices: operand offsets and leading
  * dimensions larger than the stored width. */
 typedef struct problem {
@@ -45,8 +84,9 @@ typedef struct problem {
   float alpha, beta;
 } problem;
 
-static void check_problem(ob_gemm *g, const problem *pr) {
-  ob_device *dev = ob_test_device();
+/* Runs pr with A, B and C in storage st and compares C with the double reference of the
+ * stored inputs (fp32 bound, or for half storage the fp16-storage bound). */
+static void check_problem(ob_gemm *g, const problem *pr, ob_gemm_storage st) {
   const size_t ar = pr->ta ? pr->k : pr->m, ac = pr->ta ? pr->m : pr->k;
   const size_t br = pr->tb ? pr->n : pr->k, bc = pr->tb ? pr->k : pr->n;
   const size_t lda = ac + pr->pad_ld, ldb = bc + pr->pad_ld, ldc = pr->n + pr->pad_ld;
@@ -60,26 +100,26 @@ static void check_problem(ob_gemm *g, const problem *pr) {
   ob_gemm_ref_fill(c0, nc, 13);
   if (pr->beta == 0.0f)
     for (size_t i = 0; i < nc; i++) c0[i] = NAN; /* beta = 0 must not read C */
-  ob_gemm_args args = {.ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n, .k = pr->k,
-                       .alpha = pr->alpha, .beta = pr->beta, .a_off = pr->off, .lda = lda,
-                       .b_off = pr->off, .ldb = ldb, .c_off = pr->off, .ldc = ldc};
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, na * sizeof *a, NULL, &args.a));
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, nb * sizeof *b, NULL, &args.b));
-  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, nc * sizeof *c, NULL, &args.c));
-  OB_ASSERT_OK(ob_buffer_write(dev, args.a, 0, na * sizeof *a, a));
-  OB_ASSERT_OK(ob_buffer_write(dev, args.b, 0, nb * sizeof *b, b));
-  OB_ASSERT_OK(ob_buffer_write(dev, args.c, 0, nc * sizeof *c, c0));
+  ob_gemm_args args = {.storage = st, .ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n,
+                       .k = pr->k, .alpha = pr->alpha, .beta = pr->beta, .a_off = pr->off,
+                       .lda = lda, .b_off = pr->off, .ldb = ldb, .c_off = pr->off, .ldc = ldc};
+  args.a = upload(a, na, st);
+  args.b = upload(b, nb, st);
+  args.c = upload(c0, nc, st);
   OB_ASSERT_OK(ob_gemm_enqueue(g, &args, NULL));
-  OB_ASSERT_OK(ob_buffer_read(dev, args.c, 0, nc * sizeof *c, c));
+  download(args.c, c, nc, st);
   const ob_gemm_ref_problem p = {.ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n,
                                  .k = pr->k, .alpha = pr->alpha, .beta = pr->beta,
                                  .a = a + pr->off, .lda = lda, .b = b + pr->off, .ldb = ldb,
                                  .c0 = c0 + pr->off, .ldc0 = ldc};
   ob_gemm_ref_result r;
-  ob_gemm_ref_check(&p, c + pr->off, ldc, ob_gemm_ref_bound_fp32(pr->k), 1, &r);
+  const double bound = st == OB_GEMM_FP16 ? ob_gemm_ref_bound_fp16_storage(pr->k)
+                                          : ob_gemm_ref_bound_fp32(pr->k);
+  ob_gemm_ref_check(&p, c + pr->off, ldc, bound, 1, &r);
   if (!r.ok)
-    fail_msg("%zux%zux%zu ta=%d tb=%d alpha=%g beta=%g: rel_err %.3g", pr->m, pr->n, pr->k,
-             pr->ta, pr->tb, pr->alpha, pr->beta, r.rel_err);
+    fail_msg("%s %zux%zux%zu ta=%d tb=%d alpha=%g beta=%g: rel_err %.3g (bound %.3g)",
+             st == OB_GEMM_FP16 ? "fp16" : "fp32", pr->m, pr->n, pr->k, pr->ta, pr->tb,
+             pr->alpha, pr->beta, r.rel_err, bound);
   assert_false(r.sampled);
   /* Nothing outside C was written: the padding columns and the guard entries keep C0. */
   for (size_t i = 0; i < pr->m; i++)
@@ -88,6 +128,7 @@ static void check_problem(ob_gemm *g, const problem *pr) {
       assert_true(got == want || (isnan(got) && isnan(want)));
     }
   assert_true(c[nc - 1] == c0[nc - 1] || (isnan(c[nc - 1]) && isnan(c0[nc - 1])));
+  ob_device *dev = ob_test_device();
   ob_buffer_release(dev, args.a);
   ob_buffer_release(dev, args.b);
   ob_buffer_release(dev, args.c);
@@ -167,16 +208,20 @@ static void defaults_and_candidates_are_valid(void **state) {
   assert_memory_equal(&cand[0], &def, sizeof def);
   for (size_t i = 0; i < n; i++) OB_ASSERT_OK(ob_gemm_config_check(&cand[i], dev));
   char key[64];
-  ob_gemm_shape_key(OB_GEMM_N, OB_GEMM_T, 128, 1000, 1025, key, sizeof key);
+  ob_gemm_args shape = {.ta = OB_GEMM_N, .tb = OB_GEMM_T, .m = 128, .n = 1000, .k = 1025};
+  ob_gemm_shape_key(&shape, key, sizeof key);
   assert_string_equal(key, "NT:m128:n1024:k2048");
-  ob_gemm_shape_key(OB_GEMM_T, OB_GEMM_N, 1, 3, 4, key, sizeof key);
+  shape.storage = OB_GEMM_FP16; /* tuned apart */
+  ob_gemm_shape_key(&shape, key, sizeof key);
+  assert_string_equal(key, "NT:m128:n1024:k2048:fp16");
+  shape = (ob_gemm_args){.ta = OB_GEMM_T, .tb = OB_GEMM_N, .m = 1, .n = 3, .k = 4};
+  ob_gemm_shape_key(&shape, key, sizeof key);
   assert_string_equal(key, "TN:m1:n4:k4");
 }
 
 /* Odd sizes (non-multiples of every tile), all transposes, alpha/beta, ld > width, offsets
- * that break vector alignment, on both kernel paths. */
-static void both_paths_match_the_reference(void **state) {
-  (void)state;
+ * that break vector alignment, on both kernel paths (and split-K), in storage st. */
+static void check_every_config(ob_gemm_storage st) {
   static const problem problems[] = {
       {OB_GEMM_N, OB_GEMM_N, 1, 1, 1, 0, 0, 1.0f, 0.0f},
       {OB_GEMM_N, OB_GEMM_N, 77, 131, 45, 0, 0, 1.0f, 0.0f},
@@ -195,10 +240,104 @@ static void both_paths_match_the_reference(void **state) {
       /* The lane-grid configuration on NN and TT only: they cover its four local-store paths
        * (A and B each as columns and as rows) with half the PoCL builds. */
       if (c == 2 && problems[p].ta != problems[p].tb) continue;
-      check_problem(g, &problems[p]);
+      /* Half storage: every layout on the two base configurations (local memory, loading A
+       * and B as rows and as columns; none); NN on the others, whose differences (one-half
+       * loads, lane grids, split-K's float partial products and the reduction's rounding)
+       * do not depend on the layout. Fewer PoCL builds. */
+      if (st == OB_GEMM_FP16 && c >= 2 && (problems[p].ta || problems[p].tb)) continue;
+      check_problem(g, &problems[p], st);
     }
-    assert_string_equal(ob_gemm_config_source(g, &(ob_gemm_args){.m = 77, .n = 131, .k = 45}),
-                        "fixed");
+    const ob_gemm_args shape = {.storage = st, .m = 77, .n = 131, .k = 45};
+    assert_string_equal(ob_gemm_config_source(g, &shape), "fixed");
+    ob_gemm_destroy(g);
+  }
+}
+
+static void both_paths_match_the_reference(void **state) {
+  (void)state;
+  check_every_config(OB_GEMM_FP32);
+}
+
+/* The same problems with A, B and C stored as half (fp32 arithmetic): within 2^-11 plus the
+ * fp32 bound of the product of the stored (half-rounded) inputs. */
+static void half_storage_matches_the_reference(void **state) {
+  (void)state;
+  check_every_config(OB_GEMM_FP16);
+}
+
+/* A random half with a biased exponent in [emin, emax] (0: subnormal) and a random sign. */
+static uint16_t random_half(uint64_t *seed, unsigned emin, unsigned emax) {
+  *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+  const unsigned r = (unsigned)(*seed >> 33);
+  const unsigned e = emin + r % (emax - emin + 1), mant = (r >> 5) & 0x3ffu;
+  return (uint16_t)(((r >> 20) & 1u ? 0x8000u : 0u) | e << 10 | (mant | (e ? 0u : 1u)));
+}
+
+/* C = alpha * A B + beta * C0 with k = 1 (and beta 0 or 1, alpha a power of two): every
+ * product of two halves is exact in fp32, so is the sum with one half (a single fp32
+ * rounding, the same on the host), and the device's rounding of C to half (vstore_half_rte,
+ * vector and element stores, the split-K reduction) must give the host's round-to-nearest-
+ * even bits exactly: ties (x 1.5 of odd significands), subnormal and underflowing results,
+ * overflow to infinity, both signs. The loads (vload_half, the copy's conversion) must be
+ * exact too. */
+static void half_rounding_is_exact(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  enum { M = 37, N = 45, LDC = 48 }; /* LDC: VN-aligned rows, a partial vector at the end */
+  uint16_t a[M], b[N], c0[M * LDC], c[M * LDC];
+  uint64_t seed = 99;
+  for (int i = 0; i < M; i++) a[i] = random_half(&seed, 0, 22); /* 0 (subnormal) .. 2^7 */
+  a[0] = 0x3c01;                                                    /* 1 + 2^-10 */
+  a[1] = 0x3c03;                                                    /* 1 + 3 * 2^-10 */
+  a[2] = 0x0001;                                                    /* 2^-24 */
+  a[3] = 0x7bff;                                                    /* 65504 */
+  static const uint16_t special[] = {0x3e00, 0xbe00, 0x3d00, 0x3a00, 0x4200, 0x1200, 0x3c00};
+  for (int j = 0; j < N; j++)
+    b[j] = j < (int)(sizeof special / sizeof *special) ? special[j] : random_half(&seed, 5, 24);
+  for (int i = 0; i < M * LDC; i++) c0[i] = random_half(&seed, 1, 30);
+  static const float alphas[] = {1.0f, 0.25f}, betas[] = {0.0f, 1.0f};
+  for (size_t cf = 0; cf < sizeof test_configs / sizeof *test_configs; cf++) {
+    ob_gemm_config cfg = parse_config(test_configs[cf]);
+    ob_gemm *g = NULL;
+    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+    for (int v = 0; v < 2; v++) {
+      ob_gemm_args args = {.storage = OB_GEMM_FP16, .m = M, .n = N, .k = 1,
+                           .alpha = alphas[v], .beta = betas[v], .lda = 1, .ldb = N,
+                           .ldc = LDC};
+      OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, sizeof a, NULL, &args.a));
+      OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY, sizeof b, NULL, &args.b));
+      OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, sizeof c0, NULL, &args.c));
+      OB_ASSERT_OK(ob_buffer_write(dev, args.a, 0, sizeof a, a));
+      OB_ASSERT_OK(ob_buffer_write(dev, args.b, 0, sizeof b, b));
+      OB_ASSERT_OK(ob_buffer_write(dev, args.c, 0, sizeof c0, c0));
+      OB_ASSERT_OK(ob_gemm_enqueue(g, &args, NULL));
+      OB_ASSERT_OK(ob_buffer_read(dev, args.c, 0, sizeof c, c));
+      size_t ties = 0, subnormal = 0, inf = 0;
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < LDC; j++) {
+          const size_t e = (size_t)i * LDC + (size_t)j;
+          if (j >= N) { /* padding columns: untouched */
+            assert_int_equal(c[e], c0[e]);
+            continue;
+          }
+          const float p = ob_half_to_float(a[i]) * ob_half_to_float(b[j]); /* exact */
+          const float sum = alphas[v] * p + betas[v] * ob_half_to_float(c0[e]);
+          const uint16_t want = ob_half_from_float(sum);
+          if (c[e] != want)
+            fail_msg("%s beta=%g: C(%d,%d) = %04x * %04x -> %.9g: device %04x, host %04x",
+                     test_configs[cf], betas[v], i, j, a[i], b[j], (double)sum, c[e], want);
+          uint32_t bits;
+          memcpy(&bits, &sum, sizeof bits);
+          ties += (want & 0x7c00u) != 0 && (bits & 0x1fffu) == 0x1000u;
+          subnormal += (want & 0x7c00u) == 0 && sum != 0.0f;
+          inf += (want & 0x7fffu) == 0x7c00u;
+        }
+      if (betas[v] == 0.0f) /* the data exercise what they claim to */
+        assert_true(ties >= 8 && subnormal >= 8 && inf >= 4);
+      ob_buffer_release(dev, args.a);
+      ob_buffer_release(dev, args.b);
+      ob_buffer_release(dev, args.c);
+    }
     ob_gemm_destroy(g);
   }
 }
@@ -235,7 +374,7 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   assert_true(v == (float)n);
   const problem banded[] = {{OB_GEMM_T, OB_GEMM_N, 77, 131, 45, 1, 3, 1.0f, 0.5f},
                             {OB_GEMM_N, OB_GEMM_T, 100, 20, 33, 0, 1, 2.0f, 0.0f}};
-  for (size_t p = 0; p < 2; p++) check_problem(g, &banded[p]);
+  for (size_t p = 0; p < 2; p++) check_problem(g, &banded[p], OB_GEMM_FP32);
   assert_int_equal(ob_gemm_last_launches(g), 2 + 4); /* two copies, four bands of 32 rows */
   ob_gemm_set_launch_limit(g, 0.0);
   a.m = n - 1; /* A needs padding rows */
@@ -285,6 +424,56 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   ob_gemm_destroy(NULL);
 }
 
+/* Half storage: aligned tile multiples launch the GEMM alone on local-memory configurations;
+ * configurations without local memory convert A to fp32 first (one copy); split-K adds its
+ * reduction, which rounds C. Buffer sizes are checked in halves. */
+static void half_storage_launches_and_buffer_checks(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  const size_t n = 64;
+  ob_gemm_args a = {.storage = OB_GEMM_FP16, .m = n, .n = n, .k = n, .alpha = 1.0f,
+                    .beta = 0.0f, .lda = n, .ldb = n, .ldc = n};
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 2, NULL, &a.a));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 2, NULL, &a.b));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * n * 2, NULL, &a.c));
+  const uint16_t one = 0x3c00, quarter = 0x3400;
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.a, &one, sizeof one, n * n * 2));
+  OB_ASSERT_OK(ob_buffer_fill(dev, a.b, &quarter, sizeof quarter, n * n * 2));
+  static const struct {
+    size_t config;
+    int launches;
+  } cases[] = {{0, 1}, {1, 2}, {3, 4}}; /* split-K: K padded to 96, copies of A and B */
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ob_gemm_config cfg = parse_config(test_configs[cases[i].config]);
+    ob_gemm *g = NULL;
+    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+    double t = 0.0;
+    OB_ASSERT_OK(ob_gemm_run_timed(g, &a, &t));
+    assert_int_equal(ob_gemm_last_launches(g), cases[i].launches);
+    assert_true(t > 0.0);
+    uint16_t v[2] = {0, 0};
+    OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v[0], &v[0]));
+    OB_ASSERT_OK(ob_buffer_read(dev, a.c, 2 * (n * n - 1), sizeof v[1], &v[1]));
+    assert_int_equal(v[0], 0x4c00); /* 64 * 1 * 0.25 = 16 */
+    assert_int_equal(v[1], 0x4c00);
+    char info[400];
+    ob_gemm_build_info(g, &a, info, sizeof info);
+    assert_non_null(strstr(info, "private "));
+    /* The same buffers hold only half as many floats. */
+    a.storage = OB_GEMM_FP32;
+    assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+    assert_non_null(strstr(ob_error_detail(), "exceeds its"));
+    a.storage = (ob_gemm_storage)2;
+    assert_int_equal(ob_gemm_enqueue(g, &a, NULL), OB_ERR_INVALID);
+    assert_non_null(strstr(ob_error_detail(), "storage"));
+    a.storage = OB_GEMM_FP16;
+    ob_gemm_destroy(g);
+  }
+  ob_buffer_release(dev, a.a);
+  ob_buffer_release(dev, a.b);
+  ob_buffer_release(dev, a.c);
+}
+
 static void bad_arguments_are_rejected(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
@@ -325,31 +514,44 @@ static void selection_precedence_and_tuning_cache(void **state) {
   ob_gemm_config cfg, def;
   const char *source = NULL;
   ob_gemm_config_default(dev, &def);
+  ob_gemm_args shape = {.m = 48, .n = 48, .k = 48};
   setenv("OCLBENCH_GEMM_TUNE", "0", 1);
-  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 48, 48, 48, &cfg, &source));
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
   assert_string_equal(source, "default");
   assert_memory_equal(&cfg, &def, sizeof cfg);
   setenv("OCLBENCH_GEMM_TUNE", "force", 1);
-  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 48, 48, 48, &cfg, &source));
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
   assert_string_equal(source, "tuned");
   OB_ASSERT_OK(ob_gemm_config_check(&cfg, dev));
   const ob_gemm_config tuned = cfg;
+  /* The half-storage class of the same shape is tuned on its own (verified exactly on half
+   * data) and cached next to the fp32 entry. */
+  shape.storage = OB_GEMM_FP16;
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
+  assert_string_equal(source, "tuned");
+  const ob_gemm_config tuned_half = cfg;
   unsetenv("OCLBENCH_GEMM_TUNE");
-  /* Same shape class (64x64x64), from the cache file written by the tuning pass. */
-  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 60, 50, 40, &cfg, &source));
+  /* Same shape classes (64x64x64), from the cache file written by the tuning passes. */
+  shape = (ob_gemm_args){.m = 60, .n = 50, .k = 40};
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
   assert_string_equal(source, "cache");
   assert_memory_equal(&cfg, &tuned, sizeof cfg);
+  shape.storage = OB_GEMM_FP16;
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
+  assert_string_equal(source, "cache");
+  assert_memory_equal(&cfg, &tuned_half, sizeof cfg);
+  shape.storage = OB_GEMM_FP32;
   setenv("OCLBENCH_GEMM_CONFIG", test_configs[1], 1);
   OB_ASSERT_OK(ob_gemm_check_env());
-  OB_ASSERT_OK(ob_gemm_select(dev, OB_GEMM_N, OB_GEMM_N, 60, 50, 40, &cfg, &source));
+  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
   assert_string_equal(source, "env");
   assert_int_equal(cfg.tn, 32);
   /* A handle reports the selection per shape and computes correctly with it. */
   ob_gemm *g = NULL;
   OB_ASSERT_OK(ob_gemm_create(dev, NULL, &g));
   const problem p = {OB_GEMM_T, OB_GEMM_N, 19, 23, 29, 1, 1, 1.0f, 0.0f};
-  check_problem(g, &p);
-  ob_gemm_args shape = {.ta = OB_GEMM_T, .m = 19, .n = 23, .k = 29};
+  check_problem(g, &p, OB_GEMM_FP32);
+  shape = (ob_gemm_args){.ta = OB_GEMM_T, .m = 19, .n = 23, .k = 29};
   assert_string_equal(ob_gemm_config_source(g, &shape), "env");
   assert_int_equal(ob_gemm_config_for(g, &shape)->tn, 32);
   ob_gemm_destroy(g);
@@ -450,7 +652,10 @@ int main(void) {
       cmocka_unit_test(config_text_round_trip_and_rules),
       cmocka_unit_test(defaults_and_candidates_are_valid),
       cmocka_unit_test(both_paths_match_the_reference),
+      cmocka_unit_test(half_storage_matches_the_reference),
+      cmocka_unit_test(half_rounding_is_exact),
       cmocka_unit_test(launch_count_and_empty_inner_dimension),
+      cmocka_unit_test(half_storage_launches_and_buffer_checks),
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),
       cmocka_unit_test(reference_check_and_bounds),

@@ -1,11 +1,13 @@
-/* The linear workload: its cases (sizes, params, FLOPs, series), and verified rows through
- * the runner for the fc1024 layer passes, own and CLBlast; fp16 where the device has none. */
+/* The linear workload: its cases (sizes, params, FLOPs, bytes, series), and verified rows
+ * through the runner for the fc1024 layer passes, own (fp32 and fp16 storage, on every device)
+ * and CLBlast (fp32, and fp16 where the device has it: a skipped row where it has none). */
 #include "support.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gemm_ref.h"
 #include "linear.h"
 #include "runner.h"
 
@@ -30,11 +32,14 @@ static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
   const bool fp16 = ob_device_props_get(ob_test_device())->fp16;
   ob_case *cases = calloc(MAXC, sizeof *cases);
   size_t n = list(false, cases);
-  /* own fp32, clblast fp32, clblast fp16 (one case for the skipped row without fp16) */
-  assert_int_equal(n, 2 * (4 + 3) + (fp16 ? 4 + 3 : 1) + 4); /* + int8: 3 sizes, fc1024 */
-  static const char *const variants[][2] = {{"own", "fp32"}, {"clblast", "fp32"},
-                                            {"clblast", "fp16"}};
-  for (size_t v = 0; v < (fp16 ? 3u : 2u); v++) {
+  /* own fp32 and fp16, clblast fp32, clblast fp16 (one case for the skipped row without
+   * fp16) */
+  assert_int_equal(n, 3 * (4 + 3) + (fp16 ? 4 + 3 : 1) + 4); /* + int8: 3 sizes, fc1024 */
+  static const char *const variants[][2] = {
+      {"own", "fp32"}, {"own", "fp16"}, {"clblast", "fp32"}, {"clblast", "fp16"}};
+  for (size_t v = 0; v < (fp16 ? 4u : 3u); v++) {
+    const bool half = strcmp(variants[v][1], "fp16") == 0;
+    const bool hgemm = half && strcmp(variants[v][0], "clblast") == 0;
     double prev_cost = 0.0;
     for (size_t s = 1024; s <= 8192; s *= 2) {
       char params[128];
@@ -42,14 +47,17 @@ static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
       const ob_case *c = find(cases, n, variants[v][0], variants[v][1], params);
       assert_non_null(c);
       assert_true(c->flops == 2.0 * (double)s * (double)s * (double)s);
-      assert_true(c->series[0] != '\0');
+      assert_true(c->bytes == (half ? 2.0 : 4.0) * 3.0 * (double)s * (double)s);
+      char series[64];
+      snprintf(series, sizeof series, "%s-%s-square", variants[v][0], variants[v][1]);
+      assert_string_equal(c->series, series);
       assert_true(c->cost > prev_cost); /* the runner predicts the next size from this */
       prev_cost = c->cost;
       assert_int_equal(c->nmetrics, 1);
       assert_string_equal(c->metrics[0].name, "gflops");
       assert_string_equal(c->metrics[0].unit, "GFLOP/s");
-      assert_int_equal(c->metrics[0].peak,
-                       strcmp(variants[v][1], "fp32") == 0 ? OB_PEAK_FP32 : OB_PEAK_NONE);
+      /* own fp16 computes in fp32: MFU against the fp32 peak; Hgemm computes in fp16 */
+      assert_int_equal(c->metrics[0].peak, hgemm ? OB_PEAK_NONE : OB_PEAK_FP32);
     }
     const ob_case *fw = find(cases, n, variants[v][0], variants[v][1],
                              "layer=fc1024;batch=128;pass=forward;m=128;n=1024;k=1024;ta=N;tb=T");
@@ -70,9 +78,11 @@ static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
     assert_non_null(find(cases, n, "clblast", "fp16", "m=1024;n=1024;k=1024;ta=N;tb=N"));
   /* --quick keeps the smallest square size and the layer. */
   n = list(true, cases);
-  assert_int_equal(n, 2 * (1 + 3) + (fp16 ? 1 + 3 : 1) + 2);
+  assert_int_equal(n, 3 * (1 + 3) + (fp16 ? 1 + 3 : 1) + 2);
   assert_non_null(find(cases, n, "own", "fp32", "m=1024;n=1024;k=1024;ta=N;tb=N"));
+  assert_non_null(find(cases, n, "own", "fp16", "m=1024;n=1024;k=1024;ta=N;tb=N"));
   assert_null(find(cases, n, "own", "fp32", "m=2048;n=2048;k=2048;ta=N;tb=N"));
+  assert_null(find(cases, n, "own", "fp16", "m=2048;n=2048;k=2048;ta=N;tb=N"));
   free(cases);
 }
 
@@ -85,8 +95,10 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
   const bool fp16 = ob_device_props_get(dev)->fp16;
   for (size_t i = 0; i < n && k < max; i++) {
     /* int8 cases are test_igemm's */
-    const bool layer = strstr(all[i].params, "layer=") != NULL && strcmp(all[i].precision, "int8") != 0;
-    const bool stand_in = !fp16 && strcmp(all[i].precision, "fp16") == 0;
+    const bool layer =
+        strstr(all[i].params, "layer=") != NULL && strcmp(all[i].precision, "int8") != 0;
+    const bool stand_in = !fp16 && strcmp(all[i].precision, "fp16") == 0 &&
+                          strcmp(all[i].variant, "clblast") == 0;
     if (layer || stand_in) cases[k++] = all[i];
   }
   return k;
@@ -113,13 +125,15 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed, NULL));
   assert_int_equal(failed, 0);
-  size_t measured = 0, skipped = 0;
+  size_t measured = 0, skipped = 0, own_half = 0;
   for (size_t r = 0; r < rows.nrows; r++) {
     if (strcmp(cell(&rows, r, "variant"), "compile") == 0) continue;
     assert_string_equal(cell(&rows, r, "workload"), "linear");
     assert_string_equal(cell(&rows, r, "metric"), "gflops");
     const char *status = cell(&rows, r, "status"), *note = cell(&rows, r, "note");
-    if (strcmp(cell(&rows, r, "precision"), "fp16") == 0 && !ob_device_props_get(dev)->fp16) {
+    const bool half = strcmp(cell(&rows, r, "precision"), "fp16") == 0,
+               own = strcmp(cell(&rows, r, "variant"), "own") == 0;
+    if (half && !own && !ob_device_props_get(dev)->fp16) {
       assert_string_equal(status, "skipped");
       assert_non_null(strstr(note, "fp16"));
       skipped++;
@@ -130,14 +144,24 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
     assert_non_null(strstr(note, "rel_err="));
     double v = 0.0, frac = 0.0;
     assert_true(ob_parse_double(cell(&rows, r, "value"), &v) && v > 0.0);
-    if (strcmp(cell(&rows, r, "precision"), "fp32") == 0) {
+    if (!half || own) {
       assert_true(ob_parse_double(cell(&rows, r, "peak_fraction"), &frac));
       assert_true(fabs(frac - v * 1e9 / 1e13) < 1e-6 * frac + 1e-12);
     }
-    if (strcmp(cell(&rows, r, "variant"), "own") == 0) assert_non_null(strstr(note, "(default)"));
+    if (own) assert_non_null(strstr(note, "(default)"));
+    if (half && own) { /* verified with the fp16-storage bound of its k */
+      const char *k = strstr(cell(&rows, r, "params"), ";k=");
+      assert_non_null(k);
+      char bound[32];
+      snprintf(bound, sizeof bound, "bound=%.2e",
+               ob_gemm_ref_bound_fp16_storage(strtoul(k + 3, NULL, 10)));
+      assert_non_null(strstr(note, bound));
+      own_half++;
+    }
     measured++;
   }
-  assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 9 : 6);
+  assert_int_equal(own_half, 3);
+  assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 12 : 9);
   assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
   ob_table_clear(&rows);
   unsetenv("OCLBENCH_GEMM_TUNE");
