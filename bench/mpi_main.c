@@ -264,7 +264,7 @@ done:
   return st;
 }
 
-/* Warm-up, the observed sweeps (timed over all ranks), the moments summed on rank 0. */
+/* Warm-up, the observed sweeps (timed over all ranks), the moments summed over all ranks. */
 static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writer *wm) {
   const size_t n = ob_ising_nodes(r->model), m = ob_ising_edges(r->model);
   int64_t *node = calloc(n + 1, sizeof *node), *edge = calloc(m + 1, sizeof *edge);
@@ -292,9 +292,10 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
   const double flips = (double)a->sweeps * (double)n * (double)r->chains, rank_rate = flips / t;
   double *rank_rates = world_rank == 0 ? calloc((size_t)world_size, sizeof *rank_rates) : NULL;
   MPI_Gather(&rank_rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  MPI_Reduce(node, tnode, (int)n, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-  MPI_Reduce(edge, tedge, (int)m, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
-  MPI_Reduce(&samples, &tsamples, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  /* Every rank ends with the whole batch's sums (exact: integers); rank 0 writes them. */
+  MPI_Allreduce(node, tnode, (int)n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(edge, tedge, (int)m, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(&samples, &tsamples, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   if (world_rank == 0) {
     for (int k = 0; rank_rates && k < world_size; k++)
       printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
