@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static ob_registry *registry;
 static ob_device *device;
@@ -52,46 +53,43 @@ const char *ob_test_tmpdir(void) {
   return path;
 }
 
-int ob_test_cli(const char *args, char *err, size_t errlen) {
+int ob_test_run(const char *cmd, char **out, char **err) {
+  /* A directory of its own: ob_test_tmpdir()'s path is static and may be the caller's. */
+  const char *base = getenv("TMPDIR");
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/oclbench-run-XXXXXX", base && *base ? base : "/tmp");
+  if (!mkdtemp(dir)) fail_msg("mkdtemp failed");
+  char full[16384], out_path[4200], err_path[4200];
+  snprintf(out_path, sizeof out_path, "%s/stdout", dir);
+  snprintf(err_path, sizeof err_path, "%s/stderr", dir);
+  snprintf(full, sizeof full, "%s >%s 2>%s", cmd, out_path, err_path);
+  const int rc = system(full);
+  if (out) OB_ASSERT_OK(ob_read_file(out_path, out, NULL));
+  if (err) OB_ASSERT_OK(ob_read_file(err_path, err, NULL));
+  remove(out_path);
+  remove(err_path);
+  rmdir(dir);
+  return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}
+
+/* The oclbench binary followed by args, as a shell command. */
+static void cli_command(char *buf, size_t n, const char *args) {
   const char *bin = getenv("OB_TEST_BINARY");
-  char errfile[4200], cmd[8192];
-  snprintf(errfile, sizeof errfile, "%s/stderr.txt", ob_test_tmpdir());
-  snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin && *bin ? bin : "./oclbench", args,
-           errfile);
-  int rc = system(cmd);
-  if (err && errlen) {
-    err[0] = '\0';
-    FILE *f = fopen(errfile, "r");
-    if (f) {
-      size_t n = fread(err, 1, errlen - 1, f);
-      err[n] = '\0';
-      fclose(f);
-    }
-  }
-  remove(errfile);
-  if (rc == -1 || !WIFEXITED(rc)) return -1;
-  return WEXITSTATUS(rc);
+  snprintf(buf, n, "%s %s", bin && *bin ? bin : "./oclbench", args);
+}
+
+int ob_test_cli(const char *args, char *err, size_t errlen) {
+  char cmd[8192], *text = NULL;
+  cli_command(cmd, sizeof cmd, args);
+  const int rc = ob_test_run(cmd, NULL, err && errlen ? &text : NULL);
+  if (err && errlen) snprintf(err, errlen, "%s", text);
+  free(text);
+  return rc;
 }
 
 char *ob_test_cli_stdout(const char *args, int *rc) {
-  const char *bin = getenv("OB_TEST_BINARY");
-  char cmd[8192];
-  snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", bin && *bin ? bin : "./oclbench", args);
-  FILE *p = popen(cmd, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, n = 0, got = 0;
-  char *out = malloc(cap);
-  assert_non_null(out);
-  while ((got = fread(out + n, 1, cap - 1 - n, p)) > 0) {
-    n += got;
-    if (n + 1 == cap) {
-      cap *= 2;
-      out = realloc(out, cap);
-      assert_non_null(out);
-    }
-  }
-  out[n] = '\0';
-  const int status = pclose(p);
-  *rc = status == -1 || !WIFEXITED(status) ? -1 : WEXITSTATUS(status);
+  char cmd[8192], *out = NULL;
+  cli_command(cmd, sizeof cmd, args);
+  *rc = ob_test_run(cmd, &out, NULL);
   return out;
 }

@@ -23,6 +23,11 @@ int ob_test_teardown(void **state);
 /* A fresh empty temporary directory (mkdtemp under TMPDIR); the path is static storage. */
 const char *ob_test_tmpdir(void);
 
+/* Runs a shell command with stdout and stderr captured into malloc'ed NUL-terminated strings
+ * (owned by the caller; out or err may be NULL to discard them); returns the exit status, -1
+ * when it did not exit. */
+int ob_test_run(const char *cmd, char **out, char **err);
+
 /* Runs the oclbench binary (OB_TEST_BINARY or ./oclbench) with a shell command line suffix,
  * capturing stderr into err (may be NULL); returns the exit status, -1 when it did not exit. */
 int ob_test_cli(const char *args, char *err, size_t errlen);

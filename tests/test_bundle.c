@@ -13,19 +13,6 @@ static char root[4096];   /* the unpacked oclbench-VERSION/ */
 static char empty[4096];  /* an empty directory */
 static char work[4096];   /* scratch */
 
-/* Runs a shell command with stdout and stderr captured (malloc'ed, owned by the caller). */
-static int run_capture(const char *cmd, char **out, char **err) {
-  char full[16384], out_path[4200], err_path[4200];
-  snprintf(out_path, sizeof out_path, "%s/stdout", work);
-  snprintf(err_path, sizeof err_path, "%s/stderr", work);
-  snprintf(full, sizeof full, "%s >%s 2>%s", cmd, out_path, err_path);
-  int rc = system(full);
-  OB_ASSERT_OK(ob_read_file(out_path, out, NULL));
-  OB_ASSERT_OK(ob_read_file(err_path, err, NULL));
-  assert_true(rc != -1 && WIFEXITED(rc));
-  return WEXITSTATUS(rc);
-}
-
 /* Builds the bundle with the project's Makefile (outside any make running the tests) and
  * unpacks it. */
 static int build_and_unpack(void **state) {
@@ -69,7 +56,7 @@ static void bundle_layout_and_linking(void **state) {
   char cmd[8400], *out = NULL, *err = NULL;
   /* CLBlast, hwloc and libcsv linked in; the loader found in the bundle through the rpath */
   snprintf(cmd, sizeof cmd, "objdump -p %s/bin/oclbench", root);
-  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 0);
   assert_null(strstr(out, "libclblast"));
   assert_null(strstr(out, "libhwloc"));
   assert_null(strstr(out, "libcsv"));
@@ -77,7 +64,7 @@ static void bundle_layout_and_linking(void **state) {
   free(out);
   free(err);
   snprintf(cmd, sizeof cmd, "env -i LD_TRACE_LOADED_OBJECTS=1 %s/bin/oclbench", root);
-  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 0);
   char expect[4300];
   snprintf(expect, sizeof expect, "libOpenCL.so.1 => %s/bin/../lib/libOpenCL.so.1", root);
   if (!strstr(out, expect)) fail_msg("loader not from the bundle:\n%s", out);
@@ -89,7 +76,7 @@ static void devices_through_the_launcher_search(void **state) {
   (void)state;
   char cmd[8400], *out = NULL, *err = NULL;
   snprintf(cmd, sizeof cmd, "env -i OCLBENCH_ICD_DIR=%s %s/oclbench devices", empty, root);
-  int rc = run_capture(cmd, &out, &err);
+  int rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("devices: rc %d\n%s", rc, err);
   assert_non_null(strstr(out, "pocl-cpu-0"));
   char expect[4300];
@@ -110,7 +97,7 @@ static void devices_through_the_launcher_search(void **state) {
            icd, icd);
   assert_int_equal(system(cmd), 0);
   snprintf(cmd, sizeof cmd, "env -i OCLBENCH_ICD_DIR=%s %s/oclbench devices", icd, root);
-  rc = run_capture(cmd, &out, &err);
+  rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("devices with an ICD dir: rc %d\n%s", rc, err);
   assert_non_null(strstr(out, "pocl-cpu-0"));
   assert_non_null(strstr(err, "using the ICD files in"));
@@ -121,7 +108,7 @@ static void devices_through_the_launcher_search(void **state) {
   /* nothing anywhere: the launcher says what is missing, oclbench exits 3 with its diagnosis */
   snprintf(cmd, sizeof cmd, "env -i OCLBENCH_ICD_DIR=%s OCLBENCH_DRIVER_PATH=%s %s/oclbench devices",
            empty, empty, root);
-  assert_int_equal(run_capture(cmd, &out, &err), 3);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 3);
   assert_non_null(strstr(err, "no OpenCL driver found"));
   assert_non_null(strstr(err, "missing  PoCL (any CPU): libpocl.so.2"));
   assert_non_null(strstr(err, "no OpenCL platform"));
@@ -130,12 +117,12 @@ static void devices_through_the_launcher_search(void **state) {
 
   /* bad settings are exit 2 */
   snprintf(cmd, sizeof cmd, "env -i OCLBENCH_ICD_DIR=/nonexistent %s/oclbench devices", root);
-  assert_int_equal(run_capture(cmd, &out, &err), 2);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 2);
   assert_non_null(strstr(err, "OCLBENCH_ICD_DIR='/nonexistent' is not a directory"));
   free(out);
   free(err);
   snprintf(cmd, sizeof cmd, "env -i OCLBENCH_DRIVER_PATH=/nonexistent %s/oclbench run", root);
-  assert_int_equal(run_capture(cmd, &out, &err), 2);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 2);
   free(out);
   free(err);
 }
@@ -147,7 +134,7 @@ static void quick_run_and_compare_through_the_launcher(void **state) {
            "cd %s && env -i OCLBENCH_ICD_DIR=%s OCLBENCH_PROGRESS=0 %s/oclbench run peak --quick "
            "--seconds 0.05 --out results",
            work, empty, root);
-  int rc = run_capture(cmd, &out, &err);
+  int rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("run: rc %d\n%s", rc, err);
   assert_non_null(strstr(out, "fma_float4"));
   assert_non_null(strstr(err, "using the drivers found"));
@@ -155,7 +142,7 @@ static void quick_run_and_compare_through_the_launcher(void **state) {
   free(err);
   snprintf(cmd, sizeof cmd, "cd %s && env -i %s/oclbench compare results/*.csv --svg plot.svg",
            work, root);
-  rc = run_capture(cmd, &out, &err);
+  rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("compare: rc %d\n%s", rc, err);
   assert_non_null(strstr(out, "pocl-cpu-0"));
   free(out);

@@ -28,21 +28,6 @@ static const char *binary(void) {
   return bin && *bin ? bin : "./oclbench";
 }
 
-/* Runs a shell command with stdout and stderr captured (malloc'ed, owned by the caller);
- * returns the exit status. */
-static int run_capture(const char *cmd, char **out, char **err) {
-  const char *dir = ob_test_tmpdir();
-  char full[16384], out_path[4200], err_path[4200];
-  snprintf(out_path, sizeof out_path, "%s/stdout", dir);
-  snprintf(err_path, sizeof err_path, "%s/stderr", dir);
-  snprintf(full, sizeof full, "%s >%s 2>%s", cmd, out_path, err_path);
-  int rc = system(full);
-  OB_ASSERT_OK(ob_read_file(out_path, out, NULL));
-  OB_ASSERT_OK(ob_read_file(err_path, err, NULL));
-  assert_true(rc != -1 && WIFEXITED(rc));
-  return WEXITSTATUS(rc);
-}
-
 static ob_compare *load_two(void) {
   ob_compare *cmp = NULL;
   OB_ASSERT_OK(ob_compare_create(&cmp));
@@ -317,7 +302,7 @@ static void malformed_csvs_exit_2_with_file_and_line_and_write_nothing(void **st
     write_text(path, sizeof path, dir, cases[i].name, cases[i].text);
     snprintf(cmd, sizeof cmd, "cd %s && %s compare %s %s --out o.csv --md o.md --svg o.svg", dir,
              binary(), laptop, cases[i].name);
-    int rc = run_capture(cmd, &out, &err);
+    int rc = ob_test_run(cmd, &out, &err);
     if (rc != 2 || !strstr(err, cases[i].expect))
       fail_msg("%s: rc %d, stderr '%s', expected '%s'", cases[i].name, rc, err, cases[i].expect);
     assert_string_equal(out, "");
@@ -388,7 +373,7 @@ static void svg_is_valid_xml_with_bars_curves_and_escaped_text(void **state) {
   char cmd[16384], svg[4200], *out = NULL, *err = NULL;
   snprintf(svg, sizeof svg, "%s/plot.svg", dir);
   snprintf(cmd, sizeof cmd, "%s compare %s %s --svg %s", binary(), laptop, server, svg);
-  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 0);
   assert_non_null(strstr(err, "wrote"));
   free(out);
   free(err);
@@ -421,7 +406,7 @@ static void svg_is_valid_xml_with_bars_curves_and_escaped_text(void **state) {
   write_text(path, sizeof path, dir, "bad-utf8.csv", bad);
   free(bad);
   snprintf(cmd, sizeof cmd, "%s compare %s %s --svg %s", binary(), laptop, path, svg);
-  assert_int_equal(run_capture(cmd, &out, &err), 0);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 0);
   free(out);
   free(err);
   assert_true(xml_valid(svg));
@@ -433,7 +418,7 @@ static void real_csvs_of_a_quick_run(void **state) {
   snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
   char cmd[16384], *out = NULL, *err = NULL;
   snprintf(cmd, sizeof cmd, "%s run peak --quick --seconds 0.05 --out %s", binary(), dir);
-  int rc = run_capture(cmd, &out, &err);
+  int rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("run: rc %d: %s", rc, err);
   /* run prints the cross-device table too */
   assert_non_null(strstr(out, "devices:\n  [0] "));
@@ -443,7 +428,7 @@ static void real_csvs_of_a_quick_run(void **state) {
   free(err);
   snprintf(cmd, sizeof cmd, "ls %s/*.csv", dir);
   char *list = NULL;
-  assert_int_equal(run_capture(cmd, &list, &err), 0);
+  assert_int_equal(ob_test_run(cmd, &list, &err), 0);
   free(err);
   char *nl = strchr(list, '\n');
   assert_non_null(nl);
@@ -454,7 +439,7 @@ static void real_csvs_of_a_quick_run(void **state) {
   assert_int_equal(system(cmd), 0);
   snprintf(cmd, sizeof cmd, "cd %s && %s compare %s other.txt %s --svg plot.svg --md t.md --out t.csv",
            dir, binary(), list, server);
-  rc = run_capture(cmd, &out, &err);
+  rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("compare: rc %d: %s", rc, err);
   assert_non_null(strstr(out, "otherhost/"));
   /* the PoCL and the server FMA rows are joined: params that differ are merged */

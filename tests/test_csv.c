@@ -58,18 +58,24 @@ static ob_row sample_row(void) {
   return r;
 }
 
+/* Writes one row into a fresh per-device file of dir; the file's path goes to path. */
+static void write_one_row(const char *dir, const ob_host_info *host, const ob_row *r,
+                          char *path, size_t n) {
+  ob_csv_writer *w = NULL;
+  OB_ASSERT_OK(ob_csv_writer_create(dir, host, ob_test_device(), &w));
+  snprintf(path, n, "%s", ob_csv_writer_path(w));
+  OB_ASSERT_OK(ob_csv_writer_add(w, r));
+  OB_ASSERT_OK(ob_csv_writer_commit(w));
+}
+
 static void schema_row_round_trip_with_quoting(void **state) {
   (void)state;
   const char *dir = ob_test_tmpdir();
   ob_host_info host;
   ob_host_get(&host);
-  ob_csv_writer *w = NULL;
-  OB_ASSERT_OK(ob_csv_writer_create(dir, &host, ob_test_device(), &w));
   char path[4096];
-  snprintf(path, sizeof path, "%s", ob_csv_writer_path(w));
   ob_row r = sample_row();
-  OB_ASSERT_OK(ob_csv_writer_add(w, &r));
-  OB_ASSERT_OK(ob_csv_writer_commit(w));
+  write_one_row(dir, &host, &r, path, sizeof path);
   collected c = {0};
   OB_ASSERT_OK(ob_csv_read(path, collect, &c));
   assert_int_equal(c.n, 2);
@@ -114,14 +120,10 @@ static void numbers_use_a_point_under_a_comma_locale(void **state) {
   const char *dir = ob_test_tmpdir();
   ob_host_info host;
   ob_host_get(&host);
-  ob_csv_writer *w = NULL;
-  OB_ASSERT_OK(ob_csv_writer_create(dir, &host, ob_test_device(), &w));
   char path[4096];
-  snprintf(path, sizeof path, "%s", ob_csv_writer_path(w));
   ob_row r = sample_row();
   r.value = 0.125;
-  OB_ASSERT_OK(ob_csv_writer_add(w, &r));
-  OB_ASSERT_OK(ob_csv_writer_commit(w));
+  write_one_row(dir, &host, &r, path, sizeof path);
   setlocale(LC_ALL, "C");
   collected c = {0};
   OB_ASSERT_OK(ob_csv_read(path, collect, &c));
@@ -135,13 +137,9 @@ static void interrupted_write_leaves_previous_file(void **state) {
   const char *dir = ob_test_tmpdir();
   ob_host_info host;
   ob_host_get(&host);
-  ob_csv_writer *w = NULL;
-  OB_ASSERT_OK(ob_csv_writer_create(dir, &host, ob_test_device(), &w));
   char path[4096];
-  snprintf(path, sizeof path, "%s", ob_csv_writer_path(w));
   ob_row r = sample_row();
-  OB_ASSERT_OK(ob_csv_writer_add(w, &r));
-  OB_ASSERT_OK(ob_csv_writer_commit(w));
+  write_one_row(dir, &host, &r, path, sizeof path);
   struct stat before;
   assert_int_equal(stat(path, &before), 0);
   /* A child process starts a new file, writes rows and dies before committing. */
@@ -165,6 +163,7 @@ static void interrupted_write_leaves_previous_file(void **state) {
   assert_int_equal(c.n, 2);
   collected_free(&c);
   /* destroy without commit removes the temporary file and keeps the old one */
+  ob_csv_writer *w = NULL;
   OB_ASSERT_OK(ob_csv_writer_create(dir, &host, ob_test_device(), &w));
   ob_csv_writer_destroy(w);
   ob_csv_writer_destroy(NULL);

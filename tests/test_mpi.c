@@ -18,18 +18,11 @@ static const char *mpi_binary(void) {
 
 /* Runs a shell command, stderr into err; returns the exit status. */
 static int sh(const char *cmd, char *err, size_t errlen) {
-  char errfile[4200], full[16384];
-  snprintf(errfile, sizeof errfile, "%s/stderr", ob_test_tmpdir());
-  snprintf(full, sizeof full, "%s >/dev/null 2>%s", cmd, errfile);
-  int rc = system(full);
-  FILE *f = fopen(errfile, "r");
-  err[0] = '\0';
-  if (f) {
-    size_t n = fread(err, 1, errlen - 1, f);
-    err[n] = '\0';
-    fclose(f);
-  }
-  return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  char *text = NULL;
+  const int rc = ob_test_run(cmd, NULL, &text);
+  snprintf(err, errlen, "%s", text);
+  free(text);
+  return rc;
 }
 
 typedef struct csv_facts {
