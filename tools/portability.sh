@@ -1,0 +1,48 @@
+#!/bin/sh
+# Brings up the extra OpenCL implementations oclbench is tested on, privately (nothing in
+# /etc/OpenCL/vendors changes), and prints where they are.
+#
+#   sh tools/portability.sh setup BUILD_DIR   installs what is missing; prints the ICD directory
+#
+# - Oclgrind: the Debian package `oclgrind` (it registers no ICD file of its own).
+# - Intel's OpenCL CPU runtime: the PyPI wheels intel-opencl-rt and intel-cmplr-lib-rt (and
+#   their tbb), pinned, in a virtual environment under BUILD_DIR/portability/intel.
+# - BUILD_DIR/portability/icd: one .icd file per implementation (PoCL, Intel, Oclgrind), for
+#   OCL_ICD_VENDORS=that directory. The machine's own ICD files stay as they are.
+set -eu
+INTEL_VERSION=2026.2.0
+
+die() { echo "portability: $*" >&2; exit 1; }
+
+[ $# -eq 2 ] && [ "$1" = setup ] || die "usage: sh tools/portability.sh setup BUILD_DIR"
+build=$2
+top=$(pwd)
+root="$top/$build/portability"
+mkdir -p "$root/icd"
+
+# Oclgrind (and python3-venv for the Intel wheels) from Debian's packages.
+sh tools/deps.sh oclgrind python3-venv >&2 || die "the packages above are needed"
+oclgrind_lib=/usr/lib/oclgrind/liboclgrind-rt-icd.so
+[ -f "$oclgrind_lib" ] || die "$oclgrind_lib is missing (is the oclgrind package installed?)"
+
+# Intel's CPU runtime in a private virtual environment.
+venv="$root/intel"
+intel_lib="$venv/lib/libintelocl.so"
+if [ ! -f "$venv/.installed-$INTEL_VERSION" ]; then
+  rm -rf "$venv"
+  echo "portability: installing Intel's OpenCL CPU runtime $INTEL_VERSION into $venv" >&2
+  python3 -m venv "$venv" || die "python3 -m venv failed"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+    "intel-opencl-rt==$INTEL_VERSION" "intel-cmplr-lib-rt==$INTEL_VERSION" >&2 ||
+    die "pip install of intel-opencl-rt==$INTEL_VERSION failed"
+  [ -f "$intel_lib" ] || die "the wheel did not provide $intel_lib"
+  touch "$venv/.installed-$INTEL_VERSION"
+fi
+
+# The private ICD directory: PoCL as the system registers it, Intel and Oclgrind by path.
+pocl_icd=/etc/OpenCL/vendors/pocl.icd
+[ -f "$pocl_icd" ] || die "$pocl_icd is missing (make deps installs pocl-opencl-icd)"
+cp "$pocl_icd" "$root/icd/pocl.icd"
+echo "$intel_lib" > "$root/icd/intel-cpu.icd"
+echo "$oclgrind_lib" > "$root/icd/oclgrind.icd"
+echo "$root/icd"
