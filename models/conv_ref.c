@@ -1,6 +1,8 @@
 /* Host reference of the 2-D convolution in double precision. */
 #include "conv_ref.h"
 
+#include "gemm_ref.h"
+
 #include <math.h>
 
 /* splitmix64: a small, well-mixed generator whose sequence is the same everywhere. */
@@ -116,9 +118,18 @@ double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass) {
   return NAN;
 }
 
-double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage) {
-  const double fp32 = 1e-5 * sqrt(ob_conv_ref_reduction(s, pass));
-  return storage == OB_CONV_FP16 ? 0x1p-11 + fp32 : fp32;
+ob_conv_arith ob_conv_arith_own(ob_conv_storage storage) {
+  return storage == OB_CONV_FP16 ? OB_CONV_ARITH_FP16_STORAGE : OB_CONV_ARITH_FP32;
+}
+
+double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith) {
+  const size_t k = (size_t)ob_conv_ref_reduction(s, pass);
+  switch (arith) {
+  case OB_CONV_ARITH_FP32: return ob_gemm_ref_bound_fp32(k);
+  case OB_CONV_ARITH_FP16_STORAGE: return ob_gemm_ref_bound_fp16_storage(k);
+  case OB_CONV_ARITH_FP16: return ob_gemm_ref_bound_fp16(k);
+  }
+  return NAN;
 }
 
 static size_t output_elems(const ob_conv_shape *s, ob_conv_pass pass) {
@@ -132,7 +143,7 @@ static size_t output_elems(const ob_conv_shape *s, ob_conv_pass pass) {
 
 void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
                          const float *in1, const float *bias, const float *out, double budget,
-                         ob_conv_storage storage, uint64_t seed, ob_conv_check *res) {
+                         ob_conv_arith arith, uint64_t seed, ob_conv_check *res) {
   const size_t total = output_elems(s, pass);
   const double per = fmax(1.0, ob_conv_ref_reduction(s, pass));
   size_t want = budget / per >= (double)total ? total : (size_t)(budget / per);
@@ -151,7 +162,7 @@ void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float 
   }
   res->total = total;
   res->checked = all ? total : want;
-  res->bound = ob_conv_ref_bound(s, pass, storage);
+  res->bound = ob_conv_ref_bound(s, pass, arith);
   res->rel_err = ref2 > 0 ? sqrt(err2 / ref2) : sqrt(err2);
   res->ok = finite && res->rel_err <= res->bound;
 }

@@ -7,6 +7,16 @@
 
 #include "conv.h"
 
+/* How a pass's result was computed: the arithmetic sets its error bound. */
+typedef enum ob_conv_arith {
+  OB_CONV_ARITH_FP32,         /* fp32 tensors, fp32 sums */
+  OB_CONV_ARITH_FP16_STORAGE, /* half tensors, fp32 sums, each output rounded to half */
+  OB_CONV_ARITH_FP16,         /* half tensors and half arithmetic (CLBlast Hconvgemm) */
+} ob_conv_arith;
+
+/* The arithmetic of the own kernels for a storage type (fp32 sums whatever the storage). */
+ob_conv_arith ob_conv_arith_own(ob_conv_storage storage);
+
 /* One element of a pass's output, in double:
  *   forward          y[idx]  from in0 = x, in1 = w, bias (may be NULL)
  *   backward_data    dx[idx] from in0 = dy, in1 = w
@@ -21,31 +31,33 @@ double ob_conv_ref_bias_grad_at(const ob_conv_shape *s, const float *dy, int k);
 /* Products summed per output element of the pass (the reduction length K). */
 double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass);
 
-/* The accepted relative Frobenius error of a pass's output (inputs uniform in [-1, 1)):
- *   fp32  1e-5 sqrt(K): fp32 accumulation of K products.
- *   fp16  2^-11 + 1e-5 sqrt(K): the device and the reference read the same half inputs (the
- *         reference is computed from the half-rounded values), the device accumulates in
- *         fp32 as above, and rounding each output to half (round to nearest even) adds a
- *         relative error of at most 2^-11, the unit roundoff of half, per element and so
- *         in the norm. */
-double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage);
+/* The accepted relative Frobenius error of a pass's output (inputs uniform in [-1, 1)), the
+ * GEMM bounds (gemm_ref.h) for the pass's reduction length K:
+ *   fp32          1e-5 sqrt(K): fp32 accumulation of K products.
+ *   fp16 storage  2^-11 + 1e-5 sqrt(K): the device and the reference read the same half inputs
+ *                 (the reference is computed from the half-rounded values), the device
+ *                 accumulates in fp32 as above, and rounding each output to half (round to
+ *                 nearest even) adds a relative error of at most 2^-11, the unit roundoff of
+ *                 half, per element and so in the norm.
+ *   fp16          2e-3 sqrt(K): the sums themselves are rounded to half. */
+double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith);
 
 typedef struct ob_conv_check {
   double rel_err;   /* ||out - ref|| / ||ref|| over the checked elements */
-  double bound;     /* ob_conv_ref_bound for the storage type */
+  double bound;     /* ob_conv_ref_bound for the arithmetic */
   size_t checked;   /* elements compared */
   size_t total;     /* elements of the output */
   bool ok;          /* rel_err <= bound and every value finite */
 } ob_conv_check;
 
 /* Compares out (the device's output of the pass, host copy as floats) with the reference
- * against the bound of the storage type: every element when the reference costs at most
+ * against the bound of its arithmetic: every element when the reference costs at most
  * `budget` multiply-adds, else a random sample (seeded) of as many elements as the budget
  * allows (at least 64). For fp16 the inputs must be the half-rounded values the device read
  * (ob_conv_tensor_create rounds them in place). */
 void ob_conv_ref_compare(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
                          const float *in1, const float *bias, const float *out, double budget,
-                         ob_conv_storage storage, uint64_t seed, ob_conv_check *res);
+                         ob_conv_arith arith, uint64_t seed, ob_conv_check *res);
 
 /* Fills v[0..n) with uniform values in [-1, 1) from a seeded generator (the same values on
  * every host). */

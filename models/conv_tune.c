@@ -365,7 +365,8 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
 static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
   OB_TRY(ob_conv_tensor_read(p->dev, p->view.storage, t->c, (size_t)p->view.c_total, t->hc));
   ob_conv_check chk;
-  ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0, p->view.storage, 23,
+  ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0,
+                      ob_conv_arith_own(p->view.storage), 23,
                       &chk);
   if (!chk.ok)
     return ob_fail(OB_ERR_VERIFY, "result differs from the reference (rel_err %.2e, bound "

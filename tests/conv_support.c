@@ -114,7 +114,7 @@ void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
   /* The bias is an input of the forward pass only. */
   const float *bias = pass == OB_CONV_FORWARD && r->has_bias ? r->b : NULL;
   ob_conv_check chk;
-  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, st, 5, &chk);
+  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, ob_conv_arith_own(st), 5, &chk);
   char what[480];
   ob_test_conv_describe(s, pass, st, what, sizeof what);
   snprintf(what + strlen(what), sizeof what - strlen(what), " %s", r->config);

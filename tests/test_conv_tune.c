@@ -77,7 +77,7 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
   }
   OB_ASSERT_OK(ob_conv_tensor_read(dev, st, mo, nout, out));
   ob_conv_check chk;
-  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, st, 7, &chk);
+  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, ob_conv_arith_own(st), 7, &chk);
   if (!chk.ok || chk.checked != nout)
     fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), ob_conv_plan_describe(p),
              chk.rel_err);

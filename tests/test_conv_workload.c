@@ -106,8 +106,10 @@ static void run_case(const ob_case *proto) {
   OB_ASSERT_OK(ob_workload_conv.verify(st, &v));
   if (!v.checked || !v.ok) fail_msg("%s %s %s: %s", c.variant, c.precision, c.params, v.note);
   assert_non_null(strstr(v.note, "rel_err="));
-  if (strcmp(c.precision, "fp16") == 0) assert_non_null(strstr(v.note, "= 2^-11 + 1e-5 sqrt(K)"));
-  if (strcmp(c.variant, "own") == 0) assert_non_null(strstr(v.note, "config="));
+  /* fp16: the own kernels sum in fp32 (storage bound); CLBlast's Hconvgemm sums in half. */
+  const bool half = strcmp(c.precision, "fp16") == 0, own = strcmp(c.variant, "own") == 0;
+  if (half) assert_non_null(strstr(v.note, own ? "= 2^-11 + 1e-5 sqrt(K)" : "= 2e-3 sqrt(K)"));
+  if (own) assert_non_null(strstr(v.note, "config="));
   ob_workload_conv.teardown(st);
 }
 
