@@ -37,6 +37,56 @@ ob_device *ob_test_device(void) {
   return device;
 }
 
+const char *ob_test_device_args(void) {
+  static char args[64];
+  snprintf(args, sizeof args, "--device %s", ob_device_slug(ob_test_device()));
+  return args;
+}
+
+size_t ob_test_device_group(ob_device **out, size_t max) {
+  ob_registry *reg = ob_test_registry();
+  ob_device *first = ob_test_device();
+  size_t n = 0;
+  if (max == 0) return 0;
+  out[n++] = first;
+  for (size_t i = 0; i < ob_registry_count(reg) && n < max; i++) {
+    ob_device *d = ob_registry_device(reg, i);
+    if (d != first && ob_device_platform(d) == ob_device_platform(first)) {
+      OB_ASSERT_OK(ob_device_open(d));
+      out[n++] = d;
+    }
+  }
+  return n;
+}
+
+void ob_test_device_group_args(char *buf, size_t n) {
+  ob_device *devs[16];
+  const size_t nd = ob_test_device_group(devs, 16);
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < nd && used < n; i++)
+    used += (size_t)snprintf(buf + used, n - used, "%s--device %s", i ? " " : "",
+                             ob_device_slug(devs[i]));
+}
+
+char *ob_test_env_set(const char *name, const char *value) {
+  const char *old = getenv(name);
+  char *saved = old ? strdup(old) : NULL;
+  if (value)
+    setenv(name, value, 1);
+  else
+    unsetenv(name);
+  return saved;
+}
+
+void ob_test_env_restore(const char *name, char *saved) {
+  if (saved)
+    setenv(name, saved, 1);
+  else
+    unsetenv(name);
+  free(saved);
+}
+
 int ob_test_teardown(void **state) {
   (void)state;
   ob_registry_destroy(registry);

@@ -14,8 +14,26 @@
 /* The registry of this process (created on first use; fails the test when none). */
 ob_registry *ob_test_registry(void);
 
-/* The device under test: OCLBENCH_TEST_DEVICE (a selector) or the first device. Opened. */
+/* The device under test: the first device OCLBENCH_TEST_DEVICE (a selector, as --device takes)
+ * matches, or the registry's first device. Opened. Every test that needs a device gets it
+ * here, and a test that runs the CLI passes ob_test_device_args() to it. */
 ob_device *ob_test_device(void);
+
+/* "--device SLUG" for the device under test, for a CLI command line (static storage). */
+const char *ob_test_device_args(void);
+
+/* The devices of the test device's platform, the test device first (for tests over several
+ * devices: PoCL gives two with POCL_DEVICES="pthread pthread"); returns how many, >= 1. */
+size_t ob_test_device_group(ob_device **out, size_t max);
+
+/* "--device SLUG" for each device of ob_test_device_group, for a CLI command line. */
+void ob_test_device_group_args(char *buf, size_t n);
+
+/* Sets the environment variable name to value (NULL: unsets it) and returns its previous value
+ * (malloc'ed, NULL when it was unset), for ob_test_env_restore. */
+char *ob_test_env_set(const char *name, const char *value);
+/* Restores name to saved (as ob_test_env_set returned it) and frees saved. */
+void ob_test_env_restore(const char *name, char *saved);
 
 /* cmocka group teardown that frees the shared registry. */
 int ob_test_teardown(void **state);

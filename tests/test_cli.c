@@ -89,16 +89,11 @@ static void no_platform_exits_3_with_diagnosis(void **state) {
   char err[8192], args[8192];
   const char *empty = ob_test_tmpdir();
   snprintf(args, sizeof args, "devices");
-  setenv("OCL_ICD_VENDORS", empty, 1);
-  const char *filenames = getenv("OCL_ICD_FILENAMES");
-  char *saved = filenames ? strdup(filenames) : NULL;
-  unsetenv("OCL_ICD_FILENAMES");
+  char *vendors = ob_test_env_set("OCL_ICD_VENDORS", empty);
+  char *filenames = ob_test_env_set("OCL_ICD_FILENAMES", NULL);
   int rc = ob_test_cli(args, err, sizeof err);
-  unsetenv("OCL_ICD_VENDORS");
-  if (saved) {
-    setenv("OCL_ICD_FILENAMES", saved, 1);
-    free(saved);
-  }
+  ob_test_env_restore("OCL_ICD_VENDORS", vendors);
+  ob_test_env_restore("OCL_ICD_FILENAMES", filenames);
   assert_int_equal(rc, 3);
   assert_non_null(strstr(err, "no OpenCL platform"));
   assert_non_null(strstr(err, "OCL_ICD_VENDORS"));
@@ -127,7 +122,8 @@ static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
   (void)state;
   char out[4200], args[8192], err[8192];
   snprintf(out, sizeof out, "%s/results", ob_test_tmpdir());
-  snprintf(args, sizeof args, "run peak --quick --seconds 0.05 --device 0 --out %s", out);
+  snprintf(args, sizeof args, "run peak --quick --seconds 0.05 %s --out %s", ob_test_device_args(),
+           out);
   int rc = ob_test_cli(args, err, sizeof err);
   if (rc != 0) fail_msg("exit %d: %s", rc, err);
   DIR *d = opendir(out);

@@ -30,14 +30,10 @@ static void split_follows_rates_in_aligned_shares(void **state) {
   assert_int_equal(sh[0] + sh[1] + sh[2], 10);
 }
 
-/* Two devices when there are (POCL_DEVICES="pthread pthread"), else the same one twice. */
+/* Two devices of the test device's platform when there are (POCL_DEVICES="pthread pthread"),
+ * else the same one twice. */
 static void two_devices(ob_device **devs) {
-  ob_registry *reg = ob_test_registry();
-  devs[0] = ob_test_device();
-  devs[1] = devs[0];
-  for (size_t i = 0; i < ob_registry_count(reg); i++)
-    if (ob_registry_device(reg, i) != devs[0]) devs[1] = ob_registry_device(reg, i);
-  OB_ASSERT_OK(ob_device_open(devs[1]));
+  if (ob_test_device_group(devs, 2) < 2) devs[1] = devs[0];
 }
 
 static void sharded_results_equal_one_device(void **state) {
@@ -97,17 +93,18 @@ static void sharded_results_equal_one_device(void **state) {
 
 static void cli_shard_writes_the_same_moments(void **state) {
   (void)state;
-  char dir[4200], args[8192], err[4096], *a = NULL, *b = NULL;
+  char dir[4200], args[8192], err[4096], group[1024], *a = NULL, *b = NULL;
   snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
   snprintf(args, sizeof args,
-           "ising --graph grid:7x7 --chains 200 --sweeps 10 --seed 3 --device 0 --moments "
+           "ising --graph grid:7x7 --chains 200 --sweeps 10 --seed 3 %s --moments "
            "%s/one.csv --samples %s/one_s.csv",
-           dir, dir);
+           ob_test_device_args(), dir, dir);
   assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  ob_test_device_group_args(group, sizeof group);
   snprintf(args, sizeof args,
-           "ising --graph grid:7x7 --chains 200 --sweeps 10 --seed 3 --shard --moments "
+           "ising --graph grid:7x7 --chains 200 --sweeps 10 --seed 3 --shard %s --moments "
            "%s/all.csv --samples %s/all_s.csv",
-           dir, dir);
+           group, dir, dir);
   if (ob_test_cli(args, err, sizeof err) != 0) fail_msg("--shard: %s", err);
   const char *pairs[2][2] = {{"one.csv", "all.csv"}, {"one_s.csv", "all_s.csv"}};
   for (int p = 0; p < 2; p++) {
