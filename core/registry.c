@@ -7,18 +7,29 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct platform_entry {
-  cl_platform_id id;
-  ob_vendor vendor;
-  char name[256];
-} platform_entry;
+/* Rank of a device type in the order: GPUs, accelerators, CPUs, anything else. */
+static int type_rank(cl_device_type t) {
+  if (t & CL_DEVICE_TYPE_GPU) return 0;
+  if (t & CL_DEVICE_TYPE_ACCELERATOR) return 1;
+  if (t & CL_DEVICE_TYPE_CPU) return 2;
+  return 3;
+}
 
-/* Order platforms by vendor class then name, so indexes and slugs do not depend on the
- * order in which the ICD loader happens to read /etc/OpenCL/vendors. */
-static int cmp_platform(const void *a, const void *b) {
-  const platform_entry *x = a, *y = b;
-  if (x->vendor != y->vendor) return (int)x->vendor - (int)y->vendor;
-  return strcmp(x->name, y->name);
+/* Rank of a vendor class: the hardware vendors' own drivers, then PoCL, then unknown ones. */
+static int vendor_rank(ob_vendor v) { return v == OB_VENDOR_OTHER ? OB_VENDOR_COUNT : (int)v; }
+
+/* The registry's order: device type, vendor class, platform name, then the driver's own order
+ * (seq), so that indexes do not depend on the order in which the ICD loader reads its files,
+ * and an added driver never changes the slug of a device that was there before. */
+static int cmp_device(const void *a, const void *b) {
+  const ob_device *x = *(ob_device *const *)a, *y = *(ob_device *const *)b;
+  const int tx = type_rank(x->props.type), ty = type_rank(y->props.type);
+  if (tx != ty) return tx - ty;
+  const int vx = vendor_rank(x->props.vendor_class), vy = vendor_rank(y->props.vendor_class);
+  if (vx != vy) return vx - vy;
+  const int c = strcmp(x->props.platform, y->props.platform);
+  if (c) return c;
+  return x->index < y->index ? -1 : x->index > y->index;
 }
 
 static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device_id id) {
@@ -28,17 +39,7 @@ static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device
   dev->id = id;
   ob_device_query_props(platform, id, &dev->props);
   dev->profile = ob_vendor_profile_get(dev->props.vendor_class);
-  dev->index = reg->count;
-  /* Slug: <vendor>-<type>-<n>, n counting earlier devices with the same prefix. */
-  char prefix[48];
-  snprintf(prefix, sizeof prefix, "%s-%s", ob_vendor_slug(dev->props.vendor_class),
-           dev->props.type_name);
-  size_t n = 0;
-  for (size_t i = 0; i < reg->count; i++)
-    if (strncmp(reg->devices[i]->slug, prefix, strlen(prefix)) == 0 &&
-        reg->devices[i]->slug[strlen(prefix)] == '-')
-      n++;
-  snprintf(dev->slug, sizeof dev->slug, "%s-%zu", prefix, n);
+  dev->index = reg->count; /* the loader's order until the registry is sorted */
   ob_device **grown = realloc(reg->devices, (reg->count + 1) * sizeof *grown);
   if (!grown) {
     free(dev);
@@ -49,6 +50,46 @@ static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device
   return OB_OK;
 }
 
+/* Sorts the devices and gives each its index and slug: <vendor>-<type>-<n>, n counting the
+ * earlier devices with the same prefix. */
+static void number_devices(ob_registry *reg) {
+  qsort(reg->devices, reg->count, sizeof *reg->devices, cmp_device);
+  for (size_t i = 0; i < reg->count; i++) {
+    ob_device *dev = reg->devices[i];
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "%s-%s", ob_vendor_slug(dev->props.vendor_class),
+             dev->props.type_name);
+    const size_t len = strlen(prefix);
+    size_t n = 0;
+    for (size_t j = 0; j < i; j++)
+      if (strncmp(reg->devices[j]->slug, prefix, len) == 0 && reg->devices[j]->slug[len] == '-')
+        n++;
+    snprintf(dev->slug, sizeof dev->slug, "%s-%zu", prefix, n);
+    dev->index = i;
+  }
+}
+
+/* Adds every device of one platform; a platform whose devices cannot be listed is skipped with
+ * a warning. */
+static ob_status add_platform(ob_registry *reg, cl_platform_id platform) {
+  char name[256] = "";
+  clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof name, name, NULL);
+  cl_uint nd = 0;
+  cl_int err = clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, NULL, &nd);
+  if (err == CL_DEVICE_NOT_FOUND || nd == 0) return OB_OK;
+  if (err != CL_SUCCESS) {
+    ob_log(OB_LOG_WARN, "platform '%s': clGetDeviceIDs failed: %s (%d); skipping it", name,
+           ob_cl_strerror(err), err);
+    return OB_OK;
+  }
+  cl_device_id *devs = calloc(nd, sizeof *devs);
+  if (!devs) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = OB_CL(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, nd, devs, NULL));
+  for (cl_uint d = 0; d < nd && st == OB_OK; d++) st = add_device(reg, platform, devs[d]);
+  free(devs);
+  return st;
+}
+
 ob_status ob_registry_create(ob_registry **out) {
   *out = NULL;
   cl_uint np = 0;
@@ -57,46 +98,19 @@ ob_status ob_registry_create(ob_registry **out) {
     return ob_fail(OB_ERR_NO_PLATFORM, "no OpenCL platform found");
   OB_TRY(OB_CL(err));
   cl_platform_id *ids = calloc(np, sizeof *ids);
-  platform_entry *plats = calloc(np, sizeof *plats);
   ob_registry *reg = calloc(1, sizeof *reg);
   ob_status st = OB_OK;
-  if (!ids || !plats || !reg) {
+  if (!ids || !reg) {
     st = ob_fail(OB_ERR_NOMEM, "out of memory");
     goto done;
   }
   st = OB_CL(clGetPlatformIDs(np, ids, NULL));
-  if (st != OB_OK) goto done;
-  for (cl_uint i = 0; i < np; i++) {
-    char vendor[128] = "";
-    plats[i].id = ids[i];
-    clGetPlatformInfo(ids[i], CL_PLATFORM_NAME, sizeof plats[i].name, plats[i].name, NULL);
-    clGetPlatformInfo(ids[i], CL_PLATFORM_VENDOR, sizeof vendor, vendor, NULL);
-    plats[i].vendor = ob_vendor_classify(0, vendor, plats[i].name);
-  }
-  qsort(plats, np, sizeof *plats, cmp_platform);
-  for (cl_uint i = 0; i < np && st == OB_OK; i++) {
-    cl_uint nd = 0;
-    err = clGetDeviceIDs(plats[i].id, CL_DEVICE_TYPE_ALL, 0, NULL, &nd);
-    if (err == CL_DEVICE_NOT_FOUND || nd == 0) continue;
-    if (err != CL_SUCCESS) {
-      ob_log(OB_LOG_WARN, "platform '%s': clGetDeviceIDs failed: %s (%d); skipping it",
-             plats[i].name, ob_cl_strerror(err), err);
-      continue;
-    }
-    cl_device_id *devs = calloc(nd, sizeof *devs);
-    if (!devs) {
-      st = ob_fail(OB_ERR_NOMEM, "out of memory");
-      break;
-    }
-    st = OB_CL(clGetDeviceIDs(plats[i].id, CL_DEVICE_TYPE_ALL, nd, devs, NULL));
-    for (cl_uint d = 0; d < nd && st == OB_OK; d++) st = add_device(reg, plats[i].id, devs[d]);
-    free(devs);
-  }
+  for (cl_uint i = 0; i < np && st == OB_OK; i++) st = add_platform(reg, ids[i]);
   if (st == OB_OK && reg->count == 0)
     st = ob_fail(OB_ERR_NO_PLATFORM, "OpenCL platforms found, but no devices on them");
+  if (st == OB_OK) number_devices(reg);
 done:
   free(ids);
-  free(plats);
   if (st != OB_OK) {
     ob_registry_destroy(reg);
     return st;

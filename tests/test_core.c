@@ -7,6 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static int type_rank(cl_device_type t) {
+  return t & CL_DEVICE_TYPE_GPU ? 0 : t & CL_DEVICE_TYPE_ACCELERATOR ? 1 : t & CL_DEVICE_TYPE_CPU ? 2 : 3;
+}
+
 static void registry_finds_devices_with_sane_properties(void **state) {
   (void)state;
   ob_registry *reg = ob_test_registry();
@@ -31,6 +35,19 @@ static void registry_finds_devices_with_sane_properties(void **state) {
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s-%s-", ob_vendor_slug(p->vendor_class), p->type_name);
     assert_true(strncmp(ob_device_slug(d), prefix, strlen(prefix)) == 0);
+    /* The order: GPUs, accelerators, CPUs, others; within a type, by vendor class (unknown
+     * vendors last) then platform name, whatever order the ICD loader lists them in. */
+    if (i > 0) {
+      const ob_device_props *q = ob_device_props_get(ob_registry_device(reg, i - 1));
+      const int rp = type_rank(p->type), rq = type_rank(q->type);
+      assert_true(rq <= rp);
+      if (rq == rp) {
+        const int vp = p->vendor_class == OB_VENDOR_OTHER ? OB_VENDOR_COUNT : (int)p->vendor_class;
+        const int vq = q->vendor_class == OB_VENDOR_OTHER ? OB_VENDOR_COUNT : (int)q->vendor_class;
+        assert_true(vq <= vp);
+        if (vq == vp) assert_true(strcmp(q->platform, p->platform) <= 0);
+      }
+    }
   }
   assert_null(ob_registry_device(reg, n));
 }
