@@ -106,16 +106,36 @@ static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n
   /* One device: its own (event) time, as a plain sampler reports it; several: the wall clock
    * over all of them, since they run at once. */
   if (st == OB_OK) st = ob_ising_shards_run(set, (size_t)a->sweeps, observe, &ts, dev_s);
+  const double wall = ts;
   if (st == OB_OK && ob_ising_shards_count(set) == 1) ts = dev_s[0];
+  /* A rate is printed only when its time can be believed; the samples are kept either way,
+   * and the command then fails (exit 1) naming why. */
+  char rate_err[600] = "";
   if (st == OB_OK) {
     const double flips_per_chain = (double)a->sweeps * (double)nodes;
-    for (size_t i = 0; n > 1 && i < ob_ising_shards_count(set); i++)
-      printf("%s: %zu chains in %.6f s: %.4g flips/ns\n",
-             ob_device_slug(ob_ising_shards_device(set, i)), ob_ising_shards_chains(set, i),
-             dev_s[i], flips_per_chain * (double)ob_ising_shards_chains(set, i) / dev_s[i] * 1e-9);
-    printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns%s\n",
-           chains, a->sweeps, observe ? ", observed" : "", a->warmup, ts,
-           flips_per_chain * (double)chains / ts * 1e-9, n > 1 ? " (all devices)" : "");
+    for (size_t i = 0; n > 1 && i < ob_ising_shards_count(set); i++) {
+      ob_device *dev = ob_ising_shards_device(set, i);
+      const double flips = flips_per_chain * (double)ob_ising_shards_chains(set, i);
+      ob_status cst = ob_ising_rate_check(&dev, 1, flips, dev_s[i], wall);
+      if (cst == OB_OK)
+        printf("%s: %zu chains in %.6f s: %.4g flips/ns\n", ob_device_slug(dev),
+               ob_ising_shards_chains(set, i), dev_s[i], flips / dev_s[i] * 1e-9);
+      else
+        printf("%s: %zu chains: no rate: %s\n", ob_device_slug(dev),
+               ob_ising_shards_chains(set, i), ob_error_detail());
+      if (cst != OB_OK && !rate_err[0])
+        snprintf(rate_err, sizeof rate_err, "%s: %s", ob_device_slug(dev), ob_error_detail());
+    }
+    const double flips = flips_per_chain * (double)chains;
+    ob_status cst = ob_ising_rate_check(devs, n, flips, ts, wall);
+    if (cst == OB_OK)
+      printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns%s\n",
+             chains, a->sweeps, observe ? ", observed" : "", a->warmup, ts, flips / ts * 1e-9,
+             n > 1 ? " (all devices)" : "");
+    else
+      printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up): no rate: %s\n", chains,
+             a->sweeps, observe ? ", observed" : "", a->warmup, ob_error_detail());
+    if (cst != OB_OK && !rate_err[0]) snprintf(rate_err, sizeof rate_err, "%s", ob_error_detail());
   }
   ob_ising_moments mo = {.node = node, .edge = edge};
   if (st == OB_OK && observe) st = ob_ising_shards_moments(set, &mo);
@@ -125,6 +145,7 @@ static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n
     st = ob_ising_write_moments(wm, m, &mo);
   }
   if (st == OB_OK && ws) st = ob_ising_write_samples(ws, set, nodes, chains);
+  if (st == OB_OK && rate_err[0]) st = ob_fail(OB_ERR_TIMING, "%s", rate_err);
   ob_ising_shards_destroy(set);
   free(shares);
   free(rates);
@@ -257,9 +278,12 @@ int ob_cmd_ising(int argc, char **argv) {
     st = train(&a, devs[0], m, &td);
     if (st != OB_OK) rc = status_exit(st);
   }
+  /* An unbelievable rate fails the command, but the samples and moments are still written. */
+  int rate_rc = OB_EXIT_OK;
   if (rc == OB_EXIT_OK && (!a.train || wm || ws)) {
     st = sample(&a, devs, ndev, m, wm, ws);
-    if (st != OB_OK) rc = status_exit(st);
+    if (st == OB_ERR_TIMING) rate_rc = status_exit(st);
+    else if (st != OB_OK) rc = status_exit(st);
   }
   if (rc == OB_EXIT_OK && wm) {
     st = ob_csv_writer_commit(wm);
@@ -272,6 +296,7 @@ int ob_cmd_ising(int argc, char **argv) {
     if (st != OB_OK) rc = status_exit(st);
   }
   if (rc == OB_EXIT_OK) rc = write_trace(&a);
+  if (rc == OB_EXIT_OK) rc = rate_rc;
   ob_trace_enable(false);
   ob_trace_reset();
   ob_csv_writer_destroy(wm);

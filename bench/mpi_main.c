@@ -12,6 +12,7 @@
  * the same results as one device with the same seed and chain count.
  * Built only by `make mpi`; the plain oclbench never needs MPI.
  */
+#include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "cli.h"
 #include "ising_cli.h"
+#include "ising_shard.h"
 #include "ising_tune.h"
 #include "run_args.h"
 #include "runner.h"
@@ -289,7 +291,13 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
     if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
     goto done;
   }
-  const double flips = (double)a->sweeps * (double)n * (double)r->chains, rank_rate = flips / t;
+  const double flips = (double)a->sweeps * (double)n * (double)r->chains;
+  /* A rank's rate that cannot be believed travels as NAN (the rank names why on stderr). */
+  double rank_rate = flips / t;
+  if (r->chains && ob_ising_rate_check(r->devs, r->ndev, flips, t, t) != OB_OK) {
+    fprintf(stderr, "oclbench-mpi: rank %d: no rate: %s\n", world_rank, ob_error_detail());
+    rank_rate = NAN;
+  }
   double *rank_rates = world_rank == 0 ? calloc((size_t)world_size, sizeof *rank_rates) : NULL;
   MPI_Gather(&rank_rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   /* Every rank ends with the whole batch's sums (exact: integers); rank 0 writes them. */
@@ -297,11 +305,19 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
   MPI_Allreduce(edge, tedge, (int)m, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
   MPI_Allreduce(&samples, &tsamples, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   if (world_rank == 0) {
-    for (int k = 0; rank_rates && k < world_size; k++)
-      printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
-    printf("sampled %ld chains x %ld sweeps%s on %d ranks in %.6f s: %.4g flips/ns\n", a->chains,
-           a->sweeps, observe ? ", observed" : "", world_size, t,
-           (double)a->sweeps * (double)n * (double)a->chains / t * 1e-9);
+    bool believed = true;
+    for (int k = 0; rank_rates && k < world_size; k++) {
+      believed = believed && !isnan(rank_rates[k]);
+      if (isnan(rank_rates[k])) printf("rank %d: no rate (see its message)\n", k);
+      else printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
+    }
+    if (believed)
+      printf("sampled %ld chains x %ld sweeps%s on %d ranks in %.6f s: %.4g flips/ns\n",
+             a->chains, a->sweeps, observe ? ", observed" : "", world_size, t,
+             (double)a->sweeps * (double)n * (double)a->chains / t * 1e-9);
+    else
+      printf("sampled %ld chains x %ld sweeps%s on %d ranks: no rate\n", a->chains, a->sweeps,
+             observe ? ", observed" : "", world_size);
     if (observe) {
       double *mn = malloc((n + 1) * sizeof *mn), *me = malloc((m + 1) * sizeof *me);
       ob_ising_moments mo = {.node = mn, .edge = me};
@@ -315,6 +331,7 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
       free(mn);
       free(me);
     }
+    if (st == OB_OK && !believed) st = ob_fail(OB_ERR_TIMING, "a rank's rate cannot be believed");
   }
   free(rank_rates);
 done:

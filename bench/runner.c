@@ -9,8 +9,6 @@
 #define MAX_CASES 128
 #define MAX_REPS 1000
 #define MIN_REPS 3
-/* A measured rate above max(measured, theoretical) peak times this is not believed. */
-#define PLAUSIBLE_FLOPS_MARGIN 1.10
 /* Bandwidth can beat the measured DRAM copy rate only from caches; beyond this, not believed.
  * CPUs get more: a copy's stores first read the destination line (write-allocate), so the copy
  * probe moves 3 bytes per 2 it counts, while an in-place update (Adam) does not. */
@@ -152,12 +150,15 @@ static void peak_bounds(const run_ctx *x, const ob_case *c, const ob_metric *m, 
                         double *limit) {
   *peak = group_measured_peak(x, m->peak);
   *limit = 0.0;
-  if (m->peak == OB_PEAK_FP32) {
+  if (m->peak == OB_PEAK_NONE && m->limit_per_peak > 0) {
+    const double best = fmax(group_measured_peak(x, OB_PEAK_FP32), group_theoretical(x, true));
+    *limit = best > 0 ? best * m->limit_per_peak * OB_PLAUSIBLE_FLOPS_MARGIN : 0.0;
+  } else if (m->peak == OB_PEAK_FP32) {
     /* Theoretical at the maximum clock; the probe that measures the peak can only be
      * checked against the theoretical one. */
     double theo = group_theoretical(x, true);
     double best = m->provides == OB_PEAK_FP32 ? theo : fmax(*peak, theo);
-    *limit = best > 0 ? best * PLAUSIBLE_FLOPS_MARGIN : 0.0;
+    *limit = best > 0 ? best * OB_PLAUSIBLE_FLOPS_MARGIN : 0.0;
   } else if (m->peak == OB_PEAK_BANDWIDTH && m->provides != OB_PEAK_BANDWIDTH) {
     double cache = 0.0;
     bool cpu = false;
@@ -234,11 +235,11 @@ static ob_status measure(run_ctx *x, void *state, ob_stats *stats) {
   if (!samples) return ob_fail(OB_ERR_NOMEM, "out of memory");
   double t = 0.0;
   ob_status st = x->wl->run(state, &t); /* warm-up: never timed */
+  const double start = ob_now();
   if (st == OB_OK) st = x->wl->run(state, &samples[0]);
   size_t n = 1;
   if (st == OB_OK) {
     size_t reps = ob_reps_for_budget(samples[0], x->opts->seconds, MIN_REPS, MAX_REPS);
-    double start = ob_now();
     for (; n < reps && st == OB_OK; n++) {
       st = x->wl->run(state, &samples[n]);
       /* Event time can be far below wall time (launch overhead): the budget is wall time. */
@@ -248,6 +249,9 @@ static ob_status measure(run_ctx *x, void *state, ob_stats *stats) {
       }
     }
   }
+  double sum = 0.0;
+  for (size_t i = 0; st == OB_OK && i < n; i++) sum += samples[i];
+  if (st == OB_OK) st = ob_time_check(sum, ob_now() - start);
   if (st == OB_OK) ob_stats_compute(samples, n, stats);
   free(samples);
   return st;

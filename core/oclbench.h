@@ -36,6 +36,7 @@ typedef enum ob_status {
   OB_ERR_VERIFY,      /* result differs from the host reference */
   OB_ERR_LIBRARY,     /* an external library (CLBlast, hwloc) failed */
   OB_ERR_BUDGET,      /* predicted to exceed the time budget: a `skipped` row */
+  OB_ERR_TIMING,      /* the device's timestamps are unusable (an empty or negative span) */
 } ob_status;
 
 /* Short English name of a status ("OpenCL error", "unsupported", ...). */
@@ -216,9 +217,15 @@ void ob_device_mem_peak_reset(ob_device *dev);
 /* Monotonic wall-clock seconds. */
 double ob_now(void);
 
-/* Seconds between CL_PROFILING_COMMAND_START and _END of a completed event. */
+/* Seconds between CL_PROFILING_COMMAND_START and _END of a completed event. An END at or
+ * before START (a driver whose timestamps do not advance) is OB_ERR_TIMING with a detail:
+ * never a time that a rate could be computed from. */
 ob_status ob_event_seconds(cl_event ev, double *seconds);
-/* Seconds between QUEUED and START (launch latency as clpeak measures it). */
+/* Waits for last, then the seconds from first's START to last's END (the span of a sequence
+ * of commands on one in-order queue; first may equal last). OB_ERR_TIMING as above. */
+ob_status ob_events_span(cl_event first, cl_event last, double *seconds);
+/* Seconds between QUEUED and START (launch latency as clpeak measures it); a START before
+ * QUEUED is OB_ERR_TIMING. */
 ob_status ob_event_queue_delay(cl_event ev, double *seconds);
 
 /* Enqueues a kernel on the device's queue: every launch of every workload goes through here
@@ -247,6 +254,15 @@ typedef struct ob_stats {
   double min, median, max, mean, stddev;
   size_t n;
 } ob_stats;
+
+/* A measured FLOP rate above max(measured, theoretical) peak times this is not believed. */
+#define OB_PLAUSIBLE_FLOPS_MARGIN 1.10
+
+/* Whether a measured time can be believed: positive and finite, and (once the wall-clock time
+ * around the measurement exceeds 1 ms) at least 1/1000 of that wall-clock time. OB_OK, or
+ * OB_ERR_TIMING with a detail (a driver whose profiling timestamps barely advance reports
+ * nanoseconds for milliseconds of work: never a rate). */
+ob_status ob_time_check(double measured_s, double wall_s);
 
 /* Statistics of samples[0..n) (n >= 1); samples are not modified. */
 void ob_stats_compute(const double *samples, size_t n, ob_stats *out);

@@ -21,6 +21,7 @@ const char *ob_strerror(ob_status st) {
   case OB_ERR_VERIFY: return "result differs from the reference";
   case OB_ERR_LIBRARY: return "library error";
   case OB_ERR_BUDGET: return "over time budget";
+  case OB_ERR_TIMING: return "unusable timing";
   }
   return "unknown status";
 }

@@ -12,21 +12,33 @@ double ob_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static ob_status event_span(cl_event ev, cl_profiling_info from, cl_profiling_info to,
-                            double *seconds) {
-  cl_ulong a = 0, b = 0;
-  OB_TRY(OB_CL(clGetEventProfilingInfo(ev, from, sizeof a, &a, NULL)));
-  OB_TRY(OB_CL(clGetEventProfilingInfo(ev, to, sizeof b, &b, NULL)));
-  *seconds = b >= a ? (double)(b - a) * 1e-9 : 0.0;
+/* Seconds from `from` of event a to `to` of event b; a span below min_ns is OB_ERR_TIMING. */
+static ob_status event_span(cl_event a, cl_profiling_info from, cl_event b, cl_profiling_info to,
+                            cl_ulong min_ns, double *seconds) {
+  cl_ulong t0 = 0, t1 = 0;
+  *seconds = 0.0;
+  OB_TRY(OB_CL(clGetEventProfilingInfo(a, from, sizeof t0, &t0, NULL)));
+  OB_TRY(OB_CL(clGetEventProfilingInfo(b, to, sizeof t1, &t1, NULL)));
+  if (t1 < t0 || t1 - t0 < min_ns)
+    return ob_fail(OB_ERR_TIMING, "profiling timestamps span %lld ns (%llu to %llu): the driver's "
+                   "event times do not advance, so no time or rate can be measured from them",
+                   (long long)(t1 - t0), (unsigned long long)t0, (unsigned long long)t1);
+  *seconds = (double)(t1 - t0) * 1e-9;
   return OB_OK;
 }
 
 ob_status ob_event_seconds(cl_event ev, double *seconds) {
-  return event_span(ev, CL_PROFILING_COMMAND_START, CL_PROFILING_COMMAND_END, seconds);
+  return event_span(ev, CL_PROFILING_COMMAND_START, ev, CL_PROFILING_COMMAND_END, 1, seconds);
+}
+
+ob_status ob_events_span(cl_event first, cl_event last, double *seconds) {
+  *seconds = 0.0;
+  OB_TRY(OB_CL(clWaitForEvents(1, &last)));
+  return event_span(first, CL_PROFILING_COMMAND_START, last, CL_PROFILING_COMMAND_END, 1, seconds);
 }
 
 ob_status ob_event_queue_delay(cl_event ev, double *seconds) {
-  return event_span(ev, CL_PROFILING_COMMAND_QUEUED, CL_PROFILING_COMMAND_START, seconds);
+  return event_span(ev, CL_PROFILING_COMMAND_QUEUED, ev, CL_PROFILING_COMMAND_START, 0, seconds);
 }
 
 ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
@@ -64,6 +76,16 @@ ob_status ob_kernel_run_timed_work(ob_device *dev, cl_kernel k, cl_uint dims,
   if (st == OB_OK) st = ob_event_seconds(ev, seconds);
   clReleaseEvent(ev);
   return st;
+}
+
+ob_status ob_time_check(double measured_s, double wall_s) {
+  if (!(measured_s > 0) || !isfinite(measured_s))
+    return ob_fail(OB_ERR_TIMING, "measured time %g s is not positive", measured_s);
+  if (wall_s > 1e-3 && measured_s < wall_s * 1e-3)
+    return ob_fail(OB_ERR_TIMING, "measured time %.3g s is below 1/1000 of the %.3g s of wall "
+                   "clock around it: the driver's profiling timestamps do not advance with the "
+                   "work", measured_s, wall_s);
+  return OB_OK;
 }
 
 static int cmp_double(const void *a, const void *b) {

@@ -484,16 +484,6 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   return OB_OK;
 }
 
-ob_status ob_conv_event_span(cl_event first, cl_event last, double *seconds) {
-  OB_TRY(OB_CL(clWaitForEvents(1, &last)));
-  cl_ulong start = 0, end = 0;
-  OB_TRY(OB_CL(clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_START, sizeof start, &start,
-                                       NULL)));
-  OB_TRY(OB_CL(clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL)));
-  *seconds = end > start ? (double)(end - start) * 1e-9 : 0.0;
-  return OB_OK;
-}
-
 void ob_conv_plan_destroy(ob_conv_plan *p) {
   if (!p) return;
   if (p->dev && ob_device_queue(p->dev)) clFinish(ob_device_queue(p->dev));
@@ -625,7 +615,7 @@ ob_status ob_conv_backward_weight(ob_conv_plan *p, cl_mem x, cl_mem dy, cl_mem d
 
 ob_status ob_conv_plan_last_seconds(ob_conv_plan *p, double *seconds) {
   if (!p->first || !p->last) return ob_fail(OB_ERR_INVALID, "conv: the plan has not run yet");
-  return ob_conv_event_span(p->first, p->last, seconds);
+  return ob_events_span(p->first, p->last, seconds);
 }
 
 const ob_conv_config *ob_conv_plan_config(const ob_conv_plan *p) { return &p->cfg; }

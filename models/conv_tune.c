@@ -390,7 +390,7 @@ static ob_status time_config(ob_conv_plan *p, cl_kernel k, const ob_conv_config 
     cl_event first = NULL, last = NULL;
     ob_status st = ob_conv_enqueue_gemm(p, k, cfg, t->ws, t->a, t->b, t->c, NULL, &first, &last);
     double s = 0.0;
-    if (st == OB_OK) st = ob_conv_event_span(first, last, &s);
+    if (st == OB_OK) st = ob_events_span(first, last, &s);
     if (first) clReleaseEvent(first);
     if (last) clReleaseEvent(last);
     OB_TRY(st);

@@ -511,15 +511,7 @@ ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *second
   *seconds = 0.0;
   cl_event first = NULL, last = NULL;
   ob_status st = enqueue(g, args, &first, &last);
-  if (st == OB_OK && last) st = OB_CL(clWaitForEvents(1, &last));
-  if (st == OB_OK && last) {
-    cl_ulong t0 = 0, t1 = 0;
-    st = OB_CL(clGetEventProfilingInfo(first ? first : last, CL_PROFILING_COMMAND_START,
-                                       sizeof t0, &t0, NULL));
-    if (st == OB_OK)
-      st = OB_CL(clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL));
-    if (st == OB_OK) *seconds = t1 > t0 ? (double)(t1 - t0) * 1e-9 : 0.0;
-  }
+  if (st == OB_OK && last) st = ob_events_span(first ? first : last, last, seconds);
   if (st != OB_OK) ob_device_finish(g->dev);
   if (first) clReleaseEvent(first);
   if (last) clReleaseEvent(last);

@@ -323,14 +323,7 @@ ob_status ob_igemm_run_timed(ob_igemm *g, const ob_igemm_args *args, double *sec
   *seconds = 0.0;
   OB_TRY(ob_igemm_enqueue(g, args, &first, &last));
   if (!last) return OB_OK;
-  ob_status st = OB_CL(clWaitForEvents(1, &last));
-  cl_ulong start = 0, end = 0;
-  if (st == OB_OK)
-    st = OB_CL(clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_START, sizeof start, &start,
-                                       NULL));
-  if (st == OB_OK)
-    st = OB_CL(clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL));
-  if (st == OB_OK) *seconds = end > start ? (double)(end - start) * 1e-9 : 0.0;
+  ob_status st = ob_events_span(first, last, seconds);
   clReleaseEvent(first);
   clReleaseEvent(last);
   return st;

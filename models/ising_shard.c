@@ -243,3 +243,21 @@ ob_ising_sampler *ob_ising_shards_sampler(const ob_ising_shards *set, size_t i) 
 size_t ob_ising_shards_chains(const ob_ising_shards *set, size_t i) {
   return i < set->n ? set->shards[i].chains : 0;
 }
+
+ob_status ob_ising_rate_check(ob_device *const *devs, size_t n, double flips, double seconds,
+                              double wall_s) {
+  OB_TRY(ob_time_check(seconds, wall_s));
+  double peak = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    const double t = ob_device_fp32_theoretical(devs[i]) * 1e9 *
+                     ob_device_props_get(devs[i])->clock_headroom;
+    if (!(t > 0)) return OB_OK; /* unknown: no bound */
+    peak += t;
+  }
+  const double limit = peak * OB_ISING_FLIPS_PER_FLOP * OB_PLAUSIBLE_FLOPS_MARGIN;
+  if (flips / seconds > limit)
+    return ob_fail(OB_ERR_TIMING, "implausible: %.4g flips/ns is above %.4g (%g flips per FLOP "
+                   "of the theoretical FP32 peak)", flips / seconds * 1e-9, limit * 1e-9,
+                   OB_ISING_FLIPS_PER_FLOP);
+  return OB_OK;
+}

@@ -49,6 +49,18 @@ ob_status ob_ising_shards_snapshot(ob_ising_shards *set);
 ob_status ob_ising_shards_rerun(ob_ising_shards *set, size_t nsweeps, double *seconds,
                                 double *device_seconds);
 
+/* The most flips a device can do per FLOP of its FP32 peak: 32 chains per word, one integer
+ * operation per lane and cycle where an FMA counts 2 FLOP. A rate above this (x a margin)
+ * is not believed. */
+#define OB_ISING_FLIPS_PER_FLOP 16.0
+
+/* Whether `flips` flips in `seconds` (the devices' own time; wall_s: the wall-clock time around
+ * it) on devs[0..n) can be believed: ob_time_check, and at most OB_ISING_FLIPS_PER_FLOP flips
+ * per FLOP of their theoretical FP32 peak at the maximum clock, where it is known. OB_OK, or
+ * OB_ERR_TIMING with a detail. */
+ob_status ob_ising_rate_check(ob_device *const *devs, size_t n, double flips, double seconds,
+                              double wall_s);
+
 /* Shards in use, and shard i's device, sampler and chain count. */
 size_t ob_ising_shards_count(const ob_ising_shards *set);
 ob_device *ob_ising_shards_device(const ob_ising_shards *set, size_t i);

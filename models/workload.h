@@ -23,6 +23,10 @@ typedef struct ob_metric {
   double scale;           /* RATE: divisor (1e9: GFLOP/s from FLOP); TIME: multiplier (1e6: us) */
   ob_peak_kind peak;      /* measured peak that `peak_fraction` divides by; NONE: empty */
   ob_peak_kind provides;  /* this metric measures the device's peak of that kind */
+  /* A RATE not divided by a peak may still be bounded by one: a rate above limit_per_peak
+   * work units per unit of the device's FP32 peak (FLOP/s, the larger of measured and
+   * theoretical) is implausible. 0: no such bound. */
+  double limit_per_peak;
 } ob_metric;
 
 #define OB_MAX_METRICS 3

@@ -186,6 +186,15 @@ static void statistics_and_repetitions(void **state) {
   assert_int_equal(ob_reps_for_budget(2.0, 1.0, 3, 1000), 3);
   assert_int_equal(ob_reps_for_budget(1e-9, 1.0, 3, 1000), 1000);
   assert_int_equal(ob_reps_for_budget(0.0, 1.0, 3, 1000), 1000);
+  /* A time is believed when positive and not far below the wall clock around it. */
+  OB_ASSERT_OK(ob_time_check(1e-3, 1.2e-3));
+  OB_ASSERT_OK(ob_time_check(2e-6, 5e-4)); /* launch overhead under 1 ms of wall clock */
+  OB_ASSERT_OK(ob_time_check(1e-5, 1e-3 * 9));
+  assert_int_equal(ob_time_check(0.0, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(-1e-6, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(NAN, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(1e-9, 0.6), OB_ERR_TIMING);
+  assert_non_null(strstr(ob_error_detail(), "timestamps"));
 }
 
 static void utilities(void **state) {

@@ -122,6 +122,20 @@ static void cli_shard_writes_the_same_moments(void **state) {
   assert_int_equal(ob_test_cli("ising --shard --train x.csv", err, sizeof err), 2);
 }
 
+/* A rate is believed only with a time that advanced with the wall clock and below 16 flips per
+ * FLOP of the theoretical FP32 peak (where that peak is known). */
+static void rates_are_checked_before_they_are_printed(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  OB_ASSERT_OK(ob_ising_rate_check(&dev, 1, 1e6, 1e-3, 1.1e-3));
+  assert_int_equal(ob_ising_rate_check(&dev, 1, 1e6, 1e-9, 0.5), OB_ERR_TIMING);
+  assert_int_equal(ob_ising_rate_check(&dev, 1, 1e6, 0.0, 0.0), OB_ERR_TIMING);
+  if (ob_device_fp32_theoretical(dev) > 0) {
+    assert_int_equal(ob_ising_rate_check(&dev, 1, 1e18, 1e-3, 1e-3), OB_ERR_TIMING);
+    assert_non_null(strstr(ob_error_detail(), "implausible"));
+  }
+}
+
 int main(void) {
   /* Two PoCL devices on this host (ignored by other OpenCL platforms). */
   setenv("POCL_DEVICES", "pthread pthread", 0);
@@ -129,6 +143,7 @@ int main(void) {
       cmocka_unit_test(split_follows_rates_in_aligned_shares),
       cmocka_unit_test(sharded_results_equal_one_device),
       cmocka_unit_test(cli_shard_writes_the_same_moments),
+      cmocka_unit_test(rates_are_checked_before_they_are_printed),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "peak.h"
 #include "runner.h"
@@ -65,21 +66,29 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
 }
 
 /* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
-enum fake_kind { FAKE_OK, FAKE_SETUP_UNSUPPORTED, FAKE_SETUP_CL_ERROR, FAKE_WRONG, FAKE_FAST };
+enum fake_kind {
+  FAKE_OK, FAKE_SETUP_UNSUPPORTED, FAKE_SETUP_CL_ERROR, FAKE_WRONG, FAKE_FAST,
+  FAKE_STUCK_CLOCK, /* 2 ms of wall clock reported as 1 ns (timestamps that do not advance) */
+  FAKE_FLIPS,       /* a rate with no peak of its own, bounded per FLOP of the FP32 peak */
+};
 
 static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
   (void)dev;
   (void)opts;
   const struct { enum fake_kind kind; double cost; } spec[] = {
       {FAKE_OK, 1}, {FAKE_OK, 1e9}, {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
-      {FAKE_WRONG, 0}, {FAKE_FAST, 0}};
+      {FAKE_WRONG, 0}, {FAKE_FAST, 0}, {FAKE_STUCK_CLOCK, 0}, {FAKE_FLIPS, 0}};
   size_t n = sizeof spec / sizeof *spec;
   for (size_t i = 0; i < n && i < max; i++) {
     ob_case_init(&c[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
     ob_case_param(&c[i], "i", "%zu", i);
     c[i].arg[0] = spec[i].kind;
     c[i].flops = 1e6;
-    ob_case_metric(&c[i], "gflops", "GFLOP/s", OB_METRIC_RATE, 1e6, 1e9, OB_PEAK_FP32);
+    if (spec[i].kind == FAKE_FLIPS) /* 1e6 flips in 1 ns: 1e6 flips/ns */
+      ob_case_metric(&c[i], "flips_per_ns", "flips/ns", OB_METRIC_RATE, 1e6, 1e9, OB_PEAK_NONE)
+          ->limit_per_peak = 16;
+    else
+      ob_case_metric(&c[i], "gflops", "GFLOP/s", OB_METRIC_RATE, 1e6, 1e9, OB_PEAK_FP32);
   }
   return n;
 }
@@ -100,7 +109,9 @@ static ob_status fake_setup(ob_device *dev, ob_case *c, void **state) {
 static ob_status fake_run(void *state, double *seconds) {
   const fake_state *s = state;
   /* FAST: 1e6 FLOP in 1 ns = 1e15 FLOP/s, far above any CPU's peak. */
-  *seconds = s->kind == FAKE_FAST ? 1e-9 : 1e-3;
+  *seconds = s->kind == FAKE_FAST || s->kind == FAKE_STUCK_CLOCK || s->kind == FAKE_FLIPS ? 1e-9
+                                                                                         : 1e-3;
+  if (s->kind == FAKE_STUCK_CLOCK) nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
   return OB_OK;
 }
 
@@ -139,7 +150,7 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   ob_table rows = {0};
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed, NULL));
-  assert_int_equal(rows.nrows, 6);
+  assert_int_equal(rows.nrows, 8);
   /* 0: measured, verified */
   assert_string_equal(cell(&rows, 0, "status"), "ok");
   assert_string_equal(cell(&rows, 0, "verified"), "yes");
@@ -162,7 +173,14 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   /* 5: above the device's peak -> failed, implausible */
   assert_string_equal(cell(&rows, 5, "status"), "failed");
   assert_non_null(strstr(cell(&rows, 5, "note"), "implausible"));
-  assert_int_equal(failed, 3);
+  /* 6: an event time far below the wall clock around it -> failed, never a rate */
+  assert_string_equal(cell(&rows, 6, "status"), "failed");
+  assert_string_equal(cell(&rows, 6, "value"), "");
+  assert_non_null(strstr(cell(&rows, 6, "note"), "unusable timing"));
+  /* 7: more flips than the FP32 peak allows -> failed, implausible */
+  assert_string_equal(cell(&rows, 7, "status"), "failed");
+  assert_non_null(strstr(cell(&rows, 7, "note"), "implausible"));
+  assert_int_equal(failed, 5);
   ob_table_clear(&rows);
 }
 
@@ -176,7 +194,7 @@ static void group_rows_describe_every_device(void **state) {
   ob_table rows = {0};
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_group(devs, 2, &host, &fake, &opts, &rows, &failed));
-  assert_int_equal(rows.nrows, 6);
+  assert_int_equal(rows.nrows, 8);
   const ob_device_props *p = ob_device_props_get(dev);
   char cus[32], name[300];
   snprintf(cus, sizeof cus, "%u", 2 * p->compute_units);
