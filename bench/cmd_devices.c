@@ -64,8 +64,9 @@ static void print_text(const ob_registry *reg) {
     printf("\n%zu  %s  %s\n", i, ob_device_slug(dev), p->name);
     printf("   platform   %s (%s)\n", p->platform, p->platform_version);
     printf("   driver     %s, %s, %s\n", p->driver, p->cl_version, p->c_version);
-    printf("   compute    %u units at %u MHz, max work-group %zu", p->compute_units, p->clock_mhz,
-           p->max_wg);
+    printf("   compute    %u units at %u MHz", p->compute_units, p->clock_mhz);
+    if (strcmp(p->clock_source, "driver") != 0) printf(" (clock: %s)", p->clock_source);
+    printf(", max work-group %zu", p->max_wg);
     if (t.peak[0]) printf(", FP32 theoretical %s GFLOP/s", t.peak);
     printf("\n   memory     %.2f GiB global, %.0f KiB local, max alloc %.2f GiB\n",
            (double)p->global_mem / (1 << 30), (double)p->local_mem / 1024,

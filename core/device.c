@@ -74,6 +74,13 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
   else snprintf(p->type_name, sizeof p->type_name, "other");
   if (p->type & CL_DEVICE_TYPE_CPU) p->exec_timeout = 0;
   p->vendor_class = ob_vendor_classify(p->vendor_id, p->vendor, p->platform);
+  snprintf(p->clock_source, sizeof p->clock_source, "driver");
+  if (p->type & CL_DEVICE_TYPE_CPU) p->host_fp32_lanes = ob_host_cpu_fp32_lanes();
+  /* A CPU device that reports no clock (Intel's CPU runtime) runs at the host CPU's. */
+  if (p->clock_mhz == 0 && (p->type & CL_DEVICE_TYPE_CPU))
+    p->clock_mhz = ob_host_cpu_mhz(p->clock_source, sizeof p->clock_source);
+  else if (p->clock_mhz == 0)
+    snprintf(p->clock_source, sizeof p->clock_source, "unknown: the driver reports 0 MHz");
   const ob_vendor_profile *prof = ob_vendor_profile_get(p->vendor_class);
   if (prof->query_extra) prof->query_extra(id, p);
   p->fp16 = strstr(p->extensions, "cl_khr_fp16") != NULL && fp16_compiles(platform, id);

@@ -2,6 +2,7 @@
 #include "oclbench.h"
 
 #include <hwloc.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -37,6 +38,76 @@ void ob_host_get(ob_host_info *out) {
     model = hwloc_obj_get_info_by_name(root, "CPUModel");
   }
   if (model) snprintf(out->cpu, sizeof out->cpu, "%s", model);
+}
+
+/* The largest value of an hwloc CPU-kind info attribute, 0 when absent. */
+static unsigned cpukind_mhz(hwloc_topology_t topo, const char *name) {
+  unsigned best = 0;
+  const int nr = hwloc_cpukinds_get_nr(topo, 0);
+  for (int k = 0; k < nr; k++) {
+    unsigned ninfos = 0;
+    struct hwloc_info_s *infos = NULL;
+    if (hwloc_cpukinds_get_info(topo, (unsigned)k, NULL, NULL, &ninfos, &infos, 0) != 0) continue;
+    for (unsigned i = 0; i < ninfos; i++) {
+      const unsigned long v = strcmp(infos[i].name, name) == 0 ? strtoul(infos[i].value, NULL, 10) : 0;
+      if (v > best && v < 100000) best = (unsigned)v;
+    }
+  }
+  return best;
+}
+
+/* The largest "cpu MHz" line of a /proc/cpuinfo-format file, 0 when none. */
+static unsigned cpuinfo_mhz(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  char line[256];
+  double best = 0.0;
+  while (fgets(line, sizeof line, f)) {
+    double v = 0.0;
+    if (strncmp(line, "cpu MHz", 7) == 0 && sscanf(strchr(line, ':') ? strchr(line, ':') + 1 : "",
+                                                   "%lf", &v) == 1 && v > best && v < 100000)
+      best = v;
+  }
+  fclose(f);
+  return (unsigned)(best + 0.5);
+}
+
+unsigned ob_host_cpu_mhz(char *source, size_t n) {
+  hwloc_topology_t topo = topology();
+  static const char *const kinds[] = {"FrequencyMaxMHz", "FrequencyBaseMHz"};
+  for (size_t i = 0; topo && i < sizeof kinds / sizeof *kinds; i++) {
+    const unsigned mhz = cpukind_mhz(topo, kinds[i]);
+    if (mhz) {
+      snprintf(source, n, "host CPU, hwloc %s", kinds[i]);
+      return mhz;
+    }
+  }
+  char *text = NULL;
+  if (ob_read_file("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq", &text, NULL) == OB_OK) {
+    const unsigned long khz = strtoul(text, NULL, 10);
+    free(text);
+    if (khz >= 1000 && khz < 100000000) {
+      snprintf(source, n, "host CPU, cpufreq cpuinfo_max_freq");
+      return (unsigned)(khz / 1000);
+    }
+  }
+  ob_error_clear();
+  const unsigned mhz = cpuinfo_mhz("/proc/cpuinfo");
+  if (mhz) {
+    snprintf(source, n, "host CPU, /proc/cpuinfo");
+    return mhz;
+  }
+  snprintf(source, n, "unknown: no hwloc CPU kinds, cpufreq or /proc/cpuinfo frequency");
+  return 0;
+}
+
+int ob_host_cpu_fp32_lanes(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return 16;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 8;
+#endif
+  return 4;
 }
 
 int ob_host_pci_numa_node(const char *pci_bus_id) {

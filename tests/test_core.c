@@ -26,6 +26,14 @@ static void registry_finds_devices_with_sane_properties(void **state) {
     assert_true(p->max_alloc > 0 && p->max_alloc <= p->global_mem);
     assert_true(p->max_wg >= 1);
     assert_true(p->local_mem > 0);
+    /* A clock of 0 is the host CPU's for CPU devices, or says why it is unknown. */
+    assert_true(p->clock_source[0] != '\0');
+    if (p->clock_mhz == 0) assert_true(strncmp(p->clock_source, "unknown", 7) == 0);
+    /* A CPU of a known implementation with a clock has a theoretical peak (host lanes). */
+    const bool known_cpu = p->type == CL_DEVICE_TYPE_CPU && p->vendor_class != OB_VENDOR_OTHER;
+    if (known_cpu && p->clock_mhz > 0 && !(ob_device_fp32_theoretical(d) > 0))
+      fail_msg("%s: %u MHz (%s) but no theoretical peak", ob_device_slug(d), p->clock_mhz,
+               p->clock_source);
     assert_non_null(strstr(p->cl_version, "OpenCL"));
     assert_true(strcmp(p->type_name, "cpu") == 0 || strcmp(p->type_name, "gpu") == 0 ||
                 strcmp(p->type_name, "accel") == 0 || strcmp(p->type_name, "other") == 0);
@@ -186,6 +194,11 @@ static void statistics_and_repetitions(void **state) {
   assert_int_equal(ob_reps_for_budget(2.0, 1.0, 3, 1000), 3);
   assert_int_equal(ob_reps_for_budget(1e-9, 1.0, 3, 1000), 1000);
   assert_int_equal(ob_reps_for_budget(0.0, 1.0, 3, 1000), 1000);
+  char source[96] = "";
+  const unsigned mhz = ob_host_cpu_mhz(source, sizeof source);
+  assert_true(mhz > 0 ? strncmp(source, "host CPU", 8) == 0 : strncmp(source, "unknown", 7) == 0);
+  const int lanes = ob_host_cpu_fp32_lanes();
+  assert_true(lanes == 4 || lanes == 8 || lanes == 16);
   /* A time is believed when positive and not far below the wall clock around it. */
   OB_ASSERT_OK(ob_time_check(1e-3, 1.2e-3));
   OB_ASSERT_OK(ob_time_check(2e-6, 5e-4)); /* launch overhead under 1 ms of wall clock */
