@@ -251,7 +251,7 @@ static ob_status measure(run_ctx *x, void *state, ob_stats *stats) {
   }
   double sum = 0.0;
   for (size_t i = 0; st == OB_OK && i < n; i++) sum += samples[i];
-  if (st == OB_OK) st = ob_time_check(sum, ob_now() - start);
+  if (st == OB_OK) st = ob_time_check(sum, n, ob_now() - start);
   if (st == OB_OK) ob_stats_compute(samples, n, stats);
   free(samples);
   return st;

@@ -267,11 +267,12 @@ typedef struct ob_stats {
 /* A measured FLOP rate above max(measured, theoretical) peak times this is not believed. */
 #define OB_PLAUSIBLE_FLOPS_MARGIN 1.10
 
-/* Whether a measured time can be believed: positive and finite, and (once the wall-clock time
- * around the measurement exceeds 1 ms) at least 1/1000 of that wall-clock time. OB_OK, or
- * OB_ERR_TIMING with a detail (a driver whose profiling timestamps barely advance reports
- * nanoseconds for milliseconds of work: never a rate). */
-ob_status ob_time_check(double measured_s, double wall_s);
+/* Whether `measured_s`, the device time of `reps` repetitions, can be believed: finite, at least
+ * 100 ns per repetition (no device runs a kernel in less), and, once the wall-clock time around
+ * the repetitions exceeds 0.1 s, at least 1/1000 of it (launch overhead never explains more).
+ * OB_OK, or OB_ERR_TIMING with a detail: a driver whose profiling timestamps do not advance
+ * reports nanoseconds for milliseconds of work, which must never become a rate. */
+ob_status ob_time_check(double measured_s, size_t reps, double wall_s);
 
 /* Statistics of samples[0..n) (n >= 1); samples are not modified. */
 void ob_stats_compute(const double *samples, size_t n, ob_stats *out);

@@ -154,7 +154,8 @@ size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selecte
   for (size_t i = 0; i < reg->count; i++) {
     const ob_device *d = reg->devices[i];
     bool hit = strcasecmp(sel, "all") == 0 || strcasecmp(sel, d->slug) == 0 ||
-               strcasecmp(sel, d->props.type_name) == 0;
+               strcasecmp(sel, d->props.type_name) == 0 ||
+               strcasecmp(sel, ob_vendor_slug(d->props.vendor_class)) == 0;
     if (!hit) {
       /* An exact slug or a device type wins; otherwise a name/vendor/platform substring. */
       hit = strcasestr(d->props.name, sel) || strcasestr(d->props.vendor, sel) ||

@@ -246,7 +246,7 @@ size_t ob_ising_shards_chains(const ob_ising_shards *set, size_t i) {
 
 ob_status ob_ising_rate_check(ob_device *const *devs, size_t n, double flips, double seconds,
                               double wall_s) {
-  OB_TRY(ob_time_check(seconds, wall_s));
+  OB_TRY(ob_time_check(seconds, 1, wall_s));
   double peak = 0.0;
   for (size_t i = 0; i < n; i++) {
     const double t = ob_device_fp32_theoretical(devs[i]) * 1e9 *

@@ -54,8 +54,8 @@ ob_status ob_ising_shards_rerun(ob_ising_shards *set, size_t nsweeps, double *se
  * is not believed. */
 #define OB_ISING_FLIPS_PER_FLOP 16.0
 
-/* Whether `flips` flips in `seconds` (the devices' own time; wall_s: the wall-clock time around
- * it) on devs[0..n) can be believed: ob_time_check, and at most OB_ISING_FLIPS_PER_FLOP flips
+/* Whether `flips` flips in `seconds` (the devices' own time of one run; wall_s: the wall-clock
+ * time around it) on devs[0..n) can be believed: ob_time_check, and at most OB_ISING_FLIPS_PER_FLOP flips
  * per FLOP of their theoretical FP32 peak at the maximum clock, where it is known. OB_OK, or
  * OB_ERR_TIMING with a detail. */
 ob_status ob_ising_rate_check(ob_device *const *devs, size_t n, double flips, double seconds,

@@ -200,13 +200,15 @@ static void statistics_and_repetitions(void **state) {
   const int lanes = ob_host_cpu_fp32_lanes();
   assert_true(lanes == 4 || lanes == 8 || lanes == 16);
   /* A time is believed when positive and not far below the wall clock around it. */
-  OB_ASSERT_OK(ob_time_check(1e-3, 1.2e-3));
-  OB_ASSERT_OK(ob_time_check(2e-6, 5e-4)); /* launch overhead under 1 ms of wall clock */
-  OB_ASSERT_OK(ob_time_check(1e-5, 1e-3 * 9));
-  assert_int_equal(ob_time_check(0.0, 1e-3), OB_ERR_TIMING);
-  assert_int_equal(ob_time_check(-1e-6, 1e-3), OB_ERR_TIMING);
-  assert_int_equal(ob_time_check(NAN, 1e-3), OB_ERR_TIMING);
-  assert_int_equal(ob_time_check(1e-9, 0.6), OB_ERR_TIMING);
+  OB_ASSERT_OK(ob_time_check(1e-3, 1, 1.2e-3));
+  OB_ASSERT_OK(ob_time_check(1.3e-5, 1, 0.05)); /* a thread's start-up around a tiny kernel */
+  OB_ASSERT_OK(ob_time_check(2e-4, 1000, 0.15)); /* 1000 launches of 0.2 us */
+  assert_int_equal(ob_time_check(0.0, 1, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(-1e-6, 1, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(NAN, 1, 1e-3), OB_ERR_TIMING);
+  assert_int_equal(ob_time_check(1e-9, 1, 1e-4), OB_ERR_TIMING);  /* 1 ns: no kernel is this fast */
+  assert_int_equal(ob_time_check(5e-8, 100, 0.01), OB_ERR_TIMING); /* 0.5 ns each */
+  assert_int_equal(ob_time_check(1e-4, 1, 0.6), OB_ERR_TIMING);   /* 0.1 ms of 0.6 s */
   assert_non_null(strstr(ob_error_detail(), "timestamps"));
 }
 

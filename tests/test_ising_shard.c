@@ -128,7 +128,7 @@ static void rates_are_checked_before_they_are_printed(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   OB_ASSERT_OK(ob_ising_rate_check(&dev, 1, 1e6, 1e-3, 1.1e-3));
-  assert_int_equal(ob_ising_rate_check(&dev, 1, 1e6, 1e-9, 0.5), OB_ERR_TIMING);
+  assert_int_equal(ob_ising_rate_check(&dev, 1, 1e6, 1e-9, 1e-3), OB_ERR_TIMING);
   assert_int_equal(ob_ising_rate_check(&dev, 1, 1e6, 0.0, 0.0), OB_ERR_TIMING);
   if (ob_device_fp32_theoretical(dev) > 0) {
     assert_int_equal(ob_ising_rate_check(&dev, 1, 1e18, 1e-3, 1e-3), OB_ERR_TIMING);
