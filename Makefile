@@ -100,6 +100,13 @@ test: deps
 .PHONY: tests-build
 tests-build: $(TESTS)
 
+# The suite again on the other OpenCL implementations that install on any Debian machine,
+# privately under $(BUILD)/portability (tools/portability.sh): Intel's CPU runtime, Oclgrind.
+.PHONY: portability
+portability: deps
+	@$(MAKE) --no-print-directory all mpi tests-build
+	@sh tools/portability.sh run $(BUILD) $(TESTS)
+
 # The test suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS='-O1 -g -fno-omit-frame-pointer' \

@@ -229,8 +229,16 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
   return OB_OK;
 }
 
-/* Warm-up, calibration and the timed repetitions of one set-up case. */
-static ob_status measure(run_ctx *x, void *state, ob_stats *stats) {
+/* Whether a rate is computed from the case's time (which must then be believable). */
+static bool has_rate(const ob_case *c) {
+  for (size_t i = 0; i < c->nmetrics; i++)
+    if (c->metrics[i].kind == OB_METRIC_RATE) return true;
+  return false;
+}
+
+/* Warm-up, calibration and the timed repetitions of one set-up case; a case with a rate must
+ * have a believable time (ob_time_check). */
+static ob_status measure(run_ctx *x, const ob_case *c, void *state, ob_stats *stats) {
   double *samples = malloc(MAX_REPS * sizeof *samples);
   if (!samples) return ob_fail(OB_ERR_NOMEM, "out of memory");
   double t = 0.0;
@@ -251,7 +259,7 @@ static ob_status measure(run_ctx *x, void *state, ob_stats *stats) {
   }
   double sum = 0.0;
   for (size_t i = 0; st == OB_OK && i < n; i++) sum += samples[i];
-  if (st == OB_OK) st = ob_time_check(sum, n, ob_now() - start);
+  if (st == OB_OK && has_rate(c)) st = ob_time_check(sum, n, ob_now() - start);
   if (st == OB_OK) ob_stats_compute(samples, n, stats);
   free(samples);
   return st;
@@ -279,7 +287,7 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     return emit_status(x, c, skip_or_fail(st), note);
   }
   ob_stats stats;
-  st = measure(x, state, &stats);
+  st = measure(x, c, state, &stats);
   ob_verdict verdict = {0};
   if (st == OB_OK && x->has_device_verdict) verdict = x->device_verdict;
   if (st == OB_OK && x->wl->verify && (!x->has_device_verdict || x->device_verdict.ok))

@@ -36,7 +36,10 @@ typedef uint uvec;
 #define as_uvec as_uint
 #define NVEC 1
 #define LANES 0u
-#define RAND_VEC(r, v, sub) ((sub) == 0 ? (r).x : (sub) == 1 ? (r).y : (sub) == 2 ? (r).z : (r).w)
+/* (chosen by the bits of sub: Oclgrind 21.10 mis-executes the optimised ternary chain on
+ * sub == 0, 1, 2, giving other samples than every other implementation) */
+#define RAND_VEC(r, v, sub)                                                                       \
+  (((sub) & 2u) ? (((sub) & 1u) ? (r).w : (r).z) : (((sub) & 1u) ? (r).y : (r).x))
 #elif SPIN_BITS == 2
 typedef uchar spin_t;
 typedef float2 fvec;

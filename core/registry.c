@@ -139,6 +139,13 @@ static bool all_digits(const char *s) {
   return true;
 }
 
+/* Whether sel names the device exactly: "all", its slug, its type or its vendor class. */
+static bool exact_match(const ob_device *d, const char *sel) {
+  return strcasecmp(sel, "all") == 0 || strcasecmp(sel, d->slug) == 0 ||
+         strcasecmp(sel, d->props.type_name) == 0 ||
+         strcasecmp(sel, ob_vendor_slug(d->props.vendor_class)) == 0;
+}
+
 size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selected) {
   size_t matched = 0;
   if (!sel || !*sel) return 0;
@@ -151,19 +158,18 @@ size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selecte
     }
     return 0;
   }
+  /* An exact name wins; otherwise a case-insensitive substring of name, vendor or platform
+   * ("intel" is Intel's runtime, not PoCL on an Intel CPU; "xeon" is both). */
+  bool exact = false;
+  for (size_t i = 0; i < reg->count && !exact; i++) exact = exact_match(reg->devices[i], sel);
+  const bool type_word = strcasecmp(sel, "cpu") == 0 || strcasecmp(sel, "gpu") == 0 ||
+                         strcasecmp(sel, "accel") == 0;
   for (size_t i = 0; i < reg->count; i++) {
     const ob_device *d = reg->devices[i];
-    bool hit = strcasecmp(sel, "all") == 0 || strcasecmp(sel, d->slug) == 0 ||
-               strcasecmp(sel, d->props.type_name) == 0 ||
-               strcasecmp(sel, ob_vendor_slug(d->props.vendor_class)) == 0;
-    if (!hit) {
-      /* An exact slug or a device type wins; otherwise a name/vendor/platform substring. */
-      hit = strcasestr(d->props.name, sel) || strcasestr(d->props.vendor, sel) ||
-            strcasestr(d->props.platform, sel);
-      if (strcasecmp(sel, "cpu") == 0 || strcasecmp(sel, "gpu") == 0 ||
-          strcasecmp(sel, "accel") == 0)
-        hit = false;
-    }
+    const bool hit = exact ? exact_match(d, sel)
+                           : !type_word && (strcasestr(d->props.name, sel) ||
+                                            strcasestr(d->props.vendor, sel) ||
+                                            strcasestr(d->props.platform, sel));
     if (hit) {
       selected[i] = true;
       matched++;

@@ -417,7 +417,8 @@ static void real_csvs_of_a_quick_run(void **state) {
   char dir[4096];
   snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
   char cmd[16384], *out = NULL, *err = NULL;
-  snprintf(cmd, sizeof cmd, "%s run peak --quick --seconds 0.05 --out %s", binary(), dir);
+  snprintf(cmd, sizeof cmd, "%s run peak --quick --seconds 0.05 %s --out %s", binary(),
+           ob_test_device_args(), dir);
   int rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("run: rc %d: %s", rc, err);
   /* run prints the cross-device table too */

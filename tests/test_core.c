@@ -83,6 +83,14 @@ static void selection_by_index_slug_type_and_substring(void **state) {
   memset(m, 0, n);
   assert_true(ob_registry_select(reg, sub, m) >= 1);
   assert_true(m[0]);
+  /* a vendor class selects exactly the devices of that class (not PoCL on an Intel CPU for
+   * "intel": an exact name wins over substrings) */
+  const ob_vendor v0 = ob_device_props_get(d0)->vendor_class;
+  memset(m, 0, n);
+  const size_t nclass = ob_registry_select(reg, ob_vendor_slug(v0), m);
+  assert_true(nclass >= 1);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(m[i], ob_device_props_get(ob_registry_device(reg, i))->vendor_class == v0);
   memset(m, 0, n);
   assert_int_equal(ob_registry_select(reg, "no-such-device-xyz", m), 0);
   assert_int_equal(ob_registry_select(reg, "999", m), 0);

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Brings up the extra OpenCL implementations oclbench is tested on, privately (nothing in
-# /etc/OpenCL/vendors changes), and prints where they are.
+# /etc/OpenCL/vendors changes), and checks oclbench on them (`make portability`).
 #
-#   sh tools/portability.sh setup BUILD_DIR   installs what is missing; prints the ICD directory
+#   sh tools/portability.sh setup BUILD_DIR          installs what is missing; prints the ICD
+#                                                    directory
+#   sh tools/portability.sh run BUILD_DIR TEST...    setup, then: the test programs on Intel's
+#                                                    CPU runtime (the cross-implementation
+#                                                    identity test sees PoCL, Intel and Oclgrind),
+#                                                    and `oclbench run all --quick` on Intel with
+#                                                    no failed row
 #
 # - Oclgrind: the Debian package `oclgrind` (it registers no ICD file of its own).
 # - Intel's OpenCL CPU runtime: the PyPI wheels intel-opencl-rt and intel-cmplr-lib-rt (and
@@ -14,8 +20,12 @@ INTEL_VERSION=2026.2.0
 
 die() { echo "portability: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] && [ "$1" = setup ] || die "usage: sh tools/portability.sh setup BUILD_DIR"
+usage="usage: sh tools/portability.sh setup BUILD_DIR | run BUILD_DIR TEST..."
+[ $# -ge 2 ] || die "$usage"
+cmd=$1
 build=$2
+shift 2
+case $cmd in setup) [ $# -eq 0 ] || die "$usage" ;; run) ;; *) die "$usage" ;; esac
 top=$(pwd)
 root="$top/$build/portability"
 mkdir -p "$root/icd"
@@ -45,4 +55,30 @@ pocl_icd=/etc/OpenCL/vendors/pocl.icd
 cp "$pocl_icd" "$root/icd/pocl.icd"
 echo "$intel_lib" > "$root/icd/intel-cpu.icd"
 echo "$oclgrind_lib" > "$root/icd/oclgrind.icd"
-echo "$root/icd"
+if [ "$cmd" = setup ]; then
+  echo "$root/icd"
+  exit 0
+fi
+
+export OCL_ICD_VENDORS="$root/icd"
+failed=0
+step() { echo "portability: $*"; }
+step "implementations: $(./oclbench devices --csv | awk -F, 'NR > 1 { printf "%s%s", sep, $2; sep = ", " }')"
+
+step "the test suite on Intel's CPU runtime"
+OCLBENCH_TEST_DEVICE=intel sh tools/run_tests.sh "$build" "$@" || failed=$((failed + 1))
+
+step "oclbench run all --quick on Intel's CPU runtime"
+out="$root/results"
+rm -rf "$out"
+# Exit 0 means no failed row (a failed row exits 1).
+if ./oclbench run all --quick --device intel --out "$out" > "$root/run.log" 2>&1; then
+  echo "  exit 0: $(grep -c ',ok,' "$out"/*.csv) ok rows, none failed"
+else
+  echo "  FAILED (exit $?); log:"
+  sed 's/^/    /' "$root/run.log"
+  failed=$((failed + 1))
+fi
+
+[ "$failed" -eq 0 ] && step "all passed" || step "$failed step(s) failed"
+[ "$failed" -eq 0 ]
