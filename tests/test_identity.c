@@ -35,7 +35,9 @@ static void sample(const char *dir, const char *tag, const char *model, const ch
   snprintf(args, sizeof args, "ising %s %s --device %s --moments %s/%s.m.csv --samples %s/%s.s.csv",
            model, flags, slug, dir, tag, dir, tag);
   const int rc = ob_test_cli(args, err, sizeof err);
-  if (rc != 0) fail_msg("%s on %s: exit %d: %s", flags, slug, rc, err);
+  /* A driver whose timestamps do not advance gets no rate (exit 1), but its samples count. */
+  const bool no_rate = rc == 1 && strstr(err, "profiling timestamps");
+  if (rc != 0 && !no_rate) fail_msg("%s on %s: exit %d: %s", flags, slug, rc, err);
   snprintf(path, sizeof path, "%s/%s.m.csv", dir, tag);
   OB_ASSERT_OK(ob_read_file(path, moments, mlen));
   snprintf(path, sizeof path, "%s/%s.s.csv", dir, tag);
