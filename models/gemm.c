@@ -176,6 +176,14 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
                    "(vload_half, vstore_half) does not build: %s", detail);
   }
   OB_TRY(built);
+  char what[600];
+  snprintf(what, sizeof what, "gemm with %s", opts);
+  const ob_status fits =
+      ob_kernel_fits(g->dev, k, (size_t)(cfg->bm / cfg->tm) * (size_t)(cfg->bn / cfg->tn), 0, what);
+  if (fits != OB_OK) {
+    clReleaseKernel(k);
+    return fits;
+  }
   g->kernels[g->nkernels++] =
       (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
   *out = k;

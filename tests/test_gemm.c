@@ -184,16 +184,16 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg.regs = 128; /* fine as a rule; PoCL's compiler has no register cap */
   OB_ASSERT_OK(ob_gemm_config_check(&cfg, NULL));
   if (!ob_device_profile(ob_test_device())->max_registers_option) {
-    assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+    assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
     assert_non_null(strstr(ob_error_detail(), "register cap"));
   }
-  /* Device limits: local memory. */
+  /* Device limits (a valid configuration this device cannot run): local memory. */
   cfg = parse_config(test_configs[0]);
   cfg.bk = 4096;
   cfg.bm = cfg.bn = 512;
   cfg.tm = cfg.tn = 64;
   cfg.vm = cfg.vn = 4;
-  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
   assert_non_null(strstr(ob_error_detail(), "local memory"));
 }
 
