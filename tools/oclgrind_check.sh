@@ -31,6 +31,7 @@ cp "$icd/oclgrind.icd" "$work/icd/"
 export OCL_ICD_VENDORS="$work/icd" OCLBENCH_TEST_DEVICE=oclgrind OCLBENCH_PROGRESS=0
 export OB_SOURCE_DIR="$top" OB_TEST_BINARY="$top/oclbench"
 [ -x "$top/$build/oclbench" ] && OB_TEST_BINARY="$top/$build/oclbench"
+[ -x "$OB_TEST_BINARY" ] || die "no oclbench binary (make)"
 # The tests force their configurations; the default ones are not tuned (a tuning pass times
 # problems of 1024^3 and more: hours when every work-item is interpreted).
 export OCLBENCH_GEMM_TUNE=0 OCLBENCH_CONV_TUNE=off
