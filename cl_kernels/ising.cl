@@ -251,7 +251,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
       const uint left = ps.y - k;                                                                \
       uint xs[GROUP], ws[GROUP];                                                                 \
       for (uint j = 0; j < GROUP; j++) {                                                         \
-        const uint2 en = j < left ? sell[ps.w + SLICE * (k + j)] : (uint2)(0u, 0u);              \
+        /* padding slots read the unit's own word (only this work-item writes it) */           \
+        const uint2 en = j < left ? sell[ps.w + SLICE * (k + j)] : (uint2)(ps.x, 0u);            \
         xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
         ws[j] = en.y;                                                                            \
       }                                                                                          \

@@ -168,3 +168,21 @@ size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted) 
   if (wg >= mult) wg -= wg % mult;
   return wg ? wg : 1;
 }
+
+ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
+                         const char *what) {
+  size_t kmax = 0;
+  cl_ulong klocal = 0;
+  OB_TRY(OB_CL(clGetKernelWorkGroupInfo(kernel, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax,
+                                        &kmax, NULL)));
+  OB_TRY(OB_CL(clGetKernelWorkGroupInfo(kernel, dev->id, CL_KERNEL_LOCAL_MEM_SIZE,
+                                        sizeof klocal, &klocal, NULL)));
+  if (items > kmax)
+    return ob_fail(OB_ERR_UNSUPPORTED, "%s: %zu work-items per group, the built kernel runs at "
+                   "most %zu (CL_KERNEL_WORK_GROUP_SIZE)", what, items, kmax);
+  if (klocal + arg_local > dev->props.local_mem)
+    return ob_fail(OB_ERR_UNSUPPORTED, "%s: %llu bytes of local memory, the device has %llu",
+                   what, (unsigned long long)(klocal + arg_local),
+                   (unsigned long long)dev->props.local_mem);
+  return OB_OK;
+}

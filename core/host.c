@@ -14,6 +14,11 @@ static hwloc_topology_t topology(void) {
   tried = true;
   if (hwloc_topology_init(&topo) != 0) return topo = NULL;
   hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
+  /* PCI devices (NUMA locality by bus id), no OS devices: hwloc's OpenCL, CUDA, NVML, ...
+   * plugins would open every driver again and query vendor parameters without checking the
+   * extensions (CL_DEVICE_TOPOLOGY_AMD on any device: CL_INVALID_VALUE, which Oclgrind's API
+   * checks report). */
+  hwloc_topology_set_type_filter(topo, HWLOC_OBJ_OS_DEVICE, HWLOC_TYPE_FILTER_KEEP_NONE);
   if (hwloc_topology_load(topo) != 0) {
     hwloc_topology_destroy(topo);
     topo = NULL;

@@ -167,6 +167,15 @@ double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind);
  * kernel and device allow; at least 1. */
 size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);
 
+/* Whether a built kernel can run work-groups of `items` work-items with `arg_local` bytes of
+ * __local arguments besides its own __local arrays: items within the kernel's
+ * CL_KERNEL_WORK_GROUP_SIZE (which may be below the device's maximum: registers), its
+ * CL_KERNEL_LOCAL_MEM_SIZE plus arg_local within the device's local memory. Query before the
+ * __local arguments are set (the kernel's figure would count them). OB_ERR_UNSUPPORTED (a
+ * skipped row) with a detail starting with `what` when not; OB_ERR_CL when the query fails. */
+ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
+                         const char *what);
+
 /* ---------------------------------------------------------------- programs and kernels */
 
 /* Returns (borrowed, owned by the device) the program built from the named cl_kernels/ files

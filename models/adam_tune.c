@@ -10,6 +10,12 @@
 
 #define TUNE_STEPS 3
 #define MAX_MEMOS 16
+/* The search's time budget in seconds, estimated from the default shape's steps at PROBE_SIZE
+ * parameters: the sizes shrink (to no less than PROBE_SIZE / 4) until the estimate fits, so
+ * that a slow device (a simulator such as Oclgrind, a small integrated GPU) tunes in seconds
+ * rather than hours. On the GPUs and CPUs measured the estimate is far below it. */
+#define TUNE_BUDGET 10.0
+#define PROBE_SIZE 16384
 
 /* GPUs: float4, 128-512 work-items, 1-8 float4 per stream in flight per work-item. */
 static const ob_adam_tuning gpu_candidates[] = {
@@ -141,6 +147,17 @@ static ob_status tune_measure(ob_device *dev, ob_adam_tuning *out) {
   const ob_adam_tuning *c = NULL;
   size_t nc = 0;
   candidates(dev, &c, &nc);
+  /* Seconds of the whole search per parameter tuned on (0: not measured, sizes kept). */
+  double probe = 0.0;
+  if (st == OB_OK && n >= PROBE_SIZE &&
+      time_candidate(dev, p, g, PROBE_SIZE, &c[0], &probe) != OB_OK) {
+    probe = 0.0;
+    ob_error_clear();
+  }
+  const double search_per_param = probe / PROBE_SIZE * (TUNE_STEPS + 1) * (double)nc;
+  while (sizes[0] > PROBE_SIZE / 4 &&
+         search_per_param * (double)(sizes[0] + sizes[1]) > TUNE_BUDGET)
+    for (size_t k = 0; k < nsizes; k++) sizes[k] /= 2;
   double best = 0.0;
   ob_status last = OB_OK;
   for (size_t i = 0; i < nc && st == OB_OK; i++) {

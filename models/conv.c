@@ -359,7 +359,7 @@ size_t ob_conv_ws_bytes(const ob_conv_config *cfg, const ob_conv_view *v) {
   return split > 1 ? (size_t)split * (size_t)v->c_total * sizeof(float) : 0;
 }
 
-static size_t local_bytes(const ob_conv_config *c) {
+size_t ob_conv_config_local_bytes(const ob_conv_config *c) {
   return (size_t)2 * c->tk * ((size_t)(c->tm + 4) + (size_t)(c->tn + 4)) * sizeof(float);
 }
 
@@ -371,9 +371,10 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
   if (nt > props->max_wg)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv config needs %zu work-items per group, the "
                    "device allows %zu", nt, props->max_wg);
-  if (local_bytes(cfg) > props->local_mem)
+  if (ob_conv_config_local_bytes(cfg) > props->local_mem)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv config needs %zu bytes of local memory, the "
-                   "device has %llu", local_bytes(cfg), (unsigned long long)props->local_mem);
+                   "device has %llu", ob_conv_config_local_bytes(cfg),
+                   (unsigned long long)props->local_mem);
   /* Fetching B along N, work-items cover runs of 32 columns where the tile allows, else of
    * tn (BJ in cl_kernels/conv_gemm.cl). */
   const bool warp_runs = cfg->tn > 32 && cfg->tn % 32 == 0 && (size_t)cfg->tk * 32 % nt == 0;
@@ -414,12 +415,9 @@ ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_co
            adense, v->tapmask, v->storage == OB_CONV_FP16 ? " -DHALF_IO=1" : "");
   cl_kernel k = NULL;
   OB_TRY(create_kernel(dev, v->storage, "conv_gemm.cl", opts, "conv_gemm", &k));
-  size_t wg = 0;
-  ob_status st = OB_CL(clGetKernelWorkGroupInfo(k, ob_device_id(dev), CL_KERNEL_WORK_GROUP_SIZE,
-                                                sizeof wg, &wg, NULL));
-  if (st == OB_OK && wg < nt)
-    st = ob_fail(OB_ERR_UNSUPPORTED, "conv_gemm with %s runs at most %zu work-items per "
-                 "group, the configuration needs %zu", opts, wg, nt);
+  char what[260];
+  snprintf(what, sizeof what, "conv_gemm with %s", opts);
+  const ob_status st = ob_kernel_fits(dev, k, nt, 0, what);
   if (st != OB_OK) {
     clReleaseKernel(k);
     return st;

@@ -108,6 +108,10 @@ ob_status ob_conv_config_parse(const char *text, ob_conv_config *out);
  * whole elements per work-item for the loads. OB_ERR_INVALID with a detail otherwise. */
 ob_status ob_conv_config_check(const ob_conv_config *cfg);
 
+/* Bytes of local memory the kernel of a configuration declares (its double-buffered tiles of
+ * A and B); a plan needs a device with at least that much. */
+size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
+
 /* Writes the configuration as ob_conv_config_parse reads it. */
 void ob_conv_config_format(const ob_conv_config *cfg, char *buf, size_t n);
 

@@ -176,6 +176,14 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
                    "(vload_half, vstore_half) does not build: %s", detail);
   }
   OB_TRY(built);
+  char what[600];
+  snprintf(what, sizeof what, "gemm with %s", opts);
+  const ob_status fits =
+      ob_kernel_fits(g->dev, k, (size_t)(cfg->bm / cfg->tm) * (size_t)(cfg->bn / cfg->tn), 0, what);
+  if (fits != OB_OK) {
+    clReleaseKernel(k);
+    return fits;
+  }
   g->kernels[g->nkernels++] =
       (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
   *out = k;
@@ -363,7 +371,12 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
    * writes within cache lines. */
   const size_t global[2] = {(dcols + 3) / 4, (drows + 3) / 4};
-  const size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
+  size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
+  const size_t cap = ob_device_wg_size(g->dev, k, 256); /* the built kernel's limit */
+  while (local[0] * local[1] > cap && local[0] * local[1] > 1) {
+    if (local[1] > 1) local[1] /= 2;
+    else local[0] /= 2;
+  }
   OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
   g->launches++;
   *dst = (operand){.buf = buf, .off = 0, .ld = dcols};

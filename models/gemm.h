@@ -77,8 +77,10 @@ void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n);
  * OB_ERR_INVALID with a detail naming the bad pair. Does not check the constraints. */
 ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg);
 
-/* Checks the divisibility and vector-width rules of gemm.cl and the device's work-group and
- * local-memory limits. dev may be NULL (rules only). OB_ERR_INVALID with a detail. */
+/* Checks the divisibility and vector-width rules of gemm.cl (OB_ERR_INVALID with a detail)
+ * and, unless dev is NULL, the device's work-group, local-memory and register-cap limits
+ * (OB_ERR_UNSUPPORTED with a detail: a configuration this device cannot run; the built
+ * kernel's own limits are checked when it is built, ob_gemm_prepare). */
 ob_status ob_gemm_config_check(const ob_gemm_config *cfg, const ob_device *dev);
 
 /* The device's default configuration (vendor table; used when tuning is off). */

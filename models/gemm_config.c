@@ -243,16 +243,16 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
   if (c->regs && !ob_device_profile(dev)->max_registers_option)
-    return ob_fail(OB_ERR_INVALID, "gemm config %s: this device's compiler has no register cap",
-                   text);
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: this device's compiler has no register "
+                   "cap", text);
   const ob_device_props *p = ob_device_props_get(dev);
   if ((size_t)nt > p->max_wg)
-    return ob_fail(OB_ERR_INVALID, "gemm config %s: %d work-items per group, device allows %zu",
-                   text, nt, p->max_wg);
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %d work-items per group, device allows "
+                   "%zu", text, nt, p->max_wg);
   const size_t lmem = c->local ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4 : 0;
   if (lmem > p->local_mem)
-    return ob_fail(OB_ERR_INVALID, "gemm config %s: %zu bytes of local memory, device has %llu",
-                   text, lmem, (unsigned long long)p->local_mem);
+    return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %zu bytes of local memory, device has "
+                   "%llu", text, lmem, (unsigned long long)p->local_mem);
   return OB_OK;
 }
 

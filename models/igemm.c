@@ -60,6 +60,10 @@ static ob_status build(ob_igemm *g) {
     if (st == OB_OK) break;
   }
   OB_TRY(st);
+  char what[300];
+  snprintf(what, sizeof what, "igemm with %s", opts);
+  OB_TRY(ob_kernel_fits(g->dev, g->gemm, (size_t)(c->bm / c->tm) * (size_t)(c->bn / c->tn), 0,
+                        what));
   return ob_kernel_create(g->dev, "igemm.cl", opts, "igemm_pack", &g->pack);
 }
 

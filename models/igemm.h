@@ -71,8 +71,10 @@ const char *ob_igemm_dot_name(ob_igemm_dot dot);
 /* "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,bk=32,pad=4,local=1". */
 void ob_igemm_config_format(const ob_igemm_config *cfg, char *buf, size_t n);
 
-/* Checks the rules of igemm.cl (divisibility, vector widths, padding alignment) and, when dev
- * is not NULL, the device's work-group and local-memory limits. OB_ERR_INVALID with a detail. */
+/* Checks the rules of igemm.cl (divisibility, vector widths, padding alignment; OB_ERR_INVALID
+ * with a detail) and, when dev is not NULL, the device's work-group and local-memory limits
+ * (OB_ERR_UNSUPPORTED with a detail; the built kernel's own work-group limit is checked when
+ * it is built, ob_igemm_create). */
 ob_status ob_igemm_config_check(const ob_igemm_config *cfg, const ob_device *dev);
 
 /* The device's default configuration, and its autotuning candidates (default first); returns

@@ -110,10 +110,10 @@ ob_status ob_igemm_config_check(const ob_igemm_config *c, const ob_device *dev) 
   if (!dev) return OB_OK;
   const ob_device_props *p = ob_device_props_get(dev);
   if (wg > p->max_wg)
-    return ob_fail(OB_ERR_INVALID, "igemm config %s: %zu work-items exceed the device's %zu",
+    return ob_fail(OB_ERR_UNSUPPORTED, "igemm config %s: %zu work-items exceed the device's %zu",
                    text, wg, p->max_wg);
   if (local > p->local_mem)
-    return ob_fail(OB_ERR_INVALID, "igemm config %s: %zu bytes of local memory exceed the "
+    return ob_fail(OB_ERR_UNSUPPORTED, "igemm config %s: %zu bytes of local memory exceed the "
                    "device's %llu", text, local, (unsigned long long)p->local_mem);
   return OB_OK;
 }

@@ -147,5 +147,24 @@ ob_conv_options ob_test_conv_forced(const char *text) {
   memset(&o, 0, sizeof o);
   o.forced = true;
   OB_ASSERT_OK(ob_conv_config_parse(text, &o.config));
+  /* A device with less local memory than the tile needs (Oclgrind, rusticl and many integrated
+   * GPUs have 32 KiB) runs the same tile with fewer reduction steps per stage. */
+  const cl_ulong have = ob_device_props_get(ob_test_device())->local_mem;
+  const size_t need = ob_conv_config_local_bytes(&o.config);
+  ob_conv_config shallower = o.config;
+  while (ob_conv_config_local_bytes(&o.config) > have && shallower.tk > 1) {
+    shallower.tk /= 2;
+    if (ob_conv_config_check(&shallower) != OB_OK) break;
+    o.config = shallower;
+  }
+  ob_error_clear();
+  if (ob_conv_config_local_bytes(&o.config) > have) {
+    print_message("skipped: %s needs %zu bytes of local memory, the device has %llu\n", text,
+                  ob_conv_config_local_bytes(&o.config), (unsigned long long)have);
+    skip();
+  }
+  if (ob_conv_config_local_bytes(&o.config) < need)
+    print_message("%s runs with tk=%d: it needs %zu bytes of local memory, the device has "
+                  "%llu\n", text, o.config.tk, need, (unsigned long long)have);
   return o;
 }

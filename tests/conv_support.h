@@ -48,7 +48,9 @@ void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
 void ob_test_conv_check_pass(const ob_conv_shape *s, ob_conv_pass pass,
                              const ob_conv_options *opts, bool with_bias);
 
-/* Options forcing a configuration (ob_conv_config_parse text), storage fp32. */
+/* Options forcing a configuration (ob_conv_config_parse text), storage fp32; on a device with
+ * less local memory than the tile needs, with tk halved until it fits (said on stdout), and
+ * the current test skipped when nothing fits. */
 ob_conv_options ob_test_conv_forced(const char *text);
 
 #endif

@@ -11,6 +11,9 @@
 
 #include "oclbench.h"
 
+/* Every test program runs only the tests that CMOCKA_TEST_FILTER matches (a name, or a pattern
+ * with * and ?) when it is set (tests/support.c). */
+
 /* The registry of this process (created on first use; fails the test when none). */
 ob_registry *ob_test_registry(void);
 

@@ -127,6 +127,25 @@ static void program_builds_and_loads_from_binary_cache(void **state) {
   ob_registry_destroy(reg2);
 }
 
+/* A work-group or local memory beyond what a built kernel can take is unsupported, by name. */
+static void kernel_limits_are_checked(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  cl_kernel k = NULL;
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", "", "empty", &k));
+  size_t kmax = 0;
+  assert_int_equal(clGetKernelWorkGroupInfo(k, ob_device_id(dev), CL_KERNEL_WORK_GROUP_SIZE,
+                                            sizeof kmax, &kmax, NULL), CL_SUCCESS);
+  const cl_ulong local = ob_device_props_get(dev)->local_mem;
+  OB_ASSERT_OK(ob_kernel_fits(dev, k, kmax, (size_t)local, "empty"));
+  assert_int_equal(ob_kernel_fits(dev, k, kmax + 1, 0, "empty"), OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), "empty: "));
+  assert_non_null(strstr(ob_error_detail(), "CL_KERNEL_WORK_GROUP_SIZE"));
+  assert_int_equal(ob_kernel_fits(dev, k, 1, (size_t)local + 1, "empty"), OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), "local memory"));
+  clReleaseKernel(k);
+}
+
 static void build_failure_reports_the_log(void **state) {
   (void)state;
   const char *dir = ob_test_tmpdir();
@@ -269,6 +288,7 @@ int main(void) {
       cmocka_unit_test(registry_finds_devices_with_sane_properties),
       cmocka_unit_test(selection_by_index_slug_type_and_substring),
       cmocka_unit_test(program_builds_and_loads_from_binary_cache),
+      cmocka_unit_test(kernel_limits_are_checked),
       cmocka_unit_test(build_failure_reports_the_log),
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
       cmocka_unit_test(buffers_are_counted_and_bounded),

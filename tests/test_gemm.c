@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clblast_gemm.h"
 #include "gemm.h"
 #include "gemm_ref.h"
 
@@ -84,8 +85,10 @@ typedef struct problem {
   float alpha, beta;
 } problem;
 
-/* Runs pr with A, B and C in storage st and compares C with the double reference of the
- * stored inputs (fp32 bound, or for half storage the fp16-storage bound). */
+/* Runs pr with A, B and C in storage st through g, or with g NULL through CLBlast (Sgemm, or
+ * Hgemm for half storage), and compares C with the double reference of the stored inputs
+ * (fp32 bound; for half storage the fp16-storage bound, CLBlast's half arithmetic the fp16
+ * bound). */
 static void check_problem(ob_gemm *g, const problem *pr, ob_gemm_storage st) {
   const size_t ar = pr->ta ? pr->k : pr->m, ac = pr->ta ? pr->m : pr->k;
   const size_t br = pr->tb ? pr->n : pr->k, bc = pr->tb ? pr->k : pr->n;
@@ -106,15 +109,20 @@ static void check_problem(ob_gemm *g, const problem *pr, ob_gemm_storage st) {
   args.a = upload(a, na, st);
   args.b = upload(b, nb, st);
   args.c = upload(c0, nc, st);
-  OB_ASSERT_OK(ob_gemm_enqueue(g, &args, NULL));
+  if (g)
+    OB_ASSERT_OK(ob_gemm_enqueue(g, &args, NULL));
+  else
+    OB_ASSERT_OK(ob_clblast_gemm(ob_test_device(),
+                                 st == OB_GEMM_FP16 ? OB_CLBLAST_FP16 : OB_CLBLAST_FP32, &args));
   download(args.c, c, nc, st);
   const ob_gemm_ref_problem p = {.ta = pr->ta, .tb = pr->tb, .m = pr->m, .n = pr->n,
                                  .k = pr->k, .alpha = pr->alpha, .beta = pr->beta,
                                  .a = a + pr->off, .lda = lda, .b = b + pr->off, .ldb = ldb,
                                  .c0 = c0 + pr->off, .ldc0 = ldc};
   ob_gemm_ref_result r;
-  const double bound = st == OB_GEMM_FP16 ? ob_gemm_ref_bound_fp16_storage(pr->k)
-                                          : ob_gemm_ref_bound_fp32(pr->k);
+  const double bound = st == OB_GEMM_FP32 ? ob_gemm_ref_bound_fp32(pr->k)
+                       : g                ? ob_gemm_ref_bound_fp16_storage(pr->k)
+                                          : ob_gemm_ref_bound_fp16(pr->k);
   ob_gemm_ref_check(&p, c + pr->off, ldc, bound, 1, &r);
   if (!r.ok)
     fail_msg("%s %zux%zux%zu ta=%d tb=%d alpha=%g beta=%g: rel_err %.3g (bound %.3g)",
@@ -184,16 +192,16 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg.regs = 128; /* fine as a rule; PoCL's compiler has no register cap */
   OB_ASSERT_OK(ob_gemm_config_check(&cfg, NULL));
   if (!ob_device_profile(ob_test_device())->max_registers_option) {
-    assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+    assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
     assert_non_null(strstr(ob_error_detail(), "register cap"));
   }
-  /* Device limits: local memory. */
+  /* Device limits (a valid configuration this device cannot run): local memory. */
   cfg = parse_config(test_configs[0]);
   cfg.bk = 4096;
   cfg.bm = cfg.bn = 512;
   cfg.tm = cfg.tn = 64;
   cfg.vm = cfg.vn = 4;
-  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_INVALID);
+  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
   assert_non_null(strstr(ob_error_detail(), "local memory"));
 }
 
@@ -220,23 +228,26 @@ static void defaults_and_candidates_are_valid(void **state) {
 }
 
 /* Odd sizes (non-multiples of every tile), all transposes, alpha/beta, ld > width, offsets
- * that break vector alignment, on both kernel paths (and split-K), in storage st. */
+ * that break vector alignment. */
+static const problem problems[] = {
+    {OB_GEMM_N, OB_GEMM_N, 1, 1, 1, 0, 0, 1.0f, 0.0f},
+    {OB_GEMM_N, OB_GEMM_N, 77, 131, 45, 0, 0, 1.0f, 0.0f},
+    {OB_GEMM_N, OB_GEMM_T, 77, 131, 45, 3, 1, 0.5f, 2.0f},
+    {OB_GEMM_T, OB_GEMM_N, 33, 65, 17, 1, 5, -1.5f, 0.25f},
+    {OB_GEMM_T, OB_GEMM_T, 64, 128, 64, 0, 0, 1.0f, 1.0f},   /* exact tile multiples */
+    {OB_GEMM_N, OB_GEMM_N, 64, 128, 96, 4, 16, 2.0f, -1.0f}, /* aligned ld and offsets */
+    {OB_GEMM_T, OB_GEMM_T, 5, 200, 3, 2, 7, 1.0f, 0.0f},
+    {OB_GEMM_N, OB_GEMM_T, 130, 1, 70, 0, 2, 1.0f, 0.5f},
+};
+#define NPROBLEMS (sizeof problems / sizeof *problems)
+
+/* The problems on both kernel paths (and split-K), in storage st. */
 static void check_every_config(ob_gemm_storage st) {
-  static const problem problems[] = {
-      {OB_GEMM_N, OB_GEMM_N, 1, 1, 1, 0, 0, 1.0f, 0.0f},
-      {OB_GEMM_N, OB_GEMM_N, 77, 131, 45, 0, 0, 1.0f, 0.0f},
-      {OB_GEMM_N, OB_GEMM_T, 77, 131, 45, 3, 1, 0.5f, 2.0f},
-      {OB_GEMM_T, OB_GEMM_N, 33, 65, 17, 1, 5, -1.5f, 0.25f},
-      {OB_GEMM_T, OB_GEMM_T, 64, 128, 64, 0, 0, 1.0f, 1.0f},   /* exact tile multiples */
-      {OB_GEMM_N, OB_GEMM_N, 64, 128, 96, 4, 16, 2.0f, -1.0f}, /* aligned ld and offsets */
-      {OB_GEMM_T, OB_GEMM_T, 5, 200, 3, 2, 7, 1.0f, 0.0f},
-      {OB_GEMM_N, OB_GEMM_T, 130, 1, 70, 0, 2, 1.0f, 0.5f},
-  };
   for (size_t c = 0; c < sizeof test_configs / sizeof *test_configs; c++) {
     ob_gemm_config cfg = parse_config(test_configs[c]);
     ob_gemm *g = NULL;
     OB_ASSERT_OK(ob_gemm_create(ob_test_device(), &cfg, &g));
-    for (size_t p = 0; p < sizeof problems / sizeof *problems; p++) {
+    for (size_t p = 0; p < NPROBLEMS; p++) {
       /* The lane-grid configuration on NN and TT only: they cover its four local-store paths
        * (A and B each as columns and as rows) with half the PoCL builds. */
       if (c == 2 && problems[p].ta != problems[p].tb) continue;
@@ -263,6 +274,15 @@ static void both_paths_match_the_reference(void **state) {
 static void half_storage_matches_the_reference(void **state) {
   (void)state;
   check_every_config(OB_GEMM_FP16);
+}
+
+/* CLBlast's Sgemm, and Hgemm where the device has fp16, on the same problems (the library
+ * calls of the linear workload, at sizes small enough for Oclgrind). */
+static void clblast_matches_the_reference(void **state) {
+  (void)state;
+  for (size_t p = 0; p < NPROBLEMS; p++) check_problem(NULL, &problems[p], OB_GEMM_FP32);
+  if (!ob_device_props_get(ob_test_device())->fp16) return;
+  for (size_t p = 0; p < NPROBLEMS; p++) check_problem(NULL, &problems[p], OB_GEMM_FP16);
 }
 
 /* A random half with a biased exponent in [emin, emax] (0: subnormal) and a random sign. */
@@ -653,6 +673,7 @@ int main(void) {
       cmocka_unit_test(defaults_and_candidates_are_valid),
       cmocka_unit_test(both_paths_match_the_reference),
       cmocka_unit_test(half_storage_matches_the_reference),
+      cmocka_unit_test(clblast_matches_the_reference),
       cmocka_unit_test(half_rounding_is_exact),
       cmocka_unit_test(launch_count_and_empty_inner_dimension),
       cmocka_unit_test(half_storage_launches_and_buffer_checks),

@@ -65,6 +65,52 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
   ob_table_clear(&rows);
 }
 
+/* The probes' cases with buffers of 256 KiB (their listed sizes are 32 MiB and more), without
+ * queue_to_start (the empty kernel of enqueue_finish again). */
+#define TINY_BYTES ((size_t)256 << 10)
+static size_t tiny_probe_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                               size_t max) {
+  ob_case all[32];
+  const size_t n = ob_workload_peak.list_cases(dev, opts, all, 32);
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < max; i++) {
+    if (strcmp(all[i].variant, "queue_to_start") == 0) continue;
+    ob_case *c = &cases[k++];
+    *c = all[i];
+    if (!(c->bytes > 0)) continue; /* FMA and latency probes: no buffer size */
+    const double factor = c->bytes / (double)c->arg[1]; /* bytes moved per buffer byte */
+    c->arg[1] = (long)TINY_BYTES;
+    c->bytes = factor * (double)TINY_BYTES;
+    c->metrics[0].work = c->bytes;
+  }
+  return k;
+}
+
+/* Every probe kernel through the workload's own setup and run at tiny sizes (quick enough for
+ * Oclgrind, which interprets every work-item: tools/oclgrind_check.sh). */
+static void probes_run_at_tiny_sizes(void **state) {
+  (void)state;
+  ob_workload wl = ob_workload_peak;
+  wl.list_cases = tiny_probe_cases;
+  ob_host_info host;
+  ob_host_get(&host);
+  ob_run_opts opts = {.quick = true, .seconds = 0.01};
+  ob_table rows = {0};
+  size_t failed = 0, measured = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(ob_test_device(), &host, &wl, &opts, &rows, &failed, NULL));
+  assert_int_equal(failed, 0);
+  for (size_t r = 0; r < rows.nrows; r++) {
+    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
+    assert_string_equal(cell(&rows, r, "status"), "ok");
+    const double v = num(&rows, r, "value");
+    assert_true(v > 0 && isfinite(v));
+    assert_true(num(&rows, r, "reps") >= 3);
+    measured++;
+  }
+  assert_int_equal(measured, 10); /* 5 FMA widths, copy, read, enqueue_finish, 2 transfers */
+  ob_table_clear(&rows);
+}
+
 /* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
 enum fake_kind {
   FAKE_OK, FAKE_SETUP_UNSUPPORTED, FAKE_SETUP_CL_ERROR, FAKE_WRONG, FAKE_FAST,
@@ -211,6 +257,7 @@ static void group_rows_describe_every_device(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(peak_probes_are_positive_and_below_theoretical),
+      cmocka_unit_test(probes_run_at_tiny_sizes),
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
       cmocka_unit_test(group_rows_describe_every_device),
   };
