@@ -7,8 +7,9 @@
 #   sh tools/portability.sh run BUILD_DIR TEST...    setup, then: the test programs on Intel's
 #                                                    CPU runtime (the cross-implementation
 #                                                    identity test sees PoCL, Intel and Oclgrind),
-#                                                    and `oclbench run all --quick` on Intel with
-#                                                    no failed row
+#                                                    every kernel under Oclgrind's checks
+#                                                    (tools/oclgrind_check.sh), and `oclbench run
+#                                                    all --quick` on Intel with no failed row
 #
 # - Oclgrind: the Debian package `oclgrind` (it registers no ICD file of its own).
 # - Intel's OpenCL CPU runtime: the PyPI wheels intel-opencl-rt and intel-cmplr-lib-rt (and
@@ -67,6 +68,9 @@ step "implementations: $(./oclbench devices --csv | awk -F, 'NR > 1 { printf "%s
 
 step "the test suite on Intel's CPU runtime"
 OCLBENCH_TEST_DEVICE=intel sh tools/run_tests.sh "$build" "$@" || failed=$((failed + 1))
+
+step "every kernel family at tiny sizes under Oclgrind (data races, API misuse, uninitialised values)"
+sh tools/oclgrind_check.sh "$build" "$root/icd" || failed=$((failed + 1))
 
 step "oclbench run all --quick on Intel's CPU runtime"
 out="$root/results"
