@@ -22,7 +22,7 @@ CFLAGS   ?= -O2 -g
 SANITIZE ?=
 override CFLAGS += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
 override LDFLAGS += $(SANITIZE)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -ldl -pthread
 
 CORE_SRC    := $(wildcard core/*.c)
 DEVICES_SRC := $(wildcard devices/*.c)
