@@ -6,7 +6,8 @@
  * - Other GPUs and CPUs: Linux sysfs under the configured root (core/sensors_sysfs.c): the GPU's
  *   hwmon (/sys/bus/pci/devices/BUS/hwmon/hwmonN) and gpu_busy_percent; for CPUs powercap RAPL
  *   (package and dram domains, Intel and AMD Zen), cpufreq and the CPU temperature hwmon; for an
- *   Intel GPU without an energy hwmon, the RAPL uncore domain.
+ *   Intel GPU without an energy hwmon, the RAPL uncore domain. A device whose type includes
+ *   CL_DEVICE_TYPE_CPU (as for ob_device_is_cpu; Oclgrind's simulator too) gets the host CPUs'.
  * A missing sensor is never an error: its readings stay NAN and the handle's description says why.
  *
  * Ownership: ob_sensors_open's handle is the caller's (ob_sensors_destroy); a window is owned by
