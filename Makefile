@@ -22,7 +22,7 @@ CFLAGS   ?= -O2 -g
 SANITIZE ?=
 override CFLAGS += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
 override LDFLAGS += $(SANITIZE)
-LDLIBS   += $(PKG_LIBS) -lcsv -lm -pthread
+LDLIBS   += $(PKG_LIBS) -lcsv -lm -ldl -pthread
 
 CORE_SRC    := $(wildcard core/*.c)
 DEVICES_SRC := $(wildcard devices/*.c)
@@ -35,7 +35,7 @@ LIB_SRC  := $(CORE_SRC) $(DEVICES_SRC) $(MODELS_SRC) $(BENCH_SRC)
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/kernels_embedded.o
 LIB      := $(BUILD)/liboclbench.a
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
-TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/test_%.c,$(wildcard tests/*.c)))
+TEST_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/test_%.c tests/fake_%.c,$(wildcard tests/*.c)))
 
 DEB_PKGS := ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev libhwloc-dev \
             libcsv-dev libcmocka-dev pkg-config locales libxml2-utils openmpi-bin libopenmpi-dev \
@@ -73,6 +73,15 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+# Stand-in NVML libraries that test_sensors loads (tests/fake_nvml.c): today's function names
+# and, with FAKE_NVML_LEGACY, the older ones.
+FAKE_NVML := $(BUILD)/tests/libfake_nvml.so $(BUILD)/tests/libfake_nvml_legacy.so
+$(BUILD)/tests/libfake_nvml_legacy.so: FAKE_NVML_FLAGS := -DFAKE_NVML_LEGACY
+$(FAKE_NVML): tests/fake_nvml.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(FAKE_NVML_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/tests/test_sensors: | $(FAKE_NVML)
 
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)

@@ -97,7 +97,21 @@ bool ob_cli_check_env(void) {
     ob_cli_usage_error("OCLBENCH_PROGRESS='%s': expected 0 or 1", prog);
     return false;
   }
+  const char *root = getenv("OCLBENCH_SYSFS_ROOT");
+  struct stat st;
+  if (root && (!*root || stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    ob_cli_usage_error("OCLBENCH_SYSFS_ROOT='%s': not a directory", root);
+    return false;
+  }
   return true;
+}
+
+void ob_cli_sensor_config(ob_sensor_config *cfg) {
+  ob_sensor_config_default(cfg);
+  const char *root = getenv("OCLBENCH_SYSFS_ROOT");
+  const char *nvml = getenv("OCLBENCH_NVML_LIBRARY");
+  if (root) cfg->sysfs_root = root;
+  if (nvml) cfg->nvml_library = nvml;
 }
 
 int ob_cli_open_registry(ob_registry **out) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "oclbench.h"
+#include "sensors.h"
 
 enum { OB_EXIT_OK = 0, OB_EXIT_FAILED = 1, OB_EXIT_USAGE = 2, OB_EXIT_NO_PLATFORM = 3 };
 
@@ -26,6 +27,11 @@ bool ob_cli_output_path(const char *flag, const char *path);
 
 /* Validates the environment variables oclbench reads; prints the error itself. */
 bool ob_cli_check_env(void);
+
+/* The sensor configuration: the defaults, with OCLBENCH_SYSFS_ROOT as sysfs root and
+ * OCLBENCH_NVML_LIBRARY as NVML library ("" turns NVML off) when set. ob_cli_check_env has
+ * validated them. */
+void ob_cli_sensor_config(ob_sensor_config *cfg);
 
 /* Creates the registry; on failure prints the diagnosis and returns the exit code (3 when
  * there is no platform, 1 otherwise). Returns 0 on success. */

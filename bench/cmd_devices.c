@@ -1,4 +1,4 @@
-/* `oclbench devices [--csv]`: every OpenCL device with its properties. */
+/* `oclbench devices [--csv]`: every OpenCL device with its properties and the sensors found. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,8 @@ static const char *const columns[] = {
     "vendor",          "platform",      "driver",          "cl_version",     "c_version",
     "compute_units",   "clock_mhz",     "global_mem_bytes", "local_mem_bytes", "max_alloc_bytes",
     "max_work_group",  "fp64",          "fp16",            "profiling",      "exec_timeout",
-    "pci_bus_id",      "numa_node",     "nv_compute_capability", "fp32_theoretical_gflops"};
+    "pci_bus_id",      "numa_node",     "nv_compute_capability", "fp32_theoretical_gflops",
+    "sensors"};
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
 typedef struct device_text {
@@ -21,7 +22,8 @@ typedef struct device_text {
 
 static const char *yes_no(bool b) { return b ? "yes" : "no"; }
 
-static void device_fields(const ob_device *dev, device_text *t) {
+/* sensors: the device's sensor description. */
+static void device_fields(const ob_device *dev, const char *sensors, device_text *t) {
   const ob_device_props *p = ob_device_props_get(dev);
   snprintf(t->idx, sizeof t->idx, "%zu", ob_device_index(dev));
   snprintf(t->cu, sizeof t->cu, "%u", p->compute_units);
@@ -46,11 +48,13 @@ static void device_fields(const ob_device *dev, device_text *t) {
                              t->gmem,       t->lmem,             t->alloc,
                              t->wg,         yes_no(p->fp64),     yes_no(p->fp16),
                              yes_no(p->profiling), timeout,      p->pci_bus_id,
-                             t->numa,       t->cc,               t->peak};
+                             t->numa,       t->cc,               t->peak,
+                             sensors};
   memcpy(t->f, f, sizeof f);
 }
 
-static void print_text(const ob_registry *reg) {
+/* sensors[i]: the sensors of device i. */
+static void print_text(const ob_registry *reg, ob_sensors *const *sensors) {
   ob_host_info host;
   ob_host_get(&host);
   printf("host: %s, %s, %s, %d cores / %d threads, %d NUMA node%s\n", host.hostname, host.os,
@@ -60,7 +64,7 @@ static void print_text(const ob_registry *reg) {
     const ob_device *dev = ob_registry_device(reg, i);
     const ob_device_props *p = ob_device_props_get(dev);
     device_text t;
-    device_fields(dev, &t);
+    device_fields(dev, ob_sensors_describe(sensors[i]), &t);
     printf("\n%zu  %s  %s\n", i, ob_device_slug(dev), p->name);
     printf("   platform   %s (%s)\n", p->platform, p->platform_version);
     printf("   driver     %s, %s, %s\n", p->driver, p->cl_version, p->c_version);
@@ -77,6 +81,7 @@ static void print_text(const ob_registry *reg) {
            t.cc[0] ? ", compute capability " : "", t.cc);
     if (p->pci_bus_id[0])
       printf("   pci        %s%s%s\n", p->pci_bus_id, t.numa[0] ? ", NUMA node " : "", t.numa);
+    printf("   sensors    %s\n", ob_sensors_describe(sensors[i]));
   }
 }
 
@@ -89,16 +94,30 @@ int ob_cmd_devices(int argc, char **argv) {
   ob_registry *reg = NULL;
   int rc = ob_cli_open_registry(&reg);
   if (rc != OB_EXIT_OK) return rc;
-  if (csv) {
+  /* Every handle open at once: NVML is initialised once for all the GPUs. */
+  const size_t n = ob_registry_count(reg);
+  ob_sensors **sensors = calloc(n, sizeof *sensors);
+  ob_sensor_config cfg;
+  ob_cli_sensor_config(&cfg);
+  for (size_t i = 0; sensors && i < n && rc == OB_EXIT_OK; i++)
+    if (ob_sensors_open(&cfg, ob_device_props_get(ob_registry_device(reg, i)), &sensors[i]) != OB_OK)
+      rc = OB_EXIT_FAILED;
+  if (!sensors || rc != OB_EXIT_OK) {
+    fprintf(stderr, "oclbench: devices: %s\n", sensors ? ob_error_detail() : "out of memory");
+    rc = OB_EXIT_FAILED;
+  } else if (csv) {
     ob_csv_fput_fields(stdout, columns, NCOLUMNS);
-    for (size_t i = 0; i < ob_registry_count(reg); i++) {
+    for (size_t i = 0; i < n; i++) {
       device_text t;
-      device_fields(ob_registry_device(reg, i), &t);
+      device_fields(ob_registry_device(reg, i), ob_sensors_describe(sensors[i]), &t);
       ob_csv_fput_fields(stdout, t.f, NCOLUMNS);
     }
   } else {
-    print_text(reg);
+    print_text(reg, sensors);
   }
+  for (size_t i = 0; sensors && i < n; i++) ob_sensors_destroy(sensors[i]);
+  free(sensors);
   ob_registry_destroy(reg);
+  if (rc != OB_EXIT_OK) return rc;
   return fflush(stdout) == 0 ? OB_EXIT_OK : OB_EXIT_FAILED;
 }
