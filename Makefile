@@ -16,8 +16,17 @@ TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null || echo -lcmock
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 # snprintf truncation is deliberate (bounded fields); gcc's guess about it is not a bug.
 WARN     += $(shell $(CC) -Werror -Wno-format-truncation -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Wno-format-truncation)
-CPPFLAGS += -D_GNU_SOURCE -DCL_TARGET_OPENCL_VERSION=120 -DCL_USE_DEPRECATED_OPENCL_1_2_APIS \
-            -Icore -Idevices -Imodels -Ibench -I$(BUILD)
+CPPFLAGS += -D_GNU_SOURCE -DCL_TARGET_OPENCL_VERSION=120 -DCL_USE_DEPRECATED_OPENCL_1_2_APIS
+# Each layer sees only its own and the lower layers' headers (bench -> models -> core ->
+# devices); a models/ domain names another domain's header by its folder ("gemm/gemm.h").
+# tools/check_layers.sh (make check) checks the rules and that no units include each other.
+INC_devices := -Idevices
+INC_core    := -Icore $(INC_devices) -I$(BUILD)
+INC_models  := -Imodels $(INC_core)
+INC_bench   := -Ibench $(INC_models)
+INC_tests   := -Itests $(INC_bench)
+# The include flags of a source file's layer (its first folder).
+layer_inc = $(INC_$(firstword $(subst /, ,$(1))))
 CFLAGS   ?= -O2 -g
 SANITIZE ?=
 override CFLAGS += -std=c11 $(WARN) -pthread $(PKG_CFLAGS) -MMD -MP $(SANITIZE)
@@ -26,7 +35,7 @@ LDLIBS   += $(PKG_LIBS) -lcsv -lm -ldl -pthread
 
 CORE_SRC    := $(wildcard core/*.c)
 DEVICES_SRC := $(wildcard devices/*.c)
-MODELS_SRC  := $(wildcard models/*.c)
+MODELS_SRC  := $(wildcard models/*.c models/*/*.c)
 BENCH_SRC   := $(filter-out bench/main.c bench/mpi_main.c,$(wildcard bench/*.c))
 KERNELS     := $(sort $(wildcard cl_kernels/*.cl))
 GEN_SRC     := $(BUILD)/kernels_embedded.c
@@ -55,21 +64,21 @@ $(LIB): $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(CFLAGS) -c -o $@ $<
 
 $(GEN_SRC): $(KERNELS) tools/embed_kernels.sh
 	@mkdir -p $(BUILD)
 	sh tools/embed_kernels.sh $(KERNELS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/kernels_embedded.o: $(GEN_SRC)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_core) $(CFLAGS) -c -o $@ $<
 
 # Generated sources must exist before anything that includes their header is compiled.
 $(LIB_OBJ) $(BUILD)/bench/main.o: | $(GEN_SRC)
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
@@ -80,7 +89,7 @@ FAKE_NVML := $(BUILD)/tests/libfake_nvml.so $(BUILD)/tests/libfake_nvml_legacy.s
 $(BUILD)/tests/libfake_nvml_legacy.so: FAKE_NVML_FLAGS := -DFAKE_NVML_LEGACY
 $(FAKE_NVML): tests/fake_nvml.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(FAKE_NVML_FLAGS) -fPIC -shared -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) $(FAKE_NVML_FLAGS) -fPIC -shared -o $@ $<
 $(BUILD)/tests/test_sensors: | $(FAKE_NVML)
 
 deps:
@@ -99,7 +108,7 @@ oclbench-mpi: $(BUILD)/bench/mpi_main.o $(LIB)
 
 $(BUILD)/bench/mpi_main.o: bench/mpi_main.c
 	@mkdir -p $(dir $@)
-	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(MPICC) $(CPPFLAGS) $(INC_bench) $(CFLAGS) -c -o $@ $<
 
 # The test suite on whatever OpenCL device is present (PoCL in CI).
 test: deps

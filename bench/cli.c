@@ -1,8 +1,8 @@
 /* Shared CLI helpers. */
 #include "cli.h"
 
-#include "conv.h"
-#include "gemm.h"
+#include "conv/conv.h"
+#include "gemm/gemm.h"
 
 #include <errno.h>
 #include <math.h>

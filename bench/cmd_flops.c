@@ -9,8 +9,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "zoo.h"
-#include "zoo_dot.h"
+#include "zoo/zoo.h"
+#include "zoo/zoo_dot.h"
 
 #define MAX_BATCH 1000000L
 

@@ -7,12 +7,12 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "ising_exact.h"
-#include "ising_hostref.h"
+#include "ising/ising_exact.h"
+#include "ising/ising_hostref.h"
 #include "ising_cli.h"
-#include "ising_sampler.h"
-#include "ising_train.h"
-#include "ising_tune.h"
+#include "ising/ising_sampler.h"
+#include "ising/ising_train.h"
+#include "ising/ising_tune.h"
 
 /* ------------------------------------------------------------------ modes */
 

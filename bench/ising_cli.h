@@ -2,7 +2,7 @@
 #ifndef OB_ISING_CLI_H
 #define OB_ISING_CLI_H
 
-#include "ising_shard.h"
+#include "ising/ising_shard.h"
 
 #define OB_ISING_MAX_SELECTORS 16
 

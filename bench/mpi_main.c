@@ -20,8 +20,8 @@
 
 #include "cli.h"
 #include "ising_cli.h"
-#include "ising_shard.h"
-#include "ising_tune.h"
+#include "ising/ising_shard.h"
+#include "ising/ising_tune.h"
 #include "run_args.h"
 #include "runner.h"
 

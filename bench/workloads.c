@@ -1,11 +1,11 @@
 /* The table of workloads: adding a workload is adding its file in models/ and one row here. */
-#include "adam_workload.h"
-#include "conv_workload.h"
-#include "ising.h"
-#include "linear.h"
-#include "peak.h"
+#include "adam/adam_workload.h"
+#include "conv/conv_workload.h"
+#include "ising/ising.h"
+#include "gemm/linear.h"
+#include "peak/peak.h"
 #include "runner.h"
-#include "train_workload.h"
+#include "simplecnn/train_workload.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Implicit-GEMM 2-D convolution (NCHW, fp32 or half storage): one kernel for the forward
- * pass, the data gradient and the weight gradient (models/conv.c sets it up).
+ * pass, the data gradient and the weight gradient (models/conv/conv.c sets it up).
  *
  * Each pass is, per group, a GEMM C[M x N] = A[M x Kd] * B[Kd x N] whose operands are
  * gathered straight from the tensors through two index tables the host builds per shape:

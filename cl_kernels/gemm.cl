@@ -1,5 +1,5 @@
 /* Tiled SGEMM, row-major: C = alpha * op(A) * op(B) + beta * C, with C of M x N and K the
- * inner dimension. One parameterised kernel; models/gemm.c chooses the -D options:
+ * inner dimension. One parameterised kernel; models/gemm/gemm.c chooses the -D options:
  *
  *   TA, TB     0: A is M x K (B is K x N) as stored; 1: A is stored K x M (B stored N x K)
  *   BM, BN     rows and columns of C per work-group
@@ -26,7 +26,7 @@
  *              they are loaded and C is rounded to nearest even as it is stored: float
  *              everywhere in between (local memory, products, sums)
  *
- * Preconditions checked by the host (models/gemm.c): the launch covers ceil(M/BM)*BM rows and
+ * Preconditions checked by the host (models/gemm/gemm.c): the launch covers ceil(M/BM)*BM rows and
  * ceil(N/BN)*BN columns and A, B hold that many rows/columns (zero-padded copies otherwise);
  * with LOCAL=1, K is a multiple of BK, lda/ldb and the offsets of A and B are multiples of VG;
  * with LOCAL=0, ldb and the offset of B are multiples of VN (and with TA=1, lda and the offset

@@ -1,4 +1,4 @@
-/* Block Gibbs sampling of Ising models, many chains at once (models/ising_sampler.c).
+/* Block Gibbs sampling of Ising models, many chains at once (models/ising/ising_sampler.c).
  *
  * Spins are bits: a word of SPIN_BITS bits holds one node's spin in SPIN_BITS chains (bit set:
  * s = -1); words of fewer than 8 chains are bytes with their high bits unused. The state is
@@ -15,7 +15,7 @@
  * Random numbers: Philox4x32-10 keyed by the seed, counter (node, sweep, chain / 4, 0); its
  * four outputs serve chains 4q..4q+3, so a run does not depend on the work-group size, the
  * word size or the split of chains into passes. The initial state uses counter (node, 0,
- * chain / 4, 1). The decision arithmetic is models/ising_rule.h's, bit for bit.
+ * chain / 4, 1). The decision arithmetic is models/ising/ising_rule.h's, bit for bit.
  *
  * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word).
  */
@@ -25,7 +25,7 @@
 /* Chains are processed as vectors (explicit SIMD for CPU devices; GPUs scalarise them): a word
  * is NVEC vectors of VW lanes, lane b of the word is bit b. From 8 chains per word on, Philox
  * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
- * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k (models/ising_sampler.c
+ * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k (models/ising/ising_sampler.c
  * maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
  * bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
 #if SPIN_BITS == 1
@@ -151,7 +151,7 @@ rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) 
   return philox4x32_10(node, sweep, WORD_QUAD(w), domain, k0, k1);
 }
 
-/* 2^t with correctly rounded operations only (see models/ising_rule.h). */
+/* 2^t with correctly rounded operations only (see models/ising/ising_rule.h). */
 fvec ising_exp2(fvec t) {
   t = fmin(fmax(t, (fvec)(-125.0f)), (fvec)(125.0f));
   const fvec ns = t + (fvec)(0x1.8p23f);

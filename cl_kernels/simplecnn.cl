@@ -1,4 +1,4 @@
-/* SimpleCNN's own kernels (models/simplecnn.c): the fc layer, the loss and the fused
+/* SimpleCNN's own kernels (models/simplecnn/simplecnn.c): the fc layer, the loss and the fused
  * backward pass around the conv layer, for a batch of B images. Plain OpenCL C 1.2.
  *
  * y        [B][F]  the conv output before its bias (F = channels * plane features per image,
@@ -234,7 +234,7 @@ simplecnn_fc_backward(__global const float *restrict y, __global const float *re
 /* The conv gradients from their per-image parts. Work-groups 0 .. channels-1: grad
  * conv.bias[c] = the sum over the plane of colsum[c * plane + p] (a tree reduction);
  * the others: grad conv.weight[e] = the sum over the batch of wimg[n * taps + e], e < taps
- * (the per-image weight gradients of the grouped convolution, models/simplecnn.c). */
+ * (the per-image weight gradients of the grouped convolution, models/simplecnn/simplecnn.c). */
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1))) void
 simplecnn_conv_grad_finish(__global const float *restrict colsum, const int plane,
                            const int channels, __global const float *restrict wimg,

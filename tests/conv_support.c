@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv_ref.h"
-#include "gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
+#include "conv/conv_ref.h"
+#include "gemm/gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
 
 const ob_conv_shape ob_test_conv_shapes[] = {
     /* n  c   h   w   k   r  s  stride pad groups */

@@ -6,7 +6,7 @@
 
 #include "support.h"
 
-#include "conv.h"
+#include "conv/conv.h"
 
 /* Odd sizes, 1x1, aligned rows, stride 2 and 3, pad 0/1/2, groups, depthwise, rectangular
  * kernels, inputs smaller than the stride, 36 taps (no tap masks). */

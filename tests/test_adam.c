@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "adam_ref.h"
-#include "adam_workload.h"
-#include "gemm_ref.h"
+#include "adam/adam.h"
+#include "adam/adam_ref.h"
+#include "adam/adam_workload.h"
+#include "gemm/gemm_ref.h"
 
 /* The implementations every hand-checked sequence runs on. */
 typedef struct impl {

@@ -1,4 +1,4 @@
-/* Own convolution (models/conv.h): all three passes and the bias gradient against the double
+/* Own convolution (models/conv/conv.h): all three passes and the bias gradient against the double
  * reference on odd sizes, 1x1, stride 2, padding 0/1, groups, depthwise, bias, kernels with
  * and without tap masks; split-K, tiles larger than the problem, register blocks and fetch
  * layouts; shape and configuration validation. */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv_ref.h"
-#include "gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
+#include "conv/conv_ref.h"
+#include "gemm/gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
 
 /* Same bits: memcmp, so that +0 and -0 differ. */
 static bool same_float(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "conv.h"
-#include "conv_ref.h"
+#include "conv/conv.h"
+#include "conv/conv_ref.h"
 
 static const ob_conv_shape shape = {2, 8, 12, 12, 16, 3, 3, 1, 1, 1};
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "conv_workload.h"
+#include "conv/conv_workload.h"
 
 #define MAX_CASES 64
 

@@ -1,4 +1,4 @@
-/* `oclbench flops MODEL --dot FILE.dot` (models/zoo_dot.h): exact node and edge counts per
+/* `oclbench flops MODEL --dot FILE.dot` (models/zoo/zoo_dot.h): exact node and edge counts per
  * model, residual adds with both inputs, Graphviz renders the file to an SVG that xmllint
  * accepts, bad paths exit 2. No OpenCL device needed; needs graphviz (dot) and libxml2-utils
  * (xmllint), both in the Makefile's DEB_PKGS. */
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "zoo_dot.h"
+#include "zoo/zoo_dot.h"
 
 typedef struct dot_counts {
   size_t nodes, edges, dashed, clusters;

@@ -1,4 +1,4 @@
-/* Model zoo counting (models/zoo.h) against the issue's exact numbers and, per module, against
+/* Model zoo counting (models/zoo/zoo.h) against the issue's exact numbers and, per module, against
  * calflops (tests/data/calflops_zoo.csv from tools/zoo_flops_reference.py); the graph; the
  * `oclbench flops` command. No OpenCL device needed. */
 #include "support.h"
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zoo.h"
+#include "zoo/zoo.h"
 
 static ob_model *make(const char *name, int c, int h, int w) {
   ob_model *m = NULL;

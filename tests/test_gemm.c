@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clblast_gemm.h"
-#include "gemm.h"
-#include "gemm_ref.h"
+#include "gemm/clblast_gemm.h"
+#include "gemm/gemm.h"
+#include "gemm/gemm_ref.h"
 
 /* One configuration of each kernel path (fixed: no tuning in the correctness tests). */
 static const char *const test_configs[] = {

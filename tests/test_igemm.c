@@ -1,4 +1,4 @@
-/* int8 GEMM (models/igemm.h) and the linear workload's int8 cases (models/linear_int8.h):
+/* int8 GEMM (models/gemm/igemm.h) and the linear workload's int8 cases (models/gemm/linear_int8.h):
  * exact equality with the host's int64 sums for odd sizes, every transpose, offsets and
  * leading dimensions, several tile configurations, the largest k at the extremes of int8;
  * argument and configuration checks; dot-mode selection; the int8 cases run through the
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "igemm.h"
-#include "igemm_ref.h"
-#include "linear_int8.h"
+#include "gemm/igemm.h"
+#include "gemm/igemm_ref.h"
+#include "gemm/linear_int8.h"
 #include "runner.h"
 
 #define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_, local_)                                     \

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ising_exact.h"
-#include "ising_graph.h"
-#include "ising_train.h"
+#include "ising/ising_exact.h"
+#include "ising/ising_graph.h"
+#include "ising/ising_train.h"
 
 static const char *source_dir(void) {
   const char *d = getenv("OB_SOURCE_DIR");

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ising_graph.h"
-#include "ising_hostref.h"
-#include "ising_rule.h"
-#include "ising_sampler.h"
-#include "ising_tune.h"
+#include "ising/ising_graph.h"
+#include "ising/ising_hostref.h"
+#include "ising/ising_rule.h"
+#include "ising/ising_sampler.h"
+#include "ising/ising_tune.h"
 #include "philox.h"
 
 /* Known-answer vectors of Random123's philox4x32_10 (kat_vectors). */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ising_shard.h"
+#include "ising/ising_shard.h"
 
 static void split_follows_rates_in_aligned_shares(void **state) {
   (void)state;

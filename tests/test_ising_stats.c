@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ising.h"
-#include "ising_exact.h"
-#include "ising_sampler.h"
-#include "ising_train.h"
+#include "ising/ising.h"
+#include "ising/ising_exact.h"
+#include "ising/ising_sampler.h"
+#include "ising/ising_train.h"
 
 #define BOUND 0.02
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemm_ref.h"
-#include "linear.h"
+#include "gemm/gemm_ref.h"
+#include "gemm/linear.h"
 #include "runner.h"
 
 #define MAXC 64

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "peak.h"
+#include "peak/peak.h"
 #include "runner.h"
 
 static const char *cell(const ob_table *t, size_t r, const char *col) {

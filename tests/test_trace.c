@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "json_check.h"
-#include "peak.h"
+#include "peak/peak.h"
 #include "runner.h"
 
 static void events_match_launches_and_times(void **state) {

@@ -1,5 +1,5 @@
-/* SimpleCNN on the device (models/simplecnn.h) against the double host reference
- * (models/simplecnn_ref.h) and against central finite differences; the reference against
+/* SimpleCNN on the device (models/simplecnn/simplecnn.h) against the double host reference
+ * (models/simplecnn/simplecnn_ref.h) and against central finite differences; the reference against
  * PyTorch (tests/data/train_torch.csv, tools/train_torch_ref.py); counts, initialisation,
  * launches and input validation. Tiny models, so that the whole program runs in seconds on
  * PoCL. */
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam_ref.h"
-#include "simplecnn.h"
-#include "simplecnn_ref.h"
-#include "zoo.h"
+#include "adam/adam_ref.h"
+#include "simplecnn/simplecnn.h"
+#include "simplecnn/simplecnn_ref.h"
+#include "zoo/zoo.h"
 
 /* Uniform in [-1, 1): the test's own generator (splitmix64). */
 static float uniform(uint64_t *state) {

@@ -1,4 +1,4 @@
-/* SimpleCNN learns on the device (models/simplecnn.h): 50 Adam steps on one fixed synthetic
+/* SimpleCNN learns on the device (models/simplecnn/simplecnn.h): 50 Adam steps on one fixed synthetic
  * batch bring the loss below half its first value, and 50 steps over mini-batches of a data
  * set of two separable classes reach >= 95% accuracy on held-out images. Tiny inputs, so that
  * the program runs in seconds on PoCL. */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "simplecnn.h"
+#include "simplecnn/simplecnn.h"
 
 #define STEPS 50
 

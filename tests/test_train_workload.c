@@ -1,4 +1,4 @@
-/* The `train` workload table entry (models/train_workload.h): its cases (variants, params,
+/* The `train` workload table entry (models/simplecnn/train_workload.h): its cases (variants, params,
  * metrics, FLOPs, series) in both modes, and quick cases set up, run and verified on the test
  * device. */
 #include "support.h"
@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "simplecnn.h"
-#include "train_workload.h"
+#include "simplecnn/simplecnn.h"
+#include "simplecnn/train_workload.h"
 
 #define MAX_CASES 64
 

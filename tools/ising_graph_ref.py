@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Reference data for the Ising graph generators (models/ising_graph.c).
+"""Reference data for the Ising graph generators (models/ising/ising_graph.c).
 
 Writes tests/data/ising_graphs_ref.txt: one line per graph spec,
     SPEC NODES EDGES MAX_DEGREE FNV1A64
 where FNV1A64 is the 64-bit FNV-1a hash (as ob_hash) of the sorted edge list written as
-"i,j\n" lines with i < j, under the node numbering documented in models/ising_graph.h:
+"i,j\n" lines with i < j, under the node numbering documented in models/ising/ising_graph.h:
   grid:WxH     networkx grid_2d_graph(W, H), nodes (x, y) numbered in sorted order
   grid3:AxBxC  networkx grid_graph(dim=(A, B, C)), whose nodes are tuples (c, b, a),
                numbered in sorted order of (a, b, c)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes tests/data/calflops_zoo.csv: per-module parameters, MACs and FLOPs of the model zoo
 (simplecnn, mlp, resnet18; batch 1, default inputs) as calflops counts them, for
-tests/test_flops_zoo.c to compare models/zoo.c against.
+tests/test_flops_zoo.c to compare models/zoo/zoo.c against.
 
 Run once by hand (needs: pip install torch torchvision calflops transformers):
     python3 tools/zoo_flops_reference.py tests/data/calflops_zoo.csv
@@ -25,7 +25,7 @@ from torch import nn
 
 
 class SimpleCNN(nn.Module):
-    """The seed's SimpleCNN; module names as models/zoo.c names the layers."""
+    """The seed's SimpleCNN; module names as models/zoo/zoo.c names the layers."""
 
     def __init__(self):
         super().__init__()

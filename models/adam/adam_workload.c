@@ -3,7 +3,7 @@
  * seed's 10 x Linear(1024, 1024, bias=False)) and 100M (24 x 2048 x 2048) parameters, lr 0.01.
  *
  * Precision fp32 (fused and eager), and fp16 (fused Adam and AdamW): parameters and gradients
- * stored as IEEE half, moments and arithmetic fp32 (models/adam.h, ob_adam_precision). The
+ * stored as IEEE half, moments and arithmetic fp32 (models/adam/adam.h, ob_adam_precision). The
  * fp16 rows need no cl_khr_fp16 (vload_half / vstore_half are core OpenCL C); a device where
  * the fp16 kernel does not build gets a `skipped` row with the reason.
  *
@@ -16,7 +16,7 @@
  * Verification, in the same run: the optimizer is reset, the parameters restored, and
  * OB_ADAM_VERIFY_STEPS steps taken with gradients that change every step (gradient of step t
  * for flat element i is the generator's value at i + t); then p, exp_avg, exp_avg_sq (and
- * max_exp_avg_sq) are compared with the host double-precision reference (models/adam_ref.c):
+ * max_exp_avg_sq) are compared with the host double-precision reference (models/adam/adam_ref.c):
  * every parameter up to FULL_CHECK_MAX parameters, above that both ends and SAMPLE_BLOCKS
  * random blocks of every tensor. Error: max |device - reference| / max |reference| per
  * quantity, bound OB_ADAM_VERIFY_BOUND = 1e-5 (fp32 rounding after 10 steps gives ~1e-7).
@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "adam_ref.h"
-#include "gemm_ref.h"
+#include "gemm/gemm_ref.h"
 
 #define LR 0.01
 #define ADAMW_WEIGHT_DECAY 0.01

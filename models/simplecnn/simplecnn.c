@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
+#include "adam/adam.h"
 #include "philox.h"
-#include "zoo.h"
+#include "zoo/zoo.h"
 
 /* Work-group sizes: the largest power of two up to these that the device allows. */
 #define WG_MAX 256

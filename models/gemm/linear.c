@@ -7,7 +7,7 @@
  * Timing: own GEMM by profiling events (first to last kernel of the call); CLBlast by
  * wall-clock around the call and clFinish (it launches several kernels; its first call, which
  * compiles, is made in setup). Every result is checked against the host reference
- * (models/gemm_ref.h: double accumulation, relative Frobenius error, sampled above 2^27 MACs);
+ * (models/gemm/gemm_ref.h: double accumulation, relative Frobenius error, sampled above 2^27 MACs);
  * fp16 cases against the product of the half-rounded inputs, with the bound of fp16 storage
  * and fp32 accumulation (own: 2^-11 + the fp32 bound) or of fp16 arithmetic (Hgemm).
  */
@@ -119,7 +119,7 @@ typedef struct linear_state {
   float *a, *b;      /* host operands (fp16 cases: the values after rounding to half) */
   ob_gemm *gemm;     /* own variant */
   char config[200];  /* own variant: the kernel configuration and where it came from */
-  void *int8;        /* int8 cases: the state of models/linear_int8.c */
+  void *int8;        /* int8 cases: the state of models/gemm/linear_int8.c */
 } linear_state;
 
 void ob_linear_teardown(void *state) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
+#include "gemm/gemm_ref.h" /* ob_half_from_float, ob_half_to_float */
 
 /* A table entry no position matches: its h and w put every B element out of bounds. */
 #define SENTINEL (1 << 29)

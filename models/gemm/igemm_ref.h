@@ -1,4 +1,4 @@
-/* Host reference for int8 GEMM results (models/igemm.h): exact int64 sums, compared for
+/* Host reference for int8 GEMM results (models/gemm/igemm.h): exact int64 sums, compared for
  * equality. Problems of up to OB_IGEMM_REF_FULL_MACS multiply-adds compare every entry; larger
  * ones the first and last row and column (tile edges) and OB_IGEMM_REF_SAMPLES random entries,
  * each computed exactly on the host. */

@@ -1,7 +1,7 @@
 /* int8 GEMM with int32 accumulation: row-major C = op(A) * op(B) on cl_mem buffers.
  *
  * A, B hold signed 8-bit integers, C 32-bit integers (written, never read). C is m x n; op(A)
- * is m x k and op(B) is k x n, with the storage conventions of models/gemm.h: A is stored
+ * is m x k and op(B) is k x n, with the storage conventions of models/gemm/gemm.h: A is stored
  * m x k (lda >= k) for OB_GEMM_N and k x m (lda >= m) for OB_GEMM_T; B is stored k x n
  * (ldb >= n) for OB_GEMM_N and n x k (ldb >= k) for OB_GEMM_T; C is m x n (ldc >= n). Offsets
  * and leading dimensions are in elements. The result is exact: k <= OB_IGEMM_MAX_K keeps every

@@ -83,7 +83,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
                                cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                                cl_event *first, cl_event *last);
 
-/* Chooses p->cfg (models/conv_tune.c): forced, cached, tuned now, or the device default, and
+/* Chooses p->cfg (models/conv/conv_tune.c): forced, cached, tuned now, or the device default, and
  * writes p->describe. Needs p's view and index tables. */
 ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *opts);
 

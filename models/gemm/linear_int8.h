@@ -1,10 +1,10 @@
-/* int8 cases of the `linear` workload: the project's int8 GEMM (models/igemm.h) with int8
+/* int8 cases of the `linear` workload: the project's int8 GEMM (models/gemm/igemm.h) with int8
  * inputs and int32 accumulation, precision `int8`, variant `own`, metric `gops` in GOP/s
  * (2 m n k integer operations per product; `flops` stays empty: these are not floating-point
  * operations), on square sizes 1024, 2048, 4096 (--quick: 1024) and the seed's fc1024 layer
  * forward (batch 128, 1024 -> 1024). The operands use the int8 layout, A untransposed and
  * B = W stored out x in (ta = N, tb = T, as PyTorch's Linear stores its weight). Verified
- * exactly against the host's int64 sums (models/igemm_ref.h).
+ * exactly against the host's int64 sums (models/gemm/igemm_ref.h).
  *
  * The cases are meant to be appended to the linear workload's list: linear.c dispatches a case
  * for which ob_igemm_is_case() holds to the functions below (their state is their own). */

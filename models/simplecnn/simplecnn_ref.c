@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "adam_ref.h"
+#include "adam/adam_ref.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* The `conv` workload: conv2d forward through the own implicit-GEMM kernels and CLBlast's
  * Sconvgemm/Hconvgemm, data and weight gradients through the own kernels, with fp32 and fp16
- * storage, on the SimpleCNN conv and the ResNet-18 3x3 layers (models/conv_workload.c). */
+ * storage, on the SimpleCNN conv and the ResNet-18 3x3 layers (models/conv/conv_workload.c). */
 #ifndef OB_CONV_WORKLOAD_H
 #define OB_CONV_WORKLOAD_H
 

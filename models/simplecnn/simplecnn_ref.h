@@ -1,4 +1,4 @@
-/* Host reference of SimpleCNN (models/simplecnn.h) in double precision: forward, mean softmax
+/* Host reference of SimpleCNN (models/simplecnn/simplecnn.h) in double precision: forward, mean softmax
  * cross-entropy and the gradient of every parameter, written as plain loops from the
  * definitions (no fusion, no split), to check the device model against and to check by
  * finite differences.
@@ -74,7 +74,7 @@ typedef enum ob_simplecnn_quantity {
   OB_SIMPLECNN_Q_UPDATE,     /* after the Adam step: max over parameters of
                                 max(0, |p_dev - p_ref| - ulp(p_ref)) / lr, i.e. the error
                                 beyond the parameter's fp32 rounding in units of the step
-                                size; p_ref from the host Adam (models/adam_ref.h) applied to
+                                size; p_ref from the host Adam (models/adam/adam_ref.h) applied to
                                 the device's gradients */
   OB_SIMPLECNN_NQ
 } ob_simplecnn_quantity;

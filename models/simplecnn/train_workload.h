@@ -1,4 +1,4 @@
-/* The `train` workload: one SimpleCNN training step on the device (models/simplecnn.h) at the
+/* The `train` workload: one SimpleCNN training step on the device (models/simplecnn/simplecnn.h) at the
  * seed's input 3x224x224 (32 channels, 10 classes, Adam lr 1e-3), timed whole and by part.
  *
  * Rows (params `model=simplecnn;batch=B;input=3xHxW`, fp32):
@@ -19,7 +19,7 @@
  * images against the double host reference from its current parameters, and (all but the
  * forward rows) one full step of a fresh model of batch OB_TRAIN_VERIFY_BATCH (same
  * configuration, initial parameters) on those images: pre-activations, logits, loss, every
- * gradient and the Adam update against the reference (models/simplecnn_ref.h), each within
+ * gradient and the Adam update against the reference (models/simplecnn/simplecnn_ref.h), each within
  * OB_SIMPLECNN_CHECK_BOUND.
  */
 #ifndef OB_TRAIN_WORKLOAD_H

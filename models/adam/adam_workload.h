@@ -1,5 +1,5 @@
 /* The `adam` workload: one Adam / AdamW optimizer step over a model's parameters, fused and
- * eager (models/adam_workload.c). */
+ * eager (models/adam/adam_workload.c). */
 #ifndef OB_ADAM_WORKLOAD_H
 #define OB_ADAM_WORKLOAD_H
 

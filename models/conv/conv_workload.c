@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clblast_gemm.h" /* ob_clblast_strerror */
+#include "gemm/clblast_gemm.h" /* ob_clblast_strerror */
 #include "conv.h"
 #include "conv_ref.h"
 

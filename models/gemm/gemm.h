@@ -21,7 +21,7 @@
  * OCLBENCH_GEMM_CONFIG, the tuned configuration cached on disk for this device and driver (a
  * file in ob_program_cache_dir()), the result of an autotuning pass over the device's
  * candidate configurations (then cached), or with OCLBENCH_GEMM_TUNE=0 the device's default
- * configuration from the vendor table in models/gemm_config.c.
+ * configuration from the vendor table in models/gemm/gemm_config.c.
  *
  * Ownership: the handle borrows the device (which must outlive it), owns its kernels and
  * scratch buffers; the caller owns A, B and C. A handle is not thread-safe: use one per

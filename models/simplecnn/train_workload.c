@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conv_ref.h"
+#include "conv/conv_ref.h"
 #include "simplecnn.h"
 #include "simplecnn_ref.h"
 

@@ -1,6 +1,6 @@
 /* Host reference of the Adam / AdamW step in double precision with PyTorch semantics: the
  * operations of torch.optim.Adam's single-tensor step, in its order, on one array of
- * parameters. The device implementations (models/adam.c) are checked against it. */
+ * parameters. The device implementations (models/adam/adam.c) are checked against it. */
 #ifndef OB_ADAM_REF_H
 #define OB_ADAM_REF_H
 

@@ -1,4 +1,4 @@
-/* The layer graph of a zoo model (models/zoo.h) as Graphviz DOT, the torchviz picture: one node
+/* The layer graph of a zoo model (models/zoo/zoo.h) as Graphviz DOT, the torchviz picture: one node
  * per layer (name, kind with its kernel/stride/padding or features, output shape for the batch,
  * parameters, MACs for the batch), a node for the model input, and an edge from every producer
  * to its consumer in data-flow order. An add (resnet18's residual connections) has both its

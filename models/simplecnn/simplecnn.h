@@ -1,6 +1,6 @@
 /* The seed's SimpleCNN trained on an OpenCL device: Conv2d(in_c, channels, 3, stride 2, pad 1)
  * + bias, ReLU, flatten, Linear(channels * P * Q, classes) + bias, softmax cross-entropy on
- * integer labels, and a fused Adam update (models/adam.h), all on the device (NCHW, fp32).
+ * integer labels, and a fused Adam update (models/adam/adam.h), all on the device (NCHW, fp32).
  * The seed's configuration is 3x224x224 inputs, 32 channels, 10 classes (P = Q = 112); the
  * sizes are parameters so that tests run tiny models.
  *
@@ -8,14 +8,14 @@
  * device's in-order queue: nothing waits for the host unless the loss is asked for. The
  * gradient kernels overwrite the gradients (no accumulation), so no zero_grad pass is needed.
  * Kernels (cl_kernels/simplecnn.cl plus the conv and Adam kernels):
- *   forward   conv (models/conv.h, no bias: the bias is folded into the readers below)
+ *   forward   conv (models/conv/conv.h, no bias: the bias is folded into the readers below)
  *             fc_forward   split-K partial logits of relu(conv + bias) and the fc weights
  *             loss         split-K sum + fc bias -> logits; softmax cross-entropy (mean over
  *                          the batch), dlogits, the fc bias gradient
  *   backward  fc_backward  one pass over the conv output: the fc weight gradient
  *                          (dlogits^T relu(a)), the conv-output gradient dz (dlogits W,
  *                          masked by a > 0) and its per-feature batch sums
- *             conv weight gradient per image (models/conv.h, as a convolution with one
+ *             conv weight gradient per image (models/conv/conv.h, as a convolution with one
  *                          group per image, which spreads the long reduction over the GPU)
  *             conv_grad_finish  the batch sum of those, and the conv bias gradient from the
  *                          per-feature sums; no input gradient (the first layer)
@@ -28,7 +28,7 @@
 #ifndef OB_SIMPLECNN_H
 #define OB_SIMPLECNN_H
 
-#include "conv.h"
+#include "conv/conv.h"
 #include "oclbench.h"
 
 /* The architecture's fixed parts: a 3x3 convolution with stride 2 and padding 1. */
@@ -79,7 +79,7 @@ size_t ob_simplecnn_features(const ob_simplecnn_dims *d);
 size_t ob_simplecnn_tensor_elems(const ob_simplecnn_dims *d, ob_simplecnn_tensor t);
 
 /* Parameters, and the work of one step over the whole batch, counted with the model zoo's
- * calflops rules (models/zoo.h: conv 2 MACs + bias, ReLU one per element, linear 2 MACs,
+ * calflops rules (models/zoo/zoo.h: conv 2 MACs + bias, ReLU one per element, linear 2 MACs,
  * backward = OB_ZOO_BACKWARD_FACTOR x forward) for any input size; equal to
  * ob_model_create("simplecnn") at 3x224x224. The optimizer: OB_SIMPLECNN_ADAM_FLOPS and
  * OB_SIMPLECNN_ADAM_BYTES per parameter. */
@@ -112,7 +112,7 @@ typedef struct ob_simplecnn ob_simplecnn;
 
 /* Creates the model on dev: checks the dimensions, allocates parameters (initialised from
  * the seed), gradients, activations and the optimizer, makes the conv plans (tuning them on
- * first use per device and shape, see models/conv.h) and builds the kernels. The input is
+ * first use per device and shape, see models/conv/conv.h) and builds the kernels. The input is
  * all zeros with labels 0 until ob_simplecnn_set_input. Errors: OB_ERR_INVALID (dims, lr),
  * OB_ERR_TOO_LARGE (allocation, the batch's dlogits above the local memory),
  * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a work-group the device cannot run).

@@ -1,4 +1,4 @@
-/* Host reference of the 2-D convolution in double precision (models/conv.h layouts), and the
+/* Host reference of the 2-D convolution in double precision (models/conv/conv.h layouts), and the
  * comparison of a device result with it: every element for small tensors, a random sample of
  * elements for large ones (one element of the weight gradient of a ResNet layer at batch 32
  * is a sum of 100,352 products). */
@@ -21,7 +21,7 @@ ob_conv_arith ob_conv_arith_own(ob_conv_storage storage);
  *   forward          y[idx]  from in0 = x, in1 = w, bias (may be NULL)
  *   backward_data    dx[idx] from in0 = dy, in1 = w
  *   backward_weight  dw[idx] from in0 = x, in1 = dy
- * idx indexes the output tensor (models/conv.h layouts); the shape must be valid. */
+ * idx indexes the output tensor (models/conv/conv.h layouts); the shape must be valid. */
 double ob_conv_ref_at(const ob_conv_shape *s, ob_conv_pass pass, const float *in0,
                       const float *in1, const float *bias, size_t idx);
 

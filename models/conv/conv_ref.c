@@ -1,7 +1,7 @@
 /* Host reference of the 2-D convolution in double precision. */
 #include "conv_ref.h"
 
-#include "gemm_ref.h"
+#include "gemm/gemm_ref.h"
 
 #include <math.h>
 
