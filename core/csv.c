@@ -2,6 +2,7 @@
 #include "device_impl.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -42,13 +43,49 @@ void ob_format_double(char *buf, size_t n, double v) {
 }
 
 bool ob_parse_double(const char *s, double *out) {
-  if (!s || !*s) return false;
+  if (!s || !*s || isspace((unsigned char)*s)) return false;
   char *end = NULL;
   errno = 0;
   double v = strtod_l(s, &end, c_locale());
-  if (end == s || *end != '\0' || errno == ERANGE || isnan(v)) return false;
+  /* ERANGE with a finite result is an underflow (a subnormal like 1e-308): still a number. */
+  if (end == s || *end != '\0' || isnan(v) || (errno == ERANGE && isinf(v))) return false;
   *out = v;
   return true;
+}
+
+/* "[+-]digits": the sign and the magnitude (*overflow when it needs more than 64 bits). */
+static bool split_integer(const char *s, bool *neg, uint64_t *mag, bool *overflow) {
+  *neg = *s == '-';
+  if (*s == '-' || *s == '+') s++;
+  if (!isdigit((unsigned char)*s)) return false;
+  *mag = 0;
+  *overflow = false;
+  for (; isdigit((unsigned char)*s); s++) {
+    const uint64_t d = (uint64_t)(*s - '0');
+    if (*mag > (UINT64_MAX - d) / 10) *overflow = true;
+    else *mag = *mag * 10 + d;
+  }
+  return *s == '\0';
+}
+
+ob_int_result ob_parse_uint(const char *s, uint64_t max, uint64_t *out) {
+  bool neg = false, overflow = false;
+  uint64_t mag = 0;
+  if (!s || !split_integer(s, &neg, &mag, &overflow)) return OB_INT_NOT_INTEGER;
+  if (overflow || (neg && mag) || mag > max) return OB_INT_OUT_OF_RANGE;
+  *out = mag;
+  return OB_INT_OK;
+}
+
+ob_int_result ob_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) {
+  bool neg = false, overflow = false;
+  uint64_t mag = 0;
+  if (!s || !split_integer(s, &neg, &mag, &overflow)) return OB_INT_NOT_INTEGER;
+  if (overflow || mag > (uint64_t)INT64_MAX + neg) return OB_INT_OUT_OF_RANGE;
+  const int64_t v = !neg ? (int64_t)mag : mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+  if (v < min || v > max) return OB_INT_OUT_OF_RANGE;
+  *out = v;
+  return OB_INT_OK;
 }
 
 void ob_row_init(ob_row *row) {

@@ -323,8 +323,17 @@ void ob_row_init(ob_row *row);
 
 /* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
 void ob_format_double(char *buf, size_t n, double v);
-/* Parses a whole string as a double under the C locale; false when not a number. */
+/* Parses a whole string as a double under the C locale; false when not a number (leading
+ * space, trailing text, NaN, overflow to infinity). Underflow (subnormals) is a number. */
 bool ob_parse_double(const char *s, double *out);
+
+/* Strict decimal integers, the one parser behind every integer oclbench reads (flags, graph
+ * specs, file fields, environment): an optional sign and digits only, nothing else (no space,
+ * hex or exponent). NOT_INTEGER when s is not of that form; OUT_OF_RANGE when it is an integer
+ * outside the range (including beyond 64 bits and, for ob_parse_uint, any negative value). */
+typedef enum ob_int_result { OB_INT_OK, OB_INT_NOT_INTEGER, OB_INT_OUT_OF_RANGE } ob_int_result;
+ob_int_result ob_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+ob_int_result ob_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
 /* A row as schema-1 text fields (fields[] point into the struct or into the row/host/device). */
 typedef struct ob_row_text {
