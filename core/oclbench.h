@@ -47,6 +47,12 @@ const char *ob_cl_strerror(cl_int code);
 /* Records a one-line detail for the calling thread and returns st, for `return ob_fail(...)`. */
 ob_status ob_fail(ob_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Copies src into dst (n bytes, always NUL-terminated, truncated to fit) with control
+ * characters made harmless for a terminal: newline, carriage return and tab become spaces when
+ * one_line (they are kept otherwise); every other control byte and DEL is written as \xNN.
+ * ob_fail, ob_log and the CLI's messages pass what they echo through it. */
+void ob_text_escape(char *dst, size_t n, const char *src, bool one_line);
+
 /* The calling thread's last detail ("" when none). Valid until the next ob_fail. */
 const char *ob_error_detail(void);
 

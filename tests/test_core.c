@@ -247,6 +247,22 @@ static void strict_numbers(void **state) {
   assert_false(ob_parse_double(" 1", &d));
 }
 
+/* Control characters echoed from inputs are written as \xNN, never raw. */
+static void control_characters_are_escaped(void **state) {
+  (void)state;
+  char buf[64];
+  ob_text_escape(buf, sizeof buf, "a\x1b[2Jb\nc\td\x7f\x07", true);
+  assert_string_equal(buf, "a\\x1b[2Jb c d\\x7f\\x07");
+  ob_text_escape(buf, sizeof buf, "a\x1b[2Jb\nc\td", false);
+  assert_string_equal(buf, "a\\x1b[2Jb\nc\td");
+  ob_text_escape(buf, 6, "ab\x01" "cd", true); /* an escape that does not fit is left out */
+  assert_string_equal(buf, "ab");
+  ob_text_escape(buf, sizeof buf, "caf\xc3\xa9", true); /* UTF-8 passes */
+  assert_string_equal(buf, "caf\xc3\xa9");
+  assert_int_equal(ob_fail(OB_ERR_INVALID, "file '%s'", "x\x1b]0;pwned\x07\r\n"), OB_ERR_INVALID);
+  assert_string_equal(ob_error_detail(), "file 'x\\x1b]0;pwned\\x07  '");
+}
+
 static void theoretical_peak_formulas(void **state) {
   (void)state;
   ob_device_props p;
@@ -277,6 +293,7 @@ int main(void) {
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
       cmocka_unit_test(strict_numbers),
+      cmocka_unit_test(control_characters_are_escaped),
       cmocka_unit_test(theoretical_peak_formulas),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
