@@ -291,53 +291,73 @@ typedef struct reader {
   const char *path;
   ob_csv_record_fn fn;
   void *user;
-  char **fields;
-  size_t n, cap;
-  size_t line;        /* line of the chunk being parsed */
-  size_t newlines;    /* newlines inside the current record's fields */
+  char *text;         /* the record's fields, each NUL-terminated, one after the other */
+  size_t len, cap;
+  size_t *offs;       /* start of each field in text */
+  char **fields;      /* the pointers handed to the callback */
+  size_t n, fcap;
+  size_t line;        /* line of the byte being parsed (1-based) */
+  size_t newlines;    /* line breaks inside the current record's fields */
   ob_status st;
 } reader;
+
+/* Room for one more field of len bytes; false when out of memory. */
+static bool reserve(reader *r, size_t len) {
+  if (len >= SIZE_MAX / 4 - r->len) return false;
+  if (r->len + len + 1 > r->cap) {
+    size_t cap = r->cap ? r->cap : 256;
+    while (cap < r->len + len + 1) cap *= 2;
+    char *text = realloc(r->text, cap);
+    if (!text) return false;
+    r->text = text;
+    r->cap = cap;
+  }
+  if (r->n == r->fcap) {
+    size_t cap = r->fcap ? r->fcap * 2 : 64;
+    size_t *offs = realloc(r->offs, cap * sizeof *offs);
+    if (offs) r->offs = offs;
+    char **fields = offs ? realloc(r->fields, cap * sizeof *fields) : NULL;
+    if (!fields) return false;
+    r->fields = fields;
+    r->fcap = cap;
+  }
+  return true;
+}
 
 static void on_field(void *s, size_t len, void *data) {
   reader *r = data;
   if (r->st != OB_OK) return;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 64;
-    char **grown = realloc(r->fields, cap * sizeof *grown);
-    if (!grown) {
-      r->st = ob_fail(OB_ERR_NOMEM, "out of memory");
-      return;
-    }
-    r->fields = grown;
-    r->cap = cap;
-  }
-  char *copy = malloc(len + 1);
-  if (!copy) {
-    r->st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (!reserve(r, len)) {
+    r->st = ob_fail(OB_ERR_NOMEM, "%s:%zu: out of memory", r->path, r->line);
     return;
   }
+  char *copy = r->text + r->len;
   if (len) memcpy(copy, s, len);
   copy[len] = '\0';
   for (size_t i = 0; i < len; i++)
     if (copy[i] == '\n' || (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n')))
       r->newlines++;
-  r->fields[r->n++] = copy;
-}
-
-static void clear_fields(reader *r) {
-  for (size_t i = 0; i < r->n; i++) free(r->fields[i]);
-  r->n = 0;
-  r->newlines = 0;
+  r->offs[r->n++] = r->len;
+  r->len += len + 1;
 }
 
 static void on_record(int c, void *data) {
   (void)c;
   reader *r = data;
   if (r->st == OB_OK) {
+    for (size_t i = 0; i < r->n; i++) r->fields[i] = r->text + r->offs[i];
     size_t start = r->line > r->newlines ? r->line - r->newlines : 1;
     r->st = r->fn(r->user, start, r->fields, r->n);
   }
-  clear_fields(r);
+  r->n = r->len = r->newlines = 0;
+}
+
+/* Parses one piece of the file (ending at a line break or at the end of a block). */
+static void parse_piece(reader *r, struct csv_parser *p, const char *s, size_t len) {
+  if (r->st == OB_OK && len && csv_parse(p, s, len, on_field, on_record, r) != len &&
+      r->st == OB_OK)
+    r->st = ob_fail(OB_ERR_INVALID, "%s:%zu: malformed CSV: %s", r->path, r->line,
+                    csv_strerror(csv_error(p)));
 }
 
 ob_status ob_csv_read(const char *path, ob_csv_record_fn fn, void *user) {
@@ -348,33 +368,46 @@ ob_status ob_csv_read(const char *path, ob_csv_record_fn fn, void *user) {
     fclose(f);
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
-  reader r = {.path = path, .fn = fn, .user = user, .st = OB_OK};
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  for (len = getline(&line, &cap, f); len >= 0 && r.st == OB_OK; len = getline(&line, &cap, f)) {
-    r.line++;
-    char *s = line;
-    if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
-      s += 3;
-      len -= 3;
+  reader r = {.path = path, .fn = fn, .user = user, .line = 1, .st = OB_OK};
+  /* Lines end at LF, CRLF or a lone CR: the pieces handed to libcsv end at each break, so
+   * that r.line is right whatever the convention. */
+  static const size_t block = 1 << 16;
+  char *buf = malloc(block);
+  bool prev_cr = false, first = true, line_start = true;
+  size_t got = 0;
+  if (!buf) r.st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  while (r.st == OB_OK && (got = fread(buf, 1, block, f)) > 0) {
+    size_t i = 0, from = 0;
+    if (first && got >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = from = 3; /* UTF-8 BOM */
+    first = false;
+    for (; i < got && r.st == OB_OK; i++) {
+      const char c = buf[i];
+      if (c == '\0') {
+        r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: NUL byte: not a text CSV file", path, r.line);
+        break;
+      }
+      line_start = false;
+      if (c != '\n' && c != '\r') {
+        prev_cr = false;
+        continue;
+      }
+      parse_piece(&r, &p, buf + from, i + 1 - from);
+      from = i + 1;
+      if (c == '\r' || !prev_cr) r.line++;
+      prev_cr = c == '\r';
+      line_start = true;
     }
-    if (memchr(s, '\0', (size_t)len)) {
-      r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: NUL byte: not a text CSV file", path, r.line);
-      break;
-    }
-    if (csv_parse(&p, s, (size_t)len, on_field, on_record, &r) != (size_t)len && r.st == OB_OK)
-      r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: malformed CSV: %s", path, r.line,
-                     csv_strerror(csv_error(&p)));
+    if (r.st == OB_OK) parse_piece(&r, &p, buf + from, got - from);
   }
-  bool read_error = ferror(f) != 0;
-  if (r.st == OB_OK && read_error) r.st = ob_fail(OB_ERR_IO, "%s: read error", path);
+  if (r.st == OB_OK && ferror(f)) r.st = ob_fail(OB_ERR_IO, "%s: read error", path);
+  if (line_start && r.line > 1) r.line--; /* the file ended with a line break */
   if (r.st == OB_OK && csv_fini(&p, on_field, on_record, &r) != 0)
     r.st = ob_fail(OB_ERR_INVALID, "%s:%zu: malformed CSV: %s", path, r.line,
                    csv_strerror(csv_error(&p)));
-  clear_fields(&r);
+  free(buf);
+  free(r.text);
+  free(r.offs);
   free(r.fields);
-  free(line);
   csv_free(&p);
   fclose(f);
   return r.st;

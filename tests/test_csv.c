@@ -202,12 +202,30 @@ static void reader_reports_file_and_line(void **state) {
   assert_int_equal(ob_csv_read("/nonexistent/x.csv", collect, &c), OB_ERR_IO);
 }
 
+/* Lines end at LF, CRLF or a lone CR: each is counted, so errors name the right line. */
+static void reader_counts_cr_only_lines(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char path[4200];
+  snprintf(path, sizeof path, "%s/cr.csv", dir);
+  write_text(path, "a,b\r1,2\r\n\"x\ry\",3\r4,x\"y\r5,6\n");
+  collected c = {0};
+  assert_int_equal(ob_csv_read(path, collect, &c), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "cr.csv:5: malformed CSV"));
+  assert_int_equal(c.n, 3);
+  assert_int_equal(c.lines[1], 2);
+  assert_int_equal(c.lines[2], 3); /* the record with a CR inside quotes starts on line 3 */
+  assert_string_equal(c.fields[2][0], "x\ry");
+  collected_free(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_row_round_trip_with_quoting),
       cmocka_unit_test(numbers_use_a_point_under_a_comma_locale),
       cmocka_unit_test(interrupted_write_leaves_previous_file),
       cmocka_unit_test(reader_reports_file_and_line),
+      cmocka_unit_test(reader_counts_cr_only_lines),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
