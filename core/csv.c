@@ -98,9 +98,7 @@ void ob_row_init(ob_row *row) {
 }
 
 struct ob_csv_writer {
-  FILE *f;
-  char path[4096];
-  char tmp[4200];
+  ob_atomic_file file;
   const ob_host_info *host;
   ob_device *dev;
 };
@@ -109,11 +107,8 @@ static ob_status writer_open(const char *path, ob_csv_writer **out) {
   *out = NULL;
   ob_csv_writer *w = calloc(1, sizeof *w);
   if (!w) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  snprintf(w->path, sizeof w->path, "%s", path);
-  snprintf(w->tmp, sizeof w->tmp, "%s.tmp.%ld", path, (long)getpid());
-  w->f = fopen(w->tmp, "w");
-  if (!w->f) {
-    ob_status st = ob_fail(OB_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+  ob_status st = ob_atomic_open(&w->file, path);
+  if (st != OB_OK) {
     free(w);
     return st;
   }
@@ -141,8 +136,8 @@ void ob_csv_fput_fields(FILE *f, const char *const *fields, size_t n) {
 }
 
 ob_status ob_csv_writer_add_fields(ob_csv_writer *w, const char *const *fields, size_t n) {
-  ob_csv_fput_fields(w->f, fields, n);
-  if (ferror(w->f)) return ob_fail(OB_ERR_IO, "%s: write error", w->path);
+  ob_csv_fput_fields(w->file.f, fields, n);
+  if (ferror(w->file.f)) return ob_fail(OB_ERR_IO, "%s: write error", w->file.path);
   return OB_OK;
 }
 
@@ -262,26 +257,17 @@ ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *r) {
   return ob_csv_writer_add_fields(w, t.fields, OB_CSV_NCOLS);
 }
 
-const char *ob_csv_writer_path(const ob_csv_writer *w) { return w->path; }
+const char *ob_csv_writer_path(const ob_csv_writer *w) { return w->file.path; }
 
 ob_status ob_csv_writer_commit(ob_csv_writer *w) {
-  ob_status st = OB_OK;
-  if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)
-    st = ob_fail(OB_ERR_IO, "%s: cannot flush: %s", w->path, strerror(errno));
-  if (fclose(w->f) != 0 && st == OB_OK)
-    st = ob_fail(OB_ERR_IO, "%s: cannot close: %s", w->path, strerror(errno));
-  w->f = NULL;
-  if (st == OB_OK && rename(w->tmp, w->path) != 0)
-    st = ob_fail(OB_ERR_IO, "%s: cannot rename into place: %s", w->path, strerror(errno));
-  if (st != OB_OK) unlink(w->tmp);
+  ob_status st = ob_atomic_commit(&w->file);
   free(w);
   return st;
 }
 
 void ob_csv_writer_destroy(ob_csv_writer *w) {
   if (!w) return;
-  if (w->f) fclose(w->f);
-  unlink(w->tmp);
+  ob_atomic_discard(&w->file);
   free(w);
 }
 

@@ -396,7 +396,27 @@ ob_status ob_csv_read(const char *path, ob_csv_record_fn on_record, void *user);
 void ob_slugify(char *buf, size_t n, const char *s);
 /* Creates a directory and its parents (mode 0777 & ~umask); OB_ERR_IO with a detail. */
 ob_status ob_mkdir_p(const char *path);
-/* Writes data to path atomically (temp + fsync + rename). */
+/* A file written atomically: the data goes to a temporary file in the target's directory whose
+ * name is short whatever the target's length (".<hash of host and name>.<pid>.oclbench-tmp"),
+ * ob_atomic_commit fsyncs it, renames it over the target and fsyncs the directory; until then
+ * the target keeps its previous content. Temporary files of the same target that processes of
+ * this host which no longer exist left behind (a SIGKILL) are removed by the next open. */
+typedef struct ob_atomic_file {
+  FILE *f;            /* write through this; NULL once committed or discarded */
+  char path[4096];
+  char tmp[4200];
+} ob_atomic_file;
+/* Opens the temporary file of path. OB_ERR_INVALID for an empty or too long path, OB_ERR_IO
+ * when the directory cannot take it. */
+ob_status ob_atomic_open(ob_atomic_file *a, const char *path);
+/* Flushes, fsyncs, renames into place and fsyncs the directory; on failure the temporary file
+ * is removed. The file is closed either way. */
+ob_status ob_atomic_commit(ob_atomic_file *a);
+/* Closes and removes the temporary file; a no-op after commit or discard. */
+void ob_atomic_discard(ob_atomic_file *a);
+/* The temporary file name ob_atomic_open uses for path in process pid (for tests and tools). */
+void ob_atomic_tmp_path(const char *path, long pid, char *buf, size_t n);
+/* Writes data to path atomically through an ob_atomic_file. */
 ob_status ob_write_file_atomic(const char *path, const void *data, size_t len);
 /* Reads a whole file into a malloc'ed NUL-terminated buffer. */
 ob_status ob_read_file(const char *path, char **out, size_t *len);

@@ -2,6 +2,7 @@
  * reader errors with file:line. */
 #include "support.h"
 
+#include <dirent.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -219,6 +220,45 @@ static void reader_counts_cr_only_lines(void **state) {
   collected_free(&c);
 }
 
+/* A legal 254-byte name is written (the temporary name is short whatever the target's); the
+ * temporary file of a killed writer is removed by the next write of the same file, that of a
+ * live process is not, and nothing of the writer stays behind. */
+static void atomic_files_short_temp_names_and_stale_cleanup(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char name[256], path[4400], tmp[4400], live[4400];
+  memset(name, 'n', 250);
+  snprintf(name + 250, sizeof name - 250, ".csv");
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  OB_ASSERT_OK(ob_write_file_atomic(path, "one\n", 4));
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) _exit(0);
+  waitpid(pid, NULL, 0); /* a process that no longer exists */
+  ob_atomic_tmp_path(path, (long)pid, tmp, sizeof tmp);
+  ob_atomic_tmp_path(path, (long)getppid(), live, sizeof live);
+  assert_true(strlen(strrchr(tmp, '/')) < 64);
+  write_text(tmp, "stale");
+  write_text(live, "live");
+  OB_ASSERT_OK(ob_write_file_atomic(path, "two\n", 4));
+  struct stat st;
+  assert_int_not_equal(stat(tmp, &st), 0);
+  assert_int_equal(stat(live, &st), 0);
+  unlink(live);
+  char *text = NULL;
+  OB_ASSERT_OK(ob_read_file(path, &text, NULL));
+  assert_string_equal(text, "two\n");
+  free(text);
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t files = 0;
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) files += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  assert_int_equal(files, 1);
+  snprintf(path, sizeof path, "%s/%s%s", dir, name, "xx"); /* 256 bytes: too long a name */
+  assert_int_not_equal(ob_write_file_atomic(path, "x", 1), OB_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schema_row_round_trip_with_quoting),
@@ -226,6 +266,7 @@ int main(void) {
       cmocka_unit_test(interrupted_write_leaves_previous_file),
       cmocka_unit_test(reader_reports_file_and_line),
       cmocka_unit_test(reader_counts_cr_only_lines),
+      cmocka_unit_test(atomic_files_short_temp_names_and_stale_cleanup),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
