@@ -1,0 +1,36 @@
+/* Fuzz target: the environment variables oclbench validates at start-up (ob_cli_check_env).
+ * Input: parts cut at NUL bytes, each one byte choosing a variable and its value; the variables
+ * are set, checked and unset again. The directory variables (OCLBENCH_KERNEL_DIR,
+ * OCLBENCH_CACHE_DIR) are left out: checking them touches the file system. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fuzz.h"
+
+static const char *const vars[] = {"OCLBENCH_LOG",         "OCLBENCH_PROGRESS",
+                                   "OCLBENCH_GEMM_TUNE",   "OCLBENCH_GEMM_CONFIG",
+                                   "OCLBENCH_CONV_TUNE",   "OCLBENCH_CONV_CONFIG",
+                                   "OCLBENCH_NO_CACHE"};
+#define NVARS (sizeof vars / sizeof *vars)
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  fuzz_init();
+  unsetenv("OCLBENCH_KERNEL_DIR");
+  unsetenv("OCLBENCH_CACHE_DIR");
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char *parts[NVARS], *block = NULL;
+  const size_t n = fuzz_split(data, size, parts, NVARS, &block);
+  for (size_t i = 0; i < n; i++)
+    if (parts[i][0]) setenv(vars[(unsigned char)parts[i][0] % NVARS], parts[i] + 1, 1);
+  ob_cli_check_env();
+  for (size_t i = 0; i < NVARS; i++) unsetenv(vars[i]);
+  ob_log_set_level(OB_LOG_WARN);
+  free(block);
+  return 0;
+}
