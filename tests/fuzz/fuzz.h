@@ -1,5 +1,5 @@
 /* Shared pieces of the fuzz targets (tests/fuzz/fuzz_*.c). Each target defines the libFuzzer
- * entry point LLVMFuzzerTestOneInput and calls fuzz_init from LLVMFuzzerInitialize; built with
+ * entry point LLVMFuzzerTestOneInput; fuzz_util.c defines LLVMFuzzerInitialize for all. Built with
  * clang's -fsanitize=fuzzer by `make fuzz`, and with replay.c instead of the fuzzer runtime by
  * `make tests-build`, so that `make test` replays the corpora and the regression inputs through
  * the same entry points. */
@@ -11,12 +11,13 @@
 
 #include "oclbench.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 /* Silences the code under test: its stdio stderr and stdout go to /dev/null (the file
- * descriptors stay, so sanitizer reports and libFuzzer's own output are kept). */
-void fuzz_init(void);
+ * descriptors stay, so sanitizer reports and libFuzzer's own output are kept); the scratch
+ * files are removed at exit. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Runs one input through the code under test; always returns 0 (a failure traps). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The input cut at its NUL bytes into at most max NUL-terminated parts (copies in one
  * malloc'ed block, *block, owned by the caller); returns how many. */

@@ -14,13 +14,6 @@
 
 #define MAX_ARGS 64
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  return 0;
-}
-
 static void flops(int argc, char **argv) {
   ob_flops_args a;
   if (ob_flops_args_parse(argc, argv, &a) != OB_EXIT_OK) return;

@@ -9,13 +9,6 @@
 #include "fuzz.h"
 #include "svg.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  return 0;
-}
-
 /* Renders one output into memory and frees it. */
 static void render(const ob_compare *cmp, int format) {
   char *buf = NULL;

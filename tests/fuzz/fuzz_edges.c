@@ -6,13 +6,6 @@
 #include "fuzz.h"
 #include "ising_graph.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *parts[2], *block = NULL;
   const size_t n = fuzz_split(data, size, parts, 2, &block);

@@ -14,18 +14,11 @@ static const char *const vars[] = {"OCLBENCH_LOG",         "OCLBENCH_PROGRESS",
                                    "OCLBENCH_NO_CACHE"};
 #define NVARS (sizeof vars / sizeof *vars)
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  unsetenv("OCLBENCH_KERNEL_DIR");
-  unsetenv("OCLBENCH_CACHE_DIR");
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *parts[NVARS], *block = NULL;
   const size_t n = fuzz_split(data, size, parts, NVARS, &block);
+  unsetenv("OCLBENCH_KERNEL_DIR");
+  unsetenv("OCLBENCH_CACHE_DIR");
   for (size_t i = 0; i < n; i++)
     if (parts[i][0]) setenv(vars[(unsigned char)parts[i][0] % NVARS], parts[i] + 1, 1);
   ob_cli_check_env();

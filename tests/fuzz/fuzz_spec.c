@@ -8,13 +8,6 @@
 #include "fuzz.h"
 #include "ising_graph.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  return 0;
-}
-
 /* The product of the numbers in s, saturated at 2^62; pegasus:M and chimera:M count M^2. */
 static double declared(const char *s) {
   double product = 1.0, v = -1.0;

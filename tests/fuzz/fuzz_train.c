@@ -5,13 +5,6 @@
 #include "fuzz.h"
 #include "ising_train.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc;
-  (void)argv;
-  fuzz_init();
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   const size_t nodes = (size_t)data[0] + 1;

@@ -14,12 +14,15 @@ static void remove_files(void) {
     if (paths[k][0]) remove(paths[k]);
 }
 
-void fuzz_init(void) {
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
   FILE *null = fopen("/dev/null", "w");
   if (!null) abort();
   stderr = null;
   stdout = null;
   atexit(remove_files);
+  return 0;
 }
 
 size_t fuzz_split(const uint8_t *data, size_t size, char **parts, size_t max, char **block) {
