@@ -33,7 +33,7 @@
  * cannot declare a huge graph of isolated nodes. */
 #define OB_ISING_MAX_NODES ((size_t)1 << 24)
 #define OB_ISING_MAX_EDGES ((size_t)1 << 25)
-#define OB_ISING_MAX_UNUSED_IDS ((size_t)1 << 20)
+#define OB_ISING_MAX_UNUSED_IDS ((size_t)1 << 16)
 #define OB_ISING_MAX_RANDOM_DEGREE 64
 
 typedef enum ob_ising_weight_kind {

@@ -97,7 +97,7 @@ static const bad_input cases[] = {
     /* ising: edge, bias and training files */
     {NULL, "ising --graph edges:{D}/e_big.csv --info",
      "e_big.csv:2: node id 16777000: 16777001 nodes for 1 edges; an edges file may have at most "
-     "2 x edges + 1048576 nodes"},
+     "2 x edges + 65536 nodes"},
     {NULL, "ising --graph edges:{D}/e_huge.csv --info", "e_huge.csv:2: node id j 2147483000 out of "
                                                         "range (the limit is 16777216 nodes)"},
     {NULL, "ising --graph edges:{D}/e_hex.csv --info", "e_hex.csv:2: node id j '0x10' is not an integer"},

@@ -236,7 +236,7 @@ static void edge_files(void **state) {
                                    "16777216 nodes)"},
       /* 19 bytes declaring 16.7 million nodes: refused before anything of that size exists */
       {"i,j,w\n0,16777000,1\n", "e.csv:2: node id 16777000: 16777001 nodes for 1 edges; an "
-                                 "edges file may have at most 2 x edges + 1048576 nodes"},
+                                 "edges file may have at most 2 x edges + 65536 nodes"},
       {"i,j,w\r0,1,1\r1,2,1\r1,0,3\r", "e.csv:4: duplicate edge (0, 1), first on line 2"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
