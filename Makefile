@@ -166,3 +166,41 @@ clean:
 	rm -rf build build-san oclbench oclbench-mpi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzzing (tests/fuzz/)
+# `make fuzz`: the libFuzzer targets, built with clang and ASan + UBSan in build-fuzz/, each run
+# for FUZZ_SECONDS on its committed corpus and regression inputs (tools/fuzz.sh); any finding
+# fails. The same entry points are built without the fuzzer runtime (replay.c) as part of the
+# test programs, and `make test` replays the corpora and regression inputs through them.
+FUZZ_TARGETS  := spec edges train compare cli env
+FUZZ_SECONDS  ?= 60
+FUZZ_CC       ?= clang
+FUZZ_DEB_PKGS := clang libclang-rt-dev
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SUPPORT  := tests/fuzz/fuzz_util.c
+
+.PHONY: fuzz fuzz-build fuzz-clean
+clean: fuzz-clean
+tests-build: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay_%)
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_SUPPORT) \
+                              tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SUPPORT) tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) \
+	  $(LIB) $(LDLIBS)
+
+fuzz-build:
+	@sh tools/deps.sh $(FUZZ_DEB_PKGS)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
+	  CFLAGS='-O1 -g -fno-omit-frame-pointer' SANITIZE='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	  $(FUZZ_TARGETS:%=build-fuzz/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@sh tools/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-clean:
+	rm -rf build-fuzz

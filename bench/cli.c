@@ -5,6 +5,7 @@
 #include "gemm/gemm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,12 +15,13 @@
 #include <unistd.h>
 
 int ob_cli_usage_error(const char *fmt, ...) {
+  char raw[4096], msg[4096];
   va_list ap;
   va_start(ap, fmt);
-  fputs("oclbench: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs(" (see 'oclbench --help')\n", stderr);
+  vsnprintf(raw, sizeof raw, fmt, ap);
   va_end(ap);
+  ob_text_escape(msg, sizeof msg, raw, true);
+  fprintf(stderr, "oclbench: %s (see 'oclbench --help')\n", msg);
   return OB_EXIT_USAGE;
 }
 
@@ -38,19 +40,24 @@ bool ob_cli_double(const char *flag, const char *s, double min, double max, doub
 }
 
 bool ob_cli_long(const char *flag, const char *s, long min, long max, long *out) {
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (!*s || end == s || *end != '\0' || errno == ERANGE) {
+  int64_t v = 0;
+  const ob_int_result r = ob_parse_int(s, min, max, &v);
+  if (r == OB_INT_NOT_INTEGER)
     ob_cli_usage_error("%s: '%s' is not an integer", flag, s);
-    return false;
-  }
-  if (v < min || v > max) {
+  else if (r == OB_INT_OUT_OF_RANGE)
     ob_cli_usage_error("%s: %s is out of range [%ld, %ld]", flag, s, min, max);
-    return false;
-  }
-  *out = v;
-  return true;
+  else
+    *out = (long)v;
+  return r == OB_INT_OK;
+}
+
+bool ob_cli_u64(const char *flag, const char *s, uint64_t max, uint64_t *out) {
+  const ob_int_result r = ob_parse_uint(s, max, out);
+  if (r == OB_INT_NOT_INTEGER)
+    ob_cli_usage_error("%s: '%s' is not an integer", flag, s);
+  else if (r == OB_INT_OUT_OF_RANGE)
+    ob_cli_usage_error("%s: %s is out of range [0, %llu]", flag, s, (unsigned long long)max);
+  return r == OB_INT_OK;
 }
 
 const char *ob_cli_value(int argc, char **argv, int *i) {
@@ -62,24 +69,97 @@ const char *ob_cli_value(int argc, char **argv, int *i) {
   return argv[*i];
 }
 
+bool ob_cli_once(ob_cli_flags *seen, const char *flag) {
+  for (size_t i = 0; i < seen->n; i++)
+    if (strcmp(seen->flag[i], flag) == 0) {
+      ob_cli_usage_error("%s given twice", flag);
+      return false;
+    }
+  if (seen->n < sizeof seen->flag / sizeof *seen->flag) seen->flag[seen->n++] = flag;
+  return true;
+}
+
+/* The directory part of path ("." when none) in dir[4096]. */
+static void dir_of(const char *path, char *dir) {
+  snprintf(dir, 4096, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) dir[1] = '\0';
+  else if (slash) *slash = '\0';
+  else snprintf(dir, 4096, ".");
+}
+
+/* A directory that exists and that this process can create files in: tried with a probe file
+ * (removed at once), since permissions alone do not tell (root, read-only mounts). */
+static bool writable_dir(const char *dir) {
+  struct stat st;
+  char probe[4200];
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+  snprintf(probe, sizeof probe, "%s/.oclbench-probe-XXXXXX", dir);
+  int fd = mkstemp(probe);
+  if (fd < 0) return false;
+  close(fd);
+  unlink(probe);
+  return true;
+}
+
 bool ob_cli_output_path(const char *flag, const char *path) {
   if (!*path) {
     ob_cli_usage_error("%s: empty file name", flag);
     return false;
   }
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  char dir[4096];
+  dir_of(path, dir);
   struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ob_cli_usage_error("%s: '%s' is a directory", flag, path);
+  if (strlen(path) >= sizeof dir) {
+    ob_cli_usage_error("%s: path longer than %zu bytes", flag, sizeof dir - 1);
     return false;
   }
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    ob_cli_usage_error("%s %s: directory '%s' does not exist", flag, path, dir);
+    return false;
+  }
+  if (!writable_dir(dir)) {
+    ob_cli_usage_error("%s %s: directory '%s' is not writable", flag, path, dir);
+    return false;
+  }
+  if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+    ob_cli_usage_error("%s %s: is a directory", flag, path);
+    return false;
+  }
+  if (strlen(base) > NAME_MAX) {
+    ob_cli_usage_error("%s: file name longer than %d bytes", flag, NAME_MAX);
+    return false;
+  }
+  return true;
+}
+
+bool ob_cli_output_dir(const char *flag, const char *path) {
   char dir[4096];
+  if (!*path) {
+    ob_cli_usage_error("%s: empty directory name", flag);
+    return false;
+  }
+  if (strlen(path) >= sizeof dir) {
+    ob_cli_usage_error("%s: path longer than %zu bytes", flag, sizeof dir - 1);
+    return false;
+  }
+  /* The directory itself or, when it is to be created, its nearest existing ancestor. */
   snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash == dir) dir[1] = '\0';
-  else if (slash) *slash = '\0';
-  else snprintf(dir, sizeof dir, ".");
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
-    ob_cli_usage_error("%s: cannot write into directory '%s'", flag, dir);
+  struct stat st;
+  while (stat(dir, &st) != 0) {
+    char parent[4096];
+    dir_of(dir, parent);
+    if (strcmp(parent, dir) == 0) break;
+    snprintf(dir, sizeof dir, "%s", parent);
+  }
+  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    ob_cli_usage_error("%s %s: '%s' is not a directory", flag, path, dir);
+    return false;
+  }
+  if (!writable_dir(dir)) {
+    ob_cli_usage_error("%s %s: directory '%s' is not writable", flag, path, dir);
     return false;
   }
   return true;

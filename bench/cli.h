@@ -5,25 +5,42 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "oclbench.h"
 #include "sensors.h"
 
 enum { OB_EXIT_OK = 0, OB_EXIT_FAILED = 1, OB_EXIT_USAGE = 2, OB_EXIT_NO_PLATFORM = 3 };
 
-/* Prints "oclbench: <message>" and a hint to --help on stderr; returns OB_EXIT_USAGE. */
+/* Prints "oclbench: <message>" (control characters escaped) and a hint to --help on stderr;
+ * returns OB_EXIT_USAGE. */
 int ob_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Strict numeric parsing of a flag value within [min, max]; prints the error itself. */
+/* Strict numeric parsing of a flag value within [min, max] (ob_parse_double, ob_parse_int,
+ * ob_parse_uint: no spaces, no trailing text); prints "FLAG: 'V' is not a number|an integer"
+ * or "FLAG: V is out of range [min, max]" itself. */
 bool ob_cli_double(const char *flag, const char *s, double min, double max, double *out);
 bool ob_cli_long(const char *flag, const char *s, long min, long max, long *out);
+bool ob_cli_u64(const char *flag, const char *s, uint64_t max, uint64_t *out);
 
 /* The value after a flag (argv[*i + 1]), advancing *i; prints an error when missing. */
 const char *ob_cli_value(int argc, char **argv, int *i);
 
-/* Checks that an output file path can be written later: not empty, not a directory, and its
- * directory exists. Prints the error itself. */
+/* The flags of one command line seen so far, for flags that may be given once. */
+typedef struct ob_cli_flags {
+  const char *flag[64];
+  size_t n;
+} ob_cli_flags;
+/* Records flag; prints "FLAG given twice" and returns false when it was already given. */
+bool ob_cli_once(ob_cli_flags *seen, const char *flag);
+
+/* Checks that an output file path can be written later: not empty, its directory exists and
+ * is writable, it is not a directory, its name fits NAME_MAX. Prints the error itself. */
 bool ob_cli_output_path(const char *flag, const char *path);
+
+/* Checks that an output directory exists and is writable, or can be created (its nearest
+ * existing ancestor is a writable directory). Prints the error itself. */
+bool ob_cli_output_dir(const char *flag, const char *path);
 
 /* Validates the environment variables oclbench reads; prints the error itself. */
 bool ob_cli_check_env(void);

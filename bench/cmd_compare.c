@@ -12,16 +12,7 @@
 #include "compare.h"
 #include "svg.h"
 
-enum { OUT_CSV, OUT_MD, OUT_SVG, NOUT };
-
-static const char *const out_flags[NOUT] = {"--out", "--md", "--svg"};
-
-typedef struct compare_args {
-  const char **files;
-  size_t nfiles;
-  const char *baseline;
-  const char *out[NOUT];
-} compare_args;
+static const char *const out_flags[OB_COMPARE_NOUT] = {"--out", "--md", "--svg"};
 
 /* Same file (device and inode) as an existing path. */
 static bool same_file(const char *a, const char *b) {
@@ -31,22 +22,9 @@ static bool same_file(const char *a, const char *b) {
 
 /* An output path must be a writable file in an existing directory and no input or other
  * output. */
-static int check_output(const compare_args *a, int k) {
+static int check_output(const ob_compare_args *a, int k) {
   const char *path = a->out[k], *flag = out_flags[k];
-  if (!*path) return ob_cli_usage_error("%s: empty file name", flag);
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (!slash) snprintf(dir, sizeof dir, ".");
-  else if (slash == dir) dir[1] = '\0';
-  else *slash = '\0';
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-    return ob_cli_usage_error("%s %s: directory '%s' does not exist", flag, path, dir);
-  if (access(dir, W_OK) != 0)
-    return ob_cli_usage_error("%s %s: directory '%s' is not writable", flag, path, dir);
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return ob_cli_usage_error("%s %s: is a directory", flag, path);
+  if (!ob_cli_output_path(flag, path)) return OB_EXIT_USAGE;
   for (size_t i = 0; i < a->nfiles; i++)
     if (strcmp(path, a->files[i]) == 0 || same_file(path, a->files[i]))
       return ob_cli_usage_error("%s %s: would overwrite an input file", flag, path);
@@ -56,17 +34,18 @@ static int check_output(const compare_args *a, int k) {
   return OB_EXIT_OK;
 }
 
-static int parse(int argc, char **argv, compare_args *a) {
+int ob_compare_args_parse(int argc, char **argv, ob_compare_args *a) {
+  ob_cli_flags seen = {.n = 0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     int k = 0;
-    while (k < NOUT && strcmp(arg, out_flags[k]) != 0) k++;
-    if (k < NOUT) {
-      if (a->out[k]) return ob_cli_usage_error("%s given twice", arg);
+    while (k < OB_COMPARE_NOUT && strcmp(arg, out_flags[k]) != 0) k++;
+    if (k < OB_COMPARE_NOUT) {
+      if (!ob_cli_once(&seen, arg)) return OB_EXIT_USAGE;
       a->out[k] = ob_cli_value(argc, argv, &i);
       if (!a->out[k]) return OB_EXIT_USAGE;
     } else if (strcmp(arg, "--baseline") == 0) {
-      if (a->baseline) return ob_cli_usage_error("--baseline given twice");
+      if (!ob_cli_once(&seen, arg)) return OB_EXIT_USAGE;
       a->baseline = ob_cli_value(argc, argv, &i);
       if (!a->baseline) return OB_EXIT_USAGE;
     } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -76,7 +55,7 @@ static int parse(int argc, char **argv, compare_args *a) {
     }
   }
   if (a->nfiles == 0) return ob_cli_usage_error("compare: no CSV files given");
-  for (int k = 0; k < NOUT; k++) {
+  for (int k = 0; k < OB_COMPARE_NOUT; k++) {
     int rc = a->out[k] ? check_output(a, k) : OB_EXIT_OK;
     if (rc != OB_EXIT_OK) return rc;
   }
@@ -99,14 +78,14 @@ static ob_status render(const ob_compare *cmp, int k, char **data, size_t *len) 
   *data = NULL;
   FILE *f = open_memstream(data, len);
   if (!f) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  ob_status st = k == OUT_SVG ? ob_svg_write(cmp, f)
-                              : ob_compare_write(cmp, k == OUT_CSV ? OB_FORMAT_CSV
+  ob_status st = k == OB_COMPARE_SVG ? ob_svg_write(cmp, f)
+                              : ob_compare_write(cmp, k == OB_COMPARE_CSV ? OB_FORMAT_CSV
                                                                    : OB_FORMAT_MARKDOWN, f);
   if (fclose(f) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
   return st;
 }
 
-static int compare_files(const compare_args *a) {
+static int compare_files(const ob_compare_args *a) {
   ob_compare *cmp = NULL;
   ob_status st = ob_compare_create(&cmp);
   if (st != OB_OK) return report(OB_EXIT_FAILED, "");
@@ -123,14 +102,14 @@ static int compare_files(const compare_args *a) {
     st = ob_compare_join(cmp);
     if (st != OB_OK) rc = report(input_exit(st), "");
   }
-  char *data[NOUT] = {NULL};
-  size_t len[NOUT] = {0};
-  for (int k = 0; k < NOUT && rc == OB_EXIT_OK; k++) {
+  char *data[OB_COMPARE_NOUT] = {NULL};
+  size_t len[OB_COMPARE_NOUT] = {0};
+  for (int k = 0; k < OB_COMPARE_NOUT && rc == OB_EXIT_OK; k++) {
     if (!a->out[k]) continue;
     st = render(cmp, k, &data[k], &len[k]);
     if (st != OB_OK) rc = report(OB_EXIT_FAILED, "");
   }
-  for (int k = 0; k < NOUT && rc == OB_EXIT_OK; k++) {
+  for (int k = 0; k < OB_COMPARE_NOUT && rc == OB_EXIT_OK; k++) {
     if (!a->out[k]) continue;
     st = ob_write_file_atomic(a->out[k], data[k], len[k]);
     if (st != OB_OK) rc = report(OB_EXIT_FAILED, "");
@@ -140,20 +119,20 @@ static int compare_files(const compare_args *a) {
     st = ob_compare_write(cmp, OB_FORMAT_TEXT, stdout);
     if (st != OB_OK) rc = report(OB_EXIT_FAILED, "stdout: ");
   }
-  for (int k = 0; k < NOUT; k++) free(data[k]);
+  for (int k = 0; k < OB_COMPARE_NOUT; k++) free(data[k]);
   ob_compare_destroy(cmp);
   return rc;
 }
 
 int ob_cmd_compare(int argc, char **argv) {
-  compare_args a;
+  ob_compare_args a;
   memset(&a, 0, sizeof a);
   a.files = calloc((size_t)argc, sizeof *a.files);
   if (!a.files) {
     fputs("oclbench: out of memory\n", stderr);
     return OB_EXIT_FAILED;
   }
-  int rc = parse(argc, argv, &a);
+  int rc = ob_compare_args_parse(argc, argv, &a);
   if (rc == OB_EXIT_OK) rc = compare_files(&a);
   free(a.files);
   return rc;

@@ -85,14 +85,24 @@ static void print_text(const ob_registry *reg, ob_sensors *const *sensors) {
   }
 }
 
+int ob_devices_args_parse(int argc, char **argv, bool *csv) {
+  ob_cli_flags seen = {.n = 0};
+  *csv = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--csv") != 0)
+      return ob_cli_usage_error("devices: unknown argument '%s'", argv[i]);
+    if (!ob_cli_once(&seen, argv[i])) return OB_EXIT_USAGE;
+    *csv = true;
+  }
+  return OB_EXIT_OK;
+}
+
 int ob_cmd_devices(int argc, char **argv) {
   bool csv = false;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--csv") == 0) csv = true;
-    else return ob_cli_usage_error("devices: unknown argument '%s'", argv[i]);
-  }
+  int rc = ob_devices_args_parse(argc, argv, &csv);
+  if (rc != OB_EXIT_OK) return rc;
   ob_registry *reg = NULL;
-  int rc = ob_cli_open_registry(&reg);
+  rc = ob_cli_open_registry(&reg);
   if (rc != OB_EXIT_OK) return rc;
   /* Every handle open at once: NVML is initialised once for all the GPUs. */
   const size_t n = ob_registry_count(reg);

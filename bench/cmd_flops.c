@@ -14,35 +14,32 @@
 
 #define MAX_BATCH 1000000L
 
-typedef struct flops_args {
-  const char *model;
-  long batch;
-  int c, h, w;           /* 0: the model's default input */
-  const char *csv;
-  const char *dot;
-} flops_args;
-
 /* Parses "CxHxW": three integers in [1, 65536]. */
 static bool parse_input(const char *s, int *c, int *h, int *w) {
-  long v[3];
-  const char *p = s;
+  int64_t v[3];
+  char part[24];
   for (int i = 0; i < 3; i++) {
-    char *end = NULL;
-    if (*p < '0' || *p > '9') return false;
-    v[i] = strtol(p, &end, 10);
-    if (v[i] < 1 || v[i] > 65536) return false;
-    if (i < 2 && *end != 'x') return false;
-    if (i == 2 && *end != '\0') return false;
-    p = end + 1;
+    const char *end = i < 2 ? strchr(s, 'x') : s + strlen(s);
+    if (!end || (size_t)(end - s) >= sizeof part) return false;
+    snprintf(part, sizeof part, "%.*s", (int)(end - s), s);
+    if (ob_parse_int(part, 1, 65536, &v[i]) != OB_INT_OK) return false;
+    s = end + (i < 2);
   }
   *c = (int)v[0], *h = (int)v[1], *w = (int)v[2];
   return true;
 }
 
-static int parse(int argc, char **argv, flops_args *a) {
+int ob_flops_args_parse(int argc, char **argv, ob_flops_args *a) {
+  memset(a, 0, sizeof *a);
   a->batch = 1;
+  ob_cli_flags seen = {.n = 0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
+    const bool flag = arg[0] == '-';
+    if (flag && (strcmp(arg, "--batch") == 0 || strcmp(arg, "--input") == 0 ||
+                 strcmp(arg, "--csv") == 0 || strcmp(arg, "--dot") == 0) &&
+        !ob_cli_once(&seen, arg))
+      return OB_EXIT_USAGE;
     if (strcmp(arg, "--batch") == 0) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v || !ob_cli_long("--batch", v, 1, MAX_BATCH, &a->batch)) return OB_EXIT_USAGE;
@@ -54,12 +51,11 @@ static int parse(int argc, char **argv, flops_args *a) {
                                   "3x224x224", v);
     } else if (strcmp(arg, "--csv") == 0) {
       a->csv = ob_cli_value(argc, argv, &i);
-      if (!a->csv) return OB_EXIT_USAGE;
-      if (!*a->csv) return ob_cli_usage_error("--csv: empty file name");
+      if (!a->csv || !ob_cli_output_path("--csv", a->csv)) return OB_EXIT_USAGE;
     } else if (strcmp(arg, "--dot") == 0) {
       a->dot = ob_cli_value(argc, argv, &i);
       if (!a->dot || !ob_cli_output_path("--dot", a->dot)) return OB_EXIT_USAGE;
-    } else if (arg[0] == '-') {
+    } else if (flag) {
       return ob_cli_usage_error("flops: unknown option '%s'", arg);
     } else if (a->model) {
       return ob_cli_usage_error("flops: one model only ('%s' and '%s')", a->model, arg);
@@ -246,13 +242,16 @@ static void print_table(const ob_model *m, long batch, FILE *out) {
 }
 
 int ob_cmd_flops(int argc, char **argv) {
-  flops_args a;
-  memset(&a, 0, sizeof a);
-  int rc = parse(argc, argv, &a);
+  ob_flops_args a;
+  int rc = ob_flops_args_parse(argc, argv, &a);
   if (rc != OB_EXIT_OK) return rc;
   ob_model *m = NULL;
   if (ob_model_create(a.model, a.c, a.h, a.w, &m) != OB_OK)
     return ob_cli_usage_error("flops: %s", ob_error_detail());
+  if (ob_model_check_batch(m, a.batch) != OB_OK) {
+    ob_model_destroy(m);
+    return ob_cli_usage_error("flops: --batch %ld: %s", a.batch, ob_error_detail());
+  }
   print_table(m, a.batch, stdout);
   rc = a.csv ? write_csv(m, a.batch, a.csv) : OB_EXIT_OK;
   if (rc == OB_EXIT_OK && a.dot) {

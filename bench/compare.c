@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define NONE SIZE_MAX
+#define NO_REC UINT32_MAX
 
 typedef struct device {
   ob_compare_device pub;
@@ -15,9 +16,10 @@ typedef struct device {
 } device;
 
 typedef struct jrow {
-  ob_compare_row key;     /* strings point into the first record, params may be merged */
+  ob_compare_row key;     /* strings point into record rec0, params may be merged */
   char *merged_params;    /* owned when the row absorbed others */
-  size_t *cells;          /* per device: record index or NONE */
+  uint32_t *cells;        /* per device: record index or NO_REC */
+  size_t rec0;            /* the record that made the row */
   size_t next;            /* list order while joining */
   bool dead;              /* merged into another row */
 } jrow;
@@ -113,6 +115,13 @@ static ob_status check_record(const char *where, size_t line, char **f, size_t n
 /* The column of record r's (source, host, slug), created on first sight. */
 static ob_status device_for(ob_compare *cmp, size_t source, size_t r, size_t *out) {
   const char *host = rec(cmp, r, OB_COL_HOST), *slug = rec(cmp, r, OB_COL_DEVICE_SLUG);
+  if (r > 0) { /* most records have the device of the record before them */
+    const device *d = &cmp->devices[cmp->rec_device[r - 1]];
+    if (d->source == source && strcmp(d->pub.host, host) == 0 && strcmp(d->pub.slug, slug) == 0) {
+      *out = cmp->rec_device[r - 1];
+      return OB_OK;
+    }
+  }
   size_t same = 0;
   for (size_t i = 0; i < cmp->ndevices; i++) {
     const device *d = &cmp->devices[i];
@@ -123,6 +132,11 @@ static ob_status device_for(ob_compare *cmp, size_t source, size_t r, size_t *ou
     }
     same++;
   }
+  if (cmp->ndevices == OB_COMPARE_MAX_DEVICES)
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: a device column beyond the %d that compare takes "
+                   "(host '%.40s', device_slug '%.40s')",
+                   *cmp->sources[source] ? cmp->sources[source] : "(run)", cmp->rec_line[r],
+                   OB_COMPARE_MAX_DEVICES, host, slug);
   device *grown = realloc(cmp->devices, (cmp->ndevices + 1) * sizeof *grown);
   if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
   cmp->devices = grown;
@@ -147,6 +161,9 @@ static ob_status device_for(ob_compare *cmp, size_t source, size_t r, size_t *ou
 
 /* Appends one validated record for its device. */
 static ob_status add_record(ob_compare *cmp, size_t source, size_t line, char **f) {
+  if (cmp->records.nrows >= NO_REC - 1)
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: more than the %u rows compare takes",
+                   cmp->sources[source], line, NO_REC - 1);
   if (cmp->records.nrows == cmp->rec_cap) {
     size_t cap = cmp->rec_cap ? cmp->rec_cap * 2 : 64;
     size_t *a = realloc(cmp->rec_device, cap * sizeof *a);
@@ -250,9 +267,9 @@ static ob_status no_match(const ob_compare *cmp, const char *sel, const char *wh
 
 ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel) {
   if (all_digits(sel)) {
-    char *end = NULL;
-    unsigned long long i = strtoull(sel, &end, 10);
-    if (i >= cmp->ndevices) return no_match(cmp, sel, "is not a device column");
+    uint64_t i = 0;
+    if (ob_parse_uint(sel, UINT64_MAX, &i) != OB_INT_OK || i >= cmp->ndevices)
+      return no_match(cmp, sel, "is not a device column");
     cmp->baseline = (size_t)i;
     return OB_OK;
   }
@@ -281,34 +298,59 @@ ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel) {
 
 /* ------------------------------------------------------------------ join */
 
-static bool same_key(const ob_compare *cmp, size_t a, size_t b, bool with_params) {
-  static const int cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PRECISION, OB_COL_METRIC,
-                             OB_COL_PARAMS};
-  size_t n = sizeof cols / sizeof *cols - (with_params ? 0 : 1);
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(rec(cmp, a, cols[i]), rec(cmp, b, cols[i])) != 0) return false;
-  return true;
+/* The columns of the exact join key, of a merge group (rows that differ in params only) and of
+ * the output order (by workload). */
+static const int exact_cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PARAMS, OB_COL_PRECISION,
+                                 OB_COL_METRIC};
+static const int group_cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PRECISION, OB_COL_METRIC,
+                                 OB_COL_UNIT};
+static const int workload_cols[] = {OB_COL_WORKLOAD};
+#define NCOLS(a) (sizeof a / sizeof *a)
+
+/* A hash index of items (rows, groups) by the key columns of a record that represents each. */
+typedef struct key_slot {
+  size_t rec, item;       /* rec NONE: empty */
+} key_slot;
+
+typedef struct key_index {
+  key_slot *slots;
+  size_t mask;
+  const int *cols;
+  size_t ncols;
+} key_index;
+
+static ob_status index_init(key_index *ix, size_t items, const int *cols, size_t ncols) {
+  size_t n = 64;
+  while (n < 2 * items) n *= 2;
+  ix->slots = malloc(n * sizeof *ix->slots);
+  if (!ix->slots) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) ix->slots[i] = (key_slot){NONE, NONE};
+  ix->mask = n - 1;
+  ix->cols = cols;
+  ix->ncols = ncols;
+  return OB_OK;
 }
 
-static uint64_t key_hash(const ob_compare *cmp, size_t r) {
-  static const int cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PARAMS, OB_COL_PRECISION,
-                             OB_COL_METRIC};
+/* The slot of record r's key: the item found, or an empty slot (rec NONE) to fill. At most
+ * half the slots are ever filled, so the probe ends. */
+static key_slot *index_slot(const ob_compare *cmp, const key_index *ix, size_t r) {
   uint64_t h = OB_HASH_INIT;
-  for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
-    const char *s = rec(cmp, r, cols[i]);
+  for (size_t i = 0; i < ix->ncols; i++) {
+    const char *s = rec(cmp, r, ix->cols[i]);
     h = ob_hash(h, s, strlen(s) + 1);
   }
-  return h;
-}
-
-/* The first record of a row (any of its cells). */
-static size_t row_record(const ob_compare *cmp, const jrow *row) {
-  for (size_t d = 0; d < cmp->ndevices; d++)
-    if (row->cells[d] != NONE) return row->cells[d];
-  return NONE;
+  for (size_t k = (size_t)h & ix->mask;; k = (k + 1) & ix->mask) {
+    key_slot *slot = &ix->slots[k];
+    if (slot->rec == NONE) return slot;
+    size_t c = 0;
+    while (c < ix->ncols && strcmp(rec(cmp, slot->rec, ix->cols[c]), rec(cmp, r, ix->cols[c])) == 0)
+      c++;
+    if (c == ix->ncols) return slot;
+  }
 }
 
 static void key_from_record(const ob_compare *cmp, jrow *row, size_t r) {
+  row->rec0 = r;
   row->key.workload = rec(cmp, r, OB_COL_WORKLOAD);
   row->key.variant = rec(cmp, r, OB_COL_VARIANT);
   row->key.params = rec(cmp, r, OB_COL_PARAMS);
@@ -320,8 +362,6 @@ static void key_from_record(const ob_compare *cmp, jrow *row, size_t r) {
 typedef struct join_state {
   jrow *rows;
   size_t nrows, cap;
-  size_t *slots;          /* hash slots: row index or NONE */
-  size_t nslots;
   size_t head, tail;
 } join_state;
 
@@ -337,7 +377,7 @@ static ob_status new_row(ob_compare *cmp, join_state *js, size_t r, size_t *out)
   memset(row, 0, sizeof *row);
   row->cells = malloc(cmp->ndevices * sizeof *row->cells);
   if (!row->cells) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  for (size_t d = 0; d < cmp->ndevices; d++) row->cells[d] = NONE;
+  for (size_t d = 0; d < cmp->ndevices; d++) row->cells[d] = NO_REC;
   key_from_record(cmp, row, r);
   row->next = NONE;
   *out = js->nrows++;
@@ -367,45 +407,38 @@ static const char *where(const ob_compare *cmp, size_t r, char *buf, size_t n) {
 /* Puts every record into its row by exact key, in the order rows first appear: a row new to
  * a later device goes after that device's previous row. */
 static ob_status join_exact(ob_compare *cmp, join_state *js) {
-  size_t n = cmp->records.nrows;
-  js->nslots = 64;
-  while (js->nslots < 2 * n) js->nslots *= 2;
-  js->slots = malloc(js->nslots * sizeof *js->slots);
+  const size_t n = cmp->records.nrows;
+  key_index ix = {0};
   size_t *anchor = malloc((cmp->ndevices ? cmp->ndevices : 1) * sizeof *anchor);
-  if (!js->slots || !anchor) {
-    free(anchor);
-    return ob_fail(OB_ERR_NOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < js->nslots; i++) js->slots[i] = NONE;
-  for (size_t d = 0; d < cmp->ndevices; d++) anchor[d] = NONE;
-  ob_status st = OB_OK;
+  ob_status st = anchor ? index_init(&ix, n, exact_cols, NCOLS(exact_cols))
+                        : ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t d = 0; d < cmp->ndevices && st == OB_OK; d++) anchor[d] = NONE;
   for (size_t r = 0; r < n && st == OB_OK; r++) {
     if (strcmp(rec(cmp, r, OB_COL_METRIC), "compile_time") == 0) continue;
-    size_t dev = cmp->rec_device[r];
-    size_t slot = (size_t)key_hash(cmp, r) & (js->nslots - 1);
-    while (js->slots[slot] != NONE && !same_key(cmp, row_record(cmp, &js->rows[js->slots[slot]]), r, true))
-      slot = (slot + 1) & (js->nslots - 1);
-    size_t i = js->slots[slot];
+    const size_t dev = cmp->rec_device[r];
+    key_slot *slot = index_slot(cmp, &ix, r);
+    size_t i = slot->item;
     char a[4200], b[4200];
     if (i == NONE) {
       st = new_row(cmp, js, r, &i);
       if (st != OB_OK) break;
-      js->slots[slot] = i;
+      *slot = (key_slot){r, i};
       link_row(js, i, anchor[dev]);
-    } else if (js->rows[i].cells[dev] != NONE) {
+    } else if (js->rows[i].cells[dev] != NO_REC) {
       ob_log(OB_LOG_WARN, "%s: same workload, variant, params, precision and metric as %s; ignored",
              where(cmp, r, a, sizeof a), where(cmp, js->rows[i].cells[dev], b, sizeof b));
       continue;
     } else if (strcmp(js->rows[i].key.unit, rec(cmp, r, OB_COL_UNIT)) != 0) {
       st = ob_fail(OB_ERR_INVALID, "%s: unit '%.40s' differs from '%.40s' in %s for the same metric",
                    where(cmp, r, a, sizeof a), rec(cmp, r, OB_COL_UNIT), js->rows[i].key.unit,
-                   where(cmp, row_record(cmp, &js->rows[i]), b, sizeof b));
+                   where(cmp, js->rows[i].rec0, b, sizeof b));
       break;
     }
-    js->rows[i].cells[dev] = r;
+    js->rows[i].cells[dev] = (uint32_t)r;
     anchor[dev] = i;
   }
   free(anchor);
+  free(ix.slots);
   return st;
 }
 
@@ -442,20 +475,21 @@ static const pair *find_pair(const pair *p, size_t n, const pair *key) {
 
 #define MAX_PAIRS 32
 
-/* The params shared by every member row, "key=*" for keys whose value differs. */
+/* The params shared by every member row, "key=*" for keys whose value differs. The text is
+ * sized from the keys it lists (a bare "k" of one member may come out as "k=*"). */
 static ob_status merge_params(const jrow *rows, const size_t *members, size_t nm, char **out) {
   pair all[MAX_PAIRS * 2];
   size_t nall = 0, cap = 1;
-  for (size_t m = 0; m < nm; m++) cap += strlen(rows[members[m]].key.params) + 3;
-  char *s = malloc(cap);
-  if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  s[0] = '\0';
   for (size_t m = 0; m < nm; m++) {
     pair p[MAX_PAIRS];
     size_t np = split_pairs(rows[members[m]].key.params, p, MAX_PAIRS);
     for (size_t i = 0; i < np && nall < MAX_PAIRS * 2; i++)
       if (!find_pair(all, nall, &p[i])) all[nall++] = p[i];
   }
+  for (size_t i = 0; i < nall; i++) cap += all[i].klen + (all[i].vlen > 1 ? all[i].vlen : 1) + 2;
+  char *s = malloc(cap);
+  if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  s[0] = '\0';
   size_t len = 0;
   for (size_t i = 0; i < nall; i++) {
     bool same = true;
@@ -476,71 +510,106 @@ static ob_status merge_params(const jrow *rows, const size_t *members, size_t nm
   return OB_OK;
 }
 
-/* Merges the rows of one (workload, variant, precision, metric) when each device has at most
- * one of them: per-device parameters then do not split one measurement over several rows. */
+/* The last members of a group whose rows have no device in common: the suffix
+ * members[k..nm) with the smallest k; marks[] (per device) is left all false. */
+static size_t disjoint_suffix(const ob_compare *cmp, const jrow *rows, const size_t *members,
+                              size_t nm, bool *marks) {
+  size_t k = nm;
+  while (k > 0) {
+    const uint32_t *cells = rows[members[k - 1]].cells;
+    bool clash = false;
+    for (size_t d = 0; d < cmp->ndevices && !clash; d++) clash = cells[d] != NO_REC && marks[d];
+    if (clash) break;
+    for (size_t d = 0; d < cmp->ndevices; d++) marks[d] |= cells[d] != NO_REC;
+    k--;
+  }
+  for (size_t m = k; m < nm; m++)
+    for (size_t d = 0; d < cmp->ndevices; d++) marks[d] = false;
+  return k;
+}
+
+/* Merges the rows of one (workload, variant, precision, metric, unit) when each device has at
+ * most one of them: per-device parameters then do not split one measurement over several rows.
+ * Where devices repeat, the first rows stay apart and the last ones that do not repeat a device
+ * merge. Groups are found by hash, so the whole pass is linear in the rows. */
 static ob_status merge_groups(ob_compare *cmp, join_state *js) {
-  size_t *members = malloc(js->nrows * sizeof *members);
-  size_t *count = malloc((cmp->ndevices ? cmp->ndevices : 1) * sizeof *count);
-  ob_status st = OB_OK;
-  if (!members || !count) st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  key_index ix = {0};
+  size_t *first = malloc((js->nrows + 1) * sizeof *first);   /* per group: first member */
+  size_t *last = malloc((js->nrows + 1) * sizeof *last);     /* per group: last member */
+  size_t *next = malloc((js->nrows + 1) * sizeof *next);     /* per row: next in its group */
+  size_t *members = malloc((js->nrows + 1) * sizeof *members);
+  bool *marks = calloc(cmp->ndevices + 1, sizeof *marks);
+  size_t ngroups = 0;
+  ob_status st = first && last && next && members && marks
+                     ? index_init(&ix, js->nrows, group_cols, NCOLS(group_cols))
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t i = js->head; i != NONE && st == OB_OK; i = js->rows[i].next) {
-    jrow *first = &js->rows[i];
-    if (first->dead) continue;
-    size_t r0 = row_record(cmp, first), nm = 0;
-    for (size_t j = i; j != NONE; j = js->rows[j].next) {
-      if (js->rows[j].dead || !same_key(cmp, r0, row_record(cmp, &js->rows[j]), false)) continue;
-      if (strcmp(js->rows[j].key.unit, first->key.unit) != 0) continue;
-      members[nm++] = j;
+    key_slot *slot = index_slot(cmp, &ix, js->rows[i].rec0);
+    next[i] = NONE;
+    if (slot->rec == NONE) {
+      *slot = (key_slot){js->rows[i].rec0, ngroups};
+      first[ngroups] = last[ngroups] = i;
+      ngroups++;
+    } else {
+      next[last[slot->item]] = i;
+      last[slot->item] = i;
     }
-    if (nm < 2) continue;
-    memset(count, 0, cmp->ndevices * sizeof *count);
-    bool unique = true;
-    for (size_t m = 0; m < nm; m++) {
-      for (size_t d = 0; d < cmp->ndevices; d++) {
-        if (js->rows[members[m]].cells[d] != NONE) count[d]++;
-        if (count[d] > 1) unique = false;
-      }
-    }
-    if (!unique) continue;
-    st = merge_params(js->rows, members, nm, &first->merged_params);
+  }
+  for (size_t g = 0; g < ngroups && st == OB_OK; g++) {
+    size_t nm = 0;
+    for (size_t i = first[g]; i != NONE; i = next[i]) members[nm++] = i;
+    const size_t k = disjoint_suffix(cmp, js->rows, members, nm, marks);
+    if (nm - k < 2) continue;
+    jrow *keep = &js->rows[members[k]];
+    st = merge_params(js->rows, members + k, nm - k, &keep->merged_params);
     if (st != OB_OK) break;
-    first->key.params = first->merged_params;
-    for (size_t m = 1; m < nm; m++) {
+    keep->key.params = keep->merged_params;
+    for (size_t m = k + 1; m < nm; m++) {
       jrow *other = &js->rows[members[m]];
       for (size_t d = 0; d < cmp->ndevices; d++)
-        if (other->cells[d] != NONE) first->cells[d] = other->cells[d];
+        if (other->cells[d] != NO_REC) keep->cells[d] = other->cells[d];
       other->dead = true;
     }
   }
+  free(ix.slots);
+  free(first);
+  free(last);
+  free(next);
   free(members);
-  free(count);
+  free(marks);
   return st;
 }
 
-/* Moves the live rows into cmp->rows, grouped by workload in order of first appearance. */
+/* Moves the live rows into cmp->rows, grouped by workload in order of first appearance (a
+ * stable counting sort by the workload's rank). */
 static ob_status order_rows(ob_compare *cmp, join_state *js) {
-  size_t live = 0;
-  for (size_t i = js->head; i != NONE; i = js->rows[i].next) live += !js->rows[i].dead;
-  cmp->rows = calloc(live ? live : 1, sizeof *cmp->rows);
-  bool *taken = calloc(js->nrows ? js->nrows : 1, sizeof *taken);
-  if (!cmp->rows || !taken) {
-    free(taken);
-    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  key_index ix = {0};
+  size_t *rank = malloc((js->nrows + 1) * sizeof *rank);    /* per row: its workload's rank */
+  size_t *start = calloc(js->nrows + 2, sizeof *start);     /* per rank: first output index */
+  cmp->rows = calloc(js->nrows ? js->nrows : 1, sizeof *cmp->rows);
+  size_t nranks = 0;
+  ob_status st = rank && start && cmp->rows
+                     ? index_init(&ix, js->nrows, workload_cols, NCOLS(workload_cols))
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t i = js->head; i != NONE && st == OB_OK; i = js->rows[i].next) {
+    if (js->rows[i].dead) continue;
+    key_slot *slot = index_slot(cmp, &ix, js->rows[i].rec0);
+    if (slot->rec == NONE) *slot = (key_slot){js->rows[i].rec0, nranks++};
+    rank[i] = slot->item;
+    start[rank[i] + 1]++;
   }
-  for (size_t i = js->head; i != NONE; i = js->rows[i].next) {
-    if (js->rows[i].dead || taken[i]) continue;
-    for (size_t j = i; j != NONE; j = js->rows[j].next) {
-      if (js->rows[j].dead || taken[j] ||
-          strcmp(js->rows[j].key.workload, js->rows[i].key.workload) != 0)
-        continue;
-      taken[j] = true;
-      cmp->rows[cmp->nrows++] = js->rows[j];
-      js->rows[j].cells = NULL;
-      js->rows[j].merged_params = NULL;
-    }
+  for (size_t k = 0; k < nranks && st == OB_OK; k++) start[k + 1] += start[k];
+  for (size_t i = js->head; i != NONE && st == OB_OK; i = js->rows[i].next) {
+    if (js->rows[i].dead) continue;
+    cmp->rows[start[rank[i]]++] = js->rows[i];
+    cmp->nrows++;
+    js->rows[i].cells = NULL;
+    js->rows[i].merged_params = NULL;
   }
-  free(taken);
-  return OB_OK;
+  free(ix.slots);
+  free(rank);
+  free(start);
+  return st;
 }
 
 ob_status ob_compare_join(ob_compare *cmp) {
@@ -555,7 +624,6 @@ ob_status ob_compare_join(ob_compare *cmp) {
     free(js.rows[i].merged_params);
   }
   free(js.rows);
-  free(js.slots);
   if (st == OB_OK) cmp->joined = true;
   return st;
 }
@@ -582,14 +650,14 @@ static double number(const char *s) {
 }
 
 /* The value of an ok cell; NAN otherwise. */
-static double ok_value(const ob_compare *cmp, size_t r) {
-  if (r == NONE || strcmp(rec(cmp, r, OB_COL_STATUS), "ok") != 0) return NAN;
+static double ok_value(const ob_compare *cmp, uint32_t r) {
+  if (r == NO_REC || strcmp(rec(cmp, r, OB_COL_STATUS), "ok") != 0) return NAN;
   return number(rec(cmp, r, OB_COL_VALUE));
 }
 
 bool ob_compare_cell_get(const ob_compare *cmp, size_t row, size_t dev, ob_compare_cell *out) {
-  size_t r = cmp->rows[row].cells[dev];
-  if (r == NONE) return false;
+  const uint32_t r = cmp->rows[row].cells[dev];
+  if (r == NO_REC) return false;
   out->status = rec(cmp, r, OB_COL_STATUS);
   out->value_text = rec(cmp, r, OB_COL_VALUE);
   out->value = number(out->value_text);

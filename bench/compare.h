@@ -11,7 +11,8 @@
  * one (workload, variant, precision, metric) are merged into one when every device has at most
  * one of them; the merged params keep the pairs all devices share and show the others as
  * "key=*". Compile-time rows (metric compile_time) are left out. A duplicate row within one
- * device is reported as a warning and ignored.
+ * device is reported as a warning and ignored. Reading, joining and merging take time linear in
+ * the rows (hash indexes); memory is the rows' text plus one cell per row and device column.
  *
  * The comparison owns copies of everything it read; pointers it hands out stay valid until
  * ob_compare_destroy.
@@ -20,6 +21,9 @@
 #define OB_COMPARE_H
 
 #include "table.h"
+
+/* Device columns one comparison takes at most (a device is a (source, host, device_slug)). */
+#define OB_COMPARE_MAX_DEVICES 128
 
 /* One device column. */
 typedef struct ob_compare_device {

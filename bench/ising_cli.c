@@ -7,16 +7,10 @@
 
 #include "cli.h"
 
-static bool parse_seed(const char *s, unsigned long long *out) {
-  char *end = NULL;
-  if (!*s || *s == '-' || *s == '+') return false;
-  *out = strtoull(s, &end, 10);
-  return *end == '\0';
-}
-
-static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
+static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a, ob_cli_flags *seen) {
   const char *arg = argv[*i];
   long v = 0;
+  if (strcmp(arg, "--device") != 0 && !ob_cli_once(seen, arg)) return OB_EXIT_USAGE;
   if (strcmp(arg, "--info") == 0) {
     a->info = true;
     return OB_EXIT_OK;
@@ -45,8 +39,10 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
   if (!val) return OB_EXIT_USAGE;
   if (strcmp(arg, "--graph") == 0) a->graph = val;
   else if (strcmp(arg, "--biases") == 0) a->biases = val;
-  else if (strcmp(arg, "--moments") == 0) a->moments = val;
-  else if (strcmp(arg, "--samples") == 0) a->samples = val;
+  else if (strcmp(arg, "--moments") == 0 || strcmp(arg, "--samples") == 0) {
+    if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
+    *(strcmp(arg, "--moments") == 0 ? &a->moments : &a->samples) = val;
+  }
   else if (strcmp(arg, "--train") == 0) a->train = val;
   else if (strcmp(arg, "--trace") == 0) {
     if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
@@ -66,7 +62,7 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
     if (!ob_cli_double(arg, val, 1e-12, 1e6, &a->lr)) return OB_EXIT_USAGE;
     a->lr_given = true;
   } else if (strcmp(arg, "--chains") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1L << 34, &a->chains)) return OB_EXIT_USAGE;
+    if (!ob_cli_long(arg, val, 1, (long)OB_ISING_MAX_CHAINS, &a->chains)) return OB_EXIT_USAGE;
   } else if (strcmp(arg, "--warmup") == 0) {
     if (!ob_cli_long(arg, val, 0, 1000000000L, &a->warmup)) return OB_EXIT_USAGE;
   } else if (strcmp(arg, "--sweeps") == 0) {
@@ -75,8 +71,9 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
     if (!ob_cli_long(arg, val, 1, 1000000L, &a->epochs)) return OB_EXIT_USAGE;
     a->epochs_given = true;
   } else if (strcmp(arg, "--seed") == 0) {
-    if (!parse_seed(val, &a->seed))
-      return ob_cli_usage_error("--seed: '%s' is not an unsigned 64-bit integer", val);
+    uint64_t seed = 0;
+    if (!ob_cli_u64(arg, val, UINT64_MAX, &seed)) return OB_EXIT_USAGE;
+    a->seed = seed;
   } else if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
     ob_ising_path *where = strcmp(arg, "--path") == 0 ? &a->tuning.path : &a->tuning.schedule;
     if (strcmp(val, "auto") == 0) *where = OB_ISING_PATH_AUTO;
@@ -95,7 +92,7 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
     if (v & (v - 1)) return ob_cli_usage_error("--wg-words: %ld is not a power of two", v);
     a->tuning.wg_words = (size_t)v;
   } else if (strcmp(arg, "--pass-chains") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1L << 34, &v)) return OB_EXIT_USAGE;
+    if (!ob_cli_long(arg, val, 1, (long)OB_ISING_MAX_CHAINS, &v)) return OB_EXIT_USAGE;
     a->tuning.max_pass_chains = (size_t)v;
   } else {
     return ob_cli_usage_error("ising: unknown option '%s'", arg);
@@ -106,9 +103,10 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a) {
 int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
   *a = (ob_ising_args){.graph = "grid:20x20", .beta = 1.0, .lr = 0.1, .chains = 128, .sweeps = 100,
                     .epochs = 10};
+  ob_cli_flags seen = {.n = 0};
   for (int i = 1; i < argc; i++) {
     if (argv[i][0] != '-') return ob_cli_usage_error("ising: unexpected argument '%s'", argv[i]);
-    int rc = parse_flag(argc, argv, &i, a);
+    int rc = parse_flag(argc, argv, &i, a, &seen);
     if (rc != OB_EXIT_OK) return rc;
   }
   if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
@@ -134,6 +132,11 @@ ob_status ob_ising_args_model(const ob_ising_args *a, ob_ising_model **out) {
   ob_ising_model *m = NULL;
   ob_status st = ob_ising_model_from_spec(a->graph, a->weights, a->seed, a->beta, &m);
   if (st == OB_OK && a->biases) st = ob_ising_model_load_biases(m, a->biases);
+  if (st == OB_OK && !a->info && ob_ising_check_batch(m, (size_t)a->chains) != OB_OK) {
+    char why[512];
+    snprintf(why, sizeof why, "%s", ob_error_detail());
+    st = ob_fail(OB_ERR_INVALID, "--chains %ld: %s", a->chains, why);
+  }
   if (st != OB_OK) {
     ob_ising_model_destroy(m);
     return st;

@@ -11,8 +11,11 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
   memset(a, 0, sizeof *a);
   bool any = false, seconds_given = false;
   a->out_dir = "results";
+  ob_cli_flags seen = {.n = 0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
+    if (arg[0] == '-' && strcmp(arg, "--device") != 0 && !ob_cli_once(&seen, arg))
+      return OB_EXIT_USAGE;
     if (strcmp(arg, "--device") == 0) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v) return OB_EXIT_USAGE;
@@ -21,7 +24,6 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
     } else if (strcmp(arg, "--out") == 0) {
       a->out_dir = ob_cli_value(argc, argv, &i);
       if (!a->out_dir) return OB_EXIT_USAGE;
-      if (!*a->out_dir) return ob_cli_usage_error("--out: empty directory name");
     } else if (strcmp(arg, "--trace") == 0) {
       a->trace_path = ob_cli_value(argc, argv, &i);
       if (!a->trace_path) return OB_EXIT_USAGE;
@@ -56,6 +58,8 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       any = true;
     }
   }
+  /* Before any work: a run that cannot write its results is refused, not run. */
+  if (!ob_cli_output_dir("--out", a->out_dir)) return OB_EXIT_USAGE;
   if (!any)
     for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
   /* Every workload divides by the measured peaks: the probes always run first. */

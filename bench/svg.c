@@ -316,6 +316,7 @@ static ob_status draw_bar_panel(FILE *out, const ob_compare *cmp, const bar_pane
 typedef struct series {
   size_t dev;
   const char *variant;
+  size_t vindex;          /* the variant's number among the group's distinct variants */
   double *x, *y;          /* sorted by x */
   size_t n, cap;
 } series;
@@ -324,22 +325,8 @@ typedef struct curve_group {
   const char *workload, *metric, *unit, *precision;
   char rest[256];         /* params without chains */
   series *s;
-  size_t ns;
+  size_t ns, nvariants;
 } curve_group;
-
-/* Index of a variant among the group's distinct variants (in series order); with name NULL,
- * the number of distinct variants. */
-static size_t variant_index(const curve_group *g, const char *name) {
-  size_t distinct = 0;
-  for (size_t i = 0; i < g->ns; i++) {
-    size_t j = 0;
-    while (j < i && strcmp(g->s[j].variant, g->s[i].variant) != 0) j++;
-    if (j < i) continue;
-    if (name && strcmp(g->s[i].variant, name) == 0) return distinct;
-    distinct++;
-  }
-  return distinct;
-}
 
 typedef struct curves {
   curve_group *g;
@@ -395,8 +382,9 @@ static bool is_curve_row(const ob_compare *cmp, size_t r) {
 }
 
 static ob_status series_add(curve_group *g, size_t dev, const char *variant, double x, double y) {
-  size_t i = 0;
-  while (i < g->ns && (g->s[i].dev != dev || strcmp(g->s[i].variant, variant) != 0)) i++;
+  size_t i = 0, vindex = g->nvariants;
+  for (; i < g->ns && (g->s[i].dev != dev || strcmp(g->s[i].variant, variant) != 0); i++)
+    if (vindex == g->nvariants && strcmp(g->s[i].variant, variant) == 0) vindex = g->s[i].vindex;
   if (i == g->ns) {
     series *grown = realloc(g->s, (g->ns + 1) * sizeof *grown);
     if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
@@ -404,6 +392,8 @@ static ob_status series_add(curve_group *g, size_t dev, const char *variant, dou
     memset(&g->s[g->ns], 0, sizeof *g->s);
     g->s[g->ns].dev = dev;
     g->s[g->ns].variant = variant;
+    g->s[g->ns].vindex = vindex;
+    g->nvariants += vindex == g->nvariants;
     g->ns++;
   }
   series *s = &g->s[i];
@@ -466,18 +456,19 @@ static ob_status best_panel(const ob_compare *cmp, const curves *cv, bar_panel *
   snprintf(p->unit, sizeof p->unit, "%s", cv->g[0].unit);
   for (size_t g = 0; g < cv->n; g++) {
     const curve_group *grp = &cv->g[g];
-    for (size_t first = 0; first < grp->ns; first++) {
-      const char *variant = grp->s[first].variant;
-      size_t j = 0;
-      while (j < first && strcmp(grp->s[j].variant, variant) != 0) j++;
-      if (j < first) continue; /* that variant has its bar group already */
+    /* Variants are numbered in series order: the first series of each is the one whose number
+     * is the next new one. */
+    for (size_t first = 0, next = 0; first < grp->ns; first++) {
+      const size_t v = grp->s[first].vindex;
+      if (v != next) continue; /* that variant has its bar group already */
+      next++;
       bar_cat *cat = NULL;
       OB_TRY(panel_add(p, &cat));
-      row_label(cat->label, sizeof cat->label, variant, grp->precision, grp->rest);
+      row_label(cat->label, sizeof cat->label, grp->s[first].variant, grp->precision, grp->rest);
       snprintf(cat->tooltip, sizeof cat->tooltip, "%s", cat->label);
       for (size_t i = first; i < grp->ns; i++) {
         const series *s = &grp->s[i];
-        if (strcmp(s->variant, variant) != 0) continue;
+        if (s->vindex != v) continue;
         size_t best = 0;
         for (size_t k = 1; k < s->n; k++)
           if (s->y[k] > s->y[best]) best = k;
@@ -545,7 +536,7 @@ static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_
   for (size_t i = 0; i < g->ns; i++) {
     const series *s = &g->s[i];
     const char *colour = palette[s->dev % NPALETTE];
-    const char *dash = dashes[variant_index(g, s->variant) % NDASHES];
+    const char *dash = dashes[s->vindex % NDASHES];
     fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"%s\" points=\"",
             colour, dash);
     for (size_t k = 0; k < s->n; k++)
@@ -568,7 +559,7 @@ static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                  "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
             LEGEND_X, ly, LEGEND_X + 24, ly, colour, dash);
-    bool variants = variant_index(g, NULL) > 1;
+    bool variants = g->nvariants > 1;
     snprintf(buf, sizeof buf, "%s%s%s", label, variants ? " " : "", variants ? s->variant : "");
     text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
   }
@@ -595,23 +586,21 @@ static double draw_legend(FILE *out, const ob_compare *cmp) {
   return 46 + 20 * (double)nd + 16;
 }
 
-/* One bar chart per metric of the workload's non-curve rows, from row `first` on. */
-static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t first,
+/* One bar chart per metric of the non-curve rows [first, end) (one workload's). */
+static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t first, size_t end,
                                     const bool *curve, bool *done, double *y) {
   const char *workload = ob_compare_row_get(cmp, first)->workload;
-  size_t nrows = ob_compare_nrows(cmp), nd = ob_compare_ndevices(cmp);
+  size_t nrows = end, nd = ob_compare_ndevices(cmp);
   for (size_t r = first; r < nrows; r++) {
     const ob_compare_row *row = ob_compare_row_get(cmp, r);
-    if (done[r] || curve[r] || strcmp(row->workload, workload) != 0) continue;
+    if (done[r] || curve[r]) continue;
     bar_panel p = {.ndev = nd};
     snprintf(p.title, sizeof p.title, "%s: %s", workload, row->metric);
     snprintf(p.unit, sizeof p.unit, "%s", row->unit);
     ob_status st = OB_OK;
     for (size_t r2 = r; r2 < nrows && st == OB_OK; r2++) {
       const ob_compare_row *k = ob_compare_row_get(cmp, r2);
-      if (done[r2] || curve[r2] || strcmp(k->workload, workload) != 0 ||
-          strcmp(k->metric, row->metric) != 0)
-        continue;
+      if (done[r2] || curve[r2] || strcmp(k->metric, row->metric) != 0) continue;
       done[r2] = true;
       bar_cat *cat = NULL;
       st = panel_add(&p, &cat);
@@ -636,16 +625,14 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
   return OB_OK;
 }
 
-/* The flips/ns curves of the workload of row `first`: best-value bars, then one chart per
- * group. */
-static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t first,
+/* The flips/ns curves of the rows [first, end) (one workload's): best-value bars, then one
+ * chart per group. */
+static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t first, size_t end,
                                       const bool *curve, bool *done, double *y) {
-  const char *workload = ob_compare_row_get(cmp, first)->workload;
   curves cv = {0};
   ob_status st = OB_OK;
-  for (size_t r = first; r < ob_compare_nrows(cmp) && st == OB_OK; r++) {
-    if (done[r] || !curve[r] || strcmp(ob_compare_row_get(cmp, r)->workload, workload) != 0)
-      continue;
+  for (size_t r = first; r < end && st == OB_OK; r++) {
+    if (done[r] || !curve[r]) continue;
     done[r] = true;
     st = curves_add_row(cmp, r, &cv);
   }
@@ -660,8 +647,22 @@ static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t f
   return st;
 }
 
+/* The rows the figure draws: the first ones up to OB_SVG_MAX_CELLS measurements (at least one
+ * row), which keeps the figure readable and its drawing time bounded. */
+static size_t drawn_rows(const ob_compare *cmp) {
+  size_t cells = 0, r = 0;
+  for (; r < ob_compare_nrows(cmp); r++) {
+    size_t row_cells = 0;
+    ob_compare_cell c;
+    for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) row_cells += ob_compare_cell_get(cmp, r, d, &c);
+    if (r > 0 && cells + row_cells > OB_SVG_MAX_CELLS) break;
+    cells += row_cells;
+  }
+  return r;
+}
+
 static ob_status write_body(FILE *out, const ob_compare *cmp, double *height) {
-  size_t nrows = ob_compare_nrows(cmp);
+  const size_t nrows = drawn_rows(cmp);
   bool *curve = calloc(nrows + 1, sizeof *curve), *done = calloc(nrows + 1, sizeof *done);
   if (!curve || !done) {
     free(curve);
@@ -671,10 +672,21 @@ static ob_status write_body(FILE *out, const ob_compare *cmp, double *height) {
   for (size_t r = 0; r < nrows; r++) curve[r] = is_curve_row(cmp, r);
   double y = draw_legend(out, cmp);
   ob_status st = OB_OK;
-  for (size_t r = 0; r < nrows && st == OB_OK; r++) {
-    if (done[r]) continue;
-    st = draw_workload_bars(out, cmp, r, curve, done, &y);
-    if (st == OB_OK) st = draw_workload_curves(out, cmp, r, curve, done, &y);
+  /* Rows come grouped by workload: each workload is the range [r, end). */
+  for (size_t r = 0, end = 0; r < nrows && st == OB_OK; r = end) {
+    const char *workload = ob_compare_row_get(cmp, r)->workload;
+    for (end = r + 1; end < nrows && strcmp(ob_compare_row_get(cmp, end)->workload, workload) == 0;)
+      end++;
+    st = draw_workload_bars(out, cmp, r, end, curve, done, &y);
+    if (st == OB_OK) st = draw_workload_curves(out, cmp, r, end, curve, done, &y);
+  }
+  if (st == OB_OK && nrows < ob_compare_nrows(cmp)) {
+    char note[160];
+    snprintf(note, sizeof note, "%zu more rows not drawn: the figure holds at most %d "
+             "measurements (the tables hold every row)", ob_compare_nrows(cmp) - nrows,
+             OB_SVG_MAX_CELLS);
+    text(out, 16, y + 18, "font-size=\"14\"", note, 0);
+    y += 40;
   }
   free(curve);
   free(done);

@@ -55,6 +55,8 @@ typedef struct grid {
   bool *numeric;          /* per column: right-aligned */
   char **notes;           /* distinct "status: note" texts, numbered from 1 */
   size_t nnotes;
+  size_t *note_slots;     /* hash index of notes: number (1-based) or 0 for empty */
+  size_t nslots;          /* a power of two, at least twice nnotes */
 } grid;
 
 static void grid_free(grid *g) {
@@ -63,6 +65,7 @@ static void grid_free(grid *g) {
   free(g->numeric);
   for (size_t i = 0; i < g->nnotes; i++) free(g->notes[i]);
   free(g->notes);
+  free(g->note_slots);
 }
 
 static ob_status grid_put(grid *g, size_t row, size_t col, const char *s) {
@@ -78,27 +81,45 @@ static const char *grid_at(const grid *g, size_t row, size_t col) {
   return s ? s : "";
 }
 
-/* Number of the note "status: note", added when new; 1-based. */
+/* The slot of text in the note index: its number, or 0 where it would go. */
+static size_t *note_slot(const grid *g, const char *text) {
+  size_t k = (size_t)ob_hash(OB_HASH_INIT, text, strlen(text)) & (g->nslots - 1);
+  while (g->note_slots[k] && strcmp(g->notes[g->note_slots[k] - 1], text) != 0)
+    k = (k + 1) & (g->nslots - 1);
+  return &g->note_slots[k];
+}
+
+/* Number of the note "status: note", added when new; 1-based. Found by hash: rendering stays
+ * linear in the cells however many distinct notes there are. */
 static ob_status note_number(grid *g, const char *status, const char *note, size_t *out) {
   size_t len = strlen(status) + strlen(note) + 3;
   char *text = malloc(len);
   if (!text) return ob_fail(OB_ERR_NOMEM, "out of memory");
   snprintf(text, len, "%s: %s", status, note);
-  for (size_t i = 0; i < g->nnotes; i++) {
-    if (strcmp(g->notes[i], text) == 0) {
+  if (2 * (g->nnotes + 1) > g->nslots) { /* the notes array holds nslots / 2 */
+    size_t *old = g->note_slots, nold = g->nslots, nnew = nold ? 2 * nold : 64;
+    size_t *slots = calloc(nnew, sizeof *slots);
+    char **notes = slots ? realloc(g->notes, nnew / 2 * sizeof *notes) : NULL;
+    if (!notes) {
+      free(slots);
       free(text);
-      *out = i + 1;
-      return OB_OK;
+      return ob_fail(OB_ERR_NOMEM, "out of memory");
     }
+    g->notes = notes;
+    g->note_slots = slots;
+    g->nslots = nnew;
+    for (size_t i = 0; i < nold; i++)
+      if (old[i]) *note_slot(g, g->notes[old[i] - 1]) = old[i];
+    free(old);
   }
-  char **grown = realloc(g->notes, (g->nnotes + 1) * sizeof *grown);
-  if (!grown) {
+  size_t *slot = note_slot(g, text);
+  if (*slot) {
     free(text);
-    return ob_fail(OB_ERR_NOMEM, "out of memory");
+    *out = *slot;
+    return OB_OK;
   }
-  g->notes = grown;
   g->notes[g->nnotes++] = text;
-  *out = g->nnotes;
+  *out = *slot = g->nnotes;
   return OB_OK;
 }
 

@@ -26,11 +26,12 @@ void ob_log_set_level(ob_log_level level) { current_level = level; }
 
 void ob_log(ob_log_level level, const char *fmt, ...) {
   if (level > current_level) return;
-  char msg[2048];
+  char raw[2048], msg[2048];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(raw, sizeof raw, fmt, ap);
   va_end(ap);
+  ob_text_escape(msg, sizeof msg, raw, false);
   fprintf(stderr, "oclbench: %s: %s\n", level_names[level], msg);
 }
 

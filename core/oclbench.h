@@ -48,6 +48,12 @@ const char *ob_cl_strerror(cl_int code);
 /* Records a one-line detail for the calling thread and returns st, for `return ob_fail(...)`. */
 ob_status ob_fail(ob_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Copies src into dst (n bytes, always NUL-terminated, truncated to fit) with control
+ * characters made harmless for a terminal: newline, carriage return and tab become spaces when
+ * one_line (they are kept otherwise); every other control byte and DEL is written as \xNN.
+ * ob_fail, ob_log and the CLI's messages pass what they echo through it. */
+void ob_text_escape(char *dst, size_t n, const char *src, bool one_line);
+
 /* The calling thread's last detail ("" when none). Valid until the next ob_fail. */
 const char *ob_error_detail(void);
 
@@ -358,8 +364,17 @@ void ob_row_init(ob_row *row);
 
 /* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
 void ob_format_double(char *buf, size_t n, double v);
-/* Parses a whole string as a double under the C locale; false when not a number. */
+/* Parses a whole string as a double under the C locale; false when not a number (leading
+ * space, trailing text, NaN, overflow to infinity). Underflow (subnormals) is a number. */
 bool ob_parse_double(const char *s, double *out);
+
+/* Strict decimal integers, the one parser behind every integer oclbench reads (flags, graph
+ * specs, file fields, environment): an optional sign and digits only, nothing else (no space,
+ * hex or exponent). NOT_INTEGER when s is not of that form; OUT_OF_RANGE when it is an integer
+ * outside the range (including beyond 64 bits and, for ob_parse_uint, any negative value). */
+typedef enum ob_int_result { OB_INT_OK, OB_INT_NOT_INTEGER, OB_INT_OUT_OF_RANGE } ob_int_result;
+ob_int_result ob_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+ob_int_result ob_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
 /* A row as schema-1 text fields (fields[] point into the struct or into the row/host/device). */
 typedef struct ob_row_text {
@@ -416,7 +431,27 @@ ob_status ob_csv_read(const char *path, ob_csv_record_fn on_record, void *user);
 void ob_slugify(char *buf, size_t n, const char *s);
 /* Creates a directory and its parents (mode 0777 & ~umask); OB_ERR_IO with a detail. */
 ob_status ob_mkdir_p(const char *path);
-/* Writes data to path atomically (temp + fsync + rename). */
+/* A file written atomically: the data goes to a temporary file in the target's directory whose
+ * name is short whatever the target's length (".<hash of host and name>.<pid>.oclbench-tmp"),
+ * ob_atomic_commit fsyncs it, renames it over the target and fsyncs the directory; until then
+ * the target keeps its previous content. Temporary files of the same target that processes of
+ * this host which no longer exist left behind (a SIGKILL) are removed by the next open. */
+typedef struct ob_atomic_file {
+  FILE *f;            /* write through this; NULL once committed or discarded */
+  char path[4096];
+  char tmp[4200];
+} ob_atomic_file;
+/* Opens the temporary file of path. OB_ERR_INVALID for an empty or too long path, OB_ERR_IO
+ * when the directory cannot take it. */
+ob_status ob_atomic_open(ob_atomic_file *a, const char *path);
+/* Flushes, fsyncs, renames into place and fsyncs the directory; on failure the temporary file
+ * is removed. The file is closed either way. */
+ob_status ob_atomic_commit(ob_atomic_file *a);
+/* Closes and removes the temporary file; a no-op after commit or discard. */
+void ob_atomic_discard(ob_atomic_file *a);
+/* The temporary file name ob_atomic_open uses for path in process pid (for tests and tools). */
+void ob_atomic_tmp_path(const char *path, long pid, char *buf, size_t n);
+/* Writes data to path atomically through an ob_atomic_file. */
 ob_status ob_write_file_atomic(const char *path, const void *data, size_t len);
 /* Reads a whole file into a malloc'ed NUL-terminated buffer. */
 ob_status ob_read_file(const char *path, char **out, size_t *len);

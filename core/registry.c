@@ -150,9 +150,8 @@ size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selecte
   size_t matched = 0;
   if (!sel || !*sel) return 0;
   if (all_digits(sel)) {
-    char *end = NULL;
-    unsigned long i = strtoul(sel, &end, 10);
-    if (i < reg->count) {
+    uint64_t i = 0;
+    if (ob_parse_uint(sel, UINT64_MAX, &i) == OB_INT_OK && i < reg->count) {
       selected[i] = true;
       return 1;
     }

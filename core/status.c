@@ -95,14 +95,33 @@ const char *ob_cl_strerror(cl_int code) {
   }
 }
 
+void ob_text_escape(char *dst, size_t n, const char *src, bool one_line) {
+  if (n == 0) return;
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < n; p++) {
+    const bool space = *p == '\n' || *p == '\r' || *p == '\t';
+    if (space && one_line) {
+      dst[o++] = ' ';
+    } else if ((*p < 0x20 && !space) || *p == 0x7f) {
+      if (o + 5 > n) break;
+      snprintf(dst + o, n - o, "\\x%02x", *p);
+      o += 4;
+    } else {
+      dst[o++] = (char)*p;
+    }
+  }
+  dst[o] = '\0';
+}
+
 ob_status ob_fail(ob_status st, const char *fmt, ...) {
+  char raw[sizeof detail];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  vsnprintf(raw, sizeof raw, fmt, ap);
   va_end(ap);
-  /* A detail is one line: it travels into a CSV note and a one-line CLI error. */
-  for (char *p = detail; *p; p++)
-    if (*p == '\n' || *p == '\r') *p = ' ';
+  /* A detail is one line: it travels into a CSV note and a one-line CLI error, and echoes
+   * inputs (file fields, names) whose control characters must not reach a terminal raw. */
+  ob_text_escape(detail, sizeof detail, raw, true);
   ob_log(OB_LOG_DEBUG, "%s: %s", ob_strerror(st), detail);
   return st;
 }

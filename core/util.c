@@ -2,8 +2,10 @@
 #include "oclbench.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,31 +48,104 @@ ob_status ob_mkdir_p(const char *path) {
   return OB_OK;
 }
 
-ob_status ob_write_file_atomic(const char *path, const void *data, size_t len) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  if (fd < 0) return ob_fail(OB_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-  const char *p = data;
-  size_t left = len;
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      unlink(tmp);
-      return ob_fail(OB_ERR_IO, "%s: write failed: %s", path, strerror(e));
-    }
-    p += w;
-    left -= (size_t)w;
+void ob_atomic_tmp_path(const char *path, long pid, char *buf, size_t n) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  const int dirlen = slash ? (int)(slash - path) + 1 : 0;
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  uint64_t h = ob_hash(OB_HASH_INIT, host, strlen(host) + 1);
+  h = ob_hash(h, base, strlen(base));
+  snprintf(buf, n, "%.*s.%016llx.%ld.oclbench-tmp", dirlen, path, (unsigned long long)h, pid);
+}
+
+/* Removes the temporary files of path that processes of this host which no longer exist left
+ * behind (killed before they could commit or discard). */
+static void remove_stale_tmp(const char *path) {
+  char mine[4200];
+  ob_atomic_tmp_path(path, 0, mine, sizeof mine);
+  const char *name = strrchr(mine, '/') ? strrchr(mine, '/') + 1 : mine;
+  const size_t prefix = strlen(name) - strlen("0.oclbench-tmp");  /* ".<hash>." */
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%.*s", (int)(name - mine), mine);
+  if (!dir[0]) snprintf(dir, sizeof dir, ".");
+  DIR *d = opendir(dir);
+  if (!d) return;
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+    if (strncmp(e->d_name, name, prefix) != 0) continue;
+    const char *rest = e->d_name + prefix, *dot = strchr(rest, '.');
+    char num[24];
+    int64_t pid = 0;
+    if (!dot || strcmp(dot, ".oclbench-tmp") != 0 || (size_t)(dot - rest) >= sizeof num) continue;
+    snprintf(num, sizeof num, "%.*s", (int)(dot - rest), rest);
+    if (ob_parse_int(num, 1, INT32_MAX, &pid) != OB_INT_OK) continue;
+    if (pid != (int64_t)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+      unlinkat(dirfd(d), e->d_name, 0);
   }
-  if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-    int e = errno;
-    unlink(tmp);
-    return ob_fail(OB_ERR_IO, "%s: cannot finish writing: %s", path, strerror(e));
-  }
+  closedir(d);
+}
+
+ob_status ob_atomic_open(ob_atomic_file *a, const char *path) {
+  memset(a, 0, sizeof *a);
+  if (!*path || strlen(path) >= sizeof a->path)
+    return ob_fail(OB_ERR_INVALID, "%.80s: %s", path, *path ? "path too long" : "empty file name");
+  snprintf(a->path, sizeof a->path, "%s", path);
+  remove_stale_tmp(path);
+  ob_atomic_tmp_path(path, (long)getpid(), a->tmp, sizeof a->tmp);
+  a->f = fopen(a->tmp, "w");
+  if (!a->f) return ob_fail(OB_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
   return OB_OK;
+}
+
+/* fsync of the directory holding path, so that a rename into it survives a crash. */
+static ob_status sync_dir(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) dir[1] = '\0';
+  else if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return ob_fail(OB_ERR_IO, "%s: cannot open directory: %s", dir, strerror(errno));
+  /* Some file systems cannot sync a directory (EINVAL): nothing more can be done there. */
+  int rc = fsync(fd) == 0 || errno == EINVAL ? 0 : errno;
+  close(fd);
+  if (rc) return ob_fail(OB_ERR_IO, "%s: cannot sync directory: %s", dir, strerror(rc));
+  return OB_OK;
+}
+
+ob_status ob_atomic_commit(ob_atomic_file *a) {
+  ob_status st = OB_OK;
+  if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0)
+    st = ob_fail(OB_ERR_IO, "%s: cannot write: %s", a->path, strerror(errno));
+  if (fclose(a->f) != 0 && st == OB_OK)
+    st = ob_fail(OB_ERR_IO, "%s: cannot close: %s", a->path, strerror(errno));
+  a->f = NULL;
+  if (st == OB_OK && rename(a->tmp, a->path) != 0)
+    st = ob_fail(OB_ERR_IO, "%s: cannot rename into place: %s", a->path, strerror(errno));
+  if (st != OB_OK) {
+    unlink(a->tmp);
+    return st;
+  }
+  return sync_dir(a->path);
+}
+
+void ob_atomic_discard(ob_atomic_file *a) {
+  if (!a->f) return;
+  fclose(a->f);
+  a->f = NULL;
+  unlink(a->tmp);
+}
+
+ob_status ob_write_file_atomic(const char *path, const void *data, size_t len) {
+  ob_atomic_file a;
+  OB_TRY(ob_atomic_open(&a, path));
+  if (len && fwrite(data, 1, len, a.f) != len) {
+    int e = errno;
+    ob_atomic_discard(&a);
+    return ob_fail(OB_ERR_IO, "%s: write failed: %s", path, strerror(e));
+  }
+  return ob_atomic_commit(&a);
 }
 
 ob_status ob_read_file(const char *path, char **out, size_t *len) {

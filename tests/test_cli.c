@@ -144,6 +144,58 @@ static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
   assert_int_equal(files, 1);
 }
 
+/* Entries of dir other than . and .. */
+static size_t entries(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t n = 0;
+  for (struct dirent *e = readdir(d); e; e = readdir(d))
+    n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+/* Issue 16: a legal 254-byte --moments name is written (the temporary name no longer adds to
+ * it), the largest seed is accepted, and a run killed with SIGKILL leaves the previous file
+ * intact and its temporary file is removed by the next run writing the same file. */
+static void long_names_and_killed_runs(void **state) {
+  (void)state;
+  char dir[4096], name[256], path[4400], args[8192], err[8192];
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  memset(name, 'm', 250);
+  snprintf(name + 250, sizeof name - 250, ".csv");
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  snprintf(args, sizeof args, "ising --graph grid:2x2 --chains 8 --sweeps 2 --device 0 "
+           "--seed 18446744073709551615 --moments %s", path);
+  int rc = ob_test_cli(args, err, sizeof err);
+  if (rc != 0) fail_msg("exit %d: %s", rc, err);
+  char *moments = NULL;
+  OB_ASSERT_OK(ob_read_file(path, &moments, NULL));
+  assert_int_equal(count_lines(moments), 1 + 4 + 4 + 2); /* header, nodes, edges, E, m */
+  assert_int_equal(entries(dir), 1);
+  /* A long run, killed once its temporary file exists. */
+  const char *bin = getenv("OB_TEST_BINARY");
+  char tmp_glob[4400], cmd[16384];
+  snprintf(tmp_glob, sizeof tmp_glob, "%s/.*.oclbench-tmp", dir);
+  snprintf(cmd, sizeof cmd,
+           "%s ising --graph grid:2x2 --chains 8 --sweeps 1000000000 --device 0 --moments %s "
+           ">/dev/null 2>&1 & pid=$!; i=0; while ! ls %s >/dev/null 2>&1 && [ $i -lt 600 ]; do "
+           "sleep 0.1; i=$((i+1)); done; kill -9 $pid; wait $pid; ls %s | wc -l",
+           bin && *bin ? bin : "./oclbench", path, tmp_glob, tmp_glob);
+  char *out = NULL;
+  ob_test_run(cmd, &out, NULL);
+  assert_int_equal(atoi(out), 1); /* the killed run's temporary file */
+  free(out);
+  char *after = NULL;
+  OB_ASSERT_OK(ob_read_file(path, &after, NULL)); /* the previous file, intact */
+  assert_string_equal(after, moments);
+  free(after);
+  free(moments);
+  rc = ob_test_cli(args, err, sizeof err);
+  if (rc != 0) fail_msg("exit %d: %s", rc, err);
+  assert_int_equal(entries(dir), 1); /* the stale temporary file is gone */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(bad_usage_exits_2_and_writes_nothing),
@@ -153,6 +205,7 @@ int main(void) {
       cmocka_unit_test(no_platform_exits_3_with_diagnosis),
       cmocka_unit_test(help_and_version),
       cmocka_unit_test(quick_peak_run_writes_a_valid_csv_per_device),
+      cmocka_unit_test(long_names_and_killed_runs),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "svg.h"
@@ -453,6 +454,130 @@ static void real_csvs_of_a_quick_run(void **state) {
   free(list);
 }
 
+/* The schema-1 header line. */
+static void header_line(char *buf, size_t n) {
+  size_t len = 0;
+  for (size_t i = 0; i < OB_CSV_NCOLS; i++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "", ob_csv_columns[i]);
+  snprintf(buf + len, n - len, "\r\n");
+}
+
+/* A per-device CSV of one peak fma_float4 row of host/slug with these params and value. */
+static void device_csv(char *path, size_t n, const char *dir, const char *name, const char *host,
+                       const char *slug, const char *params, const char *value) {
+  char text[4096];
+  header_line(text, sizeof text);
+  size_t len = strlen(text);
+  snprintf(text + len, sizeof text - len,
+           "1,2025-01-01T00:00:00Z,%s,Linux,cpu,plat,vendor,dev,%s,cpu,drv,OpenCL 3.0,8,3000,"
+           "16000000000,peak,fma_float4,%s,fp32,gflops,GFLOP/s,%s,0.001,0.001,0.001,10,,,,n/a,ok,"
+           "\r\n", host, slug, params, value);
+  write_text(path, n, dir, name, text);
+}
+
+/* Regression (issue 16): two valid files whose rows join on workload, variant, precision and
+ * metric but differ in their params keys and in how many are device-chosen (key=*): the merged
+ * params ("k=*" for a bare "k") are longer than the inputs, which overflowed the buffer. */
+static void merged_params_longer_than_their_inputs(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char a[4200], b[4200];
+  device_csv(a, sizeof a, dir, "a.csv", "hosta", "dev-a",
+             "k0;k1;k2;k3;k4;k5;k6;k7;k8;k9;k10;k11;k12;k13;k14;k15;rounds=*", "50");
+  device_csv(b, sizeof b, dir, "b.csv", "hostb", "dev-b", "width=4;rounds=*;global=*", "5000");
+  const char *want = "k0=*;k1=*;k2=*;k3=*;k4=*;k5=*;k6=*;k7=*;k8=*;k9=*;k10=*;k11=*;k12=*;"
+                     "k13=*;k14=*;k15=*;rounds=*;width=*;global=*";
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, a));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, b));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  assert_int_equal(ob_compare_nrows(cmp), 1);
+  assert_string_equal(ob_compare_row_get(cmp, 0)->params, want);
+  ob_compare_cell c;
+  assert_true(ob_compare_cell_get(cmp, 0, 1, &c) && c.ratio == 100.0);
+  ob_compare_destroy(cmp);
+  char cmd[16384], *out = NULL, *err = NULL;
+  snprintf(cmd, sizeof cmd, "cd %s && %s compare a.csv b.csv --out o.csv --md o.md --svg o.svg",
+           dir, binary());
+  int rc = ob_test_run(cmd, &out, &err);
+  if (rc != 0) fail_msg("rc %d: %s", rc, err);
+  assert_non_null(strstr(out, want));
+  free(out);
+  free(err);
+}
+
+/* A subnormal number is a number. */
+static void subnormal_values_are_numbers(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char a[4200];
+  device_csv(a, sizeof a, dir, "tiny.csv", "h", "d", "width=4", "1e-308");
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, a));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  ob_compare_cell c;
+  assert_true(ob_compare_cell_get(cmp, 0, 0, &c) && c.value > 0.0 && c.value < 1e-307);
+  ob_compare_destroy(cmp);
+}
+
+/* In-memory rows of one device: n rows of one workload with distinct params, every other one
+ * failed with a distinct note. */
+static void many_rows(ob_table *t, size_t n, size_t ndev) {
+  for (size_t i = 0; i < n; i++) {
+    char params[64], note[64], value[32], slug[32];
+    snprintf(params, sizeof params, "graph=grid:20x20;chains=%zu", i + 1);
+    snprintf(note, sizeof note, "note %zu", i);
+    snprintf(value, sizeof value, "%zu", 1 + i % 97);
+    snprintf(slug, sizeof slug, "dev-%zu", i % ndev);
+    const char *f[OB_CSV_NCOLS] = {"1", "", "host", "", "", "", "", "", slug, "", "", "", "", "",
+                                   "", "ising", "gibbs", params, "fp32", "flips_per_ns",
+                                   "flips/ns", value, "", "", "", "", "", "", "", "n/a",
+                                   i % 2 ? "failed" : "ok", i % 2 ? note : ""};
+    OB_ASSERT_OK(ob_table_add(t, f));
+  }
+}
+
+/* Joining, merging and rendering take time linear in the rows (issue 16: grouping was O(n^2),
+ * a 50 MB file did not finish): 100,000 rows, each key, note and group distinct, must be done
+ * long before the alarm (quadratic work would take hours). */
+static void join_and_tables_are_linear_in_the_rows(void **state) {
+  (void)state;
+  ob_table t = {0};
+  many_rows(&t, 100000, 1);
+  alarm(300);
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_table(cmp, &t));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  assert_int_equal(ob_compare_nrows(cmp), 100000);
+  assert_string_equal(ob_compare_row_get(cmp, 99999)->params, "graph=grid:20x20;chains=100000");
+  char *text = render(cmp, OB_FORMAT_TEXT);
+  assert_non_null(strstr(text, "[50000] failed: note 99999"));
+  free(text);
+  free(render(cmp, OB_FORMAT_CSV));
+  char *svg = render(cmp, -1);
+  assert_non_null(strstr(svg, "90000 more rows not drawn"));
+  free(svg);
+  alarm(0);
+  ob_compare_destroy(cmp);
+  ob_table_clear(&t);
+}
+
+/* At most OB_COMPARE_MAX_DEVICES device columns: the cells are one per row and column. */
+static void device_columns_are_bounded(void **state) {
+  (void)state;
+  ob_table t = {0};
+  many_rows(&t, OB_COMPARE_MAX_DEVICES + 1, OB_COMPARE_MAX_DEVICES + 1);
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  assert_int_equal(ob_compare_add_table(cmp, &t), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "a device column beyond the 128 that compare takes"));
+  ob_compare_destroy(cmp);
+  ob_table_clear(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(joins_devices_with_merged_missing_failed_and_skipped_cells),
@@ -463,6 +588,10 @@ int main(void) {
       cmocka_unit_test(cli_arguments_are_validated),
       cmocka_unit_test(svg_is_valid_xml_with_bars_curves_and_escaped_text),
       cmocka_unit_test(real_csvs_of_a_quick_run),
+      cmocka_unit_test(merged_params_longer_than_their_inputs),
+      cmocka_unit_test(subnormal_values_are_numbers),
+      cmocka_unit_test(join_and_tables_are_linear_in_the_rows),
+      cmocka_unit_test(device_columns_are_bounded),
   };
   return cmocka_run_group_tests(tests, setup_paths, NULL);
 }

@@ -1,6 +1,7 @@
 /* Core: registry, selection, programs and the binary cache, buffers, statistics, utilities. */
 #include "support.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,72 @@ static void utilities(void **state) {
   assert_non_null(strstr(ob_error_detail(), "CL_INVALID_VALUE"));
 }
 
+/* One strict integer parser for every input: no spaces, hex or exponents; overflow is out of
+ * range, never wrapped or saturated. Subnormal doubles are numbers. */
+static void strict_numbers(void **state) {
+  (void)state;
+  const struct {
+    const char *s;
+    ob_int_result want;
+    int64_t v;
+  } ints[] = {{"5", OB_INT_OK, 5},
+              {"-5", OB_INT_OK, -5},
+              {"+7", OB_INT_OK, 7},
+              {"007", OB_INT_OK, 7},
+              {"9223372036854775807", OB_INT_OK, INT64_MAX},
+              {"-9223372036854775808", OB_INT_OK, INT64_MIN},
+              {" 5", OB_INT_NOT_INTEGER, 0},
+              {"5 ", OB_INT_NOT_INTEGER, 0},
+              {"", OB_INT_NOT_INTEGER, 0},
+              {"-", OB_INT_NOT_INTEGER, 0},
+              {"0x10", OB_INT_NOT_INTEGER, 0},
+              {"1e3", OB_INT_NOT_INTEGER, 0},
+              {"1.0", OB_INT_NOT_INTEGER, 0},
+              {"--1", OB_INT_NOT_INTEGER, 0},
+              {"9223372036854775808", OB_INT_OUT_OF_RANGE, 0},
+              {"-9223372036854775809", OB_INT_OUT_OF_RANGE, 0},
+              {"99999999999999999999999", OB_INT_OUT_OF_RANGE, 0}};
+  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+    int64_t v = 12345;
+    ob_int_result r = ob_parse_int(ints[i].s, INT64_MIN, INT64_MAX, &v);
+    if (r != ints[i].want) fail_msg("'%s': %d, expected %d", ints[i].s, r, ints[i].want);
+    assert_true(v == (r == OB_INT_OK ? ints[i].v : 12345)); /* untouched on failure */
+  }
+  int64_t v = 0;
+  assert_int_equal(ob_parse_int("11", 0, 10, &v), OB_INT_OUT_OF_RANGE);
+  assert_int_equal(ob_parse_int("-1", 0, 10, &v), OB_INT_OUT_OF_RANGE);
+  uint64_t u = 0;
+  assert_int_equal(ob_parse_uint("18446744073709551615", UINT64_MAX, &u), OB_INT_OK);
+  assert_true(u == UINT64_MAX);
+  assert_int_equal(ob_parse_uint("18446744073709551616", UINT64_MAX, &u), OB_INT_OUT_OF_RANGE);
+  assert_int_equal(ob_parse_uint("-5", UINT64_MAX, &u), OB_INT_OUT_OF_RANGE);
+  assert_int_equal(ob_parse_uint(" -5", UINT64_MAX, &u), OB_INT_NOT_INTEGER);
+  assert_int_equal(ob_parse_uint("-0", UINT64_MAX, &u), OB_INT_OK);
+  assert_true(u == 0);
+  double d = 0.0;
+  assert_true(ob_parse_double("1e-308", &d) && d > 0.0 && d < DBL_MIN);
+  assert_true(ob_parse_double("4.9e-324", &d) && d > 0.0);
+  assert_true(ob_parse_double("-1e-310", &d) && d < 0.0);
+  assert_false(ob_parse_double("1e999", &d));
+  assert_false(ob_parse_double(" 1", &d));
+}
+
+/* Control characters echoed from inputs are written as \xNN, never raw. */
+static void control_characters_are_escaped(void **state) {
+  (void)state;
+  char buf[64];
+  ob_text_escape(buf, sizeof buf, "a\x1b[2Jb\nc\td\x7f\x07", true);
+  assert_string_equal(buf, "a\\x1b[2Jb c d\\x7f\\x07");
+  ob_text_escape(buf, sizeof buf, "a\x1b[2Jb\nc\td", false);
+  assert_string_equal(buf, "a\\x1b[2Jb\nc\td");
+  ob_text_escape(buf, 6, "ab\x01" "cd", true); /* an escape that does not fit is left out */
+  assert_string_equal(buf, "ab");
+  ob_text_escape(buf, sizeof buf, "caf\xc3\xa9", true); /* UTF-8 passes */
+  assert_string_equal(buf, "caf\xc3\xa9");
+  assert_int_equal(ob_fail(OB_ERR_INVALID, "file '%s'", "x\x1b]0;pwned\x07\r\n"), OB_ERR_INVALID);
+  assert_string_equal(ob_error_detail(), "file 'x\\x1b]0;pwned\\x07  '");
+}
+
 static void theoretical_peak_formulas(void **state) {
   (void)state;
   ob_device_props p;
@@ -294,6 +361,8 @@ int main(void) {
       cmocka_unit_test(buffers_are_counted_and_bounded),
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
+      cmocka_unit_test(strict_numbers),
+      cmocka_unit_test(control_characters_are_escaped),
       cmocka_unit_test(theoretical_peak_formulas),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);

@@ -2,6 +2,7 @@
  * reader errors with file:line. */
 #include "support.h"
 
+#include <dirent.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -199,7 +200,57 @@ static void reader_reports_file_and_line(void **state) {
   assert_string_equal(c.fields[0][0], "schema");
   assert_string_equal(c.fields[1][1], "2");
   collected_free(&c);
+  /* Lines end at LF, CRLF or a lone CR: each is counted, so errors name the right line. */
+  snprintf(path, sizeof path, "%s/cr.csv", dir);
+  write_text(path, "a,b\r1,2\r\n\"x\ry\",3\r4,x\"y\r5,6\n");
+  c = (collected){0};
+  assert_int_equal(ob_csv_read(path, collect, &c), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "cr.csv:5: malformed CSV"));
+  assert_int_equal(c.n, 3);
+  assert_int_equal(c.lines[1], 2);
+  assert_int_equal(c.lines[2], 3); /* the record with a CR inside quotes starts on line 3 */
+  assert_string_equal(c.fields[2][0], "x\ry");
+  collected_free(&c);
   assert_int_equal(ob_csv_read("/nonexistent/x.csv", collect, &c), OB_ERR_IO);
+}
+
+/* A legal 254-byte name is written (the temporary name is short whatever the target's); the
+ * temporary file of a killed writer is removed by the next write of the same file, that of a
+ * live process is not, and nothing of the writer stays behind. */
+static void atomic_files_short_temp_names_and_stale_cleanup(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char name[256], path[4400], tmp[4400], live[4400];
+  memset(name, 'n', 250);
+  snprintf(name + 250, sizeof name - 250, ".csv");
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  OB_ASSERT_OK(ob_write_file_atomic(path, "one\n", 4));
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) _exit(0);
+  waitpid(pid, NULL, 0); /* a process that no longer exists */
+  ob_atomic_tmp_path(path, (long)pid, tmp, sizeof tmp);
+  ob_atomic_tmp_path(path, (long)getppid(), live, sizeof live);
+  assert_true(strlen(strrchr(tmp, '/')) < 64);
+  write_text(tmp, "stale");
+  write_text(live, "live");
+  OB_ASSERT_OK(ob_write_file_atomic(path, "two\n", 4));
+  struct stat st;
+  assert_int_not_equal(stat(tmp, &st), 0);
+  assert_int_equal(stat(live, &st), 0);
+  unlink(live);
+  char *text = NULL;
+  OB_ASSERT_OK(ob_read_file(path, &text, NULL));
+  assert_string_equal(text, "two\n");
+  free(text);
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t files = 0;
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) files += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  assert_int_equal(files, 1);
+  snprintf(path, sizeof path, "%s/%s%s", dir, name, "xx"); /* 256 bytes: too long a name */
+  assert_int_not_equal(ob_write_file_atomic(path, "x", 1), OB_OK);
 }
 
 int main(void) {
@@ -208,6 +259,7 @@ int main(void) {
       cmocka_unit_test(numbers_use_a_point_under_a_comma_locale),
       cmocka_unit_test(interrupted_write_leaves_previous_file),
       cmocka_unit_test(reader_reports_file_and_line),
+      cmocka_unit_test(atomic_files_short_temp_names_and_stale_cleanup),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -183,6 +183,26 @@ static void other_inputs(void **state) {
   assert_null(bad);
 }
 
+/* Counts are overflow-checked: per image when the model is built (a flattened map beyond int
+ * features, a sum beyond 64 bits), per batch by ob_model_check_batch; never wrapped. */
+static void counts_that_do_not_fit_are_refused(void **state) {
+  (void)state;
+  ob_model *m = NULL;
+  assert_int_equal(ob_model_create("simplecnn", 3, 65536, 65536, &m), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "flatten would give 34359738368 features, more "
+                                            "than the 2147483647 supported"));
+  assert_null(m);
+  m = make("resnet18", 65536, 65536, 65536);
+  assert_int_equal(ob_model_check_batch(m, 1000000), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "more than the 64-bit count limit 9223372036854775807"));
+  OB_ASSERT_OK(ob_model_check_batch(m, 1));
+  ob_model_destroy(m);
+  m = make("resnet18", 0, 0, 0);
+  OB_ASSERT_OK(ob_model_check_batch(m, 1000000));
+  assert_int_equal(ob_model_check_batch(m, 0), OB_ERR_INVALID);
+  ob_model_destroy(m);
+}
+
 static void cli_flops(void **state) {
   (void)state;
   char err[1024];
@@ -274,6 +294,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(issue_numbers),        cmocka_unit_test(matches_calflops_per_module),
       cmocka_unit_test(graph_is_well_formed), cmocka_unit_test(other_inputs),
+      cmocka_unit_test(counts_that_do_not_fit_are_refused),
       cmocka_unit_test(cli_flops),            cmocka_unit_test(model_size_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,7 +151,27 @@ static void bad_specs(void **state) {
   }
   ob_ising_model *m = NULL;
   assert_int_equal(ob_ising_model_from_spec("grid:2x2", OB_ISING_WEIGHTS_GAUSS, 1, NAN, &m),
-                   OB_ERR_INVALID);
+                   OB_ERR_INVALID);  /* Sizes the spec declares are checked before anything is generated or allocated, each with
+   * a message naming the limit; strict integers (no spaces, signs or overflow). */
+  const struct { const char *spec, *want; } big[] = {
+      {"grid:8192x8192", "67108864 nodes, more than the 16777216 supported"},
+      {"grid3:406x406x406", "66923416 nodes, more than the 16777216 supported"},
+      {"grid3:16777216x16777216x16777216", "nodes, more than the 16777216 supported"},
+      {"random:16777216:64", "536870912 edges, more than the 33554432 supported"},
+      {"random:67108864:64", "expected random:N:D with N in [1, 16777216]"},
+      {"grid:99999999999999999999x2", "expected grid:WxH with W, H in [1, 16777216]"},
+      {"grid: 5x5", "expected grid:WxH"},
+      {"grid:+5x5", "expected grid:WxH"},
+      {"grid:5x5 ", "expected grid:WxH"},
+      {"chimera:0x10", "expected chimera:M"},
+  };
+  for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+    ob_ising_model *x = NULL;
+    assert_int_equal(ob_ising_model_from_spec(big[i].spec, OB_ISING_WEIGHTS_GAUSS, 1, 1, &x),
+                     OB_ERR_INVALID);
+    if (!strstr(ob_error_detail(), big[i].want))
+      fail_msg("%s: '%s' lacks '%s'", big[i].spec, ob_error_detail(), big[i].want);
+  }
 }
 
 static const char *write_file(const char *dir, const char *name, const char *text) {
@@ -210,6 +230,14 @@ static void edge_files(void **state) {
       {"i,j,w\n0,1\n", "e.csv:2: expected 3 fields"},
       {"i,j,w\n0,1,inf\n", "e.csv:2: weight w 'inf' is not a finite number"},
       {"i,j,w\n0,1,\"1\n", "e.csv:2: malformed CSV"},
+      {"i,j,w\n0,0x10,1\n", "e.csv:2: node id j '0x10' is not an integer"},
+      {"i,j,w\n1e3,0,1\n", "e.csv:2: node id i '1e3' is not an integer"},
+      {"i,j,w\n0,2147483000,1\n", "e.csv:2: node id j 2147483000 out of range (the limit is "
+                                   "16777216 nodes)"},
+      /* 19 bytes declaring 16.7 million nodes: refused before anything of that size exists */
+      {"i,j,w\n0,16777000,1\n", "e.csv:2: node id 16777000: 16777001 nodes for 1 edges; an "
+                                 "edges file may have at most 2 x edges + 65536 nodes"},
+      {"i,j,w\r0,1,1\r1,2,1\r1,0,3\r", "e.csv:4: duplicate edge (0, 1), first on line 2"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     snprintf(spec, sizeof spec, "edges:%s", write_file(dir, "e.csv", bad[i].text));
@@ -245,6 +273,9 @@ static void data_files(void **state) {
       {"0,1\n1,0\n", "d.csv:2: value '0' is not +1 or -1"},
       {"0,1\n1\n", "d.csv:2: expected 2 values, found 1"},
       {"0,1\n", "d.csv:2: no examples"},
+      {"0,1\n1,0x1\n", "d.csv:2: value '0x1' is not +1 or -1"},
+      {"0,1e0\n1,1\n", "d.csv:1: header field 2 '1e0' is not a node id"},
+      {"0,99999999999999999999\n1,1\n", "d.csv:1: visible node 99999999999999999999 out of range"},
       {"", "d.csv:1: empty file"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -59,12 +59,12 @@ static ob_status parse_int(const char *key, const char *s, size_t len, int *out)
     return ob_fail(OB_ERR_INVALID, "conv config: %s needs a positive integer value", key);
   memcpy(buf, s, len);
   buf[len] = '\0';
-  for (size_t i = 0; i < len; i++)
-    if (!isdigit((unsigned char)buf[i]))
-      return ob_fail(OB_ERR_INVALID, "conv config: %s='%s' is not a positive integer", key, buf);
-  errno = 0;
-  long v = strtol(buf, NULL, 10);
-  if (errno || v > 4096)
+  int64_t v = 0;
+  const ob_int_result r = isdigit((unsigned char)buf[0]) ? ob_parse_int(buf, 0, 4096, &v)
+                                                         : OB_INT_NOT_INTEGER;
+  if (r == OB_INT_NOT_INTEGER)
+    return ob_fail(OB_ERR_INVALID, "conv config: %s='%s' is not a positive integer", key, buf);
+  if (r == OB_INT_OUT_OF_RANGE)
     return ob_fail(OB_ERR_INVALID, "conv config: %s=%s is too large", key, buf);
   *out = (int)v;
   return OB_OK;

@@ -184,12 +184,11 @@ ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg) {
       *eq = '\0';
       while (i < NELEM(fields) && strcmp(fields[i].key, tok) != 0) i++;
     }
-    char *end = NULL;
-    long v = eq ? strtol(eq + 1, &end, 10) : 0;
+    int64_t v = 0;
     if (!eq || i == NELEM(fields))
       st = ob_fail(OB_ERR_INVALID, "gemm config: '%s' is not key=value with a key of "
                    "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc,lm,ln,regs,splitk", tok);
-    else if (!eq[1] || *end != '\0' || v < 0 || v > 4096)
+    else if (ob_parse_int(eq + 1, 0, 4096, &v) != OB_INT_OK)
       st = ob_fail(OB_ERR_INVALID, "gemm config: %s='%s' is not an integer in [0, 4096]", tok,
                    eq + 1);
     else

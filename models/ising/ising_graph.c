@@ -2,7 +2,6 @@
 #include "ising_graph.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,18 @@ typedef struct edge_vec {
   size_t n, cap;
 } edge_vec;
 
+/* Room for cap edges in all (the exact count of a generated graph, known beforehand). */
+static ob_status edge_reserve(edge_vec *v, size_t cap) {
+  if (cap <= v->cap) return OB_OK;
+  edge_rec *grown = realloc(v->e, cap * sizeof *grown);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  v->e = grown;
+  v->cap = cap;
+  return OB_OK;
+}
+
 static ob_status edge_push(edge_vec *v, uint32_t i, uint32_t j, double w, size_t line) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 1024;
-    edge_rec *grown = realloc(v->e, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    v->e = grown;
-    v->cap = cap;
-  }
+  if (v->n == v->cap) OB_TRY(edge_reserve(v, v->cap ? v->cap * 2 : 1024));
   uint32_t a = i < j ? i : j, b = i < j ? j : i;
   v->e[v->n++] = (edge_rec){.key = (uint64_t)a << 32 | b, .w = w, .line = line};
   return OB_OK;
@@ -420,32 +423,26 @@ static char *trim(char *s) {
   return s;
 }
 
-static bool parse_id(char *field, size_t limit, uint32_t *out) {
-  char *s = trim(field), *end = NULL;
-  if (!*s || *s == '+' || *s == '-' || !isdigit((unsigned char)*s)) return false;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || errno == ERANGE || v >= limit) return false;
-  *out = (uint32_t)v;
-  return true;
-}
-
-static ob_status id_error(const char *path, size_t line, const char *what, const char *field,
-                          size_t limit, const char *why) {
-  const char *s = field;
-  while (isspace((unsigned char)*s)) s++;
-  char *end = NULL;
-  errno = 0;
-  if (*s && (isdigit((unsigned char)*s) || *s == '-' || *s == '+')) {
-    double v = strtod(s, &end);
-    if (end != s && *trim(end) == '\0') {
-      if (v < 0) return ob_fail(OB_ERR_INVALID, "%s:%zu: negative %s %s", path, line, what, s);
-      if (v != floor(v))
-        return ob_fail(OB_ERR_INVALID, "%s:%zu: %s '%s' is not an integer", path, line, what, s);
-      return ob_fail(OB_ERR_INVALID, "%s:%zu: %s %s out of range (%s %zu)", path, line, what, s,
-                     why, limit);
-    }
+/* A node id field (surrounding spaces allowed, as in every field of these files) below limit;
+ * on failure the detail says why: negative, not an integer, not a number or out of range. */
+static ob_status parse_id(char *field, size_t limit, const char *path, size_t line,
+                          const char *what, uint32_t *out) {
+  const char *s = trim(field);
+  int64_t v = 0;
+  double d = 0.0;
+  switch (ob_parse_int(s, 0, (int64_t)limit - 1, &v)) {
+  case OB_INT_OK:
+    *out = (uint32_t)v;
+    return OB_OK;
+  case OB_INT_OUT_OF_RANGE:
+    if (*s == '-') return ob_fail(OB_ERR_INVALID, "%s:%zu: negative %s %s", path, line, what, s);
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: %s %s out of range (the limit is %zu nodes)", path,
+                   line, what, s, limit);
+  case OB_INT_NOT_INTEGER:
+    break;
   }
+  if (ob_parse_double(s, &d))
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: %s '%s' is not an integer", path, line, what, s);
   return ob_fail(OB_ERR_INVALID, "%s:%zu: %s '%s' is not a number", path, line, what, s);
 }
 
@@ -465,7 +462,7 @@ static bool header_is(char **fields, size_t n, const char *a, const char *b, con
 typedef struct edges_file {
   const char *path;
   edge_vec v;
-  size_t rows, max_id;
+  size_t rows, max_id, max_line;  /* the largest id and its line */
   bool have_header;
 } edges_file;
 
@@ -482,17 +479,21 @@ static ob_status on_edge_row(void *user, size_t line, char **f, size_t n) {
                    n);
   uint32_t i = 0, j = 0;
   double w = 0.0;
-  if (!parse_id(f[0], OB_ISING_MAX_NODES, &i))
-    return id_error(x->path, line, "node id i", f[0], OB_ISING_MAX_NODES, "maximum id <");
-  if (!parse_id(f[1], OB_ISING_MAX_NODES, &j))
-    return id_error(x->path, line, "node id j", f[1], OB_ISING_MAX_NODES, "maximum id <");
+  if (x->rows == OB_ISING_MAX_EDGES)
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: more than the %zu edges supported", x->path, line,
+                   OB_ISING_MAX_EDGES);
+  OB_TRY(parse_id(f[0], OB_ISING_MAX_NODES, x->path, line, "node id i", &i));
+  OB_TRY(parse_id(f[1], OB_ISING_MAX_NODES, x->path, line, "node id j", &j));
   if (!parse_weight(f[2], &w))
     return ob_fail(OB_ERR_INVALID, "%s:%zu: weight w '%s' is not a finite number", x->path, line,
                    trim(f[2]));
   if (i == j)
     return ob_fail(OB_ERR_INVALID, "%s:%zu: self-loop on node %u", x->path, line, (unsigned)i);
-  if (i > x->max_id) x->max_id = i;
-  if (j > x->max_id) x->max_id = j;
+  const size_t top = i > j ? i : j;
+  if (top > x->max_id || x->rows == 0) {
+    x->max_id = top;
+    x->max_line = line;
+  }
   x->rows++;
   return edge_push(&x->v, i, j, w, line);
 }
@@ -504,6 +505,11 @@ static ob_status load_edges(ob_ising_model *g, const char *path) {
     st = ob_fail(OB_ERR_INVALID, "%s:1: empty file: expected the header 'i,j,w' and edges", path);
   if (st == OB_OK && x.rows == 0)
     st = ob_fail(OB_ERR_INVALID, "%s:2: no edges after the header", path);
+  /* Ids beyond what the edges can use would be isolated nodes, allocated for nothing. */
+  if (st == OB_OK && x.max_id + 1 > 2 * x.rows + OB_ISING_MAX_UNUSED_IDS)
+    st = ob_fail(OB_ERR_INVALID, "%s:%zu: node id %zu: %zu nodes for %zu edges; an edges file "
+                 "may have at most 2 x edges + %zu nodes", path, x.max_line, x.max_id,
+                 x.max_id + 1, x.rows, OB_ISING_MAX_UNUSED_IDS);
   if (st == OB_OK) {
     g->n = x.max_id + 1;
     st = assemble(g, &x.v, path);
@@ -532,8 +538,7 @@ static ob_status on_bias_row(void *user, size_t line, char **f, size_t n) {
     return ob_fail(OB_ERR_INVALID, "%s:%zu: expected 2 fields (i,h), found %zu", x->path, line, n);
   uint32_t i = 0;
   double h = 0.0;
-  if (!parse_id(f[0], x->n, &i))
-    return id_error(x->path, line, "node id i", f[0], x->n, "the graph's nodes are 0 ..");
+  OB_TRY(parse_id(f[0], x->n, x->path, line, "node id i", &i));
   if (!parse_weight(f[1], &h))
     return ob_fail(OB_ERR_INVALID, "%s:%zu: bias h '%s' is not a finite number", x->path, line,
                    trim(f[1]));
@@ -564,50 +569,67 @@ ob_status ob_ising_model_load_biases(ob_ising_model *model, const char *path) {
 
 /* ------------------------------------------------------------------ specs */
 
-/* Parses "A" / "AxB" / "AxBxC" style lists of positive integers separated by sep. */
+/* Parses "A" / "AxB" / "AxBxC" style lists of integers in [1, OB_ISING_MAX_NODES] separated by
+ * sep (strict integers: no spaces or signs). */
 static bool parse_dims(const char *s, char sep, size_t *dims, size_t want) {
   for (size_t d = 0; d < want; d++) {
-    if (!isdigit((unsigned char)*s)) return false;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno == ERANGE || v == 0 || v > OB_ISING_MAX_NODES) return false;
+    const char *end = d + 1 < want ? strchr(s, sep) : s + strlen(s);
+    char part[24];
+    int64_t v = 0;
+    if (!end || (size_t)(end - s) >= sizeof part || !isdigit((unsigned char)*s)) return false;
+    snprintf(part, sizeof part, "%.*s", (int)(end - s), s);
+    if (ob_parse_int(part, 1, (int64_t)OB_ISING_MAX_NODES, &v) != OB_INT_OK) return false;
     dims[d] = (size_t)v;
-    s = end;
-    if (d + 1 < want) {
-      if (*s != sep) return false;
-      s++;
-    }
+    s = end + (d + 1 < want);
   }
-  return *s == '\0';
+  return true;
 }
 
-static ob_status too_big(const char *spec, double n) {
-  return ob_fail(OB_ERR_INVALID, "graph '%s': %.0f nodes, more than the %zu supported", spec, n,
-                 OB_ISING_MAX_NODES);
+/* The size a spec declares, checked against the limits before anything is generated; the edge
+ * vector is reserved at its exact size. */
+static ob_status check_size(const char *spec, size_t nodes, size_t edges, edge_vec *v) {
+  if (nodes > OB_ISING_MAX_NODES)
+    return ob_fail(OB_ERR_INVALID, "graph '%s': %zu nodes, more than the %zu supported", spec,
+                   nodes, OB_ISING_MAX_NODES);
+  if (edges > OB_ISING_MAX_EDGES)
+    return ob_fail(OB_ERR_INVALID, "graph '%s': %zu edges, more than the %zu supported", spec,
+                   edges, OB_ISING_MAX_EDGES);
+  return edge_reserve(v, edges);
+}
+
+/* Nodes (as a double: the product may exceed 64 bits) and edges of a grid of nd dimensions;
+ * the edges only when the nodes are within OB_ISING_MAX_NODES. */
+static double grid_size(const size_t *dim, size_t nd, size_t *edges) {
+  double nodes = 1.0;
+  for (size_t d = 0; d < nd; d++) nodes *= (double)dim[d];
+  *edges = 0;
+  for (size_t d = 0; d < nd && nodes <= (double)OB_ISING_MAX_NODES; d++)
+    *edges += (size_t)nodes / dim[d] * (dim[d] - 1);
+  return nodes;
 }
 
 /* Fills g->n and the edges of a generated graph. */
 static ob_status generate(const char *spec, uint64_t seed, ob_ising_model *g, edge_vec *v) {
-  size_t d[3];
-  if (strncmp(spec, "grid:", 5) == 0) {
-    if (!parse_dims(spec + 5, 'x', d, 2))
-      return ob_fail(OB_ERR_INVALID, "graph '%s': expected grid:WxH with W, H >= 1", spec);
-    if (d[0] * d[1] > OB_ISING_MAX_NODES) return too_big(spec, (double)d[0] * d[1]);
-    g->n = d[0] * d[1];
-    return gen_grid(d, 2, v);
-  }
-  if (strncmp(spec, "grid3:", 6) == 0) {
-    if (!parse_dims(spec + 6, 'x', d, 3))
-      return ob_fail(OB_ERR_INVALID, "graph '%s': expected grid3:AxBxC with A, B, C >= 1", spec);
-    if ((double)d[0] * d[1] * d[2] > (double)OB_ISING_MAX_NODES)
-      return too_big(spec, (double)d[0] * d[1] * d[2]);
-    g->n = d[0] * d[1] * d[2];
-    return gen_grid(d, 3, v);
+  size_t d[3], nodes = 0, edges = 0;
+  if (strncmp(spec, "grid:", 5) == 0 || strncmp(spec, "grid3:", 6) == 0) {
+    const size_t nd = spec[4] == '3' ? 3 : 2;
+    if (!parse_dims(spec + (nd == 3 ? 6 : 5), 'x', d, nd))
+      return ob_fail(OB_ERR_INVALID, nd == 3 ? "graph '%s': expected grid3:AxBxC with A, B, C "
+                     "in [1, %zu]" : "graph '%s': expected grid:WxH with W, H in [1, %zu]", spec,
+                     OB_ISING_MAX_NODES);
+    const double total = grid_size(d, nd, &edges);
+    if (total > (double)OB_ISING_MAX_NODES)
+      return ob_fail(OB_ERR_INVALID, "graph '%s': %.0f nodes, more than the %zu supported", spec,
+                     total, OB_ISING_MAX_NODES);
+    nodes = (size_t)total;
+    OB_TRY(check_size(spec, nodes, edges, v));
+    g->n = nodes;
+    return gen_grid(d, nd, v);
   }
   if (strncmp(spec, "chimera:", 8) == 0) {
     if (!parse_dims(spec + 8, 'x', d, 1) || d[0] > 1024)
       return ob_fail(OB_ERR_INVALID, "graph '%s': expected chimera:M with 1 <= M <= 1024", spec);
+    OB_TRY(check_size(spec, 8 * d[0] * d[0], 16 * d[0] * d[0] + 8 * d[0] * (d[0] - 1), v));
     g->n = 8 * d[0] * d[0];
     return gen_chimera(d[0], v);
   }
@@ -618,11 +640,12 @@ static ob_status generate(const char *spec, uint64_t seed, ob_ising_model *g, ed
   }
   if (strncmp(spec, "random:", 7) == 0) {
     if (!parse_dims(spec + 7, ':', d, 2))
-      return ob_fail(OB_ERR_INVALID, "graph '%s': expected random:N:D with N, D >= 1", spec);
-    if (d[0] > OB_ISING_MAX_NODES) return too_big(spec, (double)d[0]);
+      return ob_fail(OB_ERR_INVALID, "graph '%s': expected random:N:D with N in [1, %zu], "
+                     "D >= 1", spec, OB_ISING_MAX_NODES);
     if (d[1] >= d[0] || d[1] > OB_ISING_MAX_RANDOM_DEGREE || (d[0] * d[1]) % 2)
       return ob_fail(OB_ERR_INVALID, "graph '%s': a D-regular graph on N nodes needs D < N, "
                      "D <= %d and N*D even", spec, OB_ISING_MAX_RANDOM_DEGREE);
+    OB_TRY(check_size(spec, d[0], d[0] * d[1] / 2, v));
     g->n = d[0];
     return gen_random(d[0], d[1], seed, v);
   }

@@ -26,9 +26,14 @@
 
 #include "oclbench.h"
 
-/* Upper bounds that keep every index in 32 bits with room to spare. */
-#define OB_ISING_MAX_NODES ((size_t)1 << 26)
-#define OB_ISING_MAX_EDGES ((size_t)1 << 28)
+/* Upper bounds, checked from the declared sizes (a spec's dimensions, a file's ids and edge
+ * count) before anything of that size is allocated: they keep every index in 32 bits and a
+ * model of the largest size within a few GiB of host memory. An edges file may leave at most
+ * OB_ISING_MAX_UNUSED_IDS more ids than its edges can use (n <= 2 m + that), so a small file
+ * cannot declare a huge graph of isolated nodes. */
+#define OB_ISING_MAX_NODES ((size_t)1 << 24)
+#define OB_ISING_MAX_EDGES ((size_t)1 << 25)
+#define OB_ISING_MAX_UNUSED_IDS ((size_t)1 << 16)
 #define OB_ISING_MAX_RANDOM_DEGREE 64
 
 typedef enum ob_ising_weight_kind {

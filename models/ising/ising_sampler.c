@@ -409,6 +409,19 @@ ob_status ob_ising_sampler_create(ob_device *dev, const ob_ising_model *model, s
   return ob_ising_sampler_create_range(dev, model, 0, chains, seed, tuning, out);
 }
 
+ob_status ob_ising_check_batch(const ob_ising_model *model, size_t chains) {
+  if (chains == 0) return ob_fail(OB_ERR_INVALID, "the sampler needs at least one chain");
+  if (chains > OB_ISING_MAX_CHAINS)
+    return ob_fail(OB_ERR_INVALID, "%zu chains: at most %zu in one batch", chains,
+                   OB_ISING_MAX_CHAINS);
+  const size_t n = ob_ising_nodes(model);
+  if ((uint64_t)chains > OB_ISING_MAX_SPINS / (n ? n : 1))
+    return ob_fail(OB_ERR_INVALID, "%zu chains x %zu nodes = %.4g spins, more than the %llu "
+                   "(2^38) one batch may hold", chains, n, (double)chains * (double)n,
+                   (unsigned long long)OB_ISING_MAX_SPINS);
+  return OB_OK;
+}
+
 ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *model,
                                         size_t first_chain, size_t chains, uint64_t seed,
                                         const ob_ising_tuning *tuning, ob_ising_sampler **out) {
@@ -419,9 +432,7 @@ ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *mo
   if (first_chain % OB_ISING_SHARD_ALIGN)
     return ob_fail(OB_ERR_INVALID, "first chain %zu is not a multiple of %d", first_chain,
                    OB_ISING_SHARD_ALIGN);
-  if ((first_chain + chains) / 4 > UINT32_MAX)
-    return ob_fail(OB_ERR_INVALID, "%zu chains: at most %llu", first_chain + chains,
-                   4ull * UINT32_MAX);
+  OB_TRY(ob_ising_check_batch(model, first_chain + chains));
   OB_TRY(ob_device_open(dev));
   ob_ising_sampler *s = calloc(1, sizeof *s);
   if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");

@@ -39,6 +39,16 @@ typedef struct ob_ising_tuning {
 
 typedef struct ob_ising_sampler ob_ising_sampler;
 
+/* One batch holds at most this many chains (words of 4 chains have 32-bit indices) and at most
+ * OB_ISING_MAX_SPINS chains x nodes (2^38 spins: 32 GiB of state as bits, more than any device
+ * holds today), so absurd sizes are refused before any device is opened. */
+#define OB_ISING_MAX_CHAINS ((size_t)4 * UINT32_MAX)
+#define OB_ISING_MAX_SPINS ((uint64_t)1 << 38)
+
+/* Checks a batch of chains of the model against the limits above: OB_ERR_INVALID naming the
+ * limit otherwise. Needs no device; ob_ising_sampler_create checks it too. */
+ob_status ob_ising_check_batch(const ob_ising_model *model, size_t chains);
+
 /* Creates a sampler of `chains` chains (>= 1) of the model with this seed, builds its kernels,
  * allocates its state and draws the initial state (as ob_ising_sampler_reset). tuning may be
  * NULL. OB_ERR_TOO_LARGE when the state cannot fit the device. */

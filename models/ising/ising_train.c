@@ -2,7 +2,6 @@
 #include "ising_train.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,38 +130,46 @@ typedef struct data_file {
   int8_t *data;
 } data_file;
 
-static const char *skip_space(const char *s) {
-  while (isspace((unsigned char)*s)) s++;
-  return s;
+/* A field without its surrounding spaces (allowed around every field of these files), copied
+ * into buf; false when it does not fit (then it is no value these files hold). */
+static bool trimmed(const char *field, char *buf, size_t n) {
+  while (isspace((unsigned char)*field)) field++;
+  size_t len = strlen(field);
+  while (len && isspace((unsigned char)field[len - 1])) len--;
+  if (len >= n) return false;
+  memcpy(buf, field, len);
+  buf[len] = '\0';
+  return true;
 }
 
 static bool parse_value(const char *field, int8_t *out) {
-  const char *s = skip_space(field);
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (end == s || errno == ERANGE || *skip_space(end) || (v != 1 && v != -1)) return false;
+  char buf[24];
+  int64_t v = 0;
+  if (!trimmed(field, buf, sizeof buf) || ob_parse_int(buf, -1, 1, &v) != OB_INT_OK || v == 0)
+    return false;
   *out = (int8_t)v;
   return true;
 }
 
 static ob_status on_header(data_file *x, size_t line, char **f, size_t nf) {
   x->visible = malloc(nf * sizeof *x->visible);
-  uint8_t *seen = calloc(x->n, 1);
+  uint8_t *seen = calloc(x->n ? x->n : 1, 1);
   ob_status st = x->visible && seen ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t k = 0; k < nf && st == OB_OK; k++) {
-    const char *s = skip_space(f[k]);
-    char *end = NULL;
-    errno = 0;
-    long long v = isdigit((unsigned char)*s) ? strtoll(s, &end, 10) : -1;
-    if (v < 0 || errno == ERANGE || *skip_space(end))
+    char buf[24];
+    int64_t v = 0;
+    const ob_int_result r = trimmed(f[k], buf, sizeof buf) && isdigit((unsigned char)buf[0])
+                                ? ob_parse_int(buf, 0, (int64_t)x->n - 1, &v)
+                                : OB_INT_NOT_INTEGER;
+    if (r == OB_INT_NOT_INTEGER)
       st = ob_fail(OB_ERR_INVALID, "%s:%zu: header field %zu '%s' is not a node id (the header "
                    "lists the visible nodes)", x->path, line, k + 1, f[k]);
-    else if ((unsigned long long)v >= x->n)
-      st = ob_fail(OB_ERR_INVALID, "%s:%zu: visible node %lld out of range (the graph has %zu "
-                   "nodes)", x->path, line, v, x->n);
+    else if (r == OB_INT_OUT_OF_RANGE)
+      st = ob_fail(OB_ERR_INVALID, "%s:%zu: visible node %s out of range (the graph has %zu "
+                   "nodes)", x->path, line, buf, x->n);
     else if (seen[v])
-      st = ob_fail(OB_ERR_INVALID, "%s:%zu: visible node %lld listed twice", x->path, line, v);
+      st = ob_fail(OB_ERR_INVALID, "%s:%zu: visible node %lld listed twice", x->path, line,
+                   (long long)v);
     else {
       seen[v] = 1;
       x->visible[k] = (uint32_t)v;

@@ -1,6 +1,7 @@
 /* The model zoo: layer graphs of simplecnn, mlp and resnet18, shapes and calflops counting. */
 #include "zoo.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ struct ob_model {
   int in_c, in_h, in_w;
   ob_layer *layers;
   size_t n, cap;
+  ob_model_totals totals;
   ob_status st;   /* the first error while building; later additions are no-ops */
 };
 
@@ -45,28 +47,49 @@ static int window_out(int n, int k, int stride, int pad) {
   return n + 2 * pad < k ? 0 : (n + 2 * pad - k) / stride + 1;
 }
 
+/* Records that the model's counts do not fit 64 bits; returns INT64_MAX. */
+static int64_t too_large(ob_model *m) {
+  if (m->st == OB_OK)
+    m->st = ob_fail(OB_ERR_INVALID, "%s: input %dx%dx%d: the counts exceed the 64-bit limit %lld",
+                    m->name, m->in_c, m->in_h, m->in_w, (long long)INT64_MAX);
+  return INT64_MAX;
+}
+
+/* a * b and a + b of non-negative counts, checked for overflow (too_large). */
+static int64_t mul(ob_model *m, int64_t a, int64_t b) {
+  int64_t r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? too_large(m) : r;
+}
+
+static int64_t add(ob_model *m, int64_t a, int64_t b) {
+  int64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? too_large(m) : r;
+}
+
 /* Counts of layer l from its input shape, as calflops counts them (see zoo.h). */
 static void count(ob_model *m, ob_layer *l) {
   int c, h, w;
   source_shape(m, l->input[0], &c, &h, &w);
-  const int64_t in_elems = (int64_t)c * h * w;
+  const int64_t in_elems = mul(m, mul(m, c, h), w);
   switch (l->kind) {
-  case OB_LAYER_CONV2D:
+  case OB_LAYER_CONV2D: {
     l->c = l->out_channels;
     l->h = window_out(h, l->kernel, l->stride, l->pad);
     l->w = window_out(w, l->kernel, l->stride, l->pad);
-    l->macs = (int64_t)l->h * l->w * l->kernel * l->kernel * (c / l->groups) * l->c;
-    l->params = (int64_t)l->c * (c / l->groups) * l->kernel * l->kernel + (l->bias ? l->c : 0);
-    l->flops = 2 * l->macs + (l->bias ? (int64_t)l->c * l->h * l->w : 0);
+    const int64_t taps = mul(m, (int64_t)l->kernel * l->kernel, c / l->groups);
+    l->macs = mul(m, mul(m, mul(m, l->h, l->w), taps), l->c);
+    l->params = add(m, mul(m, l->c, taps), l->bias ? l->c : 0);
+    l->flops = add(m, mul(m, 2, l->macs), l->bias ? mul(m, mul(m, l->c, l->h), l->w) : 0);
     if (c % l->groups)
       m->st = ob_fail(OB_ERR_INVALID, "%s: %s: %d input channels are not a multiple of %d "
                       "groups", m->name, l->name, c, l->groups);
     break;
+  }
   case OB_LAYER_LINEAR: /* in_features is fixed by the model: `kernel` holds it */
     l->c = l->out_channels, l->h = l->w = 1;
-    l->macs = (int64_t)l->kernel * l->c;
-    l->params = l->macs + (l->bias ? l->c : 0);
-    l->flops = 2 * l->macs;
+    l->macs = mul(m, l->kernel, l->c);
+    l->params = add(m, l->macs, l->bias ? l->c : 0);
+    l->flops = mul(m, 2, l->macs);
     if (in_elems != l->kernel || h != 1 || w != 1)
       m->st = ob_fail(OB_ERR_INVALID, "%s: %s takes %d input features, the input gives "
                       "%dx%dx%d", m->name, l->name, l->kernel, c, h, w);
@@ -74,7 +97,7 @@ static void count(ob_model *m, ob_layer *l) {
   case OB_LAYER_BATCHNORM:
     l->c = c, l->h = h, l->w = w;
     l->params = 2 * (int64_t)c;
-    l->flops = 2 * in_elems;
+    l->flops = mul(m, 2, in_elems);
     break;
   case OB_LAYER_RELU:
     l->c = c, l->h = h, l->w = w;
@@ -100,7 +123,11 @@ static void count(ob_model *m, ob_layer *l) {
     break;
   }
   case OB_LAYER_FLATTEN:
-    l->c = (int)in_elems, l->h = l->w = 1;
+    if (in_elems > INT_MAX && m->st == OB_OK)
+      m->st = ob_fail(OB_ERR_INVALID, "%s: input %dx%dx%d: %s would give %lld features, more "
+                      "than the %d supported", m->name, m->in_c, m->in_h, m->in_w, l->name,
+                      (long long)in_elems, INT_MAX);
+    l->c = in_elems > INT_MAX ? INT_MAX : (int)in_elems, l->h = l->w = 1;
     break;
   }
   if (m->st == OB_OK && (l->h < 1 || l->w < 1))
@@ -236,6 +263,13 @@ ob_status ob_model_create(const char *name, int c, int h, int w, ob_model **out)
   m->in_h = h > 0 ? h : models[i].h;
   m->in_w = w > 0 ? w : models[i].w;
   models[i].build(m);
+  for (size_t k = 0; k < m->n && m->st == OB_OK; k++) {
+    const ob_layer *l = &m->layers[k];
+    m->totals.params = add(m, m->totals.params, l->params);
+    m->totals.macs = add(m, m->totals.macs, l->macs);
+    m->totals.flops = add(m, m->totals.flops, l->flops);
+    m->totals.activation_elems = add(m, m->totals.activation_elems, ob_layer_out_elems(l));
+  }
   if (m->st != OB_OK) {
     ob_status st = m->st;
     ob_model_destroy(m);
@@ -263,12 +297,27 @@ const ob_layer *ob_model_layer(const ob_model *m, size_t i) {
   return i < m->n ? &m->layers[i] : NULL;
 }
 
-void ob_model_totals_get(const ob_model *m, ob_model_totals *t) {
-  memset(t, 0, sizeof *t);
-  for (size_t i = 0; i < m->n; i++) {
-    t->params += m->layers[i].params;
-    t->macs += m->layers[i].macs;
-    t->flops += m->layers[i].flops;
-    t->activation_elems += ob_layer_out_elems(&m->layers[i]);
+void ob_model_totals_get(const ob_model *m, ob_model_totals *t) { *t = m->totals; }
+
+ob_status ob_model_check_batch(const ob_model *m, int64_t batch) {
+  const ob_model_totals *t = &m->totals;
+  const struct {
+    const char *what;
+    int64_t count, factor;
+    bool per_image;     /* multiplied by the batch */
+  } counts[] = {{"MACs", t->macs, 1, true},
+                {"forward+backward FLOPs", t->flops, 1 + OB_ZOO_BACKWARD_FACTOR, true},
+                {"activation bytes", t->activation_elems, 4, true},
+                {"parameter bytes", t->params, 4, false}};
+  for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+    int64_t r = 0;
+    const int64_t b = counts[i].per_image ? batch : 1;
+    if (batch < 1 || __builtin_mul_overflow(counts[i].count, counts[i].factor, &r) ||
+        __builtin_mul_overflow(r, b, &r))
+      return ob_fail(OB_ERR_INVALID, "%s at input %dx%dx%d, batch %lld: %.4g %s, more than the "
+                     "64-bit count limit %lld", m->name, m->in_c, m->in_h, m->in_w,
+                     (long long)batch, (double)counts[i].count * (double)counts[i].factor *
+                     (double)b, counts[i].what, (long long)INT64_MAX);
   }
+  return OB_OK;
 }

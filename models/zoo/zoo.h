@@ -82,6 +82,12 @@ const ob_layer *ob_model_layer(const ob_model *m, size_t i);
 /* Sums over the layers (per image). */
 void ob_model_totals_get(const ob_model *m, ob_model_totals *out);
 
+/* Checks that every count of a batch of images (MACs, forward+backward FLOPs, activation and
+ * parameter bytes, per layer and in total) fits a signed 64-bit integer; OB_ERR_INVALID naming
+ * the count and the limit otherwise (batch < 1 too). Model creation checks the per-image counts
+ * the same way, so every product a caller forms from them stays defined. */
+ob_status ob_model_check_batch(const ob_model *m, int64_t batch);
+
 /* "conv2d", "linear", "batchnorm", "relu", "maxpool", "avgpool", "add", "flatten". */
 const char *ob_layer_kind_name(ob_layer_kind kind);
 
