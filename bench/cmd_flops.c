@@ -15,15 +15,17 @@
 #define MAX_BATCH 1000000L
 
 /* Parses "CxHxW": three integers in [1, 65536]. */
+/* CxHxW, or N alone: a vector of N features (Nx1x1). */
 static bool parse_input(const char *s, int *c, int *h, int *w) {
-  int64_t v[3];
+  int64_t v[3] = {1, 1, 1};
   char part[24];
-  for (int i = 0; i < 3; i++) {
-    const char *end = i < 2 ? strchr(s, 'x') : s + strlen(s);
+  const int parts = strchr(s, 'x') ? 3 : 1;
+  for (int i = 0; i < parts; i++) {
+    const char *end = i < parts - 1 ? strchr(s, 'x') : s + strlen(s);
     if (!end || (size_t)(end - s) >= sizeof part) return false;
     snprintf(part, sizeof part, "%.*s", (int)(end - s), s);
     if (ob_parse_int(part, 1, 65536, &v[i]) != OB_INT_OK) return false;
-    s = end + (i < 2);
+    s = end + (i < parts - 1);
   }
   *c = (int)v[0], *h = (int)v[1], *w = (int)v[2];
   return true;
@@ -47,8 +49,8 @@ int ob_flops_args_parse(int argc, char **argv, ob_flops_args *a) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v) return OB_EXIT_USAGE;
       if (!parse_input(v, &a->c, &a->h, &a->w))
-        return ob_cli_usage_error("--input '%s': expected CxHxW with each in [1, 65536], e.g. "
-                                  "3x224x224", v);
+        return ob_cli_usage_error("--input '%s': expected CxHxW or N (N features) with each in "
+                                  "[1, 65536], e.g. 3x224x224 or 1024", v);
     } else if (strcmp(arg, "--csv") == 0) {
       a->csv = ob_cli_value(argc, argv, &i);
       if (!a->csv || !ob_cli_output_path("--csv", a->csv)) return OB_EXIT_USAGE;
@@ -226,10 +228,11 @@ static void print_table(const ob_model *m, long batch, FILE *out) {
                        grouped(train, g[3], 40),
                        grouped(tot.activation_elems * batch * 4, g[4], 40)};
   print_row(out, f);
-  char hp[24], hm[24], hf[24], hi[24], ht[24], ha[24];
-  fprintf(out, "\ntotal: %s params, %sMACs, %sFLOPs forward (%sFLOPs per image), %sFLOPs "
-          "forward+backward, %sB of fp32 activations\n", human((double)tot.params, hp, 24),
-          human((double)tot.macs * batch, hm, 24), human((double)tot.flops * batch, hf, 24),
+  char hp[24], hm[24], hf[24], hmi[24], hi[24], ht[24], ha[24];
+  fprintf(out, "\ntotal (batch %lld): %s params, %sMACs, %sFLOPs forward (%sMACs, %sFLOPs per "
+          "image), %sFLOPs forward+backward, %sB of fp32 activations\n", (long long)batch,
+          human((double)tot.params, hp, 24), human((double)tot.macs * batch, hm, 24),
+          human((double)tot.flops * batch, hf, 24), human((double)tot.macs, hmi, 24),
           human((double)tot.flops, hi, 24), human((double)train, ht, 24),
           human((double)tot.activation_elems * batch * 4, ha, 24));
   fprintf(out, "\nmodel size (parameters only; 1 MB = 10^6 bytes, 1 MiB = 2^20 bytes):\n");

@@ -208,6 +208,19 @@ static void cli_flops(void **state) {
   char err[1024];
   assert_int_equal(ob_test_cli("flops resnet18", err, sizeof err), 0);
   assert_int_equal(ob_test_cli("flops mlp --batch 128 --input 1024x1x1", err, sizeof err), 0);
+  /* a vector input: N alone, or along W (PyTorch's last dimension), as the README shows */
+  int rc = 0;
+  const char *vectors[] = {"flops mlp --input 1024", "flops mlp --input 1x1x1024"};
+  for (size_t i = 0; i < 2; i++) {
+    char *out = ob_test_cli_stdout(vectors[i], &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "total (batch 1): 10.49 M params, 10.49 MMACs"));
+    free(out);
+  }
+  char *out = ob_test_cli_stdout("flops resnet18 --batch 32", &rc);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "58.05 GMACs, 116.36 GFLOPs forward (1.81 GMACs, 3.64 GFLOPs per image)"));
+  free(out);
   const char *bad[] = {"flops",
                        "flops vgg16",
                        "flops resnet18 --batch 0",
@@ -218,12 +231,14 @@ static void cli_flops(void **state) {
                        "flops resnet18 --input 0x224x224",
                        "flops resnet18 --input 3x70000x8",
                        "flops mlp --input 3x224x224",
+                       "flops mlp --input 512x1x2",
+                       "flops mlp --input 2x512",
                        "flops simplecnn --input 3x32x32",
                        "flops resnet18 mlp",
                        "flops resnet18 --frobnicate",
                        "flops resnet18 --csv /nonexistent-dir/x.csv"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    int rc = ob_test_cli(bad[i], err, sizeof err);
+    rc = ob_test_cli(bad[i], err, sizeof err);
     if (rc != 2) fail_msg("'%s' exited %d, not 2", bad[i], rc);
     /* one line naming the problem */
     char *nl = strchr(err, '\n');

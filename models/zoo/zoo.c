@@ -90,9 +90,11 @@ static void count(ob_model *m, ob_layer *l) {
     l->macs = mul(m, l->kernel, l->c);
     l->params = add(m, l->macs, l->bias ? l->c : 0);
     l->flops = mul(m, 2, l->macs);
-    if (in_elems != l->kernel || h != 1 || w != 1)
-      m->st = ob_fail(OB_ERR_INVALID, "%s: %s takes %d input features, the input gives "
-                      "%dx%dx%d", m->name, l->name, l->kernel, c, h, w);
+    /* a vector of in_features, along C (1024x1x1) or along W as PyTorch's last dimension
+     * (1x1x1024) */
+    if (in_elems != l->kernel || h != 1 || (w != 1 && c != 1))
+      m->st = ob_fail(OB_ERR_INVALID, "%s: %s takes a vector of %d input features, the input "
+                      "gives %dx%dx%d", m->name, l->name, l->kernel, c, h, w);
     break;
   case OB_LAYER_BATCHNORM:
     l->c = c, l->h = h, l->w = w;
