@@ -3,6 +3,15 @@
 
 VERSION    := $(shell sed -n 's/^#define OB_VERSION "\(.*\)"/\1/p' core/oclbench.h)
 CC        ?= cc
+# Quiet by default: one short line per compiled or linked file; V=1 shows the whole commands.
+V         ?= 0
+ifeq ($(V),1)
+Q :=
+show :=
+else
+Q := @
+show = @printf '  %-6s %s\n' $(1) $(2);
+endif
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 BUILD     ?= build
@@ -56,32 +65,32 @@ MPICC    ?= mpicc
 all: oclbench
 
 oclbench: $(BUILD)/bench/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call show,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call show,AR,$@)$(AR) rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(CFLAGS) -c -o $@ $<
+	$(call show,CC,$<)$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(CFLAGS) -c -o $@ $<
 
 $(GEN_SRC): $(KERNELS) tools/embed_kernels.sh
 	@mkdir -p $(BUILD)
-	sh tools/embed_kernels.sh $(KERNELS) > $@.tmp && mv $@.tmp $@
+	$(call show,GEN,$@)sh tools/embed_kernels.sh $(KERNELS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/kernels_embedded.o: $(GEN_SRC)
-	$(CC) $(CPPFLAGS) $(INC_core) $(CFLAGS) -c -o $@ $<
+	$(call show,CC,$<)$(CC) $(CPPFLAGS) $(INC_core) $(CFLAGS) -c -o $@ $<
 
 # Generated sources must exist before anything that includes their header is compiled.
 $(LIB_OBJ) $(BUILD)/bench/main.o: | $(GEN_SRC)
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) -c -o $@ $<
+	$(call show,CC,$<)$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+	$(call show,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 # Stand-in NVML libraries that test_sensors loads (tests/fake_nvml.c): today's function names
 # and, with FAKE_NVML_LEGACY, the older ones.
@@ -89,7 +98,7 @@ FAKE_NVML := $(BUILD)/tests/libfake_nvml.so $(BUILD)/tests/libfake_nvml_legacy.s
 $(BUILD)/tests/libfake_nvml_legacy.so: FAKE_NVML_FLAGS := -DFAKE_NVML_LEGACY
 $(FAKE_NVML): tests/fake_nvml.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) $(FAKE_NVML_FLAGS) -fPIC -shared -o $@ $<
+	$(call show,LINK,$@)$(CC) $(CPPFLAGS) $(INC_tests) $(CFLAGS) $(FAKE_NVML_FLAGS) -fPIC -shared -o $@ $<
 $(BUILD)/tests/test_sensors: | $(FAKE_NVML)
 
 deps:
@@ -104,11 +113,11 @@ run: deps
 mpi: oclbench-mpi
 
 oclbench-mpi: $(BUILD)/bench/mpi_main.o $(LIB)
-	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call show,LINK,$@)$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/mpi_main.o: bench/mpi_main.c
 	@mkdir -p $(dir $@)
-	$(MPICC) $(CPPFLAGS) $(INC_bench) $(CFLAGS) -c -o $@ $<
+	$(call show,CC,$<)$(MPICC) $(CPPFLAGS) $(INC_bench) $(CFLAGS) -c -o $@ $<
 
 # The test suite on whatever OpenCL device is present (PoCL in CI).
 test: deps
@@ -134,10 +143,10 @@ check: deps
 
 .PHONY: oclbench-san mpi-san
 oclbench-san: $(BUILD)/bench/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench $^ $(LDLIBS)
+	$(call show,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench $^ $(LDLIBS)
 
 mpi-san: $(BUILD)/bench/mpi_main.o $(LIB)
-	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench-mpi $^ $(LDLIBS)
+	$(call show,LINK,$@)$(MPICC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/oclbench-mpi $^ $(LDLIBS)
 
 # The portable bundle (tools/bundle.sh): libraries Debian ships as static archives are linked
 # in; the others (the ICD loader, libudev for hwloc) travel in the bundle's lib/, found through
@@ -149,7 +158,7 @@ BUNDLE_LIBS   := -Wl,-Bstatic $(filter $(BUNDLE_STATIC:%=-l%),$(LDLIBS)) -lstdc+
 
 $(BUILD)/bundle/oclbench: $(BUILD)/bench/main.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -static-libgcc -Wl,-rpath,'$$ORIGIN/../lib' -o $@ $^ $(BUNDLE_LIBS)
+	$(call show,LINK,$@)$(CC) $(CFLAGS) $(LDFLAGS) -static-libgcc -Wl,-rpath,'$$ORIGIN/../lib' -o $@ $^ $(BUNDLE_LIBS)
 
 bundle: $(BUILD)/bundle/oclbench
 	CC='$(CC)' sh tools/bundle.sh $(VERSION) $< $(BUNDLE_DIR) $(BUNDLE_STATIC) stdc++
@@ -186,11 +195,11 @@ tests-build: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay_%)
 $(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_SUPPORT) \
                               tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
+	$(call show,LINK,$@)$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDLIBS)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SUPPORT) tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) \
+	$(call show,LINK,$@)$(CC) $(CPPFLAGS) $(INC_tests) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) \
 	  $(LIB) $(LDLIBS)
 
 fuzz-build:

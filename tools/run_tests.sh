@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the cmocka test binaries given, with a shared program cache and a comma locale
-# available; prints one line per binary and fails if any failed.
+# available; prints one line per binary (its name as it starts, PASS or FAIL and the time as it
+# ends, the log of a failure) and fails if any failed.
 # Usage: sh tools/run_tests.sh BUILD_DIR TEST_BINARY...
 set -u
 build=$1; shift
@@ -27,13 +28,17 @@ if [ -n "${OB_SANITIZED:-}" ]; then
 fi
 failed=0
 start=$(date +%s)
+i=0
 for t in "$@"; do
   name=$(basename "$t")
+  i=$((i + 1))
   t0=$(date +%s)
+  # The name when the program starts, its result on the same line when it ends.
+  printf '[%d/%d] %-22s ' "$i" "$#" "$name"
   if "$t" > "$top/$build/$name.log" 2>&1; then
-    echo "PASS $name ($(( $(date +%s) - t0 )) s)"
+    echo "PASS ($(( $(date +%s) - t0 )) s)"
   else
-    echo "FAIL $name ($(( $(date +%s) - t0 )) s); log:"
+    echo "FAIL ($(( $(date +%s) - t0 )) s); log:"
     sed 's/^/    /' "$top/$build/$name.log"
     failed=$((failed + 1))
   fi
