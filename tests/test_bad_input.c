@@ -98,12 +98,12 @@ static const bad_input cases[] = {
     {NULL, "ising --graph edges:{D}/e_big.csv --info",
      "e_big.csv:2: node id 16777000: 16777001 nodes for 1 edges; an edges file may have at most "
      "2 x edges + 65536 nodes"},
-    {NULL, "ising --graph edges:{D}/e_huge.csv --info", "e_huge.csv:2: node id j 2147483000 out of "
-                                                        "range (the limit is 16777216 nodes)"},
-    {NULL, "ising --graph edges:{D}/e_hex.csv --info", "e_hex.csv:2: node id j '0x10' is not an integer"},
-    {NULL, "ising --graph edges:{D}/e_exp.csv --info", "e_exp.csv:2: node id i '1e3' is not an integer"},
-    {NULL, "ising --graph edges:{D}/e_neg.csv --info", "e_neg.csv:2: negative node id j -1"},
-    {NULL, "ising --graph edges:{D}/e_word.csv --info", "e_word.csv:2: node id i 'x' is not a number"},
+    {NULL, "ising --graph edges:{D}/e_huge.csv --info", "e_huge.csv:2: node id (column j) 2147483000 is out "
+                                                        "of range: ids run from 0 to 16777215"},
+    {NULL, "ising --graph edges:{D}/e_hex.csv --info", "e_hex.csv:2: node id (column j) '0x10' is not an integer"},
+    {NULL, "ising --graph edges:{D}/e_exp.csv --info", "e_exp.csv:2: node id (column i) '1e3' is not an integer"},
+    {NULL, "ising --graph edges:{D}/e_neg.csv --info", "e_neg.csv:2: negative node id (column j) -1"},
+    {NULL, "ising --graph edges:{D}/e_word.csv --info", "e_word.csv:2: node id (column i) 'x' is not a number"},
     {NULL, "ising --graph edges:{D}/e_self.csv --info", "e_self.csv:2: self-loop on node 2"},
     {NULL, "ising --graph edges:{D}/e_dup_cr.csv --info",
      "e_dup_cr.csv:4: duplicate edge (0, 1), first on line 2"},
@@ -111,7 +111,7 @@ static const bad_input cases[] = {
     {NULL, "ising --graph edges:{D}/e_header.csv --info", "e_header.csv:1: missing header"},
     {NULL, "ising --graph edges:{D}/missing.csv --info", "missing.csv: cannot open"},
     {NULL, "ising --graph grid:2x2 --biases {D}/h_range.csv --info",
-     "h_range.csv:2: node id i 4 out of range"},
+     "h_range.csv:2: node id (column i) 4 is out of range"},
     {NULL, "ising --graph grid:2x2 --biases {D}/h_dup.csv --info",
      "h_dup.csv:3: duplicate bias for node 1, first on line 2"},
     {NULL, "ising --graph grid:2x2 --biases {D}/h_inf.csv --info", "bias h 'inf' is not a finite"},

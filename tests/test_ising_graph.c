@@ -201,7 +201,7 @@ static void edge_files(void **state) {
   OB_ASSERT_OK(ob_ising_model_load_biases(m, write_file(dir, "h.csv", "i,h\n3,0.5\n0,-2\n")));
   assert_true(ob_ising_h(m)[3] == 0.5 && ob_ising_h(m)[0] == -2 && ob_ising_h(m)[1] == 0);
   const struct { const char *text, *want; } bad_h[] = {
-      {"i,h\n4,1\n", "h.csv:2: node id i 4 out of range"},
+      {"i,h\n4,1\n", "h.csv:2: node id (column i) 4 is out of range"},
       {"i,h\n1,1\n1,2\n", "h.csv:3: duplicate bias for node 1"},
       {"i,x\n1,1\n", "h.csv:1: missing header"},
       {"", "h.csv:1: empty file"},
@@ -218,10 +218,10 @@ static void edge_files(void **state) {
   assert_true(ob_ising_h(m)[3] == 0.5); /* a failed load changes nothing */
   ob_ising_model_destroy(m);
   const struct { const char *text, *want; } bad[] = {
-      {"i,j,w\n0,1,1\nx,2,1\n", "e.csv:3: node id i 'x' is not a number"},
-      {"i,j,w\n0,-1,1\n", "e.csv:2: negative node id j"},
-      {"i,j,w\n0,1.5,1\n", "e.csv:2: node id j '1.5' is not an integer"},
-      {"i,j,w\n0,99999999999,1\n", "e.csv:2: node id j 99999999999 out of range"},
+      {"i,j,w\n0,1,1\nx,2,1\n", "e.csv:3: node id (column i) 'x' is not a number"},
+      {"i,j,w\n0,-1,1\n", "e.csv:2: negative node id (column j)"},
+      {"i,j,w\n0,1.5,1\n", "e.csv:2: node id (column j) '1.5' is not an integer"},
+      {"i,j,w\n0,99999999999,1\n", "e.csv:2: node id (column j) 99999999999 is out of range"},
       {"i,j,w\n0,1,1\n2,2,1\n", "e.csv:3: self-loop on node 2"},
       {"i,j,w\n0,1,1\n1,2,1\n1,0,3\n", "e.csv:4: duplicate edge (0, 1), first on line 2"},
       {"", "e.csv:1: empty file"},
@@ -230,10 +230,10 @@ static void edge_files(void **state) {
       {"i,j,w\n0,1\n", "e.csv:2: expected 3 fields"},
       {"i,j,w\n0,1,inf\n", "e.csv:2: weight w 'inf' is not a finite number"},
       {"i,j,w\n0,1,\"1\n", "e.csv:2: malformed CSV"},
-      {"i,j,w\n0,0x10,1\n", "e.csv:2: node id j '0x10' is not an integer"},
-      {"i,j,w\n1e3,0,1\n", "e.csv:2: node id i '1e3' is not an integer"},
-      {"i,j,w\n0,2147483000,1\n", "e.csv:2: node id j 2147483000 out of range (the limit is "
-                                   "16777216 nodes)"},
+      {"i,j,w\n0,0x10,1\n", "e.csv:2: node id (column j) '0x10' is not an integer"},
+      {"i,j,w\n1e3,0,1\n", "e.csv:2: node id (column i) '1e3' is not an integer"},
+      {"i,j,w\n0,2147483000,1\n", "e.csv:2: node id (column j) 2147483000 is out of "
+                                   "range: ids run from 0 to 16777215"},
       /* 19 bytes declaring 16.7 million nodes: refused before anything of that size exists */
       {"i,j,w\n0,16777000,1\n", "e.csv:2: node id 16777000: 16777001 nodes for 1 edges; an "
                                  "edges file may have at most 2 x edges + 65536 nodes"},
@@ -392,7 +392,7 @@ static void cli_rejects_bad_input_and_writes_nothing(void **state) {
   snprintf(args, sizeof args, "ising --graph grid:2x2 --biases %s",
            write_file(dir, "h.csv", "i,h\n7,1\n"));
   assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
-  assert_non_null(strstr(err, "h.csv:2: node id i 7 out of range"));
+  assert_non_null(strstr(err, "h.csv:2: node id (column i) 7 is out of range"));
   snprintf(args, sizeof args, "ising --graph edges:%s --weights pm1 --info",
            write_file(dir, "ok.csv", "i,j,w\n0,1,1\n"));
   assert_int_equal(ob_test_cli(args, err, sizeof err), 2);

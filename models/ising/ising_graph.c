@@ -436,8 +436,8 @@ static ob_status parse_id(char *field, size_t limit, const char *path, size_t li
     return OB_OK;
   case OB_INT_OUT_OF_RANGE:
     if (*s == '-') return ob_fail(OB_ERR_INVALID, "%s:%zu: negative %s %s", path, line, what, s);
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: %s %s out of range (the limit is %zu nodes)", path,
-                   line, what, s, limit);
+    return ob_fail(OB_ERR_INVALID, "%s:%zu: %s %s is out of range: ids run from 0 to %zu", path,
+                   line, what, s, limit - 1);
   case OB_INT_NOT_INTEGER:
     break;
   }
@@ -482,8 +482,8 @@ static ob_status on_edge_row(void *user, size_t line, char **f, size_t n) {
   if (x->rows == OB_ISING_MAX_EDGES)
     return ob_fail(OB_ERR_INVALID, "%s:%zu: more than the %zu edges supported", x->path, line,
                    OB_ISING_MAX_EDGES);
-  OB_TRY(parse_id(f[0], OB_ISING_MAX_NODES, x->path, line, "node id i", &i));
-  OB_TRY(parse_id(f[1], OB_ISING_MAX_NODES, x->path, line, "node id j", &j));
+  OB_TRY(parse_id(f[0], OB_ISING_MAX_NODES, x->path, line, "node id (column i)", &i));
+  OB_TRY(parse_id(f[1], OB_ISING_MAX_NODES, x->path, line, "node id (column j)", &j));
   if (!parse_weight(f[2], &w))
     return ob_fail(OB_ERR_INVALID, "%s:%zu: weight w '%s' is not a finite number", x->path, line,
                    trim(f[2]));
@@ -538,7 +538,7 @@ static ob_status on_bias_row(void *user, size_t line, char **f, size_t n) {
     return ob_fail(OB_ERR_INVALID, "%s:%zu: expected 2 fields (i,h), found %zu", x->path, line, n);
   uint32_t i = 0;
   double h = 0.0;
-  OB_TRY(parse_id(f[0], x->n, x->path, line, "node id i", &i));
+  OB_TRY(parse_id(f[0], x->n, x->path, line, "node id (column i)", &i));
   if (!parse_weight(f[1], &h))
     return ob_fail(OB_ERR_INVALID, "%s:%zu: bias h '%s' is not a finite number", x->path, line,
                    trim(f[1]));
