@@ -25,7 +25,7 @@ static const ob_igemm_config gpu_candidates[] = {
  * a 2-core AVX-512 Xeon, 1024^3, best of 3 on a shared machine: 40-48 GOP/s for the 16-wide
  * shapes below, 32 for 8x8, 8-22 for the local-memory tiles, which PoCL's work-item vectoriser
  * left scalar). The k-slice only rounds k up (to a multiple of 16). The first is the CPU
- * default (CPUs are not tuned). */
+ * default (used untuned when a configuration is forced off). */
 static const ob_igemm_config cpu_candidates[] = {
     CFG(32, 64, 8, 16, 1, 1, 16, 0, 0),
     CFG(32, 128, 4, 16, 1, 1, 16, 0, 0),
@@ -120,7 +120,8 @@ ob_status ob_igemm_config_check(const ob_igemm_config *c, const ob_device *dev) 
 
 /* ---------------------------------------------------------------- tuning */
 
-#define TUNE_SIZE 2048
+#define TUNE_SIZE 2048     /* GPUs */
+#define TUNE_SIZE_CPU 1024 /* CPUs: a 2048^3 product takes a second on a few cores */
 #define TUNE_REPS 3
 #define TUNE_CHECKS 64
 #define TUNE_MAX_CANDIDATES 16
@@ -182,7 +183,7 @@ static ob_status tune_setup(ob_device *dev, tune_problem *p) {
   memset(p, 0, sizeof *p);
   p->dev = dev;
   const ob_device_props *props = ob_device_props_get(dev);
-  size_t n = TUNE_SIZE;
+  size_t n = ob_device_is_cpu(dev) ? TUNE_SIZE_CPU : TUNE_SIZE;
   while (n > 256 && (4 * n * n > props->max_alloc || 6 * n * n > props->global_mem / 4)) n /= 2;
   p->args = (ob_igemm_args){.ta = OB_GEMM_N, .tb = OB_GEMM_T, .m = n, .n = n, .k = n, .lda = n,
                             .ldb = n, .ldc = n};
