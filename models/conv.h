@@ -112,7 +112,7 @@ ob_status ob_conv_config_check(const ob_conv_config *cfg);
 void ob_conv_config_format(const ob_conv_config *cfg, char *buf, size_t n);
 
 typedef enum ob_conv_tune {
-  OB_CONV_TUNE_AUTO = 0, /* tune on GPUs and accelerators (cached); defaults on CPUs */
+  OB_CONV_TUNE_AUTO = 0, /* the default: tune on every device (cached), as ON */
   OB_CONV_TUNE_OFF,      /* never tune: the default configuration for the device */
   OB_CONV_TUNE_ON,       /* tune on every device (cached) */
   OB_CONV_TUNE_REDO      /* tune on every device, ignoring and replacing cached results */
