@@ -213,8 +213,11 @@ static ob_status tune_verify(const tune_problem *p, bool *ok) {
   return OB_OK;
 }
 
-/* Best of TUNE_REPS timed runs of a candidate after one untimed; 0 when it failed. */
-static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_config *cfg) {
+/* Best of TUNE_REPS timed runs of a candidate after one untimed (fewer when the first is
+ * TUNE_GIVE_UP times slower than best_so_far); 0 when it failed. */
+#define TUNE_GIVE_UP 3.0
+static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_config *cfg,
+                             double best_so_far) {
   char text[128];
   ob_igemm_config_format(cfg, text, sizeof text);
   ob_igemm *g = NULL;
@@ -226,6 +229,7 @@ static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_c
   for (int r = 0; st == OB_OK && ok && r < TUNE_REPS; r++) {
     st = ob_igemm_run_timed(g, &p->args, &t);
     if (st == OB_OK && (best == 0.0 || t < best)) best = t;
+    if (best_so_far > 0.0 && best > TUNE_GIVE_UP * best_so_far) break; /* clearly slower */
   }
   ob_igemm_destroy(g);
   if (st != OB_OK || !ok) {
@@ -253,7 +257,7 @@ ob_status ob_igemm_tune(ob_device *dev, ob_igemm_dot dot, ob_igemm_config *out,
   ob_status st = tune_setup(dev, &p);
   double best = 0.0;
   for (size_t i = 0; st == OB_OK && i < ncand; i++) {
-    const double t = tune_candidate(&p, dot, &cand[i]);
+    const double t = tune_candidate(&p, dot, &cand[i], best);
     if (t > 0.0 && (best == 0.0 || t < best)) {
       best = t;
       *out = cand[i];
