@@ -91,8 +91,9 @@ ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem bu
 
 /* One configuration of conv_gemm.cl: a tm x tn output tile per work-group of
  * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
- * per local-memory stage; wtx work-items of a 32-lane warp along N; the reduction split in
- * `split` parts (split-K, summed by a second kernel). */
+ * per local-memory stage; wtx work-items of a 32-lane warp along N (wtx = tn/wn >= 16: whole
+ * rows of the work-item grid, launched as a 2-D work-group); the reduction split in `split`
+ * parts (split-K, summed by a second kernel). */
 typedef struct ob_conv_config {
   int tm, tn, tk, wm, wn, wtx, split;
 } ob_conv_config;

@@ -145,13 +145,14 @@ static const ob_conv_config candidates[] = {
 
 /* CPUs: few compute units and (PoCL) slow compiles, so a handful of tiles. The first, the
  * default when tuning is off, was the best of the GPU list over the workload's shapes on a
- * 2-core AVX-512 Xeon through PoCL (about 1.3x the 32x64 4x4 tile on the ResNet layers); the
- * others: its neighbours with a 4-wide block (fewer accumulators per work-item: compilers that
- * vectorise across work-items hold each in a vector register) and 16-wide warps (16
- * consecutive work-items along N share their A values). */
+ * 2-core AVX-512 Xeon through PoCL (about 1.3x the 32x64 4x4 tile on the ResNet layers), the
+ * second a neighbour. The last two are for compilers that vectorise across work-items
+ * (Intel's CPU runtime): 16 work-items per row of the grid (wtx = tn / wn = 16, a 2-D
+ * work-group: 16 consecutive work-items read consecutive B columns and share one A value) and
+ * 4x4 blocks (each accumulator one vector register). */
 static const ob_conv_config cpu_candidates[] = {
-    {64, 64, 16, 8, 8, 8, 0}, {64, 64, 8, 8, 4, 8, 0}, {64, 128, 8, 8, 8, 16, 0},
-    {32, 64, 8, 4, 4, 8, 0},
+    {64, 64, 16, 8, 8, 8, 0}, {64, 64, 8, 8, 4, 8, 0}, {64, 64, 8, 4, 4, 16, 0},
+    {32, 64, 8, 4, 4, 16, 0},
 };
 #define NCPU_CANDIDATES (sizeof cpu_candidates / sizeof *cpu_candidates)
 
