@@ -18,10 +18,9 @@ static const ob_adam_tuning gpu_candidates[] = {
 };
 /* CPUs (PoCL on a 2-core AVX-512 Xeon): one float4 per work-item in large work-groups was
  * fastest; scalar work-items (vectorised by PoCL across work-items) and several float4 per
- * work-item measured 1.5-3x slower, so only nearby shapes are tried, and one scalar shape for
- * compilers that vectorise across work-items (Intel's CPU runtime). */
+ * work-item measured 1.5-3x slower, so only nearby shapes are tried. */
 static const ob_adam_tuning cpu_candidates[] = {
-    {256, 1, 4}, {512, 1, 4}, {1024, 1, 4}, {256, 2, 4}, {1024, 1, 1},
+    {256, 1, 4}, {512, 1, 4}, {1024, 1, 4}, {256, 2, 4},
 };
 
 typedef struct memo {
