@@ -345,8 +345,13 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   const int tn = get_local_id(0), tm = get_local_id(1);
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
   const int tid = tm * WGN + tn;
-  /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units). */
-#if STRIDED
+  /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units).
+   * With the whole work-group as the lane grid they are the local ids themselves: compilers
+   * that vectorise across work-items (Intel's CPU runtime) then see consecutive columns in
+   * consecutive work-items (vector loads of B), which the div/mod form hides (gathers). */
+#if STRIDED && LGM == WGM && LGN == WGN
+  const int r0 = tm, c0 = tn;
+#elif STRIDED
   const int lane = tid % (LGM * LGN), grid = tid / (LGM * LGN);
   const int r0 = grid / (WGN / LGN) * (LGM * GM) + lane / LGN;
   const int c0 = grid % (WGN / LGN) * (LGN * GN) + lane % LGN;
@@ -415,13 +420,16 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
   vecn b[GN];  /* the B fragment of one k: its columns */
   __global const A_T *Ap = A + a_o;
-  __global const B_T *Bp = B + b_o + gn + c0 * VN;
+  /* B as one int index from its base per load: an implicit vectoriser proves the addresses of
+   * consecutive work-items consecutive in this form (a vector load); through a per-work-item
+   * pointer it falls back to a gather (Intel's CPU compiler). */
+  const int b_col = b_o + gn + c0 * VN;
   const int kc = KC > 0 ? KC : K;
   for (int k0 = 0; k0 < K; k0 += kc) {
     const int kend = min(K, k0 + kc);
     for (int k = k0; k < kend; k++) {
 #pragma unroll
-      for (int j = 0; j < GN; j++) b[j] = LOADN_B(Bp + k * ldb + j * CSTEP * VN);
+      for (int j = 0; j < GN; j++) b[j] = LOADN_B(B + (k * ldb + j * CSTEP * VN + b_col));
 #pragma unroll
       for (int g = 0; g < GM; g++) {
         const int row = gm + (r0 + g * RSTEP) * VM;

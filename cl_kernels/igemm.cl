@@ -219,11 +219,17 @@ igemm(__global const uint *restrict A, uint aoff, uint ldaq, __global const uint
     /* the bytes of TN words, sign-extended: byte e of every column */
     const IVEC w = CAT(as_int, TN)(VLOAD(0, b0 + kw * ldbw));
     const IVEC b1 = (w << 24) >> 24, b2 = (w << 16) >> 24, b3 = (w << 8) >> 24, b4 = w >> 24;
+    /* mad24: the products are of 8-bit values, exact in 24 bits. Written as int products,
+     * Intel's CPU compiler narrowed them to 16-bit multiplies and widened each one back
+     * (more instructions per product than PoCL's 32-bit multiply-add, which both emit for
+     * mad24). */
 #pragma unroll
     for (int i = 0; i < TM; i++) {
       const int x = (int)a0[(uint)i * 4 * ldaq + kw];
-      acc[i] += b1 * ((x << 24) >> 24) + b2 * ((x << 16) >> 24) + b3 * ((x << 8) >> 24) +
-                b4 * (x >> 24);
+      acc[i] = mad24(b1, (IVEC)((x << 24) >> 24), acc[i]);
+      acc[i] = mad24(b2, (IVEC)((x << 16) >> 24), acc[i]);
+      acc[i] = mad24(b3, (IVEC)((x << 8) >> 24), acc[i]);
+      acc[i] = mad24(b4, (IVEC)(x >> 24), acc[i]);
     }
   }
 #pragma unroll

@@ -54,10 +54,12 @@ __kernel void fma_peak(__global float *out, float a, float b, int iters) {
 #endif
 }
 
-/* Memory probes. By default work-group g owns the block of PER_ITEM * local_size float4 from
+/* Memory probes, in two layouts (models/peak.c times both on each device and keeps the faster).
+ * By default (interleaved) work-group g owns the block of PER_ITEM * local_size float4 from
  * g * PER_ITEM * local_size, and work-item l touches l, l + local_size, ... in it: coalesced
- * on GPUs. With -DCONTIGUOUS (CPUs, where a work-item is a loop iteration of one core) each
- * work-item owns PER_ITEM consecutive float4 instead: sequential streams for the prefetcher. */
+ * on GPUs, and one vector load per step for CPU compilers that vectorise across work-items.
+ * With -DCONTIGUOUS each work-item owns PER_ITEM consecutive float4 instead: sequential streams
+ * for CPU compilers that run a work-item as one loop iteration. */
 #ifndef PER_ITEM
 #define PER_ITEM 16
 #endif

@@ -59,6 +59,7 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
   INFO_NUM(id, CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE, p->max_constant);
   INFO_NUM(id, CL_DEVICE_MAX_WORK_GROUP_SIZE, p->max_wg);
   INFO_NUM(id, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, p->native_float_width);
+  INFO_NUM(id, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, p->isa_float_width);
   cl_device_fp_config fp64 = 0;
   INFO_NUM(id, CL_DEVICE_DOUBLE_FP_CONFIG, fp64);
   p->fp64 = fp64 != 0 || strstr(p->extensions, "cl_khr_fp64") != NULL;

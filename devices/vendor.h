@@ -58,6 +58,9 @@ typedef struct ob_device_props {
   cl_ulong max_constant;
   size_t max_wg;
   cl_uint native_float_width;   /* CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT */
+  cl_uint isa_float_width;      /* CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT: floats per register of
+                                   the instruction set; a compiler that vectorises across
+                                   work-items (Intel's CPU runtime) prefers width 1 all the same */
   bool fp64;
   bool fp16;                    /* extension reported AND a test compile succeeded */
   bool profiling;

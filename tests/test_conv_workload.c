@@ -5,6 +5,7 @@
 #include "support.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conv/conv_workload.h"
@@ -173,6 +174,8 @@ static void clblast_calls_are_traced(void **state) {
 }
 
 int main(void) {
+  /* The device's default tile: tuning is test_conv_tune's, and costs builds on slow compilers. */
+  setenv("OCLBENCH_CONV_TUNE", "off", 1);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cases_cover_the_shapes_and_passes),
       cmocka_unit_test(quick_cases_run_and_verify),

@@ -49,6 +49,7 @@ static ob_simplecnn *model_make(const ob_simplecnn_dims *d, uint64_t seed, doubl
   cfg.dims = *d;
   cfg.seed = seed;
   cfg.lr = lr;
+  cfg.conv.tune = OB_CONV_TUNE_OFF; /* the default tile: tuning is test_conv_tune's */
   ob_simplecnn *m = NULL;
   OB_ASSERT_OK(ob_simplecnn_create(ob_test_device(), &cfg, &m));
   return m;

@@ -26,6 +26,7 @@ static ob_simplecnn *model_make(const ob_simplecnn_dims *d) {
   ob_simplecnn_config_init(&cfg); /* Adam lr 1e-3, the model's default */
   cfg.dims = *d;
   cfg.seed = 42;
+  cfg.conv.tune = OB_CONV_TUNE_OFF; /* the default tile: tuning is test_conv_tune's */
   ob_simplecnn *m = NULL;
   OB_ASSERT_OK(ob_simplecnn_create(ob_test_device(), &cfg, &m));
   return m;

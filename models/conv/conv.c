@@ -443,8 +443,11 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   const int split = ob_conv_split_of(cfg);
   const int has_bias = bias && split == 1;
   const cl_mem mems[] = {A, B, split > 1 ? ws : C, has_bias ? bias : NULL, p->rowtab, p->coltab};
-  const size_t nt = (size_t)(cfg->tm / cfg->wm) * (size_t)(cfg->tn / cfg->wn);
-  const size_t local[3] = {nt, 1, 1};
+  /* The work-group shape of conv_gemm.cl: NTX x NTY when a warp covers whole rows of at least
+   * 16 work-items of the grid (wtx == NTX >= 16), else NT x 1. */
+  const size_t ntx = (size_t)(cfg->tn / cfg->wn), nty = (size_t)(cfg->tm / cfg->wm);
+  const bool rows = ntx == (size_t)cfg->wtx && ntx >= 16;
+  const size_t local[3] = {rows ? ntx : ntx * nty, rows ? nty : 1, 1};
   for (int i = 0; i < v->nphases; i++) {
     const ob_conv_phase *f = &v->phase[i];
     if (f->N == 0) continue; /* a phase without outputs (input smaller than the stride) */
@@ -453,8 +456,9 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
                         v->c_ms,  v->a_gs, v->b_gs, v->c_gs, split > 1 ? v->c_total : 0,
                         v->BH,    v->BW,   has_bias, f->row0, f->col0};
     OB_TRY(set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
-    const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * nt,
-                              (size_t)ceil_div(v->M, cfg->tm), (size_t)v->groups * (size_t)split};
+    const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * local[0],
+                              (size_t)ceil_div(v->M, cfg->tm) * local[1],
+                              (size_t)v->groups * (size_t)split};
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(p->dev, gemm, 3, global, local, &ev));
     if (!*first) {

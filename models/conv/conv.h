@@ -91,8 +91,9 @@ ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem bu
 
 /* One configuration of conv_gemm.cl: a tm x tn output tile per work-group of
  * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
- * per local-memory stage; wtx work-items of a 32-lane warp along N; the reduction split in
- * `split` parts (split-K, summed by a second kernel). */
+ * per local-memory stage; wtx work-items of a 32-lane warp along N (wtx = tn/wn >= 16: whole
+ * rows of the work-item grid, launched as a 2-D work-group); the reduction split in `split`
+ * parts (split-K, summed by a second kernel). */
 typedef struct ob_conv_config {
   int tm, tn, tk, wm, wn, wtx, split;
 } ob_conv_config;
@@ -116,7 +117,7 @@ size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
 void ob_conv_config_format(const ob_conv_config *cfg, char *buf, size_t n);
 
 typedef enum ob_conv_tune {
-  OB_CONV_TUNE_AUTO = 0, /* tune on GPUs and accelerators (cached); defaults on CPUs */
+  OB_CONV_TUNE_AUTO = 0, /* the default: tune on every device (cached), as ON */
   OB_CONV_TUNE_OFF,      /* never tune: the default configuration for the device */
   OB_CONV_TUNE_ON,       /* tune on every device (cached) */
   OB_CONV_TUNE_REDO      /* tune on every device, ignoring and replacing cached results */

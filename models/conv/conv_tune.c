@@ -143,9 +143,25 @@ static const ob_conv_config candidates[] = {
 };
 #define NCANDIDATES (sizeof candidates / sizeof *candidates)
 
-/* CPUs (PoCL): the best of the candidates over the workload's shapes on a 2-core AVX-512
- * Xeon (about 1.3x the 32x64 4x4 tile on the ResNet layers). */
-static const ob_conv_config cpu_default = {64, 64, 16, 8, 8, 8, 0};
+/* CPUs: few compute units and (PoCL) slow compiles, so a handful of tiles. The first, the
+ * default when tuning is off, was the best of the GPU list over the workload's shapes on a
+ * 2-core AVX-512 Xeon through PoCL (about 1.3x the 32x64 4x4 tile on the ResNet layers), the
+ * second a neighbour. The last two are for compilers that vectorise across work-items
+ * (Intel's CPU runtime): 16 work-items per row of the grid (wtx = tn / wn = 16, a 2-D
+ * work-group: 16 consecutive work-items read consecutive B columns and share one A value) and
+ * 4x4 blocks (each accumulator one vector register). */
+static const ob_conv_config cpu_candidates[] = {
+    {64, 64, 16, 8, 8, 8, 0}, {64, 64, 8, 8, 4, 8, 0}, {64, 64, 8, 4, 4, 16, 0},
+    {32, 64, 8, 4, 4, 16, 0},
+};
+#define NCPU_CANDIDATES (sizeof cpu_candidates / sizeof *cpu_candidates)
+
+/* The tiles the tuner tries on dev. */
+static const ob_conv_config *tune_candidates(const ob_device *dev, size_t *n) {
+  const bool cpu = ob_device_is_cpu(dev);
+  *n = cpu ? NCPU_CANDIDATES : NCANDIDATES;
+  return cpu ? cpu_candidates : candidates;
+}
 
 static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
@@ -198,8 +214,9 @@ static double model_score(const ob_conv_config *c, const ob_conv_view *v, int cu
 /* The device default: the fixed CPU configuration, else the best-scoring candidate. */
 static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
   const ob_device_props *props = ob_device_props_get(p->dev);
-  if (ob_device_is_cpu(p->dev) && ob_conv_config_fits(&cpu_default, &p->view, p->dev) == OB_OK) {
-    *out = cpu_default;
+  if (ob_device_is_cpu(p->dev) &&
+      ob_conv_config_fits(&cpu_candidates[0], &p->view, p->dev) == OB_OK) {
+    *out = cpu_candidates[0];
     out->split = 1;
     return OB_OK;
   }
@@ -408,13 +425,15 @@ static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
   ob_status st = tune_bufs_make(p->dev, &p->view, &t);
   *best_s = INFINITY;
   *runs = 0;
+  size_t ncand = 0;
+  const ob_conv_config *cands = tune_candidates(p->dev, &ncand);
   /* Tiles at most half full on this shape (64 rows on 32 channels) are not worth a build. */
   double best_fill = 0.0;
-  for (size_t i = 0; i < NCANDIDATES; i++)
-    best_fill = fmax(best_fill, (double)p->view.M / (ceil_div(p->view.M, candidates[i].tm) *
-                                                     candidates[i].tm));
-  for (size_t i = 0; i < NCANDIDATES && st == OB_OK; i++) {
-    const ob_conv_config *cand = &candidates[i];
+  for (size_t i = 0; i < ncand; i++)
+    best_fill = fmax(best_fill, (double)p->view.M / (ceil_div(p->view.M, cands[i].tm) *
+                                                     cands[i].tm));
+  for (size_t i = 0; i < ncand && st == OB_OK; i++) {
+    const ob_conv_config *cand = &cands[i];
     double fill = (double)p->view.M / (ceil_div(p->view.M, cand->tm) * cand->tm);
     if (fill <= 0.5 * best_fill) continue;
     ob_conv_config c1 = *cand;
@@ -496,9 +515,7 @@ ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *o) {
     snprintf(p->describe, sizeof p->describe, "config=%s (forced)", text);
     return OB_OK;
   }
-  const bool want_tune = o->tune == OB_CONV_TUNE_ON || o->tune == OB_CONV_TUNE_REDO ||
-                         (o->tune == OB_CONV_TUNE_AUTO && !ob_device_is_cpu(p->dev));
-  if (!want_tune) {
+  if (o->tune == OB_CONV_TUNE_OFF) {
     OB_TRY(default_config(p, &p->cfg));
     ob_conv_config_format(&p->cfg, text, sizeof text);
     snprintf(p->describe, sizeof p->describe, "config=%s (default)", text);

@@ -58,10 +58,20 @@ static const ob_gemm_config gpu_candidates[] = {
     SPLITK(64, 64, 8, 8, 8),
 };
 
-/* CPUs: no local memory, one wide register tile per work-item (A broadcast, B in VN-wide
- * vectors), work-group barriers every KC steps so that the driver's work-item loop keeps the
- * work-group's A and B panels in L1/L2 (PoCL runs the work-items of a group one after the
- * other between barriers). Grouped by the device's preferred float vector width, so that the
+/* CPUs: no local memory; work-group barriers every KC steps so that the driver's work-item
+ * loop keeps the work-group's A and B panels in L1/L2 (PoCL runs the work-items of a group one
+ * after the other between barriers). Two kinds, both tuned on every CPU, since which one a
+ * CPU compiler runs well is a property of the compiler, not of the CPU:
+ * - explicit vectors (vn = the width): one wide register tile per work-item, A broadcast, B in
+ *   VN-wide vectors. Compilers that run a work-item as a loop iteration (PoCL) keep them; so
+ *   does Intel's CPU runtime when it finds vectorising across work-items unprofitable.
+ * - scalar columns (vn = 1, strided, `wi` below): bn / tn = width work-items along n, a
+ *   work-item's tn columns that many apart, so that a compiler vectorising across work-items
+ *   (Intel's CPU runtime; PoCL where its loop vectoriser succeeds) loads the B values of the
+ *   width consecutive work-items as one vector and broadcasts their common A value: each of
+ *   the tm x tn accumulators becomes one vector register.
+ * Grouped by the instruction set's float vector width (CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT:
+ * the preferred width is 1 on compilers that vectorise across work-items), so that the
  * accumulators fit the register file: 32 zmm (AVX-512, width 16), 16 ymm (AVX2, width 8),
  * 16-32 xmm/q (SSE, NEON, width 4). The first of a group is the CPU default. */
 typedef struct cpu_candidate {
@@ -76,18 +86,24 @@ static const cpu_candidate cpu_candidates[] = {
     {16, CFG(96, 128, 12, 32, 1, 16, 0, 0, 1, 1, 0, 256)}, /* 24 */
     {16, CFG(64, 32, 8, 32, 1, 16, 0, 0, 1, 1, 0, 128)},   /* one column of work-items */
     {16, CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0)},     /* small problems */
+    {16, CFG(96, 64, 6, 4, 1, 1, 1, 0, 1, 1, 0, 256)},     /* wi: 24 */
+    {16, CFG(128, 32, 8, 2, 1, 1, 1, 0, 1, 1, 0, 256)},    /* wi: 16 */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
     {8, CFG(64, 64, 8, 8, 1, 8, 0, 0, 1, 1, 0, 0)},        /* 8, small problems */
+    {8, CFG(96, 16, 6, 2, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 12 */
     {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
     {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
     {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
+    {4, CFG(64, 16, 4, 4, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 16 */
 };
 
-/* The candidate group of a CPU: its preferred float width clamped to 4..16. */
+/* The candidate group of a CPU: its instruction set's float width clamped to 4..16 (the
+ * preferred width where a driver reports no native one). */
 static int cpu_width(const ob_device *dev) {
-  const int w = (int)ob_device_props_get(dev)->native_float_width;
+  const ob_device_props *p = ob_device_props_get(dev);
+  const int w = (int)(p->isa_float_width ? p->isa_float_width : p->native_float_width);
   return w >= 16 ? 16 : w >= 8 ? 8 : 4;
 }
 

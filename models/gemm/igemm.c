@@ -153,7 +153,7 @@ ob_status ob_igemm_create(ob_device *dev, const ob_igemm_config *cfg, ob_igemm_d
     g->source = "default";
   }
   ob_status st = choose_dot(g, dot);
-  if (st == OB_OK && !cfg && !ob_device_is_cpu(dev)) {
+  if (st == OB_OK && !cfg) {
     ob_igemm_config tuned;
     st = ob_igemm_tune(dev, g->dot, &tuned, &g->source);
     if (st == OB_OK && memcmp(&tuned, &g->cfg, sizeof tuned) != 0) {

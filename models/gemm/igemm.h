@@ -18,9 +18,9 @@
  * otherwise; a mode other than plain is used only when its kernel builds and computes a small
  * product exactly (checked at creation).
  *
- * Tile configuration: the one given at creation, or on GPUs the fastest of a few candidates
- * timed on a 2048^3 product (an autotuning pass whose result is cached per device, driver,
- * kernel source and dot mode in ob_program_cache_dir()), on CPUs the CPU default.
+ * Tile configuration: the one given at creation, or the fastest of the device's few
+ * candidates timed on a 2048^3 product (1024^3 on CPUs; an autotuning pass whose result is
+ * cached per device, driver, kernel source and dot mode in ob_program_cache_dir()).
  *
  * Ownership: the handle borrows the device (which must outlive it) and owns its kernels and
  * scratch buffers; the caller owns A, B and C. Not thread-safe: one handle per thread.

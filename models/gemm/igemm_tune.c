@@ -25,7 +25,7 @@ static const ob_igemm_config gpu_candidates[] = {
  * a 2-core AVX-512 Xeon, 1024^3, best of 3 on a shared machine: 40-48 GOP/s for the 16-wide
  * shapes below, 32 for 8x8, 8-22 for the local-memory tiles, which PoCL's work-item vectoriser
  * left scalar). The k-slice only rounds k up (to a multiple of 16). The first is the CPU
- * default (CPUs are not tuned). */
+ * default (used untuned when a configuration is forced off). */
 static const ob_igemm_config cpu_candidates[] = {
     CFG(32, 64, 8, 16, 1, 1, 16, 0, 0),
     CFG(32, 128, 4, 16, 1, 1, 16, 0, 0),
@@ -120,7 +120,8 @@ ob_status ob_igemm_config_check(const ob_igemm_config *c, const ob_device *dev) 
 
 /* ---------------------------------------------------------------- tuning */
 
-#define TUNE_SIZE 2048
+#define TUNE_SIZE 2048     /* GPUs */
+#define TUNE_SIZE_CPU 1024 /* CPUs: a 2048^3 product takes a second on a few cores */
 #define TUNE_REPS 3
 #define TUNE_CHECKS 64
 #define TUNE_MAX_CANDIDATES 16
@@ -182,7 +183,7 @@ static ob_status tune_setup(ob_device *dev, tune_problem *p) {
   memset(p, 0, sizeof *p);
   p->dev = dev;
   const ob_device_props *props = ob_device_props_get(dev);
-  size_t n = TUNE_SIZE;
+  size_t n = ob_device_is_cpu(dev) ? TUNE_SIZE_CPU : TUNE_SIZE;
   while (n > 256 && (4 * n * n > props->max_alloc || 6 * n * n > props->global_mem / 4)) n /= 2;
   p->args = (ob_igemm_args){.ta = OB_GEMM_N, .tb = OB_GEMM_T, .m = n, .n = n, .k = n, .lda = n,
                             .ldb = n, .ldc = n};
@@ -212,8 +213,11 @@ static ob_status tune_verify(const tune_problem *p, bool *ok) {
   return OB_OK;
 }
 
-/* Best of TUNE_REPS timed runs of a candidate after one untimed; 0 when it failed. */
-static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_config *cfg) {
+/* Best of TUNE_REPS timed runs of a candidate after one untimed (fewer when the first is
+ * TUNE_GIVE_UP times slower than best_so_far); 0 when it failed. */
+#define TUNE_GIVE_UP 3.0
+static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_config *cfg,
+                             double best_so_far) {
   char text[128];
   ob_igemm_config_format(cfg, text, sizeof text);
   ob_igemm *g = NULL;
@@ -225,6 +229,7 @@ static double tune_candidate(tune_problem *p, ob_igemm_dot dot, const ob_igemm_c
   for (int r = 0; st == OB_OK && ok && r < TUNE_REPS; r++) {
     st = ob_igemm_run_timed(g, &p->args, &t);
     if (st == OB_OK && (best == 0.0 || t < best)) best = t;
+    if (best_so_far > 0.0 && best > TUNE_GIVE_UP * best_so_far) break; /* clearly slower */
   }
   ob_igemm_destroy(g);
   if (st != OB_OK || !ok) {
@@ -252,7 +257,7 @@ ob_status ob_igemm_tune(ob_device *dev, ob_igemm_dot dot, ob_igemm_config *out,
   ob_status st = tune_setup(dev, &p);
   double best = 0.0;
   for (size_t i = 0; st == OB_OK && i < ncand; i++) {
-    const double t = tune_candidate(&p, dot, &cand[i]);
+    const double t = tune_candidate(&p, dot, &cand[i], best);
     if (t > 0.0 && (best == 0.0 || t < best)) {
       best = t;
       *out = cand[i];
