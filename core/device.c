@@ -76,7 +76,6 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
   if (p->type & CL_DEVICE_TYPE_CPU) p->exec_timeout = 0;
   p->vendor_class = ob_vendor_classify(p->vendor_id, p->vendor, p->platform);
   snprintf(p->clock_source, sizeof p->clock_source, "driver");
-  if (p->type & CL_DEVICE_TYPE_CPU) p->host_fp32_lanes = ob_host_cpu_fp32_lanes();
   /* A CPU device that reports no clock (Intel's CPU runtime) runs at the host CPU's. */
   if (p->clock_mhz == 0 && (p->type & CL_DEVICE_TYPE_CPU))
     p->clock_mhz = ob_host_cpu_mhz(p->clock_source, sizeof p->clock_source);

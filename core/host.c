@@ -106,15 +106,6 @@ unsigned ob_host_cpu_mhz(char *source, size_t n) {
   return 0;
 }
 
-int ob_host_cpu_fp32_lanes(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return 16;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 8;
-#endif
-  return 4;
-}
-
 int ob_host_pci_numa_node(const char *pci_bus_id) {
   if (!pci_bus_id || !*pci_bus_id) return -1;
   hwloc_topology_t topo = topology();

@@ -108,10 +108,6 @@ void ob_host_get(ob_host_info *out);
  * says which; 0 with the reason in `source` when none is readable. */
 unsigned ob_host_cpu_mhz(char *source, size_t n);
 
-/* FP32 lanes of the host CPU's widest FMA vector unit: 16 (AVX-512F), 8 (AVX2 with FMA), 4
- * (SSE, NEON and anything else). */
-int ob_host_cpu_fp32_lanes(void);
-
 /* NUMA node of the PCI device with bus id "dddd:bb:dd.f" through hwloc; -1 when unknown. */
 int ob_host_pci_numa_node(const char *pci_bus_id);
 

@@ -1,5 +1,5 @@
-/* PoCL profile (CPU through LLVM): the host CPU's vector lanes, two FMA ports per core;
- * compiles are slow, so workloads should keep programs few. */
+/* PoCL profile (CPU through LLVM): the native (instruction set) vector width, two FMA ports
+ * per core; compiles are slow, so workloads should keep programs few. */
 #include "vendor.h"
 
 static void pocl_query(cl_device_id dev, ob_device_props *p) {
@@ -7,7 +7,7 @@ static void pocl_query(cl_device_id dev, ob_device_props *p) {
     ob_pci_query_khr(dev, p);
     return;
   }
-  p->simd_width = p->host_fp32_lanes * 2; /* FP32 lanes x FMA ports */
+  p->simd_width = (int)p->isa_float_width * 2; /* FP32 lanes x FMA ports */
   p->clock_headroom = OB_CPU_TURBO_HEADROOM;
 }
 

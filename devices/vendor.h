@@ -67,8 +67,6 @@ typedef struct ob_device_props {
   int exec_timeout;             /* 1 yes, 0 no, -1 unknown */
   int nv_cc_major, nv_cc_minor; /* NVIDIA compute capability, 0 when not NVIDIA */
   int simd_width;               /* lanes per compute unit used for the peak formula, 0 unknown */
-  int host_fp32_lanes;          /* CPU devices: the host CPU's FP32 vector lanes (16 AVX-512,
-                                   8 AVX2, 4 else); 0 for other devices */
   double clock_headroom;        /* max clock / reported clock: CPUs report the base clock and
                                    turbo above it; 1 when the reported clock is the maximum */
 } ob_device_props;

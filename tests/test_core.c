@@ -225,8 +225,7 @@ static void statistics_and_repetitions(void **state) {
   char source[96] = "";
   const unsigned mhz = ob_host_cpu_mhz(source, sizeof source);
   assert_true(mhz > 0 ? strncmp(source, "host CPU", 8) == 0 : strncmp(source, "unknown", 7) == 0);
-  const int lanes = ob_host_cpu_fp32_lanes();
-  assert_true(lanes == 4 || lanes == 8 || lanes == 16);
+
   /* A time is believed when positive and not far below the wall clock around it. */
   OB_ASSERT_OK(ob_time_check(1e-3, 1, 1.2e-3));
   OB_ASSERT_OK(ob_time_check(1.3e-5, 1, 0.05)); /* a thread's start-up around a tiny kernel */
