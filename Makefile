@@ -163,10 +163,11 @@ $(BUILD)/bundle/oclbench: $(BUILD)/bench/main.o $(LIB)
 bundle: $(BUILD)/bundle/oclbench
 	CC='$(CC)' sh tools/bundle.sh $(VERSION) $< $(BUNDLE_DIR) $(BUNDLE_STATIC) stdc++
 
+# The man page is printed by the binary from the same text as --help (bench/help_text.c).
 install: oclbench
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 oclbench $(DESTDIR)$(PREFIX)/bin/oclbench
-	sed 's/@VERSION@/$(VERSION)/' tools/oclbench.1 > $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1
+	./oclbench --man > $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/oclbench $(DESTDIR)$(PREFIX)/share/man/man1/oclbench.1

@@ -65,6 +65,12 @@ const char *ob_cli_value(int argc, char **argv, int *i) {
     ob_cli_usage_error("%s needs a value", argv[*i]);
     return NULL;
   }
+  /* The next option is not a value (`--out --quick` must not write into ./--quick); a path
+   * that starts with "--" can be given as ./--name. */
+  if (strncmp(argv[*i + 1], "--", 2) == 0) {
+    ob_cli_usage_error("%s needs a value, not the option '%s'", argv[*i], argv[*i + 1]);
+    return NULL;
+  }
   (*i)++;
   return argv[*i];
 }
