@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define MAX_CASES 128
+#define MAX_WORKLOADS 64
 #define MAX_REPS 1000
 #define MIN_REPS 3
 /* Bandwidth can beat the measured DRAM copy rate only from caches; beyond this, not believed.
@@ -274,16 +275,19 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     return emit_status(x, c, "skipped", note);
   }
   ob_error_clear();
-  void *state = NULL;
   const size_t mem_before = group_mem(x, false);
   for (size_t d = 0; d < x->ndev; d++) ob_device_mem_peak_reset(x->devs[d]);
-  ob_status st = x->ndev == 1 ? x->wl->setup(x->dev, c, &state)
-                              : x->wl->setup_group(x->devs, x->ndev, c, &state);
+  /* The case's state: allocated zeroed here, filled by setup, emptied by teardown. */
+  void *state = calloc(1, x->wl->state_size ? x->wl->state_size : 1);
+  ob_status st = !state         ? ob_fail(OB_ERR_NOMEM, "out of memory")
+                 : x->ndev == 1 ? x->wl->setup(state, x->dev, c)
+                                : x->wl->setup_group(state, x->devs, x->ndev, c);
   OB_TRY(emit_builds(x));
   if (st != OB_OK) {
     char note[1024];
     snprintf(note, sizeof note, "%s: %s", ob_strerror(st), ob_error_detail());
-    if (x->wl->teardown) x->wl->teardown(state);
+    if (state) x->wl->teardown(state);
+    free(state);
     return emit_status(x, c, skip_or_fail(st), note);
   }
   ob_stats stats;
@@ -294,7 +298,8 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     st = x->wl->verify(state, &verdict);
   x->case_mem = group_mem(x, true) - mem_before;
   if (x->mem_peak && x->case_mem > *x->mem_peak) *x->mem_peak = x->case_mem;
-  if (x->wl->teardown) x->wl->teardown(state);
+  x->wl->teardown(state);
+  free(state);
   ob_trace_flush();
   if (st != OB_OK) {
     char note[1024];
@@ -433,8 +438,33 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
   return st;
 }
 
-ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
+static bool listed(const ob_workload *const *list, size_t n, const ob_workload *wl) {
+  for (size_t i = 0; i < n; i++)
+    if (list[i] == wl) return true;
+  return false;
+}
+
+size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
+                      const ob_workload *const *chosen, size_t n, const ob_workload **out,
+                      size_t max) {
+  unsigned needs = 0;
+  for (size_t i = 0; i < n; i++) needs |= chosen[i]->needs;
+  size_t k = 0;
+  for (size_t w = 0; w < nknown && k < max; w++)
+    if ((known[w]->provides & needs) && !listed(out, k, known[w])) out[k++] = known[w];
+  for (size_t i = 0; i < n && k < max; i++)
+    if (!listed(out, k, chosen[i])) out[k++] = chosen[i];
+  return k;
+}
+
+ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_table *rows,
                         size_t *failed_rows) {
+  const ob_workload *plan[MAX_WORKLOADS];
+  ob_runner_config plan_cfg = *chosen;
+  plan_cfg.workloads = plan;
+  plan_cfg.nworkloads = ob_runner_plan(ob_workloads, ob_nworkloads, chosen->workloads,
+                                       chosen->nworkloads, plan, MAX_WORKLOADS);
+  const ob_runner_config *cfg = &plan_cfg;
   ob_host_info host;
   ob_host_get(&host);
   *failed_rows = 0;

@@ -5,15 +5,25 @@
 #include "table.h"
 #include "workload.h"
 
-/* The workloads oclbench knows, in run order ("peak" first: the others divide by it). */
+/* The workloads oclbench knows (bench/workloads.c), in the order --help lists them and a run
+ * runs them. */
 extern const ob_workload *const ob_workloads[];
 extern const size_t ob_nworkloads;
 
 /* The workload called name; NULL when none. */
 const ob_workload *ob_workload_find(const char *name);
 
+/* The workloads a run of chosen[0..n) runs, in order, into out[0..max): for every need of the
+ * chosen ones (ob_workload.needs), the workloads of known[0..nknown) that provide it, in their
+ * order, then the chosen ones; each once. Returns how many. ob_runner_run plans with
+ * ob_workloads. */
+size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
+                      const ob_workload *const *chosen, size_t n, const ob_workload **out,
+                      size_t max);
+
 typedef struct ob_runner_config {
-  const ob_workload *const *workloads; /* in run order */
+  const ob_workload *const *workloads; /* the chosen ones, in run order; ob_runner_run adds what
+                                          they need (ob_runner_plan) */
   size_t nworkloads;
   const bool *selected;                /* per registry device */
   const char *out_dir;                 /* NULL: no CSV files */

@@ -77,10 +77,9 @@ static size_t tiny_probe_cases(const ob_device *dev, const ob_run_opts *opts, ob
     if (strcmp(all[i].variant, "queue_to_start") == 0) continue;
     ob_case *c = &cases[k++];
     *c = all[i];
-    if (!(c->bytes > 0)) continue; /* FMA and latency probes: no buffer size */
-    const double factor = c->bytes / (double)c->arg[1]; /* bytes moved per buffer byte */
-    c->arg[1] = (long)TINY_BYTES;
-    c->bytes = factor * (double)TINY_BYTES;
+    const ob_peak_probe *probe = c->spec;
+    if (!(probe->moves > 0)) continue; /* FMA and latency probes: no buffer */
+    c->bytes = probe->moves * (double)TINY_BYTES; /* the buffer setup allocates: bytes / moves */
     c->metrics[0].work = c->bytes;
   }
   return k;
@@ -118,17 +117,23 @@ enum fake_kind {
   FAKE_FLIPS,       /* a rate with no peak of its own, bounded per FLOP of the FP32 peak */
 };
 
+/* The fake workload's case table. */
+typedef struct fake_spec {
+  enum fake_kind kind;
+  double cost;
+} fake_spec;
+static const fake_spec fake_table[] = {
+    {FAKE_OK, 1},     {FAKE_OK, 1e9},   {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
+    {FAKE_WRONG, 0},  {FAKE_FAST, 0},   {FAKE_STUCK_CLOCK, 0},       {FAKE_FLIPS, 0}};
+
 static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
   (void)dev;
   (void)opts;
-  const struct { enum fake_kind kind; double cost; } spec[] = {
-      {FAKE_OK, 1}, {FAKE_OK, 1e9}, {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
-      {FAKE_WRONG, 0}, {FAKE_FAST, 0}, {FAKE_STUCK_CLOCK, 0}, {FAKE_FLIPS, 0}};
-  size_t n = sizeof spec / sizeof *spec;
+  const fake_spec *spec = fake_table;
+  size_t n = sizeof fake_table / sizeof *fake_table;
   for (size_t i = 0; i < n && i < max; i++) {
-    ob_case_init(&c[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
+    ob_case_init(&c[i], &spec[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
     ob_case_param(&c[i], "i", "%zu", i);
-    c[i].arg[0] = spec[i].kind;
     c[i].flops = 1e6;
     if (spec[i].kind == FAKE_FLIPS) /* 1e9 flips in 1 us: 1e6 flips/ns */
       ob_case_metric(&c[i], "flips_per_ns", "flips/ns", OB_METRIC_RATE, 1e9, 1e9, OB_PEAK_NONE)
@@ -142,14 +147,12 @@ static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case 
 
 typedef struct fake_state { enum fake_kind kind; } fake_state;
 
-static ob_status fake_setup(ob_device *dev, ob_case *c, void **state) {
+static ob_status fake_setup(void *state, ob_device *dev, ob_case *c) {
   (void)dev;
-  if (c->arg[0] == FAKE_SETUP_UNSUPPORTED) return ob_fail(OB_ERR_UNSUPPORTED, "no fp16 here");
-  if (c->arg[0] == FAKE_SETUP_CL_ERROR) return OB_CL(CL_OUT_OF_RESOURCES);
-  fake_state *s = malloc(sizeof *s);
-  if (!s) return ob_fail(OB_ERR_NOMEM, "oom");
-  s->kind = (enum fake_kind)c->arg[0];
-  *state = s;
+  fake_state *s = state;
+  s->kind = ((const fake_spec *)c->spec)->kind;
+  if (s->kind == FAKE_SETUP_UNSUPPORTED) return ob_fail(OB_ERR_UNSUPPORTED, "no fp16 here");
+  if (s->kind == FAKE_SETUP_CL_ERROR) return OB_CL(CL_OUT_OF_RESOURCES);
   return OB_OK;
 }
 
@@ -170,16 +173,18 @@ static ob_status fake_verify(void *state, ob_verdict *v) {
   return OB_OK;
 }
 
-static void fake_teardown(void *state) { free(state); }
+static void fake_teardown(void *state) { (void)state; }
 
-static ob_status fake_setup_group(ob_device *const *devs, size_t n, ob_case *c, void **state) {
+static ob_status fake_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {
   (void)n;
-  return fake_setup(devs[0], c, state);
+  return fake_setup(state, devs[0], c);
 }
 
 static const ob_workload fake = {
     .name = "fake",
     .description = "test double",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(fake_state),
     .list_cases = fake_cases,
     .setup = fake_setup,
     .setup_group = fake_setup_group,
@@ -254,12 +259,40 @@ static void group_rows_describe_every_device(void **state) {
   ob_table_clear(&rows);
 }
 
+/* The peak probes run first because the other workloads need them, wherever they are listed. */
+static void plan_runs_what_the_workloads_need_first(void **state) {
+  (void)state;
+  ob_workload plain = fake;
+  plain.name = "plain";
+  plain.needs = 0;
+  const ob_workload *known[] = {&fake, &plain, &ob_workload_peak}; /* the provider last */
+  const ob_workload *out[8];
+  const ob_workload *chosen[] = {&fake};
+  assert_int_equal(ob_runner_plan(known, 3, chosen, 1, out, 8), 2);
+  assert_ptr_equal(out[0], &ob_workload_peak);
+  assert_ptr_equal(out[1], &fake);
+  const ob_workload *both[] = {&fake, &ob_workload_peak}; /* chosen after what needs it */
+  assert_int_equal(ob_runner_plan(known, 3, both, 2, out, 8), 2);
+  assert_ptr_equal(out[0], &ob_workload_peak);
+  assert_ptr_equal(out[1], &fake);
+  const ob_workload *none[] = {&plain}; /* needs nothing: nothing added */
+  assert_int_equal(ob_runner_plan(known, 3, none, 1, out, 8), 1);
+  assert_ptr_equal(out[0], &plain);
+  /* the real table: every workload but the probes needs them */
+  for (size_t w = 0; w < ob_nworkloads; w++) {
+    const size_t n = ob_runner_plan(ob_workloads, ob_nworkloads, &ob_workloads[w], 1, out, 8);
+    assert_ptr_equal(out[0], &ob_workload_peak);
+    assert_int_equal(n, ob_workloads[w] == &ob_workload_peak ? 1 : 2);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(peak_probes_are_positive_and_below_theoretical),
       cmocka_unit_test(probes_run_at_tiny_sizes),
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
       cmocka_unit_test(group_rows_describe_every_device),
+      cmocka_unit_test(plan_runs_what_the_workloads_need_first),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
