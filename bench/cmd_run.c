@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "run_args.h"
 #include "runner.h"
+#include "table.h"
 
 /* The seed's "allocated / reserved memory": per device, the most one case allocated. */
 static void print_memory(const ob_registry *reg, const bool *selected, const size_t *mem_peak) {
@@ -52,7 +53,7 @@ int ob_cmd_run(int argc, char **argv) {
   ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
                           .out_dir = a.out_dir, .opts = a.opts, .mem_peak = mem_peak,
                           .shard = a.shard};
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0;
   ob_trace_enable(a.trace_path || a.trace_summary);
   ob_status st = ob_runner_run(reg, &cfg, &rows, &failed);
@@ -65,7 +66,7 @@ int ob_cmd_run(int argc, char **argv) {
     rc = OB_EXIT_FAILED;
   } else {
     rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
-    if (ob_table_print_summary(&rows, stdout) != OB_OK) {
+    if (ob_results_print_summary(&rows, stdout) != OB_OK) {
       fprintf(stderr, "oclbench: summary: %s\n", ob_error_detail());
       rc = OB_EXIT_FAILED;
     }
@@ -78,7 +79,7 @@ int ob_cmd_run(int argc, char **argv) {
   }
   ob_trace_enable(false);
   ob_trace_reset();
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
   free(mem_peak);
   free(selected);
   ob_registry_destroy(reg);

@@ -2,7 +2,7 @@
 #ifndef OB_RUNNER_H
 #define OB_RUNNER_H
 
-#include "table.h"
+#include "results.h"
 #include "workload.h"
 
 /* The workloads oclbench knows (bench/workloads.c), in the order --help lists them and a run
@@ -37,7 +37,7 @@ typedef struct ob_runner_config {
 /* Runs everything on every selected device, writing DIR/<host>__<slug>.csv per device and
  * appending every row to *rows. Returns OB_OK when it ran to the end (rows may have
  * failed: *failed_rows counts them); an error only when a CSV could not be written. */
-ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
+ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_results *rows,
                         size_t *failed_rows);
 
 /* Runs one workload on one device and appends its rows to *rows (no CSV); the building block
@@ -45,12 +45,12 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table 
  * one case allocated. Every measured row's note carries `mem_peak_bytes=N` for its case, and
  * `traced` while the kernel trace is on. */
 ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
-                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                                 const ob_workload *wl, const ob_run_opts *opts, ob_results *rows,
                                  size_t *failed_rows, size_t *mem_peak);
 
 /* Runs one workload on devs[0..n) at once (n >= 2, wl->setup_group), rows of `all-<n>`. */
 ob_status ob_runner_run_group(ob_device *const *devs, size_t n, const ob_host_info *host,
-                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
+                              const ob_workload *wl, const ob_run_opts *opts, ob_results *rows,
                               size_t *failed_rows);
 
 #endif

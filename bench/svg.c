@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+
 #define WIDTH 960.0
 #define LABEL_X 320.0     /* category labels end here */
 #define BAR_X0 330.0      /* bar charts: plot area */
@@ -375,7 +377,7 @@ static bool is_curve_row(const ob_compare *cmp, size_t r) {
     if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
     double chains = 0.0;
     char rest[256];
-    if (!split_chains(c.params, &chains, rest, sizeof rest)) return false;
+    if (!split_chains(c.result->params, &chains, rest, sizeof rest)) return false;
     any = true;
   }
   return any;
@@ -422,11 +424,12 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
   const ob_compare_row *row = ob_compare_row_get(cmp, r);
   for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) {
     ob_compare_cell c;
-    if (!ob_compare_cell_get(cmp, r, d, &c) || strcmp(c.status, "ok") != 0 || !isfinite(c.value))
+    if (!ob_compare_cell_get(cmp, r, d, &c) || c.result->status != OB_RESULT_OK ||
+        !isfinite(c.result->value))
       continue;
     double chains = 0.0;
     char rest[256];
-    split_chains(c.params, &chains, rest, sizeof rest);
+    split_chains(c.result->params, &chains, rest, sizeof rest);
     size_t g = 0;
     while (g < cv->n && (strcmp(cv->g[g].rest, rest) != 0 ||
                          strcmp(cv->g[g].precision, row->precision) != 0))
@@ -443,7 +446,7 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
       ng->precision = row->precision;
       snprintf(ng->rest, sizeof ng->rest, "%s", rest);
     }
-    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.value));
+    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.result->value));
   }
   return OB_OK;
 }
@@ -610,12 +613,13 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
       for (size_t d = 0; d < nd; d++) {
         ob_compare_cell c;
         if (!ob_compare_cell_get(cmp, r2, d, &c)) continue;
-        if (strcmp(c.status, "ok") != 0) {
-          snprintf(cat->cells[d].text, sizeof cat->cells[d].text, "%s", c.status);
+        if (c.result->status != OB_RESULT_OK) {
+          snprintf(cat->cells[d].text, sizeof cat->cells[d].text, "%s",
+                   ob_result_status_name(c.result->status));
           continue;
         }
-        cat->cells[d].value = c.value;
-        ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.value);
+        cat->cells[d].value = c.result->value;
+        ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.result->value);
       }
     }
     if (st == OB_OK) st = draw_bar_panel(out, cmp, &p, y);

@@ -1,50 +1,10 @@
-/* In-memory table of schema-1 rows, and the text, Markdown and wide-CSV renderings of a
- * cross-device comparison. */
+/* The text, Markdown and wide-CSV renderings of a cross-device comparison. */
 #include "table.h"
 
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "compare.h"
-
-int ob_column_index(const char *name) {
-  for (int i = 0; i < OB_CSV_NCOLS; i++)
-    if (strcmp(ob_csv_columns[i], name) == 0) return i;
-  return -1;
-}
-
-ob_status ob_table_add(ob_table *t, const char *const *fields) {
-  if (t->nrows == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    char **grown = realloc(t->cells, cap * OB_CSV_NCOLS * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    t->cells = grown;
-    t->cap = cap;
-  }
-  char **row = t->cells + t->nrows * OB_CSV_NCOLS;
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++) {
-    row[i] = strdup(fields[i] ? fields[i] : "");
-    if (!row[i]) {
-      for (size_t j = 0; j < i; j++) free(row[j]);
-      return ob_fail(OB_ERR_NOMEM, "out of memory");
-    }
-  }
-  t->nrows++;
-  return OB_OK;
-}
-
-const char *ob_table_cell(const ob_table *t, size_t row, int col) {
-  if (row >= t->nrows || col < 0 || col >= OB_CSV_NCOLS) return "";
-  return t->cells[row * OB_CSV_NCOLS + (size_t)col];
-}
-
-void ob_table_clear(ob_table *t) {
-  for (size_t i = 0; i < t->nrows * OB_CSV_NCOLS; i++) free(t->cells[i]);
-  free(t->cells);
-  memset(t, 0, sizeof *t);
-}
 
 /* ------------------------------------------------------------------ comparison grid */
 
@@ -131,17 +91,19 @@ void ob_format_human(char *buf, size_t n, double v) {
 
 /* The display text of a cell (human formats) or its CSV text (raw value). */
 static ob_status cell_text(grid *g, const ob_compare_cell *c, bool raw, char *buf, size_t n) {
-  if (strcmp(c->status, "ok") != 0) {
+  const ob_result *r = c->result;
+  if (r->status != OB_RESULT_OK) {
+    const char *status = ob_result_status_name(r->status);
     size_t note = 0;
-    if (!raw && c->note[0]) OB_TRY(note_number(g, c->status, c->note, &note));
-    if (note) snprintf(buf, n, "%s [%zu]", c->status, note);
-    else snprintf(buf, n, "%s", c->status);
+    if (!raw && r->note[0]) OB_TRY(note_number(g, status, r->note, &note));
+    if (note) snprintf(buf, n, "%s [%zu]", status, note);
+    else snprintf(buf, n, "%s", status);
   } else if (raw) {
-    snprintf(buf, n, "%s", c->value_text);
+    ob_format_double(buf, n, r->value);
   } else {
-    ob_format_human(buf, n, c->value);
-    if (isfinite(c->peak_fraction))
-      snprintf(buf + strlen(buf), n - strlen(buf), " (%.0f%%)", 100.0 * c->peak_fraction);
+    ob_format_human(buf, n, r->value);
+    if (isfinite(r->peak_fraction))
+      snprintf(buf + strlen(buf), n - strlen(buf), " (%.0f%%)", 100.0 * r->peak_fraction);
   }
   return OB_OK;
 }
@@ -193,13 +155,13 @@ static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
       if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
       st = cell_text(g, &c, csv, buf, sizeof buf);
       if (st == OB_OK) st = grid_put(g, r + 1, col, buf);
-      if (st == OB_OK && csv && isfinite(c.peak_fraction)) {
-        ob_format_double(buf, sizeof buf, c.peak_fraction);
+      if (st == OB_OK && csv && isfinite(c.result->peak_fraction)) {
+        ob_format_double(buf, sizeof buf, c.result->peak_fraction);
         st = grid_put(g, r + 1, NKEY + nd + nratio + d, buf);
       }
-      if (nf && strcmp(c.status, "ok") != 0 && c.note[0])
+      if (nf && c.result->status != OB_RESULT_OK && c.result->note[0])
         fprintf(nf, "%s%s: %s: %s", ftell(nf) ? " | " : "", ob_compare_device_get(cmp, d)->label,
-                c.status, c.note);
+                ob_result_status_name(c.result->status), c.result->note);
     }
     for (size_t d = 0; d < nd && st == OB_OK; d++) {
       if (d == base) continue;
@@ -352,11 +314,11 @@ ob_status ob_compare_write(const ob_compare *cmp, ob_compare_format fmt, FILE *o
   return st;
 }
 
-ob_status ob_table_print_summary(const ob_table *rows, FILE *out) {
-  if (rows->nrows == 0) return OB_OK;
+ob_status ob_results_print_summary(const ob_results *rows, FILE *out) {
+  if (rows->n == 0) return OB_OK;
   ob_compare *cmp = NULL;
   OB_TRY(ob_compare_create(&cmp));
-  ob_status st = ob_compare_add_table(cmp, rows);
+  ob_status st = ob_compare_add_results(cmp, rows);
   if (st == OB_OK) st = ob_compare_join(cmp);
   if (st == OB_OK && ob_compare_nrows(cmp) > 0) st = ob_compare_write(cmp, OB_FORMAT_TEXT, out);
   ob_compare_destroy(cmp);

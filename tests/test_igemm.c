@@ -371,35 +371,28 @@ static void cases_run_through_the_runner(void **state) {
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
   ob_workload tiny_int8 = ob_workload_linear;
   tiny_int8.list_cases = tiny_cases;
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0, mem = 0;
   OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &tiny_int8, &opts, &rows, &failed, &mem));
   assert_int_equal(failed, 0);
-  const int cols[] = {ob_column_index("variant"), ob_column_index("precision"),
-                      ob_column_index("metric"),  ob_column_index("unit"),
-                      ob_column_index("verified"), ob_column_index("status"),
-                      ob_column_index("note"),    ob_column_index("value")};
   size_t measured = 0;
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(ob_table_cell(&rows, r, cols[0]), "compile") == 0) continue;
+  for (size_t r = 0; r < rows.n; r++) {
+    const ob_result *row = &rows.items[r];
+    if (strcmp(row->variant, "compile") == 0) continue;
     measured++;
-    assert_string_equal(ob_table_cell(&rows, r, cols[1]), "int8");
-    assert_string_equal(ob_table_cell(&rows, r, cols[2]), "gops");
-    assert_string_equal(ob_table_cell(&rows, r, cols[3]), "GOP/s");
-    const char *note = ob_table_cell(&rows, r, cols[6]);
-    if (strcmp(ob_table_cell(&rows, r, cols[5]), "ok") != 0 ||
-        strcmp(ob_table_cell(&rows, r, cols[4]), "yes") != 0)
-      fail_msg("row %zu: %s", r, note);
-    assert_non_null(strstr(note, "entries equal (int64 reference)"));
-    assert_non_null(strstr(note, "dot="));
-    print_message("int8 %s: %s GOP/s; %s\n", ob_table_cell(&rows, r, ob_column_index("params")),
-                  ob_table_cell(&rows, r, cols[7]), note);
-    double v = 0;
-    assert_true(ob_parse_double(ob_table_cell(&rows, r, cols[7]), &v) && v > 0);
+    assert_string_equal(row->precision, "int8");
+    assert_string_equal(row->metric, "gops");
+    assert_string_equal(row->unit, "GOP/s");
+    if (row->status != OB_RESULT_OK || row->verified != OB_VERIFIED_YES)
+      fail_msg("row %zu: %s", r, row->note);
+    assert_non_null(strstr(row->note, "entries equal (int64 reference)"));
+    assert_non_null(strstr(row->note, "dot="));
+    print_message("int8 %s: %g GOP/s; %s\n", row->params, row->value, row->note);
+    assert_true(row->value > 0);
   }
   assert_int_equal(measured, 5);
   assert_true(mem > 0);
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
 }
 
 /* A wrong result (one of the four products subtracted, in the plain products of both kernel

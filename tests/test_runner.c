@@ -9,47 +9,37 @@
 #include "peak/peak.h"
 #include "runner.h"
 
-static const char *cell(const ob_table *t, size_t r, const char *col) {
-  return ob_table_cell(t, r, ob_column_index(col));
-}
-
-static double num(const ob_table *t, size_t r, const char *col) {
-  double v = NAN;
-  ob_parse_double(cell(t, r, col), &v);
-  return v;
-}
-
 static void peak_probes_are_positive_and_below_theoretical(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_host_info host;
   ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.05};
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed, NULL));
   assert_int_equal(failed, 0);
   const double theo = ob_device_fp32_theoretical(dev) * 1e9 *
                       ob_device_props_get(dev)->clock_headroom;
   size_t fma = 0, bw = 0, lat = 0, xfer = 0;
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
-    assert_string_equal(cell(&rows, r, "status"), "ok");
-    assert_string_equal(cell(&rows, r, "verified"), "n/a");
-    assert_string_equal(cell(&rows, r, "workload"), "peak");
-    double v = num(&rows, r, "value");
+  for (size_t r = 0; r < rows.n; r++) {
+    if (strcmp(rows.items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows.items[r].status, OB_RESULT_OK);
+    assert_int_equal(rows.items[r].verified, OB_VERIFIED_NA);
+    assert_string_equal(rows.items[r].workload, "peak");
+    double v = rows.items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(num(&rows, r, "reps") >= 3);
-    assert_true(num(&rows, r, "time_s_min") <= num(&rows, r, "time_s_median"));
-    assert_true(num(&rows, r, "time_s_median") <= num(&rows, r, "time_s_max"));
-    const char *variant = cell(&rows, r, "variant");
+    assert_true(rows.items[r].reps >= 3);
+    assert_true(rows.items[r].time_s_min <= rows.items[r].time_s_median);
+    assert_true(rows.items[r].time_s_median <= rows.items[r].time_s_max);
+    const char *variant = rows.items[r].variant;
     if (strncmp(variant, "fma_", 4) == 0) {
       fma++;
       if (theo > 0) assert_true(v * 1e9 < theo * 1.1);
-      assert_true(num(&rows, r, "flops") > 0);
+      assert_true(rows.items[r].flops > 0);
     } else if (!strcmp(variant, "copy") || !strcmp(variant, "read")) {
       bw++;
-    } else if (strcmp(cell(&rows, r, "metric"), "latency") == 0) {
+    } else if (strcmp(rows.items[r].metric, "latency") == 0) {
       lat++;
       assert_true(v < 1e6); /* under a second */
     } else {
@@ -62,7 +52,7 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
   assert_int_equal(xfer, 2);
   assert_true(ob_device_measured_peak(dev, OB_PEAK_FP32) > 0);
   assert_true(ob_device_measured_peak(dev, OB_PEAK_BANDWIDTH) > 0);
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
 }
 
 /* The probes' cases with buffers of 256 KiB (their listed sizes are 32 MiB and more), without
@@ -94,20 +84,20 @@ static void probes_run_at_tiny_sizes(void **state) {
   ob_host_info host;
   ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0, measured = 0;
   OB_ASSERT_OK(ob_runner_run_workload(ob_test_device(), &host, &wl, &opts, &rows, &failed, NULL));
   assert_int_equal(failed, 0);
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
-    assert_string_equal(cell(&rows, r, "status"), "ok");
-    const double v = num(&rows, r, "value");
+  for (size_t r = 0; r < rows.n; r++) {
+    if (strcmp(rows.items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows.items[r].status, OB_RESULT_OK);
+    const double v = rows.items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(num(&rows, r, "reps") >= 3);
+    assert_true(rows.items[r].reps >= 3);
     measured++;
   }
   assert_int_equal(measured, 10); /* 5 FMA widths, copy, read, enqueue_finish, 2 transfers */
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
 }
 
 /* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
@@ -199,41 +189,41 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   ob_host_info host;
   ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed, NULL));
-  assert_int_equal(rows.nrows, 8);
+  assert_int_equal(rows.n, 8);
   /* 0: measured, verified */
-  assert_string_equal(cell(&rows, 0, "status"), "ok");
-  assert_string_equal(cell(&rows, 0, "verified"), "yes");
-  assert_true(fabs(num(&rows, 0, "value") - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
-  assert_true(strncmp(cell(&rows, 0, "note"), "max_err=0", 9) == 0);
-  assert_non_null(strstr(cell(&rows, 0, "note"), "mem_peak_bytes=0"));
+  assert_int_equal(rows.items[0].status, OB_RESULT_OK);
+  assert_int_equal(rows.items[0].verified, OB_VERIFIED_YES);
+  assert_true(fabs(rows.items[0].value - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
+  assert_true(strncmp(rows.items[0].note, "max_err=0", 9) == 0);
+  assert_non_null(strstr(rows.items[0].note, "mem_peak_bytes=0"));
   /* 1: predicted from case 0 (same series) at 1e6 s per repetition: skipped */
-  assert_string_equal(cell(&rows, 1, "status"), "skipped");
-  assert_non_null(strstr(cell(&rows, 1, "note"), "over time budget"));
-  assert_string_equal(cell(&rows, 1, "value"), "");
+  assert_int_equal(rows.items[1].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows.items[1].note, "over time budget"));
+  assert_true(isnan(rows.items[1].value));
   /* 2: unsupported -> skipped with the reason */
-  assert_string_equal(cell(&rows, 2, "status"), "skipped");
-  assert_non_null(strstr(cell(&rows, 2, "note"), "no fp16 here"));
+  assert_int_equal(rows.items[2].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows.items[2].note, "no fp16 here"));
   /* 3: an OpenCL error -> failed with the code's name */
-  assert_string_equal(cell(&rows, 3, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 3, "note"), "CL_OUT_OF_RESOURCES"));
+  assert_int_equal(rows.items[3].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows.items[3].note, "CL_OUT_OF_RESOURCES"));
   /* 4: wrong result -> failed, verified=no */
-  assert_string_equal(cell(&rows, 4, "status"), "failed");
-  assert_string_equal(cell(&rows, 4, "verified"), "no");
+  assert_int_equal(rows.items[4].status, OB_RESULT_FAILED);
+  assert_int_equal(rows.items[4].verified, OB_VERIFIED_NO);
   /* 5: above the device's peak -> failed, implausible */
-  assert_string_equal(cell(&rows, 5, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 5, "note"), "implausible"));
+  assert_int_equal(rows.items[5].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows.items[5].note, "implausible"));
   /* 6: an event time far below the wall clock around it -> failed, never a rate */
-  assert_string_equal(cell(&rows, 6, "status"), "failed");
-  assert_string_equal(cell(&rows, 6, "value"), "");
-  assert_non_null(strstr(cell(&rows, 6, "note"), "unusable timing"));
+  assert_int_equal(rows.items[6].status, OB_RESULT_FAILED);
+  assert_true(isnan(rows.items[6].value));
+  assert_non_null(strstr(rows.items[6].note, "unusable timing"));
   /* 7: more flips than the FP32 peak allows -> failed, implausible */
-  assert_string_equal(cell(&rows, 7, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 7, "note"), "implausible"));
+  assert_int_equal(rows.items[7].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows.items[7].note, "implausible"));
   assert_int_equal(failed, 5);
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
 }
 
 static void group_rows_describe_every_device(void **state) {
@@ -243,20 +233,19 @@ static void group_rows_describe_every_device(void **state) {
   ob_host_info host;
   ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
+  ob_results rows = {0};
   size_t failed = 0;
   OB_ASSERT_OK(ob_runner_run_group(devs, 2, &host, &fake, &opts, &rows, &failed));
-  assert_int_equal(rows.nrows, 8);
+  assert_int_equal(rows.n, 8);
   const ob_device_props *p = ob_device_props_get(dev);
-  char cus[32], name[300];
-  snprintf(cus, sizeof cus, "%u", 2 * p->compute_units);
+  char name[300];
   snprintf(name, sizeof name, "2 x %s", p->name);
-  assert_string_equal(cell(&rows, 0, "device_slug"), "all-2");
-  assert_string_equal(cell(&rows, 0, "device"), name);
-  assert_string_equal(cell(&rows, 0, "compute_units"), cus);
-  assert_string_equal(cell(&rows, 0, "status"), "ok");
+  assert_string_equal(rows.items[0].device_slug, "all-2");
+  assert_string_equal(rows.items[0].device, name);
+  assert_true(rows.items[0].compute_units == 2.0 * p->compute_units);
+  assert_int_equal(rows.items[0].status, OB_RESULT_OK);
   assert_int_equal(ob_runner_run_group(devs, 1, &host, &fake, &opts, &rows, &failed), OB_ERR_INVALID);
-  ob_table_clear(&rows);
+  ob_results_clear(&rows);
 }
 
 /* The peak probes run first because the other workloads need them, wherever they are listed. */

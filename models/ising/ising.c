@@ -93,8 +93,10 @@ ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob
                      : ob_fail(OB_ERR_NOMEM, "out of memory");
   if (st == OB_OK)
     st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0, &b->model);
-  if (st == OB_OK && n > 1) st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
-  else if (st == OB_OK) rates[0] = 1.0;
+  if (st == OB_OK && n > 1)
+    st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
+  else if (st == OB_OK)
+    rates[0] = 1.0;
   if (st == OB_OK) ob_ising_split(b->chains, rates, n, shares);
   bool cached = true;
   for (size_t i = 0; i < n && st == OB_OK; i++) {
