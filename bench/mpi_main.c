@@ -47,8 +47,8 @@ static size_t take_share(bool *selected, size_t n) {
   return mine;
 }
 
-/* Runs this rank's devices into rows; fills res. */
-static void run_local(const ob_run_args *a, ob_results *rows, rank_result *res) {
+/* Runs this rank's devices into the session; fills res. */
+static void run_local(const ob_run_args *a, ob_session *session, rank_result *res) {
   ob_registry *reg = NULL;
   ob_status st = ob_registry_create(&reg);
   if (st != OB_OK) {
@@ -77,8 +77,8 @@ static void run_local(const ob_run_args *a, ob_results *rows, rank_result *res) 
                             .selected = selected,
                             .out_dir = NULL,
                             .opts = a->opts};
-    size_t failed = 0;
-    st = ob_runner_run(reg, &cfg, rows, &failed);
+    st = ob_runner_run(reg, &cfg, session);
+    const size_t failed = ob_session_failed(session);
     if (st != OB_OK) {
       res->rc = OB_EXIT_FAILED;
       snprintf(res->message, sizeof res->message, "%s: %s", ob_strerror(st), ob_error_detail());
@@ -149,14 +149,21 @@ static int mpi_run(int argc, char **argv) {
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
 
-  ob_results rows = {0}, all = {0};
+  ob_results all = {0};
+  ob_session *session = NULL;
   rank_result mine = {0};
-  run_local(&a, &rows, &mine);
+  if (ob_session_create(&session) == OB_OK) {
+    run_local(&a, session, &mine);
+  } else {
+    mine.rc = OB_EXIT_FAILED;
+    snprintf(mine.message, sizeof mine.message, "%s", ob_error_detail());
+  }
   rank_result *results = world_rank == 0 ? calloc((size_t)world_size, sizeof *results) : NULL;
   MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, results, (int)sizeof mine, MPI_BYTE, 0,
              MPI_COMM_WORLD);
-  ob_status st = gather_rows(&rows, &all);
-  ob_results_clear(&rows);
+  const ob_results none = {0};
+  ob_status st = gather_rows(session ? ob_session_results(session) : &none, &all);
+  ob_session_destroy(session);
   if (world_rank != 0) return mine.rc;
 
   rc = OB_EXIT_OK;

@@ -156,19 +156,6 @@ cl_command_queue ob_device_queue(ob_device *dev);
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
 
-/* Measured peaks in base units per second (FLOP/s, B/s), set by the peak probes for the
- * run; the larger value wins; 0 until measured. */
-/* OB_PEAK_BANDWIDTH: the copy rate (read + write), the denominator of bandwidth utilisation;
- * OB_PEAK_READ: the read-only rate, the upper bound of plausible memory-bound rates. */
-typedef enum ob_peak_kind {
-  OB_PEAK_NONE = 0,
-  OB_PEAK_FP32,
-  OB_PEAK_BANDWIDTH,
-  OB_PEAK_READ,
-} ob_peak_kind;
-void ob_device_set_measured_peak(ob_device *dev, ob_peak_kind kind, double value);
-double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind);
-
 /* Work-group size for a 1-D kernel: the vendor profile's multiple, clamped to what the
  * kernel and device allow; at least 1. */
 size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);

@@ -16,6 +16,18 @@
 
 #include "oclbench.h"
 
+/* A device's measured peak, in base units per second: the denominators of `peak_fraction`
+ * (the run session keeps them, bench/session.h). OB_PEAK_BANDWIDTH: the copy rate (read +
+ * write), the denominator of bandwidth utilisation; OB_PEAK_READ: the read-only rate, the
+ * upper bound of plausible memory-bound rates. */
+typedef enum ob_peak_kind {
+  OB_PEAK_NONE = 0,
+  OB_PEAK_FP32,
+  OB_PEAK_BANDWIDTH,
+  OB_PEAK_READ,
+  OB_NPEAKS
+} ob_peak_kind;
+
 typedef enum ob_metric_kind {
   OB_METRIC_RATE, /* value = work / seconds / scale (GFLOP/s, GB/s, flips/ns) */
   OB_METRIC_TIME, /* value = seconds * scale (us, ms) */

@@ -366,18 +366,17 @@ static size_t tiny_cases(const ob_device *dev, const ob_run_opts *opts, ob_case 
 static void cases_run_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
   ob_workload tiny_int8 = ob_workload_linear;
   tiny_int8.list_cases = tiny_cases;
-  ob_results rows = {0};
-  size_t failed = 0, mem = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &tiny_int8, &opts, &rows, &failed, &mem));
-  assert_int_equal(failed, 0);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &tiny_int8, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   size_t measured = 0;
-  for (size_t r = 0; r < rows.n; r++) {
-    const ob_result *row = &rows.items[r];
+  for (size_t r = 0; r < rows->n; r++) {
+    const ob_result *row = &rows->items[r];
     if (strcmp(row->variant, "compile") == 0) continue;
     measured++;
     assert_string_equal(row->precision, "int8");
@@ -391,8 +390,8 @@ static void cases_run_through_the_runner(void **state) {
     assert_true(row->value > 0);
   }
   assert_int_equal(measured, 5);
-  assert_true(mem > 0);
-  ob_results_clear(&rows);
+  assert_true(ob_session_mem_peak(session, dev) > 0);
+  ob_session_destroy(session);
 }
 
 /* A wrong result (one of the four products subtracted, in the plain products of both kernel

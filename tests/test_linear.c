@@ -107,20 +107,20 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
 static void layer_rows_are_verified_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_device_set_measured_peak(dev, OB_PEAK_FP32, 1e13); /* as if the probes had run */
   setenv("OCLBENCH_GEMM_TUNE", "0", 1); /* the default configuration: tuning is test_gemm's */
   ob_workload wl = ob_workload_linear;
   wl.list_cases = layer_cases;
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
-  ob_host_info host;
-  ob_host_get(&host);
-  ob_results rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  /* as if the probes had run */
+  OB_ASSERT_OK(ob_session_set_peak(session, dev, OB_PEAK_FP32, 1e13));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &wl, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   size_t measured = 0, skipped = 0, own_half = 0;
-  for (size_t r = 0; r < rows.n; r++) {
-    const ob_result *row = &rows.items[r];
+  for (size_t r = 0; r < rows->n; r++) {
+    const ob_result *row = &rows->items[r];
     if (strcmp(row->variant, "compile") == 0) continue;
     assert_string_equal(row->workload, "linear");
     assert_string_equal(row->metric, "gflops");
@@ -154,7 +154,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   assert_int_equal(own_half, 3);
   assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 12 : 9);
   assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
-  ob_results_clear(&rows);
+  ob_session_destroy(session);
   unsetenv("OCLBENCH_GEMM_TUNE");
 }
 

@@ -12,34 +12,33 @@
 static void peak_probes_are_positive_and_below_theoretical(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.05};
-  ob_results rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &ob_workload_peak, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   const double theo = ob_device_fp32_theoretical(dev) * 1e9 *
                       ob_device_props_get(dev)->clock_headroom;
   size_t fma = 0, bw = 0, lat = 0, xfer = 0;
-  for (size_t r = 0; r < rows.n; r++) {
-    if (strcmp(rows.items[r].metric, "compile_time") == 0) continue;
-    assert_int_equal(rows.items[r].status, OB_RESULT_OK);
-    assert_int_equal(rows.items[r].verified, OB_VERIFIED_NA);
-    assert_string_equal(rows.items[r].workload, "peak");
-    double v = rows.items[r].value;
+  for (size_t r = 0; r < rows->n; r++) {
+    if (strcmp(rows->items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows->items[r].status, OB_RESULT_OK);
+    assert_int_equal(rows->items[r].verified, OB_VERIFIED_NA);
+    assert_string_equal(rows->items[r].workload, "peak");
+    double v = rows->items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(rows.items[r].reps >= 3);
-    assert_true(rows.items[r].time_s_min <= rows.items[r].time_s_median);
-    assert_true(rows.items[r].time_s_median <= rows.items[r].time_s_max);
-    const char *variant = rows.items[r].variant;
+    assert_true(rows->items[r].reps >= 3);
+    assert_true(rows->items[r].time_s_min <= rows->items[r].time_s_median);
+    assert_true(rows->items[r].time_s_median <= rows->items[r].time_s_max);
+    const char *variant = rows->items[r].variant;
     if (strncmp(variant, "fma_", 4) == 0) {
       fma++;
       if (theo > 0) assert_true(v * 1e9 < theo * 1.1);
-      assert_true(rows.items[r].flops > 0);
+      assert_true(rows->items[r].flops > 0);
     } else if (!strcmp(variant, "copy") || !strcmp(variant, "read")) {
       bw++;
-    } else if (strcmp(rows.items[r].metric, "latency") == 0) {
+    } else if (strcmp(rows->items[r].metric, "latency") == 0) {
       lat++;
       assert_true(v < 1e6); /* under a second */
     } else {
@@ -50,9 +49,17 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
   assert_int_equal(bw, 2);
   assert_int_equal(lat, 2);
   assert_int_equal(xfer, 2);
-  assert_true(ob_device_measured_peak(dev, OB_PEAK_FP32) > 0);
-  assert_true(ob_device_measured_peak(dev, OB_PEAK_BANDWIDTH) > 0);
-  ob_results_clear(&rows);
+  /* the probes' peaks are the session's; the device keeps none */
+  assert_true(ob_session_peak(session, dev, OB_PEAK_FP32) > 0);
+  assert_true(ob_session_peak(session, dev, OB_PEAK_BANDWIDTH) > 0);
+  assert_true(ob_session_peak(session, dev, OB_PEAK_READ) > 0);
+  /* every program build is in the session and has its compile row */
+  size_t nbuilds = 0, compile_rows = 0;
+  const ob_session_build *builds = ob_session_builds(session, &nbuilds);
+  for (size_t r = 0; r < rows->n; r++) compile_rows += strcmp(rows->items[r].variant, "compile") == 0;
+  assert_int_equal(nbuilds, compile_rows);
+  for (size_t i = 0; i < nbuilds; i++) assert_ptr_equal(builds[i].dev, dev);
+  ob_session_destroy(session);
 }
 
 /* The probes' cases with buffers of 256 KiB (their listed sizes are 32 MiB and more), without
@@ -81,23 +88,23 @@ static void probes_run_at_tiny_sizes(void **state) {
   (void)state;
   ob_workload wl = ob_workload_peak;
   wl.list_cases = tiny_probe_cases;
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_results rows = {0};
-  size_t failed = 0, measured = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(ob_test_device(), &host, &wl, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
-  for (size_t r = 0; r < rows.n; r++) {
-    if (strcmp(rows.items[r].metric, "compile_time") == 0) continue;
-    assert_int_equal(rows.items[r].status, OB_RESULT_OK);
-    const double v = rows.items[r].value;
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  size_t measured = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(session, ob_test_device(), &wl, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
+  for (size_t r = 0; r < rows->n; r++) {
+    if (strcmp(rows->items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows->items[r].status, OB_RESULT_OK);
+    const double v = rows->items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(rows.items[r].reps >= 3);
+    assert_true(rows->items[r].reps >= 3);
     measured++;
   }
   assert_int_equal(measured, 10); /* 5 FMA widths, copy, read, enqueue_finish, 2 transfers */
-  ob_results_clear(&rows);
+  ob_session_destroy(session);
 }
 
 /* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
@@ -186,66 +193,85 @@ static const ob_workload fake = {
 static void runner_statuses_budget_verification_plausibility(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_results rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed, NULL));
-  assert_int_equal(rows.n, 8);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &fake, &opts));
+  assert_int_equal(rows->n, 8);
   /* 0: measured, verified */
-  assert_int_equal(rows.items[0].status, OB_RESULT_OK);
-  assert_int_equal(rows.items[0].verified, OB_VERIFIED_YES);
-  assert_true(fabs(rows.items[0].value - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
-  assert_true(strncmp(rows.items[0].note, "max_err=0", 9) == 0);
-  assert_non_null(strstr(rows.items[0].note, "mem_peak_bytes=0"));
+  assert_int_equal(rows->items[0].status, OB_RESULT_OK);
+  assert_int_equal(rows->items[0].verified, OB_VERIFIED_YES);
+  assert_true(fabs(rows->items[0].value - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
+  assert_true(strncmp(rows->items[0].note, "max_err=0", 9) == 0);
+  assert_non_null(strstr(rows->items[0].note, "mem_peak_bytes=0"));
   /* 1: predicted from case 0 (same series) at 1e6 s per repetition: skipped */
-  assert_int_equal(rows.items[1].status, OB_RESULT_SKIPPED);
-  assert_non_null(strstr(rows.items[1].note, "over time budget"));
-  assert_true(isnan(rows.items[1].value));
+  assert_int_equal(rows->items[1].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows->items[1].note, "over time budget"));
+  assert_true(isnan(rows->items[1].value));
   /* 2: unsupported -> skipped with the reason */
-  assert_int_equal(rows.items[2].status, OB_RESULT_SKIPPED);
-  assert_non_null(strstr(rows.items[2].note, "no fp16 here"));
+  assert_int_equal(rows->items[2].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows->items[2].note, "no fp16 here"));
   /* 3: an OpenCL error -> failed with the code's name */
-  assert_int_equal(rows.items[3].status, OB_RESULT_FAILED);
-  assert_non_null(strstr(rows.items[3].note, "CL_OUT_OF_RESOURCES"));
+  assert_int_equal(rows->items[3].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[3].note, "CL_OUT_OF_RESOURCES"));
   /* 4: wrong result -> failed, verified=no */
-  assert_int_equal(rows.items[4].status, OB_RESULT_FAILED);
-  assert_int_equal(rows.items[4].verified, OB_VERIFIED_NO);
+  assert_int_equal(rows->items[4].status, OB_RESULT_FAILED);
+  assert_int_equal(rows->items[4].verified, OB_VERIFIED_NO);
   /* 5: above the device's peak -> failed, implausible */
-  assert_int_equal(rows.items[5].status, OB_RESULT_FAILED);
-  assert_non_null(strstr(rows.items[5].note, "implausible"));
+  assert_int_equal(rows->items[5].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[5].note, "implausible"));
   /* 6: an event time far below the wall clock around it -> failed, never a rate */
-  assert_int_equal(rows.items[6].status, OB_RESULT_FAILED);
-  assert_true(isnan(rows.items[6].value));
-  assert_non_null(strstr(rows.items[6].note, "unusable timing"));
+  assert_int_equal(rows->items[6].status, OB_RESULT_FAILED);
+  assert_true(isnan(rows->items[6].value));
+  assert_non_null(strstr(rows->items[6].note, "unusable timing"));
   /* 7: more flips than the FP32 peak allows -> failed, implausible */
-  assert_int_equal(rows.items[7].status, OB_RESULT_FAILED);
-  assert_non_null(strstr(rows.items[7].note, "implausible"));
-  assert_int_equal(failed, 5);
-  ob_results_clear(&rows);
+  assert_int_equal(rows->items[7].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[7].note, "implausible"));
+  assert_int_equal(ob_session_failed(session), 5);
+  ob_session_destroy(session);
 }
 
 static void group_rows_describe_every_device(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_device *devs[2] = {dev, dev};
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_results rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_group(devs, 2, &host, &fake, &opts, &rows, &failed));
-  assert_int_equal(rows.n, 8);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_group(session, devs, 2, &fake, &opts));
+  assert_int_equal(rows->n, 8);
   const ob_device_props *p = ob_device_props_get(dev);
   char name[300];
   snprintf(name, sizeof name, "2 x %s", p->name);
-  assert_string_equal(rows.items[0].device_slug, "all-2");
-  assert_string_equal(rows.items[0].device, name);
-  assert_true(rows.items[0].compute_units == 2.0 * p->compute_units);
-  assert_int_equal(rows.items[0].status, OB_RESULT_OK);
-  assert_int_equal(ob_runner_run_group(devs, 1, &host, &fake, &opts, &rows, &failed), OB_ERR_INVALID);
-  ob_results_clear(&rows);
+  assert_string_equal(rows->items[0].device_slug, "all-2");
+  assert_string_equal(rows->items[0].device, name);
+  assert_true(rows->items[0].compute_units == 2.0 * p->compute_units);
+  assert_int_equal(rows->items[0].status, OB_RESULT_OK);
+  assert_int_equal(ob_runner_run_group(session, devs, 1, &fake, &opts), OB_ERR_INVALID);
+  ob_session_destroy(session);
+}
+
+/* The session keeps a device's larger peak per kind, nothing for devices it has not seen. */
+static void session_keeps_the_larger_peak(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_session *s = NULL;
+  OB_ASSERT_OK(ob_session_create(&s));
+  assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 0.0);
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 2e12));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 1e12));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_NONE, 5.0)); /* ignored */
+  assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 2e12);
+  assert_true(ob_session_peak(s, dev, OB_PEAK_BANDWIDTH) == 0.0);
+  assert_true(ob_session_peak(s, NULL, OB_PEAK_FP32) == 0.0);
+  assert_int_equal(ob_session_mem_peak(s, dev), 0);
+  assert_int_equal(ob_session_failed(s), 0);
+  ob_session_count_failure(s);
+  assert_int_equal(ob_session_failed(s), 1);
+  ob_session_destroy(s);
+  ob_session_destroy(NULL);
 }
 
 /* The peak probes run first because the other workloads need them, wherever they are listed. */
@@ -282,6 +308,7 @@ int main(void) {
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
       cmocka_unit_test(group_rows_describe_every_device),
       cmocka_unit_test(plan_runs_what_the_workloads_need_first),
+      cmocka_unit_test(session_keeps_the_larger_peak),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
