@@ -111,16 +111,10 @@ static ob_status cell_text(grid *g, const ob_compare_cell *c, bool raw, char *bu
 static const char *const key_head[] = {"workload", "variant", "params", "precision", "metric", "unit"};
 #define NKEY (sizeof key_head / sizeof *key_head)
 
-/* Fills the grid: key columns, one value column per device, one ratio column per other
+/* The header row: key columns, one value column per device, one ratio column per other
  * device; CSV adds one peak_fraction column per device and a notes column. */
-static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
-  size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
-  size_t nratio = nd - 1;
-  g->ncols = NKEY + nd + nratio + (csv ? nd + 1 : 0);
-  g->nrows = 1 + ob_compare_nrows(cmp);
-  g->cells = calloc(g->ncols * g->nrows, sizeof *g->cells);
-  g->numeric = calloc(g->ncols, sizeof *g->numeric);
-  if (!g->cells || !g->numeric) return ob_fail(OB_ERR_NOMEM, "out of memory");
+static ob_status grid_header(const ob_compare *cmp, bool csv, grid *g) {
+  const size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
   char buf[512];
   for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, 0, k, key_head[k]));
   size_t col = NKEY;
@@ -139,43 +133,63 @@ static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
     OB_TRY(grid_put(g, 0, col, buf));
   }
   if (csv) OB_TRY(grid_put(g, 0, col, "notes"));
+  return OB_OK;
+}
+
+/* Grid row r + 1 from joined row r: its key, each device's cell (and peak fraction), the
+ * ratios; in CSV the notes of the failed and skipped cells go to nf. */
+static ob_status grid_row(const ob_compare *cmp, bool csv, grid *g, size_t r, FILE *nf) {
+  const size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
+  const ob_compare_row *row = ob_compare_row_get(cmp, r);
+  const char *key[NKEY] = {row->workload,  row->variant, row->params,
+                           row->precision, row->metric,  row->unit};
+  for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, r + 1, k, key[k]));
+  char buf[512];
+  size_t col = NKEY;
+  for (size_t d = 0; d < nd; d++, col++) {
+    ob_compare_cell c;
+    if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
+    OB_TRY(cell_text(g, &c, csv, buf, sizeof buf));
+    OB_TRY(grid_put(g, r + 1, col, buf));
+    if (csv && isfinite(c.result->peak_fraction)) {
+      ob_format_double(buf, sizeof buf, c.result->peak_fraction);
+      OB_TRY(grid_put(g, r + 1, NKEY + 2 * nd - 1 + d, buf));
+    }
+    if (nf && c.result->status != OB_RESULT_OK && c.result->note[0])
+      fprintf(nf, "%s%s: %s: %s", ftell(nf) ? " | " : "", ob_compare_device_get(cmp, d)->label,
+              ob_result_status_name(c.result->status), c.result->note);
+  }
+  for (size_t d = 0; d < nd; d++) {
+    if (d == base) continue;
+    ob_compare_cell c;
+    if (ob_compare_cell_get(cmp, r, d, &c) && isfinite(c.ratio)) {
+      if (csv) ob_format_double(buf, sizeof buf, c.ratio);
+      else {
+        ob_format_human(buf, sizeof buf, c.ratio);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "x");
+      }
+      OB_TRY(grid_put(g, r + 1, col, buf));
+    }
+    col++;
+  }
+  return OB_OK;
+}
+
+/* Fills the grid: the header, then one row per joined row (grid_header, grid_row). */
+static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
+  const size_t nd = ob_compare_ndevices(cmp);
+  g->ncols = NKEY + nd + (nd - 1) + (csv ? nd + 1 : 0);
+  g->nrows = 1 + ob_compare_nrows(cmp);
+  g->cells = calloc(g->ncols * g->nrows, sizeof *g->cells);
+  g->numeric = calloc(g->ncols, sizeof *g->numeric);
+  if (!g->cells || !g->numeric) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  OB_TRY(grid_header(cmp, csv, g));
   for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
-    const ob_compare_row *row = ob_compare_row_get(cmp, r);
-    const char *key[NKEY] = {row->workload,  row->variant, row->params,
-                             row->precision, row->metric,  row->unit};
-    for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, r + 1, k, key[k]));
     char *notes = NULL;
     size_t notes_len = 0;
     FILE *nf = csv ? open_memstream(&notes, &notes_len) : NULL;
     if (csv && !nf) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    ob_status st = OB_OK;
-    col = NKEY;
-    for (size_t d = 0; d < nd && st == OB_OK; d++, col++) {
-      ob_compare_cell c;
-      if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
-      st = cell_text(g, &c, csv, buf, sizeof buf);
-      if (st == OB_OK) st = grid_put(g, r + 1, col, buf);
-      if (st == OB_OK && csv && isfinite(c.result->peak_fraction)) {
-        ob_format_double(buf, sizeof buf, c.result->peak_fraction);
-        st = grid_put(g, r + 1, NKEY + nd + nratio + d, buf);
-      }
-      if (nf && c.result->status != OB_RESULT_OK && c.result->note[0])
-        fprintf(nf, "%s%s: %s: %s", ftell(nf) ? " | " : "", ob_compare_device_get(cmp, d)->label,
-                ob_result_status_name(c.result->status), c.result->note);
-    }
-    for (size_t d = 0; d < nd && st == OB_OK; d++) {
-      if (d == base) continue;
-      ob_compare_cell c;
-      if (ob_compare_cell_get(cmp, r, d, &c) && isfinite(c.ratio)) {
-        if (csv) ob_format_double(buf, sizeof buf, c.ratio);
-        else {
-          ob_format_human(buf, sizeof buf, c.ratio);
-          snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "x");
-        }
-        st = grid_put(g, r + 1, col, buf);
-      }
-      col++;
-    }
+    ob_status st = grid_row(cmp, csv, g, r, nf);
     if (nf) {
       if (fclose(nf) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
       if (st == OB_OK) st = grid_put(g, r + 1, g->ncols - 1, notes);
