@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "svg.h"
+#include "table.h"
 
 static const char *const out_flags[OB_COMPARE_NOUT] = {"--out", "--md", "--svg"};
 

@@ -7,18 +7,19 @@
 #include "commands.h"
 #include "run_args.h"
 #include "runner.h"
+#include "table.h"
 
 /* The seed's "allocated / reserved memory": per device, the most one case allocated. */
-static void print_memory(const ob_registry *reg, const bool *selected, const size_t *mem_peak) {
-  if (!mem_peak) return;
+static void print_memory(const ob_registry *reg, const bool *selected, const ob_session *s) {
   fputc('\n', stdout);
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!selected[d]) continue;
     const ob_device *dev = ob_registry_device(reg, d);
-    double global = (double)ob_device_props_get(dev)->global_mem;
+    const double global = (double)ob_device_props_get(dev)->global_mem;
+    const double peak = (double)ob_session_mem_peak(s, dev);
     printf("%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
-           ob_device_slug(dev), (double)mem_peak[d] / (1 << 20), global / (1 << 30),
-           global > 0 ? 100.0 * (double)mem_peak[d] / global : 0.0);
+           ob_device_slug(dev), peak / (1 << 20), global / (1 << 30),
+           global > 0 ? 100.0 * peak / global : 0.0);
   }
 }
 
@@ -48,14 +49,12 @@ int ob_cmd_run(int argc, char **argv) {
     ob_registry_destroy(reg);
     return ob_cli_usage_error("--out: %s", ob_error_detail());
   }
-  size_t *mem_peak = calloc(ndev, sizeof *mem_peak);
   ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
-                          .out_dir = a.out_dir, .opts = a.opts, .mem_peak = mem_peak,
-                          .shard = a.shard};
-  ob_table rows = {0};
-  size_t failed = 0;
+                          .out_dir = a.out_dir, .opts = a.opts, .shard = a.shard};
+  ob_session *session = NULL;
   ob_trace_enable(a.trace_path || a.trace_summary);
-  ob_status st = ob_runner_run(reg, &cfg, &rows, &failed);
+  ob_status st = ob_session_create(&session);
+  if (st == OB_OK) st = ob_runner_run(reg, &cfg, session);
   if (st == OB_OK && a.trace_path) {
     st = ob_trace_write_json(a.trace_path);
     if (st == OB_OK) fprintf(stderr, "oclbench: wrote %s\n", a.trace_path);
@@ -64,12 +63,13 @@ int ob_cmd_run(int argc, char **argv) {
     fprintf(stderr, "oclbench: %s: %s\n", ob_strerror(st), ob_error_detail());
     rc = OB_EXIT_FAILED;
   } else {
+    const size_t failed = ob_session_failed(session);
     rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
-    if (ob_table_print_summary(&rows, stdout) != OB_OK) {
+    if (ob_results_print_summary(ob_session_results(session), stdout) != OB_OK) {
       fprintf(stderr, "oclbench: summary: %s\n", ob_error_detail());
       rc = OB_EXIT_FAILED;
     }
-    print_memory(reg, selected, mem_peak);
+    print_memory(reg, selected, session);
     if (a.trace_summary) {
       fputc('\n', stdout);
       ob_trace_print_summary(stdout);
@@ -78,8 +78,7 @@ int ob_cmd_run(int argc, char **argv) {
   }
   ob_trace_enable(false);
   ob_trace_reset();
-  ob_table_clear(&rows);
-  free(mem_peak);
+  ob_session_destroy(session);
   free(selected);
   ob_registry_destroy(reg);
   return rc;

@@ -2,6 +2,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,17 @@ typedef struct jrow {
   bool dead;              /* merged into another row */
 } jrow;
 
+/* A record of the comparison: entry i of a results vector (the files' records, owned by the
+ * comparison, or a run's, borrowed). Indexes, not pointers: the owned vector grows. */
+typedef struct rec_ref {
+  const ob_results *v;
+  size_t i;
+} rec_ref;
+
 struct ob_compare {
-  ob_table records;
+  ob_results owned;       /* the records read from files */
+  rec_ref *recs;
+  size_t nrecs;
   size_t *rec_device, *rec_line;
   size_t *rec_source;     /* index into sources */
   size_t rec_cap;
@@ -39,11 +49,7 @@ struct ob_compare {
   bool joined;
 };
 
-static const int numeric_cols[] = {OB_COL_COMPUTE_UNITS, OB_COL_CLOCK_MHZ, OB_COL_GLOBAL_MEM,
-                                   OB_COL_VALUE,         OB_COL_TIME_MIN,  OB_COL_TIME_MEDIAN,
-                                   OB_COL_TIME_MAX,      OB_COL_REPS,      OB_COL_FLOPS,
-                                   OB_COL_BYTES,         OB_COL_PEAK_FRACTION};
-static const int required_cols[] = {OB_COL_DEVICE_SLUG, OB_COL_WORKLOAD, OB_COL_METRIC};
+#define F(field) offsetof(ob_result, field)
 
 ob_status ob_compare_create(ob_compare **out) {
   *out = calloc(1, sizeof **out);
@@ -53,7 +59,8 @@ ob_status ob_compare_create(ob_compare **out) {
 
 void ob_compare_destroy(ob_compare *cmp) {
   if (!cmp) return;
-  ob_table_clear(&cmp->records);
+  ob_results_clear(&cmp->owned);
+  free(cmp->recs);
   free(cmp->rec_device);
   free(cmp->rec_line);
   free(cmp->rec_source);
@@ -69,52 +76,20 @@ void ob_compare_destroy(ob_compare *cmp) {
   free(cmp);
 }
 
-static const char *rec(const ob_compare *cmp, size_t r, int col) {
-  return ob_table_cell(&cmp->records, r, col);
+static const ob_result *record(const ob_compare *cmp, size_t r) {
+  return &cmp->recs[r].v->items[cmp->recs[r].i];
+}
+
+/* A text field (by offset in ob_result) of record r. */
+static const char *rec(const ob_compare *cmp, size_t r, size_t field) {
+  return ob_result_text(record(cmp, r), field);
 }
 
 /* ------------------------------------------------------------------ reading */
 
-static bool is_one_of(const char *s, const char *const *set) {
-  for (; *set; set++)
-    if (strcmp(s, *set) == 0) return true;
-  return false;
-}
-
-/* Checks one data record; the detail names where and why. */
-static ob_status check_record(const char *where, size_t line, char **f, size_t n, size_t ncols) {
-  static const char *const statuses[] = {"ok", "skipped", "failed", NULL};
-  static const char *const verdicts[] = {"yes", "no", "n/a", NULL};
-  if (n != ncols)
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: %zu fields, the header has %zu", where, line, n, ncols);
-  if (strcmp(f[OB_COL_SCHEMA], "1") != 0)
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: schema '%.40s': not an oclbench schema-1 row", where,
-                   line, f[OB_COL_SCHEMA]);
-  for (size_t i = 0; i < sizeof required_cols / sizeof *required_cols; i++)
-    if (!f[required_cols[i]][0])
-      return ob_fail(OB_ERR_INVALID, "%s:%zu: empty %s", where, line,
-                     ob_csv_columns[required_cols[i]]);
-  for (size_t i = 0; i < sizeof numeric_cols / sizeof *numeric_cols; i++) {
-    const char *s = f[numeric_cols[i]];
-    double v = 0.0;
-    if (*s && (!ob_parse_double(s, &v) || !isfinite(v)))
-      return ob_fail(OB_ERR_INVALID, "%s:%zu: %s '%.40s' is not a number", where, line,
-                     ob_csv_columns[numeric_cols[i]], s);
-  }
-  if (!is_one_of(f[OB_COL_STATUS], statuses))
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: unknown status '%.40s' (expected ok, skipped or failed)",
-                   where, line, f[OB_COL_STATUS]);
-  if (!is_one_of(f[OB_COL_VERIFIED], verdicts))
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: unknown verified '%.40s' (expected yes, no or n/a)",
-                   where, line, f[OB_COL_VERIFIED]);
-  if (strcmp(f[OB_COL_STATUS], "ok") == 0 && !f[OB_COL_VALUE][0])
-    return ob_fail(OB_ERR_INVALID, "%s:%zu: status ok without a value", where, line);
-  return OB_OK;
-}
-
 /* The column of record r's (source, host, slug), created on first sight. */
 static ob_status device_for(ob_compare *cmp, size_t source, size_t r, size_t *out) {
-  const char *host = rec(cmp, r, OB_COL_HOST), *slug = rec(cmp, r, OB_COL_DEVICE_SLUG);
+  const char *host = rec(cmp, r, F(host)), *slug = rec(cmp, r, F(device_slug));
   if (r > 0) { /* most records have the device of the record before them */
     const device *d = &cmp->devices[cmp->rec_device[r - 1]];
     if (d->source == source && strcmp(d->pub.host, host) == 0 && strcmp(d->pub.slug, slug) == 0) {
@@ -151,32 +126,35 @@ static ob_status device_for(ob_compare *cmp, size_t source, size_t r, size_t *ou
   d->pub.label = d->label;
   d->pub.host = host;
   d->pub.slug = slug;
-  d->pub.name = rec(cmp, r, OB_COL_DEVICE);
-  d->pub.platform = rec(cmp, r, OB_COL_PLATFORM);
-  d->pub.driver = rec(cmp, r, OB_COL_DRIVER);
+  d->pub.name = rec(cmp, r, F(device));
+  d->pub.platform = rec(cmp, r, F(platform));
+  d->pub.driver = rec(cmp, r, F(driver));
   d->pub.source = cmp->sources[source];
   *out = cmp->ndevices++;
   return OB_OK;
 }
 
-/* Appends one validated record for its device. */
-static ob_status add_record(ob_compare *cmp, size_t source, size_t line, char **f) {
-  if (cmp->records.nrows >= NO_REC - 1)
+/* Takes record i of v (checked) into the comparison, for its device. */
+static ob_status add_record(ob_compare *cmp, size_t source, size_t line, const ob_results *v,
+                            size_t i) {
+  if (cmp->nrecs >= NO_REC - 1)
     return ob_fail(OB_ERR_INVALID, "%s:%zu: more than the %u rows compare takes",
                    cmp->sources[source], line, NO_REC - 1);
-  if (cmp->records.nrows == cmp->rec_cap) {
+  if (cmp->nrecs == cmp->rec_cap) {
     size_t cap = cmp->rec_cap ? cmp->rec_cap * 2 : 64;
+    rec_ref *refs = realloc(cmp->recs, cap * sizeof *refs);
+    if (refs) cmp->recs = refs;
     size_t *a = realloc(cmp->rec_device, cap * sizeof *a);
     if (a) cmp->rec_device = a;
     size_t *b = realloc(cmp->rec_line, cap * sizeof *b);
     if (b) cmp->rec_line = b;
     size_t *c = realloc(cmp->rec_source, cap * sizeof *c);
     if (c) cmp->rec_source = c;
-    if (!a || !b || !c) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    if (!refs || !a || !b || !c) return ob_fail(OB_ERR_NOMEM, "out of memory");
     cmp->rec_cap = cap;
   }
-  size_t r = cmp->records.nrows;
-  OB_TRY(ob_table_add(&cmp->records, (const char *const *)f));
+  size_t r = cmp->nrecs++;
+  cmp->recs[r] = (rec_ref){v, i};
   cmp->rec_line[r] = line;
   cmp->rec_source[r] = source;
   return device_for(cmp, source, r, &cmp->rec_device[r]);
@@ -195,54 +173,27 @@ static ob_status add_source(ob_compare *cmp, const char *path, size_t *out) {
 
 typedef struct file_reader {
   ob_compare *cmp;
-  const char *path;
   size_t source;
-  size_t ncols;           /* header width; 0 before the header */
-  size_t records;
 } file_reader;
 
-static ob_status check_header(const char *path, char **f, size_t n) {
-  if (n < OB_CSV_NCOLS)
-    return ob_fail(OB_ERR_INVALID,
-                   "%s: not an oclbench schema-1 CSV (header has %zu columns, schema 1 has %d)",
-                   path, n, OB_CSV_NCOLS);
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++)
-    if (strcmp(f[i], ob_csv_columns[i]) != 0)
-      return ob_fail(OB_ERR_INVALID,
-                     "%s: not an oclbench schema-1 CSV (header column %zu is '%.40s', expected '%s')",
-                     path, i + 1, f[i], ob_csv_columns[i]);
-  return OB_OK;
-}
-
-static ob_status on_file_record(void *user, size_t line, char **f, size_t n) {
+static ob_status on_file_record(void *user, size_t line, ob_result *r) {
   file_reader *fr = user;
-  if (fr->ncols == 0) {
-    OB_TRY(check_header(fr->path, f, n));
-    fr->ncols = n;
-    return OB_OK;
-  }
-  OB_TRY(check_record(fr->path, line, f, n, fr->ncols));
-  fr->records++;
-  return add_record(fr->cmp, fr->source, line, f);
+  OB_TRY(ob_results_push(&fr->cmp->owned, r));
+  return add_record(fr->cmp, fr->source, line, &fr->cmp->owned, fr->cmp->owned.n - 1);
 }
 
 ob_status ob_compare_add_file(ob_compare *cmp, const char *path) {
-  file_reader fr = {.cmp = cmp, .path = path};
+  file_reader fr = {.cmp = cmp};
   OB_TRY(add_source(cmp, path, &fr.source));
-  OB_TRY(ob_csv_read(path, on_file_record, &fr));
-  if (fr.ncols == 0)
-    return ob_fail(OB_ERR_INVALID, "%s: empty file, not an oclbench schema-1 CSV", path);
-  if (fr.records == 0) return ob_fail(OB_ERR_INVALID, "%s: no rows after the header", path);
-  return OB_OK;
+  return ob_results_read_csv(path, on_file_record, &fr);
 }
 
-ob_status ob_compare_add_table(ob_compare *cmp, const ob_table *rows) {
+ob_status ob_compare_add_results(ob_compare *cmp, const ob_results *rows) {
   size_t source = 0;
   OB_TRY(add_source(cmp, "", &source));
-  for (size_t r = 0; r < rows->nrows; r++) {
-    char **f = rows->cells + r * OB_CSV_NCOLS;
-    OB_TRY(check_record("(run)", r + 1, f, OB_CSV_NCOLS, OB_CSV_NCOLS));
-    OB_TRY(add_record(cmp, source, 0, f));
+  for (size_t r = 0; r < rows->n; r++) {
+    OB_TRY(ob_result_check(&rows->items[r], "(run)", r + 1));
+    OB_TRY(add_record(cmp, source, 0, rows, r));
   }
   return OB_OK;
 }
@@ -300,11 +251,9 @@ ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel) {
 
 /* The columns of the exact join key, of a merge group (rows that differ in params only) and of
  * the output order (by workload). */
-static const int exact_cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PARAMS, OB_COL_PRECISION,
-                                 OB_COL_METRIC};
-static const int group_cols[] = {OB_COL_WORKLOAD, OB_COL_VARIANT, OB_COL_PRECISION, OB_COL_METRIC,
-                                 OB_COL_UNIT};
-static const int workload_cols[] = {OB_COL_WORKLOAD};
+static const size_t exact_cols[] = {F(workload), F(variant), F(params), F(precision), F(metric)};
+static const size_t group_cols[] = {F(workload), F(variant), F(precision), F(metric), F(unit)};
+static const size_t workload_cols[] = {F(workload)};
 #define NCOLS(a) (sizeof a / sizeof *a)
 
 /* A hash index of items (rows, groups) by the key columns of a record that represents each. */
@@ -315,11 +264,11 @@ typedef struct key_slot {
 typedef struct key_index {
   key_slot *slots;
   size_t mask;
-  const int *cols;
+  const size_t *cols;     /* fields (offsets in ob_result) */
   size_t ncols;
 } key_index;
 
-static ob_status index_init(key_index *ix, size_t items, const int *cols, size_t ncols) {
+static ob_status index_init(key_index *ix, size_t items, const size_t *cols, size_t ncols) {
   size_t n = 64;
   while (n < 2 * items) n *= 2;
   ix->slots = malloc(n * sizeof *ix->slots);
@@ -351,12 +300,12 @@ static key_slot *index_slot(const ob_compare *cmp, const key_index *ix, size_t r
 
 static void key_from_record(const ob_compare *cmp, jrow *row, size_t r) {
   row->rec0 = r;
-  row->key.workload = rec(cmp, r, OB_COL_WORKLOAD);
-  row->key.variant = rec(cmp, r, OB_COL_VARIANT);
-  row->key.params = rec(cmp, r, OB_COL_PARAMS);
-  row->key.precision = rec(cmp, r, OB_COL_PRECISION);
-  row->key.metric = rec(cmp, r, OB_COL_METRIC);
-  row->key.unit = rec(cmp, r, OB_COL_UNIT);
+  row->key.workload = rec(cmp, r, F(workload));
+  row->key.variant = rec(cmp, r, F(variant));
+  row->key.params = rec(cmp, r, F(params));
+  row->key.precision = rec(cmp, r, F(precision));
+  row->key.metric = rec(cmp, r, F(metric));
+  row->key.unit = rec(cmp, r, F(unit));
 }
 
 typedef struct join_state {
@@ -407,14 +356,14 @@ static const char *where(const ob_compare *cmp, size_t r, char *buf, size_t n) {
 /* Puts every record into its row by exact key, in the order rows first appear: a row new to
  * a later device goes after that device's previous row. */
 static ob_status join_exact(ob_compare *cmp, join_state *js) {
-  const size_t n = cmp->records.nrows;
+  const size_t n = cmp->nrecs;
   key_index ix = {0};
   size_t *anchor = malloc((cmp->ndevices ? cmp->ndevices : 1) * sizeof *anchor);
   ob_status st = anchor ? index_init(&ix, n, exact_cols, NCOLS(exact_cols))
                         : ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t d = 0; d < cmp->ndevices && st == OB_OK; d++) anchor[d] = NONE;
   for (size_t r = 0; r < n && st == OB_OK; r++) {
-    if (strcmp(rec(cmp, r, OB_COL_METRIC), "compile_time") == 0) continue;
+    if (strcmp(rec(cmp, r, F(metric)), "compile_time") == 0) continue;
     const size_t dev = cmp->rec_device[r];
     key_slot *slot = index_slot(cmp, &ix, r);
     size_t i = slot->item;
@@ -428,9 +377,9 @@ static ob_status join_exact(ob_compare *cmp, join_state *js) {
       ob_log(OB_LOG_WARN, "%s: same workload, variant, params, precision and metric as %s; ignored",
              where(cmp, r, a, sizeof a), where(cmp, js->rows[i].cells[dev], b, sizeof b));
       continue;
-    } else if (strcmp(js->rows[i].key.unit, rec(cmp, r, OB_COL_UNIT)) != 0) {
+    } else if (strcmp(js->rows[i].key.unit, rec(cmp, r, F(unit))) != 0) {
       st = ob_fail(OB_ERR_INVALID, "%s: unit '%.40s' differs from '%.40s' in %s for the same metric",
-                   where(cmp, r, a, sizeof a), rec(cmp, r, OB_COL_UNIT), js->rows[i].key.unit,
+                   where(cmp, r, a, sizeof a), rec(cmp, r, F(unit)), js->rows[i].key.unit,
                    where(cmp, js->rows[i].rec0, b, sizeof b));
       break;
     }
@@ -644,26 +593,16 @@ const ob_compare_row *ob_compare_row_get(const ob_compare *cmp, size_t r) {
   return &cmp->rows[r].key;
 }
 
-static double number(const char *s) {
-  double v = NAN;
-  return ob_parse_double(s, &v) ? v : NAN;
-}
-
 /* The value of an ok cell; NAN otherwise. */
 static double ok_value(const ob_compare *cmp, uint32_t r) {
-  if (r == NO_REC || strcmp(rec(cmp, r, OB_COL_STATUS), "ok") != 0) return NAN;
-  return number(rec(cmp, r, OB_COL_VALUE));
+  if (r == NO_REC || record(cmp, r)->status != OB_RESULT_OK) return NAN;
+  return record(cmp, r)->value;
 }
 
 bool ob_compare_cell_get(const ob_compare *cmp, size_t row, size_t dev, ob_compare_cell *out) {
   const uint32_t r = cmp->rows[row].cells[dev];
   if (r == NO_REC) return false;
-  out->status = rec(cmp, r, OB_COL_STATUS);
-  out->value_text = rec(cmp, r, OB_COL_VALUE);
-  out->value = number(out->value_text);
-  out->peak_fraction = number(rec(cmp, r, OB_COL_PEAK_FRACTION));
-  out->params = rec(cmp, r, OB_COL_PARAMS);
-  out->note = rec(cmp, r, OB_COL_NOTE);
+  out->result = record(cmp, r);
   out->source = cmp->sources[cmp->rec_source[r]];
   out->line = cmp->rec_line[r];
   double base = ok_value(cmp, cmp->rows[row].cells[cmp->baseline]);

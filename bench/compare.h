@@ -1,8 +1,8 @@
 /* Cross-device comparison of schema-1 results.
  *
- * Rows come from any number of CSV files (from any machines) or from the runner's in-memory
- * table. Each distinct (source, host, device_slug) is one device column, labelled
- * "host/slug"; when two sources hold the same host and slug (two runs on one machine), the
+ * Records come from any number of CSV files (from any machines), read into typed records
+ * (bench/results.h), or from a run's results vector. Each distinct (source, host, device_slug)
+ * is one device column, labelled "host/slug"; when two sources hold the same host and slug (two runs on one machine), the
  * later columns are labelled "host/slug#2", "host/slug#3", ... so both stay comparable.
  *
  * Rows are joined on (workload, variant, params, precision, metric). Parameters chosen per
@@ -20,7 +20,9 @@
 #ifndef OB_COMPARE_H
 #define OB_COMPARE_H
 
-#include "table.h"
+#include "results.h"
+
+typedef struct ob_compare ob_compare;
 
 /* Device columns one comparison takes at most (a device is a (source, host, device_slug)). */
 #define OB_COMPARE_MAX_DEVICES 128
@@ -40,14 +42,10 @@ typedef struct ob_compare_row {
 
 /* One device's measurement of a joined row. */
 typedef struct ob_compare_cell {
-  const char *status;      /* "ok", "skipped" or "failed" */
-  const char *value_text;  /* the value as written ("" when empty) */
-  double value;            /* NAN when empty */
-  double peak_fraction;    /* NAN when empty */
+  const ob_result *result; /* the device's record: status, value, peak_fraction, its own params,
+                              note */
   double ratio;            /* value over the baseline's; NAN for the baseline itself and when
                               either is not an ok, non-zero number */
-  const char *params;      /* this device's own params */
-  const char *note;
   const char *source;      /* file and 1-based line of the row ("" and 0 for in-memory rows) */
   size_t line;
 } ob_compare_cell;
@@ -57,14 +55,16 @@ ob_status ob_compare_create(ob_compare **out);
 /* Frees everything; NULL is a no-op. */
 void ob_compare_destroy(ob_compare *cmp);
 
-/* Reads and validates one schema-1 CSV file and adds its devices. OB_ERR_INVALID with a
- * one-line detail: "FILE: ..." when the file is not a schema-1 CSV (or empty), "FILE:LINE:
- * reason" for a bad row (field count, a non-numeric number, unknown status or verified, an ok
- * row without a value). OB_ERR_IO when it cannot be read. Must come before ob_compare_join. */
+/* Reads and validates one schema-1 CSV file (ob_results_read_csv) and adds its devices.
+ * OB_ERR_INVALID with a one-line detail: "FILE: ..." when the file is not a schema-1 CSV (or
+ * empty), "FILE:LINE: reason" for a bad row (field count, a non-numeric number, unknown status
+ * or verified, an ok row without a value). OB_ERR_IO when it cannot be read. Must come before
+ * ob_compare_join. */
 ob_status ob_compare_add_file(ob_compare *cmp, const char *path);
 
-/* Adds rows already in memory (the runner's), validated like a file's. */
-ob_status ob_compare_add_table(ob_compare *cmp, const ob_table *rows);
+/* Adds records already in memory (a run's), checked like a file's rows (ob_result_check).
+ * They are borrowed, not copied: rows must stay unchanged until ob_compare_destroy. */
+ob_status ob_compare_add_results(ob_compare *cmp, const ob_results *rows);
 
 /* Chooses the baseline column: a column index, a label ("host/slug", "host/slug#2"),
  * "host:slug" or a slug. OB_ERR_INVALID (naming the columns) when sel matches none or a slug

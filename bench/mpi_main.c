@@ -24,6 +24,7 @@
 #include "ising/ising_tune.h"
 #include "run_args.h"
 #include "runner.h"
+#include "table.h"
 
 #define MESSAGE_LEN 512
 
@@ -46,8 +47,8 @@ static size_t take_share(bool *selected, size_t n) {
   return mine;
 }
 
-/* Runs this rank's devices into rows; fills res. */
-static void run_local(const ob_run_args *a, ob_table *rows, rank_result *res) {
+/* Runs this rank's devices into the session; fills res. */
+static void run_local(const ob_run_args *a, ob_session *session, rank_result *res) {
   ob_registry *reg = NULL;
   ob_status st = ob_registry_create(&reg);
   if (st != OB_OK) {
@@ -76,8 +77,8 @@ static void run_local(const ob_run_args *a, ob_table *rows, rank_result *res) {
                             .selected = selected,
                             .out_dir = NULL,
                             .opts = a->opts};
-    size_t failed = 0;
-    st = ob_runner_run(reg, &cfg, rows, &failed);
+    st = ob_runner_run(reg, &cfg, session);
+    const size_t failed = ob_session_failed(session);
     if (st != OB_OK) {
       res->rc = OB_EXIT_FAILED;
       snprintf(res->message, sizeof res->message, "%s: %s", ob_strerror(st), ob_error_detail());
@@ -91,11 +92,11 @@ static void run_local(const ob_run_args *a, ob_table *rows, rank_result *res) {
   ob_registry_destroy(reg);
 }
 
-/* Gathers every rank's encoded rows into all (rank 0 only). */
-static ob_status gather_rows(const ob_table *mine, ob_table *all) {
+/* Gathers every rank's records into all (rank 0 only): record -> bytes -> record. */
+static ob_status gather_rows(const ob_results *mine, ob_results *all) {
   char *buf = NULL;
   size_t len = 0;
-  ob_status st = ob_table_encode(mine, 0, &buf, &len);
+  ob_status st = ob_results_encode(mine, 0, &buf, &len);
   if (st != OB_OK) len = 0;
   if (len > (size_t)0x7fffffff) {
     st = ob_fail(OB_ERR_TOO_LARGE, "rank %d: %zu bytes of rows exceed one MPI message", world_rank, len);
@@ -125,7 +126,7 @@ static ob_status gather_rows(const ob_table *mine, ob_table *all) {
     MPI_Gatherv(buf, count, MPI_BYTE, recv, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
   else if (world_rank == 0)
     st = ob_fail(OB_ERR_TOO_LARGE, "cannot receive %lld bytes of rows", total);
-  if (world_rank == 0 && st == OB_OK) st = ob_table_decode(all, recv, (size_t)total);
+  if (world_rank == 0 && st == OB_OK) st = ob_results_decode(all, recv, (size_t)total);
   free(recv);
   free(counts);
   free(displs);
@@ -148,25 +149,32 @@ static int mpi_run(int argc, char **argv) {
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
 
-  ob_table rows = {0}, all = {0};
+  ob_results all = {0};
+  ob_session *session = NULL;
   rank_result mine = {0};
-  run_local(&a, &rows, &mine);
+  if (ob_session_create(&session) == OB_OK) {
+    run_local(&a, session, &mine);
+  } else {
+    mine.rc = OB_EXIT_FAILED;
+    snprintf(mine.message, sizeof mine.message, "%s", ob_error_detail());
+  }
   rank_result *results = world_rank == 0 ? calloc((size_t)world_size, sizeof *results) : NULL;
   MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, results, (int)sizeof mine, MPI_BYTE, 0,
              MPI_COMM_WORLD);
-  ob_status st = gather_rows(&rows, &all);
-  ob_table_clear(&rows);
+  const ob_results none = {0};
+  ob_status st = gather_rows(session ? ob_session_results(session) : &none, &all);
+  ob_session_destroy(session);
   if (world_rank != 0) return mine.rc;
 
   rc = OB_EXIT_OK;
   if (st == OB_OK) {
     size_t files = 0;
-    st = ob_table_write_device_csvs(&all, a.out_dir, &files);
+    st = ob_results_write_device_csvs(&all, 0, a.out_dir, &files);
     if (st == OB_OK)
       fprintf(stderr, "oclbench-mpi: wrote %zu CSV file%s into %s from %d ranks\n", files,
               files == 1 ? "" : "s", a.out_dir, world_size);
   }
-  if (st == OB_OK) st = ob_table_print_summary(&all, stdout);
+  if (st == OB_OK) st = ob_results_print_summary(&all, stdout);
   if (st != OB_OK) {
     fprintf(stderr, "oclbench-mpi: %s: %s\n", ob_strerror(st), ob_error_detail());
     rc = OB_EXIT_FAILED;
@@ -178,7 +186,7 @@ static int mpi_run(int argc, char **argv) {
     if (results[r].rc > rc) rc = results[r].rc;
   }
   free(results);
-  ob_table_clear(&all);
+  ob_results_clear(&all);
   return rc;
 }
 

@@ -62,8 +62,6 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
   if (!ob_cli_output_dir("--out", a->out_dir)) return OB_EXIT_USAGE;
   if (!any)
     for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
-  /* Every workload divides by the measured peaks: the probes always run first. */
-  a->want[0] = true;
   if (!seconds_given) a->opts.seconds = a->opts.quick ? 0.2 : 1.0;
   return OB_EXIT_OK;
 }

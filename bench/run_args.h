@@ -8,7 +8,8 @@
 #define OB_MAX_WORKLOADS 32
 
 typedef struct ob_run_args {
-  bool want[OB_MAX_WORKLOADS];        /* by index in ob_workloads; the peak probes always */
+  bool want[OB_MAX_WORKLOADS];        /* by index in ob_workloads (the runner adds what the
+                                         chosen ones need: the peak probes) */
   const char *sel[OB_MAX_SELECTORS];  /* --device selectors (argv strings) */
   size_t nsel;
   const char *out_dir;                /* --out, default "results" */

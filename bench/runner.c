@@ -1,4 +1,4 @@
-/* The runner: warm-up, calibrated repetitions, statistics, verification, CSV rows. */
+/* The runner: warm-up, calibrated repetitions, statistics, verification, result records. */
 #include "runner.h"
 
 #include <math.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define MAX_CASES 128
+#define MAX_WORKLOADS 64
 #define MAX_REPS 1000
 #define MIN_REPS 3
 /* Bandwidth can beat the measured DRAM copy rate only from caches; beyond this, not believed.
@@ -22,85 +23,88 @@ typedef struct series_point {
 } series_point;
 
 typedef struct run_ctx {
+  ob_session *session;        /* where the records, peaks, memory and builds go */
   ob_device *dev;             /* devs[0] */
   ob_device *const *devs;     /* the devices measured together (one, or a --shard group) */
   size_t ndev;
-  const ob_host_info *host;
   const ob_workload *wl;
   const ob_run_opts *opts;
-  ob_table *rows;
-  size_t *failed;
   ob_verdict device_verdict;
   bool has_device_verdict;
   size_t case_mem;        /* device bytes the current case allocated at most */
-  size_t *mem_peak;
   series_point last[MAX_CASES];
   size_t nlast;
 } run_ctx;
 
-static ob_status emit(run_ctx *x, const ob_row *row) {
-  ob_row_text t;
-  ob_row_format_group(x->host, x->devs, x->ndev, row, &t);
-  if (strcmp(row->status, "failed") == 0) (*x->failed)++;
-  return ob_table_add(x->rows, t.fields);
+/* The text columns of a row that the runner sets (the others are the host's and devices'). */
+typedef struct row_text {
+  const char *variant, *params, *precision, *metric, *unit, *note;
+} row_text;
+
+/* Completes r (numbers and status set) with the run's host and devices, its workload and t,
+ * and appends it to the run's results; r is empty afterwards. */
+static ob_status emit(run_ctx *x, ob_result *r, const row_text *t) {
+  const char *const text[] = {x->wl->name, t->variant, t->params, t->precision,
+                              t->metric,   t->unit,    t->note};
+  char **const field[] = {&r->workload, &r->variant, &r->params, &r->precision,
+                          &r->metric,   &r->unit,    &r->note};
+  ob_status st = ob_result_set_identity(r, ob_session_host(x->session), x->devs, x->ndev);
+  for (size_t i = 0; st == OB_OK && i < sizeof field / sizeof *field; i++)
+    st = ob_result_set(field[i], text[i]);
+  if (st != OB_OK) {
+    ob_result_free(r);
+    return st;
+  }
+  return ob_results_push(ob_session_results(x->session), r);
 }
 
-static void base_row(const run_ctx *x, const ob_case *c, ob_row *row) {
-  ob_row_init(row);
-  row->workload = x->wl->name;
-  row->variant = c->variant;
-  row->params = c->params;
-  row->precision = c->precision;
-  row->flops = c->flops;
-  row->bytes = c->bytes;
+/* A record of case c: its work, every other number empty. */
+static void case_record(const ob_case *c, ob_result *r) {
+  ob_result_init(r);
+  r->flops = c->flops;
+  r->bytes = c->bytes;
 }
 
 /* One row per metric for a case that did not produce measurements. */
-static ob_status emit_status(run_ctx *x, const ob_case *c, const char *status, const char *note) {
+static ob_status emit_status(run_ctx *x, const ob_case *c, ob_result_status status,
+                             const char *note) {
   for (size_t m = 0; m < (c->nmetrics ? c->nmetrics : 1); m++) {
-    ob_row row;
-    base_row(x, c, &row);
-    row.metric = c->nmetrics ? c->metrics[m].name : "";
-    row.unit = c->nmetrics ? c->metrics[m].unit : "";
-    row.status = status;
-    row.note = note;
-    OB_TRY(emit(x, &row));
+    ob_result r;
+    case_record(c, &r);
+    r.status = status;
+    const row_text t = {c->variant, c->params, c->precision, c->nmetrics ? c->metrics[m].name : "",
+                        c->nmetrics ? c->metrics[m].unit : "", note};
+    OB_TRY(emit(x, &r, &t));
   }
   return OB_OK;
 }
 
-static ob_status emit_device_builds(run_ctx *x, ob_device *dev) {
-  ob_build_record rec[16];
-  size_t n = ob_device_take_builds(dev, rec, 16);
-  for (size_t i = 0; i < n; i++) {
-    char params[512];
-    snprintf(params, sizeof params, "program=%s;cache=%s;options=%s", rec[i].files,
-             rec[i].from_cache ? "hit" : "miss", rec[i].options);
-    ob_row row;
-    ob_row_init(&row);
-    row.workload = x->wl->name;
-    row.variant = "compile";
-    row.params = params;
-    row.precision = "";
-    row.metric = "compile_time";
-    row.unit = "s";
-    row.value = rec[i].seconds;
-    row.time_min = row.time_median = row.time_max = rec[i].seconds;
-    row.reps = 1;
-    OB_TRY(emit(x, &row));
-  }
-  return OB_OK;
-}
-
+/* The builds the devices made since the last call, into the session and as compile rows. */
 static ob_status emit_builds(run_ctx *x) {
-  for (size_t d = 0; d < x->ndev; d++) OB_TRY(emit_device_builds(x, x->devs[d]));
+  for (size_t d = 0; d < x->ndev; d++) {
+    size_t first = 0, n = 0, all = 0;
+    OB_TRY(ob_session_take_builds(x->session, x->devs[d], &first, &n));
+    const ob_session_build *builds = ob_session_builds(x->session, &all);
+    for (size_t i = first; i < first + n; i++) {
+      const ob_build_record *b = &builds[i].record;
+      char params[512];
+      snprintf(params, sizeof params, "program=%s;cache=%s;options=%s", b->files,
+               b->from_cache ? "hit" : "miss", b->options);
+      ob_result r;
+      ob_result_init(&r);
+      r.value = r.time_s_min = r.time_s_median = r.time_s_max = b->seconds;
+      r.reps = 1;
+      const row_text t = {"compile", params, "", "compile_time", "s", ""};
+      OB_TRY(emit(x, &r, &t));
+    }
+  }
   return OB_OK;
 }
 
 /* Group figures: the sum over the devices measured together (one device: its own). */
 static double group_measured_peak(const run_ctx *x, ob_peak_kind kind) {
   double sum = 0.0;
-  for (size_t d = 0; d < x->ndev; d++) sum += ob_device_measured_peak(x->devs[d], kind);
+  for (size_t d = 0; d < x->ndev; d++) sum += ob_session_peak(x->session, x->devs[d], kind);
   return sum;
 }
 
@@ -113,13 +117,6 @@ static double group_theoretical(const run_ctx *x, bool headroom) {
     if (!(t > 0)) return 0.0;
     sum += t;
   }
-  return sum;
-}
-
-static size_t group_mem(const run_ctx *x, bool peak) {
-  size_t sum = 0;
-  for (size_t d = 0; d < x->ndev; d++)
-    sum += peak ? ob_device_mem_peak(x->devs[d]) : ob_device_mem_current(x->devs[d]);
   return sum;
 }
 
@@ -139,9 +136,10 @@ static void remember(run_ctx *x, const ob_case *c, double seconds) {
   p->seconds = seconds;
 }
 
-static const char *skip_or_fail(ob_status st) {
-  return st == OB_ERR_UNSUPPORTED || st == OB_ERR_TOO_LARGE || st == OB_ERR_BUDGET ? "skipped"
-                                                                                    : "failed";
+static ob_result_status skip_or_fail(ob_status st) {
+  return st == OB_ERR_UNSUPPORTED || st == OB_ERR_TOO_LARGE || st == OB_ERR_BUDGET
+             ? OB_RESULT_SKIPPED
+             : OB_RESULT_FAILED;
 }
 
 /* The measured peak a metric is divided by, and the rate above which it is implausible
@@ -192,20 +190,18 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
                                const ob_verdict *v) {
   for (size_t i = 0; i < c->nmetrics; i++) {
     const ob_metric *m = &c->metrics[i];
-    ob_row row;
-    base_row(x, c, &row);
-    row.metric = m->name;
-    row.unit = m->unit;
-    row.time_min = s->min;
-    row.time_median = s->median;
-    row.time_max = s->max;
-    row.reps = (long)s->n;
+    ob_result r;
+    case_record(c, &r);
+    r.time_s_min = s->min;
+    r.time_s_median = s->median;
+    r.time_s_max = s->max;
+    r.reps = (double)s->n;
     const double rate = s->median > 0 ? m->work / s->median : NAN; /* base units per second */
-    row.value = m->kind == OB_METRIC_RATE ? rate / m->scale : s->median * m->scale;
+    r.value = m->kind == OB_METRIC_RATE ? rate / m->scale : s->median * m->scale;
     double peak = 0.0, limit = 0.0;
     peak_bounds(x, c, m, &peak, &limit);
     if (peak > 0 && m->kind == OB_METRIC_RATE && m->provides == OB_PEAK_NONE)
-      row.peak_fraction = rate / peak;
+      r.peak_fraction = rate / peak;
     char note[768] = "";
     if (c->note[0]) note_append(note, sizeof note, "%s", c->note);
     if (v->checked) note_append(note, sizeof note, "%s", v->note);
@@ -214,17 +210,17 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
     const double theo = group_theoretical(x, false);
     if (m->peak == OB_PEAK_FP32 && theo > 0 && m->kind == OB_METRIC_RATE)
       note_append(note, sizeof note, "theoretical_fraction=%.3f", rate / theo);
-    row.verified = v->checked ? (v->ok ? "yes" : "no") : "n/a";
-    row.status = v->checked && !v->ok ? "failed" : "ok";
+    r.verified = !v->checked ? OB_VERIFIED_NA : v->ok ? OB_VERIFIED_YES : OB_VERIFIED_NO;
+    r.status = v->checked && !v->ok ? OB_RESULT_FAILED : OB_RESULT_OK;
     if (limit > 0 && m->kind == OB_METRIC_RATE && rate > limit) {
-      row.status = "failed";
+      r.status = OB_RESULT_FAILED;
       note_append(note, sizeof note, "implausible: above %.4g %s", limit / m->scale, m->unit);
     }
-    row.note = note;
     /* A peak is the best the device did: the fastest repetition, not the median. */
-    if (strcmp(row.status, "ok") == 0 && m->provides != OB_PEAK_NONE && s->min > 0 && x->ndev == 1)
-      ob_device_set_measured_peak(x->dev, m->provides, m->work / s->min);
-    OB_TRY(emit(x, &row));
+    if (r.status == OB_RESULT_OK && m->provides != OB_PEAK_NONE && s->min > 0 && x->ndev == 1)
+      OB_TRY(ob_session_set_peak(x->session, x->dev, m->provides, m->work / s->min));
+    const row_text t = {c->variant, c->params, c->precision, m->name, m->unit, note};
+    OB_TRY(emit(x, &r, &t));
   }
   return OB_OK;
 }
@@ -271,19 +267,21 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     char note[128];
     snprintf(note, sizeof note, "over time budget: %.3g s per repetition predicted, budget %.3g s",
              predicted, x->opts->seconds);
-    return emit_status(x, c, "skipped", note);
+    return emit_status(x, c, OB_RESULT_SKIPPED, note);
   }
   ob_error_clear();
-  void *state = NULL;
-  const size_t mem_before = group_mem(x, false);
-  for (size_t d = 0; d < x->ndev; d++) ob_device_mem_peak_reset(x->devs[d]);
-  ob_status st = x->ndev == 1 ? x->wl->setup(x->dev, c, &state)
-                              : x->wl->setup_group(x->devs, x->ndev, c, &state);
+  OB_TRY(ob_session_case_begin(x->session, x->devs, x->ndev));
+  /* The case's state: allocated zeroed here, filled by setup, emptied by teardown. */
+  void *state = calloc(1, x->wl->state_size ? x->wl->state_size : 1);
+  ob_status st = !state         ? ob_fail(OB_ERR_NOMEM, "out of memory")
+                 : x->ndev == 1 ? x->wl->setup(state, x->dev, c)
+                                : x->wl->setup_group(state, x->devs, x->ndev, c);
   OB_TRY(emit_builds(x));
   if (st != OB_OK) {
     char note[1024];
     snprintf(note, sizeof note, "%s: %s", ob_strerror(st), ob_error_detail());
-    if (x->wl->teardown) x->wl->teardown(state);
+    if (state) x->wl->teardown(state);
+    free(state);
     return emit_status(x, c, skip_or_fail(st), note);
   }
   ob_stats stats;
@@ -292,9 +290,9 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   if (st == OB_OK && x->has_device_verdict) verdict = x->device_verdict;
   if (st == OB_OK && x->wl->verify && (!x->has_device_verdict || x->device_verdict.ok))
     st = x->wl->verify(state, &verdict);
-  x->case_mem = group_mem(x, true) - mem_before;
-  if (x->mem_peak && x->case_mem > *x->mem_peak) *x->mem_peak = x->case_mem;
-  if (x->wl->teardown) x->wl->teardown(state);
+  x->case_mem = ob_session_case_end(x->session, x->devs, x->ndev);
+  x->wl->teardown(state);
+  free(state);
   ob_trace_flush();
   if (st != OB_OK) {
     char note[1024];
@@ -306,9 +304,8 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
 }
 
 /* The workload on devs[0..ndev) measured together (ndev > 1: wl->setup_group). */
-static ob_status run_workload(ob_device *const *devs, size_t ndev, const ob_host_info *host,
-                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                              size_t *failed_rows, size_t *mem_peak) {
+static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev,
+                              const ob_workload *wl, const ob_run_opts *opts) {
   run_ctx *x = calloc(1, sizeof *x);
   ob_case *cases = calloc(MAX_CASES, sizeof *cases);
   ob_status st = OB_OK;
@@ -316,8 +313,8 @@ static ob_status run_workload(ob_device *const *devs, size_t ndev, const ob_host
     st = ob_fail(OB_ERR_NOMEM, "out of memory");
     goto done;
   }
-  *x = (run_ctx){.dev = devs[0], .devs = devs, .ndev = ndev, .host = host, .wl = wl,
-                 .opts = opts, .rows = rows, .failed = failed_rows, .mem_peak = mem_peak};
+  *x = (run_ctx){.session = s, .dev = devs[0], .devs = devs, .ndev = ndev, .wl = wl,
+                 .opts = opts};
   size_t n = wl->list_cases(devs[0], opts, cases, MAX_CASES);
   if (wl->device_check) {
     /* A group passes when each of its devices does. */
@@ -352,37 +349,26 @@ done:
   return st;
 }
 
-ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
-                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                                 size_t *failed_rows, size_t *mem_peak) {
-  return run_workload(&dev, 1, host, wl, opts, rows, failed_rows, mem_peak);
+ob_status ob_runner_run_workload(ob_session *s, ob_device *dev, const ob_workload *wl,
+                                 const ob_run_opts *opts) {
+  return run_workload(s, &dev, 1, wl, opts);
 }
 
-ob_status ob_runner_run_group(ob_device *const *devs, size_t n, const ob_host_info *host,
-                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                              size_t *failed_rows) {
+ob_status ob_runner_run_group(ob_session *s, ob_device *const *devs, size_t n,
+                              const ob_workload *wl, const ob_run_opts *opts) {
   if (n < 2 || !wl->setup_group)
     return ob_fail(OB_ERR_INVALID, "workload %s: no group run of %zu devices", wl->name, n);
-  return run_workload(devs, n, host, wl, opts, rows, failed_rows, NULL);
+  return run_workload(s, devs, n, wl, opts);
 }
 
-/* Writes rows [first, nrows) into DIR/<host>__<slug>.csv atomically. */
-static ob_status write_csv(const char *dir, const ob_host_info *host, const char *slug,
-                           const ob_table *rows, size_t first) {
+/* Writes the session's records [first, n) (one device's) into DIR/<host>__<slug>.csv
+ * atomically. */
+static ob_status write_csv(ob_session *s, const char *dir, const char *slug, size_t first) {
   OB_TRY(ob_mkdir_p(dir));
+  const char *host = ob_session_host(s)->hostname;
   char path[4096];
-  ob_csv_device_path(path, sizeof path, dir, host->hostname, slug);
-  ob_csv_writer *wr = NULL;
-  OB_TRY(ob_csv_writer_create_path(path, ob_csv_columns, OB_CSV_NCOLS, &wr));
-  ob_status st = OB_OK;
-  for (size_t r = first; r < rows->nrows && st == OB_OK; r++)
-    st = ob_csv_writer_add_fields(wr, (const char *const *)(rows->cells + r * OB_CSV_NCOLS),
-                                  OB_CSV_NCOLS);
-  if (st != OB_OK) {
-    ob_csv_writer_destroy(wr);
-    return st;
-  }
-  OB_TRY(ob_csv_writer_commit(wr));
+  ob_results_csv_path(path, sizeof path, dir, host, slug);
+  OB_TRY(ob_results_write_csv(ob_session_results(s), first, host, slug, path));
   fprintf(stderr, "oclbench: wrote %s\n", path);
   return OB_OK;
 }
@@ -399,8 +385,7 @@ static size_t count_steps(const ob_device *dev, const ob_runner_config *cfg) {
 }
 
 /* --shard: the workloads that can, on all selected devices at once (rows of `all-<n>`). */
-static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
-                            const ob_host_info *host, ob_table *rows, size_t *failed_rows) {
+static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_session *s) {
   ob_device **devs = calloc(ob_registry_count(reg), sizeof *devs);
   if (!devs) return ob_fail(OB_ERR_NOMEM, "out of memory");
   size_t n = 0;
@@ -408,7 +393,7 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
     if (cfg->selected[d] && ob_device_queue(ob_registry_device(reg, d)))
       devs[n++] = ob_registry_device(reg, d);
   ob_status st = OB_OK;
-  const size_t first_row = rows->nrows;
+  const size_t first_row = ob_session_results(s)->n;
   if (n >= 2) {
     char title[32];
     snprintf(title, sizeof title, "all-%zu", n);
@@ -422,10 +407,10 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
     ob_progress_begin(title, steps);
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
       if (cfg->workloads[w]->setup_group)
-        st = ob_runner_run_group(devs, n, host, cfg->workloads[w], &cfg->opts, rows, failed_rows);
+        st = ob_runner_run_group(s, devs, n, cfg->workloads[w], &cfg->opts);
     ob_progress_end();
-    if (st == OB_OK && cfg->out_dir && rows->nrows > first_row)
-      st = write_csv(cfg->out_dir, host, title, rows, first_row);
+    if (st == OB_OK && cfg->out_dir && ob_session_results(s)->n > first_row)
+      st = write_csv(s, cfg->out_dir, title, first_row);
   } else {
     ob_log(OB_LOG_WARN, "--shard: %zu device%s selected, nothing to shard", n, n == 1 ? "" : "s");
   }
@@ -433,30 +418,49 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg,
   return st;
 }
 
-ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
-                        size_t *failed_rows) {
-  ob_host_info host;
-  ob_host_get(&host);
-  *failed_rows = 0;
+static bool listed(const ob_workload *const *list, size_t n, const ob_workload *wl) {
+  for (size_t i = 0; i < n; i++)
+    if (list[i] == wl) return true;
+  return false;
+}
+
+size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
+                      const ob_workload *const *chosen, size_t n, const ob_workload **out,
+                      size_t max) {
+  unsigned needs = 0;
+  for (size_t i = 0; i < n; i++) needs |= chosen[i]->needs;
+  size_t k = 0;
+  for (size_t w = 0; w < nknown && k < max; w++)
+    if ((known[w]->provides & needs) && !listed(out, k, known[w])) out[k++] = known[w];
+  for (size_t i = 0; i < n && k < max; i++)
+    if (!listed(out, k, chosen[i])) out[k++] = chosen[i];
+  return k;
+}
+
+ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_session *s) {
+  const ob_workload *plan[MAX_WORKLOADS];
+  ob_runner_config plan_cfg = *chosen;
+  plan_cfg.workloads = plan;
+  plan_cfg.nworkloads = ob_runner_plan(ob_workloads, ob_nworkloads, chosen->workloads,
+                                       chosen->nworkloads, plan, MAX_WORKLOADS);
+  const ob_runner_config *cfg = &plan_cfg;
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!cfg->selected[d]) continue;
     ob_device *dev = ob_registry_device(reg, d);
-    size_t first_row = rows->nrows;
+    const size_t first_row = ob_session_results(s)->n;
     ob_progress_begin(ob_device_slug(dev), count_steps(dev, cfg));
     ob_status st = ob_device_open(dev);
     if (st != OB_OK) {
       ob_log(OB_LOG_ERROR, "%s: cannot open device: %s", ob_device_slug(dev), ob_error_detail());
-      (*failed_rows)++;
+      ob_session_count_failure(s);
       ob_progress_end();
       continue;
     }
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
-      st = ob_runner_run_workload(dev, &host, cfg->workloads[w], &cfg->opts, rows, failed_rows,
-                                  cfg->mem_peak ? &cfg->mem_peak[d] : NULL);
+      st = ob_runner_run_workload(s, dev, cfg->workloads[w], &cfg->opts);
     ob_progress_end();
-    if (st == OB_OK && cfg->out_dir)
-      st = write_csv(cfg->out_dir, &host, ob_device_slug(dev), rows, first_row);
+    if (st == OB_OK && cfg->out_dir) st = write_csv(s, cfg->out_dir, ob_device_slug(dev), first_row);
     if (st != OB_OK) return st;
   }
-  return cfg->shard ? run_groups(reg, cfg, &host, rows, failed_rows) : OB_OK;
+  return cfg->shard ? run_groups(reg, cfg, s) : OB_OK;
 }

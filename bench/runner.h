@@ -1,46 +1,53 @@
-/* The runner: every selected workload on every selected device, one CSV per device. */
+/* The runner: every selected workload on every selected device, one CSV per device; what it
+ * measures goes into a run session (bench/session.h). */
 #ifndef OB_RUNNER_H
 #define OB_RUNNER_H
 
-#include "table.h"
+#include "session.h"
 #include "workload.h"
 
-/* The workloads oclbench knows, in run order ("peak" first: the others divide by it). */
+/* The workloads oclbench knows (bench/workloads.c), in the order --help lists them and a run
+ * runs them. */
 extern const ob_workload *const ob_workloads[];
 extern const size_t ob_nworkloads;
 
 /* The workload called name; NULL when none. */
 const ob_workload *ob_workload_find(const char *name);
 
+/* The workloads a run of chosen[0..n) runs, in order, into out[0..max): for every need of the
+ * chosen ones (ob_workload.needs), the workloads of known[0..nknown) that provide it, in their
+ * order, then the chosen ones; each once. Returns how many. ob_runner_run plans with
+ * ob_workloads. */
+size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
+                      const ob_workload *const *chosen, size_t n, const ob_workload **out,
+                      size_t max);
+
 typedef struct ob_runner_config {
-  const ob_workload *const *workloads; /* in run order */
+  const ob_workload *const *workloads; /* the chosen ones, in run order; ob_runner_run adds what
+                                          they need (ob_runner_plan) */
   size_t nworkloads;
   const bool *selected;                /* per registry device */
   const char *out_dir;                 /* NULL: no CSV files */
   ob_run_opts opts;
-  size_t *mem_peak;                    /* out, optional: per registry device, the most device
-                                          memory one case allocated */
   bool shard;                          /* also run the workloads that can on all selected
                                           devices at once: rows and CSV of `all-<n>` */
 } ob_runner_config;
 
-/* Runs everything on every selected device, writing DIR/<host>__<slug>.csv per device and
- * appending every row to *rows. Returns OB_OK when it ran to the end (rows may have
- * failed: *failed_rows counts them); an error only when a CSV could not be written. */
-ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_table *rows,
-                        size_t *failed_rows);
+/* Runs everything on every selected device into the session, writing DIR/<host>__<slug>.csv
+ * per device. Returns OB_OK when it ran to the end (rows may have failed:
+ * ob_session_failed counts them, and devices that did not open); an error only when a CSV
+ * could not be written or memory ran out. */
+ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_session *s);
 
-/* Runs one workload on one device and appends its rows to *rows (no CSV); the building block
- * of ob_runner_run, public for tests. *mem_peak (optional) is raised to the most device memory
- * one case allocated. Every measured row's note carries `mem_peak_bytes=N` for its case, and
- * `traced` while the kernel trace is on. */
-ob_status ob_runner_run_workload(ob_device *dev, const ob_host_info *host,
-                                 const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                                 size_t *failed_rows, size_t *mem_peak);
+/* Runs one workload on one device into the session (no CSV); the building block of
+ * ob_runner_run, public for tests. It runs what it is given: the peaks it divides by are the
+ * session's (ob_session_peak). Every measured row's note carries `mem_peak_bytes=N` for its
+ * case, and `traced` while the kernel trace is on. */
+ob_status ob_runner_run_workload(ob_session *s, ob_device *dev, const ob_workload *wl,
+                                 const ob_run_opts *opts);
 
 /* Runs one workload on devs[0..n) at once (n >= 2, wl->setup_group), rows of `all-<n>`. */
-ob_status ob_runner_run_group(ob_device *const *devs, size_t n, const ob_host_info *host,
-                              const ob_workload *wl, const ob_run_opts *opts, ob_table *rows,
-                              size_t *failed_rows);
+ob_status ob_runner_run_group(ob_session *s, ob_device *const *devs, size_t n,
+                              const ob_workload *wl, const ob_run_opts *opts);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "table.h"
+
 #define WIDTH 960.0
 #define LABEL_X 320.0     /* category labels end here */
 #define BAR_X0 330.0      /* bar charts: plot area */
@@ -375,7 +377,7 @@ static bool is_curve_row(const ob_compare *cmp, size_t r) {
     if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
     double chains = 0.0;
     char rest[256];
-    if (!split_chains(c.params, &chains, rest, sizeof rest)) return false;
+    if (!split_chains(c.result->params, &chains, rest, sizeof rest)) return false;
     any = true;
   }
   return any;
@@ -422,11 +424,12 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
   const ob_compare_row *row = ob_compare_row_get(cmp, r);
   for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) {
     ob_compare_cell c;
-    if (!ob_compare_cell_get(cmp, r, d, &c) || strcmp(c.status, "ok") != 0 || !isfinite(c.value))
+    if (!ob_compare_cell_get(cmp, r, d, &c) || c.result->status != OB_RESULT_OK ||
+        !isfinite(c.result->value))
       continue;
     double chains = 0.0;
     char rest[256];
-    split_chains(c.params, &chains, rest, sizeof rest);
+    split_chains(c.result->params, &chains, rest, sizeof rest);
     size_t g = 0;
     while (g < cv->n && (strcmp(cv->g[g].rest, rest) != 0 ||
                          strcmp(cv->g[g].precision, row->precision) != 0))
@@ -443,7 +446,7 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
       ng->precision = row->precision;
       snprintf(ng->rest, sizeof ng->rest, "%s", rest);
     }
-    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.value));
+    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.result->value));
   }
   return OB_OK;
 }
@@ -483,12 +486,8 @@ static ob_status best_panel(const ob_compare *cmp, const curves *cv, bar_panel *
   return OB_OK;
 }
 
-static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_group *g,
-                                  double *y) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s: %s vs parallel chains, %s%s%s", g->workload, g->metric, g->rest,
-           *g->precision ? " " : "", g->precision);
-  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", buf, 0);
+/* The x (chains) and y (values) scales of a group's points. */
+static ob_status curve_scales(const curve_group *g, scale *sx, scale *sy) {
   size_t total = 0;
   for (size_t i = 0; i < g->ns; i++) total += g->s[i].n;
   double *xs = malloc((total + 1) * sizeof *xs), *ys = malloc((total + 1) * sizeof *ys);
@@ -503,66 +502,90 @@ static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_
       xs[n] = g->s[i].x[k];
       ys[n] = g->s[i].y[k];
     }
-  scale sx = scale_for(xs, n, 2), sy = scale_for(ys, n, 10);
+  *sx = scale_for(xs, n, 2);
+  *sy = scale_for(ys, n, 10);
   free(xs);
   free(ys);
-  double top = *y + 34, bottom = top + CURVE_H;
+  return OB_OK;
+}
+
+/* Grid lines, tick labels and axis titles of a curve chart between top and bottom. */
+static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, const scale *sy,
+                            double top, double bottom) {
+  char buf[512];
   double ticks[16];
-  size_t nt = scale_ticks(&sx, ticks, 12);
+  size_t nt = scale_ticks(sx, ticks, 12);
   for (size_t i = 0; i < nt; i++) {
-    double x = CURVE_X0 + scale_pos(&sx, ticks[i]) * (CURVE_X1 - CURVE_X0);
+    double x = CURVE_X0 + scale_pos(sx, ticks[i]) * (CURVE_X1 - CURVE_X0);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
             top, x, bottom);
     format_tick(buf, sizeof buf, ticks[i], 2);
     text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
   }
-  nt = scale_ticks(&sy, ticks, 12);
+  nt = scale_ticks(sy, ticks, 12);
   for (size_t i = 0; i < nt; i++) {
-    double yy = bottom - scale_pos(&sy, ticks[i]) * CURVE_H;
+    double yy = bottom - scale_pos(sy, ticks[i]) * CURVE_H;
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
             CURVE_X0, yy, CURVE_X1, yy);
-    format_tick(buf, sizeof buf, ticks[i], sy.base);
+    format_tick(buf, sizeof buf, ticks[i], sy->base);
     text(out, CURVE_X0 - 6, yy + 3, "text-anchor=\"end\" font-size=\"10\"", buf, 0);
   }
   fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n", CURVE_X0,
           top, bottom, CURVE_X1);
   text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"",
        "parallel chains, log scale", 0);
-  axis_label(buf, sizeof buf, g->unit, &sy, false);
+  axis_label(buf, sizeof buf, g->unit, sy, false);
   fprintf(out, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" text-anchor=\"middle\">",
           CURVE_X0 - 52, (top + bottom) / 2);
   put_xml(out, buf, 0);
   fputs("</text>\n", out);
-  for (size_t i = 0; i < g->ns; i++) {
-    const series *s = &g->s[i];
-    const char *colour = palette[s->dev % NPALETTE];
-    const char *dash = dashes[s->vindex % NDASHES];
-    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"%s\" points=\"",
-            colour, dash);
-    for (size_t k = 0; k < s->n; k++)
-      fprintf(out, "%s%.1f,%.1f", k ? " " : "",
-              CURVE_X0 + scale_pos(&sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
-              bottom - scale_pos(&sy, s->y[k]) * CURVE_H);
-    fputs("\"/>\n", out);
-    const char *label = ob_compare_device_get(cmp, s->dev)->label;
-    for (size_t k = 0; k < s->n; k++) {
-      fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
-              CURVE_X0 + scale_pos(&sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
-              bottom - scale_pos(&sy, s->y[k]) * CURVE_H, colour);
-      ob_format_human(buf, sizeof buf, s->y[k]);
-      put_xml(out, label, 0);
-      fprintf(out, ": %s ", buf);
-      put_xml(out, g->unit, 0);
-      fprintf(out, " at %.0f chains</title></circle>\n", s->x[k]);
-    }
-    double ly = top + 8 + 18 * (double)i;
-    fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                 "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
-            LEGEND_X, ly, LEGEND_X + 24, ly, colour, dash);
-    bool variants = g->nvariants > 1;
-    snprintf(buf, sizeof buf, "%s%s%s", label, variants ? " " : "", variants ? s->variant : "");
-    text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
+}
+
+/* Series i of a group: its polyline, its points (with tooltips) and its legend line. */
+static void draw_series(FILE *out, const ob_compare *cmp, const curve_group *g, size_t i,
+                        const scale *sx, const scale *sy, double top, double bottom) {
+  const series *s = &g->s[i];
+  const char *colour = palette[s->dev % NPALETTE];
+  const char *dash = dashes[s->vindex % NDASHES];
+  fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"%s\" points=\"",
+          colour, dash);
+  for (size_t k = 0; k < s->n; k++)
+    fprintf(out, "%s%.1f,%.1f", k ? " " : "",
+            CURVE_X0 + scale_pos(sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
+            bottom - scale_pos(sy, s->y[k]) * CURVE_H);
+  fputs("\"/>\n", out);
+  const char *label = ob_compare_device_get(cmp, s->dev)->label;
+  char buf[512];
+  for (size_t k = 0; k < s->n; k++) {
+    fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
+            CURVE_X0 + scale_pos(sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
+            bottom - scale_pos(sy, s->y[k]) * CURVE_H, colour);
+    ob_format_human(buf, sizeof buf, s->y[k]);
+    put_xml(out, label, 0);
+    fprintf(out, ": %s ", buf);
+    put_xml(out, g->unit, 0);
+    fprintf(out, " at %.0f chains</title></circle>\n", s->x[k]);
   }
+  double ly = top + 8 + 18 * (double)i;
+  fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+               "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
+          LEGEND_X, ly, LEGEND_X + 24, ly, colour, dash);
+  bool variants = g->nvariants > 1;
+  snprintf(buf, sizeof buf, "%s%s%s", label, variants ? " " : "", variants ? s->variant : "");
+  text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
+}
+
+static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_group *g,
+                                  double *y) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s: %s vs parallel chains, %s%s%s", g->workload, g->metric, g->rest,
+           *g->precision ? " " : "", g->precision);
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", buf, 0);
+  scale sx, sy;
+  OB_TRY(curve_scales(g, &sx, &sy));
+  const double top = *y + 34, bottom = top + CURVE_H;
+  draw_curve_axes(out, g, &sx, &sy, top, bottom);
+  for (size_t i = 0; i < g->ns; i++) draw_series(out, cmp, g, i, &sx, &sy, top, bottom);
   *y = bottom + 56;
   return OB_OK;
 }
@@ -610,12 +633,13 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
       for (size_t d = 0; d < nd; d++) {
         ob_compare_cell c;
         if (!ob_compare_cell_get(cmp, r2, d, &c)) continue;
-        if (strcmp(c.status, "ok") != 0) {
-          snprintf(cat->cells[d].text, sizeof cat->cells[d].text, "%s", c.status);
+        if (c.result->status != OB_RESULT_OK) {
+          snprintf(cat->cells[d].text, sizeof cat->cells[d].text, "%s",
+                   ob_result_status_name(c.result->status));
           continue;
         }
-        cat->cells[d].value = c.value;
-        ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.value);
+        cat->cells[d].value = c.result->value;
+        ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.result->value);
       }
     }
     if (st == OB_OK) st = draw_bar_panel(out, cmp, &p, y);

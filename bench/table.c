@@ -1,50 +1,10 @@
-/* In-memory table of schema-1 rows, and the text, Markdown and wide-CSV renderings of a
- * cross-device comparison. */
+/* The text, Markdown and wide-CSV renderings of a cross-device comparison. */
 #include "table.h"
 
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "compare.h"
-
-int ob_column_index(const char *name) {
-  for (int i = 0; i < OB_CSV_NCOLS; i++)
-    if (strcmp(ob_csv_columns[i], name) == 0) return i;
-  return -1;
-}
-
-ob_status ob_table_add(ob_table *t, const char *const *fields) {
-  if (t->nrows == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    char **grown = realloc(t->cells, cap * OB_CSV_NCOLS * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    t->cells = grown;
-    t->cap = cap;
-  }
-  char **row = t->cells + t->nrows * OB_CSV_NCOLS;
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++) {
-    row[i] = strdup(fields[i] ? fields[i] : "");
-    if (!row[i]) {
-      for (size_t j = 0; j < i; j++) free(row[j]);
-      return ob_fail(OB_ERR_NOMEM, "out of memory");
-    }
-  }
-  t->nrows++;
-  return OB_OK;
-}
-
-const char *ob_table_cell(const ob_table *t, size_t row, int col) {
-  if (row >= t->nrows || col < 0 || col >= OB_CSV_NCOLS) return "";
-  return t->cells[row * OB_CSV_NCOLS + (size_t)col];
-}
-
-void ob_table_clear(ob_table *t) {
-  for (size_t i = 0; i < t->nrows * OB_CSV_NCOLS; i++) free(t->cells[i]);
-  free(t->cells);
-  memset(t, 0, sizeof *t);
-}
 
 /* ------------------------------------------------------------------ comparison grid */
 
@@ -131,17 +91,19 @@ void ob_format_human(char *buf, size_t n, double v) {
 
 /* The display text of a cell (human formats) or its CSV text (raw value). */
 static ob_status cell_text(grid *g, const ob_compare_cell *c, bool raw, char *buf, size_t n) {
-  if (strcmp(c->status, "ok") != 0) {
+  const ob_result *r = c->result;
+  if (r->status != OB_RESULT_OK) {
+    const char *status = ob_result_status_name(r->status);
     size_t note = 0;
-    if (!raw && c->note[0]) OB_TRY(note_number(g, c->status, c->note, &note));
-    if (note) snprintf(buf, n, "%s [%zu]", c->status, note);
-    else snprintf(buf, n, "%s", c->status);
+    if (!raw && r->note[0]) OB_TRY(note_number(g, status, r->note, &note));
+    if (note) snprintf(buf, n, "%s [%zu]", status, note);
+    else snprintf(buf, n, "%s", status);
   } else if (raw) {
-    snprintf(buf, n, "%s", c->value_text);
+    ob_format_double(buf, n, r->value);
   } else {
-    ob_format_human(buf, n, c->value);
-    if (isfinite(c->peak_fraction))
-      snprintf(buf + strlen(buf), n - strlen(buf), " (%.0f%%)", 100.0 * c->peak_fraction);
+    ob_format_human(buf, n, r->value);
+    if (isfinite(r->peak_fraction))
+      snprintf(buf + strlen(buf), n - strlen(buf), " (%.0f%%)", 100.0 * r->peak_fraction);
   }
   return OB_OK;
 }
@@ -149,16 +111,10 @@ static ob_status cell_text(grid *g, const ob_compare_cell *c, bool raw, char *bu
 static const char *const key_head[] = {"workload", "variant", "params", "precision", "metric", "unit"};
 #define NKEY (sizeof key_head / sizeof *key_head)
 
-/* Fills the grid: key columns, one value column per device, one ratio column per other
+/* The header row: key columns, one value column per device, one ratio column per other
  * device; CSV adds one peak_fraction column per device and a notes column. */
-static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
-  size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
-  size_t nratio = nd - 1;
-  g->ncols = NKEY + nd + nratio + (csv ? nd + 1 : 0);
-  g->nrows = 1 + ob_compare_nrows(cmp);
-  g->cells = calloc(g->ncols * g->nrows, sizeof *g->cells);
-  g->numeric = calloc(g->ncols, sizeof *g->numeric);
-  if (!g->cells || !g->numeric) return ob_fail(OB_ERR_NOMEM, "out of memory");
+static ob_status grid_header(const ob_compare *cmp, bool csv, grid *g) {
+  const size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
   char buf[512];
   for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, 0, k, key_head[k]));
   size_t col = NKEY;
@@ -177,43 +133,63 @@ static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
     OB_TRY(grid_put(g, 0, col, buf));
   }
   if (csv) OB_TRY(grid_put(g, 0, col, "notes"));
+  return OB_OK;
+}
+
+/* Grid row r + 1 from joined row r: its key, each device's cell (and peak fraction), the
+ * ratios; in CSV the notes of the failed and skipped cells go to nf. */
+static ob_status grid_row(const ob_compare *cmp, bool csv, grid *g, size_t r, FILE *nf) {
+  const size_t nd = ob_compare_ndevices(cmp), base = ob_compare_baseline(cmp);
+  const ob_compare_row *row = ob_compare_row_get(cmp, r);
+  const char *key[NKEY] = {row->workload,  row->variant, row->params,
+                           row->precision, row->metric,  row->unit};
+  for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, r + 1, k, key[k]));
+  char buf[512];
+  size_t col = NKEY;
+  for (size_t d = 0; d < nd; d++, col++) {
+    ob_compare_cell c;
+    if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
+    OB_TRY(cell_text(g, &c, csv, buf, sizeof buf));
+    OB_TRY(grid_put(g, r + 1, col, buf));
+    if (csv && isfinite(c.result->peak_fraction)) {
+      ob_format_double(buf, sizeof buf, c.result->peak_fraction);
+      OB_TRY(grid_put(g, r + 1, NKEY + 2 * nd - 1 + d, buf));
+    }
+    if (nf && c.result->status != OB_RESULT_OK && c.result->note[0])
+      fprintf(nf, "%s%s: %s: %s", ftell(nf) ? " | " : "", ob_compare_device_get(cmp, d)->label,
+              ob_result_status_name(c.result->status), c.result->note);
+  }
+  for (size_t d = 0; d < nd; d++) {
+    if (d == base) continue;
+    ob_compare_cell c;
+    if (ob_compare_cell_get(cmp, r, d, &c) && isfinite(c.ratio)) {
+      if (csv) ob_format_double(buf, sizeof buf, c.ratio);
+      else {
+        ob_format_human(buf, sizeof buf, c.ratio);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "x");
+      }
+      OB_TRY(grid_put(g, r + 1, col, buf));
+    }
+    col++;
+  }
+  return OB_OK;
+}
+
+/* Fills the grid: the header, then one row per joined row (grid_header, grid_row). */
+static ob_status grid_build(const ob_compare *cmp, bool csv, grid *g) {
+  const size_t nd = ob_compare_ndevices(cmp);
+  g->ncols = NKEY + nd + (nd - 1) + (csv ? nd + 1 : 0);
+  g->nrows = 1 + ob_compare_nrows(cmp);
+  g->cells = calloc(g->ncols * g->nrows, sizeof *g->cells);
+  g->numeric = calloc(g->ncols, sizeof *g->numeric);
+  if (!g->cells || !g->numeric) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  OB_TRY(grid_header(cmp, csv, g));
   for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
-    const ob_compare_row *row = ob_compare_row_get(cmp, r);
-    const char *key[NKEY] = {row->workload,  row->variant, row->params,
-                             row->precision, row->metric,  row->unit};
-    for (size_t k = 0; k < NKEY; k++) OB_TRY(grid_put(g, r + 1, k, key[k]));
     char *notes = NULL;
     size_t notes_len = 0;
     FILE *nf = csv ? open_memstream(&notes, &notes_len) : NULL;
     if (csv && !nf) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    ob_status st = OB_OK;
-    col = NKEY;
-    for (size_t d = 0; d < nd && st == OB_OK; d++, col++) {
-      ob_compare_cell c;
-      if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
-      st = cell_text(g, &c, csv, buf, sizeof buf);
-      if (st == OB_OK) st = grid_put(g, r + 1, col, buf);
-      if (st == OB_OK && csv && isfinite(c.peak_fraction)) {
-        ob_format_double(buf, sizeof buf, c.peak_fraction);
-        st = grid_put(g, r + 1, NKEY + nd + nratio + d, buf);
-      }
-      if (nf && strcmp(c.status, "ok") != 0 && c.note[0])
-        fprintf(nf, "%s%s: %s: %s", ftell(nf) ? " | " : "", ob_compare_device_get(cmp, d)->label,
-                c.status, c.note);
-    }
-    for (size_t d = 0; d < nd && st == OB_OK; d++) {
-      if (d == base) continue;
-      ob_compare_cell c;
-      if (ob_compare_cell_get(cmp, r, d, &c) && isfinite(c.ratio)) {
-        if (csv) ob_format_double(buf, sizeof buf, c.ratio);
-        else {
-          ob_format_human(buf, sizeof buf, c.ratio);
-          snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "x");
-        }
-        st = grid_put(g, r + 1, col, buf);
-      }
-      col++;
-    }
+    ob_status st = grid_row(cmp, csv, g, r, nf);
     if (nf) {
       if (fclose(nf) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
       if (st == OB_OK) st = grid_put(g, r + 1, g->ncols - 1, notes);
@@ -352,11 +328,11 @@ ob_status ob_compare_write(const ob_compare *cmp, ob_compare_format fmt, FILE *o
   return st;
 }
 
-ob_status ob_table_print_summary(const ob_table *rows, FILE *out) {
-  if (rows->nrows == 0) return OB_OK;
+ob_status ob_results_print_summary(const ob_results *rows, FILE *out) {
+  if (rows->n == 0) return OB_OK;
   ob_compare *cmp = NULL;
   OB_TRY(ob_compare_create(&cmp));
-  ob_status st = ob_compare_add_table(cmp, rows);
+  ob_status st = ob_compare_add_results(cmp, rows);
   if (st == OB_OK) st = ob_compare_join(cmp);
   if (st == OB_OK && ob_compare_nrows(cmp) > 0) st = ob_compare_write(cmp, OB_FORMAT_TEXT, out);
   ob_compare_destroy(cmp);

@@ -1,22 +1,25 @@
-/* The table of workloads: adding a workload is adding its file in models/ and one row here. */
-#include "adam/adam_workload.h"
-#include "conv/conv_workload.h"
-#include "ising/ising.h"
-#include "gemm/linear.h"
-#include "peak/peak.h"
-#include "runner.h"
-#include "simplecnn/train_workload.h"
-
+/* The workloads oclbench knows: adding a workload is adding its folder in models/ and one line
+ * here, W(name) for the `const ob_workload ob_workload_<name>` its adapter defines. The order
+ * is the order --help lists them and a run runs them (after what they need: ob_runner_plan). */
 #include <string.h>
 
-const ob_workload *const ob_workloads[] = {
-    &ob_workload_peak,
-    &ob_workload_ising,
-    &ob_workload_linear,
-    &ob_workload_conv,
-    &ob_workload_adam,
-    &ob_workload_train,
-};
+#include "runner.h"
+
+#define OB_WORKLOAD_LIST                                                                         \
+  W(peak)                                                                                        \
+  W(ising)                                                                                       \
+  W(linear)                                                                                      \
+  W(conv)                                                                                        \
+  W(adam)                                                                                        \
+  W(train)
+
+#define W(name) extern const ob_workload ob_workload_##name;
+OB_WORKLOAD_LIST
+#undef W
+
+#define W(name) &ob_workload_##name,
+const ob_workload *const ob_workloads[] = {OB_WORKLOAD_LIST};
+#undef W
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;
 
 const ob_workload *ob_workload_find(const char *name) {

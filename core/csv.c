@@ -1,5 +1,6 @@
-/* CSV (schema 1): locale-independent numbers, atomic per-device files, a libcsv reader. */
-#include "device_impl.h"
+/* CSV: locale-independent numbers, atomic files written with RFC 4180 quoting, a libcsv
+ * reader. */
+#include "oclbench.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -9,17 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-const char *const ob_csv_columns[OB_CSV_NCOLS] = {
-    "schema",         "timestamp_utc", "host",          "os",           "cpu",
-    "platform",       "vendor",        "device",        "device_slug",  "device_type",
-    "driver",         "cl_version",    "compute_units", "clock_mhz",    "global_mem_bytes",
-    "workload",       "variant",       "params",        "precision",    "metric",
-    "unit",           "value",         "time_s_min",    "time_s_median", "time_s_max",
-    "reps",           "flops",         "bytes",         "peak_fraction", "verified",
-    "status",         "note"};
 
 static locale_t the_c_locale;
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
@@ -88,19 +79,8 @@ ob_int_result ob_parse_int(const char *s, int64_t min, int64_t max, int64_t *out
   return OB_INT_OK;
 }
 
-void ob_row_init(ob_row *row) {
-  memset(row, 0, sizeof *row);
-  row->value = row->time_min = row->time_median = row->time_max = NAN;
-  row->flops = row->bytes = row->peak_fraction = NAN;
-  row->reps = -1;
-  row->verified = "n/a";
-  row->status = "ok";
-}
-
 struct ob_csv_writer {
   ob_atomic_file file;
-  const ob_host_info *host;
-  ob_device *dev;
 };
 
 static ob_status writer_open(const char *path, ob_csv_writer **out) {
@@ -150,111 +130,6 @@ ob_status ob_csv_writer_create_path(const char *path, const char *const *header,
     *out = NULL;
   }
   return st;
-}
-
-void ob_csv_device_path(char *buf, size_t n, const char *dir, const char *hostname,
-                        const char *slug) {
-  char hostslug[128];
-  ob_slugify(hostslug, sizeof hostslug, hostname && *hostname ? hostname : "host");
-  if (!hostslug[0]) snprintf(hostslug, sizeof hostslug, "host");
-  snprintf(buf, n, "%s/%s__%s.csv", dir, hostslug, slug);
-}
-
-ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,
-                               ob_csv_writer **out) {
-  *out = NULL;
-  OB_TRY(ob_mkdir_p(dir));
-  char path[4096];
-  ob_csv_device_path(path, sizeof path, dir, host->hostname, ob_device_slug(dev));
-  OB_TRY(ob_csv_writer_create_path(path, ob_csv_columns, OB_CSV_NCOLS, out));
-  (*out)->host = host;
-  (*out)->dev = dev;
-  return OB_OK;
-}
-
-void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row *r,
-                   ob_row_text *t) {
-  const ob_device_props *p = ob_device_props_get(dev);
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(t->ts, sizeof t->ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  snprintf(t->schema, sizeof t->schema, "%d", OB_CSV_SCHEMA);
-  snprintf(t->cu, sizeof t->cu, "%u", p->compute_units);
-  snprintf(t->clock, sizeof t->clock, "%u", p->clock_mhz);
-  snprintf(t->mem, sizeof t->mem, "%llu", (unsigned long long)p->global_mem);
-  if (r->reps >= 0) snprintf(t->reps, sizeof t->reps, "%ld", r->reps);
-  else t->reps[0] = '\0';
-  ob_format_double(t->value, sizeof t->value, r->value);
-  ob_format_double(t->tmin, sizeof t->tmin, r->time_min);
-  ob_format_double(t->tmed, sizeof t->tmed, r->time_median);
-  ob_format_double(t->tmax, sizeof t->tmax, r->time_max);
-  ob_format_double(t->flops, sizeof t->flops, r->flops);
-  ob_format_double(t->bytes, sizeof t->bytes, r->bytes);
-  ob_format_double(t->frac, sizeof t->frac, r->peak_fraction);
-  const char *f[OB_CSV_NCOLS] = {
-      t->schema,     t->ts,          host->hostname, host->os,       host->cpu,
-      p->platform,   p->vendor,      p->name,        ob_device_slug(dev), p->type_name,
-      p->driver,     p->cl_version,  t->cu,          t->clock,       t->mem,
-      r->workload,   r->variant,     r->params,      r->precision,   r->metric,
-      r->unit,       t->value,       t->tmin,        t->tmed,        t->tmax,
-      t->reps,       t->flops,       t->bytes,       t->frac,        r->verified,
-      r->status,     r->note};
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++) t->fields[i] = f[i] ? f[i] : "";
-}
-
-/* Appends s to buf unless buf already lists it ("a + b" lists). */
-static void join_unique(char *buf, size_t n, const char *s) {
-  for (const char *p = strstr(buf, s); p; p = strstr(p + 1, s)) {
-    const size_t len = strlen(s);
-    if ((p == buf || (p >= buf + 3 && memcmp(p - 3, " + ", 3) == 0)) &&
-        (p[len] == '\0' || memcmp(p + len, " + ", 3) == 0))
-      return;
-  }
-  const size_t len = strlen(buf);
-  snprintf(buf + len, n - len, "%s%s", len ? " + " : "", s);
-}
-
-void ob_row_format_group(const ob_host_info *host, ob_device *const *devs, size_t n,
-                         const ob_row *r, ob_row_text *t) {
-  ob_row_format(host, devs[0], r, t);
-  if (n < 2) return;
-  cl_ulong cu = 0, mem = 0;
-  cl_uint clock = 0;
-  t->platform[0] = t->vendor[0] = t->device[0] = t->type[0] = t->driver[0] = t->clv[0] = '\0';
-  for (size_t i = 0; i < n; i++) {
-    const ob_device_props *p = ob_device_props_get(devs[i]);
-    join_unique(t->platform, sizeof t->platform, p->platform);
-    join_unique(t->vendor, sizeof t->vendor, p->vendor);
-    join_unique(t->device, sizeof t->device, p->name);
-    join_unique(t->type, sizeof t->type, p->type_name);
-    join_unique(t->driver, sizeof t->driver, p->driver);
-    join_unique(t->clv, sizeof t->clv, p->cl_version);
-    cu += p->compute_units;
-    mem += p->global_mem;
-    if (i == 0 || p->clock_mhz < clock) clock = p->clock_mhz;
-  }
-  char names[sizeof t->device];
-  snprintf(names, sizeof names, "%s", t->device);
-  if (!strstr(names, " + ")) snprintf(t->device, sizeof t->device, "%zu x %s", n, names);
-  snprintf(t->slug, sizeof t->slug, "all-%zu", n);
-  snprintf(t->cu, sizeof t->cu, "%llu", (unsigned long long)cu);
-  snprintf(t->clock, sizeof t->clock, "%u", clock);
-  snprintf(t->mem, sizeof t->mem, "%llu", (unsigned long long)mem);
-  t->fields[5] = t->platform;
-  t->fields[6] = t->vendor;
-  t->fields[7] = t->device;
-  t->fields[8] = t->slug;
-  t->fields[9] = t->type;
-  t->fields[10] = t->driver;
-  t->fields[11] = t->clv;
-}
-
-ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *r) {
-  if (!w->dev || !w->host) return ob_fail(OB_ERR_INVALID, "schema-1 row on a free-form table");
-  ob_row_text t;
-  ob_row_format(w->host, w->dev, r, &t);
-  return ob_csv_writer_add_fields(w, t.fields, OB_CSV_NCOLS);
 }
 
 const char *ob_csv_writer_path(const ob_csv_writer *w) { return w->file.path; }

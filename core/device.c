@@ -141,15 +141,6 @@ cl_command_queue ob_device_queue(ob_device *dev) { return dev->queue; }
 
 double ob_device_fp32_theoretical(const ob_device *dev) { return ob_vendor_fp32_peak(&dev->props); }
 
-void ob_device_set_measured_peak(ob_device *dev, ob_peak_kind kind, double value) {
-  if (kind > OB_PEAK_NONE && kind <= OB_PEAK_READ && value > dev->measured[kind])
-    dev->measured[kind] = value;
-}
-
-double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind) {
-  return kind > OB_PEAK_NONE && kind <= OB_PEAK_READ ? dev->measured[kind] : 0.0;
-}
-
 size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted) {
   size_t limit = dev->props.max_wg ? dev->props.max_wg : 1;
   size_t kmax = 0, kmul = 0;

@@ -26,7 +26,6 @@ struct ob_device {
   ob_build_record builds[OB_MAX_BUILD_RECORDS];
   size_t nbuilds;
   char *build_log;            /* log of the last failed build, kept for the user */
-  double measured[4];         /* indexed by ob_peak_kind */
   size_t mem_current, mem_peak;
 };
 

@@ -152,19 +152,6 @@ cl_command_queue ob_device_queue(ob_device *dev);
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
 
-/* Measured peaks in base units per second (FLOP/s, B/s), set by the peak probes for the
- * run; the larger value wins; 0 until measured. */
-/* OB_PEAK_BANDWIDTH: the copy rate (read + write), the denominator of bandwidth utilisation;
- * OB_PEAK_READ: the read-only rate, the upper bound of plausible memory-bound rates. */
-typedef enum ob_peak_kind {
-  OB_PEAK_NONE = 0,
-  OB_PEAK_FP32,
-  OB_PEAK_BANDWIDTH,
-  OB_PEAK_READ,
-} ob_peak_kind;
-void ob_device_set_measured_peak(ob_device *dev, ob_peak_kind kind, double value);
-double ob_device_measured_peak(const ob_device *dev, ob_peak_kind kind);
-
 /* Work-group size for a 1-D kernel: the vendor profile's multiple, clamped to what the
  * kernel and device allow; at least 1. */
 size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);
@@ -336,27 +323,8 @@ ob_status ob_trace_write_json(const char *path);
 /* Prints the per-kernel table (count, total, mean, share, GFLOP/s, GB/s) by total time. */
 void ob_trace_print_summary(FILE *f);
 
-/* ---------------------------------------------------------------- CSV (schema 1) */
-
-/* The schema-1 column names, in order. */
-extern const char *const ob_csv_columns[];
-#define OB_CSV_NCOLS 32
-
-/* One measurement. NAN doubles and NULL strings become empty cells. */
-typedef struct ob_row {
-  const char *workload, *variant, *params, *precision, *metric, *unit;
-  double value;
-  double time_min, time_median, time_max;
-  long reps;          /* < 0: empty */
-  double flops, bytes;
-  double peak_fraction;
-  const char *verified; /* "yes" | "no" | "n/a" */
-  const char *status;   /* "ok" | "skipped" | "failed" */
-  const char *note;
-} ob_row;
-
-/* Initialises a row with every number empty, verified "n/a", status "ok". */
-void ob_row_init(ob_row *row);
+/* ---------------------------------------------------------------- CSV files and numbers
+ * (RFC 4180; the schema-1 record and its columns are bench/results.h) */
 
 /* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
 void ob_format_double(char *buf, size_t n, double v);
@@ -372,38 +340,11 @@ typedef enum ob_int_result { OB_INT_OK, OB_INT_NOT_INTEGER, OB_INT_OUT_OF_RANGE 
 ob_int_result ob_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 ob_int_result ob_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
-/* A row as schema-1 text fields (fields[] point into the struct or into the row/host/device). */
-typedef struct ob_row_text {
-  char schema[8], ts[32], cu[24], clock[16], mem[24], reps[24];
-  char value[40], tmin[40], tmed[40], tmax[40], flops[40], bytes[40], frac[40];
-  char platform[512], vendor[256], device[512], slug[32], type[64], driver[256], clv[256];
-  const char *fields[OB_CSV_NCOLS];
-} ob_row_text;
-
-/* Formats a row with its host and device columns, stamped with the current UTC time. */
-void ob_row_format(const ob_host_info *host, const ob_device *dev, const ob_row *row,
-                   ob_row_text *out);
-/* The same for a measurement over n devices at once: device_slug `all-<n>`, device "n x NAME"
- * (or the names joined by " + "), other text columns joined, compute units and memory summed,
- * the lowest clock. n = 1 is ob_row_format. */
-void ob_row_format_group(const ob_host_info *host, ob_device *const *devs, size_t n,
-                         const ob_row *row, ob_row_text *out);
-
 typedef struct ob_csv_writer ob_csv_writer;
 
-/* The per-device file name: DIR/<slugified host>__<slug>.csv. */
-void ob_csv_device_path(char *buf, size_t n, const char *dir, const char *hostname,
-                        const char *slug);
-
-/* Opens DIR/<host>__<slug>.csv for writing through a temporary file; nothing is visible
- * at the final path until ob_csv_writer_commit(). dir is created if missing. */
-ob_status ob_csv_writer_create(const char *dir, const ob_host_info *host, ob_device *dev,
-                               ob_csv_writer **out);
 /* Opens an arbitrary path for a table of free-form columns (header written at creation). */
 ob_status ob_csv_writer_create_path(const char *path, const char *const *header, size_t ncols,
                                     ob_csv_writer **out);
-/* Appends one schema-1 row, with the device and host columns filled in. */
-ob_status ob_csv_writer_add(ob_csv_writer *w, const ob_row *row);
 /* Writes one record of fields to f (RFC 4180 quoting where needed, CRLF line end). */
 void ob_csv_fput_fields(FILE *f, const char *const *fields, size_t n);
 /* Appends raw fields (RFC 4180 quoting as needed). */

@@ -5,9 +5,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-void ob_case_init(ob_case *c, const char *variant, const char *precision, const char *series,
-                  double cost) {
+void ob_case_init(ob_case *c, const void *spec, const char *variant, const char *precision,
+                  const char *series, double cost) {
   memset(c, 0, sizeof *c);
+  c->spec = spec;
   snprintf(c->variant, sizeof c->variant, "%s", variant ? variant : "");
   snprintf(c->precision, sizeof c->precision, "%s", precision ? precision : "");
   snprintf(c->series, sizeof c->series, "%s", series ? series : "");

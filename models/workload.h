@@ -1,14 +1,32 @@
 /* A workload as data: the cases it measures on a device, and setup/run/verify/teardown.
  *
- * The runner (bench/) owns the loop: it asks a workload for its cases, sets each one up,
- * warms it up (untimed), calibrates repetitions to the time budget, runs them, verifies the
- * last result against the host reference and writes one CSV row per metric. A workload knows
- * nothing of the runner, the CLI or the CSV file.
+ * The runner (bench/) owns the loop: it asks a workload for its cases, allocates one zeroed
+ * state of `state_size` bytes per case, sets the case up in it, warms it up (untimed),
+ * calibrates repetitions to the time budget, runs them, verifies the last result against the
+ * host reference, tears the case down, frees the state and writes one result per metric. A
+ * workload knows nothing of the runner, the CLI or the CSV file.
+ *
+ * Each workload describes its cases with a case struct of its own (sizes, precisions, the
+ * implementation to run), in a static table: ob_case.spec points at the entry a case measures,
+ * and setup reads it from there. Adding a workload is one folder in models/ and one line in
+ * bench/workloads.c (README, "Adding a workload").
  */
 #ifndef OB_WORKLOAD_H
 #define OB_WORKLOAD_H
 
 #include "oclbench.h"
+
+/* A device's measured peak, in base units per second: the denominators of `peak_fraction`
+ * (the run session keeps them, bench/session.h). OB_PEAK_BANDWIDTH: the copy rate (read +
+ * write), the denominator of bandwidth utilisation; OB_PEAK_READ: the read-only rate, the
+ * upper bound of plausible memory-bound rates. */
+typedef enum ob_peak_kind {
+  OB_PEAK_NONE = 0,
+  OB_PEAK_FP32,
+  OB_PEAK_BANDWIDTH,
+  OB_PEAK_READ,
+  OB_NPEAKS
+} ob_peak_kind;
 
 typedef enum ob_metric_kind {
   OB_METRIC_RATE, /* value = work / seconds / scale (GFLOP/s, GB/s, flips/ns) */
@@ -33,6 +51,8 @@ typedef struct ob_metric {
 
 /* One measured configuration. Strings are copied into the case. */
 typedef struct ob_case {
+  const void *spec;       /* the workload's own description of the case: an entry of its case
+                             table (or of a test's), which outlives the case */
   char variant[64];       /* CSV `variant`: implementation ("own", "clblast", "float4") */
   char params[256];       /* CSV `params`: "m=1024;n=1024;k=1024" */
   char precision[16];     /* CSV `precision`: "fp32", "fp16", "int8", "" */
@@ -45,7 +65,6 @@ typedef struct ob_case {
   double flops, bytes;    /* per repetition; NAN when not meaningful */
   ob_metric metrics[OB_MAX_METRICS];
   size_t nmetrics;
-  long arg[4];            /* workload-private parameters of the case */
 } ob_case;
 
 typedef struct ob_run_opts {
@@ -60,33 +79,46 @@ typedef struct ob_verdict {
   char note[256];         /* error figure, e.g. "rel_err=3.1e-07 (bound 3.2e-05)" */
 } ob_verdict;
 
+/* What a workload needs measured on a device before it runs (ob_workload.needs), and what it
+ * measures for the others (ob_workload.provides): the runner runs a provider of every need of
+ * the selected workloads first, whatever the order of the workloads. */
+typedef enum ob_workload_need {
+  OB_NEEDS_PEAKS = 1u << 0, /* the device's measured peaks (peak_fraction, plausibility) */
+} ob_workload_need;
+
 typedef struct ob_workload {
   const char *name;         /* CLI and CSV name: "peak", "ising", ... */
   const char *description;  /* one line for --help */
+  unsigned needs;           /* OB_NEEDS_* bits */
+  unsigned provides;        /* OB_NEEDS_* bits this workload measures */
+  size_t state_size;        /* bytes of a case's state, allocated zeroed by the runner */
   /* Fills cases[0..max) for this device; returns how many. */
   size_t (*list_cases)(const ob_device *dev, const ob_run_opts *opts, ob_case *cases, size_t max);
   /* Optional: a once-per-device check whose verdict applies to every row of the workload
    * (the Ising sampler's exact-enumeration test). NULL: per-case verify only. */
   ob_status (*device_check)(ob_device *dev, ob_verdict *out);
-  /* Allocates and uploads what the case needs; OB_ERR_UNSUPPORTED / OB_ERR_TOO_LARGE make a
-   * `skipped` row, any other error a `failed` row. *state is owned by the workload. Setup may
-   * complete the case (flops, bytes, metric work, params) where they depend on calibration. */
-  ob_status (*setup)(ob_device *dev, ob_case *c, void **state);
+  /* Allocates and uploads what the case needs into state (state_size zeroed bytes);
+   * OB_ERR_UNSUPPORTED / OB_ERR_TOO_LARGE make a `skipped` row, any other error a `failed`
+   * row. Setup may complete the case (flops, bytes, metric work, note) where they depend on
+   * calibration. */
+  ob_status (*setup)(void *state, ob_device *dev, ob_case *c);
   /* Optional: setup of one case over n >= 2 devices at once (--shard), the work split among
    * them; the state then goes to the same run/verify/teardown. NULL: single devices only. */
-  ob_status (*setup_group)(ob_device *const *devs, size_t n, ob_case *c, void **state);
+  ob_status (*setup_group)(void *state, ob_device *const *devs, size_t n, ob_case *c);
   /* One repetition; *seconds is its time (events for one kernel, wall-clock around clFinish
    * for several). */
   ob_status (*run)(void *state, double *seconds);
-  /* Optional: compares the last result with the host reference. NULL: n/a (probes). */
+  /* Optional: compares the last result with the host reference. NULL: n/a (probes). out may
+   * hold the device check's note already: a verify appends to it. */
   ob_status (*verify)(void *state, ob_verdict *out);
-  /* Frees the state; NULL is a no-op. */
+  /* Frees what setup made, also after a failed or partial setup (the state stays zeroed where
+   * setup did not get to); never the state itself. */
   void (*teardown)(void *state);
 } ob_workload;
 
 /* Case construction helpers. */
-void ob_case_init(ob_case *c, const char *variant, const char *precision, const char *series,
-                  double cost);
+void ob_case_init(ob_case *c, const void *spec, const char *variant, const char *precision,
+                  const char *series, double cost);
 /* Appends "key=value" (with ';' between pairs) to c->params. */
 void ob_case_param(ob_case *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

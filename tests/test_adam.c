@@ -1015,14 +1015,17 @@ static void workload_lists_the_seed_sizes(void **state) {
 static void workload_small_cases_verify(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
+  void *st = calloc(1, ob_workload_adam.state_size);
+  assert_non_null(st);
   for (int k = 0; k < 7; k++) {
-    ob_case c;
     /* 3 x 11x13 = 143 parameters per tensor: tails and padding in the flat layout; k 5 and 6:
      * fp16 parameters, Adam and AdamW */
-    ob_adam_workload_case(&c, k < 3 || k > 4 ? OB_ADAM_FUSED : OB_ADAM_EAGER,
-                          k > 4 ? OB_ADAM_FP16 : OB_ADAM_FP32, k % 2, k == 2, 3, 11, 13);
-    void *st = NULL;
-    OB_ASSERT_OK(ob_workload_adam.setup(dev, &c, &st));
+    const ob_adam_case spec = {k < 3 || k > 4 ? OB_ADAM_FUSED : OB_ADAM_EAGER,
+                               k > 4 ? OB_ADAM_FP16 : OB_ADAM_FP32, k % 2, k == 2, 3, 11, 13, true};
+    ob_case c;
+    ob_adam_workload_case(&c, &spec);
+    memset(st, 0, ob_workload_adam.state_size);
+    OB_ASSERT_OK(ob_workload_adam.setup(st, dev, &c));
     assert_non_null(strstr(c.note, "launches="));
     assert_null(strstr(c.params, "launches="));
     double secs = 0.0;
@@ -1036,7 +1039,7 @@ static void workload_small_cases_verify(void **state) {
     assert_non_null(strstr(v.note, "all 429 params"));
     ob_workload_adam.teardown(st);
   }
-  ob_workload_adam.teardown(NULL);
+  free(st);
 }
 
 /* A kernel with a bug (the second moment without the square) must fail verification. */
@@ -1065,13 +1068,16 @@ static void workload_verification_catches_a_wrong_kernel(void **state) {
   ob_verdict v[2] = {0};
   ob_status verify = OB_OK;
   for (int k = 0; k < 2 && verify == OB_OK; k++) { /* fp32 and fp16 parameters */
+    const ob_adam_case spec = {OB_ADAM_FUSED, k ? OB_ADAM_FP16 : OB_ADAM_FP32, false, false, 2, 8,
+                               8, true};
     ob_case c;
-    ob_adam_workload_case(&c, OB_ADAM_FUSED, k ? OB_ADAM_FP16 : OB_ADAM_FP32, false, false, 2, 8,
-                          8);
-    void *st = NULL;
-    verify = ob_workload_adam.setup(dev, &c, &st);
+    ob_adam_workload_case(&c, &spec);
+    void *st = calloc(1, ob_workload_adam.state_size);
+    assert_non_null(st);
+    verify = ob_workload_adam.setup(st, dev, &c);
     if (verify == OB_OK) verify = ob_workload_adam.verify(st, &v[k]);
     ob_workload_adam.teardown(st);
+    free(st);
   }
   ob_registry_destroy(reg);
   unsetenv("OCLBENCH_KERNEL_DIR");

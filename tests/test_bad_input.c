@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "results.h"
+
 typedef struct bad_input {
   const char *env;    /* shell assignments before the command, or NULL */
   const char *args;   /* the command line after the binary (shell syntax) */
@@ -179,8 +181,9 @@ static void put_compare(const char *dir, const char *name, size_t nrows, const c
                         const char *const *value, const char *const *unit, const char *eol) {
   char text[1 << 16];
   size_t len = 0;
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++)
-    len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? "," : "", ob_csv_columns[i]);
+  for (size_t i = 0; i < OB_RESULT_SCHEMA_COLS; i++)
+    len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? "," : "",
+                            ob_result_columns[i].name);
   len += (size_t)snprintf(text + len, sizeof text - len, "%s", eol);
   for (size_t r = 0; r < nrows; r++)
     len += (size_t)snprintf(text + len, sizeof text - len,

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "results.h"
+
 static bool exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -111,7 +113,7 @@ static void help_and_version(void **state) {
 static ob_status count_records(void *user, size_t line, char **fields, size_t n) {
   (void)line;
   size_t *c = user;
-  if (n != OB_CSV_NCOLS) return ob_fail(OB_ERR_INVALID, "%zu fields", n);
+  if (n != ob_result_ncolumns) return ob_fail(OB_ERR_INVALID, "%zu fields", n);
   if (*c == 0 && strcmp(fields[0], "schema") != 0) return ob_fail(OB_ERR_INVALID, "no header");
   if (*c > 0 && strcmp(fields[30], "ok") != 0) return ob_fail(OB_ERR_INVALID, "status %s: %s", fields[30], fields[31]);
   (*c)++;

@@ -13,6 +13,7 @@
 
 #include "compare.h"
 #include "svg.h"
+#include "table.h"
 
 static char laptop[4096], server[4096];
 
@@ -69,11 +70,11 @@ static void joins_devices_with_merged_missing_failed_and_skipped_cells(void **st
   size_t r = find_row(cmp, "peak", "fma_float4", "width=4;global=*;rounds=*");
   assert_int_equal(r, 0);
   assert_true(ob_compare_cell_get(cmp, r, 0, &c));
-  assert_true(c.value == 50.0 && isnan(c.ratio));
-  assert_string_equal(c.params, "width=4;global=1024;rounds=100");
+  assert_true(c.result->value == 50.0 && isnan(c.ratio));
+  assert_string_equal(c.result->params, "width=4;global=1024;rounds=100");
   assert_int_equal(c.line, 3);
   assert_true(ob_compare_cell_get(cmp, r, 1, &c));
-  assert_true(c.value == 50000.0 && c.ratio == 1000.0);
+  assert_true(c.result->value == 50000.0 && c.ratio == 1000.0);
   r = find_row(cmp, "peak", "copy", "bytes=*");
   assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 200.0);
   r = find_row(cmp, "peak", "queue_to_start", "kernel=empty");
@@ -81,16 +82,16 @@ static void joins_devices_with_merged_missing_failed_and_skipped_cells(void **st
 
   r = find_row(cmp, "linear", "own", "m=1024;n=1024;k=1024");
   assert_true(ob_compare_cell_get(cmp, r, 0, &c));
-  assert_true(c.value == 45.0 && fabs(c.peak_fraction - 0.9) < 1e-12);
+  assert_true(c.result->value == 45.0 && fabs(c.result->peak_fraction - 0.9) < 1e-12);
   assert_true(ob_compare_cell_get(cmp, r, 1, &c));
-  assert_string_equal(c.status, "failed");
-  assert_string_equal(c.note, "CL_OUT_OF_RESOURCES, at \"clEnqueueNDRangeKernel\"");
+  assert_int_equal(c.result->status, OB_RESULT_FAILED);
+  assert_string_equal(c.result->note, "CL_OUT_OF_RESOURCES, at \"clEnqueueNDRangeKernel\"");
   assert_true(isnan(c.ratio));
 
   r = find_row(cmp, "conv", "own", "n=1;c=64;h=56;w=56");
   assert_false(ob_compare_cell_get(cmp, r, 0, &c));
   assert_true(ob_compare_cell_get(cmp, r, 1, &c));
-  assert_string_equal(c.status, "skipped");
+  assert_int_equal(c.result->status, OB_RESULT_SKIPPED);
   r = find_row(cmp, "adam", "fused", "params=10485760");
   assert_false(ob_compare_cell_get(cmp, r, 1, &c));
 
@@ -457,8 +458,8 @@ static void real_csvs_of_a_quick_run(void **state) {
 /* The schema-1 header line. */
 static void header_line(char *buf, size_t n) {
   size_t len = 0;
-  for (size_t i = 0; i < OB_CSV_NCOLS; i++)
-    len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "", ob_csv_columns[i]);
+  for (size_t i = 0; i < OB_RESULT_SCHEMA_COLS; i++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "", ob_result_columns[i].name);
   snprintf(buf + len, n - len, "\r\n");
 }
 
@@ -518,24 +519,35 @@ static void subnormal_values_are_numbers(void **state) {
   OB_ASSERT_OK(ob_compare_add_file(cmp, a));
   OB_ASSERT_OK(ob_compare_join(cmp));
   ob_compare_cell c;
-  assert_true(ob_compare_cell_get(cmp, 0, 0, &c) && c.value > 0.0 && c.value < 1e-307);
+  assert_true(ob_compare_cell_get(cmp, 0, 0, &c) && c.result->value > 0.0 && c.result->value < 1e-307);
   ob_compare_destroy(cmp);
 }
 
-/* In-memory rows of one device: n rows of one workload with distinct params, every other one
- * failed with a distinct note. */
-static void many_rows(ob_table *t, size_t n, size_t ndev) {
+/* In-memory records of one device: n rows of one workload with distinct params, every other
+ * one failed with a distinct note. */
+static void many_rows(ob_results *t, size_t n, size_t ndev) {
   for (size_t i = 0; i < n; i++) {
-    char params[64], note[64], value[32], slug[32];
+    char params[64], note[64], slug[32];
     snprintf(params, sizeof params, "graph=grid:20x20;chains=%zu", i + 1);
     snprintf(note, sizeof note, "note %zu", i);
-    snprintf(value, sizeof value, "%zu", 1 + i % 97);
     snprintf(slug, sizeof slug, "dev-%zu", i % ndev);
-    const char *f[OB_CSV_NCOLS] = {"1", "", "host", "", "", "", "", "", slug, "", "", "", "", "",
-                                   "", "ising", "gibbs", params, "fp32", "flips_per_ns",
-                                   "flips/ns", value, "", "", "", "", "", "", "", "n/a",
-                                   i % 2 ? "failed" : "ok", i % 2 ? note : ""};
-    OB_ASSERT_OK(ob_table_add(t, f));
+    ob_result r;
+    ob_result_init(&r);
+    for (size_t c = 0; c < ob_result_ncolumns; c++)
+      if (ob_result_columns[c].kind == OB_COLUMN_TEXT)
+        OB_ASSERT_OK(ob_result_set((char **)((char *)&r + ob_result_columns[c].offset), ""));
+    OB_ASSERT_OK(ob_result_set(&r.host, "host"));
+    OB_ASSERT_OK(ob_result_set(&r.device_slug, slug));
+    OB_ASSERT_OK(ob_result_set(&r.workload, "ising"));
+    OB_ASSERT_OK(ob_result_set(&r.variant, "gibbs"));
+    OB_ASSERT_OK(ob_result_set(&r.params, params));
+    OB_ASSERT_OK(ob_result_set(&r.precision, "fp32"));
+    OB_ASSERT_OK(ob_result_set(&r.metric, "flips_per_ns"));
+    OB_ASSERT_OK(ob_result_set(&r.unit, "flips/ns"));
+    OB_ASSERT_OK(ob_result_set(&r.note, i % 2 ? note : ""));
+    r.value = (double)(1 + i % 97);
+    r.status = i % 2 ? OB_RESULT_FAILED : OB_RESULT_OK;
+    OB_ASSERT_OK(ob_results_push(t, &r));
   }
 }
 
@@ -544,12 +556,12 @@ static void many_rows(ob_table *t, size_t n, size_t ndev) {
  * long before the alarm (quadratic work would take hours). */
 static void join_and_tables_are_linear_in_the_rows(void **state) {
   (void)state;
-  ob_table t = {0};
+  ob_results t = {0};
   many_rows(&t, 100000, 1);
   alarm(300);
   ob_compare *cmp = NULL;
   OB_ASSERT_OK(ob_compare_create(&cmp));
-  OB_ASSERT_OK(ob_compare_add_table(cmp, &t));
+  OB_ASSERT_OK(ob_compare_add_results(cmp, &t));
   OB_ASSERT_OK(ob_compare_join(cmp));
   assert_int_equal(ob_compare_nrows(cmp), 100000);
   assert_string_equal(ob_compare_row_get(cmp, 99999)->params, "graph=grid:20x20;chains=100000");
@@ -562,20 +574,20 @@ static void join_and_tables_are_linear_in_the_rows(void **state) {
   free(svg);
   alarm(0);
   ob_compare_destroy(cmp);
-  ob_table_clear(&t);
+  ob_results_clear(&t);
 }
 
 /* At most OB_COMPARE_MAX_DEVICES device columns: the cells are one per row and column. */
 static void device_columns_are_bounded(void **state) {
   (void)state;
-  ob_table t = {0};
+  ob_results t = {0};
   many_rows(&t, OB_COMPARE_MAX_DEVICES + 1, OB_COMPARE_MAX_DEVICES + 1);
   ob_compare *cmp = NULL;
   OB_ASSERT_OK(ob_compare_create(&cmp));
-  assert_int_equal(ob_compare_add_table(cmp, &t), OB_ERR_INVALID);
+  assert_int_equal(ob_compare_add_results(cmp, &t), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "a device column beyond the 128 that compare takes"));
   ob_compare_destroy(cmp);
-  ob_table_clear(&t);
+  ob_results_clear(&t);
 }
 
 int main(void) {

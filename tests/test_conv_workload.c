@@ -92,10 +92,12 @@ static void cases_cover_the_shapes_and_passes(void **state) {
 /* Sets up, runs twice (warm-up, timed) and verifies the case. */
 static void run_case(const ob_case *proto) {
   ob_case c = *proto;
-  void *st = NULL;
-  ob_status s = ob_workload_conv.setup(ob_test_device(), &c, &st);
+  void *st = calloc(1, ob_workload_conv.state_size);
+  assert_non_null(st);
+  ob_status s = ob_workload_conv.setup(st, ob_test_device(), &c);
   if (s != OB_OK) {
     ob_workload_conv.teardown(st);
+    free(st);
     fail_msg("setup %s %s %s: %s", c.variant, c.precision, c.params, ob_error_detail());
   }
   double t = 0.0;
@@ -112,6 +114,7 @@ static void run_case(const ob_case *proto) {
   if (half) assert_non_null(strstr(v.note, own ? "= 2^-11 + 1e-5 sqrt(K)" : "= 2e-3 sqrt(K)"));
   if (own) assert_non_null(strstr(v.note, "config="));
   ob_workload_conv.teardown(st);
+  free(st);
 }
 
 static void quick_cases_run_and_verify(void **state) {
@@ -132,12 +135,13 @@ static void quick_cases_run_and_verify(void **state) {
     run_case(h);
   } else { /* skipped (OB_ERR_UNSUPPORTED) with the reason */
     ob_case c = *h;
-    void *st = NULL;
-    assert_int_equal(ob_workload_conv.setup(ob_test_device(), &c, &st), OB_ERR_UNSUPPORTED);
+    void *st = calloc(1, ob_workload_conv.state_size);
+    assert_non_null(st);
+    assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &c), OB_ERR_UNSUPPORTED);
     assert_non_null(strstr(ob_error_detail(), "no working fp16"));
     ob_workload_conv.teardown(st);
+    free(st);
   }
-  ob_workload_conv.teardown(NULL);
 }
 
 /* A traced CLBlast case records each call as one library span with the convolution's FLOPs
@@ -148,8 +152,9 @@ static void clblast_calls_are_traced(void **state) {
   size_t n = cases_for(true, cases);
   ob_case c = *find(cases, n, "clblast", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;"
                                                  "r=3;s=3;stride=1;pad=1;pass=forward");
-  void *st = NULL;
-  OB_ASSERT_OK(ob_workload_conv.setup(ob_test_device(), &c, &st));
+  void *st = calloc(1, ob_workload_conv.state_size);
+  assert_non_null(st);
+  OB_ASSERT_OK(ob_workload_conv.setup(st, ob_test_device(), &c));
   double t = 0.0;
   OB_ASSERT_OK(ob_workload_conv.run(st, &t)); /* CLBlast compiles its kernels: untraced */
   ob_trace_reset();
@@ -171,6 +176,7 @@ static void clblast_calls_are_traced(void **state) {
   assert_int_equal(spans, 2);
   ob_trace_reset();
   ob_workload_conv.teardown(st);
+  free(st);
 }
 
 int main(void) {

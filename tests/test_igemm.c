@@ -1,4 +1,4 @@
-/* int8 GEMM (models/gemm/igemm.h) and the linear workload's int8 cases (models/gemm/linear_int8.h):
+/* int8 GEMM (models/gemm/igemm.h) and the linear workload's int8 op (models/gemm/linear.h):
  * exact equality with the host's int64 sums for odd sizes, every transpose, offsets and
  * leading dimensions, several tile configurations, the largest k at the extremes of int8;
  * argument and configuration checks; dot-mode selection; the int8 cases run through the
@@ -11,7 +11,7 @@
 
 #include "gemm/igemm.h"
 #include "gemm/igemm_ref.h"
-#include "gemm/linear_int8.h"
+#include "gemm/linear.h"
 #include "runner.h"
 
 #define CFG(bm_, bn_, tm_, tn_, vm_, vn_, bk_, pad_, local_)                                     \
@@ -302,12 +302,22 @@ static void dot_modes(void **state) {
 
 /* ---------------------------------------------------------------- the workload cases */
 
+/* The linear workload's int8 cases (the last ones it lists). */
+static size_t int8_cases(const ob_run_opts *opts, ob_case *cases, size_t max) {
+  ob_case all[64];
+  const size_t n = ob_linear_list_cases(ob_test_device(), opts, all, 64);
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < max; i++)
+    if (strcmp(all[i].precision, "int8") == 0) cases[k++] = all[i];
+  return k;
+}
+
 static void cases_are_listed(void **state) {
   (void)state;
   ob_case cases[8];
   const ob_run_opts quick = {.quick = true, .seconds = 0.2}, full = {.seconds = 1};
-  assert_int_equal(ob_igemm_list_cases(ob_test_device(), &quick, cases, 8), 2);
-  const size_t n = ob_igemm_list_cases(ob_test_device(), &full, cases, 8);
+  assert_int_equal(int8_cases(&quick, cases, 8), 2);
+  const size_t n = int8_cases(&full, cases, 8);
   assert_int_equal(n, 4);
   const char *params[] = {"m=1024;n=1024;k=1024;ta=N;tb=T", "m=2048;n=2048;k=2048;ta=N;tb=T",
                           "m=4096;n=4096;k=4096;ta=N;tb=T",
@@ -316,13 +326,14 @@ static void cases_are_listed(void **state) {
     assert_string_equal(cases[i].params, params[i]);
     assert_string_equal(cases[i].variant, "own");
     assert_string_equal(cases[i].precision, "int8");
-    assert_true(ob_igemm_is_case(&cases[i]));
+    const ob_linear_case *spec = cases[i].spec;
+    assert_int_equal(spec->op, OB_LINEAR_OWN_INT8);
     assert_int_equal(cases[i].nmetrics, 1);
     assert_string_equal(cases[i].metrics[0].name, "gops");
     assert_string_equal(cases[i].metrics[0].unit, "GOP/s");
     assert_true(isnan(cases[i].flops));
-    const double m = (double)cases[i].arg[0], nn = (double)cases[i].arg[1],
-                 k = (double)cases[i].arg[2];
+    const double m = (double)spec->shape->m, nn = (double)spec->shape->n,
+                 k = (double)spec->shape->k;
     assert_true(cases[i].metrics[0].work == 2.0 * m * nn * k);
     assert_true(cases[i].bytes == m * k + k * nn + 4.0 * m * nn);
   }
@@ -330,70 +341,57 @@ static void cases_are_listed(void **state) {
   assert_string_equal(cases[2].series, cases[0].series);
   assert_true(cases[2].cost == 8.0 * cases[1].cost);
   assert_string_equal(cases[3].series, "");
-  assert_int_equal(ob_igemm_list_cases(ob_test_device(), &full, cases, 1), 1);
+  assert_int_equal(ob_linear_list_cases(ob_test_device(), &full, cases, 1), 1);
 }
 
-/* Small cases (odd sizes, every transpose, a tile-sized NT one) for the table below. */
+/* Small cases (odd sizes, every transpose, a tile-sized NT one) of the int8 op. */
+static const ob_linear_shape tiny_shapes[] = {
+    {NULL, 33, 17, 70, OB_GEMM_N, OB_GEMM_N, true}, {NULL, 33, 17, 70, OB_GEMM_T, OB_GEMM_N, true},
+    {NULL, 33, 17, 70, OB_GEMM_N, OB_GEMM_T, true}, {NULL, 33, 17, 70, OB_GEMM_T, OB_GEMM_T, true},
+    {NULL, 128, 128, 128, OB_GEMM_N, OB_GEMM_T, true}};
+static const ob_linear_case tiny[] = {
+    {OB_LINEAR_OWN_INT8, &tiny_shapes[0]}, {OB_LINEAR_OWN_INT8, &tiny_shapes[1]},
+    {OB_LINEAR_OWN_INT8, &tiny_shapes[2]}, {OB_LINEAR_OWN_INT8, &tiny_shapes[3]},
+    {OB_LINEAR_OWN_INT8, &tiny_shapes[4]}};
+
 static size_t tiny_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                          size_t max) {
   (void)dev, (void)opts;
-  static const struct {
-    size_t m, n, k;
-    int ta, tb;
-  } t[] = {{33, 17, 70, 0, 0}, {33, 17, 70, 1, 0}, {33, 17, 70, 0, 1}, {33, 17, 70, 1, 1},
-           {128, 128, 128, 0, 1}};
   size_t n = 0;
-  for (size_t i = 0; i < sizeof t / sizeof *t && n < max; i++)
-    ob_igemm_case(&cases[n++], t[i].m, t[i].n, t[i].k, t[i].ta ? OB_GEMM_T : OB_GEMM_N,
-                  t[i].tb ? OB_GEMM_T : OB_GEMM_N, NULL);
+  for (size_t i = 0; i < sizeof tiny / sizeof *tiny && n < max; i++)
+    ob_linear_case_init(&cases[n++], &tiny[i]);
   return n;
 }
-
-static const ob_workload tiny_int8 = {
-    .name = "linear",
-    .description = "int8 cases only, small sizes (test)",
-    .list_cases = tiny_cases,
-    .setup = ob_igemm_case_setup,
-    .run = ob_igemm_case_run,
-    .verify = ob_igemm_case_verify,
-    .teardown = ob_igemm_case_teardown,
-};
 
 static void cases_run_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
-  ob_table rows = {0};
-  size_t failed = 0, mem = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &tiny_int8, &opts, &rows, &failed, &mem));
-  assert_int_equal(failed, 0);
-  const int cols[] = {ob_column_index("variant"), ob_column_index("precision"),
-                      ob_column_index("metric"),  ob_column_index("unit"),
-                      ob_column_index("verified"), ob_column_index("status"),
-                      ob_column_index("note"),    ob_column_index("value")};
+  ob_workload tiny_int8 = ob_workload_linear;
+  tiny_int8.list_cases = tiny_cases;
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &tiny_int8, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   size_t measured = 0;
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(ob_table_cell(&rows, r, cols[0]), "compile") == 0) continue;
+  for (size_t r = 0; r < rows->n; r++) {
+    const ob_result *row = &rows->items[r];
+    if (strcmp(row->variant, "compile") == 0) continue;
     measured++;
-    assert_string_equal(ob_table_cell(&rows, r, cols[1]), "int8");
-    assert_string_equal(ob_table_cell(&rows, r, cols[2]), "gops");
-    assert_string_equal(ob_table_cell(&rows, r, cols[3]), "GOP/s");
-    const char *note = ob_table_cell(&rows, r, cols[6]);
-    if (strcmp(ob_table_cell(&rows, r, cols[5]), "ok") != 0 ||
-        strcmp(ob_table_cell(&rows, r, cols[4]), "yes") != 0)
-      fail_msg("row %zu: %s", r, note);
-    assert_non_null(strstr(note, "entries equal (int64 reference)"));
-    assert_non_null(strstr(note, "dot="));
-    print_message("int8 %s: %s GOP/s; %s\n", ob_table_cell(&rows, r, ob_column_index("params")),
-                  ob_table_cell(&rows, r, cols[7]), note);
-    double v = 0;
-    assert_true(ob_parse_double(ob_table_cell(&rows, r, cols[7]), &v) && v > 0);
+    assert_string_equal(row->precision, "int8");
+    assert_string_equal(row->metric, "gops");
+    assert_string_equal(row->unit, "GOP/s");
+    if (row->status != OB_RESULT_OK || row->verified != OB_VERIFIED_YES)
+      fail_msg("row %zu: %s", r, row->note);
+    assert_non_null(strstr(row->note, "entries equal (int64 reference)"));
+    assert_non_null(strstr(row->note, "dot="));
+    print_message("int8 %s: %g GOP/s; %s\n", row->params, row->value, row->note);
+    assert_true(row->value > 0);
   }
   assert_int_equal(measured, 5);
-  assert_true(mem > 0);
-  ob_table_clear(&rows);
+  assert_true(ob_session_mem_peak(session, dev) > 0);
+  ob_session_destroy(session);
 }
 
 /* A wrong result (a wrong term in the plain products of both kernel forms: a product
@@ -422,15 +420,19 @@ static void verification_catches_a_wrong_kernel(void **state) {
   ob_registry *reg = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg));
   ob_device *dev = ob_registry_device(reg, ob_device_index(ob_test_device()));
+  static const ob_linear_shape shape = {NULL, 20, 12, 9, OB_GEMM_N, OB_GEMM_N, true};
+  static const ob_linear_case spec = {OB_LINEAR_OWN_INT8, &shape};
   ob_case c;
-  ob_igemm_case(&c, 20, 12, 9, OB_GEMM_N, OB_GEMM_N, NULL);
-  void *st = NULL;
+  ob_linear_case_init(&c, &spec);
+  void *st = calloc(1, ob_workload_linear.state_size);
+  assert_non_null(st);
   ob_verdict v = {0};
-  ob_status s = ob_igemm_case_setup(dev, &c, &st);
+  ob_status s = ob_linear_setup(st, dev, &c);
   /* the dot modes other than plain fail their exactness check and fall back to plain */
-  if (s == OB_OK) s = ob_igemm_case_run(st, &(double){0});
-  if (s == OB_OK) s = ob_igemm_case_verify(st, &v);
-  ob_igemm_case_teardown(st);
+  if (s == OB_OK) s = ob_linear_run(st, &(double){0});
+  if (s == OB_OK) s = ob_linear_verify(st, &v);
+  ob_linear_teardown(st);
+  free(st);
   ob_registry_destroy(reg);
   unsetenv("OCLBENCH_KERNEL_DIR");
   if (s == OB_ERR_UNSUPPORTED) return; /* the tuner found every candidate inexact */

@@ -164,8 +164,9 @@ static void workload_check_and_verification(void **state) {
   assert_non_null(strstr(cases[0].params, "graph=grid:20x20;chains=8;sweeps=100"));
   assert_string_equal(cases[0].metrics[0].name, "flips_per_ns");
   assert_string_equal(cases[0].metrics[0].unit, "flips/ns");
-  void *st = NULL;
-  OB_ASSERT_OK(ob_ising_setup(dev, &cases[1], &st));
+  void *st = calloc(1, ob_workload_ising.state_size);
+  assert_non_null(st);
+  OB_ASSERT_OK(ob_ising_setup(st, dev, &cases[1]));
   assert_non_null(strstr(cases[1].note, "path="));
   assert_null(strstr(cases[1].params, "path="));
   double t1 = 0, t2 = 0;
@@ -177,6 +178,7 @@ static void workload_check_and_verification(void **state) {
   assert_true(cv.checked && cv.ok);
   assert_non_null(strstr(cv.note, "equal the host loop"));
   ob_ising_teardown(st);
+  free(st);
   ob_run_opts full = {.quick = false, .seconds = 1};
   const size_t nfull = ob_ising_list_cases(dev, &full, cases, 32);
   assert_true(nfull > n);

@@ -104,53 +104,44 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
   return k;
 }
 
-static const char *cell(const ob_table *t, size_t row, const char *column) {
-  for (size_t c = 0; c < OB_CSV_NCOLS; c++)
-    if (strcmp(ob_csv_columns[c], column) == 0) return t->cells[row * OB_CSV_NCOLS + c];
-  fail_msg("no column %s", column);
-  return NULL;
-}
-
 static void layer_rows_are_verified_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_device_set_measured_peak(dev, OB_PEAK_FP32, 1e13); /* as if the probes had run */
   setenv("OCLBENCH_GEMM_TUNE", "0", 1); /* the default configuration: tuning is test_gemm's */
   ob_workload wl = ob_workload_linear;
   wl.list_cases = layer_cases;
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
-  ob_host_info host;
-  ob_host_get(&host);
-  ob_table rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &wl, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  /* as if the probes had run */
+  OB_ASSERT_OK(ob_session_set_peak(session, dev, OB_PEAK_FP32, 1e13));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &wl, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   size_t measured = 0, skipped = 0, own_half = 0;
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(cell(&rows, r, "variant"), "compile") == 0) continue;
-    assert_string_equal(cell(&rows, r, "workload"), "linear");
-    assert_string_equal(cell(&rows, r, "metric"), "gflops");
-    const char *status = cell(&rows, r, "status"), *note = cell(&rows, r, "note");
-    const bool half = strcmp(cell(&rows, r, "precision"), "fp16") == 0,
-               own = strcmp(cell(&rows, r, "variant"), "own") == 0;
+  for (size_t r = 0; r < rows->n; r++) {
+    const ob_result *row = &rows->items[r];
+    if (strcmp(row->variant, "compile") == 0) continue;
+    assert_string_equal(row->workload, "linear");
+    assert_string_equal(row->metric, "gflops");
+    const char *note = row->note;
+    const bool half = strcmp(row->precision, "fp16") == 0, own = strcmp(row->variant, "own") == 0;
     if (half && !own && !ob_device_props_get(dev)->fp16) {
-      assert_string_equal(status, "skipped");
+      assert_int_equal(row->status, OB_RESULT_SKIPPED);
       assert_non_null(strstr(note, "fp16"));
       skipped++;
       continue;
     }
-    if (strcmp(status, "ok") != 0) fail_msg("row %zu: %s: %s", r, status, note);
-    assert_string_equal(cell(&rows, r, "verified"), "yes");
+    if (row->status != OB_RESULT_OK)
+      fail_msg("row %zu: %s: %s", r, ob_result_status_name(row->status), note);
+    assert_int_equal(row->verified, OB_VERIFIED_YES);
     assert_non_null(strstr(note, "rel_err="));
-    double v = 0.0, frac = 0.0;
-    assert_true(ob_parse_double(cell(&rows, r, "value"), &v) && v > 0.0);
-    if (!half || own) {
-      assert_true(ob_parse_double(cell(&rows, r, "peak_fraction"), &frac));
-      assert_true(fabs(frac - v * 1e9 / 1e13) < 1e-6 * frac + 1e-12);
-    }
+    const double v = row->value, frac = row->peak_fraction;
+    assert_true(v > 0.0);
+    if (!half || own) assert_true(fabs(frac - v * 1e9 / 1e13) < 1e-6 * frac + 1e-12);
     if (own) assert_non_null(strstr(note, "(default)"));
     if (half && own) { /* verified with the fp16-storage bound of its k */
-      const char *k = strstr(cell(&rows, r, "params"), ";k=");
+      const char *k = strstr(row->params, ";k=");
       assert_non_null(k);
       char bound[32];
       snprintf(bound, sizeof bound, "bound=%.2e",
@@ -163,7 +154,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   assert_int_equal(own_half, 3);
   assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 12 : 9);
   assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
-  ob_table_clear(&rows);
+  ob_session_destroy(session);
   unsetenv("OCLBENCH_GEMM_TUNE");
 }
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "results.h"
+
 #define MPIRUN "mpirun --oversubscribe --allow-run-as-root"
 
 static const char *mpi_binary(void) {
@@ -34,7 +36,7 @@ typedef struct csv_facts {
 
 static ob_status facts(void *user, size_t line, char **f, size_t n) {
   csv_facts *c = user;
-  if (n != OB_CSV_NCOLS) return ob_fail(OB_ERR_INVALID, "line %zu: %zu fields", line, n);
+  if (n != ob_result_ncolumns) return ob_fail(OB_ERR_INVALID, "line %zu: %zu fields", line, n);
   if (line == 1) return OB_OK;
   c->rows++;
   snprintf(c->slug, sizeof c->slug, "%s", f[8]);

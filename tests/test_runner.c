@@ -9,47 +9,36 @@
 #include "peak/peak.h"
 #include "runner.h"
 
-static const char *cell(const ob_table *t, size_t r, const char *col) {
-  return ob_table_cell(t, r, ob_column_index(col));
-}
-
-static double num(const ob_table *t, size_t r, const char *col) {
-  double v = NAN;
-  ob_parse_double(cell(t, r, col), &v);
-  return v;
-}
-
 static void peak_probes_are_positive_and_below_theoretical(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.05};
-  ob_table rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &ob_workload_peak, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
   const double theo = ob_device_fp32_theoretical(dev) * 1e9 *
                       ob_device_props_get(dev)->clock_headroom;
   size_t fma = 0, bw = 0, lat = 0, xfer = 0;
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
-    assert_string_equal(cell(&rows, r, "status"), "ok");
-    assert_string_equal(cell(&rows, r, "verified"), "n/a");
-    assert_string_equal(cell(&rows, r, "workload"), "peak");
-    double v = num(&rows, r, "value");
+  for (size_t r = 0; r < rows->n; r++) {
+    if (strcmp(rows->items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows->items[r].status, OB_RESULT_OK);
+    assert_int_equal(rows->items[r].verified, OB_VERIFIED_NA);
+    assert_string_equal(rows->items[r].workload, "peak");
+    double v = rows->items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(num(&rows, r, "reps") >= 3);
-    assert_true(num(&rows, r, "time_s_min") <= num(&rows, r, "time_s_median"));
-    assert_true(num(&rows, r, "time_s_median") <= num(&rows, r, "time_s_max"));
-    const char *variant = cell(&rows, r, "variant");
+    assert_true(rows->items[r].reps >= 3);
+    assert_true(rows->items[r].time_s_min <= rows->items[r].time_s_median);
+    assert_true(rows->items[r].time_s_median <= rows->items[r].time_s_max);
+    const char *variant = rows->items[r].variant;
     if (strncmp(variant, "fma_", 4) == 0) {
       fma++;
       if (theo > 0) assert_true(v * 1e9 < theo * 1.1);
-      assert_true(num(&rows, r, "flops") > 0);
+      assert_true(rows->items[r].flops > 0);
     } else if (!strcmp(variant, "copy") || !strcmp(variant, "read")) {
       bw++;
-    } else if (strcmp(cell(&rows, r, "metric"), "latency") == 0) {
+    } else if (strcmp(rows->items[r].metric, "latency") == 0) {
       lat++;
       assert_true(v < 1e6); /* under a second */
     } else {
@@ -60,9 +49,17 @@ static void peak_probes_are_positive_and_below_theoretical(void **state) {
   assert_int_equal(bw, 2);
   assert_int_equal(lat, 2);
   assert_int_equal(xfer, 2);
-  assert_true(ob_device_measured_peak(dev, OB_PEAK_FP32) > 0);
-  assert_true(ob_device_measured_peak(dev, OB_PEAK_BANDWIDTH) > 0);
-  ob_table_clear(&rows);
+  /* the probes' peaks are the session's; the device keeps none */
+  assert_true(ob_session_peak(session, dev, OB_PEAK_FP32) > 0);
+  assert_true(ob_session_peak(session, dev, OB_PEAK_BANDWIDTH) > 0);
+  assert_true(ob_session_peak(session, dev, OB_PEAK_READ) > 0);
+  /* every program build is in the session and has its compile row */
+  size_t nbuilds = 0, compile_rows = 0;
+  const ob_session_build *builds = ob_session_builds(session, &nbuilds);
+  for (size_t r = 0; r < rows->n; r++) compile_rows += strcmp(rows->items[r].variant, "compile") == 0;
+  assert_int_equal(nbuilds, compile_rows);
+  for (size_t i = 0; i < nbuilds; i++) assert_ptr_equal(builds[i].dev, dev);
+  ob_session_destroy(session);
 }
 
 /* The probes' cases with buffers of 256 KiB (their listed sizes are 32 MiB and more), without
@@ -77,10 +74,9 @@ static size_t tiny_probe_cases(const ob_device *dev, const ob_run_opts *opts, ob
     if (strcmp(all[i].variant, "queue_to_start") == 0) continue;
     ob_case *c = &cases[k++];
     *c = all[i];
-    if (!(c->bytes > 0)) continue; /* FMA and latency probes: no buffer size */
-    const double factor = c->bytes / (double)c->arg[1]; /* bytes moved per buffer byte */
-    c->arg[1] = (long)TINY_BYTES;
-    c->bytes = factor * (double)TINY_BYTES;
+    const ob_peak_probe *probe = c->spec;
+    if (!(probe->moves > 0)) continue; /* FMA and latency probes: no buffer */
+    c->bytes = probe->moves * (double)TINY_BYTES; /* the buffer setup allocates: bytes / moves */
     c->metrics[0].work = c->bytes;
   }
   return k;
@@ -92,23 +88,23 @@ static void probes_run_at_tiny_sizes(void **state) {
   (void)state;
   ob_workload wl = ob_workload_peak;
   wl.list_cases = tiny_probe_cases;
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
-  size_t failed = 0, measured = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(ob_test_device(), &host, &wl, &opts, &rows, &failed, NULL));
-  assert_int_equal(failed, 0);
-  for (size_t r = 0; r < rows.nrows; r++) {
-    if (strcmp(cell(&rows, r, "metric"), "compile_time") == 0) continue;
-    assert_string_equal(cell(&rows, r, "status"), "ok");
-    const double v = num(&rows, r, "value");
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  size_t measured = 0;
+  OB_ASSERT_OK(ob_runner_run_workload(session, ob_test_device(), &wl, &opts));
+  assert_int_equal(ob_session_failed(session), 0);
+  for (size_t r = 0; r < rows->n; r++) {
+    if (strcmp(rows->items[r].metric, "compile_time") == 0) continue;
+    assert_int_equal(rows->items[r].status, OB_RESULT_OK);
+    const double v = rows->items[r].value;
     assert_true(v > 0 && isfinite(v));
-    assert_true(num(&rows, r, "reps") >= 3);
+    assert_true(rows->items[r].reps >= 3);
     measured++;
   }
   assert_int_equal(measured, 10); /* 5 FMA widths, copy, read, enqueue_finish, 2 transfers */
-  ob_table_clear(&rows);
+  ob_session_destroy(session);
 }
 
 /* A fake workload: case i sleeps nothing and reports cost[i] seconds; behaviour per case. */
@@ -118,17 +114,23 @@ enum fake_kind {
   FAKE_FLIPS,       /* a rate with no peak of its own, bounded per FLOP of the FP32 peak */
 };
 
+/* The fake workload's case table. */
+typedef struct fake_spec {
+  enum fake_kind kind;
+  double cost;
+} fake_spec;
+static const fake_spec fake_table[] = {
+    {FAKE_OK, 1},     {FAKE_OK, 1e9},   {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
+    {FAKE_WRONG, 0},  {FAKE_FAST, 0},   {FAKE_STUCK_CLOCK, 0},       {FAKE_FLIPS, 0}};
+
 static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
   (void)dev;
   (void)opts;
-  const struct { enum fake_kind kind; double cost; } spec[] = {
-      {FAKE_OK, 1}, {FAKE_OK, 1e9}, {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
-      {FAKE_WRONG, 0}, {FAKE_FAST, 0}, {FAKE_STUCK_CLOCK, 0}, {FAKE_FLIPS, 0}};
-  size_t n = sizeof spec / sizeof *spec;
+  const fake_spec *spec = fake_table;
+  size_t n = sizeof fake_table / sizeof *fake_table;
   for (size_t i = 0; i < n && i < max; i++) {
-    ob_case_init(&c[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
+    ob_case_init(&c[i], &spec[i], "fake", "fp32", spec[i].cost > 0 ? "size" : "", spec[i].cost);
     ob_case_param(&c[i], "i", "%zu", i);
-    c[i].arg[0] = spec[i].kind;
     c[i].flops = 1e6;
     if (spec[i].kind == FAKE_FLIPS) /* 1e9 flips in 1 us: 1e6 flips/ns */
       ob_case_metric(&c[i], "flips_per_ns", "flips/ns", OB_METRIC_RATE, 1e9, 1e9, OB_PEAK_NONE)
@@ -142,14 +144,12 @@ static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case 
 
 typedef struct fake_state { enum fake_kind kind; } fake_state;
 
-static ob_status fake_setup(ob_device *dev, ob_case *c, void **state) {
+static ob_status fake_setup(void *state, ob_device *dev, ob_case *c) {
   (void)dev;
-  if (c->arg[0] == FAKE_SETUP_UNSUPPORTED) return ob_fail(OB_ERR_UNSUPPORTED, "no fp16 here");
-  if (c->arg[0] == FAKE_SETUP_CL_ERROR) return OB_CL(CL_OUT_OF_RESOURCES);
-  fake_state *s = malloc(sizeof *s);
-  if (!s) return ob_fail(OB_ERR_NOMEM, "oom");
-  s->kind = (enum fake_kind)c->arg[0];
-  *state = s;
+  fake_state *s = state;
+  s->kind = ((const fake_spec *)c->spec)->kind;
+  if (s->kind == FAKE_SETUP_UNSUPPORTED) return ob_fail(OB_ERR_UNSUPPORTED, "no fp16 here");
+  if (s->kind == FAKE_SETUP_CL_ERROR) return OB_CL(CL_OUT_OF_RESOURCES);
   return OB_OK;
 }
 
@@ -170,16 +170,18 @@ static ob_status fake_verify(void *state, ob_verdict *v) {
   return OB_OK;
 }
 
-static void fake_teardown(void *state) { free(state); }
+static void fake_teardown(void *state) { (void)state; }
 
-static ob_status fake_setup_group(ob_device *const *devs, size_t n, ob_case *c, void **state) {
+static ob_status fake_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {
   (void)n;
-  return fake_setup(devs[0], c, state);
+  return fake_setup(state, devs[0], c);
 }
 
 static const ob_workload fake = {
     .name = "fake",
     .description = "test double",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(fake_state),
     .list_cases = fake_cases,
     .setup = fake_setup,
     .setup_group = fake_setup_group,
@@ -191,67 +193,112 @@ static const ob_workload fake = {
 static void runner_statuses_budget_verification_plausibility(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &fake, &opts, &rows, &failed, NULL));
-  assert_int_equal(rows.nrows, 8);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &fake, &opts));
+  assert_int_equal(rows->n, 8);
   /* 0: measured, verified */
-  assert_string_equal(cell(&rows, 0, "status"), "ok");
-  assert_string_equal(cell(&rows, 0, "verified"), "yes");
-  assert_true(fabs(num(&rows, 0, "value") - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
-  assert_true(strncmp(cell(&rows, 0, "note"), "max_err=0", 9) == 0);
-  assert_non_null(strstr(cell(&rows, 0, "note"), "mem_peak_bytes=0"));
+  assert_int_equal(rows->items[0].status, OB_RESULT_OK);
+  assert_int_equal(rows->items[0].verified, OB_VERIFIED_YES);
+  assert_true(fabs(rows->items[0].value - 1.0) < 1e-9); /* 1e6 FLOP / 1 ms = 1 GFLOP/s */
+  assert_true(strncmp(rows->items[0].note, "max_err=0", 9) == 0);
+  assert_non_null(strstr(rows->items[0].note, "mem_peak_bytes=0"));
   /* 1: predicted from case 0 (same series) at 1e6 s per repetition: skipped */
-  assert_string_equal(cell(&rows, 1, "status"), "skipped");
-  assert_non_null(strstr(cell(&rows, 1, "note"), "over time budget"));
-  assert_string_equal(cell(&rows, 1, "value"), "");
+  assert_int_equal(rows->items[1].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows->items[1].note, "over time budget"));
+  assert_true(isnan(rows->items[1].value));
   /* 2: unsupported -> skipped with the reason */
-  assert_string_equal(cell(&rows, 2, "status"), "skipped");
-  assert_non_null(strstr(cell(&rows, 2, "note"), "no fp16 here"));
+  assert_int_equal(rows->items[2].status, OB_RESULT_SKIPPED);
+  assert_non_null(strstr(rows->items[2].note, "no fp16 here"));
   /* 3: an OpenCL error -> failed with the code's name */
-  assert_string_equal(cell(&rows, 3, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 3, "note"), "CL_OUT_OF_RESOURCES"));
+  assert_int_equal(rows->items[3].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[3].note, "CL_OUT_OF_RESOURCES"));
   /* 4: wrong result -> failed, verified=no */
-  assert_string_equal(cell(&rows, 4, "status"), "failed");
-  assert_string_equal(cell(&rows, 4, "verified"), "no");
+  assert_int_equal(rows->items[4].status, OB_RESULT_FAILED);
+  assert_int_equal(rows->items[4].verified, OB_VERIFIED_NO);
   /* 5: above the device's peak -> failed, implausible */
-  assert_string_equal(cell(&rows, 5, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 5, "note"), "implausible"));
+  assert_int_equal(rows->items[5].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[5].note, "implausible"));
   /* 6: an event time far below the wall clock around it -> failed, never a rate */
-  assert_string_equal(cell(&rows, 6, "status"), "failed");
-  assert_string_equal(cell(&rows, 6, "value"), "");
-  assert_non_null(strstr(cell(&rows, 6, "note"), "unusable timing"));
+  assert_int_equal(rows->items[6].status, OB_RESULT_FAILED);
+  assert_true(isnan(rows->items[6].value));
+  assert_non_null(strstr(rows->items[6].note, "unusable timing"));
   /* 7: more flips than the FP32 peak allows -> failed, implausible */
-  assert_string_equal(cell(&rows, 7, "status"), "failed");
-  assert_non_null(strstr(cell(&rows, 7, "note"), "implausible"));
-  assert_int_equal(failed, 5);
-  ob_table_clear(&rows);
+  assert_int_equal(rows->items[7].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[7].note, "implausible"));
+  assert_int_equal(ob_session_failed(session), 5);
+  ob_session_destroy(session);
 }
 
 static void group_rows_describe_every_device(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_device *devs[2] = {dev, dev};
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.01};
-  ob_table rows = {0};
-  size_t failed = 0;
-  OB_ASSERT_OK(ob_runner_run_group(devs, 2, &host, &fake, &opts, &rows, &failed));
-  assert_int_equal(rows.nrows, 8);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_group(session, devs, 2, &fake, &opts));
+  assert_int_equal(rows->n, 8);
   const ob_device_props *p = ob_device_props_get(dev);
-  char cus[32], name[300];
-  snprintf(cus, sizeof cus, "%u", 2 * p->compute_units);
+  char name[300];
   snprintf(name, sizeof name, "2 x %s", p->name);
-  assert_string_equal(cell(&rows, 0, "device_slug"), "all-2");
-  assert_string_equal(cell(&rows, 0, "device"), name);
-  assert_string_equal(cell(&rows, 0, "compute_units"), cus);
-  assert_string_equal(cell(&rows, 0, "status"), "ok");
-  assert_int_equal(ob_runner_run_group(devs, 1, &host, &fake, &opts, &rows, &failed), OB_ERR_INVALID);
-  ob_table_clear(&rows);
+  assert_string_equal(rows->items[0].device_slug, "all-2");
+  assert_string_equal(rows->items[0].device, name);
+  assert_true(rows->items[0].compute_units == 2.0 * p->compute_units);
+  assert_int_equal(rows->items[0].status, OB_RESULT_OK);
+  assert_int_equal(ob_runner_run_group(session, devs, 1, &fake, &opts), OB_ERR_INVALID);
+  ob_session_destroy(session);
+}
+
+/* The session keeps a device's larger peak per kind, nothing for devices it has not seen. */
+static void session_keeps_the_larger_peak(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_session *s = NULL;
+  OB_ASSERT_OK(ob_session_create(&s));
+  assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 0.0);
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 2e12));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 1e12));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_NONE, 5.0)); /* ignored */
+  assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 2e12);
+  assert_true(ob_session_peak(s, dev, OB_PEAK_BANDWIDTH) == 0.0);
+  assert_true(ob_session_peak(s, NULL, OB_PEAK_FP32) == 0.0);
+  assert_int_equal(ob_session_mem_peak(s, dev), 0);
+  assert_int_equal(ob_session_failed(s), 0);
+  ob_session_count_failure(s);
+  assert_int_equal(ob_session_failed(s), 1);
+  ob_session_destroy(s);
+  ob_session_destroy(NULL);
+}
+
+/* The peak probes run first because the other workloads need them, wherever they are listed. */
+static void plan_runs_what_the_workloads_need_first(void **state) {
+  (void)state;
+  ob_workload plain = fake;
+  plain.name = "plain";
+  plain.needs = 0;
+  const ob_workload *known[] = {&fake, &plain, &ob_workload_peak}; /* the provider last */
+  const ob_workload *out[8];
+  const ob_workload *chosen[] = {&fake};
+  assert_int_equal(ob_runner_plan(known, 3, chosen, 1, out, 8), 2);
+  assert_ptr_equal(out[0], &ob_workload_peak);
+  assert_ptr_equal(out[1], &fake);
+  const ob_workload *both[] = {&fake, &ob_workload_peak}; /* chosen after what needs it */
+  assert_int_equal(ob_runner_plan(known, 3, both, 2, out, 8), 2);
+  assert_ptr_equal(out[0], &ob_workload_peak);
+  assert_ptr_equal(out[1], &fake);
+  const ob_workload *none[] = {&plain}; /* needs nothing: nothing added */
+  assert_int_equal(ob_runner_plan(known, 3, none, 1, out, 8), 1);
+  assert_ptr_equal(out[0], &plain);
+  /* the real table: every workload but the probes needs them */
+  for (size_t w = 0; w < ob_nworkloads; w++) {
+    const size_t n = ob_runner_plan(ob_workloads, ob_nworkloads, &ob_workloads[w], 1, out, 8);
+    assert_ptr_equal(out[0], &ob_workload_peak);
+    assert_int_equal(n, ob_workloads[w] == &ob_workload_peak ? 1 : 2);
+  }
 }
 
 int main(void) {
@@ -260,6 +307,8 @@ int main(void) {
       cmocka_unit_test(probes_run_at_tiny_sizes),
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
       cmocka_unit_test(group_rows_describe_every_device),
+      cmocka_unit_test(plan_runs_what_the_workloads_need_first),
+      cmocka_unit_test(session_keeps_the_larger_peak),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -97,15 +97,14 @@ static void events_match_launches_and_times(void **state) {
 static void traced_run_marks_rows_and_counts_memory(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  ob_host_info host;
-  ob_host_get(&host);
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
-  ob_table rows = {0};
-  size_t failed = 0, mem = 0;
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
   ob_trace_enable(true);
-  OB_ASSERT_OK(ob_runner_run_workload(dev, &host, &ob_workload_peak, &opts, &rows, &failed, &mem));
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &ob_workload_peak, &opts));
   ob_trace_enable(false);
-  assert_int_equal(failed, 0);
+  assert_int_equal(ob_session_failed(session), 0);
   size_t empty_launches = 0;
   for (size_t i = 0; i < ob_trace_count(); i++) {
     ob_trace_record r;
@@ -113,27 +112,25 @@ static void traced_run_marks_rows_and_counts_memory(void **state) {
     empty_launches += strcmp(r.name, "empty") == 0;
   }
   size_t expected_empty = 0, copy_bytes = 0;
-  const int note = ob_column_index("note"), variant = ob_column_index("variant");
-  for (size_t r = 0; r < rows.nrows; r++) {
-    const char *v = ob_table_cell(&rows, r, variant);
+  for (size_t r = 0; r < rows->n; r++) {
+    const ob_result *row = &rows->items[r];
+    const char *v = row->variant;
     if (strcmp(v, "compile") == 0) continue;
-    assert_non_null(strstr(ob_table_cell(&rows, r, note), "traced"));
+    assert_non_null(strstr(row->note, "traced"));
     if (!strcmp(v, "queue_to_start") || !strcmp(v, "enqueue_finish"))
-      expected_empty += (size_t)atol(ob_table_cell(&rows, r, ob_column_index("reps"))) + 1;
+      expected_empty += (size_t)row->reps + 1;
     if (!strcmp(v, "copy")) {
-      const char *m = strstr(ob_table_cell(&rows, r, note), "mem_peak_bytes=");
+      const char *m = strstr(row->note, "mem_peak_bytes=");
       assert_non_null(m);
       copy_bytes = (size_t)atoll(m + strlen("mem_peak_bytes="));
       /* The copy probe allocates a source and a destination of `bytes` each. */
-      double bytes = 0;
-      assert_true(ob_parse_double(ob_table_cell(&rows, r, ob_column_index("bytes")), &bytes));
-      assert_int_equal(copy_bytes, (size_t)bytes);
+      assert_int_equal(copy_bytes, (size_t)row->bytes);
     }
   }
   assert_int_equal(empty_launches, expected_empty);
-  assert_true(mem >= copy_bytes && copy_bytes > 0);
+  assert_true(ob_session_mem_peak(session, dev) >= copy_bytes && copy_bytes > 0);
   ob_trace_reset();
-  ob_table_clear(&rows);
+  ob_session_destroy(session);
 }
 
 static void json_checker_rejects_bad_json(void **state) {

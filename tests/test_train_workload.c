@@ -73,10 +73,12 @@ static void cases_cover_batches_parts_and_inputs(void **state) {
 /* Sets up, runs twice (warm-up, timed) and verifies the case. */
 static void run_case(const ob_case *proto) {
   ob_case c = *proto;
-  void *st = NULL;
-  ob_status s = ob_workload_train.setup(ob_test_device(), &c, &st);
+  void *st = calloc(1, ob_workload_train.state_size);
+  assert_non_null(st);
+  ob_status s = ob_workload_train.setup(st, ob_test_device(), &c);
   if (s != OB_OK) {
     ob_workload_train.teardown(st);
+    free(st);
     fail_msg("setup %s %s: %s", c.variant, c.params, ob_error_detail());
   }
   double t = 0.0;
@@ -93,6 +95,7 @@ static void run_case(const ob_case *proto) {
   assert_non_null(strstr(v.note, strcmp(c.variant, "forward") == 0 ? "logits of 2 images"
                                                                     : "whole step of 2 images"));
   ob_workload_train.teardown(st);
+  free(st);
 }
 
 static void quick_cases_run_and_verify(void **state) {
@@ -102,7 +105,6 @@ static void quick_cases_run_and_verify(void **state) {
   run_case(find(cases, n, "step", "model=simplecnn;batch=2;input=3x224x224"));
   run_case(find(cases, n, "optimizer", "model=simplecnn;batch=2;input=3x224x224"));
   run_case(find(cases, n, "forward", "model=simplecnn;batch=2;input=3x128x128"));
-  ob_workload_train.teardown(NULL);
 }
 
 int main(void) {

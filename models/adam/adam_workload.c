@@ -45,52 +45,45 @@
 #define CHECK_BLOCK ((size_t)4096)
 #define SAMPLE_BLOCKS 4
 
-enum { FLAG_EAGER = 1, FLAG_ADAMW = 2, FLAG_AMSGRAD = 4, FLAG_FP16 = 8 };
-
-static const struct adam_size {
-  int tensors, rows, cols;
-  bool quick;
-} sizes[] = {{16, 256, 256, true}, {10, 1024, 1024, true}, {24, 2048, 2048, false}};
-
-static const struct adam_config {
-  ob_adam_impl impl;
-  ob_adam_precision prec;
-  bool adamw, amsgrad;
-} configs[] = {
-    {OB_ADAM_FUSED, OB_ADAM_FP32, false, false}, {OB_ADAM_FUSED, OB_ADAM_FP32, true, false},
-    {OB_ADAM_EAGER, OB_ADAM_FP32, false, false}, {OB_ADAM_EAGER, OB_ADAM_FP32, true, false},
-    {OB_ADAM_FUSED, OB_ADAM_FP32, false, true},  {OB_ADAM_FUSED, OB_ADAM_FP16, false, false},
-    {OB_ADAM_FUSED, OB_ADAM_FP16, true, false},
-};
+/* The case table: per size, 5 fp32 configurations (fused and eager Adam and AdamW, fused Adam
+ * with amsgrad), then fused Adam and AdamW with fp16 parameters; the largest size only without
+ * --quick. */
+#define ADAM_CONFIGS(tensors, rows, cols, quick)                                                 \
+  {OB_ADAM_FUSED, OB_ADAM_FP32, false, false, tensors, rows, cols, quick},                       \
+      {OB_ADAM_FUSED, OB_ADAM_FP32, true, false, tensors, rows, cols, quick},                    \
+      {OB_ADAM_EAGER, OB_ADAM_FP32, false, false, tensors, rows, cols, quick},                   \
+      {OB_ADAM_EAGER, OB_ADAM_FP32, true, false, tensors, rows, cols, quick},                    \
+      {OB_ADAM_FUSED, OB_ADAM_FP32, false, true, tensors, rows, cols, quick},                    \
+      {OB_ADAM_FUSED, OB_ADAM_FP16, false, false, tensors, rows, cols, quick},                   \
+      {OB_ADAM_FUSED, OB_ADAM_FP16, true, false, tensors, rows, cols, quick}
+static const ob_adam_case cases_table[] = {ADAM_CONFIGS(16, 256, 256, true),
+                                           ADAM_CONFIGS(10, 1024, 1024, true),
+                                           ADAM_CONFIGS(24, 2048, 2048, false)};
 
 /* Bytes of one parameter (or gradient) element. */
 static size_t elem_bytes(ob_adam_precision prec) { return prec == OB_ADAM_FP16 ? 2 : 4; }
 
-void ob_adam_workload_case(ob_case *c, ob_adam_impl impl, ob_adam_precision prec, bool adamw,
-                           bool amsgrad, int tensors, int rows, int cols) {
-  const char *variant = impl == OB_ADAM_FUSED ? "fused" : "eager";
-  const char *opt = adamw ? "adamw" : "adam";
-  const char *pname = prec == OB_ADAM_FP16 ? "fp16" : "fp32";
+void ob_adam_workload_case(ob_case *c, const ob_adam_case *spec) {
+  const char *variant = spec->impl == OB_ADAM_FUSED ? "fused" : "eager";
+  const char *opt = spec->adamw ? "adamw" : "adam";
+  const char *pname = spec->precision == OB_ADAM_FP16 ? "fp16" : "fp32";
   char series[64];
-  snprintf(series, sizeof series, "%s-%s%s-%s", variant, opt, amsgrad ? "-amsgrad" : "", pname);
-  const double params = (double)tensors * rows * cols;
-  ob_case_init(c, variant, pname, series, params);
+  snprintf(series, sizeof series, "%s-%s%s-%s", variant, opt, spec->amsgrad ? "-amsgrad" : "",
+           pname);
+  const double params = (double)spec->tensors * spec->rows * spec->cols;
+  ob_case_init(c, spec, variant, pname, series, params);
   ob_case_param(c, "params", "%.0f", params);
-  ob_case_param(c, "tensors", "%d", tensors);
-  ob_case_param(c, "shape", "%dx%d", rows, cols);
+  ob_case_param(c, "tensors", "%d", spec->tensors);
+  ob_case_param(c, "shape", "%dx%d", spec->rows, spec->cols);
   ob_case_param(c, "opt", "%s", opt);
   ob_case_param(c, "lr", "%g", LR);
   ob_case_param(c, "betas", "0.9,0.999");
   ob_case_param(c, "eps", "1e-08");
-  ob_case_param(c, "weight_decay", "%g", adamw ? ADAMW_WEIGHT_DECAY : 0.0);
-  ob_case_param(c, "amsgrad", "%d", amsgrad ? 1 : 0);
-  c->arg[0] = tensors;
-  c->arg[1] = rows;
-  c->arg[2] = cols;
-  c->arg[3] = (impl == OB_ADAM_EAGER ? FLAG_EAGER : 0) | (adamw ? FLAG_ADAMW : 0) |
-              (amsgrad ? FLAG_AMSGRAD : 0) | (prec == OB_ADAM_FP16 ? FLAG_FP16 : 0);
+  ob_case_param(c, "weight_decay", "%g", spec->adamw ? ADAMW_WEIGHT_DECAY : 0.0);
+  ob_case_param(c, "amsgrad", "%d", spec->amsgrad ? 1 : 0);
   /* read p, g and the moments; write p and the moments */
-  c->bytes = (3.0 * (double)elem_bytes(prec) + (amsgrad ? 6.0 : 4.0) * 4.0) * params;
+  c->bytes = (3.0 * (double)elem_bytes(spec->precision) + (spec->amsgrad ? 6.0 : 4.0) * 4.0) *
+             params;
   ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
   ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_BANDWIDTH);
 }
@@ -99,12 +92,8 @@ static size_t adam_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_
                               size_t max) {
   (void)dev;
   size_t n = 0;
-  for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
-    if (opts->quick && !sizes[s].quick) continue;
-    for (size_t k = 0; k < sizeof configs / sizeof *configs && n < max; k++)
-      ob_adam_workload_case(&cases[n++], configs[k].impl, configs[k].prec, configs[k].adamw,
-                            configs[k].amsgrad, sizes[s].tensors, sizes[s].rows, sizes[s].cols);
-  }
+  for (size_t i = 0; i < sizeof cases_table / sizeof *cases_table && n < max; i++)
+    if (!opts->quick || cases_table[i].quick) ob_adam_workload_case(&cases[n++], &cases_table[i]);
   return n;
 }
 
@@ -159,23 +148,21 @@ typedef struct adam_run {
 
 static void adam_teardown(void *state) {
   adam_run *r = state;
-  if (!r) return;
   ob_adam_destroy(r->adam);
   ob_buffer_release(r->dev, r->p);
   ob_buffer_release(r->dev, r->g);
   free(r->offsets);
-  free(r);
 }
 
-static ob_status adam_prepare(adam_run *r, const ob_case *c) {
-  ob_adam_options_init(&r->opt, (c->arg[3] & FLAG_ADAMW) != 0);
+static ob_status adam_prepare(adam_run *r, const ob_adam_case *spec) {
+  ob_adam_options_init(&r->opt, spec->adamw);
   r->opt.lr = LR;
-  r->opt.weight_decay = (c->arg[3] & FLAG_ADAMW) ? ADAMW_WEIGHT_DECAY : 0.0;
-  r->opt.amsgrad = (c->arg[3] & FLAG_AMSGRAD) != 0;
-  r->opt.impl = (c->arg[3] & FLAG_EAGER) ? OB_ADAM_EAGER : OB_ADAM_FUSED;
-  r->opt.precision = (c->arg[3] & FLAG_FP16) ? OB_ADAM_FP16 : OB_ADAM_FP32;
-  r->ntensors = (size_t)c->arg[0];
-  r->count = (size_t)c->arg[1] * (size_t)c->arg[2];
+  r->opt.weight_decay = spec->adamw ? ADAMW_WEIGHT_DECAY : 0.0;
+  r->opt.amsgrad = spec->amsgrad;
+  r->opt.impl = spec->impl;
+  r->opt.precision = spec->precision;
+  r->ntensors = (size_t)spec->tensors;
+  r->count = (size_t)spec->rows * (size_t)spec->cols;
   r->offsets = malloc(r->ntensors * sizeof *r->offsets);
   size_t *counts = malloc(r->ntensors * sizeof *counts);
   if (!r->offsets || !counts) {
@@ -197,22 +184,15 @@ static ob_status adam_prepare(adam_run *r, const ob_case *c) {
   return st;
 }
 
-static ob_status adam_setup(ob_device *dev, ob_case *c, void **state) {
-  *state = NULL;
-  adam_run *r = calloc(1, sizeof *r);
-  if (!r) return ob_fail(OB_ERR_NOMEM, "out of memory");
+static ob_status adam_setup(void *state, ob_device *dev, ob_case *c) {
+  adam_run *r = state;
   r->dev = dev;
-  ob_status st = ob_device_open(dev);
-  if (st == OB_OK) st = adam_prepare(r, c);
-  if (st != OB_OK) {
-    adam_teardown(r);
-    return st;
-  }
+  OB_TRY(ob_device_open(dev));
+  OB_TRY(adam_prepare(r, c->spec));
   const size_t launches = ob_adam_launches_per_step(r->adam);
   r->event_timed = r->opt.impl == OB_ADAM_FUSED && launches == 1;
   ob_case_note(c, "launches", "%zu", launches);
   ob_case_note(c, "kernel", "%s", ob_adam_describe(r->adam));
-  *state = r;
   return OB_OK;
 }
 
@@ -370,8 +350,9 @@ const ob_workload ob_workload_adam = {
     .name = "adam",
     .description = "fused and eager Adam / AdamW optimizer step, fp32 and fp16 parameters (1M, "
                    "10.5M, 100M)",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(adam_run),
     .list_cases = adam_list_cases,
-    .device_check = NULL,
     .setup = adam_setup,
     .run = adam_run_step,
     .verify = adam_verify,

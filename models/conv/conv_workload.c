@@ -39,22 +39,42 @@ static const conv_shape_def shapes[] = {
 
 typedef enum conv_variant { VARIANT_OWN, VARIANT_CLBLAST } conv_variant;
 
-static const struct {
+typedef struct conv_method {
   conv_variant variant;
   ob_conv_pass pass;
   ob_conv_storage storage;
-} runs[] = {{VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP32},
-            {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP32},
-            {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP32},
-            {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32},
-            {VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP16},
-            {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP16},
-            {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP16},
-            {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP16}};
-#define NRUNS (sizeof runs / sizeof *runs)
+} conv_method;
 
-/* arg[] of a case. */
-enum { ARG_SHAPE, ARG_RUN, ARG_BATCH };
+static const conv_method methods[] = {{VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP32},
+                                      {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP32},
+                                      {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP32},
+                                      {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32},
+                                      {VARIANT_OWN, OB_CONV_FORWARD, OB_CONV_FP16},
+                                      {VARIANT_CLBLAST, OB_CONV_FORWARD, OB_CONV_FP16},
+                                      {VARIANT_OWN, OB_CONV_BACKWARD_DATA, OB_CONV_FP16},
+                                      {VARIANT_OWN, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP16}};
+#define NMETHODS (sizeof methods / sizeof *methods)
+
+/* The workload's case struct: one method on one shape at one batch. */
+typedef struct conv_case {
+  const conv_shape_def *shape;
+  const conv_method *method;
+  int batch;
+} conv_case;
+
+/* The case tables, every method on every shape in row order, at the batch of the full run and
+ * of --quick. */
+#define CONV_METHODS(i, b)                                                                       \
+  {&shapes[i], &methods[0], b}, {&shapes[i], &methods[1], b}, {&shapes[i], &methods[2], b},      \
+      {&shapes[i], &methods[3], b}, {&shapes[i], &methods[4], b}, {&shapes[i], &methods[5], b},  \
+      {&shapes[i], &methods[6], b}, {&shapes[i], &methods[7], b}
+#define CONV_CASES(b)                                                                            \
+  CONV_METHODS(0, b), CONV_METHODS(1, b), CONV_METHODS(2, b), CONV_METHODS(3, b),                \
+      CONV_METHODS(4, b)
+static const conv_case full_cases[] = {CONV_CASES(OB_CONV_BATCH)};
+static const conv_case quick_cases[] = {CONV_CASES(OB_CONV_QUICK_BATCH)};
+_Static_assert(sizeof full_cases / sizeof *full_cases == NSHAPES * NMETHODS,
+               "every method on every shape");
 
 #define NO_FP16 "no working fp16 on this device (cl_khr_fp16 not reported or its test compile " \
                 "failed)"
@@ -70,49 +90,47 @@ static ob_conv_shape shape_of(const conv_shape_def *d, int batch) {
 }
 
 /* CLBlast's fp16 convolution needs cl_khr_fp16. */
-static bool runnable(const ob_device *dev, size_t run) {
-  return runs[run].variant != VARIANT_CLBLAST || runs[run].storage != OB_CONV_FP16 ||
+static bool runnable(const ob_device *dev, const conv_method *m) {
+  return m->variant != VARIANT_CLBLAST || m->storage != OB_CONV_FP16 ||
          ob_device_props_get(dev)->fp16;
 }
 
 static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                               size_t max) {
-  const int batch = opts->quick ? OB_CONV_QUICK_BATCH : OB_CONV_BATCH;
+  const conv_case *table = opts->quick ? quick_cases : full_cases;
   size_t n = 0;
-  for (size_t i = 0; i < NSHAPES; i++)
-    for (size_t r = 0; r < NRUNS && n < max; r++) {
-      /* A run the device cannot do: one case (the first shape's) that setup skips. */
-      if (!runnable(dev, r) && i > 0) continue;
-      const ob_conv_shape s = shape_of(&shapes[i], batch);
-      const double flops = 2.0 * ob_conv_macs(&s);
-      const ob_conv_storage st = runs[r].storage;
-      char series[64];
-      snprintf(series, sizeof series, "%s_%s_%s_%s", variant_name(runs[r].variant),
-               ob_conv_pass_name(runs[r].pass), ob_conv_storage_name(st), shapes[i].family);
-      ob_case *c = &cases[n++];
-      ob_case_init(c, variant_name(runs[r].variant), ob_conv_storage_name(st), series, flops);
-      ob_case_param(c, "shape", "%s", shapes[i].name);
-      ob_case_param(c, "n", "%d", s.n);
-      ob_case_param(c, "c", "%d", s.c);
-      ob_case_param(c, "h", "%d", s.h);
-      ob_case_param(c, "w", "%d", s.w);
-      ob_case_param(c, "k", "%d", s.k);
-      ob_case_param(c, "r", "%d", s.r);
-      ob_case_param(c, "s", "%d", s.s);
-      ob_case_param(c, "stride", "%d", s.stride);
-      ob_case_param(c, "pad", "%d", s.pad);
-      ob_case_param(c, "pass", "%s", ob_conv_pass_name(runs[r].pass));
-      c->flops = flops;
-      c->bytes = (double)ob_conv_storage_bytes(st) *
-                 (double)(ob_conv_input_elems(&s) + ob_conv_filter_elems(&s) +
-                          ob_conv_output_elems(&s));
-      const bool half_math = runs[r].variant == VARIANT_CLBLAST && st == OB_CONV_FP16;
-      ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9,
-                     half_math ? OB_PEAK_NONE : OB_PEAK_FP32);
-      c->arg[ARG_SHAPE] = (long)i;
-      c->arg[ARG_RUN] = (long)r;
-      c->arg[ARG_BATCH] = batch;
-    }
+  for (size_t i = 0; i < NSHAPES * NMETHODS && n < max; i++) {
+    const conv_case *cc = &table[i];
+    /* A method the device cannot run: one case (the first shape's) that setup skips. */
+    if (!runnable(dev, cc->method) && cc->shape != &shapes[0]) continue;
+    const ob_conv_shape s = shape_of(cc->shape, cc->batch);
+    const double flops = 2.0 * ob_conv_macs(&s);
+    const conv_method *r = cc->method;
+    char series[64];
+    snprintf(series, sizeof series, "%s_%s_%s_%s", variant_name(r->variant),
+             ob_conv_pass_name(r->pass), ob_conv_storage_name(r->storage), cc->shape->family);
+    ob_case *c = &cases[n++];
+    ob_case_init(c, cc, variant_name(r->variant), ob_conv_storage_name(r->storage), series,
+                 flops);
+    ob_case_param(c, "shape", "%s", cc->shape->name);
+    ob_case_param(c, "n", "%d", s.n);
+    ob_case_param(c, "c", "%d", s.c);
+    ob_case_param(c, "h", "%d", s.h);
+    ob_case_param(c, "w", "%d", s.w);
+    ob_case_param(c, "k", "%d", s.k);
+    ob_case_param(c, "r", "%d", s.r);
+    ob_case_param(c, "s", "%d", s.s);
+    ob_case_param(c, "stride", "%d", s.stride);
+    ob_case_param(c, "pad", "%d", s.pad);
+    ob_case_param(c, "pass", "%s", ob_conv_pass_name(r->pass));
+    c->flops = flops;
+    c->bytes = (double)ob_conv_storage_bytes(r->storage) *
+               (double)(ob_conv_input_elems(&s) + ob_conv_filter_elems(&s) +
+                        ob_conv_output_elems(&s));
+    const bool half_math = r->variant == VARIANT_CLBLAST && r->storage == OB_CONV_FP16;
+    ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9,
+                   half_math ? OB_PEAK_NONE : OB_PEAK_FP32);
+  }
   return n;
 }
 
@@ -130,14 +148,12 @@ typedef struct conv_state {
 
 static void conv_teardown(void *state) {
   conv_state *s = state;
-  if (!s) return;
   ob_conv_plan_destroy(s->plan);
   ob_buffer_release(s->dev, s->d_in0);
   ob_buffer_release(s->dev, s->d_in1);
   ob_buffer_release(s->dev, s->d_out);
   free(s->in0);
   free(s->in1);
-  free(s);
 }
 
 /* Input/output sizes of a pass: in0, in1 and out as ob_conv_ref_at orders them. */
@@ -163,19 +179,17 @@ static ob_status upload_inputs(conv_state *s) {
   return ob_conv_tensor_create(s->dev, s->storage, CL_MEM_READ_ONLY, s->in1, s->n1, &s->d_in1);
 }
 
-static ob_status conv_setup(ob_device *dev, ob_case *c, void **state) {
-  *state = NULL;
-  conv_state *s = calloc(1, sizeof *s);
-  if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
+static ob_status conv_setup(void *state, ob_device *dev, ob_case *c) {
+  conv_state *s = state;
+  const conv_case *cc = c->spec;
   s->dev = dev;
-  s->shape = shape_of(&shapes[c->arg[ARG_SHAPE]], (int)c->arg[ARG_BATCH]);
-  s->pass = runs[c->arg[ARG_RUN]].pass;
-  s->variant = runs[c->arg[ARG_RUN]].variant;
-  s->storage = runs[c->arg[ARG_RUN]].storage;
-  *state = s;
+  s->shape = shape_of(cc->shape, cc->batch);
+  s->pass = cc->method->pass;
+  s->variant = cc->method->variant;
+  s->storage = cc->method->storage;
   pass_sizes(s);
   OB_TRY(ob_device_open(dev));
-  if (!runnable(dev, (size_t)c->arg[ARG_RUN])) return ob_fail(OB_ERR_UNSUPPORTED, NO_FP16);
+  if (!runnable(dev, cc->method)) return ob_fail(OB_ERR_UNSUPPORTED, NO_FP16);
   OB_TRY(upload_inputs(s));
   if (s->variant == VARIANT_CLBLAST) return OB_OK;
   ob_conv_options opts;
@@ -267,8 +281,9 @@ const ob_workload ob_workload_conv = {
     .name = "conv",
     .description = "conv2d GFLOP/s, fp32 and fp16 storage: own implicit GEMM (forward, data "
                    "and weight gradients), CLBlast forward",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(conv_state),
     .list_cases = conv_list_cases,
-    .device_check = NULL,
     .setup = conv_setup,
     .run = conv_run,
     .verify = conv_verify,

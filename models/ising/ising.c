@@ -54,13 +54,12 @@ size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_cas
     if (opts->quick && !sizes[i].quick) continue;
     ob_case *c = &cases[n++];
     const double flips = (double)BENCH_SWEEPS * graph_nodes(sizes[i].graph) * sizes[i].chains;
-    ob_case_init(c, "gibbs", "fp32", sizes[i].graph, case_cost(dev, &sizes[i]));
+    ob_case_init(c, &sizes[i], "gibbs", "fp32", sizes[i].graph, case_cost(dev, &sizes[i]));
     ob_case_param(c, "graph", "%s", sizes[i].graph);
     ob_case_param(c, "chains", "%zu", sizes[i].chains);
     ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);
     ob_case_param(c, "weights", "gauss");
     ob_case_param(c, "beta", "1");
-    c->arg[0] = (long)i;
     ob_case_metric(c, "flips_per_ns", "flips/ns", OB_METRIC_RATE, flips, 1e9, OB_PEAK_NONE)
         ->limit_per_peak = OB_ISING_FLIPS_PER_FLOP;
   }
@@ -76,32 +75,28 @@ typedef struct bench {
 
 void ob_ising_teardown(void *state) {
   bench *b = state;
-  if (!b) return;
   ob_ising_shards_destroy(b->set);
   ob_ising_model_destroy(b->model);
   free(b->device_seconds);
-  free(b);
 }
 
-ob_status ob_ising_setup_group(ob_device *const *devs, size_t n, ob_case *c, void **state) {
-  *state = NULL;
-  const bench_size *sz = &sizes[c->arg[0]];
-  bench *b = calloc(1, sizeof *b);
+ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {
+  bench *b = state;
+  const bench_size *sz = c->spec;
   size_t *shares = calloc(n, sizeof *shares);
   double *rates = calloc(n, sizeof *rates);
   ob_ising_tuning *tunings = calloc(n, sizeof *tunings);
-  if (!b || !shares || !rates || !tunings || !(b->device_seconds = calloc(n, sizeof(double)))) {
-    free(shares);
-    free(rates);
-    free(tunings);
-    ob_ising_teardown(b);
-    return ob_fail(OB_ERR_NOMEM, "out of memory");
-  }
+  b->device_seconds = calloc(n, sizeof *b->device_seconds);
   b->chains = sz->chains;
-  ob_status st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0,
-                                          &b->model);
-  if (st == OB_OK && n > 1) st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
-  else rates[0] = 1.0;
+  ob_status st = shares && rates && tunings && b->device_seconds
+                     ? OB_OK
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK)
+    st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0, &b->model);
+  if (st == OB_OK && n > 1)
+    st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
+  else if (st == OB_OK)
+    rates[0] = 1.0;
   if (st == OB_OK) ob_ising_split(b->chains, rates, n, shares);
   bool cached = true;
   for (size_t i = 0; i < n && st == OB_OK; i++) {
@@ -135,16 +130,11 @@ ob_status ob_ising_setup_group(ob_device *const *devs, size_t n, ob_case *c, voi
   free(shares);
   free(rates);
   free(tunings);
-  if (st != OB_OK) {
-    ob_ising_teardown(b);
-    return st;
-  }
-  *state = b;
-  return OB_OK;
+  return st;
 }
 
-ob_status ob_ising_setup(ob_device *dev, ob_case *c, void **state) {
-  return ob_ising_setup_group(&dev, 1, c, state);
+ob_status ob_ising_setup(void *state, ob_device *dev, ob_case *c) {
+  return ob_ising_setup_group(state, &dev, 1, c);
 }
 
 /* One device: its kernel time; a group: the wall clock over all devices running at once. */
@@ -239,6 +229,8 @@ ob_status ob_ising_device_check(ob_device *dev, ob_verdict *out) {
 const ob_workload ob_workload_ising = {
     .name = "ising",
     .description = "Ising block Gibbs sampler, grid:20x20 and pegasus:14, flips/ns",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(bench),
     .list_cases = ob_ising_list_cases,
     .device_check = ob_ising_device_check,
     .setup = ob_ising_setup,

@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum probe_kind { PROBE_FMA, PROBE_COPY, PROBE_READ, PROBE_LATENCY, PROBE_ROUNDTRIP,
-                          PROBE_H2D, PROBE_D2H } probe_kind;
-
 typedef struct probe {
-  probe_kind kind;
+  const ob_peak_probe *spec;
   ob_device *dev;
   cl_kernel kernel;
   cl_mem a, b, pinned;
@@ -19,14 +16,21 @@ typedef struct probe {
   size_t global, local;
   size_t bytes;          /* buffer size for bandwidth and transfer probes */
   int iters;             /* FMA rounds per work-item */
-  int width;             /* FMA vector width */
   double flops, moved;   /* work of one launch, for the trace (NAN: not counted) */
 } probe;
 
 #define FMA_CHAINS 8
 #define FMA_FLOP_PER_ROUND (2.0 * 8 * FMA_CHAINS)
 
-static const int fma_widths[] = {1, 2, 4, 8, 16};
+/* The case table: every probe in row order. */
+static const ob_peak_probe probes[] = {
+    {OB_PROBE_FMA, "fma_float1", 1, 0.0},         {OB_PROBE_FMA, "fma_float2", 2, 0.0},
+    {OB_PROBE_FMA, "fma_float4", 4, 0.0},         {OB_PROBE_FMA, "fma_float8", 8, 0.0},
+    {OB_PROBE_FMA, "fma_float16", 16, 0.0},       {OB_PROBE_COPY, "copy", 0, 2.0},
+    {OB_PROBE_READ, "read", 0, 1.0},              {OB_PROBE_LATENCY, "queue_to_start", 0, 0.0},
+    {OB_PROBE_ROUNDTRIP, "enqueue_finish", 0, 0.0}, {OB_PROBE_H2D, "host_to_device", 0, 1.0},
+    {OB_PROBE_D2H, "device_to_host", 0, 1.0},
+};
 
 static size_t mem_probe_bytes(const ob_device *dev, bool quick) {
   const ob_device_props *p = ob_device_props_get(dev);
@@ -45,65 +49,58 @@ static size_t transfer_bytes(const ob_device *dev, bool quick) {
   return want & ~(size_t)63;
 }
 
-size_t ob_peak_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
-                          size_t max) {
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof fma_widths / sizeof *fma_widths && n < max; i++) {
-    ob_case *c = &cases[n++];
-    char variant[16];
-    snprintf(variant, sizeof variant, "fma_float%d", fma_widths[i]);
-    ob_case_init(c, variant, "fp32", "fma", 0);
-    ob_case_param(c, "width", "%d", fma_widths[i]);
+/* Fills c for probe p; `buffer` is the size of the bandwidth and transfer probes' buffers. */
+static void probe_case(ob_case *c, const ob_peak_probe *p, size_t buffer) {
+  switch (p->kind) {
+  case OB_PROBE_FMA:
+    ob_case_init(c, p, p->variant, "fp32", "fma", 0);
+    ob_case_param(c, "width", "%d", p->width);
     ob_case_param(c, "chains", "%d", FMA_CHAINS);
-    c->arg[0] = PROBE_FMA;
-    c->arg[1] = fma_widths[i];
     /* FLOPs depend on the calibrated round count: the metric's work is set by setup. */
     ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, 0, 1e9, OB_PEAK_FP32)->provides =
         OB_PEAK_FP32;
-  }
-  const size_t mb = mem_probe_bytes(dev, opts->quick);
-  const struct { probe_kind kind; const char *name; double factor; } mem[] = {
-      {PROBE_COPY, "copy", 2.0}, {PROBE_READ, "read", 1.0}};
-  for (size_t i = 0; i < 2 && n < max; i++) {
-    ob_case *c = &cases[n++];
-    ob_case_init(c, mem[i].name, "fp32", "", 0);
-    ob_case_param(c, "bytes", "%zu", mb);
-    c->arg[0] = mem[i].kind;
-    c->arg[1] = (long)mb;
-    c->bytes = mem[i].factor * (double)mb;
+    break;
+  case OB_PROBE_COPY:
+  case OB_PROBE_READ: {
+    ob_case_init(c, p, p->variant, "fp32", "", 0);
+    ob_case_param(c, "bytes", "%zu", buffer);
+    c->bytes = p->moves * (double)buffer;
     /* The copy rate is the bandwidth peak; the read rate is reported beside it, unscaled. */
-    const bool copy = mem[i].kind == PROBE_COPY;
+    const bool copy = p->kind == OB_PROBE_COPY;
     ob_metric *m = ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9,
                                   copy ? OB_PEAK_BANDWIDTH : OB_PEAK_NONE);
     m->provides = copy ? OB_PEAK_BANDWIDTH : OB_PEAK_READ;
+    break;
   }
-  const struct { probe_kind kind; const char *name; } lat[] = {
-      {PROBE_LATENCY, "queue_to_start"}, {PROBE_ROUNDTRIP, "enqueue_finish"}};
-  for (size_t i = 0; i < 2 && n < max; i++) {
-    ob_case *c = &cases[n++];
-    ob_case_init(c, lat[i].name, "", "", 0);
+  case OB_PROBE_LATENCY:
+  case OB_PROBE_ROUNDTRIP:
+    ob_case_init(c, p, p->variant, "", "", 0);
     ob_case_param(c, "kernel", "empty");
-    c->arg[0] = lat[i].kind;
     ob_case_metric(c, "latency", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
-  }
-  const size_t tb = transfer_bytes(dev, opts->quick);
-  const struct { probe_kind kind; const char *name; } xfer[] = {{PROBE_H2D, "host_to_device"},
-                                                                {PROBE_D2H, "device_to_host"}};
-  for (size_t i = 0; i < 2 && n < max; i++) {
-    ob_case *c = &cases[n++];
-    ob_case_init(c, xfer[i].name, "", "", 0);
-    ob_case_param(c, "bytes", "%zu", tb);
+    break;
+  case OB_PROBE_H2D:
+  case OB_PROBE_D2H:
+    ob_case_init(c, p, p->variant, "", "", 0);
+    ob_case_param(c, "bytes", "%zu", buffer);
     ob_case_param(c, "host_memory", "pinned");
-    c->arg[0] = xfer[i].kind;
-    c->arg[1] = (long)tb;
-    c->bytes = (double)tb;
+    c->bytes = p->moves * (double)buffer;
     ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_NONE);
+    break;
   }
+}
+
+size_t ob_peak_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
+                          size_t max) {
+  const size_t mb = mem_probe_bytes(dev, opts->quick), tb = transfer_bytes(dev, opts->quick);
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof probes / sizeof *probes && n < max; i++)
+    probe_case(&cases[n++], &probes[i],
+               probes[i].kind == OB_PROBE_H2D || probes[i].kind == OB_PROBE_D2H ? tb : mb);
   return n;
 }
 
-static void probe_free(probe *p) {
-  if (!p) return;
+void ob_peak_teardown(void *state) {
+  probe *p = state;
   if (p->host && p->pinned)
     clEnqueueUnmapMemObject(ob_device_queue(p->dev), p->pinned, p->host, 0, NULL, NULL);
   if (p->kernel) clReleaseKernel(p->kernel);
@@ -111,12 +108,11 @@ static void probe_free(probe *p) {
   ob_buffer_release(p->dev, p->b);
   ob_buffer_release(p->dev, p->pinned);
   if (p->dev && ob_device_queue(p->dev)) clFinish(ob_device_queue(p->dev));
-  free(p);
 }
 
 static ob_status run_fma(probe *p, double *seconds) {
   const float a = 0.9999f, b = 0.0001f;
-  p->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * p->width; /* for the trace */
+  p->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * p->spec->width; /* trace */
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof a, &a)));
   OB_TRY(OB_CL(clSetKernelArg(p->kernel, 2, sizeof b, &b)));
@@ -127,13 +123,13 @@ static ob_status run_fma(probe *p, double *seconds) {
 
 /* Sizes the FMA launch: enough work-items to fill every lane, and a round count that makes
  * one launch last about `target` seconds (calibrated with a short trial launch). */
-static ob_status setup_fma(probe *p, int width, double target, ob_case *c) {
+static ob_status setup_fma(probe *p, double target, ob_case *c) {
+  const int width = p->spec->width;
   char vec[16], opts[96];
   if (width == 1) snprintf(vec, sizeof vec, "float");
   else snprintf(vec, sizeof vec, "float%d", width);
   snprintf(opts, sizeof opts, "-DVEC=%s -DVEC_WIDTH=%d -DCHAINS=%d", vec, width, FMA_CHAINS);
   OB_TRY(ob_kernel_create(p->dev, "peak.cl", opts, "fma_peak", &p->kernel));
-  p->width = width;
   const ob_device_props *props = ob_device_props_get(p->dev);
   p->local = ob_device_wg_size(p->dev, p->kernel, ob_device_is_cpu(p->dev) ? 64 : 256);
   size_t per_cu = ob_device_is_cpu(p->dev) ? 8 * p->local : 2048 * 4;
@@ -201,7 +197,7 @@ static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
   if (st == OB_OK) st = ob_buffer_create(p->dev, CL_MEM_WRITE_ONLY, out_bytes, NULL, &p->b);
   const float one = 1.0f;
   if (st == OB_OK) st = ob_buffer_fill(p->dev, p->a, &one, sizeof one, p->bytes);
-  c->bytes = (copy ? 2.0 : 1.0) * (double)p->bytes;
+  c->bytes = p->spec->moves * (double)p->bytes;
   c->metrics[0].work = c->bytes;
   p->moved = c->bytes;
   double t[NLAYOUTS] = {0.0};
@@ -238,38 +234,28 @@ static ob_status setup_transfer(probe *p) {
   return OB_OK;
 }
 
-ob_status ob_peak_setup(ob_device *dev, ob_case *c, void **state) {
-  *state = NULL;
-  probe *p = calloc(1, sizeof *p);
-  if (!p) return ob_fail(OB_ERR_NOMEM, "out of memory");
+ob_status ob_peak_setup(void *state, ob_device *dev, ob_case *c) {
+  probe *p = state;
+  p->spec = c->spec;
   p->dev = dev;
   p->flops = p->moved = NAN;
-  p->kind = (probe_kind)c->arg[0];
-  p->bytes = (size_t)c->arg[1];
-  ob_status st = ob_device_open(dev);
-  if (st == OB_OK) {
-    switch (p->kind) {
-    case PROBE_FMA: st = setup_fma(p, (int)c->arg[1], ob_device_is_cpu(dev) ? 0.2 : 0.02, c); break;
-    case PROBE_COPY: st = setup_mem(p, true, c); break;
-    case PROBE_READ: st = setup_mem(p, false, c); break;
-    case PROBE_LATENCY:
-    case PROBE_ROUNDTRIP:
-      st = ob_kernel_create(dev, "peak.cl", "", "empty", &p->kernel);
-      if (st == OB_OK)
-        st = ob_buffer_create(dev, CL_MEM_READ_WRITE, sizeof(float), NULL, &p->a);
-      if (st == OB_OK) st = OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a));
-      p->global = p->local = 1;
-      break;
-    case PROBE_H2D:
-    case PROBE_D2H: st = setup_transfer(p); break;
-    }
+  /* The buffer of the bandwidth and transfer probes moves `moves` times its size. */
+  p->bytes = p->spec->moves > 0 ? (size_t)(c->bytes / p->spec->moves) : 0;
+  OB_TRY(ob_device_open(dev));
+  switch (p->spec->kind) {
+  case OB_PROBE_FMA: return setup_fma(p, ob_device_is_cpu(dev) ? 0.2 : 0.02, c);
+  case OB_PROBE_COPY: return setup_mem(p, true, c);
+  case OB_PROBE_READ: return setup_mem(p, false, c);
+  case OB_PROBE_LATENCY:
+  case OB_PROBE_ROUNDTRIP:
+    p->global = p->local = 1;
+    OB_TRY(ob_kernel_create(dev, "peak.cl", "", "empty", &p->kernel));
+    OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, sizeof(float), NULL, &p->a));
+    return OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a));
+  case OB_PROBE_H2D:
+  case OB_PROBE_D2H: return setup_transfer(p);
   }
-  if (st != OB_OK) {
-    probe_free(p);
-    return st;
-  }
-  *state = p;
-  return OB_OK;
+  return ob_fail(OB_ERR_INVALID, "unknown probe");
 }
 
 static ob_status run_latency(probe *p, double *seconds, bool roundtrip) {
@@ -302,29 +288,27 @@ static ob_status run_transfer(probe *p, double *seconds, bool to_device) {
 
 ob_status ob_peak_run(void *state, double *seconds) {
   probe *p = state;
-  switch (p->kind) {
-  case PROBE_FMA: return run_fma(p, seconds);
-  case PROBE_COPY:
-  case PROBE_READ:
+  switch (p->spec->kind) {
+  case OB_PROBE_FMA: return run_fma(p, seconds);
+  case OB_PROBE_COPY:
+  case OB_PROBE_READ:
     return ob_kernel_run_timed_work(p->dev, p->kernel, 1, &p->global, &p->local, NAN, p->moved,
                                     seconds);
-  case PROBE_LATENCY: return run_latency(p, seconds, false);
-  case PROBE_ROUNDTRIP: return run_latency(p, seconds, true);
-  case PROBE_H2D: return run_transfer(p, seconds, true);
-  case PROBE_D2H: return run_transfer(p, seconds, false);
+  case OB_PROBE_LATENCY: return run_latency(p, seconds, false);
+  case OB_PROBE_ROUNDTRIP: return run_latency(p, seconds, true);
+  case OB_PROBE_H2D: return run_transfer(p, seconds, true);
+  case OB_PROBE_D2H: return run_transfer(p, seconds, false);
   }
   return ob_fail(OB_ERR_INVALID, "unknown probe");
 }
 
-void ob_peak_teardown(void *state) { probe_free(state); }
-
 const ob_workload ob_workload_peak = {
     .name = "peak",
     .description = "FP32 FMA rate, memory bandwidth, launch latency, host<->device transfer",
+    .provides = OB_NEEDS_PEAKS,
+    .state_size = sizeof(probe),
     .list_cases = ob_peak_list_cases,
-    .device_check = NULL,
     .setup = ob_peak_setup,
     .run = ob_peak_run,
-    .verify = NULL,
     .teardown = ob_peak_teardown,
 };

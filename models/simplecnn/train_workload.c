@@ -22,9 +22,28 @@
 typedef enum part { PART_STEP, PART_FORWARD, PART_BACKWARD, PART_OPTIMIZER, NPARTS } part;
 
 static const char *const part_names[NPARTS] = {"step", "forward", "backward", "optimizer"};
-static const int full_batches[] = {8, SEED_BATCH, 128};
-static const int quick_batches[] = {2, 8};
-static const int extra_inputs[] = {128, 256};
+
+/* The workload's case struct: one part of a step at one batch and input size, in the full run,
+ * with --quick, or both. */
+typedef struct train_case {
+  part p;
+  int batch, input;
+  bool full, quick;
+} train_case;
+
+/* The case table: every part at batches 8, 32 (the seed's) and 128 (--quick: 2 and 8), then
+ * the forward at the extra inputs of the seed's dynamic-input test (batch 32; --quick: 2). */
+#define TRAIN_PARTS(batch, full, quick)                                                          \
+  {PART_STEP, batch, INPUT, full, quick}, {PART_FORWARD, batch, INPUT, full, quick},             \
+      {PART_BACKWARD, batch, INPUT, full, quick}, {PART_OPTIMIZER, batch, INPUT, full, quick}
+static const train_case cases_table[] = {
+    TRAIN_PARTS(QUICK_SEED_BATCH, false, true), TRAIN_PARTS(8, true, true),
+    TRAIN_PARTS(SEED_BATCH, true, false),       TRAIN_PARTS(128, true, false),
+    {PART_FORWARD, QUICK_SEED_BATCH, 128, false, true},
+    {PART_FORWARD, QUICK_SEED_BATCH, 256, false, true},
+    {PART_FORWARD, SEED_BATCH, 128, true, false},
+    {PART_FORWARD, SEED_BATCH, 256, true, false},
+};
 
 static void dims_for(int batch, int input, ob_simplecnn_dims *d) {
   ob_simplecnn_dims_default(d);
@@ -32,17 +51,18 @@ static void dims_for(int batch, int input, ob_simplecnn_dims *d) {
   d->in_h = d->in_w = input;
 }
 
-static void add_case(ob_case *c, part p, int batch, int input) {
+static void add_case(ob_case *c, const train_case *tc) {
+  const part p = tc->p;
   ob_simplecnn_dims d;
-  dims_for(batch, input, &d);
+  dims_for(tc->batch, tc->input, &d);
   ob_simplecnn_counts n;
   ob_simplecnn_count(&d, &n);
   const double flops[NPARTS] = {n.forward_flops + n.backward_flops + n.optimizer_flops,
                                 n.forward_flops, n.backward_flops, n.optimizer_flops};
   const double cost = p == PART_OPTIMIZER ? n.optimizer_bytes : flops[p];
-  ob_case_init(c, part_names[p], "fp32", part_names[p], cost);
+  ob_case_init(c, tc, part_names[p], "fp32", part_names[p], cost);
   ob_case_param(c, "model", "simplecnn");
-  ob_case_param(c, "batch", "%d", batch);
+  ob_case_param(c, "batch", "%d", tc->batch);
   ob_case_param(c, "input", "%dx%dx%d", d.in_c, d.in_h, d.in_w);
   c->flops = flops[p];
   ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
@@ -52,23 +72,15 @@ static void add_case(ob_case *c, part p, int batch, int input) {
   } else {
     ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9, OB_PEAK_FP32);
   }
-  c->arg[0] = p;
-  c->arg[1] = batch;
-  c->arg[2] = input;
 }
 
 static size_t train_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                                size_t max) {
   (void)dev;
-  const int *batches = opts->quick ? quick_batches : full_batches;
-  const size_t nb = opts->quick ? sizeof quick_batches / sizeof *quick_batches
-                                : sizeof full_batches / sizeof *full_batches;
   size_t n = 0;
-  for (size_t b = 0; b < nb; b++)
-    for (int p = 0; p < NPARTS && n < max; p++) add_case(&cases[n++], (part)p, batches[b], INPUT);
-  for (size_t i = 0; i < sizeof extra_inputs / sizeof *extra_inputs && n < max; i++)
-    add_case(&cases[n++], PART_FORWARD, opts->quick ? QUICK_SEED_BATCH : SEED_BATCH,
-             extra_inputs[i]);
+  for (size_t i = 0; i < sizeof cases_table / sizeof *cases_table && n < max; i++)
+    if (opts->quick ? cases_table[i].quick : cases_table[i].full)
+      add_case(&cases[n++], &cases_table[i]);
   return n;
 }
 
@@ -85,11 +97,9 @@ typedef struct train_state {
 
 static void train_teardown(void *state) {
   train_state *s = state;
-  if (!s) return;
   ob_simplecnn_destroy(s->model);
   free(s->x);
   free(s->labels);
-  free(s);
 }
 
 /* The input batch: uniform in [-1, 1), labels uniform over the classes. */
@@ -125,22 +135,20 @@ static ob_status enqueue_part(train_state *s) {
   return ob_fail(OB_ERR_INVALID, "train: unknown part %d", (int)s->p);
 }
 
-static ob_status train_setup(ob_device *dev, ob_case *c, void **state) {
-  *state = NULL;
-  train_state *s = calloc(1, sizeof *s);
-  if (!s) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  *state = s;
+static ob_status train_setup(void *state, ob_device *dev, ob_case *c) {
+  train_state *s = state;
+  const train_case *tc = c->spec;
   s->dev = dev;
-  s->p = (part)c->arg[0];
+  s->p = tc->p;
   ob_simplecnn_config_init(&s->cfg);
-  dims_for((int)c->arg[1], (int)c->arg[2], &s->cfg.dims);
+  dims_for(tc->batch, tc->input, &s->cfg.dims);
   s->cfg.seed = SEED_PARAMS;
   s->cfg.lr = LR;
   OB_TRY(ob_conv_options_from_env(&s->cfg.conv));
   OB_TRY(ob_device_open(dev));
   OB_TRY(ob_simplecnn_create(dev, &s->cfg, &s->model));
-  ob_log(OB_LOG_INFO, "train %s batch %d input %d: %s", part_names[s->p], (int)c->arg[1],
-         (int)c->arg[2], ob_simplecnn_describe(s->model));
+  ob_log(OB_LOG_INFO, "train %s batch %d input %d: %s", part_names[s->p], tc->batch, tc->input,
+         ob_simplecnn_describe(s->model));
   OB_TRY(make_input(s));
   OB_TRY(ob_simplecnn_set_input(s->model, s->x, s->labels));
   /* The parts after the forward start from a step's state: activations, gradients. */
@@ -205,8 +213,9 @@ const ob_workload ob_workload_train = {
     .name = "train",
     .description = "SimpleCNN training step (forward, loss, backward, fused Adam) at batch 8, "
                    "32, 128, by part; forward at inputs 128, 224, 256",
+    .needs = OB_NEEDS_PEAKS,
+    .state_size = sizeof(train_state),
     .list_cases = train_list_cases,
-    .device_check = NULL,
     .setup = train_setup,
     .run = train_run,
     .verify = train_verify,

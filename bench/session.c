@@ -1,0 +1,135 @@
+/* The run session: results, and per device peaks, memory and builds (see session.h). */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What the session keeps about one device. */
+typedef struct device_entry {
+  const ob_device *dev;
+  double peak[OB_NPEAKS];   /* by ob_peak_kind; 0: not measured */
+  size_t mem_before;        /* allocated when the current case began */
+  size_t mem_peak;          /* the most one case allocated on the device alone */
+} device_entry;
+
+struct ob_session {
+  ob_host_info host;
+  ob_results results;
+  size_t failures;          /* without a row */
+  device_entry *devices;
+  size_t ndevices;
+  ob_session_build *builds;
+  size_t nbuilds, cap_builds;
+};
+
+ob_status ob_session_create(ob_session **out) {
+  *out = calloc(1, sizeof **out);
+  if (!*out) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_host_get(&(*out)->host);
+  return OB_OK;
+}
+
+void ob_session_destroy(ob_session *s) {
+  if (!s) return;
+  ob_results_clear(&s->results);
+  free(s->devices);
+  free(s->builds);
+  free(s);
+}
+
+const ob_host_info *ob_session_host(const ob_session *s) { return &s->host; }
+
+ob_results *ob_session_results(ob_session *s) { return &s->results; }
+
+size_t ob_session_failed(const ob_session *s) {
+  return ob_results_failed(&s->results) + s->failures;
+}
+
+void ob_session_count_failure(ob_session *s) { s->failures++; }
+
+/* The entry of dev; NULL when the session has none. */
+static device_entry *find(const ob_session *s, const ob_device *dev) {
+  for (size_t i = 0; i < s->ndevices; i++)
+    if (s->devices[i].dev == dev) return &s->devices[i];
+  return NULL;
+}
+
+/* The entry of dev, added on first sight. */
+static ob_status entry(ob_session *s, const ob_device *dev, device_entry **out) {
+  *out = find(s, dev);
+  if (*out) return OB_OK;
+  device_entry *grown = realloc(s->devices, (s->ndevices + 1) * sizeof *grown);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  s->devices = grown;
+  *out = &s->devices[s->ndevices++];
+  memset(*out, 0, sizeof **out);
+  (*out)->dev = dev;
+  return OB_OK;
+}
+
+double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind kind) {
+  const device_entry *e = find(s, dev);
+  return e && kind > OB_PEAK_NONE && kind < OB_NPEAKS ? e->peak[kind] : 0.0;
+}
+
+ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
+                              double value) {
+  if (kind <= OB_PEAK_NONE || kind >= OB_NPEAKS) return OB_OK;
+  device_entry *e = NULL;
+  OB_TRY(entry(s, dev, &e));
+  if (value > e->peak[kind]) e->peak[kind] = value;
+  return OB_OK;
+}
+
+ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n) {
+  for (size_t d = 0; d < n; d++) {
+    device_entry *e = NULL;
+    OB_TRY(entry(s, devs[d], &e));
+    e->mem_before = ob_device_mem_current(devs[d]);
+    ob_device_mem_peak_reset(devs[d]);
+  }
+  return OB_OK;
+}
+
+size_t ob_session_case_end(ob_session *s, ob_device *const *devs, size_t n) {
+  size_t peak = 0, before = 0;
+  for (size_t d = 0; d < n; d++) {
+    const device_entry *e = find(s, devs[d]);
+    peak += ob_device_mem_peak(devs[d]);
+    before += e ? e->mem_before : 0;
+  }
+  const size_t bytes = peak > before ? peak - before : 0;
+  device_entry *e = n == 1 ? find(s, devs[0]) : NULL;
+  if (e && bytes > e->mem_peak) e->mem_peak = bytes;
+  return bytes;
+}
+
+size_t ob_session_mem_peak(const ob_session *s, const ob_device *dev) {
+  const device_entry *e = find(s, dev);
+  return e ? e->mem_peak : 0;
+}
+
+ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, size_t *n) {
+  *first = s->nbuilds;
+  *n = 0;
+  ob_build_record rec[16];
+  for (size_t got = ob_device_take_builds(dev, rec, 16); got > 0;
+       got = ob_device_take_builds(dev, rec, 16)) {
+    if (s->nbuilds + got > s->cap_builds) {
+      const size_t cap = 2 * (s->nbuilds + got);
+      ob_session_build *grown = realloc(s->builds, cap * sizeof *grown);
+      if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+      s->builds = grown;
+      s->cap_builds = cap;
+    }
+    for (size_t i = 0; i < got; i++)
+      s->builds[s->nbuilds++] = (ob_session_build){.dev = dev, .record = rec[i]};
+    *n += got;
+  }
+  return OB_OK;
+}
+
+const ob_session_build *ob_session_builds(const ob_session *s, size_t *n) {
+  *n = s->nbuilds;
+  return s->builds;
+}

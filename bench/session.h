@@ -1,0 +1,57 @@
+/* The run session: everything one run measures besides the devices' facts. The results, and
+ * per device the measured peaks (the denominators of peak_fraction and the plausibility
+ * bounds), the device memory the cases allocated and the program builds. The runner fills it;
+ * whoever runs (oclbench run, a rank of oclbench-mpi, a test) creates and destroys it. The
+ * devices keep none of it: core's allocation statistics and build records are read through
+ * here, once per case.
+ */
+#ifndef OB_SESSION_H
+#define OB_SESSION_H
+
+#include "results.h"
+#include "workload.h"
+
+typedef struct ob_session ob_session;
+
+/* An empty session of this host (ob_host_get). */
+ob_status ob_session_create(ob_session **out);
+/* Frees everything; NULL is a no-op. */
+void ob_session_destroy(ob_session *s);
+
+/* The host the records are stamped with. */
+const ob_host_info *ob_session_host(const ob_session *s);
+/* The records of the run, in the order they were measured (owned by the session). */
+ob_results *ob_session_results(ob_session *s);
+/* Failed rows plus failures without a row (a device that did not open). */
+size_t ob_session_failed(const ob_session *s);
+/* Counts a failure that has no row. */
+void ob_session_count_failure(ob_session *s);
+
+/* The measured peak of a kind on dev, in base units per second (FLOP/s, B/s); 0 until
+ * measured. Setting keeps the larger value. */
+double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind kind);
+ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
+                              double value);
+
+/* Device memory of one case on devs[0..n): begin resets the devices' allocation peaks (core's
+ * ob_device_mem_* statistics) before setup; end, after the case, returns the most the case had
+ * allocated at once (summed over the devices) and, for a case on one device, raises that
+ * device's ob_session_mem_peak. */
+ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n);
+size_t ob_session_case_end(ob_session *s, ob_device *const *devs, size_t n);
+/* The most device memory one case allocated on dev alone; 0 when none ran. */
+size_t ob_session_mem_peak(const ob_session *s, const ob_device *dev);
+
+/* One program build a device made during the run. */
+typedef struct ob_session_build {
+  const ob_device *dev;
+  ob_build_record record;
+} ob_session_build;
+
+/* Moves the builds dev recorded since the last call (core's ob_device_take_builds) into the
+ * session; *first is the index of the first one in ob_session_builds, *n how many. */
+ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, size_t *n);
+/* The builds of the run so far (*n of them), in order. */
+const ob_session_build *ob_session_builds(const ob_session *s, size_t *n);
+
+#endif
