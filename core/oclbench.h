@@ -72,19 +72,41 @@ ob_status ob_cl_check(cl_int code, const char *expr, const char *file, int line)
     if (ob_try_st_ != OB_OK) return ob_try_st_;                                                  \
   } while (0)
 
-/* ---------------------------------------------------------------- logging and progress */
+/* ---------------------------------------------------------------- configuration */
 
 typedef enum ob_log_level { OB_LOG_ERROR, OB_LOG_WARN, OB_LOG_INFO, OB_LOG_DEBUG } ob_log_level;
 
-/* Sets the level from OCLBENCH_LOG (error|warn|info|debug; default warn).
- * OB_ERR_INVALID with a detail when the variable holds anything else. */
-ob_status ob_log_init_from_env(void);
-void ob_log_set_level(ob_log_level level);
-/* Prints "oclbench: <level>: message" on stderr when level is enabled. */
+/* What the core takes from its user. The program (the CLI: bench/cli.c) reads the environment
+ * once at start-up, validates it and hands the result to ob_configure; nothing in core reads
+ * the environment. */
+typedef struct ob_config {
+  ob_log_level log_level;  /* messages up to this level are printed (default OB_LOG_WARN) */
+  bool progress;           /* progress on stderr (default true) */
+  const char *kernel_dir;  /* cl_kernels/ files read from this directory instead of the copies
+                              built into the binary; NULL or "": the built-in copies */
+  const char *cache_dir;   /* on-disk cache of program binaries and tuning choices; NULL or
+                              "": no on-disk cache */
+} ob_config;
+
+/* The defaults: OB_LOG_WARN, progress on, built-in kernels, no on-disk cache. */
+void ob_config_default(ob_config *cfg);
+
+/* Makes *cfg the process's configuration (the strings are copied). Call it before creating a
+ * registry or any other core object, from one thread. OB_ERR_INVALID when a path is longer
+ * than 4095 bytes (nothing changes then). */
+ob_status ob_configure(const ob_config *cfg);
+
+/* The configuration in use (the defaults until ob_configure); valid until the next
+ * ob_configure. */
+const ob_config *ob_config_get(void);
+
+/* ---------------------------------------------------------------- logging and progress */
+
+/* Prints "oclbench: <level>: message" on stderr when level is within the configured level. */
 void ob_log(ob_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise.
- * Set OCLBENCH_PROGRESS=0 to silence it. */
+/* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise; nothing when
+ * the configuration turns progress off. */
 void ob_progress_begin(const char *title, size_t total);
 void ob_progress_step(const char *what);
 void ob_progress_end(void);
@@ -122,7 +144,7 @@ typedef struct ob_device ob_device;
 
 /* Enumerates every platform and device (two-call pattern) in a stable order: platforms as
  * the loader lists them, devices in platform order. OB_ERR_NO_PLATFORM when the loader sees
- * no platform (ob_registry_diagnose() explains why). */
+ * no platform. */
 ob_status ob_registry_create(ob_registry **out);
 void ob_registry_destroy(ob_registry *reg);
 size_t ob_registry_count(const ob_registry *reg);
@@ -133,10 +155,6 @@ ob_device *ob_registry_device(const ob_registry *reg, size_t i);
  * "gpu", "accel", or a case-insensitive substring of vendor or device name. Returns the
  * number matched; 0 when nothing matched. */
 size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selected);
-
-/* Writes a multi-line diagnosis of a missing OpenCL platform (loader, ICD files,
- * OCL_ICD_VENDORS, packages to install) to f. */
-void ob_registry_diagnose(FILE *f);
 
 /* Device facts (never NULL; owned by the device). */
 const ob_device_props *ob_device_props_get(const ob_device *dev);
@@ -206,14 +224,11 @@ typedef struct ob_build_record {
 /* Moves the builds recorded since the last call into out[0..max); returns how many. */
 size_t ob_device_take_builds(ob_device *dev, ob_build_record *out, size_t max);
 
-/* The embedded (or, with OCLBENCH_KERNEL_DIR, on-disk) source of one cl_kernels/ file.
- * *out is malloc'ed, NUL-terminated, owned by the caller. */
+/* The built-in (or, with the configuration's kernel_dir, on-disk) source of one cl_kernels/
+ * file. *out is malloc'ed, NUL-terminated, owned by the caller. */
 ob_status ob_kernel_source(const char *file, char **out, size_t *len);
 
-/* Validates OCLBENCH_KERNEL_DIR and OCLBENCH_CACHE_DIR; OB_ERR_INVALID with a detail. */
-ob_status ob_program_check_env(void);
-
-/* The on-disk cache directory in use ("" when caching is off). */
+/* The on-disk cache directory in use: the configuration's cache_dir ("" when caching is off). */
 const char *ob_program_cache_dir(void);
 
 /* ---------------------------------------------------------------- buffers */

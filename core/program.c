@@ -1,21 +1,16 @@
-/* Programs: sources (embedded or from OCLBENCH_KERNEL_DIR), builds, the on-disk binary cache. */
+/* Programs: sources (built in, or from the configured kernel directory), builds, the on-disk
+ * binary cache. */
 #include "device_impl.h"
 #include "kernels_embedded.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-static bool is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 ob_status ob_kernel_source(const char *file, char **out, size_t *len) {
   *out = NULL;
   if (!file || !*file || strchr(file, '/'))
     return ob_fail(OB_ERR_INVALID, "kernel file name '%s' is not a plain file name", file ? file : "");
-  const char *dir = getenv("OCLBENCH_KERNEL_DIR");
+  const char *dir = ob_config_get()->kernel_dir;
   if (dir && *dir) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -33,31 +28,9 @@ ob_status ob_kernel_source(const char *file, char **out, size_t *len) {
   return ob_fail(OB_ERR_INVALID, "no embedded kernel file '%s'", file);
 }
 
-static char cache_dir[4096];
-static bool cache_resolved;
-
 const char *ob_program_cache_dir(void) {
-  if (cache_resolved) return cache_dir;
-  cache_resolved = true;
-  const char *off = getenv("OCLBENCH_NO_CACHE");
-  if (off && *off && strcmp(off, "0") != 0) return cache_dir;
-  const char *dir = getenv("OCLBENCH_CACHE_DIR");
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  const char *home = getenv("HOME");
-  if (dir && *dir) snprintf(cache_dir, sizeof cache_dir, "%s", dir);
-  else if (xdg && *xdg) snprintf(cache_dir, sizeof cache_dir, "%s/oclbench", xdg);
-  else if (home && *home) snprintf(cache_dir, sizeof cache_dir, "%s/.cache/oclbench", home);
-  return cache_dir;
-}
-
-ob_status ob_program_check_env(void) {
-  const char *kdir = getenv("OCLBENCH_KERNEL_DIR");
-  if (kdir && *kdir && !is_dir(kdir))
-    return ob_fail(OB_ERR_INVALID, "OCLBENCH_KERNEL_DIR='%s' is not a directory", kdir);
-  const char *cdir = getenv("OCLBENCH_CACHE_DIR");
-  if (cdir && *cdir && ob_mkdir_p(cdir) != OB_OK)
-    return ob_fail(OB_ERR_INVALID, "OCLBENCH_CACHE_DIR='%s' cannot be used as a directory", cdir);
-  return OB_OK;
+  const char *dir = ob_config_get()->cache_dir;
+  return dir ? dir : "";
 }
 
 /* Concatenates the space-separated files, each preceded by a #line directive so build logs

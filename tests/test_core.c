@@ -1,4 +1,5 @@
-/* Core: registry, selection, programs and the binary cache, buffers, statistics, utilities. */
+/* Core: registry, selection, configuration, programs and the binary cache, buffers, statistics,
+ * utilities. */
 #include "support.h"
 
 #include <float.h>
@@ -156,10 +157,10 @@ static void build_failure_reports_the_log(void **state) {
   assert_non_null(f);
   fputs("__kernel void broken(__global float *p) { p[0] = undeclared_name; }\n", f);
   fclose(f);
-  setenv("OCLBENCH_KERNEL_DIR", dir, 1);
+  ob_test_kernel_dir(dir);
   cl_kernel k = NULL;
   ob_status st = ob_kernel_create(ob_test_device(), "broken.cl", "", "broken", &k);
-  unsetenv("OCLBENCH_KERNEL_DIR");
+  ob_test_kernel_dir(NULL);
   assert_int_equal(st, OB_ERR_BUILD);
   assert_null(k);
   assert_non_null(strstr(ob_error_detail(), "broken.cl"));
@@ -177,6 +178,39 @@ static void kernel_source_embedded_and_from_directory(void **state) {
   free(src);
   assert_int_equal(ob_kernel_source("no_such.cl", &src, &len), OB_ERR_INVALID);
   assert_int_equal(ob_kernel_source("../etc/passwd", &src, &len), OB_ERR_INVALID);
+}
+
+/* The core reads its configuration from ob_configure only, never from the environment. */
+static void configuration_is_explicit(void **state) {
+  (void)state;
+  char *saved = ob_test_env_set("OCLBENCH_KERNEL_DIR", "/nonexistent/kernels");
+  char *src = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_kernel_source("peak.cl", &src, &len)); /* the built-in copy */
+  free(src);
+  ob_test_env_restore("OCLBENCH_KERNEL_DIR", saved);
+  const char *dir = ob_test_tmpdir();
+  char path[4200];
+  snprintf(path, sizeof path, "%s/peak.cl", dir);
+  OB_ASSERT_OK(ob_write_file_atomic(path, "// edited\n", 10));
+  ob_test_kernel_dir(dir);
+  OB_ASSERT_OK(ob_kernel_source("peak.cl", &src, &len));
+  ob_test_kernel_dir(NULL);
+  assert_string_equal(src, "// edited\n");
+  free(src);
+  remove(path);
+  /* A path beyond 4095 bytes is refused and leaves the configuration as it was. */
+  char *huge = malloc(5000);
+  assert_non_null(huge);
+  memset(huge, 'x', 4999);
+  huge[4999] = '\0';
+  const ob_config before = *ob_config_get();
+  ob_config cfg = before;
+  cfg.cache_dir = huge;
+  assert_int_equal(ob_configure(&cfg), OB_ERR_INVALID);
+  assert_string_equal(ob_program_cache_dir(), before.cache_dir ? before.cache_dir : "");
+  assert_int_equal(ob_config_get()->log_level, before.log_level);
+  free(huge);
 }
 
 static void buffers_are_counted_and_bounded(void **state) {
@@ -358,6 +392,7 @@ int main(void) {
       cmocka_unit_test(kernel_limits_are_checked),
       cmocka_unit_test(build_failure_reports_the_log),
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
+      cmocka_unit_test(configuration_is_explicit),
       cmocka_unit_test(buffers_are_counted_and_bounded),
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
