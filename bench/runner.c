@@ -71,7 +71,7 @@ static ob_status emit_status(run_ctx *x, const ob_case *c, const char *status, c
 
 static ob_status emit_device_builds(run_ctx *x, ob_device *dev) {
   ob_build_record rec[16];
-  size_t n = ob_device_take_builds(dev, rec, 16);
+  size_t n = ob_stream_take_builds(ob_device_stream(dev), rec, 16);
   for (size_t i = 0; i < n; i++) {
     char params[512];
     snprintf(params, sizeof params, "program=%s;cache=%s;options=%s", rec[i].files,
@@ -119,7 +119,8 @@ static double group_theoretical(const run_ctx *x, bool headroom) {
 static size_t group_mem(const run_ctx *x, bool peak) {
   size_t sum = 0;
   for (size_t d = 0; d < x->ndev; d++)
-    sum += peak ? ob_device_mem_peak(x->devs[d]) : ob_device_mem_current(x->devs[d]);
+    sum += peak ? ob_stream_mem_peak(ob_device_stream(x->devs[d]))
+                : ob_stream_mem_current(ob_device_stream(x->devs[d]));
   return sum;
 }
 
@@ -276,7 +277,7 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   ob_error_clear();
   void *state = NULL;
   const size_t mem_before = group_mem(x, false);
-  for (size_t d = 0; d < x->ndev; d++) ob_device_mem_peak_reset(x->devs[d]);
+  for (size_t d = 0; d < x->ndev; d++) ob_stream_mem_peak_reset(ob_device_stream(x->devs[d]));
   ob_status st = x->ndev == 1 ? x->wl->setup(x->dev, c, &state)
                               : x->wl->setup_group(x->devs, x->ndev, c, &state);
   OB_TRY(emit_builds(x));

@@ -1,10 +1,11 @@
 /* oclbench core: the one public header of the device-abstraction core.
  *
- * Ownership: the registry owns its devices; a device owns its context, queue and the programs
- * built for it; whoever creates a kernel or buffer owns it (release it through this API).
- * Every constructor takes an out-parameter and returns an ob_status; every *_destroy(NULL)
- * is a no-op. On failure, ob_error_detail() holds a one-line explanation (raw OpenCL code,
- * expression, file and line) for the CSV `note`.
+ * Ownership: the registry owns its devices and their streams; a device is facts, its default
+ * stream owns the context, the queue and the programs built for it; whoever creates a kernel or
+ * buffer owns it (release it through this API). Every constructor takes an out-parameter and
+ * returns an ob_status; every *_destroy(NULL) is a no-op. On failure, ob_error_detail() holds a
+ * one-line explanation (raw OpenCL code, expression, file and line) for the CSV `note`, and a
+ * failed operation on a stream leaves it in the stream's error buffer too (ob_stream_error).
  */
 #ifndef OCLBENCH_H
 #define OCLBENCH_H
@@ -166,10 +167,6 @@ const ob_vendor_profile *ob_device_profile(const ob_device *dev);
 bool ob_device_has_extension(const ob_device *dev, const char *ext);
 bool ob_device_is_cpu(const ob_device *dev);
 
-/* Creates the context and the profiling-enabled in-order queue on first use. */
-ob_status ob_device_open(ob_device *dev);
-cl_context ob_device_context(ob_device *dev);   /* NULL before ob_device_open */
-cl_command_queue ob_device_queue(ob_device *dev);
 
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
@@ -200,12 +197,40 @@ size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);
 ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
                          const char *what);
 
+/* ---------------------------------------------------------------- streams */
+
+/* A stream is where work on a device happens, as opposed to the device's facts: its OpenCL
+ * context, one in-order queue (with profiling where the device has it), the programs built for
+ * it (behind them the on-disk binary cache), its allocation counters, its build records and its
+ * error buffer. Each device has one, its default stream, created by ob_device_open (nothing is
+ * created while the registry enumerates); the calls of this header that take a device (programs,
+ * kernels, buffers, launches, ob_device_queue) work on it. A stream is used by one thread at a
+ * time; another thread may read its error buffer once that thread's call has returned. */
+typedef struct ob_stream ob_stream;
+
+/* Creates the device's default stream (context and queue) on first use; OB_OK once it exists. */
+ob_status ob_device_open(ob_device *dev);
+/* The device's default stream; NULL before ob_device_open. */
+ob_stream *ob_device_stream(const ob_device *dev);
+/* The default stream's context and queue; NULL before ob_device_open. */
+cl_context ob_device_context(ob_device *dev);
+cl_command_queue ob_device_queue(ob_device *dev);
+
+/* Why the last failed operation on the stream failed (one line, "" when none has): written by
+ * the thread that ran the operation, as it failed. Every core call on a device's stream records
+ * its failures there; ob_stream_record does it for a model's own operations. */
+const char *ob_stream_error(const ob_stream *s);
+/* For the end of an operation on the stream that failed with st: records the detail the failure
+ * left in the calling thread (ob_error_detail) in the stream's error buffer and returns st.
+ * OB_OK, or a NULL stream, changes nothing. */
+ob_status ob_stream_record(ob_stream *s, ob_status st);
+
 /* ---------------------------------------------------------------- programs and kernels */
 
-/* Returns (borrowed, owned by the device) the program built from the named cl_kernels/ files
- * (space-separated, concatenated in order) with the vendor profile's options plus `options`.
- * Built programs are kept per device and cached on disk as binaries. On a build failure the
- * log is in the detail and kept by the device. */
+/* Returns (borrowed, owned by the device's default stream) the program built from the named
+ * cl_kernels/ files (space-separated, concatenated in order) with the vendor profile's options
+ * plus `options`. Built programs are kept per stream and cached on disk as binaries. On a build
+ * failure the log is in the detail and kept by the stream. */
 ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
                          cl_program *out);
 
@@ -221,8 +246,9 @@ typedef struct ob_build_record {
   bool from_cache;  /* loaded from the on-disk binary cache */
 } ob_build_record;
 
-/* Moves the builds recorded since the last call into out[0..max); returns how many. */
-size_t ob_device_take_builds(ob_device *dev, ob_build_record *out, size_t max);
+/* Moves the builds the stream recorded since the last call into out[0..max); returns how many
+ * (0 for a NULL stream: a device never opened). */
+size_t ob_stream_take_builds(ob_stream *s, ob_build_record *out, size_t max);
 
 /* The built-in (or, with the configuration's kernel_dir, on-disk) source of one cl_kernels/
  * file. *out is malloc'ed, NUL-terminated, owned by the caller. */
@@ -233,7 +259,7 @@ const char *ob_program_cache_dir(void);
 
 /* ---------------------------------------------------------------- buffers */
 
-/* Creates a device buffer and counts it in the device's allocation statistics.
+/* Creates a device buffer and counts it in the default stream's allocation statistics.
  * OB_ERR_TOO_LARGE when bytes exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE or global memory. */
 ob_status ob_buffer_create(ob_device *dev, cl_mem_flags flags, size_t bytes, void *host,
                            cl_mem *out);
@@ -246,10 +272,10 @@ ob_status ob_buffer_read(ob_device *dev, cl_mem buf, size_t offset, size_t bytes
 /* Fills with a repeated byte pattern of pattern_size bytes. */
 ob_status ob_buffer_fill(ob_device *dev, cl_mem buf, const void *pattern, size_t pattern_size,
                          size_t bytes);
-/* Bytes currently allocated and the peak since the last reset. */
-size_t ob_device_mem_current(const ob_device *dev);
-size_t ob_device_mem_peak(const ob_device *dev);
-void ob_device_mem_peak_reset(ob_device *dev);
+/* Bytes the stream has allocated now and at most since the last reset (0 for a NULL stream). */
+size_t ob_stream_mem_current(const ob_stream *s);
+size_t ob_stream_mem_peak(const ob_stream *s);
+void ob_stream_mem_peak_reset(ob_stream *s);
 
 /* ---------------------------------------------------------------- timing and statistics */
 

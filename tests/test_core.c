@@ -1,8 +1,9 @@
-/* Core: registry, selection, configuration, programs and the binary cache, buffers, statistics,
+/* Core: registry, selection, configuration, streams, programs and the binary cache, buffers, statistics,
  * utilities. */
 #include "support.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,27 +105,27 @@ static void program_builds_and_loads_from_binary_cache(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_build_record rec[8];
-  ob_device_take_builds(dev, rec, 8);
+  ob_stream_take_builds(ob_device_stream(dev), rec, 8);
   /* A unique define makes a program no earlier run has cached. */
   char opts[64];
   snprintf(opts, sizeof opts, "-DTEST_NONCE=%ld", (long)ob_now());
   cl_kernel k = NULL;
   OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev, rec, 8), 1);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), rec, 8), 1);
   assert_false(rec[0].from_cache);
   assert_true(rec[0].seconds > 0);
   /* Same program again in this device: no build at all. */
   OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev, rec, 8), 0);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), rec, 8), 0);
   /* A fresh registry (new process state) loads it from the disk cache. */
   ob_registry *reg2 = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg2));
   ob_device *dev2 = ob_registry_device(reg2, ob_device_index(dev));
   OB_ASSERT_OK(ob_kernel_create(dev2, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev2, rec, 8), 1);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev2), rec, 8), 1);
   assert_true(rec[0].from_cache);
   ob_registry_destroy(reg2);
 }
@@ -216,15 +217,15 @@ static void configuration_is_explicit(void **state) {
 static void buffers_are_counted_and_bounded(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  size_t before = ob_device_mem_current(dev);
-  ob_device_mem_peak_reset(dev);
+  size_t before = ob_stream_mem_current(ob_device_stream(dev));
+  ob_stream_mem_peak_reset(ob_device_stream(dev));
   cl_mem a = NULL, b = NULL;
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 1 << 20, NULL, &a));
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 3 << 20, NULL, &b));
-  assert_int_equal(ob_device_mem_current(dev), before + (4 << 20));
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before + (4 << 20));
   ob_buffer_release(dev, a);
-  assert_int_equal(ob_device_mem_current(dev), before + (3 << 20));
-  assert_int_equal(ob_device_mem_peak(dev), before + (4 << 20));
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before + (3 << 20));
+  assert_int_equal(ob_stream_mem_peak(ob_device_stream(dev)), before + (4 << 20));
   const float v = 2.5f;
   OB_ASSERT_OK(ob_buffer_fill(dev, b, &v, sizeof v, 3 << 20));
   float back[4];
@@ -232,12 +233,58 @@ static void buffers_are_counted_and_bounded(void **state) {
   for (int i = 0; i < 4; i++) assert_true(back[i] == 2.5f);
   ob_buffer_release(dev, b);
   ob_buffer_release(dev, NULL);
-  assert_int_equal(ob_device_mem_current(dev), before);
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before);
   cl_mem huge = NULL;
   size_t too_big = (size_t)ob_device_props_get(dev)->max_alloc + 1;
   assert_int_equal(ob_buffer_create(dev, CL_MEM_READ_WRITE, too_big, NULL, &huge), OB_ERR_TOO_LARGE);
   assert_non_null(strstr(ob_error_detail(), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
   assert_null(huge);
+}
+
+typedef struct too_big_job {
+  ob_device *dev;
+  ob_status st;
+} too_big_job;
+
+static void *allocate_too_much(void *arg) {
+  too_big_job *j = arg;
+  cl_mem m = NULL;
+  j->st = ob_buffer_create(j->dev, CL_MEM_READ_WRITE,
+                           (size_t)ob_device_props_get(j->dev)->max_alloc + 1, NULL, &m);
+  return NULL;
+}
+
+/* A fresh registry creates no context: a device's stream appears with ob_device_open. A failure
+ * on a stream stays in the stream's error buffer, for another thread to read after the call. */
+static void streams_open_on_demand_and_keep_their_errors(void **state) {
+  (void)state;
+  ob_registry *reg = NULL;
+  OB_ASSERT_OK(ob_registry_create(&reg));
+  for (size_t i = 0; i < ob_registry_count(reg); i++) {
+    assert_null(ob_device_stream(ob_registry_device(reg, i)));
+    assert_null(ob_device_queue(ob_registry_device(reg, i)));
+  }
+  ob_device *dev = ob_registry_device(reg, ob_device_index(ob_test_device()));
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), NULL, 0), 0);
+  assert_int_equal(ob_stream_mem_peak(ob_device_stream(dev)), 0);
+  OB_ASSERT_OK(ob_device_open(dev));
+  ob_stream *s = ob_device_stream(dev);
+  assert_non_null(s);
+  assert_non_null(ob_device_queue(dev));
+  assert_non_null(ob_device_context(dev));
+  assert_string_equal(ob_stream_error(s), "");
+  too_big_job job = {.dev = dev, .st = OB_OK};
+  pthread_t t;
+  ob_error_clear();
+  assert_int_equal(pthread_create(&t, NULL, allocate_too_much, &job), 0);
+  pthread_join(t, NULL);
+  assert_int_equal(job.st, OB_ERR_TOO_LARGE);
+  assert_non_null(strstr(ob_stream_error(s), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+  assert_string_equal(ob_error_detail(), ""); /* this thread's detail is its own */
+  assert_int_equal(ob_stream_record(s, OB_OK), OB_OK);
+  assert_non_null(strstr(ob_stream_error(s), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+  assert_int_equal(ob_stream_record(NULL, OB_ERR_IO), OB_ERR_IO);
+  ob_registry_destroy(reg);
 }
 
 static void statistics_and_repetitions(void **state) {
@@ -394,6 +441,7 @@ int main(void) {
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
       cmocka_unit_test(configuration_is_explicit),
       cmocka_unit_test(buffers_are_counted_and_bounded),
+      cmocka_unit_test(streams_open_on_demand_and_keep_their_errors),
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
       cmocka_unit_test(strict_numbers),
