@@ -1,4 +1,4 @@
-/* Device facts: properties, measured peaks and work-group sizing. */
+/* Device facts: properties, the fp16 probe, measured peaks and work-group sizing. */
 #include "device_impl.h"
 
 #include <stdlib.h>
@@ -83,12 +83,12 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
     snprintf(p->clock_source, sizeof p->clock_source, "unknown: the driver reports 0 MHz");
   const ob_vendor_profile *prof = ob_vendor_profile_get(p->vendor_class);
   if (prof->query_extra) prof->query_extra(id, p);
-  p->fp16 = strstr(p->extensions, "cl_khr_fp16") != NULL && fp16_compiles(platform, id);
 }
 
 void ob_device_free(ob_device *dev) {
   if (!dev) return;
   ob_stream_free(dev->stream);
+  free(dev->probes);
   free(dev);
 }
 
@@ -99,6 +99,16 @@ cl_device_id ob_device_id(const ob_device *dev) { return dev->id; }
 cl_platform_id ob_device_platform(const ob_device *dev) { return dev->platform; }
 const ob_vendor_profile *ob_device_profile(const ob_device *dev) { return dev->profile; }
 bool ob_device_is_cpu(const ob_device *dev) { return (dev->props.type & CL_DEVICE_TYPE_CPU) != 0; }
+
+bool ob_device_fp16(const ob_device *dev) {
+  int known = atomic_load(&dev->probes->fp16);
+  if (!known) {
+    known = strstr(dev->props.extensions, "cl_khr_fp16") && fp16_compiles(dev->platform, dev->id)
+                ? 2 : 1;
+    atomic_store(&dev->probes->fp16, known);
+  }
+  return known == 2;
+}
 
 bool ob_device_has_extension(const ob_device *dev, const char *ext) {
   size_t n = strlen(ext);

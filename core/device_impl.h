@@ -2,6 +2,8 @@
 #ifndef OB_DEVICE_IMPL_H
 #define OB_DEVICE_IMPL_H
 
+#include <stdatomic.h>
+
 #include "oclbench.h"
 
 #define OB_MAX_BUILD_RECORDS 64
@@ -27,7 +29,13 @@ struct ob_stream {
   char error[OB_ERROR_DETAIL_LEN]; /* why the last operation on the stream failed */
 };
 
-/* A device: facts read once when the registry enumerates it, and its default stream. */
+/* Facts that cost more than a query (a test compile), probed when first asked for. */
+typedef struct ob_device_probes {
+  atomic_int fp16;            /* 0: not probed yet, 1: no, 2: yes */
+} ob_device_probes;
+
+/* A device: facts read once when the registry enumerates it (queries only), facts probed on
+ * demand, and its default stream. */
 struct ob_device {
   size_t index;
   char slug[64];
@@ -35,6 +43,7 @@ struct ob_device {
   cl_device_id id;
   ob_device_props props;
   const ob_vendor_profile *profile;
+  ob_device_probes *probes;
   double measured[4];         /* indexed by ob_peak_kind */
   ob_stream *stream;          /* the default stream: NULL until ob_device_open; freed with the
                                  device */

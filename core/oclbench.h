@@ -166,6 +166,11 @@ cl_platform_id ob_device_platform(const ob_device *dev);
 const ob_vendor_profile *ob_device_profile(const ob_device *dev);
 bool ob_device_has_extension(const ob_device *dev, const char *ext);
 bool ob_device_is_cpu(const ob_device *dev);
+/* Whether half arithmetic works: the device reports cl_khr_fp16 AND a test compile of a half
+ * kernel succeeds (some drivers advertise it and fail to build half code). The test compile (in
+ * a context of its own) runs on the first call for the device only: the registry does not
+ * probe, a workload or command that needs the answer asks. */
+bool ob_device_fp16(const ob_device *dev);
 
 
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */

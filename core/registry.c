@@ -33,7 +33,13 @@ static int cmp_device(const void *a, const void *b) {
 
 static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device_id id) {
   ob_device *dev = calloc(1, sizeof *dev);
-  if (!dev) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_device_probes *probes = calloc(1, sizeof *probes);
+  if (!dev || !probes) {
+    free(dev);
+    free(probes);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  dev->probes = probes;
   dev->platform = platform;
   dev->id = id;
   ob_device_query_props(platform, id, &dev->props);
@@ -41,7 +47,7 @@ static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device
   dev->index = reg->count; /* the loader's order until the registry is sorted */
   ob_device **grown = realloc(reg->devices, (reg->count + 1) * sizeof *grown);
   if (!grown) {
-    free(dev);
+    ob_device_free(dev);
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   reg->devices = grown;

@@ -58,8 +58,8 @@ typedef struct ob_device_props {
   cl_ulong max_constant;
   size_t max_wg;
   cl_uint native_float_width;   /* CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT */
-  bool fp64;
-  bool fp16;                    /* extension reported AND a test compile succeeded */
+  bool fp64;                    /* (fp16, which needs a test compile, is probed on demand:
+                                   ob_device_fp16 in core) */
   bool profiling;
   int exec_timeout;             /* 1 yes, 0 no, -1 unknown */
   int nv_cc_major, nv_cc_minor; /* NVIDIA compute capability, 0 when not NVIDIA */

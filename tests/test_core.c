@@ -38,6 +38,10 @@ static void registry_finds_devices_with_sane_properties(void **state) {
       fail_msg("%s: %u MHz (%s) but no theoretical peak", ob_device_slug(d), p->clock_mhz,
                p->clock_source);
     assert_non_null(strstr(p->cl_version, "OpenCL"));
+    /* fp16: probed on the first question (a test compile), the same answer afterwards. */
+    const bool fp16 = ob_device_fp16(d);
+    if (!strstr(p->extensions, "cl_khr_fp16")) assert_false(fp16);
+    assert_int_equal(ob_device_fp16(d), fp16);
     assert_true(strcmp(p->type_name, "cpu") == 0 || strcmp(p->type_name, "gpu") == 0 ||
                 strcmp(p->type_name, "accel") == 0 || strcmp(p->type_name, "other") == 0);
     for (size_t j = 0; j < i; j++)

@@ -95,7 +95,7 @@ size_t ob_linear_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_ca
                                   {VARIANT_CLBLAST, PREC_FP32},
                                   {VARIANT_CLBLAST, PREC_FP16}};
   const size_t nsq = opts->quick ? QUICK_SQUARES : NSQUARES;
-  const bool fp16 = ob_device_props_get(dev)->fp16;
+  const bool fp16 = ob_device_fp16(dev);
   size_t n = 0;
   for (size_t v = 0; v < sizeof combos / sizeof *combos; v++) {
     if (combos[v][0] == VARIANT_CLBLAST && combos[v][1] == PREC_FP16 && !fp16) {
@@ -155,7 +155,7 @@ static ob_status upload(linear_state *s, float *host, size_t n, cl_mem *out) {
 static ob_status setup_state(linear_state *s, const ob_case *c) {
   OB_TRY(ob_device_open(s->dev));
   const bool hgemm = s->variant == VARIANT_CLBLAST && s->prec == PREC_FP16;
-  if (hgemm && !ob_device_props_get(s->dev)->fp16)
+  if (hgemm && !ob_device_fp16(s->dev))
     return ob_fail(OB_ERR_UNSUPPORTED,
                    "no working fp16 on this device (cl_khr_fp16 not reported or its test "
                    "compile failed)");
