@@ -91,6 +91,28 @@ static void sharded_results_equal_one_device(void **state) {
   ob_ising_model_destroy(m);
 }
 
+/* A shard that fails on its thread (or, alone, on the caller's) is named with the reason its
+ * device's stream recorded. */
+static void a_failing_shard_names_its_device_and_reason(void **state) {
+  (void)state;
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:4x4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &m));
+  ob_device *devs[2];
+  two_devices(devs);
+  const size_t splits[][2] = {{32, 32}, {64, 0}};
+  for (size_t v = 0; v < 2; v++) {
+    ob_ising_shards *set = NULL;
+    OB_ASSERT_OK(ob_ising_shards_create(devs, 2, m, 0, splits[v], 7, NULL, &set));
+    ob_error_clear();
+    assert_int_equal(ob_ising_shards_rerun(set, 2, NULL, NULL), OB_ERR_INVALID); /* no snapshot */
+    assert_non_null(strstr(ob_error_detail(), ob_device_slug(devs[0])));
+    assert_non_null(strstr(ob_error_detail(), "rerun without a snapshot"));
+    assert_non_null(strstr(ob_stream_error(ob_device_stream(devs[0])), "rerun without a snapshot"));
+    ob_ising_shards_destroy(set);
+  }
+  ob_ising_model_destroy(m);
+}
+
 static void cli_shard_writes_the_same_moments(void **state) {
   (void)state;
   char dir[4200], args[8192], err[4096], group[1024], *a = NULL, *b = NULL;
@@ -142,6 +164,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(split_follows_rates_in_aligned_shares),
       cmocka_unit_test(sharded_results_equal_one_device),
+      cmocka_unit_test(a_failing_shard_names_its_device_and_reason),
       cmocka_unit_test(cli_shard_writes_the_same_moments),
       cmocka_unit_test(rates_are_checked_before_they_are_printed),
   };
