@@ -20,8 +20,7 @@
 
 #include "cli.h"
 #include "ising_cli.h"
-#include "ising/ising_shard.h"
-#include "ising/ising_tune.h"
+#include "ising/ising_batch.h"
 #include "run_args.h"
 #include "runner.h"
 
@@ -216,21 +215,17 @@ typedef struct ising_rank {
   ob_device **devs;
   size_t ndev;
   ob_ising_model *model;
-  ob_ising_shards *set;      /* NULL when this rank samples no chains */
+  ob_ising_batch batch;      /* batch.set: NULL when this rank samples no chains */
   size_t first, chains;      /* this rank's range of the batch */
 } ising_rank;
 
-/* Calibrates this rank's devices, agrees on every rank's range, creates its shards. */
+/* Calibrates this rank's devices, agrees on every rank's range, sets up its batch. */
 static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   const size_t total = (size_t)a->chains;
   double *rates = calloc(r->ndev ? r->ndev : 1, sizeof *rates);
   double *rank_rates = calloc((size_t)world_size, sizeof *rank_rates);
   size_t *rank_shares = calloc((size_t)world_size, sizeof *rank_shares);
-  size_t *shares = calloc(r->ndev ? r->ndev : 1, sizeof *shares);
-  ob_ising_tuning *tunings = calloc(r->ndev ? r->ndev : 1, sizeof *tunings);
-  ob_status st = rates && rank_rates && rank_shares && shares && tunings
-                     ? OB_OK
-                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = rates && rank_rates && rank_shares ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
   const size_t per_device = total / (size_t)world_size + 1;
   if (st == OB_OK && r->ndev)
     st = ob_ising_calibrate(r->devs, r->ndev, r->model, per_device, a->seed, rates);
@@ -244,25 +239,15 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   ob_ising_split(total, rank_rates, (size_t)world_size, rank_shares);
   for (int k = 0; k < world_rank; k++) r->first += rank_shares[k];
   r->chains = rank_shares[world_rank];
-  if (r->chains) {
-    ob_ising_split(r->chains, rates, r->ndev, shares);
-    for (size_t i = 0; i < r->ndev && st == OB_OK; i++) {
-      tunings[i] = a->tuning;
-      bool cached = false;
-      if (a->tune && shares[i])
-        st = ob_ising_autotune(r->devs[i], r->model, shares[i], &tunings[i], &cached);
-    }
-    if (st == OB_OK)
-      st = ob_ising_shards_create(r->devs, r->ndev, r->model, r->first, shares, a->seed, tunings,
-                                  &r->set);
-  }
+  const ob_ising_batch_opts opts = {.first_chain = r->first, .chains = r->chains,
+                                    .seed = a->seed, .tuning = a->tuning, .rates = rates,
+                                    .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN};
+  if (r->chains) st = ob_ising_batch_setup(&r->batch, r->devs, r->ndev, r->model, &opts);
   if (!all_ok(st == OB_OK) && st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to set up");
 done:
   free(rates);
   free(rank_rates);
   free(rank_shares);
-  free(shares);
-  free(tunings);
   return st;
 }
 
@@ -273,20 +258,20 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
   int64_t *tnode = calloc(n + 1, sizeof *tnode), *tedge = calloc(m + 1, sizeof *tedge);
   ob_status st = node && edge && tnode && tedge ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
   const bool observe = a->moments != NULL;
-  if (st == OB_OK && r->set && a->warmup)
-    st = ob_ising_shards_run(r->set, (size_t)a->warmup, false, NULL, NULL);
+  if (st == OB_OK && r->batch.set && a->warmup)
+    st = ob_ising_shards_run(r->batch.set, (size_t)a->warmup, false, NULL, NULL);
   double t = 0.0;
   if (all_ok(st == OB_OK)) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
-    if (r->set) st = ob_ising_shards_run(r->set, (size_t)a->sweeps, observe, NULL, NULL);
+    if (r->batch.set) st = ob_ising_shards_run(r->batch.set, (size_t)a->sweeps, observe, NULL, NULL);
     MPI_Barrier(MPI_COMM_WORLD);
     t = MPI_Wtime() - t0;
   } else if (st == OB_OK) {
     st = ob_fail(OB_ERR_CL, "another rank failed in the warm-up");
   }
   uint64_t samples = 0, tsamples = 0;
-  if (st == OB_OK && r->set) st = ob_ising_shards_moment_sums(r->set, node, edge, &samples);
+  if (st == OB_OK && r->batch.set) st = ob_ising_shards_moment_sums(r->batch.set, node, edge, &samples);
   if (!all_ok(st == OB_OK)) {
     if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
     goto done;
@@ -388,7 +373,7 @@ static int mpi_ising(int argc, char **argv) {
   int worst = 0;
   MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   ob_csv_writer_destroy(wm);
-  ob_ising_shards_destroy(r.set);
+  ob_ising_batch_clear(&r.batch);
   free(r.devs);
   ob_registry_destroy(r.reg);
   ob_ising_model_destroy(r.model);
