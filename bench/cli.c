@@ -246,7 +246,8 @@ static void diagnose_no_platform(FILE *f) {
   const char *dir = vendors && *vendors ? vendors : "/etc/OpenCL/vendors";
   fprintf(f, "  ICD loader: loaded (oclbench is linked against libOpenCL)\n");
   if (filenames && *filenames) fprintf(f, "  OCL_ICD_FILENAMES=%s\n", filenames);
-  if (vendors && *vendors) fprintf(f, "  OCL_ICD_VENDORS=%s (overrides /etc/OpenCL/vendors)\n", vendors);
+  if (vendors && *vendors)
+    fprintf(f, "  OCL_ICD_VENDORS=%s (overrides /etc/OpenCL/vendors)\n", vendors);
   DIR *d = opendir(dir);
   size_t n = 0;
   for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d)) {

@@ -145,7 +145,8 @@ static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n
   }
   run_times t = {.device = calloc(n, sizeof *t.device)};
   if (st == OB_OK && !t.device) st = ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK && a->warmup) st = ob_ising_shards_run(b.set, (size_t)a->warmup, false, NULL, NULL);
+  if (st == OB_OK && a->warmup)
+    st = ob_ising_shards_run(b.set, (size_t)a->warmup, false, NULL, NULL);
   const bool observe = wm != NULL;
   if (st == OB_OK) st = ob_ising_shards_run(b.set, (size_t)a->sweeps, observe, &t.wall, t.device);
   /* A rate is printed only when its time can be believed; the samples are kept either way,
@@ -246,71 +247,84 @@ static int status_exit(ob_status st) {
   return st == OB_ERR_INVALID ? OB_EXIT_USAGE : OB_EXIT_FAILED;
 }
 
-int ob_cmd_ising(int argc, char **argv) {
-  ob_ising_args a;
-  int rc = ob_ising_args_parse(argc, argv, &a);
-  if (rc != OB_EXIT_OK) return rc;
-  ob_ising_model *m = NULL;
-  ob_status st = ob_ising_args_model(&a, &m);
-  if (st != OB_OK) {
-    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
-    return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
-  }
-  ob_ising_print_graph(m);
-  if (a.info || a.host_loop) {
-    rc = a.info ? OB_EXIT_OK : host_loop(&a, m);
-    ob_ising_model_destroy(m);
-    return rc;
-  }
-  ob_csv_writer *wm = NULL, *ws = NULL;
-  train_data td = {0};
-  if (a.train)
-    st = ob_ising_data_load(a.train, ob_ising_nodes(m), &td.visible, &td.nvis, &td.data, &td.rows);
-  if (st == OB_OK) st = ob_ising_open_outputs(&a, m, &wm, &ws);
-  if (st != OB_OK) {
-    ob_csv_writer_destroy(wm);
-    ob_ising_model_destroy(m);
-    free(td.visible);
-    free(td.data);
-    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
-    return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
-  }
+/* What the command reads before it opens a device: the model, the training data, the output
+ * files (atomic writers, committed at the end). */
+typedef struct ising_inputs {
+  ob_ising_model *model;
+  train_data td;
+  ob_csv_writer *wm, *ws; /* --moments, --samples */
+} ising_inputs;
+
+static ob_status load_inputs(const ob_ising_args *a, ising_inputs *in) {
+  train_data *td = &in->td;
+  if (a->train)
+    OB_TRY(ob_ising_data_load(a->train, ob_ising_nodes(in->model), &td->visible, &td->nvis,
+                              &td->data, &td->rows));
+  return ob_ising_open_outputs(a, in->model, &in->wm, &in->ws);
+}
+
+static void inputs_free(ising_inputs *in) {
+  ob_csv_writer_destroy(in->wm);
+  ob_csv_writer_destroy(in->ws);
+  ob_ising_model_destroy(in->model);
+  free(in->td.visible);
+  free(in->td.data);
+}
+
+/* Commits an output file (none: nothing to do); the writer is consumed. */
+static int commit_output(ob_csv_writer **w) {
+  if (!*w) return OB_EXIT_OK;
+  const ob_status st = ob_csv_writer_commit(*w);
+  *w = NULL;
+  return st == OB_OK ? OB_EXIT_OK : status_exit(st);
+}
+
+/* The part on devices: training, sampling, the output files, the trace. */
+static int run_on_devices(const ob_ising_args *a, ising_inputs *in) {
   ob_registry *reg = NULL;
   ob_device **devs = NULL;
   size_t ndev = 0;
-  rc = pick_devices(&a, &reg, &devs, &ndev);
-  ob_trace_enable(rc == OB_EXIT_OK && (a.trace_path || a.trace_summary));
-  if (rc == OB_EXIT_OK && a.train) {
-    st = train(&a, devs[0], m, &td);
+  int rc = pick_devices(a, &reg, &devs, &ndev);
+  ob_trace_enable(rc == OB_EXIT_OK && (a->trace_path || a->trace_summary));
+  ob_status st = OB_OK;
+  if (rc == OB_EXIT_OK && a->train) {
+    st = train(a, devs[0], in->model, &in->td);
     if (st != OB_OK) rc = status_exit(st);
   }
   /* An unbelievable rate fails the command, but the samples and moments are still written. */
   int rate_rc = OB_EXIT_OK;
-  if (rc == OB_EXIT_OK && (!a.train || wm || ws)) {
-    st = sample(&a, devs, ndev, m, wm, ws);
+  if (rc == OB_EXIT_OK && (!a->train || in->wm || in->ws)) {
+    st = sample(a, devs, ndev, in->model, in->wm, in->ws);
     if (st == OB_ERR_TIMING) rate_rc = status_exit(st);
     else if (st != OB_OK) rc = status_exit(st);
   }
-  if (rc == OB_EXIT_OK && wm) {
-    st = ob_csv_writer_commit(wm);
-    wm = NULL;
-    if (st != OB_OK) rc = status_exit(st);
-  }
-  if (rc == OB_EXIT_OK && ws) {
-    st = ob_csv_writer_commit(ws);
-    ws = NULL;
-    if (st != OB_OK) rc = status_exit(st);
-  }
-  if (rc == OB_EXIT_OK) rc = write_trace(&a);
+  if (rc == OB_EXIT_OK) rc = commit_output(&in->wm);
+  if (rc == OB_EXIT_OK) rc = commit_output(&in->ws);
+  if (rc == OB_EXIT_OK) rc = write_trace(a);
   if (rc == OB_EXIT_OK) rc = rate_rc;
   ob_trace_enable(false);
   ob_trace_reset();
-  ob_csv_writer_destroy(wm);
-  ob_csv_writer_destroy(ws);
   free(devs);
   ob_registry_destroy(reg);
-  ob_ising_model_destroy(m);
-  free(td.visible);
-  free(td.data);
+  return rc;
+}
+
+int ob_cmd_ising(int argc, char **argv) {
+  ob_ising_args a;
+  int rc = ob_ising_args_parse(argc, argv, &a);
+  if (rc != OB_EXIT_OK) return rc;
+  ising_inputs in = {0};
+  ob_status st = ob_ising_args_model(&a, &in.model);
+  if (st == OB_OK) ob_ising_print_graph(in.model);
+  if (st == OB_OK && !a.info && !a.host_loop) st = load_inputs(&a, &in);
+  if (st != OB_OK) {
+    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
+    rc = st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
+  } else if (a.host_loop) {
+    rc = host_loop(&a, in.model);
+  } else if (!a.info) {
+    rc = run_on_devices(&a, &in);
+  }
+  inputs_free(&in);
   return rc;
 }
