@@ -172,7 +172,6 @@ bool ob_device_is_cpu(const ob_device *dev);
  * probe, a workload or command that needs the answer asks. */
 bool ob_device_fp16(const ob_device *dev);
 
-
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
 
