@@ -4,6 +4,7 @@
 #include "conv/conv.h"
 #include "gemm/gemm.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -171,16 +172,59 @@ bool ob_cli_output_dir(const char *flag, const char *path) {
   return true;
 }
 
-bool ob_cli_check_env(void) {
-  ob_conv_options conv;
-  if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK ||
-      ob_gemm_check_env() != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
-    ob_cli_usage_error("%s", ob_error_detail());
+/* The core's part of the environment, validated and handed to ob_configure: OCLBENCH_LOG,
+ * OCLBENCH_PROGRESS, OCLBENCH_KERNEL_DIR, and the cache: OCLBENCH_CACHE_DIR, by default
+ * $XDG_CACHE_HOME/oclbench, else $HOME/.cache/oclbench, none when OCLBENCH_NO_CACHE is set to
+ * anything but 0. Prints the error, naming the variable, and returns false on a bad value. */
+static bool configure_core(void) {
+  static const char *const levels[] = {"error", "warn", "info", "debug"};
+  ob_config cfg;
+  ob_config_default(&cfg);
+  const char *log = getenv("OCLBENCH_LOG");
+  size_t level = 0;
+  while (log && *log && level <= OB_LOG_DEBUG && strcmp(log, levels[level]) != 0) level++;
+  if (log && *log && level > OB_LOG_DEBUG) {
+    ob_cli_usage_error("OCLBENCH_LOG='%s': expected error, warn, info or debug", log);
     return false;
   }
+  if (log && *log) cfg.log_level = (ob_log_level)level;
+  const char *kdir = getenv("OCLBENCH_KERNEL_DIR");
+  struct stat st;
+  if (kdir && *kdir && (stat(kdir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    ob_cli_usage_error("OCLBENCH_KERNEL_DIR='%s' is not a directory", kdir);
+    return false;
+  }
+  cfg.kernel_dir = kdir;
+  const char *cdir = getenv("OCLBENCH_CACHE_DIR"), *off = getenv("OCLBENCH_NO_CACHE");
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  if (cdir && *cdir && ob_mkdir_p(cdir) != OB_OK) {
+    ob_cli_usage_error("OCLBENCH_CACHE_DIR='%s' cannot be used as a directory", cdir);
+    return false;
+  }
+  char cache[4096] = "";
+  const bool no_cache = off && *off && strcmp(off, "0") != 0;
+  if (!no_cache && cdir && *cdir) snprintf(cache, sizeof cache, "%s", cdir);
+  else if (!no_cache && xdg && *xdg) snprintf(cache, sizeof cache, "%s/oclbench", xdg);
+  else if (!no_cache && home && *home) snprintf(cache, sizeof cache, "%s/.cache/oclbench", home);
+  cfg.cache_dir = cache;
   const char *prog = getenv("OCLBENCH_PROGRESS");
   if (prog && *prog && strcmp(prog, "0") != 0 && strcmp(prog, "1") != 0) {
     ob_cli_usage_error("OCLBENCH_PROGRESS='%s': expected 0 or 1", prog);
+    return false;
+  }
+  cfg.progress = !(prog && strcmp(prog, "0") == 0);
+  if (ob_configure(&cfg) != OB_OK) {
+    ob_cli_usage_error("%s", ob_error_detail());
+    return false;
+  }
+  return true;
+}
+
+bool ob_cli_check_env(void) {
+  if (!configure_core()) return false;
+  ob_conv_options conv;
+  if (ob_gemm_check_env() != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
+    ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }
   const char *root = getenv("OCLBENCH_SYSFS_ROOT");
@@ -200,12 +244,39 @@ void ob_cli_sensor_config(ob_sensor_config *cfg) {
   if (nvml) cfg->nvml_library = nvml;
 }
 
+/* Why the loader found no platform: the ICD variables, the ICD files, and which driver
+ * package to install. */
+static void diagnose_no_platform(FILE *f) {
+  const char *vendors = getenv("OCL_ICD_VENDORS");
+  const char *filenames = getenv("OCL_ICD_FILENAMES");
+  const char *dir = vendors && *vendors ? vendors : "/etc/OpenCL/vendors";
+  fprintf(f, "  ICD loader: loaded (oclbench is linked against libOpenCL)\n");
+  if (filenames && *filenames) fprintf(f, "  OCL_ICD_FILENAMES=%s\n", filenames);
+  if (vendors && *vendors)
+    fprintf(f, "  OCL_ICD_VENDORS=%s (overrides /etc/OpenCL/vendors)\n", vendors);
+  DIR *d = opendir(dir);
+  size_t n = 0;
+  for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d)) {
+    const size_t len = strlen(e->d_name);
+    if (len > 4 && strcmp(e->d_name + len - 4, ".icd") == 0) {
+      fprintf(f, "  ICD file: %s/%s\n", dir, e->d_name);
+      n++;
+    }
+  }
+  if (d) closedir(d);
+  if (!d) fprintf(f, "  ICD directory %s: missing\n", dir);
+  else if (n == 0) fprintf(f, "  ICD directory %s: no .icd files\n", dir);
+  else fprintf(f, "  the listed drivers loaded no platform (driver missing or failing to start)\n");
+  fprintf(f, "  install a driver: apt-get install pocl-opencl-icd (any CPU), nvidia-opencl-icd "
+             "(NVIDIA), mesa-opencl-icd or intel-opencl-icd (Intel/AMD GPUs)\n");
+}
+
 int ob_cli_open_registry(ob_registry **out) {
   ob_status st = ob_registry_create(out);
   if (st == OB_OK) return OB_EXIT_OK;
   if (st == OB_ERR_NO_PLATFORM) {
     fprintf(stderr, "oclbench: %s\n", ob_error_detail());
-    ob_registry_diagnose(stderr);
+    diagnose_no_platform(stderr);
     return OB_EXIT_NO_PLATFORM;
   }
   fprintf(stderr, "oclbench: cannot list OpenCL devices: %s\n", ob_error_detail());

@@ -42,7 +42,9 @@ bool ob_cli_output_path(const char *flag, const char *path);
  * existing ancestor is a writable directory). Prints the error itself. */
 bool ob_cli_output_dir(const char *flag, const char *path);
 
-/* Validates the environment variables oclbench reads; prints the error itself. */
+/* Reads and validates, once at start-up, the environment variables oclbench reads, and hands
+ * the core its configuration (ob_configure: log level, progress, kernel and cache directories);
+ * prints the error itself, naming the variable, and returns false on a bad value. */
 bool ob_cli_check_env(void);
 
 /* The sensor configuration: the defaults, with OCLBENCH_SYSFS_ROOT as sysfs root and
@@ -50,7 +52,8 @@ bool ob_cli_check_env(void);
  * validated them. */
 void ob_cli_sensor_config(ob_sensor_config *cfg);
 
-/* Creates the registry; on failure prints the diagnosis and returns the exit code (3 when
+/* Creates the registry; on failure prints the diagnosis (for no platform: the ICD loader's
+ * variables and files, which driver package to install) and returns the exit code (3 when
  * there is no platform, 1 otherwise). Returns 0 on success. */
 int ob_cli_open_registry(ob_registry **out);
 

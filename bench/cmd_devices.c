@@ -46,7 +46,7 @@ static void device_fields(const ob_device *dev, const char *sensors, device_text
                              p->platform,   p->driver,           p->cl_version,
                              p->c_version,  t->cu,               t->clk,
                              t->gmem,       t->lmem,             t->alloc,
-                             t->wg,         yes_no(p->fp64),     yes_no(p->fp16),
+                             t->wg,         yes_no(p->fp64),     yes_no(ob_device_fp16(dev)),
                              yes_no(p->profiling), timeout,      p->pci_bus_id,
                              t->numa,       t->cc,               t->peak,
                              sensors};
@@ -76,7 +76,7 @@ static void print_text(const ob_registry *reg, ob_sensors *const *sensors) {
            (double)p->global_mem / (1 << 30), (double)p->local_mem / 1024,
            (double)p->max_alloc / (1 << 30));
     printf("   features   fp64 %s, fp16 %s, profiling %s, watchdog %s%s%s\n", yes_no(p->fp64),
-           yes_no(p->fp16), yes_no(p->profiling),
+           yes_no(ob_device_fp16(dev)), yes_no(p->profiling),
            p->exec_timeout < 0 ? "unknown" : yes_no(p->exec_timeout == 1),
            t.cc[0] ? ", compute capability " : "", t.cc);
     if (p->pci_bus_id[0])

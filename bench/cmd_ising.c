@@ -7,12 +7,12 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ising/ising_batch.h"
 #include "ising/ising_exact.h"
 #include "ising/ising_hostref.h"
 #include "ising_cli.h"
 #include "ising/ising_sampler.h"
 #include "ising/ising_train.h"
-#include "ising/ising_tune.h"
 
 /* ------------------------------------------------------------------ modes */
 
@@ -58,101 +58,108 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   printf(", %zu pass%s\n", c.passes, c.passes == 1 ? "" : "es");
 }
 
-/* Per device: the tuning (--tune: the autotuner's, for its share of the chains). */
-static ob_status tunings_for(const ob_ising_args *a, ob_device *const *devs, size_t n,
-                             const ob_ising_model *m, const size_t *shares,
-                             ob_ising_tuning *tunings) {
-  for (size_t i = 0; i < n; i++) {
-    tunings[i] = a->tuning;
-    if (!a->tune || shares[i] == 0) continue;
-    bool cached = false;
-    OB_TRY(ob_ising_autotune(devs[i], m, shares[i], &tunings[i], &cached));
-    tunings[i].max_pass_chains = a->tuning.max_pass_chains;
-    printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]), cached ? "from the cache" : "searched now");
+/* What the batch's setup did: the calibrated rates (several devices), the autotuned devices. */
+static void print_setup(const ob_ising_batch *b, ob_device *const *devs) {
+  for (size_t i = 0; b->calibrated && i < b->n; i++)
+    printf("%s: calibrated at %.4g flips/ns\n", ob_device_slug(devs[i]), b->rates[i] * 1e-9);
+  for (size_t i = 0; i < b->n; i++)
+    if (b->tuned[i])
+      printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]),
+             b->from_cache[i] ? "from the cache" : "searched now");
+}
+
+/* The times of one timed run of the batch. */
+typedef struct run_times {
+  double *device; /* each shard's own time */
+  double wall;    /* the wall clock around the run */
+  double batch;   /* the batch's: one device's own (event) time, as a plain sampler reports it;
+                     several: the wall clock over all of them, since they run at once */
+} run_times;
+
+/* Prints flips/ns per device (several devices) and in all, where the time can be believed; why
+ * a rate cannot be believed goes into rate_err (the first reason). */
+static void print_rates(const ob_ising_args *a, ob_device *const *devs, size_t n,
+                        const ob_ising_shards *set, size_t nodes, const run_times *t,
+                        bool observe, char *rate_err, size_t errlen) {
+  const double flips_per_chain = (double)a->sweeps * (double)nodes;
+  for (size_t i = 0; n > 1 && i < ob_ising_shards_count(set); i++) {
+    ob_device *dev = ob_ising_shards_device(set, i);
+    const double flips = flips_per_chain * (double)ob_ising_shards_chains(set, i);
+    ob_status cst = ob_ising_rate_check(&dev, 1, flips, t->device[i], t->wall);
+    if (cst == OB_OK)
+      printf("%s: %zu chains in %.6f s: %.4g flips/ns\n", ob_device_slug(dev),
+             ob_ising_shards_chains(set, i), t->device[i], flips / t->device[i] * 1e-9);
+    else
+      printf("%s: %zu chains: no rate: %s\n", ob_device_slug(dev),
+             ob_ising_shards_chains(set, i), ob_error_detail());
+    if (cst != OB_OK && !rate_err[0])
+      snprintf(rate_err, errlen, "%s: %s", ob_device_slug(dev), ob_error_detail());
   }
-  return OB_OK;
+  const double flips = flips_per_chain * (double)a->chains;
+  ob_status cst = ob_ising_rate_check(devs, n, flips, t->batch, t->wall);
+  if (cst == OB_OK)
+    printf("sampled %ld chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns%s\n",
+           a->chains, a->sweeps, observe ? ", observed" : "", a->warmup, t->batch,
+           flips / t->batch * 1e-9, n > 1 ? " (all devices)" : "");
+  else
+    printf("sampled %ld chains x %ld sweeps%s (after %ld warm-up): no rate: %s\n", a->chains,
+           a->sweeps, observe ? ", observed" : "", a->warmup, ob_error_detail());
+  if (cst != OB_OK && !rate_err[0]) snprintf(rate_err, errlen, "%s", ob_error_detail());
+}
+
+/* The moments (printed, and written to wm) and the final states (to ws); either may be NULL. */
+static ob_status write_results(const ob_ising_model *m, ob_ising_shards *set, size_t chains,
+                               ob_csv_writer *wm, ob_csv_writer *ws) {
+  const size_t nodes = ob_ising_nodes(m), e = ob_ising_edges(m);
+  ob_status st = OB_OK;
+  if (wm) {
+    double *node = malloc((nodes + 1) * sizeof *node), *edge = malloc((e + 1) * sizeof *edge);
+    ob_ising_moments mo = {.node = node, .edge = edge};
+    st = node && edge ? ob_ising_shards_moments(set, &mo) : ob_fail(OB_ERR_NOMEM, "out of memory");
+    if (st == OB_OK) {
+      printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
+             (unsigned long long)mo.samples);
+      st = ob_ising_write_moments(wm, m, &mo);
+    }
+    free(node);
+    free(edge);
+  }
+  if (st == OB_OK && ws) st = ob_ising_write_samples(ws, set, nodes, chains);
+  return st;
 }
 
 /* Samples the batch on devs[0..n): one device, or with --shard all of them, the chains split
- * in proportion to their calibrated speed. Prints flips/ns per device and in all. */
+ * in proportion to their calibrated speed (ising_batch.h). Prints the configuration and
+ * flips/ns per device and in all; writes the moments (wm) and samples (ws) when asked. */
 static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n,
                         const ob_ising_model *m, ob_csv_writer *wm, ob_csv_writer *ws) {
-  const size_t chains = (size_t)a->chains, nodes = ob_ising_nodes(m), e = ob_ising_edges(m);
-  size_t *shares = calloc(n, sizeof *shares);
-  double *rates = calloc(n, sizeof *rates), *dev_s = calloc(n, sizeof *dev_s);
-  ob_ising_tuning *tunings = calloc(n, sizeof *tunings);
-  double *node = malloc((nodes + 1) * sizeof *node), *edge = malloc((e + 1) * sizeof *edge);
-  ob_ising_shards *set = NULL;
-  ob_status st = shares && rates && dev_s && tunings && node && edge
-                     ? OB_OK
-                     : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK && n > 1) {
-    st = ob_ising_calibrate(devs, n, m, chains, a->seed, rates);
-    for (size_t i = 0; st == OB_OK && i < n; i++)
-      printf("%s: calibrated at %.4g flips/ns\n", ob_device_slug(devs[i]), rates[i] * 1e-9);
-  } else if (st == OB_OK) {
-    rates[0] = 1.0;
+  const ob_ising_batch_opts opts = {.chains = (size_t)a->chains, .seed = a->seed,
+                                    .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN,
+                                    .tuning = a->tuning};
+  ob_ising_batch b = {0};
+  ob_status st = ob_ising_batch_setup(&b, devs, n, m, &opts);
+  print_setup(&b, devs);
+  for (size_t i = 0; st == OB_OK && i < ob_ising_shards_count(b.set); i++) {
+    print_config(ob_ising_shards_device(b.set, i), ob_ising_shards_sampler(b.set, i));
+    if (n > 1) printf("   %zu chains\n", ob_ising_shards_chains(b.set, i));
   }
-  if (st == OB_OK) ob_ising_split(chains, rates, n, shares);
-  if (st == OB_OK) st = tunings_for(a, devs, n, m, shares, tunings);
-  if (st == OB_OK) st = ob_ising_shards_create(devs, n, m, 0, shares, a->seed, tunings, &set);
-  for (size_t i = 0; st == OB_OK && i < ob_ising_shards_count(set); i++) {
-    print_config(ob_ising_shards_device(set, i), ob_ising_shards_sampler(set, i));
-    if (n > 1) printf("   %zu chains\n", ob_ising_shards_chains(set, i));
-  }
-  double tw = 0.0, ts = 0.0;
-  if (st == OB_OK && a->warmup) st = ob_ising_shards_run(set, (size_t)a->warmup, false, &tw, NULL);
+  run_times t = {.device = calloc(n, sizeof *t.device)};
+  if (st == OB_OK && !t.device) st = ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK && a->warmup)
+    st = ob_ising_shards_run(b.set, (size_t)a->warmup, false, NULL, NULL);
   const bool observe = wm != NULL;
-  /* One device: its own (event) time, as a plain sampler reports it; several: the wall clock
-   * over all of them, since they run at once. */
-  if (st == OB_OK) st = ob_ising_shards_run(set, (size_t)a->sweeps, observe, &ts, dev_s);
-  const double wall = ts;
-  if (st == OB_OK && ob_ising_shards_count(set) == 1) ts = dev_s[0];
+  if (st == OB_OK) st = ob_ising_shards_run(b.set, (size_t)a->sweeps, observe, &t.wall, t.device);
   /* A rate is printed only when its time can be believed; the samples are kept either way,
    * and the command then fails (exit 1) naming why. */
   char rate_err[600] = "";
   if (st == OB_OK) {
-    const double flips_per_chain = (double)a->sweeps * (double)nodes;
-    for (size_t i = 0; n > 1 && i < ob_ising_shards_count(set); i++) {
-      ob_device *dev = ob_ising_shards_device(set, i);
-      const double flips = flips_per_chain * (double)ob_ising_shards_chains(set, i);
-      ob_status cst = ob_ising_rate_check(&dev, 1, flips, dev_s[i], wall);
-      if (cst == OB_OK)
-        printf("%s: %zu chains in %.6f s: %.4g flips/ns\n", ob_device_slug(dev),
-               ob_ising_shards_chains(set, i), dev_s[i], flips / dev_s[i] * 1e-9);
-      else
-        printf("%s: %zu chains: no rate: %s\n", ob_device_slug(dev),
-               ob_ising_shards_chains(set, i), ob_error_detail());
-      if (cst != OB_OK && !rate_err[0])
-        snprintf(rate_err, sizeof rate_err, "%s: %s", ob_device_slug(dev), ob_error_detail());
-    }
-    const double flips = flips_per_chain * (double)chains;
-    ob_status cst = ob_ising_rate_check(devs, n, flips, ts, wall);
-    if (cst == OB_OK)
-      printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up) in %.6f s: %.4g flips/ns%s\n",
-             chains, a->sweeps, observe ? ", observed" : "", a->warmup, ts, flips / ts * 1e-9,
-             n > 1 ? " (all devices)" : "");
-    else
-      printf("sampled %zu chains x %ld sweeps%s (after %ld warm-up): no rate: %s\n", chains,
-             a->sweeps, observe ? ", observed" : "", a->warmup, ob_error_detail());
-    if (cst != OB_OK && !rate_err[0]) snprintf(rate_err, sizeof rate_err, "%s", ob_error_detail());
+    t.batch = ob_ising_shards_count(b.set) == 1 ? t.device[0] : t.wall;
+    print_rates(a, devs, n, b.set, ob_ising_nodes(m), &t, observe, rate_err, sizeof rate_err);
   }
-  ob_ising_moments mo = {.node = node, .edge = edge};
-  if (st == OB_OK && observe) st = ob_ising_shards_moments(set, &mo);
-  if (st == OB_OK && observe) {
-    printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
-           (unsigned long long)mo.samples);
-    st = ob_ising_write_moments(wm, m, &mo);
-  }
-  if (st == OB_OK && ws) st = ob_ising_write_samples(ws, set, nodes, chains);
+  if (st == OB_OK) st = write_results(m, b.set, (size_t)a->chains, wm, ws);
   if (st == OB_OK && rate_err[0]) st = ob_fail(OB_ERR_TIMING, "%s", rate_err);
-  ob_ising_shards_destroy(set);
-  free(shares);
-  free(rates);
-  free(dev_s);
-  free(tunings);
-  free(node);
-  free(edge);
+  ob_ising_batch_clear(&b);
+  free(t.device);
   return st;
 }
 
@@ -240,71 +247,84 @@ static int status_exit(ob_status st) {
   return st == OB_ERR_INVALID ? OB_EXIT_USAGE : OB_EXIT_FAILED;
 }
 
-int ob_cmd_ising(int argc, char **argv) {
-  ob_ising_args a;
-  int rc = ob_ising_args_parse(argc, argv, &a);
-  if (rc != OB_EXIT_OK) return rc;
-  ob_ising_model *m = NULL;
-  ob_status st = ob_ising_args_model(&a, &m);
-  if (st != OB_OK) {
-    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
-    return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
-  }
-  ob_ising_print_graph(m);
-  if (a.info || a.host_loop) {
-    rc = a.info ? OB_EXIT_OK : host_loop(&a, m);
-    ob_ising_model_destroy(m);
-    return rc;
-  }
-  ob_csv_writer *wm = NULL, *ws = NULL;
-  train_data td = {0};
-  if (a.train)
-    st = ob_ising_data_load(a.train, ob_ising_nodes(m), &td.visible, &td.nvis, &td.data, &td.rows);
-  if (st == OB_OK) st = ob_ising_open_outputs(&a, m, &wm, &ws);
-  if (st != OB_OK) {
-    ob_csv_writer_destroy(wm);
-    ob_ising_model_destroy(m);
-    free(td.visible);
-    free(td.data);
-    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
-    return st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
-  }
+/* What the command reads before it opens a device: the model, the training data, the output
+ * files (atomic writers, committed at the end). */
+typedef struct ising_inputs {
+  ob_ising_model *model;
+  train_data td;
+  ob_csv_writer *wm, *ws; /* --moments, --samples */
+} ising_inputs;
+
+static ob_status load_inputs(const ob_ising_args *a, ising_inputs *in) {
+  train_data *td = &in->td;
+  if (a->train)
+    OB_TRY(ob_ising_data_load(a->train, ob_ising_nodes(in->model), &td->visible, &td->nvis,
+                              &td->data, &td->rows));
+  return ob_ising_open_outputs(a, in->model, &in->wm, &in->ws);
+}
+
+static void inputs_free(ising_inputs *in) {
+  ob_csv_writer_destroy(in->wm);
+  ob_csv_writer_destroy(in->ws);
+  ob_ising_model_destroy(in->model);
+  free(in->td.visible);
+  free(in->td.data);
+}
+
+/* Commits an output file (none: nothing to do); the writer is consumed. */
+static int commit_output(ob_csv_writer **w) {
+  if (!*w) return OB_EXIT_OK;
+  const ob_status st = ob_csv_writer_commit(*w);
+  *w = NULL;
+  return st == OB_OK ? OB_EXIT_OK : status_exit(st);
+}
+
+/* The part on devices: training, sampling, the output files, the trace. */
+static int run_on_devices(const ob_ising_args *a, ising_inputs *in) {
   ob_registry *reg = NULL;
   ob_device **devs = NULL;
   size_t ndev = 0;
-  rc = pick_devices(&a, &reg, &devs, &ndev);
-  ob_trace_enable(rc == OB_EXIT_OK && (a.trace_path || a.trace_summary));
-  if (rc == OB_EXIT_OK && a.train) {
-    st = train(&a, devs[0], m, &td);
+  int rc = pick_devices(a, &reg, &devs, &ndev);
+  ob_trace_enable(rc == OB_EXIT_OK && (a->trace_path || a->trace_summary));
+  ob_status st = OB_OK;
+  if (rc == OB_EXIT_OK && a->train) {
+    st = train(a, devs[0], in->model, &in->td);
     if (st != OB_OK) rc = status_exit(st);
   }
   /* An unbelievable rate fails the command, but the samples and moments are still written. */
   int rate_rc = OB_EXIT_OK;
-  if (rc == OB_EXIT_OK && (!a.train || wm || ws)) {
-    st = sample(&a, devs, ndev, m, wm, ws);
+  if (rc == OB_EXIT_OK && (!a->train || in->wm || in->ws)) {
+    st = sample(a, devs, ndev, in->model, in->wm, in->ws);
     if (st == OB_ERR_TIMING) rate_rc = status_exit(st);
     else if (st != OB_OK) rc = status_exit(st);
   }
-  if (rc == OB_EXIT_OK && wm) {
-    st = ob_csv_writer_commit(wm);
-    wm = NULL;
-    if (st != OB_OK) rc = status_exit(st);
-  }
-  if (rc == OB_EXIT_OK && ws) {
-    st = ob_csv_writer_commit(ws);
-    ws = NULL;
-    if (st != OB_OK) rc = status_exit(st);
-  }
-  if (rc == OB_EXIT_OK) rc = write_trace(&a);
+  if (rc == OB_EXIT_OK) rc = commit_output(&in->wm);
+  if (rc == OB_EXIT_OK) rc = commit_output(&in->ws);
+  if (rc == OB_EXIT_OK) rc = write_trace(a);
   if (rc == OB_EXIT_OK) rc = rate_rc;
   ob_trace_enable(false);
   ob_trace_reset();
-  ob_csv_writer_destroy(wm);
-  ob_csv_writer_destroy(ws);
   free(devs);
   ob_registry_destroy(reg);
-  ob_ising_model_destroy(m);
-  free(td.visible);
-  free(td.data);
+  return rc;
+}
+
+int ob_cmd_ising(int argc, char **argv) {
+  ob_ising_args a;
+  int rc = ob_ising_args_parse(argc, argv, &a);
+  if (rc != OB_EXIT_OK) return rc;
+  ising_inputs in = {0};
+  ob_status st = ob_ising_args_model(&a, &in.model);
+  if (st == OB_OK) ob_ising_print_graph(in.model);
+  if (st == OB_OK && !a.info && !a.host_loop) st = load_inputs(&a, &in);
+  if (st != OB_OK) {
+    fprintf(stderr, "oclbench: %s\n", ob_error_detail());
+    rc = st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;
+  } else if (a.host_loop) {
+    rc = host_loop(&a, in.model);
+  } else if (!a.info) {
+    rc = run_on_devices(&a, &in);
+  }
+  inputs_free(&in);
   return rc;
 }

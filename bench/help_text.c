@@ -184,5 +184,7 @@ const ob_help_option ob_help_environment[] = {
                              "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4."},
     {"OCLBENCH_TEST_DEVICE", "The test suite's device (a SEL, as --device takes)."},
     {"OCL_ICD_VENDORS", "The ICD loader's directory of .icd files (or one file)."},
+    {"OCL_ICD_FILENAMES", "The ICD loader's list of driver libraries (':'-separated); both ICD\n"
+                          "variables are named in the diagnosis when no platform is found."},
     {NULL, NULL},
 };

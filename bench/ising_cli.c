@@ -7,48 +7,38 @@
 
 #include "cli.h"
 
-static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a, ob_cli_flags *seen) {
-  const char *arg = argv[*i];
-  long v = 0;
-  if (strcmp(arg, "--device") != 0 && !ob_cli_once(seen, arg)) return OB_EXIT_USAGE;
-  if (strcmp(arg, "--info") == 0) {
-    a->info = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--host-loop") == 0) {
-    a->host_loop = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--tune") == 0) {
-    a->tune = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--shard") == 0) {
-    a->shard = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--trace-summary") == 0) {
-    a->trace_summary = true;
-    return OB_EXIT_OK;
-  }
-  if (strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
-      strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
-      strcmp(arg, "--schedule") == 0)
-    a->tuning_given = true;
-  const char *val = ob_cli_value(argc, argv, i);
-  if (!val) return OB_EXIT_USAGE;
+/* What a flag parser returns for a flag it does not know (besides the OB_EXIT_* codes). */
+#define NOT_MINE (-1)
+
+/* The flags without a value: the switch each sets; NULL for any other flag. */
+static bool *switch_of(const char *arg, ob_ising_args *a) {
+  if (strcmp(arg, "--info") == 0) return &a->info;
+  if (strcmp(arg, "--host-loop") == 0) return &a->host_loop;
+  if (strcmp(arg, "--tune") == 0) return &a->tune;
+  if (strcmp(arg, "--shard") == 0) return &a->shard;
+  if (strcmp(arg, "--trace-summary") == 0) return &a->trace_summary;
+  return NULL;
+}
+
+/* The flags naming the kernel configuration that --tune would choose. */
+static bool is_tuning_choice(const char *arg) {
+  return strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
+         strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
+         strcmp(arg, "--schedule") == 0;
+}
+
+/* Files, selectors and names: --graph, --biases, --train, --moments, --samples, --trace,
+ * --device, --weights. */
+static int parse_text(const char *arg, const char *val, ob_ising_args *a) {
   if (strcmp(arg, "--graph") == 0) a->graph = val;
   else if (strcmp(arg, "--biases") == 0) a->biases = val;
-  else if (strcmp(arg, "--moments") == 0 || strcmp(arg, "--samples") == 0) {
-    if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
-    *(strcmp(arg, "--moments") == 0 ? &a->moments : &a->samples) = val;
-  }
   else if (strcmp(arg, "--train") == 0) a->train = val;
-  else if (strcmp(arg, "--trace") == 0) {
+  else if (strcmp(arg, "--moments") == 0 || strcmp(arg, "--samples") == 0 ||
+           strcmp(arg, "--trace") == 0) {
     if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
-    a->trace_path = val;
-  }
-  else if (strcmp(arg, "--device") == 0) {
+    *(strcmp(arg, "--moments") == 0 ? &a->moments
+      : strcmp(arg, "--samples") == 0 ? &a->samples : &a->trace_path) = val;
+  } else if (strcmp(arg, "--device") == 0) {
     if (a->nsel == OB_ISING_MAX_SELECTORS) return ob_cli_usage_error("too many --device options");
     a->sel[a->nsel++] = val;
   } else if (strcmp(arg, "--weights") == 0) {
@@ -56,25 +46,44 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a, ob_cli_fl
     else if (strcmp(val, "pm1") == 0) a->weights = OB_ISING_WEIGHTS_PM1;
     else return ob_cli_usage_error("--weights: '%s' is not gauss or pm1", val);
     a->weights_given = true;
-  } else if (strcmp(arg, "--beta") == 0) {
-    if (!ob_cli_double(arg, val, 0, 1e6, &a->beta)) return OB_EXIT_USAGE;
+  } else {
+    return NOT_MINE;
+  }
+  return OB_EXIT_OK;
+}
+
+/* The numbers of the run: --beta, --lr, --chains, --warmup, --sweeps, --epochs, --seed. */
+static int parse_number(const char *arg, const char *val, ob_ising_args *a) {
+  bool ok = true;
+  if (strcmp(arg, "--beta") == 0) {
+    ok = ob_cli_double(arg, val, 0, 1e6, &a->beta);
   } else if (strcmp(arg, "--lr") == 0) {
-    if (!ob_cli_double(arg, val, 1e-12, 1e6, &a->lr)) return OB_EXIT_USAGE;
+    ok = ob_cli_double(arg, val, 1e-12, 1e6, &a->lr);
     a->lr_given = true;
   } else if (strcmp(arg, "--chains") == 0) {
-    if (!ob_cli_long(arg, val, 1, (long)OB_ISING_MAX_CHAINS, &a->chains)) return OB_EXIT_USAGE;
+    ok = ob_cli_long(arg, val, 1, (long)OB_ISING_MAX_CHAINS, &a->chains);
   } else if (strcmp(arg, "--warmup") == 0) {
-    if (!ob_cli_long(arg, val, 0, 1000000000L, &a->warmup)) return OB_EXIT_USAGE;
+    ok = ob_cli_long(arg, val, 0, 1000000000L, &a->warmup);
   } else if (strcmp(arg, "--sweeps") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1000000000L, &a->sweeps)) return OB_EXIT_USAGE;
+    ok = ob_cli_long(arg, val, 1, 1000000000L, &a->sweeps);
   } else if (strcmp(arg, "--epochs") == 0) {
-    if (!ob_cli_long(arg, val, 1, 1000000L, &a->epochs)) return OB_EXIT_USAGE;
+    ok = ob_cli_long(arg, val, 1, 1000000L, &a->epochs);
     a->epochs_given = true;
   } else if (strcmp(arg, "--seed") == 0) {
     uint64_t seed = 0;
-    if (!ob_cli_u64(arg, val, UINT64_MAX, &seed)) return OB_EXIT_USAGE;
+    ok = ob_cli_u64(arg, val, UINT64_MAX, &seed);
     a->seed = seed;
-  } else if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
+  } else {
+    return NOT_MINE;
+  }
+  return ok ? OB_EXIT_OK : OB_EXIT_USAGE;
+}
+
+/* The kernel configuration: --path, --schedule, --spin-bits, --wg-size, --wg-words,
+ * --pass-chains. */
+static int parse_tuning(const char *arg, const char *val, ob_ising_args *a) {
+  long v = 0;
+  if (strcmp(arg, "--path") == 0 || strcmp(arg, "--schedule") == 0) {
     ob_ising_path *where = strcmp(arg, "--path") == 0 ? &a->tuning.path : &a->tuning.schedule;
     if (strcmp(val, "auto") == 0) *where = OB_ISING_PATH_AUTO;
     else if (strcmp(val, "local") == 0) *where = OB_ISING_PATH_LOCAL;
@@ -95,9 +104,28 @@ static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a, ob_cli_fl
     if (!ob_cli_long(arg, val, 1, (long)OB_ISING_MAX_CHAINS, &v)) return OB_EXIT_USAGE;
     a->tuning.max_pass_chains = (size_t)v;
   } else {
-    return ob_cli_usage_error("ising: unknown option '%s'", arg);
+    return NOT_MINE;
   }
   return OB_EXIT_OK;
+}
+
+/* One flag at argv[*i] (and its value, advancing *i). */
+static int parse_flag(int argc, char **argv, int *i, ob_ising_args *a, ob_cli_flags *seen) {
+  const char *arg = argv[*i];
+  if (strcmp(arg, "--device") != 0 && !ob_cli_once(seen, arg)) return OB_EXIT_USAGE;
+  bool *on = switch_of(arg, a);
+  if (on) {
+    *on = true;
+    return OB_EXIT_OK;
+  }
+  if (is_tuning_choice(arg)) a->tuning_given = true;
+  const char *val = ob_cli_value(argc, argv, i);
+  if (!val) return OB_EXIT_USAGE;
+  int rc = parse_text(arg, val, a);
+  if (rc == NOT_MINE) rc = parse_number(arg, val, a);
+  if (rc == NOT_MINE) rc = parse_tuning(arg, val, a);
+  if (rc == NOT_MINE) rc = ob_cli_usage_error("ising: unknown option '%s'", arg);
+  return rc;
 }
 
 int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {

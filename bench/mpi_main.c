@@ -20,8 +20,7 @@
 
 #include "cli.h"
 #include "ising_cli.h"
-#include "ising/ising_shard.h"
-#include "ising/ising_tune.h"
+#include "ising/ising_batch.h"
 #include "run_args.h"
 #include "runner.h"
 #include "table.h"
@@ -224,21 +223,17 @@ typedef struct ising_rank {
   ob_device **devs;
   size_t ndev;
   ob_ising_model *model;
-  ob_ising_shards *set;      /* NULL when this rank samples no chains */
+  ob_ising_batch batch;      /* batch.set: NULL when this rank samples no chains */
   size_t first, chains;      /* this rank's range of the batch */
 } ising_rank;
 
-/* Calibrates this rank's devices, agrees on every rank's range, creates its shards. */
+/* Calibrates this rank's devices, agrees on every rank's range, sets up its batch. */
 static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   const size_t total = (size_t)a->chains;
   double *rates = calloc(r->ndev ? r->ndev : 1, sizeof *rates);
   double *rank_rates = calloc((size_t)world_size, sizeof *rank_rates);
   size_t *rank_shares = calloc((size_t)world_size, sizeof *rank_shares);
-  size_t *shares = calloc(r->ndev ? r->ndev : 1, sizeof *shares);
-  ob_ising_tuning *tunings = calloc(r->ndev ? r->ndev : 1, sizeof *tunings);
-  ob_status st = rates && rank_rates && rank_shares && shares && tunings
-                     ? OB_OK
-                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_status st = rates && rank_rates && rank_shares ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
   const size_t per_device = total / (size_t)world_size + 1;
   if (st == OB_OK && r->ndev)
     st = ob_ising_calibrate(r->devs, r->ndev, r->model, per_device, a->seed, rates);
@@ -252,132 +247,163 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   ob_ising_split(total, rank_rates, (size_t)world_size, rank_shares);
   for (int k = 0; k < world_rank; k++) r->first += rank_shares[k];
   r->chains = rank_shares[world_rank];
-  if (r->chains) {
-    ob_ising_split(r->chains, rates, r->ndev, shares);
-    for (size_t i = 0; i < r->ndev && st == OB_OK; i++) {
-      tunings[i] = a->tuning;
-      bool cached = false;
-      if (a->tune && shares[i])
-        st = ob_ising_autotune(r->devs[i], r->model, shares[i], &tunings[i], &cached);
-    }
-    if (st == OB_OK)
-      st = ob_ising_shards_create(r->devs, r->ndev, r->model, r->first, shares, a->seed, tunings,
-                                  &r->set);
-  }
+  const ob_ising_batch_opts opts = {.first_chain = r->first, .chains = r->chains,
+                                    .seed = a->seed, .tuning = a->tuning, .rates = rates,
+                                    .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN};
+  if (r->chains) st = ob_ising_batch_setup(&r->batch, r->devs, r->ndev, r->model, &opts);
   if (!all_ok(st == OB_OK) && st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to set up");
 done:
   free(rates);
   free(rank_rates);
   free(rank_shares);
-  free(shares);
-  free(tunings);
   return st;
 }
 
-/* Warm-up, the observed sweeps (timed over all ranks), the moments summed over all ranks. */
-static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writer *wm) {
-  const size_t n = ob_ising_nodes(r->model), m = ob_ising_edges(r->model);
-  int64_t *node = calloc(n + 1, sizeof *node), *edge = calloc(m + 1, sizeof *edge);
-  int64_t *tnode = calloc(n + 1, sizeof *tnode), *tedge = calloc(m + 1, sizeof *tedge);
-  ob_status st = node && edge && tnode && tedge ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-  const bool observe = a->moments != NULL;
-  if (st == OB_OK && r->set && a->warmup)
-    st = ob_ising_shards_run(r->set, (size_t)a->warmup, false, NULL, NULL);
-  double t = 0.0;
-  if (all_ok(st == OB_OK)) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    if (r->set) st = ob_ising_shards_run(r->set, (size_t)a->sweeps, observe, NULL, NULL);
-    MPI_Barrier(MPI_COMM_WORLD);
-    t = MPI_Wtime() - t0;
-  } else if (st == OB_OK) {
-    st = ob_fail(OB_ERR_CL, "another rank failed in the warm-up");
-  }
-  uint64_t samples = 0, tsamples = 0;
-  if (st == OB_OK && r->set) st = ob_ising_shards_moment_sums(r->set, node, edge, &samples);
-  if (!all_ok(st == OB_OK)) {
-    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
-    goto done;
-  }
-  const double flips = (double)a->sweeps * (double)n * (double)r->chains;
-  /* A rank's rate that cannot be believed travels as NAN (the rank names why on stderr). */
-  double rank_rate = flips / t;
+/* Sums behind the moments (ob_ising_shards_moment_sums): a rank's, or the whole batch's. */
+typedef struct moment_sums {
+  int64_t *node, *edge;
+  uint64_t samples;
+} moment_sums;
+
+/* The warm-up, then the sweeps timed over all ranks (barriers around them) into *t. Collective:
+ * every rank calls it with its status so far; a failure anywhere fails every rank. */
+static ob_status timed_sweeps(const ob_ising_args *a, ising_rank *r, bool observe, ob_status st,
+                              double *t) {
+  if (st == OB_OK && r->batch.set && a->warmup)
+    st = ob_ising_shards_run(r->batch.set, (size_t)a->warmup, false, NULL, NULL);
+  if (!all_ok(st == OB_OK))
+    return st == OB_OK ? ob_fail(OB_ERR_CL, "another rank failed in the warm-up") : st;
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  if (r->batch.set)
+    st = ob_ising_shards_run(r->batch.set, (size_t)a->sweeps, observe, NULL, NULL);
+  MPI_Barrier(MPI_COMM_WORLD);
+  *t = MPI_Wtime() - t0;
+  return st;
+}
+
+/* This rank's flips/s over t, or NAN when the time cannot be believed (the rank says why). */
+static double rank_rate(const ob_ising_args *a, const ising_rank *r, double t) {
+  const double flips = (double)a->sweeps * (double)ob_ising_nodes(r->model) * (double)r->chains;
   if (r->chains && ob_ising_rate_check(r->devs, r->ndev, flips, t, t) != OB_OK) {
     fprintf(stderr, "oclbench-mpi: rank %d: no rate: %s\n", world_rank, ob_error_detail());
-    rank_rate = NAN;
+    return NAN;
   }
+  return flips / t;
+}
+
+/* Rank 0: every rank's rate (NAN: not believed), the batch's, and with --moments the moments
+ * of the whole batch, printed and written to wm. */
+static ob_status report(const ob_ising_args *a, const ising_rank *r, const double *rank_rates,
+                        double t, const moment_sums *all, ob_csv_writer *wm) {
+  const size_t n = ob_ising_nodes(r->model), m = ob_ising_edges(r->model);
+  const char *observed = a->moments ? ", observed" : "";
+  bool believed = true;
+  for (int k = 0; k < world_size; k++) {
+    believed = believed && !isnan(rank_rates[k]);
+    if (isnan(rank_rates[k])) printf("rank %d: no rate (see its message)\n", k);
+    else printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
+  }
+  if (believed)
+    printf("sampled %ld chains x %ld sweeps%s on %d ranks in %.6f s: %.4g flips/ns\n",
+           a->chains, a->sweeps, observed, world_size, t,
+           (double)a->sweeps * (double)n * (double)a->chains / t * 1e-9);
+  else
+    printf("sampled %ld chains x %ld sweeps%s on %d ranks: no rate\n", a->chains, a->sweeps,
+           observed, world_size);
+  ob_status st = OB_OK;
+  if (a->moments) {
+    double *mn = malloc((n + 1) * sizeof *mn), *me = malloc((m + 1) * sizeof *me);
+    ob_ising_moments mo = {.node = mn, .edge = me};
+    st = mn && me ? ob_ising_moments_from_sums(r->model, all->node, all->edge, all->samples, &mo)
+                  : ob_fail(OB_ERR_NOMEM, "out of memory");
+    if (st == OB_OK) {
+      printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
+             (unsigned long long)mo.samples);
+      st = ob_ising_write_moments(wm, r->model, &mo);
+    }
+    free(mn);
+    free(me);
+  }
+  if (st == OB_OK && !believed) st = ob_fail(OB_ERR_TIMING, "a rank's rate cannot be believed");
+  return st;
+}
+
+/* Warm-up, the observed sweeps (timed over all ranks), the moments summed over all ranks;
+ * rank 0 reports. wm: rank 0's --moments writer (NULL elsewhere, or without --moments). */
+static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writer *wm) {
+  const size_t n = ob_ising_nodes(r->model), m = ob_ising_edges(r->model);
+  moment_sums mine = {calloc(n + 1, sizeof(int64_t)), calloc(m + 1, sizeof(int64_t)), 0};
+  moment_sums all = {calloc(n + 1, sizeof(int64_t)), calloc(m + 1, sizeof(int64_t)), 0};
   double *rank_rates = world_rank == 0 ? calloc((size_t)world_size, sizeof *rank_rates) : NULL;
-  MPI_Gather(&rank_rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  /* Every rank ends with the whole batch's sums (exact: integers); rank 0 writes them. */
-  MPI_Allreduce(node, tnode, (int)n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
-  MPI_Allreduce(edge, tedge, (int)m, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
-  MPI_Allreduce(&samples, &tsamples, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-  if (world_rank == 0) {
-    bool believed = true;
-    for (int k = 0; rank_rates && k < world_size; k++) {
-      believed = believed && !isnan(rank_rates[k]);
-      if (isnan(rank_rates[k])) printf("rank %d: no rate (see its message)\n", k);
-      else printf("rank %d: %.4g flips/ns\n", k, rank_rates[k] * 1e-9);
-    }
-    if (believed)
-      printf("sampled %ld chains x %ld sweeps%s on %d ranks in %.6f s: %.4g flips/ns\n",
-             a->chains, a->sweeps, observe ? ", observed" : "", world_size, t,
-             (double)a->sweeps * (double)n * (double)a->chains / t * 1e-9);
-    else
-      printf("sampled %ld chains x %ld sweeps%s on %d ranks: no rate\n", a->chains, a->sweeps,
-             observe ? ", observed" : "", world_size);
-    if (observe) {
-      double *mn = malloc((n + 1) * sizeof *mn), *me = malloc((m + 1) * sizeof *me);
-      ob_ising_moments mo = {.node = mn, .edge = me};
-      st = mn && me ? ob_ising_moments_from_sums(r->model, tnode, tedge, tsamples, &mo)
-                    : ob_fail(OB_ERR_NOMEM, "out of memory");
-      if (st == OB_OK) {
-        printf("<E> = %.6g, <m> = %.6g over %llu samples\n", mo.energy, mo.magnetisation,
-               (unsigned long long)mo.samples);
-        st = ob_ising_write_moments(wm, r->model, &mo);
-      }
-      free(mn);
-      free(me);
-    }
-    if (st == OB_OK && !believed) st = ob_fail(OB_ERR_TIMING, "a rank's rate cannot be believed");
+  ob_status st = mine.node && mine.edge && all.node && all.edge && (rank_rates || world_rank)
+                     ? OB_OK
+                     : ob_fail(OB_ERR_NOMEM, "out of memory");
+  double t = 0.0;
+  st = timed_sweeps(a, r, a->moments != NULL, st, &t);
+  if (st == OB_OK && r->batch.set)
+    st = ob_ising_shards_moment_sums(r->batch.set, mine.node, mine.edge, &mine.samples);
+  if (!all_ok(st == OB_OK)) {
+    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
+  } else {
+    const double rate = rank_rate(a, r, t);
+    MPI_Gather(&rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    /* Every rank ends with the whole batch's sums (exact: integers); rank 0 writes them. */
+    MPI_Allreduce(mine.node, all.node, (int)n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(mine.edge, all.edge, (int)m, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine.samples, &all.samples, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    if (world_rank == 0) st = report(a, r, rank_rates, t, &all, wm);
   }
   free(rank_rates);
-done:
-  free(node);
-  free(edge);
-  free(tnode);
-  free(tedge);
+  free(mine.node);
+  free(mine.edge);
+  free(all.node);
+  free(all.edge);
+  return st;
+}
+
+/* The ising arguments: rank 0 checks them and speaks for everyone (--shard needed; what only
+ * oclbench ising does refused), then every rank parses them. Collective. */
+static int ising_args(int argc, char **argv, ob_ising_args *a) {
+  int rc = world_rank == 0 ? ob_ising_args_parse(argc, argv, a) : OB_EXIT_OK;
+  if (world_rank == 0 && rc == OB_EXIT_OK && !a->shard)
+    rc = ob_cli_usage_error("oclbench-mpi ising samples one batch over every rank: add --shard");
+  if (world_rank == 0 && rc == OB_EXIT_OK &&
+      (a->samples || a->train || a->host_loop || a->info || a->trace_path || a->trace_summary))
+    rc = ob_cli_usage_error("oclbench-mpi ising: --samples, --train, --host-loop, --info and "
+                            "--trace are for oclbench ising");
+  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (rc == OB_EXIT_OK && world_rank != 0) ob_ising_args_parse(argc, argv, a);
+  return rc;
+}
+
+/* This rank's model, registry and devices (rank 0 also prints the graph and opens --moments);
+ * *rc: the exit code of a failure. */
+static ob_status ising_open(const ob_ising_args *a, ising_rank *r, ob_csv_writer **wm, int *rc) {
+  ob_status st = ob_ising_args_model(a, &r->model);
+  if (st == OB_OK && world_rank == 0) {
+    ob_ising_print_graph(r->model);
+    st = ob_ising_open_outputs(a, r->model, wm, NULL);
+  }
+  *rc = st == OB_OK ? OB_EXIT_OK : OB_EXIT_USAGE;
+  if (st == OB_OK) {
+    st = ob_registry_create(&r->reg);
+    if (st != OB_OK) *rc = st == OB_ERR_NO_PLATFORM ? OB_EXIT_NO_PLATFORM : OB_EXIT_FAILED;
+  }
+  if (st == OB_OK) {
+    st = local_devices(r->reg, a, &r->devs, &r->ndev);
+    if (st != OB_OK) *rc = OB_EXIT_USAGE;
+  }
   return st;
 }
 
 static int mpi_ising(int argc, char **argv) {
   ob_ising_args a;
-  int rc = world_rank == 0 ? ob_ising_args_parse(argc, argv, &a) : OB_EXIT_OK;
-  if (world_rank == 0 && rc == OB_EXIT_OK && !a.shard)
-    rc = ob_cli_usage_error("oclbench-mpi ising samples one batch over every rank: add --shard");
-  if (world_rank == 0 && rc == OB_EXIT_OK &&
-      (a.samples || a.train || a.host_loop || a.info || a.trace_path || a.trace_summary))
-    rc = ob_cli_usage_error("oclbench-mpi ising: --samples, --train, --host-loop, --info and "
-                            "--trace are for oclbench ising");
-  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  int rc = ising_args(argc, argv, &a);
   if (rc != OB_EXIT_OK) return rc;
-  if (world_rank != 0) ob_ising_args_parse(argc, argv, &a);
   ising_rank r = {0};
   ob_csv_writer *wm = NULL;
-  ob_status st = ob_ising_args_model(&a, &r.model);
-  if (st == OB_OK && world_rank == 0) {
-    ob_ising_print_graph(r.model);
-    st = ob_ising_open_outputs(&a, r.model, &wm, NULL);
-  }
-  rc = st == OB_OK ? OB_EXIT_OK : OB_EXIT_USAGE;
-  if (st == OB_OK) {
-    st = ob_registry_create(&r.reg);
-    if (st != OB_OK) rc = st == OB_ERR_NO_PLATFORM ? OB_EXIT_NO_PLATFORM : OB_EXIT_FAILED;
-  }
-  if (st == OB_OK) {
-    st = local_devices(r.reg, &a, &r.devs, &r.ndev);
-    if (st != OB_OK) rc = OB_EXIT_USAGE;
-  }
+  ob_status st = ising_open(&a, &r, &wm, &rc);
   if (!all_ok(st == OB_OK)) {
     if (st != OB_OK) fprintf(stderr, "oclbench-mpi[rank %d]: %s\n", world_rank, ob_error_detail());
     else rc = OB_EXIT_FAILED;
@@ -396,7 +422,7 @@ static int mpi_ising(int argc, char **argv) {
   int worst = 0;
   MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   ob_csv_writer_destroy(wm);
-  ob_ising_shards_destroy(r.set);
+  ob_ising_batch_clear(&r.batch);
   free(r.devs);
   ob_registry_destroy(r.reg);
   ob_ising_model_destroy(r.model);

@@ -85,8 +85,8 @@ ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n)
   for (size_t d = 0; d < n; d++) {
     device_entry *e = NULL;
     OB_TRY(entry(s, devs[d], &e));
-    e->mem_before = ob_device_mem_current(devs[d]);
-    ob_device_mem_peak_reset(devs[d]);
+    e->mem_before = ob_stream_mem_current(ob_device_stream(devs[d]));
+    ob_stream_mem_peak_reset(ob_device_stream(devs[d]));
   }
   return OB_OK;
 }
@@ -95,7 +95,7 @@ size_t ob_session_case_end(ob_session *s, ob_device *const *devs, size_t n) {
   size_t peak = 0, before = 0;
   for (size_t d = 0; d < n; d++) {
     const device_entry *e = find(s, devs[d]);
-    peak += ob_device_mem_peak(devs[d]);
+    peak += ob_stream_mem_peak(ob_device_stream(devs[d]));
     before += e ? e->mem_before : 0;
   }
   const size_t bytes = peak > before ? peak - before : 0;
@@ -113,8 +113,8 @@ ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, s
   *first = s->nbuilds;
   *n = 0;
   ob_build_record rec[16];
-  for (size_t got = ob_device_take_builds(dev, rec, 16); got > 0;
-       got = ob_device_take_builds(dev, rec, 16)) {
+  for (size_t got = ob_stream_take_builds(ob_device_stream(dev), rec, 16); got > 0;
+       got = ob_stream_take_builds(ob_device_stream(dev), rec, 16)) {
     if (s->nbuilds + got > s->cap_builds) {
       const size_t cap = 2 * (s->nbuilds + got);
       ob_session_build *grown = realloc(s->builds, cap * sizeof *grown);

@@ -33,10 +33,10 @@ double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind k
 ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
                               double value);
 
-/* Device memory of one case on devs[0..n): begin resets the devices' allocation peaks (core's
- * ob_device_mem_* statistics) before setup; end, after the case, returns the most the case had
- * allocated at once (summed over the devices) and, for a case on one device, raises that
- * device's ob_session_mem_peak. */
+/* Device memory of one case on devs[0..n): begin resets the allocation peaks of the devices'
+ * streams (core's ob_stream_mem_* statistics) before setup; end, after the case, returns the
+ * most the case had allocated at once (summed over the devices) and, for a case on one device,
+ * raises that device's ob_session_mem_peak. */
 ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n);
 size_t ob_session_case_end(ob_session *s, ob_device *const *devs, size_t n);
 /* The most device memory one case allocated on dev alone; 0 when none ran. */
@@ -48,7 +48,7 @@ typedef struct ob_session_build {
   ob_build_record record;
 } ob_session_build;
 
-/* Moves the builds dev recorded since the last call (core's ob_device_take_builds) into the
+/* Moves the builds dev recorded since the last call (core's ob_stream_take_builds on the device's stream) into the
  * session; *first is the index of the first one in ob_session_builds, *n how many. */
 ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, size_t *n);
 /* The builds of the run so far (*n of them), in order. */

@@ -1,4 +1,4 @@
-/* Device properties, context/queue, measured peaks and work-group sizing. */
+/* Device facts: properties, the fp16 probe and work-group sizing. */
 #include "device_impl.h"
 
 #include <stdlib.h>
@@ -83,20 +83,12 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
     snprintf(p->clock_source, sizeof p->clock_source, "unknown: the driver reports 0 MHz");
   const ob_vendor_profile *prof = ob_vendor_profile_get(p->vendor_class);
   if (prof->query_extra) prof->query_extra(id, p);
-  p->fp16 = strstr(p->extensions, "cl_khr_fp16") != NULL && fp16_compiles(platform, id);
 }
 
 void ob_device_free(ob_device *dev) {
   if (!dev) return;
-  for (size_t i = 0; i < dev->nprograms; i++) {
-    if (dev->programs[i].program) clReleaseProgram(dev->programs[i].program);
-    free(dev->programs[i].files);
-    free(dev->programs[i].options);
-  }
-  free(dev->programs);
-  free(dev->build_log);
-  if (dev->queue) clReleaseCommandQueue(dev->queue);
-  if (dev->context) clReleaseContext(dev->context);
+  ob_stream_free(dev->stream);
+  free(dev->probes);
   free(dev);
 }
 
@@ -108,6 +100,16 @@ cl_platform_id ob_device_platform(const ob_device *dev) { return dev->platform; 
 const ob_vendor_profile *ob_device_profile(const ob_device *dev) { return dev->profile; }
 bool ob_device_is_cpu(const ob_device *dev) { return (dev->props.type & CL_DEVICE_TYPE_CPU) != 0; }
 
+bool ob_device_fp16(const ob_device *dev) {
+  int known = atomic_load(&dev->probes->fp16);
+  if (!known) {
+    known = strstr(dev->props.extensions, "cl_khr_fp16") && fp16_compiles(dev->platform, dev->id)
+                ? 2 : 1;
+    atomic_store(&dev->probes->fp16, known);
+  }
+  return known == 2;
+}
+
 bool ob_device_has_extension(const ob_device *dev, const char *ext) {
   size_t n = strlen(ext);
   for (const char *p = strstr(dev->props.extensions, ext); p; p = strstr(p + 1, ext)) {
@@ -117,27 +119,6 @@ bool ob_device_has_extension(const ob_device *dev, const char *ext) {
   }
   return false;
 }
-
-ob_status ob_device_open(ob_device *dev) {
-  if (dev->queue) return OB_OK;
-  cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev->platform, 0};
-  cl_int err = CL_SUCCESS;
-  cl_context ctx = clCreateContext(cp, 1, &dev->id, NULL, NULL, &err);
-  OB_TRY(OB_CL(err));
-  cl_command_queue_properties qp = dev->props.profiling ? CL_QUEUE_PROFILING_ENABLE : 0;
-  cl_command_queue q = clCreateCommandQueue(ctx, dev->id, qp, &err);
-  ob_status st = OB_CL(err);
-  if (st != OB_OK) {
-    clReleaseContext(ctx);
-    return st;
-  }
-  dev->context = ctx;
-  dev->queue = q;
-  return OB_OK;
-}
-
-cl_context ob_device_context(ob_device *dev) { return dev->context; }
-cl_command_queue ob_device_queue(ob_device *dev) { return dev->queue; }
 
 double ob_device_fp32_theoretical(const ob_device *dev) { return ob_vendor_fp32_peak(&dev->props); }
 
@@ -160,8 +141,9 @@ size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted) 
   return wg ? wg : 1;
 }
 
-ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
-                         const char *what) {
+/* ob_kernel_fits without recording the failure on the stream. */
+static ob_status kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
+                             const char *what) {
   size_t kmax = 0;
   cl_ulong klocal = 0;
   OB_TRY(OB_CL(clGetKernelWorkGroupInfo(kernel, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax,
@@ -176,4 +158,9 @@ ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, s
                    what, (unsigned long long)(klocal + arg_local),
                    (unsigned long long)dev->props.local_mem);
   return OB_OK;
+}
+
+ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
+                         const char *what) {
+  return ob_stream_record(dev->stream, kernel_fits(dev, kernel, items, arg_local, what));
 }

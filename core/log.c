@@ -3,29 +3,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-
-static ob_log_level current_level = OB_LOG_WARN;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
-ob_status ob_log_init_from_env(void) {
-  const char *v = getenv("OCLBENCH_LOG");
-  if (!v || !*v) return OB_OK;
-  for (int i = 0; i <= OB_LOG_DEBUG; i++)
-    if (strcmp(v, level_names[i]) == 0) {
-      current_level = (ob_log_level)i;
-      return OB_OK;
-    }
-  return ob_fail(OB_ERR_INVALID, "OCLBENCH_LOG='%s': expected error, warn, info or debug", v);
-}
-
-void ob_log_set_level(ob_log_level level) { current_level = level; }
-
 void ob_log(ob_log_level level, const char *fmt, ...) {
-  if (level > current_level) return;
+  if (level > ob_config_get()->log_level) return;
   char raw[2048], msg[2048];
   va_list ap;
   va_start(ap, fmt);
@@ -42,8 +25,7 @@ static struct {
 } bar;
 
 void ob_progress_begin(const char *title, size_t total) {
-  const char *v = getenv("OCLBENCH_PROGRESS");
-  bar.on = !(v && strcmp(v, "0") == 0);
+  bar.on = ob_config_get()->progress;
   bar.tty = isatty(STDERR_FILENO) == 1;
   bar.total = total;
   bar.done = 0;

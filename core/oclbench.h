@@ -1,10 +1,11 @@
 /* oclbench core: the one public header of the device-abstraction core.
  *
- * Ownership: the registry owns its devices; a device owns its context, queue and the programs
- * built for it; whoever creates a kernel or buffer owns it (release it through this API).
- * Every constructor takes an out-parameter and returns an ob_status; every *_destroy(NULL)
- * is a no-op. On failure, ob_error_detail() holds a one-line explanation (raw OpenCL code,
- * expression, file and line) for the CSV `note`.
+ * Ownership: the registry owns its devices and their streams; a device is facts, its default
+ * stream owns the context, the queue and the programs built for it; whoever creates a kernel or
+ * buffer owns it (release it through this API). Every constructor takes an out-parameter and
+ * returns an ob_status; every *_destroy(NULL) is a no-op. On failure, ob_error_detail() holds a
+ * one-line explanation (raw OpenCL code, expression, file and line) for the CSV `note`, and a
+ * failed operation on a stream leaves it in the stream's error buffer too (ob_stream_error).
  */
 #ifndef OCLBENCH_H
 #define OCLBENCH_H
@@ -72,19 +73,41 @@ ob_status ob_cl_check(cl_int code, const char *expr, const char *file, int line)
     if (ob_try_st_ != OB_OK) return ob_try_st_;                                                  \
   } while (0)
 
-/* ---------------------------------------------------------------- logging and progress */
+/* ---------------------------------------------------------------- configuration */
 
 typedef enum ob_log_level { OB_LOG_ERROR, OB_LOG_WARN, OB_LOG_INFO, OB_LOG_DEBUG } ob_log_level;
 
-/* Sets the level from OCLBENCH_LOG (error|warn|info|debug; default warn).
- * OB_ERR_INVALID with a detail when the variable holds anything else. */
-ob_status ob_log_init_from_env(void);
-void ob_log_set_level(ob_log_level level);
-/* Prints "oclbench: <level>: message" on stderr when level is enabled. */
+/* What the core takes from its user. The program (the CLI: bench/cli.c) reads the environment
+ * once at start-up, validates it and hands the result to ob_configure; nothing in core reads
+ * the environment. */
+typedef struct ob_config {
+  ob_log_level log_level;  /* messages up to this level are printed (default OB_LOG_WARN) */
+  bool progress;           /* progress on stderr (default true) */
+  const char *kernel_dir;  /* cl_kernels/ files read from this directory instead of the copies
+                              built into the binary; NULL or "": the built-in copies */
+  const char *cache_dir;   /* on-disk cache of program binaries and tuning choices; NULL or
+                              "": no on-disk cache */
+} ob_config;
+
+/* The defaults: OB_LOG_WARN, progress on, built-in kernels, no on-disk cache. */
+void ob_config_default(ob_config *cfg);
+
+/* Makes *cfg the process's configuration (the strings are copied). Call it before creating a
+ * registry or any other core object, from one thread. OB_ERR_INVALID when a path is longer
+ * than 4095 bytes (nothing changes then). */
+ob_status ob_configure(const ob_config *cfg);
+
+/* The configuration in use (the defaults until ob_configure); valid until the next
+ * ob_configure. */
+const ob_config *ob_config_get(void);
+
+/* ---------------------------------------------------------------- logging and progress */
+
+/* Prints "oclbench: <level>: message" on stderr when level is within the configured level. */
 void ob_log(ob_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise.
- * Set OCLBENCH_PROGRESS=0 to silence it. */
+/* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise; nothing when
+ * the configuration turns progress off. */
 void ob_progress_begin(const char *title, size_t total);
 void ob_progress_step(const char *what);
 void ob_progress_end(void);
@@ -118,7 +141,7 @@ typedef struct ob_device ob_device;
 
 /* Enumerates every platform and device (two-call pattern) in a stable order: platforms as
  * the loader lists them, devices in platform order. OB_ERR_NO_PLATFORM when the loader sees
- * no platform (ob_registry_diagnose() explains why). */
+ * no platform. */
 ob_status ob_registry_create(ob_registry **out);
 void ob_registry_destroy(ob_registry *reg);
 size_t ob_registry_count(const ob_registry *reg);
@@ -130,10 +153,6 @@ ob_device *ob_registry_device(const ob_registry *reg, size_t i);
  * number matched; 0 when nothing matched. */
 size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selected);
 
-/* Writes a multi-line diagnosis of a missing OpenCL platform (loader, ICD files,
- * OCL_ICD_VENDORS, packages to install) to f. */
-void ob_registry_diagnose(FILE *f);
-
 /* Device facts (never NULL; owned by the device). */
 const ob_device_props *ob_device_props_get(const ob_device *dev);
 const char *ob_device_slug(const ob_device *dev);  /* "nvidia-gpu-0" */
@@ -143,11 +162,11 @@ cl_platform_id ob_device_platform(const ob_device *dev);
 const ob_vendor_profile *ob_device_profile(const ob_device *dev);
 bool ob_device_has_extension(const ob_device *dev, const char *ext);
 bool ob_device_is_cpu(const ob_device *dev);
-
-/* Creates the context and the profiling-enabled in-order queue on first use. */
-ob_status ob_device_open(ob_device *dev);
-cl_context ob_device_context(ob_device *dev);   /* NULL before ob_device_open */
-cl_command_queue ob_device_queue(ob_device *dev);
+/* Whether half arithmetic works: the device reports cl_khr_fp16 AND a test compile of a half
+ * kernel succeeds (some drivers advertise it and fail to build half code). The test compile (in
+ * a context of its own) runs on the first call for the device only: the registry does not
+ * probe, a workload or command that needs the answer asks. */
+bool ob_device_fp16(const ob_device *dev);
 
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
@@ -165,12 +184,40 @@ size_t ob_device_wg_size(const ob_device *dev, cl_kernel kernel, size_t wanted);
 ob_status ob_kernel_fits(const ob_device *dev, cl_kernel kernel, size_t items, size_t arg_local,
                          const char *what);
 
+/* ---------------------------------------------------------------- streams */
+
+/* A stream is where work on a device happens, as opposed to the device's facts: its OpenCL
+ * context, one in-order queue (with profiling where the device has it), the programs built for
+ * it (behind them the on-disk binary cache), its allocation counters, its build records and its
+ * error buffer. Each device has one, its default stream, created by ob_device_open (nothing is
+ * created while the registry enumerates); the calls of this header that take a device (programs,
+ * kernels, buffers, launches, ob_device_queue) work on it. A stream is used by one thread at a
+ * time; another thread may read its error buffer once that thread's call has returned. */
+typedef struct ob_stream ob_stream;
+
+/* Creates the device's default stream (context and queue) on first use; OB_OK once it exists. */
+ob_status ob_device_open(ob_device *dev);
+/* The device's default stream; NULL before ob_device_open. */
+ob_stream *ob_device_stream(const ob_device *dev);
+/* The default stream's context and queue; NULL before ob_device_open. */
+cl_context ob_device_context(ob_device *dev);
+cl_command_queue ob_device_queue(ob_device *dev);
+
+/* Why the last failed operation on the stream failed (one line, "" when none has): written by
+ * the thread that ran the operation, as it failed. Every core call on a device's stream records
+ * its failures there; ob_stream_record does it for a model's own operations. */
+const char *ob_stream_error(const ob_stream *s);
+/* For the end of an operation on the stream that failed with st: records the detail the failure
+ * left in the calling thread (ob_error_detail) in the stream's error buffer and returns st.
+ * OB_OK, or a NULL stream, changes nothing. */
+ob_status ob_stream_record(ob_stream *s, ob_status st);
+
 /* ---------------------------------------------------------------- programs and kernels */
 
-/* Returns (borrowed, owned by the device) the program built from the named cl_kernels/ files
- * (space-separated, concatenated in order) with the vendor profile's options plus `options`.
- * Built programs are kept per device and cached on disk as binaries. On a build failure the
- * log is in the detail and kept by the device. */
+/* Returns (borrowed, owned by the device's default stream) the program built from the named
+ * cl_kernels/ files (space-separated, concatenated in order) with the vendor profile's options
+ * plus `options`. Built programs are kept per stream and cached on disk as binaries. On a build
+ * failure the log is in the detail and kept by the stream. */
 ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
                          cl_program *out);
 
@@ -186,22 +233,20 @@ typedef struct ob_build_record {
   bool from_cache;  /* loaded from the on-disk binary cache */
 } ob_build_record;
 
-/* Moves the builds recorded since the last call into out[0..max); returns how many. */
-size_t ob_device_take_builds(ob_device *dev, ob_build_record *out, size_t max);
+/* Moves the builds the stream recorded since the last call into out[0..max); returns how many
+ * (0 for a NULL stream: a device never opened). */
+size_t ob_stream_take_builds(ob_stream *s, ob_build_record *out, size_t max);
 
-/* The embedded (or, with OCLBENCH_KERNEL_DIR, on-disk) source of one cl_kernels/ file.
- * *out is malloc'ed, NUL-terminated, owned by the caller. */
+/* The built-in (or, with the configuration's kernel_dir, on-disk) source of one cl_kernels/
+ * file. *out is malloc'ed, NUL-terminated, owned by the caller. */
 ob_status ob_kernel_source(const char *file, char **out, size_t *len);
 
-/* Validates OCLBENCH_KERNEL_DIR and OCLBENCH_CACHE_DIR; OB_ERR_INVALID with a detail. */
-ob_status ob_program_check_env(void);
-
-/* The on-disk cache directory in use ("" when caching is off). */
+/* The on-disk cache directory in use: the configuration's cache_dir ("" when caching is off). */
 const char *ob_program_cache_dir(void);
 
 /* ---------------------------------------------------------------- buffers */
 
-/* Creates a device buffer and counts it in the device's allocation statistics.
+/* Creates a device buffer and counts it in the default stream's allocation statistics.
  * OB_ERR_TOO_LARGE when bytes exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE or global memory. */
 ob_status ob_buffer_create(ob_device *dev, cl_mem_flags flags, size_t bytes, void *host,
                            cl_mem *out);
@@ -214,10 +259,10 @@ ob_status ob_buffer_read(ob_device *dev, cl_mem buf, size_t offset, size_t bytes
 /* Fills with a repeated byte pattern of pattern_size bytes. */
 ob_status ob_buffer_fill(ob_device *dev, cl_mem buf, const void *pattern, size_t pattern_size,
                          size_t bytes);
-/* Bytes currently allocated and the peak since the last reset. */
-size_t ob_device_mem_current(const ob_device *dev);
-size_t ob_device_mem_peak(const ob_device *dev);
-void ob_device_mem_peak_reset(ob_device *dev);
+/* Bytes the stream has allocated now and at most since the last reset (0 for a NULL stream). */
+size_t ob_stream_mem_current(const ob_stream *s);
+size_t ob_stream_mem_peak(const ob_stream *s);
+void ob_stream_mem_peak_reset(ob_stream *s);
 
 /* ---------------------------------------------------------------- timing and statistics */
 

@@ -1,21 +1,16 @@
-/* Programs: sources (embedded or from OCLBENCH_KERNEL_DIR), builds, the on-disk binary cache. */
+/* Programs: sources (built in, or from the configured kernel directory), builds, the on-disk
+ * binary cache. */
 #include "device_impl.h"
 #include "kernels_embedded.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-static bool is_dir(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 ob_status ob_kernel_source(const char *file, char **out, size_t *len) {
   *out = NULL;
   if (!file || !*file || strchr(file, '/'))
     return ob_fail(OB_ERR_INVALID, "kernel file name '%s' is not a plain file name", file ? file : "");
-  const char *dir = getenv("OCLBENCH_KERNEL_DIR");
+  const char *dir = ob_config_get()->kernel_dir;
   if (dir && *dir) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -33,31 +28,9 @@ ob_status ob_kernel_source(const char *file, char **out, size_t *len) {
   return ob_fail(OB_ERR_INVALID, "no embedded kernel file '%s'", file);
 }
 
-static char cache_dir[4096];
-static bool cache_resolved;
-
 const char *ob_program_cache_dir(void) {
-  if (cache_resolved) return cache_dir;
-  cache_resolved = true;
-  const char *off = getenv("OCLBENCH_NO_CACHE");
-  if (off && *off && strcmp(off, "0") != 0) return cache_dir;
-  const char *dir = getenv("OCLBENCH_CACHE_DIR");
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  const char *home = getenv("HOME");
-  if (dir && *dir) snprintf(cache_dir, sizeof cache_dir, "%s", dir);
-  else if (xdg && *xdg) snprintf(cache_dir, sizeof cache_dir, "%s/oclbench", xdg);
-  else if (home && *home) snprintf(cache_dir, sizeof cache_dir, "%s/.cache/oclbench", home);
-  return cache_dir;
-}
-
-ob_status ob_program_check_env(void) {
-  const char *kdir = getenv("OCLBENCH_KERNEL_DIR");
-  if (kdir && *kdir && !is_dir(kdir))
-    return ob_fail(OB_ERR_INVALID, "OCLBENCH_KERNEL_DIR='%s' is not a directory", kdir);
-  const char *cdir = getenv("OCLBENCH_CACHE_DIR");
-  if (cdir && *cdir && ob_mkdir_p(cdir) != OB_OK)
-    return ob_fail(OB_ERR_INVALID, "OCLBENCH_CACHE_DIR='%s' cannot be used as a directory", cdir);
-  return OB_OK;
+  const char *dir = ob_config_get()->cache_dir;
+  return dir ? dir : "";
 }
 
 /* Concatenates the space-separated files, each preceded by a #line directive so build logs
@@ -107,11 +80,11 @@ static ob_status load_sources(const char *files, char **out) {
   return OB_OK;
 }
 
-static void cache_path(const ob_device *dev, const char *source, const char *options, char *buf,
+static void cache_path(const ob_stream *s, const char *source, const char *options, char *buf,
                        size_t n) {
   uint64_t h1 = OB_HASH_INIT, h2 = 0x84222325cbf29ce4ull;
-  const char *parts[] = {source, options, dev->props.name, dev->props.driver,
-                         dev->props.platform_version, OB_VERSION};
+  const char *parts[] = {source, options, s->dev->props.name, s->dev->props.driver,
+                         s->dev->props.platform_version, OB_VERSION};
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
     size_t len = strlen(parts[i]) + 1; /* the NUL separates the parts */
     h1 = ob_hash(h1, parts[i], len);
@@ -121,20 +94,20 @@ static void cache_path(const ob_device *dev, const char *source, const char *opt
            (unsigned long long)h2);
 }
 
-static void keep_build_log(ob_device *dev, cl_program prog) {
+static void keep_build_log(ob_stream *s, cl_program prog) {
   size_t len = 0;
-  if (clGetProgramBuildInfo(prog, dev->id, CL_PROGRAM_BUILD_LOG, 0, NULL, &len) != CL_SUCCESS)
+  if (clGetProgramBuildInfo(prog, s->dev->id, CL_PROGRAM_BUILD_LOG, 0, NULL, &len) != CL_SUCCESS)
     return;
   char *log = malloc(len + 1);
   if (!log) return;
-  if (clGetProgramBuildInfo(prog, dev->id, CL_PROGRAM_BUILD_LOG, len, log, NULL) != CL_SUCCESS)
+  if (clGetProgramBuildInfo(prog, s->dev->id, CL_PROGRAM_BUILD_LOG, len, log, NULL) != CL_SUCCESS)
     len = 0;
   log[len] = '\0';
-  free(dev->build_log);
-  dev->build_log = log;
+  free(s->build_log);
+  s->build_log = log;
 }
 
-static cl_program try_cached(ob_device *dev, const char *path, const char *options) {
+static cl_program try_cached(ob_stream *s, const char *path, const char *options) {
   char *bin = NULL;
   size_t len = 0;
   if (ob_read_file(path, &bin, &len) != OB_OK || len == 0) {
@@ -145,13 +118,13 @@ static cl_program try_cached(ob_device *dev, const char *path, const char *optio
   const unsigned char *bins[] = {(const unsigned char *)bin};
   cl_int bstatus = CL_SUCCESS, err = CL_SUCCESS;
   cl_program prog =
-      clCreateProgramWithBinary(dev->context, 1, &dev->id, &len, bins, &bstatus, &err);
+      clCreateProgramWithBinary(s->context, 1, &s->dev->id, &len, bins, &bstatus, &err);
   free(bin);
   if (err != CL_SUCCESS || bstatus != CL_SUCCESS) {
     if (prog) clReleaseProgram(prog);
     return NULL;
   }
-  if (clBuildProgram(prog, 1, &dev->id, options, NULL, NULL) != CL_SUCCESS) {
+  if (clBuildProgram(prog, 1, &s->dev->id, options, NULL, NULL) != CL_SUCCESS) {
     clReleaseProgram(prog);
     remove(path); /* stale or foreign binary: rebuild from source next time */
     return NULL;
@@ -159,7 +132,7 @@ static cl_program try_cached(ob_device *dev, const char *path, const char *optio
   return prog;
 }
 
-static void store_cached(ob_device *dev, cl_program prog, const char *path) {
+static void store_cached(ob_stream *s, cl_program prog, const char *path) {
   size_t size = 0;
   if (clGetProgramInfo(prog, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, NULL) != CL_SUCCESS ||
       size == 0)
@@ -170,91 +143,90 @@ static void store_cached(ob_device *dev, cl_program prog, const char *path) {
   if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS &&
       ob_mkdir_p(ob_program_cache_dir()) == OB_OK &&
       ob_write_file_atomic(path, bin, size) == OB_OK) {
-    ob_log(OB_LOG_DEBUG, "%s: cached program binary %s", dev->slug, path);
+    ob_log(OB_LOG_DEBUG, "%s: cached program binary %s", s->dev->slug, path);
   } else {
-    ob_log(OB_LOG_DEBUG, "%s: could not cache program binary: %s", dev->slug, ob_error_detail());
+    ob_log(OB_LOG_DEBUG, "%s: could not cache program binary: %s", s->dev->slug, ob_error_detail());
     ob_error_clear();
   }
   free(bin);
 }
 
-static void record_build(ob_device *dev, const char *files, const char *options, double s,
+static void record_build(ob_stream *s, const char *files, const char *options, double seconds,
                          bool cached) {
-  if (dev->nbuilds >= OB_MAX_BUILD_RECORDS) return;
-  ob_build_record *r = &dev->builds[dev->nbuilds++];
+  if (s->nbuilds >= OB_MAX_BUILD_RECORDS) return;
+  ob_build_record *r = &s->builds[s->nbuilds++];
   snprintf(r->files, sizeof r->files, "%s", files);
   snprintf(r->options, sizeof r->options, "%s", options);
-  r->seconds = s;
+  r->seconds = seconds;
   r->from_cache = cached;
 }
 
-static ob_status build_program(ob_device *dev, const char *files, const char *options,
+static ob_status build_program(ob_stream *s, const char *files, const char *options,
                                cl_program *out) {
   char *source = NULL;
   OB_TRY(load_sources(files, &source));
   const bool caching = ob_program_cache_dir()[0] != '\0';
   char path[4200] = "";
-  if (caching) cache_path(dev, source, options, path, sizeof path);
+  if (caching) cache_path(s, source, options, path, sizeof path);
   double t0 = ob_now();
-  cl_program prog = caching ? try_cached(dev, path, options) : NULL;
+  cl_program prog = caching ? try_cached(s, path, options) : NULL;
   if (prog) {
-    record_build(dev, files, options, ob_now() - t0, true);
+    record_build(s, files, options, ob_now() - t0, true);
     free(source);
     *out = prog;
     return OB_OK;
   }
   cl_int err = CL_SUCCESS;
   const char *srcs[] = {source};
-  prog = clCreateProgramWithSource(dev->context, 1, srcs, NULL, &err);
+  prog = clCreateProgramWithSource(s->context, 1, srcs, NULL, &err);
   free(source);
   OB_TRY(OB_CL(err));
-  err = clBuildProgram(prog, 1, &dev->id, options, NULL, NULL);
+  err = clBuildProgram(prog, 1, &s->dev->id, options, NULL, NULL);
   double seconds = ob_now() - t0;
   if (err != CL_SUCCESS) {
-    keep_build_log(dev, prog);
+    keep_build_log(s, prog);
     clReleaseProgram(prog);
-    const char *log = dev->build_log ? dev->build_log : "";
-    ob_log(OB_LOG_ERROR, "%s: building %s failed (%s); build log:\n%s", dev->slug, files,
+    const char *log = s->build_log ? s->build_log : "";
+    ob_log(OB_LOG_ERROR, "%s: building %s failed (%s); build log:\n%s", s->dev->slug, files,
            ob_cl_strerror(err), log);
     char first[300];
     snprintf(first, sizeof first, "%s", log);
     return ob_fail(OB_ERR_BUILD, "build of %s failed: %s (%d): %s", files, ob_cl_strerror(err),
                    err, first);
   }
-  if (caching) store_cached(dev, prog, path);
-  record_build(dev, files, options, seconds, false);
+  if (caching) store_cached(s, prog, path);
+  record_build(s, files, options, seconds, false);
   *out = prog;
   return OB_OK;
 }
 
-ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
-                         cl_program *out) {
-  *out = NULL;
-  OB_TRY(ob_device_open(dev));
+/* ob_program_get on an open stream, without recording the failure. */
+static ob_status program_get(ob_stream *s, const char *files, const char *options,
+                             cl_program *out) {
   char full[1024];
-  const char *parts[] = {"-cl-std=CL1.2", dev->profile->build_options, options};
+  const char *parts[] = {"-cl-std=CL1.2", s->dev->profile->build_options, options};
   size_t len = 0;
   full[0] = '\0';
   for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
     if (parts[i] && *parts[i] && len < sizeof full)
       len += (size_t)snprintf(full + len, sizeof full - len, "%s%s", len ? " " : "", parts[i]);
-  for (size_t i = 0; i < dev->nprograms; i++) {
-    ob_program_entry *e = &dev->programs[i];
+  for (size_t i = 0; i < s->nprograms; i++) {
+    ob_program_entry *e = &s->programs[i];
     if (strcmp(e->files, files) == 0 && strcmp(e->options, full) == 0) {
       *out = e->program;
       return OB_OK;
     }
   }
-  if (dev->nprograms == dev->cap_programs) {
-    size_t cap = dev->cap_programs ? dev->cap_programs * 2 : 8;
-    ob_program_entry *grown = realloc(dev->programs, cap * sizeof *grown);
+  if (s->nprograms == s->cap_programs) {
+    size_t cap = s->cap_programs ? s->cap_programs * 2 : 8;
+    ob_program_entry *grown = realloc(s->programs, cap * sizeof *grown);
     if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    dev->programs = grown;
-    dev->cap_programs = cap;
+    s->programs = grown;
+    s->cap_programs = cap;
   }
   cl_program prog = NULL;
-  OB_TRY(build_program(dev, files, full, &prog));
-  ob_program_entry *e = &dev->programs[dev->nprograms];
+  OB_TRY(build_program(s, files, full, &prog));
+  ob_program_entry *e = &s->programs[s->nprograms];
   e->files = strdup(files);
   e->options = strdup(full);
   if (!e->files || !e->options) {
@@ -264,9 +236,16 @@ ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   e->program = prog;
-  dev->nprograms++;
+  s->nprograms++;
   *out = prog;
   return OB_OK;
+}
+
+ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
+                         cl_program *out) {
+  *out = NULL;
+  OB_TRY(ob_device_open(dev));
+  return ob_stream_record(dev->stream, program_get(dev->stream, files, options, out));
 }
 
 ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,
@@ -277,16 +256,9 @@ ob_status ob_kernel_create(ob_device *dev, const char *files, const char *option
   cl_int err = CL_SUCCESS;
   cl_kernel k = clCreateKernel(prog, name, &err);
   if (err != CL_SUCCESS)
-    return ob_fail(OB_ERR_CL, "clCreateKernel(%s) from %s: %s (%d)", name, files,
-                   ob_cl_strerror(err), err);
+    return ob_stream_record(dev->stream,
+                            ob_fail(OB_ERR_CL, "clCreateKernel(%s) from %s: %s (%d)", name, files,
+                                    ob_cl_strerror(err), err));
   *out = k;
   return OB_OK;
-}
-
-size_t ob_device_take_builds(ob_device *dev, ob_build_record *out, size_t max) {
-  size_t n = dev->nbuilds < max ? dev->nbuilds : max;
-  memcpy(out, dev->builds, n * sizeof *out);
-  memmove(dev->builds, dev->builds + n, (dev->nbuilds - n) * sizeof *out);
-  dev->nbuilds -= n;
-  return n;
 }

@@ -2,7 +2,6 @@
 #include "device_impl.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,7 +33,13 @@ static int cmp_device(const void *a, const void *b) {
 
 static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device_id id) {
   ob_device *dev = calloc(1, sizeof *dev);
-  if (!dev) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  ob_device_probes *probes = calloc(1, sizeof *probes);
+  if (!dev || !probes) {
+    free(dev);
+    free(probes);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  dev->probes = probes;
   dev->platform = platform;
   dev->id = id;
   ob_device_query_props(platform, id, &dev->props);
@@ -42,7 +47,7 @@ static ob_status add_device(ob_registry *reg, cl_platform_id platform, cl_device
   dev->index = reg->count; /* the loader's order until the registry is sorted */
   ob_device **grown = realloc(reg->devices, (reg->count + 1) * sizeof *grown);
   if (!grown) {
-    free(dev);
+    ob_device_free(dev);
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   reg->devices = grown;
@@ -175,31 +180,4 @@ size_t ob_registry_select(const ob_registry *reg, const char *sel, bool *selecte
     }
   }
   return matched;
-}
-
-void ob_registry_diagnose(FILE *f) {
-  const char *vendors = getenv("OCL_ICD_VENDORS");
-  const char *filenames = getenv("OCL_ICD_FILENAMES");
-  const char *dir = vendors && *vendors ? vendors : "/etc/OpenCL/vendors";
-  fprintf(f, "  ICD loader: loaded (oclbench is linked against libOpenCL)\n");
-  if (filenames && *filenames) fprintf(f, "  OCL_ICD_FILENAMES=%s\n", filenames);
-  if (vendors && *vendors) fprintf(f, "  OCL_ICD_VENDORS=%s (overrides /etc/OpenCL/vendors)\n", vendors);
-  DIR *d = opendir(dir);
-  size_t n = 0;
-  if (d) {
-    struct dirent *e;
-    for (e = readdir(d); e; e = readdir(d)) {
-      size_t len = strlen(e->d_name);
-      if (len > 4 && strcmp(e->d_name + len - 4, ".icd") == 0) {
-        fprintf(f, "  ICD file: %s/%s\n", dir, e->d_name);
-        n++;
-      }
-    }
-    closedir(d);
-  }
-  if (!d) fprintf(f, "  ICD directory %s: missing\n", dir);
-  else if (n == 0) fprintf(f, "  ICD directory %s: no .icd files\n", dir);
-  else fprintf(f, "  the listed drivers loaded no platform (driver missing or failing to start)\n");
-  fprintf(f, "  install a driver: apt-get install pocl-opencl-icd (any CPU), nvidia-opencl-icd "
-             "(NVIDIA), mesa-opencl-icd or intel-opencl-icd (Intel/AMD GPUs)\n");
 }

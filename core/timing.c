@@ -41,8 +41,9 @@ ob_status ob_event_queue_delay(cl_event ev, double *seconds) {
   return event_span(ev, CL_PROFILING_COMMAND_QUEUED, ev, CL_PROFILING_COMMAND_START, 0, seconds);
 }
 
-ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
-                                 const size_t *local, double flops, double bytes, cl_event *ev) {
+/* ob_enqueue_kernel_work without recording the failure on the stream. */
+static ob_status enqueue(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                         const size_t *local, double flops, double bytes, cl_event *ev) {
   if (!ob_trace_enabled())
     return OB_CL(clEnqueueNDRangeKernel(ob_device_queue(dev), k, dims, NULL, global, local, 0,
                                         NULL, ev));
@@ -55,12 +56,16 @@ ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, cons
   return OB_OK;
 }
 
+ob_status ob_enqueue_kernel_work(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
+                                 const size_t *local, double flops, double bytes, cl_event *ev) {
+  return ob_stream_record(ob_device_stream(dev),
+                          enqueue(dev, k, dims, global, local, flops, bytes, ev));
+}
+
 ob_status ob_enqueue_kernel(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                             const size_t *local, cl_event *ev) {
   return ob_enqueue_kernel_work(dev, k, dims, global, local, NAN, NAN, ev);
 }
-
-ob_status ob_device_finish(ob_device *dev) { return OB_CL(clFinish(ob_device_queue(dev))); }
 
 ob_status ob_kernel_run_timed(ob_device *dev, cl_kernel k, cl_uint dims, const size_t *global,
                               const size_t *local, double *seconds) {
@@ -75,7 +80,7 @@ ob_status ob_kernel_run_timed_work(ob_device *dev, cl_kernel k, cl_uint dims,
   ob_status st = OB_CL(clWaitForEvents(1, &ev));
   if (st == OB_OK) st = ob_event_seconds(ev, seconds);
   clReleaseEvent(ev);
-  return st;
+  return ob_stream_record(ob_device_stream(dev), st);
 }
 
 ob_status ob_time_check(double measured_s, size_t reps, double wall_s) {

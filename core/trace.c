@@ -131,7 +131,8 @@ void ob_trace_add_kernel(const ob_device *dev, cl_event ev, cl_kernel k, cl_uint
 ob_status ob_trace_span_begin(ob_device *dev, cl_event *marker) {
   *marker = NULL;
   if (!tr.on) return OB_OK;
-  return OB_CL(clEnqueueMarkerWithWaitList(ob_device_queue(dev), 0, NULL, marker));
+  return ob_stream_record(ob_device_stream(dev),
+                          OB_CL(clEnqueueMarkerWithWaitList(ob_device_queue(dev), 0, NULL, marker)));
 }
 
 ob_status ob_trace_span_end(ob_device *dev, cl_event marker, const char *name, double flops,
@@ -158,7 +159,7 @@ ob_status ob_trace_span_end(ob_device *dev, cl_event marker, const char *name, d
   }
   clReleaseEvent(marker);
   if (end) clReleaseEvent(end);
-  return st;
+  return ob_stream_record(ob_device_stream(dev), st);
 }
 
 void ob_trace_flush(void) {

@@ -61,8 +61,8 @@ typedef struct ob_device_props {
   cl_uint isa_float_width;      /* CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT: floats per register of
                                    the instruction set; a compiler that vectorises across
                                    work-items (Intel's CPU runtime) prefers width 1 all the same */
-  bool fp64;
-  bool fp16;                    /* extension reported AND a test compile succeeded */
+  bool fp64;                    /* (fp16, which needs a test compile, is probed on demand:
+                                   ob_device_fp16 in core) */
   bool profiling;
   int exec_timeout;             /* 1 yes, 0 no, -1 unknown */
   int nv_cc_major, nv_cc_minor; /* NVIDIA compute capability, 0 when not NVIDIA */

@@ -1,6 +1,8 @@
 /* Shared test fixture. */
 #include "support.h"
 
+#include "cli.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,18 @@ static ob_device *device;
 __attribute__((constructor)) static void test_filter_from_environment(void) {
   const char *pattern = getenv("CMOCKA_TEST_FILTER");
   if (pattern && *pattern) cmocka_set_test_filter(pattern);
+}
+
+/* The core configured from the environment as the CLI does it (OCLBENCH_CACHE_DIR: the shared
+ * cache of tools/run_tests.sh, OCLBENCH_LOG, ...); a bad value ends the program. */
+__attribute__((constructor)) static void configure_from_environment(void) {
+  if (!ob_cli_check_env()) exit(2);
+}
+
+void ob_test_kernel_dir(const char *dir) {
+  ob_config cfg = *ob_config_get();
+  cfg.kernel_dir = dir;
+  OB_ASSERT_OK(ob_configure(&cfg));
 }
 
 ob_registry *ob_test_registry(void) {

@@ -14,6 +14,13 @@
 /* Every test program runs only the tests that CMOCKA_TEST_FILTER matches (a name, or a pattern
  * with * and ?) when it is set (tests/support.c). */
 
+/* Every test program starts with the core configured from the environment, as the CLI does it
+ * (ob_cli_check_env): the shared cache directory of tools/run_tests.sh, OCLBENCH_LOG, ... */
+
+/* Reads cl_kernels/ files from dir instead of the built-in copies (NULL: the built-in ones
+ * again); programs already built stay as they are (a fresh registry builds anew). */
+void ob_test_kernel_dir(const char *dir);
+
 /* The registry of this process (created on first use; fails the test when none). */
 ob_registry *ob_test_registry(void);
 

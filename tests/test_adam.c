@@ -1060,7 +1060,7 @@ static void workload_verification_catches_a_wrong_kernel(void **state) {
   OB_ASSERT_OK(ob_write_file_atomic(path, eager, elen));
   free(src);
   free(eager);
-  setenv("OCLBENCH_KERNEL_DIR", dir, 1);
+  ob_test_kernel_dir(dir);
   /* A fresh registry: the shared device keeps the programs it built from the real source. */
   ob_registry *reg = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg));
@@ -1080,7 +1080,7 @@ static void workload_verification_catches_a_wrong_kernel(void **state) {
     free(st);
   }
   ob_registry_destroy(reg);
-  unsetenv("OCLBENCH_KERNEL_DIR");
+  ob_test_kernel_dir(NULL);
   OB_ASSERT_OK(verify);
   for (int k = 0; k < 2; k++) {
     assert_true(v[k].checked);

@@ -213,7 +213,7 @@ static void half_plans_and_tensors(void **state) {
 }
 
 /* Writes the embedded kernel sources into a fresh directory, `broken` with an #error under
- * HALF_IO, and returns the directory (for OCLBENCH_KERNEL_DIR). */
+ * HALF_IO, and returns the directory (for ob_test_kernel_dir). */
 static const char *kernel_dir_with_broken_half(const char *broken) {
   const char *dir = ob_test_tmpdir();
   const char *files[] = {"conv_gemm.cl", "conv_aux.cl"};
@@ -248,13 +248,13 @@ static void half_build_failure_is_unsupported(void **state) {
   o.storage = OB_CONV_FP16;
   const char *broken[] = {"conv_aux.cl", "conv_gemm.cl"};
   for (size_t i = 0; i < 2; i++) {
-    setenv("OCLBENCH_KERNEL_DIR", kernel_dir_with_broken_half(broken[i]), 1);
+    ob_test_kernel_dir(kernel_dir_with_broken_half(broken[i]));
     ob_conv_plan *plan = NULL;
     assert_int_equal(ob_conv_plan_create(ob_test_device(), &s, OB_CONV_FORWARD, &o, &plan),
                      OB_ERR_UNSUPPORTED);
     assert_null(plan);
     assert_non_null(strstr(ob_error_detail(), "no half support"));
-    unsetenv("OCLBENCH_KERNEL_DIR");
+    ob_test_kernel_dir(NULL);
   }
 }
 

@@ -27,7 +27,7 @@ static const ob_case *find(const ob_case *cases, size_t n, const char *variant,
   return NULL;
 }
 
-static bool device_fp16(void) { return ob_device_props_get(ob_test_device())->fp16; }
+static bool device_fp16(void) { return ob_device_fp16(ob_test_device()); }
 
 static void cases_cover_the_shapes_and_passes(void **state) {
   (void)state;

@@ -1,7 +1,9 @@
-/* Core: registry, selection, programs and the binary cache, buffers, statistics, utilities. */
+/* Core: registry, selection, configuration, streams, programs and the binary cache, buffers, statistics,
+ * utilities. */
 #include "support.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,10 @@ static void registry_finds_devices_with_sane_properties(void **state) {
       fail_msg("%s: %u MHz (%s) but no theoretical peak", ob_device_slug(d), p->clock_mhz,
                p->clock_source);
     assert_non_null(strstr(p->cl_version, "OpenCL"));
+    /* fp16: probed on the first question (a test compile), the same answer afterwards. */
+    const bool fp16 = ob_device_fp16(d);
+    if (!strstr(p->extensions, "cl_khr_fp16")) assert_false(fp16);
+    assert_int_equal(ob_device_fp16(d), fp16);
     assert_true(strcmp(p->type_name, "cpu") == 0 || strcmp(p->type_name, "gpu") == 0 ||
                 strcmp(p->type_name, "accel") == 0 || strcmp(p->type_name, "other") == 0);
     for (size_t j = 0; j < i; j++)
@@ -103,27 +109,27 @@ static void program_builds_and_loads_from_binary_cache(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_build_record rec[8];
-  ob_device_take_builds(dev, rec, 8);
+  ob_stream_take_builds(ob_device_stream(dev), rec, 8);
   /* A unique define makes a program no earlier run has cached. */
   char opts[64];
   snprintf(opts, sizeof opts, "-DTEST_NONCE=%ld", (long)ob_now());
   cl_kernel k = NULL;
   OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev, rec, 8), 1);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), rec, 8), 1);
   assert_false(rec[0].from_cache);
   assert_true(rec[0].seconds > 0);
   /* Same program again in this device: no build at all. */
   OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev, rec, 8), 0);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), rec, 8), 0);
   /* A fresh registry (new process state) loads it from the disk cache. */
   ob_registry *reg2 = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg2));
   ob_device *dev2 = ob_registry_device(reg2, ob_device_index(dev));
   OB_ASSERT_OK(ob_kernel_create(dev2, "peak.cl", opts, "empty", &k));
   clReleaseKernel(k);
-  assert_int_equal(ob_device_take_builds(dev2, rec, 8), 1);
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev2), rec, 8), 1);
   assert_true(rec[0].from_cache);
   ob_registry_destroy(reg2);
 }
@@ -156,10 +162,10 @@ static void build_failure_reports_the_log(void **state) {
   assert_non_null(f);
   fputs("__kernel void broken(__global float *p) { p[0] = undeclared_name; }\n", f);
   fclose(f);
-  setenv("OCLBENCH_KERNEL_DIR", dir, 1);
+  ob_test_kernel_dir(dir);
   cl_kernel k = NULL;
   ob_status st = ob_kernel_create(ob_test_device(), "broken.cl", "", "broken", &k);
-  unsetenv("OCLBENCH_KERNEL_DIR");
+  ob_test_kernel_dir(NULL);
   assert_int_equal(st, OB_ERR_BUILD);
   assert_null(k);
   assert_non_null(strstr(ob_error_detail(), "broken.cl"));
@@ -179,18 +185,51 @@ static void kernel_source_embedded_and_from_directory(void **state) {
   assert_int_equal(ob_kernel_source("../etc/passwd", &src, &len), OB_ERR_INVALID);
 }
 
+/* The core reads its configuration from ob_configure only, never from the environment. */
+static void configuration_is_explicit(void **state) {
+  (void)state;
+  char *saved = ob_test_env_set("OCLBENCH_KERNEL_DIR", "/nonexistent/kernels");
+  char *src = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_kernel_source("peak.cl", &src, &len)); /* the built-in copy */
+  free(src);
+  ob_test_env_restore("OCLBENCH_KERNEL_DIR", saved);
+  const char *dir = ob_test_tmpdir();
+  char path[4200];
+  snprintf(path, sizeof path, "%s/peak.cl", dir);
+  OB_ASSERT_OK(ob_write_file_atomic(path, "// edited\n", 10));
+  ob_test_kernel_dir(dir);
+  OB_ASSERT_OK(ob_kernel_source("peak.cl", &src, &len));
+  ob_test_kernel_dir(NULL);
+  assert_string_equal(src, "// edited\n");
+  free(src);
+  remove(path);
+  /* A path beyond 4095 bytes is refused and leaves the configuration as it was. */
+  char *huge = malloc(5000);
+  assert_non_null(huge);
+  memset(huge, 'x', 4999);
+  huge[4999] = '\0';
+  const ob_config before = *ob_config_get();
+  ob_config cfg = before;
+  cfg.cache_dir = huge;
+  assert_int_equal(ob_configure(&cfg), OB_ERR_INVALID);
+  assert_string_equal(ob_program_cache_dir(), before.cache_dir ? before.cache_dir : "");
+  assert_int_equal(ob_config_get()->log_level, before.log_level);
+  free(huge);
+}
+
 static void buffers_are_counted_and_bounded(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  size_t before = ob_device_mem_current(dev);
-  ob_device_mem_peak_reset(dev);
+  size_t before = ob_stream_mem_current(ob_device_stream(dev));
+  ob_stream_mem_peak_reset(ob_device_stream(dev));
   cl_mem a = NULL, b = NULL;
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 1 << 20, NULL, &a));
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 3 << 20, NULL, &b));
-  assert_int_equal(ob_device_mem_current(dev), before + (4 << 20));
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before + (4 << 20));
   ob_buffer_release(dev, a);
-  assert_int_equal(ob_device_mem_current(dev), before + (3 << 20));
-  assert_int_equal(ob_device_mem_peak(dev), before + (4 << 20));
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before + (3 << 20));
+  assert_int_equal(ob_stream_mem_peak(ob_device_stream(dev)), before + (4 << 20));
   const float v = 2.5f;
   OB_ASSERT_OK(ob_buffer_fill(dev, b, &v, sizeof v, 3 << 20));
   float back[4];
@@ -198,12 +237,58 @@ static void buffers_are_counted_and_bounded(void **state) {
   for (int i = 0; i < 4; i++) assert_true(back[i] == 2.5f);
   ob_buffer_release(dev, b);
   ob_buffer_release(dev, NULL);
-  assert_int_equal(ob_device_mem_current(dev), before);
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before);
   cl_mem huge = NULL;
   size_t too_big = (size_t)ob_device_props_get(dev)->max_alloc + 1;
   assert_int_equal(ob_buffer_create(dev, CL_MEM_READ_WRITE, too_big, NULL, &huge), OB_ERR_TOO_LARGE);
   assert_non_null(strstr(ob_error_detail(), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
   assert_null(huge);
+}
+
+typedef struct too_big_job {
+  ob_device *dev;
+  ob_status st;
+} too_big_job;
+
+static void *allocate_too_much(void *arg) {
+  too_big_job *j = arg;
+  cl_mem m = NULL;
+  j->st = ob_buffer_create(j->dev, CL_MEM_READ_WRITE,
+                           (size_t)ob_device_props_get(j->dev)->max_alloc + 1, NULL, &m);
+  return NULL;
+}
+
+/* A fresh registry creates no context: a device's stream appears with ob_device_open. A failure
+ * on a stream stays in the stream's error buffer, for another thread to read after the call. */
+static void streams_open_on_demand_and_keep_their_errors(void **state) {
+  (void)state;
+  ob_registry *reg = NULL;
+  OB_ASSERT_OK(ob_registry_create(&reg));
+  for (size_t i = 0; i < ob_registry_count(reg); i++) {
+    assert_null(ob_device_stream(ob_registry_device(reg, i)));
+    assert_null(ob_device_queue(ob_registry_device(reg, i)));
+  }
+  ob_device *dev = ob_registry_device(reg, ob_device_index(ob_test_device()));
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), NULL, 0), 0);
+  assert_int_equal(ob_stream_mem_peak(ob_device_stream(dev)), 0);
+  OB_ASSERT_OK(ob_device_open(dev));
+  ob_stream *s = ob_device_stream(dev);
+  assert_non_null(s);
+  assert_non_null(ob_device_queue(dev));
+  assert_non_null(ob_device_context(dev));
+  assert_string_equal(ob_stream_error(s), "");
+  too_big_job job = {.dev = dev, .st = OB_OK};
+  pthread_t t;
+  ob_error_clear();
+  assert_int_equal(pthread_create(&t, NULL, allocate_too_much, &job), 0);
+  pthread_join(t, NULL);
+  assert_int_equal(job.st, OB_ERR_TOO_LARGE);
+  assert_non_null(strstr(ob_stream_error(s), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+  assert_string_equal(ob_error_detail(), ""); /* this thread's detail is its own */
+  assert_int_equal(ob_stream_record(s, OB_OK), OB_OK);
+  assert_non_null(strstr(ob_stream_error(s), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+  assert_int_equal(ob_stream_record(NULL, OB_ERR_IO), OB_ERR_IO);
+  ob_registry_destroy(reg);
 }
 
 static void statistics_and_repetitions(void **state) {
@@ -357,7 +442,9 @@ int main(void) {
       cmocka_unit_test(kernel_limits_are_checked),
       cmocka_unit_test(build_failure_reports_the_log),
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
+      cmocka_unit_test(configuration_is_explicit),
       cmocka_unit_test(buffers_are_counted_and_bounded),
+      cmocka_unit_test(streams_open_on_demand_and_keep_their_errors),
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
       cmocka_unit_test(strict_numbers),

@@ -281,7 +281,7 @@ static void half_storage_matches_the_reference(void **state) {
 static void clblast_matches_the_reference(void **state) {
   (void)state;
   for (size_t p = 0; p < NPROBLEMS; p++) check_problem(NULL, &problems[p], OB_GEMM_FP32);
-  if (!ob_device_props_get(ob_test_device())->fp16) return;
+  if (!ob_device_fp16(ob_test_device())) return;
   for (size_t p = 0; p < NPROBLEMS; p++) check_problem(NULL, &problems[p], OB_GEMM_FP16);
 }
 

@@ -416,7 +416,7 @@ static void verification_catches_a_wrong_kernel(void **state) {
   snprintf(path, sizeof path, "%s/igemm.cl", dir);
   OB_ASSERT_OK(ob_write_file_atomic(path, src, len));
   free(src);
-  setenv("OCLBENCH_KERNEL_DIR", dir, 1);
+  ob_test_kernel_dir(dir);
   ob_registry *reg = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg));
   ob_device *dev = ob_registry_device(reg, ob_device_index(ob_test_device()));
@@ -434,7 +434,7 @@ static void verification_catches_a_wrong_kernel(void **state) {
   ob_linear_teardown(st);
   free(st);
   ob_registry_destroy(reg);
-  unsetenv("OCLBENCH_KERNEL_DIR");
+  ob_test_kernel_dir(NULL);
   if (s == OB_ERR_UNSUPPORTED) return; /* the tuner found every candidate inexact */
   OB_ASSERT_OK(s);
   assert_true(v.checked);
@@ -445,8 +445,8 @@ static void verification_catches_a_wrong_kernel(void **state) {
 }
 
 int main(void) {
-  /* OCLBENCH_LOG=info shows the dot-mode choice and the GPU tuning (GOP/s per candidate) */
-  if (ob_log_init_from_env() != OB_OK) return 2;
+  /* OCLBENCH_LOG=info shows the dot-mode choice and the GPU tuning (GOP/s per candidate):
+   * tests/support.c configures the core from the environment as the CLI does. */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(configurations_are_checked),
       cmocka_unit_test(odd_sizes_and_transposes_are_exact),

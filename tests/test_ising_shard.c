@@ -1,12 +1,13 @@
-/* One Ising batch over several devices: the split, and results identical to one device with
- * the same seed whatever the split (moment sums, states, the CLI's moments file). */
+/* One Ising batch over several devices: the split, the batch set-up, and results identical to
+ * one device with the same seed whatever the split (moment sums, states, the CLI's moments
+ * file). */
 #include "support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ising/ising_shard.h"
+#include "ising/ising_batch.h"
 
 static void split_follows_rates_in_aligned_shares(void **state) {
   (void)state;
@@ -91,6 +92,69 @@ static void sharded_results_equal_one_device(void **state) {
   ob_ising_model_destroy(m);
 }
 
+/* A shard that fails on its thread (or, alone, on the caller's) is named with the reason its
+ * device's stream recorded. */
+static void a_failing_shard_names_its_device_and_reason(void **state) {
+  (void)state;
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:4x4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &m));
+  ob_device *devs[2];
+  two_devices(devs);
+  const size_t splits[][2] = {{32, 32}, {64, 0}};
+  for (size_t v = 0; v < 2; v++) {
+    ob_ising_shards *set = NULL;
+    OB_ASSERT_OK(ob_ising_shards_create(devs, 2, m, 0, splits[v], 7, NULL, &set));
+    ob_error_clear();
+    assert_int_equal(ob_ising_shards_rerun(set, 2, NULL, NULL), OB_ERR_INVALID); /* no snapshot */
+    assert_non_null(strstr(ob_error_detail(), ob_device_slug(devs[0])));
+    assert_non_null(strstr(ob_error_detail(), "rerun without a snapshot"));
+    assert_non_null(strstr(ob_stream_error(ob_device_stream(devs[0])), "rerun without a snapshot"));
+    ob_ising_shards_destroy(set);
+  }
+  ob_ising_model_destroy(m);
+}
+
+/* The batch set-up: calibrated rates and a split for several devices, a policy per batch (the
+ * given tuning, or the autotuner's keeping the given pass limit), rates measured elsewhere. */
+static void batch_setup_follows_its_policy(void **state) {
+  (void)state;
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:4x4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &m));
+  ob_device *devs[2];
+  two_devices(devs);
+  ob_ising_batch b = {0};
+  ob_ising_batch_opts o = {.chains = 96, .seed = 3, .policy = OB_ISING_TUNE_GIVEN,
+                           .tuning = {.spin_bits = 8}};
+  OB_ASSERT_OK(ob_ising_batch_setup(&b, devs, 2, m, &o));
+  assert_true(b.calibrated);
+  assert_true(b.rates[0] > 0 && b.rates[1] > 0);
+  assert_int_equal(b.shares[0] + b.shares[1], 96);
+  for (size_t i = 0; i < 2; i++) {
+    assert_false(b.tuned[i]);
+    assert_int_equal(b.tunings[i].spin_bits, 8);
+  }
+  assert_non_null(b.set);
+  o.policy = OB_ISING_TUNE_AUTO;
+  o.tuning = (ob_ising_tuning){.max_pass_chains = 64};
+  OB_ASSERT_OK(ob_ising_batch_setup(&b, devs, 1, m, &o));
+  assert_false(b.calibrated);
+  assert_true(b.rates[0] == 1.0);
+  assert_true(b.tuned[0]);
+  assert_int_equal(b.tunings[0].max_pass_chains, 64);
+  assert_int_equal(ob_ising_shards_count(b.set), 1);
+  const double rates[2] = {0, 1};
+  o = (ob_ising_batch_opts){.first_chain = 64, .chains = 40, .seed = 3, .rates = rates};
+  OB_ASSERT_OK(ob_ising_batch_setup(&b, devs, 2, m, &o));
+  assert_false(b.calibrated);
+  assert_int_equal(b.shares[0], 0);
+  assert_int_equal(b.shares[1], 40);
+  assert_ptr_equal(ob_ising_shards_device(b.set, 0), devs[1]);
+  ob_ising_batch_clear(&b);
+  assert_int_equal(ob_ising_batch_setup(&b, devs, 0, m, &o), OB_ERR_INVALID);
+  ob_ising_batch_clear(&b);
+  ob_ising_model_destroy(m);
+}
+
 static void cli_shard_writes_the_same_moments(void **state) {
   (void)state;
   char dir[4200], args[8192], err[4096], group[1024], *a = NULL, *b = NULL;
@@ -142,6 +206,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(split_follows_rates_in_aligned_shares),
       cmocka_unit_test(sharded_results_equal_one_device),
+      cmocka_unit_test(a_failing_shard_names_its_device_and_reason),
+      cmocka_unit_test(batch_setup_follows_its_policy),
       cmocka_unit_test(cli_shard_writes_the_same_moments),
       cmocka_unit_test(rates_are_checked_before_they_are_printed),
   };

@@ -29,7 +29,7 @@ static const ob_case *find(const ob_case *cases, size_t n, const char *variant,
 
 static void cases_cover_sizes_layer_passes_and_precisions(void **state) {
   (void)state;
-  const bool fp16 = ob_device_props_get(ob_test_device())->fp16;
+  const bool fp16 = ob_device_fp16(ob_test_device());
   ob_case *cases = calloc(MAXC, sizeof *cases);
   size_t n = list(false, cases);
   /* own fp32 and fp16, clblast fp32, clblast fp16 (one case for the skipped row without
@@ -92,7 +92,7 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
                           size_t max) {
   ob_case all[MAXC];
   size_t n = ob_linear_list_cases(dev, opts, all, MAXC), k = 0;
-  const bool fp16 = ob_device_props_get(dev)->fp16;
+  const bool fp16 = ob_device_fp16(dev);
   for (size_t i = 0; i < n && k < max; i++) {
     /* int8 cases are test_igemm's */
     const bool layer =
@@ -126,7 +126,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
     assert_string_equal(row->metric, "gflops");
     const char *note = row->note;
     const bool half = strcmp(row->precision, "fp16") == 0, own = strcmp(row->variant, "own") == 0;
-    if (half && !own && !ob_device_props_get(dev)->fp16) {
+    if (half && !own && !ob_device_fp16(dev)) {
       assert_int_equal(row->status, OB_RESULT_SKIPPED);
       assert_non_null(strstr(note, "fp16"));
       skipped++;
@@ -152,8 +152,8 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
     measured++;
   }
   assert_int_equal(own_half, 3);
-  assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 12 : 9);
-  assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
+  assert_int_equal(measured, ob_device_fp16(dev) ? 12 : 9);
+  assert_int_equal(skipped, ob_device_fp16(dev) ? 0 : 1);
   ob_session_destroy(session);
   unsetenv("OCLBENCH_GEMM_TUNE");
 }

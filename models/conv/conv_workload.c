@@ -92,7 +92,7 @@ static ob_conv_shape shape_of(const conv_shape_def *d, int batch) {
 /* CLBlast's fp16 convolution needs cl_khr_fp16. */
 static bool runnable(const ob_device *dev, const conv_method *m) {
   return m->variant != VARIANT_CLBLAST || m->storage != OB_CONV_FP16 ||
-         ob_device_props_get(dev)->fp16;
+         ob_device_fp16(dev);
 }
 
 static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,

@@ -278,7 +278,7 @@ void ob_linear_case_init(ob_case *c, const ob_linear_case *spec) {
 
 size_t ob_linear_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *cases,
                             size_t max) {
-  const bool fp16 = ob_device_props_get(dev)->fp16;
+  const bool fp16 = ob_device_fp16(dev);
   bool listed[sizeof ops / sizeof *ops] = {false};
   size_t n = 0;
   for (size_t i = 0; i < sizeof cases_table / sizeof *cases_table && n < max; i++) {
@@ -313,7 +313,7 @@ ob_status ob_linear_setup(void *state, ob_device *dev, ob_case *c) {
   s->op = &ops[spec->op];
   s->shape = sh;
   OB_TRY(ob_device_open(dev));
-  if (s->op->half_math && !ob_device_props_get(dev)->fp16)
+  if (s->op->half_math && !ob_device_fp16(dev))
     return ob_fail(OB_ERR_UNSUPPORTED,
                    "no working fp16 on this device (cl_khr_fp16 not reported or its test "
                    "compile failed)");

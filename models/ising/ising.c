@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ising_batch.h"
 #include "ising_exact.h"
 #include "ising_hostref.h"
 #include "ising_sampler.h"
-#include "ising_shard.h"
-#include "ising_tune.h"
 
 #define BENCH_SWEEPS 100
 #define BENCH_SEED 20240611u
@@ -68,48 +67,25 @@ size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_cas
 
 typedef struct bench {
   ob_ising_model *model;
-  ob_ising_shards *set;   /* one device, or a --shard group */
+  ob_ising_batch batch;   /* one device, or a --shard group */
   size_t chains;
   double *device_seconds; /* per shard, of the last repetition */
 } bench;
 
 void ob_ising_teardown(void *state) {
   bench *b = state;
-  ob_ising_shards_destroy(b->set);
+  ob_ising_batch_clear(&b->batch);
   ob_ising_model_destroy(b->model);
   free(b->device_seconds);
 }
 
-ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {
-  bench *b = state;
-  const bench_size *sz = c->spec;
-  size_t *shares = calloc(n, sizeof *shares);
-  double *rates = calloc(n, sizeof *rates);
-  ob_ising_tuning *tunings = calloc(n, sizeof *tunings);
-  b->device_seconds = calloc(n, sizeof *b->device_seconds);
-  b->chains = sz->chains;
-  ob_status st = shares && rates && tunings && b->device_seconds
-                     ? OB_OK
-                     : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK)
-    st = ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0, &b->model);
-  if (st == OB_OK && n > 1)
-    st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
-  else if (st == OB_OK)
-    rates[0] = 1.0;
-  if (st == OB_OK) ob_ising_split(b->chains, rates, n, shares);
+/* The notes of a case: one device's configuration, or a group's split; where tuning came from. */
+static void note_batch(ob_case *c, const ob_ising_batch *batch) {
   bool cached = true;
-  for (size_t i = 0; i < n && st == OB_OK; i++) {
-    bool hit = false;
-    if (shares[i]) st = ob_ising_autotune(devs[i], b->model, shares[i], &tunings[i], &hit);
-    cached = cached && hit;
-  }
-  if (st == OB_OK)
-    st = ob_ising_shards_create(devs, n, b->model, 0, shares, BENCH_SEED, tunings, &b->set);
-  if (st == OB_OK) st = ob_ising_shards_snapshot(b->set);
-  if (st == OB_OK && n == 1) {
+  for (size_t i = 0; i < batch->n; i++) cached = cached && batch->from_cache[i];
+  if (batch->n == 1) {
     ob_ising_config cfg;
-    ob_ising_sampler_config(ob_ising_shards_sampler(b->set, 0), &cfg);
+    ob_ising_sampler_config(ob_ising_shards_sampler(batch->set, 0), &cfg);
     ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
     ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);
     ob_case_note(c, "wg", "%zu", cfg.wg_size);
@@ -118,19 +94,31 @@ ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob
       ob_case_note(c, "schedule", "%s", ob_ising_path_name(cfg.schedule));
     }
     if (cfg.passes > 1) ob_case_note(c, "passes", "%zu", cfg.passes);
-  } else if (st == OB_OK) {
+  } else {
     char split[128] = "";
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < batch->n; i++)
       snprintf(split + strlen(split), sizeof split - strlen(split), "%s%zu", i ? "+" : "",
-               shares[i]);
-    ob_case_note(c, "devices", "%zu", n);
+               batch->shares[i]);
+    ob_case_note(c, "devices", "%zu", batch->n);
     ob_case_note(c, "split", "%s", split);
   }
-  if (st == OB_OK) ob_case_note(c, "tuned", "%s", cached ? "cache" : "search");
-  free(shares);
-  free(rates);
-  free(tunings);
-  return st;
+  ob_case_note(c, "tuned", "%s", cached ? "cache" : "search");
+}
+
+ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {
+  bench *b = state;
+  const bench_size *sz = c->spec;
+  b->chains = sz->chains;
+  if (!(b->device_seconds = calloc(n, sizeof *b->device_seconds)))
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  const ob_ising_batch_opts opts = {.chains = b->chains, .seed = BENCH_SEED,
+                                    .policy = OB_ISING_TUNE_AUTO};
+  OB_TRY(ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0,
+                                  &b->model));
+  OB_TRY(ob_ising_batch_setup(&b->batch, devs, n, b->model, &opts));
+  OB_TRY(ob_ising_shards_snapshot(b->batch.set));
+  note_batch(c, &b->batch);
+  return OB_OK;
 }
 
 ob_status ob_ising_setup(void *state, ob_device *dev, ob_case *c) {
@@ -141,8 +129,8 @@ ob_status ob_ising_setup(void *state, ob_device *dev, ob_case *c) {
 ob_status ob_ising_run(void *state, double *seconds) {
   bench *b = state;
   double wall = 0.0;
-  OB_TRY(ob_ising_shards_rerun(b->set, BENCH_SWEEPS, &wall, b->device_seconds));
-  *seconds = ob_ising_shards_count(b->set) == 1 ? b->device_seconds[0] : wall;
+  OB_TRY(ob_ising_shards_rerun(b->batch.set, BENCH_SWEEPS, &wall, b->device_seconds));
+  *seconds = ob_ising_shards_count(b->batch.set) == 1 ? b->device_seconds[0] : wall;
   return OB_OK;
 }
 
@@ -159,7 +147,7 @@ ob_status ob_ising_verify(void *state, ob_verdict *out) {
   if (st == OB_OK) st = ob_ising_hostref_create(b->model, NULL, &ref);
   size_t differ = 0, checked = 0;
   for (size_t k = 0; k < nblocks && st == OB_OK; k++) {
-    st = ob_ising_shards_samples(b->set, starts[k], each, dev_s);
+    st = ob_ising_shards_samples(b->batch.set, starts[k], each, dev_s);
     if (st != OB_OK) break;
     ob_ising_hostref_init(ref, BENCH_SEED, starts[k], each, host_s);
     ob_ising_hostref_sweeps(ref, BENCH_SEED, starts[k], each, 0, BENCH_SWEEPS, host_s);

@@ -757,10 +757,11 @@ static ob_status run_passes(ob_ising_sampler *s, size_t nsweeps, bool observe, b
 
 ob_status ob_ising_sampler_run(ob_ising_sampler *s, size_t nsweeps, bool observe,
                                double *seconds) {
-  return run_passes(s, nsweeps, observe, false, seconds);
+  return ob_stream_record(ob_device_stream(s->dev),
+                          run_passes(s, nsweeps, observe, false, seconds));
 }
 
-ob_status ob_ising_sampler_snapshot(ob_ising_sampler *s) {
+static ob_status snapshot(ob_ising_sampler *s) {
   for (size_t p = 0; p < s->cfg.passes; p++) {
     pass *ps = &s->passes[p];
     const size_t bytes = s->n * ps->nwords * word_bytes(s);
@@ -774,9 +775,14 @@ ob_status ob_ising_sampler_snapshot(ob_ising_sampler *s) {
   return OB_OK;
 }
 
+ob_status ob_ising_sampler_snapshot(ob_ising_sampler *s) {
+  return ob_stream_record(ob_device_stream(s->dev), snapshot(s));
+}
+
 ob_status ob_ising_sampler_rerun(ob_ising_sampler *s, size_t nsweeps, double *seconds) {
-  if (!s->have_snapshot) return ob_fail(OB_ERR_INVALID, "rerun without a snapshot");
-  return run_passes(s, nsweeps, false, true, seconds);
+  const ob_status st = s->have_snapshot ? run_passes(s, nsweeps, false, true, seconds)
+                                        : ob_fail(OB_ERR_INVALID, "rerun without a snapshot");
+  return ob_stream_record(ob_device_stream(s->dev), st);
 }
 
 /* ------------------------------------------------------------------ results */

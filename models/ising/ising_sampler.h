@@ -97,7 +97,9 @@ ob_status ob_ising_sampler_update_weights(ob_ising_sampler *s);
 
 /* Runs nsweeps sweeps from the current state; when observe, every sweep's final state adds
  * to the moments. *seconds (may be NULL): device time of the sweeps (kernel events on the
- * local path, wall-clock around the launches on the global path). */
+ * local path, wall-clock around the launches on the global path). A failure of run, snapshot
+ * or rerun is recorded in the device's stream (ob_stream_error) as well as the thread's detail,
+ * so that a caller which ran them on another thread can say why. */
 ob_status ob_ising_sampler_run(ob_ising_sampler *s, size_t nsweeps, bool observe,
                                double *seconds);
 

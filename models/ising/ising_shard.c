@@ -1,5 +1,5 @@
-/* One Ising batch over several devices: contiguous chain ranges, one host thread per device,
- * exact combination of the moments. */
+/* One Ising batch over several devices: contiguous chain ranges, one host thread per device
+ * (none for one device), exact combination of the moments. */
 #include "ising_shard.h"
 
 #include <math.h>
@@ -14,9 +14,8 @@ typedef struct shard {
   ob_device *dev;
   ob_ising_sampler *sampler;
   size_t first, chains;
-  /* per run, filled by the shard's thread */
+  /* per run, filled by the shard's thread (why it failed: in its device's stream) */
   ob_status st;
-  char detail[512];
   double seconds;
 } shard;
 
@@ -125,17 +124,16 @@ typedef struct job {
 static void *job_main(void *arg) {
   job *j = arg;
   shard *sh = j->sh;
-  ob_error_clear();
   sh->seconds = 0.0;
   if (j->snapshot) sh->st = ob_ising_sampler_snapshot(sh->sampler);
   else if (j->rerun) sh->st = ob_ising_sampler_rerun(sh->sampler, j->nsweeps, &sh->seconds);
   else sh->st = ob_ising_sampler_run(sh->sampler, j->nsweeps, j->observe, &sh->seconds);
-  snprintf(sh->detail, sizeof sh->detail, "%s", ob_error_detail());
   return NULL;
 }
 
-/* Runs one job per shard on its own thread and waits for all; the first failure is returned
- * with its device named. */
+/* Runs one job per shard, each on a thread of its own when there are several (one shard runs
+ * on the calling thread), and waits for all; the first failure is returned with its device
+ * named and the reason its stream recorded. */
 static ob_status run_all(ob_ising_shards *set, job proto, double *seconds, double *device_seconds) {
   job *jobs = calloc(set->n, sizeof *jobs);
   pthread_t *threads = calloc(set->n, sizeof *threads);
@@ -150,18 +148,19 @@ static ob_status run_all(ob_ising_shards *set, job proto, double *seconds, doubl
   for (size_t i = 0; i < set->n; i++) {
     jobs[i] = proto;
     jobs[i].sh = &set->shards[i];
-    started[i] = pthread_create(&threads[i], NULL, job_main, &jobs[i]) == 0;
-    if (!started[i]) job_main(&jobs[i]); /* no thread: run it here, still correct */
+    started[i] = set->n > 1 && pthread_create(&threads[i], NULL, job_main, &jobs[i]) == 0;
+    if (!started[i]) job_main(&jobs[i]); /* one shard, or no thread: run it here */
   }
   for (size_t i = 0; i < set->n; i++)
     if (started[i]) pthread_join(threads[i], NULL);
   if (seconds) *seconds = ob_now() - t0;
   ob_status st = OB_OK;
   for (size_t i = 0; i < set->n; i++) {
-    if (device_seconds) device_seconds[i] = set->shards[i].seconds;
-    if (st == OB_OK && set->shards[i].st != OB_OK)
-      st = ob_fail(set->shards[i].st, "%s: %s", ob_device_slug(set->shards[i].dev),
-                   set->shards[i].detail);
+    const shard *sh = &set->shards[i];
+    if (device_seconds) device_seconds[i] = sh->seconds;
+    if (st == OB_OK && sh->st != OB_OK)
+      st = ob_fail(sh->st, "%s: %s", ob_device_slug(sh->dev),
+                   ob_stream_error(ob_device_stream(sh->dev)));
   }
   free(jobs);
   free(threads);

@@ -1,7 +1,8 @@
 /* One Ising batch spread over several devices: each device samples a contiguous range of the
- * chains on its own host thread, concurrently, and the moments are combined exactly (integer
- * sums, divided once). The random numbers are keyed by the global chain index, so the results
- * with one seed are identical whatever the split (ob_ising_sampler_create_range).
+ * chains on its own host thread, concurrently (one device: on the caller's thread), and the
+ * moments are combined exactly (integer sums, divided once). The random numbers are keyed by
+ * the global chain index, so the results with one seed are identical whatever the split
+ * (ob_ising_sampler_create_range).
  *
  * Ownership: the set borrows the devices and the model (they must outlive it); it owns one
  * sampler per device. */
@@ -31,8 +32,10 @@ ob_status ob_ising_shards_create(ob_device *const *devs, size_t n, const ob_isin
                                  const ob_ising_tuning *tunings, ob_ising_shards **out);
 void ob_ising_shards_destroy(ob_ising_shards *set);
 
-/* Runs nsweeps sweeps on every device at once (one host thread each) and waits for all.
- * *seconds: wall-clock of the whole; device_seconds[i] (may be NULL): device i's own time. */
+/* Runs nsweeps sweeps on every device at once (one host thread each; a set of one device runs
+ * on the calling thread) and waits for all. *seconds: wall-clock of the whole;
+ * device_seconds[i] (may be NULL): device i's own time. A failure names its device and the
+ * reason its stream recorded (ob_stream_error). */
 ob_status ob_ising_shards_run(ob_ising_shards *set, size_t nsweeps, bool observe,
                               double *seconds, double *device_seconds);
 

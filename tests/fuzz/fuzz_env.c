@@ -31,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   ob_cli_check_env();
   for (size_t i = 0; i < NVARS; i++) unsetenv(vars[i]);
-  ob_log_set_level(OB_LOG_WARN);
+  ob_config defaults;
+  ob_config_default(&defaults);
+  ob_configure(&defaults);
   free(block);
   return 0;
 }
