@@ -1,8 +1,8 @@
 /* Shared CLI helpers. */
 #include "cli.h"
 
+#include "cli_tune.h"
 #include "conv/conv.h"
-#include "gemm/gemm.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -167,11 +167,13 @@ bool ob_cli_output_dir(const char *flag, const char *path) {
 
 bool ob_cli_check_env(void) {
   ob_conv_options conv;
+  ob_tune_settings tune;
   if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK ||
-      ob_gemm_check_env() != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
+      ob_cli_tune_settings(&tune) != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
     ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }
+  ob_tune_settings_install(&tune);
   const char *prog = getenv("OCLBENCH_PROGRESS");
   if (prog && *prog && strcmp(prog, "0") != 0 && strcmp(prog, "1") != 0) {
     ob_cli_usage_error("OCLBENCH_PROGRESS='%s': expected 0 or 1", prog);

@@ -42,7 +42,8 @@ bool ob_cli_output_path(const char *flag, const char *path);
  * existing ancestor is a writable directory). Prints the error itself. */
 bool ob_cli_output_dir(const char *flag, const char *path);
 
-/* Validates the environment variables oclbench reads; prints the error itself. */
+/* Validates the environment variables oclbench reads (prints the error itself) and installs
+ * the tuning settings they give (ob_tune_settings_install). */
 bool ob_cli_check_env(void);
 
 /* The sensor configuration: the defaults, with OCLBENCH_SYSFS_ROOT as sysfs root and

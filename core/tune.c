@@ -142,7 +142,7 @@ static double run_trial(const ob_tune_search *q, void *cand, double best) {
   ob_tune_format(q->family, cand, text, sizeof text);
   const ob_status st = q->trial(q->ctx, cand, best, &score);
   if (st != OB_OK || !(score > 0.0)) {
-    ob_log(st == OB_ERR_VERIFY ? OB_LOG_WARN : OB_LOG_INFO, "%s tune %s: %s: %s",
+    ob_log(OB_LOG_INFO, "%s tune %s: %s: %s",
            q->family->name, q->shape, text, st != OB_OK ? ob_error_detail() : "no score");
     ob_error_clear();
     return 0.0;

@@ -170,8 +170,9 @@ typedef struct ob_tune_search {
    * search with it. */
   ob_status (*prepare)(void *ctx);
   /* Times *cfg: OB_OK with *score (> 0, lower is better; it goes to the cache file), or an
-   * error, which passes the candidate over (its detail is logged). best: the best score so
-   * far, 0 when none (a trial may stop early when it cannot win). */
+   * error, which passes the candidate over (its detail is logged as info; a trial that wants
+   * a warning, for a wrong result, logs it itself). best: the best score so far, 0 when none
+   * (a trial may stop early when it cannot win). */
   ob_status (*trial)(void *ctx, void *cfg, double best, double *score);
   /* > 1: a second round times again each candidate within this factor of the best (best 0:
    * to the end), keeping its faster score, before the best is picked. 0: one round. */

@@ -1,6 +1,8 @@
 /* Shared test fixture. */
 #include "support.h"
 
+#include "cli_tune.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,11 @@ __attribute__((constructor)) static void test_filter_from_environment(void) {
 
 ob_registry *ob_test_registry(void) {
   if (!registry) {
+    /* The tuning settings of the environment, as the CLI installs them (OCLBENCH_TUNE=off in
+     * tools/oclgrind_check.sh). */
+    ob_tune_settings tune;
+    if (ob_cli_tune_settings(&tune) != OB_OK) fail_msg("%s", ob_error_detail());
+    ob_tune_settings_install(&tune);
     ob_status st = ob_registry_create(&registry);
     if (st != OB_OK) fail_msg("no OpenCL device for the tests: %s", ob_error_detail());
   }

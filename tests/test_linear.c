@@ -10,6 +10,7 @@
 #include "gemm/gemm_ref.h"
 #include "gemm/linear.h"
 #include "runner.h"
+#include "tune.h"
 
 #define MAXC 64
 
@@ -115,7 +116,11 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_device_set_measured_peak(dev, OB_PEAK_FP32, 1e13); /* as if the probes had run */
-  setenv("OCLBENCH_GEMM_TUNE", "0", 1); /* the default configuration: tuning is test_gemm's */
+  /* The default configuration: tuning is test_gemm's. */
+  const ob_tune_settings saved = *ob_tune_settings_current();
+  ob_tune_settings off = saved;
+  off.mode = OB_TUNE_OFF;
+  ob_tune_settings_install(&off);
   ob_workload wl = ob_workload_linear;
   wl.list_cases = layer_cases;
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
@@ -164,7 +169,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   assert_int_equal(measured, ob_device_props_get(dev)->fp16 ? 12 : 9);
   assert_int_equal(skipped, ob_device_props_get(dev)->fp16 ? 0 : 1);
   ob_table_clear(&rows);
-  unsetenv("OCLBENCH_GEMM_TUNE");
+  ob_tune_settings_install(&saved);
 }
 
 int main(void) {

@@ -19,6 +19,7 @@
 #include "clblast_gemm.h"
 #include "gemm.h"
 #include "gemm_ref.h"
+#include "gemm_tune.h"
 #include "linear_int8.h"
 
 enum { VARIANT_OWN, VARIANT_CLBLAST };
@@ -188,12 +189,14 @@ static ob_status setup_state(linear_state *s, const ob_case *c) {
     OB_TRY(ob_clblast_gemm(s->dev, p, &s->args));
     return ob_device_finish(s->dev);
   }
-  OB_TRY(ob_gemm_create(s->dev, NULL, &s->gemm));
+  ob_gemm_config cfg;
+  ob_tune_source source;
+  OB_TRY(ob_gemm_select(s->dev, ob_tune_settings_current(), &s->args, &cfg, &source));
+  OB_TRY(ob_gemm_create(s->dev, &cfg, &s->gemm));
   OB_TRY(ob_gemm_prepare(s->gemm, &s->args));
-  char text[160];
-  ob_gemm_config_format(ob_gemm_config_for(s->gemm, &s->args), text, sizeof text);
-  snprintf(s->config, sizeof s->config, "config=%s (%s)", text,
-           ob_gemm_config_source(s->gemm, &s->args));
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_gemm_family, &cfg, text, sizeof text);
+  snprintf(s->config, sizeof s->config, "config=%s (%s)", text, ob_tune_source_name(source));
   return OB_OK;
 }
 
