@@ -7,9 +7,10 @@
 #include <unistd.h>
 
 #include "gemm/gemm.h"
+#include "gemm/igemm.h"
 
 /* The families OCLBENCH_CONFIG_<FAMILY> may name. */
-static const ob_tune_family *const families[] = {&ob_gemm_family};
+static const ob_tune_family *const families[] = {&ob_gemm_family, &ob_igemm_family};
 #define NFAMILIES (sizeof families / sizeof *families)
 
 /* Variables of the convention before this one, and what replaced each. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "igemm_ref.h"
+#include "igemm_tune.h"
 
 static const size_t square_sizes[] = {1024, 2048, 4096};
 #define QUICK_SQUARES 1 /* --quick: 1024 only */
@@ -102,11 +103,16 @@ static ob_status setup_state(int8_state *s, const ob_case *c) {
                           &s->args.a));
   OB_TRY(ob_buffer_create(s->dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, k * n + 1, s->b,
                           &s->args.b));
-  OB_TRY(ob_igemm_create(s->dev, NULL, OB_IGEMM_DOT_AUTO, &s->gemm));
-  char text[128];
-  ob_igemm_config_format(ob_igemm_config_get(s->gemm), text, sizeof text);
+  ob_igemm_config cfg;
+  ob_igemm_dot dot;
+  ob_tune_source source;
+  OB_TRY(ob_igemm_select(s->dev, ob_tune_settings_current(), OB_IGEMM_DOT_AUTO, &cfg, &dot,
+                         &source));
+  OB_TRY(ob_igemm_create(s->dev, &cfg, dot, &s->gemm));
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_igemm_family, &cfg, text, sizeof text);
   snprintf(s->config, sizeof s->config, "config=%s (%s); dot=%s", text,
-           ob_igemm_config_source(s->gemm), ob_igemm_dot_name(ob_igemm_dot_mode(s->gemm)));
+           ob_tune_source_name(source), ob_igemm_dot_name(ob_igemm_dot_mode(s->gemm)));
   return OB_OK;
 }
 
