@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include "cli_tune.h"
-#include "conv/conv.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -166,10 +165,9 @@ bool ob_cli_output_dir(const char *flag, const char *path) {
 }
 
 bool ob_cli_check_env(void) {
-  ob_conv_options conv;
   ob_tune_settings tune;
   if (ob_log_init_from_env() != OB_OK || ob_program_check_env() != OB_OK ||
-      ob_cli_tune_settings(&tune) != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
+      ob_cli_tune_settings(&tune) != OB_OK) {
     ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }

@@ -6,11 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conv/conv.h"
 #include "gemm/gemm.h"
 #include "gemm/igemm.h"
 
 /* The families OCLBENCH_CONFIG_<FAMILY> may name. */
-static const ob_tune_family *const families[] = {&ob_gemm_family, &ob_igemm_family};
+static const ob_tune_family *const families[] = {&ob_gemm_family, &ob_igemm_family,
+                                                  &ob_conv_family};
 #define NFAMILIES (sizeof families / sizeof *families)
 
 /* Variables of the convention before this one, and what replaced each. */
@@ -19,6 +21,8 @@ static const struct {
 } renamed[] = {
     {"OCLBENCH_GEMM_TUNE", "OCLBENCH_TUNE=off|on|redo (for every tuned kernel family)"},
     {"OCLBENCH_GEMM_CONFIG", "OCLBENCH_CONFIG_GEMM"},
+    {"OCLBENCH_CONV_TUNE", "OCLBENCH_TUNE=off|on|redo (for every tuned kernel family)"},
+    {"OCLBENCH_CONV_CONFIG", "OCLBENCH_CONFIG_CONV"},
 };
 
 #define CONFIG_PREFIX "OCLBENCH_CONFIG_"

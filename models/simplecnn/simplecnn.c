@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adam/adam.h"
+#include "conv/conv_tune.h"
 #include "philox.h"
 #include "zoo/zoo.h"
 
@@ -131,6 +132,7 @@ struct ob_simplecnn {
   cl_mem params, grads;
   cl_mem x, labels, y, dz, colsum, wimg, partial, logits, dlogits, loss;
   ob_conv_plan *conv_fwd, *conv_wgrad;
+  char conv_config[2][192]; /* the plans' configurations and how they were chosen */
   ob_adam *adam;
   cl_kernel k[NKERNELS];
   size_t wg, loss_wg;
@@ -341,8 +343,14 @@ static ob_status make_plans(ob_simplecnn *m) {
   const ob_conv_shape fwd = {d->batch, d->in_c, d->in_h, d->in_w, d->channels, K, K, S, P, 1};
   const ob_conv_shape wgrad = {1, d->batch * d->in_c, d->in_h, d->in_w, d->batch * d->channels,
                                K, K, S, P, d->batch};
-  OB_TRY(ob_conv_plan_create(m->dev, &fwd, OB_CONV_FORWARD, &m->cfg.conv, &m->conv_fwd));
-  return ob_conv_plan_create(m->dev, &wgrad, OB_CONV_BACKWARD_WEIGHT, &m->cfg.conv,
+  const ob_tune_settings *tune = m->cfg.tune ? m->cfg.tune : ob_tune_settings_current();
+  ob_conv_choice fc, wc;
+  OB_TRY(ob_conv_select(m->dev, tune, &fwd, OB_CONV_FORWARD, OB_CONV_FP32, &fc));
+  OB_TRY(ob_conv_select(m->dev, tune, &wgrad, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32, &wc));
+  snprintf(m->conv_config[0], sizeof m->conv_config[0], "%s", fc.describe);
+  snprintf(m->conv_config[1], sizeof m->conv_config[1], "%s", wc.describe);
+  OB_TRY(ob_conv_plan_create(m->dev, &fwd, OB_CONV_FORWARD, OB_CONV_FP32, &fc.cfg, &m->conv_fwd));
+  return ob_conv_plan_create(m->dev, &wgrad, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32, &wc.cfg,
                              &m->conv_wgrad);
 }
 
@@ -364,7 +372,7 @@ static ob_status model_init(ob_simplecnn *m) {
   snprintf(m->describe, sizeof m->describe,
            "conv forward %s; conv weight grad %s; fc split %d chunks of %d features, %d images "
            "per work-item, wg %zu; adam %s",
-           ob_conv_plan_describe(m->conv_fwd), ob_conv_plan_describe(m->conv_wgrad), m->nchunks,
+           m->conv_config[0], m->conv_config[1], m->nchunks,
            m->chunk, NB, m->wg, ob_adam_describe(m->adam));
   return OB_OK;
 }
