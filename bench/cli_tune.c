@@ -10,10 +10,12 @@
 #include "conv/conv.h"
 #include "gemm/gemm.h"
 #include "gemm/igemm.h"
+#include "ising/ising_tune.h"
 
 /* The families OCLBENCH_CONFIG_<FAMILY> may name. */
 static const ob_tune_family *const families[] = {&ob_gemm_family, &ob_igemm_family,
-                                                  &ob_conv_family, &ob_adam_family};
+                                                  &ob_conv_family, &ob_adam_family,
+                                                  &ob_ising_family};
 #define NFAMILIES (sizeof families / sizeof *families)
 
 /* Variables of the convention before this one, and what replaced each. */

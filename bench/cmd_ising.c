@@ -62,13 +62,18 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
 static ob_status tunings_for(const ob_ising_args *a, ob_device *const *devs, size_t n,
                              const ob_ising_model *m, const size_t *shares,
                              ob_ising_tuning *tunings) {
+  ob_tune_settings tune;
+  ob_ising_args_tune_settings(&tune);
   for (size_t i = 0; i < n; i++) {
     tunings[i] = a->tuning;
     if (!a->tune || shares[i] == 0) continue;
-    bool cached = false;
-    OB_TRY(ob_ising_autotune(devs[i], m, shares[i], &tunings[i], &cached));
+    ob_tune_source src;
+    OB_TRY(ob_ising_select(devs[i], &tune, m, shares[i], &tunings[i], &src));
     tunings[i].max_pass_chains = a->tuning.max_pass_chains;
-    printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]), cached ? "from the cache" : "searched now");
+    printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]),
+           src == OB_TUNE_CACHED ? "from the cache"
+           : src == OB_TUNE_FORCED ? "forced by OCLBENCH_CONFIG_ISING"
+                                   : "searched now");
   }
   return OB_OK;
 }

@@ -246,11 +246,13 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   r->chains = rank_shares[world_rank];
   if (r->chains) {
     ob_ising_split(r->chains, rates, r->ndev, shares);
+    ob_tune_settings tune;
+    ob_ising_args_tune_settings(&tune);
     for (size_t i = 0; i < r->ndev && st == OB_OK; i++) {
       tunings[i] = a->tuning;
-      bool cached = false;
+      ob_tune_source src;
       if (a->tune && shares[i])
-        st = ob_ising_autotune(r->devs[i], r->model, shares[i], &tunings[i], &cached);
+        st = ob_ising_select(r->devs[i], &tune, r->model, shares[i], &tunings[i], &src);
     }
     if (st == OB_OK)
       st = ob_ising_shards_create(r->devs, r->ndev, r->model, r->first, shares, a->seed, tunings,

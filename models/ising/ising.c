@@ -2,7 +2,8 @@
  * pegasus:14 (thrml's benchmark sizes, 100 sweeps), every row verified twice: once per device
  * by comparing sampled moments with exact enumeration (device_check), once per case by
  * comparing the final states of sampled chains bit for bit with the host loop. Each case runs
- * the configuration the autotuner picks (cached per device, driver, graph and batch). */
+ * the configuration the autotuner picks (cached per device, driver, graph and batch; see
+ * ising_tune.h). */
 #include "ising.h"
 
 #include <math.h>
@@ -103,11 +104,16 @@ ob_status ob_ising_setup_group(ob_device *const *devs, size_t n, ob_case *c, voi
   if (st == OB_OK && n > 1) st = ob_ising_calibrate(devs, n, b->model, b->chains, BENCH_SEED, rates);
   else rates[0] = 1.0;
   if (st == OB_OK) ob_ising_split(b->chains, rates, n, shares);
-  bool cached = true;
+  /* How the tunings came: "search" when any was searched now, "cache" when all were cached,
+   * else how the others came ("default" with tuning off, "env" when forced). */
+  const char *how = "cache";
   for (size_t i = 0; i < n && st == OB_OK; i++) {
-    bool hit = false;
-    if (shares[i]) st = ob_ising_autotune(devs[i], b->model, shares[i], &tunings[i], &hit);
-    cached = cached && hit;
+    ob_tune_source src = OB_TUNE_CACHED;
+    if (shares[i])
+      st = ob_ising_select(devs[i], ob_tune_settings_current(), b->model, shares[i],
+                           &tunings[i], &src);
+    if (src == OB_TUNE_SEARCHED) how = "search";
+    else if (src != OB_TUNE_CACHED && strcmp(how, "search") != 0) how = ob_tune_source_name(src);
   }
   if (st == OB_OK)
     st = ob_ising_shards_create(devs, n, b->model, 0, shares, BENCH_SEED, tunings, &b->set);
@@ -131,7 +137,7 @@ ob_status ob_ising_setup_group(ob_device *const *devs, size_t n, ob_case *c, voi
     ob_case_note(c, "devices", "%zu", n);
     ob_case_note(c, "split", "%s", split);
   }
-  if (st == OB_OK) ob_case_note(c, "tuned", "%s", cached ? "cache" : "search");
+  if (st == OB_OK) ob_case_note(c, "tuned", "%s", how);
   free(shares);
   free(rates);
   free(tunings);
