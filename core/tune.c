@@ -84,7 +84,8 @@ const char *ob_tune_source_name(ob_tune_source source) {
 /* "OCLBENCH_CONFIG_GEMM" for family gemm. */
 static void variable_name(const ob_tune_family *f, char *buf, size_t n) {
   size_t len = (size_t)snprintf(buf, n, "OCLBENCH_CONFIG_");
-  for (const char *c = f->name; *c && len + 1 < n; c++) buf[len++] = (char)toupper((unsigned char)*c);
+  for (const char *c = f->name; *c && len + 1 < n; c++)
+    buf[len++] = (char)toupper((unsigned char)*c);
   buf[len < n ? len : n - 1] = '\0';
 }
 

@@ -282,7 +282,8 @@ static void select_forced_stale_and_failing(void **state) {
   cache_text(s.cache_dir, text, sizeof text);
   DIR *d = opendir(s.cache_dir);
   for (struct dirent *e = readdir(d); e; e = readdir(d))
-    if (strncmp(e->d_name, "tune-", 5) == 0) snprintf(path, sizeof path, "%s/%s", s.cache_dir, e->d_name);
+    if (strncmp(e->d_name, "tune-", 5) == 0)
+      snprintf(path, sizeof path, "%s/%s", s.cache_dir, e->d_name);
   closedir(d);
   const char *stale = "fake small width=3,kind=fast,items=3,depth=1 1\nnot a line\n";
   OB_ASSERT_OK(ob_write_file_atomic(path, stale, strlen(stale)));

@@ -90,7 +90,8 @@ static ob_status search_prepare(void *ctx) {
   OB_TRY(ob_buffer_fill(dev, s->g, &half, sizeof half, n * sizeof(float)));
   /* Seconds of the whole search per parameter tuned on (0: not measured, sizes kept). */
   double probe = 0.0;
-  if (n >= PROBE_SIZE && time_candidate(dev, s->p, s->g, PROBE_SIZE, &s->cand[0], &probe) != OB_OK) {
+  if (n >= PROBE_SIZE &&
+      time_candidate(dev, s->p, s->g, PROBE_SIZE, &s->cand[0], &probe) != OB_OK) {
     probe = 0.0;
     ob_error_clear();
   }

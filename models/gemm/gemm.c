@@ -353,72 +353,89 @@ static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand 
   return OB_OK;
 }
 
-static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
-  g->launches = 0;
-  OB_TRY(check_args(a));
-  if (a->m == 0 || a->n == 0) return OB_OK;
+/* A call as the kernel runs it: its layout flags, and M, N, K rounded up to the tiles (K to
+ * whole bk slices of each of the split-K ranges). */
+typedef struct gemm_dims {
+  int ta, tb, half_io;
+  size_t M, N, K, splits;
+} gemm_dims;
+
+static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
+  gemm_dims d = {.ta = (int)a->ta, .tb = kernel_tb(cfg, a->tb),
+                 .half_io = kernel_half_io(cfg, a->storage),
+                 .M = round_up(a->m, (size_t)cfg->bm), .N = round_up(a->n, (size_t)cfg->bn),
+                 .splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1};
+  d.K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * d.splits);
+  return d;
+}
+
+/* A and B as the kernel reads them: as stored where the call fits the kernel's layout,
+ * alignment and tiles, else copied into padded scratch (operands stored as half that the
+ * kernel reads as float are converted by the copy). */
+static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_dims *d,
+                                  operand *A, operand *B, cl_event *first) {
   const ob_gemm_config *cfg = &g->cfg;
-  const int ta = (int)a->ta, tb = kernel_tb(cfg, a->tb), half_io = kernel_half_io(cfg, a->storage);
-  cl_kernel kernel = NULL;
-  OB_TRY(kernel_get(g, cfg, ta, tb, half_io, &kernel));
-  /* Operands stored as half that the kernel reads as float are converted by the copy. */
-  const bool half = a->storage == OB_GEMM_FP16, a_half = half_io & 1, b_half = half_io & 2;
-  const size_t M = round_up(a->m, (size_t)cfg->bm), N = round_up(a->n, (size_t)cfg->bn);
-  /* K as the kernel reads it: splits ranges of a multiple of bk (local) each. */
-  const size_t splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1;
-  const size_t K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * splits);
-  operand A = {a->a, a->a_off, a->lda}, B = {a->b, a->b_off, a->ldb};
-  if (K > 0) {
-    /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
-    bool a_ok = a->m == M && a->k == K && half == a_half &&
-                (cfg->local ? aligned(A.off, A.ld, cfg->vg) : !ta || aligned(A.off, A.ld, cfg->vm));
-    if (!a_ok) {
-      cl_event ev = NULL;
-      OB_TRY(copy_operand(g, half, a_half, 0, &A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
-                          ta ? K : M, ta ? M : K, &A, first ? &ev : NULL));
-      keep_first(first, ev);
-    }
-    /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
-    bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
-                aligned(B.off, B.ld, cfg->local ? cfg->vg : cfg->vn);
-    if (!b_ok) {
-      cl_event ev = NULL;
-      OB_TRY(copy_operand(g, half, b_half, 1, &B, (int)a->tb != tb, tb ? a->n : a->k,
-                          tb ? a->k : a->n, tb ? N : K, tb ? K : N, &B, first ? &ev : NULL));
-      keep_first(first, ev);
-    }
+  const bool half = a->storage == OB_GEMM_FP16, a_half = d->half_io & 1, b_half = d->half_io & 2;
+  const int ta = d->ta, tb = d->tb;
+  const size_t M = d->M, N = d->N, K = d->K;
+  *A = (operand){a->a, a->a_off, a->lda};
+  *B = (operand){a->b, a->b_off, a->ldb};
+  if (K == 0) return OB_OK;
+  /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
+  bool a_ok = a->m == M && a->k == K && half == a_half &&
+              (cfg->local ? aligned(A->off, A->ld, cfg->vg)
+                          : !ta || aligned(A->off, A->ld, cfg->vm));
+  if (!a_ok) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, a_half, 0, A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
+                        ta ? K : M, ta ? M : K, A, first ? &ev : NULL));
+    keep_first(first, ev);
   }
-  /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
-   * splits matrices of m x N, added to beta * C by the reduction. */
-  operand out = {a->c, a->c_off, a->ldc};
-  if (splits > 1) {
-    if (splits * a->m * N > (size_t)INT_MAX)
-      return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
-    OB_TRY(scratch_get(g, 2, splits * a->m * N * sizeof(float), &out.buf));
-    out.off = 0;
-    out.ld = N;
+  /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
+  bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
+              aligned(B->off, B->ld, cfg->local ? cfg->vg : cfg->vn);
+  if (!b_ok) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb != tb, tb ? a->n : a->k,
+                        tb ? a->k : a->n, tb ? N : K, tb ? K : N, B, first ? &ev : NULL));
+    keep_first(first, ev);
   }
-  const float beta = splits > 1 ? 0.0f : a->beta;
-  const cl_int n = (cl_int)a->n, k = (cl_int)(K / splits), lda = (cl_int)A.ld,
-               bo = (cl_int)B.off, ldb = (cl_int)B.ld, ldc = (cl_int)out.ld,
-               cvec = aligned(out.off, out.ld, cfg->vn) ? 1 : 0,
-               csplit = splits > 1 ? (cl_int)(a->m * N) : 0;
+  return OB_OK;
+}
+
+/* The kernel's arguments that are the same for every row band. */
+static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
+                               const ob_gemm_args *a, const gemm_dims *d, const operand *A,
+                               const operand *B, const operand *out) {
+  const float beta = d->splits > 1 ? 0.0f : a->beta;
+  const cl_int n = (cl_int)a->n, k = (cl_int)(d->K / d->splits), lda = (cl_int)A->ld,
+               bo = (cl_int)B->off, ldb = (cl_int)B->ld, ldc = (cl_int)out->ld,
+               cvec = aligned(out->off, out->ld, cfg->vn) ? 1 : 0,
+               csplit = d->splits > 1 ? (cl_int)(a->m * d->N) : 0;
   OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof beta, &beta)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit)));
-  /* Row bands of C, each within the launch limit (one band without a limit). */
+  return OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit));
+}
+
+/* Launches the GEMM over row bands of C, each within the launch limit (one band without a
+ * limit); *last gets the final band's event unless split-K's reduction comes after. */
+static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *a,
+                              const gemm_dims *d, const operand *A, const operand *out,
+                              cl_event *first, cl_event *last) {
+  const ob_gemm_config *cfg = &g->cfg;
+  const size_t M = d->M, splits = d->splits;
   size_t band = M;
-  const double band_flops = 2.0 * (double)cfg->bm * (double)N * (double)(K ? K : 1);
+  const double band_flops = 2.0 * (double)cfg->bm * (double)d->N * (double)(d->K ? d->K : 1);
   if (g->launch_flops > 0.0 && band_flops * (double)(M / (size_t)cfg->bm) > g->launch_flops) {
     const double bands = floor(g->launch_flops / band_flops);
     band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
@@ -427,12 +444,12 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   for (size_t row0 = 0; row0 < M; row0 += band) {
     const size_t rows = M - row0 < band ? M - row0 : band;
     const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
-                 ao = (cl_int)(A.off + (ta ? row0 : row0 * A.ld)),
-                 co = (cl_int)(out.off + row0 * out.ld);
+                 ao = (cl_int)(A->off + (d->ta ? row0 : row0 * A->ld)),
+                 co = (cl_int)(out->off + row0 * out->ld);
     OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
-    const size_t global[3] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
+    const size_t global[3] = {d->N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
     const bool final = row0 + band >= M && splits == 1;
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(g->dev, kernel, splits > 1 ? 3 : 2, global, local,
@@ -440,7 +457,31 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
     keep_first(first, ev);
     g->launches++;
   }
-  if (splits > 1) OB_TRY(reduce_splits(g, a, &out, (int)splits, last));
+  return OB_OK;
+}
+
+static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
+  g->launches = 0;
+  OB_TRY(check_args(a));
+  if (a->m == 0 || a->n == 0) return OB_OK;
+  const gemm_dims d = dims_of(&g->cfg, a);
+  cl_kernel kernel = NULL;
+  OB_TRY(kernel_get(g, &g->cfg, d.ta, d.tb, d.half_io, &kernel));
+  operand A, B;
+  OB_TRY(operands_prepare(g, a, &d, &A, &B, first));
+  /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
+   * splits matrices of m x N, added to beta * C by the reduction. */
+  operand out = {a->c, a->c_off, a->ldc};
+  if (d.splits > 1) {
+    if (d.splits * a->m * d.N > (size_t)INT_MAX)
+      return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
+    OB_TRY(scratch_get(g, 2, d.splits * a->m * d.N * sizeof(float), &out.buf));
+    out.off = 0;
+    out.ld = d.N;
+  }
+  OB_TRY(set_call_args(kernel, &g->cfg, a, &d, &A, &B, &out));
+  OB_TRY(launch_bands(g, kernel, a, &d, &A, &out, first, last));
+  if (d.splits > 1) OB_TRY(reduce_splits(g, a, &out, (int)d.splits, last));
   return OB_OK;
 }
 
