@@ -3,6 +3,7 @@
 #include "tune.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,18 +60,17 @@ const char *ob_tune_settings_forced(const ob_tune_settings *s, const ob_tune_fam
 }
 
 static ob_tune_settings installed;
-static bool is_installed;
+static pthread_once_t installed_once = PTHREAD_ONCE_INIT;
+
+static void install_defaults(void) { ob_tune_settings_init(&installed); }
 
 void ob_tune_settings_install(const ob_tune_settings *s) {
+  pthread_once(&installed_once, install_defaults);
   installed = *s;
-  is_installed = true;
 }
 
 const ob_tune_settings *ob_tune_settings_current(void) {
-  if (!is_installed) {
-    ob_tune_settings_init(&installed);
-    is_installed = true;
-  }
+  pthread_once(&installed_once, install_defaults);
   return &installed;
 }
 
