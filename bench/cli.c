@@ -1,8 +1,7 @@
 /* Shared CLI helpers. */
 #include "cli.h"
 
-#include "conv/conv.h"
-#include "gemm/gemm.h"
+#include "cli_tune.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -222,11 +221,12 @@ static bool configure_core(void) {
 
 bool ob_cli_check_env(void) {
   if (!configure_core()) return false;
-  ob_conv_options conv;
-  if (ob_gemm_check_env() != OB_OK || ob_conv_options_from_env(&conv) != OB_OK) {
+  ob_tune_settings tune;
+  if (ob_cli_tune_settings(&tune) != OB_OK) {
     ob_cli_usage_error("%s", ob_error_detail());
     return false;
   }
+  ob_tune_settings_install(&tune);
   const char *root = getenv("OCLBENCH_SYSFS_ROOT");
   struct stat st;
   if (root && (!*root || stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {

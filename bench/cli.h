@@ -42,9 +42,10 @@ bool ob_cli_output_path(const char *flag, const char *path);
  * existing ancestor is a writable directory). Prints the error itself. */
 bool ob_cli_output_dir(const char *flag, const char *path);
 
-/* Reads and validates, once at start-up, the environment variables oclbench reads, and hands
- * the core its configuration (ob_configure: log level, progress, kernel and cache directories);
- * prints the error itself, naming the variable, and returns false on a bad value. */
+/* Reads and validates, once at start-up, the environment variables oclbench reads, hands the
+ * core its configuration (ob_configure: log level, progress, kernel and cache directories) and
+ * installs the tuning settings (ob_tune_settings_install); prints the error itself, naming the
+ * variable, and returns false on a bad value. */
 bool ob_cli_check_env(void);
 
 /* The sensor configuration: the defaults, with OCLBENCH_SYSFS_ROOT as sysfs root and

@@ -65,7 +65,9 @@ static void print_setup(const ob_ising_batch *b, ob_device *const *devs) {
   for (size_t i = 0; i < b->n; i++)
     if (b->tuned[i])
       printf("%s: autotuned (%s)\n", ob_device_slug(devs[i]),
-             b->from_cache[i] ? "from the cache" : "searched now");
+             b->sources[i] == OB_TUNE_CACHED   ? "from the cache"
+             : b->sources[i] == OB_TUNE_FORCED ? "forced by OCLBENCH_CONFIG_ISING"
+                                               : "searched now");
 }
 
 /* The times of one timed run of the batch. */
@@ -133,9 +135,11 @@ static ob_status write_results(const ob_ising_model *m, ob_ising_shards *set, si
  * flips/ns per device and in all; writes the moments (wm) and samples (ws) when asked. */
 static ob_status sample(const ob_ising_args *a, ob_device *const *devs, size_t n,
                         const ob_ising_model *m, ob_csv_writer *wm, ob_csv_writer *ws) {
+  ob_tune_settings tune;
+  ob_ising_args_tune_settings(&tune);
   const ob_ising_batch_opts opts = {.chains = (size_t)a->chains, .seed = a->seed,
                                     .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN,
-                                    .tuning = a->tuning};
+                                    .settings = &tune, .tuning = a->tuning};
   ob_ising_batch b = {0};
   ob_status st = ob_ising_batch_setup(&b, devs, n, m, &opts);
   print_setup(&b, devs);

@@ -170,18 +170,19 @@ const ob_help_option ob_help_environment[] = {
     {"OCLBENCH_KERNEL_DIR", "Load cl_kernels/*.cl from this directory instead of the binary."},
     {"OCLBENCH_CACHE_DIR", "Program binary and tuning cache (default $XDG_CACHE_HOME/oclbench,\n"
                            "else ~/.cache/oclbench)."},
-    {"OCLBENCH_NO_CACHE", "1: never read or write cached program binaries."},
+    {"OCLBENCH_NO_CACHE", "1: never read or write cached program binaries or tunings."},
     {"OCLBENCH_LOG", "error, warn (default), info or debug."},
     {"OCLBENCH_PROGRESS", "0: no progress on standard error."},
     {"OCLBENCH_SYSFS_ROOT", "Directory holding the sys/ tree sensors are read from (default /)."},
     {"OCLBENCH_NVML_LIBRARY", "NVML loaded for NVIDIA sensors (default libnvidia-ml.so.1; empty:\n"
                               "none)."},
-    {"OCLBENCH_CONV_TUNE", "auto (tune conv, cached), off, on or redo."},
-    {"OCLBENCH_CONV_CONFIG", "Force a conv tile, e.g. tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=2]."},
-    {"OCLBENCH_GEMM_TUNE", "Own SGEMM: 1 (autotune, cached; default), 0 (the vendor default) or\n"
-                           "force (retune)."},
-    {"OCLBENCH_GEMM_CONFIG", "Own SGEMM configuration for every shape, e.g.\n"
-                             "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4."},
+    {"OCLBENCH_TUNE", "How every tuned kernel family (own SGEMM, int8 GEMM, conv, Adam, Ising\n"
+                      "sampler) chooses its configuration: on (default: the cached one,\n"
+                      "searched and cached per device, driver and shape when there is none),\n"
+                      "off (the device's default, no search) or redo (search again)."},
+    {"OCLBENCH_CONFIG_<FAMILY>", "A fixed configuration for GEMM, IGEMM, CONV, ADAM or ISING as\n"
+                                 "k=v pairs, e.g. OCLBENCH_CONFIG_CONV=tm=128,tn=128,tk=8,wm=8,\n"
+                                 "wn=8,wtx=8; keys not given take the device default."},
     {"OCLBENCH_TEST_DEVICE", "The test suite's device (a SEL, as --device takes)."},
     {"OCL_ICD_VENDORS", "The ICD loader's directory of .icd files (or one file)."},
     {"OCL_ICD_FILENAMES", "The ICD loader's list of driver libraries (':'-separated); both ICD\n"

@@ -155,6 +155,11 @@ int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
   return OB_EXIT_OK;
 }
 
+void ob_ising_args_tune_settings(ob_tune_settings *out) {
+  *out = *ob_tune_settings_current();
+  if (out->mode == OB_TUNE_OFF) out->mode = OB_TUNE_ON;
+}
+
 ob_status ob_ising_args_model(const ob_ising_args *a, ob_ising_model **out) {
   *out = NULL;
   ob_ising_model *m = NULL;

@@ -3,6 +3,7 @@
 #define OB_ISING_CLI_H
 
 #include "ising/ising_shard.h"
+#include "tune.h"
 
 #define OB_ISING_MAX_SELECTORS 16
 
@@ -26,6 +27,10 @@ typedef struct ob_ising_args {
 /* Parses argv[1..argc) ("ising" is argv[0]); prints a one-line error and returns
  * OB_EXIT_USAGE on bad input. */
 int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a);
+
+/* The tuning settings of --tune: the process's, except that tuning off searches anyway (the
+ * flag asks for it); with OCLBENCH_TUNE=redo a search every time. */
+void ob_ising_args_tune_settings(ob_tune_settings *out);
 
 /* Builds the model of --graph/--weights/--seed/--beta/--biases; OB_ERR_INVALID on bad input. */
 ob_status ob_ising_args_model(const ob_ising_args *a, ob_ising_model **out);

@@ -247,9 +247,12 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
   ob_ising_split(total, rank_rates, (size_t)world_size, rank_shares);
   for (int k = 0; k < world_rank; k++) r->first += rank_shares[k];
   r->chains = rank_shares[world_rank];
+  ob_tune_settings tune;
+  ob_ising_args_tune_settings(&tune);
   const ob_ising_batch_opts opts = {.first_chain = r->first, .chains = r->chains,
                                     .seed = a->seed, .tuning = a->tuning, .rates = rates,
-                                    .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN};
+                                    .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN,
+                                    .settings = &tune};
   if (r->chains) st = ob_ising_batch_setup(&r->batch, r->devs, r->ndev, r->model, &opts);
   if (!all_ok(st == OB_OK) && st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to set up");
 done:

@@ -53,8 +53,32 @@ static float *download(ob_conv_storage st, cl_mem m, size_t n) {
   return h;
 }
 
-void ob_test_conv_run_pass(const ob_conv_shape *s, ob_conv_pass pass, const ob_conv_options *opts,
-                           bool with_bias, bool round_inputs, ob_test_conv_run *r) {
+ob_status ob_test_conv_select(const ob_conv_shape *s, ob_conv_pass pass,
+                              const ob_test_conv_opts *opts, ob_conv_choice *choice) {
+  ob_tune_settings tune;
+  ob_tune_settings_init(&tune);
+  tune.mode = opts->mode;
+  if (opts->forced) {
+    char text[OB_TUNE_TEXT_MAX];
+    ob_tune_format(&ob_conv_family, &opts->config, text, sizeof text);
+    OB_TRY(ob_tune_settings_force(&tune, &ob_conv_family, text));
+  }
+  return ob_conv_select(ob_test_device(), &tune, s, pass, opts->storage, choice);
+}
+
+ob_conv_plan *ob_test_conv_plan(const ob_conv_shape *s, ob_conv_pass pass,
+                                const ob_test_conv_opts *opts, ob_conv_choice *choice) {
+  ob_conv_choice c;
+  ob_conv_plan *plan = NULL;
+  OB_ASSERT_OK(ob_test_conv_select(s, pass, opts, &c));
+  OB_ASSERT_OK(ob_conv_plan_create(ob_test_device(), s, pass, opts->storage, &c.cfg, &plan));
+  if (choice) *choice = c;
+  return plan;
+}
+
+void ob_test_conv_run_pass(const ob_conv_shape *s, ob_conv_pass pass,
+                           const ob_test_conv_opts *opts, bool with_bias, bool round_inputs,
+                           ob_test_conv_run *r) {
   ob_device *dev = ob_test_device();
   const ob_conv_storage st = opts->storage;
   const size_t nx = ob_conv_input_elems(s), nw = ob_conv_filter_elems(s);
@@ -65,8 +89,8 @@ void ob_test_conv_run_pass(const ob_conv_shape *s, ob_conv_pass pass, const ob_c
   r->w = filled(nw, 2, round_inputs);
   r->y = filled(ny, 3, round_inputs);
   r->b = filled((size_t)s->k, 4, round_inputs);
-  ob_conv_plan *plan = NULL;
-  OB_ASSERT_OK(ob_conv_plan_create(dev, s, pass, opts, &plan));
+  ob_conv_choice choice;
+  ob_conv_plan *plan = ob_test_conv_plan(s, pass, opts, &choice);
   assert_int_equal(ob_conv_plan_storage(plan), st);
   const bool bias_in = with_bias && pass == OB_CONV_FORWARD;
   const bool bias_out = with_bias && pass == OB_CONV_BACKWARD_WEIGHT;
@@ -92,7 +116,7 @@ void ob_test_conv_run_pass(const ob_conv_shape *s, ob_conv_pass pass, const ob_c
   double secs = 0.0;
   OB_ASSERT_OK(ob_conv_plan_last_seconds(plan, &secs));
   assert_true(secs > 0.0);
-  snprintf(r->config, sizeof r->config, "%s", ob_conv_plan_describe(plan));
+  snprintf(r->config, sizeof r->config, "%s", choice.describe);
   r->out = download(st, out, r->nout);
   if (bias_out) r->db = download(st, mb, (size_t)s->k);
   ob_buffer_release(dev, in0);
@@ -135,18 +159,19 @@ void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
 }
 
 void ob_test_conv_check_pass(const ob_conv_shape *s, ob_conv_pass pass,
-                             const ob_conv_options *opts, bool with_bias) {
+                             const ob_test_conv_opts *opts, bool with_bias) {
   ob_test_conv_run r;
   ob_test_conv_run_pass(s, pass, opts, with_bias, false, &r);
   ob_test_conv_check_run(s, pass, opts->storage, &r);
   ob_test_conv_run_free(&r);
 }
 
-ob_conv_options ob_test_conv_forced(const char *text) {
-  ob_conv_options o;
+ob_test_conv_opts ob_test_conv_forced(const char *text) {
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
   o.forced = true;
-  OB_ASSERT_OK(ob_conv_config_parse(text, &o.config));
+  OB_ASSERT_OK(ob_tune_parse(&ob_conv_family, text, &o.config));
+  OB_ASSERT_OK(ob_conv_config_check(&o.config));
   /* A device with less local memory than the tile needs (Oclgrind, rusticl and many integrated
    * GPUs have 32 KiB) runs the same tile with fewer reduction steps per stage. */
   const cl_ulong have = ob_device_props_get(ob_test_device())->local_mem;

@@ -1,7 +1,8 @@
 /* Adam / AdamW: hand-checked sequences for every option on every implementation (fused with the
- * device's tuning, fused with forced float4 / float2 / scalar shapes, eager), tensor sizes that
- * are not multiples of the vector width, empty and 1-element tensors, fused == eager == host
- * reference, the list form, validation, and the `adam` workload on small cases. */
+ * device's default shape, fused with forced float4 / float2 / scalar shapes, eager), tensor
+ * sizes that are not multiples of the vector width, empty and 1-element tensors, fused ==
+ * eager == host reference, the list form, validation, the selection of the launch shape, and
+ * the `adam` workload on small cases. */
 #include "support.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@
 
 #include "adam/adam.h"
 #include "adam/adam_ref.h"
+#include "adam/adam_tune.h"
 #include "adam/adam_workload.h"
 #include "gemm/gemm_ref.h"
 
@@ -22,7 +24,7 @@ typedef struct impl {
 } impl;
 
 static const impl impls[] = {
-    {"fused-tuned", OB_ADAM_FUSED, {0, 0, 0}},
+    {"fused-default", OB_ADAM_FUSED, {0, 0, 0}},
     {"fused-wg8-items2-float4", OB_ADAM_FUSED, {8, 2, 4}}, /* 64-element chunks, tails */
     {"fused-wg8-items3-float2", OB_ADAM_FUSED, {8, 3, 2}},
     {"fused-wg16-items1-float", OB_ADAM_FUSED, {16, 1, 1}},
@@ -956,18 +958,37 @@ static void reset_learning_rate_and_state_reads(void **state) {
 
 static void tuning_is_cached_per_device(void **state) {
   (void)state;
-  ob_adam_tuning a, b;
-  OB_ASSERT_OK(ob_adam_tune(ob_test_device(), &a));
-  OB_ASSERT_OK(ob_adam_tune(ob_test_device(), &b));
+  ob_device *dev = ob_test_device();
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
+  ob_adam_tuning a, b, def;
+  ob_tune_source first, second;
+  OB_ASSERT_OK(ob_adam_select(dev, &s, &a, &first));
+  OB_ASSERT_OK(ob_adam_select(dev, &s, &b, &second));
+  assert_true(first == OB_TUNE_SEARCHED || first == OB_TUNE_CACHED);
+  assert_int_equal(second, OB_TUNE_CACHED);
   assert_true(a.wg > 0 && a.items >= 1 && (a.vec == 1 || a.vec == 2 || a.vec == 4));
   assert_memory_equal(&a, &b, sizeof a);
-  const char *dir = ob_program_cache_dir();
-  if (dir[0]) { /* the tuning file exists and holds what ob_adam_tune returned */
-    char cmd[4400], want[96];
-    snprintf(want, sizeof want, "wg=%zu items=%d vec=%d", a.wg, a.items, a.vec);
-    snprintf(cmd, sizeof cmd, "grep -qx '%s' '%s'/adam-tune-*.txt", want, dir);
+  if (s.cache_dir[0]) { /* the device's tuning file holds what the selection returned */
+    char cmd[4400], want[160];
+    ob_tune_format(&ob_adam_family, &a, want, sizeof want);
+    snprintf(cmd, sizeof cmd, "grep -q '^adam fused %s ' '%s'/tune-*.txt", want, s.cache_dir);
     assert_int_equal(system(cmd), 0);
   }
+  /* Off: the first candidate; forced: over it. */
+  s.mode = OB_TUNE_OFF;
+  OB_ASSERT_OK(ob_adam_select(dev, &s, &b, &second));
+  assert_int_equal(second, OB_TUNE_DEFAULT);
+  ob_adam_tuning_default(dev, &def);
+  assert_memory_equal(&b, &def, sizeof b);
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_adam_family, "vec=2,items=2"));
+  OB_ASSERT_OK(ob_adam_select(dev, &s, &b, &second));
+  assert_string_equal(ob_tune_source_name(second), "env");
+  assert_true(b.vec == 2 && b.items == 2 && b.wg == def.wg);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_adam_family, "vec=3"), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_adam_family, "wg=3,vec=1,items=1"),
+                   OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "not a multiple of 4"));
 }
 
 /* ---------------------------------------------------------------- workload */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static void check_all_shapes(const ob_conv_options *opts) {
+static void check_all_shapes(const ob_test_conv_opts *opts) {
   for (size_t i = 0; i < ob_test_conv_nshapes; i++)
     for (int pass = 0; pass < OB_CONV_NPASSES; pass++)
       ob_test_conv_check_pass(&ob_test_conv_shapes[i], (ob_conv_pass)pass, opts, i % 2 == 0);
@@ -14,16 +14,16 @@ static void check_all_shapes(const ob_conv_options *opts) {
 
 static void all_passes_match_reference_with_the_device_default(void **state) {
   (void)state;
-  ob_conv_options o;
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = OB_CONV_TUNE_OFF;
+  o.mode = OB_TUNE_OFF;
   check_all_shapes(&o);
 }
 
 static void split_k_and_tiles_larger_than_the_problem(void **state) {
   (void)state;
   /* 128x128 tiles on outputs of a few rows and columns; 3 reduction splits. */
-  ob_conv_options o = ob_test_conv_forced("tm=128,tn=128,tk=16,wm=8,wn=8,wtx=4,split=3");
+  ob_test_conv_opts o = ob_test_conv_forced("tm=128,tn=128,tk=16,wm=8,wn=8,wtx=4,split=3");
   check_all_shapes(&o);
 }
 
@@ -38,7 +38,7 @@ static void register_blocks_and_fetch_layouts(void **state) {
    * configuration (each costs seconds on PoCL the first time). */
   const size_t some[] = {2, 3, 5};
   for (size_t i = 0; i < sizeof configs / sizeof *configs; i++) {
-    ob_conv_options o = ob_test_conv_forced(configs[i]);
+    ob_test_conv_opts o = ob_test_conv_forced(configs[i]);
     for (size_t j = 0; j < sizeof some / sizeof *some; j++)
       for (int pass = 0; pass < OB_CONV_NPASSES; pass++)
         ob_test_conv_check_pass(&ob_test_conv_shapes[some[j]], (ob_conv_pass)pass, &o,
@@ -70,11 +70,10 @@ static void shape_validation(void **state) {
   bad.n = 1 << 20, bad.c = 1 << 10;
   assert_int_equal(ob_conv_shape_check(&bad), OB_ERR_TOO_LARGE);
   /* A plan of one pass refuses the others. */
-  ob_conv_options o;
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = OB_CONV_TUNE_OFF;
-  ob_conv_plan *plan = NULL;
-  OB_ASSERT_OK(ob_conv_plan_create(ob_test_device(), &ok, OB_CONV_FORWARD, &o, &plan));
+  o.mode = OB_TUNE_OFF;
+  ob_conv_plan *plan = ob_test_conv_plan(&ok, OB_CONV_FORWARD, &o, NULL);
   double s = 0;
   assert_int_equal(ob_conv_plan_last_seconds(plan, &s), OB_ERR_INVALID);
   assert_int_equal(ob_conv_backward_data(plan, NULL, NULL, NULL), OB_ERR_INVALID);
@@ -90,43 +89,48 @@ static void shape_validation(void **state) {
 static void config_parsing_and_environment(void **state) {
   (void)state;
   ob_conv_config c;
-  OB_ASSERT_OK(ob_conv_config_parse("tn=64,tm=32,tk=8,wm=4,wn=4,wtx=8", &c));
+  memset(&c, 0, sizeof c);
+  OB_ASSERT_OK(ob_tune_parse(&ob_conv_family, "tn=64,tm=32,tk=8,wm=4,wn=4,wtx=8", &c));
   assert_int_equal(c.tm, 32);
   assert_int_equal(c.tn, 64);
   assert_int_equal(c.split, 0);
+  OB_ASSERT_OK(ob_conv_config_check(&c));
   char text[128];
   c.split = 5;
-  ob_conv_config_format(&c, text, sizeof text);
+  ob_tune_format(&ob_conv_family, &c, text, sizeof text);
   assert_string_equal(text, "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=5");
+  ob_tune_defines(&ob_conv_family, &c, text, sizeof text);
+  assert_string_equal(text, "-DTM=32 -DTN=64 -DTK=8 -DWM=4 -DWN=4 -DWTX=8");
   ob_conv_config back;
-  OB_ASSERT_OK(ob_conv_config_parse(text, &back));
+  memset(&back, 0, sizeof back);
+  ob_tune_format(&ob_conv_family, &c, text, sizeof text);
+  OB_ASSERT_OK(ob_tune_parse(&ob_conv_family, text, &back));
   assert_memory_equal(&c, &back, sizeof c);
+  /* Syntax (parse) and rules (check), as OCLBENCH_CONFIG_CONV is validated at start-up. */
   const char *bad[] = {"", "tm=32", "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,zz=1",
                        "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=x", "tm=32,tn=64,tk=8,wm=3,wn=4,wtx=8",
                        "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=3", "tm=32,tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8",
                        "tm=32,tn=64,tk=7,wm=4,wn=4,wtx=8", "tm=-32,tn=64,tk=8,wm=4,wn=4,wtx=8"};
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    assert_int_equal(ob_conv_config_parse(bad[i], &c), OB_ERR_INVALID);
+    assert_int_equal(ob_tune_settings_force(&s, &ob_conv_family, bad[i]), OB_ERR_INVALID);
     assert_true(strlen(ob_error_detail()) > 0);
   }
-  ob_conv_options o;
-  setenv("OCLBENCH_CONV_TUNE", "sometimes", 1);
-  assert_int_equal(ob_conv_options_from_env(&o), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_CONV_TUNE"));
-  setenv("OCLBENCH_CONV_TUNE", "redo", 1);
-  setenv("OCLBENCH_CONV_CONFIG", "tm=32", 1);
-  assert_int_equal(ob_conv_options_from_env(&o), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_CONV_CONFIG"));
+  assert_int_equal(ob_tune_settings_force(&s, &ob_conv_family, "tm=32"), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "tn is missing"));
-  setenv("OCLBENCH_CONV_CONFIG", "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=2", 1);
-  OB_ASSERT_OK(ob_conv_options_from_env(&o));
-  assert_int_equal(o.tune, OB_CONV_TUNE_REDO);
-  assert_true(o.forced && o.config.split == 2);
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_conv_family,
+                                      "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=2"));
+  /* The CLI: the new variables validated, the old ones refused with what replaced them. */
+  char err[512];
+  setenv("OCLBENCH_CONFIG_CONV", "tm=32", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_CONFIG_CONV='tm=32': conv config: tn is missing"));
+  unsetenv("OCLBENCH_CONFIG_CONV");
+  setenv("OCLBENCH_CONV_TUNE", "redo", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_CONV_TUNE is now OCLBENCH_TUNE=off|on|redo"));
   unsetenv("OCLBENCH_CONV_TUNE");
-  unsetenv("OCLBENCH_CONV_CONFIG");
-  OB_ASSERT_OK(ob_conv_options_from_env(&o));
-  assert_int_equal(o.tune, OB_CONV_TUNE_AUTO);
-  assert_false(o.forced);
 }
 
 int main(void) {

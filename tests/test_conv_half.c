@@ -24,8 +24,8 @@ static float half_round(float v) { return ob_half_to_float(ob_half_from_float(v)
  * in the same order) and rounds them, so each of its outputs (and bias gradients) must be the
  * host's round-to-nearest-even of the fp32 output; it must also pass the reference check. */
 static void check_half_rounds_fp32(const ob_conv_shape *s, ob_conv_pass pass,
-                                   const ob_conv_options *opts, bool with_bias) {
-  ob_conv_options o32 = *opts, o16 = *opts;
+                                   const ob_test_conv_opts *opts, bool with_bias) {
+  ob_test_conv_opts o32 = *opts, o16 = *opts;
   o32.storage = OB_CONV_FP32;
   o16.storage = OB_CONV_FP16;
   ob_test_conv_run r32, r16;
@@ -59,9 +59,9 @@ static void check_half_rounds_fp32(const ob_conv_shape *s, ob_conv_pass pass,
  * cost ~20 s on PoCL). */
 static void all_passes_round_the_fp32_result_with_the_device_default(void **state) {
   (void)state;
-  ob_conv_options o;
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = OB_CONV_TUNE_OFF;
+  o.mode = OB_TUNE_OFF;
   for (size_t i = 0; i + 1 < ob_test_conv_nshapes; i++)
     for (int pass = 0; pass < OB_CONV_NPASSES; pass++)
       check_half_rounds_fp32(&ob_test_conv_shapes[i], (ob_conv_pass)pass, &o, i % 2 == 0);
@@ -72,7 +72,7 @@ static void all_passes_round_the_fp32_result_with_the_device_default(void **stat
  * filter rows), in the configuration test_conv runs in fp32. */
 static void split_k_rounds_the_fp32_result(void **state) {
   (void)state;
-  const ob_conv_options o = ob_test_conv_forced("tm=128,tn=128,tk=16,wm=8,wn=8,wtx=4,split=3");
+  const ob_test_conv_opts o = ob_test_conv_forced("tm=128,tn=128,tk=16,wm=8,wn=8,wtx=4,split=3");
   check_half_rounds_fp32(&ob_test_conv_shapes[3], OB_CONV_FORWARD, &o, true);
   check_half_rounds_fp32(&ob_test_conv_shapes[3], OB_CONV_BACKWARD_WEIGHT, &o, true);
 }
@@ -107,14 +107,13 @@ static void half_rounding_matches_the_host(void **state) {
   for (size_t c = 0; c < 2; c++) {
     float b[6];
     for (int k = 0; k < s.k; k++) b[k] = c ? half_round(0.1f * (float)k) : 0.0f;
-    ob_conv_options o;
+    ob_test_conv_opts o;
     memset(&o, 0, sizeof o);
-    o.tune = OB_CONV_TUNE_OFF;
+    o.mode = OB_TUNE_OFF;
     if (configs[c]) o = ob_test_conv_forced(configs[c]);
     o.storage = OB_CONV_FP16;
     ob_device *dev = ob_test_device();
-    ob_conv_plan *plan = NULL;
-    OB_ASSERT_OK(ob_conv_plan_create(dev, &s, OB_CONV_FORWARD, &o, &plan));
+    ob_conv_plan *plan = ob_test_conv_plan(&s, OB_CONV_FORWARD, &o, NULL);
     cl_mem mx = NULL, mw = NULL, mb = NULL, my = NULL;
     OB_ASSERT_OK(ob_conv_tensor_create(dev, OB_CONV_FP16, CL_MEM_READ_ONLY, x, nx, &mx));
     OB_ASSERT_OK(ob_conv_tensor_create(dev, OB_CONV_FP16, CL_MEM_READ_ONLY, w, nw, &mw));
@@ -175,12 +174,11 @@ static void half_plans_and_tensors(void **state) {
   ob_buffer_release(dev, m);
   /* A half plan takes buffers of 2 bytes per element: exactly that, not less. */
   const ob_conv_shape s = {2, 4, 8, 8, 6, 3, 3, 1, 1, 2};
-  ob_conv_options o;
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = OB_CONV_TUNE_OFF;
+  o.mode = OB_TUNE_OFF;
   o.storage = OB_CONV_FP16;
-  ob_conv_plan *plan = NULL;
-  OB_ASSERT_OK(ob_conv_plan_create(dev, &s, OB_CONV_FORWARD, &o, &plan));
+  ob_conv_plan *plan = ob_test_conv_plan(&s, OB_CONV_FORWARD, &o, NULL);
   assert_int_equal(ob_conv_plan_storage(plan), OB_CONV_FP16);
   cl_mem x = NULL, w = NULL, y = NULL;
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 2 * ob_conv_input_elems(&s), NULL, &x));
@@ -199,16 +197,18 @@ static void half_plans_and_tensors(void **state) {
   ob_conv_plan_destroy(plan);
   /* An fp32 plan (the default of zeroed options) needs 4 bytes per element. */
   o.storage = OB_CONV_FP32;
-  OB_ASSERT_OK(ob_conv_plan_create(dev, &s, OB_CONV_FORWARD, &o, &plan));
+  plan = ob_test_conv_plan(&s, OB_CONV_FORWARD, &o, NULL);
   assert_int_equal(ob_conv_plan_storage(plan), OB_CONV_FP32);
+  const ob_conv_config cfg = *ob_conv_plan_config(plan);
   OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 2 * ob_conv_output_elems(&s), NULL, &y));
   assert_int_equal(ob_conv_forward(plan, y, y, NULL, y), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "fp32"));
   ob_buffer_release(dev, y);
   ob_conv_plan_destroy(plan);
   plan = NULL;
-  o.storage = (ob_conv_storage)7;
-  assert_int_equal(ob_conv_plan_create(dev, &s, OB_CONV_FORWARD, &o, &plan), OB_ERR_INVALID);
+  assert_int_equal(
+      ob_conv_plan_create(dev, &s, OB_CONV_FORWARD, (ob_conv_storage)7, &cfg, &plan),
+      OB_ERR_INVALID);
   assert_null(plan);
 }
 
@@ -242,15 +242,18 @@ static const char *kernel_dir_with_broken_half(const char *broken) {
 static void half_build_failure_is_unsupported(void **state) {
   (void)state;
   const ob_conv_shape s = {1, 4, 6, 6, 4, 3, 3, 1, 1, 1};
-  ob_conv_options o;
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = OB_CONV_TUNE_OFF;
+  o.mode = OB_TUNE_OFF;
   o.storage = OB_CONV_FP16;
   const char *broken[] = {"conv_aux.cl", "conv_gemm.cl"};
   for (size_t i = 0; i < 2; i++) {
     ob_test_kernel_dir(kernel_dir_with_broken_half(broken[i]));
+    ob_conv_choice choice;
+    OB_ASSERT_OK(ob_test_conv_select(&s, OB_CONV_FORWARD, &o, &choice));
     ob_conv_plan *plan = NULL;
-    assert_int_equal(ob_conv_plan_create(ob_test_device(), &s, OB_CONV_FORWARD, &o, &plan),
+    assert_int_equal(ob_conv_plan_create(ob_test_device(), &s, OB_CONV_FORWARD, o.storage,
+                                         &choice.cfg, &plan),
                      OB_ERR_UNSUPPORTED);
     assert_null(plan);
     assert_non_null(strstr(ob_error_detail(), "no half support"));

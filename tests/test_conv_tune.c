@@ -1,7 +1,7 @@
-/* The convolution autotuner: tunes every pass on the test device (each candidate checked
- * against the reference), caches the winner per device and driver in the program cache
- * directory, reads it back, ignores a corrupt cache line, keys on the storage type. A small shape keeps the candidates
- * to the 32-row tiles (a few builds on PoCL). */
+/* The convolution's selection step: tunes every pass on the test device (each candidate
+ * checked against the reference), caches the winner in the device's tuning cache file, reads
+ * it back, ignores a corrupt cache line, keys on the storage type. A small shape keeps the
+ * candidates to the 32-row tiles (a few builds on PoCL). */
 #include "support.h"
 
 #include <dirent.h>
@@ -11,23 +11,23 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "conv/conv.h"
 #include "conv/conv_ref.h"
+#include "conv_support.h"
 
 static const ob_conv_shape shape = {2, 8, 12, 12, 16, 3, 3, 1, 1, 1};
 
-static ob_conv_plan *plan_with(ob_conv_pass pass, ob_conv_tune tune, ob_conv_storage storage) {
-  ob_conv_options o;
+/* A plan of the configuration selected with this mode; its description in *choice. */
+static ob_conv_plan *plan_with(ob_conv_pass pass, ob_tune_mode mode, ob_conv_storage storage,
+                               ob_conv_choice *choice) {
+  ob_test_conv_opts o;
   memset(&o, 0, sizeof o);
-  o.tune = tune;
+  o.mode = mode;
   o.storage = storage;
-  ob_conv_plan *p = NULL;
-  OB_ASSERT_OK(ob_conv_plan_create(ob_test_device(), &shape, pass, &o, &p));
-  return p;
+  return ob_test_conv_plan(&shape, pass, &o, choice);
 }
 
-/* The cache file the tuner wrote: the newest conv-tune-*.txt in the cache directory (older
- * ones stay behind from other kernel sources or drivers). */
+/* The cache file the tuner wrote: the newest tune-*.txt in the cache directory (older ones
+ * stay behind from other kernel sources or drivers). */
 static void tune_file(char *path, size_t n) {
   const char *dir = ob_program_cache_dir();
   assert_true(dir[0] != '\0');
@@ -36,7 +36,7 @@ static void tune_file(char *path, size_t n) {
   path[0] = '\0';
   struct timespec newest = {0, 0};
   for (struct dirent *e = readdir(d); e; e = readdir(d)) {
-    if (strncmp(e->d_name, "conv-tune-", 10) != 0) continue;
+    if (strncmp(e->d_name, "tune-", 5) != 0) continue;
     char p[4600];
     struct stat st;
     snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
@@ -53,7 +53,7 @@ static void tune_file(char *path, size_t n) {
 
 /* Runs the plan's pass on random inputs (in its storage type) and checks every output against
  * the reference. */
-static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
+static void check_plan(ob_conv_plan *p, ob_conv_pass pass, const ob_conv_choice *choice) {
   ob_device *dev = ob_test_device();
   const ob_conv_storage st = ob_conv_plan_storage(p);
   const size_t nx = ob_conv_input_elems(&shape), nw = ob_conv_filter_elems(&shape);
@@ -79,7 +79,7 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
   ob_conv_check chk;
   ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, ob_conv_arith_own(st), 7, &chk);
   if (!chk.ok || chk.checked != nout)
-    fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), ob_conv_plan_describe(p),
+    fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), choice->describe,
              chk.rel_err);
   ob_buffer_release(dev, m0);
   ob_buffer_release(dev, m1);
@@ -92,18 +92,19 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass) {
 static void tunes_caches_and_reads_back(void **state) {
   (void)state;
   for (int pass = 0; pass < OB_CONV_NPASSES; pass++) {
-    ob_conv_plan *p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_REDO, OB_CONV_FP32);
-    assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
+    ob_conv_choice c;
+    ob_conv_plan *p = plan_with((ob_conv_pass)pass, OB_TUNE_REDO, OB_CONV_FP32, &c);
+    assert_non_null(strstr(c.describe, "(tuned now:"));
     const ob_conv_config tuned = *ob_conv_plan_config(p);
     assert_int_equal(tuned.tm, 32); /* the only tiles at least half full for 8/16 rows */
     assert_true(tuned.split >= 1);
-    check_plan(p, (ob_conv_pass)pass);
+    check_plan(p, (ob_conv_pass)pass, &c);
     ob_conv_plan_destroy(p);
     /* A second plan takes the cached winner without tuning. */
-    p = plan_with((ob_conv_pass)pass, OB_CONV_TUNE_ON, OB_CONV_FP32);
-    assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+    p = plan_with((ob_conv_pass)pass, OB_TUNE_ON, OB_CONV_FP32, &c);
+    assert_non_null(strstr(c.describe, "(tuned, cached)"));
     assert_memory_equal(ob_conv_plan_config(p), &tuned, sizeof tuned);
-    check_plan(p, (ob_conv_pass)pass);
+    check_plan(p, (ob_conv_pass)pass, &c);
     ob_conv_plan_destroy(p);
   }
   char path[4600];
@@ -120,39 +121,51 @@ static void tunes_caches_and_reads_back(void **state) {
 
 static void corrupt_cache_line_is_retuned(void **state) {
   (void)state;
-  char path[4600];
+  char path[4600], *text = NULL;
   tune_file(path, sizeof path);
-  const char *junk = "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
+  OB_ASSERT_OK(ob_read_file(path, &text, NULL));
+  const char *junk = "conv forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
                      "storage=fp32 tm=7,x 1\n"
                      "garbage without fields\n";
-  OB_ASSERT_OK(ob_write_file_atomic(path, junk, strlen(junk)));
-  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP32);
-  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
-  check_plan(p, OB_CONV_FORWARD);
+  char *all = malloc(strlen(text) + strlen(junk) + 1);
+  assert_non_null(all);
+  snprintf(all, strlen(text) + strlen(junk) + 1, "%s%s", text, junk);
+  OB_ASSERT_OK(ob_write_file_atomic(path, all, strlen(all)));
+  free(all);
+  free(text);
+  ob_conv_choice c;
+  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_TUNE_ON, OB_CONV_FP32, &c);
+  assert_non_null(strstr(c.describe, "(tuned now:"));
+  check_plan(p, OB_CONV_FORWARD, &c);
   ob_conv_plan_destroy(p);
   /* Tuning off gives the device default, never the cache. */
-  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_OFF, OB_CONV_FP32);
-  assert_non_null(strstr(ob_conv_plan_describe(p), "(default)"));
+  p = plan_with(OB_CONV_FORWARD, OB_TUNE_OFF, OB_CONV_FP32, &c);
+  assert_non_null(strstr(c.describe, "(default)"));
   ob_conv_plan_destroy(p);
 }
 
 /* The tuner keys on the storage type: with the fp32 forward winner cached, an fp16 plan of the
- * same shape tunes anew (its candidates checked against the fp16 bound), and a second fp16
- * plan takes its own cached winner; both entries stay in the file. */
+ * same shape is tuned (its candidates checked against the fp16 bound) and cached beside it: a
+ * second fp16 plan takes its winner, an fp32 one still its own; both entries stay in the
+ * file. */
 static void half_storage_is_tuned_and_cached_separately(void **state) {
   (void)state;
-  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP32);
-  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+  ob_conv_choice c;
+  ob_conv_plan *p = plan_with(OB_CONV_FORWARD, OB_TUNE_ON, OB_CONV_FP32, &c);
+  assert_non_null(strstr(c.describe, "(tuned, cached)"));
   ob_conv_plan_destroy(p);
-  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP16);
-  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned now:"));
+  p = plan_with(OB_CONV_FORWARD, OB_TUNE_REDO, OB_CONV_FP16, &c);
+  assert_non_null(strstr(c.describe, "(tuned now:"));
   const ob_conv_config tuned = *ob_conv_plan_config(p);
-  check_plan(p, OB_CONV_FORWARD);
+  check_plan(p, OB_CONV_FORWARD, &c);
   ob_conv_plan_destroy(p);
-  p = plan_with(OB_CONV_FORWARD, OB_CONV_TUNE_ON, OB_CONV_FP16);
-  assert_non_null(strstr(ob_conv_plan_describe(p), "(tuned, cached)"));
+  p = plan_with(OB_CONV_FORWARD, OB_TUNE_ON, OB_CONV_FP16, &c);
+  assert_non_null(strstr(c.describe, "(tuned, cached)"));
   assert_memory_equal(ob_conv_plan_config(p), &tuned, sizeof tuned);
-  check_plan(p, OB_CONV_FORWARD);
+  check_plan(p, OB_CONV_FORWARD, &c);
+  ob_conv_plan_destroy(p);
+  p = plan_with(OB_CONV_FORWARD, OB_TUNE_ON, OB_CONV_FP32, &c);
+  assert_non_null(strstr(c.describe, "(tuned, cached)"));
   ob_conv_plan_destroy(p);
   char path[4600];
   tune_file(path, sizeof path);

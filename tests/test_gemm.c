@@ -11,6 +11,7 @@
 #include "gemm/clblast_gemm.h"
 #include "gemm/gemm.h"
 #include "gemm/gemm_ref.h"
+#include "gemm/gemm_tune.h"
 
 /* One configuration of each kernel path (fixed: no tuning in the correctness tests). */
 static const char *const test_configs[] = {
@@ -34,7 +35,7 @@ static const char *const test_configs[] = {
 static ob_gemm_config parse_config(const char *text) {
   ob_gemm_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  OB_ASSERT_OK(ob_gemm_config_parse(text, &cfg));
+  OB_ASSERT_OK(ob_tune_parse(&ob_gemm_family, text, &cfg));
   OB_ASSERT_OK(ob_gemm_config_check(&cfg, ob_test_device()));
   return cfg;
 }
@@ -150,22 +151,27 @@ static void config_text_round_trip_and_rules(void **state) {
   (void)state;
   ob_gemm_config cfg = parse_config(test_configs[0]);
   char text[200];
-  ob_gemm_config_format(&cfg, text, sizeof text);
+  ob_tune_format(&ob_gemm_family, &cfg, text, sizeof text);
   assert_string_equal(text, test_configs[0]);
   ob_gemm_config back;
   memset(&back, 0, sizeof back);
-  OB_ASSERT_OK(ob_gemm_config_parse(text, &back));
+  OB_ASSERT_OK(ob_tune_parse(&ob_gemm_family, text, &back));
   assert_memory_equal(&cfg, &back, sizeof cfg);
   /* Partial text only changes the keys given. */
-  OB_ASSERT_OK(ob_gemm_config_parse("bk=32", &back));
+  OB_ASSERT_OK(ob_tune_parse(&ob_gemm_family, "bk=32", &back));
   assert_int_equal(back.bk, 32);
   assert_int_equal(back.bm, 32);
   /* Syntax errors name the bad pair. */
-  assert_int_equal(ob_gemm_config_parse("bm=12x", &back), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_parse(&ob_gemm_family, "bm=12x", &back), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "bm='12x'"));
-  assert_int_equal(ob_gemm_config_parse("colour=3", &back), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_parse(&ob_gemm_family, "colour=3", &back), OB_ERR_INVALID);
   assert_non_null(strstr(ob_error_detail(), "colour"));
-  assert_int_equal(ob_gemm_config_parse("bm=-4", &back), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_parse(&ob_gemm_family, "bm=-4", &back), OB_ERR_INVALID);
+  /* The -D options, in gemm.cl's order (regs and splitk are not kernel defines). */
+  char defines[256];
+  ob_tune_defines(&ob_gemm_family, &cfg, defines, sizeof defines);
+  assert_string_equal(defines, "-DBM=32 -DBN=64 -DTM=4 -DTN=4 -DVM=4 -DVN=4 -DSTRIDED=1 "
+                               "-DLOCAL=1 -DBK=16 -DVG=4 -DPAD=4 -DKC=0 -DLM=0 -DLN=0");
   /* Rule violations. */
   cfg = parse_config(test_configs[0]);
   cfg.tm = 3;
@@ -258,8 +264,7 @@ static void check_every_config(ob_gemm_storage st) {
       if (st == OB_GEMM_FP16 && c >= 2 && (problems[p].ta || problems[p].tb)) continue;
       check_problem(g, &problems[p], st);
     }
-    const ob_gemm_args shape = {.storage = st, .m = 77, .n = 131, .k = 45};
-    assert_string_equal(ob_gemm_config_source(g, &shape), "fixed");
+    assert_memory_equal(ob_gemm_config_get(g), &cfg, sizeof cfg);
     ob_gemm_destroy(g);
   }
 }
@@ -527,70 +532,69 @@ static void bad_arguments_are_rejected(void **state) {
   ob_gemm_destroy(g);
 }
 
-/* Environment over cache over tuning over default; the tuned choice is cached on disk. */
+/* Forced over cache over search over default (the tuning facility); the tuned choice is
+ * cached on disk per shape class and storage. */
 static void selection_precedence_and_tuning_cache(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
   ob_gemm_config cfg, def;
-  const char *source = NULL;
+  ob_tune_source source;
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
   ob_gemm_config_default(dev, &def);
   ob_gemm_args shape = {.m = 48, .n = 48, .k = 48};
-  setenv("OCLBENCH_GEMM_TUNE", "0", 1);
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "default");
+  s.mode = OB_TUNE_OFF;
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_string_equal(ob_tune_source_name(source), "default");
   assert_memory_equal(&cfg, &def, sizeof cfg);
-  setenv("OCLBENCH_GEMM_TUNE", "force", 1);
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "tuned");
+  s.mode = OB_TUNE_REDO;
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_string_equal(ob_tune_source_name(source), "tuned");
   OB_ASSERT_OK(ob_gemm_config_check(&cfg, dev));
   const ob_gemm_config tuned = cfg;
   /* The half-storage class of the same shape is tuned on its own (verified exactly on half
    * data) and cached next to the fp32 entry. */
   shape.storage = OB_GEMM_FP16;
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "tuned");
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_int_equal(source, OB_TUNE_SEARCHED);
   const ob_gemm_config tuned_half = cfg;
-  unsetenv("OCLBENCH_GEMM_TUNE");
-  /* Same shape classes (64x64x64), from the cache file written by the tuning passes. */
+  /* Same shape classes (64x64x64), from the cache file written by the searches. */
+  s.mode = OB_TUNE_ON;
   shape = (ob_gemm_args){.m = 60, .n = 50, .k = 40};
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "cache");
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_string_equal(ob_tune_source_name(source), "cache");
   assert_memory_equal(&cfg, &tuned, sizeof cfg);
   shape.storage = OB_GEMM_FP16;
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "cache");
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_int_equal(source, OB_TUNE_CACHED);
   assert_memory_equal(&cfg, &tuned_half, sizeof cfg);
+  /* Forced: over the device default, on every shape. */
   shape.storage = OB_GEMM_FP32;
-  setenv("OCLBENCH_GEMM_CONFIG", test_configs[1], 1);
-  OB_ASSERT_OK(ob_gemm_check_env());
-  OB_ASSERT_OK(ob_gemm_select(dev, &shape, &cfg, &source));
-  assert_string_equal(source, "env");
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_gemm_family, test_configs[1]));
+  OB_ASSERT_OK(ob_gemm_select(dev, &s, &shape, &cfg, &source));
+  assert_string_equal(ob_tune_source_name(source), "env");
   assert_int_equal(cfg.tn, 32);
-  /* A handle reports the selection per shape and computes correctly with it. */
+  /* A handle runs the selection and computes correctly with it. */
   ob_gemm *g = NULL;
-  OB_ASSERT_OK(ob_gemm_create(dev, NULL, &g));
+  OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
   const problem p = {OB_GEMM_T, OB_GEMM_N, 19, 23, 29, 1, 1, 1.0f, 0.0f};
   check_problem(g, &p, OB_GEMM_FP32);
-  shape = (ob_gemm_args){.ta = OB_GEMM_T, .m = 19, .n = 23, .k = 29};
-  assert_string_equal(ob_gemm_config_source(g, &shape), "env");
-  assert_int_equal(ob_gemm_config_for(g, &shape)->tn, 32);
+  assert_int_equal(ob_gemm_config_get(g)->tn, 32);
   ob_gemm_destroy(g);
-  setenv("OCLBENCH_GEMM_CONFIG", "bm=64,tm=5", 1);
-  assert_int_equal(ob_gemm_check_env(), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_GEMM_CONFIG"));
-  unsetenv("OCLBENCH_GEMM_CONFIG");
-  setenv("OCLBENCH_GEMM_TUNE", "yes", 1);
-  assert_int_equal(ob_gemm_check_env(), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "OCLBENCH_GEMM_TUNE"));
-  unsetenv("OCLBENCH_GEMM_TUNE");
-  OB_ASSERT_OK(ob_gemm_check_env());
-  /* The CLI refuses a bad value with exit code 2. */
+  assert_int_equal(ob_gemm_create(dev, NULL, &g), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_gemm_family, "bm=64,tm=5"), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "tm | bm"));
+  /* The CLI refuses a bad value, and the old variables, with exit code 2. */
   char err[512];
   assert_int_equal(ob_test_cli("devices", err, sizeof err), 0);
-  setenv("OCLBENCH_GEMM_CONFIG", "vn=3", 1);
+  setenv("OCLBENCH_CONFIG_GEMM", "vn=3", 1);
   assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
-  assert_non_null(strstr(err, "OCLBENCH_GEMM_CONFIG"));
-  unsetenv("OCLBENCH_GEMM_CONFIG");
+  assert_non_null(strstr(err, "OCLBENCH_CONFIG_GEMM='vn=3'"));
+  unsetenv("OCLBENCH_CONFIG_GEMM");
+  setenv("OCLBENCH_GEMM_TUNE", "0", 1);
+  assert_int_equal(ob_test_cli("devices", err, sizeof err), 2);
+  assert_non_null(strstr(err, "OCLBENCH_GEMM_TUNE is now OCLBENCH_TUNE=off|on|redo"));
+  unsetenv("OCLBENCH_GEMM_TUNE");
 }
 
 static void reference_check_and_bounds(void **state) {

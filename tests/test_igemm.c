@@ -11,6 +11,7 @@
 
 #include "gemm/igemm.h"
 #include "gemm/igemm_ref.h"
+#include "gemm/igemm_tune.h"
 #include "gemm/linear.h"
 #include "runner.h"
 
@@ -266,8 +267,43 @@ static void configurations_are_checked(void **state) {
     assert_null(g);
   }
   char text[128];
-  ob_igemm_config_format(&configs[1], text, sizeof text);
+  ob_tune_format(&ob_igemm_family, &configs[1], text, sizeof text);
   assert_string_equal(text, "bm=32,bn=16,tm=4,tn=2,vm=2,vn=1,bk=32,pad=0,local=1");
+  ob_tune_defines(&ob_igemm_family, &configs[1], text, sizeof text);
+  assert_string_equal(text, "-DBM=32 -DBN=16 -DTM=4 -DTN=2 -DVM=2 -DVN=1 -DBK=32 -DPAD=0 "
+                            "-DLOCAL=1");
+  ob_igemm *g = (ob_igemm *)&text;
+  assert_int_equal(ob_igemm_create(dev, NULL, OB_IGEMM_DOT_AUTO, &g), OB_ERR_INVALID);
+  assert_null(g);
+}
+
+/* The selection step: the default with tuning off (and the dot mode the default builds with),
+ * a forced configuration whatever the mode (its dot mode chosen at creation). */
+static void selection_default_and_forced(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
+  s.mode = OB_TUNE_OFF;
+  ob_igemm_config cfg, def;
+  ob_igemm_dot dot = OB_IGEMM_DOT_AUTO;
+  ob_tune_source source;
+  ob_igemm_config_default(dev, &def);
+  OB_ASSERT_OK(ob_igemm_select(dev, &s, OB_IGEMM_DOT_AUTO, &cfg, &dot, &source));
+  assert_int_equal(source, OB_TUNE_DEFAULT);
+  assert_memory_equal(&cfg, &def, sizeof cfg);
+  assert_true(dot != OB_IGEMM_DOT_AUTO);
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_igemm_family,
+                                      "bm=16,bn=32,tm=2,tn=4,vm=1,vn=1,bk=16,pad=0,local=0"));
+  OB_ASSERT_OK(ob_igemm_select(dev, &s, OB_IGEMM_DOT_AUTO, &cfg, &dot, &source));
+  assert_string_equal(ob_tune_source_name(source), "env");
+  assert_memory_equal(&cfg, &configs[4], sizeof cfg);
+  assert_int_equal(dot, OB_IGEMM_DOT_AUTO);
+  ob_igemm *g = NULL;
+  OB_ASSERT_OK(ob_igemm_create(dev, &cfg, dot, &g));
+  assert_int_equal(ob_igemm_dot_mode(g), OB_IGEMM_DOT_PLAIN);
+  run_shape(g, 19, 23, 45, OB_GEMM_N, OB_GEMM_T, 1, 3, "forced");
+  ob_igemm_destroy(g);
 }
 
 /* Plain arithmetic always; cl_khr_integer_dot_product only where reported; PTX only on NVIDIA. */
@@ -277,7 +313,6 @@ static void dot_modes(void **state) {
   ob_igemm *g = NULL;
   OB_ASSERT_OK(ob_igemm_create(dev, &configs[0], OB_IGEMM_DOT_PLAIN, &g));
   assert_int_equal(ob_igemm_dot_mode(g), OB_IGEMM_DOT_PLAIN);
-  assert_string_equal(ob_igemm_config_source(g), "fixed");
   run_shape(g, 19, 23, 45, OB_GEMM_N, OB_GEMM_N, 1, 3, "plain");
   ob_igemm_destroy(g);
   const bool khr = ob_device_has_extension(dev, "cl_khr_integer_dot_product");
@@ -449,6 +484,7 @@ int main(void) {
    * tests/support.c configures the core from the environment as the CLI does. */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(configurations_are_checked),
+      cmocka_unit_test(selection_default_and_forced),
       cmocka_unit_test(odd_sizes_and_transposes_are_exact),
       cmocka_unit_test(aligned_nt_needs_no_packing),
       cmocka_unit_test(largest_k_stays_exact),

@@ -286,19 +286,37 @@ static void schedule_placement(void **state) {
   ob_ising_model_destroy(big);
 }
 
-/* The autotuner picks a configuration that runs, and the second time reads it from its cache. */
+/* The autotuner picks a configuration that runs, and the second time reads it from its cache;
+ * tuning off leaves the choices to the sampler, a forced tuning is taken as given. */
 static void autotune_picks_and_caches(void **state) {
   (void)state;
   ob_ising_model *m = model("grid:5x3", OB_ISING_WEIGHTS_GAUSS);
   ob_ising_tuning first = {0}, again = {0};
-  bool cached = false;
-  OB_ASSERT_OK(ob_ising_autotune(ob_test_device(), m, 40, &first, &cached));
-  OB_ASSERT_OK(ob_ising_autotune(ob_test_device(), m, 40, &again, &cached));
-  assert_true(cached);
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
+  ob_tune_source src;
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &first, &src));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  assert_int_equal(src, OB_TUNE_CACHED);
   assert_memory_equal(&first, &again, sizeof first);
   assert_true(first.path == OB_ISING_PATH_LOCAL || first.path == OB_ISING_PATH_GLOBAL);
   assert_true(first.schedule == OB_ISING_PATH_LOCAL || first.schedule == OB_ISING_PATH_GLOBAL);
   free(device_equals_host(m, 40, 6, &first, NULL, 0, NULL));
+  s.mode = OB_TUNE_OFF;
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  assert_int_equal(src, OB_TUNE_DEFAULT);
+  const ob_ising_tuning none = {0};
+  assert_memory_equal(&again, &none, sizeof again);
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_ising_family, "path=global,spin_bits=8"));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  assert_int_equal(src, OB_TUNE_FORCED);
+  assert_true(again.path == OB_ISING_PATH_GLOBAL && again.spin_bits == 8 && again.wg_size == 0);
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_ising_family, &again, text, sizeof text);
+  assert_string_equal(text, "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto");
+  assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
+                   OB_ERR_INVALID);
   ob_ising_model_destroy(m);
 }
 

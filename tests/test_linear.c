@@ -10,6 +10,7 @@
 #include "gemm/gemm_ref.h"
 #include "gemm/linear.h"
 #include "runner.h"
+#include "tune.h"
 
 #define MAXC 64
 
@@ -107,7 +108,11 @@ static size_t layer_cases(const ob_device *dev, const ob_run_opts *opts, ob_case
 static void layer_rows_are_verified_through_the_runner(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  setenv("OCLBENCH_GEMM_TUNE", "0", 1); /* the default configuration: tuning is test_gemm's */
+  /* The default configuration: tuning is test_gemm's. */
+  const ob_tune_settings saved = *ob_tune_settings_current();
+  ob_tune_settings off = saved;
+  off.mode = OB_TUNE_OFF;
+  ob_tune_settings_install(&off);
   ob_workload wl = ob_workload_linear;
   wl.list_cases = layer_cases;
   ob_run_opts opts = {.quick = true, .seconds = 0.02};
@@ -155,7 +160,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   assert_int_equal(measured, ob_device_fp16(dev) ? 12 : 9);
   assert_int_equal(skipped, ob_device_fp16(dev) ? 0 : 1);
   ob_session_destroy(session);
-  unsetenv("OCLBENCH_GEMM_TUNE");
+  ob_tune_settings_install(&saved);
 }
 
 int main(void) {

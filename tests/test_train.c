@@ -43,13 +43,16 @@ static void batch_free(batch *b) {
   free(b->labels);
 }
 
+/* Mode off (set by main). */
+static ob_tune_settings untuned;
+
 static ob_simplecnn *model_make(const ob_simplecnn_dims *d, uint64_t seed, double lr) {
   ob_simplecnn_config cfg;
   ob_simplecnn_config_init(&cfg);
   cfg.dims = *d;
   cfg.seed = seed;
   cfg.lr = lr;
-  cfg.conv.tune = OB_CONV_TUNE_OFF; /* the default tile: tuning is test_conv_tune's */
+  cfg.tune = &untuned; /* the default configurations: tuning is the tuners' tests' */
   ob_simplecnn *m = NULL;
   OB_ASSERT_OK(ob_simplecnn_create(ob_test_device(), &cfg, &m));
   return m;
@@ -513,6 +516,8 @@ static void bad_inputs_are_rejected(void **state) {
 }
 
 int main(void) {
+  ob_tune_settings_init(&untuned);
+  untuned.mode = OB_TUNE_OFF;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(device_matches_reference),
       cmocka_unit_test(reference_matches_pytorch),

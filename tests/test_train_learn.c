@@ -21,12 +21,15 @@ static float uniform(uint64_t *state) {
   return (float)((double)(z >> 40) * 0x1p-23 - 1.0);
 }
 
+/* Mode off (set by main). */
+static ob_tune_settings untuned;
+
 static ob_simplecnn *model_make(const ob_simplecnn_dims *d) {
   ob_simplecnn_config cfg;
   ob_simplecnn_config_init(&cfg); /* Adam lr 1e-3, the model's default */
   cfg.dims = *d;
   cfg.seed = 42;
-  cfg.conv.tune = OB_CONV_TUNE_OFF; /* the default tile: tuning is test_conv_tune's */
+  cfg.tune = &untuned; /* the default configurations: tuning is the tuners' tests' */
   ob_simplecnn *m = NULL;
   OB_ASSERT_OK(ob_simplecnn_create(ob_test_device(), &cfg, &m));
   return m;
@@ -134,6 +137,8 @@ static void separable_classes_are_learned(void **state) {
 }
 
 int main(void) {
+  ob_tune_settings_init(&untuned);
+  untuned.mode = OB_TUNE_OFF;
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loss_halves_on_a_fixed_batch),
       cmocka_unit_test(separable_classes_are_learned),

@@ -108,8 +108,9 @@ static void quick_cases_run_and_verify(void **state) {
 }
 
 int main(void) {
-  /* The device's default tile: tuning is test_conv_tune's, and costs builds on slow compilers. */
-  setenv("OCLBENCH_CONV_TUNE", "off", 1);
+  /* The devices' default configurations (read with the environment by the test fixture):
+   * tuning is the tuners' tests', and costs builds on slow compilers. */
+  setenv("OCLBENCH_TUNE", "off", 1);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cases_cover_batches_parts_and_inputs),
       cmocka_unit_test(quick_cases_run_and_verify),

@@ -34,8 +34,9 @@ export OB_SOURCE_DIR="$top" OB_TEST_BINARY="$top/oclbench"
 [ -x "$OB_TEST_BINARY" ] || die "no oclbench binary (make)"
 # The tests force their configurations; the default ones are not tuned (a tuning pass times
 # problems of 1024^3 and more: hours when every work-item is interpreted).
-export OCLBENCH_GEMM_TUNE=0 OCLBENCH_CONV_TUNE=off
-unset OCLBENCH_GEMM_CONFIG OCLBENCH_CONV_CONFIG OCLBENCH_KERNEL_DIR OCLBENCH_NO_CACHE
+export OCLBENCH_TUNE=off
+unset OCLBENCH_KERNEL_DIR OCLBENCH_NO_CACHE
+unset $(env | sed -n 's/^\(OCLBENCH_CONFIG_[A-Za-z0-9_]*\)=.*/\1/p')
 
 # One check a line: passes (r: races, u: uninitialized too), then a test program and the
 # cmocka test name or pattern, or `cli` and oclbench's arguments (@ stands for the check's

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #define EAGER_WG 256
-#define MAX_ITEMS 16
 #define NSTATE 3
 
 /* The scalars of one step, computed once in double precision on the host; kernels get them
@@ -131,15 +130,7 @@ ob_status ob_adam_options_check(const ob_adam_options *o) {
     return ob_fail(OB_ERR_INVALID, "adam: unknown precision %d", (int)o->precision);
   if (o->precision == OB_ADAM_FP16 && o->impl != OB_ADAM_FUSED)
     return ob_fail(OB_ERR_INVALID, "adam: fp16 parameters need the fused implementation");
-  const ob_adam_tuning *t = &o->tuning;
-  if (!tuning_is_auto(t) &&
-      (t->wg == 0 || t->items < 1 || t->items > MAX_ITEMS ||
-       (t->vec != 1 && t->vec != 2 && t->vec != 4) ||
-       (t->wg * (size_t)t->items * (size_t)t->vec) % OB_ADAM_ALIGN != 0))
-    return ob_fail(OB_ERR_INVALID,
-                   "adam: invalid tuning wg=%zu items=%d vec=%d (items 1..%d, vec 1|2|4, "
-                   "wg*items*vec a multiple of %d)",
-                   t->wg, t->items, t->vec, MAX_ITEMS, OB_ADAM_ALIGN);
+  if (!tuning_is_auto(&o->tuning)) return ob_tune_check(&ob_adam_family, &o->tuning, NULL);
   return OB_OK;
 }
 
@@ -314,11 +305,12 @@ static ob_status table_build(ob_adam *a, size_t chunk, chunk_table *tb) {
 
 static ob_status fused_setup(ob_adam *a) {
   ob_adam_tuning t = a->opt.tuning;
-  if (tuning_is_auto(&t)) OB_TRY(ob_adam_tune(a->dev, &t));
-  char opts[96];
+  if (tuning_is_auto(&t)) ob_adam_tuning_default(a->dev, &t);
+  char opts[96], defines[64];
   const bool half = a->opt.precision == OB_ADAM_FP16;
-  snprintf(opts, sizeof opts, "-DVEC=%d -DITEMS=%d -DAMSGRAD=%d -DHALF=%d", t.vec, t.items,
-           a->opt.amsgrad ? 1 : 0, half ? 1 : 0);
+  ob_tune_defines(&ob_adam_family, &t, defines, sizeof defines);
+  snprintf(opts, sizeof opts, "%s -DAMSGRAD=%d -DHALF=%d", defines, a->opt.amsgrad ? 1 : 0,
+           half ? 1 : 0);
   ob_status built = ob_kernel_create(a->dev, "adam.cl", opts, "adam_fused", &a->fused);
   if (built == OB_ERR_BUILD && half)
     return ob_fail(OB_ERR_UNSUPPORTED, "adam: no half support: the fp16 kernel (vload_half, "

@@ -25,6 +25,7 @@
 #define OB_ADAM_H
 
 #include "oclbench.h"
+#include "tune.h"
 
 /* Offsets of tensors in their buffers must be multiples of this many elements (16 bytes of
  * fp32), so the fused kernel can use aligned float4 loads; counts may be anything, including 0. */
@@ -42,9 +43,13 @@ typedef enum ob_adam_impl { OB_ADAM_FUSED = 0, OB_ADAM_EAGER } ob_adam_impl;
  * storage rounding, and cost 8 of the 22 bytes per parameter.) */
 typedef enum ob_adam_precision { OB_ADAM_FP32 = 0, OB_ADAM_FP16 } ob_adam_precision;
 
-/* Launch shape of the fused kernel: work-group size, vectors per work-item, vector width
- * (1, 2 or 4 floats). wg * items * vec must be a multiple of OB_ADAM_ALIGN. All zero: the
- * device's tuning (ob_adam_tune). */
+/* Vectors per work-item of the fused kernel at most. */
+#define OB_ADAM_MAX_ITEMS 16
+
+/* Launch shape of the fused kernel: work-group size, vectors per work-item (1 to
+ * OB_ADAM_MAX_ITEMS), vector width (1, 2 or 4 floats). wg * items * vec must be a multiple of
+ * OB_ADAM_ALIGN. All zero: the device's default (ob_adam_tuning_default); the selection step
+ * ob_adam_select (models/adam/adam_tune.h) picks the tuned one. */
 typedef struct ob_adam_tuning {
   size_t wg;
   int items;
@@ -60,13 +65,13 @@ typedef struct ob_adam_options {
   bool maximize;        /* ascend instead of descend */
   bool decoupled;       /* AdamW: param *= 1 - lr * weight_decay before the update */
   ob_adam_impl impl;
-  ob_adam_tuning tuning; /* fused only; zeros: the device's tuning */
+  ob_adam_tuning tuning; /* fused only; zeros: the device's default */
   ob_adam_precision precision; /* parameters and gradients; OB_ADAM_FP16: fused only */
 } ob_adam_options;
 
 /* PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 for Adam and
- * 1e-2 for AdamW (adamw = true, decoupled), no amsgrad, no maximize, fused, device tuning,
- * fp32 parameters and gradients. */
+ * 1e-2 for AdamW (adamw = true, decoupled), no amsgrad, no maximize, fused, the device's
+ * default launch shape, fp32 parameters and gradients. */
 void ob_adam_options_init(ob_adam_options *o, bool adamw);
 
 /* OB_OK, or OB_ERR_INVALID with a detail naming the bad option (PyTorch's ranges). */
@@ -86,7 +91,7 @@ typedef struct ob_adam_tensor {
 typedef struct ob_adam ob_adam;
 
 /* Creates an optimizer for tensors[0..n) with zeroed state and step count 0, building its
- * kernels (and tuning the fused kernel on first use on a device; see ob_adam_tune). The
+ * kernels (the fused one with the options' launch shape). The
  * tensor array is copied. OB_ERR_INVALID for bad options or tensors (detail names which),
  * OB_ERR_TOO_LARGE when the state does not fit the device, OB_ERR_UNSUPPORTED when the fp16
  * kernel does not build on the device (no half support at all). */
@@ -145,9 +150,14 @@ ob_status ob_adam_state_read(ob_adam *a, ob_adam_state which, size_t i, size_t f
  * to allocate. */
 size_t ob_adam_layout(const size_t *counts, size_t n, size_t align, size_t *offsets);
 
-/* The fused kernel's tuning for dev: read from the per-device+driver cache file in
- * ob_program_cache_dir(), or measured on scratch buffers (a few candidate shapes, a few
- * steps each) and cached there; remembered per process. */
-ob_status ob_adam_tune(ob_device *dev, ob_adam_tuning *out);
+/* The tuning family of ob_adam_tuning (core/tune.h): its text form "vec=4,items=1,wg=256"
+ * (OCLBENCH_CONFIG_ADAM, the tuning cache), the -D options of adam.cl and the rules above. */
+extern const ob_tune_family ob_adam_family;
+
+/* The launch shapes the tuner tries on dev (*n of them), the device default first. */
+const ob_adam_tuning *ob_adam_candidates(const ob_device *dev, size_t *n);
+
+/* The device's default launch shape (used untuned). */
+void ob_adam_tuning_default(const ob_device *dev, ob_adam_tuning *out);
 
 #endif

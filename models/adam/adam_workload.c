@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "adam_ref.h"
+#include "adam_tune.h"
 #include "gemm/gemm_ref.h"
 
 #define LR 0.01
@@ -177,6 +178,9 @@ static ob_status adam_prepare(adam_run *r, const ob_adam_case *spec) {
   if (st == OB_OK) st = ob_buffer_create(r->dev, CL_MEM_READ_WRITE, bytes, NULL, &r->g);
   if (st == OB_OK) st = upload_generated(r->dev, r->p, prec, SEED_PARAMS, r->total);
   if (st == OB_OK) st = upload_generated(r->dev, r->g, prec, SEED_GRADS, r->total);
+  ob_tune_source source;
+  if (st == OB_OK && r->opt.impl == OB_ADAM_FUSED)
+    st = ob_adam_select(r->dev, ob_tune_settings_current(), &r->opt.tuning, &source);
   if (st == OB_OK)
     st = ob_adam_create_flat(r->dev, &r->opt, r->p, r->g, r->offsets, counts, r->ntensors,
                              &r->adam);

@@ -1,7 +1,8 @@
 /* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
  * gradient and bias gradient through one parameterised implicit-GEMM kernel
- * (cl_kernels/conv_gemm.cl), whose tile configuration is tuned per device, driver, shape,
- * pass and storage type and cached in ob_program_cache_dir().
+ * (cl_kernels/conv_gemm.cl). A plan runs the tile configuration it is created with; the
+ * selection step, ob_conv_select (models/conv/conv_tune.h), picks one per device, shape, pass
+ * and storage type through the tuning facility (core/tune.h).
  *
  * Storage: every tensor of a plan is fp32, or (OB_CONV_FP16) every tensor is IEEE half --
  * x, w, b, y and the gradients alike -- loaded with vload_half and stored with vstore_half_rte
@@ -25,6 +26,7 @@
 #define OB_CONV_H
 
 #include "oclbench.h"
+#include "tune.h"
 
 typedef struct ob_conv_shape {
   int n, c, h, w;       /* input: batch, channels, height, width */
@@ -93,63 +95,44 @@ ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem bu
  * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
  * per local-memory stage; wtx work-items of a 32-lane warp along N (wtx = tn/wn >= 16: whole
  * rows of the work-item grid, launched as a 2-D work-group); the reduction split in `split`
- * parts (split-K, summed by a second kernel). */
+ * parts (split-K, summed by a second kernel; 0 or 1: none). */
 typedef struct ob_conv_config {
   int tm, tn, tk, wm, wn, wtx, split;
 } ob_conv_config;
 
-/* Parses "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8[,split=S]" (keys in any order; split defaults
- * to 0, meaning "choose for the shape"). OB_ERR_INVALID with a detail naming the problem
- * when a key is unknown or missing, a value is not a positive integer, or the tile is
- * inconsistent (see ob_conv_config_check). */
-ob_status ob_conv_config_parse(const char *text, ob_conv_config *out);
+/* Index-table padding of a plan: its row table has Kd + OB_CONV_ROW_PAD entries, its column
+ * table N rounded up to OB_CONV_COL_PAD; so tk <= OB_CONV_ROW_PAD and tn <= OB_CONV_COL_PAD. */
+#define OB_CONV_ROW_PAD 64
+#define OB_CONV_COL_PAD 512
+
+/* The tuning family of ob_conv_config (core/tune.h): its text form
+ * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2" (every key but split required; OCLBENCH_CONFIG_CONV,
+ * the tuning cache), its -D options and its rules (ob_conv_config_check). */
+extern const ob_tune_family ob_conv_family;
 
 /* OB_OK when the tile parameters are consistent (independent of any device): multiples of
  * 4 for wm/wn, tm/wm and tn/wn work-items laid out in 32-lane warps of wtx x (32/wtx),
- * whole elements per work-item for the loads. OB_ERR_INVALID with a detail otherwise. */
+ * whole elements per work-item for the loads, tk and tn within the table padding.
+ * OB_ERR_INVALID with a detail otherwise. */
 ob_status ob_conv_config_check(const ob_conv_config *cfg);
 
 /* Bytes of local memory the kernel of a configuration declares (its double-buffered tiles of
  * A and B); a plan needs a device with at least that much. */
 size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
 
-/* Writes the configuration as ob_conv_config_parse reads it. */
-void ob_conv_config_format(const ob_conv_config *cfg, char *buf, size_t n);
-
-typedef enum ob_conv_tune {
-  OB_CONV_TUNE_AUTO = 0, /* the default: tune on every device (cached), as ON */
-  OB_CONV_TUNE_OFF,      /* never tune: the default configuration for the device */
-  OB_CONV_TUNE_ON,       /* tune on every device (cached) */
-  OB_CONV_TUNE_REDO      /* tune on every device, ignoring and replacing cached results */
-} ob_conv_tune;
-
-typedef struct ob_conv_options {
-  ob_conv_storage storage; /* element type of every tensor of the plan (0: fp32) */
-  ob_conv_tune tune;
-  bool forced;           /* use `config` (split 0: chosen for the shape) and never tune */
-  ob_conv_config config;
-} ob_conv_options;
-
-/* Reads OCLBENCH_CONV_TUNE (auto|off|on|redo) and OCLBENCH_CONV_CONFIG (a configuration as
- * ob_conv_config_parse reads it) into *out, storage fp32. OB_ERR_INVALID with a one-line
- * detail naming the variable when either is malformed; defaults (auto, not forced) when unset
- * or empty. */
-ob_status ob_conv_options_from_env(ob_conv_options *out);
-
 /* ---------------------------------------------------------------- plans */
 
 typedef struct ob_conv_plan ob_conv_plan;
 
-/* Makes a plan for one pass of a shape on dev, for the storage type opts->storage: chooses
- * the configuration (forced, cached, tuned now, or the device default, per opts; NULL opts:
- * fp32, tune auto, nothing forced; see ob_conv_options_from_env for the user's settings),
- * builds the kernels and uploads the index tables. Tuning runs the candidate configurations
- * on scratch buffers and can take seconds the first time per device, driver, shape, pass and
- * storage type. Errors: OB_ERR_INVALID (shape), OB_ERR_TOO_LARGE (allocation),
- * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a forced configuration the device cannot run).
- * *out is owned by the caller: ob_conv_plan_destroy. */
+/* Makes a plan for one pass of a shape on dev, for the storage type, running configuration
+ * cfg (see ob_conv_select): builds the kernels and uploads the index tables.
+ * Errors: OB_ERR_INVALID (shape, pass, storage, cfg NULL or breaking the rules),
+ * OB_ERR_TOO_LARGE (allocation), OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a
+ * configuration the device cannot run for this pass). *out is owned by the caller:
+ * ob_conv_plan_destroy. */
 ob_status ob_conv_plan_create(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
-                              const ob_conv_options *opts, ob_conv_plan **out);
+                              ob_conv_storage storage, const ob_conv_config *cfg,
+                              ob_conv_plan **out);
 
 /* Releases everything the plan owns after its work finished; NULL is a no-op. */
 void ob_conv_plan_destroy(ob_conv_plan *plan);
@@ -176,10 +159,5 @@ const ob_conv_config *ob_conv_plan_config(const ob_conv_plan *plan);
 
 /* The storage type of the plan's tensors. */
 ob_conv_storage ob_conv_plan_storage(const ob_conv_plan *plan);
-
-/* One line: the configuration and where it came from, e.g.
- * "config=tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2 (tuned: 31 runs, 2.4 s)";
- * valid while the plan lives. */
-const char *ob_conv_plan_describe(const ob_conv_plan *plan);
 
 #endif

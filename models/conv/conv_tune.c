@@ -1,128 +1,14 @@
-/* Configurations of the implicit-GEMM convolution: parsing, consistency, the device default,
- * and the autotuner whose results are cached per device and driver in ob_program_cache_dir(),
- * keyed by pass, shape and storage type. */
-#include "conv_impl.h"
-#include "conv_ref.h"
+/* The convolution's selection step: the candidate tiles and their split-K factors, the
+ * device default (a throughput model), and the trial the tuning facility (core/tune.h) times
+ * each candidate with, on scratch tensors of the pass, checked against the reference. */
+#include "conv_tune.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- configurations as text */
-
-static const char *const config_keys[] = {"tm", "tn", "tk", "wm", "wn", "wtx", "split"};
-#define NKEYS (sizeof config_keys / sizeof *config_keys)
-
-static int *config_field(ob_conv_config *c, size_t i) {
-  int *f[NKEYS] = {&c->tm, &c->tn, &c->tk, &c->wm, &c->wn, &c->wtx, &c->split};
-  return f[i];
-}
-
-void ob_conv_config_format(const ob_conv_config *c, char *buf, size_t n) {
-  snprintf(buf, n, "tm=%d,tn=%d,tk=%d,wm=%d,wn=%d,wtx=%d,split=%d", c->tm, c->tn, c->tk, c->wm,
-           c->wn, c->wtx, c->split);
-}
-
-ob_status ob_conv_config_check(const ob_conv_config *c) {
-  const int vals[] = {c->tm, c->tn, c->tk, c->wm, c->wn, c->wtx};
-  for (size_t i = 0; i < 6; i++)
-    if (vals[i] < 1 || vals[i] > 4096)
-      return ob_fail(OB_ERR_INVALID, "conv config: %s=%d is outside [1, 4096]", config_keys[i],
-                     vals[i]);
-  if (c->split < 0 || c->split > 4096)
-    return ob_fail(OB_ERR_INVALID, "conv config: split=%d is outside [0, 4096]", c->split);
-  if (c->wm % 4 || c->wn % 4)
-    return ob_fail(OB_ERR_INVALID, "conv config: wm=%d and wn=%d must be multiples of 4",
-                   c->wm, c->wn);
-  if (c->tm % c->wm || c->tn % c->wn)
-    return ob_fail(OB_ERR_INVALID, "conv config: tm=%d and tn=%d must be multiples of wm=%d "
-                   "and wn=%d", c->tm, c->tn, c->wm, c->wn);
-  if (c->tk > OB_CONV_ROW_PAD || c->tn > OB_CONV_COL_PAD)
-    return ob_fail(OB_ERR_INVALID, "conv config: tk=%d above %d or tn=%d above %d", c->tk,
-                   OB_CONV_ROW_PAD, c->tn, OB_CONV_COL_PAD);
-  const int ntx = c->tn / c->wn, nty = c->tm / c->wm, nt = ntx * nty;
-  if (32 % c->wtx || ntx % c->wtx || nty % (32 / c->wtx))
-    return ob_fail(OB_ERR_INVALID, "conv config: %dx%d work-items do not form 32-lane warps "
-                   "of wtx=%d x %d", nty, ntx, c->wtx, 32 / (32 % c->wtx ? 1 : c->wtx));
-  if (nt % c->tk || (c->tm * c->tk) % nt || (c->tn * c->tk) % nt)
-    return ob_fail(OB_ERR_INVALID, "conv config: %d work-items cannot share the %dx%d and "
-                   "%dx%d tiles evenly (tk must divide the work-group size)", nt, c->tm, c->tk,
-                   c->tk, c->tn);
-  return OB_OK;
-}
-
-static ob_status parse_int(const char *key, const char *s, size_t len, int *out) {
-  char buf[16];
-  if (len == 0 || len >= sizeof buf)
-    return ob_fail(OB_ERR_INVALID, "conv config: %s needs a positive integer value", key);
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  int64_t v = 0;
-  const ob_int_result r = isdigit((unsigned char)buf[0]) ? ob_parse_int(buf, 0, 4096, &v)
-                                                         : OB_INT_NOT_INTEGER;
-  if (r == OB_INT_NOT_INTEGER)
-    return ob_fail(OB_ERR_INVALID, "conv config: %s='%s' is not a positive integer", key, buf);
-  if (r == OB_INT_OUT_OF_RANGE)
-    return ob_fail(OB_ERR_INVALID, "conv config: %s=%s is too large", key, buf);
-  *out = (int)v;
-  return OB_OK;
-}
-
-ob_status ob_conv_config_parse(const char *text, ob_conv_config *out) {
-  ob_conv_config c;
-  memset(&c, 0, sizeof c);
-  bool seen[NKEYS] = {false};
-  const char *p = text;
-  while (*p) {
-    const char *end = strchr(p, ',');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    const char *eq = memchr(p, '=', len);
-    if (!eq)
-      return ob_fail(OB_ERR_INVALID, "conv config: '%.*s' is not key=value", (int)len, p);
-    size_t klen = (size_t)(eq - p), k = 0;
-    while (k < NKEYS && !(strlen(config_keys[k]) == klen && strncmp(config_keys[k], p, klen) == 0))
-      k++;
-    if (k == NKEYS)
-      return ob_fail(OB_ERR_INVALID, "conv config: unknown key '%.*s' (known: tm, tn, tk, wm, "
-                     "wn, wtx, split)", (int)klen, p);
-    if (seen[k]) return ob_fail(OB_ERR_INVALID, "conv config: %s given twice", config_keys[k]);
-    seen[k] = true;
-    OB_TRY(parse_int(config_keys[k], eq + 1, len - klen - 1, config_field(&c, k)));
-    p += len;
-    if (*p == ',') p++;
-  }
-  for (size_t k = 0; k + 1 < NKEYS; k++) /* every key but split is required */
-    if (!seen[k]) return ob_fail(OB_ERR_INVALID, "conv config: %s is missing", config_keys[k]);
-  OB_TRY(ob_conv_config_check(&c));
-  *out = c;
-  return OB_OK;
-}
-
-ob_status ob_conv_options_from_env(ob_conv_options *out) {
-  memset(out, 0, sizeof *out);
-  const char *tune = getenv("OCLBENCH_CONV_TUNE");
-  if (tune && *tune) {
-    const char *names[] = {"auto", "off", "on", "redo"};
-    size_t i = 0;
-    while (i < 4 && strcmp(tune, names[i]) != 0) i++;
-    if (i == 4)
-      return ob_fail(OB_ERR_INVALID, "OCLBENCH_CONV_TUNE='%s': expected auto, off, on or redo",
-                     tune);
-    out->tune = (ob_conv_tune)i;
-  }
-  const char *cfg = getenv("OCLBENCH_CONV_CONFIG");
-  if (cfg && *cfg) {
-    if (ob_conv_config_parse(cfg, &out->config) != OB_OK) {
-      char why[256];
-      snprintf(why, sizeof why, "%s", ob_error_detail());
-      return ob_fail(OB_ERR_INVALID, "OCLBENCH_CONV_CONFIG='%s': %s", cfg, why);
-    }
-    out->forced = true;
-  }
-  return OB_OK;
-}
+#include "conv_plan.h"
+#include "conv_ref.h"
 
 /* ---------------------------------------------------------------- candidates and defaults */
 
@@ -211,11 +97,11 @@ static double model_score(const ob_conv_config *c, const ob_conv_view *v, int cu
   return tile_eff * wave_eff * block * fmin(1.0, 0.6 + 0.4 * reuse) * split_cost;
 }
 
-/* The device default: the fixed CPU configuration, else the best-scoring candidate. */
-static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
-  const ob_device_props *props = ob_device_props_get(p->dev);
-  if (ob_device_is_cpu(p->dev) &&
-      ob_conv_config_fits(&cpu_candidates[0], &p->view, p->dev) == OB_OK) {
+/* The device default for the view: the fixed CPU configuration, else the best-scoring
+ * candidate. */
+static ob_status default_config(ob_device *dev, const ob_conv_view *v, ob_conv_config *out) {
+  const ob_device_props *props = ob_device_props_get(dev);
+  if (ob_device_is_cpu(dev) && ob_conv_config_fits(&cpu_candidates[0], v, dev) == OB_OK) {
     *out = cpu_candidates[0];
     out->split = 1;
     return OB_OK;
@@ -223,12 +109,12 @@ static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
   double best = -1.0;
   for (size_t i = 0; i < NCANDIDATES; i++) {
     int splits[MAX_SPLITS];
-    size_t ns = split_options(&candidates[i], &p->view, (int)props->compute_units, splits);
+    size_t ns = split_options(&candidates[i], v, (int)props->compute_units, splits);
     for (size_t s = 0; s < ns; s++) {
       ob_conv_config c = candidates[i];
       c.split = splits[s];
-      if (ob_conv_config_fits(&c, &p->view, p->dev) != OB_OK) continue;
-      double score = model_score(&c, &p->view, (int)props->compute_units);
+      if (ob_conv_config_fits(&c, v, dev) != OB_OK) continue;
+      double score = model_score(&c, v, (int)props->compute_units);
       if (score > best) {
         best = score;
         *out = c;
@@ -243,101 +129,31 @@ static ob_status default_config(const ob_conv_plan *p, ob_conv_config *out) {
   return OB_OK;
 }
 
-/* ---------------------------------------------------------------- the tuning cache */
+/* A configuration whose split is 0 ("choose for the shape") gets the split the model scores
+ * best. */
+static void model_split(ob_device *dev, const ob_conv_view *v, ob_conv_config *cfg) {
+  if (cfg->split != 0) return;
+  const int cus = (int)ob_device_props_get(dev)->compute_units;
+  int splits[MAX_SPLITS];
+  const size_t ns = split_options(cfg, v, cus, splits);
+  double best = -1.0;
+  for (size_t s = 0; s < ns; s++) {
+    ob_conv_config c = *cfg;
+    c.split = splits[s];
+    const double score = model_score(&c, v, cus);
+    if (score > best) {
+      best = score;
+      cfg->split = splits[s];
+    }
+  }
+}
 
-#define CACHE_MAX (1 << 20)
-
-static void shape_key(const ob_conv_plan *p, char *buf, size_t n) {
-  const ob_conv_shape *s = &p->shape;
+/* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32". */
+static void shape_key(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
+                      char *buf, size_t n) {
   snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s",
-           ob_conv_pass_name(p->pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
-           s->pad, s->groups, ob_conv_storage_name(p->view.storage));
-}
-
-/* <cache>/conv-tune-<hash of device, driver and kernel sources>.txt; "" when caching is off. */
-static ob_status cache_path(const ob_device *dev, char *buf, size_t n) {
-  buf[0] = '\0';
-  const char *dir = ob_program_cache_dir();
-  if (!dir[0]) return OB_OK;
-  const ob_device_props *pr = ob_device_props_get(dev);
-  uint64_t h = OB_HASH_INIT;
-  const char *parts[] = {pr->name, pr->driver, pr->platform_version, OB_VERSION};
-  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-    h = ob_hash(h, parts[i], strlen(parts[i]) + 1);
-  const char *files[] = {"conv_gemm.cl", "conv_aux.cl"};
-  for (size_t i = 0; i < 2; i++) {
-    char *src = NULL;
-    size_t len = 0;
-    OB_TRY(ob_kernel_source(files[i], &src, &len));
-    h = ob_hash(h, src, len);
-    free(src);
-  }
-  snprintf(buf, n, "%s/conv-tune-%016llx.txt", dir, (unsigned long long)h);
-  return OB_OK;
-}
-
-/* Reads the whole cache file ("" when missing or unreadable: a cache miss). */
-static char *cache_read(const char *path) {
-  char *text = NULL;
-  size_t len = 0;
-  if (!path[0] || ob_read_file(path, &text, &len) != OB_OK || len > CACHE_MAX) {
-    free(text);
-    ob_error_clear();
-    return strdup("");
-  }
-  return text;
-}
-
-/* Finds "key config seconds" in the cache text; false when absent or malformed. */
-static bool cache_lookup(const char *text, const char *key, ob_conv_config *out) {
-  const size_t klen = strlen(key);
-  for (const char *line = text; *line;) {
-    const char *eol = strchr(line, '\n');
-    size_t len = eol ? (size_t)(eol - line) : strlen(line);
-    if (len > klen && strncmp(line, key, klen) == 0 && line[klen] == ' ') {
-      char cfg[128];
-      const char *c = line + klen + 1, *sp = memchr(c, ' ', len - klen - 1);
-      size_t clen = sp ? (size_t)(sp - c) : len - klen - 1;
-      if (clen < sizeof cfg) {
-        memcpy(cfg, c, clen);
-        cfg[clen] = '\0';
-        if (ob_conv_config_parse(cfg, out) == OB_OK && out->split >= 1) return true;
-        ob_error_clear();
-      }
-    }
-    line += len + (eol ? 1 : 0);
-  }
-  return false;
-}
-
-/* Rewrites the cache file with the entry for key replaced (atomically). Best effort. */
-static void cache_store(const char *path, const char *text, const char *key,
-                        const ob_conv_config *cfg, double seconds) {
-  if (!path[0]) return;
-  const size_t klen = strlen(key), cap = strlen(text) + 512;
-  char *out = malloc(cap);
-  if (!out) return;
-  size_t n = 0;
-  for (const char *line = text; *line;) {
-    const char *eol = strchr(line, '\n');
-    size_t len = eol ? (size_t)(eol - line) : strlen(line);
-    bool same = len > klen && strncmp(line, key, klen) == 0 && line[klen] == ' ';
-    if (!same && len > 0) {
-      memcpy(out + n, line, len);
-      n += len;
-      out[n++] = '\n';
-    }
-    line += len + (eol ? 1 : 0);
-  }
-  char cfgtext[128], sec[40];
-  ob_conv_config_format(cfg, cfgtext, sizeof cfgtext);
-  ob_format_double(sec, sizeof sec, seconds);
-  n += (size_t)snprintf(out + n, cap - n, "%s %s %s\n", key, cfgtext, sec);
-  if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK || ob_write_file_atomic(path, out, n) != OB_OK) {
-    ob_log(OB_LOG_WARN, "conv: cannot write the tuning cache %s: %s", path, ob_error_detail());
-    ob_error_clear();
-  }
-  free(out);
+           ob_conv_pass_name(pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
+           s->pad, s->groups, ob_conv_storage_name(storage));
 }
 
 /* ---------------------------------------------------------------- the tuner */
@@ -417,132 +233,158 @@ static ob_status time_config(ob_conv_plan *p, cl_kernel k, const ob_conv_config 
   return OB_OK;
 }
 
-/* Runs every fitting candidate (and its split options) and keeps the fastest in p->cfg. */
-static ob_status tune(ob_conv_plan *p, int *runs, double *best_s) {
-  const ob_device_props *props = ob_device_props_get(p->dev);
-  tune_bufs t;
-  memset(&t, 0, sizeof t);
-  ob_status st = tune_bufs_make(p->dev, &p->view, &t);
-  *best_s = INFINITY;
-  *runs = 0;
-  size_t ncand = 0;
-  const ob_conv_config *cands = tune_candidates(p->dev, &ncand);
-  /* Tiles at most half full on this shape (64 rows on 32 channels) are not worth a build. */
-  double best_fill = 0.0;
-  for (size_t i = 0; i < ncand; i++)
-    best_fill = fmax(best_fill, (double)p->view.M / (ceil_div(p->view.M, cands[i].tm) *
-                                                     cands[i].tm));
-  for (size_t i = 0; i < ncand && st == OB_OK; i++) {
-    const ob_conv_config *cand = &cands[i];
-    double fill = (double)p->view.M / (ceil_div(p->view.M, cand->tm) * cand->tm);
-    if (fill <= 0.5 * best_fill) continue;
-    ob_conv_config c1 = *cand;
-    c1.split = 1;
-    if (ob_conv_config_fits(&c1, &p->view, p->dev) != OB_OK) continue;
-    cl_kernel k = NULL;
-    ob_status kst = ob_conv_gemm_kernel(p->dev, &p->view, &c1, &k);
-    if (kst != OB_OK) {
-      ob_log(OB_LOG_INFO, "conv tune: skipping a candidate: %s", ob_error_detail());
-      continue;
-    }
-    int splits[MAX_SPLITS];
-    size_t ns = split_options(cand, &p->view, (int)props->compute_units, splits);
-    ob_conv_config tile_best = *cand;
-    double tile_s = INFINITY;
-    for (size_t s = 0; s < ns && st == OB_OK; s++) {
-      ob_conv_config c = *cand;
-      c.split = splits[s];
-      if (ob_conv_config_fits(&c, &p->view, p->dev) != OB_OK) continue;
-      double sec = 0.0;
-      ob_status rst = time_config(p, k, &c, &t, *best_s, &sec);
-      if (rst == OB_OK && sec < *best_s) rst = check_candidate(p, &t); /* would win: verify */
-      (*runs)++;
-      if (rst != OB_OK) { /* a configuration the device cannot run: try the others */
-        char text[128];
-        ob_conv_config_format(&c, text, sizeof text);
-        ob_log(rst == OB_ERR_VERIFY ? OB_LOG_WARN : OB_LOG_INFO, "conv tune %s: %s rejected: %s",
-               ob_conv_pass_name(p->pass), text, ob_error_detail());
-        continue;
-      }
-      char text[128];
-      ob_conv_config_format(&c, text, sizeof text);
-      ob_log(OB_LOG_DEBUG, "conv tune %s: %s: %.4f ms", ob_conv_pass_name(p->pass), text,
-             sec * 1e3);
-      if (sec < tile_s) {
-        tile_s = sec;
-        tile_best = c;
-      }
-      if (sec < *best_s) {
-        *best_s = sec;
-        p->cfg = c;
-      }
-    }
-    clReleaseKernel(k);
-    if (isfinite(tile_s)) { /* one line per tile: its best split */
-      char text[128];
-      ob_conv_config_format(&tile_best, text, sizeof text);
-      ob_log(OB_LOG_INFO, "conv tune %s: %s: %.4f ms, %.0f GFLOP/s", ob_conv_pass_name(p->pass),
-             text, tile_s * 1e3, 2.0 * ob_conv_macs(&p->shape) / tile_s * 1e-9);
-    }
-  }
-  tune_bufs_free(p->dev, &t);
-  ob_error_clear();
-  if (st == OB_OK && !isfinite(*best_s))
-    st = ob_fail(OB_ERR_UNSUPPORTED, "conv tune: no candidate configuration ran on this device");
-  return st;
+/* ---------------------------------------------------------------- the search */
+
+/* The search of one pass of a shape: its view and, from search_prepare on, a plan without a
+ * configuration, scratch tensors, and the kernel of the tile being timed (one build serves
+ * every split of a tile). */
+typedef struct conv_search {
+  ob_device *dev;
+  const ob_conv_shape *shape;
+  ob_conv_pass pass;
+  ob_conv_storage storage;
+  ob_conv_view view;
+  ob_conv_plan *plan;
+  tune_bufs bufs;
+  cl_kernel kernel;        /* built for tile; NULL before the first trial or when it failed */
+  ob_conv_config tile;     /* the tile of the last trial (split 1) */
+  bool tile_failed;        /* its kernel did not build */
+  ob_conv_config tile_best; /* its fastest split so far, tile_s seconds (INFINITY: none) */
+  double tile_s;
+  int runs;                /* configurations timed (or rejected while timing) */
+} conv_search;
+
+static bool same_tile(const ob_conv_config *a, const ob_conv_config *b) {
+  return a->tm == b->tm && a->tn == b->tn && a->tk == b->tk && a->wm == b->wm &&
+         a->wn == b->wn && a->wtx == b->wtx;
 }
 
-ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *o) {
-  char text[128];
-  if (o->forced) {
-    p->cfg = o->config;
-    if (p->cfg.split == 0) {
-      int splits[MAX_SPLITS];
-      const ob_device_props *props = ob_device_props_get(p->dev);
-      size_t ns = split_options(&p->cfg, &p->view, (int)props->compute_units, splits);
-      double best = -1.0;
-      for (size_t s = 0; s < ns; s++) {
-        ob_conv_config c = o->config;
-        c.split = splits[s];
-        double score = model_score(&c, &p->view, (int)props->compute_units);
-        if (score > best) {
-          best = score;
-          p->cfg.split = splits[s];
-        }
-      }
+/* One line per tile (its fastest split), and the tile's kernel released. */
+static void tile_done(conv_search *s) {
+  if (isfinite(s->tile_s)) {
+    char text[OB_TUNE_TEXT_MAX];
+    ob_tune_format(&ob_conv_family, &s->tile_best, text, sizeof text);
+    ob_log(OB_LOG_INFO, "conv tune %s: %s: %.4f ms, %.0f GFLOP/s", ob_conv_pass_name(s->pass),
+           text, s->tile_s * 1e3, 2.0 * ob_conv_macs(s->shape) / s->tile_s * 1e-9);
+  }
+  s->tile_s = INFINITY;
+  if (s->kernel) clReleaseKernel(s->kernel);
+  s->kernel = NULL;
+}
+
+static ob_status search_fallback(void *ctx, void *cfg) {
+  conv_search *s = ctx;
+  return default_config(s->dev, &s->view, cfg);
+}
+
+static ob_status search_fits(void *ctx, const void *cfg) {
+  conv_search *s = ctx;
+  return ob_conv_config_fits(cfg, &s->view, s->dev);
+}
+
+static ob_status search_prepare(void *ctx) {
+  conv_search *s = ctx;
+  OB_TRY(ob_conv_plan_make(s->dev, s->shape, s->pass, s->storage, &s->plan));
+  return tune_bufs_make(s->dev, &s->view, &s->bufs);
+}
+
+/* The best time of a candidate; one that would win is checked against the reference first (a
+ * configuration the device compiles wrongly must never win). */
+static ob_status search_trial(void *ctx, void *config, double best, double *seconds) {
+  conv_search *s = ctx;
+  const ob_conv_config *c = config;
+  if (!same_tile(c, &s->tile) || (!s->kernel && !s->tile_failed)) {
+    tile_done(s);
+    s->tile = *c;
+    s->tile.split = 1;
+    s->tile_failed = ob_conv_gemm_kernel(s->dev, &s->view, &s->tile, &s->kernel) != OB_OK;
+    if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: %s", ob_error_detail());
+  }
+  if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: its tile does not build");
+  s->runs++;
+  double sec = INFINITY;
+  ob_status st = time_config(s->plan, s->kernel, c, &s->bufs, best > 0.0 ? best : INFINITY, &sec);
+  if (st == OB_OK && (best == 0.0 || sec < best)) st = check_candidate(s->plan, &s->bufs);
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_conv_family, c, text, sizeof text);
+  if (st == OB_ERR_VERIFY)
+    ob_log(OB_LOG_WARN, "conv tune %s: %s rejected: %s", ob_conv_pass_name(s->pass), text,
+           ob_error_detail());
+  OB_TRY(st);
+  ob_log(OB_LOG_DEBUG, "conv tune %s: %s: %.4f ms", ob_conv_pass_name(s->pass), text, sec * 1e3);
+  if (sec < s->tile_s) {
+    s->tile_s = sec;
+    s->tile_best = *c;
+  }
+  *seconds = sec;
+  return OB_OK;
+}
+
+/* Every fitting split of every candidate tile at least half as full on this shape as the
+ * fullest one (64 rows on 32 channels is not worth a build), tile by tile, into out (room
+ * for ntile * MAX_SPLITS); returns how many. */
+static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
+  const int cus = (int)ob_device_props_get(s->dev)->compute_units;
+  const ob_conv_view *v = &s->view;
+  size_t ntile = 0, n = 0;
+  const ob_conv_config *tiles = tune_candidates(s->dev, &ntile);
+  double best_fill = 0.0;
+  for (size_t i = 0; i < ntile; i++)
+    best_fill = fmax(best_fill, (double)v->M / (ceil_div(v->M, tiles[i].tm) * tiles[i].tm));
+  for (size_t i = 0; i < ntile; i++) {
+    const double fill = (double)v->M / (ceil_div(v->M, tiles[i].tm) * tiles[i].tm);
+    ob_conv_config c = tiles[i];
+    c.split = 1;
+    if (fill <= 0.5 * best_fill || ob_conv_config_fits(&c, v, s->dev) != OB_OK) continue;
+    int splits[MAX_SPLITS];
+    const size_t ns = split_options(&tiles[i], v, cus, splits);
+    for (size_t k = 0; k < ns; k++) {
+      c.split = splits[k];
+      if (ob_conv_config_fits(&c, v, s->dev) == OB_OK) out[n++] = c;
     }
-    ob_conv_config_format(&p->cfg, text, sizeof text);
-    snprintf(p->describe, sizeof p->describe, "config=%s (forced)", text);
-    return OB_OK;
   }
-  if (o->tune == OB_CONV_TUNE_OFF) {
-    OB_TRY(default_config(p, &p->cfg));
-    ob_conv_config_format(&p->cfg, text, sizeof text);
-    snprintf(p->describe, sizeof p->describe, "config=%s (default)", text);
-    return OB_OK;
+  ob_error_clear();
+  return n;
+}
+
+ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
+                         const ob_conv_shape *shape, ob_conv_pass pass, ob_conv_storage storage,
+                         ob_conv_choice *out) {
+  memset(out, 0, sizeof *out);
+  if ((unsigned)pass >= OB_CONV_NPASSES)
+    return ob_fail(OB_ERR_INVALID, "conv: unknown pass %d", (int)pass);
+  OB_TRY(ob_conv_shape_check(shape));
+  conv_search s = {.dev = dev, .shape = shape, .pass = pass, .storage = storage,
+                   .tile_s = INFINITY};
+  OB_TRY(ob_conv_view_make(shape, pass, storage, &s.view));
+  size_t ntile = 0;
+  tune_candidates(dev, &ntile);
+  ob_conv_config *cand = malloc(ntile * MAX_SPLITS * sizeof *cand);
+  if (!cand) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  char key[256];
+  shape_key(shape, pass, storage, key, sizeof key);
+  const ob_tune_search q = {.family = &ob_conv_family, .dev = dev, .shape = key, .ctx = &s,
+                            .fallback = search_fallback, .fits = search_fits,
+                            .candidates = cand, .ncandidates = search_candidates(&s, cand),
+                            .prepare = search_prepare, .trial = search_trial};
+  const double t0 = ob_now();
+  const ob_status st = ob_tune_select(settings, &q, &out->cfg, &out->source);
+  tile_done(&s);
+  tune_bufs_free(dev, &s.bufs);
+  ob_conv_plan_destroy(s.plan);
+  free(cand);
+  OB_TRY(st);
+  model_split(dev, &s.view, &out->cfg);
+  char text[OB_TUNE_TEXT_MAX], how[64];
+  ob_tune_format(&ob_conv_family, &out->cfg, text, sizeof text);
+  switch (out->source) {
+  case OB_TUNE_FORCED: snprintf(how, sizeof how, "forced"); break;
+  case OB_TUNE_DEFAULT: snprintf(how, sizeof how, "default"); break;
+  case OB_TUNE_CACHED: snprintf(how, sizeof how, "tuned, cached"); break;
+  case OB_TUNE_SEARCHED:
+    snprintf(how, sizeof how, "tuned now: %d runs, %.1f s", s.runs, ob_now() - t0);
+    break;
   }
-  char path[4200], key[256];
-  OB_TRY(cache_path(p->dev, path, sizeof path));
-  shape_key(p, key, sizeof key);
-  char *cache = cache_read(path);
-  if (!cache) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  ob_status st = OB_OK;
-  if (o->tune != OB_CONV_TUNE_REDO && cache_lookup(cache, key, &p->cfg) &&
-      ob_conv_config_fits(&p->cfg, &p->view, p->dev) == OB_OK) {
-    ob_conv_config_format(&p->cfg, text, sizeof text);
-    snprintf(p->describe, sizeof p->describe, "config=%s (tuned, cached)", text);
-  } else {
-    ob_error_clear();
-    int runs = 0;
-    double best = 0.0, t0 = ob_now();
-    st = tune(p, &runs, &best);
-    if (st == OB_OK) {
-      cache_store(path, cache, key, &p->cfg, best);
-      ob_conv_config_format(&p->cfg, text, sizeof text);
-      snprintf(p->describe, sizeof p->describe, "config=%s (tuned now: %d runs, %.1f s)", text,
-               runs, ob_now() - t0);
-    }
-  }
-  free(cache);
-  return st;
+  snprintf(out->describe, sizeof out->describe, "config=%s (%s)", text, how);
+  return OB_OK;
 }

@@ -19,6 +19,7 @@
 #include "gemm/clblast_gemm.h" /* ob_clblast_strerror */
 #include "conv.h"
 #include "conv_ref.h"
+#include "conv_tune.h"
 
 typedef struct conv_shape_def {
   const char *name;
@@ -141,6 +142,7 @@ typedef struct conv_state {
   conv_variant variant;
   ob_conv_storage storage;
   ob_conv_plan *plan;
+  char config[192];        /* the plan's configuration and how it was chosen */
   float *in0, *in1;        /* host copies of the inputs as the device holds them */
   cl_mem d_in0, d_in1, d_out;
   size_t n0, n1, nout;
@@ -192,10 +194,11 @@ static ob_status conv_setup(void *state, ob_device *dev, ob_case *c) {
   if (!runnable(dev, cc->method)) return ob_fail(OB_ERR_UNSUPPORTED, NO_FP16);
   OB_TRY(upload_inputs(s));
   if (s->variant == VARIANT_CLBLAST) return OB_OK;
-  ob_conv_options opts;
-  OB_TRY(ob_conv_options_from_env(&opts));
-  opts.storage = s->storage;
-  return ob_conv_plan_create(dev, &s->shape, s->pass, &opts, &s->plan);
+  ob_conv_choice choice;
+  OB_TRY(ob_conv_select(dev, ob_tune_settings_current(), &s->shape, s->pass, s->storage,
+                        &choice));
+  snprintf(s->config, sizeof s->config, "%s", choice.describe);
+  return ob_conv_plan_create(dev, &s->shape, s->pass, s->storage, &choice.cfg, &s->plan);
 }
 
 /* CLBlast's convgemm (Sconvgemm on floats, Hconvgemm on halves): cross-correlation of
@@ -271,7 +274,7 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
     out->ok = chk.ok;
     snprintf(out->note, sizeof out->note, "rel_err=%.2e (bound %.2e = %s) over %zu of %zu "
              "outputs%s%s", chk.rel_err, chk.bound, bound_text[arith], chk.checked, chk.total,
-             s->plan ? "; " : "", s->plan ? ob_conv_plan_describe(s->plan) : "");
+             s->plan ? "; " : "", s->plan ? s->config : "");
   }
   free(got);
   return st;

@@ -1,5 +1,5 @@
-/* The project's SGEMM handle: shapes to configurations, kernels per configuration and
- * layout, operand copies into padded scratch buffers, launches. */
+/* The project's SGEMM handle: one configuration, its kernels per layout, operand copies into
+ * padded scratch buffers, launches. */
 #include "gemm.h"
 
 #include <limits.h>
@@ -12,25 +12,14 @@
 #define SPLITK_FILE "gemm_splitk.cl"
 
 typedef struct gemm_kernel {
-  ob_gemm_config cfg;
   int ta, tb, half_io;
   cl_kernel kernel;
 } gemm_kernel;
 
-typedef struct gemm_shape {
-  char key[64];
-  ob_gemm_config cfg;
-  const char *source;
-} gemm_shape;
-
 struct ob_gemm {
   ob_device *dev;
-  bool fixed;
-  ob_gemm_config fixed_cfg;   /* the configuration given at creation (fixed) */
-  ob_gemm_config default_cfg; /* the device's default (before a shape is prepared) */
-  gemm_shape *shapes;
-  size_t nshapes, cap_shapes;
-  gemm_kernel *kernels;
+  ob_gemm_config cfg;
+  gemm_kernel *kernels;  /* by layout */
   size_t nkernels, cap_kernels;
   cl_kernel copy[4];     /* operand copies, by gemm_copy.cl's HALF_IO (0, 1, 3) */
   cl_kernel reduce[2];   /* split-K reductions, by storage of C */
@@ -43,21 +32,18 @@ struct ob_gemm {
 
 ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out) {
   *out = NULL;
+  if (!config) return ob_fail(OB_ERR_INVALID, "gemm: no configuration (ob_gemm_select picks one)");
   OB_TRY(ob_device_open(dev));
-  if (config) OB_TRY(ob_gemm_config_check(config, dev));
+  OB_TRY(ob_gemm_config_check(config, dev));
   ob_gemm *g = calloc(1, sizeof *g);
   if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
   g->dev = dev;
-  ob_gemm_config_default(dev, &g->default_cfg);
+  g->cfg = *config;
   if (ob_device_props_get(dev)->exec_timeout == 1) g->launch_flops = OB_GEMM_WATCHDOG_FLOPS;
   cl_device_fp_config fp = 0;
   if (clGetDeviceInfo(ob_device_id(dev), CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL) ==
       CL_SUCCESS)
     g->use_fma = (fp & CL_FP_FMA) && !(fp & CL_FP_SOFT_FLOAT);
-  if (config) {
-    g->fixed = true;
-    g->fixed_cfg = *config;
-  }
   *out = g;
   return OB_OK;
 }
@@ -72,44 +58,10 @@ void ob_gemm_destroy(ob_gemm *g) {
     if (g->reduce[i]) clReleaseKernel(g->reduce[i]);
   for (int i = 0; i < 3; i++) ob_buffer_release(g->dev, g->scratch[i]);
   free(g->kernels);
-  free(g->shapes);
   free(g);
 }
 
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
-
-static gemm_shape *shape_find(ob_gemm *g, const char *key) {
-  for (size_t i = 0; i < g->nshapes; i++)
-    if (strcmp(g->shapes[i].key, key) == 0) return &g->shapes[i];
-  return NULL;
-}
-
-static ob_status shape_get(ob_gemm *g, const ob_gemm_args *a, gemm_shape **out) {
-  char key[64];
-  ob_gemm_shape_key(a, key, sizeof key);
-  gemm_shape *s = shape_find(g, key);
-  if (s) {
-    *out = s;
-    return OB_OK;
-  }
-  ob_gemm_config cfg;
-  const char *source = "fixed";
-  if (g->fixed) cfg = g->fixed_cfg;
-  else OB_TRY(ob_gemm_select(g->dev, a, &cfg, &source));
-  if (g->nshapes == g->cap_shapes) {
-    size_t cap = g->cap_shapes ? 2 * g->cap_shapes : 8;
-    gemm_shape *grown = realloc(g->shapes, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    g->shapes = grown;
-    g->cap_shapes = cap;
-  }
-  s = &g->shapes[g->nshapes++];
-  snprintf(s->key, sizeof s->key, "%s", key);
-  s->cfg = cfg;
-  s->source = source;
-  *out = s;
-  return OB_OK;
-}
 
 /* The kernel layout flags a configuration runs a call with: local-memory kernels read every
  * layout; the others need B stored k x n (a transposed B is copied). */
@@ -135,15 +87,13 @@ static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
                           int half_io, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);
-  char regs[64] = "", half[24] = "";
+  char regs[64] = "", half[24] = "", defines[256];
+  ob_tune_defines(&ob_gemm_family, c, defines, sizeof defines);
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
-  snprintf(buf, n,
-           "-DTA=%d -DTB=%d -DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DSTRIDED=%d "
-           "-DLOCAL=%d -DBK=%d -DVG=%d -DPAD=%d -DKC=%d -DLM=%d -DLN=%d -DUSE_FMA=%d%s%s%s%s",
-           ta, tb, c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->strided, c->local, c->bk, c->vg,
-           c->pad, c->kc, c->lm, c->ln, use_fma, half, regs,
+  snprintf(buf, n, "-DTA=%d -DTB=%d %s -DUSE_FMA=%d%s%s%s%s", ta, tb, defines, use_fma, half,
+           regs,
            vp->verbose_build_option ? " " : "",
            vp->verbose_build_option ? vp->verbose_build_option : "");
 }
@@ -152,8 +102,7 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
                             cl_kernel *out) {
   for (size_t i = 0; i < g->nkernels; i++) {
     gemm_kernel *k = &g->kernels[i];
-    if (k->ta == ta && k->tb == tb && k->half_io == half_io &&
-        memcmp(&k->cfg, cfg, sizeof *cfg) == 0) {
+    if (k->ta == ta && k->tb == tb && k->half_io == half_io) {
       *out = k->kernel;
       return OB_OK;
     }
@@ -185,33 +134,18 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     return fits;
   }
   g->kernels[g->nkernels++] =
-      (gemm_kernel){.cfg = *cfg, .ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
+      (gemm_kernel){.ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
   *out = k;
   return OB_OK;
 }
 
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args) {
-  gemm_shape *s = NULL;
-  OB_TRY(shape_get(g, args, &s));
   cl_kernel k = NULL;
-  return kernel_get(g, &s->cfg, (int)args->ta, kernel_tb(&s->cfg, args->tb),
-                    kernel_half_io(&s->cfg, args->storage), &k);
+  return kernel_get(g, &g->cfg, (int)args->ta, kernel_tb(&g->cfg, args->tb),
+                    kernel_half_io(&g->cfg, args->storage), &k);
 }
 
-const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args) {
-  char key[64];
-  ob_gemm_shape_key(args, key, sizeof key);
-  gemm_shape *s = shape_find(g, key);
-  if (s) return &s->cfg;
-  return g->fixed ? &g->fixed_cfg : &g->default_cfg;
-}
-
-const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args) {
-  char key[64];
-  ob_gemm_shape_key(args, key, sizeof key);
-  gemm_shape *s = shape_find(g, key);
-  return s ? s->source : "";
-}
+const ob_gemm_config *ob_gemm_config_get(const ob_gemm *g) { return &g->cfg; }
 
 int ob_gemm_last_launches(const ob_gemm *g) { return g->launches; }
 
@@ -240,13 +174,12 @@ void ob_gemm_build_log_summary(const char *log, char *buf, size_t n) {
 void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t n) {
   if (n == 0) return;
   buf[0] = '\0';
-  const ob_gemm_config *cfg = ob_gemm_config_for(g, args);
+  const ob_gemm_config *cfg = &g->cfg;
   const int ta = (int)args->ta, tb = kernel_tb(cfg, args->tb),
             half_io = kernel_half_io(cfg, args->storage);
   cl_kernel k = NULL;
   for (size_t i = 0; i < g->nkernels && !k; i++)
-    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb && g->kernels[i].half_io == half_io &&
-        memcmp(&g->kernels[i].cfg, cfg, sizeof *cfg) == 0)
+    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb && g->kernels[i].half_io == half_io)
       k = g->kernels[i].kernel;
   if (!k) return;
   const cl_device_id id = ob_device_id(g->dev);
@@ -420,74 +353,89 @@ static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand 
   return OB_OK;
 }
 
-static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
-  g->launches = 0;
-  OB_TRY(check_args(a));
-  if (a->m == 0 || a->n == 0) return OB_OK;
-  gemm_shape *s = NULL;
-  OB_TRY(shape_get(g, a, &s));
-  const ob_gemm_config *cfg = &s->cfg;
-  const int ta = (int)a->ta, tb = kernel_tb(cfg, a->tb), half_io = kernel_half_io(cfg, a->storage);
-  cl_kernel kernel = NULL;
-  OB_TRY(kernel_get(g, cfg, ta, tb, half_io, &kernel));
-  /* Operands stored as half that the kernel reads as float are converted by the copy. */
-  const bool half = a->storage == OB_GEMM_FP16, a_half = half_io & 1, b_half = half_io & 2;
-  const size_t M = round_up(a->m, (size_t)cfg->bm), N = round_up(a->n, (size_t)cfg->bn);
-  /* K as the kernel reads it: splits ranges of a multiple of bk (local) each. */
-  const size_t splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1;
-  const size_t K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * splits);
-  operand A = {a->a, a->a_off, a->lda}, B = {a->b, a->b_off, a->ldb};
-  if (K > 0) {
-    /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
-    bool a_ok = a->m == M && a->k == K && half == a_half &&
-                (cfg->local ? aligned(A.off, A.ld, cfg->vg) : !ta || aligned(A.off, A.ld, cfg->vm));
-    if (!a_ok) {
-      cl_event ev = NULL;
-      OB_TRY(copy_operand(g, half, a_half, 0, &A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
-                          ta ? K : M, ta ? M : K, &A, first ? &ev : NULL));
-      keep_first(first, ev);
-    }
-    /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
-    bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
-                aligned(B.off, B.ld, cfg->local ? cfg->vg : cfg->vn);
-    if (!b_ok) {
-      cl_event ev = NULL;
-      OB_TRY(copy_operand(g, half, b_half, 1, &B, (int)a->tb != tb, tb ? a->n : a->k,
-                          tb ? a->k : a->n, tb ? N : K, tb ? K : N, &B, first ? &ev : NULL));
-      keep_first(first, ev);
-    }
+/* A call as the kernel runs it: its layout flags, and M, N, K rounded up to the tiles (K to
+ * whole bk slices of each of the split-K ranges). */
+typedef struct gemm_dims {
+  int ta, tb, half_io;
+  size_t M, N, K, splits;
+} gemm_dims;
+
+static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
+  gemm_dims d = {.ta = (int)a->ta, .tb = kernel_tb(cfg, a->tb),
+                 .half_io = kernel_half_io(cfg, a->storage),
+                 .M = round_up(a->m, (size_t)cfg->bm), .N = round_up(a->n, (size_t)cfg->bn),
+                 .splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1};
+  d.K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * d.splits);
+  return d;
+}
+
+/* A and B as the kernel reads them: as stored where the call fits the kernel's layout,
+ * alignment and tiles, else copied into padded scratch (operands stored as half that the
+ * kernel reads as float are converted by the copy). */
+static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_dims *d,
+                                  operand *A, operand *B, cl_event *first) {
+  const ob_gemm_config *cfg = &g->cfg;
+  const bool half = a->storage == OB_GEMM_FP16, a_half = d->half_io & 1, b_half = d->half_io & 2;
+  const int ta = d->ta, tb = d->tb;
+  const size_t M = d->M, N = d->N, K = d->K;
+  *A = (operand){a->a, a->a_off, a->lda};
+  *B = (operand){a->b, a->b_off, a->ldb};
+  if (K == 0) return OB_OK;
+  /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
+  bool a_ok = a->m == M && a->k == K && half == a_half &&
+              (cfg->local ? aligned(A->off, A->ld, cfg->vg)
+                          : !ta || aligned(A->off, A->ld, cfg->vm));
+  if (!a_ok) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, a_half, 0, A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
+                        ta ? K : M, ta ? M : K, A, first ? &ev : NULL));
+    keep_first(first, ev);
   }
-  /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
-   * splits matrices of m x N, added to beta * C by the reduction. */
-  operand out = {a->c, a->c_off, a->ldc};
-  if (splits > 1) {
-    if (splits * a->m * N > (size_t)INT_MAX)
-      return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
-    OB_TRY(scratch_get(g, 2, splits * a->m * N * sizeof(float), &out.buf));
-    out.off = 0;
-    out.ld = N;
+  /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
+  bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
+              aligned(B->off, B->ld, cfg->local ? cfg->vg : cfg->vn);
+  if (!b_ok) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb != tb, tb ? a->n : a->k,
+                        tb ? a->k : a->n, tb ? N : K, tb ? K : N, B, first ? &ev : NULL));
+    keep_first(first, ev);
   }
-  const float beta = splits > 1 ? 0.0f : a->beta;
-  const cl_int n = (cl_int)a->n, k = (cl_int)(K / splits), lda = (cl_int)A.ld,
-               bo = (cl_int)B.off, ldb = (cl_int)B.ld, ldc = (cl_int)out.ld,
-               cvec = aligned(out.off, out.ld, cfg->vn) ? 1 : 0,
-               csplit = splits > 1 ? (cl_int)(a->m * N) : 0;
+  return OB_OK;
+}
+
+/* The kernel's arguments that are the same for every row band. */
+static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
+                               const ob_gemm_args *a, const gemm_dims *d, const operand *A,
+                               const operand *B, const operand *out) {
+  const float beta = d->splits > 1 ? 0.0f : a->beta;
+  const cl_int n = (cl_int)a->n, k = (cl_int)(d->K / d->splits), lda = (cl_int)A->ld,
+               bo = (cl_int)B->off, ldb = (cl_int)B->ld, ldc = (cl_int)out->ld,
+               cvec = aligned(out->off, out->ld, cfg->vn) ? 1 : 0,
+               csplit = d->splits > 1 ? (cl_int)(a->m * d->N) : 0;
   OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof beta, &beta)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out.buf)));
+  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out->buf)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
   OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit)));
-  /* Row bands of C, each within the launch limit (one band without a limit). */
+  return OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit));
+}
+
+/* Launches the GEMM over row bands of C, each within the launch limit (one band without a
+ * limit); *last gets the final band's event unless split-K's reduction comes after. */
+static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *a,
+                              const gemm_dims *d, const operand *A, const operand *out,
+                              cl_event *first, cl_event *last) {
+  const ob_gemm_config *cfg = &g->cfg;
+  const size_t M = d->M, splits = d->splits;
   size_t band = M;
-  const double band_flops = 2.0 * (double)cfg->bm * (double)N * (double)(K ? K : 1);
+  const double band_flops = 2.0 * (double)cfg->bm * (double)d->N * (double)(d->K ? d->K : 1);
   if (g->launch_flops > 0.0 && band_flops * (double)(M / (size_t)cfg->bm) > g->launch_flops) {
     const double bands = floor(g->launch_flops / band_flops);
     band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
@@ -496,12 +444,12 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
   for (size_t row0 = 0; row0 < M; row0 += band) {
     const size_t rows = M - row0 < band ? M - row0 : band;
     const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
-                 ao = (cl_int)(A.off + (ta ? row0 : row0 * A.ld)),
-                 co = (cl_int)(out.off + row0 * out.ld);
+                 ao = (cl_int)(A->off + (d->ta ? row0 : row0 * A->ld)),
+                 co = (cl_int)(out->off + row0 * out->ld);
     OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
-    const size_t global[3] = {N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
+    const size_t global[3] = {d->N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
     const bool final = row0 + band >= M && splits == 1;
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(g->dev, kernel, splits > 1 ? 3 : 2, global, local,
@@ -509,7 +457,31 @@ static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_
     keep_first(first, ev);
     g->launches++;
   }
-  if (splits > 1) OB_TRY(reduce_splits(g, a, &out, (int)splits, last));
+  return OB_OK;
+}
+
+static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
+  g->launches = 0;
+  OB_TRY(check_args(a));
+  if (a->m == 0 || a->n == 0) return OB_OK;
+  const gemm_dims d = dims_of(&g->cfg, a);
+  cl_kernel kernel = NULL;
+  OB_TRY(kernel_get(g, &g->cfg, d.ta, d.tb, d.half_io, &kernel));
+  operand A, B;
+  OB_TRY(operands_prepare(g, a, &d, &A, &B, first));
+  /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
+   * splits matrices of m x N, added to beta * C by the reduction. */
+  operand out = {a->c, a->c_off, a->ldc};
+  if (d.splits > 1) {
+    if (d.splits * a->m * d.N > (size_t)INT_MAX)
+      return ob_fail(OB_ERR_TOO_LARGE, "gemm: split-K partial products above 2^31 elements");
+    OB_TRY(scratch_get(g, 2, d.splits * a->m * d.N * sizeof(float), &out.buf));
+    out.off = 0;
+    out.ld = d.N;
+  }
+  OB_TRY(set_call_args(kernel, &g->cfg, a, &d, &A, &B, &out));
+  OB_TRY(launch_bands(g, kernel, a, &d, &A, &out, first, last));
+  if (d.splits > 1) OB_TRY(reduce_splits(g, a, &out, (int)d.splits, last));
   return OB_OK;
 }
 

@@ -15,13 +15,11 @@
  * configuration (splitk > 1) writes partial products into a scratch buffer (float, also with
  * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
  *
- * Kernel selection (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
- * by ob_gemm_config): for each shape class (storage, transposes and m, n, k rounded up to
- * powers of two) the handle uses, in order of precedence, the configuration in
- * OCLBENCH_GEMM_CONFIG, the tuned configuration cached on disk for this device and driver (a
- * file in ob_program_cache_dir()), the result of an autotuning pass over the device's
- * candidate configurations (then cached), or with OCLBENCH_GEMM_TUNE=0 the device's default
- * configuration from the vendor table in models/gemm/gemm_config.c.
+ * Kernel configuration (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
+ * by ob_gemm_config): a handle runs the configuration it was created with on every call; the
+ * selection step, ob_gemm_select (models/gemm/gemm_tune.h), picks one per shape class through
+ * the tuning facility (core/tune.h: forced, cached, searched, or the device's default from the
+ * vendor table in models/gemm/gemm_config.c).
  *
  * Ownership: the handle borrows the device (which must outlive it), owns its kernels and
  * scratch buffers; the caller owns A, B and C. A handle is not thread-safe: use one per
@@ -31,6 +29,7 @@
 #define OB_GEMM_H
 
 #include "oclbench.h"
+#include "tune.h"
 
 typedef enum ob_gemm_trans { OB_GEMM_N = 0, OB_GEMM_T = 1 } ob_gemm_trans;
 
@@ -69,13 +68,9 @@ typedef struct ob_gemm_config {
                    second kernel adds up (0 or 1: one range) */
 } ob_gemm_config;
 
-/* Short text of a configuration, "bm=128,bn=128,...,regs=0" (the OCLBENCH_GEMM_CONFIG
- * syntax). */
-void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n);
-
-/* Parses comma-separated key=value pairs over *cfg (keys not given keep their value).
- * OB_ERR_INVALID with a detail naming the bad pair. Does not check the constraints. */
-ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg);
+/* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"
+ * (OCLBENCH_CONFIG_GEMM, the tuning cache) and the -D options of gemm.cl. */
+extern const ob_tune_family ob_gemm_family;
 
 /* Checks the divisibility and vector-width rules of gemm.cl (OB_ERR_INVALID with a detail)
  * and, unless dev is NULL, the device's work-group, local-memory and register-cap limits
@@ -86,55 +81,25 @@ ob_status ob_gemm_config_check(const ob_gemm_config *cfg, const ob_device *dev);
 /* The device's default configuration (vendor table; used when tuning is off). */
 void ob_gemm_config_default(const ob_device *dev, ob_gemm_config *out);
 
-/* Validates OCLBENCH_GEMM_CONFIG (syntax, and the rules with unnamed keys taken from the CPU
- * default; on a device they are taken from that device's default and its limits are checked
- * when a shape is prepared) and OCLBENCH_GEMM_TUNE (0, 1 or force). OB_ERR_INVALID with a
- * detail naming the variable. */
-ob_status ob_gemm_check_env(void);
-
-/* The shape class of a call (only storage, ta, tb, m, n, k of shape are read):
- * "NT:m128:n1024:k1024" with m, n, k rounded up to powers of two, ":fp16" appended for half
- * storage (tuned separately: its global loads and stores differ). */
-void ob_gemm_shape_key(const ob_gemm_args *shape, char *buf, size_t len);
-
 /* The device's autotuning candidates, its default first; returns how many (at most max). */
 size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max);
 
-/* Times every candidate that builds and computes a correct product on a problem of the shape
- * class of shape (its storage and transposes; m, n, k rounded up to powers of two, capped for
- * the device: 1024 on CPUs, 4096 otherwise) and returns the fastest in *best and its rate in
- * *gflops. Allocates its own matrices. OB_ERR_UNSUPPORTED when no candidate works. */
-ob_status ob_gemm_tune(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *best,
-                       double *gflops);
-
-/* The configuration for the shape class of shape by the precedence described at the top
- * (environment, disk cache, tuning, default); *source is "env", "cache", "tuned" or "default"
- * (static). */
-ob_status ob_gemm_select(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *out,
-                         const char **source);
-
 typedef struct ob_gemm ob_gemm;
 
-/* Creates a handle for dev (opened if needed). config NULL: the selection described above;
- * otherwise that configuration for every shape (checked; OB_ERR_INVALID when it breaks a
- * rule or a device limit). No kernel is built until a shape is prepared. */
+/* Creates a handle for dev (opened if needed) that runs config (checked: OB_ERR_INVALID when
+ * it breaks a rule or config is NULL, OB_ERR_UNSUPPORTED beyond a device limit) on every
+ * shape. No kernel is built until a shape is prepared. */
 ob_status ob_gemm_create(ob_device *dev, const ob_gemm_config *config, ob_gemm **out);
 
 /* Releases the handle's kernels and scratch buffers; NULL is a no-op. Finishes the queue. */
 void ob_gemm_destroy(ob_gemm *g);
 
-/* Selects (tuning it if needed) and builds the kernel for the shape of args (only storage,
- * ta, tb, m, n, k are read), so that a later ob_gemm_enqueue of that shape does no build and
- * no tuning. Tuning allocates its own scratch matrices. */
+/* Builds the kernel for the layout of args (only storage, ta, tb are read), so that a later
+ * ob_gemm_enqueue of that layout does no build. */
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args);
 
-/* The configuration the handle uses for the shape of args (after ob_gemm_prepare or an
- * enqueue of that shape; before, the configuration given at creation or the device default). */
-const ob_gemm_config *ob_gemm_config_for(ob_gemm *g, const ob_gemm_args *args);
-
-/* Where the configuration for that shape came from: "env", "fixed", "cache", "tuned",
- * "default" (tuning off or failed), "" before prepare. */
-const char *ob_gemm_config_source(ob_gemm *g, const ob_gemm_args *args);
+/* The configuration the handle runs. */
+const ob_gemm_config *ob_gemm_config_get(const ob_gemm *g);
 
 /* Enqueues the GEMM (preparing the shape first if needed). Checks the arguments (dimensions,
  * leading dimensions, buffer sizes; OB_ERR_INVALID) and that index arithmetic fits the
@@ -147,7 +112,7 @@ ob_status ob_gemm_enqueue(ob_gemm *g, const ob_gemm_args *args, cl_event *ev);
  * reduction) (profiling events). */
 ob_status ob_gemm_run_timed(ob_gemm *g, const ob_gemm_args *args, double *seconds);
 
-/* What the compiler reported for the kernel of the shape of args (after ob_gemm_prepare):
+/* What the compiler reported for the kernel of the layout of args (after ob_gemm_prepare):
  * its private memory per work-item (stack and spills) and, where the vendor profile has a
  * verbose-build option, the register and spill lines of the build log; "" when unknown. */
 void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t n);

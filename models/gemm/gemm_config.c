@@ -1,5 +1,6 @@
 /* SGEMM kernel configurations: the vendor table of defaults and autotuning candidates, the
- * text form (OCLBENCH_GEMM_CONFIG, the tuning cache) and the rules of cl_kernels/gemm.cl. */
+ * tuning family (parameters and text form: OCLBENCH_CONFIG_GEMM, the tuning cache) and the
+ * rules of cl_kernels/gemm.cl. */
 #include "gemm.h"
 
 #include <stdlib.h>
@@ -11,7 +12,7 @@
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = vm_, .vn = vn_, .strided = str_,           \
    .local = loc_, .bk = bk_, .vg = vg_, .pad = pad_, .kc = kc_}
 /* A GPU configuration whose K is split into splitk ranges (tried only on shapes with few
- * output tiles: ob_gemm_tune). */
+ * output tiles: ob_gemm_select). */
 #define SPLITK(bm_, bn_, tm_, tn_, splitk_)                                                     \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
    .bk = 16, .vg = 4, .pad = 4, .kc = 0, .splitk = splitk_}
@@ -154,73 +155,38 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
   return n;
 }
 
-/* ---------------------------------------------------------------- text form and rules */
+/* ---------------------------------------------------------------- the family and its rules */
 
-typedef struct cfg_field {
-  const char *key;
-  size_t offset;
-} cfg_field;
-
-static const cfg_field fields[] = {
-    {"bm", offsetof(ob_gemm_config, bm)},         {"bn", offsetof(ob_gemm_config, bn)},
-    {"tm", offsetof(ob_gemm_config, tm)},         {"tn", offsetof(ob_gemm_config, tn)},
-    {"vm", offsetof(ob_gemm_config, vm)},         {"vn", offsetof(ob_gemm_config, vn)},
-    {"strided", offsetof(ob_gemm_config, strided)}, {"local", offsetof(ob_gemm_config, local)},
-    {"bk", offsetof(ob_gemm_config, bk)},         {"vg", offsetof(ob_gemm_config, vg)},
-    {"pad", offsetof(ob_gemm_config, pad)},       {"kc", offsetof(ob_gemm_config, kc)},
-    {"lm", offsetof(ob_gemm_config, lm)},         {"ln", offsetof(ob_gemm_config, ln)},
-    {"regs", offsetof(ob_gemm_config, regs)},     {"splitk", offsetof(ob_gemm_config, splitk)},
+/* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
+ * regs and splitk are not kernel defines (a build option of the vendor, a second kernel). */
+#define PARAM(key_, define_, field_)                                                            \
+  {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
+static const ob_tune_param params[] = {
+    PARAM("bm", "BM", bm),           PARAM("bn", "BN", bn),         PARAM("tm", "TM", tm),
+    PARAM("tn", "TN", tn),           PARAM("vm", "VM", vm),         PARAM("vn", "VN", vn),
+    PARAM("strided", "STRIDED", strided), PARAM("local", "LOCAL", local), PARAM("bk", "BK", bk),
+    PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
+    PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
+    PARAM("splitk", NULL, splitk),
 };
 
-static int *field_ptr(ob_gemm_config *cfg, size_t i) {
-  return (int *)((char *)cfg + fields[i].offset);
+static ob_status family_check(const void *cfg, const ob_device *dev) {
+  return ob_gemm_config_check(cfg, dev);
 }
 
-void ob_gemm_config_format(const ob_gemm_config *cfg, char *buf, size_t n) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < NELEM(fields) && len < n; i++) {
-    const int v = *(const int *)((const char *)cfg + fields[i].offset);
-    int w = snprintf(buf + len, n - len, "%s%s=%d", i ? "," : "", fields[i].key, v);
-    if (w < 0) return;
-    len += (size_t)w;
-  }
-}
-
-ob_status ob_gemm_config_parse(const char *text, ob_gemm_config *cfg) {
-  char *copy = strdup(text ? text : "");
-  if (!copy) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  ob_status st = OB_OK;
-  char *save = NULL;
-  for (char *tok = strtok_r(copy, ",", &save); tok && st == OB_OK;
-       tok = strtok_r(NULL, ",", &save)) {
-    char *eq = strchr(tok, '=');
-    size_t i = 0;
-    if (eq) {
-      *eq = '\0';
-      while (i < NELEM(fields) && strcmp(fields[i].key, tok) != 0) i++;
-    }
-    int64_t v = 0;
-    if (!eq || i == NELEM(fields))
-      st = ob_fail(OB_ERR_INVALID, "gemm config: '%s' is not key=value with a key of "
-                   "bm,bn,tm,tn,vm,vn,strided,local,bk,vg,pad,kc,lm,ln,regs,splitk", tok);
-    else if (ob_parse_int(eq + 1, 0, 4096, &v) != OB_INT_OK)
-      st = ob_fail(OB_ERR_INVALID, "gemm config: %s='%s' is not an integer in [0, 4096]", tok,
-                   eq + 1);
-    else
-      *field_ptr(cfg, i) = (int)v;
-  }
-  free(copy);
-  return st;
-}
+/* A forced configuration is validated at start-up over the widest CPU default. */
+const ob_tune_family ob_gemm_family = {.name = "gemm", .params = params,
+                                       .nparams = NELEM(params),
+                                       .size = sizeof(ob_gemm_config),
+                                       .base = &cpu_candidates[0].cfg, .check = family_check};
 
 static bool is_width(int v, int max) {
   return v == 1 || v == 2 || v == 4 || v == 8 || (v == 16 && max >= 16);
 }
 
 ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
-  char text[160];
-  ob_gemm_config_format(c, text, sizeof text);
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_gemm_family, c, text, sizeof text);
   if (c->bm < 1 || c->bn < 1 || c->tm < 1 || c->tn < 1)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: tiles must be positive", text);
   if (!is_width(c->vm, 8) || !is_width(c->vn, 16))
@@ -268,24 +234,5 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if (lmem > p->local_mem)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %zu bytes of local memory, device has "
                    "%llu", text, lmem, (unsigned long long)p->local_mem);
-  return OB_OK;
-}
-
-ob_status ob_gemm_check_env(void) {
-  const char *text = getenv("OCLBENCH_GEMM_CONFIG");
-  if (text && *text) {
-    ob_gemm_config cfg = cpu_candidates[0].cfg;
-    ob_status st = ob_gemm_config_parse(text, &cfg);
-    if (st == OB_OK) st = ob_gemm_config_check(&cfg, NULL);
-    if (st != OB_OK) {
-      char detail[512];
-      snprintf(detail, sizeof detail, "%s", ob_error_detail());
-      return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_CONFIG='%s': %s", text, detail);
-    }
-  }
-  const char *tune = getenv("OCLBENCH_GEMM_TUNE");
-  if (tune && *tune && strcmp(tune, "0") != 0 && strcmp(tune, "1") != 0 &&
-      strcmp(tune, "force") != 0)
-    return ob_fail(OB_ERR_INVALID, "OCLBENCH_GEMM_TUNE='%s': expected 0, 1 or force", tune);
   return OB_OK;
 }

@@ -1,13 +1,11 @@
-/* SGEMM kernel selection: shape classes, the autotuning pass and its on-disk cache (one
- * file per device and driver in ob_program_cache_dir()). */
-#include "gemm.h"
+/* SGEMM kernel selection: shape classes and the search's problem and trial; the tuning
+ * facility (core/tune.h) does the rest. */
+#include "gemm_tune.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "gemm_ref.h"
-
-#define NELEM(a) (sizeof(a) / sizeof *(a))
 
 /* ---------------------------------------------------------------- shape classes */
 
@@ -121,10 +119,29 @@ static ob_status tune_verify(tune_problem *p, bool *ok) {
 #define TUNE_MAX_REPS 10
 #define TUNE_SECONDS 0.03
 
-/* Best time of one candidate (0 when it failed to build, run or verify). */
-static double tune_candidate(tune_problem *p, const ob_gemm_config *cfg, double best) {
-  char text[160];
-  ob_gemm_config_format(cfg, text, sizeof text);
+/* The search of one shape class: the problem it times (set up by search_prepare). */
+typedef struct gemm_search {
+  ob_device *dev;
+  ob_gemm_args shape;
+  size_t m, n, k;
+  tune_problem p;
+} gemm_search;
+
+static ob_status search_fallback(void *ctx, void *cfg) {
+  ob_gemm_config_default(((gemm_search *)ctx)->dev, cfg);
+  return OB_OK;
+}
+
+static ob_status search_prepare(void *ctx) {
+  gemm_search *s = ctx;
+  return tune_setup(s->dev, &s->shape, s->m, s->n, s->k, &s->p);
+}
+
+/* The best time of one candidate (an error when it fails to build, run or verify). */
+static ob_status search_trial(void *ctx, void *config, double best, double *seconds) {
+  gemm_search *s = ctx;
+  tune_problem *p = &s->p;
+  const ob_gemm_config *cfg = config;
   ob_gemm *g = NULL;
   double t = 0.0, min = 0.0, total = 0.0;
   bool ok = false;
@@ -142,173 +159,47 @@ static double tune_candidate(tune_problem *p, const ob_gemm_config *cfg, double 
   char info[400] = "";
   if (g) ob_gemm_build_info(g, &p->args, info, sizeof info);
   ob_gemm_destroy(g);
-  if (st != OB_OK || !ok) {
-    ob_log(OB_LOG_INFO, "gemm tune: %s: %s", text, st != OB_OK ? ob_error_detail() : "wrong result");
-    ob_error_clear();
-    return 0.0;
-  }
-  ob_log(OB_LOG_INFO, "gemm tune: %s: %.3f ms (%s)", text, min * 1e3, info);
-  return min;
-}
-
-ob_status ob_gemm_tune(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *best,
-                       double *gflops) {
-  const size_t cap = ob_device_is_cpu(dev) ? 1024 : 4096;
-  const size_t m = pow2_ceil(shape->m) < cap ? pow2_ceil(shape->m) : cap;
-  const size_t n = pow2_ceil(shape->n) < cap ? pow2_ceil(shape->n) : cap;
-  const size_t k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
-  ob_gemm_config cand[TUNE_MAX_CANDIDATES];
-  const size_t ncand = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
-  tune_problem p;
-  ob_status st = tune_setup(dev, shape, m, n, k, &p);
-  double best_t = 0.0, t[TUNE_MAX_CANDIDATES] = {0.0};
-  /* Split-K pays only where the output tiles alone leave compute units idle. */
-  const size_t busy = 2 * (size_t)ob_device_props_get(dev)->compute_units;
-  for (size_t i = 0; st == OB_OK && i < ncand; i++) {
-    const size_t tiles = ((m + (size_t)cand[i].bm - 1) / (size_t)cand[i].bm) *
-                         ((n + (size_t)cand[i].bn - 1) / (size_t)cand[i].bn);
-    if (cand[i].splitk > 1 && tiles >= busy) continue;
-    t[i] = tune_candidate(&p, &cand[i], best_t);
-    if (t[i] > 0.0 && (best_t == 0.0 || t[i] < best_t)) best_t = t[i];
-  }
-  /* A second round over the close contenders (a burst of load on a shared machine can hold
-   * all repetitions of one candidate), then the fastest of both rounds. */
-  for (size_t i = 0; st == OB_OK && i < ncand; i++) {
-    if (t[i] <= 0.0 || t[i] > TUNE_RECHECK * best_t) continue;
-    const double again = tune_candidate(&p, &cand[i], 0.0);
-    if (again > 0.0 && again < t[i]) t[i] = again;
-  }
-  best_t = 0.0;
-  for (size_t i = 0; i < ncand; i++)
-    if (t[i] > 0.0 && (best_t == 0.0 || t[i] < best_t)) {
-      best_t = t[i];
-      *best = cand[i];
-    }
-  tune_free(&p);
   OB_TRY(st);
-  if (best_t == 0.0)
-    return ob_fail(OB_ERR_UNSUPPORTED, "gemm tune: no candidate configuration works here");
-  *gflops = 2.0 * (double)m * (double)n * (double)k / best_t * 1e-9;
+  if (!ok) return ob_fail(OB_ERR_VERIFY, "wrong result");
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_gemm_family, cfg, text, sizeof text);
+  ob_log(OB_LOG_INFO, "gemm tune: %s: %.3f ms (%s)", text, min * 1e3, info);
+  *seconds = min;
   return OB_OK;
 }
 
-/* ---------------------------------------------------------------- the on-disk cache */
-
-/* The cache file of a device and driver; "" when caching is off. Keyed by everything that
- * changes the answer: device, driver, oclbench version, the kernel source, the candidates. */
-static void cache_path(const ob_device *dev, char *buf, size_t n) {
-  buf[0] = '\0';
-  const char *dir = ob_program_cache_dir();
-  if (!dir[0]) return;
-  const ob_device_props *p = ob_device_props_get(dev);
-  uint64_t h = OB_HASH_INIT;
-  const char *parts[] = {p->name, p->driver, p->platform_version, OB_VERSION};
-  for (size_t i = 0; i < NELEM(parts); i++) h = ob_hash(h, parts[i], strlen(parts[i]) + 1);
-  char *src = NULL;
-  size_t len = 0;
-  if (ob_kernel_source("gemm.cl", &src, &len) == OB_OK) h = ob_hash(h, src, len);
-  free(src);
-  ob_error_clear();
+ob_status ob_gemm_select(ob_device *dev, const ob_tune_settings *settings,
+                         const ob_gemm_args *shape, ob_gemm_config *out, ob_tune_source *source) {
+  const size_t cap = ob_device_is_cpu(dev) ? 1024 : 4096;
+  gemm_search s = {.dev = dev, .shape = *shape};
+  s.m = pow2_ceil(shape->m) < cap ? pow2_ceil(shape->m) : cap;
+  s.n = pow2_ceil(shape->n) < cap ? pow2_ceil(shape->n) : cap;
+  s.k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
+  /* Split-K pays only where the output tiles alone leave compute units idle. */
   ob_gemm_config cand[TUNE_MAX_CANDIDATES];
-  size_t nc = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
-  h = ob_hash(h, cand, nc * sizeof *cand);
-  snprintf(buf, n, "%s/gemm-tune-%016llx.txt", dir, (unsigned long long)h);
-}
-
-/* Looks key up in the cache file: lines "KEY CONFIG GFLOPS". Malformed lines are ignored. */
-static bool cache_lookup(const ob_device *dev, const char *path, const char *key,
-                         ob_gemm_config *out) {
-  char *text = NULL;
-  size_t len = 0;
-  if (!path[0] || ob_read_file(path, &text, &len) != OB_OK) {
-    ob_error_clear();
-    return false;
-  }
-  bool found = false;
-  char *save = NULL;
-  for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-    char k[64], cfgtext[200];
-    double gf = 0.0;
-    if (sscanf(line, "%63s %199s %lf", k, cfgtext, &gf) != 3 || strcmp(k, key) != 0) continue;
-    ob_gemm_config cfg;
-    ob_gemm_config_default(dev, &cfg);
-    if (ob_gemm_config_parse(cfgtext, &cfg) != OB_OK || ob_gemm_config_check(&cfg, dev) != OB_OK) {
-      ob_log(OB_LOG_WARN, "%s: ignoring malformed gemm tuning entry '%s'", path, line);
-      ob_error_clear();
-      continue;
-    }
-    *out = cfg;
-    found = true;
-  }
-  free(text);
-  return found;
-}
-
-/* Rewrites the cache file with the entry for key replaced (or added). */
-static void cache_store(const char *path, const char *key, const ob_gemm_config *cfg,
-                        double gflops) {
-  if (!path[0]) return;
-  char *old = NULL;
-  size_t len = 0;
-  if (ob_read_file(path, &old, &len) != OB_OK) len = 0;
-  ob_error_clear();
-  char text[160];
-  ob_gemm_config_format(cfg, text, sizeof text);
-  const size_t cap = len + 320;
-  char *all = malloc(cap);
-  if (!all) {
-    free(old);
-    return;
-  }
+  const size_t all = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
+  const size_t busy = 2 * (size_t)ob_device_props_get(dev)->compute_units;
   size_t n = 0;
-  const size_t klen = strlen(key);
-  char *save = NULL;
-  for (char *line = len ? strtok_r(old, "\n", &save) : NULL; line;
-       line = strtok_r(NULL, "\n", &save)) {
-    if (strncmp(line, key, klen) == 0 && line[klen] == ' ') continue;
-    n += (size_t)snprintf(all + n, cap - n, "%s\n", line);
+  for (size_t i = 0; i < all; i++) {
+    const size_t tiles = ((s.m + (size_t)cand[i].bm - 1) / (size_t)cand[i].bm) *
+                         ((s.n + (size_t)cand[i].bn - 1) / (size_t)cand[i].bn);
+    if (cand[i].splitk <= 1 || tiles < busy) cand[n++] = cand[i];
   }
-  n += (size_t)snprintf(all + n, cap - n, "%s %s %.2f\n", key, text, gflops);
-  if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK || ob_write_file_atomic(path, all, n) != OB_OK) {
-    ob_log(OB_LOG_WARN, "cannot store gemm tuning in %s: %s", path, ob_error_detail());
-    ob_error_clear();
-  }
-  free(all);
-  free(old);
-}
-
-ob_status ob_gemm_select(ob_device *dev, const ob_gemm_args *shape, ob_gemm_config *out,
-                         const char **source) {
-  ob_gemm_config_default(dev, out);
-  *source = "default";
-  const char *env = getenv("OCLBENCH_GEMM_CONFIG");
-  if (env && *env) {
-    OB_TRY(ob_gemm_config_parse(env, out));
-    OB_TRY(ob_gemm_config_check(out, dev));
-    *source = "env";
-    return OB_OK;
-  }
-  const char *mode = getenv("OCLBENCH_GEMM_TUNE");
-  if (mode && strcmp(mode, "0") == 0) return OB_OK;
-  char key[64], path[4200];
+  char key[64];
   ob_gemm_shape_key(shape, key, sizeof key);
-  cache_path(dev, path, sizeof path);
-  const bool force = mode && strcmp(mode, "force") == 0;
-  if (!force && cache_lookup(dev, path, key, out)) {
-    *source = "cache";
-    return OB_OK;
-  }
-  ob_gemm_config best;
-  double gflops = 0.0;
-  ob_status st = ob_gemm_tune(dev, shape, &best, &gflops);
-  if (st != OB_OK) {
-    ob_log(OB_LOG_WARN, "%s: gemm tuning for %s failed (%s); using the default configuration",
-           ob_device_slug(dev), key, ob_error_detail());
-    ob_error_clear();
-    return OB_OK;
-  }
-  *out = best;
-  *source = "tuned";
-  cache_store(path, key, &best, gflops);
+  /* A second round over the close contenders (a burst of load on a shared machine can hold
+   * all repetitions of one candidate), then the fastest of both rounds. */
+  const ob_tune_search q = {.family = &ob_gemm_family, .dev = dev, .shape = key, .ctx = &s,
+                            .fallback = search_fallback, .candidates = cand, .ncandidates = n,
+                            .prepare = search_prepare, .trial = search_trial,
+                            .recheck = TUNE_RECHECK};
+  ob_status st = ob_tune_select(settings, &q, out, source);
+  tune_free(&s.p);
+  if (st == OB_OK || *source != OB_TUNE_SEARCHED) return st;
+  ob_log(OB_LOG_WARN, "%s: gemm tuning for %s failed (%s); using the default configuration",
+         ob_device_slug(dev), key, ob_error_detail());
+  ob_error_clear();
+  ob_gemm_config_default(dev, out);
+  *source = OB_TUNE_DEFAULT;
   return OB_OK;
 }

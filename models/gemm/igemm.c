@@ -1,18 +1,16 @@
 /* int8 GEMM handle: dot-mode selection (build and exactness check), argument checks, operand
- * packing and launches. Configurations and tuning: igemm_tune.c; kernels: cl_kernels/igemm.cl. */
+ * packing and launches. Configurations: igemm_config.c; selection: igemm_tune.c; kernels:
+ * cl_kernels/igemm.cl. */
 #include "igemm.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "igemm_impl.h"
-
 struct ob_igemm {
   ob_device *dev;
   ob_igemm_config cfg;
   ob_igemm_dot dot;
-  const char *source;
   cl_kernel gemm, pack;
   cl_mem scratch[2];     /* packed A and B */
   size_t scratch_bytes[2];
@@ -46,16 +44,16 @@ static bool dot_possible(const ob_device *dev, const ob_igemm_config *cfg, ob_ig
 /* Builds the program for cfg and dot. The khr built-ins are declared for OpenCL C 2.0 and later
  * by some compilers (clang's headers): a 3.0 device gets a second try with -cl-std=CL3.0. */
 static ob_status build(ob_igemm *g) {
-  char opts[256];
+  char opts[256], defines[160];
   const ob_igemm_config *c = &g->cfg;
+  ob_tune_defines(&ob_igemm_family, c, defines, sizeof defines);
   const char *stds[] = {"", "-cl-std=CL3.0"};
   const bool cl3 = strncmp(ob_device_props_get(g->dev)->cl_version, "OpenCL 3", 8) == 0;
   const int ntries = g->dot == OB_IGEMM_DOT_KHR && cl3 ? 2 : 1;
   ob_status st = OB_OK;
   for (int i = 0; i < ntries; i++) {
-    snprintf(opts, sizeof opts, "-DBM=%d -DBN=%d -DTM=%d -DTN=%d -DVM=%d -DVN=%d -DBK=%d "
-             "-DPAD=%d -DLOCAL=%d -DDOT=%d %s", c->bm, c->bn, c->tm, c->tn, c->vm, c->vn, c->bk,
-             c->pad, c->local, (int)g->dot - (int)OB_IGEMM_DOT_PLAIN, stds[i]);
+    snprintf(opts, sizeof opts, "%s -DDOT=%d %s", defines,
+             (int)g->dot - (int)OB_IGEMM_DOT_PLAIN, stds[i]);
     st = ob_kernel_create(g->dev, "igemm.cl", opts, "igemm", &g->gemm);
     if (st == OB_OK) break;
   }
@@ -140,28 +138,14 @@ ob_status ob_igemm_create(ob_device *dev, const ob_igemm_config *cfg, ob_igemm_d
   *out = NULL;
   if ((unsigned)dot > OB_IGEMM_DOT_PTX)
     return ob_fail(OB_ERR_INVALID, "igemm: unknown dot mode %d", (int)dot);
+  if (!cfg) return ob_fail(OB_ERR_INVALID, "igemm: no configuration (ob_igemm_select picks one)");
   OB_TRY(ob_device_open(dev));
-  if (cfg) OB_TRY(ob_igemm_config_check(cfg, dev));
+  OB_TRY(ob_igemm_config_check(cfg, dev));
   ob_igemm *g = calloc(1, sizeof *g);
   if (!g) return ob_fail(OB_ERR_NOMEM, "out of memory");
   g->dev = dev;
-  if (cfg) {
-    g->cfg = *cfg;
-    g->source = "fixed";
-  } else {
-    ob_igemm_config_default(dev, &g->cfg);
-    g->source = "default";
-  }
+  g->cfg = *cfg;
   ob_status st = choose_dot(g, dot);
-  if (st == OB_OK && !cfg) {
-    ob_igemm_config tuned;
-    st = ob_igemm_tune(dev, g->dot, &tuned, &g->source);
-    if (st == OB_OK && memcmp(&tuned, &g->cfg, sizeof tuned) != 0) {
-      release_kernels(g);
-      g->cfg = tuned;
-      st = build(g);
-    }
-  }
   if (st != OB_OK) {
     ob_igemm_destroy(g);
     return st;
@@ -180,7 +164,6 @@ void ob_igemm_destroy(ob_igemm *g) {
 
 const ob_igemm_config *ob_igemm_config_get(const ob_igemm *g) { return &g->cfg; }
 ob_igemm_dot ob_igemm_dot_mode(const ob_igemm *g) { return g->dot; }
-const char *ob_igemm_config_source(const ob_igemm *g) { return g->source; }
 int ob_igemm_last_launches(const ob_igemm *g) { return g->launches; }
 
 /* ---------------------------------------------------------------- arguments */

@@ -18,9 +18,8 @@
  * otherwise; a mode other than plain is used only when its kernel builds and computes a small
  * product exactly (checked at creation).
  *
- * Tile configuration: the one given at creation, or the fastest of the device's few
- * candidates timed on a 2048^3 product (1024^3 on CPUs; an autotuning pass whose result is
- * cached per device, driver, kernel source and dot mode in ob_program_cache_dir()).
+ * Tile configuration: the one given at creation; the selection step, ob_igemm_select
+ * (models/gemm/igemm_tune.h), picks one through the tuning facility (core/tune.h).
  *
  * Ownership: the handle borrows the device (which must outlive it) and owns its kernels and
  * scratch buffers; the caller owns A, B and C. Not thread-safe: one handle per thread.
@@ -30,6 +29,7 @@
 
 #include "gemm.h"
 #include "oclbench.h"
+#include "tune.h"
 
 /* Largest k: fewer than 2^17 products of magnitude at most 2^14 ((-128)^2) stay below 2^31. */
 #define OB_IGEMM_MAX_K (((size_t)1 << 17) - 1)
@@ -68,8 +68,10 @@ typedef enum ob_igemm_dot {
 /* "auto", "plain", "khr" (cl_khr_integer_dot_product), "ptx" (NVIDIA dp4a). */
 const char *ob_igemm_dot_name(ob_igemm_dot dot);
 
-/* "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,bk=32,pad=4,local=1". */
-void ob_igemm_config_format(const ob_igemm_config *cfg, char *buf, size_t n);
+/* The tuning family of ob_igemm_config (core/tune.h): its text form
+ * "bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,bk=32,pad=4,local=1" (OCLBENCH_CONFIG_IGEMM, the tuning
+ * cache) and the -D options of igemm.cl. */
+extern const ob_tune_family ob_igemm_family;
 
 /* Checks the rules of igemm.cl (divisibility, vector widths, padding alignment; OB_ERR_INVALID
  * with a detail) and, when dev is not NULL, the device's work-group and local-memory limits
@@ -84,20 +86,18 @@ size_t ob_igemm_candidates(const ob_device *dev, ob_igemm_config *out, size_t ma
 
 typedef struct ob_igemm ob_igemm;
 
-/* Creates a handle for dev (opened if needed) with configuration cfg (NULL: the tuned or
- * default one, see above) and dot mode `dot` (AUTO: the best that builds and is exact; another
- * mode: that one, or OB_ERR_UNSUPPORTED when the device cannot run it). Builds the kernels. */
+/* Creates a handle for dev (opened if needed) with configuration cfg (checked; NULL is
+ * OB_ERR_INVALID) and dot mode `dot` (AUTO: the best that builds and is exact; another mode:
+ * that one, or OB_ERR_UNSUPPORTED when the device cannot run it). Builds the kernels. */
 ob_status ob_igemm_create(ob_device *dev, const ob_igemm_config *cfg, ob_igemm_dot dot,
                           ob_igemm **out);
 
 /* Releases the kernels and scratch buffers (after finishing the queue); NULL is a no-op. */
 void ob_igemm_destroy(ob_igemm *g);
 
-/* The configuration and dot mode in use; where the configuration came from: "fixed", "default",
- * "tuned" or "cache" (static strings). */
+/* The configuration and dot mode in use. */
 const ob_igemm_config *ob_igemm_config_get(const ob_igemm *g);
 ob_igemm_dot ob_igemm_dot_mode(const ob_igemm *g);
-const char *ob_igemm_config_source(const ob_igemm *g);
 
 /* Enqueues the GEMM, packing operands first where needed. Checks the arguments (dimensions,
  * k <= OB_IGEMM_MAX_K, leading dimensions, buffer sizes: OB_ERR_INVALID) and that the kernel's

@@ -8,8 +8,10 @@
 
 #include "clblast_gemm.h"
 #include "gemm_ref.h"
+#include "gemm_tune.h"
 #include "igemm.h"
 #include "igemm_ref.h"
+#include "igemm_tune.h"
 
 /* The seed's layer: X is batch x in, W is out x in, Y is batch x out. */
 #define FC_BATCH 128
@@ -114,12 +116,14 @@ static ob_status float_operands(linear_state *s) {
 static ob_status own_setup(linear_state *s) {
   OB_TRY(float_operands(s));
   const ob_gemm_args args = gemm_args(s);
-  OB_TRY(ob_gemm_create(s->dev, NULL, &s->gemm));
+  ob_gemm_config cfg;
+  ob_tune_source source;
+  OB_TRY(ob_gemm_select(s->dev, ob_tune_settings_current(), &args, &cfg, &source));
+  OB_TRY(ob_gemm_create(s->dev, &cfg, &s->gemm));
   OB_TRY(ob_gemm_prepare(s->gemm, &args));
-  char text[160];
-  ob_gemm_config_format(ob_gemm_config_for(s->gemm, &args), text, sizeof text);
-  snprintf(s->config, sizeof s->config, "config=%s (%s)", text,
-           ob_gemm_config_source(s->gemm, &args));
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_gemm_family, &cfg, text, sizeof text);
+  snprintf(s->config, sizeof s->config, "config=%s (%s)", text, ob_tune_source_name(source));
   return OB_OK;
 }
 
@@ -190,11 +194,16 @@ static ob_status int8_setup(linear_state *s) {
   const cl_mem_flags in = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
   OB_TRY(ob_buffer_create(s->dev, in, sh->m * sh->k + 1, s->host_a, &s->a));
   OB_TRY(ob_buffer_create(s->dev, in, sh->k * sh->n + 1, s->host_b, &s->b));
-  OB_TRY(ob_igemm_create(s->dev, NULL, OB_IGEMM_DOT_AUTO, &s->igemm));
-  char text[128];
-  ob_igemm_config_format(ob_igemm_config_get(s->igemm), text, sizeof text);
+  ob_igemm_config cfg;
+  ob_igemm_dot dot;
+  ob_tune_source source;
+  OB_TRY(ob_igemm_select(s->dev, ob_tune_settings_current(), OB_IGEMM_DOT_AUTO, &cfg, &dot,
+                         &source));
+  OB_TRY(ob_igemm_create(s->dev, &cfg, dot, &s->igemm));
+  char text[OB_TUNE_TEXT_MAX];
+  ob_tune_format(&ob_igemm_family, &cfg, text, sizeof text);
   snprintf(s->config, sizeof s->config, "config=%s (%s); dot=%s", text,
-           ob_igemm_config_source(s->igemm), ob_igemm_dot_name(ob_igemm_dot_mode(s->igemm)));
+           ob_tune_source_name(source), ob_igemm_dot_name(ob_igemm_dot_mode(s->igemm)));
   return OB_OK;
 }
 

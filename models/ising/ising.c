@@ -2,7 +2,8 @@
  * pegasus:14 (thrml's benchmark sizes, 100 sweeps), every row verified twice: once per device
  * by comparing sampled moments with exact enumeration (device_check), once per case by
  * comparing the final states of sampled chains bit for bit with the host loop. Each case runs
- * the configuration the autotuner picks (cached per device, driver, graph and batch). */
+ * the configuration the autotuner picks (cached per device, driver, graph and batch; see
+ * ising_tune.h). */
 #include "ising.h"
 
 #include <math.h>
@@ -79,10 +80,16 @@ void ob_ising_teardown(void *state) {
   free(b->device_seconds);
 }
 
-/* The notes of a case: one device's configuration, or a group's split; where tuning came from. */
+/* The notes of a case: one device's configuration, or a group's split; how the tunings came:
+ * "search" when any was searched now, "cache" when all were cached, else how the others came
+ * ("default" with tuning off, "env" when forced). */
 static void note_batch(ob_case *c, const ob_ising_batch *batch) {
-  bool cached = true;
-  for (size_t i = 0; i < batch->n; i++) cached = cached && batch->from_cache[i];
+  const char *how = "cache";
+  for (size_t i = 0; i < batch->n; i++) {
+    const ob_tune_source src = batch->tuned[i] ? batch->sources[i] : OB_TUNE_CACHED;
+    if (src == OB_TUNE_SEARCHED) how = "search";
+    else if (src != OB_TUNE_CACHED && strcmp(how, "search") != 0) how = ob_tune_source_name(src);
+  }
   if (batch->n == 1) {
     ob_ising_config cfg;
     ob_ising_sampler_config(ob_ising_shards_sampler(batch->set, 0), &cfg);
@@ -102,7 +109,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     ob_case_note(c, "devices", "%zu", batch->n);
     ob_case_note(c, "split", "%s", split);
   }
-  ob_case_note(c, "tuned", "%s", cached ? "cache" : "search");
+  ob_case_note(c, "tuned", "%s", how);
 }
 
 ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob_case *c) {

@@ -12,7 +12,7 @@ void ob_ising_batch_clear(ob_ising_batch *b) {
   free(b->shares);
   free(b->tunings);
   free(b->tuned);
-  free(b->from_cache);
+  free(b->sources);
   memset(b, 0, sizeof *b);
 }
 
@@ -35,10 +35,12 @@ static ob_status rates_for(ob_ising_batch *b, ob_device *const *devs, const ob_i
 /* Each device's configuration by the policy, for its share. */
 static ob_status tunings_for(ob_ising_batch *b, ob_device *const *devs,
                              const ob_ising_model *model, const ob_ising_batch_opts *o) {
+  const ob_tune_settings *settings = o->settings ? o->settings : ob_tune_settings_current();
   for (size_t i = 0; i < b->n; i++) {
     b->tunings[i] = o->tuning;
     if (o->policy != OB_ISING_TUNE_AUTO || b->shares[i] == 0) continue;
-    OB_TRY(ob_ising_autotune(devs[i], model, b->shares[i], &b->tunings[i], &b->from_cache[i]));
+    OB_TRY(ob_ising_select(devs[i], settings, model, b->shares[i], &b->tunings[i],
+                           &b->sources[i]));
     b->tunings[i].max_pass_chains = o->tuning.max_pass_chains;
     b->tuned[i] = true;
   }
@@ -53,8 +55,8 @@ ob_status ob_ising_batch_setup(ob_ising_batch *b, ob_device *const *devs, size_t
   b->shares = calloc(n, sizeof *b->shares);
   b->tunings = calloc(n, sizeof *b->tunings);
   b->tuned = calloc(n, sizeof *b->tuned);
-  b->from_cache = calloc(n, sizeof *b->from_cache);
-  if (!n || !b->rates || !b->shares || !b->tunings || !b->tuned || !b->from_cache)
+  b->sources = calloc(n, sizeof *b->sources);
+  if (!n || !b->rates || !b->shares || !b->tunings || !b->tuned || !b->sources)
     return n ? ob_fail(OB_ERR_NOMEM, "out of memory")
              : ob_fail(OB_ERR_INVALID, "an Ising batch needs a device");
   OB_TRY(rates_for(b, devs, model, opts));

@@ -10,14 +10,16 @@
 #define OB_ISING_BATCH_H
 
 #include "ising_shard.h"
+#include "tune.h"
 
 /* How each device's kernel configuration is chosen. */
 typedef enum ob_ising_tune_policy {
   OB_ISING_TUNE_GIVEN, /* the given tuning on every device (zero fields: chosen from the device
                           and the model) */
-  OB_ISING_TUNE_AUTO,  /* the autotuner's choice for the device's share of the chains (cached per
-                          device, driver, graph and chain count), with the given tuning's
-                          max_pass_chains */
+  OB_ISING_TUNE_AUTO,  /* the selection's choice for the device's share of the chains
+                          (ob_ising_select under the options' settings: forced, default, cached
+                          per device, driver, graph and chain count, or searched), with the
+                          given tuning's max_pass_chains */
 } ob_ising_tune_policy;
 
 typedef struct ob_ising_batch_opts {
@@ -26,6 +28,8 @@ typedef struct ob_ising_batch_opts {
   size_t chains;        /* chains of this batch (>= 1) */
   uint64_t seed;
   ob_ising_tune_policy policy;
+  const ob_tune_settings *settings; /* policy AUTO: the settings it selects by; NULL: the
+                                       process's (ob_tune_settings_current) */
   ob_ising_tuning tuning;
   const double *rates;  /* the devices' rates when measured already (oclbench-mpi calibrates
                            before it splits over ranks); NULL: calibrated here (ob_ising_calibrate
@@ -39,8 +43,8 @@ typedef struct ob_ising_batch {
   bool calibrated;          /* the rates were measured by this setup */
   size_t *shares;           /* chains of each device (0: left out) */
   ob_ising_tuning *tunings; /* the configuration each device runs */
-  bool *tuned;              /* autotuned (policy AUTO and a share) */
-  bool *from_cache;         /* the autotuner's choice came from its cache */
+  bool *tuned;              /* selected (policy AUTO and a share) */
+  ob_tune_source *sources;  /* where a selected configuration came from */
   ob_ising_shards *set;     /* the samplers; NULL unless every step succeeded */
 } ob_ising_batch;
 

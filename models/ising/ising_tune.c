@@ -1,4 +1,5 @@
-/* Autotuning of the Ising sampler with an on-disk cache of the winners. */
+/* The autotuner of the Ising sampler: its tuning family and candidates, and the trial that
+ * times short runs of each, through the tuning facility (core/tune.h). */
 #include "ising_tune.h"
 
 #include <stdio.h>
@@ -9,49 +10,41 @@
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
-static void cache_path(ob_device *dev, const ob_ising_model *model, size_t chains, char *buf,
-                       size_t n) {
-  const ob_device_props *p = ob_device_props_get(dev);
-  char *src = NULL;
-  size_t len = 0;
-  uint64_t h = OB_HASH_INIT;
-  if (ob_kernel_source("ising.cl", &src, &len) == OB_OK) h = ob_hash(h, src, len);
-  ob_error_clear();
-  free(src);
-  char key[1024];
-  const int k = snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%zu|%zu|%zu", p->name, p->driver,
-                         p->platform_version, OB_VERSION, ob_ising_spec(model),
-                         ob_ising_nodes(model), ob_ising_edges(model), chains);
-  h = ob_hash(h, key, (size_t)k);
-  snprintf(buf, n, "%s/ising-tune-%016llx.txt", ob_program_cache_dir(), (unsigned long long)h);
+/* ---------------------------------------------------------------- the family */
+
+static const ob_tune_param params[] = {
+    {.key = "path", OB_TUNE_FIELD(ob_ising_tuning, path), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "local", "global")},
+    {.key = "spin_bits", OB_TUNE_FIELD(ob_ising_tuning, spin_bits), .min = 0, .max = 32,
+     OB_TUNE_VALUES(0, 1, 2, 4, 8, 16, 32)},
+    {.key = "wg_size", OB_TUNE_FIELD(ob_ising_tuning, wg_size), .min = 0, .max = 4096},
+    {.key = "wg_words", OB_TUNE_FIELD(ob_ising_tuning, wg_words), .min = 0, .max = 1024},
+    {.key = "schedule", OB_TUNE_FIELD(ob_ising_tuning, schedule), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "local", "global")},
+};
+
+/* Words per work-group a power of two, the schedule in local memory only on the local path
+ * (0 and auto: the sampler chooses). */
+static ob_status rules(const void *cfg, const ob_device *dev) {
+  (void)dev; /* local memory decides at creation (the sampler's own checks) */
+  const ob_ising_tuning *t = cfg;
+  if (t->wg_words & (t->wg_words - 1))
+    return ob_fail(OB_ERR_INVALID, "ising config: wg_words=%zu is not a power of two",
+                   t->wg_words);
+  if (t->schedule == OB_ISING_PATH_LOCAL && t->path == OB_ISING_PATH_GLOBAL)
+    return ob_fail(OB_ERR_INVALID, "ising config: the schedule in local memory needs the "
+                   "local path");
+  return OB_OK;
 }
 
-static bool read_cached(const char *path, ob_ising_tuning *t) {
-  FILE *f = fopen(path, "r");
-  if (!f) return false;
-  unsigned bits = 0, path_kind = 0, sched = 0;
-  size_t wg = 0, words = 0;
-  const int got = fscanf(f, "%u %zu %zu %u %u", &bits, &wg, &words, &path_kind, &sched);
-  fclose(f);
-  const bool place_ok = (path_kind == OB_ISING_PATH_LOCAL || path_kind == OB_ISING_PATH_GLOBAL) &&
-                        (sched == OB_ISING_PATH_LOCAL || sched == OB_ISING_PATH_GLOBAL);
-  if (got != 5 || !bits || bits > 32 || (bits & (bits - 1)) || !wg || wg > 4096 || !words ||
-      (words & (words - 1)) || !place_ok)
-    return false;
-  *t = (ob_ising_tuning){.path = (ob_ising_path)path_kind, .spin_bits = bits, .wg_size = wg,
-                         .wg_words = words, .schedule = (ob_ising_path)sched};
-  return true;
-}
+static const ob_ising_tuning base = {0};
 
-static void write_cached(const char *path, const ob_ising_tuning *t) {
-  char text[96];
-  const int n = snprintf(text, sizeof text, "%u %zu %zu %u %u\n", t->spin_bits, t->wg_size,
-                         t->wg_words, (unsigned)t->path, (unsigned)t->schedule);
-  if (ob_mkdir_p(ob_program_cache_dir()) != OB_OK ||
-      ob_write_file_atomic(path, text, (size_t)n) != OB_OK)
-    ob_log(OB_LOG_DEBUG, "ising autotune: cannot cache %s: %s", path, ob_error_detail());
-  ob_error_clear();
-}
+const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
+                                        .nparams = sizeof params / sizeof *params,
+                                        .size = sizeof(ob_ising_tuning), .base = &base,
+                                        .check = rules};
+
+/* ---------------------------------------------------------------- the search */
 
 /* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path (and
  * 256 with the schedule kept in global memory), and the global path; the byte words of 1, 2
@@ -86,22 +79,33 @@ static size_t candidates(const ob_device *dev, ob_ising_tuning *c) {
   return n;
 }
 
-/* Seconds per sweep of one candidate (the better of two trials); < 0 when it does not work
- * here. *sweeps: trial length, chosen on the first working candidate. */
-static double trial(ob_device *dev, const ob_ising_model *model, size_t chains,
-                    ob_ising_tuning *t, size_t *sweeps) {
+/* The search of one batch: the model, its chains, and the trial length (in sweeps, chosen on
+ * the first candidate that works). */
+typedef struct ising_search {
+  ob_device *dev;
+  const ob_ising_model *model;
+  size_t chains, sweeps;
+} ising_search;
+
+static ob_status search_fallback(void *ctx, void *cfg) {
+  (void)ctx;
+  *(ob_ising_tuning *)cfg = (ob_ising_tuning){0}; /* the sampler chooses */
+  return OB_OK;
+}
+
+/* Seconds per sweep of one candidate (the better of two trials), its work-group size and
+ * schedule rewritten as the sampler chose them. */
+static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *seconds) {
+  (void)best_so_far;
+  ising_search *q = ctx;
+  ob_ising_tuning *t = cfg;
+  size_t *sweeps = &q->sweeps;
   ob_ising_sampler *s = NULL;
-  if (ob_ising_sampler_create(dev, model, chains, 1, t, &s) != OB_OK) {
-    ob_log(OB_LOG_DEBUG, "ising autotune: %u bits, wg %zu, %s, schedule %s: %s", t->spin_bits,
-           t->wg_size, ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
-           ob_error_detail());
-    ob_error_clear();
-    return -1.0;
-  }
-  ob_ising_config cfg;
-  ob_ising_sampler_config(s, &cfg);
-  t->wg_size = cfg.wg_size; /* as chosen and as the device allows */
-  t->schedule = cfg.schedule;
+  OB_TRY(ob_ising_sampler_create(q->dev, q->model, q->chains, 1, t, &s));
+  ob_ising_config chosen;
+  ob_ising_sampler_config(s, &chosen);
+  t->wg_size = chosen.wg_size; /* as chosen and as the device allows */
+  t->schedule = chosen.schedule;
   double best = -1.0, sec = 0.0;
   ob_status st = ob_ising_sampler_snapshot(s);
   if (st == OB_OK && *sweeps == 0) { /* size the trials from a one-sweep probe */
@@ -113,40 +117,29 @@ static double trial(ob_device *dev, const ob_ising_model *model, size_t chains,
     st = ob_ising_sampler_rerun(s, *sweeps, &sec);
     if (st == OB_OK && rep && (best < 0 || sec < best)) best = sec;
   }
-  if (st != OB_OK) {
-    ob_log(OB_LOG_DEBUG, "ising autotune: run failed: %s", ob_error_detail());
-    ob_error_clear();
-    best = -1.0;
-  }
   ob_ising_sampler_destroy(s);
-  return best > 0 ? best / (double)*sweeps : -1.0;
+  OB_TRY(st);
+  if (!(best > 0)) return ob_fail(OB_ERR_TIMING, "ising: a trial of %zu sweeps took no time",
+                                  *sweeps);
+  *seconds = best / (double)*sweeps;
+  ob_log(OB_LOG_DEBUG,
+         "ising autotune: %s, %zu chains, %u bits, wg %zu, %s, schedule %s: %.4g flips/ns",
+         ob_ising_spec(q->model), q->chains, t->spin_bits, t->wg_size,
+         ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
+         (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
+  return OB_OK;
 }
 
-ob_status ob_ising_autotune(ob_device *dev, const ob_ising_model *model, size_t chains,
-                            ob_ising_tuning *best, bool *cached) {
-  char path[4200] = "";
-  const bool caching = ob_program_cache_dir()[0] != '\0';
-  if (caching) cache_path(dev, model, chains, path, sizeof path);
-  *cached = caching && read_cached(path, best);
-  if (*cached) return OB_OK;
-  ob_ising_tuning c[MAX_CANDIDATES];
-  const size_t n = candidates(dev, c);
-  double fastest = -1.0;
-  size_t sweeps = 0;
-  for (size_t i = 0; i < n; i++) {
-    const double t = trial(dev, model, chains, &c[i], &sweeps);
-    ob_log(OB_LOG_DEBUG,
-           "ising autotune: %s, %zu chains, %u bits, wg %zu, %s, schedule %s: %.4g flips/ns",
-           ob_ising_spec(model), chains, c[i].spin_bits, c[i].wg_size,
-           ob_ising_path_name(c[i].path), ob_ising_path_name(c[i].schedule),
-           t > 0 ? (double)ob_ising_nodes(model) * (double)chains / t * 1e-9 : 0.0);
-    if (t > 0 && (fastest < 0 || t < fastest)) {
-      fastest = t;
-      *best = c[i];
-    }
-  }
-  if (fastest < 0)
-    return ob_fail(OB_ERR_UNSUPPORTED, "ising autotune: no configuration runs on this device");
-  if (caching) write_cached(path, best);
-  return OB_OK;
+ob_status ob_ising_select(ob_device *dev, const ob_tune_settings *settings,
+                          const ob_ising_model *model, size_t chains, ob_ising_tuning *out,
+                          ob_tune_source *source) {
+  ob_ising_tuning cand[MAX_CANDIDATES];
+  ising_search s = {.dev = dev, .model = model, .chains = chains};
+  char shape[1200];
+  snprintf(shape, sizeof shape, "%s:n%zu:e%zu:c%zu", ob_ising_spec(model),
+           ob_ising_nodes(model), ob_ising_edges(model), chains);
+  const ob_tune_search q = {.family = &ob_ising_family, .dev = dev, .shape = shape, .ctx = &s,
+                            .fallback = search_fallback, .candidates = cand,
+                            .ncandidates = candidates(dev, cand), .trial = search_trial};
+  return ob_tune_select(settings, &q, out, source);
 }

@@ -1,15 +1,26 @@
-/* Autotuning of the Ising sampler: times short runs of candidate configurations (word size,
- * work-group size, path) for one device, graph and batch, and caches the fastest in the
- * program cache directory, keyed by device, driver, kernel source, graph and chain count. */
+/* The selection step of the Ising sampler: its tuning (word size, work-group size and words,
+ * path, schedule) for one device, graph and batch, through the tuning facility (core/tune.h),
+ * family ob_ising_family. */
 #ifndef OB_ISING_TUNE_H
 #define OB_ISING_TUNE_H
 
 #include "ising_sampler.h"
+#include "tune.h"
 
-/* Fills *best with the fastest candidate for `chains` chains of the model on the device (from
- * the cache when present: *cached true). Candidates that fail to set up are skipped; an error
- * only when none works. The model's weights do not matter, only its graph. */
-ob_status ob_ising_autotune(ob_device *dev, const ob_ising_model *model, size_t chains,
-                            ob_ising_tuning *best, bool *cached);
+/* The tuning family of ob_ising_tuning: its text form
+ * "path=local,spin_bits=32,wg_size=256,wg_words=1,schedule=local" (0 and auto: the sampler
+ * chooses; OCLBENCH_CONFIG_ISING, the tuning cache). max_pass_chains is not a parameter. */
+extern const ob_tune_family ob_ising_family;
+
+/* The tuning for `chains` chains of the model on dev, by the settings (ob_tune_select): forced
+ * (OCLBENCH_CONFIG_ISING), the sampler's own choices (mode off: all zero), cached for this
+ * graph (spec, nodes, edges) and chain count, or searched now: short runs of every candidate
+ * (word sizes, work-group sizes, paths and schedules for GPUs; the wide words on CPUs) that
+ * sets up, the fastest cached with the work-group size and schedule the sampler chose. The
+ * model's weights do not matter, only its graph. max_pass_chains of *out is 0. An error only
+ * when no candidate works. */
+ob_status ob_ising_select(ob_device *dev, const ob_tune_settings *settings,
+                          const ob_ising_model *model, size_t chains, ob_ising_tuning *out,
+                          ob_tune_source *source);
 
 #endif

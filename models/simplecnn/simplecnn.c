@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam/adam.h"
+#include "adam/adam_tune.h"
+#include "conv/conv_tune.h"
 #include "philox.h"
 #include "zoo/zoo.h"
 
@@ -131,6 +132,7 @@ struct ob_simplecnn {
   cl_mem params, grads;
   cl_mem x, labels, y, dz, colsum, wimg, partial, logits, dlogits, loss;
   ob_conv_plan *conv_fwd, *conv_wgrad;
+  char conv_config[2][192]; /* the plans' configurations and how they were chosen */
   ob_adam *adam;
   cl_kernel k[NKERNELS];
   size_t wg, loss_wg;
@@ -329,6 +331,11 @@ static ob_status make_kernels(ob_simplecnn *m) {
   return OB_OK;
 }
 
+/* The settings the model's configurations are selected with. */
+static const ob_tune_settings *tuning(const ob_simplecnn *m) {
+  return m->cfg.tune ? m->cfg.tune : ob_tune_settings_current();
+}
+
 /* The forward convolution, and the weight gradient as a grouped convolution with one group
  * per image: x [B][in_c][H][W] read as [1][B in_c][H][W] and dz [B][C][P][Q] as
  * [1][B C][P][Q] (the same memory) give the per-image gradients [B][C][in_c][3][3], which
@@ -341,8 +348,14 @@ static ob_status make_plans(ob_simplecnn *m) {
   const ob_conv_shape fwd = {d->batch, d->in_c, d->in_h, d->in_w, d->channels, K, K, S, P, 1};
   const ob_conv_shape wgrad = {1, d->batch * d->in_c, d->in_h, d->in_w, d->batch * d->channels,
                                K, K, S, P, d->batch};
-  OB_TRY(ob_conv_plan_create(m->dev, &fwd, OB_CONV_FORWARD, &m->cfg.conv, &m->conv_fwd));
-  return ob_conv_plan_create(m->dev, &wgrad, OB_CONV_BACKWARD_WEIGHT, &m->cfg.conv,
+  const ob_tune_settings *tune = tuning(m);
+  ob_conv_choice fc, wc;
+  OB_TRY(ob_conv_select(m->dev, tune, &fwd, OB_CONV_FORWARD, OB_CONV_FP32, &fc));
+  OB_TRY(ob_conv_select(m->dev, tune, &wgrad, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32, &wc));
+  snprintf(m->conv_config[0], sizeof m->conv_config[0], "%s", fc.describe);
+  snprintf(m->conv_config[1], sizeof m->conv_config[1], "%s", wc.describe);
+  OB_TRY(ob_conv_plan_create(m->dev, &fwd, OB_CONV_FORWARD, OB_CONV_FP32, &fc.cfg, &m->conv_fwd));
+  return ob_conv_plan_create(m->dev, &wgrad, OB_CONV_BACKWARD_WEIGHT, OB_CONV_FP32, &wc.cfg,
                              &m->conv_wgrad);
 }
 
@@ -350,6 +363,8 @@ static ob_status make_optimizer(ob_simplecnn *m) {
   ob_adam_options o;
   ob_adam_options_init(&o, false);
   o.lr = m->cfg.lr;
+  ob_tune_source source;
+  OB_TRY(ob_adam_select(m->dev, tuning(m), &o.tuning, &source));
   return ob_adam_create_flat(m->dev, &o, m->params, m->grads, m->off, m->count,
                              OB_SIMPLECNN_NTENSORS, &m->adam);
 }
@@ -364,7 +379,7 @@ static ob_status model_init(ob_simplecnn *m) {
   snprintf(m->describe, sizeof m->describe,
            "conv forward %s; conv weight grad %s; fc split %d chunks of %d features, %d images "
            "per work-item, wg %zu; adam %s",
-           ob_conv_plan_describe(m->conv_fwd), ob_conv_plan_describe(m->conv_wgrad), m->nchunks,
+           m->conv_config[0], m->conv_config[1], m->nchunks,
            m->chunk, NB, m->wg, ob_adam_describe(m->adam));
   return OB_OK;
 }

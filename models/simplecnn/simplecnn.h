@@ -30,6 +30,7 @@
 
 #include "conv/conv.h"
 #include "oclbench.h"
+#include "tune.h"
 
 /* The architecture's fixed parts: a 3x3 convolution with stride 2 and padding 1. */
 #define OB_SIMPLECNN_KERNEL 3
@@ -102,17 +103,21 @@ typedef struct ob_simplecnn_config {
   ob_simplecnn_dims dims;
   uint64_t seed;          /* parameter initialisation */
   double lr;              /* Adam learning rate (betas 0.9/0.999, eps 1e-8, no weight decay) */
-  ob_conv_options conv;   /* how the conv plans choose their configuration */
+  /* How the conv plans and the optimizer choose their configurations (not copied: must
+   * outlive ob_simplecnn_create); NULL: ob_tune_settings_current(). */
+  const ob_tune_settings *tune;
 } ob_simplecnn_config;
 
-/* The seed's model (ob_simplecnn_dims_default), seed 0, lr 1e-3, conv tuning auto. */
+/* The seed's model (ob_simplecnn_dims_default), seed 0, lr 1e-3, the process's tuning
+ * settings. */
 void ob_simplecnn_config_init(ob_simplecnn_config *c);
 
 typedef struct ob_simplecnn ob_simplecnn;
 
 /* Creates the model on dev: checks the dimensions, allocates parameters (initialised from
- * the seed), gradients, activations and the optimizer, makes the conv plans (tuning them on
- * first use per device and shape, see models/conv/conv.h) and builds the kernels. The input is
+ * the seed), gradients, activations and the optimizer, makes the conv plans (their
+ * configurations selected per cfg->tune, see models/conv/conv_tune.h: tuned on first use per
+ * device and shape) and builds the kernels. The input is
  * all zeros with labels 0 until ob_simplecnn_set_input. Errors: OB_ERR_INVALID (dims, lr),
  * OB_ERR_TOO_LARGE (allocation, the batch's dlogits above the local memory),
  * OB_ERR_BUILD / OB_ERR_CL, OB_ERR_UNSUPPORTED (a work-group the device cannot run).

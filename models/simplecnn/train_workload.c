@@ -144,7 +144,6 @@ static ob_status train_setup(void *state, ob_device *dev, ob_case *c) {
   dims_for(tc->batch, tc->input, &s->cfg.dims);
   s->cfg.seed = SEED_PARAMS;
   s->cfg.lr = LR;
-  OB_TRY(ob_conv_options_from_env(&s->cfg.conv));
   OB_TRY(ob_device_open(dev));
   OB_TRY(ob_simplecnn_create(dev, &s->cfg, &s->model));
   ob_log(OB_LOG_INFO, "train %s batch %d input %d: %s", part_names[s->p], tc->batch, tc->input,

@@ -9,9 +9,9 @@
 #include "cli.h"
 #include "fuzz.h"
 
-static const char *const vars[] = {"OCLBENCH_LOG",         "OCLBENCH_PROGRESS",
-                                   "OCLBENCH_GEMM_TUNE",   "OCLBENCH_GEMM_CONFIG",
-                                   "OCLBENCH_CONV_TUNE",   "OCLBENCH_CONV_CONFIG",
+static const char *const vars[] = {"OCLBENCH_LOG",          "OCLBENCH_PROGRESS",
+                                   "OCLBENCH_TUNE",         "OCLBENCH_CONFIG_GEMM",
+                                   "OCLBENCH_CONFIG_ISING", "OCLBENCH_CONFIG_CONV",
                                    "OCLBENCH_NO_CACHE"};
 #define NVARS (sizeof vars / sizeof *vars)
 

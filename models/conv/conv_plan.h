@@ -1,13 +1,9 @@
-/* Private to models/conv*.c: the GEMM view of a convolution pass and the plan body. */
-#ifndef OB_CONV_IMPL_H
-#define OB_CONV_IMPL_H
+/* Private to models/conv/: the GEMM view of a convolution pass, the plan body, and the plan
+ * without a configuration that the selection step times candidates on (conv_plan.c). */
+#ifndef OB_CONV_PLAN_H
+#define OB_CONV_PLAN_H
 
 #include "conv.h"
-
-/* Index-table padding: rowtab has Kd + OB_CONV_ROW_PAD entries, coltab N rounded up to
- * OB_CONV_COL_PAD; so tk <= OB_CONV_ROW_PAD and tn <= OB_CONV_COL_PAD. */
-#define OB_CONV_ROW_PAD 64
-#define OB_CONV_COL_PAD 512
 
 /* Kernels of at most this many taps test B's bounds with one AND of tap bit masks. */
 #define OB_CONV_MAX_MASK_TAPS 31
@@ -46,12 +42,11 @@ struct ob_conv_plan {
   ob_conv_shape shape;
   ob_conv_pass pass;
   ob_conv_view view;
-  ob_conv_config cfg;
+  ob_conv_config cfg;        /* none (zeros) in a plan of ob_conv_plan_make */
   cl_kernel gemm, reduce, bias_grad;
   cl_mem rowtab, coltab, ws;
   size_t ws_bytes;
   cl_event first, last;     /* of the last enqueue; NULL before any */
-  char describe[256];
 };
 
 /* Fills the GEMM view of a (checked) shape, pass and storage type; OB_ERR_UNSUPPORTED for a
@@ -83,8 +78,11 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
                                cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                                cl_event *first, cl_event *last);
 
-/* Chooses p->cfg (models/conv/conv_tune.c): forced, cached, tuned now, or the device default, and
- * writes p->describe. Needs p's view and index tables. */
-ob_status ob_conv_choose_config(ob_conv_plan *p, const ob_conv_options *opts);
+/* A plan without a configuration: the shape, pass and storage checked, the view, the index
+ * tables uploaded and the split-K reduction and bias-gradient kernels built, but no GEMM
+ * kernel (ob_conv_enqueue_gemm takes one). For timing candidates; ob_conv_plan_create
+ * completes it. */
+ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
+                            ob_conv_storage storage, ob_conv_plan **out);
 
 #endif
