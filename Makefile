@@ -134,8 +134,10 @@ portability: deps
 	@$(MAKE) --no-print-directory all mpi tests-build
 	@sh tools/portability.sh run $(BUILD) $(TESTS)
 
-# The test suite built with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The layer rules (tools/check_layers.sh), then the test suite built with AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 check: deps
+	@sh tools/check_layers.sh
 	@$(MAKE) --no-print-directory BUILD=build-san CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 	  SANITIZE='-fsanitize=address,undefined -fno-sanitize-recover=undefined' \
 	  oclbench-san mpi-san tests-build
