@@ -81,6 +81,12 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
     p->clock_mhz = ob_host_cpu_mhz(p->clock_source, sizeof p->clock_source);
   else if (p->clock_mhz == 0)
     snprintf(p->clock_source, sizeof p->clock_source, "unknown: the driver reports 0 MHz");
+  /* A CPU device's working set can live in the host's whole last-level cache, whatever the
+   * driver reports as its global cache (Intel's CPU runtime: one core's L2). */
+  if (p->type & CL_DEVICE_TYPE_CPU) {
+    const size_t llc = ob_host_llc_bytes();
+    if ((cl_ulong)llc > p->global_cache) p->global_cache = llc;
+  }
   const ob_vendor_profile *prof = ob_vendor_profile_get(p->vendor_class);
   if (prof->query_extra) prof->query_extra(id, p);
 }

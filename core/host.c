@@ -2,28 +2,37 @@
 #include "oclbench.h"
 
 #include <hwloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static hwloc_topology_t topology(void) {
-  static hwloc_topology_t topo;
-  static bool tried;
-  if (tried) return topo;
-  tried = true;
-  if (hwloc_topology_init(&topo) != 0) return topo = NULL;
-  hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
+/* The host's topology, loaded once per process (the first caller, whatever its thread) and read
+ * only afterwards; NULL when hwloc cannot load it. */
+static hwloc_topology_t host_topo;
+static pthread_once_t host_topo_once = PTHREAD_ONCE_INIT;
+
+static void topology_load(void) {
+  if (hwloc_topology_init(&host_topo) != 0) {
+    host_topo = NULL;
+    return;
+  }
+  hwloc_topology_set_io_types_filter(host_topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
   /* PCI devices (NUMA locality by bus id), no OS devices: hwloc's OpenCL, CUDA, NVML, ...
    * plugins would open every driver again and query vendor parameters without checking the
    * extensions (CL_DEVICE_TOPOLOGY_AMD on any device: CL_INVALID_VALUE, which Oclgrind's API
    * checks report). */
-  hwloc_topology_set_type_filter(topo, HWLOC_OBJ_OS_DEVICE, HWLOC_TYPE_FILTER_KEEP_NONE);
-  if (hwloc_topology_load(topo) != 0) {
-    hwloc_topology_destroy(topo);
-    topo = NULL;
+  hwloc_topology_set_type_filter(host_topo, HWLOC_OBJ_OS_DEVICE, HWLOC_TYPE_FILTER_KEEP_NONE);
+  if (hwloc_topology_load(host_topo) != 0) {
+    hwloc_topology_destroy(host_topo);
+    host_topo = NULL;
   }
-  return topo;
+}
+
+static hwloc_topology_t topology(void) {
+  pthread_once(&host_topo_once, topology_load);
+  return host_topo;
 }
 
 void ob_host_get(ob_host_info *out) {
@@ -103,6 +112,23 @@ unsigned ob_host_cpu_mhz(char *source, size_t n) {
     return mhz;
   }
   snprintf(source, n, "unknown: no hwloc CPU kinds, cpufreq or /proc/cpuinfo frequency");
+  return 0;
+}
+
+size_t ob_host_llc_bytes(void) {
+  hwloc_topology_t t = topology();
+  static const hwloc_obj_type_t levels[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE,
+                                            HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE,
+                                            HWLOC_OBJ_L1CACHE};
+  for (size_t i = 0; t && i < sizeof levels / sizeof *levels; i++) {
+    const int n = hwloc_get_nbobjs_by_type(t, levels[i]);
+    size_t sum = 0;
+    for (int k = 0; k < n; k++) {
+      hwloc_obj_t c = hwloc_get_obj_by_type(t, levels[i], (unsigned)k);
+      if (c && c->attr) sum += (size_t)c->attr->cache.size;
+    }
+    if (sum) return sum;
+  }
   return 0;
 }
 

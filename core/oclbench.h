@@ -131,6 +131,10 @@ void ob_host_get(ob_host_info *out);
  * says which; 0 with the reason in `source` when none is readable. */
 unsigned ob_host_cpu_mhz(char *source, size_t n);
 
+/* The host's last-level cache in bytes, summed over its instances (each L3 of a multi-die CPU),
+ * through hwloc; 0 when unknown. */
+size_t ob_host_llc_bytes(void);
+
 /* NUMA node of the PCI device with bus id "dddd:bb:dd.f" through hwloc; -1 when unknown. */
 int ob_host_pci_numa_node(const char *pci_bus_id);
 

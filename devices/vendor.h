@@ -52,7 +52,7 @@ typedef struct ob_device_props {
   cl_uint clock_mhz;      /* the driver's, or the host CPU's where a CPU device reports 0 */
   char clock_source[96];  /* "driver", or where the clock came from, or why it is unknown */
   cl_ulong global_mem;
-  cl_ulong global_cache;
+  cl_ulong global_cache;        /* CPUs: at least the host's last-level cache (ob_host_llc_bytes) */
   cl_ulong local_mem;
   cl_ulong max_alloc;
   cl_ulong max_constant;

@@ -310,6 +310,12 @@ static void statistics_and_repetitions(void **state) {
   char source[96] = "";
   const unsigned mhz = ob_host_cpu_mhz(source, sizeof source);
   assert_true(mhz > 0 ? strncmp(source, "host CPU", 8) == 0 : strncmp(source, "unknown", 7) == 0);
+  /* A CPU device's global cache is at least the host's last-level cache (hwloc's, where it
+   * knows one: Linux always has one). */
+  const size_t llc = ob_host_llc_bytes();
+  assert_true(llc >= 64 * 1024);
+  ob_device *dev = ob_test_device();
+  if (ob_device_is_cpu(dev)) assert_true(ob_device_props_get(dev)->global_cache >= llc);
 
   /* A time is believed when positive and not far below the wall clock around it. */
   OB_ASSERT_OK(ob_time_check(1e-3, 1, 1.2e-3));
