@@ -197,6 +197,15 @@ static bool all_ok(bool ok) {
   return all == 1;
 }
 
+/* A collective step's outcome on every rank: st where this rank failed; else, when another
+ * failed, an error naming the first rank that did ("rank 1 failed to calibrate"); else OB_OK. */
+static ob_status step_outcome(ob_status st, const char *step) {
+  int mine = st == OB_OK ? world_size : world_rank, first = world_size;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (st != OB_OK || first == world_size) return st;
+  return ob_fail(OB_ERR_CL, "rank %d failed %s", first, step);
+}
+
 /* This rank's devices for the ising command (the run command's round-robin share). */
 static ob_status local_devices(ob_registry *reg, const ob_ising_args *a, ob_device ***devs,
                                size_t *n) {
@@ -239,10 +248,8 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
     st = ob_ising_calibrate(r->devs, r->ndev, r->model, per_device, a->seed, rates);
   double mine = 0.0;
   for (size_t i = 0; st == OB_OK && i < r->ndev; i++) mine += rates[i];
-  if (!all_ok(st == OB_OK)) {
-    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to calibrate");
-    goto done;
-  }
+  st = step_outcome(st, "to calibrate");
+  if (st != OB_OK) goto done;
   MPI_Allgather(&mine, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, MPI_COMM_WORLD);
   ob_ising_split(total, rank_rates, (size_t)world_size, rank_shares);
   for (int k = 0; k < world_rank; k++) r->first += rank_shares[k];
@@ -254,7 +261,7 @@ static ob_status ising_prepare(const ob_ising_args *a, ising_rank *r) {
                                     .policy = a->tune ? OB_ISING_TUNE_AUTO : OB_ISING_TUNE_GIVEN,
                                     .settings = &tune};
   if (r->chains) st = ob_ising_batch_setup(&r->batch, r->devs, r->ndev, r->model, &opts);
-  if (!all_ok(st == OB_OK) && st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed to set up");
+  st = step_outcome(st, "to set up");
 done:
   free(rates);
   free(rank_rates);
@@ -274,8 +281,7 @@ static ob_status timed_sweeps(const ob_ising_args *a, ising_rank *r, bool observ
                               double *t) {
   if (st == OB_OK && r->batch.set && a->warmup)
     st = ob_ising_shards_run(r->batch.set, (size_t)a->warmup, false, NULL, NULL);
-  if (!all_ok(st == OB_OK))
-    return st == OB_OK ? ob_fail(OB_ERR_CL, "another rank failed in the warm-up") : st;
+  OB_TRY(step_outcome(st, "in the warm-up"));
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
   if (r->batch.set)
@@ -346,9 +352,8 @@ static ob_status ising_sample(const ob_ising_args *a, ising_rank *r, ob_csv_writ
   st = timed_sweeps(a, r, a->moments != NULL, st, &t);
   if (st == OB_OK && r->batch.set)
     st = ob_ising_shards_moment_sums(r->batch.set, mine.node, mine.edge, &mine.samples);
-  if (!all_ok(st == OB_OK)) {
-    if (st == OB_OK) st = ob_fail(OB_ERR_CL, "another rank failed while sampling");
-  } else {
+  st = step_outcome(st, "while sampling");
+  if (st == OB_OK) {
     const double rate = rank_rate(a, r, t);
     MPI_Gather(&rate, 1, MPI_DOUBLE, rank_rates, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     /* Every rank ends with the whole batch's sums (exact: integers); rank 0 writes them. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "results.h"
 
@@ -143,6 +144,39 @@ static void sharded_ising_moments_equal_one_device(void **state) {
   assert_int_equal(sh(cmd, err, sizeof err), 2); /* --shard is required */
 }
 
+/* Three ranks sample one batch; rank 1's device cannot build the sampler (a kernel directory
+ * whose ising.cl does not compile): rank 1 names its build error, the others name rank 1, the
+ * run exits 1 and writes no moments. */
+static void a_failing_rank_of_three_is_named(void **state) {
+  (void)state;
+  char dir[4200], cmd[16384], err[8192], path[4400], group[1024];
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  char *src = NULL;
+  size_t len = 0;
+  OB_ASSERT_OK(ob_kernel_source("ising.cl", &src, &len));
+  snprintf(path, sizeof path, "%s/ising.cl", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(src, 1, len, f), len);
+  fputs("\nnot OpenCL C;\n", f);
+  assert_int_equal(fclose(f), 0);
+  free(src);
+  ob_test_device_group_args(group, sizeof group);
+  const char *model = "--graph random:40:3 --chains 3000 --warmup 2 --sweeps 4 --seed 11";
+  /* -x goes before the program of its rank. */
+  snprintf(cmd, sizeof cmd,
+           MPIRUN " -n 1 %s ising --shard %s %s --moments %s/m.csv"
+                  " : -n 1 -x OCLBENCH_NO_CACHE=1 -x OCLBENCH_KERNEL_DIR=%s %s ising --shard %s %s"
+                  " --moments %s/m.csv : -n 1 %s ising --shard %s %s --moments %s/m.csv",
+           mpi_binary(), model, group, dir, dir, mpi_binary(), model, group, dir, mpi_binary(),
+           model, group, dir);
+  assert_int_equal(sh(cmd, err, sizeof err), 1);
+  assert_non_null(strstr(err, "oclbench-mpi[rank 1]: ising: build of ising.cl failed"));
+  assert_non_null(strstr(err, "rank 1 failed to calibrate"));
+  snprintf(path, sizeof path, "%s/m.csv", dir);
+  assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void) {
   /* Open MPI in containers: no cross-memory attach between ranks. */
   setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
@@ -154,6 +188,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(two_ranks_gather_one_csv_per_device),
       cmocka_unit_test(a_failing_rank_is_reported_and_the_other_finishes),
+      cmocka_unit_test(a_failing_rank_of_three_is_named),
       cmocka_unit_test(bad_arguments_exit_2_once),
       cmocka_unit_test(sharded_ising_moments_equal_one_device),
   };
