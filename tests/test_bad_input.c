@@ -309,7 +309,9 @@ static void every_bad_input_exits_2_names_the_problem_and_writes_nothing(void **
   make_fixtures(data);
   char *fixtures = listing(data);
   const char *bin = getenv("OB_TEST_BINARY");
-  /* Sanitizers reserve terabytes of address space: no address-space limit under them. */
+  /* Sanitizers reserve terabytes of address space: no address-space limit under them. Nor for
+   * a case that opens the OpenCL drivers: NVIDIA's reserves more address space than the limit
+   * before it reports a platform (the bound is on oclbench's validation, not on drivers). */
   const char *limit = getenv("OB_SANITIZED") ? "" : "ulimit -v 1048576 && ";
   size_t failures = 0;
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -321,7 +323,8 @@ static void every_bad_input_exits_2_names_the_problem_and_writes_nothing(void **
     char *before = listing(work);
     expand(args, sizeof args, cases[i].args, data, work);
     expand(want, sizeof want, cases[i].want, data, work);
-    snprintf(cmd, sizeof cmd, "cd %s && %s%s timeout 60 %s %s", work, limit,
+    const bool drivers = strstr(cases[i].args, "--device") != NULL;
+    snprintf(cmd, sizeof cmd, "cd %s && %s%s timeout 60 %s %s", work, drivers ? "" : limit,
              cases[i].env ? cases[i].env : "", bin && *bin ? bin : "./oclbench", args);
     char *out = NULL, *err = NULL;
     int rc = ob_test_run(cmd, &out, &err);

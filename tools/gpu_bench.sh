@@ -2,7 +2,9 @@
 # The GPU benchmark of bench/RESULTS.md, in two parts that each fit one device call.
 # Runs on the GPU machine from the GPU kit (../shared/gpu/README.md), after packing here:
 #   make all tests-build && cp /usr/lib/x86_64-linux-gnu/libcmocka.so.0 build/ &&
-#   bash ../shared/gpu/pack.sh oclbench build/tests build/libcmocka.so.0 tools tests/data
+#   bash ../shared/gpu/pack.sh oclbench build/tests build/libcmocka.so.0 tools tests/data \
+#     tests/fuzz bench
+# (test_fuzz_replay replays tests/fuzz; test_help reads bench/*.c)
 # then on the machine:  bash .gpu/remote.sh sh tools/gpu_bench.sh single|multi
 #   single: the test suite on GPU 0, then every workload on GPU 0 (results in $OUT)
 #   multi:  the Ising sampler on one GPU against all GPUs (--shard), pegasus:14 and grid:20x20
