@@ -74,7 +74,11 @@ static const ob_help_option ising_options[] = {
     {"--moments FILE.csv", "Write <s_i>, <s_i s_j>, <E> and <m> (columns kind,i,j,value)."},
     {"--samples FILE.csv", "Write the final states, one row per chain (-1/+1 per node)."},
     {"--train DATA.csv", "Train biases and weights on data by the KL-gradient estimator: a header\n"
-                         "row naming the visible node ids, then one row of -1/+1 per example."},
+                         "row naming the visible node ids (0-based), then one row per example of\n"
+                         "-1 or 1 (+1 too) per visible node; 0 is refused."},
+    {"--save-model PREFIX", "After --train, write the trained model as PREFIX.edges.csv (i,j,w) and\n"
+                            "PREFIX.biases.csv (i,h), the files --graph edges:FILE and --biases\n"
+                            "read back."},
     {"--epochs E", "Training epochs (with --train; default 10)."},
     {"--lr L", "Training learning rate (with --train; default 0.1)."},
     {"--info", "Print the graph's nodes, edges, degree and colours, and stop."},
@@ -101,6 +105,10 @@ static const ob_help_example ising_examples[] = {
      "moments and final states of grid:20x20"},
     {"oclbench ising --graph chimera:4 --train data.csv --epochs 20 --lr 0.05",
      "KL-gradient training"},
+    {"oclbench ising --graph grid:3x3 --train data.csv --save-model m",
+     "train, then write m.edges.csv and m.biases.csv"},
+    {"oclbench ising --graph edges:m.edges.csv --biases m.biases.csv --moments mo.csv",
+     "sample the trained model"},
     {NULL, NULL},
 };
 
@@ -147,8 +155,9 @@ const ob_help_command ob_help_commands[] = {
     {"ising",
      "[--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"
      "[--warmup W] [--sweeps N] [--seed S] [--device SEL]... [--moments FILE.csv]\n"
-     "[--samples FILE.csv] [--train DATA.csv [--epochs E] [--lr L]] [--info]\n"
-     "[--host-loop] [--pass-chains N] [--shard] [--trace FILE.json] [--trace-summary]\n"
+     "[--samples FILE.csv] [--train DATA.csv [--epochs E] [--lr L] [--save-model PREFIX]]\n"
+     "[--info] [--host-loop] [--pass-chains N] [--shard] [--trace FILE.json]\n"
+     "[--trace-summary]\n"
      "[--tune | --path P --spin-bits B --wg-size N --wg-words N --schedule P]",
      "sample an Ising model, export moments and samples, train",
      "Samples P(s) ~ exp(beta (sum h_i s_i + sum J_ij s_i s_j)) with block Gibbs sweeps, many\n"

@@ -373,6 +373,8 @@ void ob_trace_print_summary(FILE *f);
 
 /* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
 void ob_format_double(char *buf, size_t n, double v);
+/* The same with 17 significant digits: ob_parse_double gives v back exactly. */
+void ob_format_double_exact(char *buf, size_t n, double v);
 /* Parses a whole string as a double under the C locale; false when not a number (leading
  * space, trailing text, NaN, overflow to infinity). Underflow (subnormals) is a number. */
 bool ob_parse_double(const char *s, double *out);
