@@ -257,6 +257,7 @@ typedef struct ising_inputs {
   ob_ising_model *model;
   train_data td;
   ob_csv_writer *wm, *ws; /* --moments, --samples */
+  ob_csv_writer *we, *wb; /* --save-model: edges and biases */
 } ising_inputs;
 
 static ob_status load_inputs(const ob_ising_args *a, ising_inputs *in) {
@@ -264,12 +265,21 @@ static ob_status load_inputs(const ob_ising_args *a, ising_inputs *in) {
   if (a->train)
     OB_TRY(ob_ising_data_load(a->train, ob_ising_nodes(in->model), &td->visible, &td->nvis,
                               &td->data, &td->rows));
+  if (a->save_model) {
+    if (!ob_ising_model_fits_edges_file(in->model))
+      return ob_fail(OB_ERR_INVALID, "--save-model: graph %s: its last node has no edge, so an "
+                     "edge file cannot hold it", ob_ising_spec(in->model));
+    OB_TRY(ob_csv_writer_create_path(a->save_edges, ob_ising_edges_header, 3, &in->we));
+    OB_TRY(ob_csv_writer_create_path(a->save_biases, ob_ising_biases_header, 2, &in->wb));
+  }
   return ob_ising_open_outputs(a, in->model, &in->wm, &in->ws);
 }
 
 static void inputs_free(ising_inputs *in) {
   ob_csv_writer_destroy(in->wm);
   ob_csv_writer_destroy(in->ws);
+  ob_csv_writer_destroy(in->we);
+  ob_csv_writer_destroy(in->wb);
   ob_ising_model_destroy(in->model);
   free(in->td.visible);
   free(in->td.data);
@@ -289,10 +299,13 @@ static int run_on_devices(const ob_ising_args *a, ising_inputs *in) {
   ob_device **devs = NULL;
   size_t ndev = 0;
   int rc = pick_devices(a, &reg, &devs, &ndev);
+  /* Errors before output: the graph line only once the devices are there. */
+  if (rc == OB_EXIT_OK) ob_ising_print_graph(in->model);
   ob_trace_enable(rc == OB_EXIT_OK && (a->trace_path || a->trace_summary));
   ob_status st = OB_OK;
   if (rc == OB_EXIT_OK && a->train) {
     st = train(a, devs[0], in->model, &in->td);
+    if (st == OB_OK && in->we) st = ob_ising_model_write(in->model, in->we, in->wb);
     if (st != OB_OK) rc = status_exit(st);
   }
   /* An unbelievable rate fails the command, but the samples and moments are still written. */
@@ -304,6 +317,14 @@ static int run_on_devices(const ob_ising_args *a, ising_inputs *in) {
   }
   if (rc == OB_EXIT_OK) rc = commit_output(&in->wm);
   if (rc == OB_EXIT_OK) rc = commit_output(&in->ws);
+  if (rc == OB_EXIT_OK && in->we) {
+    rc = commit_output(&in->we);
+    if (rc == OB_EXIT_OK) rc = commit_output(&in->wb);
+    if (rc == OB_EXIT_OK)
+      printf("saved the trained model: %s and %s (sample it with --graph edges:%s --biases %s "
+             "--beta %.15g)\n", a->save_edges, a->save_biases, a->save_edges, a->save_biases,
+             ob_ising_beta(in->model));
+  }
   if (rc == OB_EXIT_OK) rc = write_trace(a);
   if (rc == OB_EXIT_OK) rc = rate_rc;
   ob_trace_enable(false);
@@ -319,8 +340,8 @@ int ob_cmd_ising(int argc, char **argv) {
   if (rc != OB_EXIT_OK) return rc;
   ising_inputs in = {0};
   ob_status st = ob_ising_args_model(&a, &in.model);
-  if (st == OB_OK) ob_ising_print_graph(in.model);
   if (st == OB_OK && !a.info && !a.host_loop) st = load_inputs(&a, &in);
+  if (st == OB_OK && (a.info || a.host_loop)) ob_ising_print_graph(in.model);
   if (st != OB_OK) {
     fprintf(stderr, "oclbench: %s\n", ob_error_detail());
     rc = st == OB_ERR_NOMEM ? OB_EXIT_FAILED : OB_EXIT_USAGE;

@@ -23,6 +23,59 @@ static void print_memory(const ob_registry *reg, const bool *selected, const ob_
   }
 }
 
+/* run --list: the cases of one device (or, group, the --shard group of n devices) in run
+ * order, one line each; returns their count and adds their estimate to *seconds. */
+static size_t list_device(const ob_device *dev, const char *name, bool group,
+                          const ob_runner_config *cfg, ob_case *cases, double *seconds) {
+  size_t total = 0;
+  for (size_t w = 0; w < cfg->nworkloads; w++) {
+    const ob_workload *wl = cfg->workloads[w];
+    if (group && !wl->setup_group) continue;
+    const size_t n = ob_runner_cases(dev, wl, &cfg->opts, cases, OB_RUNNER_MAX_CASES);
+    for (size_t i = 0; i < n; i++)
+      printf("%-16s %-8s %-16s %-9s %-16s %s\n", name, wl->name, cases[i].variant,
+             cases[i].precision[0] ? cases[i].precision : "-",
+             cases[i].size[0] ? cases[i].size : "-", cases[i].params);
+    total += n;
+  }
+  *seconds += (double)total * ob_runner_case_estimate(&cfg->opts);
+  return total;
+}
+
+/* run --list: what a run of cfg would measure, per device, with the time it should take. */
+static int list_cases(const ob_registry *reg, const ob_runner_config *chosen) {
+  const ob_workload *plan[OB_MAX_WORKLOADS];
+  ob_runner_config cfg = *chosen;
+  cfg.workloads = plan;
+  cfg.nworkloads = ob_runner_plan(ob_workloads, ob_nworkloads, chosen->workloads,
+                                  chosen->nworkloads, plan, OB_MAX_WORKLOADS);
+  ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
+  if (!cases) return ob_cli_usage_error("out of memory");
+  printf("%-16s %-8s %-16s %-9s %-16s %s\n", "device", "workload", "variant", "precision",
+         "size", "params");
+  size_t all = 0, ndev = 0;
+  double seconds = 0.0;
+  const ob_device *first = NULL;
+  for (size_t d = 0; d < ob_registry_count(reg); d++) {
+    if (!cfg.selected[d]) continue;
+    const ob_device *dev = ob_registry_device(reg, d);
+    all += list_device(dev, ob_device_slug(dev), false, &cfg, cases, &seconds);
+    if (!ndev++) first = dev;
+  }
+  if (cfg.shard && ndev >= 2) {
+    char name[32];
+    snprintf(name, sizeof name, "all-%zu", ndev);
+    all += list_device(first, name, true, &cfg, cases, &seconds);
+  }
+  free(cases);
+  char took[24];
+  ob_format_duration(took, sizeof took, seconds);
+  printf("\n%zu case%s on %zu device%s: about %s (%.3g s budget per case; program builds and "
+         "tuning searches on a first run come on top)\n",
+         all, all == 1 ? "" : "s", ndev, ndev == 1 ? "" : "s", took, cfg.opts.seconds);
+  return OB_EXIT_OK;
+}
+
 int ob_cmd_run(int argc, char **argv) {
   ob_run_args a;
   int rc = ob_run_args_parse(argc, argv, &a);
@@ -44,13 +97,20 @@ int ob_cmd_run(int argc, char **argv) {
     ob_registry_destroy(reg);
     return OB_EXIT_USAGE;
   }
+  ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
+                          .out_dir = a.out_dir, .opts = a.opts, .shard = a.shard};
+  rc = ob_run_args_check_cases(&a, reg, selected);
+  if (rc == OB_EXIT_OK && a.list) rc = list_cases(reg, &cfg);
+  if (rc != OB_EXIT_OK || a.list) {
+    free(selected);
+    ob_registry_destroy(reg);
+    return rc;
+  }
   if (ob_mkdir_p(a.out_dir) != OB_OK) {
     free(selected);
     ob_registry_destroy(reg);
     return ob_cli_usage_error("--out: %s", ob_error_detail());
   }
-  ob_runner_config cfg = {.workloads = chosen, .nworkloads = nchosen, .selected = selected,
-                          .out_dir = a.out_dir, .opts = a.opts, .shard = a.shard};
   ob_session *session = NULL;
   ob_trace_enable(a.trace_path || a.trace_summary);
   ob_status st = ob_session_create(&session);

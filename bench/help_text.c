@@ -26,6 +26,13 @@ static const ob_help_option run_options[] = {
     {"--quick", "The small sizes only (a full quick run on a 2-core CPU takes minutes)."},
     {"--seconds S", "Time budget per measurement (default 1; 0.2 with --quick). A size whose\n"
                     "single repetition is predicted to take longer is a skipped row."},
+    {"--sizes LIST", "Only the cases of these sizes, comma-separated, as --list names them\n"
+                     "(1024, fc1024, resnet_64x56, 10.5M, 8x3x224x224, grid:20x20, ...);\n"
+                     "the peak probes always run. A size no case has: exit 2 naming those\n"
+                     "there are."},
+    {"--chains LIST", "Only the Ising cases of these chain counts (comma-separated)."},
+    {"--list", "Print the cases the run would measure (device, workload, variant,\n"
+               "precision, size, params) and its estimated time; run nothing."},
     {"--shard", "After the single devices, the workloads that can (the Ising sampler) run\n"
                 "once more on all selected devices at once (rows of device all-N)."},
     {"--trace FILE.json", "Record every kernel launch, transfer and library call as Chrome trace\n"
@@ -39,6 +46,9 @@ static const ob_help_example run_examples[] = {
     {"oclbench run peak linear --device gpu --out results/gpu", "two workloads on the GPUs"},
     {"oclbench run all --quick --device pocl", "the quick sizes on PoCL"},
     {"oclbench run ising --shard --device gpu", "the Ising sampler on each GPU, then on all"},
+    {"oclbench run --list --quick", "what a quick run measures and how long it takes"},
+    {"oclbench run linear ising --sizes 1024,pegasus:14 --chains 8,80 --quick",
+     "chosen cases only"},
     {NULL, NULL},
 };
 
@@ -74,7 +84,11 @@ static const ob_help_option ising_options[] = {
     {"--moments FILE.csv", "Write <s_i>, <s_i s_j>, <E> and <m> (columns kind,i,j,value)."},
     {"--samples FILE.csv", "Write the final states, one row per chain (-1/+1 per node)."},
     {"--train DATA.csv", "Train biases and weights on data by the KL-gradient estimator: a header\n"
-                         "row naming the visible node ids, then one row of -1/+1 per example."},
+                         "row naming the visible node ids (0-based), then one row per example of\n"
+                         "-1 or 1 (+1 too) per visible node; 0 is refused."},
+    {"--save-model PREFIX", "After --train, write the trained model as PREFIX.edges.csv (i,j,w) and\n"
+                            "PREFIX.biases.csv (i,h), the files --graph edges:FILE and --biases\n"
+                            "read back."},
     {"--epochs E", "Training epochs (with --train; default 10)."},
     {"--lr L", "Training learning rate (with --train; default 0.1)."},
     {"--info", "Print the graph's nodes, edges, degree and colours, and stop."},
@@ -101,6 +115,10 @@ static const ob_help_example ising_examples[] = {
      "moments and final states of grid:20x20"},
     {"oclbench ising --graph chimera:4 --train data.csv --epochs 20 --lr 0.05",
      "KL-gradient training"},
+    {"oclbench ising --graph grid:3x3 --train data.csv --save-model m",
+     "train, then write m.edges.csv and m.biases.csv"},
+    {"oclbench ising --graph edges:m.edges.csv --biases m.biases.csv --moments mo.csv",
+     "sample the trained model"},
     {NULL, NULL},
 };
 
@@ -130,13 +148,17 @@ const ob_help_command ob_help_commands[] = {
      devices_options, devices_examples},
     {"run",
      "[WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
-     "[--shard] [--trace FILE.json] [--trace-summary]",
+     "[--sizes LIST] [--chains LIST] [--list] [--shard] [--trace FILE.json]\n"
+     "[--trace-summary]",
      "run workloads, one CSV per device",
      "Runs the workloads (default all) on the selected devices: warm-up (never timed),\n"
      "repetitions calibrated to the time budget, min/median/max, and every result checked\n"
      "against a host reference in the same run. Writes DIR/HOST__SLUG.csv per device (schema 1,\n"
      "written atomically) and prints one table with a column per device. The peak probes run\n"
-     "first on each device: the other workloads divide by them (peak_fraction).",
+     "first on each device: the other workloads divide by them (peak_fraction).\n\n"
+     "Progress goes to standard error: per step the workload, variant, precision and size, the\n"
+     "time elapsed and the time left (estimated from the time budget, corrected by how long the\n"
+     "steps so far took); a redrawn line on a terminal, one line per step otherwise.",
      run_options, run_examples},
     {"compare", "FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]",
      "join CSV files into one cross-device table",
@@ -147,8 +169,9 @@ const ob_help_command ob_help_commands[] = {
     {"ising",
      "[--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"
      "[--warmup W] [--sweeps N] [--seed S] [--device SEL]... [--moments FILE.csv]\n"
-     "[--samples FILE.csv] [--train DATA.csv [--epochs E] [--lr L]] [--info]\n"
-     "[--host-loop] [--pass-chains N] [--shard] [--trace FILE.json] [--trace-summary]\n"
+     "[--samples FILE.csv] [--train DATA.csv [--epochs E] [--lr L] [--save-model PREFIX]]\n"
+     "[--info] [--host-loop] [--pass-chains N] [--shard] [--trace FILE.json]\n"
+     "[--trace-summary]\n"
      "[--tune | --path P --spin-bits B --wg-size N --wg-words N --schedule P]",
      "sample an Ising model, export moments and samples, train",
      "Samples P(s) ~ exp(beta (sum h_i s_i + sum J_ij s_i s_j)) with block Gibbs sweeps, many\n"

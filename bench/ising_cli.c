@@ -27,12 +27,22 @@ static bool is_tuning_choice(const char *arg) {
          strcmp(arg, "--schedule") == 0;
 }
 
-/* Files, selectors and names: --graph, --biases, --train, --moments, --samples, --trace,
- * --device, --weights. */
+/* Files, selectors and names: --graph, --biases, --train, --save-model, --moments,
+ * --samples, --trace, --device, --weights. */
 static int parse_text(const char *arg, const char *val, ob_ising_args *a) {
   if (strcmp(arg, "--graph") == 0) a->graph = val;
   else if (strcmp(arg, "--biases") == 0) a->biases = val;
   else if (strcmp(arg, "--train") == 0) a->train = val;
+  else if (strcmp(arg, "--save-model") == 0) {
+    if (strlen(val) + sizeof ".biases.csv" > sizeof a->save_biases)
+      return ob_cli_usage_error("--save-model: path longer than %zu bytes",
+                                sizeof a->save_biases - sizeof ".biases.csv");
+    snprintf(a->save_edges, sizeof a->save_edges, "%s.edges.csv", val);
+    snprintf(a->save_biases, sizeof a->save_biases, "%s.biases.csv", val);
+    if (!ob_cli_output_path(arg, a->save_edges) || !ob_cli_output_path(arg, a->save_biases))
+      return OB_EXIT_USAGE;
+    a->save_model = val;
+  }
   else if (strcmp(arg, "--moments") == 0 || strcmp(arg, "--samples") == 0 ||
            strcmp(arg, "--trace") == 0) {
     if (!ob_cli_output_path(arg, val)) return OB_EXIT_USAGE;
@@ -142,8 +152,8 @@ int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
   if (a->tune && a->tuning_given)
     return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size, --wg-words and "
                               "--schedule itself: give either");
-  if ((a->epochs_given || a->lr_given) && !a->train)
-    return ob_cli_usage_error("--epochs and --lr need --train DATA.csv");
+  if ((a->epochs_given || a->lr_given || a->save_model) && !a->train)
+    return ob_cli_usage_error("--epochs, --lr and --save-model need --train DATA.csv");
   if (a->host_loop && (a->train || a->moments || a->samples || a->nsel || a->shard))
     return ob_cli_usage_error("--host-loop runs on the host only: no --device, --shard, "
                               "--moments, --samples or --train");

@@ -19,6 +19,9 @@ typedef struct ob_ising_args {
   bool epochs_given, lr_given;
   unsigned long long seed;
   ob_ising_tuning tuning;
+  const char *save_model;    /* --save-model PREFIX: the trained model, in the two files */
+  char save_edges[4096];     /* PREFIX.edges.csv (i,j,w: what --graph edges:FILE reads) */
+  char save_biases[4096];    /* PREFIX.biases.csv (i,h: what --biases reads) */
   const char *trace_path;    /* --trace FILE.json: Chrome trace of every kernel launch */
   bool trace_summary;        /* --trace-summary: the per-kernel table on stdout */
 } ob_ising_args;

@@ -139,8 +139,9 @@ static int mpi_run(int argc, char **argv) {
   int rc = world_rank == 0 ? ob_run_args_parse(argc, argv, &a) : OB_EXIT_OK;
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
-  if (world_rank == 0 && a.trace_path)
-    rc = ob_cli_usage_error("--trace is not available in oclbench-mpi (run oclbench per host)");
+  if (world_rank == 0 && (a.trace_path || a.list))
+    rc = ob_cli_usage_error("%s is not available in oclbench-mpi (run oclbench per host)",
+                            a.list ? "--list" : "--trace");
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
   if (world_rank != 0) ob_run_args_parse(argc, argv, &a);

@@ -2,10 +2,51 @@
 #include "run_args.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "runner.h"
+
+/* --sizes LIST: names separated by commas, none empty. */
+static int parse_sizes(const char *v, ob_run_args *a) {
+  if (strlen(v) >= sizeof a->sizes_text)
+    return ob_cli_usage_error("--sizes: list longer than %zu bytes", sizeof a->sizes_text - 1);
+  snprintf(a->sizes_text, sizeof a->sizes_text, "%s", v);
+  char *s = a->sizes_text;
+  for (;;) {
+    char *comma = strchr(s, ',');
+    if (comma) *comma = '\0';
+    if (!*s) return ob_cli_usage_error("--sizes '%s': an empty size", v);
+    if (a->opts.nsizes == OB_MAX_CHOICES)
+      return ob_cli_usage_error("--sizes: more than %d sizes", OB_MAX_CHOICES);
+    a->sizes[a->opts.nsizes++] = s;
+    if (!comma) break;
+    s = comma + 1;
+  }
+  a->opts.sizes = a->sizes;
+  return OB_EXIT_OK;
+}
+
+/* --chains LIST: chain counts separated by commas. */
+static int parse_chains(const char *v, ob_run_args *a) {
+  char part[32];
+  for (const char *s = v;;) {
+    const char *comma = strchr(s, ',');
+    const size_t len = comma ? (size_t)(comma - s) : strlen(s);
+    long chains = 0;
+    snprintf(part, sizeof part, "%.*s", (int)(len < sizeof part ? len : sizeof part - 1), s);
+    if (len >= sizeof part || !ob_cli_long("--chains", part, 1, 1L << 40, &chains))
+      return OB_EXIT_USAGE;
+    if (a->opts.nchains == OB_MAX_CHOICES)
+      return ob_cli_usage_error("--chains: more than %d values", OB_MAX_CHOICES);
+    a->chains[a->opts.nchains++] = (size_t)chains;
+    if (!comma) break;
+    s = comma + 1;
+  }
+  a->opts.chains = a->chains;
+  return OB_EXIT_OK;
+}
 
 int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
   memset(a, 0, sizeof *a);
@@ -34,6 +75,13 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       a->trace_summary = true;
     } else if (strcmp(arg, "--quick") == 0) {
       a->opts.quick = true;
+    } else if (strcmp(arg, "--list") == 0) {
+      a->list = true;
+    } else if (strcmp(arg, "--sizes") == 0 || strcmp(arg, "--chains") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v) return OB_EXIT_USAGE;
+      const int rc = arg[2] == 's' ? parse_sizes(v, a) : parse_chains(v, a);
+      if (rc != OB_EXIT_OK) return rc;
     } else if (strcmp(arg, "--seconds") == 0) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))
@@ -59,7 +107,7 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
     }
   }
   /* Before any work: a run that cannot write its results is refused, not run. */
-  if (!ob_cli_output_dir("--out", a->out_dir)) return OB_EXIT_USAGE;
+  if (!a->list && !ob_cli_output_dir("--out", a->out_dir)) return OB_EXIT_USAGE;
   if (!any)
     for (size_t w = 0; w < ob_nworkloads; w++) a->want[w] = true;
   if (!seconds_given) a->opts.seconds = a->opts.quick ? 0.2 : 1.0;
@@ -71,4 +119,58 @@ size_t ob_run_args_workloads(const ob_run_args *a, const ob_workload **out, size
   for (size_t w = 0; w < ob_nworkloads && n < max; w++)
     if (a->want[w]) out[n++] = ob_workloads[w];
   return n;
+}
+
+/* Whether item is an entry of the ", "-separated list. */
+static bool in_list(const char *list, const char *item) {
+  const size_t len = strlen(item);
+  for (const char *p = list; (p = strstr(p, item)) != NULL; p += len)
+    if ((p == list || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0')) return true;
+  return false;
+}
+
+/* Appends item to the ", "-separated list in buf unless it is there. */
+static void list_add(char *buf, size_t n, const char *item) {
+  if (in_list(buf, item)) return;
+  const size_t used = strlen(buf);
+  snprintf(buf + used, n - used, "%s%s", used ? ", " : "", item);
+}
+
+int ob_run_args_check_cases(const ob_run_args *a, const ob_registry *reg, const bool *selected) {
+  if (!a->opts.nsizes && !a->opts.nchains) return OB_EXIT_OK;
+  ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
+  if (!cases) return ob_cli_usage_error("out of memory");
+  const ob_workload *chosen[OB_MAX_WORKLOADS];
+  const size_t nchosen = ob_run_args_workloads(a, chosen, OB_MAX_WORKLOADS);
+  /* Every case, whatever --sizes and --chains say. */
+  const ob_run_opts all = {.quick = a->opts.quick, .seconds = a->opts.seconds};
+  char sizes[2048] = "", chains[1024] = "";
+  for (size_t d = 0; d < ob_registry_count(reg); d++) {
+    if (!selected[d]) continue;
+    for (size_t w = 0; w < nchosen; w++) {
+      const size_t n = chosen[w]->list_cases(ob_registry_device(reg, d), &all, cases,
+                                             OB_RUNNER_MAX_CASES);
+      for (size_t i = 0; i < n; i++) {
+        char num[24];
+        snprintf(num, sizeof num, "%zu", cases[i].chains);
+        if (cases[i].size[0]) list_add(sizes, sizeof sizes, cases[i].size);
+        if (cases[i].chains) list_add(chains, sizeof chains, num);
+      }
+    }
+  }
+  free(cases);
+  const char *const lists[] = {sizes, chains};
+  for (size_t i = 0; i < a->opts.nsizes + a->opts.nchains; i++) {
+    const bool is_size = i < a->opts.nsizes;
+    char value[64], what[96];
+    if (is_size) snprintf(value, sizeof value, "%s", a->opts.sizes[i]);
+    else snprintf(value, sizeof value, "%zu", a->opts.chains[i - a->opts.nsizes]);
+    if (is_size) snprintf(what, sizeof what, "--sizes: no case of size %s", value);
+    else snprintf(what, sizeof what, "--chains: no case with %s chains", value);
+    if (!in_list(lists[!is_size], value))
+      return ob_cli_usage_error("%s in this run (%s: %s)", what,
+                                is_size ? "its sizes" : "its chain counts",
+                                lists[!is_size][0] ? lists[!is_size] : "none");
+  }
+  return OB_EXIT_OK;
 }

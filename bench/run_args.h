@@ -6,6 +6,7 @@
 
 #define OB_MAX_SELECTORS 64
 #define OB_MAX_WORKLOADS 32
+#define OB_MAX_CHOICES 64
 
 typedef struct ob_run_args {
   bool want[OB_MAX_WORKLOADS];        /* by index in ob_workloads (the runner adds what the
@@ -16,7 +17,12 @@ typedef struct ob_run_args {
   const char *trace_path;             /* --trace FILE.json, or NULL */
   bool trace_summary;                 /* --trace-summary */
   bool shard;                         /* --shard: also all selected devices at once */
-  ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick) */
+  bool list;                          /* --list: print the cases, run nothing */
+  ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick),
+                                         --sizes and --chains (pointing into the fields below) */
+  char sizes_text[1024];              /* --sizes LIST, its commas made NULs */
+  const char *sizes[OB_MAX_CHOICES];
+  size_t chains[OB_MAX_CHOICES];      /* --chains LIST */
 } ob_run_args;
 
 /* Parses argv[1..argc) (argv[0] is "run"); prints a one-line error and returns OB_EXIT_USAGE on
@@ -25,5 +31,11 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a);
 
 /* The chosen workloads in run order; returns how many. */
 size_t ob_run_args_workloads(const ob_run_args *a, const ob_workload **out, size_t max);
+
+/* Checks --sizes and --chains against the cases the chosen workloads list on the selected
+ * devices (selected[d] per registry device) under --quick: prints a one-line error naming the
+ * first value no case has and the values there are, and returns OB_EXIT_USAGE; else
+ * OB_EXIT_OK. Nothing runs. */
+int ob_run_args_check_cases(const ob_run_args *a, const ob_registry *reg, const bool *selected);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CASES 128
 #define MAX_WORKLOADS 64
 #define MAX_REPS 1000
 #define MIN_REPS 3
@@ -16,6 +15,11 @@
 #define PLAUSIBLE_BANDWIDTH_MARGIN 1.25
 #define PLAUSIBLE_BANDWIDTH_MARGIN_CPU 2.0
 #define CACHE_RESIDENT_FACTOR 4.0
+/* A case's time before it has run, for progress and run --list: set-up, warm-up and
+ * verification (ESTIMATE_FIXED_S) and the calibrated repetitions (ESTIMATE_BUDGETS x the time
+ * budget: they stop at the budget, or after MIN_REPS repetitions at twice it). */
+#define ESTIMATE_FIXED_S 0.3
+#define ESTIMATE_BUDGETS 1.2
 
 typedef struct series_point {
   char series[64];
@@ -32,7 +36,7 @@ typedef struct run_ctx {
   ob_verdict device_verdict;
   bool has_device_verdict;
   size_t case_mem;        /* device bytes the current case allocated at most */
-  series_point last[MAX_CASES];
+  series_point last[OB_RUNNER_MAX_CASES];
   size_t nlast;
 } run_ctx;
 
@@ -129,7 +133,7 @@ static double predicted_seconds(const run_ctx *x, const ob_case *c) {
 }
 
 static void remember(run_ctx *x, const ob_case *c, double seconds) {
-  if (!c->series[0] || x->nlast >= MAX_CASES) return;
+  if (!c->series[0] || x->nlast >= OB_RUNNER_MAX_CASES) return;
   series_point *p = &x->last[x->nlast++];
   snprintf(p->series, sizeof p->series, "%s", c->series);
   p->cost = c->cost;
@@ -303,11 +307,48 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   return emit_measured(x, c, &stats, &verdict);
 }
 
+static bool chosen_size(const ob_run_opts *opts, const ob_case *c) {
+  if (!opts->nsizes || !c->size[0]) return true;
+  for (size_t i = 0; i < opts->nsizes; i++)
+    if (strcmp(opts->sizes[i], c->size) == 0) return true;
+  return false;
+}
+
+static bool chosen_chains(const ob_run_opts *opts, const ob_case *c) {
+  if (!opts->nchains || !c->chains) return true;
+  for (size_t i = 0; i < opts->nchains; i++)
+    if (opts->chains[i] == c->chains) return true;
+  return false;
+}
+
+size_t ob_runner_cases(const ob_device *dev, const ob_workload *wl, const ob_run_opts *opts,
+                       ob_case *cases, size_t max) {
+  const size_t n = wl->list_cases(dev, opts, cases, max);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (chosen_size(opts, &cases[i]) && chosen_chains(opts, &cases[i])) {
+      if (k != i) cases[k] = cases[i];
+      k++;
+    }
+  return k;
+}
+
+double ob_runner_case_estimate(const ob_run_opts *opts) {
+  return ESTIMATE_FIXED_S + ESTIMATE_BUDGETS * opts->seconds;
+}
+
+void ob_runner_case_label(const ob_workload *wl, const ob_case *c, char *buf, size_t n) {
+  const char *const parts[] = {c->variant, c->precision, c->size, c->detail};
+  size_t len = (size_t)snprintf(buf, n, "%s", wl->name);
+  for (size_t i = 0; i < sizeof parts / sizeof *parts && len < n; i++)
+    if (parts[i][0]) len += (size_t)snprintf(buf + len, n - len, " %s", parts[i]);
+}
+
 /* The workload on devs[0..ndev) measured together (ndev > 1: wl->setup_group). */
 static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev,
                               const ob_workload *wl, const ob_run_opts *opts) {
   run_ctx *x = calloc(1, sizeof *x);
-  ob_case *cases = calloc(MAX_CASES, sizeof *cases);
+  ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
   ob_status st = OB_OK;
   if (!x || !cases) {
     st = ob_fail(OB_ERR_NOMEM, "out of memory");
@@ -315,13 +356,16 @@ static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev
   }
   *x = (run_ctx){.session = s, .dev = devs[0], .devs = devs, .ndev = ndev, .wl = wl,
                  .opts = opts};
-  size_t n = wl->list_cases(devs[0], opts, cases, MAX_CASES);
+  size_t n = ob_runner_cases(devs[0], wl, opts, cases, OB_RUNNER_MAX_CASES);
   if (wl->device_check) {
     /* A group passes when each of its devices does. */
     x->has_device_verdict = true;
     x->device_verdict = (ob_verdict){.checked = true, .ok = true};
     for (size_t d = 0; d < ndev && x->device_verdict.ok; d++) {
-      ob_progress_step("device check");
+      char what[96];
+      snprintf(what, sizeof what, "%s device check%s%s", wl->name, ndev > 1 ? " on " : "",
+               ndev > 1 ? ob_device_slug(devs[d]) : "");
+      ob_progress_step(what, ESTIMATE_FIXED_S);
       ob_error_clear();
       ob_status cst = wl->device_check(devs[d], &x->device_verdict);
       if (cst != OB_OK) {
@@ -334,13 +378,10 @@ static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev
     }
     st = emit_builds(x);
   }
-  char label[32];
-  if (ndev == 1) snprintf(label, sizeof label, "%s", ob_device_slug(devs[0]));
-  else snprintf(label, sizeof label, "all-%zu", ndev);
   for (size_t i = 0; i < n && st == OB_OK; i++) {
     char what[160];
-    snprintf(what, sizeof what, "%s %s %s %s", label, wl->name, cases[i].variant, cases[i].params);
-    ob_progress_step(what);
+    ob_runner_case_label(wl, &cases[i], what, sizeof what);
+    ob_progress_step(what, ob_runner_case_estimate(opts));
     st = run_case(x, &cases[i]);
   }
 done:
@@ -373,15 +414,22 @@ static ob_status write_csv(ob_session *s, const char *dir, const char *slug, siz
   return OB_OK;
 }
 
-/* Progress steps on one device: every case plus every device check. */
-static size_t count_steps(const ob_device *dev, const ob_runner_config *cfg) {
-  ob_case *cases = calloc(MAX_CASES, sizeof *cases);
-  size_t total = 0;
-  for (size_t w = 0; cases && w < cfg->nworkloads; w++)
-    total += cfg->workloads[w]->list_cases(dev, &cfg->opts, cases, MAX_CASES) +
-             (cfg->workloads[w]->device_check ? 1 : 0);
+/* Progress steps on devs[0..ndev) measured together (one device, or a --shard group of the
+ * workloads that can): every case plus every device's check; *seconds their estimate. */
+static size_t count_steps(ob_device *const *devs, size_t ndev, const ob_runner_config *cfg,
+                          double *seconds) {
+  ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
+  size_t cases_n = 0, checks = 0;
+  for (size_t w = 0; cases && w < cfg->nworkloads; w++) {
+    const ob_workload *wl = cfg->workloads[w];
+    if (ndev > 1 && !wl->setup_group) continue;
+    cases_n += ob_runner_cases(devs[0], wl, &cfg->opts, cases, OB_RUNNER_MAX_CASES);
+    checks += wl->device_check ? ndev : 0;
+  }
   free(cases);
-  return total;
+  *seconds = (double)cases_n * ob_runner_case_estimate(&cfg->opts) +
+             (double)checks * ESTIMATE_FIXED_S;
+  return cases_n + checks;
 }
 
 /* --shard: the workloads that can, on all selected devices at once (rows of `all-<n>`). */
@@ -397,14 +445,9 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
   if (n >= 2) {
     char title[32];
     snprintf(title, sizeof title, "all-%zu", n);
-    size_t steps = 0;
-    ob_case *cases = calloc(MAX_CASES, sizeof *cases);
-    for (size_t w = 0; cases && w < cfg->nworkloads; w++)
-      if (cfg->workloads[w]->setup_group)
-        steps += cfg->workloads[w]->list_cases(devs[0], &cfg->opts, cases, MAX_CASES) +
-                 (cfg->workloads[w]->device_check ? n : 0);
-    free(cases);
-    ob_progress_begin(title, steps);
+    double seconds = 0.0;
+    const size_t steps = count_steps(devs, n, cfg, &seconds);
+    ob_progress_begin(title, steps, seconds);
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
       if (cfg->workloads[w]->setup_group)
         st = ob_runner_run_group(s, devs, n, cfg->workloads[w], &cfg->opts);
@@ -448,7 +491,9 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
     if (!cfg->selected[d]) continue;
     ob_device *dev = ob_registry_device(reg, d);
     const size_t first_row = ob_session_results(s)->n;
-    ob_progress_begin(ob_device_slug(dev), count_steps(dev, cfg));
+    double seconds = 0.0;
+    const size_t steps = count_steps(&dev, 1, cfg, &seconds);
+    ob_progress_begin(ob_device_slug(dev), steps, seconds);
     ob_status st = ob_device_open(dev);
     if (st != OB_OK) {
       ob_log(OB_LOG_ERROR, "%s: cannot open device: %s", ob_device_slug(dev), ob_error_detail());

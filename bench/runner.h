@@ -22,6 +22,22 @@ size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
                       const ob_workload *const *chosen, size_t n, const ob_workload **out,
                       size_t max);
 
+/* The most cases a workload lists for a device. */
+#define OB_RUNNER_MAX_CASES 128
+
+/* The cases of wl on dev that a run with opts measures: the workload's list, less those the
+ * choice of sizes and chains in opts leaves out; returns how many (at most max). */
+size_t ob_runner_cases(const ob_device *dev, const ob_workload *wl, const ob_run_opts *opts,
+                       ob_case *cases, size_t max);
+
+/* The seconds one case is expected to take before it has run (set-up, warm-up, the
+ * repetitions calibrated to opts->seconds, verification); program builds and tuning searches
+ * on a first run come on top. */
+double ob_runner_case_estimate(const ob_run_opts *opts);
+
+/* "workload variant precision size detail" of case c (empty parts left out), into buf. */
+void ob_runner_case_label(const ob_workload *wl, const ob_case *c, char *buf, size_t n);
+
 typedef struct ob_runner_config {
   const ob_workload *const *workloads; /* the chosen ones, in run order; ob_runner_run adds what
                                           they need (ob_runner_plan) */

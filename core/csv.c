@@ -23,15 +23,19 @@ static locale_t c_locale(void) {
   return the_c_locale;
 }
 
-void ob_format_double(char *buf, size_t n, double v) {
+static void format_double(char *buf, size_t n, double v, int digits) {
   if (isnan(v)) {
     if (n) buf[0] = '\0';
     return;
   }
   locale_t old = uselocale(c_locale());
-  snprintf(buf, n, "%.10g", v);
+  snprintf(buf, n, "%.*g", digits, v);
   uselocale(old);
 }
+
+void ob_format_double(char *buf, size_t n, double v) { format_double(buf, n, v, 10); }
+
+void ob_format_double_exact(char *buf, size_t n, double v) { format_double(buf, n, v, 17); }
 
 bool ob_parse_double(const char *s, double *out) {
   if (!s || !*s || isspace((unsigned char)*s)) return false;

@@ -107,10 +107,17 @@ const ob_config *ob_config_get(void);
 void ob_log(ob_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Progress on stderr: a redrawn bar on a TTY, one plain line per step otherwise; nothing when
- * the configuration turns progress off. */
-void ob_progress_begin(const char *title, size_t total);
-void ob_progress_step(const char *what);
+ * the configuration turns progress off. Each shows the title (once), the step's number, what
+ * runs, the time elapsed and the time left: the estimate of the steps to come (their
+ * estimates' sum) scaled by how the steps so far compared with theirs. begin: total steps and
+ * their estimated seconds; step: a step starts, with its estimate; end: one line with the
+ * steps and the time they took. */
+void ob_progress_begin(const char *title, size_t total, double estimate_s);
+void ob_progress_step(const char *what, double estimate_s);
 void ob_progress_end(void);
+
+/* "12s", "3:05" or "1:02:03": a duration in seconds for people (negative or NAN: "?"). */
+void ob_format_duration(char *buf, size_t n, double seconds);
 
 /* ---------------------------------------------------------------- host and topology */
 
@@ -377,6 +384,8 @@ void ob_trace_print_summary(FILE *f);
 
 /* Formats v with '.' as decimal point whatever the locale; "" for NAN. */
 void ob_format_double(char *buf, size_t n, double v);
+/* The same with 17 significant digits: ob_parse_double gives v back exactly. */
+void ob_format_double_exact(char *buf, size_t n, double v);
 /* Parses a whole string as a double under the C locale; false when not a number (leading
  * space, trailing text, NaN, overflow to infinity). Underflow (subnormals) is a number. */
 bool ob_parse_double(const char *s, double *out);

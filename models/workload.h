@@ -60,6 +60,13 @@ typedef struct ob_case {
   char note[256];         /* what the device chose for the case (tuned configuration, launch
                              shape): the start of the CSV `note`, so that `params` stay the
                              same on every device and rows join across devices */
+  char size[32];          /* the problem size, as `run --sizes` chooses it and progress shows it
+                             ("1024", "fc1024", "resnet_64x56", "10.5M", "grid:20x20"); "": not
+                             chosen by size (the peak probes) */
+  char detail[48];        /* what else tells cases of one variant, precision and size apart in
+                             progress ("backward_data", "adamw", "chains=128"); may be "" */
+  size_t chains;          /* Markov chains sampled at once, as `run --chains` chooses them; 0:
+                             not a sampler case */
   double cost;            /* relative cost in the series: predicts a repetition's time from the
                              previous case's (0: no prediction) */
   double flops, bytes;    /* per repetition; NAN when not meaningful */
@@ -70,6 +77,13 @@ typedef struct ob_case {
 typedef struct ob_run_opts {
   bool quick;             /* the small sizes only */
   double seconds;         /* time budget per case */
+  /* The runner's choice among the listed cases (run --sizes, --chains; workloads ignore it):
+   * a case runs when its size is "" or one of sizes[0..nsizes) (none given: any), and its
+   * chains are 0 or one of chains[0..nchains) (none given: any). */
+  const char *const *sizes;
+  size_t nsizes;
+  const size_t *chains;
+  size_t nchains;
 } ob_run_opts;
 
 /* The result of comparing the device's result with the host reference. */

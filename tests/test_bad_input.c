@@ -142,7 +142,7 @@ static const bad_input cases[] = {
     {NULL, "ising --info --info", "--info given twice"},
     {NULL, "ising --weights uniform", "--weights: 'uniform' is not gauss or pm1"},
     {NULL, "ising --beta -1", "--beta: -1 is out of range"},
-    {NULL, "ising --epochs 3", "--epochs and --lr need --train"},
+    {NULL, "ising --epochs 3", "--epochs, --lr and --save-model need --train"},
     {NULL, "ising --spin-bits 3", "--spin-bits: expected 1, 2, 4, 8, 16 or 32"},
     {NULL, "ising --tune --wg-size 64", "--tune chooses"},
     {NULL, "ising --moments {O}/no/m.csv", "directory '{O}/no' does not exist"},

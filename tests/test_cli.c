@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "results.h"
 
@@ -126,8 +127,29 @@ static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
   snprintf(out, sizeof out, "%s/results", ob_test_tmpdir());
   snprintf(args, sizeof args, "run peak --quick --seconds 0.05 %s --out %s", ob_test_device_args(),
            out);
+  char *saved = ob_test_env_set("OCLBENCH_PROGRESS", "1");
   int rc = ob_test_cli(args, err, sizeof err);
+  ob_test_env_restore("OCLBENCH_PROGRESS", saved);
   if (rc != 0) fail_msg("exit %d: %s", rc, err);
+  /* Progress (stderr is not a terminal): one line per step saying what runs, the time spent
+   * and left; the device once per line; a closing line. */
+  char want[256];
+  const char *slug = ob_device_slug(ob_test_device());
+  snprintf(want, sizeof want, "[%s 1/11, 0s elapsed, ~", slug);
+  assert_non_null(strstr(err, want));
+  assert_non_null(strstr(err, " left] peak fma_float1 fp32\n"));
+  assert_non_null(strstr(err, "/11, "));
+  assert_non_null(strstr(err, " left] peak host_to_device\n"));
+  snprintf(want, sizeof want, "[%s] 11 steps in ", slug);
+  assert_non_null(strstr(err, want));
+  for (const char *line = err; *line;) {
+    const size_t len = strcspn(line, "\n");
+    char text[512];
+    snprintf(text, sizeof text, "%.*s", (int)len, line);
+    const char *close = strchr(text, ']');
+    if (text[0] == '[' && close) assert_null(strstr(close, slug)); /* the slug once */
+    line += len + (line[len] != '\0');
+  }
   DIR *d = opendir(out);
   assert_non_null(d);
   size_t files = 0;
@@ -144,6 +166,37 @@ static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
   }
   closedir(d);
   assert_int_equal(files, 1);
+}
+
+/* run --list prints the cases and runs nothing; --sizes and --chains choose cases, and a value
+ * no case has is exit 2 naming those there are. */
+static void run_list_and_chosen_cases(void **state) {
+  (void)state;
+  char args[8192], err[8192], out[4200];
+  snprintf(out, sizeof out, "%s/never", ob_test_tmpdir());
+  snprintf(args, sizeof args, "run linear ising --list --quick --sizes 1024,grid:20x20 "
+           "--chains 8,128 --out %s %s", out, ob_test_device_args());
+  int rc = 0;
+  char *text = ob_test_cli_stdout(args, &rc);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(text, "m=1024;n=1024;k=1024"));
+  assert_non_null(strstr(text, "graph=grid:20x20;chains=8;"));
+  assert_non_null(strstr(text, "graph=grid:20x20;chains=128;"));
+  assert_non_null(strstr(text, " peak ")); /* the probes they need */
+  assert_null(strstr(text, "fc1024"));
+  assert_null(strstr(text, "chains=16;"));
+  assert_null(strstr(text, "pegasus"));
+  assert_non_null(strstr(text, "cases on 1 device: about "));
+  free(text);
+  assert_int_equal(access(out, F_OK), -1); /* nothing written */
+  snprintf(args, sizeof args, "run linear --sizes 999 %s", ob_test_device_args());
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+  assert_non_null(strstr(err, "--sizes: no case of size 999 in this run (its sizes: 1024, 2048"));
+  snprintf(args, sizeof args, "run ising --quick --chains 8,7 %s", ob_test_device_args());
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+  assert_non_null(strstr(err, "--chains: no case with 7 chains in this run (its chain counts: 8, 16"));
+  assert_int_equal(ob_test_cli("run --sizes 1024,,2048", err, sizeof err), 2);
+  assert_int_equal(ob_test_cli("run --chains x", err, sizeof err), 2);
 }
 
 /* Entries of dir other than . and .. */
@@ -208,6 +261,7 @@ int main(void) {
       cmocka_unit_test(help_and_version),
       cmocka_unit_test(quick_peak_run_writes_a_valid_csv_per_device),
       cmocka_unit_test(long_names_and_killed_runs),
+      cmocka_unit_test(run_list_and_chosen_cases),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

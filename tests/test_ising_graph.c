@@ -370,6 +370,45 @@ static void exact_kl_gradient_is_the_nll_derivative(void **state) {
   ob_ising_model_destroy(m);
 }
 
+/* ob_ising_model_write: what edges:FILE and --biases read back, bit for bit. */
+static void written_models_read_back_exactly(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char epath[4300], bpath[4300], spec[4400];
+  snprintf(epath, sizeof epath, "%s/m.edges.csv", dir);
+  snprintf(bpath, sizeof bpath, "%s/m.biases.csv", dir);
+  ob_ising_model *m = make("chimera:2"), *back = NULL;
+  for (size_t i = 0; i < ob_ising_nodes(m); i++) ob_ising_h(m)[i] = 1.0 / (3.0 + (double)i);
+  ob_csv_writer *we = NULL, *wb = NULL;
+  OB_ASSERT_OK(ob_csv_writer_create_path(epath, ob_ising_edges_header, 3, &we));
+  OB_ASSERT_OK(ob_csv_writer_create_path(bpath, ob_ising_biases_header, 2, &wb));
+  OB_ASSERT_OK(ob_ising_model_write(m, we, wb));
+  OB_ASSERT_OK(ob_csv_writer_commit(we));
+  OB_ASSERT_OK(ob_csv_writer_commit(wb));
+  snprintf(spec, sizeof spec, "edges:%s", epath);
+  OB_ASSERT_OK(ob_ising_model_from_spec(spec, OB_ISING_WEIGHTS_GAUSS, 0, 1.0, &back));
+  OB_ASSERT_OK(ob_ising_model_load_biases(back, bpath));
+  const size_t n = ob_ising_nodes(m), e = ob_ising_edges(m);
+  assert_int_equal(ob_ising_nodes(back), n);
+  assert_int_equal(ob_ising_edges(back), e);
+  assert_memory_equal(ob_ising_edge_list(back), ob_ising_edge_list(m), 2 * e * sizeof(uint32_t));
+  assert_memory_equal(ob_ising_J(back), ob_ising_J(m), e * sizeof(double));
+  assert_memory_equal(ob_ising_h(back), ob_ising_h(m), n * sizeof(double));
+  ob_ising_model_destroy(back);
+  ob_ising_model_destroy(m);
+  /* A last node without an edge: an edge file cannot hold the graph. */
+  const uint32_t ij[] = {0, 1};
+  const double J[] = {0.5};
+  OB_ASSERT_OK(ob_ising_model_from_edges(3, 1, ij, J, NULL, 1.0, &m));
+  assert_false(ob_ising_model_fits_edges_file(m));
+  OB_ASSERT_OK(ob_csv_writer_create_path(epath, ob_ising_edges_header, 3, &we));
+  OB_ASSERT_OK(ob_csv_writer_create_path(bpath, ob_ising_biases_header, 2, &wb));
+  assert_int_equal(ob_ising_model_write(m, we, wb), OB_ERR_INVALID);
+  ob_csv_writer_destroy(we);
+  ob_csv_writer_destroy(wb);
+  ob_ising_model_destroy(m);
+}
+
 static void cli_rejects_bad_input_and_writes_nothing(void **state) {
   (void)state;
   const char *dir = ob_test_tmpdir();
@@ -412,6 +451,7 @@ int main(void) {
       cmocka_unit_test(models_from_arrays),
       cmocka_unit_test(exact_enumeration_by_hand),
       cmocka_unit_test(exact_kl_gradient_is_the_nll_derivative),
+      cmocka_unit_test(written_models_read_back_exactly),
       cmocka_unit_test(cli_rejects_bad_input_and_writes_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);

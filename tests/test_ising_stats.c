@@ -262,6 +262,65 @@ static void cli_sampling_training_and_outputs(void **state) {
   assert_null(fopen(mpath, "r"));
 }
 
+/* ising --train --save-model: the two files read back (edges:FILE, --biases) as the model the
+ * same training gives in this process, exactly; no graph line before a device error. */
+static void cli_saved_model_reads_back(void **state) {
+  (void)state;
+  const char *dir = ob_test_tmpdir();
+  char dpath[4200], prefix[4200], args[9000], err[2048], spec[4300], bpath[4300];
+  snprintf(dpath, sizeof dpath, "%s/d.csv", dir);
+  snprintf(prefix, sizeof prefix, "%s/model", dir);
+  FILE *f = fopen(dpath, "w");
+  assert_non_null(f);
+  fputs("0,3\n1,1\n-1,-1\n1,-1\n", f);
+  fclose(f);
+  snprintf(args, sizeof args, "ising --graph grid:1x4 --seed 5 --train %s --epochs 2 --lr 0.2 "
+           "--chains 64 --sweeps 20 --save-model %s %s", dpath, prefix, ob_test_device_args());
+  int rc = 0;
+  char *out = ob_test_cli_stdout(args, &rc);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "saved the trained model"));
+  free(out);
+  /* The same training here (clamped chains: 64 over 3 rows, 22 each). */
+  ob_ising_model *want = NULL, *got = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:1x4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &want));
+  uint32_t *vis = NULL;
+  int8_t *rows_data = NULL;
+  size_t nvis = 0, rows = 0;
+  OB_ASSERT_OK(ob_ising_data_load(dpath, 4, &vis, &nvis, &rows_data, &rows));
+  const ob_ising_kl_opts o = {.chains_per_row = 22, .free_chains = 64, .sweeps = 20, .seed = 5};
+  ob_ising_trainer *t = NULL;
+  OB_ASSERT_OK(ob_ising_trainer_create(ob_test_device(), want, vis, nvis, rows_data, rows, &o, &t));
+  for (int ep = 0; ep < 2; ep++) OB_ASSERT_OK(ob_ising_trainer_step(t, 0.2, NULL));
+  ob_ising_trainer_destroy(t);
+  snprintf(spec, sizeof spec, "edges:%s.edges.csv", prefix);
+  snprintf(bpath, sizeof bpath, "%s.biases.csv", prefix);
+  OB_ASSERT_OK(ob_ising_model_from_spec(spec, OB_ISING_WEIGHTS_GAUSS, 0, 1.0, &got));
+  OB_ASSERT_OK(ob_ising_model_load_biases(got, bpath));
+  assert_int_equal(ob_ising_nodes(got), 4);
+  assert_int_equal(ob_ising_edges(got), 3);
+  assert_memory_equal(ob_ising_edge_list(got), ob_ising_edge_list(want), 6 * sizeof(uint32_t));
+  assert_memory_equal(ob_ising_J(got), ob_ising_J(want), 3 * sizeof(double));
+  assert_memory_equal(ob_ising_h(got), ob_ising_h(want), 4 * sizeof(double));
+  /* Training moved the weights away from the seed's. */
+  ob_ising_model *start = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:1x4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &start));
+  assert_true(ob_ising_J(start)[0] != ob_ising_J(got)[0]);
+  ob_ising_model_destroy(start);
+  ob_ising_model_destroy(want);
+  ob_ising_model_destroy(got);
+  free(vis);
+  free(rows_data);
+  /* Errors before output: a device that is not there prints no graph line. */
+  out = ob_test_cli_stdout("ising --graph grid:2x2 --device no-such-device", &rc);
+  assert_int_equal(rc, 2);
+  assert_string_equal(out, "");
+  free(out);
+  snprintf(args, sizeof args, "ising --save-model %s", prefix);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+  assert_non_null(strstr(err, "--save-model need --train"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(chain_of_five_with_a_clamped_node),
@@ -270,6 +329,7 @@ int main(void) {
       cmocka_unit_test(training_lowers_the_exact_nll),
       cmocka_unit_test(workload_check_and_verification),
       cmocka_unit_test(cli_sampling_training_and_outputs),
+      cmocka_unit_test(cli_saved_model_reads_back),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -233,6 +233,62 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   ob_session_destroy(session);
 }
 
+/* Cases of sizes "", "small", "big" and of 0, 8 and 64 chains, for the choice of cases. */
+static size_t sized_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c,
+                          size_t max) {
+  (void)dev;
+  (void)opts;
+  static const struct { const char *size; size_t chains; } t[] = {
+      {"", 0}, {"small", 0}, {"big", 0}, {"small", 8}, {"small", 64}, {"big", 64}};
+  size_t n = 0;
+  for (; n < sizeof t / sizeof *t && n < max; n++) {
+    ob_case_init(&c[n], &t[n], "v", n ? "fp32" : "", "", 0);
+    snprintf(c[n].size, sizeof c[n].size, "%s", t[n].size);
+    if (t[n].chains) snprintf(c[n].detail, sizeof c[n].detail, "chains=%zu", t[n].chains);
+    c[n].chains = t[n].chains;
+  }
+  return n;
+}
+
+static void cases_chosen_by_size_and_chains(void **state) {
+  (void)state;
+  const ob_workload sized = {.name = "sized", .list_cases = sized_cases};
+  ob_case cases[OB_RUNNER_MAX_CASES];
+  ob_run_opts opts = {.quick = true, .seconds = 0.2};
+  assert_int_equal(ob_runner_cases(NULL, &sized, &opts, cases, OB_RUNNER_MAX_CASES), 6);
+  const char *small[] = {"small"};
+  opts.sizes = small;
+  opts.nsizes = 1;
+  /* "" is never left out by size */
+  assert_int_equal(ob_runner_cases(NULL, &sized, &opts, cases, OB_RUNNER_MAX_CASES), 4);
+  assert_string_equal(cases[0].size, "");
+  assert_string_equal(cases[3].detail, "chains=64");
+  const size_t chains[] = {64, 1000};
+  opts.chains = chains;
+  opts.nchains = 2;
+  /* chains 0 is never left out by chains */
+  assert_int_equal(ob_runner_cases(NULL, &sized, &opts, cases, OB_RUNNER_MAX_CASES), 3);
+  assert_int_equal(cases[2].chains, 64);
+  char label[160];
+  ob_runner_case_label(&sized, &cases[2], label, sizeof label);
+  assert_string_equal(label, "sized v fp32 small chains=64");
+  ob_runner_case_label(&sized, &cases[0], label, sizeof label);
+  assert_string_equal(label, "sized v");
+  /* the estimate grows with the budget */
+  const ob_run_opts longer = {.seconds = 2.0};
+  assert_true(ob_runner_case_estimate(&opts) > 0.2);
+  assert_true(ob_runner_case_estimate(&longer) > ob_runner_case_estimate(&opts) + 1.5);
+  char d[24];
+  ob_format_duration(d, sizeof d, 12.4);
+  assert_string_equal(d, "12s");
+  ob_format_duration(d, sizeof d, 185);
+  assert_string_equal(d, "3:05");
+  ob_format_duration(d, sizeof d, 3723);
+  assert_string_equal(d, "1:02:03");
+  ob_format_duration(d, sizeof d, NAN);
+  assert_string_equal(d, "?");
+}
+
 static void group_rows_describe_every_device(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
@@ -309,6 +365,7 @@ int main(void) {
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
       cmocka_unit_test(group_rows_describe_every_device),
       cmocka_unit_test(plan_runs_what_the_workloads_need_first),
+      cmocka_unit_test(cases_chosen_by_size_and_chains),
       cmocka_unit_test(session_keeps_the_larger_peak),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);

@@ -73,6 +73,8 @@ void ob_adam_workload_case(ob_case *c, const ob_adam_case *spec) {
            pname);
   const double params = (double)spec->tensors * spec->rows * spec->cols;
   ob_case_init(c, spec, variant, pname, series, params);
+  snprintf(c->size, sizeof c->size, "%.3gM", params / 1e6);
+  snprintf(c->detail, sizeof c->detail, "%s%s", opt, spec->amsgrad ? " amsgrad" : "");
   ob_case_param(c, "params", "%.0f", params);
   ob_case_param(c, "tensors", "%d", spec->tensors);
   ob_case_param(c, "shape", "%dx%d", spec->rows, spec->cols);

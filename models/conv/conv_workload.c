@@ -113,6 +113,8 @@ static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_
     ob_case *c = &cases[n++];
     ob_case_init(c, cc, variant_name(r->variant), ob_conv_storage_name(r->storage), series,
                  flops);
+    snprintf(c->size, sizeof c->size, "%s", cc->shape->name);
+    snprintf(c->detail, sizeof c->detail, "%s", ob_conv_pass_name(r->pass));
     ob_case_param(c, "shape", "%s", cc->shape->name);
     ob_case_param(c, "n", "%d", s.n);
     ob_case_param(c, "c", "%d", s.c);

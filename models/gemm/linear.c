@@ -258,6 +258,9 @@ void ob_linear_case_init(ob_case *c, const ob_linear_case *spec) {
   char series[64] = "";
   if (square) snprintf(series, sizeof series, "%s-%s-square", op->variant, op->precision);
   ob_case_init(c, spec, op->variant, op->precision, series, square ? m * n * k : 0.0);
+  if (sh->pass) snprintf(c->size, sizeof c->size, "fc%d", FC_IN);
+  else snprintf(c->size, sizeof c->size, "%zu", sh->m);
+  snprintf(c->detail, sizeof c->detail, "%s", sh->pass ? sh->pass : "");
   if (sh->pass) {
     ob_case_param(c, "layer", "fc%d", FC_IN);
     ob_case_param(c, "batch", "%d", FC_BATCH);

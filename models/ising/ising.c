@@ -55,6 +55,9 @@ size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_cas
     ob_case *c = &cases[n++];
     const double flips = (double)BENCH_SWEEPS * graph_nodes(sizes[i].graph) * sizes[i].chains;
     ob_case_init(c, &sizes[i], "gibbs", "fp32", sizes[i].graph, case_cost(dev, &sizes[i]));
+    snprintf(c->size, sizeof c->size, "%s", sizes[i].graph);
+    snprintf(c->detail, sizeof c->detail, "chains=%zu", sizes[i].chains);
+    c->chains = sizes[i].chains;
     ob_case_param(c, "graph", "%s", sizes[i].graph);
     ob_case_param(c, "chains", "%zu", sizes[i].chains);
     ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);

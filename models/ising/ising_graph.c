@@ -567,6 +567,35 @@ ob_status ob_ising_model_load_biases(ob_ising_model *model, const char *path) {
   return st;
 }
 
+const char *const ob_ising_edges_header[3] = {"i", "j", "w"};
+const char *const ob_ising_biases_header[2] = {"i", "h"};
+
+bool ob_ising_model_fits_edges_file(const ob_ising_model *model) {
+  return model->n >= 2 && model->row_ptr[model->n] > model->row_ptr[model->n - 1];
+}
+
+ob_status ob_ising_model_write(const ob_ising_model *model, ob_csv_writer *edges,
+                               ob_csv_writer *biases) {
+  if (!ob_ising_model_fits_edges_file(model))
+    return ob_fail(OB_ERR_INVALID, "graph %s: node %zu has no edge, so an edge file (n = largest "
+                   "id + 1) cannot hold this graph", model->spec, model->n ? model->n - 1 : 0);
+  char a[24], b[24], v[40];
+  for (size_t k = 0; k < model->m; k++) {
+    snprintf(a, sizeof a, "%u", model->edges[2 * k]);
+    snprintf(b, sizeof b, "%u", model->edges[2 * k + 1]);
+    ob_format_double_exact(v, sizeof v, model->J[k]);
+    const char *f[] = {a, b, v};
+    OB_TRY(ob_csv_writer_add_fields(edges, f, 3));
+  }
+  for (size_t i = 0; i < model->n; i++) {
+    snprintf(a, sizeof a, "%zu", i);
+    ob_format_double_exact(v, sizeof v, model->h[i]);
+    const char *f[] = {a, v};
+    OB_TRY(ob_csv_writer_add_fields(biases, f, 2));
+  }
+  return OB_OK;
+}
+
 /* ------------------------------------------------------------------ specs */
 
 /* Parses "A" / "AxB" / "AxBxC" style lists of integers in [1, OB_ISING_MAX_NODES] separated by

@@ -58,6 +58,22 @@ ob_status ob_ising_model_from_edges(size_t n, size_t m, const uint32_t *ij, cons
 /* Replaces the biases with those of a CSV file with header i,h (nodes not listed get 0). */
 ob_status ob_ising_model_load_biases(ob_ising_model *model, const char *path);
 
+/* The headers of the files edges:FILE and ob_ising_model_load_biases read. */
+extern const char *const ob_ising_edges_header[3]; /* i, j, w */
+extern const char *const ob_ising_biases_header[2]; /* i, h */
+
+/* Whether edges:FILE can hold the model's graph: a file's node count is its largest id + 1,
+ * so the last node must have an edge (every generated graph but a single node has). */
+bool ob_ising_model_fits_edges_file(const ob_ising_model *model);
+
+/* Writes the model's couplings as rows i,j,w (every edge, in edge order) to edges and its
+ * biases as rows i,h (every node) to biases, with 17 significant digits, so that
+ * edges:FILE with --biases reads back the same graph and weights exactly (beta is not in the
+ * files). The writers' headers are ob_ising_edges_header and ob_ising_biases_header.
+ * OB_ERR_INVALID when ob_ising_model_fits_edges_file does not hold. */
+ob_status ob_ising_model_write(const ob_ising_model *model, ob_csv_writer *edges,
+                               ob_csv_writer *biases);
+
 /* A deep copy (weights included); used to train a model without changing the original. */
 ob_status ob_ising_model_clone(const ob_ising_model *model, ob_ising_model **out);
 

@@ -61,6 +61,7 @@ static void add_case(ob_case *c, const train_case *tc) {
                                 n.forward_flops, n.backward_flops, n.optimizer_flops};
   const double cost = p == PART_OPTIMIZER ? n.optimizer_bytes : flops[p];
   ob_case_init(c, tc, part_names[p], "fp32", part_names[p], cost);
+  snprintf(c->size, sizeof c->size, "%dx%dx%dx%d", tc->batch, d.in_c, d.in_h, d.in_w);
   ob_case_param(c, "model", "simplecnn");
   ob_case_param(c, "batch", "%d", tc->batch);
   ob_case_param(c, "input", "%dx%dx%d", d.in_c, d.in_h, d.in_w);
