@@ -34,6 +34,9 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       a->trace_summary = true;
     } else if (strcmp(arg, "--quick") == 0) {
       a->opts.quick = true;
+    } else if (strcmp(arg, "--sustain") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v || !ob_cli_double("--sustain", v, 0.1, 86400, &a->opts.sustain)) return OB_EXIT_USAGE;
     } else if (strcmp(arg, "--seconds") == 0) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))

@@ -16,7 +16,8 @@ typedef struct ob_run_args {
   const char *trace_path;             /* --trace FILE.json, or NULL */
   bool trace_summary;                 /* --trace-summary */
   bool shard;                         /* --shard: also all selected devices at once */
-  ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick) */
+  ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick),
+                                         --sustain (0.1 to 86400 s; default 0: off) */
 } ob_run_args;
 
 /* Parses argv[1..argc) (argv[0] is "run"); prints a one-line error and returns OB_EXIT_USAGE on
