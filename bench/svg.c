@@ -791,7 +791,7 @@ static double quantity_of(const ob_series_point *p, quantity q) {
 static ob_status draw_over_time(FILE *out, const ob_series_set *v, quantity q, const char *metric,
                                 const char *unit, double *y) {
   static const char *const names[] = {"", "clock", "temperature", "power"};
-  static const char *const units[] = {"", "MHz", "\xC2\xB0" "C", "W"};
+  static const char *const units[] = {"", "MHz", "\302\260C", "W"};
   curve_group g = {.metric = q == Q_VALUE ? metric : names[q],
                    .unit = q == Q_VALUE ? unit : units[q],
                    .xtitle = "seconds since the first repetition",
