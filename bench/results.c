@@ -50,6 +50,7 @@ const ob_result_column ob_result_columns[] = {
     REAL(energy_j),
     TEXT(energy_method),
     REAL(power_mean_w),
+    REAL(power_sampled_w),
     REAL(temp_max_c),
     REAL(clock_mean_mhz),
     REAL(clock_min_mhz),

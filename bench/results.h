@@ -45,6 +45,7 @@ typedef struct ob_result {
   double energy_j;           /* energy the device drew (J) */
   char *energy_method;       /* "counter" or "power integral" (ob_energy_method_name) */
   double power_mean_w;       /* energy_j over the window's seconds */
+  double power_sampled_w;    /* the mean of the driver's power readings (a check on the above) */
   double temp_max_c;
   double clock_mean_mhz, clock_min_mhz;
   char *throttled;           /* "yes", "no", "" when unknown */

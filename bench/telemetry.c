@@ -45,6 +45,7 @@ static void combine(ob_sensor_summary *all, const ob_sensor_summary *d, size_t k
   all->seconds = fmax(all->seconds, d->seconds);
   all->energy_j += d->energy_j; /* NAN when either is unknown */
   all->power_mean_w += d->power_mean_w;
+  all->power_sampled_w += d->power_sampled_w;
   if (d->energy_method != all->energy_method)
     all->energy_method = isnan(all->energy_j) ? OB_ENERGY_NONE : OB_ENERGY_POWER_INTEGRAL;
   all->temp_max_c = max_of(all->temp_max_c, d->temp_max_c);
@@ -88,6 +89,7 @@ ob_status ob_telemetry_fill(const ob_telemetry_summary *t, ob_result *r) {
   const ob_sensor_summary *s = &t->sensors;
   r->energy_j = s->energy_j;
   r->power_mean_w = s->power_mean_w;
+  r->power_sampled_w = s->power_sampled_w;
   r->temp_max_c = s->temp_max_c;
   r->clock_mean_mhz = s->clock_mean_mhz;
   r->clock_min_mhz = s->clock_min_mhz;

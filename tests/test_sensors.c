@@ -261,6 +261,7 @@ static void power_integral(void **state) {
   assert_string_equal(ob_energy_method_name(sum.energy_method), "power integral");
   assert_near(sum.energy_j, 20.0 * sum.seconds, 1e-9);
   assert_near(sum.power_mean_w, 20.0, 1e-9);
+  assert_near(sum.power_sampled_w, 20.0, 1e-9);
   assert_near(sum.temp_max_c, 75.0, 1e-9);
   assert_near(sum.clock_mean_mhz, 1800.0, 1e-9);
   assert_near(sum.clock_min_mhz, 1800.0, 1e-9);
@@ -481,6 +482,7 @@ static void nvml_counter_reasons(void **state) {
   assert_int_equal(sum.energy_method, OB_ENERGY_COUNTER);
   assert_near(sum.energy_j, 12.5, 1e-9);
   assert_near(sum.power_mean_w, 12.5 / sum.seconds, 1e-9 * sum.power_mean_w);
+  assert_near(sum.power_sampled_w, 250.0, 1e-9); /* the driver's power, beside the counter's */
   assert_near(sum.temp_max_c, 71.0, 1e-9);
   assert_near(sum.clock_mean_mhz, 1740.0, 1e-9);
   assert_near(sum.clock_min_mhz, 1500.0, 1e-9);
@@ -714,6 +716,7 @@ static void runner_rows_energy_from_rapl(void **state) {
   assert_near(step->energy_j, joules, 1e-9);
   assert_string_equal(step->energy_method, "counter");
   assert_true(step->power_mean_w > 0 && isfinite(step->power_mean_w));
+  assert_true(isnan(step->power_sampled_w)); /* RAPL has energy only */
   assert_near(step->temp_max_c, 52.0, 1e-9);
   assert_near(step->clock_mean_mhz, 2500.0, 1e-9);
   assert_near(step->clock_min_mhz, 2000.0, 1e-9);
@@ -746,6 +749,7 @@ static void runner_rows_power_integral_and_none(void **state) {
   assert_int_equal(rows_of(ob_session_results(session), "step_time", &step), 2);
   assert_string_equal(step->energy_method, "power integral");
   assert_near(step->power_mean_w, 50.0, 1e-9);
+  assert_near(step->power_sampled_w, 50.0, 1e-9);
   /* the window spans the repetitions: at least their slept time, well under a second more */
   assert_true(step->energy_j >= 50.0 * step->reps * 0.001);
   assert_true(step->energy_j <= 50.0 * (step->reps * 0.001 + 1.0));
