@@ -114,7 +114,12 @@ int ob_cmd_run(int argc, char **argv) {
   ob_session *session = NULL;
   ob_trace_enable(a.trace_path || a.trace_summary);
   ob_status st = ob_session_create(&session);
-  if (st == OB_OK) st = ob_runner_run(reg, &cfg, session);
+  if (st == OB_OK) {
+    ob_sensor_config sensors;
+    ob_cli_sensor_config(&sensors);
+    ob_session_set_sensor_config(session, &sensors);
+    st = ob_runner_run(reg, &cfg, session);
+  }
   if (st == OB_OK && a.trace_path) {
     st = ob_trace_write_json(a.trace_path);
     if (st == OB_OK) fprintf(stderr, "oclbench: wrote %s\n", a.trace_path);

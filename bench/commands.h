@@ -15,6 +15,7 @@ int ob_cmd_run(int argc, char **argv);
 int ob_cmd_compare(int argc, char **argv);
 int ob_cmd_ising(int argc, char **argv);
 int ob_cmd_flops(int argc, char **argv);
+int ob_cmd_plot(int argc, char **argv);
 
 /* `devices [--csv]`. */
 int ob_devices_args_parse(int argc, char **argv, bool *csv);
@@ -38,5 +39,13 @@ typedef struct ob_flops_args {
   const char *dot;
 } ob_flops_args;
 int ob_flops_args_parse(int argc, char **argv, ob_flops_args *a);
+
+/* `plot SERIES.csv... --svg FILE.svg`. */
+typedef struct ob_plot_args {
+  const char **files;     /* room for argc entries, provided by the caller */
+  size_t nfiles;
+  const char *svg;
+} ob_plot_args;
+int ob_plot_args_parse(int argc, char **argv, ob_plot_args *a);
 
 #endif

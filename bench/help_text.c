@@ -33,6 +33,11 @@ static const ob_help_option run_options[] = {
     {"--chains LIST", "Only the Ising cases of these chain counts (comma-separated)."},
     {"--list", "Print the cases the run would measure (device, workload, variant,\n"
                "precision, size, params) and its estimated time; run nothing."},
+    {"--sustain S", "Sustained run: each case of the chosen workloads repeats for S seconds\n"
+                    "(0.1 to 86400) instead; its time series (t_s, value, clock_mhz, temp_c,\n"
+                    "power_w) goes to DIR/sustain/HOST__SLUG.csv with a plot (.svg) beside it,\n"
+                    "and a sustained_ratio row compares the last minute's rate with the first\n"
+                    "(the last tenth with the first for runs under two minutes)."},
     {"--shard", "After the single devices, the workloads that can (the Ising sampler) run\n"
                 "once more on all selected devices at once (rows of device all-N)."},
     {"--trace FILE.json", "Record every kernel launch, transfer and library call as Chrome trace\n"
@@ -49,6 +54,8 @@ static const ob_help_example run_examples[] = {
     {"oclbench run --list --quick", "what a quick run measures and how long it takes"},
     {"oclbench run linear ising --sizes 1024,pegasus:14 --chains 8,80 --quick",
      "chosen cases only"},
+    {"oclbench run ising --quick --sustain 60 --device gpu",
+     "each case for a minute: rate, clock and temperature over time"},
     {NULL, NULL},
 };
 
@@ -65,6 +72,18 @@ static const ob_help_example compare_examples[] = {
     {"oclbench compare laptop/*.csv server/*.csv", "one column per device, ratios to the first"},
     {"oclbench compare a.csv b.csv --baseline 1 --md cmp.md --svg cmp.svg",
      "Markdown and a plot, ratios to the second column"},
+    {NULL, NULL},
+};
+
+static const ob_help_option plot_options[] = {
+    {"--svg FILE.svg", "The figure (required): per metric its value over time, then the clock,\n"
+                       "temperature and power over time, one curve per series."},
+    {NULL, NULL},
+};
+
+static const ob_help_example plot_examples[] = {
+    {"oclbench plot laptop/sustain/*.csv server/sustain/*.csv --svg heat.svg",
+     "a laptop's and a server's sustained runs on one set of charts"},
     {NULL, NULL},
 };
 
@@ -148,8 +167,8 @@ const ob_help_command ob_help_commands[] = {
      devices_options, devices_examples},
     {"run",
      "[WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
-     "[--sizes LIST] [--chains LIST] [--list] [--shard] [--trace FILE.json]\n"
-     "[--trace-summary]",
+     "[--sizes LIST] [--chains LIST] [--list] [--sustain S] [--shard]\n"
+     "[--trace FILE.json] [--trace-summary]",
      "run workloads, one CSV per device",
      "Runs the workloads (default all) on the selected devices: warm-up (never timed),\n"
      "repetitions calibrated to the time budget, min/median/max, and every result checked\n"
@@ -158,7 +177,13 @@ const ob_help_command ob_help_commands[] = {
      "first on each device: the other workloads divide by them (peak_fraction).\n\n"
      "Progress goes to standard error: per step the workload, variant, precision and size, the\n"
      "time elapsed and the time left (estimated from the time budget, corrected by how long the\n"
-     "steps so far took); a redrawn line on a terminal, one line per step otherwise.",
+     "steps so far took); a redrawn line on a terminal, one line per step otherwise.\n\n"
+     "Where the device's sensors are readable (NVML for NVIDIA GPUs, Linux sysfs: hwmon, RAPL,\n"
+     "cpufreq), each row also has the energy of its timed repetitions, mean power, hottest\n"
+     "temperature, mean and lowest clock, whether it ran throttled and why, and its busy\n"
+     "fraction (kernel time over wall time); rows of flips/J, GFLOP/J or uJ per step follow\n"
+     "when the energy is known. Where none is, those columns stay empty and the device's first\n"
+     "row says why.",
      run_options, run_examples},
     {"compare", "FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]",
      "join CSV files into one cross-device table",
@@ -186,6 +211,11 @@ const ob_help_command ob_help_commands[] = {
      "activation bytes, and the model size at fp32, fp16 and int8. MODEL: simplecnn, mlp,\n"
      "resnet18.",
      flops_options, flops_examples},
+    {"plot", "SERIES.csv... --svg FILE.svg", "draw sustained runs over time",
+     "Reads the series files of 'run --sustain' (DIR/sustain/HOST__SLUG.csv, from any\n"
+     "machines) and draws rate, clock, temperature and power against time, so throttling shows\n"
+     "as a picture. Bad files exit 2 naming FILE:LINE; nothing is written then.",
+     plot_options, plot_examples},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -11,7 +11,7 @@ static const struct command {
   int (*fn)(int argc, char **argv);
 } commands[] = {
     {"devices", ob_cmd_devices}, {"run", ob_cmd_run},     {"compare", ob_cmd_compare},
-    {"ising", ob_cmd_ising},     {"flops", ob_cmd_flops},
+    {"ising", ob_cmd_ising},     {"flops", ob_cmd_flops},     {"plot", ob_cmd_plot},
 };
 
 static bool is_help(const char *arg) {

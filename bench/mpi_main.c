@@ -153,6 +153,9 @@ static int mpi_run(int argc, char **argv) {
   ob_session *session = NULL;
   rank_result mine = {0};
   if (ob_session_create(&session) == OB_OK) {
+    ob_sensor_config sensors;
+    ob_cli_sensor_config(&sensors);
+    ob_session_set_sensor_config(session, &sensors);
     run_local(&a, session, &mine);
   } else {
     mine.rc = OB_EXIT_FAILED;

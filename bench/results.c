@@ -46,7 +46,18 @@ const ob_result_column ob_result_columns[] = {
     COL(verified, OB_COLUMN_VERIFIED, verified),
     COL(status, OB_COLUMN_STATUS, status),
     TEXT(note),
-    /* Optional columns (telemetry) go here: a field in ob_result and one line each. */
+    /* Optional columns: a field in ob_result and one line each. */
+    REAL(energy_j),
+    TEXT(energy_method),
+    REAL(power_mean_w),
+    REAL(power_sampled_w),
+    REAL(temp_max_c),
+    REAL(clock_mean_mhz),
+    REAL(clock_min_mhz),
+    TEXT(throttled),
+    TEXT(throttle_reason),
+    REAL(busy_percent),
+    REAL(driver_busy_percent),
 };
 const size_t ob_result_ncolumns = sizeof ob_result_columns / sizeof *ob_result_columns;
 _Static_assert(sizeof ob_result_columns / sizeof *ob_result_columns >= OB_RESULT_SCHEMA_COLS,
@@ -110,6 +121,13 @@ ob_status ob_result_set(char **field, const char *s) {
   if (!copy) return ob_fail(OB_ERR_NOMEM, "out of memory");
   free(*field);
   *field = copy;
+  return OB_OK;
+}
+
+ob_status ob_result_fill_text(ob_result *r) {
+  for (size_t c = 0; c < ob_result_ncolumns; c++)
+    if (ob_result_columns[c].kind == OB_COLUMN_TEXT && !*text_field(r, &ob_result_columns[c]))
+      OB_TRY(ob_result_set(text_field(r, &ob_result_columns[c]), ""));
   return OB_OK;
 }
 
@@ -366,9 +384,7 @@ static ob_status parse_row(const reader *rd, size_t line, char **f, size_t n, ob
     if (rd->column[i] != SIZE_MAX && ob_result_columns[rd->column[i]].kind == OB_COLUMN_TEXT)
       OB_TRY(ob_result_set(text_field(r, &ob_result_columns[rd->column[i]]), f[i]));
   /* Optional text columns a file does not have stay empty, not NULL. */
-  for (size_t c = 0; c < ob_result_ncolumns; c++)
-    if (ob_result_columns[c].kind == OB_COLUMN_TEXT && !*text_field(r, &ob_result_columns[c]))
-      OB_TRY(ob_result_set(text_field(r, &ob_result_columns[c]), ""));
+  OB_TRY(ob_result_fill_text(r));
   if (r->status == OB_RESULT_OK && isnan(r->value))
     return ob_fail(OB_ERR_INVALID, "%s:%zu: status ok without a value", rd->path, line);
   return OB_OK;

@@ -40,6 +40,18 @@ typedef struct ob_result {
   ob_result_verified verified;
   ob_result_status status;
   char *note;
+  /* Telemetry over the timed repetitions (optional columns; empty where unknown, the device's
+   * first measured row of a run saying why in its note). */
+  double energy_j;           /* energy the device drew (J) */
+  char *energy_method;       /* "counter" or "power integral" (ob_energy_method_name) */
+  double power_mean_w;       /* energy_j over the window's seconds */
+  double power_sampled_w;    /* the mean of the driver's power readings (a check on the above) */
+  double temp_max_c;
+  double clock_mean_mhz, clock_min_mhz;
+  char *throttled;           /* "yes", "no", "" when unknown */
+  char *throttle_reason;     /* driver reasons and/or the clock drop, when throttled */
+  double busy_percent;       /* kernel time from profiling events over wall time, % */
+  double driver_busy_percent; /* the driver's utilisation (NVML, gpu_busy_percent), mean % */
 } ob_result;
 
 /* How a column's field is stored and written. */
@@ -76,6 +88,8 @@ void ob_result_init(ob_result *r);
 void ob_result_free(ob_result *r);
 /* Replaces *field (a string field of a record) with a copy of s (NULL: ""). OB_ERR_NOMEM. */
 ob_status ob_result_set(char **field, const char *s);
+/* Sets every string field still NULL to "" (the record's strings complete). OB_ERR_NOMEM. */
+ob_status ob_result_fill_text(ob_result *r);
 /* The text of a string field, "" while it is NULL. */
 const char *ob_result_text(const ob_result *r, size_t offset);
 

@@ -82,6 +82,9 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       if (!v) return OB_EXIT_USAGE;
       const int rc = arg[2] == 's' ? parse_sizes(v, a) : parse_chains(v, a);
       if (rc != OB_EXIT_OK) return rc;
+    } else if (strcmp(arg, "--sustain") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v || !ob_cli_double("--sustain", v, 0.1, 86400, &a->opts.sustain)) return OB_EXIT_USAGE;
     } else if (strcmp(arg, "--seconds") == 0) {
       const char *v = ob_cli_value(argc, argv, &i);
       if (!v || !ob_cli_double("--seconds", v, 0.001, 3600, &a->opts.seconds))

@@ -19,7 +19,8 @@ typedef struct ob_run_args {
   bool shard;                         /* --shard: also all selected devices at once */
   bool list;                          /* --list: print the cases, run nothing */
   ob_run_opts opts;                   /* --quick, --seconds (default 1, 0.2 with --quick),
-                                         --sizes and --chains (pointing into the fields below) */
+                                         --sustain (0.1 to 86400 s; default 0: off), --sizes
+                                         and --chains (pointing into the fields below) */
   char sizes_text[1024];              /* --sizes LIST, its commas made NULs */
   const char *sizes[OB_MAX_CHOICES];
   size_t chains[OB_MAX_CHOICES];      /* --chains LIST */

@@ -1,6 +1,9 @@
 /* The runner: warm-up, calibrated repetitions, statistics, verification, result records. */
 #include "runner.h"
 
+#include "svg.h"
+#include "telemetry.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -55,6 +58,7 @@ static ob_status emit(run_ctx *x, ob_result *r, const row_text *t) {
   ob_status st = ob_result_set_identity(r, ob_session_host(x->session), x->devs, x->ndev);
   for (size_t i = 0; st == OB_OK && i < sizeof field / sizeof *field; i++)
     st = ob_result_set(field[i], text[i]);
+  if (st == OB_OK) st = ob_result_fill_text(r);
   if (st != OB_OK) {
     ob_result_free(r);
     return st;
@@ -190,8 +194,82 @@ static void note_append(char *note, size_t n, const char *fmt, ...) {
   va_end(ap);
 }
 
-static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
+/* What the timed repetitions of a case gave. */
+typedef struct measured {
+  ob_stats stats;
+  ob_telemetry_summary tele; /* over the timed repetitions */
+  ob_series *series;         /* sustained: the case's time series (in the session), else NULL */
+} measured;
+
+/* The row of metric m's energy efficiency (ob_metric.energy_name) beside its row r, when the
+ * energy of the timed repetitions is known. */
+static ob_status emit_efficiency(run_ctx *x, const ob_case *c, const ob_metric *m,
+                                 const measured *mx, const ob_result *r, const char *note) {
+  const double joules = mx->tele.sensors.energy_j, reps = (double)mx->stats.n;
+  if (!m->energy_name || !(joules > 0) || !(reps > 0)) return OB_OK;
+  ob_result e;
+  case_record(c, &e);
+  e.time_s_min = r->time_s_min;
+  e.time_s_median = r->time_s_median;
+  e.time_s_max = r->time_s_max;
+  e.reps = r->reps;
+  e.verified = r->verified;
+  e.status = r->status;
+  e.value = m->kind == OB_METRIC_RATE ? m->work * reps / joules / m->energy_scale
+                                      : joules / reps * m->energy_scale;
+  ob_status st = ob_telemetry_fill(&mx->tele, &e);
+  if (st != OB_OK) {
+    ob_result_free(&e);
+    return st;
+  }
+  const row_text t = {c->variant, c->params, c->precision, m->energy_name, m->energy_unit, note};
+  return emit(x, &e, &t);
+}
+
+/* The first-span and last-span rates of a sustained case: the first and last minute of a run
+ * of two minutes or more, else its first and last tenth. */
+static ob_status emit_sustained(run_ctx *x, const ob_case *c, const measured *mx,
+                                const ob_result *r) {
+  const ob_series *s = mx->series;
+  if (!s || s->n == 0 || c->nmetrics == 0) return OB_OK;
+  const double total = s->points[s->n - 1].t_s;
+  const bool minutes = total >= 120.0;
+  const double span = minutes ? 60.0 : total / 10.0;
+  /* Each span holds one point at least (a repetition may outlast a tenth). */
+  const double first = ob_series_span_rate(s, 0.0, fmax(span, s->points[0].t_s));
+  const double last = ob_series_span_rate(s, total - span, total);
+  const ob_metric *m = &c->metrics[0];
+  /* The metric's figure at a rate of `rate` repetitions per second. */
+  const double v_first = m->kind == OB_METRIC_RATE ? m->work * first / m->scale : m->scale / first;
+  const double v_last = m->kind == OB_METRIC_RATE ? m->work * last / m->scale : m->scale / last;
+  char note[512];
+  snprintf(note, sizeof note, "first %s (0-%.3g s): %.4g %s; last %s (%.3g-%.3g s): %.4g %s; "
+           "value = last rate / first rate",
+           minutes ? "minute" : "tenth", span, v_first, m->unit, minutes ? "minute" : "tenth",
+           total - span, total, v_last, m->unit);
+  ob_result e;
+  case_record(c, &e);
+  e.reps = r->reps;
+  e.verified = r->verified;
+  e.status = r->status;
+  e.value = first > 0 && last > 0 ? last / first : NAN;
+  if (e.status == OB_RESULT_OK && isnan(e.value)) e.status = OB_RESULT_SKIPPED;
+  ob_status st = ob_telemetry_fill(&mx->tele, &e);
+  if (st != OB_OK) {
+    ob_result_free(&e);
+    return st;
+  }
+  const row_text t = {c->variant, c->params, c->precision, "sustained_ratio", "last/first", note};
+  return emit(x, &e, &t);
+}
+
+static ob_status emit_measured(run_ctx *x, const ob_case *c, const measured *mx,
                                const ob_verdict *v) {
+  const ob_stats *s = &mx->stats;
+  char sensors[1600] = "";
+  OB_TRY(ob_telemetry_note(x->session, x->devs, x->ndev, sensors, sizeof sensors));
+  ob_result last;
+  ob_result_init(&last);
   for (size_t i = 0; i < c->nmetrics; i++) {
     const ob_metric *m = &c->metrics[i];
     ob_result r;
@@ -206,7 +284,7 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
     peak_bounds(x, c, m, &peak, &limit);
     if (peak > 0 && m->kind == OB_METRIC_RATE && m->provides == OB_PEAK_NONE)
       r.peak_fraction = rate / peak;
-    char note[768] = "";
+    char note[2560] = "";
     if (c->note[0]) note_append(note, sizeof note, "%s", c->note);
     if (v->checked) note_append(note, sizeof note, "%s", v->note);
     note_append(note, sizeof note, "mem_peak_bytes=%zu", x->case_mem);
@@ -220,13 +298,26 @@ static ob_status emit_measured(run_ctx *x, const ob_case *c, const ob_stats *s,
       r.status = OB_RESULT_FAILED;
       note_append(note, sizeof note, "implausible: above %.4g %s", limit / m->scale, m->unit);
     }
+    if (i == 0 && sensors[0]) note_append(note, sizeof note, "%s", sensors);
     /* A peak is the best the device did: the fastest repetition, not the median. */
     if (r.status == OB_RESULT_OK && m->provides != OB_PEAK_NONE && s->min > 0 && x->ndev == 1)
       OB_TRY(ob_session_set_peak(x->session, x->dev, m->provides, m->work / s->min));
+    ob_status st = ob_telemetry_fill(&mx->tele, &r);
+    if (st != OB_OK) {
+      ob_result_free(&r);
+      return st;
+    }
+    last.time_s_min = r.time_s_min;
+    last.time_s_median = r.time_s_median;
+    last.time_s_max = r.time_s_max;
+    last.reps = r.reps;
+    last.verified = r.verified;
+    last.status = r.status;
     const row_text t = {c->variant, c->params, c->precision, m->name, m->unit, note};
     OB_TRY(emit(x, &r, &t));
+    OB_TRY(emit_efficiency(x, c, m, mx, &last, note));
   }
-  return OB_OK;
+  return emit_sustained(x, c, mx, &last);
 }
 
 /* Whether a rate is computed from the case's time (which must then be believable). */
@@ -236,37 +327,124 @@ static bool has_rate(const ob_case *c) {
   return false;
 }
 
-/* Warm-up, calibration and the timed repetitions of one set-up case; a case with a rate must
- * have a believable time (ob_time_check). */
-static ob_status measure(run_ctx *x, const ob_case *c, void *state, ob_stats *stats) {
-  double *samples = malloc(MAX_REPS * sizeof *samples);
-  if (!samples) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  double t = 0.0;
-  ob_status st = x->wl->run(state, &t); /* warm-up: never timed */
-  const double start = ob_now();
-  if (st == OB_OK) st = x->wl->run(state, &samples[0]);
-  size_t n = 1;
-  if (st == OB_OK) {
-    size_t reps = ob_reps_for_budget(samples[0], x->opts->seconds, MIN_REPS, MAX_REPS);
-    for (; n < reps && st == OB_OK; n++) {
-      st = x->wl->run(state, &samples[n]);
-      /* Event time can be far below wall time (launch overhead): the budget is wall time. */
-      if (n + 1 >= MIN_REPS && ob_now() - start > 2.0 * x->opts->seconds) {
-        n++;
-        break;
-      }
-    }
+/* The repetition times of a case, growing. */
+typedef struct rep_times {
+  double *v;
+  size_t n, cap;
+} rep_times;
+
+static ob_status rep_push(rep_times *b, double t) {
+  if (b->n == b->cap) {
+    const size_t cap = b->cap ? 2 * b->cap : MAX_REPS;
+    double *grown = realloc(b->v, cap * sizeof *grown);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    b->v = grown;
+    b->cap = cap;
   }
-  double sum = 0.0;
-  for (size_t i = 0; st == OB_OK && i < n; i++) sum += samples[i];
-  if (st == OB_OK && has_rate(c)) st = ob_time_check(sum, n, ob_now() - start);
-  if (st == OB_OK) ob_stats_compute(samples, n, stats);
-  free(samples);
+  b->v[b->n++] = t;
+  return OB_OK;
+}
+
+/* One repetition, its time appended to b. */
+static ob_status run_rep(run_ctx *x, void *state, rep_times *b, double *t) {
+  *t = 0.0;
+  OB_TRY(x->wl->run(state, t));
+  return rep_push(b, *t);
+}
+
+/* The calibrated repetitions: as many as fill the time budget, within [MIN_REPS, MAX_REPS]. */
+static ob_status run_budget(run_ctx *x, void *state, rep_times *b, double start) {
+  double first = 0.0;
+  OB_TRY(run_rep(x, state, b, &first));
+  const size_t reps = ob_reps_for_budget(first, x->opts->seconds, MIN_REPS, MAX_REPS);
+  while (b->n < reps) {
+    double t = 0.0;
+    OB_TRY(run_rep(x, state, b, &t));
+    /* Event time can be far below wall time (launch overhead): the budget is wall time. */
+    if (b->n >= MIN_REPS && ob_now() - start > 2.0 * x->opts->seconds) break;
+  }
+  return OB_OK;
+}
+
+/* Points of a sustained run's series: one per interval of sustain / SUSTAIN_POINTS seconds
+ * (at least one repetition each). */
+#define SUSTAIN_POINTS 300
+
+/* A sustained run: repetitions for opts->sustain seconds, one series point per interval with
+ * the metric over the interval and what the sensors read in it. */
+static ob_status run_sustained(run_ctx *x, const ob_case *c, void *state, rep_times *b,
+                               double start, ob_series *series) {
+  const double interval = x->opts->sustain / SUSTAIN_POINTS;
+  const ob_metric *m = c->nmetrics ? &c->metrics[0] : NULL;
+  ob_status st = OB_OK;
+  while (st == OB_OK && (b->n == 0 || ob_now() - start < x->opts->sustain)) {
+    ob_telemetry tele;
+    OB_TRY(ob_telemetry_begin(x->session, x->devs, x->ndev, &tele));
+    ob_series_point p = {0};
+    const double t0 = ob_now();
+    do {
+      double t = 0.0;
+      st = run_rep(x, state, b, &t);
+      p.reps += 1.0;
+      p.seconds += t;
+    } while (st == OB_OK && ob_now() - t0 < interval);
+    ob_telemetry_summary sum;
+    ob_telemetry_end(&tele, &sum);
+    if (st != OB_OK) break;
+    p.t_s = ob_now() - start;
+    p.value = !m || !(p.seconds > 0)     ? NAN
+              : m->kind == OB_METRIC_RATE ? m->work * p.reps / p.seconds / m->scale
+                                          : p.seconds / p.reps * m->scale;
+    p.clock_mhz = sum.sensors.clock_mean_mhz;
+    p.temp_c = sum.sensors.temp_max_c;
+    p.power_w = sum.sensors.power_mean_w;
+    st = ob_series_push(series, &p);
+  }
   return st;
+}
+
+/* Warm-up, then the timed repetitions of one set-up case in a telemetry window: calibrated to
+ * the time budget, or for opts->sustain seconds (mx->series set); a case with a rate must
+ * have a believable time (ob_time_check). */
+static ob_status measure(run_ctx *x, const ob_case *c, void *state, measured *mx) {
+  double warm = 0.0;
+  OB_TRY(x->wl->run(state, &warm)); /* warm-up: never timed */
+  rep_times b = {0};
+  ob_telemetry tele;
+  OB_TRY(ob_telemetry_begin(x->session, x->devs, x->ndev, &tele));
+  const double start = ob_now();
+  ob_status st = mx->series ? run_sustained(x, c, state, &b, start, mx->series)
+                            : run_budget(x, state, &b, start);
+  ob_telemetry_end(&tele, &mx->tele);
+  double sum = 0.0;
+  for (size_t i = 0; st == OB_OK && i < b.n; i++) sum += b.v[i];
+  if (st == OB_OK && has_rate(c)) st = ob_time_check(sum, b.n, ob_now() - start);
+  if (st == OB_OK) ob_stats_compute(b.v, b.n, &mx->stats);
+  free(b.v);
+  return st;
+}
+
+/* The label of the devices measured together: a slug, or all-<n>. */
+static void group_label(const run_ctx *x, char *buf, size_t n) {
+  if (x->ndev == 1) snprintf(buf, n, "%s", ob_device_slug(x->devs[0]));
+  else snprintf(buf, n, "all-%zu", x->ndev);
+}
+
+/* A sustained case's series in the session, named like its rows. */
+static ob_status sustained_series(run_ctx *x, const ob_case *c, ob_series **out) {
+  *out = NULL;
+  if (!(x->opts->sustain > 0)) return OB_OK;
+  char label[32];
+  group_label(x, label, sizeof label);
+  const ob_metric *m = c->nmetrics ? &c->metrics[0] : NULL;
+  return ob_series_add(ob_session_series(x->session), ob_session_host(x->session)->hostname,
+                       label, x->wl->name, c->variant, c->params, m ? m->name : "",
+                       m ? m->unit : "", out);
 }
 
 static ob_status run_case(run_ctx *x, ob_case *c) {
   double predicted = predicted_seconds(x, c);
+  if (x->opts->sustain > 0) ob_case_param(c, "sustain", "%g", x->opts->sustain);
   if (predicted > x->opts->seconds) {
     char note[128];
     snprintf(note, sizeof note, "over time budget: %.3g s per repetition predicted, budget %.3g s",
@@ -288,8 +466,9 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     free(state);
     return emit_status(x, c, skip_or_fail(st), note);
   }
-  ob_stats stats;
-  st = measure(x, c, state, &stats);
+  measured mx = {0};
+  st = sustained_series(x, c, &mx.series);
+  if (st == OB_OK) st = measure(x, c, state, &mx);
   ob_verdict verdict = {0};
   if (st == OB_OK && x->has_device_verdict) verdict = x->device_verdict;
   if (st == OB_OK && x->wl->verify && (!x->has_device_verdict || x->device_verdict.ok))
@@ -303,8 +482,8 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
     snprintf(note, sizeof note, "%s: %s", ob_strerror(st), ob_error_detail());
     return emit_status(x, c, skip_or_fail(st), note);
   }
-  remember(x, c, stats.median);
-  return emit_measured(x, c, &stats, &verdict);
+  remember(x, c, mx.stats.median);
+  return emit_measured(x, c, &mx, &verdict);
 }
 
 static bool chosen_size(const ob_run_opts *opts, const ob_case *c) {
@@ -334,7 +513,7 @@ size_t ob_runner_cases(const ob_device *dev, const ob_workload *wl, const ob_run
 }
 
 double ob_runner_case_estimate(const ob_run_opts *opts) {
-  return ESTIMATE_FIXED_S + ESTIMATE_BUDGETS * opts->seconds;
+  return ESTIMATE_FIXED_S + (opts->sustain > 0 ? opts->sustain : ESTIMATE_BUDGETS * opts->seconds);
 }
 
 void ob_runner_case_label(const ob_workload *wl, const ob_case *c, char *buf, size_t n) {
@@ -402,16 +581,42 @@ ob_status ob_runner_run_group(ob_session *s, ob_device *const *devs, size_t n,
   return run_workload(s, devs, n, wl, opts);
 }
 
+/* Writes the figure of the session's series [first, n) of one device beside their CSV file
+ * (its .csv replaced by .svg), atomically. */
+static ob_status write_series_svg(ob_session *s, const char *csv, size_t first) {
+  const ob_series_set *all = ob_session_series(s);
+  const ob_series_set mine = {.items = all->items + first, .n = all->n - first};
+  char path[4096];
+  snprintf(path, sizeof path, "%.*s.svg", (int)(strlen(csv) - 4), csv);
+  ob_atomic_file f;
+  OB_TRY(ob_atomic_open(&f, path));
+  ob_status st = ob_svg_write_series(&mine, f.f);
+  if (st != OB_OK) {
+    ob_atomic_discard(&f);
+    return st;
+  }
+  OB_TRY(ob_atomic_commit(&f));
+  fprintf(stderr, "oclbench: wrote %s\n", path);
+  return OB_OK;
+}
+
 /* Writes the session's records [first, n) (one device's) into DIR/<host>__<slug>.csv
- * atomically. */
-static ob_status write_csv(ob_session *s, const char *dir, const char *slug, size_t first) {
+ * atomically, and its sustained series [first_series, n) into DIR/sustain/<host>__<slug>.csv
+ * with their figure. */
+static ob_status write_csv(ob_session *s, const char *dir, const char *slug, size_t first,
+                           size_t first_series) {
   OB_TRY(ob_mkdir_p(dir));
   const char *host = ob_session_host(s)->hostname;
   char path[4096];
   ob_results_csv_path(path, sizeof path, dir, host, slug);
   OB_TRY(ob_results_write_csv(ob_session_results(s), first, host, slug, path));
   fprintf(stderr, "oclbench: wrote %s\n", path);
-  return OB_OK;
+  size_t written = 0;
+  ob_series_csv_path(path, sizeof path, dir, host, slug);
+  OB_TRY(ob_series_write_csv(ob_session_series(s), first_series, host, slug, path, &written));
+  if (!written) return OB_OK;
+  fprintf(stderr, "oclbench: wrote %s\n", path);
+  return write_series_svg(s, path, first_series);
 }
 
 /* Progress steps on devs[0..ndev) measured together (one device, or a --shard group of the
@@ -441,7 +646,7 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
     if (cfg->selected[d] && ob_device_queue(ob_registry_device(reg, d)))
       devs[n++] = ob_registry_device(reg, d);
   ob_status st = OB_OK;
-  const size_t first_row = ob_session_results(s)->n;
+  const size_t first_row = ob_session_results(s)->n, first_series = ob_session_series(s)->n;
   if (n >= 2) {
     char title[32];
     snprintf(title, sizeof title, "all-%zu", n);
@@ -453,7 +658,7 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
         st = ob_runner_run_group(s, devs, n, cfg->workloads[w], &cfg->opts);
     ob_progress_end();
     if (st == OB_OK && cfg->out_dir && ob_session_results(s)->n > first_row)
-      st = write_csv(s, cfg->out_dir, title, first_row);
+      st = write_csv(s, cfg->out_dir, title, first_row, first_series);
   } else {
     ob_log(OB_LOG_WARN, "--shard: %zu device%s selected, nothing to shard", n, n == 1 ? "" : "s");
   }
@@ -490,7 +695,7 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!cfg->selected[d]) continue;
     ob_device *dev = ob_registry_device(reg, d);
-    const size_t first_row = ob_session_results(s)->n;
+    const size_t first_row = ob_session_results(s)->n, first_series = ob_session_series(s)->n;
     double seconds = 0.0;
     const size_t steps = count_steps(&dev, 1, cfg, &seconds);
     ob_progress_begin(ob_device_slug(dev), steps, seconds);
@@ -501,10 +706,15 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
       ob_progress_end();
       continue;
     }
-    for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
-      st = ob_runner_run_workload(s, dev, cfg->workloads[w], &cfg->opts);
+    for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++) {
+      /* Only the chosen workloads are sustained, not the probes they need. */
+      ob_run_opts opts = cfg->opts;
+      if (!listed(chosen->workloads, chosen->nworkloads, cfg->workloads[w])) opts.sustain = 0;
+      st = ob_runner_run_workload(s, dev, cfg->workloads[w], &opts);
+    }
     ob_progress_end();
-    if (st == OB_OK && cfg->out_dir) st = write_csv(s, cfg->out_dir, ob_device_slug(dev), first_row);
+    if (st == OB_OK && cfg->out_dir)
+      st = write_csv(s, cfg->out_dir, ob_device_slug(dev), first_row, first_series);
     if (st != OB_OK) return st;
   }
   return cfg->shard ? run_groups(reg, cfg, s) : OB_OK;

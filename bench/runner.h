@@ -31,8 +31,8 @@ size_t ob_runner_cases(const ob_device *dev, const ob_workload *wl, const ob_run
                        ob_case *cases, size_t max);
 
 /* The seconds one case is expected to take before it has run (set-up, warm-up, the
- * repetitions calibrated to opts->seconds, verification); program builds and tuning searches
- * on a first run come on top. */
+ * repetitions calibrated to opts->seconds, or opts->sustain seconds of them, verification);
+ * program builds and tuning searches on a first run come on top. */
 double ob_runner_case_estimate(const ob_run_opts *opts);
 
 /* "workload variant precision size detail" of case c (empty parts left out), into buf. */
@@ -50,7 +50,9 @@ typedef struct ob_runner_config {
 } ob_runner_config;
 
 /* Runs everything on every selected device into the session, writing DIR/<host>__<slug>.csv
- * per device. Returns OB_OK when it ran to the end (rows may have failed:
+ * per device and, with opts.sustain, the sustained series DIR/sustain/<host>__<slug>.csv and
+ * their figure (.svg beside it); only the chosen workloads are sustained, not the probes they
+ * need. Returns OB_OK when it ran to the end (rows may have failed:
  * ob_session_failed counts them, and devices that did not open); an error only when a CSV
  * could not be written or memory ran out. */
 ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_session *s);
@@ -58,7 +60,12 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *cfg, ob_sessio
 /* Runs one workload on one device into the session (no CSV); the building block of
  * ob_runner_run, public for tests. It runs what it is given: the peaks it divides by are the
  * session's (ob_session_peak). Every measured row's note carries `mem_peak_bytes=N` for its
- * case, and `traced` while the kernel trace is on. */
+ * case, and `traced` while the kernel trace is on. The timed repetitions of each case run in a
+ * telemetry window (bench/telemetry.h) on the session's sensors: the rows' telemetry columns,
+ * a sensor note on the device's first measured row, and a row of energy efficiency per metric
+ * that has one (ob_metric.energy_name) when the energy is known. With opts->sustain, each case
+ * repeats for that long, its params gain `sustain=S`, its time series goes into the session
+ * (ob_session_series) and a `sustained_ratio` row follows its rows. */
 ob_status ob_runner_run_workload(ob_session *s, ob_device *dev, const ob_workload *wl,
                                  const ob_run_opts *opts);
 

@@ -10,6 +10,9 @@ typedef struct device_entry {
   double peak[OB_NPEAKS];   /* by ob_peak_kind; 0: not measured */
   size_t mem_before;        /* allocated when the current case began */
   size_t mem_peak;          /* the most one case allocated on the device alone */
+  ob_sensors *sensors;      /* NULL: none (or not opened yet) */
+  bool sensors_opened;      /* opened or attached: not to be opened again */
+  bool sensor_noted;
 } device_entry;
 
 struct ob_session {
@@ -20,6 +23,9 @@ struct ob_session {
   size_t ndevices;
   ob_session_build *builds;
   size_t nbuilds, cap_builds;
+  ob_series_set series;
+  ob_sensor_config sensor_cfg;
+  bool sensor_cfg_set;
 };
 
 ob_status ob_session_create(ob_session **out) {
@@ -32,6 +38,8 @@ ob_status ob_session_create(ob_session **out) {
 void ob_session_destroy(ob_session *s) {
   if (!s) return;
   ob_results_clear(&s->results);
+  ob_series_clear(&s->series);
+  for (size_t i = 0; i < s->ndevices; i++) ob_sensors_destroy(s->devices[i].sensors);
   free(s->devices);
   free(s->builds);
   free(s);
@@ -40,6 +48,8 @@ void ob_session_destroy(ob_session *s) {
 const ob_host_info *ob_session_host(const ob_session *s) { return &s->host; }
 
 ob_results *ob_session_results(ob_session *s) { return &s->results; }
+
+ob_series_set *ob_session_series(ob_session *s) { return &s->series; }
 
 size_t ob_session_failed(const ob_session *s) {
   return ob_results_failed(&s->results) + s->failures;
@@ -132,4 +142,41 @@ ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, s
 const ob_session_build *ob_session_builds(const ob_session *s, size_t *n) {
   *n = s->nbuilds;
   return s->builds;
+}
+
+void ob_session_set_sensor_config(ob_session *s, const ob_sensor_config *cfg) {
+  s->sensor_cfg = *cfg;
+  s->sensor_cfg_set = true;
+}
+
+ob_status ob_session_attach_sensors(ob_session *s, const ob_device *dev, ob_sensors *sensors) {
+  device_entry *e = NULL;
+  ob_status st = entry(s, dev, &e);
+  if (st != OB_OK) {
+    ob_sensors_destroy(sensors);
+    return st;
+  }
+  ob_sensors_destroy(e->sensors);
+  e->sensors = sensors;
+  e->sensors_opened = true;
+  return OB_OK;
+}
+
+ob_status ob_session_sensors(ob_session *s, const ob_device *dev, const ob_sensors **out) {
+  *out = NULL;
+  device_entry *e = NULL;
+  OB_TRY(entry(s, dev, &e));
+  if (!e->sensors_opened && s->sensor_cfg_set) {
+    OB_TRY(ob_sensors_open(&s->sensor_cfg, ob_device_props_get(dev), &e->sensors));
+    e->sensors_opened = true;
+  }
+  *out = e->sensors;
+  return OB_OK;
+}
+
+bool ob_session_sensor_note_once(ob_session *s, const ob_device *dev) {
+  device_entry *e = NULL;
+  if (entry(s, dev, &e) != OB_OK || e->sensor_noted) return false;
+  e->sensor_noted = true;
+  return true;
 }

@@ -1,6 +1,7 @@
 /* The run session: everything one run measures besides the devices' facts. The results, and
  * per device the measured peaks (the denominators of peak_fraction and the plausibility
- * bounds), the device memory the cases allocated and the program builds. The runner fills it;
+ * bounds), the device memory the cases allocated, the program builds and the device's sensors
+ * (opened once per run, read by the runner's measurement windows). The runner fills it;
  * whoever runs (oclbench run, a rank of oclbench-mpi, a test) creates and destroys it. The
  * devices keep none of it: core's allocation statistics and build records are read through
  * here, once per case.
@@ -9,6 +10,8 @@
 #define OB_SESSION_H
 
 #include "results.h"
+#include "sensors.h"
+#include "series.h"
 #include "workload.h"
 
 typedef struct ob_session ob_session;
@@ -22,6 +25,9 @@ void ob_session_destroy(ob_session *s);
 const ob_host_info *ob_session_host(const ob_session *s);
 /* The records of the run, in the order they were measured (owned by the session). */
 ob_results *ob_session_results(ob_session *s);
+/* The time series of the run's sustained cases (--sustain), in the order measured (owned by
+ * the session). */
+ob_series_set *ob_session_series(ob_session *s);
 /* Failed rows plus failures without a row (a device that did not open). */
 size_t ob_session_failed(const ob_session *s);
 /* Counts a failure that has no row. */
@@ -41,6 +47,21 @@ ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n)
 size_t ob_session_case_end(ob_session *s, ob_device *const *devs, size_t n);
 /* The most device memory one case allocated on dev alone; 0 when none ran. */
 size_t ob_session_mem_peak(const ob_session *s, const ob_device *dev);
+
+/* Where the devices' sensors are read from: the session copies cfg (its strings must outlive
+ * the session) and opens a device's sensors on the first ob_session_sensors for it. Without
+ * this call (or an attached handle) a device has no sensors: its rows' telemetry stays empty
+ * and no note is written about it. */
+void ob_session_set_sensor_config(ob_session *s, const ob_sensor_config *cfg);
+/* Gives dev the handle sensors, which the session owns from now on (an earlier handle of dev
+ * is destroyed): for tests, and callers that open their own. OB_ERR_NOMEM (sensors destroyed). */
+ob_status ob_session_attach_sensors(ob_session *s, const ob_device *dev, ob_sensors *sensors);
+/* dev's sensors: the attached handle, or the one opened on the first call when a configuration
+ * is set; *out NULL when the device has none. OB_ERR_NOMEM when out of memory. */
+ob_status ob_session_sensors(ob_session *s, const ob_device *dev, const ob_sensors **out);
+/* True the first time it is asked for dev, false after: the runner writes a device's sensor
+ * note on the device's first measured row of the run only. */
+bool ob_session_sensor_note_once(ob_session *s, const ob_device *dev);
 
 /* One program build a device made during the run. */
 typedef struct ob_session_build {

@@ -119,7 +119,7 @@ static double nice_step(double raw) {
 }
 
 /* The scale of the positive finite values: logarithmic (base) when they span more than a
- * factor of 100 (always for base 2), else linear from 0. */
+ * factor of 100 (always for base 2), else linear from 0; base 0: always linear from 0. */
 static scale scale_for(const double *v, size_t n, int base) {
   double mn = INFINITY, mx = 0.0;
   for (size_t i = 0; i < n; i++) {
@@ -129,7 +129,7 @@ static scale scale_for(const double *v, size_t n, int base) {
   }
   scale s = {0, 0.0, 1.0};
   if (mx <= 0.0) return s;
-  if (base == 2 || mx / mn > 100.0) {
+  if (base == 2 || (base == 10 && mx / mn > 100.0)) {
     double b = base == 2 ? 2.0 : 10.0, lb = log(b);
     s.base = base == 2 ? 2 : 10;
     s.lo = pow(b, floor(log(mn) / lb + 1e-9));
@@ -315,16 +315,24 @@ static ob_status draw_bar_panel(FILE *out, const ob_compare *cmp, const bar_pane
 
 /* ------------------------------------------------------------------ curves */
 
+/* A curve chart's series: points (x, y) of one device (its colour) and variant (its dash). */
 typedef struct series {
   size_t dev;
+  const char *label;      /* the legend's text (a device label) */
   const char *variant;
   size_t vindex;          /* the variant's number among the group's distinct variants */
   double *x, *y;          /* sorted by x */
   size_t n, cap;
 } series;
 
+/* A curve chart: its title, axes and series. */
 typedef struct curve_group {
   const char *workload, *metric, *unit, *precision;
+  char title[512];
+  const char *xtitle;     /* the x axis ("parallel chains") */
+  const char *xunit;      /* in tooltips ("chains") */
+  int xdecimals;          /* of x in tooltips */
+  int xbase, ybase;       /* as scale_for takes them */
   char rest[256];         /* params without chains */
   series *s;
   size_t ns, nvariants;
@@ -335,14 +343,16 @@ typedef struct curves {
   size_t n;
 } curves;
 
-static void curves_free(curves *c) {
-  for (size_t i = 0; i < c->n; i++) {
-    for (size_t j = 0; j < c->g[i].ns; j++) {
-      free(c->g[i].s[j].x);
-      free(c->g[i].s[j].y);
-    }
-    free(c->g[i].s);
+static void group_free(curve_group *g) {
+  for (size_t j = 0; j < g->ns; j++) {
+    free(g->s[j].x);
+    free(g->s[j].y);
   }
+  free(g->s);
+}
+
+static void curves_free(curves *c) {
+  for (size_t i = 0; i < c->n; i++) group_free(&c->g[i]);
   free(c->g);
   memset(c, 0, sizeof *c);
 }
@@ -383,7 +393,8 @@ static bool is_curve_row(const ob_compare *cmp, size_t r) {
   return any;
 }
 
-static ob_status series_add(curve_group *g, size_t dev, const char *variant, double x, double y) {
+static ob_status series_add(curve_group *g, size_t dev, const char *label, const char *variant,
+                            double x, double y) {
   size_t i = 0, vindex = g->nvariants;
   for (; i < g->ns && (g->s[i].dev != dev || strcmp(g->s[i].variant, variant) != 0); i++)
     if (vindex == g->nvariants && strcmp(g->s[i].variant, variant) == 0) vindex = g->s[i].vindex;
@@ -393,6 +404,7 @@ static ob_status series_add(curve_group *g, size_t dev, const char *variant, dou
     g->s = grown;
     memset(&g->s[g->ns], 0, sizeof *g->s);
     g->s[g->ns].dev = dev;
+    g->s[g->ns].label = label;
     g->s[g->ns].variant = variant;
     g->s[g->ns].vindex = vindex;
     g->nvariants += vindex == g->nvariants;
@@ -445,8 +457,15 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
       ng->unit = row->unit;
       ng->precision = row->precision;
       snprintf(ng->rest, sizeof ng->rest, "%s", rest);
+      snprintf(ng->title, sizeof ng->title, "%s: %s vs parallel chains, %s%s%s", ng->workload,
+               ng->metric, ng->rest, *ng->precision ? " " : "", ng->precision);
+      ng->xtitle = "parallel chains";
+      ng->xunit = "chains";
+      ng->xbase = 2;
+      ng->ybase = 10;
     }
-    OB_TRY(series_add(&cv->g[g], d, row->variant, chains, c.result->value));
+    OB_TRY(series_add(&cv->g[g], d, ob_compare_device_get(cmp, d)->label, row->variant, chains,
+                      c.result->value));
   }
   return OB_OK;
 }
@@ -502,8 +521,8 @@ static ob_status curve_scales(const curve_group *g, scale *sx, scale *sy) {
       xs[n] = g->s[i].x[k];
       ys[n] = g->s[i].y[k];
     }
-  *sx = scale_for(xs, n, 2);
-  *sy = scale_for(ys, n, 10);
+  *sx = scale_for(xs, n, g->xbase);
+  *sy = scale_for(ys, n, g->ybase);
   free(xs);
   free(ys);
   return OB_OK;
@@ -519,7 +538,7 @@ static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, co
     double x = CURVE_X0 + scale_pos(sx, ticks[i]) * (CURVE_X1 - CURVE_X0);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
             top, x, bottom);
-    format_tick(buf, sizeof buf, ticks[i], 2);
+    format_tick(buf, sizeof buf, ticks[i], sx->base);
     text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
   }
   nt = scale_ticks(sy, ticks, 12);
@@ -532,8 +551,8 @@ static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, co
   }
   fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n", CURVE_X0,
           top, bottom, CURVE_X1);
-  text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"",
-       "parallel chains, log scale", 0);
+  snprintf(buf, sizeof buf, "%s%s", g->xtitle, sx->base ? ", log scale" : "");
+  text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf, 0);
   axis_label(buf, sizeof buf, g->unit, sy, false);
   fprintf(out, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" text-anchor=\"middle\">",
           CURVE_X0 - 52, (top + bottom) / 2);
@@ -542,8 +561,8 @@ static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, co
 }
 
 /* Series i of a group: its polyline, its points (with tooltips) and its legend line. */
-static void draw_series(FILE *out, const ob_compare *cmp, const curve_group *g, size_t i,
-                        const scale *sx, const scale *sy, double top, double bottom) {
+static void draw_series(FILE *out, const curve_group *g, size_t i, const scale *sx,
+                        const scale *sy, double top, double bottom) {
   const series *s = &g->s[i];
   const char *colour = palette[s->dev % NPALETTE];
   const char *dash = dashes[s->vindex % NDASHES];
@@ -554,7 +573,7 @@ static void draw_series(FILE *out, const ob_compare *cmp, const curve_group *g, 
             CURVE_X0 + scale_pos(sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
             bottom - scale_pos(sy, s->y[k]) * CURVE_H);
   fputs("\"/>\n", out);
-  const char *label = ob_compare_device_get(cmp, s->dev)->label;
+  const char *label = s->label;
   char buf[512];
   for (size_t k = 0; k < s->n; k++) {
     fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>",
@@ -564,7 +583,9 @@ static void draw_series(FILE *out, const ob_compare *cmp, const curve_group *g, 
     put_xml(out, label, 0);
     fprintf(out, ": %s ", buf);
     put_xml(out, g->unit, 0);
-    fprintf(out, " at %.0f chains</title></circle>\n", s->x[k]);
+    fprintf(out, " at %.*f ", g->xdecimals, s->x[k]);
+    put_xml(out, g->xunit, 0);
+    fputs("</title></circle>\n", out);
   }
   double ly = top + 8 + 18 * (double)i;
   fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -575,17 +596,13 @@ static void draw_series(FILE *out, const ob_compare *cmp, const curve_group *g, 
   text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
 }
 
-static ob_status draw_curve_group(FILE *out, const ob_compare *cmp, const curve_group *g,
-                                  double *y) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s: %s vs parallel chains, %s%s%s", g->workload, g->metric, g->rest,
-           *g->precision ? " " : "", g->precision);
-  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", buf, 0);
+static ob_status draw_curve_group(FILE *out, const curve_group *g, double *y) {
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", g->title, 0);
   scale sx, sy;
   OB_TRY(curve_scales(g, &sx, &sy));
   const double top = *y + 34, bottom = top + CURVE_H;
   draw_curve_axes(out, g, &sx, &sy, top, bottom);
-  for (size_t i = 0; i < g->ns; i++) draw_series(out, cmp, g, i, &sx, &sy, top, bottom);
+  for (size_t i = 0; i < g->ns; i++) draw_series(out, g, i, &sx, &sy, top, bottom);
   *y = bottom + 56;
   return OB_OK;
 }
@@ -665,7 +682,7 @@ static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t f
     st = best_panel(cmp, &cv, &p);
     if (st == OB_OK) st = draw_bar_panel(out, cmp, &p, y);
     panel_free(&p);
-    for (size_t g = 0; g < cv.n && st == OB_OK; g++) st = draw_curve_group(out, cmp, &cv.g[g], y);
+    for (size_t g = 0; g < cv.n && st == OB_OK; g++) st = draw_curve_group(out, &cv.g[g], y);
   }
   curves_free(&cv);
   return st;
@@ -718,31 +735,107 @@ static ob_status write_body(FILE *out, const ob_compare *cmp, double *height) {
   return st;
 }
 
-ob_status ob_svg_write(const ob_compare *cmp, FILE *out) {
+/* Draws a document's body at y >= 0 and returns its height in *height. */
+typedef ob_status (*body_fn)(FILE *out, const void *arg, double *height);
+
+/* The SVG document around a body drawn under the C locale (decimal points whatever the
+ * user's locale). */
+static ob_status write_document(FILE *out, const char *title, body_fn body, const void *arg) {
   locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
   if (!c_locale) return ob_fail(OB_ERR_NOMEM, "cannot create the C locale");
   locale_t old = uselocale(c_locale);
-  char *body = NULL;
+  char *text_body = NULL;
   size_t len = 0;
   double height = 0.0;
   ob_status st = OB_OK;
-  FILE *f = open_memstream(&body, &len);
+  FILE *f = open_memstream(&text_body, &len);
   if (!f) st = ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK) st = write_body(f, cmp, &height);
+  if (st == OB_OK) st = body(f, arg, &height);
   if (f && fclose(f) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
   if (st == OB_OK) {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                  "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
             WIDTH, height, WIDTH, height);
-    fputs("<title>oclbench: cross-device comparison</title>\n", out);
+    fprintf(out, "<title>%s</title>\n", title);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", out);
-    fwrite(body, 1, len, out);
+    fwrite(text_body, 1, len, out);
     fputs("</svg>\n", out);
     if (fflush(out) != 0 || ferror(out)) st = ob_fail(OB_ERR_IO, "write error");
   }
-  free(body);
+  free(text_body);
   uselocale(old);
   freelocale(c_locale);
   return st;
+}
+
+static ob_status compare_body(FILE *out, const void *cmp, double *height) {
+  return write_body(out, cmp, height);
+}
+
+ob_status ob_svg_write(const ob_compare *cmp, FILE *out) {
+  return write_document(out, "oclbench: cross-device comparison", compare_body, cmp);
+}
+
+/* ------------------------------------------------------------------ sustained runs */
+
+/* What a chart of sustained runs draws: the series' values of one metric, or one sensor. */
+typedef enum quantity { Q_VALUE, Q_CLOCK, Q_TEMP, Q_POWER } quantity;
+
+static double quantity_of(const ob_series_point *p, quantity q) {
+  return q == Q_VALUE ? p->value : q == Q_CLOCK ? p->clock_mhz : q == Q_TEMP ? p->temp_c : p->power_w;
+}
+
+/* The chart of quantity q over time for the series of v (for Q_VALUE, those of metric and
+ * unit); nothing when no point has the quantity. */
+static ob_status draw_over_time(FILE *out, const ob_series_set *v, quantity q, const char *metric,
+                                const char *unit, double *y) {
+  static const char *const names[] = {"", "clock", "temperature", "power"};
+  static const char *const units[] = {"", "MHz", "\302\260C", "W"};
+  curve_group g = {.metric = q == Q_VALUE ? metric : names[q],
+                   .unit = q == Q_VALUE ? unit : units[q],
+                   .xtitle = "seconds since the first repetition",
+                   .xunit = "s",
+                   .xdecimals = 1};
+  snprintf(g.title, sizeof g.title, "sustained: %s over time", g.metric);
+  char(*labels)[160] = calloc(v->n + 1, sizeof *labels);
+  ob_status st = labels ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < v->n && st == OB_OK; i++) {
+    const ob_series *s = &v->items[i];
+    if (q == Q_VALUE && (strcmp(s->metric, metric) != 0 || strcmp(s->unit, unit) != 0)) continue;
+    snprintf(labels[i], sizeof labels[i], "%s/%s %s %s %s", s->host, s->device_slug, s->workload,
+             s->variant, s->params);
+    for (size_t k = 0; k < s->n && st == OB_OK; k++) {
+      const double val = quantity_of(&s->points[k], q);
+      if (isfinite(val) && val > 0)
+        st = series_add(&g, i, labels[i], "", s->points[k].t_s, val);
+    }
+  }
+  if (st == OB_OK && g.ns > 0) st = draw_curve_group(out, &g, y);
+  group_free(&g);
+  free(labels);
+  return st;
+}
+
+static ob_status series_body(FILE *out, const void *arg, double *height) {
+  const ob_series_set *v = arg;
+  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", "oclbench: sustained runs", 0);
+  double y = 44;
+  ob_status st = OB_OK;
+  /* One chart per metric (first appearance order), then the sensors. */
+  for (size_t i = 0; i < v->n && st == OB_OK; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++)
+      seen = strcmp(v->items[j].metric, v->items[i].metric) == 0 &&
+             strcmp(v->items[j].unit, v->items[i].unit) == 0;
+    if (!seen) st = draw_over_time(out, v, Q_VALUE, v->items[i].metric, v->items[i].unit, &y);
+  }
+  for (quantity q = Q_CLOCK; q <= Q_POWER && st == OB_OK; q++)
+    st = draw_over_time(out, v, q, "", "", &y);
+  *height = y;
+  return st;
+}
+
+ob_status ob_svg_write_series(const ob_series_set *v, FILE *out) {
+  return write_document(out, "oclbench: sustained runs", series_body, v);
 }

@@ -287,6 +287,11 @@ ob_status ob_event_seconds(cl_event ev, double *seconds);
 /* Waits for last, then the seconds from first's START to last's END (the span of a sequence
  * of commands on one in-order queue; first may equal last). OB_ERR_TIMING as above. */
 ob_status ob_events_span(cl_event first, cl_event last, double *seconds);
+/* Device seconds the calling thread has read through ob_event_seconds and ob_events_span
+ * since it started (a running total, never reset): its growth over a stretch of work is the
+ * work's kernel time by profiling events (the runner's busy fraction); no growth means the
+ * work was not timed by events. */
+double ob_event_seconds_total(void);
 /* Seconds between QUEUED and START (launch latency as clpeak measures it); a START before
  * QUEUED is OB_ERR_TIMING. */
 ob_status ob_event_queue_delay(cl_event ev, double *seconds);

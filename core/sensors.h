@@ -120,6 +120,9 @@ typedef struct ob_sensor_summary {
   double energy_j;             /* energy over the window */
   ob_energy_method energy_method;
   double power_mean_w;         /* energy_j / seconds */
+  double power_sampled_w;      /* the power readings' mean (their integral over the time they
+                                  cover): the driver's figure, a check on a counter's
+                                  power_mean_w; NAN without a power sensor */
   double temp_max_c;
   double clock_mean_mhz;       /* mean over samples of clock_mhz */
   double clock_min_mhz;        /* lowest clock_min_mhz of any sample */

@@ -186,7 +186,7 @@ ob_status ob_sensor_window_begin(const ob_sensors *s, ob_sensor_window **out) {
 
 static void summary_empty(ob_sensor_summary *o) {
   memset(o, 0, sizeof *o);
-  o->energy_j = o->power_mean_w = o->temp_max_c = NAN;
+  o->energy_j = o->power_mean_w = o->power_sampled_w = o->temp_max_c = NAN;
   o->clock_mean_mhz = o->clock_min_mhz = o->mem_clock_mean_mhz = o->busy_mean_percent = NAN;
   o->energy_method = OB_ENERGY_NONE;
   o->throttled = -1;
@@ -214,6 +214,7 @@ static void summarise(const ob_sensors *s, const accum *a, ob_sensor_summary *o)
   } else if (o->seconds > 0) {
     o->power_mean_w = o->energy_j / o->seconds;
   }
+  if (a->power_span_s > 0) o->power_sampled_w = a->power_j / a->power_span_s;
   o->temp_max_c = a->temp_max;
   if (a->clock_n) {
     o->clock_mean_mhz = a->clock_sum / (double)a->clock_n;

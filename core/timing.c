@@ -27,14 +27,24 @@ static ob_status event_span(cl_event a, cl_profiling_info from, cl_event b, cl_p
   return OB_OK;
 }
 
-ob_status ob_event_seconds(cl_event ev, double *seconds) {
-  return event_span(ev, CL_PROFILING_COMMAND_START, ev, CL_PROFILING_COMMAND_END, 1, seconds);
+/* Device seconds this thread has read from START..END spans (ob_event_seconds_total). */
+static _Thread_local double device_seconds;
+
+double ob_event_seconds_total(void) { return device_seconds; }
+
+/* event_span from a START to an END, counted in the thread's device seconds. */
+static ob_status device_span(cl_event first, cl_event last, double *seconds) {
+  OB_TRY(event_span(first, CL_PROFILING_COMMAND_START, last, CL_PROFILING_COMMAND_END, 1, seconds));
+  device_seconds += *seconds;
+  return OB_OK;
 }
+
+ob_status ob_event_seconds(cl_event ev, double *seconds) { return device_span(ev, ev, seconds); }
 
 ob_status ob_events_span(cl_event first, cl_event last, double *seconds) {
   *seconds = 0.0;
   OB_TRY(OB_CL(clWaitForEvents(1, &last)));
-  return event_span(first, CL_PROFILING_COMMAND_START, last, CL_PROFILING_COMMAND_END, 1, seconds);
+  return device_span(first, last, seconds);
 }
 
 ob_status ob_event_queue_delay(cl_event ev, double *seconds) {

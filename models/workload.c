@@ -53,3 +53,10 @@ ob_metric *ob_case_metric(ob_case *c, const char *name, const char *unit, ob_met
   m->peak = peak;
   return m;
 }
+
+ob_metric *ob_metric_per_joule(ob_metric *m, const char *name, const char *unit, double scale) {
+  m->energy_name = name;
+  m->energy_unit = unit;
+  m->energy_scale = scale;
+  return m;
+}

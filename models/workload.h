@@ -45,6 +45,12 @@ typedef struct ob_metric {
    * work units per unit of the device's FP32 peak (FLOP/s, the larger of measured and
    * theoretical) is implausible. 0: no such bound. */
   double limit_per_peak;
+  /* Energy efficiency: when the run knows the energy of the timed repetitions, a row of its
+   * own beside this one, metric energy_name in energy_unit. RATE: work per joule divided by
+   * energy_scale (1: flips/J; 1e9: GFLOP/J); TIME: joules per repetition times energy_scale
+   * (1e6: uJ per step). NULL energy_name: no such row (ob_metric_per_joule sets them). */
+  const char *energy_name, *energy_unit;
+  double energy_scale;
 } ob_metric;
 
 #define OB_MAX_METRICS 3
@@ -77,6 +83,7 @@ typedef struct ob_case {
 typedef struct ob_run_opts {
   bool quick;             /* the small sizes only */
   double seconds;         /* time budget per case */
+  double sustain;         /* > 0: each case repeats for this many seconds (a sustained run) */
   /* The runner's choice among the listed cases (run --sizes, --chains; workloads ignore it):
    * a case runs when its size is "" or one of sizes[0..nsizes) (none given: any), and its
    * chains are 0 or one of chains[0..nchains) (none given: any). */
@@ -142,5 +149,8 @@ void ob_case_note(ob_case *c, const char *key, const char *fmt, ...)
 /* Adds a metric; returns it for further fields. */
 ob_metric *ob_case_metric(ob_case *c, const char *name, const char *unit, ob_metric_kind kind,
                           double work, double scale, ob_peak_kind peak);
+/* Gives m an energy-efficiency row (ob_metric.energy_name, energy_unit, energy_scale); returns
+ * m for further fields. */
+ob_metric *ob_metric_per_joule(ob_metric *m, const char *name, const char *unit, double scale);
 
 #endif

@@ -16,7 +16,7 @@ static const struct {
 } parsers[] = {
     {"devices", "bench/cmd_devices.c"}, {"run", "bench/run_args.c"},
     {"compare", "bench/cmd_compare.c"}, {"ising", "bench/ising_cli.c"},
-    {"flops", "bench/cmd_flops.c"},
+    {"flops", "bench/cmd_flops.c"}, {"plot", "bench/cmd_plot.c"},
 };
 
 static const ob_help_command *command(const char *name) {

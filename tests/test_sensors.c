@@ -2,10 +2,17 @@
  * gpu_busy_percent, missing and unreadable files) and stand-in NVML libraries
  * (tests/fake_nvml.c, built by the Makefile beside this binary), read through the sensor
  * configuration; the windows' energy, power, temperature, clocks and throttle verdict against
- * known values; `oclbench devices` listing the sensors. */
+ * known values; `oclbench devices` listing the sensors. Through the runner: a row's telemetry
+ * columns and efficiency rows against a fake counter and a fake power, the busy fraction
+ * against known kernel and idle time, sustained runs, files with and without the columns. */
 #include "support.h"
 
+#include "compare.h"
+#include "peak/peak.h"
+#include "runner.h"
 #include "sensors.h"
+#include "series.h"
+#include "svg.h"
 
 #include <dlfcn.h>
 #include <ftw.h>
@@ -254,6 +261,7 @@ static void power_integral(void **state) {
   assert_string_equal(ob_energy_method_name(sum.energy_method), "power integral");
   assert_near(sum.energy_j, 20.0 * sum.seconds, 1e-9);
   assert_near(sum.power_mean_w, 20.0, 1e-9);
+  assert_near(sum.power_sampled_w, 20.0, 1e-9);
   assert_near(sum.temp_max_c, 75.0, 1e-9);
   assert_near(sum.clock_mean_mhz, 1800.0, 1e-9);
   assert_near(sum.clock_min_mhz, 1800.0, 1e-9);
@@ -474,6 +482,7 @@ static void nvml_counter_reasons(void **state) {
   assert_int_equal(sum.energy_method, OB_ENERGY_COUNTER);
   assert_near(sum.energy_j, 12.5, 1e-9);
   assert_near(sum.power_mean_w, 12.5 / sum.seconds, 1e-9 * sum.power_mean_w);
+  assert_near(sum.power_sampled_w, 250.0, 1e-9); /* the driver's power, beside the counter's */
   assert_near(sum.temp_max_c, 71.0, 1e-9);
   assert_near(sum.clock_mean_mhz, 1740.0, 1e-9);
   assert_near(sum.clock_min_mhz, 1500.0, 1e-9);
@@ -607,6 +616,387 @@ static void devices_lists_sensors(void **state) {
   drop_root(root);
 }
 
+
+/* ---------------------------------------------------------------- through the runner */
+
+/* A workload whose repetitions draw a known energy: each adds FAKE_UJ to the RAPL counter of
+ * the fake tree (across its wrap-around), reports 1 ms and sleeps as long; no profiling events. */
+#define FAKE_UJ 250000
+#define RAPL_MAX "262143328850"
+static char fake_root[4096];
+static const int fake_spec_one = 0;
+
+static size_t energy_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c,
+                           size_t max) {
+  (void)dev, (void)opts;
+  for (size_t i = 0; i < 2 && i < max; i++) {
+    ob_case_init(&c[i], &fake_spec_one, "fake", "fp32", "", 0);
+    ob_case_param(&c[i], "i", "%zu", i);
+    ob_metric_per_joule(ob_case_metric(&c[i], "step_time", "us", OB_METRIC_TIME, 0, 1e6,
+                                       OB_PEAK_NONE), "uj_per_step", "uJ", 1e6);
+    ob_metric_per_joule(ob_case_metric(&c[i], "flips_per_ns", "flips/ns", OB_METRIC_RATE, 1e6,
+                                       1e9, OB_PEAK_NONE), "flips_per_j", "flips/J", 1.0);
+  }
+  return 2;
+}
+
+static ob_status energy_setup(void *state, ob_device *dev, ob_case *c) {
+  (void)state, (void)dev, (void)c;
+  return OB_OK;
+}
+
+static ob_status energy_run(void *state, double *seconds) {
+  (void)state;
+  char path[4200], *text = NULL;
+  snprintf(path, sizeof path, "%s/sys/class/powercap/intel-rapl:0/energy_uj", fake_root);
+  if (ob_read_file(path, &text, NULL) == OB_OK) {
+    char next[32];
+    snprintf(next, sizeof next, "%lld\n",
+             (strtoll(text, NULL, 10) + FAKE_UJ) % strtoll(RAPL_MAX, NULL, 10));
+    put(fake_root, "sys/class/powercap/intel-rapl:0/energy_uj", next);
+  }
+  free(text);
+  sleep_s(0.001);
+  *seconds = 0.001;
+  return OB_OK;
+}
+
+static void energy_teardown(void *state) { (void)state; }
+
+static const ob_workload energy_workload = {
+    .name = "energy",
+    .description = "test double drawing a known energy",
+    .state_size = 1,
+    .list_cases = energy_cases,
+    .setup = energy_setup,
+    .run = energy_run,
+    .teardown = energy_teardown,
+};
+
+/* The rows of metric name in the session, in order; the first one in *out, how many. */
+static size_t rows_of(const ob_results *v, const char *metric, const ob_result **out) {
+  size_t n = 0;
+  for (size_t i = 0; i < v->n; i++)
+    if (strcmp(v->items[i].metric, metric) == 0 && n++ == 0) *out = &v->items[i];
+  return n;
+}
+
+/* Runs energy_workload on the test device with the sensors of props under fake_root attached
+ * (sampling every interval seconds). */
+static ob_session *run_with_sensors(const ob_device_props *props, double interval,
+                                    const ob_workload *wl, const ob_run_opts *opts) {
+  const ob_sensor_config cfg = config(fake_root, "", interval);
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  OB_ASSERT_OK(ob_session_attach_sensors(session, ob_test_device(), open_sensors(&cfg, props)));
+  OB_ASSERT_OK(ob_runner_run_workload(session, ob_test_device(), wl, opts));
+  assert_int_equal(ob_session_failed(session), 0);
+  return session;
+}
+
+/* A row's energy is the fake RAPL counter's difference over its timed repetitions, across the
+ * counter's wrap at max_energy_range_uj; the efficiency rows follow from it; the sensor note is
+ * on the device's first measured row only; no profiling events: no busy fraction. */
+static void runner_rows_energy_from_rapl(void **state) {
+  (void)state;
+  fresh_root(fake_root, sizeof fake_root);
+  cpu_tree(fake_root);
+  put(fake_root, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", RAPL_MAX "\n");
+  put(fake_root, "sys/class/powercap/intel-rapl:0/energy_uj", "262142900000\n"); /* wraps */
+  const ob_device_props cpu = props_of(CL_DEVICE_TYPE_CPU, OB_VENDOR_INTEL, "");
+  const ob_run_opts opts = {.quick = true, .seconds = 0.02};
+  ob_session *session = run_with_sensors(&cpu, 0.0, &energy_workload, &opts);
+  const ob_results *v = ob_session_results(session);
+  const ob_result *step = NULL, *uj = NULL, *fpj = NULL;
+  assert_int_equal(rows_of(v, "step_time", &step), 2);
+  assert_int_equal(rows_of(v, "uj_per_step", &uj), 2);
+  assert_int_equal(rows_of(v, "flips_per_j", &fpj), 2);
+  const double reps = step->reps, joules = reps * FAKE_UJ * 1e-6;
+  assert_true(reps >= 3);
+  assert_near(step->energy_j, joules, 1e-9);
+  assert_string_equal(step->energy_method, "counter");
+  assert_true(step->power_mean_w > 0 && isfinite(step->power_mean_w));
+  assert_true(isnan(step->power_sampled_w)); /* RAPL has energy only */
+  assert_near(step->temp_max_c, 52.0, 1e-9);
+  assert_near(step->clock_mean_mhz, 2500.0, 1e-9);
+  assert_near(step->clock_min_mhz, 2000.0, 1e-9);
+  assert_string_equal(step->throttled, "no");
+  assert_string_equal(step->throttle_reason, "");
+  assert_true(isnan(step->busy_percent)); /* timed without profiling events */
+  assert_true(isnan(step->driver_busy_percent));
+  assert_near(uj->value, FAKE_UJ, 1e-6);                  /* uJ per step */
+  assert_near(fpj->value, 1e6 * reps / joules, 1e-6);      /* flips per joule */
+  assert_near(uj->energy_j, joules, 1e-9);
+  assert_int_equal(uj->status, OB_RESULT_OK);
+  assert_contains(step->note, "sensors: rapl package-0, dram (energy)");
+  size_t noted = 0;
+  for (size_t i = 0; i < v->n; i++) noted += strstr(v->items[i].note, "sensors:") != NULL;
+  assert_int_equal(noted, 2); /* the first case's first metric and its efficiency row */
+  ob_session_destroy(session);
+  drop_root(fake_root);
+}
+
+/* A GPU with power only: energy is the power integrated over the window (constant 50 W), the
+ * driver's utilisation and clocks come along; nothing readable: empty columns and a note. */
+static void runner_rows_power_integral_and_none(void **state) {
+  (void)state;
+  fresh_root(fake_root, sizeof fake_root);
+  gpu_power_tree(fake_root, "0000:03:00.0", 50.0);
+  const ob_device_props gpu = props_of(CL_DEVICE_TYPE_GPU, OB_VENDOR_AMD, "0000:03:00.0");
+  const ob_run_opts opts = {.quick = true, .seconds = 0.02};
+  ob_session *session = run_with_sensors(&gpu, 0.002, &energy_workload, &opts);
+  const ob_result *step = NULL;
+  assert_int_equal(rows_of(ob_session_results(session), "step_time", &step), 2);
+  assert_string_equal(step->energy_method, "power integral");
+  assert_near(step->power_mean_w, 50.0, 1e-9);
+  assert_near(step->power_sampled_w, 50.0, 1e-9);
+  /* the window spans the repetitions: at least their slept time, well under a second more */
+  assert_true(step->energy_j >= 50.0 * step->reps * 0.001);
+  assert_true(step->energy_j <= 50.0 * (step->reps * 0.001 + 1.0));
+  assert_near(step->driver_busy_percent, 97.0, 1e-9);
+  assert_near(step->clock_mean_mhz, 1800.0, 1e-9);
+  assert_near(step->temp_max_c, 75.0, 1e-9);
+  ob_session_destroy(session);
+  drop_root(fake_root);
+
+  fresh_root(fake_root, sizeof fake_root); /* an empty tree: nothing readable */
+  const ob_device_props cpu = props_of(CL_DEVICE_TYPE_CPU, OB_VENDOR_POCL, "");
+  session = run_with_sensors(&cpu, 0.0, &energy_workload, &opts);
+  const ob_result *r = NULL;
+  assert_int_equal(rows_of(ob_session_results(session), "step_time", &r), 2);
+  assert_true(isnan(r->energy_j) && isnan(r->power_mean_w) && isnan(r->temp_max_c) &&
+              isnan(r->clock_mean_mhz) && isnan(r->clock_min_mhz));
+  assert_string_equal(r->energy_method, "");
+  assert_string_equal(r->throttled, "");
+  assert_contains(r->note, "sensors: none readable (no sensors: no /sys/class/powercap");
+  assert_int_equal(rows_of(ob_session_results(session), "uj_per_step", &r), 0);
+  ob_session_destroy(session);
+  drop_root(fake_root);
+}
+
+/* The busy fraction against a run of known kernel and idle time: the FMA probe's kernel (timed
+ * by its profiling event), then IDLE_S of sleep per repetition. */
+#define IDLE_S 0.02
+static double busy_kernel_s, busy_idle_s;
+static size_t busy_calls;
+
+static size_t busy_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
+  ob_case all[32];
+  const size_t n = ob_workload_peak.list_cases(dev, opts, all, 32);
+  for (size_t i = 0; i < n && max > 0; i++)
+    if (strncmp(all[i].variant, "fma_", 4) == 0) {
+      c[0] = all[i];
+      return 1;
+    }
+  return 0;
+}
+
+static ob_status busy_run(void *state, double *seconds) {
+  OB_TRY(ob_peak_run(state, seconds));
+  sleep_s(IDLE_S);
+  if (busy_calls++ > 0) { /* the first call is the runner's untimed warm-up */
+    busy_kernel_s += *seconds;
+    busy_idle_s += IDLE_S;
+  }
+  return OB_OK;
+}
+
+static void runner_busy_fraction(void **state) {
+  (void)state;
+  ob_workload wl = ob_workload_peak;
+  wl.list_cases = busy_cases;
+  wl.run = busy_run;
+  busy_kernel_s = busy_idle_s = 0.0;
+  busy_calls = 0;
+  const ob_run_opts opts = {.quick = true, .seconds = 0.05};
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  OB_ASSERT_OK(ob_runner_run_workload(session, ob_test_device(), &wl, &opts));
+  const ob_result *r = NULL;
+  assert_int_equal(rows_of(ob_session_results(session), "gflops", &r), 1);
+  assert_int_equal(r->status, OB_RESULT_OK);
+  assert_int_equal((size_t)r->reps, busy_calls - 1);
+  /* wall time >= kernel + idle time: at most their ratio; the rest is launch and wait
+   * overhead, below the idle time itself */
+  const double best = 100.0 * busy_kernel_s / (busy_kernel_s + busy_idle_s);
+  const double worst = 100.0 * busy_kernel_s / (busy_kernel_s + 2.0 * busy_idle_s);
+  if (!(r->busy_percent <= best * (1 + 1e-6) && r->busy_percent >= worst))
+    fail_msg("busy %.4g%%, expected %.4g..%.4g%% (kernel %.4g s, idle %.4g s)", r->busy_percent,
+             worst, best, busy_kernel_s, busy_idle_s);
+  assert_true(isnan(r->energy_j)); /* no sensors in this session */
+  ob_session_destroy(session);
+}
+
+/* --sustain: the series of each case in the session, its points' values from the repetitions,
+ * the sustained_ratio row; written, read back and drawn. */
+static void runner_sustained_series(void **state) {
+  (void)state;
+  fresh_root(fake_root, sizeof fake_root);
+  cpu_tree(fake_root);
+  const ob_device_props cpu = props_of(CL_DEVICE_TYPE_CPU, OB_VENDOR_INTEL, "");
+  const ob_run_opts opts = {.quick = true, .seconds = 0.02, .sustain = 0.2};
+  ob_session *session = run_with_sensors(&cpu, 0.0, &energy_workload, &opts);
+  const ob_series_set *set = ob_session_series(session);
+  assert_int_equal(set->n, 2);
+  const ob_series *s = &set->items[0];
+  assert_string_equal(s->metric, "step_time");
+  assert_contains(s->params, "sustain=0.2");
+  assert_true(s->n >= 10);
+  double reps = 0.0;
+  for (size_t i = 0; i < s->n; i++) {
+    reps += s->points[i].reps;
+    assert_near(s->points[i].value, s->points[i].seconds / s->points[i].reps * 1e6, 1e-6);
+    assert_near(s->points[i].value, 1000.0, 1e-6); /* 1 ms per repetition, in us */
+    assert_near(s->points[i].clock_mhz, 2500.0, 1e-9);
+    assert_near(s->points[i].temp_c, 52.0, 1e-9);
+    if (i) assert_true(s->points[i].t_s > s->points[i - 1].t_s);
+  }
+  assert_true(s->points[s->n - 1].t_s >= 0.2);
+  const ob_result *ratio = NULL, *step = NULL;
+  assert_int_equal(rows_of(ob_session_results(session), "sustained_ratio", &ratio), 2);
+  assert_int_equal(rows_of(ob_session_results(session), "step_time", &step), 2);
+  assert_near(step->reps, reps, 0.0);
+  assert_near(ratio->value, 1.0, 1e-9); /* every repetition reported 1 ms */
+  assert_contains(ratio->note, "first tenth");
+  assert_string_equal(ratio->unit, "last/first");
+  /* the file round trip and the figure */
+  char path[4200];
+  size_t written = 0;
+  ob_series_csv_path(path, sizeof path, fake_root, "host", s->device_slug);
+  OB_ASSERT_OK(ob_series_write_csv(set, 0, ob_session_host(session)->hostname, s->device_slug,
+                                   path, &written));
+  assert_int_equal(written, 2);
+  ob_series_set back = {0};
+  OB_ASSERT_OK(ob_series_read_csv(path, &back));
+  assert_int_equal(back.n, 2);
+  assert_int_equal(back.items[1].n, set->items[1].n);
+  assert_string_equal(back.items[1].params, set->items[1].params);
+  assert_near(back.items[0].points[3].value, s->points[3].value, 1e-9 * s->points[3].value);
+  assert_true(back.items[0].points[0].power_w > 0); /* the counter's energy over the interval */
+  char *svg = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&svg, &len);
+  OB_ASSERT_OK(ob_svg_write_series(&back, f));
+  fclose(f);
+  assert_contains(svg, "sustained: step_time over time");
+  assert_contains(svg, "sustained: clock over time");
+  assert_contains(svg, "sustained: power over time");
+  assert_null(strstr(svg, "sustained: flips_per_ns over time")); /* not a series' metric */
+  free(svg);
+  ob_series_clear(&back);
+  ob_session_destroy(session);
+  drop_root(fake_root);
+}
+
+/* `run --sustain` validates its value before anything is written; a sustained run writes the
+ * series beside the CSV, and `plot` draws it. */
+static void cli_sustain_and_plot(void **state) {
+  (void)state;
+  char dir[4096], args[8192], err[2048];
+  fresh_root(dir, sizeof dir);
+  static const char *const bad[] = {"0", "-1", "abc", "1e9", "''"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    snprintf(args, sizeof args, "run adam --sustain %s --out %s/out", bad[i], dir);
+    assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+    assert_contains(err, "--sustain");
+    assert_non_null(strchr(err, '\n'));
+    assert_null(strchr(strchr(err, '\n') + 1, '\n')); /* one line */
+    snprintf(args, sizeof args, "%s/out", dir);
+    assert_int_equal(access(args, F_OK), -1);
+  }
+  snprintf(args, sizeof args, "run adam --quick --seconds 0.01 --sustain 0.1 %s --out %s/out",
+           ob_test_device_args(), dir);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  char series[8192];
+  snprintf(series, sizeof series, "%s/out/sustain", dir);
+  snprintf(args, sizeof args, "plot %s/*.csv --svg %s/plot.svg", series, dir);
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 0);
+  snprintf(args, sizeof args, "%s/plot.svg", dir);
+  char *text = NULL;
+  OB_ASSERT_OK(ob_read_file(args, &text, NULL));
+  assert_contains(text, "sustained: step_time over time");
+  free(text);
+  snprintf(args, sizeof args, "plot %s/out/*.csv --svg %s/bad.svg", dir, dir); /* not series */
+  assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
+  assert_contains(err, "not an oclbench series CSV");
+  drop_root(dir);
+}
+
+static ob_status keep_result(void *user, size_t line, ob_result *r) {
+  (void)line;
+  return ob_results_push(user, r);
+}
+
+/* Copies a CSV's schema-1 columns (the header's starts the file at path). */
+typedef struct cut_file {
+  const char *path;
+  ob_csv_writer *w;
+} cut_file;
+
+static ob_status cut_after_note(void *user, size_t line, char **fields, size_t n) {
+  cut_file *c = user;
+  assert_true(n > OB_RESULT_SCHEMA_COLS);
+  if (line == 1)
+    return ob_csv_writer_create_path(c->path, (const char *const *)fields, OB_RESULT_SCHEMA_COLS,
+                                     &c->w);
+  return ob_csv_writer_add_fields(c->w, (const char *const *)fields, OB_RESULT_SCHEMA_COLS);
+}
+
+/* The telemetry columns survive the per-device CSV; compare reads files with and without them
+ * and joins an efficiency row like any other. */
+static void compare_reads_with_and_without_telemetry(void **state) {
+  (void)state;
+  fresh_root(fake_root, sizeof fake_root);
+  cpu_tree(fake_root);
+  const ob_device_props cpu = props_of(CL_DEVICE_TYPE_CPU, OB_VENDOR_INTEL, "");
+  const ob_run_opts opts = {.quick = true, .seconds = 0.02};
+  ob_session *session = run_with_sensors(&cpu, 0.0, &energy_workload, &opts);
+  const ob_results *v = ob_session_results(session);
+  char with[4200], without[4200];
+  snprintf(with, sizeof with, "%s/with.csv", fake_root);
+  snprintf(without, sizeof without, "%s/without.csv", fake_root);
+  OB_ASSERT_OK(ob_results_write_csv(v, 0, v->items[0].host, v->items[0].device_slug, with));
+  ob_results back = {0};
+  OB_ASSERT_OK(ob_results_read_csv(with, keep_result, &back));
+  assert_int_equal(back.n, v->n);
+  for (size_t i = 0; i < v->n; i++) {
+    assert_true(back.items[i].energy_j == v->items[i].energy_j ||
+                (isnan(back.items[i].energy_j) && isnan(v->items[i].energy_j)));
+    assert_string_equal(back.items[i].energy_method, v->items[i].energy_method);
+    assert_string_equal(back.items[i].throttled, v->items[i].throttled);
+  }
+  /* the same file cut after `note`: the schema-1 columns only */
+  cut_file cut = {.path = without};
+  OB_ASSERT_OK(ob_csv_read(with, cut_after_note, &cut));
+  OB_ASSERT_OK(ob_csv_writer_commit(cut.w));
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, with));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, without));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  assert_int_equal(ob_compare_ndevices(cmp), 2);
+  bool joined = false;
+  for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
+    if (strcmp(ob_compare_row_get(cmp, r)->metric, "flips_per_j") != 0) continue;
+    ob_compare_cell c;
+    joined = ob_compare_cell_get(cmp, r, 0, &c) && ob_compare_cell_get(cmp, r, 1, &c);
+    assert_true(isnan(c.result->energy_j));      /* the file without the columns */
+    assert_string_equal(c.result->throttled, "");
+  }
+  assert_true(joined);
+  char *svg = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&svg, &len);
+  OB_ASSERT_OK(ob_svg_write(cmp, f));
+  fclose(f);
+  assert_contains(svg, "flips_per_j");
+  free(svg);
+  ob_compare_destroy(cmp);
+  ob_results_clear(&back);
+  ob_session_destroy(session);
+  drop_root(fake_root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cpu_sysfs_readings),      cmocka_unit_test(rapl_wrap_and_clock_drop),
@@ -614,7 +1004,11 @@ int main(void) {
       cmocka_unit_test(nothing_readable),        cmocka_unit_test(intel_gpu_uncore),
       cmocka_unit_test(throttle_words),          cmocka_unit_test(nvml_counter_reasons),
       cmocka_unit_test(nvml_legacy_power_only),  cmocka_unit_test(nvml_absent),
-      cmocka_unit_test(devices_lists_sensors),
+      cmocka_unit_test(devices_lists_sensors),   cmocka_unit_test(runner_rows_energy_from_rapl),
+      cmocka_unit_test(runner_rows_power_integral_and_none),
+      cmocka_unit_test(runner_busy_fraction),    cmocka_unit_test(runner_sustained_series),
+      cmocka_unit_test(cli_sustain_and_plot),
+      cmocka_unit_test(compare_reads_with_and_without_telemetry),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

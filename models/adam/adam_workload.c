@@ -87,7 +87,8 @@ void ob_adam_workload_case(ob_case *c, const ob_adam_case *spec) {
   /* read p, g and the moments; write p and the moments */
   c->bytes = (3.0 * (double)elem_bytes(spec->precision) + (spec->amsgrad ? 6.0 : 4.0) * 4.0) *
              params;
-  ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE);
+  ob_metric_per_joule(ob_case_metric(c, "step_time", "us", OB_METRIC_TIME, 0, 1e6, OB_PEAK_NONE),
+                      "uj_per_step", "uJ", 1e6);
   ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_BANDWIDTH);
 }
 

@@ -131,8 +131,9 @@ static size_t conv_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_
                (double)(ob_conv_input_elems(&s) + ob_conv_filter_elems(&s) +
                         ob_conv_output_elems(&s));
     const bool half_math = r->variant == VARIANT_CLBLAST && r->storage == OB_CONV_FP16;
-    ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9,
-                   half_math ? OB_PEAK_NONE : OB_PEAK_FP32);
+    ob_metric_per_joule(ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, flops, 1e9,
+                                       half_math ? OB_PEAK_NONE : OB_PEAK_FP32),
+                        "gflops_per_j", "GFLOP/J", 1e9);
   }
   return n;
 }

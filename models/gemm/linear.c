@@ -277,14 +277,17 @@ void ob_linear_case_init(ob_case *c, const ob_linear_case *spec) {
     c->flops = NAN; /* integer operations: the metric's work */
     /* A 4-way int8 dot product with accumulation (8 operations) per lane and cycle, where an
      * FMA counts 2 FLOP: at most 4 operations per FP32 FLOP. */
-    ob_case_metric(c, "gops", "GOP/s", OB_METRIC_RATE, ops_per_rep, 1e9, OB_PEAK_NONE)
-        ->limit_per_peak = 4.0;
+    ob_metric *gops = ob_case_metric(c, "gops", "GOP/s", OB_METRIC_RATE, ops_per_rep, 1e9,
+                                     OB_PEAK_NONE);
+    gops->limit_per_peak = 4.0;
+    ob_metric_per_joule(gops, "gops_per_j", "GOP/J", 1e9);
   } else {
     /* The own kernel computes in fp32 whatever the storage: a fraction of the fp32 peak.
      * CLBlast's Hgemm computes in fp16: not a fraction of it (and may exceed it). */
     c->flops = ops_per_rep;
-    ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9,
-                   op->half_math ? OB_PEAK_NONE : OB_PEAK_FP32);
+    ob_metric_per_joule(ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9,
+                                       op->half_math ? OB_PEAK_NONE : OB_PEAK_FP32),
+                        "gflops_per_j", "GFLOP/J", 1e9);
   }
 }
 

@@ -63,8 +63,10 @@ size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_cas
     ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);
     ob_case_param(c, "weights", "gauss");
     ob_case_param(c, "beta", "1");
-    ob_case_metric(c, "flips_per_ns", "flips/ns", OB_METRIC_RATE, flips, 1e9, OB_PEAK_NONE)
-        ->limit_per_peak = OB_ISING_FLIPS_PER_FLOP;
+    ob_metric *m =
+        ob_case_metric(c, "flips_per_ns", "flips/ns", OB_METRIC_RATE, flips, 1e9, OB_PEAK_NONE);
+    m->limit_per_peak = OB_ISING_FLIPS_PER_FLOP;
+    ob_metric_per_joule(m, "flips_per_j", "flips/J", 1.0);
   }
   return n;
 }

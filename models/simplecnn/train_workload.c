@@ -71,7 +71,9 @@ static void add_case(ob_case *c, const train_case *tc) {
     c->bytes = n.optimizer_bytes;
     ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9, OB_PEAK_BANDWIDTH);
   } else {
-    ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9, OB_PEAK_FP32);
+    ob_metric_per_joule(
+        ob_case_metric(c, "gflops", "GFLOP/s", OB_METRIC_RATE, c->flops, 1e9, OB_PEAK_FP32),
+        "gflops_per_j", "GFLOP/J", 1e9);
   }
 }
 
