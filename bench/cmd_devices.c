@@ -97,8 +97,8 @@ int ob_devices_args_parse(int argc, char **argv, ob_format *format) {
     const bool csv = strcmp(argv[i], "--csv") == 0;
     if (!csv && strcmp(argv[i], "--format") != 0)
       return ob_cli_usage_error("devices: unknown argument '%s'", argv[i]);
-    /* --csv is --format csv: one of them, once. */
-    if (!ob_cli_once(&seen, "--format")) return OB_EXIT_USAGE;
+    if (!ob_cli_once(&seen, argv[i])) return OB_EXIT_USAGE;
+    if (seen.n == 2) return ob_cli_usage_error("--csv is --format csv: give one of them");
     if (csv) {
       *format = OB_FORMAT_CSV;
       continue;
