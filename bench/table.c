@@ -320,7 +320,7 @@ static size_t longest_word(const ob_table *t, size_t c) {
 
 /* Column widths: the widest cell of each, then, while the line is wider than width, the widest
  * column that may narrow loses one, down to its longest word (longest_word: a number is one
- * word, so numbers never break). */
+ * word, so numbers never break), text columns before number columns. */
 static void column_widths(const ob_table *t, size_t width, size_t *w) {
   size_t *min = calloc(t->ncols, sizeof *min);
   size_t total = t->ncols ? 2 * (t->ncols - 1) : 0;
@@ -335,14 +335,19 @@ static void column_widths(const ob_table *t, size_t width, size_t *w) {
     if (min && min[c] == 0) min[c] = 1;
     total += w[c];
   }
-  while (min && width && total > width) {
-    size_t widest = t->ncols;
-    for (size_t c = 0; c < t->ncols; c++)
-      if (w[c] > min[c] && (widest == t->ncols || w[c] > w[widest])) widest = c;
-    if (widest == t->ncols) break;
-    w[widest]--;
-    total--;
-  }
+  /* Text columns first: a number column wraps (its status or speedup words) only when the text
+   * columns are as narrow as they go. */
+  for (int numbers = 0; min && width && numbers < 2; numbers++)
+    while (total > width) {
+      size_t widest = t->ncols;
+      for (size_t c = 0; c < t->ncols; c++)
+        if (t->numeric[c] == (numbers == 1) && w[c] > min[c] &&
+            (widest == t->ncols || w[c] > w[widest]))
+          widest = c;
+      if (widest == t->ncols) break;
+      w[widest]--;
+      total--;
+    }
   free(min);
 }
 
