@@ -19,8 +19,9 @@ static void print_memory(const ob_registry *reg, const bool *selected, const ob_
     const ob_device *dev = ob_registry_device(reg, d);
     const double global = (double)ob_device_props_get(dev)->global_mem;
     const double peak = (double)ob_session_mem_peak(s, dev);
-    fprintf(out, "%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
-           ob_device_slug(dev), peak / (1 << 20), global / (1 << 30),
+    fprintf(out,
+            "%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
+            ob_device_slug(dev), peak / (1 << 20), global / (1 << 30),
            global > 0 ? 100.0 * peak / global : 0.0);
   }
 }

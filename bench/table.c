@@ -453,7 +453,8 @@ ob_status ob_table_write(const ob_table *t, ob_format fmt, size_t width, FILE *o
   else if (fmt == OB_FORMAT_MARKDOWN) write_markdown_table(t, out);
   else if (fmt == OB_FORMAT_JSON) write_json_table(t, out);
   else
-    for (size_t r = 0; r < t->nrows; r++) ob_csv_fput_fields(out, t->cells + r * t->ncols, t->ncols);
+    for (size_t r = 0; r < t->nrows; r++)
+      ob_csv_fput_fields(out, t->cells + r * t->ncols, t->ncols);
   if (st == OB_OK && ferror(out)) st = ob_fail(OB_ERR_IO, "write error");
   return st;
 }

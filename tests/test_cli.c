@@ -88,7 +88,8 @@ static void out_path_that_is_a_file_exits_2(void **state) {
   assert_non_null(strstr(err, "--out"));
 }
 
-/* The only entry of dir besides "latest" and "." / ".." that is not skip (NULL: none), into name. */
+/* How many entries dir has besides ".", ".." and latest; the last of them that is not skip
+ * (NULL: any) into name. */
 static size_t run_dirs(const char *dir, const char *skip, char *name, size_t n) {
   DIR *d = opendir(dir);
   assert_non_null(d);

@@ -663,7 +663,8 @@ static void tables_fit_100_columns_for_real_runs(void **state) {
     size_t rows = 0;
     const char *table = strstr(buf, "\nworkload  variant");
     assert_non_null(table);
-    for (const char *l = strchr(table + 1, '\n'); l && l[1] && l[1] != '\n'; l = strchr(l + 1, '\n'))
+    for (const char *l = strchr(table + 1, '\n'); l && l[1] && l[1] != '\n';
+         l = strchr(l + 1, '\n'))
       rows += l[1] != ' ';
     assert_int_equal(rows, ob_compare_nrows(cmp));
     free(buf);
@@ -927,8 +928,7 @@ static void svg_labels_in_full_and_error_bars(void **state) {
   assert_true(lines >= 3);
   /* error bars: GFLOP/s 10 * 1/4 .. 10 * 1/0.5; us 10 * 0.5 .. 10 * 4 */
   size_t bars = 0;
-  for (const char *b = strstr(svg, "class=\"error-bar\""); b; b = strstr(b + 1, "class=\"error-bar\""))
-    bars++;
+  for (const char *b = strstr(svg, "error-bar"); b; b = strstr(b + 1, "error-bar")) bars++;
   assert_int_equal(bars, 2);
   assert_non_null(strstr(svg, "<title>2.5 .. 20 (slowest .. fastest repetition)</title>"));
   assert_non_null(strstr(svg, "<title>5 .. 40 (slowest .. fastest repetition)</title>"));
