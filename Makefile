@@ -104,10 +104,11 @@ $(BUILD)/tests/test_sensors: | $(FAKE_NVML)
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)
 
-# Every workload on every device; CSVs in results/, a summary on stdout.
+# Every workload on every device; CSVs in a new results/<UTC time>-<host>/ that results/latest
+# then points at (no run replaces another's), a summary on stdout.
 run: deps
 	@$(MAKE) --no-print-directory all
-	./oclbench run all --out results
+	./oclbench run all
 
 # oclbench-mpi: `run` over many hosts with Open MPI (only this target needs MPI).
 mpi: oclbench-mpi

@@ -60,6 +60,12 @@ bool ob_cli_u64(const char *flag, const char *s, uint64_t max, uint64_t *out) {
   return r == OB_INT_OK;
 }
 
+bool ob_cli_format(const char *s, ob_format *out) {
+  if (ob_format_parse(s, out)) return true;
+  ob_cli_usage_error("--format: '%s' is not one of table, csv, json, md", s);
+  return false;
+}
+
 const char *ob_cli_value(int argc, char **argv, int *i) {
   if (*i + 1 >= argc) {
     ob_cli_usage_error("%s needs a value", argv[*i]);

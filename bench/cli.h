@@ -9,6 +9,7 @@
 
 #include "oclbench.h"
 #include "sensors.h"
+#include "table.h"
 
 enum { OB_EXIT_OK = 0, OB_EXIT_FAILED = 1, OB_EXIT_USAGE = 2, OB_EXIT_NO_PLATFORM = 3 };
 
@@ -22,6 +23,9 @@ int ob_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 bool ob_cli_double(const char *flag, const char *s, double min, double max, double *out);
 bool ob_cli_long(const char *flag, const char *s, long min, long max, long *out);
 bool ob_cli_u64(const char *flag, const char *s, uint64_t max, uint64_t *out);
+
+/* The output format a --format value names (table, csv, json, md); prints the error itself. */
+bool ob_cli_format(const char *s, ob_format *out);
 
 /* The value after a flag (argv[*i + 1]), advancing *i; prints an error when missing. */
 const char *ob_cli_value(int argc, char **argv, int *i);

@@ -1,4 +1,5 @@
-/* `oclbench devices [--csv]`: every OpenCL device with its properties and the sensors found. */
+/* `oclbench devices [--format table|csv|json|md] [--csv]`: every OpenCL device with its
+ * properties and the sensors found. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@ static const char *const columns[] = {
     "pci_bus_id",      "numa_node",     "nv_compute_capability", "fp32_theoretical_gflops",
     "sensors"};
 #define NCOLUMNS (sizeof columns / sizeof *columns)
+/* The columns holding numbers (JSON numbers, right-aligned). */
+static const bool numeric[NCOLUMNS] = {[0] = true,  [10] = true, [11] = true, [12] = true,
+                                       [13] = true, [14] = true, [15] = true, [21] = true,
+                                       [23] = true};
 
 typedef struct device_text {
   char idx[16], cu[16], clk[16], gmem[24], lmem[24], alloc[24], wg[16], numa[16], cc[16], peak[32];
@@ -85,21 +90,46 @@ static void print_text(const ob_registry *reg, ob_sensors *const *sensors) {
   }
 }
 
-int ob_devices_args_parse(int argc, char **argv, bool *csv) {
+int ob_devices_args_parse(int argc, char **argv, ob_format *format) {
   ob_cli_flags seen = {.n = 0};
-  *csv = false;
+  *format = OB_FORMAT_TEXT;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--csv") != 0)
+    const bool csv = strcmp(argv[i], "--csv") == 0;
+    if (!csv && strcmp(argv[i], "--format") != 0)
       return ob_cli_usage_error("devices: unknown argument '%s'", argv[i]);
     if (!ob_cli_once(&seen, argv[i])) return OB_EXIT_USAGE;
-    *csv = true;
+    if (seen.n == 2) return ob_cli_usage_error("--csv is --format csv: give one of them");
+    if (csv) {
+      *format = OB_FORMAT_CSV;
+      continue;
+    }
+    const char *v = ob_cli_value(argc, argv, &i);
+    if (!v || !ob_cli_format(v, format)) return OB_EXIT_USAGE;
   }
   return OB_EXIT_OK;
 }
 
+/* The devices as a table of the CSV columns, in a machine format. */
+static ob_status print_table(const ob_registry *reg, ob_sensors *const *sensors, ob_format fmt) {
+  const size_t n = ob_registry_count(reg);
+  device_text *t = calloc(n + 1, sizeof *t);
+  const char **cells = calloc((n + 1) * NCOLUMNS, sizeof *cells);
+  ob_status st = t && cells ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+  for (size_t c = 0; st == OB_OK && c < NCOLUMNS; c++) cells[c] = columns[c];
+  for (size_t i = 0; st == OB_OK && i < n; i++) {
+    device_fields(ob_registry_device(reg, i), ob_sensors_describe(sensors[i]), &t[i]);
+    memcpy(cells + (i + 1) * NCOLUMNS, t[i].f, sizeof t[i].f);
+  }
+  const ob_table table = {cells, NCOLUMNS, n + 1, numeric};
+  if (st == OB_OK) st = ob_table_write(&table, fmt, 0, stdout);
+  free(t);
+  free(cells);
+  return st;
+}
+
 int ob_cmd_devices(int argc, char **argv) {
-  bool csv = false;
-  int rc = ob_devices_args_parse(argc, argv, &csv);
+  ob_format format = OB_FORMAT_TEXT;
+  int rc = ob_devices_args_parse(argc, argv, &format);
   if (rc != OB_EXIT_OK) return rc;
   ob_registry *reg = NULL;
   rc = ob_cli_open_registry(&reg);
@@ -115,12 +145,10 @@ int ob_cmd_devices(int argc, char **argv) {
   if (!sensors || rc != OB_EXIT_OK) {
     fprintf(stderr, "oclbench: devices: %s\n", sensors ? ob_error_detail() : "out of memory");
     rc = OB_EXIT_FAILED;
-  } else if (csv) {
-    ob_csv_fput_fields(stdout, columns, NCOLUMNS);
-    for (size_t i = 0; i < n; i++) {
-      device_text t;
-      device_fields(ob_registry_device(reg, i), ob_sensors_describe(sensors[i]), &t);
-      ob_csv_fput_fields(stdout, t.f, NCOLUMNS);
+  } else if (format != OB_FORMAT_TEXT) {
+    if (print_table(reg, sensors, format) != OB_OK) {
+      fprintf(stderr, "oclbench: devices: %s\n", ob_error_detail());
+      rc = OB_EXIT_FAILED;
     }
   } else {
     print_text(reg, sensors);

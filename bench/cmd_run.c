@@ -1,4 +1,5 @@
-/* `oclbench run [WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]`. */
+/* `oclbench run [WORKLOAD...] [--device SEL]... [--out DIR [--force]] [--quick] [--seconds S]
+ * [--format F] [--wide] ...`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,17 @@
 #include "table.h"
 
 /* The seed's "allocated / reserved memory": per device, the most one case allocated. */
-static void print_memory(const ob_registry *reg, const bool *selected, const ob_session *s) {
-  fputc('\n', stdout);
+static void print_memory(const ob_registry *reg, const bool *selected, const ob_session *s,
+                         FILE *out) {
+  fputc('\n', out);
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!selected[d]) continue;
     const ob_device *dev = ob_registry_device(reg, d);
     const double global = (double)ob_device_props_get(dev)->global_mem;
     const double peak = (double)ob_session_mem_peak(s, dev);
-    printf("%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
-           ob_device_slug(dev), peak / (1 << 20), global / (1 << 30),
+    fprintf(out,
+            "%s: peak device memory allocated by oclbench %.1f MiB of %.1f GiB global (%.1f%%)\n",
+            ob_device_slug(dev), peak / (1 << 20), global / (1 << 30),
            global > 0 ? 100.0 * peak / global : 0.0);
   }
 }
@@ -106,11 +109,25 @@ int ob_cmd_run(int argc, char **argv) {
     ob_registry_destroy(reg);
     return rc;
   }
-  if (ob_mkdir_p(a.out_dir) != OB_OK) {
+  /* The files this run writes: one per selected device, and all-N with --shard. */
+  const char **slugs = calloc(ndev + 1, sizeof *slugs);
+  char group[32], dir[4096];
+  size_t nslugs = 0;
+  for (size_t d = 0; slugs && d < ndev; d++)
+    if (selected[d]) slugs[nslugs++] = ob_device_slug(ob_registry_device(reg, d));
+  snprintf(group, sizeof group, "all-%zu", nslugs);
+  if (slugs && a.shard && nslugs >= 2) slugs[nslugs++] = group;
+  ob_host_info host;
+  ob_host_get(&host);
+  rc = slugs ? ob_run_args_out_dir(&a, host.hostname, slugs, nslugs, dir, sizeof dir)
+             : OB_EXIT_FAILED;
+  free(slugs);
+  if (rc != OB_EXIT_OK) {
     free(selected);
     ob_registry_destroy(reg);
-    return ob_cli_usage_error("--out: %s", ob_error_detail());
+    return rc;
   }
+  cfg.out_dir = dir;
   ob_session *session = NULL;
   ob_trace_enable(a.trace_path || a.trace_summary);
   ob_status st = ob_session_create(&session);
@@ -130,17 +147,22 @@ int ob_cmd_run(int argc, char **argv) {
   } else {
     const size_t failed = ob_session_failed(session);
     rc = failed ? OB_EXIT_FAILED : OB_EXIT_OK;
-    if (ob_results_print_summary(ob_session_results(session), stdout) != OB_OK) {
+    /* Standard output holds only the records in a machine format; the rest goes to stderr. */
+    const bool machine = a.format == OB_FORMAT_CSV || a.format == OB_FORMAT_JSON;
+    FILE *info = machine ? stderr : stdout;
+    if (ob_results_print(ob_session_results(session), a.format,
+                         a.wide ? 0 : OB_TABLE_WIDTH, stdout) != OB_OK) {
       fprintf(stderr, "oclbench: summary: %s\n", ob_error_detail());
       rc = OB_EXIT_FAILED;
     }
-    print_memory(reg, selected, session);
+    print_memory(reg, selected, session, info);
     if (a.trace_summary) {
-      fputc('\n', stdout);
-      ob_trace_print_summary(stdout);
+      fputc('\n', info);
+      ob_trace_print_summary(info);
     }
     if (failed) fprintf(stderr, "oclbench: %zu row%s failed\n", failed, failed == 1 ? "" : "s");
   }
+  ob_run_args_out_done(&a, dir);
   ob_trace_enable(false);
   ob_trace_reset();
   ob_session_destroy(session);

@@ -17,16 +17,23 @@ int ob_cmd_ising(int argc, char **argv);
 int ob_cmd_flops(int argc, char **argv);
 int ob_cmd_plot(int argc, char **argv);
 
-/* `devices [--csv]`. */
-int ob_devices_args_parse(int argc, char **argv, bool *csv);
+#include "table.h"
 
-/* `compare FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]`. */
+/* `devices [--format table|csv|json|md] [--csv]` (--csv: --format csv). */
+int ob_devices_args_parse(int argc, char **argv, ob_format *format);
+
+/* `compare FILE.csv... [--baseline SEL] [--label FILE=NAME]... [--format F] [--wide]
+ * [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]`. */
 enum { OB_COMPARE_CSV, OB_COMPARE_MD, OB_COMPARE_SVG, OB_COMPARE_NOUT };
 typedef struct ob_compare_args {
   const char **files;     /* room for argc entries, provided by the caller */
   size_t nfiles;
+  const char **labels;    /* "FILE=NAME" (room for argc entries, provided by the caller) */
+  size_t nlabels;
   const char *baseline;
   const char *out[OB_COMPARE_NOUT];
+  ob_format format;       /* of the table on standard output (default text) */
+  bool wide;              /* text: no width limit */
 } ob_compare_args;
 int ob_compare_args_parse(int argc, char **argv, ob_compare_args *a);
 

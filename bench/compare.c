@@ -207,13 +207,47 @@ static bool all_digits(const char *s) {
   return true;
 }
 
-static ob_status no_match(const ob_compare *cmp, const char *sel, const char *why) {
-  char list[1024] = "";
+/* The columns, "0=LABEL (FILE), 1=...", or those of them that match[] marks (match NULL: all). */
+static void column_list(const ob_compare *cmp, const bool *match, char *list, size_t n) {
   size_t len = 0;
-  for (size_t i = 0; i < cmp->ndevices && len < sizeof list; i++)
-    len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu=%s", i ? ", " : "", i,
-                            cmp->devices[i].label);
+  list[0] = '\0';
+  for (size_t i = 0; i < cmp->ndevices && len < n; i++) {
+    if (match && !match[i]) continue;
+    const char *src = cmp->devices[i].pub.source;
+    len += (size_t)snprintf(list + len, n - len, "%s%zu=%s%s%s%s", len ? ", " : "", i,
+                            cmp->devices[i].label, *src ? " (" : "", src, *src ? ")" : "");
+  }
+}
+
+static ob_status no_match(const ob_compare *cmp, const char *sel, const char *why) {
+  char list[1024];
+  column_list(cmp, NULL, list, sizeof list);
   return ob_fail(OB_ERR_INVALID, "'%s' %s (columns: %s)", sel, why, list);
+}
+
+ob_status ob_compare_set_label(ob_compare *cmp, const char *source, const char *name) {
+  size_t n = 0;
+  for (size_t i = 0; i < cmp->ndevices; i++) n += strcmp(cmp->devices[i].pub.source, source) == 0;
+  if (n == 0) return ob_fail(OB_ERR_INVALID, "'%s' is not one of the files compared", source);
+  if (!*name || all_digits(name))
+    return ob_fail(OB_ERR_INVALID, "'%s' cannot be a label (empty or a column index)", name);
+  for (size_t i = 0; i < cmp->ndevices; i++) {
+    device *d = &cmp->devices[i];
+    if (strcmp(d->pub.source, source) != 0) continue;
+    const size_t len = strlen(name) + strlen(d->pub.slug) + 2;
+    char *label = malloc(len);
+    if (!label) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    snprintf(label, len, "%s%s%s", name, n > 1 ? "/" : "", n > 1 ? d->pub.slug : "");
+    free(d->label);
+    d->label = label;
+    d->pub.label = label;
+  }
+  for (size_t i = 0; i < cmp->ndevices; i++)
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(cmp->devices[i].label, cmp->devices[j].label) == 0)
+        return ob_fail(OB_ERR_INVALID, "columns %zu and %zu would both be labelled '%s'", j, i,
+                       cmp->devices[i].label);
+  return OB_OK;
 }
 
 ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel) {
@@ -232,17 +266,26 @@ ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel) {
   }
   const char *colon = strchr(sel, ':');
   size_t found = NONE, count = 0;
+  bool *match = calloc(cmp->ndevices + 1, sizeof *match);
+  if (!match) return ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < cmp->ndevices; i++) {
     const ob_compare_device *d = &cmp->devices[i].pub;
-    bool match = colon ? strncmp(d->host, sel, (size_t)(colon - sel)) == 0 &&
-                             d->host[colon - sel] == '\0' && strcmp(d->slug, colon + 1) == 0
-                       : strcmp(d->slug, sel) == 0;
-    if (!match) continue;
+    match[i] = colon ? strncmp(d->host, sel, (size_t)(colon - sel)) == 0 &&
+                           d->host[colon - sel] == '\0' && strcmp(d->slug, colon + 1) == 0
+                     : strcmp(d->slug, sel) == 0;
+    if (!match[i]) continue;
     if (found == NONE) found = i;
     count++;
   }
+  char list[1024];
+  column_list(cmp, match, list, sizeof list);
+  free(match);
   if (count == 0) return no_match(cmp, sel, "matches no device column");
-  if (count > 1) return no_match(cmp, sel, "matches several device columns; give an index or label");
+  if (count > 1)
+    return ob_fail(OB_ERR_INVALID,
+                   "'%s' matches %zu device columns: %s; pick one by its index (--baseline %zu) "
+                   "or label (--baseline '%s'), or name the columns with --label FILE=NAME",
+                   sel, count, list, found, cmp->devices[found].label);
   cmp->baseline = found;
   return OB_OK;
 }
@@ -607,6 +650,10 @@ bool ob_compare_cell_get(const ob_compare *cmp, size_t row, size_t dev, ob_compa
   out->line = cmp->rec_line[r];
   double base = ok_value(cmp, cmp->rows[row].cells[cmp->baseline]);
   double v = ok_value(cmp, r);
-  out->ratio = dev != cmp->baseline && isfinite(v) && isfinite(base) && base != 0.0 ? v / base : NAN;
+  const ob_compare_row *k = &cmp->rows[row].key;
+  const bool lower = ob_metric_lower_is_better(k->metric, k->unit);
+  out->ratio = dev != cmp->baseline && isfinite(v) && isfinite(base) && base != 0.0 && v != 0.0
+                   ? (lower ? base / v : v / base)
+                   : NAN;
   return true;
 }

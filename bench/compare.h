@@ -44,8 +44,11 @@ typedef struct ob_compare_row {
 typedef struct ob_compare_cell {
   const ob_result *result; /* the device's record: status, value, peak_fraction, its own params,
                               note */
-  double ratio;            /* value over the baseline's; NAN for the baseline itself and when
-                              either is not an ok, non-zero number */
+  double ratio;            /* the speedup over the baseline: how many times better this value
+                              is, whichever way the metric is better (ob_metric_lower_is_better:
+                              baseline / value for times, value / baseline for rates), so above 1
+                              always means faster; NAN for the baseline itself and when either is
+                              not an ok, non-zero number */
   const char *source;      /* file and 1-based line of the row ("" and 0 for in-memory rows) */
   size_t line;
 } ob_compare_cell;
@@ -66,9 +69,17 @@ ob_status ob_compare_add_file(ob_compare *cmp, const char *path);
  * They are borrowed, not copied: rows must stay unchanged until ob_compare_destroy. */
 ob_status ob_compare_add_results(ob_compare *cmp, const ob_results *rows);
 
-/* Chooses the baseline column: a column index, a label ("host/slug", "host/slug#2"),
- * "host:slug" or a slug. OB_ERR_INVALID (naming the columns) when sel matches none or a slug
- * is ambiguous. The default baseline is column 0 (the first device of the first source). */
+/* Labels the device columns of the file source (a path as given to ob_compare_add_file): NAME
+ * when the file holds one device, NAME/slug for each when it holds several. OB_ERR_INVALID when
+ * no file was added under that path, name is empty or all digits (a column index), or two
+ * columns would then share a label. Before ob_compare_set_baseline. */
+ob_status ob_compare_set_label(ob_compare *cmp, const char *source, const char *name);
+
+/* Chooses the baseline column: a column index, a label ("host/slug", "host/slug#2", or one
+ * given by ob_compare_set_label), "host:slug" or a slug. OB_ERR_INVALID when sel matches none
+ * (naming the columns) or several (naming those, with their files, and how to pick one: an
+ * index, a label, --label). The default baseline is column 0 (the first device of the first
+ * source). */
 ob_status ob_compare_set_baseline(ob_compare *cmp, const char *sel);
 
 /* Joins the rows (see above). OB_ERR_INVALID when no device was added or one metric has two

@@ -6,13 +6,17 @@
 #include <stddef.h>
 
 static const ob_help_option devices_options[] = {
-    {"--csv", "The same facts as CSV on standard output, one row per device."},
+    {"--format table|csv|json|md", "The facts as the text listing (default), CSV (one row per\n"
+                                   "device), a JSON array of objects keyed by the CSV columns, or a\n"
+                                   "Markdown table."},
+    {"--csv", "The same as --format csv."},
     {NULL, NULL},
 };
 
 static const ob_help_example devices_examples[] = {
     {"oclbench devices", "every device, its slug, driver, clock, memory, features and sensors"},
-    {"oclbench devices --csv > devices.csv", "the same for a spreadsheet"},
+    {"oclbench devices --format csv > devices.csv", "the same for a spreadsheet"},
+    {"oclbench devices --format json", "the same for a script"},
     {NULL, NULL},
 };
 
@@ -21,8 +25,17 @@ static const ob_help_option run_options[] = {
                      "from 'oclbench devices', cpu, gpu, accel, an implementation (nvidia,\n"
                      "amd, intel, apple, pocl), or else a case-insensitive substring of the\n"
                      "device, vendor or platform name."},
-    {"--out DIR", "Where the CSV files go, one per device: DIR/HOST__SLUG.csv (default\n"
-                  "results)."},
+    {"--out DIR", "Where the CSV files go, one per device: DIR/HOST__SLUG.csv. Without it,\n"
+                  "each run writes a new directory results/<UTC time>-<host>/ and points\n"
+                  "results/latest at it, so no run replaces another's files. A file of an\n"
+                  "earlier run in DIR is not replaced: the run is refused (exit 2) unless\n"
+                  "--force."},
+    {"--force", "With --out: replace the files an earlier run left in DIR."},
+    {"--format table|csv|json|md", "Standard output: the table with a column per device\n"
+                                   "(default), Markdown, or every record with the CSV's columns as\n"
+                                   "CSV or a JSON array of objects (the rest then goes to stderr)."},
+    {"--wide", "The table at its full width (default: wrapped inside its cells to fit 100\n"
+               "columns)."},
     {"--quick", "The small sizes only (a full quick run on a 2-core CPU takes minutes)."},
     {"--seconds S", "Time budget per measurement (default 1; 0.2 with --quick). A size whose\n"
                     "single repetition is predicted to take longer is a skipped row."},
@@ -47,7 +60,8 @@ static const ob_help_option run_options[] = {
 };
 
 static const ob_help_example run_examples[] = {
-    {"oclbench run", "every workload on every device (what 'make run' does)"},
+    {"oclbench run", "every workload on every device into results/latest (what 'make run' does)"},
+    {"oclbench run peak --quick --format json > peak.json", "the records as JSON"},
     {"oclbench run peak linear --device gpu --out results/gpu", "two workloads on the GPUs"},
     {"oclbench run all --quick --device pocl", "the quick sizes on PoCL"},
     {"oclbench run ising --shard --device gpu", "the Ising sampler on each GPU, then on all"},
@@ -60,18 +74,29 @@ static const ob_help_example run_examples[] = {
 };
 
 static const ob_help_option compare_options[] = {
-    {"--baseline SEL", "The column the ratios divide by: a column index, host/slug, host:slug or\n"
-                       "slug (default: the first file's device)."},
-    {"--out FILE.csv", "The wide table as CSV (raw values, ratios, peak fractions, notes)."},
+    {"--baseline SEL", "The column the speedups are against: a column index, a label (host/slug,\n"
+                       "host/slug#2 or one --label gave), host:slug or slug (default: the first\n"
+                       "file's device). A SEL that matches several columns is refused, naming\n"
+                       "them."},
+    {"--label FILE=NAME", "Name FILE's device column NAME (NAME/slug when it holds several),\n"
+                          "e.g. two machines that are both called vm. Repeatable."},
+    {"--format table|csv|json|md", "Standard output: the table (default), the wide CSV, a JSON\n"
+                                   "array of objects keyed by its header, or Markdown."},
+    {"--wide", "The table at its full width (default: wrapped to fit 100 columns)."},
+    {"--out FILE.csv", "The wide table as CSV (raw values, speedups, peak fractions, notes)."},
     {"--md FILE.md", "The table as Markdown."},
-    {"--svg FILE.svg", "Bar charts per workload and flips/ns-vs-chains curves."},
+    {"--svg FILE.svg", "An index FILE.svg linking one figure per workload family,\n"
+                       "FILE-WORKLOAD.svg: bars with error bars (fastest to slowest repetition)\n"
+                       "and flips/ns-vs-chains curves."},
     {NULL, NULL},
 };
 
 static const ob_help_example compare_examples[] = {
-    {"oclbench compare laptop/*.csv server/*.csv", "one column per device, ratios to the first"},
+    {"oclbench compare laptop/*.csv server/*.csv", "one column per device, speedups over the first"},
+    {"oclbench compare a.csv b.csv --label a.csv=laptop --label b.csv=server --baseline server",
+     "columns named, speedups over the server"},
     {"oclbench compare a.csv b.csv --baseline 1 --md cmp.md --svg cmp.svg",
-     "Markdown and a plot, ratios to the second column"},
+     "Markdown and plots, speedups over the second column"},
     {NULL, NULL},
 };
 
@@ -158,7 +183,7 @@ static const ob_help_example flops_examples[] = {
 };
 
 const ob_help_command ob_help_commands[] = {
-    {"devices", "[--csv]", "list the OpenCL devices",
+    {"devices", "[--format table|csv|json|md] [--csv]", "list the OpenCL devices",
      "Lists every OpenCL platform and device the ICD loader finds, in a stable order (GPUs,\n"
      "accelerators, then CPUs; by vendor and platform name within a type), with its slug\n"
      "(<vendor>-<type>-<n>: stable when another driver is installed; use it in scripts), driver,\n"
@@ -166,14 +191,15 @@ const ob_help_command ob_help_commands[] = {
      "PCI bus id, NUMA node, theoretical FP32 peak and the sensors found.",
      devices_options, devices_examples},
     {"run",
-     "[WORKLOAD...] [--device SEL]... [--out DIR] [--quick] [--seconds S]\n"
+     "[WORKLOAD...] [--device SEL]... [--out DIR [--force]] [--quick] [--seconds S]\n"
      "[--sizes LIST] [--chains LIST] [--list] [--sustain S] [--shard]\n"
-     "[--trace FILE.json] [--trace-summary]",
+     "[--format table|csv|json|md] [--wide] [--trace FILE.json] [--trace-summary]",
      "run workloads, one CSV per device",
      "Runs the workloads (default all) on the selected devices: warm-up (never timed),\n"
      "repetitions calibrated to the time budget, min/median/max, and every result checked\n"
-     "against a host reference in the same run. Writes DIR/HOST__SLUG.csv per device (schema 1,\n"
-     "written atomically) and prints one table with a column per device. The peak probes run\n"
+     "against a host reference in the same run. Writes HOST__SLUG.csv per device (schema 1,\n"
+     "written atomically) into a new results/<UTC time>-<host>/ (results/latest points at the\n"
+     "last) or --out DIR, and prints one table with a column per device. The peak probes run\n"
      "first on each device: the other workloads divide by them (peak_fraction).\n\n"
      "Progress goes to standard error: per step the workload, variant, precision and size, the\n"
      "time elapsed and the time left (estimated from the time budget, corrected by how long the\n"
@@ -185,11 +211,15 @@ const ob_help_command ob_help_commands[] = {
      "when the energy is known. Where none is, those columns stay empty and the device's first\n"
      "row says why.",
      run_options, run_examples},
-    {"compare", "FILE.csv... [--baseline SEL] [--out FILE.csv] [--md FILE.md] [--svg FILE.svg]",
+    {"compare",
+     "FILE.csv... [--baseline SEL] [--label FILE=NAME]... [--format F] [--wide]\n"
+     "[--out FILE.csv] [--md FILE.md] [--svg FILE.svg]",
      "join CSV files into one cross-device table",
      "Reads per-device CSV files (from any machines), joins their rows on workload, variant,\n"
-     "params, precision and metric, and prints one column per device (host/slug) with ratios\n"
-     "to the baseline. Bad files exit 2 naming FILE:LINE; nothing is written then.",
+     "params, precision and metric, and prints one column per device (host/slug) with the\n"
+     "speedup over the baseline: '2.31x faster' or '1.80x slower', for times (lower is better)\n"
+     "and rates (higher is better) alike; in CSV and JSON the number (above 1: faster). Bad\n"
+     "files exit 2 naming FILE:LINE; nothing is written then.",
      compare_options, compare_examples},
     {"ising",
      "[--graph SPEC] [--biases FILE] [--weights gauss|pm1] [--beta B] [--chains N]\n"

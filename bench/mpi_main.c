@@ -145,7 +145,9 @@ static int mpi_run(int argc, char **argv) {
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
   if (world_rank != 0) ob_run_args_parse(argc, argv, &a);
-  if (world_rank == 0 && ob_mkdir_p(a.out_dir) != OB_OK) rc = ob_cli_usage_error("--out: %s", ob_error_detail());
+  /* The hosts of the other ranks are not known yet: with --out, any results there refuse it. */
+  char dir[4096] = "";
+  if (world_rank == 0) rc = ob_run_args_out_dir(&a, NULL, NULL, 0, dir, sizeof dir);
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
 
@@ -172,12 +174,13 @@ static int mpi_run(int argc, char **argv) {
   rc = OB_EXIT_OK;
   if (st == OB_OK) {
     size_t files = 0;
-    st = ob_results_write_device_csvs(&all, 0, a.out_dir, &files);
+    st = ob_results_write_device_csvs(&all, 0, dir, &files);
     if (st == OB_OK)
       fprintf(stderr, "oclbench-mpi: wrote %zu CSV file%s into %s from %d ranks\n", files,
-              files == 1 ? "" : "s", a.out_dir, world_size);
+              files == 1 ? "" : "s", dir, world_size);
   }
-  if (st == OB_OK) st = ob_results_print_summary(&all, stdout);
+  ob_run_args_out_done(&a, dir);
+  if (st == OB_OK) st = ob_results_print(&all, a.format, a.wide ? 0 : OB_TABLE_WIDTH, stdout);
   if (st != OB_OK) {
     fprintf(stderr, "oclbench-mpi: %s: %s\n", ob_strerror(st), ob_error_detail());
     rc = OB_EXIT_FAILED;

@@ -1,11 +1,16 @@
 /* Typed results: the column table, records, the vector, CSV files, the byte encoding. */
 #include "results.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define COL(name, kind, field) {#name, kind, offsetof(ob_result, field), false}
 #define TEXT(name) COL(name, OB_COLUMN_TEXT, name)
@@ -131,9 +136,8 @@ ob_status ob_result_fill_text(ob_result *r) {
   return OB_OK;
 }
 
-/* The CSV text of column c of r; numbers are formatted into buf. */
-static const char *column_text(const ob_result *r, const ob_result_column *c, char *buf,
-                               size_t n) {
+const char *ob_result_column_text(const ob_result *r, const ob_result_column *c, char *buf,
+                                  size_t n) {
   switch (c->kind) {
   case OB_COLUMN_SCHEMA: snprintf(buf, n, "%d", OB_CSV_SCHEMA); return buf;
   case OB_COLUMN_TEXT: return ob_result_text(r, c->offset);
@@ -257,7 +261,71 @@ size_t ob_results_failed(const ob_results *v) {
   return n;
 }
 
+bool ob_metric_lower_is_better(const char *metric, const char *unit) {
+  static const char *const time_units[] = {"ns", "us", "\xC2\xB5s", "ms", "s"};
+  for (size_t i = 0; i < sizeof time_units / sizeof *time_units; i++)
+    if (strcmp(unit, time_units[i]) == 0) return true;
+  const size_t len = strlen(metric);
+  return strcmp(metric, "latency") == 0 || (len >= 5 && strcmp(metric + len - 5, "_time") == 0);
+}
+
 /* ------------------------------------------------------------------ CSV files */
+
+ob_status ob_results_run_dir_create(const char *root, const char *host, char *buf, size_t n) {
+  OB_TRY(ob_mkdir_p(root));
+  char hostslug[128], stamp[32];
+  ob_slugify(hostslug, sizeof hostslug, host && *host ? host : "host");
+  const time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  for (unsigned k = 1; k < 1000; k++) {
+    char suffix[16] = "";
+    if (k > 1) snprintf(suffix, sizeof suffix, "-%u", k);
+    if (snprintf(buf, n, "%s/%s-%s%s", root, stamp, hostslug[0] ? hostslug : "host", suffix) >=
+        (int)n)
+      return ob_fail(OB_ERR_INVALID, "%s: path too long", root);
+    if (mkdir(buf, 0777) == 0) return OB_OK;
+    if (errno != EEXIST)
+      return ob_fail(OB_ERR_IO, "%s: cannot create directory: %s", buf, strerror(errno));
+  }
+  return ob_fail(OB_ERR_IO, "%s: no free run directory name for %s", root, stamp);
+}
+
+ob_status ob_results_link_latest(const char *root, const char *dir) {
+  const char *slash = strrchr(dir, '/');
+  const char *name = slash ? slash + 1 : dir;
+  char link[4096], tmp[4200];
+  snprintf(link, sizeof link, "%s/latest", root);
+  ob_atomic_tmp_path(link, (long)getpid(), tmp, sizeof tmp);
+  unlink(tmp);
+  if (symlink(name, tmp) != 0)
+    return ob_fail(OB_ERR_IO, "%s: cannot create a symbolic link: %s", tmp, strerror(errno));
+  if (rename(tmp, link) != 0) {
+    const int e = errno;
+    unlink(tmp);
+    return ob_fail(OB_ERR_IO, "%s: cannot replace: %s", link, strerror(e));
+  }
+  return OB_OK;
+}
+
+bool ob_results_dir_taken(const char *dir, const char *host, const char *const *slugs, size_t n,
+                          char *found, size_t fn) {
+  struct stat st;
+  for (size_t i = 0; host && i < n; i++) {
+    ob_results_csv_path(found, fn, dir, host, slugs[i]);
+    if (lstat(found, &st) == 0) return true;
+  }
+  DIR *d = host ? NULL : opendir(dir);
+  bool taken = false;
+  for (struct dirent *e = d ? readdir(d) : NULL; e && !taken; e = readdir(d)) {
+    const size_t len = strlen(e->d_name);
+    taken = strstr(e->d_name, "__") && len > 4 && strcmp(e->d_name + len - 4, ".csv") == 0;
+    if (taken) snprintf(found, fn, "%s/%s", dir, e->d_name);
+  }
+  if (d) closedir(d);
+  return taken;
+}
 
 void ob_results_csv_path(char *buf, size_t n, const char *dir, const char *host,
                          const char *slug) {
@@ -285,7 +353,7 @@ ob_status ob_results_write_csv(const ob_results *v, size_t first, const char *ho
     const ob_result *r = &v->items[k];
     if (!same_device(r, host, slug)) continue;
     for (size_t i = 0; i < ob_result_ncolumns; i++)
-      fields[i] = column_text(r, &ob_result_columns[i], bufs[i], sizeof bufs[i]);
+      fields[i] = ob_result_column_text(r, &ob_result_columns[i], bufs[i], sizeof bufs[i]);
     st = ob_csv_writer_add_fields(w, fields, ob_result_ncolumns);
   }
   if (st == OB_OK) st = ob_csv_writer_commit(w);

@@ -77,6 +77,15 @@ extern const ob_result_column ob_result_columns[];
 extern const size_t ob_result_ncolumns;
 #define OB_RESULT_SCHEMA_COLS 32
 
+/* Whether a smaller value of the metric is the better one: times (unit s, ms, us, µs or
+ * ns, or a metric named *_time or latency); rates and every other metric are better higher. */
+bool ob_metric_lower_is_better(const char *metric, const char *unit);
+
+/* The CSV text of column c of r ("" for empty numbers); buf (n bytes) holds it when it is
+ * formatted. */
+const char *ob_result_column_text(const ob_result *r, const ob_result_column *c, char *buf,
+                                  size_t n);
+
 /* "ok", "skipped", "failed". */
 const char *ob_result_status_name(ob_result_status st);
 /* "yes", "no", "n/a". */
@@ -122,6 +131,19 @@ size_t ob_results_failed(const ob_results *v);
 /* The per-device file name: DIR/<slugified host>__<slug>.csv. */
 void ob_results_csv_path(char *buf, size_t n, const char *dir, const char *host,
                          const char *slug);
+/* Where a run's CSV files go when --out is not given: a new directory ROOT/<UTC time>-<host>
+ * (yyyymmddThhmmssZ; "-2", "-3", ... when that name is taken), created exclusively so that no
+ * two runs share one; its path in buf. OB_ERR_IO when it cannot be created. */
+ob_status ob_results_run_dir_create(const char *root, const char *host, char *buf, size_t n);
+/* Points ROOT/latest at the run directory dir (a relative symbolic link to its last path
+ * component), replaced atomically (a new link renamed over the old one). */
+ob_status ob_results_link_latest(const char *root, const char *dir);
+/* Whether dir already holds a file a run would write: DIR/<host>__<slug>.csv for one of
+ * slugs[0..n), or, when host is NULL (hosts not known yet), any DIR/HOST__SLUG.csv. The first such
+ * path goes to found (fn bytes). */
+bool ob_results_dir_taken(const char *dir, const char *host, const char *const *slugs, size_t n,
+                          char *found, size_t fn);
+
 /* Writes the records of v[first..) of one host and device_slug, in order, as a schema-1 CSV at
  * path, atomically (a killed run leaves the previous file). */
 ob_status ob_results_write_csv(const ob_results *v, size_t first, const char *host,

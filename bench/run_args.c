@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "runner.h"
@@ -65,6 +66,14 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
     } else if (strcmp(arg, "--out") == 0) {
       a->out_dir = ob_cli_value(argc, argv, &i);
       if (!a->out_dir) return OB_EXIT_USAGE;
+      a->out_given = true;
+    } else if (strcmp(arg, "--force") == 0) {
+      a->force = true;
+    } else if (strcmp(arg, "--format") == 0) {
+      const char *v = ob_cli_value(argc, argv, &i);
+      if (!v || !ob_cli_format(v, &a->format)) return OB_EXIT_USAGE;
+    } else if (strcmp(arg, "--wide") == 0) {
+      a->wide = true;
     } else if (strcmp(arg, "--trace") == 0) {
       a->trace_path = ob_cli_value(argc, argv, &i);
       if (!a->trace_path) return OB_EXIT_USAGE;
@@ -109,6 +118,11 @@ int ob_run_args_parse(int argc, char **argv, ob_run_args *a) {
       any = true;
     }
   }
+  if (a->force && !a->out_given)
+    return ob_cli_usage_error("--force applies to --out only (a run without --out writes a new "
+                              "directory and replaces nothing)");
+  if (a->wide && a->format != OB_FORMAT_TEXT)
+    return ob_cli_usage_error("--wide applies to --format table only");
   /* Before any work: a run that cannot write its results is refused, not run. */
   if (!a->list && !ob_cli_output_dir("--out", a->out_dir)) return OB_EXIT_USAGE;
   if (!any)
@@ -176,4 +190,29 @@ int ob_run_args_check_cases(const ob_run_args *a, const ob_registry *reg, const 
                                 lists[!is_size][0] ? lists[!is_size] : "none");
   }
   return OB_EXIT_OK;
+}
+
+int ob_run_args_out_dir(const ob_run_args *a, const char *host, const char *const *slugs,
+                        size_t n, char *dir, size_t dn) {
+  if (!a->out_given) {
+    if (ob_results_run_dir_create(a->out_dir, host, dir, dn) != OB_OK)
+      return ob_cli_usage_error("results: %s", ob_error_detail());
+    return OB_EXIT_OK;
+  }
+  char found[4200];
+  if (!a->force && ob_results_dir_taken(a->out_dir, host, slugs, n, found, sizeof found))
+    return ob_cli_usage_error("--out %s: %s exists (an earlier run's); give another --out, leave "
+                              "--out away (a new directory per run), or add --force to replace it",
+                              a->out_dir, found);
+  if (ob_mkdir_p(a->out_dir) != OB_OK) return ob_cli_usage_error("--out: %s", ob_error_detail());
+  snprintf(dir, dn, "%s", a->out_dir);
+  return OB_EXIT_OK;
+}
+
+void ob_run_args_out_done(const ob_run_args *a, const char *dir) {
+  if (a->out_given || rmdir(dir) == 0) return; /* rmdir: only when the run wrote nothing */
+  if (ob_results_link_latest(a->out_dir, dir) == OB_OK)
+    fprintf(stderr, "oclbench: results in %s (%s/latest)\n", dir, a->out_dir);
+  else
+    fprintf(stderr, "oclbench: results in %s; %s\n", dir, ob_error_detail());
 }

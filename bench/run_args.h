@@ -2,6 +2,7 @@
 #ifndef OB_RUN_ARGS_H
 #define OB_RUN_ARGS_H
 
+#include "table.h"
 #include "workload.h"
 
 #define OB_MAX_SELECTORS 64
@@ -13,7 +14,13 @@ typedef struct ob_run_args {
                                          chosen ones need: the peak probes) */
   const char *sel[OB_MAX_SELECTORS];  /* --device selectors (argv strings) */
   size_t nsel;
-  const char *out_dir;                /* --out, default "results" */
+  const char *out_dir;                /* --out DIR, or the root of the run directories
+                                         ("results") when out_given is false */
+  bool out_given;                     /* --out: files straight into DIR, refused when one
+                                         would replace a file there unless force */
+  bool force;                         /* --force (only with --out) */
+  ob_format format;                   /* --format of standard output (default the table) */
+  bool wide;                          /* --wide: the table's full width */
   const char *trace_path;             /* --trace FILE.json, or NULL */
   bool trace_summary;                 /* --trace-summary */
   bool shard;                         /* --shard: also all selected devices at once */
@@ -29,6 +36,17 @@ typedef struct ob_run_args {
 /* Parses argv[1..argc) (argv[0] is "run"); prints a one-line error and returns OB_EXIT_USAGE on
  * bad input, OB_EXIT_OK otherwise. */
 int ob_run_args_parse(int argc, char **argv, ob_run_args *a);
+
+/* Where this run's CSV files go, into dir (dn bytes), before any work: with --out, DIR itself,
+ * refused (a one-line error, OB_EXIT_USAGE) when it already holds a file the run would write
+ * (ob_results_dir_taken: host and slugs[0..n), host NULL: any results) unless --force; without
+ * --out, a new run directory under results/ (ob_results_run_dir_create). */
+int ob_run_args_out_dir(const ob_run_args *a, const char *host, const char *const *slugs,
+                        size_t n, char *dir, size_t dn);
+
+/* After the run: a run directory that stayed empty is removed, one that holds results becomes
+ * results/latest (atomically). Prints where the results are on stderr. */
+void ob_run_args_out_done(const ob_run_args *a, const char *dir);
 
 /* The chosen workloads in run order; returns how many. */
 size_t ob_run_args_workloads(const ob_run_args *a, const ob_workload **out, size_t max);

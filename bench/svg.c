@@ -3,6 +3,8 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +21,10 @@
 #define CURVE_X1 680.0
 #define CURVE_H 240.0
 #define LEGEND_X 700.0
-#define MAX_LABEL 44      /* code points of a category label */
-#define MAX_LEGEND 120    /* code points of a device legend line */
+#define LABEL_CHARS 50    /* code points per line of a category label (wrapped, never cut) */
+#define LEGEND_CHARS 130  /* per line of a device legend entry */
+#define CURVE_LEGEND_CHARS 40
+#define LINE_H 13.0
 
 static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                       "#CC79A7", "#56B4E9", "#999999", "#000000"};
@@ -49,26 +53,11 @@ static size_t xml_char_len(const unsigned char *p) {
   return 0;
 }
 
-/* Characters (as put_xml counts them) in s. */
-static size_t xml_count(const char *s) {
-  size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
-    size_t len = xml_char_len(p);
-    p += len ? len : 1;
-  }
-  return n;
-}
-
 /* Writes s as XML text: markup characters escaped, control characters as spaces, invalid
- * UTF-8 bytes as '?'; cut to max characters (0: no limit) with an ellipsis. */
-static void put_xml(FILE *out, const char *s, size_t max) {
-  size_t keep = max && xml_count(s) > max ? max - 1 : SIZE_MAX;
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t n = 0; *p; n++) {
-    if (n == keep) {
-      fputs("\xE2\x80\xA6", out);
-      return;
-    }
+ * UTF-8 bytes as '?'. */
+static void put_xml_n(FILE *out, const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
     size_t len = xml_char_len(p);
     if (len == 0) {
       fputc(*p < 0x20 || *p == 0x7F ? ' ' : '?', out);
@@ -91,18 +80,59 @@ static void put_xml(FILE *out, const char *s, size_t max) {
   }
 }
 
-/* <text> with attributes attrs and content s (cut to max characters, 0: all). */
-static void text(FILE *out, double x, double y, const char *attrs, const char *s, size_t max) {
+static void put_xml(FILE *out, const char *s) { put_xml_n(out, s, strlen(s)); }
+
+/* <text> with attributes attrs and content s. */
+static void text(FILE *out, double x, double y, const char *attrs, const char *s) {
   fprintf(out, "<text x=\"%.1f\" y=\"%.1f\"%s%s>", x, y, *attrs ? " " : "", attrs);
-  put_xml(out, s, max);
+  put_xml(out, s);
   fputs("</text>\n", out);
 }
 
-static bool lower_is_better(const char *unit) {
-  static const char *const time_units[] = {"ns", "us", "\xC2\xB5s", "ms", "s", NULL};
-  for (const char *const *u = time_units; *u; u++)
-    if (strcmp(unit, *u) == 0) return true;
-  return false;
+/* Lines s takes wrapped to chars code points (ob_text_wrap_next). */
+static size_t wrapped_lines(const char *s, size_t chars) {
+  size_t n = 0;
+  const char *next = s;
+  do {
+    ob_text_wrap_next(s, chars, &next);
+    s = next;
+    n++;
+  } while (*s);
+  return n;
+}
+
+/* s in full as one <text> of lines of at most chars code points (<tspan>s line_h apart), the
+ * first line's baseline at y. Returns the number of lines. */
+static size_t text_wrapped(FILE *out, double x, double y, const char *attrs, const char *s,
+                           size_t chars, double line_h) {
+  fprintf(out, "<text x=\"%.1f\" y=\"%.1f\"%s%s>", x, y, *attrs ? " " : "", attrs);
+  size_t n = 0;
+  const char *next = s;
+  do {
+    size_t len = ob_text_wrap_next(s, chars, &next);
+    fprintf(out, "<tspan x=\"%.1f\" dy=\"%.1f\">", x, n ? line_h : 0.0);
+    put_xml_n(out, s, len);
+    fputs("</tspan>", out);
+    s = next;
+    n++;
+  } while (*s);
+  fputs("</text>\n", out);
+  return n;
+}
+
+/* A formatted string (malloc'ed); NULL when out of memory. */
+static char *format_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format_alloc(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (!buf) return NULL;
+  va_start(ap, fmt);
+  vsnprintf(buf, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return buf;
 }
 
 /* ------------------------------------------------------------------ scales */
@@ -183,34 +213,43 @@ static void format_tick(char *buf, size_t n, double v, int base) {
   snprintf(buf, n, "%g", v);
 }
 
-/* "unit, log scale" and whether lower or higher is better. */
-static void axis_label(char *buf, size_t n, const char *unit, const scale *s, bool with_hint) {
+/* "unit, log scale" and, with a metric, whether lower or higher is better. */
+static void axis_label(char *buf, size_t n, const char *metric, const char *unit, const scale *s) {
   snprintf(buf, n, "%s%s%s", unit, s->base ? ", log scale" : "",
-           !with_hint ? "" : lower_is_better(unit) ? " (lower is better)" : " (higher is better)");
+           !metric                                ? ""
+           : ob_metric_lower_is_better(metric, unit) ? " (lower is better)"
+                                                     : " (higher is better)");
 }
 
 /* ------------------------------------------------------------------ bar charts */
 
 typedef struct bar_cell {
   double value;           /* NAN: no bar */
+  double lo, hi;          /* the error bar (the value at the slowest and fastest repetition);
+                             NAN: none */
   char text[64];          /* shown after the bar (value, status, or nothing) */
 } bar_cell;
 
 typedef struct bar_cat {
-  char label[256];        /* row label */
-  char tooltip[512];
+  char *label;            /* row label, in full (wrapped when drawn) */
+  char *tooltip;
   bar_cell *cells;        /* per device */
 } bar_cat;
 
 typedef struct bar_panel {
   char title[512];
   char unit[64];
+  const char *metric;     /* NULL: no "lower/higher is better" */
   bar_cat *cats;
   size_t ncats, cap, ndev;
 } bar_panel;
 
 static void panel_free(bar_panel *p) {
-  for (size_t i = 0; i < p->ncats; i++) free(p->cats[i].cells);
+  for (size_t i = 0; i < p->ncats; i++) {
+    free(p->cats[i].cells);
+    free(p->cats[i].label);
+    free(p->cats[i].tooltip);
+  }
   free(p->cats);
   memset(p, 0, sizeof *p);
 }
@@ -227,15 +266,18 @@ static ob_status panel_add(bar_panel *p, bar_cat **out) {
   memset(c, 0, sizeof *c);
   c->cells = calloc(p->ndev ? p->ndev : 1, sizeof *c->cells);
   if (!c->cells) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  for (size_t d = 0; d < p->ndev; d++) c->cells[d].value = NAN;
+  for (size_t d = 0; d < p->ndev; d++) c->cells[d].value = c->cells[d].lo = c->cells[d].hi = NAN;
   p->ncats++;
   *out = c;
   return OB_OK;
 }
 
-/* "variant precision params", leaving out pairs that differ between devices ("k=*"). */
-static void row_label(char *buf, size_t n, const char *variant, const char *precision,
-                      const char *params) {
+/* "variant precision params", leaving out pairs that differ between devices ("k=*"); malloc'ed,
+ * NULL when out of memory. */
+static char *row_label(const char *variant, const char *precision, const char *params) {
+  const size_t n = strlen(variant) + strlen(precision) + strlen(params) + 3;
+  char *buf = malloc(n);
+  if (!buf) return NULL;
   size_t len = (size_t)snprintf(buf, n, "%s%s%s", variant, *precision ? " " : "", precision);
   bool first = true;
   while (*params && len + 1 < n) {
@@ -249,21 +291,68 @@ static void row_label(char *buf, size_t n, const char *variant, const char *prec
     params += plen;
     if (*params == ';') params++;
   }
+  return buf;
+}
+
+/* A category's label and tooltip: OB_ERR_NOMEM when either could not be made. */
+static ob_status cat_text(bar_cat *cat, const char *variant, const char *precision,
+                          const char *params) {
+  cat->label = row_label(variant, precision, params);
+  cat->tooltip = format_alloc("%s%s%s%s%s", variant, *precision ? " " : "", precision,
+                              *params ? " " : "", params);
+  return cat->label && cat->tooltip ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
+}
+
+/* The height of a category: its bars, or its label's lines when they are more. */
+static double cat_height(const bar_cat *cat, size_t nd) {
+  const double bars = (double)nd * (BAR_H + BAR_GAP) - BAR_GAP;
+  const double label = (double)wrapped_lines(cat->label, LABEL_CHARS) * LINE_H;
+  return bars > label ? bars : label;
+}
+
+/* The error bar of a cell from its record: the value the fastest and the slowest repetition
+ * would give (time_s_min, time_s_max), converted to the metric (a time scales with the time, a
+ * rate inversely). NAN when the record has no such times. */
+static void error_bar(const ob_result *r, const char *metric, const char *unit, bar_cell *cell) {
+  const double v = r->value, lo = r->time_s_min, med = r->time_s_median, hi = r->time_s_max;
+  if (!(lo > 0 && med >= lo && hi >= med && isfinite(hi) && isfinite(v))) return;
+  const bool lower = ob_metric_lower_is_better(metric, unit);
+  cell->lo = lower ? v * lo / med : v * med / hi;
+  cell->hi = lower ? v * hi / med : v * med / lo;
+}
+
+/* The error bar of a bar at height by: a line from lo to hi with end caps, titled. */
+static void draw_error_bar(FILE *out, const scale *s, const bar_cell *cell, double by) {
+  const double x0 = BAR_X0 + scale_pos(s, cell->lo) * (BAR_X1 - BAR_X0);
+  const double x1 = BAR_X0 + scale_pos(s, cell->hi) * (BAR_X1 - BAR_X0);
+  const double yc = by + BAR_H / 2, y0 = by + 3, y1 = by + BAR_H - 3;
+  char lo[32], hi[32];
+  ob_format_human(lo, sizeof lo, cell->lo);
+  ob_format_human(hi, sizeof hi, cell->hi);
+  fprintf(out, "<path class=\"error-bar\" d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\" "
+               "stroke=\"#222\" fill=\"none\"><title>%s .. %s (slowest .. fastest repetition)"
+               "</title></path>\n",
+          x0, yc, x1, x0, y0, y1, x1, y0, y1, lo, hi);
 }
 
 static ob_status draw_bar_panel(FILE *out, const ob_compare *cmp, const bar_panel *p, double *y) {
   size_t nd = p->ndev;
-  double *values = malloc((p->ncats * nd + 1) * sizeof *values);
+  double *values = malloc((3 * p->ncats * nd + 1) * sizeof *values);
   if (!values) return ob_fail(OB_ERR_NOMEM, "out of memory");
   size_t nv = 0;
-  for (size_t c = 0; c < p->ncats; c++)
-    for (size_t d = 0; d < nd; d++) values[nv++] = p->cats[c].cells[d].value;
+  double plot_h = 0.0;
+  for (size_t c = 0; c < p->ncats; c++) {
+    plot_h += cat_height(&p->cats[c], nd) + (c ? CAT_GAP : 0.0);
+    for (size_t d = 0; d < nd; d++) {
+      values[nv++] = p->cats[c].cells[d].value;
+      values[nv++] = p->cats[c].cells[d].lo;
+      values[nv++] = p->cats[c].cells[d].hi;
+    }
+  }
   scale s = scale_for(values, nv, 10);
   free(values);
-  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", p->title, 0);
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", p->title);
   double top = *y + 34;
-  double cat_h = (double)nd * (BAR_H + BAR_GAP) - BAR_GAP;
-  double plot_h = p->ncats ? (double)p->ncats * (cat_h + CAT_GAP) - CAT_GAP : 0.0;
   double bottom = top + plot_h + 4;
   double ticks[16];
   size_t nt = scale_ticks(&s, ticks, 12);
@@ -273,41 +362,50 @@ static ob_status draw_bar_panel(FILE *out, const ob_compare *cmp, const bar_pane
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
             top - 4, x, bottom);
     format_tick(buf, sizeof buf, ticks[i], s.base);
-    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
+    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf);
   }
   fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
           BAR_X0, bottom, BAR_X1, bottom);
   fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n",
           BAR_X0, top - 4, BAR_X0, bottom);
-  axis_label(buf, sizeof buf, p->unit, &s, true);
-  text(out, (BAR_X0 + BAR_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf, 0);
+  axis_label(buf, sizeof buf, p->metric, p->unit, &s);
+  text(out, (BAR_X0 + BAR_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf);
+  double cy = top;
   for (size_t c = 0; c < p->ncats; c++) {
     const bar_cat *cat = &p->cats[c];
-    double cy = top + (double)c * (cat_h + CAT_GAP);
+    const double cat_h = cat_height(cat, nd);
+    const double lines = (double)wrapped_lines(cat->label, LABEL_CHARS);
     fprintf(out, "<g><title>");
-    put_xml(out, cat->tooltip, 0);
+    put_xml(out, cat->tooltip);
     fputs("</title>\n", out);
-    text(out, LABEL_X, cy + cat_h / 2 + 4, "text-anchor=\"end\"", cat->label, MAX_LABEL);
+    text_wrapped(out, LABEL_X, cy + (cat_h - lines * LINE_H) / 2 + LINE_H - 3,
+                 "class=\"row-label\" text-anchor=\"end\"", cat->label, LABEL_CHARS, LINE_H);
     fputs("</g>\n", out);
+    const double bars_top = cy + (cat_h - ((double)nd * (BAR_H + BAR_GAP) - BAR_GAP)) / 2;
     for (size_t d = 0; d < nd; d++) {
       const bar_cell *cell = &cat->cells[d];
-      double by = cy + (double)d * (BAR_H + BAR_GAP), w = 0.0;
+      double by = bars_top + (double)d * (BAR_H + BAR_GAP), w = 0.0, end = 0.0;
       if (isfinite(cell->value)) {
-        w = scale_pos(&s, cell->value) * (BAR_X1 - BAR_X0);
+        w = end = scale_pos(&s, cell->value) * (BAR_X1 - BAR_X0);
         fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                      "<title>", BAR_X0, by, w, BAR_H, palette[d % NPALETTE]);
-        put_xml(out, ob_compare_device_get(cmp, d)->label, 0);
+        put_xml(out, ob_compare_device_get(cmp, d)->label);
         fputs(": ", out);
-        put_xml(out, cell->text, 0);
+        put_xml(out, cell->text);
         fputc(' ', out);
-        put_xml(out, p->unit, 0);
+        put_xml(out, p->unit);
         fputs("</title></rect>\n", out);
+        if (isfinite(cell->lo) && isfinite(cell->hi)) {
+          draw_error_bar(out, &s, cell, by);
+          end = fmax(w, scale_pos(&s, cell->hi) * (BAR_X1 - BAR_X0));
+        }
       }
       if (cell->text[0])
-        text(out, BAR_X0 + w + 4, by + BAR_H - 3,
+        text(out, BAR_X0 + end + 4, by + BAR_H - 3,
              isfinite(cell->value) ? "font-size=\"10\"" : "font-size=\"10\" fill=\"#888\"",
-             cell->text, 0);
+             cell->text);
     }
+    cy += cat_h + CAT_GAP;
   }
   *y = bottom + 56;
   return OB_OK;
@@ -333,7 +431,7 @@ typedef struct curve_group {
   const char *xunit;      /* in tooltips ("chains") */
   int xdecimals;          /* of x in tooltips */
   int xbase, ybase;       /* as scale_for takes them */
-  char rest[256];         /* params without chains */
+  char rest[1024];         /* params without chains */
   series *s;
   size_t ns, nvariants;
 } curve_group;
@@ -386,7 +484,7 @@ static bool is_curve_row(const ob_compare *cmp, size_t r) {
     ob_compare_cell c;
     if (!ob_compare_cell_get(cmp, r, d, &c)) continue;
     double chains = 0.0;
-    char rest[256];
+    char rest[1024];
     if (!split_chains(c.result->params, &chains, rest, sizeof rest)) return false;
     any = true;
   }
@@ -440,7 +538,7 @@ static ob_status curves_add_row(const ob_compare *cmp, size_t r, curves *cv) {
         !isfinite(c.result->value))
       continue;
     double chains = 0.0;
-    char rest[256];
+    char rest[1024];
     split_chains(c.result->params, &chains, rest, sizeof rest);
     size_t g = 0;
     while (g < cv->n && (strcmp(cv->g[g].rest, rest) != 0 ||
@@ -476,6 +574,7 @@ static ob_status best_panel(const ob_compare *cmp, const curves *cv, bar_panel *
   snprintf(p->title, sizeof p->title, "%s: best %s over the number of parallel chains",
            cv->g[0].workload, cv->g[0].metric);
   snprintf(p->unit, sizeof p->unit, "%s", cv->g[0].unit);
+  p->metric = cv->g[0].metric;
   for (size_t g = 0; g < cv->n; g++) {
     const curve_group *grp = &cv->g[g];
     /* Variants are numbered in series order: the first series of each is the one whose number
@@ -486,8 +585,7 @@ static ob_status best_panel(const ob_compare *cmp, const curves *cv, bar_panel *
       next++;
       bar_cat *cat = NULL;
       OB_TRY(panel_add(p, &cat));
-      row_label(cat->label, sizeof cat->label, grp->s[first].variant, grp->precision, grp->rest);
-      snprintf(cat->tooltip, sizeof cat->tooltip, "%s", cat->label);
+      OB_TRY(cat_text(cat, grp->s[first].variant, grp->precision, grp->rest));
       for (size_t i = first; i < grp->ns; i++) {
         const series *s = &grp->s[i];
         if (s->vindex != v) continue;
@@ -539,7 +637,7 @@ static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, co
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x,
             top, x, bottom);
     format_tick(buf, sizeof buf, ticks[i], sx->base);
-    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf, 0);
+    text(out, x, bottom + 14, "text-anchor=\"middle\" font-size=\"10\"", buf);
   }
   nt = scale_ticks(sy, ticks, 12);
   for (size_t i = 0; i < nt; i++) {
@@ -547,22 +645,23 @@ static void draw_curve_axes(FILE *out, const curve_group *g, const scale *sx, co
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
             CURVE_X0, yy, CURVE_X1, yy);
     format_tick(buf, sizeof buf, ticks[i], sy->base);
-    text(out, CURVE_X0 - 6, yy + 3, "text-anchor=\"end\" font-size=\"10\"", buf, 0);
+    text(out, CURVE_X0 - 6, yy + 3, "text-anchor=\"end\" font-size=\"10\"", buf);
   }
   fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#333\"/>\n", CURVE_X0,
           top, bottom, CURVE_X1);
   snprintf(buf, sizeof buf, "%s%s", g->xtitle, sx->base ? ", log scale" : "");
-  text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf, 0);
-  axis_label(buf, sizeof buf, g->unit, sy, false);
+  text(out, (CURVE_X0 + CURVE_X1) / 2, bottom + 32, "text-anchor=\"middle\"", buf);
+  axis_label(buf, sizeof buf, NULL, g->unit, sy);
   fprintf(out, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" text-anchor=\"middle\">",
           CURVE_X0 - 52, (top + bottom) / 2);
-  put_xml(out, buf, 0);
+  put_xml(out, buf);
   fputs("</text>\n", out);
 }
 
-/* Series i of a group: its polyline, its points (with tooltips) and its legend line. */
+/* Series i of a group: its polyline, its points (with tooltips) and its legend entry at *ly
+ * (advanced past it). */
 static void draw_series(FILE *out, const curve_group *g, size_t i, const scale *sx,
-                        const scale *sy, double top, double bottom) {
+                        const scale *sy, double bottom, double *ly) {
   const series *s = &g->s[i];
   const char *colour = palette[s->dev % NPALETTE];
   const char *dash = dashes[s->vindex % NDASHES];
@@ -580,50 +679,53 @@ static void draw_series(FILE *out, const curve_group *g, size_t i, const scale *
             CURVE_X0 + scale_pos(sx, s->x[k]) * (CURVE_X1 - CURVE_X0),
             bottom - scale_pos(sy, s->y[k]) * CURVE_H, colour);
     ob_format_human(buf, sizeof buf, s->y[k]);
-    put_xml(out, label, 0);
+    put_xml(out, label);
     fprintf(out, ": %s ", buf);
-    put_xml(out, g->unit, 0);
+    put_xml(out, g->unit);
     fprintf(out, " at %.*f ", g->xdecimals, s->x[k]);
-    put_xml(out, g->xunit, 0);
+    put_xml(out, g->xunit);
     fputs("</title></circle>\n", out);
   }
-  double ly = top + 8 + 18 * (double)i;
   fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
-          LEGEND_X, ly, LEGEND_X + 24, ly, colour, dash);
+          LEGEND_X, *ly, LEGEND_X + 24, *ly, colour, dash);
   bool variants = g->nvariants > 1;
   snprintf(buf, sizeof buf, "%s%s%s", label, variants ? " " : "", variants ? s->variant : "");
-  text(out, LEGEND_X + 30, ly + 4, "", buf, 36);
+  *ly += (double)text_wrapped(out, LEGEND_X + 30, *ly + 4, "", buf, CURVE_LEGEND_CHARS, LINE_H) *
+             LINE_H + 5;
 }
 
 static ob_status draw_curve_group(FILE *out, const curve_group *g, double *y) {
-  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", g->title, 0);
+  text(out, 16, *y + 18, "font-size=\"14\" font-weight=\"bold\"", g->title);
   scale sx, sy;
   OB_TRY(curve_scales(g, &sx, &sy));
   const double top = *y + 34, bottom = top + CURVE_H;
   draw_curve_axes(out, g, &sx, &sy, top, bottom);
-  for (size_t i = 0; i < g->ns; i++) draw_series(out, g, i, &sx, &sy, top, bottom);
-  *y = bottom + 56;
+  double ly = top + 8;
+  for (size_t i = 0; i < g->ns; i++) draw_series(out, g, i, &sx, &sy, bottom, &ly);
+  *y = fmax(bottom, ly) + 56;
   return OB_OK;
 }
 
 /* ------------------------------------------------------------------ document */
 
-static double draw_legend(FILE *out, const ob_compare *cmp) {
+/* The title and the device legend (entries wrapped); returns the y below them. */
+static double draw_legend(FILE *out, const ob_compare *cmp, const char *title) {
   size_t nd = ob_compare_ndevices(cmp);
-  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", "oclbench: cross-device comparison", 0);
+  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", title);
+  double y = 46;
   for (size_t d = 0; d < nd; d++) {
     const ob_compare_device *dev = ob_compare_device_get(cmp, d);
-    double y = 46 + 20 * (double)d;
     fprintf(out, "<rect x=\"16\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", y,
             palette[d % NPALETTE]);
-    char line[1024];
-    snprintf(line, sizeof line, "[%zu] %s%s: %s; %s, driver %s", d, dev->label,
-             nd > 1 && d == ob_compare_baseline(cmp) ? " (baseline)" : "", dev->name,
-             dev->platform, dev->driver);
-    text(out, 38, y + 12, "", line, MAX_LEGEND);
+    char *line = format_alloc("[%zu] %s%s: %s; %s, driver %s", d, dev->label,
+                              nd > 1 && d == ob_compare_baseline(cmp) ? " (baseline)" : "",
+                              dev->name, dev->platform, dev->driver);
+    const size_t lines = line ? text_wrapped(out, 38, y + 12, "", line, LEGEND_CHARS, LINE_H) : 1;
+    free(line);
+    y += fmax(20.0, (double)lines * LINE_H + 7);
   }
-  return 46 + 20 * (double)nd + 16;
+  return y + 16;
 }
 
 /* One bar chart per metric of the non-curve rows [first, end) (one workload's). */
@@ -637,6 +739,7 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
     bar_panel p = {.ndev = nd};
     snprintf(p.title, sizeof p.title, "%s: %s", workload, row->metric);
     snprintf(p.unit, sizeof p.unit, "%s", row->unit);
+    p.metric = row->metric;
     ob_status st = OB_OK;
     for (size_t r2 = r; r2 < nrows && st == OB_OK; r2++) {
       const ob_compare_row *k = ob_compare_row_get(cmp, r2);
@@ -645,8 +748,8 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
       bar_cat *cat = NULL;
       st = panel_add(&p, &cat);
       if (st != OB_OK) break;
-      row_label(cat->label, sizeof cat->label, k->variant, k->precision, k->params);
-      snprintf(cat->tooltip, sizeof cat->tooltip, "%s %s %s", k->variant, k->precision, k->params);
+      st = cat_text(cat, k->variant, k->precision, k->params);
+      if (st != OB_OK) break;
       for (size_t d = 0; d < nd; d++) {
         ob_compare_cell c;
         if (!ob_compare_cell_get(cmp, r2, d, &c)) continue;
@@ -656,6 +759,7 @@ static ob_status draw_workload_bars(FILE *out, const ob_compare *cmp, size_t fir
           continue;
         }
         cat->cells[d].value = c.result->value;
+        error_bar(c.result, row->metric, row->unit, &cat->cells[d]);
         ob_format_human(cat->cells[d].text, sizeof cat->cells[d].text, c.result->value);
       }
     }
@@ -688,51 +792,97 @@ static ob_status draw_workload_curves(FILE *out, const ob_compare *cmp, size_t f
   return st;
 }
 
-/* The rows the figure draws: the first ones up to OB_SVG_MAX_CELLS measurements (at least one
- * row), which keeps the figure readable and its drawing time bounded. */
-static size_t drawn_rows(const ob_compare *cmp) {
-  size_t cells = 0, r = 0;
-  for (; r < ob_compare_nrows(cmp); r++) {
+/* The rows of one workload family (NULL: all) the figure draws, [*first, *end): the first ones
+ * up to OB_SVG_MAX_CELLS measurements (at least one row), which keeps the figure readable and its
+ * drawing time bounded. Returns the rows of the family in all. */
+static size_t drawn_rows(const ob_compare *cmp, const char *workload, size_t *first, size_t *end) {
+  size_t cells = 0, total = 0;
+  *first = *end = 0;
+  for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
+    if (workload && strcmp(ob_compare_row_get(cmp, r)->workload, workload) != 0) continue;
+    if (total++ == 0) *first = *end = r;
     size_t row_cells = 0;
     ob_compare_cell c;
     for (size_t d = 0; d < ob_compare_ndevices(cmp); d++) row_cells += ob_compare_cell_get(cmp, r, d, &c);
-    if (r > 0 && cells + row_cells > OB_SVG_MAX_CELLS) break;
-    cells += row_cells;
+    if (*end == r && (r == *first || cells + row_cells <= OB_SVG_MAX_CELLS)) {
+      cells += row_cells;
+      *end = r + 1;
+    }
   }
-  return r;
+  return total;
 }
 
-static ob_status write_body(FILE *out, const ob_compare *cmp, double *height) {
-  const size_t nrows = drawn_rows(cmp);
-  bool *curve = calloc(nrows + 1, sizeof *curve), *done = calloc(nrows + 1, sizeof *done);
+static ob_status write_body(FILE *out, const ob_compare *cmp, const char *workload,
+                            double *height) {
+  size_t first = 0, end = 0;
+  const size_t total = drawn_rows(cmp, workload, &first, &end);
+  bool *curve = calloc(end + 1, sizeof *curve), *done = calloc(end + 1, sizeof *done);
   if (!curve || !done) {
     free(curve);
     free(done);
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
-  for (size_t r = 0; r < nrows; r++) curve[r] = is_curve_row(cmp, r);
-  double y = draw_legend(out, cmp);
+  for (size_t r = first; r < end; r++) curve[r] = is_curve_row(cmp, r);
+  char title[256];
+  snprintf(title, sizeof title, "oclbench: cross-device comparison%s%s", workload ? ", " : "",
+           workload ? workload : "");
+  double y = draw_legend(out, cmp, title);
   ob_status st = OB_OK;
-  /* Rows come grouped by workload: each workload is the range [r, end). */
-  for (size_t r = 0, end = 0; r < nrows && st == OB_OK; r = end) {
-    const char *workload = ob_compare_row_get(cmp, r)->workload;
-    for (end = r + 1; end < nrows && strcmp(ob_compare_row_get(cmp, end)->workload, workload) == 0;)
-      end++;
-    st = draw_workload_bars(out, cmp, r, end, curve, done, &y);
-    if (st == OB_OK) st = draw_workload_curves(out, cmp, r, end, curve, done, &y);
+  /* Rows come grouped by workload: each workload is the range [r, stop). */
+  for (size_t r = first, stop = first; r < end && st == OB_OK; r = stop) {
+    const char *name = ob_compare_row_get(cmp, r)->workload;
+    for (stop = r + 1; stop < end && strcmp(ob_compare_row_get(cmp, stop)->workload, name) == 0;)
+      stop++;
+    st = draw_workload_bars(out, cmp, r, stop, curve, done, &y);
+    if (st == OB_OK) st = draw_workload_curves(out, cmp, r, stop, curve, done, &y);
   }
-  if (st == OB_OK && nrows < ob_compare_nrows(cmp)) {
+  if (st == OB_OK && end - first < total) {
     char note[160];
     snprintf(note, sizeof note, "%zu more rows not drawn: the figure holds at most %d "
-             "measurements (the tables hold every row)", ob_compare_nrows(cmp) - nrows,
-             OB_SVG_MAX_CELLS);
-    text(out, 16, y + 18, "font-size=\"14\"", note, 0);
+             "measurements (the tables hold every row)", total - (end - first), OB_SVG_MAX_CELLS);
+    text(out, 16, y + 18, "font-size=\"14\"", note);
     y += 40;
   }
   free(curve);
   free(done);
   *height = y;
   return st;
+}
+
+size_t ob_svg_workloads(const ob_compare *cmp, const char **names, size_t max) {
+  size_t n = 0;
+  for (size_t r = 0; r < ob_compare_nrows(cmp); r++) {
+    const char *w = ob_compare_row_get(cmp, r)->workload;
+    if (n > 0 && strcmp(names[n - 1], w) == 0) continue; /* rows come grouped by workload */
+    if (n == max) break;
+    names[n++] = w;
+  }
+  return n;
+}
+
+/* The index: the legend, then per workload family a link to its figure with its row count. */
+static ob_status write_index_body(FILE *out, const ob_compare *cmp, const char *const *files,
+                                  double *height) {
+  const char *names[OB_SVG_MAX_FIGURES];
+  const size_t n = ob_svg_workloads(cmp, names, OB_SVG_MAX_FIGURES);
+  double y = draw_legend(out, cmp, "oclbench: cross-device comparison (one figure per workload)");
+  for (size_t i = 0; i < n; i++) {
+    size_t first = 0, end = 0;
+    const size_t rows = drawn_rows(cmp, names[i], &first, &end);
+    fputs("<a href=\"", out);
+    put_xml(out, files[i]);
+    fputs("\" xlink:href=\"", out);
+    put_xml(out, files[i]);
+    char *line = format_alloc("%s: %zu row%s, %s", names[i], rows, rows == 1 ? "" : "s", files[i]);
+    if (!line) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    fputs("\">", out);
+    text(out, 16, y + 16, "font-size=\"14\" fill=\"#0645AD\" text-decoration=\"underline\"", line);
+    fputs("</a>\n", out);
+    free(line);
+    y += 24;
+  }
+  *height = y + 16;
+  return OB_OK;
 }
 
 /* Draws a document's body at y >= 0 and returns its height in *height. */
@@ -754,7 +904,8 @@ static ob_status write_document(FILE *out, const char *title, body_fn body, cons
   if (f && fclose(f) != 0 && st == OB_OK) st = ob_fail(OB_ERR_NOMEM, "out of memory");
   if (st == OB_OK) {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                 "xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"%.0f\" height=\"%.0f\" "
                  "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
             WIDTH, height, WIDTH, height);
     fprintf(out, "<title>%s</title>\n", title);
@@ -769,12 +920,27 @@ static ob_status write_document(FILE *out, const char *title, body_fn body, cons
   return st;
 }
 
-static ob_status compare_body(FILE *out, const void *cmp, double *height) {
-  return write_body(out, cmp, height);
+/* A comparison's figure: the rows of one workload family, or the index over them. */
+typedef struct compare_figure {
+  const ob_compare *cmp;
+  const char *workload;     /* the family drawn; NULL: the index */
+  const char *const *files; /* the index: the families' figure files */
+} compare_figure;
+
+static ob_status compare_body(FILE *out, const void *arg, double *height) {
+  const compare_figure *f = arg;
+  return f->files ? write_index_body(out, f->cmp, f->files, height)
+                  : write_body(out, f->cmp, f->workload, height);
 }
 
-ob_status ob_svg_write(const ob_compare *cmp, FILE *out) {
-  return write_document(out, "oclbench: cross-device comparison", compare_body, cmp);
+ob_status ob_svg_write(const ob_compare *cmp, const char *workload, FILE *out) {
+  const compare_figure f = {cmp, workload, NULL};
+  return write_document(out, "oclbench: cross-device comparison", compare_body, &f);
+}
+
+ob_status ob_svg_write_index(const ob_compare *cmp, const char *const *files, FILE *out) {
+  const compare_figure f = {cmp, NULL, files};
+  return write_document(out, "oclbench: cross-device comparison", compare_body, &f);
 }
 
 /* ------------------------------------------------------------------ sustained runs */
@@ -819,7 +985,7 @@ static ob_status draw_over_time(FILE *out, const ob_series_set *v, quantity q, c
 
 static ob_status series_body(FILE *out, const void *arg, double *height) {
   const ob_series_set *v = arg;
-  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", "oclbench: sustained runs", 0);
+  text(out, 16, 30, "font-size=\"18\" font-weight=\"bold\"", "oclbench: sustained runs");
   double y = 44;
   ob_status st = OB_OK;
   /* One chart per metric (first appearance order), then the sensors. */

@@ -2,7 +2,9 @@
  *
  * - a legend of the device columns (colour, label, device name, driver);
  * - per workload, one horizontal bar chart per metric: a group of bars (one per device) for
- *   each joined row, failed/skipped cells marked with their status;
+ *   each joined row, labelled in full (wrapped over lines, never cut), failed/skipped cells
+ *   marked with their status, each bar with an error bar from the fastest to the slowest
+ *   repetition (time_s_min, time_s_max converted to the metric);
  * - for rows measured in flips_per_ns whose params hold `chains=N` (the Ising sampler): per
  *   graph (the params without `chains`) a chart of flips/ns against the number of parallel
  *   chains, one curve per device (and variant) on a log x axis, plus a bar chart of each
@@ -22,9 +24,21 @@
 #include "series.h"
 
 #define OB_SVG_MAX_CELLS 10000
+/* Workload families an index links to at most. */
+#define OB_SVG_MAX_FIGURES 64
 
-/* Writes the figure of a joined comparison to out. OB_ERR_IO on a write error. */
-ob_status ob_svg_write(const ob_compare *cmp, FILE *out);
+/* The workload families of a joined comparison, in row order, into names[0..max); returns how
+ * many. `compare --svg FILE.svg` draws one figure per family (FILE-<workload>.svg) and FILE.svg
+ * as their index, so no figure grows with the number of workloads. */
+size_t ob_svg_workloads(const ob_compare *cmp, const char **names, size_t max);
+
+/* Writes the figure of one workload family's rows (NULL: every row) of a joined comparison to
+ * out. OB_ERR_IO on a write error. */
+ob_status ob_svg_write(const ob_compare *cmp, const char *workload, FILE *out);
+
+/* Writes the index: the device legend and, per workload family (ob_svg_workloads order), a
+ * link to files[i] (its figure's path, relative to the index) with its row count. */
+ob_status ob_svg_write_index(const ob_compare *cmp, const char *const *files, FILE *out);
 
 /* Writes the figure of sustained runs (bench/series.h) to out: per metric a chart of its value
  * over time, then the clock, temperature and power over time (charts without any reading left

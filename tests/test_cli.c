@@ -1,5 +1,6 @@
 /* The CLI contract: bad input exits 2 with a one-line message and writes nothing; no platform
- * exits 3 with a diagnosis; a quick run writes one valid schema-1 CSV per device. */
+ * exits 3 with a diagnosis; a quick run writes one valid schema-1 CSV per device; a run never
+ * replaces another run's files. */
 #include "support.h"
 
 #include <dirent.h>
@@ -85,6 +86,77 @@ static void out_path_that_is_a_file_exits_2(void **state) {
   snprintf(args, sizeof args, "run peak --quick --out %s", file);
   assert_int_equal(ob_test_cli(args, err, sizeof err), 2);
   assert_non_null(strstr(err, "--out"));
+}
+
+/* How many entries dir has besides ".", ".." and latest; the last of them that is not skip
+ * (NULL: any) into name. */
+static size_t run_dirs(const char *dir, const char *skip, char *name, size_t n) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t count = 0;
+  for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+    if (e->d_name[0] == '.' || strcmp(e->d_name, "latest") == 0) continue;
+    count++;
+    if (!skip || strcmp(e->d_name, skip) != 0) snprintf(name, n, "%s", e->d_name);
+  }
+  closedir(d);
+  return count;
+}
+
+/* Issue 15: a run without --out never replaces another run's file; --out refuses to. */
+static void runs_never_replace_each_other(void **state) {
+  (void)state;
+  char work[4096], cmd[16384], *out = NULL, *err = NULL;
+  snprintf(work, sizeof work, "%s", ob_test_tmpdir());
+  const char *bin = getenv("OB_TEST_BINARY") ? getenv("OB_TEST_BINARY") : "./oclbench";
+  snprintf(cmd, sizeof cmd, "cd %s && %s run peak --quick --seconds 0.05 %s", work, bin,
+           ob_test_device_args());
+  /* the first run */
+  int rc = ob_test_run(cmd, &out, &err);
+  if (rc != 0) fail_msg("run 1: exit %d: %s", rc, err);
+  free(out);
+  free(err);
+  char results[4200], first[256] = "", second[256] = "", csv[256] = "", path[8192];
+  snprintf(results, sizeof results, "%s/results", work);
+  assert_int_equal(run_dirs(results, NULL, first, sizeof first), 1);
+  snprintf(path, sizeof path, "%s/%s", results, first);
+  assert_int_equal(run_dirs(path, NULL, csv, sizeof csv), 1);
+  assert_non_null(strstr(csv, "__"));
+  char *before = NULL, *after = NULL;
+  snprintf(path, sizeof path, "%s/%s/%s", results, first, csv);
+  OB_ASSERT_OK(ob_read_file(path, &before, NULL));
+  /* the second: a directory of its own, and results/latest follows it */
+  rc = ob_test_run(cmd, &out, &err);
+  if (rc != 0) fail_msg("run 2: exit %d: %s", rc, err);
+  assert_non_null(strstr(err, "results/latest"));
+  free(out);
+  free(err);
+  assert_int_equal(run_dirs(results, first, second, sizeof second), 2);
+  assert_string_not_equal(first, second);
+  char link[4300], target[256] = "";
+  snprintf(link, sizeof link, "%s/latest", results);
+  assert_true(readlink(link, target, sizeof target - 1) > 0);
+  assert_string_equal(target, second);
+  snprintf(path, sizeof path, "%s/latest/%s", results, csv);
+  assert_true(exists(path));
+  snprintf(path, sizeof path, "%s/%s/%s", results, first, csv);
+  OB_ASSERT_OK(ob_read_file(path, &after, NULL));
+  assert_string_equal(before, after);
+  free(after);
+  /* --out into the first run's directory: refused before any work, the file untouched */
+  snprintf(cmd, sizeof cmd, "cd %s && %s run peak --quick %s --out results/%s", work, bin,
+           ob_test_device_args(), first);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 2);
+  assert_string_equal(out, "");
+  assert_int_equal(count_lines(err), 1);
+  assert_non_null(strstr(err, "exists (an earlier run's)"));
+  assert_non_null(strstr(err, "--force"));
+  free(out);
+  free(err);
+  OB_ASSERT_OK(ob_read_file(path, &after, NULL));
+  assert_string_equal(before, after);
+  free(after);
+  free(before);
 }
 
 static void no_platform_exits_3_with_diagnosis(void **state) {
@@ -260,6 +332,7 @@ int main(void) {
       cmocka_unit_test(no_platform_exits_3_with_diagnosis),
       cmocka_unit_test(help_and_version),
       cmocka_unit_test(quick_peak_run_writes_a_valid_csv_per_device),
+      cmocka_unit_test(runs_never_replace_each_other),
       cmocka_unit_test(long_names_and_killed_runs),
       cmocka_unit_test(run_list_and_chosen_cases),
   };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "json_check.h"
 #include "svg.h"
 #include "table.h"
 
@@ -78,7 +79,8 @@ static void joins_devices_with_merged_missing_failed_and_skipped_cells(void **st
   r = find_row(cmp, "peak", "copy", "bytes=*");
   assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 200.0);
   r = find_row(cmp, "peak", "queue_to_start", "kernel=empty");
-  assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 0.5);
+  /* a time: 4 us against 8 us is twice as fast, as 1000x the GFLOP/s is 1000 times */
+  assert_true(ob_compare_cell_get(cmp, r, 1, &c) && c.ratio == 2.0);
 
   r = find_row(cmp, "linear", "own", "m=1024;n=1024;k=1024");
   assert_true(ob_compare_cell_get(cmp, r, 0, &c));
@@ -121,7 +123,8 @@ static void baseline_selection(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     ob_compare *cmp = load_two();
     assert_int_equal(ob_compare_set_baseline(cmp, bad[i]), OB_ERR_INVALID);
-    assert_non_null(strstr(ob_error_detail(), "0=laptop/pocl-cpu-0, 1=server/nvidia-gpu-0"));
+    assert_non_null(strstr(ob_error_detail(), "0=laptop/pocl-cpu-0 ("));
+    assert_non_null(strstr(ob_error_detail(), "), 1=server/nvidia-gpu-0 ("));
     ob_compare_destroy(cmp);
   }
 }
@@ -133,7 +136,7 @@ static void same_host_and_slug_twice_gets_a_numbered_column(void **state) {
   OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
   OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
   assert_int_equal(ob_compare_set_baseline(cmp, "pocl-cpu-0"), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "several"));
+  assert_non_null(strstr(ob_error_detail(), "matches 2 device columns"));
   OB_ASSERT_OK(ob_compare_set_baseline(cmp, "laptop/pocl-cpu-0#2"));
   OB_ASSERT_OK(ob_compare_join(cmp));
   assert_string_equal(ob_compare_device_get(cmp, 1)->label, "laptop/pocl-cpu-0#2");
@@ -150,10 +153,16 @@ static char *render(const ob_compare *cmp, int fmt) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   assert_non_null(f);
-  if (fmt < 0) OB_ASSERT_OK(ob_svg_write(cmp, f));
-  else OB_ASSERT_OK(ob_compare_write(cmp, (ob_compare_format)fmt, f));
+  if (fmt < 0) OB_ASSERT_OK(ob_svg_write(cmp, NULL, f));
+  else OB_ASSERT_OK(ob_compare_write(cmp, (ob_format)fmt, 0, f));
   assert_int_equal(fclose(f), 0);
   return buf;
+}
+
+/* Appends a record read from a CSV to the results vector user. */
+static ob_status collect_record(void *user, size_t line, ob_result *r) {
+  (void)line;
+  return ob_results_push(user, r);
 }
 
 typedef struct csv_grid {
@@ -181,9 +190,10 @@ static void tables_in_text_markdown_and_csv(void **state) {
 
   char *text = render(cmp, OB_FORMAT_TEXT);
   assert_non_null(strstr(text, "[1] server/nvidia-gpu-0: NVIDIA H200, \"SXM\" rev 1; NVIDIA CUDA"));
-  assert_non_null(strstr(text, "laptop/pocl-cpu-0  server/nvidia-gpu-0  server/nvidia-gpu-0 ratio"));
-  assert_non_null(strstr(text, "0.5x"));
-  assert_non_null(strstr(text, "1000x"));
+  assert_non_null(strstr(text, "laptop/pocl-cpu-0  server/nvidia-gpu-0  "
+                              "server/nvidia-gpu-0 vs laptop/pocl-cpu-0"));
+  assert_non_null(strstr(text, "2.00x faster"));
+  assert_non_null(strstr(text, "1000x faster"));
   assert_non_null(strstr(text, "45 (90%)"));
   assert_non_null(strstr(text, "failed [1]"));
   assert_non_null(strstr(text, "skipped [2]"));
@@ -198,7 +208,8 @@ static void tables_in_text_markdown_and_csv(void **state) {
 
   char *md = render(cmp, OB_FORMAT_MARKDOWN);
   assert_non_null(strstr(md, "| workload | variant | params |"));
-  assert_non_null(strstr(md, "| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |"));
+  assert_non_null(strstr(md, "| precision | metric (unit) | laptop/pocl-cpu-0 |"));
+  assert_non_null(strstr(md, "| --- | --- | --- | --- | --- | ---: | ---: | ---: |"));
   assert_non_null(strstr(md, "| fma\\_float4 | width=4;global=\\*;rounds=\\* |"));
   assert_non_null(strstr(md, "NVIDIA H200, \"SXM\" rev 1"));
   free(md);
@@ -213,12 +224,12 @@ static void tables_in_text_markdown_and_csv(void **state) {
   assert_int_equal(g->nrec, 26);
   assert_int_equal(g->ncols[0], 12);
   assert_string_equal(g->cells[0][6], "laptop/pocl-cpu-0");
-  assert_string_equal(g->cells[0][8], "server/nvidia-gpu-0 ratio");
+  assert_string_equal(g->cells[0][8], "server/nvidia-gpu-0 speedup vs laptop/pocl-cpu-0");
   assert_string_equal(g->cells[0][10], "server/nvidia-gpu-0 peak_fraction");
   assert_string_equal(g->cells[1][2], "width=4;global=*;rounds=*");
   assert_string_equal(g->cells[1][7], "50000");
   assert_string_equal(g->cells[1][8], "1000");
-  assert_string_equal(g->cells[3][8], "0.5");
+  assert_string_equal(g->cells[3][8], "2");
   assert_string_equal(g->cells[4][10], "0.04");
   assert_string_equal(g->cells[5][6], "45");
   assert_string_equal(g->cells[5][7], "failed");
@@ -379,9 +390,22 @@ static void svg_is_valid_xml_with_bars_curves_and_escaped_text(void **state) {
   assert_non_null(strstr(err, "wrote"));
   free(out);
   free(err);
+  /* plot.svg is the index of one figure per workload family, each valid on its own */
   assert_true(xml_valid(svg));
   char *doc = NULL;
   OB_ASSERT_OK(ob_read_file(svg, &doc, NULL));
+  static const char *const families[] = {"peak", "linear", "conv", "adam", "ising"};
+  for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+    char href[64], file[4300];
+    snprintf(href, sizeof href, "href=\"plot-%s.svg\"", families[i]);
+    assert_non_null(strstr(doc, href));
+    snprintf(file, sizeof file, "%s/plot-%s.svg", dir, families[i]);
+    assert_true(xml_valid(file));
+  }
+  free(doc);
+  snprintf(cmd, sizeof cmd, "cat %s/plot-*.svg", dir);
+  assert_int_equal(ob_test_run(cmd, &doc, &err), 0);
+  free(err);
   assert_non_null(strstr(doc, "NVIDIA H200, &quot;SXM&quot; rev 1"));
   assert_non_null(strstr(doc, "peak: gflops"));
   assert_non_null(strstr(doc, "GFLOP/s, log scale (higher is better)")); /* 50 vs 50000 */
@@ -440,7 +464,8 @@ static void real_csvs_of_a_quick_run(void **state) {
   snprintf(cmd, sizeof cmd,
            "awk -F, 'BEGIN{OFS=\",\"} NR>1{$3=\"otherhost\"} {print}' %s > %s/other.txt", list, dir);
   assert_int_equal(system(cmd), 0);
-  snprintf(cmd, sizeof cmd, "cd %s && %s compare %s other.txt %s --svg plot.svg --md t.md --out t.csv",
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s compare %s other.txt %s --wide --svg plot.svg --md t.md --out t.csv",
            dir, binary(), list, server);
   rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("compare: rc %d: %s", rc, err);
@@ -499,8 +524,9 @@ static void merged_params_longer_than_their_inputs(void **state) {
   assert_true(ob_compare_cell_get(cmp, 0, 1, &c) && c.ratio == 100.0);
   ob_compare_destroy(cmp);
   char cmd[16384], *out = NULL, *err = NULL;
-  snprintf(cmd, sizeof cmd, "cd %s && %s compare a.csv b.csv --out o.csv --md o.md --svg o.svg",
-           dir, binary());
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s compare a.csv b.csv --wide --out o.csv --md o.md --svg o.svg", dir,
+           binary());
   int rc = ob_test_run(cmd, &out, &err);
   if (rc != 0) fail_msg("rc %d: %s", rc, err);
   assert_non_null(strstr(out, want));
@@ -590,6 +616,326 @@ static void device_columns_are_bounded(void **state) {
   ob_results_clear(&t);
 }
 
+
+/* ------------------------------------------------------------------ issue 15 */
+
+/* A comparison of the CSV files paths[0..n) (paths relative to the source tree), joined. */
+static ob_compare *load_files(const char *const *paths, size_t n) {
+  const char *src = getenv("OB_SOURCE_DIR");
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  for (size_t i = 0; i < n; i++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", src && *src ? src : ".", paths[i]);
+    OB_ASSERT_OK(ob_compare_add_file(cmp, path));
+  }
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  return cmp;
+}
+
+/* Code points of the longest line of text. */
+static size_t widest_line(const char *text) {
+  size_t widest = 0, w = 0;
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p == '\n') w = 0;
+    else w += (*p & 0xC0) != 0x80;
+    if (w > widest) widest = w;
+  }
+  return widest;
+}
+
+/* Real runs (a PoCL quick run, and it against an H200's full run): the table fits 100 columns,
+ * every row is there (a row starts at column 0, its wrapped lines are indented), and --wide
+ * would not have fitted. */
+static void tables_fit_100_columns_for_real_runs(void **state) {
+  (void)state;
+  static const char *const files[] = {"bench/results/pocl/quick.csv",
+                                      "bench/results/h200x2/all_gpu0.csv"};
+  for (size_t n = 1; n <= 2; n++) {
+    ob_compare *cmp = load_files(files, n);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    OB_ASSERT_OK(ob_compare_write(cmp, OB_FORMAT_TEXT, OB_TABLE_WIDTH, f));
+    assert_int_equal(fclose(f), 0);
+    if (widest_line(buf) > OB_TABLE_WIDTH) fail_msg("%zu columns:\n%s", widest_line(buf), buf);
+    size_t rows = 0;
+    const char *table = strstr(buf, "\nworkload  variant");
+    assert_non_null(table);
+    for (const char *l = strchr(table + 1, '\n'); l && l[1] && l[1] != '\n';
+         l = strchr(l + 1, '\n'))
+      rows += l[1] != ' ';
+    assert_int_equal(rows, ob_compare_nrows(cmp));
+    free(buf);
+    char *wide = render(cmp, OB_FORMAT_TEXT); /* width 0 */
+    assert_true(widest_line(wide) > OB_TABLE_WIDTH);
+    free(wide);
+    ob_compare_destroy(cmp);
+  }
+}
+
+/* The keys of each object of a JSON array of flat objects (strings, numbers, null), in order,
+ * joined by '|', one line per object; the values of key `want` (its raw JSON text) into got. */
+static char *json_keys(const char *s, const char *want, char *got, size_t gn) {
+  char *keys = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&keys, &len);
+  assert_non_null(f);
+  got[0] = '\0';
+  const char *p = strchr(s, '[');
+  assert_non_null(p);
+  for (p++; *p;) {
+    while (*p && strchr(" \n,", *p)) p++;
+    if (*p == ']') break;
+    assert_int_equal(*p, '{');
+    for (p++; *p && *p != '}';) {
+      while (*p == ' ' || *p == ',') p++;
+      assert_int_equal(*p, '"');
+      char key[512];
+      size_t k = 0;
+      for (p++; *p != '"'; p++) {
+        if (*p == '\\') p++;
+        if (k < sizeof key - 1) key[k++] = *p;
+      }
+      key[k] = '\0';
+      p++;
+      assert_int_equal(*p, ':');
+      p += 2;
+      const char *v = p;
+      if (*p == '"') {
+        for (p++; *p != '"'; p++)
+          if (*p == '\\') p++;
+        p++;
+      } else {
+        while (*p && !strchr(",}", *p)) p++;
+      }
+      if (strcmp(key, want) == 0 && !got[0]) snprintf(got, gn, "%.*s", (int)(p - v), v);
+      fprintf(f, "%s|", key);
+    }
+    assert_int_equal(*p++, '}');
+    fputc('\n', f);
+  }
+  assert_int_equal(fclose(f), 0);
+  return keys;
+}
+
+/* --format json is an array of objects keyed by the CSV header (values typed), md and csv have
+ * the right columns; for compare and for a run's records. */
+static void json_markdown_and_csv_columns(void **state) {
+  (void)state;
+  ob_compare *cmp = load_two();
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  char *json = render(cmp, OB_FORMAT_JSON), *csv = render(cmp, OB_FORMAT_CSV);
+  size_t where = 0;
+  assert_true(ob_json_valid(json, strlen(json), &where));
+  /* every object has the CSV header's keys, in order */
+  char header[4096] = "", got[256];
+  size_t hl = 0;
+  for (const char *c = csv; *c != '\r' && *c != '\n'; c++) {
+    if (*c == '"') continue;
+    header[hl++] = *c == ',' ? '|' : *c;
+  }
+  header[hl++] = '|';
+  header[hl] = '\0';
+  char *keys = json_keys(json, "server/nvidia-gpu-0 speedup vs laptop/pocl-cpu-0", got, sizeof got);
+  size_t objects = 0;
+  for (char *line = keys, *nl; (nl = strchr(line, '\n')); line = nl + 1, objects++) {
+    *nl = '\0';
+    assert_string_equal(line, header);
+  }
+  assert_int_equal(objects, ob_compare_nrows(cmp));
+  assert_string_equal(got, "1000"); /* a number, not a string */
+  assert_non_null(strstr(json, "\"workload\": \"peak\""));
+  assert_non_null(strstr(json, "\"server/nvidia-gpu-0\": \"failed\""));
+  free(keys);
+  free(json);
+  free(csv);
+  ob_compare_destroy(cmp);
+
+  /* a run's records: JSON and CSV with exactly the CSV contract's columns, Markdown the table */
+  ob_results rows = {0};
+  OB_ASSERT_OK(ob_results_read_csv(laptop, collect_record, &rows));
+  char *out[3] = {NULL};
+  size_t len[3];
+  const ob_format fmts[3] = {OB_FORMAT_JSON, OB_FORMAT_CSV, OB_FORMAT_MARKDOWN};
+  for (int i = 0; i < 3; i++) {
+    FILE *f = open_memstream(&out[i], &len[i]);
+    OB_ASSERT_OK(ob_results_print(&rows, fmts[i], 0, f));
+    assert_int_equal(fclose(f), 0);
+  }
+  assert_true(ob_json_valid(out[0], len[0], &where));
+  char want[4096] = "";
+  for (size_t c = 0; c < ob_result_ncolumns; c++)
+    snprintf(want + strlen(want), sizeof want - strlen(want), "%s|", ob_result_columns[c].name);
+  keys = json_keys(out[0], "value", got, sizeof got);
+  objects = 0;
+  for (char *line = keys, *nl; (nl = strchr(line, '\n')); line = nl + 1, objects++) {
+    *nl = '\0';
+    assert_string_equal(line, want);
+  }
+  assert_int_equal(objects, rows.n);
+  assert_true(got[0] != '"' && strtod(got, NULL) == rows.items[0].value); /* a number */
+  free(keys);
+  /* the CSV reads back as the same records */
+  char path[4200];
+  snprintf(path, sizeof path, "%s/records.csv", ob_test_tmpdir());
+  OB_ASSERT_OK(ob_write_file_atomic(path, out[1], len[1]));
+  ob_results back = {0};
+  OB_ASSERT_OK(ob_results_read_csv(path, collect_record, &back));
+  assert_int_equal(back.n, rows.n);
+  assert_string_equal(back.items[0].params, rows.items[0].params);
+  assert_non_null(strstr(out[2], "| workload | variant | params | precision | metric (unit) |"));
+  for (int i = 0; i < 3; i++) free(out[i]);
+  ob_results_clear(&back);
+  ob_results_clear(&rows);
+}
+
+/* A time (queue_to_start, us: 8 against 4) and a rate (GFLOP/s: 50 against 50000) read the same
+ * way: the faster device is "faster" whichever way its metric is better. */
+static void speedups_read_the_same_way_for_times_and_rates(void **state) {
+  (void)state;
+  assert_true(ob_metric_lower_is_better("latency", "us"));
+  assert_true(ob_metric_lower_is_better("step_time", "us"));
+  assert_true(ob_metric_lower_is_better("compile_time", "s"));
+  assert_false(ob_metric_lower_is_better("gflops", "GFLOP/s"));
+  assert_false(ob_metric_lower_is_better("flips_per_ns", "flips/ns"));
+  static const char *const baselines[] = {"laptop/pocl-cpu-0", "server/nvidia-gpu-0"};
+  static const char *const word[] = {"faster", "slower"};
+  for (size_t b = 0; b < 2; b++) {
+    ob_compare *cmp = load_two();
+    OB_ASSERT_OK(ob_compare_set_baseline(cmp, baselines[b]));
+    OB_ASSERT_OK(ob_compare_join(cmp));
+    const size_t other = 1 - b;
+    ob_compare_cell c;
+    size_t rate = find_row(cmp, "peak", "fma_float4", "width=4;global=*;rounds=*");
+    size_t time = find_row(cmp, "peak", "queue_to_start", "kernel=empty");
+    assert_true(ob_compare_cell_get(cmp, rate, other, &c));
+    assert_true(fabs(c.ratio - (b ? 0.001 : 1000.0)) < 1e-9);
+    assert_true(ob_compare_cell_get(cmp, time, other, &c));
+    assert_true(fabs(c.ratio - (b ? 0.5 : 2.0)) < 1e-12);
+    char *text = render(cmp, OB_FORMAT_TEXT);
+    char want[64];
+    const char *line = strstr(text, "queue_to_start");
+    assert_non_null(line);
+    snprintf(want, sizeof want, "2.00x %s\n", word[b]);
+    assert_non_null(strstr(line, want));
+    line = strstr(text, "fma_float4");
+    snprintf(want, sizeof want, "1000x %s\n", word[b]);
+    assert_non_null(strstr(line, want));
+    free(text);
+    ob_compare_destroy(cmp);
+  }
+  char buf[64];
+  ob_format_speedup(buf, sizeof buf, 2.3);
+  assert_string_equal(buf, "2.30x faster");
+  ob_format_speedup(buf, sizeof buf, 1 / 1.8);
+  assert_string_equal(buf, "1.80x slower");
+}
+
+/* Two runs of one host and device (two machines both called laptop): the slug is ambiguous and
+ * says which columns and how to pick one; --label names a column, and the baseline by it. */
+static void labels_and_ambiguous_baselines(void **state) {
+  (void)state;
+  char dir[4096], copy[4200], *text = NULL;
+  snprintf(dir, sizeof dir, "%s", ob_test_tmpdir());
+  OB_ASSERT_OK(ob_read_file(laptop, &text, NULL));
+  write_text(copy, sizeof copy, dir, "other.csv", text);
+  free(text);
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, laptop));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, copy));
+  assert_int_equal(ob_compare_set_baseline(cmp, "pocl-cpu-0"), OB_ERR_INVALID);
+  const char *e = ob_error_detail();
+  char want[8400];
+  snprintf(want, sizeof want, "'pocl-cpu-0' matches 2 device columns: 0=laptop/pocl-cpu-0 (%s), "
+           "1=laptop/pocl-cpu-0#2 (%s); pick one by its index (--baseline 0) or label "
+           "(--baseline 'laptop/pocl-cpu-0'), or name the columns with --label FILE=NAME",
+           laptop, copy);
+  assert_string_equal(e, want);
+  assert_int_equal(ob_compare_set_label(cmp, "/nonexistent.csv", "x"), OB_ERR_INVALID);
+  assert_int_equal(ob_compare_set_label(cmp, copy, "12"), OB_ERR_INVALID);
+  OB_ASSERT_OK(ob_compare_set_label(cmp, copy, "rerun"));
+  assert_string_equal(ob_compare_device_get(cmp, 1)->label, "rerun");
+  OB_ASSERT_OK(ob_compare_set_baseline(cmp, "rerun"));
+  assert_int_equal(ob_compare_baseline(cmp), 1);
+  assert_int_equal(ob_compare_set_label(cmp, laptop, "rerun"), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "would both be labelled 'rerun'"));
+  ob_compare_destroy(cmp);
+
+  /* the CLI: labels in the header, the baseline by label; the ambiguous one exits 2 */
+  char cmd[16384], *out = NULL, *err = NULL;
+  snprintf(cmd, sizeof cmd, "cd %s && %s compare %s other.csv --label other.csv=second "
+           "--label %s=first --baseline second --format csv", dir, binary(), laptop, laptop);
+  int rc = ob_test_run(cmd, &out, &err);
+  if (rc != 0) fail_msg("rc %d: %s", rc, err);
+  assert_non_null(strstr(out, ",first,second,first speedup vs second,"));
+  free(out);
+  free(err);
+  snprintf(cmd, sizeof cmd, "cd %s && %s compare %s other.csv --baseline pocl-cpu-0", dir,
+           binary(), laptop);
+  assert_int_equal(ob_test_run(cmd, &out, &err), 2);
+  assert_string_equal(out, "");
+  assert_non_null(strstr(err, "--label FILE=NAME"));
+  assert_int_equal(strchr(err, '\n') - err + 1, (long)strlen(err)); /* one line */
+  free(out);
+  free(err);
+}
+
+/* A label far longer than a line is drawn in full over several lines, never cut; each bar has
+ * an error bar from its fastest to its slowest repetition, converted to its metric. */
+static void svg_labels_in_full_and_error_bars(void **state) {
+  (void)state;
+  char head[2048], path[4200];
+  header_line(head, sizeof head);
+  const char *params = "shape=resnet_64x56;n=32;c=64;h=56;w=56;k=64;r=3;s=3;stride=1;pad=1;"
+                       "pass=backward_weight;layout=nchw;split=4;tile=128x128x8";
+  char text[8192];
+  /* value 10 at the median 1 s; repetitions from 0.5 to 4 s */
+  snprintf(text, sizeof text,
+           "%s1,t,h,,,,,,dev-a,gpu,,,,,,conv,own,%s,fp32,gflops,GFLOP/s,10,0.5,1,4,3,,,,yes,ok,\r\n"
+           "1,t,h,,,,,,dev-a,gpu,,,,,,conv,own,%s,fp32,step_time,us,10,0.5,1,4,3,,,,yes,ok,\r\n",
+           head, params, params);
+  write_text(path, sizeof path, ob_test_tmpdir(), "long.csv", text);
+  ob_compare *cmp = NULL;
+  OB_ASSERT_OK(ob_compare_create(&cmp));
+  OB_ASSERT_OK(ob_compare_add_file(cmp, path));
+  OB_ASSERT_OK(ob_compare_join(cmp));
+  char *svg = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&svg, &len);
+  OB_ASSERT_OK(ob_svg_write(cmp, "conv", f));
+  assert_int_equal(fclose(f), 0);
+  assert_null(strstr(svg, "\xE2\x80\xA6")); /* no ellipsis anywhere */
+  /* the label's lines, joined, are the whole label: one <text> of several <tspan>s */
+  const char *label = strstr(svg, "class=\"row-label\"");
+  assert_non_null(label);
+  char joined[4096] = "";
+  size_t lines = 0;
+  for (const char *t = strstr(label, "<tspan"); t && t < strstr(label, "</text>");
+       t = strstr(t + 1, "<tspan")) {
+    const char *start = strchr(t, '>') + 1, *end = strstr(start, "</tspan>");
+    snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%.*s",
+             (int)(end - start), start);
+    lines++;
+  }
+  char full[2048];
+  snprintf(full, sizeof full, "ownfp32%s", params);
+  for (char *r = joined, *w = joined;; r++) /* the spaces at line breaks are dropped */
+    if (*r != ' ' && !(*w++ = *r)) break;
+  assert_string_equal(joined, full);
+  assert_true(lines >= 3);
+  /* error bars: GFLOP/s 10 * 1/4 .. 10 * 1/0.5; us 10 * 0.5 .. 10 * 4 */
+  size_t bars = 0;
+  for (const char *b = strstr(svg, "error-bar"); b; b = strstr(b + 1, "error-bar")) bars++;
+  assert_int_equal(bars, 2);
+  assert_non_null(strstr(svg, "<title>2.5 .. 20 (slowest .. fastest repetition)</title>"));
+  assert_non_null(strstr(svg, "<title>5 .. 40 (slowest .. fastest repetition)</title>"));
+  free(svg);
+  ob_compare_destroy(cmp);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(joins_devices_with_merged_missing_failed_and_skipped_cells),
@@ -604,6 +950,11 @@ int main(void) {
       cmocka_unit_test(subnormal_values_are_numbers),
       cmocka_unit_test(join_and_tables_are_linear_in_the_rows),
       cmocka_unit_test(device_columns_are_bounded),
+      cmocka_unit_test(tables_fit_100_columns_for_real_runs),
+      cmocka_unit_test(json_markdown_and_csv_columns),
+      cmocka_unit_test(speedups_read_the_same_way_for_times_and_rates),
+      cmocka_unit_test(labels_and_ambiguous_baselines),
+      cmocka_unit_test(svg_labels_in_full_and_error_bars),
   };
   return cmocka_run_group_tests(tests, setup_paths, NULL);
 }

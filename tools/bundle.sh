@@ -78,9 +78,9 @@ oclbench $version, portable bundle for Linux x86-64 (needs ${glibc:-GLIBC} or ne
 Run it from anywhere, nothing to install:
 
   ./oclbench devices                    every OpenCL device, and how its driver was found
-  ./oclbench run --quick                every workload, small sizes; CSVs in results/
-  ./oclbench run                        the full run
-  ./oclbench compare results/*.csv other-machine/*.csv --svg plot.svg --md table.md
+  ./oclbench run --quick                every workload, small sizes; CSVs in results/latest/
+  ./oclbench run                        the full run (each run a new results/<time>-<host>/)
+  ./oclbench compare results/latest/*.csv other-machine/*.csv --svg plot.svg --md table.md
   ./oclbench --help
 
 What is inside: bin/oclbench (CLBlast, hwloc and libcsv linked in), lib/ ($bundled- the

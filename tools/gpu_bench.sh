@@ -30,7 +30,8 @@ multi)
     ./oclbench ising --device gpu --shard --graph pegasus:14 --chains $c --sweeps 100 --tune
   done > "$OUT/shard.txt" 2>&1
   echo "$n GPUs"; grep -E "flips/ns" "$OUT/shard.txt"
-  timeout 300 ./oclbench run ising --device gpu --shard --out "$OUT" > "$OUT/run_shard.txt" 2>&1
+  # its own directory: the single part's GPU 0 file in $OUT is not to be replaced
+  timeout 300 ./oclbench run ising --device gpu --shard --out "$OUT/shard" > "$OUT/run_shard.txt" 2>&1
   echo "run ising --shard: exit $?"
   ;;
 *)

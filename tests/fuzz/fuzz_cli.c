@@ -33,16 +33,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 1) argc = 1;
   argv[argc] = NULL;
   if (which == 0) {
-    bool csv = false;
-    ob_devices_args_parse(argc, argv, &csv);
+    ob_format format = OB_FORMAT_TEXT;
+    ob_devices_args_parse(argc, argv, &format);
   } else if (which == 1) {
     ob_run_args a;
     ob_run_args_parse(argc, argv, &a);
   } else if (which == 2) {
-    ob_compare_args a = {.files = calloc((size_t)argc, sizeof *a.files)};
-    if (!a.files) abort();
+    ob_compare_args a = {.files = calloc((size_t)argc, sizeof *a.files),
+                         .labels = calloc((size_t)argc, sizeof *a.labels)};
+    if (!a.files || !a.labels) abort();
     if (ob_compare_args_parse(argc, argv, &a) == OB_EXIT_OK && a.nfiles == 0) __builtin_trap();
     free(a.files);
+    free(a.labels);
   } else if (which == 3) {
     ob_ising_args a;
     ob_ising_args_parse(argc, argv, &a);

@@ -1,6 +1,6 @@
 /* Fuzz target: compare's CSV reader, the join and the renderings. Input: up to three parts cut
  * at NUL bytes: a CSV file, an optional second CSV file, an optional --baseline selector. The
- * files that read are joined and written as text, Markdown, wide CSV and SVG (to memory). */
+ * files that read are joined and written as text, Markdown, wide CSV, JSON and SVG (to memory). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +16,8 @@ static void render(const ob_compare *cmp, int format) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) abort();
-  if (format < 0) ob_svg_write(cmp, f);
-  else ob_compare_write(cmp, (ob_compare_format)format, f);
+  if (format < 0) ob_svg_write(cmp, NULL, f);
+  else ob_compare_write(cmp, (ob_format)format, format == OB_FORMAT_TEXT ? OB_TABLE_WIDTH : 0, f);
   fclose(f);
   free(buf);
 }
@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     render(cmp, OB_FORMAT_TEXT);
     render(cmp, OB_FORMAT_MARKDOWN);
     render(cmp, OB_FORMAT_CSV);
+    render(cmp, OB_FORMAT_JSON);
     render(cmp, -1);
   }
   ob_compare_destroy(cmp);
