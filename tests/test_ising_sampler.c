@@ -77,7 +77,7 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   uint8_t *held = calloc(n, 1);
   for (size_t j = 0; j < nclamp; j++) held[clamp_nodes[j]] = 1;
   ob_ising_hostref *ref = NULL;
-  OB_ASSERT_OK(ob_ising_hostref_create(m, held, &ref));
+  OB_ASSERT_OK(ob_ising_hostref_create(m, held, false, &ref));
   ob_ising_hostref_init(ref, 0x123456789abcull, 0, chains, host);
   for (size_t c = 0; c < chains; c++)
     for (size_t j = 0; j < nclamp; j++) host[c * n + clamp_nodes[j]] = clamp_vals[c * nclamp + j];

@@ -151,7 +151,7 @@ ob_status ob_ising_verify(void *state, ob_verdict *out) {
   int8_t *dev_s = malloc(each * n), *host_s = malloc(each * n);
   ob_ising_hostref *ref = NULL;
   ob_status st = dev_s && host_s ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK) st = ob_ising_hostref_create(b->model, NULL, &ref);
+  if (st == OB_OK) st = ob_ising_hostref_create(b->model, NULL, false, &ref);
   size_t differ = 0, checked = 0;
   for (size_t k = 0; k < nblocks && st == OB_OK; k++) {
     st = ob_ising_shards_samples(b->batch.set, starts[k], each, dev_s);
