@@ -15,8 +15,6 @@
 /* ---------------------------------------------------------------- the family */
 
 static const ob_tune_param params[] = {
-    {.key = "update", OB_TUNE_FIELD(ob_ising_tuning, update), .min = 0, .max = 2,
-     OB_TUNE_NAMES("auto", "float", "multispin")},
     {.key = "path", OB_TUNE_FIELD(ob_ising_tuning, path), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "local", "global")},
     {.key = "spin_bits", OB_TUNE_FIELD(ob_ising_tuning, spin_bits), .min = 0, .max = 32,
@@ -25,6 +23,8 @@ static const ob_tune_param params[] = {
     {.key = "wg_words", OB_TUNE_FIELD(ob_ising_tuning, wg_words), .min = 0, .max = 1024},
     {.key = "schedule", OB_TUNE_FIELD(ob_ising_tuning, schedule), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "local", "global")},
+    {.key = "update", OB_TUNE_FIELD(ob_ising_tuning, update), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "float", "multispin")},
 };
 
 /* Words per work-group a power of two, the schedule in local memory only on the local path
