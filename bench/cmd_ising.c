@@ -25,7 +25,8 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
   }
   int8_t *spins = malloc(chains * n);
   ob_ising_hostref *ref = NULL;
-  if (!spins || ob_ising_hostref_create(m, NULL, a->tuning.update == OB_ISING_UPDATE_MULTISPIN, &ref) != OB_OK) {
+  if (!spins || ob_ising_hostref_create(m, NULL, a->tuning.update == OB_ISING_UPDATE_MULTISPIN,
+                                                &ref) != OB_OK) {
     fprintf(stderr, "oclbench: %s\n", spins ? ob_error_detail() : "out of memory");
     free(spins);
     return OB_EXIT_FAILED;

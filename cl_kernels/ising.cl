@@ -227,8 +227,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
   return (spin_t)x;
 }
 
-/* The unit update (the float fields; thr unused) and its observation read neighbour words from local or global memory (AS)
- * and the neighbour lists from local or global memory (SAS): one definition, instantiated for
+/* The unit update (the float fields; thr unused) and its observation read neighbour words
+ * from local or global memory (AS) and the neighbour lists from local or global memory (SAS): one definition, instantiated for
  * each combination used. w: the word's global index (its chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for

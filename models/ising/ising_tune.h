@@ -1,6 +1,6 @@
-/* The selection step of the Ising sampler: its tuning (update, word size, work-group size and
- * words, path, schedule) for one device, graph and batch, through the tuning facility (core/tune.h),
- * family ob_ising_family. */
+/* The selection step of the Ising sampler: its tuning (update, word size, work-group size
+ * and words, path, schedule) for one device, graph and batch, through the tuning facility
+ * (core/tune.h), family ob_ising_family. */
 #ifndef OB_ISING_TUNE_H
 #define OB_ISING_TUNE_H
 
