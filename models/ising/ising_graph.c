@@ -624,9 +624,9 @@ static ob_status generate(const char *spec, uint64_t seed, ob_ising_model *g, ed
     char dims[64];
     snprintf(dims, sizeof dims, "%.*s", (int)(dl < sizeof dims ? dl : 0), spec + off);
     if (dl >= sizeof dims || !parse_dims(dims, 'x', d, nd))
-      return ob_fail(OB_ERR_INVALID, nd == 3 ? "graph '%s': expected grid3:AxBxC[:periodic] "
-                     "with A, B, C in [1, %zu]" : "graph '%s': expected grid:WxH[:periodic] with "
-                     "W, H in [1, %zu]", spec, OB_ISING_MAX_NODES);
+      return ob_fail(OB_ERR_INVALID, nd == 3 ? "graph '%s': expected grid3:AxBxC with A, B, C "
+                     "in [1, %zu], optionally :periodic" : "graph '%s': expected grid:WxH with W, "
+                     "H in [1, %zu], optionally :periodic", spec, OB_ISING_MAX_NODES);
     for (size_t k = 0; periodic && k < nd; k++)
       if (d[k] < 3)
         return ob_fail(OB_ERR_INVALID, "graph '%s': a periodic grid needs every side >= 3",
