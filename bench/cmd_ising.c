@@ -25,7 +25,8 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
   }
   int8_t *spins = malloc(chains * n);
   ob_ising_hostref *ref = NULL;
-  if (!spins || ob_ising_hostref_create(m, NULL, &ref) != OB_OK) {
+  if (!spins || ob_ising_hostref_create(m, NULL, a->tuning.update == OB_ISING_UPDATE_MULTISPIN,
+                                                &ref) != OB_OK) {
     fprintf(stderr, "oclbench: %s\n", spins ? ob_error_detail() : "out of memory");
     free(spins);
     return OB_EXIT_FAILED;
@@ -49,8 +50,9 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
 static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
-  printf("device %s (%s): path %s, %u chain%s per word, work-group %zu", ob_device_slug(dev),
-         ob_device_props_get(dev)->name, ob_ising_path_name(c.path), c.spin_bits,
+  printf("device %s (%s): %s update, path %s, %u chain%s per word, work-group %zu",
+         ob_device_slug(dev), ob_device_props_get(dev)->name, ob_ising_update_name(c.update),
+         ob_ising_path_name(c.path), c.spin_bits,
          c.spin_bits == 1 ? "" : "s", c.wg_size);
   if (c.path == OB_ISING_PATH_LOCAL)
     printf(" x %zu word%s (%zu bytes of local memory), schedule in %s memory", c.wg_words,

@@ -138,6 +138,8 @@ static const ob_help_option ising_options[] = {
     {"--info", "Print the graph's nodes, edges, degree and colours, and stop."},
     {"--host-loop", "Time the plain single-thread C loop instead (the CPU baseline)."},
     {"--tune", "Autotune the kernel configuration for this device and batch (cached)."},
+    {"--update auto|float|multispin", "Spin update: the float field per chain (auto), or\n"
+                                      "bitwise counts of 32 chains per word (couplings +-w)."},
     {"--path auto|local|global", "Kernel path: all sweeps in one launch with the state in\n"
                                  "local memory, or one launch per colour."},
     {"--spin-bits 1|2|4|8|16|32", "Chains per word."},
@@ -155,6 +157,8 @@ static const ob_help_option ising_options[] = {
 static const ob_help_example ising_examples[] = {
     {"oclbench ising --graph pegasus:14 --info", "4264 nodes, 30404 edges, degree 15, 4 colours"},
     {"oclbench ising --graph pegasus:14 --chains 64000 --sweeps 100", "flips/ns"},
+    {"oclbench ising --graph grid:1024x1024:periodic --weights pm1 --update multispin",
+     "+-1 couplings, bitwise fields"},
     {"oclbench ising --chains 1024 --warmup 100 --sweeps 1000 --moments m.csv --samples s.csv",
      "moments and final states of grid:20x20"},
     {"oclbench ising --graph chimera:4 --train data.csv --epochs 20 --lr 0.05",
@@ -227,7 +231,7 @@ const ob_help_command ob_help_commands[] = {
      "[--samples FILE.csv] [--train DATA.csv [--epochs E] [--lr L] [--save-model PREFIX]]\n"
      "[--info] [--host-loop] [--pass-chains N] [--shard] [--trace FILE.json]\n"
      "[--trace-summary]\n"
-     "[--tune | --path P --spin-bits B --wg-size N --wg-words N --schedule P]",
+     "[--tune | --update U --path P --spin-bits B --wg-size N --wg-words N --schedule P]",
      "sample an Ising model, export moments and samples, train",
      "Samples P(s) ~ exp(beta (sum h_i s_i + sum J_ij s_i s_j)) with block Gibbs sweeps, many\n"
      "chains at once, bit-packed, with Philox4x32-10 random numbers keyed by (seed, chain,\n"

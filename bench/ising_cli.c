@@ -23,6 +23,7 @@ static bool *switch_of(const char *arg, ob_ising_args *a) {
 /* The flags naming the kernel configuration that --tune would choose. */
 static bool is_tuning_choice(const char *arg) {
   return strcmp(arg, "--path") == 0 || strcmp(arg, "--spin-bits") == 0 ||
+         strcmp(arg, "--update") == 0 ||
          strcmp(arg, "--wg-size") == 0 || strcmp(arg, "--wg-words") == 0 ||
          strcmp(arg, "--schedule") == 0;
 }
@@ -89,7 +90,7 @@ static int parse_number(const char *arg, const char *val, ob_ising_args *a) {
   return ok ? OB_EXIT_OK : OB_EXIT_USAGE;
 }
 
-/* The kernel configuration: --path, --schedule, --spin-bits, --wg-size, --wg-words,
+/* The kernel configuration: --update, --path, --schedule, --spin-bits, --wg-size, --wg-words,
  * --pass-chains. */
 static int parse_tuning(const char *arg, const char *val, ob_ising_args *a) {
   long v = 0;
@@ -99,6 +100,11 @@ static int parse_tuning(const char *arg, const char *val, ob_ising_args *a) {
     else if (strcmp(val, "local") == 0) *where = OB_ISING_PATH_LOCAL;
     else if (strcmp(val, "global") == 0) *where = OB_ISING_PATH_GLOBAL;
     else return ob_cli_usage_error("%s: '%s' is not auto, local or global", arg, val);
+  } else if (strcmp(arg, "--update") == 0) {
+    if (strcmp(val, "auto") == 0) a->tuning.update = OB_ISING_UPDATE_AUTO;
+    else if (strcmp(val, "float") == 0) a->tuning.update = OB_ISING_UPDATE_FLOAT;
+    else if (strcmp(val, "multispin") == 0) a->tuning.update = OB_ISING_UPDATE_MULTISPIN;
+    else return ob_cli_usage_error("--update: '%s' is not auto, float or multispin", val);
   } else if (strcmp(arg, "--spin-bits") == 0) {
     if (!ob_cli_long(arg, val, 1, 32, &v)) return OB_EXIT_USAGE;
     if (v & (v - 1)) return ob_cli_usage_error("--spin-bits: expected 1, 2, 4, 8, 16 or 32");
@@ -150,8 +156,8 @@ int ob_ising_args_parse(int argc, char **argv, ob_ising_args *a) {
   if (a->weights_given && strncmp(a->graph, "edges:", 6) == 0)
     return ob_cli_usage_error("--weights: edges:FILE takes its weights from the file");
   if (a->tune && a->tuning_given)
-    return ob_cli_usage_error("--tune chooses --path, --spin-bits, --wg-size, --wg-words and "
-                              "--schedule itself: give either");
+    return ob_cli_usage_error("--tune chooses --update, --path, --spin-bits, --wg-size, "
+                              "--wg-words and --schedule itself: give either");
   if ((a->epochs_given || a->lr_given || a->save_model) && !a->train)
     return ob_cli_usage_error("--epochs, --lr and --save-model need --train DATA.csv");
   if (a->host_loop && (a->train || a->moments || a->samples || a->nsel || a->shard))

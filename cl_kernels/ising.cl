@@ -17,8 +17,14 @@
  * word size or the split of chains into passes. The initial state uses counter (node, 0,
  * chain / 4, 1). The decision arithmetic is models/ising/ising_rule.h's, bit for bit.
  *
- * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word).
+ * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word); -DMULTISPIN=1 -DMS_PLANES=B (with
+ * SPIN_BITS=32) the multispin update of +-w couplings (models/ising/ising_multispin.h): the SELL
+ * entries hold sign masks instead of wt, pos[p].z the offset of the position's thresholds in
+ * thr, and the fields are counts formed by bitwise adders over B bit planes.
  */
+#ifndef MULTISPIN
+#define MULTISPIN 0
+#endif
 #ifndef SPIN_BITS
 #define SPIN_BITS 32
 #endif
@@ -221,8 +227,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
   return (spin_t)x;
 }
 
-/* The unit update and its observation read neighbour words from local or global memory (AS)
- * and the neighbour lists from local or global memory (SAS): one definition, instantiated for
+/* The unit update (the float fields; thr unused) and its observation read neighbour words
+ * from local or global memory (AS) and the neighbour lists from local or global memory (SAS): one definition, instantiated for
  * each combination used. w: the word's global index (its chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
@@ -230,9 +236,10 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * (GPUs, small batches: few instructions per unit, latency-bound) read 4 at a time; wide words
  * (CPU SIMD, large batches: many instructions per unit) and the global path one at a time. */
 #define LOCAL_GROUP (SPIN_BITS <= 8 ? 4 : 1)
-#define DEFINE_UNIT(SUFFIX, AS, SAS, GROUP)                                                      \
+#define DEFINE_UPDATE(SUFFIX, AS, SAS, GROUP)                                                    \
   spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
-                         SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1) {          \
+                         SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1,            \
+                         __global const uint *thr) {                                             \
     /* random numbers first: independent of the fields, their latency overlaps the sums */       \
     const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
     fields f;                                                                                    \
@@ -260,7 +267,79 @@ spin_t decide(fields f, rand4 r, uint sub) {
         if (j < left) f = add_neighbour(f, xs[j], ws[j]);                                        \
     }                                                                                            \
     return decide(f, r, WORD_SUB(w));                                                            \
-  }                                                                                              \
+  }
+
+#if MULTISPIN
+#if SPIN_BITS != 32
+#error "the multispin update runs words of 32 chains"
+#endif
+/* The new word from the bit planes c of its chains' counts m (bit b of c[j]: bit j of the m of
+ * the chain in bit b) and their random numbers: bit k*8 + q (chain 4q + k, Philox output k of
+ * counter q, as in decide()) is -1 unless (r >> 9) < K[m] (ising_multispin.h). */
+spin_t decide_counts(const uint *c, rand4 r, __global const uint *K) {
+  uint rr[32];
+  vstore8(r.x, 0, rr);
+  vstore8(r.y, 1, rr);
+  vstore8(r.z, 2, rr);
+  vstore8(r.w, 3, rr);
+  uint x = 0;
+#pragma unroll
+  for (uint b = 0; b < 32; b++) {
+    uint m = 0;
+#pragma unroll
+    for (int j = 0; j < MS_PLANES; j++) m |= ((c[j] >> b) & 1u) << j;
+    x |= (uint)((rr[b] >> 9) >= K[m]) << b;
+  }
+  return x;
+}
+
+/* Adds the bit carry (weight 2^j0) to the counter planes c[j0..) by half adders. */
+#define RIPPLE(c, j0, carry)                                                                     \
+  for (int j = (j0); j < MS_PLANES; j++) {                                                       \
+    const uint t_ = c[j] & carry;                                                                \
+    c[j] ^= carry;                                                                               \
+    carry = t_;                                                                                  \
+  }
+
+/* The multispin unit: y_j = (neighbour word) XOR (sign mask of J_ij) has bit b set where chain
+ * b's sigma_ij s_j = -1; the counts m = sum_j y_j of all 32 chains accumulate in MS_PLANES bit
+ * planes, two neighbours at a time (a full adder into plane 0, its carry rippled up), then
+ * decide_counts with the position's thresholds thr[ps.z ..]. */
+#define DEFINE_MS_UPDATE(SUFFIX, AS, SAS)                                                        \
+  spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
+                         SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1,            \
+                         __global const uint *thr) {                                             \
+    const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
+    uint c[MS_PLANES];                                                                           \
+    for (int j = 0; j < MS_PLANES; j++) c[j] = 0u;                                               \
+    uint k = 0;                                                                                  \
+    for (; k + 2 <= ps.y; k += 2) {                                                              \
+      const uint2 ea = sell[ps.w + SLICE * k], eb = sell[ps.w + SLICE * (k + 1)];                \
+      const uint a = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                               \
+      const uint b = st[(eb.x & ~COUNT_FLAG) * stride + e] ^ eb.y;                               \
+      const uint ab = a ^ b;                                                                     \
+      uint carry = (a & b) | (ab & c[0]);                                                        \
+      c[0] ^= ab;                                                                                \
+      RIPPLE(c, 1, carry)                                                                        \
+    }                                                                                            \
+    if (k < ps.y) {                                                                              \
+      const uint2 ea = sell[ps.w + SLICE * k];                                                   \
+      uint carry = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                                 \
+      RIPPLE(c, 0, carry)                                                                        \
+    }                                                                                            \
+    return decide_counts(c, r, thr + ps.z);                                                      \
+  }
+
+DEFINE_MS_UPDATE(lg, __local, __global)
+DEFINE_MS_UPDATE(ll, __local, __local)
+DEFINE_MS_UPDATE(gg, __global, __global)
+#else
+DEFINE_UPDATE(lg, __local, __global, LOCAL_GROUP)
+DEFINE_UPDATE(ll, __local, __local, LOCAL_GROUP)
+DEFINE_UPDATE(gg, __global, __global, 1)
+#endif
+
+#define DEFINE_OBSERVE(SUFFIX, AS, SAS)                                                          \
   void observe_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                      \
                         SAS const uint2 *sell, uint x, uint mask, __global int *ncnt,            \
                         __global int *ecnt, uint es1) {                                          \
@@ -274,9 +353,9 @@ spin_t decide(fields f, rand4 r, uint sub) {
     }                                                                                            \
   }
 
-DEFINE_UNIT(lg, __local, __global, LOCAL_GROUP)
-DEFINE_UNIT(ll, __local, __local, LOCAL_GROUP)
-DEFINE_UNIT(gg, __global, __global, 1)
+DEFINE_OBSERVE(lg, __local, __global)
+DEFINE_OBSERVE(ll, __local, __local)
+DEFINE_OBSERVE(gg, __global, __global)
 
 /* The bits of a word that hold chains. */
 #define ALL_BITS (0xffffffffu >> (32 - SPIN_BITS))
@@ -310,7 +389,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
                        uint elem0, uint wshift, uint k0, uint k1, uint sweep0, uint nsweeps,     \
                        uint observe_from, __global int *node_cnt, uint ns1, uint ns2,            \
                        __global int *edge_cnt, uint es1, uint es2, uint tail_word,               \
-                       uint tail_mask, __local spin_t *ls) {                                     \
+                       uint tail_mask, __global const uint *thr, __local spin_t *ls) {           \
     const uint lid = get_local_id(0), lsize = get_local_size(0);                                 \
     const uint W = 1u << wshift, wmask = W - 1u;                                                 \
     const uint base = get_group_id(0) * W;                                                       \
@@ -328,7 +407,8 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
           const uint e = u & wmask, word = base + e;                                             \
           if (word >= nelem) continue;                                                           \
           const uint4 ps = pos[p0 + (u >> wshift)];                                              \
-          const spin_t x = update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1);     \
+          const spin_t x =                                                                       \
+              update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1, thr);             \
           ls[(ps.x << wshift) + e] = x;                                                          \
           if (obs)                                                                               \
             observe_##SUFFIX(ls, W, e, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,    \
@@ -355,10 +435,10 @@ __kernel void ising_sweeps_local(__global const uint4 *pos, __global const uint 
                                  uint k0, uint k1, uint sweep0, uint nsweeps, uint observe_from,
                                  __global int *node_cnt, uint ns1, uint ns2,
                                  __global int *edge_cnt, uint es1, uint es2, uint tail_word,
-                                 uint tail_mask, __local spin_t *ls) {
+                                 uint tail_mask, __global const uint *thr, __local spin_t *ls) {
   sweeps_lg(pos, colour_start, ncolours, sell, state_in, state_out, nnodes, stride, nelem, elem0,
             wshift, k0, k1, sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1,
-            es2, tail_word, tail_mask, ls);
+            es2, tail_word, tail_mask, thr, ls);
 }
 
 /* As ising_sweeps_local, with the schedule copied into local memory first: lmem holds the
@@ -372,7 +452,8 @@ __kernel void ising_sweeps_local_sched(__global const uint4 *pos,
                                        uint sweep0, uint nsweeps, uint observe_from,
                                        __global int *node_cnt, uint ns1, uint ns2,
                                        __global int *edge_cnt, uint es1, uint es2,
-                                       uint tail_word, uint tail_mask, uint nsell,
+                                       uint tail_word, uint tail_mask,
+                                       __global const uint *thr, uint nsell,
                                        __local uint4 *lmem) {
   const uint lid = get_local_id(0), lsize = get_local_size(0), npos = colour_start[ncolours];
   __local uint2 *lsell = (__local uint2 *)(lmem + npos);
@@ -383,7 +464,7 @@ __kernel void ising_sweeps_local_sched(__global const uint4 *pos,
   /* the body's first barrier (after loading the state) orders these copies before any use */
   sweeps_ll(lmem, lstart, ncolours, lsell, state_in, state_out, nnodes, stride, nelem, elem0,
             wshift, k0, k1, sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1,
-            es2, tail_word, tail_mask, (__local spin_t *)(lstart + ncolours + 1));
+            es2, tail_word, tail_mask, thr, (__local spin_t *)(lstart + ncolours + 1));
 }
 
 /* One colour of one sweep with the state in global memory: one work-item per (position,
@@ -393,12 +474,12 @@ __kernel void ising_colour_global(__global const uint4 *pos, __global const uint
                                   uint p0, uint count, uint k0, uint k1, uint sweep, uint observe,
                                   __global int *node_cnt, uint ns1, uint ns2,
                                   __global int *edge_cnt, uint es1, uint es2, uint tail_word,
-                                  uint tail_mask) {
+                                  uint tail_mask, __global const uint *thr) {
   const uint gid = get_global_id(0);
   if (gid >= count * nelem) return;
   const uint p = p0 + gid / nelem, word = gid % nelem;
   const uint4 ps = pos[p];
-  const spin_t x = update_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1);
+  const spin_t x = update_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1, thr);
   state[ps.x * stride + word] = x;
   if (observe)
     observe_gg(state, stride, word, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,

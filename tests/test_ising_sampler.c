@@ -77,7 +77,8 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   uint8_t *held = calloc(n, 1);
   for (size_t j = 0; j < nclamp; j++) held[clamp_nodes[j]] = 1;
   ob_ising_hostref *ref = NULL;
-  OB_ASSERT_OK(ob_ising_hostref_create(m, held, &ref));
+  OB_ASSERT_OK(ob_ising_hostref_create(m, held, t && t->update == OB_ISING_UPDATE_MULTISPIN,
+                                       &ref));
   ob_ising_hostref_init(ref, 0x123456789abcull, 0, chains, host);
   for (size_t c = 0; c < chains; c++)
     for (size_t j = 0; j < nclamp; j++) host[c * n + clamp_nodes[j]] = clamp_vals[c * nclamp + j];
@@ -92,8 +93,9 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   if (differ) {
     ob_ising_config c;
     ob_ising_sampler_config(s, &c);
-    fail_msg("%zu of %zu spins differ (path %s, %u bits, wg %zu x %zu, %zu passes, schedule %s)",
-             differ, chains * n, ob_ising_path_name(c.path), c.spin_bits, c.wg_size, c.wg_words,
+    fail_msg("%zu of %zu spins differ (%s update, path %s, %u bits, wg %zu x %zu, %zu passes, schedule %s)",
+             differ, chains * n, ob_ising_update_name(c.update), ob_ising_path_name(c.path),
+             c.spin_bits, c.wg_size, c.wg_words,
              c.passes, ob_ising_path_name(c.schedule));
   }
   ob_ising_hostref_destroy(ref);
@@ -132,6 +134,51 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
     }
   }
   free(first);
+  ob_ising_model_destroy(m);
+}
+
+/* The multispin update: states equal its host loop and each other on both paths, with two
+ * work-group sizes, both schedule placements, passes, partial words and a clamp; +-w
+ * couplings with biases; a model of other couplings, or other words, refused. */
+static void multispin_states_for_every_configuration(void **state) {
+  (void)state;
+  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_PM1);
+  const size_t n = ob_ising_nodes(m), chains = 150;
+  for (size_t i = 0; i < n; i++) ob_ising_h(m)[i] = 0.25 * (double)(i % 5) - 0.5;
+  for (size_t k = 0; k < ob_ising_edges(m); k++) ob_ising_J(m)[k] *= 0.8;
+  const ob_ising_update M = OB_ISING_UPDATE_MULTISPIN;
+  const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
+  const ob_ising_tuning cfgs[] = {
+      {.update = M, .path = L, .wg_size = 32, .schedule = L},
+      {.update = M, .path = L, .wg_size = 64, .wg_words = 2, .max_pass_chains = 64,
+       .schedule = G},
+      {.update = M, .path = G, .wg_size = 16},
+      {.update = M, .path = G, .wg_size = 64, .max_pass_chains = 100},
+  };
+  const uint32_t held[2] = {3, 17};
+  int8_t *vals = malloc(chains * 2);
+  for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
+  int8_t *first = NULL;
+  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
+    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], held, 2, vals);
+    if (!first) first = s;
+    else {
+      assert_memory_equal(s, first, chains * n);
+      free(s);
+    }
+  }
+  free(first);
+  free(vals);
+  ob_ising_sampler *s = NULL;
+  const ob_ising_tuning narrow = {.update = M, .spin_bits = 8};
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &narrow, &s),
+                   OB_ERR_INVALID);
+  ob_ising_model_destroy(m);
+  m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &cfgs[0], &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_null(s);
+  assert_non_null(strstr(ob_error_detail(), "not all +-w"));
   ob_ising_model_destroy(m);
 }
 
@@ -313,7 +360,8 @@ static void autotune_picks_and_caches(void **state) {
   assert_true(again.path == OB_ISING_PATH_GLOBAL && again.spin_bits == 8 && again.wg_size == 0);
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(&ob_ising_family, &again, text, sizeof text);
-  assert_string_equal(text, "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto");
+  assert_string_equal(text,
+                      "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto");
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
                    OB_ERR_INVALID);
@@ -325,6 +373,7 @@ int main(void) {
       cmocka_unit_test(philox_known_answers),
       cmocka_unit_test(decision_arithmetic),
       cmocka_unit_test(states_equal_the_host_loop_for_every_configuration),
+      cmocka_unit_test(multispin_states_for_every_configuration),
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
       cmocka_unit_test(sampler_rejects_what_cannot_work),

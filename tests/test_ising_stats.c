@@ -21,13 +21,15 @@ typedef struct dist_check {
 
 /* Samples `reads` snapshots `thin` sweeps apart from `chains` chains after `warmup` sweeps,
  * with the clamp (node index per chain all set to clamp_value when clamp_node >= 0), and
- * compares the state histogram and the observed moments with exact enumeration. */
-static dist_check sample_vs_exact(const ob_ising_model *m, size_t chains, size_t warmup,
-                                  size_t reads, size_t thin, int clamp_node, int8_t clamp_value,
-                                  uint64_t seed) {
+ * compares the state histogram and the observed moments with exact enumeration. t: the
+ * sampler's tuning (NULL: its own). */
+static dist_check sample_vs_exact_tuned(const ob_ising_model *m, size_t chains, size_t warmup,
+                                        size_t reads, size_t thin, int clamp_node,
+                                        int8_t clamp_value, uint64_t seed,
+                                        const ob_ising_tuning *t) {
   const size_t n = ob_ising_nodes(m), e = ob_ising_edges(m), states = (size_t)1 << n;
   ob_ising_sampler *s = NULL;
-  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, seed, NULL, &s));
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, seed, t, &s));
   int8_t *clamp = calloc(n, 1);
   if (clamp_node >= 0) {
     int8_t *vals = malloc(chains);
@@ -75,6 +77,70 @@ static dist_check sample_vs_exact(const ob_ising_model *m, size_t chains, size_t
   free(clamp);
   ob_ising_sampler_destroy(s);
   return d;
+}
+
+static dist_check sample_vs_exact(const ob_ising_model *m, size_t chains, size_t warmup,
+                                  size_t reads, size_t thin, int clamp_node, int8_t clamp_value,
+                                  uint64_t seed) {
+  return sample_vs_exact_tuned(m, chains, warmup, reads, thin, clamp_node, clamp_value, seed,
+                               NULL);
+}
+
+static const ob_ising_tuning multispin = {.update = OB_ISING_UPDATE_MULTISPIN};
+
+/* The multispin update against exact enumeration: a +-1 random graph, and +-0.6 couplings with
+ * gaussian biases (every node its own thresholds), free and with a clamped node. */
+static void multispin_against_exact_enumeration(void **state) {
+  (void)state;
+  ob_ising_model *pm = NULL, *g = NULL, *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("random:10:3", OB_ISING_WEIGHTS_PM1, 4, 0.7, &pm));
+  dist_check d = sample_vs_exact_tuned(pm, 16384, 100, 48, 4, -1, 0, 303, &multispin);
+  assert_true(d.state_err < BOUND);
+  assert_true(d.moment_err < BOUND);
+  OB_ASSERT_OK(ob_ising_model_from_spec("random:10:4", OB_ISING_WEIGHTS_GAUSS, 5, 1.0, &g));
+  const size_t n = ob_ising_nodes(g), e = ob_ising_edges(g);
+  double J[20];
+  assert_true(e <= 20);
+  for (size_t k = 0; k < e; k++) J[k] = ob_ising_J_const(g)[k] < 0 ? -0.6 : 0.6;
+  OB_ASSERT_OK(ob_ising_model_from_edges(n, e, ob_ising_edge_list(g), J, ob_ising_h_const(g),
+                                         1.0, &m));
+  d = sample_vs_exact_tuned(m, 16384, 100, 48, 4, 3, -1, 404, &multispin);
+  assert_true(d.state_err < BOUND);
+  assert_true(d.moment_err < BOUND);
+  ob_ising_model_destroy(pm);
+  ob_ising_model_destroy(g);
+  ob_ising_model_destroy(m);
+}
+
+/* On a +-1 torus too large to enumerate, the multispin and float updates' moments agree. */
+static void multispin_moments_agree_with_float(void **state) {
+  (void)state;
+  ob_ising_model *m = NULL;
+  OB_ASSERT_OK(ob_ising_model_from_spec("grid:6x6:periodic", OB_ISING_WEIGHTS_PM1, 8, 0.4, &m));
+  const size_t n = ob_ising_nodes(m), e = ob_ising_edges(m), chains = 8192;
+  double *mo[2][2];
+  for (int u = 0; u < 2; u++) {
+    const ob_ising_tuning t = {.update = u ? OB_ISING_UPDATE_MULTISPIN : OB_ISING_UPDATE_FLOAT};
+    ob_ising_sampler *s = NULL;
+    OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 505 + (uint64_t)u, &t, &s));
+    OB_ASSERT_OK(ob_ising_sampler_run(s, 50, false, NULL));
+    OB_ASSERT_OK(ob_ising_sampler_run(s, 100, true, NULL));
+    mo[u][0] = malloc(n * sizeof(double));
+    mo[u][1] = malloc(e * sizeof(double));
+    ob_ising_moments out = {.node = mo[u][0], .edge = mo[u][1]};
+    OB_ASSERT_OK(ob_ising_sampler_moments(s, &out));
+    ob_ising_sampler_destroy(s);
+  }
+  double err = 0.0;
+  for (size_t i = 0; i < n; i++) err = fmax(err, fabs(mo[0][0][i] - mo[1][0][i]));
+  for (size_t k = 0; k < e; k++) err = fmax(err, fabs(mo[0][1][k] - mo[1][1][k]));
+  print_message("multispin vs float: moment difference %.4f (bound %.2f)\n", err, BOUND);
+  assert_true(err < BOUND);
+  for (int u = 0; u < 2; u++) {
+    free(mo[u][0]);
+    free(mo[u][1]);
+  }
+  ob_ising_model_destroy(m);
 }
 
 static void chain_of_five_with_a_clamped_node(void **state) {
@@ -182,7 +248,10 @@ static void workload_check_and_verification(void **state) {
   ob_run_opts full = {.quick = false, .seconds = 1};
   const size_t nfull = ob_ising_list_cases(dev, &full, cases, 32);
   assert_true(nfull > n);
-  assert_non_null(strstr(cases[nfull - 1].params, "graph=pegasus:14;chains=320000"));
+  assert_non_null(strstr(cases[nfull - 3].params, "graph=pegasus:14;chains=320000"));
+  assert_non_null(strstr(cases[nfull - 2].params, "graph=pegasus:14;chains=320000"));
+  assert_non_null(strstr(cases[nfull - 2].params, "weights=pm1;update=multispin"));
+  assert_non_null(strstr(cases[nfull - 1].params, "graph=grid:1024x1024:periodic"));
 }
 
 typedef struct moments_file {
@@ -325,6 +394,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(chain_of_five_with_a_clamped_node),
       cmocka_unit_test(random_graph_of_ten),
+      cmocka_unit_test(multispin_against_exact_enumeration),
+      cmocka_unit_test(multispin_moments_agree_with_float),
       cmocka_unit_test(kl_gradient_matches_exact),
       cmocka_unit_test(training_lowers_the_exact_nll),
       cmocka_unit_test(workload_check_and_verification),

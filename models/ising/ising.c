@@ -1,5 +1,6 @@
 /* The Ising workload ("ising"): block Gibbs sampling throughput in flips/ns on grid:20x20 and
- * pegasus:14 (thrml's benchmark sizes, 100 sweeps), every row verified twice: once per device
+ * pegasus:14 (thrml's benchmark sizes, 100 sweeps), and +-1 couplings on the multispin update
+ * (pegasus:14 at a large batch, a 1024x1024 torus), every row verified twice: once per device
  * by comparing sampled moments with exact enumeration (device_check), once per case by
  * comparing the final states of sampled chains bit for bit with the host loop. Each case runs
  * the configuration the autotuner picks (cached per device, driver, graph and batch; see
@@ -22,20 +23,31 @@
 
 typedef struct bench_size {
   const char *graph;
+  double nodes; /* for the cost of a case before its graph is built */
   size_t chains;
   bool quick;
+  bool pm1;     /* +-1 couplings on the multispin update (else gaussian, tuned) */
 } bench_size;
 
+#define GRID 400
+#define PEG 4264
+#define TORUS (1024.0 * 1024.0)
 static const bench_size sizes[] = {
-    {"grid:20x20", 8, true},       {"grid:20x20", 16, true},    {"grid:20x20", 32, true},
-    {"grid:20x20", 64, true},      {"grid:20x20", 128, true},   {"grid:20x20", 1024, false},
-    {"grid:20x20", 8192, false},   {"pegasus:14", 8, true},     {"pegasus:14", 80, true},
-    {"pegasus:14", 800, false},    {"pegasus:14", 8000, false}, {"pegasus:14", 64000, false},
-    {"pegasus:14", 320000, false},
+    {"grid:20x20", GRID, 8, true, false},       {"grid:20x20", GRID, 16, true, false},
+    {"grid:20x20", GRID, 32, true, false},      {"grid:20x20", GRID, 64, true, false},
+    {"grid:20x20", GRID, 128, true, false},     {"grid:20x20", GRID, 1024, false, false},
+    {"grid:20x20", GRID, 8192, false, false},   {"pegasus:14", PEG, 8, true, false},
+    {"pegasus:14", PEG, 80, true, false},       {"pegasus:14", PEG, 800, false, false},
+    {"pegasus:14", PEG, 8000, false, false},    {"pegasus:14", PEG, 64000, false, false},
+    {"pegasus:14", PEG, 320000, false, false},  {"pegasus:14", PEG, 320000, false, true},
+    {"grid:1024x1024:periodic", TORUS, 1024, false, true},
 };
 
-/* Node counts of the benchmark graphs, for the cost of a case before its graph is built. */
-static double graph_nodes(const char *graph) { return strcmp(graph, "grid:20x20") == 0 ? 400 : 4264; }
+static double graph_nodes(const char *graph) {
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+    if (strcmp(sizes[i].graph, graph) == 0) return sizes[i].nodes;
+  return 1.0;
+}
 
 /* Relative time of a case, to predict it from the previous size: the spin updates of whole
  * words (a CPU runs 32 chains per word, a GPU down to one for small batches) spread over at
@@ -61,7 +73,8 @@ size_t ob_ising_list_cases(const ob_device *dev, const ob_run_opts *opts, ob_cas
     ob_case_param(c, "graph", "%s", sizes[i].graph);
     ob_case_param(c, "chains", "%zu", sizes[i].chains);
     ob_case_param(c, "sweeps", "%d", BENCH_SWEEPS);
-    ob_case_param(c, "weights", "gauss");
+    ob_case_param(c, "weights", "%s", sizes[i].pm1 ? "pm1" : "gauss");
+    if (sizes[i].pm1) ob_case_param(c, "update", "multispin");
     ob_case_param(c, "beta", "1");
     ob_metric *m =
         ob_case_metric(c, "flips_per_ns", "flips/ns", OB_METRIC_RATE, flips, 1e9, OB_PEAK_NONE);
@@ -98,6 +111,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
   if (batch->n == 1) {
     ob_ising_config cfg;
     ob_ising_sampler_config(ob_ising_shards_sampler(batch->set, 0), &cfg);
+    if (cfg.update == OB_ISING_UPDATE_MULTISPIN) ob_case_note(c, "update", "multispin");
     ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
     ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);
     ob_case_note(c, "wg", "%zu", cfg.wg_size);
@@ -123,10 +137,14 @@ ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob
   b->chains = sz->chains;
   if (!(b->device_seconds = calloc(n, sizeof *b->device_seconds)))
     return ob_fail(OB_ERR_NOMEM, "out of memory");
-  const ob_ising_batch_opts opts = {.chains = b->chains, .seed = BENCH_SEED,
-                                    .policy = OB_ISING_TUNE_AUTO};
-  OB_TRY(ob_ising_model_from_spec(sz->graph, OB_ISING_WEIGHTS_GAUSS, BENCH_SEED, 1.0,
-                                  &b->model));
+  /* +-1 rows force the multispin update (the sampler's own configuration otherwise) */
+  const ob_ising_batch_opts opts = {
+      .chains = b->chains, .seed = BENCH_SEED,
+      .policy = sz->pm1 ? OB_ISING_TUNE_GIVEN : OB_ISING_TUNE_AUTO,
+      .tuning = {.update = sz->pm1 ? OB_ISING_UPDATE_MULTISPIN : OB_ISING_UPDATE_AUTO}};
+  OB_TRY(ob_ising_model_from_spec(sz->graph,
+                                  sz->pm1 ? OB_ISING_WEIGHTS_PM1 : OB_ISING_WEIGHTS_GAUSS,
+                                  BENCH_SEED, 1.0, &b->model));
   OB_TRY(ob_ising_batch_setup(&b->batch, devs, n, b->model, &opts));
   OB_TRY(ob_ising_shards_snapshot(b->batch.set));
   note_batch(c, &b->batch);
@@ -156,7 +174,10 @@ ob_status ob_ising_verify(void *state, ob_verdict *out) {
   int8_t *dev_s = malloc(each * n), *host_s = malloc(each * n);
   ob_ising_hostref *ref = NULL;
   ob_status st = dev_s && host_s ? OB_OK : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK) st = ob_ising_hostref_create(b->model, NULL, &ref);
+  ob_ising_config cfg;
+  ob_ising_sampler_config(ob_ising_shards_sampler(b->batch.set, 0), &cfg);
+  if (st == OB_OK)
+    st = ob_ising_hostref_create(b->model, NULL, cfg.update == OB_ISING_UPDATE_MULTISPIN, &ref);
   size_t differ = 0, checked = 0;
   for (size_t k = 0; k < nblocks && st == OB_OK; k++) {
     st = ob_ising_shards_samples(b->batch.set, starts[k], each, dev_s);

@@ -251,14 +251,18 @@ static void draw_weights(ob_ising_model *g, ob_ising_weight_kind kind, uint64_t 
 
 /* ------------------------------------------------------------------ generators */
 
-static ob_status gen_grid(const size_t *dim, size_t nd, edge_vec *v) {
+/* periodic: the last node of each line also meets the first (every side >= 3). */
+static ob_status gen_grid(const size_t *dim, size_t nd, bool periodic, edge_vec *v) {
   size_t stride[3] = {1, 1, 1};
   for (size_t d = nd; d-- > 1;) stride[d - 1] = stride[d] * dim[d];
   const size_t n = stride[0] * dim[0];
   for (size_t id = 0; id < n; id++)
-    for (size_t d = 0; d < nd; d++)
-      if ((id / stride[d]) % dim[d] + 1 < dim[d])
-        OB_TRY(edge_push(v, (uint32_t)id, (uint32_t)(id + stride[d]), 0.0, 0));
+    for (size_t d = 0; d < nd; d++) {
+      const size_t at = (id / stride[d]) % dim[d];
+      if (at + 1 < dim[d]) OB_TRY(edge_push(v, (uint32_t)id, (uint32_t)(id + stride[d]), 0.0, 0));
+      else if (periodic)
+        OB_TRY(edge_push(v, (uint32_t)id, (uint32_t)(id - at * stride[d]), 0.0, 0));
+    }
   return OB_OK;
 }
 
@@ -628,12 +632,12 @@ static ob_status check_size(const char *spec, size_t nodes, size_t edges, edge_v
 
 /* Nodes (as a double: the product may exceed 64 bits) and edges of a grid of nd dimensions;
  * the edges only when the nodes are within OB_ISING_MAX_NODES. */
-static double grid_size(const size_t *dim, size_t nd, size_t *edges) {
+static double grid_size(const size_t *dim, size_t nd, bool periodic, size_t *edges) {
   double nodes = 1.0;
   for (size_t d = 0; d < nd; d++) nodes *= (double)dim[d];
   *edges = 0;
   for (size_t d = 0; d < nd && nodes <= (double)OB_ISING_MAX_NODES; d++)
-    *edges += (size_t)nodes / dim[d] * (dim[d] - 1);
+    *edges += (size_t)nodes / dim[d] * (dim[d] - (periodic ? 0 : 1));
   return nodes;
 }
 
@@ -642,18 +646,28 @@ static ob_status generate(const char *spec, uint64_t seed, ob_ising_model *g, ed
   size_t d[3], nodes = 0, edges = 0;
   if (strncmp(spec, "grid:", 5) == 0 || strncmp(spec, "grid3:", 6) == 0) {
     const size_t nd = spec[4] == '3' ? 3 : 2;
-    if (!parse_dims(spec + (nd == 3 ? 6 : 5), 'x', d, nd))
+    static const char wrap[] = ":periodic";
+    const size_t len = strlen(spec), wl = sizeof wrap - 1, off = nd == 3 ? 6 : 5;
+    const bool periodic = len >= off + wl && strcmp(spec + len - wl, wrap) == 0;
+    const size_t dl = len - off - (periodic ? wl : 0);
+    char dims[64];
+    snprintf(dims, sizeof dims, "%.*s", (int)(dl < sizeof dims ? dl : 0), spec + off);
+    if (dl >= sizeof dims || !parse_dims(dims, 'x', d, nd))
       return ob_fail(OB_ERR_INVALID, nd == 3 ? "graph '%s': expected grid3:AxBxC with A, B, C "
-                     "in [1, %zu]" : "graph '%s': expected grid:WxH with W, H in [1, %zu]", spec,
-                     OB_ISING_MAX_NODES);
-    const double total = grid_size(d, nd, &edges);
+                     "in [1, %zu], optionally :periodic" : "graph '%s': expected grid:WxH with W, "
+                     "H in [1, %zu], optionally :periodic", spec, OB_ISING_MAX_NODES);
+    for (size_t k = 0; periodic && k < nd; k++)
+      if (d[k] < 3)
+        return ob_fail(OB_ERR_INVALID, "graph '%s': a periodic grid needs every side >= 3",
+                       spec);
+    const double total = grid_size(d, nd, periodic, &edges);
     if (total > (double)OB_ISING_MAX_NODES)
       return ob_fail(OB_ERR_INVALID, "graph '%s': %.0f nodes, more than the %zu supported", spec,
                      total, OB_ISING_MAX_NODES);
     nodes = (size_t)total;
     OB_TRY(check_size(spec, nodes, edges, v));
     g->n = nodes;
-    return gen_grid(d, nd, v);
+    return gen_grid(d, nd, periodic, v);
   }
   if (strncmp(spec, "chimera:", 8) == 0) {
     if (!parse_dims(spec + 8, 'x', d, 1) || d[0] > 1024)

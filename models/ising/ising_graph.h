@@ -9,9 +9,10 @@
  * Node numbering of the generated graphs (tests/data/ising_graphs_ref.txt checks it against
  * networkx and dwave_networkx, tools/ising_graph_ref.py):
  *   grid:WxH      node (x, y), x < W, y < H, is x*H + y (networkx grid_2d_graph(W, H),
- *                 nodes numbered in sorted order); open boundaries
+ *                 nodes numbered in sorted order); open boundaries, or with :periodic
+ *                 (grid:WxH:periodic, every side >= 3) the torus (lines wrap around)
  *   grid3:AxBxC   node (a, b, c) is (a*B + b)*C + c (networkx grid_graph(dim=(A, B, C)) with
- *                 its nodes (c, b, a) numbered in sorted order of (a, b, c))
+ *                 its nodes (c, b, a) numbered in sorted order of (a, b, c)); :periodic too
  *   chimera:M     dwave_networkx chimera_graph(M) labels: (i, j, u, k) -> ((i*M + j)*2 + u)*4 + k
  *   pegasus:M     dwave_networkx pegasus_graph(M) (fabric only, offsets index 0); its linear
  *                 labels (not contiguous) are renumbered 0..n-1 in increasing order

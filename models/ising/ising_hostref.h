@@ -12,10 +12,12 @@
 
 typedef struct ob_ising_hostref ob_ising_hostref;
 
-/* Prepares the loop for a model; clamped[i] != 0 holds node i fixed (NULL: none). The
- * weights are scaled and rounded here: after changing them, create a new one. */
+/* Prepares the loop for a model; clamped[i] != 0 holds node i fixed (NULL: none). multispin:
+ * the multispin update's rule (ising_multispin.h: its thresholds, OB_ERR_UNSUPPORTED for a
+ * model whose couplings are not all +-w), else the float rule. The weights are scaled and
+ * rounded here: after changing them, create a new one. */
 ob_status ob_ising_hostref_create(const ob_ising_model *model, const uint8_t *clamped,
-                                  ob_ising_hostref **out);
+                                  bool multispin, ob_ising_hostref **out);
 void ob_ising_hostref_destroy(ob_ising_hostref *ref);
 
 /* The initial state the device draws for chains [chain0, chain0 + nchains) with this seed:

@@ -3,6 +3,8 @@
 #include "ising_sampler.h"
 
 #include <math.h>
+
+#include "ising_multispin.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,11 +40,13 @@ struct ob_ising_sampler {
   cl_uint *colour_start;       /* ncolours + 1 */
   cl_uint *sell;               /* 2 x nsell: neighbour | flag, wt bits */
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
+  cl_uint *thr;                /* multispin: nthr thresholds (positions' tables, pos[p].z) */
+  size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
   /* device */
   cl_kernel k_init, k_local, k_local_sched, k_global, k_reduce;
   ob_ising_path want_schedule; /* the tuning's request, for choose_schedule */
-  cl_mem d_pos, d_colour_start, d_sell, d_node_cnt, d_edge_cnt, d_reduced, d_dummy;
+  cl_mem d_pos, d_colour_start, d_sell, d_thr, d_node_cnt, d_edge_cnt, d_reduced, d_dummy;
   pass *passes;
   /* progress and moments */
   uint64_t sweep, snap_sweep;
@@ -54,6 +58,12 @@ struct ob_ising_sampler {
 
 const char *ob_ising_path_name(ob_ising_path path) {
   return path == OB_ISING_PATH_GLOBAL ? "global" : path == OB_ISING_PATH_LOCAL ? "local" : "auto";
+}
+
+const char *ob_ising_update_name(ob_ising_update update) {
+  return update == OB_ISING_UPDATE_FLOAT       ? "float"
+         : update == OB_ISING_UPDATE_MULTISPIN ? "multispin"
+                                               : "auto";
 }
 
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
@@ -84,12 +94,40 @@ static void free_schedule(ob_ising_sampler *s) {
   free(s->colour_start);
   free(s->sell);
   free(s->sell_edge);
-  s->pos = s->colour_start = s->sell = NULL;
+  free(s->thr);
+  s->pos = s->colour_start = s->sell = s->thr = NULL;
   s->sell_edge = NULL;
 }
 
-/* Writes the scaled weights into pos (ht) and sell (wt). */
+/* The multispin update's weights: pos[p].z the offset of position p's thresholds (degree + 1
+ * of them) in thr, the SELL entries' second words the couplings' sign masks. */
+static ob_status fill_multispin(ob_ising_sampler *s) {
+  double w = 0.0;
+  if (!ob_ising_multispin_weight(s->model, &w))
+    return ob_fail(OB_ERR_UNSUPPORTED, "multispin update: the couplings of %s are not all +-w "
+                   "for one w (--weights pm1, or an edge file of +-w)", ob_ising_spec(s->model));
+  const uint32_t *rp = ob_ising_row_ptr(s->model);
+  size_t total = 0;
+  for (size_t p = 0; p < s->npos; p++) total += s->pos[4 * p + 1] + 1;
+  free(s->thr);
+  s->nthr = total;
+  if (!(s->thr = malloc((total + 1) * sizeof *s->thr)))
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  size_t at = 0;
+  for (size_t p = 0; p < s->npos; p++) {
+    const uint32_t node = s->pos[4 * p], deg = s->pos[4 * p + 1], base = s->pos[4 * p + 3];
+    s->pos[4 * p + 2] = (cl_uint)at;
+    ob_ising_multispin_thresholds(s->model, node, s->thr + at);
+    for (uint32_t k = 0; k < deg; k++)
+      s->sell[2 * (base + SLICE * k) + 1] = ob_ising_multispin_sign(s->model, rp[node] + k);
+    at += deg + 1;
+  }
+  return OB_OK;
+}
+
+/* Writes the scaled weights into pos (ht) and sell (wt), or the multispin update's. */
 static ob_status fill_weights(ob_ising_sampler *s) {
+  if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN) return fill_multispin(s);
   const size_t n = s->n, m = s->m;
   float *ht = malloc((n + 1) * sizeof *ht), *wt = malloc((2 * m + 1) * sizeof *wt);
   if (!ht || !wt) {
@@ -206,6 +244,16 @@ static unsigned default_bits(const ob_ising_sampler *s) {
   return bits;
 }
 
+/* The update, before the schedule (which holds its weights): the multispin update needs words
+ * of 32 chains (its model's qualification is checked with the weights). */
+static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
+  if (t->update == OB_ISING_UPDATE_MULTISPIN && t->spin_bits && t->spin_bits != 32)
+    return ob_fail(OB_ERR_INVALID, "multispin update: words of 32 chains, not %u", t->spin_bits);
+  s->cfg.update = t->update == OB_ISING_UPDATE_MULTISPIN ? OB_ISING_UPDATE_MULTISPIN
+                                                          : OB_ISING_UPDATE_FLOAT;
+  return OB_OK;
+}
+
 /* Word size, path and local-path words per work-group from the knobs and the device. */
 static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   const ob_device_props *pr = ob_device_props_get(s->dev);
@@ -217,7 +265,9 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
                    t->wg_words);
   if (t->schedule == OB_ISING_PATH_LOCAL && t->path == OB_ISING_PATH_GLOBAL)
     return ob_fail(OB_ERR_INVALID, "the schedule in local memory needs the local path");
-  c->spin_bits = t->spin_bits ? t->spin_bits : default_bits(s);
+  c->spin_bits = c->update == OB_ISING_UPDATE_MULTISPIN ? 32
+                 : t->spin_bits                          ? t->spin_bits
+                                                         : default_bits(s);
   c->wg_words = t->wg_words ? t->wg_words : 1;
   c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
   const bool fits = c->local_bytes <= pr->local_mem;
@@ -327,17 +377,25 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
   ob_buffer_release(d, s->d_pos);
   ob_buffer_release(d, s->d_colour_start);
   ob_buffer_release(d, s->d_sell);
-  s->d_pos = s->d_colour_start = s->d_sell = NULL;
+  ob_buffer_release(d, s->d_thr);
+  s->d_pos = s->d_colour_start = s->d_sell = s->d_thr = NULL;
   const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
   OB_TRY(ob_buffer_create(d, ro, 4 * (s->npos + 1) * sizeof(cl_uint), s->pos, &s->d_pos));
   OB_TRY(ob_buffer_create(d, ro, (s->ncolours + 1) * sizeof(cl_uint), s->colour_start,
                           &s->d_colour_start));
-  return ob_buffer_create(d, ro, 2 * (s->nsell + 1) * sizeof(cl_uint), s->sell, &s->d_sell);
+  OB_TRY(ob_buffer_create(d, ro, 2 * (s->nsell + 1) * sizeof(cl_uint), s->sell, &s->d_sell));
+  const cl_uint none = 0; /* the float update reads no thresholds */
+  return ob_buffer_create(d, ro, (s->thr ? s->nthr + 1 : 1) * sizeof(cl_uint),
+                          s->thr ? (void *)s->thr : (void *)&none, &s->d_thr);
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
   char opts[64];
-  snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
+  if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    snprintf(opts, sizeof opts, "-DSPIN_BITS=32 -DMULTISPIN=1 -DMS_PLANES=%u",
+             ob_ising_multispin_planes(s->model));
+  else
+    snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",
@@ -387,8 +445,8 @@ void ob_ising_sampler_destroy(ob_ising_sampler *s) {
       ob_buffer_release(s->dev, s->passes[p].snap);
     }
   free(s->passes);
-  const cl_mem bufs[] = {s->d_pos, s->d_colour_start, s->d_sell, s->d_node_cnt, s->d_edge_cnt,
-                         s->d_reduced, s->d_dummy};
+  const cl_mem bufs[] = {s->d_pos,      s->d_colour_start, s->d_sell,  s->d_thr,
+                         s->d_node_cnt, s->d_edge_cnt,     s->d_reduced, s->d_dummy};
   for (size_t b = 0; b < sizeof bufs / sizeof *bufs; b++) ob_buffer_release(s->dev, bufs[b]);
   const cl_kernel ks[] = {s->k_init, s->k_local, s->k_local_sched, s->k_global, s->k_reduce};
   for (size_t k = 0; k < sizeof ks / sizeof *ks; k++)
@@ -448,6 +506,7 @@ ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *mo
   s->edge_sum = calloc(s->m + 1, sizeof *s->edge_sum);
   ob_status st = s->clamped && s->node_sum && s->edge_sum ? OB_OK
                                                           : ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (st == OB_OK) st = choose_update(s, tuning);
   if (st == OB_OK) st = build_schedule(s);
   if (st == OB_OK) st = choose_layout(s, tuning);
   if (st == OB_OK) s->word_base = first_chain / s->cfg.spin_bits;
@@ -587,6 +646,7 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
 ob_status ob_ising_sampler_update_weights(ob_ising_sampler *s) {
   OB_TRY(fill_weights(s));
   OB_TRY(ob_buffer_write(s->dev, s->d_pos, 0, 4 * s->npos * sizeof(cl_uint), s->pos));
+  if (s->thr) OB_TRY(ob_buffer_write(s->dev, s->d_thr, 0, s->nthr * sizeof(cl_uint), s->thr));
   return ob_buffer_write(s->dev, s->d_sell, 0, 2 * s->nsell * sizeof(cl_uint), s->sell);
 }
 
@@ -641,8 +701,9 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
                             sizeof(cl_mem), 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, sizeof(cl_mem), 4, 4,
                             sizeof(cl_mem), 4, 4, 4, 4};
     OB_TRY(set_args(k, vals, sizes, 24));
-    if (sched) OB_TRY(OB_CL(clSetKernelArg(k, 24, sizeof nsell, &nsell)));
-    OB_TRY(OB_CL(clSetKernelArg(k, sched ? 25 : 24, c->local_bytes, NULL)));
+    OB_TRY(OB_CL(clSetKernelArg(k, 24, sizeof(cl_mem), &s->d_thr)));
+    if (sched) OB_TRY(OB_CL(clSetKernelArg(k, 25, sizeof nsell, &nsell)));
+    OB_TRY(OB_CL(clSetKernelArg(k, sched ? 26 : 25, c->local_bytes, NULL)));
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(s->dev, k, 1, &global, &local, &ev));
     ob_status st = OB_CL(clWaitForEvents(1, &ev));
@@ -673,6 +734,7 @@ static ob_status run_global(ob_ising_sampler *s, const pass *ps, uint64_t sweep0
   const size_t obs_sizes[] = {4, sizeof(cl_mem), 4, 4, sizeof(cl_mem), 4, 4, 4, 4};
   for (cl_uint a = 0; a < 9; a++)
     OB_TRY(OB_CL(clSetKernelArg(s->k_global, 11 + a, obs_sizes[a], obs_vals[a])));
+  OB_TRY(OB_CL(clSetKernelArg(s->k_global, 20, sizeof(cl_mem), &s->d_thr)));
   const size_t local = s->cfg.wg_size;
   for (size_t sw = 0; sw < nsweeps; sw++) {
     cl_uint sweep = (cl_uint)(sweep0 + sw);

@@ -25,8 +25,21 @@ typedef enum ob_ising_path {
   OB_ISING_PATH_GLOBAL,
 } ob_ising_path;
 
+/* How a unit's new spins are computed. FLOAT: the field summed in float per chain
+ * (ising_rule.h), any weights. MULTISPIN: 32 chains per word, the field's count formed by
+ * bitwise adders and the decision by exact integer thresholds (ising_multispin.h), for models
+ * whose couplings are all +-w for one w (any biases); same Philox stream and Gibbs rule, other
+ * samples than FLOAT. AUTO: FLOAT (the sampler never picks MULTISPIN itself; the autotuner may). */
+typedef enum ob_ising_update {
+  OB_ISING_UPDATE_AUTO = 0,
+  OB_ISING_UPDATE_FLOAT,
+  OB_ISING_UPDATE_MULTISPIN,
+} ob_ising_update;
+
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
+  ob_ising_update update;   /* MULTISPIN: OB_ERR_UNSUPPORTED for a model that does not qualify,
+                               OB_ERR_INVALID with spin_bits other than 0 or 32 */
   ob_ising_path path;
   unsigned spin_bits;       /* chains per word: 1, 2, 4, 8, 16 or 32 */
   size_t wg_size;           /* work-items per work-group */
@@ -71,6 +84,7 @@ ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *mo
 
 /* The configuration chosen: path, word size, work-group size and words, passes, schedule. */
 typedef struct ob_ising_config {
+  ob_ising_update update;   /* FLOAT or MULTISPIN */
   ob_ising_path path;
   unsigned spin_bits;
   size_t wg_size, wg_words;
@@ -81,6 +95,8 @@ typedef struct ob_ising_config {
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */
 const char *ob_ising_path_name(ob_ising_path path);
+/* "float" / "multispin" ("auto" for AUTO). */
+const char *ob_ising_update_name(ob_ising_update update);
 
 /* Clamps nodes[0..k) in every chain: values[c*k + j] (+1 or -1) is node nodes[j]'s value in
  * chain c. Replaces any earlier clamp (k = 0: none) and resets the state. The schedule changes
@@ -92,7 +108,8 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
 /* Draws a fresh initial state (sweep index 0), applies the clamp, clears the moments. */
 ob_status ob_ising_sampler_reset(ob_ising_sampler *s);
 
-/* Uploads the model's weights again after they changed (same graph). */
+/* Uploads the model's weights again after they changed (same graph); on the multispin update,
+ * OB_ERR_UNSUPPORTED when they are no longer all +-w. */
 ob_status ob_ising_sampler_update_weights(ob_ising_sampler *s);
 
 /* Runs nsweeps sweeps from the current state; when observe, every sweep's final state adds

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 24
+#include "ising_multispin.h"
+
+#define MAX_CANDIDATES 40
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
@@ -21,6 +23,8 @@ static const ob_tune_param params[] = {
     {.key = "wg_words", OB_TUNE_FIELD(ob_ising_tuning, wg_words), .min = 0, .max = 1024},
     {.key = "schedule", OB_TUNE_FIELD(ob_ising_tuning, schedule), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "local", "global")},
+    {.key = "update", OB_TUNE_FIELD(ob_ising_tuning, update), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "float", "multispin")},
 };
 
 /* Words per work-group a power of two, the schedule in local memory only on the local path
@@ -34,6 +38,8 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
   if (t->schedule == OB_ISING_PATH_LOCAL && t->path == OB_ISING_PATH_GLOBAL)
     return ob_fail(OB_ERR_INVALID, "ising config: the schedule in local memory needs the "
                    "local path");
+  if (t->update == OB_ISING_UPDATE_MULTISPIN && t->spin_bits && t->spin_bits != 32)
+    return ob_fail(OB_ERR_INVALID, "ising config: the multispin update runs spin_bits=32");
   return OB_OK;
 }
 
@@ -50,8 +56,9 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
  * 256 with the schedule kept in global memory), and the global path; the byte words of 1, 2
  * and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the local
  * path with the sampler's work-group size, the schedule in local and in global memory. CPUs
- * (slow compiles, few cores): the wide words and two work-group sizes. */
-static size_t candidates(const ob_device *dev, ob_ising_tuning *c) {
+ * (slow compiles, few cores): the wide words and two work-group sizes. A model of +-w couplings
+ * (multispin) adds the multispin update on both paths with each work-group size. */
+static size_t candidates(const ob_device *dev, bool multispin, ob_ising_tuning *c) {
   size_t n = 0;
   const bool cpu = ob_device_is_cpu(dev);
   static const unsigned gpu_bits[] = {8, 16, 32}, cpu_bits[] = {16, 32}, byte_bits[] = {1, 2, 4};
@@ -71,6 +78,11 @@ static size_t candidates(const ob_device *dev, ob_ising_tuning *c) {
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_GLOBAL, .spin_bits = bits[b],
                                  .wg_size = cpu ? 64 : 256, .wg_words = 1};
   }
+  for (size_t w = 0; multispin && w < nwg; w++)
+    for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
+      c[n++] = (ob_ising_tuning){.update = OB_ISING_UPDATE_MULTISPIN, .spin_bits = 32,
+                                 .wg_size = wgs[w], .wg_words = 1,
+                                 .path = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL};
   for (size_t b = 0; !cpu && b < sizeof byte_bits / sizeof *byte_bits; b++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = byte_bits[b],
@@ -123,8 +135,9 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %u bits, wg %zu, %s, schedule %s: %.4g flips/ns",
-         ob_ising_spec(q->model), q->chains, t->spin_bits, t->wg_size,
+         "ising autotune: %s, %zu chains, %s, %u bits, wg %zu, %s, schedule %s: %.4g flips/ns",
+         ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update), t->spin_bits,
+         t->wg_size,
          ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
          (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
   return OB_OK;
@@ -135,11 +148,14 @@ ob_status ob_ising_select(ob_device *dev, const ob_tune_settings *settings,
                           ob_tune_source *source) {
   ob_ising_tuning cand[MAX_CANDIDATES];
   ising_search s = {.dev = dev, .model = model, .chains = chains};
+  double w = 0.0;
+  const bool multispin = ob_ising_multispin_weight(model, &w);
   char shape[1200];
-  snprintf(shape, sizeof shape, "%s:n%zu:e%zu:c%zu", ob_ising_spec(model),
-           ob_ising_nodes(model), ob_ising_edges(model), chains);
+  snprintf(shape, sizeof shape, "%s:n%zu:e%zu:c%zu%s", ob_ising_spec(model),
+           ob_ising_nodes(model), ob_ising_edges(model), chains, multispin ? ":pmw" : "");
   const ob_tune_search q = {.family = &ob_ising_family, .dev = dev, .shape = shape, .ctx = &s,
                             .fallback = search_fallback, .candidates = cand,
-                            .ncandidates = candidates(dev, cand), .trial = search_trial};
+                            .ncandidates = candidates(dev, multispin, cand),
+                            .trial = search_trial};
   return ob_tune_select(settings, &q, out, source);
 }
