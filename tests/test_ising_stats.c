@@ -248,10 +248,13 @@ static void workload_check_and_verification(void **state) {
   ob_run_opts full = {.quick = false, .seconds = 1};
   const size_t nfull = ob_ising_list_cases(dev, &full, cases, 32);
   assert_true(nfull > n);
+  assert_non_null(strstr(cases[nfull - 4].params, "graph=pegasus:14;chains=320000"));
   assert_non_null(strstr(cases[nfull - 3].params, "graph=pegasus:14;chains=320000"));
-  assert_non_null(strstr(cases[nfull - 2].params, "graph=pegasus:14;chains=320000"));
-  assert_non_null(strstr(cases[nfull - 2].params, "weights=pm1;update=multispin"));
+  assert_non_null(strstr(cases[nfull - 3].params, "weights=pm1;update=multispin"));
+  /* the small lattice predicts the large one's time (one series) */
+  assert_non_null(strstr(cases[nfull - 2].params, "graph=grid:128x128:periodic"));
   assert_non_null(strstr(cases[nfull - 1].params, "graph=grid:1024x1024:periodic"));
+  assert_string_equal(cases[nfull - 2].series, cases[nfull - 1].series);
 }
 
 typedef struct moments_file {

@@ -38,7 +38,7 @@ static ob_status prepare_multispin(ob_ising_hostref *r, const ob_ising_model *mo
   if (!r->sign || !r->K) return ob_fail(OB_ERR_NOMEM, "out of memory");
   for (size_t e = 0; e < entries; e++) r->sign[e] = ob_ising_multispin_sign(model, e);
   for (size_t i = 0; i < r->n; i++)
-    ob_ising_multispin_thresholds(model, (uint32_t)i, r->K + r->row_ptr[i] + i);
+    ob_ising_multispin_thresholds(model, w, (uint32_t)i, r->K + r->row_ptr[i] + i);
   return OB_OK;
 }
 

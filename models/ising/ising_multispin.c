@@ -30,9 +30,8 @@ static double exp_portable(double x) {
   return ldexp(p, (int)n);
 }
 
-void ob_ising_multispin_thresholds(const ob_ising_model *model, uint32_t i, uint32_t *K) {
-  double w = 0.0;
-  (void)ob_ising_multispin_weight(model, &w);
+void ob_ising_multispin_thresholds(const ob_ising_model *model, double w, uint32_t i,
+                                   uint32_t *K) {
   const uint32_t *rp = ob_ising_row_ptr(model);
   const uint32_t d = rp[i + 1] - rp[i];
   const double h = ob_ising_h_const(model)[i], beta = ob_ising_beta(model);

@@ -29,9 +29,11 @@ bool ob_ising_multispin_weight(const ob_ising_model *model, double *w);
 /* Bit planes of the bitwise counter: the bits of the largest degree (at least 1). */
 unsigned ob_ising_multispin_planes(const ob_ising_model *model);
 
-/* The thresholds of node i: K[m] for m = 0..degree(i) (see above). The model must qualify
- * (ob_ising_multispin_weight). */
-void ob_ising_multispin_thresholds(const ob_ising_model *model, uint32_t i, uint32_t *K);
+/* The thresholds of node i: K[m] for m = 0..degree(i) (see above), for the model's coupling
+ * magnitude w as ob_ising_multispin_weight gave it (the model must qualify). Constant time per
+ * node: a caller filling every node's table finds w once. */
+void ob_ising_multispin_thresholds(const ob_ising_model *model, double w, uint32_t i,
+                                   uint32_t *K);
 
 /* The sign mask of CSR entry e: 0xffffffff when its coupling is negative, else 0. */
 uint32_t ob_ising_multispin_sign(const ob_ising_model *model, size_t e);

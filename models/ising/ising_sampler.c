@@ -117,7 +117,7 @@ static ob_status fill_multispin(ob_ising_sampler *s) {
   for (size_t p = 0; p < s->npos; p++) {
     const uint32_t node = s->pos[4 * p], deg = s->pos[4 * p + 1], base = s->pos[4 * p + 3];
     s->pos[4 * p + 2] = (cl_uint)at;
-    ob_ising_multispin_thresholds(s->model, node, s->thr + at);
+    ob_ising_multispin_thresholds(s->model, w, node, s->thr + at);
     for (uint32_t k = 0; k < deg; k++)
       s->sell[2 * (base + SLICE * k) + 1] = ob_ising_multispin_sign(s->model, rp[node] + k);
     at += deg + 1;
