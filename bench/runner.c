@@ -619,22 +619,38 @@ static ob_status write_csv(ob_session *s, const char *dir, const char *slug, siz
   return write_series_svg(s, path, first_series);
 }
 
+static bool listed(const ob_workload *const *list, size_t n, const ob_workload *wl) {
+  for (size_t i = 0; i < n; i++)
+    if (list[i] == wl) return true;
+  return false;
+}
+
+/* The options a workload of the plan runs with: the chosen workloads are sustained, not the
+ * probes they need. */
+static ob_run_opts opts_for(const ob_runner_config *chosen, const ob_workload *wl) {
+  ob_run_opts o = chosen->opts;
+  if (!listed(chosen->workloads, chosen->nworkloads, wl)) o.sustain = 0;
+  return o;
+}
+
 /* Progress steps on devs[0..ndev) measured together (one device, or a --shard group of the
  * workloads that can): every case plus every device's check; *seconds their estimate. */
 static size_t count_steps(ob_device *const *devs, size_t ndev, const ob_runner_config *cfg,
-                          double *seconds) {
+                          const ob_runner_config *chosen, double *seconds) {
   ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
-  size_t cases_n = 0, checks = 0;
+  size_t steps = 0;
+  *seconds = 0.0;
   for (size_t w = 0; cases && w < cfg->nworkloads; w++) {
     const ob_workload *wl = cfg->workloads[w];
     if (ndev > 1 && !wl->setup_group) continue;
-    cases_n += ob_runner_cases(devs[0], wl, &cfg->opts, cases, OB_RUNNER_MAX_CASES);
-    checks += wl->device_check ? ndev : 0;
+    const ob_run_opts o = opts_for(chosen, wl);
+    const size_t n = ob_runner_cases(devs[0], wl, &o, cases, OB_RUNNER_MAX_CASES);
+    const size_t checks = wl->device_check ? ndev : 0;
+    steps += n + checks;
+    *seconds += (double)n * ob_runner_case_estimate(&o) + (double)checks * ESTIMATE_FIXED_S;
   }
   free(cases);
-  *seconds = (double)cases_n * ob_runner_case_estimate(&cfg->opts) +
-             (double)checks * ESTIMATE_FIXED_S;
-  return cases_n + checks;
+  return steps;
 }
 
 /* --shard: the workloads that can, on all selected devices at once (rows of `all-<n>`). */
@@ -651,7 +667,7 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
     char title[32];
     snprintf(title, sizeof title, "all-%zu", n);
     double seconds = 0.0;
-    const size_t steps = count_steps(devs, n, cfg, &seconds);
+    const size_t steps = count_steps(devs, n, cfg, cfg, &seconds);
     ob_progress_begin(title, steps, seconds);
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
       if (cfg->workloads[w]->setup_group)
@@ -664,12 +680,6 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
   }
   free(devs);
   return st;
-}
-
-static bool listed(const ob_workload *const *list, size_t n, const ob_workload *wl) {
-  for (size_t i = 0; i < n; i++)
-    if (list[i] == wl) return true;
-  return false;
 }
 
 size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
@@ -697,7 +707,7 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
     ob_device *dev = ob_registry_device(reg, d);
     const size_t first_row = ob_session_results(s)->n, first_series = ob_session_series(s)->n;
     double seconds = 0.0;
-    const size_t steps = count_steps(&dev, 1, cfg, &seconds);
+    const size_t steps = count_steps(&dev, 1, cfg, chosen, &seconds);
     ob_progress_begin(ob_device_slug(dev), steps, seconds);
     ob_status st = ob_device_open(dev);
     if (st != OB_OK) {
@@ -707,9 +717,7 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
       continue;
     }
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++) {
-      /* Only the chosen workloads are sustained, not the probes they need. */
-      ob_run_opts opts = cfg->opts;
-      if (!listed(chosen->workloads, chosen->nworkloads, cfg->workloads[w])) opts.sustain = 0;
+      const ob_run_opts opts = opts_for(chosen, cfg->workloads[w]);
       st = ob_runner_run_workload(s, dev, cfg->workloads[w], &opts);
     }
     ob_progress_end();
