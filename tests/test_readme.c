@@ -196,6 +196,16 @@ static void readme_commands_run_as_documented(void **state) {
     p = close + 4;
   }
   free(readme);
+  /* The committed comparison is what the README's compare command writes, byte for byte. */
+  static const char *const made[] = {"compare.md", "compare.svg", "compare-ising.svg"};
+  for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+    char committed[4400], written[4400];
+    snprintf(committed, sizeof committed, "%s/bench/results/%s", source_dir(), made[i]);
+    snprintf(written, sizeof written, "%s/bench/results/%s", r.dir, made[i]);
+    snprintf(cmd, sizeof cmd, "cmp '%s' '%s'", committed, written);
+    if (ob_test_run(cmd, NULL, NULL) != 0)
+      fail_msg("bench/results/%s differs from what the README's compare command writes", made[i]);
+  }
   print_message("README.md: %zu sh blocks, %zu commands run, %zu skipped\n", blocks, r.ran,
                 r.skipped);
   assert_true(blocks >= 7);
