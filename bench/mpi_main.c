@@ -133,6 +133,26 @@ static ob_status gather_rows(const ob_results *mine, ob_results *all) {
   return st;
 }
 
+/* --sizes and --chains checked on rank 0 against the cases of its own devices (the sizes are
+ * the workloads', the same on every host): a value no case has is exit 2 before any rank runs.
+ * Without a platform on rank 0 there is nothing to check against; the run reports that. */
+static int check_cases_on_rank0(const ob_run_args *a) {
+  if (!a->opts.nsizes && !a->opts.nchains) return OB_EXIT_OK;
+  ob_registry *reg = NULL;
+  if (ob_registry_create(&reg) != OB_OK) return OB_EXIT_OK;
+  const size_t n = ob_registry_count(reg);
+  bool *selected = calloc(n ? n : 1, sizeof *selected);
+  int rc = OB_EXIT_OK;
+  if (selected) {
+    for (size_t i = 0; i < a->nsel; i++) ob_registry_select(reg, a->sel[i], selected);
+    if (a->nsel == 0) ob_registry_select(reg, "all", selected);
+    rc = ob_run_args_check_cases(a, reg, selected);
+  }
+  free(selected);
+  ob_registry_destroy(reg);
+  return rc;
+}
+
 static int mpi_run(int argc, char **argv) {
   /* Rank 0 validates the arguments and speaks for everyone. */
   ob_run_args a;
@@ -142,6 +162,7 @@ static int mpi_run(int argc, char **argv) {
   if (world_rank == 0 && (a.trace_path || a.list))
     rc = ob_cli_usage_error("%s is not available in oclbench-mpi (run oclbench per host)",
                             a.list ? "--list" : "--trace");
+  if (world_rank == 0 && rc == OB_EXIT_OK) rc = check_cases_on_rank0(&a);
   MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (rc != OB_EXIT_OK) return rc;
   if (world_rank != 0) ob_run_args_parse(argc, argv, &a);

@@ -114,6 +114,14 @@ static void bad_arguments_exit_2_once(void **state) {
   assert_null(strstr(first + 1, "unknown workload"));
   DIR *d = opendir(out);
   assert_null(d);
+  /* a size no case has: rank 0 checks it against its devices' cases, before any rank runs */
+  snprintf(cmd, sizeof cmd, MPIRUN " -n 2 %s run linear --sizes 999 %s --out %s", mpi_binary(),
+           ob_test_device_args(), out);
+  assert_int_equal(sh(cmd, err, sizeof err), 2);
+  first = strstr(err, "--sizes: no case of size 999");
+  assert_non_null(first);
+  assert_null(strstr(first + 1, "--sizes: no case"));
+  assert_null(opendir(out));
 }
 
 static void sharded_ising_moments_equal_one_device(void **state) {
