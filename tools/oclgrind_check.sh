@@ -71,6 +71,8 @@ u  cli ising --graph chimera:2 --chains 40 --warmup 2 --sweeps 3 --path local --
 u  cli ising --graph chimera:2 --chains 40 --warmup 2 --sweeps 3 --path global --spin-bits 4
 u  cli ising --graph chimera:2 --chains 40 --warmup 2 --sweeps 3 --path local --spin-bits 4 --schedule global --samples @/samples.csv
 r  cli ising --graph chimera:2 --chains 40 --warmup 2 --sweeps 3 --path global --spin-bits 32 --moments @/moments.csv --samples @/samples.csv
+r  cli ising --graph grid:4x4:periodic --weights pm1 --chains 64 --warmup 2 --sweeps 3 --path local --update multispin
+r  cli ising --graph grid:4x4:periodic --weights pm1 --chains 64 --warmup 2 --sweeps 3 --path global --update multispin --moments @/moments.csv
 '
 
 failed=0
