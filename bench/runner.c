@@ -11,11 +11,6 @@
 #include <string.h>
 
 #define MAX_WORKLOADS 64
-/* A case's time before it has run, for progress and run --list: set-up, warm-up and
- * verification (ESTIMATE_FIXED_S) and the calibrated repetitions (ESTIMATE_BUDGETS x the time
- * budget: they stop at the budget, or after MIN_REPS repetitions at twice it). */
-#define ESTIMATE_FIXED_S 0.3
-#define ESTIMATE_BUDGETS 1.2
 
 typedef struct series_point {
   char series[64];
@@ -95,43 +90,6 @@ static ob_status run_case(run_ctx *x, ob_case *c) {
   return ob_runner_rows_measured(&x->t, c, &mx, &verdict, mem);
 }
 
-static bool chosen_size(const ob_run_opts *opts, const ob_case *c) {
-  if (!opts->nsizes || !c->size[0]) return true;
-  for (size_t i = 0; i < opts->nsizes; i++)
-    if (strcmp(opts->sizes[i], c->size) == 0) return true;
-  return false;
-}
-
-static bool chosen_chains(const ob_run_opts *opts, const ob_case *c) {
-  if (!opts->nchains || !c->chains) return true;
-  for (size_t i = 0; i < opts->nchains; i++)
-    if (opts->chains[i] == c->chains) return true;
-  return false;
-}
-
-size_t ob_runner_cases(const ob_device *dev, const ob_workload *wl, const ob_run_opts *opts,
-                       ob_case *cases, size_t max) {
-  const size_t n = wl->list_cases(dev, opts, cases, max);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (chosen_size(opts, &cases[i]) && chosen_chains(opts, &cases[i])) {
-      if (k != i) cases[k] = cases[i];
-      k++;
-    }
-  return k;
-}
-
-double ob_runner_case_estimate(const ob_run_opts *opts) {
-  return ESTIMATE_FIXED_S + (opts->sustain > 0 ? opts->sustain : ESTIMATE_BUDGETS * opts->seconds);
-}
-
-void ob_runner_case_label(const ob_workload *wl, const ob_case *c, char *buf, size_t n) {
-  const char *const parts[] = {c->variant, c->precision, c->size, c->detail};
-  size_t len = (size_t)snprintf(buf, n, "%s", wl->name);
-  for (size_t i = 0; i < sizeof parts / sizeof *parts && len < n; i++)
-    if (parts[i][0]) len += (size_t)snprintf(buf + len, n - len, " %s", parts[i]);
-}
-
 /* The workload on devs[0..ndev) measured together (ndev > 1: wl->setup_group). */
 static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev,
                               const ob_workload *wl, const ob_run_opts *opts) {
@@ -152,7 +110,7 @@ static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev
       char what[96];
       snprintf(what, sizeof what, "%s device check%s%s", wl->name, ndev > 1 ? " on " : "",
                ndev > 1 ? ob_device_slug(devs[d]) : "");
-      ob_progress_step(what, ESTIMATE_FIXED_S);
+      ob_progress_step(what, ob_runner_check_estimate());
       ob_error_clear();
       ob_status cst = wl->device_check(devs[d], &x->device_verdict);
       if (cst != OB_OK) {
@@ -227,40 +185,6 @@ static ob_status write_csv(ob_session *s, const char *dir, const char *slug, siz
   return write_series_svg(s, path, first_series);
 }
 
-static bool listed(const ob_workload *const *list, size_t n, const ob_workload *wl) {
-  for (size_t i = 0; i < n; i++)
-    if (list[i] == wl) return true;
-  return false;
-}
-
-/* The options a workload of the plan runs with: the chosen workloads are sustained, not the
- * probes they need. */
-static ob_run_opts opts_for(const ob_runner_config *chosen, const ob_workload *wl) {
-  ob_run_opts o = chosen->opts;
-  if (!listed(chosen->workloads, chosen->nworkloads, wl)) o.sustain = 0;
-  return o;
-}
-
-/* Progress steps on devs[0..ndev) measured together (one device, or a --shard group of the
- * workloads that can): every case plus every device's check; *seconds their estimate. */
-static size_t count_steps(ob_device *const *devs, size_t ndev, const ob_runner_config *cfg,
-                          const ob_runner_config *chosen, double *seconds) {
-  ob_case *cases = calloc(OB_RUNNER_MAX_CASES, sizeof *cases);
-  size_t steps = 0;
-  *seconds = 0.0;
-  for (size_t w = 0; cases && w < cfg->nworkloads; w++) {
-    const ob_workload *wl = cfg->workloads[w];
-    if (ndev > 1 && !wl->setup_group) continue;
-    const ob_run_opts o = opts_for(chosen, wl);
-    const size_t n = ob_runner_cases(devs[0], wl, &o, cases, OB_RUNNER_MAX_CASES);
-    const size_t checks = wl->device_check ? ndev : 0;
-    steps += n + checks;
-    *seconds += (double)n * ob_runner_case_estimate(&o) + (double)checks * ESTIMATE_FIXED_S;
-  }
-  free(cases);
-  return steps;
-}
-
 /* --shard: the workloads that can, on all selected devices at once (rows of `all-<n>`). */
 static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_session *s) {
   ob_device **devs = calloc(ob_registry_count(reg), sizeof *devs);
@@ -275,7 +199,7 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
     char title[32];
     snprintf(title, sizeof title, "all-%zu", n);
     double seconds = 0.0;
-    const size_t steps = count_steps(devs, n, cfg, cfg, &seconds);
+    const size_t steps = ob_runner_count_steps(devs, n, cfg, cfg, &seconds);
     ob_progress_begin(title, steps, seconds);
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++)
       if (cfg->workloads[w]->setup_group)
@@ -290,19 +214,6 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
   return st;
 }
 
-size_t ob_runner_plan(const ob_workload *const *known, size_t nknown,
-                      const ob_workload *const *chosen, size_t n, const ob_workload **out,
-                      size_t max) {
-  unsigned needs = 0;
-  for (size_t i = 0; i < n; i++) needs |= chosen[i]->needs;
-  size_t k = 0;
-  for (size_t w = 0; w < nknown && k < max; w++)
-    if ((known[w]->provides & needs) && !listed(out, k, known[w])) out[k++] = known[w];
-  for (size_t i = 0; i < n && k < max; i++)
-    if (!listed(out, k, chosen[i])) out[k++] = chosen[i];
-  return k;
-}
-
 ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_session *s) {
   const ob_workload *plan[MAX_WORKLOADS];
   ob_runner_config plan_cfg = *chosen;
@@ -315,7 +226,7 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
     ob_device *dev = ob_registry_device(reg, d);
     const size_t first_row = ob_session_results(s)->n, first_series = ob_session_series(s)->n;
     double seconds = 0.0;
-    const size_t steps = count_steps(&dev, 1, cfg, chosen, &seconds);
+    const size_t steps = ob_runner_count_steps(&dev, 1, cfg, chosen, &seconds);
     ob_progress_begin(ob_device_slug(dev), steps, seconds);
     ob_status st = ob_device_open(dev);
     if (st != OB_OK) {
@@ -325,7 +236,7 @@ ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_ses
       continue;
     }
     for (size_t w = 0; w < cfg->nworkloads && st == OB_OK; w++) {
-      const ob_run_opts opts = opts_for(chosen, cfg->workloads[w]);
+      const ob_run_opts opts = ob_runner_opts_for(chosen, cfg->workloads[w]);
       st = ob_runner_run_workload(s, dev, cfg->workloads[w], &opts);
     }
     ob_progress_end();
