@@ -27,21 +27,26 @@ static void print_memory(const ob_registry *reg, const bool *selected, const ob_
 }
 
 /* run --list: the cases of one device (or, group, the --shard group of n devices) in run
- * order, one line each; returns their count and adds their estimate to *seconds. */
+ * order, one line each, each workload with the options it runs with (ob_runner_opts_for, as
+ * the run and its progress take them); returns their count and adds their estimate (device
+ * checks included) to *seconds. */
 static size_t list_device(const ob_device *dev, const char *name, bool group,
-                          const ob_runner_config *cfg, ob_case *cases, double *seconds) {
+                          const ob_runner_config *cfg, const ob_runner_config *chosen,
+                          ob_case *cases, double *seconds) {
   size_t total = 0;
   for (size_t w = 0; w < cfg->nworkloads; w++) {
     const ob_workload *wl = cfg->workloads[w];
     if (group && !wl->setup_group) continue;
-    const size_t n = ob_runner_cases(dev, wl, &cfg->opts, cases, OB_RUNNER_MAX_CASES);
+    const ob_run_opts o = ob_runner_opts_for(chosen, wl);
+    const size_t n = ob_runner_cases(dev, wl, &o, cases, OB_RUNNER_MAX_CASES);
     for (size_t i = 0; i < n; i++)
       printf("%-16s %-8s %-16s %-9s %-16s %s\n", name, wl->name, cases[i].variant,
              cases[i].precision[0] ? cases[i].precision : "-",
              cases[i].size[0] ? cases[i].size : "-", cases[i].params);
     total += n;
+    *seconds += (double)n * ob_runner_case_estimate(&o) +
+                (wl->device_check ? ob_runner_check_estimate() : 0.0);
   }
-  *seconds += (double)total * ob_runner_case_estimate(&cfg->opts);
   return total;
 }
 
@@ -62,13 +67,13 @@ static int list_cases(const ob_registry *reg, const ob_runner_config *chosen) {
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!cfg.selected[d]) continue;
     const ob_device *dev = ob_registry_device(reg, d);
-    all += list_device(dev, ob_device_slug(dev), false, &cfg, cases, &seconds);
+    all += list_device(dev, ob_device_slug(dev), false, &cfg, chosen, cases, &seconds);
     if (!ndev++) first = dev;
   }
   if (cfg.shard && ndev >= 2) {
     char name[32];
     snprintf(name, sizeof name, "all-%zu", ndev);
-    all += list_device(first, name, true, &cfg, cases, &seconds);
+    all += list_device(first, name, true, &cfg, &cfg, cases, &seconds);
   }
   free(cases);
   char took[24];

@@ -2,11 +2,11 @@
 #ifndef OB_RUN_ARGS_H
 #define OB_RUN_ARGS_H
 
+#include "runner.h"
 #include "table.h"
 #include "workload.h"
 
 #define OB_MAX_SELECTORS 64
-#define OB_MAX_WORKLOADS 32
 #define OB_MAX_CHOICES 64
 
 typedef struct ob_run_args {

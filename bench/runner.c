@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORKLOADS 64
 
 /* The workload on devs[0..ndev) measured together (ndev > 1: wl->setup_group). */
 static ob_status run_workload(ob_session *s, ob_device *const *devs, size_t ndev,
@@ -98,11 +97,11 @@ static ob_status run_groups(ob_registry *reg, const ob_runner_config *cfg, ob_se
 }
 
 ob_status ob_runner_run(ob_registry *reg, const ob_runner_config *chosen, ob_session *s) {
-  const ob_workload *plan[MAX_WORKLOADS];
+  const ob_workload *plan[OB_MAX_WORKLOADS];
   ob_runner_config plan_cfg = *chosen;
   plan_cfg.workloads = plan;
   plan_cfg.nworkloads = ob_runner_plan(ob_workloads, ob_nworkloads, chosen->workloads,
-                                       chosen->nworkloads, plan, MAX_WORKLOADS);
+                                       chosen->nworkloads, plan, OB_MAX_WORKLOADS);
   const ob_runner_config *cfg = &plan_cfg;
   for (size_t d = 0; d < ob_registry_count(reg); d++) {
     if (!cfg->selected[d]) continue;

@@ -8,7 +8,8 @@
 #include "session.h"
 
 /* The workloads oclbench knows (bench/workloads.c), in the order --help lists them and a run
- * runs them. */
+ * runs them; at most OB_MAX_WORKLOADS (the room every list of workloads has). */
+#define OB_MAX_WORKLOADS 32
 extern const ob_workload *const ob_workloads[];
 extern const size_t ob_nworkloads;
 

@@ -21,6 +21,8 @@ OB_WORKLOAD_LIST
 const ob_workload *const ob_workloads[] = {OB_WORKLOAD_LIST};
 #undef W
 const size_t ob_nworkloads = sizeof ob_workloads / sizeof *ob_workloads;
+_Static_assert(sizeof ob_workloads / sizeof *ob_workloads <= OB_MAX_WORKLOADS,
+               "more workloads than OB_MAX_WORKLOADS (runner.h) has room for");
 
 const ob_workload *ob_workload_find(const char *name) {
   for (size_t i = 0; i < ob_nworkloads; i++)
