@@ -21,6 +21,11 @@
  *   KC         LOCAL=0 only: a work-group barrier every KC steps of k, so that a CPU driver
  *              that runs work-items in turn between barriers keeps the A and B panels of the
  *              work-group in cache (0: none)
+ *   PACK       LOCAL=0 and KC > 0 only: 1: the work-group first copies its B panel of the KC
+ *              steps (KC x BN floats) into local memory, rows contiguous, and every work-item
+ *              reads its B fragments there (CPUs: B's rows are ldb apart in global memory, at
+ *              power-of-two sizes in the same L1 sets and each on its own page; the packed
+ *              panel is one small contiguous block, read by all BM / TM rows of work-items)
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -79,6 +84,9 @@
 #ifndef KC
 #define KC 0
 #endif
+#ifndef PACK
+#define PACK 0
+#endif
 #ifndef LM
 #define LM 0
 #endif
@@ -91,6 +99,9 @@
 
 #if !LOCAL && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
+#endif
+#if PACK && (LOCAL || KC <= 0)
+#error "PACK needs LOCAL=0 and KC > 0"
 #endif
 
 #define WGN (BN / TN)    /* work-items along n */
@@ -425,11 +436,27 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
    * pointer it falls back to a gather (Intel's CPU compiler). */
   const int b_col = b_o + gn + c0 * VN;
   const int kc = KC > 0 ? KC : K;
+#if PACK
+  /* The B panel of KC steps, row r at Bp + r * (BN / VN); a work-item's fragments from c0. */
+  __local vecn Bp[KC * (BN / VN)];
+  __local const vecn *bp = Bp + c0;
+#endif
   for (int k0 = 0; k0 < K; k0 += kc) {
     const int kend = min(K, k0 + kc);
+#if PACK
+    /* Work-item tid copies the panel's VN-vectors tid, tid + NT, ... (row v / (BN / VN)). */
+    for (int v = tid; v < (kend - k0) * (BN / VN); v += NT)
+      Bp[v] = LOADN_B(B + ((k0 + v / (BN / VN)) * ldb + b_o + gn + v % (BN / VN) * VN));
+    barrier(CLK_LOCAL_MEM_FENCE);
+#endif
     for (int k = k0; k < kend; k++) {
+#if PACK
+#pragma unroll
+      for (int j = 0; j < GN; j++) b[j] = bp[(k - k0) * (BN / VN) + j * CSTEP];
+#else
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = LOADN_B(B + (k * ldb + j * CSTEP * VN + b_col));
+#endif
 #pragma unroll
       for (int g = 0; g < GM; g++) {
         const int row = gm + (r0 + g * RSTEP) * VM;
@@ -447,7 +474,9 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
         for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
       }
     }
-#if KC > 0
+#if PACK
+    barrier(CLK_LOCAL_MEM_FENCE); /* the panel is read before the next is copied */
+#elif KC > 0
     barrier(CLK_GLOBAL_MEM_FENCE);
 #endif
   }

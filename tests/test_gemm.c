@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
-    "splitk=0",
+    "splitk=0,pack=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0",
@@ -30,6 +30,9 @@ static const char *const test_configs[] = {
     "splitk=3",
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=2",
+    /* CPU style with the B panel of kc steps packed in local memory (kc not dividing k) */
+    "bm=32,bn=32,tm=4,tn=16,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=0,pack=1",
 };
 
 static ob_gemm_config parse_config(const char *text) {
@@ -191,6 +194,14 @@ static void config_text_round_trip_and_rules(void **state) {
   assert_non_null(strstr(ob_error_detail(), "lm must divide"));
   cfg = parse_config(test_configs[1]);
   cfg.ln = 2; /* lane grids need the strided layout */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[0]);
+  cfg.pack = 1; /* packing is the local=0 path's */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "pack"));
+  cfg = parse_config(test_configs[1]);
+  cfg.pack = 1;
+  cfg.kc = 0; /* a panel needs a bounded number of steps */
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
   cfg = parse_config(test_configs[0]);
   cfg.regs = 300;

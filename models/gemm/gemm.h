@@ -66,6 +66,8 @@ typedef struct ob_gemm_config {
                    device's vendor profile to have a register-cap build option */
   int splitk;   /* K-ranges multiplied by separate work-groups into partial products that a
                    second kernel adds up (0 or 1: one range) */
+  int pack;     /* 0/1 (local = 0, kc > 0): the work-group's B panel of kc steps copied into
+                   local memory first */
 } ob_gemm_config;
 
 /* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"

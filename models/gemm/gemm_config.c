@@ -59,10 +59,10 @@ static const ob_gemm_config gpu_candidates[] = {
     SPLITK(64, 64, 8, 8, 8),
 };
 
-/* CPUs: no local memory; work-group barriers every KC steps so that the driver's work-item
- * loop keeps the work-group's A and B panels in L1/L2 (PoCL runs the work-items of a group one
- * after the other between barriers). Two kinds, both tuned on every CPU, since which one a
- * CPU compiler runs well is a property of the compiler, not of the CPU:
+/* CPUs: no local memory (except pack=1's B panel); work-group barriers every KC steps so that
+ * the driver's work-item loop keeps the work-group's A and B panels in L1/L2 (PoCL runs the
+ * work-items of a group one after the other between barriers). Two kinds, both tuned on every
+ * CPU, since which one a CPU compiler runs well is a property of the compiler, not of the CPU:
  * - explicit vectors (vn = the width): one wide register tile per work-item, A broadcast, B in
  *   VN-wide vectors. Compilers that run a work-item as a loop iteration (PoCL) keep them; so
  *   does Intel's CPU runtime when it finds vectorising across work-items unprofitable.
@@ -71,10 +71,20 @@ static const ob_gemm_config gpu_candidates[] = {
  *   (Intel's CPU runtime; PoCL where its loop vectoriser succeeds) loads the B values of the
  *   width consecutive work-items as one vector and broadcasts their common A value: each of
  *   the tm x tn accumulators becomes one vector register.
+ * The explicit-vector kind also with B packed (PACKED below): at 1024^3 and beyond B's rows lie
+ * a page apart (4 KiB at n = 1024), in the same L1 sets; read in place they cost PoCL on an
+ * AVX-512 Xeon about a fifth of its rate, the copy about half of that (bench/RESULTS.md).
  * Grouped by the instruction set's float vector width (CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT:
  * the preferred width is 1 on compilers that vectorise across work-items), so that the
  * accumulators fit the register file: 32 zmm (AVX-512, width 16), 16 ymm (AVX2, width 8),
  * 16-32 xmm/q (SSE, NEON, width 4). The first of a group is the CPU default. */
+/* A CPU configuration (explicit vn-wide vectors, contiguous tiles) whose work-group copies its B
+ * panel of kc steps into local memory first (pack=1): tall work-group tiles (bm rows share the
+ * panel) one register tile wide, so that the copy is a small part of the work. */
+#define PACKED(bm_, bn_, tm_, tn_, vn_, kc_)                                                    \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
+   .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .pack = 1}
+
 typedef struct cpu_candidate {
   int width;
   ob_gemm_config cfg;
@@ -89,15 +99,21 @@ static const cpu_candidate cpu_candidates[] = {
     {16, CFG(64, 64, 8, 16, 1, 16, 0, 0, 1, 1, 0, 0)},     /* small problems */
     {16, CFG(96, 64, 6, 4, 1, 1, 1, 0, 1, 1, 0, 256)},     /* wi: 24 */
     {16, CFG(128, 32, 8, 2, 1, 1, 1, 0, 1, 1, 0, 256)},    /* wi: 16 */
+    {16, PACKED(128, 32, 8, 32, 16, 256)},                  /* 16, B packed */
+    {16, PACKED(256, 32, 8, 32, 16, 256)},                  /* 16, B packed */
+    {16, PACKED(128, 64, 4, 64, 16, 256)},                  /* 16, B packed */
+    {16, PACKED(96, 64, 6, 64, 16, 256)},                   /* 24, B packed */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
     {8, CFG(64, 64, 8, 8, 1, 8, 0, 0, 1, 1, 0, 0)},        /* 8, small problems */
     {8, CFG(96, 16, 6, 2, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 12 */
+    {8, PACKED(96, 16, 6, 16, 8, 256)},                     /* 12, B packed */
     {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
     {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
     {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
     {4, CFG(64, 16, 4, 4, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 16 */
+    {4, PACKED(96, 16, 6, 16, 4, 256)},                     /* 24, B packed */
 };
 
 /* The candidate group of a CPU: its instruction set's float width clamped to 4..16 (the
@@ -158,7 +174,9 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * regs and splitk are not kernel defines (a build option of the vendor, a second kernel). */
+ * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack
+ * is one only when set (models/gemm/gemm.c: the build options of every configuration without it
+ * stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -167,7 +185,7 @@ static const ob_tune_param params[] = {
     PARAM("strided", "STRIDED", strided), PARAM("local", "LOCAL", local), PARAM("bk", "BK", bk),
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
-    PARAM("splitk", NULL, splitk),
+    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -220,6 +238,9 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if (c->regs != 0 && (c->regs < 32 || c->regs > 255))
     return ob_fail(OB_ERR_INVALID, "gemm config %s: regs is 0 (compiler's choice) or 32..255",
                    text);
+  if (c->pack > 1 || (c->pack && (c->local || c->kc < 1)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: pack is 0 or 1, and 1 needs local=0, kc >= 1",
+                   text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
@@ -230,7 +251,9 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if ((size_t)nt > p->max_wg)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %d work-items per group, device allows "
                    "%zu", text, nt, p->max_wg);
-  const size_t lmem = c->local ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4 : 0;
+  const size_t lmem = c->local  ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4
+                     : c->pack ? (size_t)c->kc * (size_t)c->bn * 4
+                               : 0;
   if (lmem > p->local_mem)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %zu bytes of local memory, device has "
                    "%llu", text, lmem, (unsigned long long)p->local_mem);
