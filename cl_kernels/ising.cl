@@ -273,22 +273,35 @@ spin_t decide(fields f, rand4 r, uint sub) {
 #if SPIN_BITS != 32
 #error "the multispin update runs words of 32 chains"
 #endif
+/* The counts m of the 32 chains regrouped for cheap extraction: MS_FIELD-bit fields, word k
+ * field i holding the m of the chain in bit i * MS_FIELD + k (a chain's m is then one shift and
+ * one mask instead of a shift and a mask per plane). */
+#define MS_FIELD (MS_PLANES <= 4 ? 4 : MS_PLANES <= 8 ? 8 : MS_PLANES <= 16 ? 16 : 32)
+#define MS_SPREAD                                                                                \
+  (MS_FIELD == 4 ? 0x11111111u : MS_FIELD == 8 ? 0x01010101u : MS_FIELD == 16 ? 0x00010001u : 1u)
+#define MS_MASK (MS_FIELD == 32 ? 0xffffffffu : (1u << (MS_FIELD & 31)) - 1u)
+
 /* The new word from the bit planes c of its chains' counts m (bit b of c[j]: bit j of the m of
  * the chain in bit b) and their random numbers: bit k*8 + q (chain 4q + k, Philox output k of
- * counter q, as in decide()) is -1 unless (r >> 9) < K[m] (ising_multispin.h). */
-spin_t decide_counts(const uint *c, rand4 r, __global const uint *K) {
+ * counter q, as in decide()) is -1 unless (r >> 9) < K[m] (ising_multispin.h), K = thr + z. */
+spin_t decide_counts(const uint *c, rand4 r, __global const uint *thr, uint z) {
   uint rr[32];
   vstore8(r.x, 0, rr);
   vstore8(r.y, 1, rr);
   vstore8(r.z, 2, rr);
   vstore8(r.w, 3, rr);
+  uint f[MS_FIELD];
+#pragma unroll
+  for (int k = 0; k < MS_FIELD; k++) {
+    f[k] = 0u;
+#pragma unroll
+    for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
+  }
   uint x = 0;
 #pragma unroll
   for (uint b = 0; b < 32; b++) {
-    uint m = 0;
-#pragma unroll
-    for (int j = 0; j < MS_PLANES; j++) m |= ((c[j] >> b) & 1u) << j;
-    x |= (uint)((rr[b] >> 9) >= K[m]) << b;
+    const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
+    x |= (uint)((rr[b] >> 9) >= thr[z + m]) << b;
   }
   return x;
 }
@@ -327,7 +340,7 @@ spin_t decide_counts(const uint *c, rand4 r, __global const uint *K) {
       uint carry = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                                 \
       RIPPLE(c, 0, carry)                                                                        \
     }                                                                                            \
-    return decide_counts(c, r, thr + ps.z);                                                      \
+    return decide_counts(c, r, thr, ps.z);                                                      \
   }
 
 DEFINE_MS_UPDATE(lg, __local, __global)

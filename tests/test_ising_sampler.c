@@ -174,6 +174,10 @@ static void multispin_states_for_every_configuration(void **state) {
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &narrow, &s),
                    OB_ERR_INVALID);
   ob_ising_model_destroy(m);
+  /* degree 20: five count planes, the counts regrouped in 8-bit fields (4 bits up to degree 15) */
+  m = model("random:48:20", OB_ISING_WEIGHTS_PM1);
+  for (size_t k = 0; k < 3; k += 2) free(device_equals_host(m, 40, 5, &cfgs[k], NULL, 0, NULL));
+  ob_ising_model_destroy(m);
   m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &cfgs[0], &s),
                    OB_ERR_UNSUPPORTED);
