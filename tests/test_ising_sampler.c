@@ -346,20 +346,20 @@ static void autotune_picks_and_caches(void **state) {
   ob_tune_settings s;
   ob_tune_settings_init(&s);
   ob_tune_source src;
-  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &first, &src));
-  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_AUTO, &first, &src));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_AUTO, &again, &src));
   assert_int_equal(src, OB_TUNE_CACHED);
   assert_memory_equal(&first, &again, sizeof first);
   assert_true(first.path == OB_ISING_PATH_LOCAL || first.path == OB_ISING_PATH_GLOBAL);
   assert_true(first.schedule == OB_ISING_PATH_LOCAL || first.schedule == OB_ISING_PATH_GLOBAL);
   free(device_equals_host(m, 40, 6, &first, NULL, 0, NULL));
   s.mode = OB_TUNE_OFF;
-  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_AUTO, &again, &src));
   assert_int_equal(src, OB_TUNE_DEFAULT);
   const ob_ising_tuning none = {0};
   assert_memory_equal(&again, &none, sizeof again);
   OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_ising_family, "path=global,spin_bits=8"));
-  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, &again, &src));
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_AUTO, &again, &src));
   assert_int_equal(src, OB_TUNE_FORCED);
   assert_true(again.path == OB_ISING_PATH_GLOBAL && again.spin_bits == 8 && again.wg_size == 0);
   char text[OB_TUNE_TEXT_MAX];
@@ -369,6 +369,31 @@ static void autotune_picks_and_caches(void **state) {
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
                    OB_ERR_INVALID);
+  ob_ising_model_destroy(m);
+}
+
+/* A required update: the search keeps only its candidates (its own cache entry), and the
+ * multispin update of a model without +-w couplings is refused. */
+static void autotune_within_one_update(void **state) {
+  (void)state;
+  ob_ising_model *m = model("grid:4x3", OB_ISING_WEIGHTS_PM1);
+  ob_tune_settings s;
+  ob_tune_settings_init(&s);
+  ob_tune_source src;
+  ob_ising_tuning ms = {0}, fl = {0};
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_MULTISPIN, &ms, &src));
+  assert_int_equal(ms.update, OB_ISING_UPDATE_MULTISPIN);
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_FLOAT, &fl, &src));
+  assert_int_not_equal(fl.update, OB_ISING_UPDATE_MULTISPIN);
+  free(device_equals_host(m, 40, 4, &ms, NULL, 0, NULL));
+  s.mode = OB_TUNE_OFF;
+  OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_MULTISPIN, &ms, &src));
+  assert_int_equal(ms.update, OB_ISING_UPDATE_MULTISPIN);
+  ob_ising_model_destroy(m);
+  m = model("grid:4x3", OB_ISING_WEIGHTS_GAUSS);
+  s.mode = OB_TUNE_ON;
+  assert_int_not_equal(
+      ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_MULTISPIN, &ms, &src), OB_OK);
   ob_ising_model_destroy(m);
 }
 
@@ -383,6 +408,7 @@ int main(void) {
       cmocka_unit_test(sampler_rejects_what_cannot_work),
       cmocka_unit_test(schedule_placement),
       cmocka_unit_test(autotune_picks_and_caches),
+      cmocka_unit_test(autotune_within_one_update),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

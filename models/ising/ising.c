@@ -151,10 +151,9 @@ ob_status ob_ising_setup_group(void *state, ob_device *const *devs, size_t n, ob
   b->chains = sz->chains;
   if (!(b->device_seconds = calloc(n, sizeof *b->device_seconds)))
     return ob_fail(OB_ERR_NOMEM, "out of memory");
-  /* +-1 rows force the multispin update (the sampler's own configuration otherwise) */
+  /* +-1 rows run the multispin update, tuned among its configurations */
   const ob_ising_batch_opts opts = {
-      .chains = b->chains, .seed = BENCH_SEED,
-      .policy = sz->pm1 ? OB_ISING_TUNE_GIVEN : OB_ISING_TUNE_AUTO,
+      .chains = b->chains, .seed = BENCH_SEED, .policy = OB_ISING_TUNE_AUTO,
       .tuning = {.update = sz->pm1 ? OB_ISING_UPDATE_MULTISPIN : OB_ISING_UPDATE_AUTO}};
   OB_TRY(ob_ising_model_from_spec(sz->graph,
                                   sz->pm1 ? OB_ISING_WEIGHTS_PM1 : OB_ISING_WEIGHTS_GAUSS,

@@ -39,8 +39,8 @@ static ob_status tunings_for(ob_ising_batch *b, ob_device *const *devs,
   for (size_t i = 0; i < b->n; i++) {
     b->tunings[i] = o->tuning;
     if (o->policy != OB_ISING_TUNE_AUTO || b->shares[i] == 0) continue;
-    OB_TRY(ob_ising_select(devs[i], settings, model, b->shares[i], &b->tunings[i],
-                           &b->sources[i]));
+    OB_TRY(ob_ising_select(devs[i], settings, model, b->shares[i], o->tuning.update,
+                           &b->tunings[i], &b->sources[i]));
     b->tunings[i].max_pass_chains = o->tuning.max_pass_chains;
     b->tuned[i] = true;
   }

@@ -19,7 +19,8 @@ typedef enum ob_ising_tune_policy {
   OB_ISING_TUNE_AUTO,  /* the selection's choice for the device's share of the chains
                           (ob_ising_select under the options' settings: forced, default, cached
                           per device, driver, graph and chain count, or searched), with the
-                          given tuning's max_pass_chains */
+                          given tuning's max_pass_chains; a given update other than auto
+                          restricts the search to that update */
 } ob_ising_tune_policy;
 
 typedef struct ob_ising_batch_opts {

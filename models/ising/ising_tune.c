@@ -57,16 +57,20 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
  * and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the local
  * path with the sampler's work-group size, the schedule in local and in global memory. CPUs
  * (slow compiles, few cores): the wide words and two work-group sizes. A model of +-w couplings
- * (multispin) adds the multispin update on both paths with each work-group size. */
-static size_t candidates(const ob_device *dev, bool multispin, ob_ising_tuning *c) {
+ * (multispin) adds the multispin update on both paths with each work-group size. `update`
+ * other than auto keeps only the candidates of that update. */
+static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update update,
+                         ob_ising_tuning *c) {
   size_t n = 0;
+  const bool floats = update != OB_ISING_UPDATE_MULTISPIN;
+  multispin = multispin && update != OB_ISING_UPDATE_FLOAT;
   const bool cpu = ob_device_is_cpu(dev);
   static const unsigned gpu_bits[] = {8, 16, 32}, cpu_bits[] = {16, 32}, byte_bits[] = {1, 2, 4};
   static const size_t gpu_wg[] = {128, 256, 512, 1024}, cpu_wg[] = {64, 256};
   const unsigned *bits = cpu ? cpu_bits : gpu_bits;
   const size_t *wgs = cpu ? cpu_wg : gpu_wg;
   const size_t nbits = cpu ? 2 : 3, nwg = cpu ? 2 : 4;
-  for (size_t b = 0; b < nbits; b++) {
+  for (size_t b = 0; floats && b < nbits; b++) {
     for (size_t w = 0; w < nwg && n < MAX_CANDIDATES; w++)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
                                  .wg_size = wgs[w], .wg_words = 1};
@@ -83,7 +87,7 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_tuning *
       c[n++] = (ob_ising_tuning){.update = OB_ISING_UPDATE_MULTISPIN, .spin_bits = 32,
                                  .wg_size = wgs[w], .wg_words = 1,
                                  .path = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL};
-  for (size_t b = 0; !cpu && b < sizeof byte_bits / sizeof *byte_bits; b++)
+  for (size_t b = 0; floats && !cpu && b < sizeof byte_bits / sizeof *byte_bits; b++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = byte_bits[b],
                                  .wg_words = 1,
@@ -97,11 +101,13 @@ typedef struct ising_search {
   ob_device *dev;
   const ob_ising_model *model;
   size_t chains, sweeps;
+  ob_ising_update update; /* auto, or the only update searched */
 } ising_search;
 
 static ob_status search_fallback(void *ctx, void *cfg) {
-  (void)ctx;
-  *(ob_ising_tuning *)cfg = (ob_ising_tuning){0}; /* the sampler chooses */
+  const ising_search *q = ctx;
+  /* the sampler chooses (the update too, unless one is required) */
+  *(ob_ising_tuning *)cfg = (ob_ising_tuning){.update = q->update};
   return OB_OK;
 }
 
@@ -144,18 +150,20 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
 }
 
 ob_status ob_ising_select(ob_device *dev, const ob_tune_settings *settings,
-                          const ob_ising_model *model, size_t chains, ob_ising_tuning *out,
-                          ob_tune_source *source) {
+                          const ob_ising_model *model, size_t chains, ob_ising_update update,
+                          ob_ising_tuning *out, ob_tune_source *source) {
   ob_ising_tuning cand[MAX_CANDIDATES];
-  ising_search s = {.dev = dev, .model = model, .chains = chains};
+  ising_search s = {.dev = dev, .model = model, .chains = chains, .update = update};
   double w = 0.0;
   const bool multispin = ob_ising_multispin_weight(model, &w);
   char shape[1200];
-  snprintf(shape, sizeof shape, "%s:n%zu:e%zu:c%zu%s", ob_ising_spec(model),
-           ob_ising_nodes(model), ob_ising_edges(model), chains, multispin ? ":pmw" : "");
+  snprintf(shape, sizeof shape, "%s:n%zu:e%zu:c%zu%s%s%s", ob_ising_spec(model),
+           ob_ising_nodes(model), ob_ising_edges(model), chains, multispin ? ":pmw" : "",
+           update == OB_ISING_UPDATE_AUTO ? "" : ":", 
+           update == OB_ISING_UPDATE_AUTO ? "" : ob_ising_update_name(update));
   const ob_tune_search q = {.family = &ob_ising_family, .dev = dev, .shape = shape, .ctx = &s,
                             .fallback = search_fallback, .candidates = cand,
-                            .ncandidates = candidates(dev, multispin, cand),
+                            .ncandidates = candidates(dev, multispin, update, cand),
                             .trial = search_trial};
   return ob_tune_select(settings, &q, out, source);
 }

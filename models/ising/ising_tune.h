@@ -18,10 +18,12 @@ extern const ob_tune_family ob_ising_family;
  * (word sizes, work-group sizes, paths and schedules for GPUs; the wide words on CPUs) that
  * sets up, the fastest cached with the work-group size and schedule the sampler chose. Of the
  * weights only whether the couplings are all +-w matters (then the multispin update is a
- * candidate too, and the cache key says so). max_pass_chains of *out is 0. An error only when
- * no candidate works. */
+ * candidate too, and the cache key says so). `update` other than auto searches only the
+ * candidates of that update (the cache key names it). max_pass_chains of *out is 0. An error
+ * only when no candidate works (OB_ERR_UNSUPPORTED for the multispin update of a model
+ * without +-w couplings). */
 ob_status ob_ising_select(ob_device *dev, const ob_tune_settings *settings,
-                          const ob_ising_model *model, size_t chains, ob_ising_tuning *out,
-                          ob_tune_source *source);
+                          const ob_ising_model *model, size_t chains, ob_ising_update update,
+                          ob_ising_tuning *out, ob_tune_source *source);
 
 #endif
