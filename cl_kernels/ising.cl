@@ -128,29 +128,32 @@ typedef ulong qwide;
 #define SLICE 32
 #define COUNT_FLAG 0x80000000u
 
-typedef struct rand4 {
-  qvec x, y, z, w;
-} rand4;
-
-/* Philox4x32-10 on the counters (node, sweep, quad0 + q, domain) of the QUAD_LANES at once.
- * The 32x32->64-bit products are written as widening multiplies (one instruction on GPUs and
- * AVX). */
-rand4 philox4x32_10(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {
-  qvec c0 = (qvec)(node), c1 = (qvec)(sweep), c2 = (qvec)(quad0) + QUAD_LANES, c3 = (qvec)(domain);
-#pragma unroll
-  for (int r = 0; r < 10; r++) {
-    const qwide p0 = to_wide(c0) * (qwide)(0xD2511F53u);
-    const qwide p1 = to_wide(c2) * (qwide)(0xCD9E8D57u);
-    c0 = to_narrow(p1 >> 32) ^ c1 ^ (qvec)(k0);
-    c1 = to_narrow(p1);
-    c2 = to_narrow(p0 >> 32) ^ c3 ^ (qvec)(k1);
-    c3 = to_narrow(p0);
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
+/* Philox4x32-10 on the counters (node, sweep, quad0 + lane, domain) of the lanes of a vector
+ * type at once, its four outputs per lane in a struct TYPE (one definition, instantiated for
+ * the vector widths used). The 32x32->64-bit products are written as widening multiplies (one
+ * instruction on GPUs and AVX). */
+#define DEFINE_PHILOX(NAME, TYPE, V, W, TO_W, TO_N, LANES_)                                      \
+  typedef struct TYPE {                                                                          \
+    V x, y, z, w;                                                                                \
+  } TYPE;                                                                                        \
+  TYPE NAME(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {                  \
+    V c0 = (V)(node), c1 = (V)(sweep), c2 = (V)(quad0) + (LANES_), c3 = (V)(domain);             \
+    for (int r = 0; r < 10; r++) {                                                               \
+      const W p0 = TO_W(c0) * (W)(0xD2511F53u);                                                  \
+      const W p1 = TO_W(c2) * (W)(0xCD9E8D57u);                                                  \
+      c0 = TO_N(p1 >> 32) ^ c1 ^ (V)(k0);                                                        \
+      c1 = TO_N(p1);                                                                             \
+      c2 = TO_N(p0 >> 32) ^ c3 ^ (V)(k1);                                                        \
+      c3 = TO_N(p0);                                                                             \
+      k0 += 0x9E3779B9u;                                                                         \
+      k1 += 0xBB67AE85u;                                                                         \
+    }                                                                                            \
+    TYPE out = {c0, c1, c2, c3};                                                                 \
+    return out;                                                                                  \
   }
-  rand4 out = {c0, c1, c2, c3};
-  return out;
-}
+
+/* The QUAD_LANES counters of a word at once. */
+DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, to_wide, to_narrow, QUAD_LANES)
 
 /* The random numbers of word w (global index) of a node: the counter of its first chain. */
 rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) {
@@ -281,15 +284,30 @@ spin_t decide(fields f, rand4 r, uint sub) {
   (MS_FIELD == 4 ? 0x11111111u : MS_FIELD == 8 ? 0x01010101u : MS_FIELD == 16 ? 0x00010001u : 1u)
 #define MS_MASK (MS_FIELD == 32 ? 0xffffffffu : (1u << (MS_FIELD & 31)) - 1u)
 
-/* The new word from the bit planes c of its chains' counts m (bit b of c[j]: bit j of the m of
- * the chain in bit b) and their random numbers: bit k*8 + q (chain 4q + k, Philox output k of
- * counter q, as in decide()) is -1 unless (r >> 9) < K[m] (ising_multispin.h), K = thr + z. */
-spin_t decide_counts(const uint *c, rand4 r, __global const uint *thr, uint z) {
-  uint rr[32];
-  vstore8(r.x, 0, rr);
-  vstore8(r.y, 1, rr);
-  vstore8(r.z, 2, rr);
-  vstore8(r.w, 3, rr);
+/* The multispin update's random numbers (ising_multispin.h): chain j of word w compares the
+ * 23-bit uniform k = (a << 7) | b with its threshold, a = 16 bits from domain 2 (four counters
+ * per word, (node, sweep, 4w + j / 8, 2), output (j % 8) / 2, half j % 2) and, only when a
+ * alone does not decide (a == K >> 7), b = the top 7 bits of output 0 of (node, sweep,
+ * 32w + j, 3). */
+DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_ulong4, convert_uint4,
+              (uint4)(0, 1, 2, 3))
+DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u)
+
+/* The bit of a word that holds its chain j, and back (the float update's layout: chain 4q + k
+ * in bit k * 8 + q). */
+#define MS_BIT(j) ((j) % 4u * 8u + (j) / 4u)
+#define MS_CHAIN(b) ((b) % 8u * 4u + (b) / 8u)
+
+/* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
+ * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], K = thr + z. */
+spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint k1,
+                     __global const uint *thr, uint z) {
+  const rand_quads r = philox_quads(node, sweep, 4u * w, 2u, k0, k1);
+  uint rr[16]; /* rr[4 * o + q]: output o of counter q */
+  vstore4(r.x, 0, rr);
+  vstore4(r.y, 1, rr);
+  vstore4(r.z, 2, rr);
+  vstore4(r.w, 3, rr);
   uint f[MS_FIELD];
 #pragma unroll
   for (int k = 0; k < MS_FIELD; k++) {
@@ -297,11 +315,23 @@ spin_t decide_counts(const uint *c, rand4 r, __global const uint *thr, uint z) {
 #pragma unroll
     for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
   }
-  uint x = 0;
+  uint x = 0, tie = 0;
 #pragma unroll
-  for (uint b = 0; b < 32; b++) {
+  for (uint j = 0; j < 32; j++) {
+    const uint b = MS_BIT(j);
     const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
-    x |= (uint)((rr[b] >> 9) >= thr[z + m]) << b;
+    const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
+    const uint kh = thr[z + m] >> 7;
+    x |= (uint)(a >= kh) << b;
+    tie |= (uint)(a == kh) << b;
+  }
+  while (tie) { /* rare: about one chain in 2^16 */
+    const uint b = 31u - clz(tie & (0u - tie)), j = MS_CHAIN(b);
+    tie &= tie - 1u;
+    const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
+    const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
+    const uint k = (a << 7) | (philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25);
+    x = (x & ~(1u << b)) | ((uint)(k >= thr[z + m]) << b);
   }
   return x;
 }
@@ -322,7 +352,6 @@ spin_t decide_counts(const uint *c, rand4 r, __global const uint *thr, uint z) {
   spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
                          SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1,            \
                          __global const uint *thr) {                                             \
-    const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
     uint c[MS_PLANES];                                                                           \
     for (int j = 0; j < MS_PLANES; j++) c[j] = 0u;                                               \
     uint k = 0;                                                                                  \
@@ -340,7 +369,7 @@ spin_t decide_counts(const uint *c, rand4 r, __global const uint *thr, uint z) {
       uint carry = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                                 \
       RIPPLE(c, 0, carry)                                                                        \
     }                                                                                            \
-    return decide_counts(c, r, thr, ps.z);                                                      \
+    return decide_counts(c, ps.x, sweep, w, k0, k1, thr, ps.z);                                                      \
   }
 
 DEFINE_MS_UPDATE(lg, __local, __global)

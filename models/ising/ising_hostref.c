@@ -97,7 +97,7 @@ void ob_ising_hostref_sweeps(const ob_ising_hostref *ref, uint64_t seed, size_t 
       const uint32_t i = ref->order[f];
       for (size_t c = 0; c < nchains; c++) {
         const size_t chain = chain0 + c;
-        if (c == 0 || chain % 4 == 0) {
+        if (!ref->K && (c == 0 || chain % 4 == 0)) { /* the float rule's outputs */
           const uint32_t ctr[4] = {i, sweep, (uint32_t)(chain / 4), 0};
           ob_philox4x32_10(ctr, k0, k1, r);
         }
@@ -107,7 +107,7 @@ void ob_ising_hostref_sweeps(const ob_ising_hostref *ref, uint64_t seed, size_t 
           for (uint32_t e = ref->row_ptr[i]; e < ref->row_ptr[i + 1]; e++)
             cnt += (sc[ref->col[e]] < 0) != (ref->sign[e] != 0);
           const uint32_t K = ref->K[ref->row_ptr[i] + i + cnt];
-          sc[i] = (int8_t)((r[chain % 4] >> 9) < K ? 1 : -1);
+          sc[i] = (int8_t)(ob_ising_multispin_plus(k0, k1, i, sweep, chain, K) ? 1 : -1);
           continue;
         }
         float t = ref->ht[i];

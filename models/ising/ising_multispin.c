@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "philox.h"
+
 bool ob_ising_multispin_weight(const ob_ising_model *model, double *w) {
   const double *J = ob_ising_J_const(model);
   const size_t m = ob_ising_edges(model);
@@ -46,4 +48,17 @@ void ob_ising_multispin_thresholds(const ob_ising_model *model, double w, uint32
 
 uint32_t ob_ising_multispin_sign(const ob_ising_model *model, size_t e) {
   return ob_ising_J_const(model)[ob_ising_col_edge(model)[e]] < 0 ? 0xffffffffu : 0u;
+}
+
+bool ob_ising_multispin_plus(uint32_t k0, uint32_t k1, uint32_t node, uint32_t sweep,
+                             size_t chain, uint32_t K) {
+  const uint32_t j = (uint32_t)(chain % 32);
+  const uint32_t ctr[4] = {node, sweep, (uint32_t)(chain / 32 * 4 + j / 8), 2};
+  uint32_t r[4];
+  ob_philox4x32_10(ctr, k0, k1, r);
+  const uint32_t a = (r[j % 8 / 2] >> (j % 2 * 16)) & 0xffffu;
+  if (a != K >> 7) return a < K >> 7;
+  const uint32_t tie[4] = {node, sweep, (uint32_t)chain, 3};
+  ob_philox4x32_10(tie, k0, k1, r);
+  return ((a << 7) | (r[0] >> 25)) < K;
 }

@@ -5,15 +5,19 @@
  * With J_ij = w sigma_ij (sigma = +-1) and y_j = 1 when sigma_ij s_j = -1, the field of node i is
  * gamma_i = h_i + w (d_i - 2 m_i), m_i = sum_j y_j: it takes only d_i + 1 values, one per count
  * m_i. The kernel forms m_i of 32 chains at once with bitwise adders over the neighbours' words
- * (y_j = word_j XOR sign mask), and decides each chain with its Philox output r (the stream and
- * chain mapping of the float update) and an integer threshold per node and count:
- *   s_i = +1  exactly when  (r >> 9) < K_i[m],
+ * (y_j = word_j XOR sign mask), and decides each chain with a 23-bit uniform integer k and an
+ * integer threshold per node and count:
+ *   s_i = +1  exactly when  k < K_i[m],
  * K_i[m] = the number of k in [0, 2^23) with (2k+1) / 2^24 < p, p = 1 / (1 + exp(-2 beta gamma)).
- * That is the float rule's test u < p (ising_rule.h: the same uniform u = (2k+1) / 2^24 of the
- * same random bits) with p exact to double precision instead of the float rule's 2e-7: the
- * Gibbs rule P(s_i = +1 | rest) = p up to the uniform's 2^-23 resolution, as on the float
- * path. The samples differ from the float update's where u falls between the two roundings of p
- * (the float path sums the field in float), not in distribution.
+ * That is the float rule's test u < p (ising_rule.h: the uniform u = (2k+1) / 2^24) with p exact
+ * to double precision instead of the float rule's 2e-7: the Gibbs rule P(s_i = +1 | rest) = p
+ * up to the uniform's 2^-23 resolution, as on the float path.
+ * The bits of k come from the same Philox4x32-10 and key in other counter domains, read lazily:
+ * k = (a << 7) | b, a = 16 bits (the counter (node, sweep, 4w + j / 8, 2) of chain j of word w
+ * of 32 chains, output (j % 8) / 2, half j % 2: two chains per 32-bit output, half the float
+ * update's Philox work), and b = the top 7 bits of output 0 of (node, sweep, chain, 3),
+ * needed only when a == K >> 7 (about one decision in 2^16). The samples therefore differ from
+ * the float update's, not in distribution.
  *
  * The thresholds use only correctly rounded double operations (no libm exp), so every host
  * computes the same table and a batch split over hosts gives the same states. */
@@ -37,5 +41,10 @@ void ob_ising_multispin_thresholds(const ob_ising_model *model, double w, uint32
 
 /* The sign mask of CSR entry e: 0xffffffff when its coupling is negative, else 0. */
 uint32_t ob_ising_multispin_sign(const ob_ising_model *model, size_t e);
+
+/* The multispin decision of node `node` in sweep `sweep` for chain `chain` (its index in the
+ * whole batch) with threshold K, key (k0, k1): true when the new spin is +1 (k < K, k as above). */
+bool ob_ising_multispin_plus(uint32_t k0, uint32_t k1, uint32_t node, uint32_t sweep,
+                             size_t chain, uint32_t K);
 
 #endif
