@@ -130,24 +130,31 @@ typedef ulong qwide;
 
 /* Philox4x32-10 on the counters (node, sweep, quad0 + lane, domain) of the lanes of a vector
  * type at once, its four outputs per lane in a struct TYPE (one definition, instantiated for
- * the vector widths used). The 32x32->64-bit products are written as widening multiplies (one
- * instruction on GPUs and AVX). */
+ * the vector widths used; the ten rounds written out, as a macro cannot hold an unroll
+ * pragma). The 32x32->64-bit products are written as widening multiplies (one instruction on
+ * GPUs and AVX). */
+#define PHILOX_ROUND(V, W, TO_W, TO_N)                                                           \
+  {                                                                                              \
+    const W p0 = TO_W(c0) * (W)(0xD2511F53u);                                                    \
+    const W p1 = TO_W(c2) * (W)(0xCD9E8D57u);                                                    \
+    c0 = TO_N(p1 >> 32) ^ c1 ^ (V)(k0);                                                          \
+    c1 = TO_N(p1);                                                                               \
+    c2 = TO_N(p0 >> 32) ^ c3 ^ (V)(k1);                                                          \
+    c3 = TO_N(p0);                                                                               \
+    k0 += 0x9E3779B9u;                                                                           \
+    k1 += 0xBB67AE85u;                                                                           \
+  }
 #define DEFINE_PHILOX(NAME, TYPE, V, W, TO_W, TO_N, LANES_)                                      \
   typedef struct TYPE {                                                                          \
     V x, y, z, w;                                                                                \
   } TYPE;                                                                                        \
   TYPE NAME(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {                  \
     V c0 = (V)(node), c1 = (V)(sweep), c2 = (V)(quad0) + (LANES_), c3 = (V)(domain);             \
-    for (int r = 0; r < 10; r++) {                                                               \
-      const W p0 = TO_W(c0) * (W)(0xD2511F53u);                                                  \
-      const W p1 = TO_W(c2) * (W)(0xCD9E8D57u);                                                  \
-      c0 = TO_N(p1 >> 32) ^ c1 ^ (V)(k0);                                                        \
-      c1 = TO_N(p1);                                                                             \
-      c2 = TO_N(p0 >> 32) ^ c3 ^ (V)(k1);                                                        \
-      c3 = TO_N(p0);                                                                             \
-      k0 += 0x9E3779B9u;                                                                         \
-      k1 += 0xBB67AE85u;                                                                         \
-    }                                                                                            \
+    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
+    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
+    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
+    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
+    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
     TYPE out = {c0, c1, c2, c3};                                                                 \
     return out;                                                                                  \
   }

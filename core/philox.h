@@ -1,7 +1,8 @@
 /* Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3",
  * SC'11), the counter-based generator of the Ising sampler. Header-only so that the host
  * reference loop inlines it; bit-identical to philox4x32_10() in cl_kernels/ising.cl
- * (tests/test_ising_rng.c checks the published known-answer vectors and the device). */
+ * (tests/test_ising_sampler.c checks the published known-answer vectors here, and the device
+ * states bit for bit against the host loop). */
 #ifndef OB_PHILOX_H
 #define OB_PHILOX_H
 
