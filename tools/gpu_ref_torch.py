@@ -57,6 +57,13 @@ def conv(name, n, c, h, k, stride, pad, reps):
     with torch.no_grad():
         t = timed(lambda: m(x), reps)
     out("conv_forward", f"shape={name};n={n}", "gflops", "GFLOP/s", flops / t / 1e9)
+    # the two gradients through convolution_backward (cuDNN's backward algorithms), same FLOPs
+    w = m.weight.detach()
+    dy = torch.randn(n, k, ho, ho, device=DEV)
+    t = timed(lambda: torch.nn.grad.conv2d_input(x.shape, w, dy, stride=stride, padding=pad), reps)
+    out("conv_backward_data", f"shape={name};n={n}", "gflops", "GFLOP/s", flops / t / 1e9)
+    t = timed(lambda: torch.nn.grad.conv2d_weight(x, w.shape, dy, stride=stride, padding=pad), reps)
+    out("conv_backward_weight", f"shape={name};n={n}", "gflops", "GFLOP/s", flops / t / 1e9)
 
 
 def adam(tensors, shape, reps):
