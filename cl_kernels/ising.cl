@@ -294,8 +294,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
 /* The multispin update's random numbers (ising_multispin.h): chain j of word w compares the
  * 23-bit uniform k = (a << 7) | b with its threshold, a = 16 bits from domain 2 (four counters
  * per word, (node, sweep, 4w + j / 8, 2), output (j % 8) / 2, half j % 2) and, only when a
- * alone does not decide (a == K >> 7), b = the top 7 bits of output 0 of (node, sweep,
- * 32w + j, 3). */
+ * alone does not decide (128 a < K <= 128 a + 127), b = the top 7 bits of output 0 of
+ * (node, sweep, 32w + j, 3). */
 DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_ulong4, convert_uint4,
               (uint4)(0, 1, 2, 3))
 DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u)
@@ -322,23 +322,27 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
     for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
   }
-  uint x = 0, tie = 0;
+  /* Chain by chain from bit 31 down, the sign bits of e = 128 a - K (e < 0: not surely -1) and
+   * of e + 127 (< 0: surely +1, whatever the 7 low bits) shifted into two words (a funnel
+   * shift each: few integer instructions, the integer pipe being this update's limit). */
+  uint not_minus = 0, plus = 0;
 #pragma unroll
-  for (uint j = 0; j < 32; j++) {
-    const uint b = MS_BIT(j);
+  for (uint i = 0; i < 32; i++) {
+    const uint b = 31u - i, j = MS_CHAIN(b);
     const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
     const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
-    const uint kh = thr[z + m] >> 7;
-    x |= (uint)(a >= kh) << b;
-    tie |= (uint)(a == kh) << b;
+    const uint e = a * 128u - thr[z + m];
+    not_minus = (not_minus << 1) | (e >> 31);
+    plus = (plus << 1) | ((e + 127u) >> 31);
   }
-  while (tie) { /* rare: about one chain in 2^16 */
+  uint x = ~not_minus, tie = not_minus & ~plus;
+  while (tie) { /* rare: 128 a < K <= 128 a + 127, about one chain in 2^16 */
     const uint b = 31u - clz(tie & (0u - tie)), j = MS_CHAIN(b);
     tie &= tie - 1u;
     const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
     const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
     const uint k = (a << 7) | (philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25);
-    x = (x & ~(1u << b)) | ((uint)(k >= thr[z + m]) << b);
+    x |= (uint)(k >= thr[z + m]) << b;
   }
   return x;
 }

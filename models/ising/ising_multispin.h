@@ -16,8 +16,8 @@
  * k = (a << 7) | b, a = 16 bits (the counter (node, sweep, 4w + j / 8, 2) of chain j of word w
  * of 32 chains, output (j % 8) / 2, half j % 2: two chains per 32-bit output, half the float
  * update's Philox work), and b = the top 7 bits of output 0 of (node, sweep, chain, 3),
- * needed only when a == K >> 7 (about one decision in 2^16). The samples therefore differ from
- * the float update's, not in distribution.
+ * needed only when a alone does not decide, 128 a < K <= 128 a + 127 (about one decision in
+ * 2^16). The samples therefore differ from the float update's, not in distribution.
  *
  * The thresholds use only correctly rounded double operations (no libm exp), so every host
  * computes the same table and a batch split over hosts gives the same states. */
