@@ -77,7 +77,8 @@ static void check_plan(ob_conv_plan *p, ob_conv_pass pass, const ob_conv_choice 
   }
   OB_ASSERT_OK(ob_conv_tensor_read(dev, st, mo, nout, out));
   ob_conv_check chk;
-  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, ob_conv_arith_own(st), 7, &chk);
+  ob_conv_ref_compare(&shape, pass, h0, h1, NULL, out, 1e12, ob_conv_arith_of(&choice->cfg, st), 7,
+                      &chk);
   if (!chk.ok || chk.checked != nout)
     fail_msg("%s with %s: rel_err %.3g", ob_conv_pass_name(pass), choice->describe,
              chk.rel_err);
