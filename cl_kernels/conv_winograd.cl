@@ -109,3 +109,70 @@ __kernel void wino_output(__global const float *restrict m, __global float *rest
     if (ox + 1 < OW) yk[(oy + i) * OW + ox + 1] = o1 + b;
   }
 }
+
+/* The weight gradient, dw = sum over tiles of G^T [ (A dy A^T) .* (B^T x B) ] G (F(3x3,2x2),
+ * the same matrices): V from wino_input (tiles over dy's positions), the dy transform
+ * below, the 16 GEMMs over the tiles M_e[k][c] = sum_p DY_e[k][p] V_e[c][p], then wino_dw.
+ * A = [1 0; 1 1; 1 -1; 0 -1], G^T = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1]. */
+
+/* t[0..3] = A dy[0..1] along one dimension. */
+#define A2(d0, d1, t)                                                                           \
+  do {                                                                                          \
+    (t)[0] = (d0);                                                                              \
+    (t)[1] = (d0) + (d1);                                                                       \
+    (t)[2] = (d0) - (d1);                                                                       \
+    (t)[3] = -(d1);                                                                             \
+  } while (0)
+
+/* t[0..2] = G^T m[0..3] along one dimension. */
+#define GT4(m0, m1, m2, m3, t)                                                                  \
+  do {                                                                                          \
+    (t)[0] = (m0) + 0.5f * ((m1) + (m2));                                                       \
+    (t)[1] = 0.5f * ((m1) - (m2));                                                              \
+    (t)[2] = 0.5f * ((m1) + (m2)) + (m3);                                                       \
+  } while (0)
+
+/* dy [n][K][OH][OW] -> DY [16][K][P]: one work-item per tile p (dimension 0, P rounded up)
+ * and channel k (dimension 1, exactly K); dy past the bottom or right edge reads zeros. */
+__kernel void wino_dy(__global const float *restrict dy, __global float *restrict m, const int K,
+                      const int OH, const int OW, const int th, const int tw, const int P) {
+  const int p = get_global_id(0), k = get_global_id(1);
+  if (p >= P) return;
+  const int n = p / (th * tw), t = p % (th * tw);
+  const int oy = 2 * (t / tw), ox = 2 * (t % tw);
+  __global const float *dk = dy + (n * K + k) * OH * OW;
+  float d[2][2], r[4][2];
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      d[i][j] = oy + i < OH && ox + j < OW ? dk[(oy + i) * OW + ox + j] : 0.0f;
+  for (int j = 0; j < 2; j++) {
+    float t4[4];
+    A2(d[0][j], d[1][j], t4);
+    for (int i = 0; i < 4; i++) r[i][j] = t4[i];
+  }
+  for (int i = 0; i < 4; i++) {
+    float t4[4];
+    A2(r[i][0], r[i][1], t4);
+    for (int j = 0; j < 4; j++) m[((i * 4 + j) * K + k) * P + p] = t4[j];
+  }
+}
+
+/* M [16][K][C] -> dw [K][C][3][3]: one work-item per (c, k) (dimensions 0 and 1, exactly C
+ * and K). */
+__kernel void wino_dw(__global const float *restrict u, __global float *restrict dw,
+                      const int K, const int C) {
+  const int c = get_global_id(0), k = get_global_id(1);
+  float a[4][4], r[3][4];
+  for (int e = 0; e < 16; e++) a[e / 4][e % 4] = u[(e * K + k) * C + c];
+  for (int j = 0; j < 4; j++) {
+    float t3[3];
+    GT4(a[0][j], a[1][j], a[2][j], a[3][j], t3);
+    for (int i = 0; i < 3; i++) r[i][j] = t3[i];
+  }
+  __global float *out = dw + (k * C + c) * 9;
+  for (int i = 0; i < 3; i++) {
+    float t3[3];
+    GT4(r[i][0], r[i][1], r[i][2], r[i][3], t3);
+    for (int j = 0; j < 3; j++) out[i * 3 + j] = t3[j];
+  }
+}

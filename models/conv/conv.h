@@ -134,9 +134,9 @@ ob_status ob_conv_config_check(const ob_conv_config *cfg);
 size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
 
 /* OB_OK when the Winograd algorithm can run the pass of the (checked) shape in the storage
- * type: fp32, 3x3 filters, stride 1, groups 1, the forward pass (any padding) or the data
- * gradient (padding at most 2), and workspaces below 2^31 elements. OB_ERR_UNSUPPORTED with
- * a detail otherwise. */
+ * type: fp32, 3x3 filters, stride 1, groups 1; the forward pass and the weight gradient with
+ * any padding, the data gradient with padding at most 2; workspaces below 2^31 elements.
+ * OB_ERR_UNSUPPORTED with a detail otherwise. */
 ob_status ob_conv_winograd_check(const ob_conv_shape *shape, ob_conv_pass pass,
                                  ob_conv_storage storage);
 

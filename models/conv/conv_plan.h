@@ -38,15 +38,18 @@ typedef struct ob_conv_view {
 } ob_conv_view;
 
 /* The Winograd F(2x2,3x3) parts of a plan (cl_kernels/conv_winograd.cl): the forward
- * convolution the transforms run, the 16 GEMMs over its channels as a plan of a grouped 1x1
- * convolution (without a configuration: the outer plan's GEMM kernel runs on its view), the
- * transform kernels and the workspaces V, U and M. */
+ * convolution the transforms run, the 16 GEMMs as a plan of a grouped 1x1 convolution
+ * (its forward pass, or its weight gradient for the weight gradient; without a
+ * configuration: the outer plan's GEMM kernel runs on its view), the transform kernels and
+ * the workspaces V [16][C][P], U [16][K][C] and M [16][K][P]. */
 typedef struct ob_conv_wino {
-  ob_conv_shape fwd;        /* the plan's shape (forward) or dy convolved with w flipped */
+  ob_conv_shape fwd;        /* the plan's shape, or (data gradient) dy convolved with w flipped */
   int flip;                 /* the filter transform reads w flipped (data gradient) */
   int th, tw, tiles;        /* 2x2 output tiles per column and row of an image, over the batch */
   ob_conv_plan *inner;
-  cl_kernel input, filter, output;
+  cl_kernel input;          /* x (or dy) -> V */
+  cl_kernel other;          /* w -> U (wino_filter), or for the weight gradient dy -> M (wino_dy) */
+  cl_kernel output;         /* M -> y or dx (wino_output), or for the weight gradient U -> dw */
   cl_mem v, u, m;
 } ob_conv_wino;
 

@@ -127,7 +127,7 @@ ob_conv_arith ob_conv_arith_of(const ob_conv_config *cfg, ob_conv_storage storag
 }
 
 /* Over the fp32 bound (ob_conv_ref_bound's comment, conv_ref.h, derives it). */
-#define WINOGRAD_ERROR_GROWTH 8.0
+#define WINOGRAD_ERROR_GROWTH 9.0
 
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith) {
   const size_t k = (size_t)ob_conv_ref_reduction(s, pass);

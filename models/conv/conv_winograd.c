@@ -3,7 +3,9 @@
  *
  * The data gradient of a stride-1 convolution is the forward convolution of dy with the
  * filters rotated by 180 degrees and their k and c swapped, padded by 2 - pad: the same
- * transforms, the filter transform reading w flipped. */
+ * transforms, the filter transform reading w flipped. The weight gradient transforms x as
+ * the forward pass does and dy's 2x2 tiles to 4x4, reduces over the tiles with the weight
+ * gradient of the same grouped 1x1 convolution, and transforms the 4x4 sums to 3x3. */
 #include "conv_plan.h"
 
 #include <stdlib.h>
@@ -30,6 +32,11 @@ static ob_conv_shape inner_shape(const ob_conv_shape *fwd, int th, int tw) {
   return in;
 }
 
+/* The pass of the grouped 1x1 convolution: the weight gradient's, else the forward one. */
+static ob_conv_pass inner_pass(ob_conv_pass pass) {
+  return pass == OB_CONV_BACKWARD_WEIGHT ? OB_CONV_BACKWARD_WEIGHT : OB_CONV_FORWARD;
+}
+
 ob_status ob_conv_winograd_check(const ob_conv_shape *s, ob_conv_pass pass,
                                  ob_conv_storage storage) {
   if (storage != OB_CONV_FP32)
@@ -38,8 +45,6 @@ ob_status ob_conv_winograd_check(const ob_conv_shape *s, ob_conv_pass pass,
     return ob_fail(OB_ERR_UNSUPPORTED, "conv winograd: 3x3 filters, stride 1 and groups 1 "
                    "only (the shape has %dx%d, stride %d, groups %d)", s->r, s->s, s->stride,
                    s->groups);
-  if (pass == OB_CONV_BACKWARD_WEIGHT)
-    return ob_fail(OB_ERR_UNSUPPORTED, "conv winograd: no weight gradient");
   if (pass == OB_CONV_BACKWARD_DATA && s->pad > 2)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv winograd: the data gradient needs pad <= 2 "
                    "(the shape has %d)", s->pad);
@@ -62,14 +67,14 @@ ob_status ob_conv_algo_view(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
   int th = 0, tw = 0;
   wino_forward(s, pass, &fwd, &th, &tw);
   const ob_conv_shape in = inner_shape(&fwd, th, tw);
-  return ob_conv_view_make(&in, OB_CONV_FORWARD, storage, v);
+  return ob_conv_view_make(&in, inner_pass(pass), storage, v);
 }
 
 void ob_conv_wino_destroy(ob_conv_wino *w) {
   if (!w) return;
   ob_device *dev = w->inner ? w->inner->dev : NULL;
   if (w->input) clReleaseKernel(w->input);
-  if (w->filter) clReleaseKernel(w->filter);
+  if (w->other) clReleaseKernel(w->other);
   if (w->output) clReleaseKernel(w->output);
   ob_buffer_release(dev, w->v);
   ob_buffer_release(dev, w->u);
@@ -88,10 +93,13 @@ static ob_status wino_fill(ob_conv_plan *p, ob_conv_wino *w) {
   w->flip = p->pass == OB_CONV_BACKWARD_DATA;
   const ob_conv_shape in = inner_shape(&w->fwd, w->th, w->tw);
   w->tiles = in.w;
-  OB_TRY(ob_conv_plan_make(p->dev, &in, OB_CONV_FORWARD, OB_CONV_FP32, &w->inner));
+  const bool wgrad = p->pass == OB_CONV_BACKWARD_WEIGHT;
+  OB_TRY(ob_conv_plan_make(p->dev, &in, inner_pass(p->pass), OB_CONV_FP32, &w->inner));
   OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", "wino_input", &w->input));
-  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", "wino_filter", &w->filter));
-  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", "wino_output", &w->output));
+  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", wgrad ? "wino_dy" : "wino_filter",
+                          &w->other));
+  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", wgrad ? "wino_dw" : "wino_output",
+                          &w->output));
   OB_TRY(workspace(p->dev, ob_conv_input_elems(&in), &w->v));
   OB_TRY(workspace(p->dev, ob_conv_filter_elems(&in), &w->u));
   return workspace(p->dev, ob_conv_output_elems(&in), &w->m);
@@ -122,7 +130,10 @@ static ob_status launch(ob_device *dev, cl_kernel k, int tiles, int d0, int rows
   return ob_enqueue_kernel(dev, k, 2, global, tiles > 0 ? local : NULL, ev);
 }
 
-/* The filter and input transforms, the GEMMs, the output transform (see ob_conv_enqueue). */
+/* The transforms of the two inputs (the filter's or dy's first), the GEMMs, the output's
+ * transform (see ob_conv_enqueue). Forward and data gradient: U from w (A), V from x or dy
+ * (B), M = U V, C from M; weight gradient: DY from dy (A) into m, V from x (B), u = the
+ * weight gradient of the grouped 1x1 convolution over the tiles, dw (C) from u. */
 static ob_status wino_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config *cfg,
                               cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                               cl_event *first, cl_event *last) {
@@ -130,20 +141,35 @@ static ob_status wino_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_con
   if (!w) return ob_fail(OB_ERR_INVALID, "conv: the plan has no Winograd parts");
   const ob_conv_shape *f = &w->fwd;
   const int OH = ob_conv_out_h(f), OW = ob_conv_out_w(f), has_bias = bias != NULL;
+  const bool wgrad = p->pass == OB_CONV_BACKWARD_WEIGHT;
   cl_event ev = NULL, gfirst = NULL;
-  const cl_mem fm[] = {A, w->u};
-  const int fi[] = {f->k, f->c, w->flip};
-  OB_TRY(ob_conv_set_args(w->filter, fm, 2, fi, 3));
-  OB_TRY(launch(p->dev, w->filter, 0, f->c, f->k, first));
+  if (wgrad) {
+    const cl_mem dm[] = {A, w->m};
+    const int di[] = {f->k, OH, OW, w->th, w->tw, w->tiles};
+    OB_TRY(ob_conv_set_args(w->other, dm, 2, di, 6));
+    OB_TRY(launch(p->dev, w->other, w->tiles, 0, f->k, first));
+  } else {
+    const cl_mem fm[] = {A, w->u};
+    const int fi[] = {f->k, f->c, w->flip};
+    OB_TRY(ob_conv_set_args(w->other, fm, 2, fi, 3));
+    OB_TRY(launch(p->dev, w->other, 0, f->c, f->k, first));
+  }
   const cl_mem im[] = {B, w->v};
   const int ii[] = {f->c, f->h, f->w, f->pad, w->th, w->tw, w->tiles};
   OB_TRY(ob_conv_set_args(w->input, im, 2, ii, 7));
   OB_TRY(launch(p->dev, w->input, w->tiles, 0, f->c, &ev));
   clReleaseEvent(ev);
-  OB_TRY(ob_conv_enqueue_gemm(w->inner, gemm, cfg, ws, w->u, w->v, w->m, NULL, &gfirst, last));
+  const cl_mem ga = wgrad ? w->m : w->u, gc = wgrad ? w->u : w->m;
+  OB_TRY(ob_conv_enqueue_gemm(w->inner, gemm, cfg, ws, ga, w->v, gc, NULL, &gfirst, last));
   clReleaseEvent(gfirst);
   clReleaseEvent(*last);
   *last = NULL;
+  if (wgrad) {
+    const cl_mem wm[] = {w->u, C};
+    const int wi[] = {f->k, f->c};
+    OB_TRY(ob_conv_set_args(w->output, wm, 2, wi, 2));
+    return launch(p->dev, w->output, 0, f->c, f->k, last);
+  }
   const cl_mem om[] = {w->m, C, bias};
   const int oi[] = {has_bias, f->k, OH, OW, w->th, w->tw, w->tiles};
   OB_TRY(ob_conv_set_args(w->output, om, 3, oi, 7));

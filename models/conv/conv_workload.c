@@ -278,7 +278,7 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
         [OB_CONV_ARITH_FP32] = "1e-5 sqrt(K)",
         [OB_CONV_ARITH_FP16_STORAGE] = "2^-11 + 1e-5 sqrt(K)",
         [OB_CONV_ARITH_FP16] = "2e-3 sqrt(K)",
-        [OB_CONV_ARITH_WINOGRAD] = "8e-5 sqrt(K)",
+        [OB_CONV_ARITH_WINOGRAD] = "9e-5 sqrt(K)",
     };
     ob_conv_check chk;
     ob_conv_ref_compare(&s->shape, s->pass, s->in0, s->in1, NULL, got, VERIFY_BUDGET, arith, 13,
