@@ -1,8 +1,10 @@
 /* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
  * gradient and bias gradient through one parameterised implicit-GEMM kernel
- * (cl_kernels/conv_gemm.cl). A plan runs the tile configuration it is created with; the
- * selection step, ob_conv_select (models/conv/conv_tune.h), picks one per device, shape, pass
- * and storage type through the tuning facility (core/tune.h).
+ * (cl_kernels/conv_gemm.cl), run on the convolution itself or (algo=winograd, fp32 3x3
+ * stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl. A plan runs the
+ * configuration it is created with; the selection step, ob_conv_select (models/conv/
+ * conv_tune.h), picks one per device, shape, pass and storage type through the tuning
+ * facility (core/tune.h).
  *
  * Storage: every tensor of a plan is fp32, or (OB_CONV_FP16) every tensor is IEEE half --
  * x, w, b, y and the gradients alike -- loaded with vload_half and stored with vstore_half_rte

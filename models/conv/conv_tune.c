@@ -1,4 +1,5 @@
-/* The convolution's selection step: the candidate tiles and their split-K factors, the
+/* The convolution's selection step: the candidate tiles and their split-K factors (for the
+ * implicit GEMM and, on the shapes it runs, the Winograd algorithm's inner GEMMs), the
  * device default (a throughput model), and the trial the tuning facility (core/tune.h) times
  * each candidate with, on scratch tensors of the pass, checked against the reference. */
 #include "conv_tune.h"
