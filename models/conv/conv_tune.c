@@ -149,12 +149,15 @@ static void model_split(ob_device *dev, const ob_conv_view *v, ob_conv_config *c
   }
 }
 
-/* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32". */
+/* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32", and
+ * ",algos=gemm+winograd" where the Winograd algorithm competes (so that a winner cached
+ * before it existed is searched again). */
 static void shape_key(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
-                      char *buf, size_t n) {
-  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s",
+                      bool winograd, char *buf, size_t n) {
+  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s%s",
            ob_conv_pass_name(pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
-           s->pad, s->groups, ob_conv_storage_name(storage));
+           s->pad, s->groups, ob_conv_storage_name(storage),
+           winograd ? ",algos=gemm+winograd" : "");
 }
 
 /* ---------------------------------------------------------------- the tuner */
@@ -390,7 +393,7 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
   ob_conv_config *cand = malloc(2 * ntile * MAX_SPLITS * sizeof *cand);
   if (!cand) return ob_fail(OB_ERR_NOMEM, "out of memory");
   char key[256];
-  shape_key(shape, pass, storage, key, sizeof key);
+  shape_key(shape, pass, storage, s.wino_ok, key, sizeof key);
   const ob_tune_search q = {.family = &ob_conv_family, .dev = dev, .shape = key, .ctx = &s,
                             .fallback = search_fallback, .fits = search_fits,
                             .candidates = cand, .ncandidates = search_candidates(&s, cand),
