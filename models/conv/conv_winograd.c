@@ -23,12 +23,14 @@ static void wino_forward(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_shap
   *tw = (ob_conv_out_w(fwd) + 1) / 2;
 }
 
+/* x as an int, or 2^30 when larger (then the shape check refuses the sizes). */
+static int clamped(double x) { return x < 0x1p30 ? (int)x : 1 << 30; }
+
 /* The 16 GEMMs M_e = U_e V_e as a convolution: x = V [1][16 C][1][P], w = U [16 K][C][1][1]
  * in 16 groups, y = M [1][16 K][1][P]. */
 static ob_conv_shape inner_shape(const ob_conv_shape *fwd, int th, int tw) {
-  const double tiles = (double)fwd->n * th * tw;
-  const ob_conv_shape in = {1, 16 * fwd->c, 1, tiles < 1 << 30 ? (int)tiles : 1 << 30,
-                            16 * fwd->k, 1, 1, 1, 0, 16};
+  const ob_conv_shape in = {1, clamped(16.0 * fwd->c), 1, clamped((double)fwd->n * th * tw),
+                            clamped(16.0 * fwd->k), 1, 1, 1, 0, 16};
   return in;
 }
 
