@@ -127,6 +127,17 @@ static void run_case(const ob_case *proto) {
   run_case_into(proto, &c, &v);
 }
 
+/* Setting up a copy of the case is OB_ERR_UNSUPPORTED (a skipped row) with why in the detail. */
+static void expect_skipped(const ob_case *proto, const char *why) {
+  ob_case c = *proto;
+  void *st = calloc(1, ob_workload_conv.state_size);
+  assert_non_null(st);
+  assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &c), OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), why));
+  ob_workload_conv.teardown(st);
+  free(st);
+}
+
 /* Forced algo=winograd (as OCLBENCH_CONFIG_CONV forces it): the row's note says so, its
  * bound is Winograd's, and its rate, still in direct-conv FLOPs, may reach 2.25x the FP32
  * peak (the arithmetic done) before it is implausible; a pass it cannot run is skipped. */
@@ -148,14 +159,9 @@ static void winograd_rows_say_so(void **state) {
   assert_true(c.metrics[0].limit_per_peak == 2.25);
   assert_non_null(strstr(v.note, "= 9e-5 sqrt(K)"));
   assert_non_null(strstr(v.note, "algo=winograd"));
-  ob_case h = *find(cases, n, "own", "fp16", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
-                                             "s=3;stride=1;pad=1;pass=forward");
-  void *st = calloc(1, ob_workload_conv.state_size);
-  assert_non_null(st);
-  assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &h), OB_ERR_UNSUPPORTED);
-  assert_non_null(strstr(ob_error_detail(), "winograd"));
-  ob_workload_conv.teardown(st);
-  free(st);
+  expect_skipped(find(cases, n, "own", "fp16", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
+                                               "s=3;stride=1;pad=1;pass=forward"),
+                 "winograd");
   ob_tune_settings_install(&saved);
 }
 
@@ -175,14 +181,8 @@ static void quick_cases_run_and_verify(void **state) {
   const ob_case *h = find(cases, n, "clblast", "fp16", simple);
   if (device_fp16()) {
     run_case(h);
-  } else { /* skipped (OB_ERR_UNSUPPORTED) with the reason */
-    ob_case c = *h;
-    void *st = calloc(1, ob_workload_conv.state_size);
-    assert_non_null(st);
-    assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &c), OB_ERR_UNSUPPORTED);
-    assert_non_null(strstr(ob_error_detail(), "no working fp16"));
-    ob_workload_conv.teardown(st);
-    free(st);
+  } else {
+    expect_skipped(h, "no working fp16");
   }
 }
 
