@@ -108,10 +108,13 @@ static void peak_bounds(const ob_run_target *x, const ob_case *c, const ob_metri
     *limit = best > 0 ? best * m->limit_per_peak * OB_PLAUSIBLE_FLOPS_MARGIN : 0.0;
   } else if (m->peak == OB_PEAK_FP32) {
     /* Theoretical at the maximum clock; the probe that measures the peak can only be
-     * checked against the theoretical one. */
+     * checked against the theoretical one. A rate counted in more work than the device did
+     * (limit_per_peak > 1: Winograd convolution rows keep the direct convolution's FLOPs,
+     * 2.25x its arithmetic) is bounded by the arithmetic done: that many times the peak. */
     double theo = group_theoretical(x, true);
     double best = m->provides == OB_PEAK_FP32 ? theo : fmax(*peak, theo);
-    *limit = best > 0 ? best * OB_PLAUSIBLE_FLOPS_MARGIN : 0.0;
+    const double per_peak = m->limit_per_peak > 1.0 ? m->limit_per_peak : 1.0;
+    *limit = best > 0 ? best * per_peak * OB_PLAUSIBLE_FLOPS_MARGIN : 0.0;
   } else if (m->peak == OB_PEAK_BANDWIDTH && m->provides != OB_PEAK_BANDWIDTH) {
     double cache = 0.0;
     bool cpu = false;

@@ -43,7 +43,9 @@ typedef struct ob_metric {
   ob_peak_kind provides;  /* this metric measures the device's peak of that kind */
   /* A RATE not divided by a peak may still be bounded by one: a rate above limit_per_peak
    * work units per unit of the device's FP32 peak (FLOP/s, the larger of measured and
-   * theoretical) is implausible. 0: no such bound. */
+   * theoretical) is implausible. 0: no such bound. A rate divided by the FP32 peak is
+   * bounded by that peak, or by limit_per_peak times it when above 1 (work counted beyond
+   * the arithmetic done: a Winograd convolution in direct-convolution FLOPs). */
   double limit_per_peak;
   /* Energy efficiency: when the run knows the energy of the timed repetitions, a row of its
    * own beside this one, metric energy_name in energy_unit. RATE: work per joule divided by

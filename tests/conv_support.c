@@ -117,6 +117,7 @@ void ob_test_conv_run_pass(const ob_conv_shape *s, ob_conv_pass pass,
   OB_ASSERT_OK(ob_conv_plan_last_seconds(plan, &secs));
   assert_true(secs > 0.0);
   snprintf(r->config, sizeof r->config, "%s", choice.describe);
+  r->algo = choice.cfg.algo;
   r->out = download(st, out, r->nout);
   if (bias_out) r->db = download(st, mb, (size_t)s->k);
   ob_buffer_release(dev, in0);
@@ -138,7 +139,9 @@ void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
   /* The bias is an input of the forward pass only. */
   const float *bias = pass == OB_CONV_FORWARD && r->has_bias ? r->b : NULL;
   ob_conv_check chk;
-  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, ob_conv_arith_own(st), 5, &chk);
+  const ob_conv_config algo = {.algo = r->algo};
+  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, ob_conv_arith_of(&algo, st), 5,
+                      &chk);
   char what[480];
   ob_test_conv_describe(s, pass, st, what, sizeof what);
   snprintf(what + strlen(what), sizeof what - strlen(what), " %s", r->config);

@@ -41,6 +41,7 @@ typedef struct ob_test_conv_run {
   const float *in0, *in1; /* the pass's inputs in ob_conv_ref_at's order */
   bool has_bias;          /* b was an input (forward) or db an output (weight gradient) */
   char config[256];       /* the selection's description of the plan that ran */
+  int algo;               /* the algorithm of its configuration (ob_conv_algo) */
 } ob_test_conv_run;
 
 /* Runs one pass of shape s with opts (its storage type included) on the test device. The
@@ -59,8 +60,9 @@ void ob_test_conv_describe(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_st
                            char *buf, size_t n);
 
 /* Compares every output of a run of a pass in storage st with the reference within the
- * storage type's bound (fp32: also within 1e-6; fp16: also near the mean error of rounding
- * to half), and the bias gradient when the run has one. */
+ * bound of the arithmetic of the run's algorithm and storage type (fp32: also within 1e-6;
+ * fp16: also near the mean error of rounding to half), and the bias gradient when the run
+ * has one. */
 void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage st,
                             const ob_test_conv_run *r);
 

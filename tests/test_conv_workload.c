@@ -1,13 +1,15 @@
 /* The `conv` workload table entry: its cases (shapes, params, precisions, series, FLOPs) and a
  * few of them set up, run and verified on the test device (own forward, CLBlast forward, own
  * weight gradient; own forward and weight gradient with half storage), at the --quick batch;
- * CLBlast's fp16 case skipped with the reason where the device has no working fp16. */
+ * CLBlast's fp16 case skipped with the reason where the device has no working fp16; a
+ * Winograd row forced through the configuration. */
 #include "support.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv/conv.h"
 #include "conv/conv_workload.h"
 
 #define MAX_CASES 64
@@ -89,8 +91,8 @@ static void cases_cover_the_shapes_and_passes(void **state) {
   for (size_t i = 0; i < n; i++) assert_non_null(strstr(cases[i].params, ";n=2;"));
 }
 
-/* Sets up, runs twice (warm-up, timed) and verifies the case. */
-static void run_case(const ob_case *proto) {
+/* Sets up, runs twice (warm-up, timed) and verifies a copy of the case: into *out and *v. */
+static void run_case_into(const ob_case *proto, ob_case *out, ob_verdict *v_out) {
   ob_case c = *proto;
   void *st = calloc(1, ob_workload_conv.state_size);
   assert_non_null(st);
@@ -115,6 +117,52 @@ static void run_case(const ob_case *proto) {
   if (own) assert_non_null(strstr(v.note, "config="));
   ob_workload_conv.teardown(st);
   free(st);
+  *out = c;
+  *v_out = v;
+}
+
+static void run_case(const ob_case *proto) {
+  ob_case c;
+  ob_verdict v;
+  run_case_into(proto, &c, &v);
+}
+
+/* Setting up a copy of the case is OB_ERR_UNSUPPORTED (a skipped row) with why in the detail. */
+static void expect_skipped(const ob_case *proto, const char *why) {
+  ob_case c = *proto;
+  void *st = calloc(1, ob_workload_conv.state_size);
+  assert_non_null(st);
+  assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &c), OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), why));
+  ob_workload_conv.teardown(st);
+  free(st);
+}
+
+/* Forced algo=winograd (as OCLBENCH_CONFIG_CONV forces it): the row's note says so, its
+ * bound is Winograd's, and its rate, still in direct-conv FLOPs, may reach 2.25x the FP32
+ * peak (the arithmetic done) before it is implausible; a pass it cannot run is skipped. */
+static void winograd_rows_say_so(void **state) {
+  (void)state;
+  const ob_tune_settings saved = *ob_tune_settings_current();
+  ob_tune_settings forced = saved;
+  OB_ASSERT_OK(ob_tune_settings_force(&forced, &ob_conv_family,
+                                      "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16,algo=winograd"));
+  ob_tune_settings_install(&forced);
+  ob_case cases[MAX_CASES];
+  size_t n = cases_for(true, cases);
+  ob_case c;
+  ob_verdict v;
+  run_case_into(find(cases, n, "own", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
+                                              "s=3;stride=1;pad=1;pass=forward"),
+                &c, &v);
+  assert_non_null(strstr(c.note, "algo=winograd"));
+  assert_true(c.metrics[0].limit_per_peak == 2.25);
+  assert_non_null(strstr(v.note, "= 9e-5 sqrt(K)"));
+  assert_non_null(strstr(v.note, "algo=winograd"));
+  expect_skipped(find(cases, n, "own", "fp16", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
+                                               "s=3;stride=1;pad=1;pass=forward"),
+                 "winograd");
+  ob_tune_settings_install(&saved);
 }
 
 static void quick_cases_run_and_verify(void **state) {
@@ -133,14 +181,8 @@ static void quick_cases_run_and_verify(void **state) {
   const ob_case *h = find(cases, n, "clblast", "fp16", simple);
   if (device_fp16()) {
     run_case(h);
-  } else { /* skipped (OB_ERR_UNSUPPORTED) with the reason */
-    ob_case c = *h;
-    void *st = calloc(1, ob_workload_conv.state_size);
-    assert_non_null(st);
-    assert_int_equal(ob_workload_conv.setup(st, ob_test_device(), &c), OB_ERR_UNSUPPORTED);
-    assert_non_null(strstr(ob_error_detail(), "no working fp16"));
-    ob_workload_conv.teardown(st);
-    free(st);
+  } else {
+    expect_skipped(h, "no working fp16");
   }
 }
 
@@ -186,6 +228,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cases_cover_the_shapes_and_passes),
       cmocka_unit_test(quick_cases_run_and_verify),
+      cmocka_unit_test(winograd_rows_say_so),
       cmocka_unit_test(clblast_calls_are_traced),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);

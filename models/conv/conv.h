@@ -1,8 +1,10 @@
 /* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
  * gradient and bias gradient through one parameterised implicit-GEMM kernel
- * (cl_kernels/conv_gemm.cl). A plan runs the tile configuration it is created with; the
- * selection step, ob_conv_select (models/conv/conv_tune.h), picks one per device, shape, pass
- * and storage type through the tuning facility (core/tune.h).
+ * (cl_kernels/conv_gemm.cl), run on the convolution itself or (algo=winograd, fp32 3x3
+ * stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl. A plan runs the
+ * configuration it is created with; the selection step, ob_conv_select (models/conv/
+ * conv_tune.h), picks one per device, shape, pass and storage type through the tuning
+ * facility (core/tune.h).
  *
  * Storage: every tensor of a plan is fp32, or (OB_CONV_FP16) every tensor is IEEE half --
  * x, w, b, y and the gradients alike -- loaded with vload_half and stored with vstore_half_rte
@@ -91,13 +93,25 @@ ob_status ob_conv_tensor_read(ob_device *dev, ob_conv_storage storage, cl_mem bu
 
 /* ---------------------------------------------------------------- configurations and tuning */
 
+/* The algorithm of a configuration. */
+typedef enum ob_conv_algo {
+  OB_CONV_ALGO_GEMM = 0, /* implicit GEMM over the convolution (every shape) */
+  /* Winograd F(2x2,3x3) (cl_kernels/conv_winograd.cl): the input and filter transforms, 16
+   * GEMMs over the channels run by conv_gemm.cl as a grouped 1x1 convolution (the tile
+   * parameters are that GEMM's), the output transform. 2.25x fewer multiply-adds than the
+   * direct convolution, whose FLOPs rows still count; see ob_conv_winograd_check. */
+  OB_CONV_ALGO_WINOGRAD
+} ob_conv_algo;
+
 /* One configuration of conv_gemm.cl: a tm x tn output tile per work-group of
  * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
  * per local-memory stage; wtx work-items of a 32-lane warp along N (wtx = tn/wn >= 16: whole
  * rows of the work-item grid, launched as a 2-D work-group); the reduction split in `split`
- * parts (split-K, summed by a second kernel; 0 or 1: none). */
+ * parts (split-K, summed by a second kernel; 0 or 1: none); the algorithm whose GEMM these
+ * tiles run (an ob_conv_algo; 0, the implicit GEMM, when not given). */
 typedef struct ob_conv_config {
   int tm, tn, tk, wm, wn, wtx, split;
+  int algo;
 } ob_conv_config;
 
 /* Index-table padding of a plan: its row table has Kd + OB_CONV_ROW_PAD entries, its column
@@ -106,8 +120,9 @@ typedef struct ob_conv_config {
 #define OB_CONV_COL_PAD 512
 
 /* The tuning family of ob_conv_config (core/tune.h): its text form
- * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2" (every key but split required; OCLBENCH_CONFIG_CONV,
- * the tuning cache), its -D options and its rules (ob_conv_config_check). */
+ * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2,algo=gemm" (every key but split and algo
+ * required; algo is "gemm" or "winograd"; OCLBENCH_CONFIG_CONV, the tuning cache), its -D
+ * options and its rules (ob_conv_config_check). */
 extern const ob_tune_family ob_conv_family;
 
 /* OB_OK when the tile parameters are consistent (independent of any device): multiples of
@@ -119,6 +134,13 @@ ob_status ob_conv_config_check(const ob_conv_config *cfg);
 /* Bytes of local memory the kernel of a configuration declares (its double-buffered tiles of
  * A and B); a plan needs a device with at least that much. */
 size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
+
+/* OB_OK when the Winograd algorithm can run the pass of the (checked) shape in the storage
+ * type: fp32, 3x3 filters, stride 1, groups 1; the forward pass and the weight gradient with
+ * any padding, the data gradient with padding at most 2; workspaces below 2^31 elements.
+ * OB_ERR_UNSUPPORTED with a detail otherwise. */
+ob_status ob_conv_winograd_check(const ob_conv_shape *shape, ob_conv_pass pass,
+                                 ob_conv_storage storage);
 
 /* ---------------------------------------------------------------- plans */
 

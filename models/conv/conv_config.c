@@ -2,7 +2,8 @@
  * -D options) and the rules between the parameters. */
 #include "conv.h"
 
-/* In conv_gemm.cl's -D order; split is not a kernel define (a second kernel sums the parts). */
+/* In conv_gemm.cl's -D order; split is not a kernel define (a second kernel sums the parts),
+ * nor is algo (which kernels run around the GEMM). */
 #define TILE(key_, define_, field_)                                                             \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_conv_config, field_), .min = 1,            \
    .max = 4096, .required = true}
@@ -10,6 +11,8 @@ static const ob_tune_param params[] = {
     TILE("tm", "TM", tm), TILE("tn", "TN", tn), TILE("tk", "TK", tk),
     TILE("wm", "WM", wm), TILE("wn", "WN", wn), TILE("wtx", "WTX", wtx),
     {.key = "split", OB_TUNE_FIELD(ob_conv_config, split), .min = 0, .max = 4096},
+    {.key = "algo", OB_TUNE_FIELD(ob_conv_config, algo), .min = OB_CONV_ALGO_GEMM,
+     .max = OB_CONV_ALGO_WINOGRAD, OB_TUNE_NAMES("gemm", "winograd")},
 };
 
 /* The rules, on parameters within their ranges (ob_tune_check tests those first). */

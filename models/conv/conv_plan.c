@@ -314,8 +314,8 @@ ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_co
   return OB_OK;
 }
 
-static ob_status set_args(cl_kernel k, const cl_mem *mems, size_t nmem, const int *ints,
-                          size_t nint) {
+ob_status ob_conv_set_args(cl_kernel k, const cl_mem *mems, size_t nmem, const int *ints,
+                           size_t nint) {
   cl_uint a = 0;
   for (size_t i = 0; i < nmem; i++, a++)
     OB_TRY(OB_CL(clSetKernelArg(k, a, sizeof(cl_mem), mems[i] ? &mems[i] : NULL)));
@@ -343,7 +343,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
     const int ints[] = {v->M,     f->N,    f->Kd,  kchunk, split,   v->a_ms,
                         v->c_ms,  v->a_gs, v->b_gs, v->c_gs, split > 1 ? v->c_total : 0,
                         v->BH,    v->BW,   has_bias, f->row0, f->col0};
-    OB_TRY(set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
+    OB_TRY(ob_conv_set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
     const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * local[0],
                               (size_t)ceil_div(v->M, cfg->tm) * local[1],
                               (size_t)v->groups * (size_t)split};
@@ -360,7 +360,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   const int rbias = bias != NULL;
   const cl_mem rm[] = {ws, C};
   const int ri[] = {v->c_total, split};
-  OB_TRY(set_args(p->reduce, rm, 2, ri, 2));
+  OB_TRY(ob_conv_set_args(p->reduce, rm, 2, ri, 2));
   OB_TRY(OB_CL(clSetKernelArg(p->reduce, 4, sizeof(cl_mem), bias ? &bias : NULL)));
   const int rt[] = {rbias, v->bias_div, v->bias_mod};
   for (cl_uint i = 0; i < 3; i++)
@@ -382,10 +382,15 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
   if (p->gemm) clReleaseKernel(p->gemm);
   if (p->reduce) clReleaseKernel(p->reduce);
   if (p->bias_grad) clReleaseKernel(p->bias_grad);
+  ob_conv_wino_destroy(p->wino);
   ob_buffer_release(p->dev, p->rowtab);
   ob_buffer_release(p->dev, p->coltab);
   ob_buffer_release(p->dev, p->ws);
   free(p);
+}
+
+const ob_conv_view *ob_conv_gemm_view(const ob_conv_plan *p, const ob_conv_config *cfg) {
+  return cfg->algo == OB_CONV_ALGO_WINOGRAD && p->wino ? &p->wino->inner->view : &p->view;
 }
 
 ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
@@ -417,12 +422,14 @@ ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_
   return OB_OK;
 }
 
-/* The GEMM kernel and split-K workspace of the configuration. */
+/* The GEMM kernel and split-K workspace of the configuration (and the Winograd parts). */
 static ob_status plan_configure(ob_conv_plan *p, const ob_conv_config *cfg) {
   p->cfg = *cfg;
-  OB_TRY(ob_conv_config_fits(&p->cfg, &p->view, p->dev));
-  OB_TRY(ob_conv_gemm_kernel(p->dev, &p->view, &p->cfg, &p->gemm));
-  p->ws_bytes = ob_conv_ws_bytes(&p->cfg, &p->view);
+  if (cfg->algo == OB_CONV_ALGO_WINOGRAD) OB_TRY(ob_conv_wino_make(p));
+  const ob_conv_view *v = ob_conv_gemm_view(p, cfg);
+  OB_TRY(ob_conv_config_fits(&p->cfg, v, p->dev));
+  OB_TRY(ob_conv_gemm_kernel(p->dev, v, &p->cfg, &p->gemm));
+  p->ws_bytes = ob_conv_ws_bytes(&p->cfg, v);
   if (p->ws_bytes)
     OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_WRITE, p->ws_bytes, NULL, &p->ws));
   return OB_OK;
@@ -472,7 +479,7 @@ static void forget_events(ob_conv_plan *p) {
 
 static ob_status run_gemm(ob_conv_plan *p, cl_mem A, cl_mem B, cl_mem C, cl_mem bias) {
   forget_events(p);
-  return ob_conv_enqueue_gemm(p, p->gemm, &p->cfg, p->ws, A, B, C, bias, &p->first, &p->last);
+  return ob_conv_enqueue(p, p->gemm, &p->cfg, p->ws, A, B, C, bias, &p->first, &p->last);
 }
 
 ob_status ob_conv_forward(ob_conv_plan *p, cl_mem x, cl_mem w, cl_mem b, cl_mem y) {
@@ -505,7 +512,7 @@ ob_status ob_conv_backward_weight(ob_conv_plan *p, cl_mem x, cl_mem dy, cl_mem d
   const int plane = ob_conv_out_h(&p->shape) * ob_conv_out_w(&p->shape);
   const cl_mem mems[] = {dy, db};
   const int ints[] = {p->shape.n, p->shape.k, plane};
-  OB_TRY(set_args(p->bias_grad, mems, 2, ints, 3));
+  OB_TRY(ob_conv_set_args(p->bias_grad, mems, 2, ints, 3));
   OB_TRY(OB_CL(clSetKernelArg(p->bias_grad, 5, wg * sizeof(float), NULL)));
   const size_t global = (size_t)p->shape.k * wg;
   cl_event ev = NULL;

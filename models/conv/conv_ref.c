@@ -122,12 +122,20 @@ ob_conv_arith ob_conv_arith_own(ob_conv_storage storage) {
   return storage == OB_CONV_FP16 ? OB_CONV_ARITH_FP16_STORAGE : OB_CONV_ARITH_FP32;
 }
 
+ob_conv_arith ob_conv_arith_of(const ob_conv_config *cfg, ob_conv_storage storage) {
+  return cfg->algo == OB_CONV_ALGO_WINOGRAD ? OB_CONV_ARITH_WINOGRAD : ob_conv_arith_own(storage);
+}
+
+/* Over the fp32 bound (ob_conv_ref_bound's comment, conv_ref.h, derives it). */
+#define WINOGRAD_ERROR_GROWTH 9.0
+
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith) {
   const size_t k = (size_t)ob_conv_ref_reduction(s, pass);
   switch (arith) {
   case OB_CONV_ARITH_FP32: return ob_gemm_ref_bound_fp32(k);
   case OB_CONV_ARITH_FP16_STORAGE: return ob_gemm_ref_bound_fp16_storage(k);
   case OB_CONV_ARITH_FP16: return ob_gemm_ref_bound_fp16(k);
+  case OB_CONV_ARITH_WINOGRAD: return WINOGRAD_ERROR_GROWTH * ob_gemm_ref_bound_fp32(k);
   }
   return NAN;
 }

@@ -12,10 +12,15 @@ typedef enum ob_conv_arith {
   OB_CONV_ARITH_FP32,         /* fp32 tensors, fp32 sums */
   OB_CONV_ARITH_FP16_STORAGE, /* half tensors, fp32 sums, each output rounded to half */
   OB_CONV_ARITH_FP16,         /* half tensors and half arithmetic (CLBlast Hconvgemm) */
+  OB_CONV_ARITH_WINOGRAD,     /* fp32, Winograd F(2x2,3x3) (OB_CONV_ALGO_WINOGRAD) */
 } ob_conv_arith;
 
 /* The arithmetic of the own kernels for a storage type (fp32 sums whatever the storage). */
 ob_conv_arith ob_conv_arith_own(ob_conv_storage storage);
+
+/* The arithmetic of the own kernels running a configuration's algorithm in a storage type:
+ * OB_CONV_ARITH_WINOGRAD for algo=winograd, else ob_conv_arith_own's. */
+ob_conv_arith ob_conv_arith_of(const ob_conv_config *cfg, ob_conv_storage storage);
 
 /* One element of a pass's output, in double:
  *   forward          y[idx]  from in0 = x, in1 = w, bias (may be NULL)
@@ -39,7 +44,26 @@ double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass);
  *                 accumulates in fp32 as above, and rounding each output to half (round to
  *                 nearest even) adds a relative error of at most 2^-11, the unit roundoff of
  *                 half, per element and so in the norm.
- *   fp16          2e-3 sqrt(K): the sums themselves are rounded to half. */
+ *   fp16          2e-3 sqrt(K): the sums themselves are rounded to half.
+ *   winograd      9e-5 sqrt(K), 9x the fp32 bound: F(2x2,3x3) computes each output as
+ *                 A^T [sum_c (G g G^T) .* (B^T d B)] A (forward; the data gradient alike) or
+ *                 G^T [sum_tiles (A dy A^T) .* (B^T d B)] G (weight gradient), every step in
+ *                 fp32. Each rounding is a relative error of at most 2^-24 of an
+ *                 intermediate, and every intermediate is bounded by the same expression in
+ *                 absolute values (|A^T| [sum (|G||g||G^T|) .* (|B^T||d||B|)] |A|). With the
+ *                 entries of the operands all of one magnitude that expression is at most 9
+ *                 times the direct sum of |products|: in one dimension, forward, an output
+ *                 row of A^T = [1 1 1 0; 0 1 -1 -1] collects 1 x 2 + 1.5 x 2 + 1.5 x 2 = 8
+ *                 absolute weights for the direct form's 3 (G's rows sum to 1, 1.5, 1.5, 1
+ *                 in absolute value, B^T's to 2), (8/3)^2 = 64/9 in two; weight gradient, a
+ *                 row of G^T = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1] collects at most
+ *                 1 x 1 x 2 + .5 x 2 x 2 + .5 x 2 x 2 = 6 for the direct form's 2 (A's rows
+ *                 sum to 1, 2, 2, 1), 3^2 = 9 in two. So the errors of the direct method,
+ *                 which the fp32 bound covers, grow at most 9 times. The transforms' own
+ *                 roundings (at most 3 additions per dimension, halvings exact) are covered
+ *                 by the rest: the GEMMs reduce over 9x (forward, data) or 4x (weight) fewer
+ *                 products than the direct method (3x or 2x less accumulated error than the
+ *                 fp32 bound allows). */
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith);
 
 typedef struct ob_conv_check {

@@ -1,4 +1,5 @@
-/* The convolution's selection step: the candidate tiles and their split-K factors, the
+/* The convolution's selection step: the candidate tiles and their split-K factors (for the
+ * implicit GEMM and, on the shapes it runs, the Winograd algorithm's inner GEMMs), the
  * device default (a throughput model), and the trial the tuning facility (core/tune.h) times
  * each candidate with, on scratch tensors of the pass, checked against the reference. */
 #include "conv_tune.h"
@@ -17,15 +18,15 @@
  * work-items) halve the local-memory reads and fetch work per multiply-add against 8x8 at
  * the same tile: on NVIDIA they take ~230-250 registers, two 128-work-item groups per SM. */
 static const ob_conv_config candidates[] = {
-    {128, 128, 8, 8, 8, 8, 0},  {128, 128, 16, 8, 8, 8, 0}, {128, 128, 8, 8, 8, 4, 0},
-    {128, 128, 8, 8, 8, 16, 0}, {256, 128, 8, 8, 8, 8, 0},  {128, 256, 8, 8, 8, 8, 0},
-    {128, 64, 8, 8, 8, 8, 0},   {128, 64, 16, 8, 8, 8, 0},  {64, 128, 8, 8, 8, 8, 0},
-    {64, 128, 16, 8, 8, 8, 0},  {64, 128, 8, 4, 8, 8, 0},   {64, 256, 8, 8, 8, 8, 0},
-    {256, 64, 8, 8, 8, 8, 0},   {64, 64, 8, 4, 4, 8, 0},    {64, 64, 8, 8, 8, 8, 0},
-    {64, 64, 16, 8, 8, 8, 0},   {32, 256, 8, 4, 8, 8, 0},   {32, 256, 16, 4, 8, 8, 0},
-    {32, 128, 8, 4, 8, 8, 0},   {32, 128, 8, 4, 4, 8, 0},   {32, 64, 8, 4, 4, 8, 0},
-    {32, 32, 8, 4, 4, 8, 0},    {128, 128, 8, 8, 16, 8, 0}, {128, 128, 8, 16, 8, 8, 0},
-    {256, 64, 8, 16, 8, 8, 0},  {64, 256, 8, 8, 16, 8, 0},  {64, 128, 8, 8, 16, 8, 0},
+    {128, 128, 8, 8, 8, 8, 0, 0},  {128, 128, 16, 8, 8, 8, 0, 0}, {128, 128, 8, 8, 8, 4, 0, 0},
+    {128, 128, 8, 8, 8, 16, 0, 0}, {256, 128, 8, 8, 8, 8, 0, 0},  {128, 256, 8, 8, 8, 8, 0, 0},
+    {128, 64, 8, 8, 8, 8, 0, 0},   {128, 64, 16, 8, 8, 8, 0, 0},  {64, 128, 8, 8, 8, 8, 0, 0},
+    {64, 128, 16, 8, 8, 8, 0, 0},  {64, 128, 8, 4, 8, 8, 0, 0},   {64, 256, 8, 8, 8, 8, 0, 0},
+    {256, 64, 8, 8, 8, 8, 0, 0},   {64, 64, 8, 4, 4, 8, 0, 0},    {64, 64, 8, 8, 8, 8, 0, 0},
+    {64, 64, 16, 8, 8, 8, 0, 0},   {32, 256, 8, 4, 8, 8, 0, 0},   {32, 256, 16, 4, 8, 8, 0, 0},
+    {32, 128, 8, 4, 8, 8, 0, 0},   {32, 128, 8, 4, 4, 8, 0, 0},   {32, 64, 8, 4, 4, 8, 0, 0},
+    {32, 32, 8, 4, 4, 8, 0, 0},    {128, 128, 8, 8, 16, 8, 0, 0}, {128, 128, 8, 16, 8, 8, 0, 0},
+    {256, 64, 8, 16, 8, 8, 0, 0},  {64, 256, 8, 8, 16, 8, 0, 0},  {64, 128, 8, 8, 16, 8, 0, 0},
 };
 #define NCANDIDATES (sizeof candidates / sizeof *candidates)
 
@@ -37,8 +38,8 @@ static const ob_conv_config candidates[] = {
  * work-group: 16 consecutive work-items read consecutive B columns and share one A value) and
  * 4x4 blocks (each accumulator one vector register). */
 static const ob_conv_config cpu_candidates[] = {
-    {64, 64, 16, 8, 8, 8, 0}, {64, 64, 8, 8, 4, 8, 0}, {64, 64, 8, 4, 4, 16, 0},
-    {32, 64, 8, 4, 4, 16, 0},
+    {64, 64, 16, 8, 8, 8, 0, 0}, {64, 64, 8, 8, 4, 8, 0, 0}, {64, 64, 8, 4, 4, 16, 0, 0},
+    {32, 64, 8, 4, 4, 16, 0, 0},
 };
 #define NCPU_CANDIDATES (sizeof cpu_candidates / sizeof *cpu_candidates)
 
@@ -148,12 +149,15 @@ static void model_split(ob_device *dev, const ob_conv_view *v, ob_conv_config *c
   }
 }
 
-/* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32". */
+/* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32", and
+ * ",algos=gemm+winograd" where the Winograd algorithm competes (so that a winner cached
+ * before it existed is searched again). */
 static void shape_key(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
-                      char *buf, size_t n) {
-  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s",
+                      bool winograd, char *buf, size_t n) {
+  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s%s",
            ob_conv_pass_name(pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
-           s->pad, s->groups, ob_conv_storage_name(storage));
+           s->pad, s->groups, ob_conv_storage_name(storage),
+           winograd ? ",algos=gemm+winograd" : "");
 }
 
 /* ---------------------------------------------------------------- the tuner */
@@ -195,12 +199,11 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
 /* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
  * configuration the device compiles wrongly must never win (so every new best is checked). In the reference's terms the
  * pass reads in0 = the B tensor and in1 = the A tensor. */
-static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
+static ob_status check_candidate(ob_conv_plan *p, const ob_conv_config *cfg, tune_bufs *t) {
   OB_TRY(ob_conv_tensor_read(p->dev, p->view.storage, t->c, (size_t)p->view.c_total, t->hc));
   ob_conv_check chk;
   ob_conv_ref_compare(&p->shape, p->pass, t->hb, t->ha, NULL, t->hc, 0.0,
-                      ob_conv_arith_own(p->view.storage), 23,
-                      &chk);
+                      ob_conv_arith_of(cfg, p->view.storage), 23, &chk);
   if (!chk.ok)
     return ob_fail(OB_ERR_VERIFY, "result differs from the reference (rel_err %.2e, bound "
                    "%.2e)", chk.rel_err, chk.bound);
@@ -210,7 +213,7 @@ static ob_status check_candidate(ob_conv_plan *p, tune_bufs *t) {
 /* Best time of cfg over TUNE_REPS runs (after one untimed run). */
 static ob_status time_config(ob_conv_plan *p, cl_kernel k, const ob_conv_config *cfg,
                              tune_bufs *t, double best_so_far, double *seconds) {
-  const size_t need = ob_conv_ws_bytes(cfg, &p->view);
+  const size_t need = ob_conv_ws_bytes(cfg, ob_conv_gemm_view(p, cfg));
   if (need > t->ws_bytes) {
     ob_buffer_release(p->dev, t->ws);
     t->ws = NULL;
@@ -221,7 +224,7 @@ static ob_status time_config(ob_conv_plan *p, cl_kernel k, const ob_conv_config 
   *seconds = INFINITY;
   for (int rep = 0; rep <= TUNE_REPS; rep++) {
     cl_event first = NULL, last = NULL;
-    ob_status st = ob_conv_enqueue_gemm(p, k, cfg, t->ws, t->a, t->b, t->c, NULL, &first, &last);
+    ob_status st = ob_conv_enqueue(p, k, cfg, t->ws, t->a, t->b, t->c, NULL, &first, &last);
     double s = 0.0;
     if (st == OB_OK) st = ob_events_span(first, last, &s);
     if (first) clReleaseEvent(first);
@@ -244,6 +247,8 @@ typedef struct conv_search {
   ob_conv_pass pass;
   ob_conv_storage storage;
   ob_conv_view view;
+  ob_conv_view wview;      /* the GEMM view of algo=winograd, when wino_ok */
+  bool wino_ok;            /* the Winograd algorithm can run the pass of the shape */
   ob_conv_plan *plan;
   tune_bufs bufs;
   cl_kernel kernel;        /* built for tile; NULL before the first trial or when it failed */
@@ -256,7 +261,18 @@ typedef struct conv_search {
 
 static bool same_tile(const ob_conv_config *a, const ob_conv_config *b) {
   return a->tm == b->tm && a->tn == b->tn && a->tk == b->tk && a->wm == b->wm &&
-         a->wn == b->wn && a->wtx == b->wtx;
+         a->wn == b->wn && a->wtx == b->wtx && a->algo == b->algo;
+}
+
+/* The GEMM view a configuration runs on in this search; OB_ERR_UNSUPPORTED (with the reason)
+ * for algo=winograd where it cannot run. */
+static ob_status search_view(const conv_search *s, const ob_conv_config *c,
+                             const ob_conv_view **v) {
+  *v = &s->view;
+  if (c->algo != OB_CONV_ALGO_WINOGRAD) return OB_OK;
+  if (!s->wino_ok) return ob_conv_winograd_check(s->shape, s->pass, s->storage);
+  *v = &s->wview;
+  return OB_OK;
 }
 
 /* One line per tile (its fastest split), and the tile's kernel released. */
@@ -279,7 +295,9 @@ static ob_status search_fallback(void *ctx, void *cfg) {
 
 static ob_status search_fits(void *ctx, const void *cfg) {
   conv_search *s = ctx;
-  return ob_conv_config_fits(cfg, &s->view, s->dev);
+  const ob_conv_view *v = NULL;
+  OB_TRY(search_view(s, cfg, &v));
+  return ob_conv_config_fits(cfg, v, s->dev);
 }
 
 static ob_status search_prepare(void *ctx) {
@@ -293,18 +311,21 @@ static ob_status search_prepare(void *ctx) {
 static ob_status search_trial(void *ctx, void *config, double best, double *seconds) {
   conv_search *s = ctx;
   const ob_conv_config *c = config;
+  const ob_conv_view *v = NULL;
+  OB_TRY(search_view(s, c, &v));
+  if (c->algo == OB_CONV_ALGO_WINOGRAD) OB_TRY(ob_conv_wino_make(s->plan));
   if (!same_tile(c, &s->tile) || (!s->kernel && !s->tile_failed)) {
     tile_done(s);
     s->tile = *c;
     s->tile.split = 1;
-    s->tile_failed = ob_conv_gemm_kernel(s->dev, &s->view, &s->tile, &s->kernel) != OB_OK;
+    s->tile_failed = ob_conv_gemm_kernel(s->dev, v, &s->tile, &s->kernel) != OB_OK;
     if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: %s", ob_error_detail());
   }
   if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: its tile does not build");
   s->runs++;
   double sec = INFINITY;
   ob_status st = time_config(s->plan, s->kernel, c, &s->bufs, best > 0.0 ? best : INFINITY, &sec);
-  if (st == OB_OK && (best == 0.0 || sec < best)) st = check_candidate(s->plan, &s->bufs);
+  if (st == OB_OK && (best == 0.0 || sec < best)) st = check_candidate(s->plan, c, &s->bufs);
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(&ob_conv_family, c, text, sizeof text);
   if (st == OB_ERR_VERIFY)
@@ -320,12 +341,12 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
   return OB_OK;
 }
 
-/* Every fitting split of every candidate tile at least half as full on this shape as the
- * fullest one (64 rows on 32 channels is not worth a build), tile by tile, into out (room
- * for ntile * MAX_SPLITS); returns how many. */
-static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
+/* Every fitting split of every candidate tile at least half as full on view v as the
+ * fullest one (64 rows on 32 channels is not worth a build), tile by tile, for algorithm
+ * algo, into out (room for ntile * MAX_SPLITS); returns how many. */
+static size_t algo_candidates(const conv_search *s, const ob_conv_view *v, int algo,
+                              ob_conv_config *out) {
   const int cus = (int)ob_device_props_get(s->dev)->compute_units;
-  const ob_conv_view *v = &s->view;
   size_t ntile = 0, n = 0;
   const ob_conv_config *tiles = tune_candidates(s->dev, &ntile);
   double best_fill = 0.0;
@@ -335,6 +356,7 @@ static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
     const double fill = (double)v->M / (ceil_div(v->M, tiles[i].tm) * tiles[i].tm);
     ob_conv_config c = tiles[i];
     c.split = 1;
+    c.algo = algo;
     if (fill <= 0.5 * best_fill || ob_conv_config_fits(&c, v, s->dev) != OB_OK) continue;
     int splits[MAX_SPLITS];
     const size_t ns = split_options(&tiles[i], v, cus, splits);
@@ -347,6 +369,13 @@ static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
   return n;
 }
 
+/* The candidates of the implicit GEMM and, where the shape qualifies, of the Winograd
+ * algorithm (room for 2 * ntile * MAX_SPLITS); returns how many. */
+static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
+  const size_t n = algo_candidates(s, &s->view, OB_CONV_ALGO_GEMM, out);
+  return n + (s->wino_ok ? algo_candidates(s, &s->wview, OB_CONV_ALGO_WINOGRAD, out + n) : 0);
+}
+
 ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
                          const ob_conv_shape *shape, ob_conv_pass pass, ob_conv_storage storage,
                          ob_conv_choice *out) {
@@ -357,12 +386,14 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
   conv_search s = {.dev = dev, .shape = shape, .pass = pass, .storage = storage,
                    .tile_s = INFINITY};
   OB_TRY(ob_conv_view_make(shape, pass, storage, &s.view));
+  s.wino_ok = ob_conv_algo_view(shape, pass, storage, OB_CONV_ALGO_WINOGRAD, &s.wview) == OB_OK;
+  ob_error_clear();
   size_t ntile = 0;
   tune_candidates(dev, &ntile);
-  ob_conv_config *cand = malloc(ntile * MAX_SPLITS * sizeof *cand);
+  ob_conv_config *cand = malloc(2 * ntile * MAX_SPLITS * sizeof *cand);
   if (!cand) return ob_fail(OB_ERR_NOMEM, "out of memory");
   char key[256];
-  shape_key(shape, pass, storage, key, sizeof key);
+  shape_key(shape, pass, storage, s.wino_ok, key, sizeof key);
   const ob_tune_search q = {.family = &ob_conv_family, .dev = dev, .shape = key, .ctx = &s,
                             .fallback = search_fallback, .fits = search_fits,
                             .candidates = cand, .ncandidates = search_candidates(&s, cand),
@@ -374,7 +405,9 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
   ob_conv_plan_destroy(s.plan);
   free(cand);
   OB_TRY(st);
-  model_split(dev, &s.view, &out->cfg);
+  const ob_conv_view *v = NULL;
+  OB_TRY(search_view(&s, &out->cfg, &v));
+  model_split(dev, v, &out->cfg);
   char text[OB_TUNE_TEXT_MAX], how[64];
   ob_tune_format(&ob_conv_family, &out->cfg, text, sizeof text);
   switch (out->source) {

@@ -201,6 +201,14 @@ static ob_status conv_setup(void *state, ob_device *dev, ob_case *c) {
   OB_TRY(ob_conv_select(dev, ob_tune_settings_current(), &s->shape, s->pass, s->storage,
                         &choice));
   snprintf(s->config, sizeof s->config, "%s", choice.describe);
+  if (choice.cfg.algo == OB_CONV_ALGO_WINOGRAD) {
+    /* The rate stays in direct-convolution FLOPs (comparable with cuDNN's figures); the
+     * device did 2.25x fewer multiply-adds (F(2x2,3x3): 16 products per 2x2 outputs instead
+     * of 36), so the plausibility bound allows that much over the FP32 peak. */
+    c->metrics[0].limit_per_peak = 2.25;
+    snprintf(c->note, sizeof c->note, "algo=winograd F(2x2,3x3): GFLOP/s in direct-conv FLOPs, "
+             "2.25x the arithmetic done");
+  }
   return ob_conv_plan_create(dev, &s->shape, s->pass, s->storage, &choice.cfg, &s->plan);
 }
 
@@ -264,11 +272,13 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
   if (st == OB_OK) {
     const ob_conv_arith arith = s->variant == VARIANT_CLBLAST && s->storage == OB_CONV_FP16
                                     ? OB_CONV_ARITH_FP16
-                                    : ob_conv_arith_own(s->storage);
+                                : s->plan ? ob_conv_arith_of(ob_conv_plan_config(s->plan), s->storage)
+                                          : ob_conv_arith_own(s->storage);
     static const char *const bound_text[] = {
         [OB_CONV_ARITH_FP32] = "1e-5 sqrt(K)",
         [OB_CONV_ARITH_FP16_STORAGE] = "2^-11 + 1e-5 sqrt(K)",
         [OB_CONV_ARITH_FP16] = "2e-3 sqrt(K)",
+        [OB_CONV_ARITH_WINOGRAD] = "9e-5 sqrt(K)",
     };
     ob_conv_check chk;
     ob_conv_ref_compare(&s->shape, s->pass, s->in0, s->in1, NULL, got, VERIFY_BUDGET, arith, 13,
