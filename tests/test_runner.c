@@ -112,6 +112,9 @@ enum fake_kind {
   FAKE_OK, FAKE_SETUP_UNSUPPORTED, FAKE_SETUP_CL_ERROR, FAKE_WRONG, FAKE_FAST,
   FAKE_STUCK_CLOCK, /* 2 ms of wall clock reported as 1 ns (timestamps that do not advance) */
   FAKE_FLIPS,       /* a rate with no peak of its own, bounded per FLOP of the FP32 peak */
+  FAKE_COUNTED,     /* 1.5x the FP32 bound in FLOPs counted as work not done (Winograd's direct
+                       count), with the allowance of 2.25x the peak for it */
+  FAKE_UNCOUNTED,   /* the same rate without the allowance */
 };
 
 /* The fake workload's case table. */
@@ -121,11 +124,14 @@ typedef struct fake_spec {
 } fake_spec;
 static const fake_spec fake_table[] = {
     {FAKE_OK, 1},     {FAKE_OK, 1e9},   {FAKE_SETUP_UNSUPPORTED, 0}, {FAKE_SETUP_CL_ERROR, 0},
-    {FAKE_WRONG, 0},  {FAKE_FAST, 0},   {FAKE_STUCK_CLOCK, 0},       {FAKE_FLIPS, 0}};
+    {FAKE_WRONG, 0},  {FAKE_FAST, 0},   {FAKE_STUCK_CLOCK, 0},       {FAKE_FLIPS, 0},
+    {FAKE_COUNTED, 0}, {FAKE_UNCOUNTED, 0}};
 
 static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c, size_t max) {
-  (void)dev;
   (void)opts;
+  /* the FP32 plausibility bound (the theoretical peak at the highest clock, 10% margin) */
+  const double bound = ob_device_fp32_theoretical(dev) * 1e9 *
+                       ob_device_props_get(dev)->clock_headroom * OB_PLAUSIBLE_FLOPS_MARGIN;
   const fake_spec *spec = fake_table;
   size_t n = sizeof fake_table / sizeof *fake_table;
   for (size_t i = 0; i < n && i < max; i++) {
@@ -136,6 +142,10 @@ static size_t fake_cases(const ob_device *dev, const ob_run_opts *opts, ob_case 
                                        FLOP of any device (an H200's 16 x 67 TFLOP/s is 1e6) */
       ob_case_metric(&c[i], "flips_per_ns", "flips/ns", OB_METRIC_RATE, 1e12, 1e9, OB_PEAK_NONE)
           ->limit_per_peak = 16;
+    else if (spec[i].kind == FAKE_COUNTED || spec[i].kind == FAKE_UNCOUNTED)
+      ob_case_metric(&c[i], "gflops", "GFLOP/s", OB_METRIC_RATE, 1.5 * bound * 1e-6, 1e9,
+                     OB_PEAK_FP32)
+          ->limit_per_peak = spec[i].kind == FAKE_COUNTED ? 2.25 : 0.0;
     else /* FAST: 1e9 FLOP in 1 us = 1e15 FLOP/s, far above any device's peak */
       ob_case_metric(&c[i], "gflops", "GFLOP/s", OB_METRIC_RATE,
                      spec[i].kind == FAKE_FAST ? 1e9 : 1e6, 1e9, OB_PEAK_FP32);
@@ -156,7 +166,9 @@ static ob_status fake_setup(void *state, ob_device *dev, ob_case *c) {
 
 static ob_status fake_run(void *state, double *seconds) {
   const fake_state *s = state;
-  *seconds = s->kind == FAKE_FAST || s->kind == FAKE_FLIPS ? 1e-6
+  *seconds = s->kind == FAKE_FAST || s->kind == FAKE_FLIPS || s->kind == FAKE_COUNTED ||
+                     s->kind == FAKE_UNCOUNTED
+                 ? 1e-6
              : s->kind == FAKE_STUCK_CLOCK                 ? 1e-9
                                                            : 1e-3;
   if (s->kind == FAKE_STUCK_CLOCK) nanosleep(&(struct timespec){.tv_nsec = 2000000}, NULL);
@@ -199,7 +211,7 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   OB_ASSERT_OK(ob_session_create(&session));
   const ob_results *rows = ob_session_results(session);
   OB_ASSERT_OK(ob_runner_run_workload(session, dev, &fake, &opts));
-  assert_int_equal(rows->n, 8);
+  assert_int_equal(rows->n, 10);
   /* 0: measured, verified */
   assert_int_equal(rows->items[0].status, OB_RESULT_OK);
   assert_int_equal(rows->items[0].verified, OB_VERIFIED_YES);
@@ -229,7 +241,17 @@ static void runner_statuses_budget_verification_plausibility(void **state) {
   /* 7: more flips than the FP32 peak allows -> failed, implausible */
   assert_int_equal(rows->items[7].status, OB_RESULT_FAILED);
   assert_non_null(strstr(rows->items[7].note, "implausible"));
-  assert_int_equal(ob_session_failed(session), 5);
+  /* 8, 9: 1.5x the FP32 bound is ok only with the allowance of work counted but not done */
+  if (ob_device_fp32_theoretical(dev) > 0) {
+    assert_int_equal(rows->items[8].status, OB_RESULT_OK);
+    assert_int_equal(rows->items[9].status, OB_RESULT_FAILED);
+    assert_non_null(strstr(rows->items[9].note, "implausible"));
+  } else {
+    print_message("no theoretical FP32 peak on this device: the allowance is not checked\n");
+  }
+  assert_int_equal(ob_session_failed(session),
+                   5 + (rows->items[8].status == OB_RESULT_FAILED) +
+                       (rows->items[9].status == OB_RESULT_FAILED));
   ob_session_destroy(session);
 }
 
@@ -298,7 +320,7 @@ static void group_rows_describe_every_device(void **state) {
   OB_ASSERT_OK(ob_session_create(&session));
   const ob_results *rows = ob_session_results(session);
   OB_ASSERT_OK(ob_runner_run_group(session, devs, 2, &fake, &opts));
-  assert_int_equal(rows->n, 8);
+  assert_int_equal(rows->n, 10);
   const ob_device_props *p = ob_device_props_get(dev);
   char name[300];
   snprintf(name, sizeof name, "2 x %s", p->name);
