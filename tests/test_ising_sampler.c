@@ -230,9 +230,10 @@ static void moments_and_snapshots(void **state) {
   const ob_ising_tuning cfgs[] = {{.spin_bits = 8},
                                   {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL},
                                   {.spin_bits = 16, .max_pass_chains = 32},
-                                  {.spin_bits = 2, .schedule = OB_ISING_PATH_LOCAL}};
-  double node[4][40], edge[4][80];
-  for (size_t k = 0; k < 4; k++) {
+                                  {.spin_bits = 2, .schedule = OB_ISING_PATH_LOCAL},
+                                  {.spin_bits = 2, .resident = OB_ISING_RESIDENT_ON}};
+  double node[5][40], edge[5][80];
+  for (size_t k = 0; k < 5; k++) {
     ob_ising_sampler *s = NULL;
     OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 5, &cfgs[k], &s));
     OB_ASSERT_OK(ob_ising_sampler_run(s, 10, false, NULL));
@@ -269,10 +270,78 @@ static void moments_and_snapshots(void **state) {
   assert_memory_equal(node[0], node[1], sizeof node[0]);
   assert_memory_equal(node[0], node[2], sizeof node[0]);
   assert_memory_equal(node[0], node[3], sizeof node[0]);
+  assert_memory_equal(node[0], node[4], sizeof node[0]);
   assert_memory_equal(edge[0], edge[1], e * sizeof(double));
   assert_memory_equal(edge[0], edge[2], e * sizeof(double));
   assert_memory_equal(edge[0], edge[3], e * sizeof(double));
+  assert_memory_equal(edge[0], edge[4], e * sizeof(double));
   ob_ising_model_destroy(m);
+}
+
+/* Resident units (forced on): states equal the host loop's for 1, 2, 4 and 8 chains per word,
+ * one and two words per work-group (a group's second word beyond the pass: units it does not
+ * have), the schedule in local and in global memory, passes, a clamp, 2 and 4 colours, degrees
+ * from 2 to 13 (padding slots); where they cannot run, on is refused; auto runs them on GPUs
+ * only, off never. */
+static void resident_units(void **state) {
+  (void)state;
+  const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
+  const ob_ising_resident ON = OB_ISING_RESIDENT_ON, OFF = OB_ISING_RESIDENT_OFF;
+  ob_ising_model *grid = model("grid:5x4", OB_ISING_WEIGHTS_GAUSS);
+  const size_t chains = 13, n = ob_ising_nodes(grid);
+  const ob_ising_tuning cfgs[] = {
+      {.spin_bits = 1, .resident = ON, .schedule = L},
+      {.spin_bits = 2, .resident = ON, .wg_words = 2, .schedule = G},
+      {.spin_bits = 4, .resident = ON, .wg_size = 64, .max_pass_chains = 8, .schedule = L},
+  };
+  const uint32_t held[2] = {0, 7};
+  int8_t vals[13 * 2];
+  for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
+  int8_t *first = NULL;
+  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
+    ob_ising_sampler *s = NULL;
+    ob_ising_config c;
+    OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, chains, 1, &cfgs[k], &s));
+    ob_ising_sampler_config(s, &c);
+    assert_true(c.resident);
+    ob_ising_sampler_destroy(s);
+    int8_t *x = device_equals_host(grid, chains, 9, &cfgs[k], NULL, 0, NULL);
+    if (!first) first = x;
+    else {
+      assert_memory_equal(x, first, chains * n);
+      free(x);
+    }
+  }
+  free(first);
+  free(device_equals_host(grid, chains, 9, &cfgs[0], held, 2, vals));
+  ob_ising_model *peg = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning wide = {.spin_bits = 8, .resident = ON, .schedule = G};
+  free(device_equals_host(peg, 40, 7, &wide, NULL, 0, NULL));
+  ob_ising_model_destroy(peg);
+  /* refused when forced, done without otherwise */
+  ob_ising_model *dense = model("random:30:25", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning global = {.path = G, .resident = ON},
+                        narrow = {.spin_bits = 1, .wg_size = 8, .resident = ON},
+                        one = {.spin_bits = 1}, off = {.spin_bits = 1, .resident = OFF};
+  ob_ising_sampler *s = NULL;
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &global, &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &narrow, &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), dense, 8, 1, &cfgs[0], &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), "colours x largest degree"));
+  ob_ising_config c;
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &one, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.resident, !ob_device_is_cpu(ob_test_device()));
+  ob_ising_sampler_destroy(s);
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &off, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_false(c.resident);
+  ob_ising_sampler_destroy(s);
+  ob_ising_model_destroy(dense);
+  ob_ising_model_destroy(grid);
 }
 
 static void sampler_rejects_what_cannot_work(void **state) {
@@ -309,14 +378,16 @@ static void schedule_placement(void **state) {
   assert_int_equal(c.schedule, ob_device_is_cpu(ob_test_device()) ? OB_ISING_PATH_GLOBAL
                                                                    : OB_ISING_PATH_LOCAL);
   ob_ising_sampler_destroy(s);
-  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
+  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL,
+                                    .resident = OB_ISING_RESIDENT_OFF};
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &in_local, &s));
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.schedule, OB_ISING_PATH_LOCAL);
   /* 16 positions, one slice of 32 SELL slots x depth 4, 2 colours, then 16 one-byte words */
   assert_int_equal(c.local_bytes, 16 * 16 + 8 * 32 * 4 + 4 * 3 + 16);
   ob_ising_sampler_destroy(s);
-  const ob_ising_tuning global = {.spin_bits = 1, .schedule = OB_ISING_PATH_GLOBAL};
+  const ob_ising_tuning global = {.spin_bits = 1, .schedule = OB_ISING_PATH_GLOBAL,
+                                  .resident = OB_ISING_RESIDENT_OFF};
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &global, &s));
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.path, OB_ISING_PATH_LOCAL);
@@ -370,7 +441,8 @@ static void autotune_picks_and_caches(void **state) {
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(&ob_ising_family, &again, text, sizeof text);
   assert_string_equal(text,
-                      "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto");
+                      "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto,"
+                      "resident=auto");
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
                    OB_ERR_INVALID);
@@ -410,6 +482,7 @@ int main(void) {
       cmocka_unit_test(multispin_states_for_every_configuration),
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
+      cmocka_unit_test(resident_units),
       cmocka_unit_test(sampler_rejects_what_cannot_work),
       cmocka_unit_test(schedule_placement),
       cmocka_unit_test(autotune_picks_and_caches),
