@@ -105,6 +105,23 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   return dev;
 }
 
+/* device_equals_host for each configuration (with the clamp, if nheld), and the same states
+ * from all of them. */
+static void configurations_agree(const ob_ising_model *m, size_t chains, size_t sweeps,
+                                 const ob_ising_tuning *cfgs, size_t ncfgs,
+                                 const uint32_t *held, size_t nheld, const int8_t *vals) {
+  int8_t *first = NULL;
+  for (size_t k = 0; k < ncfgs; k++) {
+    int8_t *s = device_equals_host(m, chains, sweeps, &cfgs[k], held, nheld, vals);
+    if (!first) first = s;
+    else {
+      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
+      free(s);
+    }
+  }
+  free(first);
+}
+
 static void states_equal_the_host_loop_for_every_configuration(void **state) {
   (void)state;
   ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
@@ -124,16 +141,7 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 4, .path = L, .wg_words = 2, .max_pass_chains = 56, .schedule = L},
       {.spin_bits = 2, .path = G, .max_pass_chains = 74},
   };
-  int8_t *first = NULL;
-  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], NULL, 0, NULL);
-    if (!first) first = s;
-    else {
-      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
-      free(s);
-    }
-  }
-  free(first);
+  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
@@ -158,16 +166,7 @@ static void multispin_states_for_every_configuration(void **state) {
   const uint32_t held[2] = {3, 17};
   int8_t *vals = malloc(chains * 2);
   for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
-  int8_t *first = NULL;
-  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], held, 2, vals);
-    if (!first) first = s;
-    else {
-      assert_memory_equal(s, first, chains * n);
-      free(s);
-    }
-  }
-  free(first);
+  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, held, 2, vals);
   free(vals);
   ob_ising_sampler *s = NULL;
   const ob_ising_tuning narrow = {.update = M, .spin_bits = 8};
@@ -278,17 +277,17 @@ static void moments_and_snapshots(void **state) {
   ob_ising_model_destroy(m);
 }
 
-/* Resident units (forced on): states equal the host loop's for 1, 2, 4 and 8 chains per word,
- * one and two words per work-group (a group's second word beyond the pass: units it does not
- * have), the schedule in local and in global memory, passes, a clamp, 2 and 4 colours, degrees
- * from 2 to 13 (padding slots); where they cannot run, on is refused; auto runs them on GPUs
- * only, off never. */
+/* Resident units (forced on), byte words: states equal the host loop's for 1, 2 and 4 chains
+ * per word, one and two words per work-group (a group's second word beyond the pass: units it
+ * does not have), the schedule in local and in global memory, passes, a clamp, degrees 2 to 4
+ * (padding slots); where they cannot run, on is refused; auto runs them on GPUs only, off
+ * never. (Oclgrind's uninitialised-value check runs this one: words of fewer than 8 chains.) */
 static void resident_units(void **state) {
   (void)state;
   const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
   const ob_ising_resident ON = OB_ISING_RESIDENT_ON, OFF = OB_ISING_RESIDENT_OFF;
   ob_ising_model *grid = model("grid:5x4", OB_ISING_WEIGHTS_GAUSS);
-  const size_t chains = 13, n = ob_ising_nodes(grid);
+  const size_t chains = 13;
   const ob_ising_tuning cfgs[] = {
       {.spin_bits = 1, .resident = ON, .schedule = L},
       {.spin_bits = 2, .resident = ON, .wg_words = 2, .schedule = G},
@@ -297,7 +296,6 @@ static void resident_units(void **state) {
   const uint32_t held[2] = {0, 7};
   int8_t vals[13 * 2];
   for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
-  int8_t *first = NULL;
   for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
     ob_ising_sampler *s = NULL;
     ob_ising_config c;
@@ -305,19 +303,9 @@ static void resident_units(void **state) {
     ob_ising_sampler_config(s, &c);
     assert_true(c.resident);
     ob_ising_sampler_destroy(s);
-    int8_t *x = device_equals_host(grid, chains, 9, &cfgs[k], NULL, 0, NULL);
-    if (!first) first = x;
-    else {
-      assert_memory_equal(x, first, chains * n);
-      free(x);
-    }
   }
-  free(first);
+  configurations_agree(grid, chains, 9, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   free(device_equals_host(grid, chains, 9, &cfgs[0], held, 2, vals));
-  ob_ising_model *peg = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
-  const ob_ising_tuning wide = {.spin_bits = 8, .resident = ON, .schedule = G};
-  free(device_equals_host(peg, 40, 7, &wide, NULL, 0, NULL));
-  ob_ising_model_destroy(peg);
   /* refused when forced, done without otherwise */
   ob_ising_model *dense = model("random:30:25", OB_ISING_WEIGHTS_GAUSS);
   const ob_ising_tuning global = {.path = G, .resident = ON},
@@ -342,6 +330,18 @@ static void resident_units(void **state) {
   ob_ising_sampler_destroy(s);
   ob_ising_model_destroy(dense);
   ob_ising_model_destroy(grid);
+}
+
+/* Resident units on words of 8 and 32 chains (vectors of lanes), 4 colours, degrees 3 to 13. */
+static void resident_units_wide_words(void **state) {
+  (void)state;
+  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning cfgs[] = {
+      {.spin_bits = 8, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_GLOBAL},
+      {.spin_bits = 32, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_LOCAL},
+  };
+  configurations_agree(m, 40, 7, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
+  ob_ising_model_destroy(m);
 }
 
 static void sampler_rejects_what_cannot_work(void **state) {
@@ -483,6 +483,7 @@ int main(void) {
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
       cmocka_unit_test(resident_units),
+      cmocka_unit_test(resident_units_wide_words),
       cmocka_unit_test(sampler_rejects_what_cannot_work),
       cmocka_unit_test(schedule_placement),
       cmocka_unit_test(autotune_picks_and_caches),
