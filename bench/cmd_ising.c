@@ -57,6 +57,7 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   if (c.path == OB_ISING_PATH_LOCAL)
     printf(" x %zu word%s (%zu bytes of local memory), schedule in %s memory", c.wg_words,
            c.wg_words == 1 ? "" : "s", c.local_bytes, ob_ising_path_name(c.schedule));
+  if (c.resident) printf(", resident units");
   printf(", %zu pass%s\n", c.passes, c.passes == 1 ? "" : "es");
 }
 

@@ -447,6 +447,100 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
   state[node * stride + e] = (spin_t)x;
 }
 
+/* Resident units (build options -DRES_DEGREE=D -DRES_COLOURS=C: the float update, C colours,
+ * no node of degree above D), for the local path when the units of every colour fit the
+ * work-group (units <= local size: small batches). Work-item lid then updates unit lid of each
+ * colour in every sweep, so its positions, neighbour slots and weights are read once, before
+ * the sweeps, into registers (arrays of compile-time size indexed by unrolled loops only), and
+ * a colour phase is: the neighbour words' loads, all issued at once, the sum in neighbour
+ * order, the decision, the store, the barrier. The Philox numbers of the next phase (next
+ * colour, or colour 0 of the next sweep) are computed during this one: they do not depend on
+ * the state, so their latency overlaps the loads, the sums and the barrier instead of preceding
+ * them. No branch in a phase: padding slots (k >= degree) and the units a work-item does not
+ * have read the zero word of node nnodes (never written) with weight -0.0f, and adding -0.0f
+ * leaves every float unchanged, so the fields are bit for bit DEFINE_UPDATE's; a unit the
+ * work-item does not have stores into its own scratch word. ls therefore holds, after the
+ * nnodes x W state, W zero words and local-size scratch words (the host sizes it so).
+ * Returns false, having done nothing, when the units do not fit (the caller runs the general
+ * loop). Same arguments as the sweeps body (below). */
+#ifndef RES_DEGREE
+#define RES_DEGREE 0
+#endif
+#if RES_DEGREE
+#if MULTISPIN
+#error "resident units run the float update"
+#endif
+#define DEFINE_RESIDENT(SUFFIX, SAS)                                                             \
+  bool resident_##SUFFIX(SAS const uint4 *pos, SAS const uint *colour_start, uint ncolours,      \
+                         SAS const uint2 *sell, uint nnodes, uint nelem, uint elem0, uint wshift, \
+                         uint k0, uint k1, uint sweep0, uint nsweeps, uint observe_from,         \
+                         __global int *node_cnt, uint ns1, uint ns2, __global int *edge_cnt,     \
+                         uint es1, uint es2, uint tail_word, uint tail_mask,                     \
+                         __local spin_t *ls) {                                                   \
+    const uint lid = get_local_id(0), W = 1u << wshift, e = lid & (W - 1u);                      \
+    const uint word = get_group_id(0) * W + e, zero = nnodes << wshift;                          \
+    if (ncolours != RES_COLOURS) return false;                                                   \
+    for (uint c = 0; c < RES_COLOURS; c++)                                                       \
+      if (((colour_start[c + 1] - colour_start[c]) << wshift) > get_local_size(0)) return false; \
+    if (lid < W) ls[zero + lid] = (spin_t)0;                                                     \
+    uint p[RES_COLOURS], node[RES_COLOURS], slot[RES_COLOURS], nb[RES_COLOURS][RES_DEGREE],      \
+        wt[RES_COLOURS][RES_DEGREE];                                                             \
+    float ht[RES_COLOURS];                                                                       \
+    bool on[RES_COLOURS];                                                                        \
+    _Pragma("unroll") for (uint c = 0; c < RES_COLOURS; c++) {                                   \
+      p[c] = colour_start[c] + (lid >> wshift);                                                  \
+      on[c] = p[c] < colour_start[c + 1] && word < nelem;                                        \
+      const uint4 ps = on[c] ? pos[p[c]] : (uint4)(0u);                                          \
+      node[c] = ps.x;                                                                            \
+      ht[c] = as_float(ps.z);                                                                    \
+      slot[c] = on[c] ? (ps.x << wshift) + e : zero + W + lid;                                   \
+      _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++) {                                  \
+        const uint2 en = k < ps.y ? sell[ps.w + SLICE * k] : (uint2)(nnodes, 0x80000000u);       \
+        nb[c][k] = ((en.x & ~COUNT_FLAG) << wshift) + e;                                         \
+        wt[c][k] = en.y;                                                                         \
+      }                                                                                          \
+    }                                                                                            \
+    barrier(CLK_LOCAL_MEM_FENCE); /* the zero words */                                           \
+    const uint w = elem0 + word, mask = word == tail_word ? tail_mask : ALL_BITS;                \
+    rand4 r = word_random(node[0], sweep0, w, 0u, k0, k1);                                       \
+    /* the unobserved sweeps, then the observed ones: no observation branch in the first */      \
+    const uint plain = observe_from <= sweep0 ? 0u : min(observe_from - sweep0, nsweeps);        \
+    _Pragma("unroll") for (uint obs = 0; obs < 2; obs++)                                         \
+    for (uint s = obs ? plain : 0u; s < (obs ? nsweeps : plain); s++) {                          \
+      const uint sweep = sweep0 + s;                                                             \
+      _Pragma("unroll") for (uint c = 0; c < RES_COLOURS; c++) {                                 \
+        spin_t xs[RES_DEGREE];                                                                   \
+        _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++) xs[k] = ls[nb[c][k]];            \
+        const uint cn = (c + 1) % RES_COLOURS; /* the next phase's unit */                       \
+        const rand4 next = word_random(node[cn], cn ? sweep : sweep + 1u, w, 0u, k0, k1);        \
+        fields f;                                                                                \
+        for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(ht[c]);                                   \
+        _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++)                                  \
+            f = add_neighbour(f, xs[k], wt[c][k]);                                               \
+        const spin_t x = decide(f, r, WORD_SUB(w));                                              \
+        ls[slot[c]] = x;                                                                         \
+        if (obs && on[c])                                                                        \
+          observe_##SUFFIX(ls, W, e, pos[p[c]], sell, x, mask,                                   \
+                           node_cnt + p[c] * ns1 + word * ns2, edge_cnt + word * es2, es1);      \
+        r = next;                                                                                \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                            \
+      }                                                                                          \
+    }                                                                                            \
+    return true;                                                                                 \
+  }
+
+DEFINE_RESIDENT(lg, __global)
+DEFINE_RESIDENT(ll, __local)
+/* Prefixes the sweeps body's general loop: runs the sweeps with resident units instead when
+ * they fit (the body's own arguments). */
+#define RESIDENT_OR(SUFFIX)                                                                      \
+  if (!resident_##SUFFIX(pos, colour_start, ncolours, sell, nnodes, nelem, elem0, wshift, k0, k1, \
+                         sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1, es2,  \
+                         tail_word, tail_mask, ls))
+#else
+#define RESIDENT_OR(SUFFIX)
+#endif
+
 /* All sweeps in one launch (the body of the ising_sweeps_local kernels, for the schedule in
  * SAS memory): work-group g holds words [g*W, g*W + W) (W = 1 << wshift) of every node in
  * local memory (ls: nnodes * W words), updates them colour by colour with a barrier between
@@ -470,6 +564,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
       ls[i] = word < nelem ? state_in[(i >> wshift) * stride + word] : (spin_t)0;                \
     }                                                                                            \
     barrier(CLK_LOCAL_MEM_FENCE);                                                                \
+    RESIDENT_OR(SUFFIX)                                                                          \
     for (uint s = 0; s < nsweeps; s++) {                                                         \
       const uint sweep = sweep0 + s;                                                             \
       const bool obs = sweep >= observe_from;                                                    \

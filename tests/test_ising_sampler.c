@@ -63,11 +63,12 @@ static ob_ising_model *model(const char *spec, ob_ising_weight_kind w) {
   return m;
 }
 
-/* Samples of chains [0, chains) after `sweeps` sweeps (from sweep 0) on the device with the
- * tuning, compared with the host loop; returns the device states (caller frees). */
-static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
-                                  const ob_ising_tuning *t, const uint32_t *clamp_nodes,
-                                  size_t nclamp, const int8_t *clamp_vals) {
+/* Samples of chains [0, chains) after `sweeps` sweeps (from sweep 0, the second half observed
+ * when observe) on the device with the tuning, compared with the host loop; returns the device
+ * states (caller frees). */
+static int8_t *device_run_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
+                                      const ob_ising_tuning *t, const uint32_t *clamp_nodes,
+                                      size_t nclamp, const int8_t *clamp_vals, bool observe) {
   const size_t n = ob_ising_nodes(m);
   ob_ising_sampler *s = NULL;
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 0x123456789abcull, t, &s));
@@ -84,7 +85,7 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
     for (size_t j = 0; j < nclamp; j++) host[c * n + clamp_nodes[j]] = clamp_vals[c * nclamp + j];
   assert_memory_equal(dev, host, chains * n); /* the initial state */
   OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps / 2, false, NULL));
-  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps - sweeps / 2, true, NULL));
+  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps - sweeps / 2, observe, NULL));
   assert_int_equal(ob_ising_sampler_sweep(s), sweeps);
   OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, dev));
   ob_ising_hostref_sweeps(ref, 0x123456789abcull, 0, chains, 0, sweeps, host);
@@ -103,6 +104,29 @@ static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t
   free(held);
   free(host);
   return dev;
+}
+
+/* device_equals_host for each configuration (with the clamp, if nheld), and the same states
+ * from all of them. */
+static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
+                                  const ob_ising_tuning *t, const uint32_t *clamp_nodes,
+                                  size_t nclamp, const int8_t *clamp_vals) {
+  return device_run_equals_host(m, chains, sweeps, t, clamp_nodes, nclamp, clamp_vals, true);
+}
+
+static void configurations_agree(const ob_ising_model *m, size_t chains, size_t sweeps,
+                                 const ob_ising_tuning *cfgs, size_t ncfgs,
+                                 const uint32_t *held, size_t nheld, const int8_t *vals) {
+  int8_t *first = NULL;
+  for (size_t k = 0; k < ncfgs; k++) {
+    int8_t *s = device_equals_host(m, chains, sweeps, &cfgs[k], held, nheld, vals);
+    if (!first) first = s;
+    else {
+      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
+      free(s);
+    }
+  }
+  free(first);
 }
 
 static void states_equal_the_host_loop_for_every_configuration(void **state) {
@@ -124,16 +148,7 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 4, .path = L, .wg_words = 2, .max_pass_chains = 56, .schedule = L},
       {.spin_bits = 2, .path = G, .max_pass_chains = 74},
   };
-  int8_t *first = NULL;
-  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], NULL, 0, NULL);
-    if (!first) first = s;
-    else {
-      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
-      free(s);
-    }
-  }
-  free(first);
+  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
@@ -158,16 +173,7 @@ static void multispin_states_for_every_configuration(void **state) {
   const uint32_t held[2] = {3, 17};
   int8_t *vals = malloc(chains * 2);
   for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
-  int8_t *first = NULL;
-  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-    int8_t *s = device_equals_host(m, chains, 13, &cfgs[k], held, 2, vals);
-    if (!first) first = s;
-    else {
-      assert_memory_equal(s, first, chains * n);
-      free(s);
-    }
-  }
-  free(first);
+  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, held, 2, vals);
   free(vals);
   ob_ising_sampler *s = NULL;
   const ob_ising_tuning narrow = {.update = M, .spin_bits = 8};
@@ -230,9 +236,10 @@ static void moments_and_snapshots(void **state) {
   const ob_ising_tuning cfgs[] = {{.spin_bits = 8},
                                   {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL},
                                   {.spin_bits = 16, .max_pass_chains = 32},
-                                  {.spin_bits = 2, .schedule = OB_ISING_PATH_LOCAL}};
-  double node[4][40], edge[4][80];
-  for (size_t k = 0; k < 4; k++) {
+                                  {.spin_bits = 2, .schedule = OB_ISING_PATH_LOCAL},
+                                  {.spin_bits = 2, .resident = OB_ISING_RESIDENT_ON}};
+  double node[5][40], edge[5][80];
+  for (size_t k = 0; k < 5; k++) {
     ob_ising_sampler *s = NULL;
     OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 5, &cfgs[k], &s));
     OB_ASSERT_OK(ob_ising_sampler_run(s, 10, false, NULL));
@@ -269,9 +276,91 @@ static void moments_and_snapshots(void **state) {
   assert_memory_equal(node[0], node[1], sizeof node[0]);
   assert_memory_equal(node[0], node[2], sizeof node[0]);
   assert_memory_equal(node[0], node[3], sizeof node[0]);
+  assert_memory_equal(node[0], node[4], sizeof node[0]);
   assert_memory_equal(edge[0], edge[1], e * sizeof(double));
   assert_memory_equal(edge[0], edge[2], e * sizeof(double));
   assert_memory_equal(edge[0], edge[3], e * sizeof(double));
+  assert_memory_equal(edge[0], edge[4], e * sizeof(double));
+  ob_ising_model_destroy(m);
+}
+
+/* Resident units (forced on), byte words: states equal the host loop's for 1, 2 and 4 chains
+ * per word, one and two words per work-group (a group's second word beyond the pass: units it
+ * does not have), the schedule in local and in global memory, passes, a clamp, degrees 2 to 4
+ * (padding slots); where they cannot run, on is refused; auto runs them on GPUs only, off
+ * never. */
+static void resident_units(void **state) {
+  (void)state;
+  const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
+  const ob_ising_resident ON = OB_ISING_RESIDENT_ON, OFF = OB_ISING_RESIDENT_OFF;
+  ob_ising_model *grid = model("grid:5x4", OB_ISING_WEIGHTS_GAUSS);
+  const size_t chains = 13;
+  const ob_ising_tuning cfgs[] = {
+      {.spin_bits = 1, .resident = ON, .schedule = L},
+      {.spin_bits = 2, .resident = ON, .wg_words = 2, .schedule = G},
+      {.spin_bits = 4, .resident = ON, .wg_size = 64, .max_pass_chains = 8, .schedule = L},
+  };
+  const uint32_t held[2] = {0, 7};
+  int8_t vals[13 * 2];
+  for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
+  for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
+    ob_ising_sampler *s = NULL;
+    ob_ising_config c;
+    OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, chains, 1, &cfgs[k], &s));
+    ob_ising_sampler_config(s, &c);
+    assert_true(c.resident);
+    ob_ising_sampler_destroy(s);
+  }
+  configurations_agree(grid, chains, 9, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
+  free(device_equals_host(grid, chains, 9, &cfgs[0], held, 2, vals));
+  /* refused when forced, done without otherwise */
+  ob_ising_model *dense = model("random:30:25", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning global = {.path = G, .resident = ON},
+                        narrow = {.spin_bits = 1, .wg_size = 8, .resident = ON},
+                        one = {.spin_bits = 1}, off = {.spin_bits = 1, .resident = OFF};
+  ob_ising_sampler *s = NULL;
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &global, &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &narrow, &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_int_equal(ob_ising_sampler_create(ob_test_device(), dense, 8, 1, &cfgs[0], &s),
+                   OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), "colours x largest degree"));
+  ob_ising_config c;
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &one, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_int_equal(c.resident, !ob_device_is_cpu(ob_test_device()));
+  ob_ising_sampler_destroy(s);
+  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, 8, 1, &off, &s));
+  ob_ising_sampler_config(s, &c);
+  assert_false(c.resident);
+  ob_ising_sampler_destroy(s);
+  ob_ising_model_destroy(dense);
+  ob_ising_model_destroy(grid);
+}
+
+/* Resident units without observation: 4-chain words, two per work-group (the last group's
+ * second word beyond the pass), 3 colours, the schedule in local memory. Oclgrind's
+ * uninitialised-value check runs this one (one sampler: its plugin takes the observation
+ * counters' fill, and a buffer reusing a released one's memory, for uninitialised memory). */
+static void resident_units_unobserved(void **state) {
+  (void)state;
+  ob_ising_model *m = model("random:12:3", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning t = {.spin_bits = 4, .resident = OB_ISING_RESIDENT_ON, .wg_words = 2,
+                             .schedule = OB_ISING_PATH_LOCAL};
+  free(device_run_equals_host(m, 11, 4, &t, NULL, 0, NULL, false));
+  ob_ising_model_destroy(m);
+}
+
+/* Resident units on words of 8 and 32 chains (vectors of lanes), 4 colours, degrees 3 to 13. */
+static void resident_units_wide_words(void **state) {
+  (void)state;
+  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning cfgs[] = {
+      {.spin_bits = 8, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_GLOBAL},
+      {.spin_bits = 32, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_LOCAL},
+  };
+  configurations_agree(m, 40, 7, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
@@ -309,14 +398,16 @@ static void schedule_placement(void **state) {
   assert_int_equal(c.schedule, ob_device_is_cpu(ob_test_device()) ? OB_ISING_PATH_GLOBAL
                                                                    : OB_ISING_PATH_LOCAL);
   ob_ising_sampler_destroy(s);
-  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
+  const ob_ising_tuning in_local = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL,
+                                    .resident = OB_ISING_RESIDENT_OFF};
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &in_local, &s));
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.schedule, OB_ISING_PATH_LOCAL);
   /* 16 positions, one slice of 32 SELL slots x depth 4, 2 colours, then 16 one-byte words */
   assert_int_equal(c.local_bytes, 16 * 16 + 8 * 32 * 4 + 4 * 3 + 16);
   ob_ising_sampler_destroy(s);
-  const ob_ising_tuning global = {.spin_bits = 1, .schedule = OB_ISING_PATH_GLOBAL};
+  const ob_ising_tuning global = {.spin_bits = 1, .schedule = OB_ISING_PATH_GLOBAL,
+                                  .resident = OB_ISING_RESIDENT_OFF};
   OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), small, 8, 1, &global, &s));
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.path, OB_ISING_PATH_LOCAL);
@@ -370,7 +461,8 @@ static void autotune_picks_and_caches(void **state) {
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(&ob_ising_family, &again, text, sizeof text);
   assert_string_equal(text,
-                      "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto");
+                      "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto,"
+                      "resident=auto");
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
                    OB_ERR_INVALID);
@@ -410,6 +502,9 @@ int main(void) {
       cmocka_unit_test(multispin_states_for_every_configuration),
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
+      cmocka_unit_test(resident_units),
+      cmocka_unit_test(resident_units_unobserved),
+      cmocka_unit_test(resident_units_wide_words),
       cmocka_unit_test(sampler_rejects_what_cannot_work),
       cmocka_unit_test(schedule_placement),
       cmocka_unit_test(autotune_picks_and_caches),

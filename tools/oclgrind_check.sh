@@ -45,6 +45,7 @@ checks='
 r  test_core kernel_limits_are_checked
 r  test_core program_builds_and_loads_from_binary_cache
 r  test_ising_sampler *
+u  test_ising_sampler resident_units_unobserved
 r  test_gemm *
 r  test_igemm configurations_are_checked
 r  test_igemm odd_sizes_and_transposes_are_exact

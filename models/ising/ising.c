@@ -132,6 +132,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     if (cfg.path == OB_ISING_PATH_LOCAL) {
       if (cfg.wg_words > 1) ob_case_note(c, "wg_words", "%zu", cfg.wg_words);
       ob_case_note(c, "schedule", "%s", ob_ising_path_name(cfg.schedule));
+      if (cfg.resident) ob_case_note(c, "resident", "on");
     }
     if (cfg.passes > 1) ob_case_note(c, "passes", "%zu", cfg.passes);
   } else {

@@ -43,6 +43,9 @@ struct ob_ising_sampler {
   cl_uint *thr;                /* multispin: nthr thresholds (positions' tables, pos[p].z) */
   size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
+  size_t res_words;            /* resident units: local words per work-group beyond the state
+                                  (wg_words zero words, then a scratch word per work-item);
+                                  0: the kernels are built without them */
   /* device */
   cl_kernel k_init, k_local, k_local_sched, k_global, k_reduce;
   ob_ising_path want_schedule; /* the tuning's request, for choose_schedule */
@@ -224,7 +227,7 @@ static size_t bytes_per_word(unsigned bits) { return bits < 8 ? 1 : bits / 8; }
 static size_t word_bytes(const ob_ising_sampler *s) { return bytes_per_word(s->cfg.spin_bits); }
 
 static size_t local_bytes(const ob_ising_sampler *s, size_t wg_words, unsigned bits) {
-  return s->n * wg_words * bytes_per_word(bits);
+  return (s->n * wg_words + s->res_words) * bytes_per_word(bits);
 }
 
 /* Local memory for the schedule: positions, SELL entries, colour starts (in this order, as
@@ -254,6 +257,37 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
   return OB_OK;
 }
 
+/* Resident units' work-group size: as asked, else the sampler's for a colour's units. */
+static size_t resident_wg(const ob_ising_sampler *s, const ob_ising_tuning *t) {
+  return t->wg_size ? t->wg_size : round_up(s->max_colour * s->cfg.wg_words, 32);
+}
+
+/* Whether the kernels get resident units (ob_ising_resident), after the word size: sets the
+ * local words they need beyond the state (zero words and scratch for resident_wg work-items),
+ * 0 without. Where they cannot run, ON is OB_ERR_UNSUPPORTED and AUTO does without. */
+static ob_status choose_resident(ob_ising_sampler *s, const ob_ising_tuning *t) {
+  const ob_ising_config *c = &s->cfg;
+  const size_t slots = s->ncolours * ob_ising_max_degree(s->model);
+  const size_t units = s->max_colour * c->wg_words, limit = t->wg_size ? t->wg_size : 1024;
+  const char *why = c->update != OB_ISING_UPDATE_FLOAT       ? "the multispin update"
+                    : t->path == OB_ISING_PATH_GLOBAL          ? "the global path"
+                    : slots == 0 || slots > OB_ISING_RESIDENT_SLOTS ? "colours x largest degree"
+                    : units > limit                            ? "a colour's units"
+                                                               : NULL;
+  s->res_words = 0;
+  if (t->resident == OB_ISING_RESIDENT_OFF) return OB_OK;
+  if (why && t->resident == OB_ISING_RESIDENT_ON)
+    return ob_fail(OB_ERR_UNSUPPORTED, "resident units: not with %s (%zu colours x degree %zu "
+                   "of at most %d, %zu units of a colour for a work-group of %zu)", why,
+                   s->ncolours, ob_ising_max_degree(s->model), OB_ISING_RESIDENT_SLOTS, units,
+                   limit);
+  if (why || (t->resident == OB_ISING_RESIDENT_AUTO &&
+              (ob_device_is_cpu(s->dev) || c->spin_bits >= 8)))
+    return OB_OK;
+  s->res_words = c->wg_words + resident_wg(s, t);
+  return OB_OK;
+}
+
 /* Word size, path and local-path words per work-group from the knobs and the device. */
 static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   const ob_device_props *pr = ob_device_props_get(s->dev);
@@ -269,7 +303,12 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
                  : t->spin_bits                          ? t->spin_bits
                                                          : default_bits(s);
   c->wg_words = t->wg_words ? t->wg_words : 1;
+  OB_TRY(choose_resident(s, t));
   c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
+  if (c->local_bytes > pr->local_mem && s->res_words && t->resident != OB_ISING_RESIDENT_ON) {
+    s->res_words = 0; /* AUTO: the state alone decides the path */
+    c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
+  }
   const bool fits = c->local_bytes <= pr->local_mem;
   if (t->path == OB_ISING_PATH_LOCAL && !fits)
     return ob_fail(OB_ERR_UNSUPPORTED, "local path: %zu bytes of state per work-group exceed "
@@ -283,6 +322,11 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
                    "%zu bytes of state per work-group exceed the %llu bytes of local memory",
                    c->local_bytes, (unsigned long long)pr->local_mem);
   if (c->path == OB_ISING_PATH_GLOBAL) c->local_bytes = 0;
+  if (c->path == OB_ISING_PATH_GLOBAL && s->res_words) {
+    if (t->resident == OB_ISING_RESIDENT_ON)
+      return ob_fail(OB_ERR_UNSUPPORTED, "resident units: not with the global path");
+    s->res_words = 0;
+  }
   s->want_schedule = t->schedule;
   s->words = (s->chains + c->spin_bits - 1) / c->spin_bits;
   return OB_OK;
@@ -370,6 +414,20 @@ static size_t choose_wg(ob_ising_sampler *s, const ob_ising_tuning *t) {
   return local_wg(s, want);
 }
 
+/* After the work-group size (and after a clamp): the scratch words for exactly its work-items
+ * (no more than choose_resident reserved), the schedule's place, and whether the units of every colour fit it (the kernels check
+ * the same; after a clamp again, with fewer units). ON: OB_ERR_UNSUPPORTED when they do not. */
+static ob_status settle_resident(ob_ising_sampler *s, ob_ising_resident want) {
+  ob_ising_config *c = &s->cfg;
+  if (s->res_words) s->res_words = c->wg_words + c->wg_size;
+  OB_TRY(choose_schedule(s));
+  c->resident = s->res_words && s->max_colour * c->wg_words <= c->wg_size;
+  if (want == OB_ISING_RESIDENT_ON && !c->resident)
+    return ob_fail(OB_ERR_UNSUPPORTED, "resident units: %zu units of a colour exceed the "
+                   "work-group of %zu", s->max_colour * c->wg_words, c->wg_size);
+  return OB_OK;
+}
+
 /* ------------------------------------------------------------------ device data */
 
 static ob_status upload_schedule(ob_ising_sampler *s) {
@@ -390,10 +448,13 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
-  char opts[64];
+  char opts[96];
   if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     snprintf(opts, sizeof opts, "-DSPIN_BITS=32 -DMULTISPIN=1 -DMS_PLANES=%u",
              ob_ising_multispin_planes(s->model));
+  else if (s->res_words)
+    snprintf(opts, sizeof opts, "-DSPIN_BITS=%u -DRES_DEGREE=%zu -DRES_COLOURS=%zu",
+             s->cfg.spin_bits, ob_ising_max_degree(s->model), s->ncolours);
   else
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
@@ -514,6 +575,7 @@ ob_status ob_ising_sampler_create_range(ob_device *dev, const ob_ising_model *mo
   if (st == OB_OK) st = choose_passes(s, tuning);
   if (st == OB_OK) st = build_kernels(s);
   if (st == OB_OK) s->cfg.wg_size = choose_wg(s, tuning);
+  if (st == OB_OK) st = settle_resident(s, tuning->resident);
   if (st == OB_OK) st = upload_schedule(s);
   if (st == OB_OK) st = alloc_passes(s);
   if (st == OB_OK) st = ob_ising_sampler_reset(s);
@@ -632,7 +694,7 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
   s->clamp_vals = cv;
   s->nclamp = k;
   OB_TRY(build_schedule(s));
-  OB_TRY(choose_schedule(s));
+  OB_TRY(settle_resident(s, OB_ISING_RESIDENT_AUTO));
   OB_TRY(upload_schedule(s));
   ob_buffer_release(s->dev, s->d_node_cnt);
   ob_buffer_release(s->dev, s->d_edge_cnt);

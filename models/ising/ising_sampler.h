@@ -36,6 +36,19 @@ typedef enum ob_ising_update {
   OB_ISING_UPDATE_MULTISPIN,
 } ob_ising_update;
 
+/* Resident units (cl_kernels/ising.cl, RES_DEGREE): on the local path with the float update,
+ * when each colour's units fit the work-group, every work-item keeps its units' neighbour lists
+ * in registers across the sweeps (small batches: a colour phase is latency-bound). Same samples.
+ * AUTO: on GPUs for words of fewer than 8 chains; ON: OB_ERR_UNSUPPORTED where it cannot run
+ * (multispin update, global path, a colour's units beyond the work-group, more than
+ * OB_ISING_RESIDENT_SLOTS colours x largest degree); OFF: never. */
+typedef enum ob_ising_resident {
+  OB_ISING_RESIDENT_AUTO = 0,
+  OB_ISING_RESIDENT_ON,
+  OB_ISING_RESIDENT_OFF,
+} ob_ising_resident;
+#define OB_ISING_RESIDENT_SLOTS 64
+
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
   ob_ising_update update;   /* MULTISPIN: OB_ERR_UNSUPPORTED for a model that does not qualify,
@@ -48,6 +61,7 @@ typedef struct ob_ising_tuning {
   ob_ising_path schedule;   /* local path: where positions and neighbour lists live (AUTO:
                                on GPUs local memory when they fit beside the state, on CPUs
                                global; LOCAL needs the local path) */
+  ob_ising_resident resident;
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;
@@ -91,6 +105,7 @@ typedef struct ob_ising_config {
   size_t passes, words_per_pass;
   size_t local_bytes;       /* local memory per work-group (local path) */
   ob_ising_path schedule;   /* LOCAL or GLOBAL (always GLOBAL on the global path) */
+  bool resident;            /* the local path runs resident units (ob_ising_resident) */
 } ob_ising_config;
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */

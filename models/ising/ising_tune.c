@@ -8,7 +8,7 @@
 
 #include "ising_multispin.h"
 
-#define MAX_CANDIDATES 40
+#define MAX_CANDIDATES 48
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
@@ -25,10 +25,12 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "local", "global")},
     {.key = "update", OB_TUNE_FIELD(ob_ising_tuning, update), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "float", "multispin")},
+    {.key = "resident", OB_TUNE_FIELD(ob_ising_tuning, resident), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "on", "off")},
 };
 
-/* Words per work-group a power of two, the schedule in local memory only on the local path
- * (0 and auto: the sampler chooses). */
+/* Words per work-group a power of two, the schedule in local memory and resident units only on
+ * the local path, resident units with the float update (0 and auto: the sampler chooses). */
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* local memory decides at creation (the sampler's own checks) */
   const ob_ising_tuning *t = cfg;
@@ -40,6 +42,10 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
                    "local path");
   if (t->update == OB_ISING_UPDATE_MULTISPIN && t->spin_bits && t->spin_bits != 32)
     return ob_fail(OB_ERR_INVALID, "ising config: the multispin update runs spin_bits=32");
+  if (t->resident == OB_ISING_RESIDENT_ON &&
+      (t->path == OB_ISING_PATH_GLOBAL || t->update == OB_ISING_UPDATE_MULTISPIN))
+    return ob_fail(OB_ERR_INVALID, "ising config: resident units run the float update on the "
+                   "local path");
   return OB_OK;
 }
 
@@ -55,7 +61,8 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
 /* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path (and
  * 256 with the schedule kept in global memory), and the global path; the byte words of 1, 2
  * and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the local
- * path with the sampler's work-group size, the schedule in local and in global memory. CPUs
+ * path with the sampler's work-group size, the schedule in local and in global memory, with
+ * and without resident units (a model or batch they do not fit fails its trial). CPUs
  * (slow compiles, few cores): the wide words and two work-group sizes. A model of +-w couplings
  * (multispin) adds the multispin update on both paths with each work-group size. `update`
  * other than auto keeps only the candidates of that update. */
@@ -88,10 +95,12 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
                                  .wg_size = wgs[w], .wg_words = 1,
                                  .path = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL};
   for (size_t b = 0; floats && !cpu && b < sizeof byte_bits / sizeof *byte_bits; b++)
-    for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
-      c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = byte_bits[b],
-                                 .wg_words = 1,
-                                 .schedule = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL};
+    for (int where = 0; where < 2; where++)
+      for (int res = 0; res < 2 && n < MAX_CANDIDATES; res++)
+        c[n++] = (ob_ising_tuning){
+            .path = OB_ISING_PATH_LOCAL, .spin_bits = byte_bits[b], .wg_words = 1,
+            .schedule = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL,
+            .resident = res ? OB_ISING_RESIDENT_ON : OB_ISING_RESIDENT_OFF};
   return n;
 }
 
@@ -124,6 +133,7 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
   ob_ising_sampler_config(s, &chosen);
   t->wg_size = chosen.wg_size; /* as chosen and as the device allows */
   t->schedule = chosen.schedule;
+  t->resident = chosen.resident ? OB_ISING_RESIDENT_ON : OB_ISING_RESIDENT_OFF;
   double best = -1.0, sec = 0.0;
   ob_status st = ob_ising_sampler_snapshot(s);
   if (st == OB_OK && *sweeps == 0) { /* size the trials from a one-sweep probe */
@@ -141,10 +151,11 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %s, %u bits, wg %zu, %s, schedule %s: %.4g flips/ns",
+         "ising autotune: %s, %zu chains, %s, %u bits, wg %zu, %s, schedule %s%s: %.4g flips/ns",
          ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update), t->spin_bits,
          t->wg_size,
          ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
+         t->resident == OB_ISING_RESIDENT_ON ? ", resident" : "",
          (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
   return OB_OK;
 }
