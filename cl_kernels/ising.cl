@@ -31,8 +31,8 @@
 /* Chains are processed as vectors (explicit SIMD for CPU devices; GPUs scalarise them): a word
  * is NVEC vectors of VW lanes, lane b of the word is bit b. From 8 chains per word on, Philox
  * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
- * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k (models/ising/ising_sampler.c
- * maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
+ * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k
+ * (models/ising/ising_sampler.c maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
  * bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
 #if SPIN_BITS == 1
 typedef uchar spin_t;
@@ -238,8 +238,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
 }
 
 /* The unit update (the float fields; thr unused) and its observation read neighbour words
- * from local or global memory (AS) and the neighbour lists from local or global memory (SAS): one definition, instantiated for
- * each combination used. w: the word's global index (its chains' random numbers).
+ * from local or global memory (AS) and the neighbour lists from local or global memory (SAS):
+ * one definition, instantiated for each combination used. w: the word's global index (its chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
  * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
@@ -300,17 +300,20 @@ DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_ulong4, convert_u
               (uint4)(0, 1, 2, 3))
 DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u)
 
-/* The bit of a word that holds its chain j, and back (the float update's layout: chain 4q + k
- * in bit k * 8 + q). */
-#define MS_BIT(j) ((j) % 4u * 8u + (j) / 4u)
+/* The chain j of a word held by its bit b (the float update's layout: chain 4q + k in bit
+ * k * 8 + q). */
 #define MS_CHAIN(b) ((b) % 8u * 4u + (b) / 8u)
+/* The count m of the chain in bit b (fields f), and the 16-bit prefix a of chain j (outputs rr,
+ * rr[4 * o + q]: output o of counter q). */
+#define MS_COUNT(f, b) (((f)[(b) % MS_FIELD] >> ((b) / MS_FIELD * MS_FIELD)) & MS_MASK)
+#define MS_PREFIX(rr, j) (((rr)[(j) % 8u / 2u * 4u + (j) / 8u] >> ((j) % 2u * 16u)) & 0xffffu)
 
 /* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
  * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], K = thr + z. */
 spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint k1,
                      __global const uint *thr, uint z) {
   const rand_quads r = philox_quads(node, sweep, 4u * w, 2u, k0, k1);
-  uint rr[16]; /* rr[4 * o + q]: output o of counter q */
+  uint rr[16];
   vstore4(r.x, 0, rr);
   vstore4(r.y, 1, rr);
   vstore4(r.z, 2, rr);
@@ -329,9 +332,7 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
   for (uint i = 0; i < 32; i++) {
     const uint b = 31u - i, j = MS_CHAIN(b);
-    const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
-    const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
-    const uint e = a * 128u - thr[z + m];
+    const uint e = MS_PREFIX(rr, j) * 128u - thr[z + MS_COUNT(f, b)];
     not_minus = (not_minus << 1) | (e >> 31);
     plus = (plus << 1) | ((e + 127u) >> 31);
   }
@@ -339,10 +340,9 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
   while (tie) { /* rare: 128 a < K <= 128 a + 127, about one chain in 2^16 */
     const uint b = 31u - clz(tie & (0u - tie)), j = MS_CHAIN(b);
     tie &= tie - 1u;
-    const uint m = (f[b % MS_FIELD] >> (b / MS_FIELD * MS_FIELD)) & MS_MASK;
-    const uint a = (rr[(j % 8u) / 2u * 4u + j / 8u] >> (j % 2u * 16u)) & 0xffffu;
-    const uint k = (a << 7) | (philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25);
-    x |= (uint)(k >= thr[z + m]) << b;
+    const uint low = philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25;
+    const uint k = (MS_PREFIX(rr, j) << 7) | low;
+    x |= (uint)(k >= thr[z + MS_COUNT(f, b)]) << b;
   }
   return x;
 }
