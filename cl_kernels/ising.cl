@@ -32,8 +32,8 @@
  * is NVEC vectors of VW lanes, lane b of the word is bit b. From 8 chains per word on, Philox
  * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
  * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k
- * (models/ising/ising_sampler.c maps bits to chains). Words of 1, 2 or 4 chains take outputs sub.. of one counter (scalars):
- * bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
+ * (models/ising/ising_sampler.c maps bits to chains). Words of 1, 2 or 4 chains take outputs
+ * sub.. of one counter (scalars): bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
 #if SPIN_BITS == 1
 typedef uchar spin_t;
 typedef float fvec;
@@ -239,7 +239,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
 
 /* The unit update (the float fields; thr unused) and its observation read neighbour words
  * from local or global memory (AS) and the neighbour lists from local or global memory (SAS):
- * one definition, instantiated for each combination used. w: the word's global index (its chains' random numbers).
+ * one definition, instantiated for each combination used. w: the word's global index (its
+ * chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
  * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
