@@ -33,7 +33,8 @@
  * runs QUADS = SPIN_BITS / 4 counters at once as vectors of QUADS lanes; output k of counter q
  * feeds bit k*QUADS + q, which therefore holds the word's chain 4q + k
  * (models/ising/ising_sampler.c maps bits to chains). Words of 1, 2 or 4 chains take outputs
- * sub.. of one counter (scalars): bit b holds the word's chain b. RAND_VEC(r, v, sub): the random numbers of vector v. */
+ * sub.. of one counter (scalars): bit b holds the word's chain b. RAND_VEC(r, v, sub): the
+ * random numbers of vector v. */
 #if SPIN_BITS == 1
 typedef uchar spin_t;
 typedef float fvec;
