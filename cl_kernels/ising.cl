@@ -357,32 +357,10 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
     carry = t_;                                                                                  \
   }
 
-/* y of neighbour slot kk of the unit (inside DEFINE_MS_UPDATE). */
-#define MS_WORD(kk) (st[(sell[ps.w + SLICE * (kk)].x & ~COUNT_FLAG) * stride + e] ^             \
-                     sell[ps.w + SLICE * (kk)].y)
-
-/* Four neighbours at a time while at least four are left (nodes of degree >= 4 have three
- * planes or more): two full adders into plane 0, their carries (weight 2) by a third into
- * plane 1, its carry rippled up; 10 bitwise operations where two pairs take 16 (B = 4). */
-#if MS_PLANES >= 3
-#define MS_QUADS(k)                                                                              \
-  for (; k + 4 <= ps.y; k += 4) {                                                                \
-    const uint a = MS_WORD(k), b = MS_WORD(k + 1u), d = MS_WORD(k + 2u), g = MS_WORD(k + 3u);    \
-    const uint s1 = a ^ b ^ c[0], q1 = (a & b) | ((a ^ b) & c[0]);                               \
-    c[0] = d ^ g ^ s1;                                                                           \
-    const uint q2 = (d & g) | ((d ^ g) & s1);                                                    \
-    uint carry = (q1 & q2) | ((q1 ^ q2) & c[1]);                                                 \
-    c[1] ^= q1 ^ q2;                                                                             \
-    RIPPLE(c, 2, carry)                                                                          \
-  }
-#else
-#define MS_QUADS(k)
-#endif
-
 /* The multispin unit: y_j = (neighbour word) XOR (sign mask of J_ij) has bit b set where chain
  * b's sigma_ij s_j = -1; the counts m = sum_j y_j of all 32 chains accumulate in MS_PLANES bit
- * planes, four neighbours at a time (MS_QUADS), then two (a full adder into plane 0, its carry
- * rippled up), then one; then decide_counts with the position's thresholds thr[ps.z ..]. */
+ * planes, two neighbours at a time (a full adder into plane 0, its carry rippled up), then the
+ * last one; then decide_counts with the position's thresholds thr[ps.z ..]. */
 #define DEFINE_MS_UPDATE(SUFFIX, AS, SAS)                                                        \
   spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
                          SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1,            \
@@ -390,15 +368,18 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
     uint c[MS_PLANES];                                                                           \
     for (int j = 0; j < MS_PLANES; j++) c[j] = 0u;                                               \
     uint k = 0;                                                                                  \
-    MS_QUADS(k)                                                                                  \
     for (; k + 2 <= ps.y; k += 2) {                                                              \
-      const uint a = MS_WORD(k), b = MS_WORD(k + 1u), ab = a ^ b;                                \
+      const uint2 ea = sell[ps.w + SLICE * k], eb = sell[ps.w + SLICE * (k + 1)];                \
+      const uint a = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                               \
+      const uint b = st[(eb.x & ~COUNT_FLAG) * stride + e] ^ eb.y;                               \
+      const uint ab = a ^ b;                                                                     \
       uint carry = (a & b) | (ab & c[0]);                                                        \
       c[0] ^= ab;                                                                                \
       RIPPLE(c, 1, carry)                                                                        \
     }                                                                                            \
     if (k < ps.y) {                                                                              \
-      uint carry = MS_WORD(k);                                                                   \
+      const uint2 ea = sell[ps.w + SLICE * k];                                                   \
+      uint carry = st[(ea.x & ~COUNT_FLAG) * stride + e] ^ ea.y;                                 \
       RIPPLE(c, 0, carry)                                                                        \
     }                                                                                            \
     return decide_counts(c, ps.x, sweep, w, k0, k1, thr, ps.z);                                  \

@@ -64,8 +64,9 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
  * path with the sampler's work-group size, the schedule in local and in global memory, with
  * and without resident units (a model or batch they do not fit fails its trial). CPUs
  * (slow compiles, few cores): the wide words and two work-group sizes. A model of +-w couplings
- * (multispin) adds the multispin update on both paths with each work-group size. `update`
- * other than auto keeps only the candidates of that update. */
+ * (multispin) adds the multispin update on both paths with each work-group size (and, on
+ * GPUs, work-groups of 64 on its global path, the fastest of the H200's trials being its
+ * smallest). `update` other than auto keeps only the candidates of that update. */
 static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update update,
                          ob_ising_tuning *c) {
   size_t n = 0;
@@ -94,6 +95,9 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
       c[n++] = (ob_ising_tuning){.update = OB_ISING_UPDATE_MULTISPIN, .spin_bits = 32,
                                  .wg_size = wgs[w], .wg_words = 1,
                                  .path = where ? OB_ISING_PATH_GLOBAL : OB_ISING_PATH_LOCAL};
+  if (multispin && !cpu && n < MAX_CANDIDATES)
+    c[n++] = (ob_ising_tuning){.update = OB_ISING_UPDATE_MULTISPIN, .spin_bits = 32,
+                               .wg_size = 64, .wg_words = 1, .path = OB_ISING_PATH_GLOBAL};
   for (size_t b = 0; floats && !cpu && b < sizeof byte_bits / sizeof *byte_bits; b++)
     for (int where = 0; where < 2; where++)
       for (int res = 0; res < 2 && n < MAX_CANDIDATES; res++)
