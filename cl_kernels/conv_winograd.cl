@@ -38,34 +38,43 @@ __constant float AT[WINO_M][ALPHA] = {
 #endif
 #define NE (ALPHA * ALPHA)
 
-/* One dimension of a transform by a constant table T (rows x cols, read at T[i * tr + j * tc]:
- * tc = 1 for T, tr = 1 and tc = its row length for T's transpose):
- *   o[i * os] = sum_j T(i, j) x[j * xs].
- * The loops unroll and the table folds into the code; zero entries are skipped and each sum
- * starts from -0 (x + -0 is x), so no multiply by 0 or 1 is left. */
-static inline void apply(__constant const float *t, const int tr, const int tc, const int rows,
-                         const int cols, const float *x, const int xs, float *o, const int os) {
-#pragma unroll
-  for (int i = 0; i < rows; i++) {
-    float s = -0.0f;
-#pragma unroll
-    for (int j = 0; j < cols; j++) {
-      const float c = t[i * tr + j * tc];
-      if (c != 0.0f) s += c * x[j * xs];
-    }
-    o[i * os] = s;
-  }
-}
+/* Full unrolling of a loop inside a macro (C99's _Pragma). */
+#define UNROLL _Pragma("unroll")
 
-/* Both dimensions: o = T x T^t for x of cols x cols and T of rows x cols (strides as apply's),
- * o of rows x rows; all row-major, r scratch of rows x cols. */
-static inline void apply2(__constant const float *t, const int tr, const int tc, const int rows,
-                          const int cols, const float *x, float *r, float *o) {
-#pragma unroll
-  for (int j = 0; j < cols; j++) apply(t, tr, tc, rows, cols, x + j, cols, r + j, cols);
-#pragma unroll
-  for (int i = 0; i < rows; i++) apply(t, tr, tc, rows, cols, r + i * cols, 1, o + i * rows, 1);
-}
+/* The tables and their transposes as T(i, j). */
+#define BT_(i, j) BT[i][j]
+#define G_(i, j) G[i][j]
+#define GT_(i, j) G[j][i]
+#define AT_(i, j) AT[i][j]
+#define A_(i, j) AT[j][i]
+
+/* Element (i, j) of a 2-D private array, or of its transpose. */
+#define ELEM(a, i, j) (a)[i][j]
+#define ELEM_T(a, i, j) (a)[j][i]
+
+/* One dimension of a transform by a constant table T (an accessor above): O(o, i, j) =
+ * sum_k T(i, k) X(x, k, j) for i < ROWS, j < N, k < COLS, X and O reading the arrays as they
+ * are (ELEM) or transposed (ELEM_T). Constant bounds: the loops unroll and the table folds
+ * into the code; zero entries are skipped and each sum starts from -0 (x + -0 is x), so no
+ * multiply by 0 or 1 is left. */
+#define TRANSFORM1(T, ROWS, N, COLS, X, x, O, o)                                                \
+  do {                                                                                          \
+    UNROLL for (int i_ = 0; i_ < (ROWS); i_++)                                                  \
+      UNROLL for (int j_ = 0; j_ < (N); j_++) {                                                 \
+        float s_ = -0.0f;                                                                       \
+        UNROLL for (int k_ = 0; k_ < (COLS); k_++)                                              \
+          if (T(i_, k_) != 0.0f) s_ += T(i_, k_) * X(x, k_, j_);                                \
+        O(o, i_, j_) = s_;                                                                      \
+      }                                                                                         \
+  } while (0)
+
+/* Both dimensions: o = T x T^t for x of COLS x COLS, T of ROWS x COLS and o of ROWS x ROWS
+ * (2-D private arrays), r scratch of ROWS x COLS. */
+#define TRANSFORM2(T, ROWS, COLS, x, r, o)                                                      \
+  do {                                                                                          \
+    TRANSFORM1(T, ROWS, COLS, COLS, ELEM, x, ELEM, r);                                          \
+    TRANSFORM1(T, ROWS, ROWS, COLS, ELEM_T, r, ELEM_T, o);                                      \
+  } while (0)
 
 /* x [n][C][H][W] -> V: one work-item per tile p (dimension 0, P rounded up) and input channel
  * c (dimension 1, exactly C). Tile (ty, tx) of image n reads input rows m ty - pad .. + ALPHA - 1
@@ -78,17 +87,17 @@ __kernel void wino_input(__global const float *restrict x, __global float *restr
   const int n = p / (th * tw), t = p % (th * tw);
   const int h0 = WINO_M * (t / tw) - pad, w0 = WINO_M * (t % tw) - pad;
   __global const float *xc = x + (n * C + c) * H * W;
-  float d[NE], r[NE], o[NE];
+  float d[ALPHA][ALPHA], r[ALPHA][ALPHA], o[ALPHA][ALPHA];
 #pragma unroll
   for (int i = 0; i < ALPHA; i++)
 #pragma unroll
     for (int j = 0; j < ALPHA; j++) {
       const int hh = h0 + i, ww = w0 + j;
-      d[i * ALPHA + j] = hh >= 0 && hh < H && ww >= 0 && ww < W ? xc[hh * W + ww] : 0.0f;
+      d[i][j] = hh >= 0 && hh < H && ww >= 0 && ww < W ? xc[hh * W + ww] : 0.0f;
     }
-  apply2(&BT[0][0], ALPHA, 1, ALPHA, ALPHA, d, r, o);
+  TRANSFORM2(BT_, ALPHA, ALPHA, d, r, o);
 #pragma unroll
-  for (int e = 0; e < NE; e++) v[(e * C + c) * P + p] = o[e];
+  for (int e = 0; e < NE; e++) v[(e * C + c) * P + p] = o[e / ALPHA][e % ALPHA];
 }
 
 /* w -> U for K output and C input channels of the convolution the transforms run: one
@@ -99,12 +108,12 @@ __kernel void wino_filter(__global const float *restrict w, __global float *rest
                           const int K, const int C, const int flip) {
   const int c = get_global_id(0), k = get_global_id(1);
   __global const float *src = w + (flip ? c * K + k : k * C + c) * 9;
-  float g[9], r[ALPHA * 3], o[NE];
+  float g[3][3], r[ALPHA][3], o[ALPHA][ALPHA];
 #pragma unroll
-  for (int i = 0; i < 9; i++) g[i] = src[flip ? 8 - i : i];
-  apply2(&G[0][0], 3, 1, ALPHA, 3, g, r, o);
+  for (int i = 0; i < 9; i++) g[i / 3][i % 3] = src[flip ? 8 - i : i];
+  TRANSFORM2(G_, ALPHA, 3, g, r, o);
 #pragma unroll
-  for (int e = 0; e < NE; e++) u[(e * K + k) * C + c] = o[e];
+  for (int e = 0; e < NE; e++) u[(e * K + k) * C + c] = o[e / ALPHA][e % ALPHA];
 }
 
 /* M -> y [n][K][OH][OW] (+ bias[k] when has_bias): one work-item per tile p (dimension 0, P
@@ -115,10 +124,10 @@ __kernel void wino_output(__global const float *restrict m, __global float *rest
                           const int OH, const int OW, const int th, const int tw, const int P) {
   const int p = get_global_id(0), k = get_global_id(1);
   if (p >= P) return;
-  float a[NE], r[WINO_M * ALPHA], o[WINO_M * WINO_M];
+  float a[ALPHA][ALPHA], r[WINO_M][ALPHA], o[WINO_M][WINO_M];
 #pragma unroll
-  for (int e = 0; e < NE; e++) a[e] = m[(e * K + k) * P + p];
-  apply2(&AT[0][0], ALPHA, 1, WINO_M, ALPHA, a, r, o);
+  for (int e = 0; e < NE; e++) a[e / ALPHA][e % ALPHA] = m[(e * K + k) * P + p];
+  TRANSFORM2(AT_, WINO_M, ALPHA, a, r, o);
   const float b = has_bias ? bias[k] : 0.0f;
   const int n = p / (th * tw), t = p % (th * tw);
   const int oy = WINO_M * (t / tw), ox = WINO_M * (t % tw);
@@ -127,7 +136,7 @@ __kernel void wino_output(__global const float *restrict m, __global float *rest
   for (int i = 0; i < WINO_M; i++)
 #pragma unroll
     for (int j = 0; j < WINO_M; j++)
-      if (oy + i < OH && ox + j < OW) yk[(oy + i) * OW + ox + j] = o[i * WINO_M + j] + b;
+      if (oy + i < OH && ox + j < OW) yk[(oy + i) * OW + ox + j] = o[i][j] + b;
 }
 
 /* The weight gradient, dw = sum over tiles of G^T [ (A dy A^T) .* (B^T x B) ] G (F(3x3,mxm),
@@ -145,15 +154,15 @@ __kernel void wino_dy(__global const float *restrict dy, __global float *restric
   const int n = p / (th * tw), t = p % (th * tw);
   const int oy = WINO_M * (t / tw), ox = WINO_M * (t % tw);
   __global const float *dk = dy + (n * K + k) * OH * OW;
-  float d[WINO_M * WINO_M], r[ALPHA * WINO_M], o[NE];
+  float d[WINO_M][WINO_M], r[ALPHA][WINO_M], o[ALPHA][ALPHA];
 #pragma unroll
   for (int i = 0; i < WINO_M; i++)
 #pragma unroll
     for (int j = 0; j < WINO_M; j++)
-      d[i * WINO_M + j] = oy + i < OH && ox + j < OW ? dk[(oy + i) * OW + ox + j] : 0.0f;
-  apply2(&AT[0][0], 1, ALPHA, ALPHA, WINO_M, d, r, o);
+      d[i][j] = oy + i < OH && ox + j < OW ? dk[(oy + i) * OW + ox + j] : 0.0f;
+  TRANSFORM2(A_, ALPHA, WINO_M, d, r, o);
 #pragma unroll
-  for (int e = 0; e < NE; e++) m[(e * K + k) * P + p] = o[e];
+  for (int e = 0; e < NE; e++) m[(e * K + k) * P + p] = o[e / ALPHA][e % ALPHA];
 }
 
 /* M [NE][K][C] -> dw [K][C][3][3]: one work-item per (c, k) (dimensions 0 and 1, exactly C
@@ -161,11 +170,11 @@ __kernel void wino_dy(__global const float *restrict dy, __global float *restric
 __kernel void wino_dw(__global const float *restrict u, __global float *restrict dw,
                       const int K, const int C) {
   const int c = get_global_id(0), k = get_global_id(1);
-  float a[NE], r[3 * ALPHA], o[9];
+  float a[ALPHA][ALPHA], r[3][ALPHA], o[3][3];
 #pragma unroll
-  for (int e = 0; e < NE; e++) a[e] = u[(e * K + k) * C + c];
-  apply2(&G[0][0], 1, 3, 3, ALPHA, a, r, o);
+  for (int e = 0; e < NE; e++) a[e / ALPHA][e % ALPHA] = u[(e * K + k) * C + c];
+  TRANSFORM2(GT_, 3, ALPHA, a, r, o);
   __global float *out = dw + (k * C + c) * 9;
 #pragma unroll
-  for (int i = 0; i < 9; i++) out[i] = o[i];
+  for (int i = 0; i < 9; i++) out[i] = o[i / 3][i % 3];
 }
