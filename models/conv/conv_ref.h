@@ -78,18 +78,18 @@ double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass);
  *                 5 + 5 + 8 x 1.75 x 2 + 10) for the direct form's 3, 16 per dimension,
  *                 256 in two; weight gradient, a row of G^T collects at most 160/3 (the
  *                 last; A's rows sum to 1 4 4 15 15 1) for the direct form's 4, 40/3 per
- *                 dimension, 178 in two, below the forward's 256. The
- *                 factor is the same for any diagonal scaling of the matrices (it moves
- *                 between the rows of G and B^T and the columns of A^T), and the same for
- *                 the points +-1/2 instead of +-2 (x -> 1/x reverses the tile: the mirror
- *                 image of this set), which measure alike (a fp32 simulation of 32-channel
- *                 tiles: 1.2e-6 and 1.3e-6 relative error, F(2x2) 1.7e-7); so these, the
- *                 ones with integer B^T and A^T and the sparsest rows (fewest additions).
- *                 (The mixed set 0, +-1, 1/2, -2 would bound 97 and measured 7.7e-7, at
- *                 denser transforms.) The transforms' own roundings (at most 4 additions per
- *                 dimension and G's inexact 1/6, 1/12, 1/24, each a relative 2^-24) are
- *                 covered as for F(2x2): the GEMMs reduce over 9x (forward, data) or 16x
- *                 (weight) fewer products than the direct method. */
+ *                 dimension, 178 in two, below the forward's 256. The factor is the same
+ *                 for any diagonal scaling of the matrices (it moves between the rows of G
+ *                 and B^T and the columns of A^T), and the same for the points +-1/2
+ *                 instead of +-2 (x -> 1/x reverses the tile: the mirror image of this set),
+ *                 which measure alike (an fp32 simulation of 32-channel tiles: 1.2e-6 and
+ *                 1.3e-6 relative error, F(2x2) 1.7e-7); so these, whose B^T and A^T are
+ *                 integers with the sparsest rows (fewest additions). (The mixed set 0, +-1,
+ *                 1/2, -2 would bound 97 and measured 7.7e-7, at denser transforms.) The
+ *                 transforms' own roundings (at most 4 additions per dimension and G's
+ *                 inexact 1/6, 1/12, 1/24, each a relative 2^-24) are covered as for
+ *                 F(2x2): the GEMMs reduce over 9x (forward, data) or 16x (weight) fewer
+ *                 products than the direct method. */
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith);
 
 typedef struct ob_conv_check {
