@@ -140,16 +140,18 @@ void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_s
   const float *bias = pass == OB_CONV_FORWARD && r->has_bias ? r->b : NULL;
   ob_conv_check chk;
   const ob_conv_config algo = {.algo = r->algo};
-  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, ob_conv_arith_of(&algo, st), 5,
-                      &chk);
+  const ob_conv_arith arith = ob_conv_arith_of(&algo, st);
+  ob_conv_ref_compare(s, pass, r->in0, r->in1, bias, r->out, 1e12, arith, 5, &chk);
   char what[480];
   ob_test_conv_describe(s, pass, st, what, sizeof what);
   snprintf(what + strlen(what), sizeof what - strlen(what), " %s", r->config);
   if (!chk.ok || chk.checked != r->nout)
     fail_msg("%s: rel_err %.3g (bound %.3g), %zu of %zu checked", what, chk.rel_err, chk.bound,
              chk.checked, chk.total);
-  if (st == OB_CONV_FP32 && !(chk.rel_err < 1e-6))
-    fail_msg("%s: rel_err %.3g above 1e-6", what, chk.rel_err);
+  /* F(4x4,3x3) measures about 1e-6 (conv_ref.h): its own limit. */
+  const double fp32_limit = arith == OB_CONV_ARITH_WINOGRAD4 ? 1e-5 : 1e-6;
+  if (st == OB_CONV_FP32 && !(chk.rel_err < fp32_limit))
+    fail_msg("%s: rel_err %.3g above %g", what, chk.rel_err, fp32_limit);
   /* Half outputs: the rounding to half dominates (about 2e-4 for these values). */
   if (st == OB_CONV_FP16 && r->nout >= 64 && !(chk.rel_err > 1e-4 && chk.rel_err < 3e-4))
     fail_msg("%s: rel_err %.3g is not near the rounding error of half", what, chk.rel_err);

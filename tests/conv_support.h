@@ -60,7 +60,8 @@ void ob_test_conv_describe(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_st
                            char *buf, size_t n);
 
 /* Compares every output of a run of a pass in storage st with the reference within the
- * bound of the arithmetic of the run's algorithm and storage type (fp32: also within 1e-6;
+ * bound of the arithmetic of the run's algorithm and storage type (fp32: also within 1e-6,
+ * 1e-5 for Winograd F(4x4,3x3);
  * fp16: also near the mean error of rounding to half), and the bias gradient when the run
  * has one. */
 void ob_test_conv_check_run(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage st,

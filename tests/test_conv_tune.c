@@ -115,7 +115,7 @@ static void tunes_caches_and_reads_back(void **state) {
   OB_ASSERT_OK(ob_read_file(path, &text, &len));
   /* The Winograd algorithm competes on this shape: the key says so. */
   assert_non_null(strstr(text, "forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
-                               "storage=fp32,algos=gemm+winograd tm="));
+                               "storage=fp32,algos=gemm+winograd+winograd4 tm="));
   assert_non_null(strstr(text, "backward_data:n=2,"));
   assert_non_null(strstr(text, "backward_weight:n=2,"));
   free(text);
@@ -127,7 +127,7 @@ static void corrupt_cache_line_is_retuned(void **state) {
   tune_file(path, sizeof path);
   OB_ASSERT_OK(ob_read_file(path, &text, NULL));
   const char *junk = "conv forward:n=2,c=8,h=12,w=12,k=16,r=3,s=3,stride=1,pad=1,groups=1,"
-                     "storage=fp32,algos=gemm+winograd tm=7,x 1\n"
+                     "storage=fp32,algos=gemm+winograd+winograd4 tm=7,x 1\n"
                      "garbage without fields\n";
   char *all = malloc(strlen(text) + strlen(junk) + 1);
   assert_non_null(all);
@@ -174,7 +174,7 @@ static void half_storage_is_tuned_and_cached_separately(void **state) {
   char *text = NULL;
   size_t len = 0;
   OB_ASSERT_OK(ob_read_file(path, &text, &len));
-  assert_non_null(strstr(text, "groups=1,storage=fp32,algos=gemm+winograd tm="));
+  assert_non_null(strstr(text, "groups=1,storage=fp32,algos=gemm+winograd+winograd4 tm="));
   assert_non_null(strstr(text, "groups=1,storage=fp16 tm="));
   free(text);
 }

@@ -6,6 +6,7 @@
 #include "support.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,30 +139,39 @@ static void expect_skipped(const ob_case *proto, const char *why) {
   free(st);
 }
 
-/* Forced algo=winograd (as OCLBENCH_CONFIG_CONV forces it): the row's note says so, its
- * bound is Winograd's, and its rate, still in direct-conv FLOPs, may reach 2.25x the FP32
- * peak (the arithmetic done) before it is implausible; a pass it cannot run is skipped. */
+/* Forced algo=winograd or winograd4 (as OCLBENCH_CONFIG_CONV forces them): the row's note
+ * names the algorithm and its tile, its bound is that algorithm's, and its rate, still in
+ * direct-conv FLOPs, may reach 2.25x (F(2x2,3x3)) or 4x (F(4x4,3x3)) the FP32 peak (the
+ * arithmetic done) before it is implausible; a pass it cannot run is skipped. */
 static void winograd_rows_say_so(void **state) {
   (void)state;
+  static const struct {
+    const char *algo, *note, *bound;
+    double limit;
+  } algos[] = {{"winograd", "algo=winograd F(2x2,3x3)", "= 9e-5 sqrt(K)", 2.25},
+               {"winograd4", "algo=winograd4 F(4x4,3x3)", "= 2.56e-3 sqrt(K)", 4.0}};
   const ob_tune_settings saved = *ob_tune_settings_current();
-  ob_tune_settings forced = saved;
-  OB_ASSERT_OK(ob_tune_settings_force(&forced, &ob_conv_family,
-                                      "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16,algo=winograd"));
-  ob_tune_settings_install(&forced);
-  ob_case cases[MAX_CASES];
-  size_t n = cases_for(true, cases);
-  ob_case c;
-  ob_verdict v;
-  run_case_into(find(cases, n, "own", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
-                                              "s=3;stride=1;pad=1;pass=forward"),
-                &c, &v);
-  assert_non_null(strstr(c.note, "algo=winograd"));
-  assert_true(c.metrics[0].limit_per_peak == 2.25);
-  assert_non_null(strstr(v.note, "= 9e-5 sqrt(K)"));
-  assert_non_null(strstr(v.note, "algo=winograd"));
-  expect_skipped(find(cases, n, "own", "fp16", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;r=3;"
-                                               "s=3;stride=1;pad=1;pass=forward"),
-                 "winograd");
+  for (size_t a = 0; a < 2; a++) {
+    ob_tune_settings forced = saved;
+    char text[128];
+    snprintf(text, sizeof text, "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16,algo=%s", algos[a].algo);
+    OB_ASSERT_OK(ob_tune_settings_force(&forced, &ob_conv_family, text));
+    ob_tune_settings_install(&forced);
+    ob_case cases[MAX_CASES];
+    size_t n = cases_for(true, cases);
+    ob_case c;
+    ob_verdict v;
+    run_case_into(find(cases, n, "own", "fp32", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;"
+                                                "r=3;s=3;stride=1;pad=1;pass=forward"),
+                  &c, &v);
+    assert_non_null(strstr(c.note, algos[a].note));
+    assert_true(c.metrics[0].limit_per_peak == algos[a].limit);
+    assert_non_null(strstr(v.note, algos[a].bound));
+    assert_non_null(strstr(v.note, text + strlen("tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16,")));
+    expect_skipped(find(cases, n, "own", "fp16", "shape=resnet_512x7;n=2;c=512;h=7;w=7;k=512;"
+                                                 "r=3;s=3;stride=1;pad=1;pass=forward"),
+                   algos[a].algo);
+  }
   ob_tune_settings_install(&saved);
 }
 

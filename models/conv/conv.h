@@ -1,7 +1,7 @@
 /* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
  * gradient and bias gradient through one parameterised implicit-GEMM kernel
- * (cl_kernels/conv_gemm.cl), run on the convolution itself or (algo=winograd, fp32 3x3
- * stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl. A plan runs the
+ * (cl_kernels/conv_gemm.cl), run on the convolution itself or (algo=winograd or winograd4,
+ * fp32 3x3 stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl. A plan runs the
  * configuration it is created with; the selection step, ob_conv_select (models/conv/
  * conv_tune.h), picks one per device, shape, pass and storage type through the tuning
  * facility (core/tune.h).
@@ -100,8 +100,15 @@ typedef enum ob_conv_algo {
    * GEMMs over the channels run by conv_gemm.cl as a grouped 1x1 convolution (the tile
    * parameters are that GEMM's), the output transform. 2.25x fewer multiply-adds than the
    * direct convolution, whose FLOPs rows still count; see ob_conv_winograd_check. */
-  OB_CONV_ALGO_WINOGRAD
+  OB_CONV_ALGO_WINOGRAD,
+  /* Winograd F(4x4,3x3): the same path with 6x6 input and 4x4 output tiles, 36 GEMMs; 4x
+   * fewer multiply-adds than the direct convolution, a larger error bound (conv_ref.h). */
+  OB_CONV_ALGO_WINOGRAD4
 } ob_conv_algo;
+
+/* The output tile m of an algorithm's Winograd F(mxm,3x3) (2 or 4), 0 for the implicit GEMM
+ * (and any other value). */
+int ob_conv_algo_tile(int algo);
 
 /* One configuration of conv_gemm.cl: a tm x tn output tile per work-group of
  * (tm/wm)*(tn/wn) work-items, each holding a wm x wn block in registers; tk reduction steps
@@ -121,7 +128,8 @@ typedef struct ob_conv_config {
 
 /* The tuning family of ob_conv_config (core/tune.h): its text form
  * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2,algo=gemm" (every key but split and algo
- * required; algo is "gemm" or "winograd"; OCLBENCH_CONFIG_CONV, the tuning cache), its -D
+ * required; algo is "gemm", "winograd" (F(2x2,3x3)) or "winograd4" (F(4x4,3x3));
+ * OCLBENCH_CONFIG_CONV, the tuning cache), its -D
  * options and its rules (ob_conv_config_check). */
 extern const ob_tune_family ob_conv_family;
 
@@ -135,12 +143,13 @@ ob_status ob_conv_config_check(const ob_conv_config *cfg);
  * A and B); a plan needs a device with at least that much. */
 size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
 
-/* OB_OK when the Winograd algorithm can run the pass of the (checked) shape in the storage
- * type: fp32, 3x3 filters, stride 1, groups 1; the forward pass and the weight gradient with
- * any padding, the data gradient with padding at most 2; workspaces below 2^31 elements.
- * OB_ERR_UNSUPPORTED with a detail otherwise. */
+/* OB_OK when the Winograd algorithm `algo` (OB_CONV_ALGO_WINOGRAD or _WINOGRAD4) can run
+ * the pass of the (checked) shape in the storage type: fp32, 3x3 filters, stride 1, groups 1;
+ * the forward pass and the weight gradient with any padding, the data gradient with padding
+ * at most 2; workspaces below 2^31 elements. OB_ERR_UNSUPPORTED with a detail otherwise
+ * (OB_ERR_INVALID for another algo). */
 ob_status ob_conv_winograd_check(const ob_conv_shape *shape, ob_conv_pass pass,
-                                 ob_conv_storage storage);
+                                 ob_conv_storage storage, int algo);
 
 /* ---------------------------------------------------------------- plans */
 

@@ -12,7 +12,7 @@ static const ob_tune_param params[] = {
     TILE("wm", "WM", wm), TILE("wn", "WN", wn), TILE("wtx", "WTX", wtx),
     {.key = "split", OB_TUNE_FIELD(ob_conv_config, split), .min = 0, .max = 4096},
     {.key = "algo", OB_TUNE_FIELD(ob_conv_config, algo), .min = OB_CONV_ALGO_GEMM,
-     .max = OB_CONV_ALGO_WINOGRAD, OB_TUNE_NAMES("gemm", "winograd")},
+     .max = OB_CONV_ALGO_WINOGRAD4, OB_TUNE_NAMES("gemm", "winograd", "winograd4")},
 };
 
 /* The rules, on parameters within their ranges (ob_tune_check tests those first). */

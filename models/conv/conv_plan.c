@@ -382,7 +382,8 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
   if (p->gemm) clReleaseKernel(p->gemm);
   if (p->reduce) clReleaseKernel(p->reduce);
   if (p->bias_grad) clReleaseKernel(p->bias_grad);
-  ob_conv_wino_destroy(p->wino);
+  ob_conv_wino_destroy(p->wino[0]);
+  ob_conv_wino_destroy(p->wino[1]);
   ob_buffer_release(p->dev, p->rowtab);
   ob_buffer_release(p->dev, p->coltab);
   ob_buffer_release(p->dev, p->ws);
@@ -390,7 +391,9 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
 }
 
 const ob_conv_view *ob_conv_gemm_view(const ob_conv_plan *p, const ob_conv_config *cfg) {
-  return cfg->algo == OB_CONV_ALGO_WINOGRAD && p->wino ? &p->wino->inner->view : &p->view;
+  const int m = ob_conv_algo_tile(cfg->algo);
+  const ob_conv_wino *w = m ? p->wino[m / 4] : NULL;
+  return w ? &w->inner->view : &p->view;
 }
 
 ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_pass pass,
@@ -425,7 +428,7 @@ ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_
 /* The GEMM kernel and split-K workspace of the configuration (and the Winograd parts). */
 static ob_status plan_configure(ob_conv_plan *p, const ob_conv_config *cfg) {
   p->cfg = *cfg;
-  if (cfg->algo == OB_CONV_ALGO_WINOGRAD) OB_TRY(ob_conv_wino_make(p));
+  if (ob_conv_algo_tile(cfg->algo)) OB_TRY(ob_conv_wino_make(p, cfg->algo));
   const ob_conv_view *v = ob_conv_gemm_view(p, cfg);
   OB_TRY(ob_conv_config_fits(&p->cfg, v, p->dev));
   OB_TRY(ob_conv_gemm_kernel(p->dev, v, &p->cfg, &p->gemm));

@@ -37,15 +37,15 @@ typedef struct ob_conv_view {
   ob_conv_storage storage;  /* of A, B, C and the bias; the split-K workspace is fp32 */
 } ob_conv_view;
 
-/* The Winograd F(2x2,3x3) parts of a plan (cl_kernels/conv_winograd.cl): the forward
- * convolution the transforms run, the 16 GEMMs as a plan of a grouped 1x1 convolution
- * (its forward pass, or its weight gradient for the weight gradient; without a
- * configuration: the outer plan's GEMM kernel runs on its view), the transform kernels and
- * the workspaces V [16][C][P], U [16][K][C] and M [16][K][P]. */
+/* The Winograd F(mxm,3x3) parts of a plan (cl_kernels/conv_winograd.cl, built with
+ * -DWINO_M=m): the forward convolution the transforms run, the NE = (m + 2)^2 GEMMs as a
+ * plan of a grouped 1x1 convolution (its forward pass, or its weight gradient for the weight
+ * gradient; without a configuration: the outer plan's GEMM kernel runs on its view), the
+ * transform kernels and the workspaces V [NE][C][P], U [NE][K][C] and M [NE][K][P]. */
 typedef struct ob_conv_wino {
   ob_conv_shape fwd;        /* the plan's shape, or (data gradient) dy convolved with w flipped */
   int flip;                 /* the filter transform reads w flipped (data gradient) */
-  int th, tw, tiles;        /* 2x2 output tiles per column and row of an image, over the batch */
+  int th, tw, tiles;        /* m x m output tiles per column and row of an image, over the batch */
   ob_conv_plan *inner;
   cl_kernel input;          /* x (or dy) -> V */
   cl_kernel other;          /* w -> U (wino_filter), or for the weight gradient dy -> M (wino_dy) */
@@ -62,7 +62,7 @@ struct ob_conv_plan {
   cl_kernel gemm, reduce, bias_grad;
   cl_mem rowtab, coltab, ws;
   size_t ws_bytes;
-  ob_conv_wino *wino;       /* NULL unless made by ob_conv_wino_make (algo=winograd) */
+  ob_conv_wino *wino[2];    /* F(2x2), F(4x4); NULL unless made by ob_conv_wino_make */
   cl_event first, last;     /* of the last enqueue; NULL before any */
 };
 
@@ -97,29 +97,31 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
 
 /* The view of the GEMM that a configuration of algorithm `algo` runs for a pass of a
  * (checked) shape: the pass's own (OB_CONV_ALGO_GEMM), or the grouped 1x1 convolution of the
- * Winograd transforms (OB_ERR_UNSUPPORTED with a detail when ob_conv_winograd_check fails). */
+ * Winograd transforms of that tile size (OB_ERR_UNSUPPORTED with a detail when
+ * ob_conv_winograd_check fails). */
 ob_status ob_conv_algo_view(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
                             int algo, ob_conv_view *v);
 
-/* Adds the Winograd parts to a plan of ob_conv_plan_make (once; a no-op when it has them):
- * the inner plan, the transform kernels, the workspaces. OB_ERR_UNSUPPORTED when
- * ob_conv_winograd_check fails; allocation and build errors as ob_conv_plan_create's. */
-ob_status ob_conv_wino_make(ob_conv_plan *p);
+/* Adds the Winograd parts of algorithm `algo` (OB_CONV_ALGO_WINOGRAD or _WINOGRAD4) to a
+ * plan of ob_conv_plan_make (once per tile size; a no-op when it has them): the inner plan,
+ * the transform kernels, the workspaces. OB_ERR_UNSUPPORTED when ob_conv_winograd_check
+ * fails; allocation and build errors as ob_conv_plan_create's. */
+ob_status ob_conv_wino_make(ob_conv_plan *p, int algo);
 
 /* Releases the Winograd parts (after their work finished); NULL is a no-op. */
 void ob_conv_wino_destroy(ob_conv_wino *w);
 
 /* Enqueues the plan's pass by cfg's algorithm with GEMM kernel `gemm` built for cfg on
  * ob_conv_algo_view's view (and ws, the split-K workspace for that view): ob_conv_enqueue_gemm
- * (A = w, B = x or dy, C = y, dx or dw), or, for algo=winograd (the plan made by
- * ob_conv_wino_make), the filter and input transforms, the GEMMs and the output transform
+ * (A = w, B = x or dy, C = y, dx or dw), or, for algo=winograd or winograd4 (the plan made
+ * by ob_conv_wino_make for it), the filter and input transforms, the GEMMs and the output transform
  * into C, adding the bias (may be NULL). *first and *last as ob_conv_enqueue_gemm's. */
 ob_status ob_conv_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config *cfg, cl_mem ws,
                           cl_mem A, cl_mem B, cl_mem C, cl_mem bias, cl_event *first,
                           cl_event *last);
 
-/* The view of the GEMM that cfg runs on a plan: the inner plan's for algo=winograd (once
- * ob_conv_wino_make made it), else the plan's own. */
+/* The view of the GEMM that cfg runs on a plan: the inner plan's for a Winograd algorithm
+ * (once ob_conv_wino_make made it), else the plan's own. */
 const ob_conv_view *ob_conv_gemm_view(const ob_conv_plan *p, const ob_conv_config *cfg);
 
 /* Sets a kernel's arguments: the nmem buffers (NULL ones as a NULL buffer), then the nint

@@ -123,11 +123,17 @@ ob_conv_arith ob_conv_arith_own(ob_conv_storage storage) {
 }
 
 ob_conv_arith ob_conv_arith_of(const ob_conv_config *cfg, ob_conv_storage storage) {
-  return cfg->algo == OB_CONV_ALGO_WINOGRAD ? OB_CONV_ARITH_WINOGRAD : ob_conv_arith_own(storage);
+  switch (ob_conv_algo_tile(cfg->algo)) {
+  case 2: return OB_CONV_ARITH_WINOGRAD;
+  case 4: return OB_CONV_ARITH_WINOGRAD4;
+  }
+  return ob_conv_arith_own(storage);
 }
 
-/* Over the fp32 bound (ob_conv_ref_bound's comment, conv_ref.h, derives it). */
+/* Over the fp32 bound, F(2x2,3x3) and F(4x4,3x3) (ob_conv_ref_bound's comment, conv_ref.h,
+ * derives them). */
 #define WINOGRAD_ERROR_GROWTH 9.0
+#define WINOGRAD4_ERROR_GROWTH 256.0
 
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith) {
   const size_t k = (size_t)ob_conv_ref_reduction(s, pass);
@@ -136,6 +142,7 @@ double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arit
   case OB_CONV_ARITH_FP16_STORAGE: return ob_gemm_ref_bound_fp16_storage(k);
   case OB_CONV_ARITH_FP16: return ob_gemm_ref_bound_fp16(k);
   case OB_CONV_ARITH_WINOGRAD: return WINOGRAD_ERROR_GROWTH * ob_gemm_ref_bound_fp32(k);
+  case OB_CONV_ARITH_WINOGRAD4: return WINOGRAD4_ERROR_GROWTH * ob_gemm_ref_bound_fp32(k);
   }
   return NAN;
 }

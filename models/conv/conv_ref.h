@@ -13,13 +13,15 @@ typedef enum ob_conv_arith {
   OB_CONV_ARITH_FP16_STORAGE, /* half tensors, fp32 sums, each output rounded to half */
   OB_CONV_ARITH_FP16,         /* half tensors and half arithmetic (CLBlast Hconvgemm) */
   OB_CONV_ARITH_WINOGRAD,     /* fp32, Winograd F(2x2,3x3) (OB_CONV_ALGO_WINOGRAD) */
+  OB_CONV_ARITH_WINOGRAD4,    /* fp32, Winograd F(4x4,3x3) (OB_CONV_ALGO_WINOGRAD4) */
 } ob_conv_arith;
 
 /* The arithmetic of the own kernels for a storage type (fp32 sums whatever the storage). */
 ob_conv_arith ob_conv_arith_own(ob_conv_storage storage);
 
 /* The arithmetic of the own kernels running a configuration's algorithm in a storage type:
- * OB_CONV_ARITH_WINOGRAD for algo=winograd, else ob_conv_arith_own's. */
+ * OB_CONV_ARITH_WINOGRAD for algo=winograd, _WINOGRAD4 for algo=winograd4, else
+ * ob_conv_arith_own's. */
 ob_conv_arith ob_conv_arith_of(const ob_conv_config *cfg, ob_conv_storage storage);
 
 /* One element of a pass's output, in double:
@@ -63,7 +65,31 @@ double ob_conv_ref_reduction(const ob_conv_shape *s, ob_conv_pass pass);
  *                 roundings (at most 3 additions per dimension, halvings exact) are covered
  *                 by the rest: the GEMMs reduce over 9x (forward, data) or 4x (weight) fewer
  *                 products than the direct method (3x or 2x less accumulated error than the
- *                 fp32 bound allows). */
+ *                 fp32 bound allows).
+ *   winograd4     256e-5 sqrt(K), 256x the fp32 bound: F(4x4,3x3), the same expressions with
+ *                 the 6x6 matrices of Lavin & Gray (points 0, 1, -1, 2, -2 and infinity):
+ *                 B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0;
+ *                 0 2 -1 -2 1 0; 0 4 0 -5 0 1] (absolute row sums 10 10 10 6 6 10),
+ *                 G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6;
+ *                 1/24 -1/12 1/6; 0 0 1] (row sums 1/4 1/2 1/2 7/24 7/24 1),
+ *                 A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]. Forward,
+ *                 in one dimension, output row i collects sum_e |A^T_ie| |G_e| |B^T_e| of
+ *                 the per-point weights 2.5 5 5 1.75 1.75 10: at most 48 (the last row,
+ *                 5 + 5 + 8 x 1.75 x 2 + 10) for the direct form's 3, 16 per dimension,
+ *                 256 in two; weight gradient, a row of G^T collects at most 160/3 (the
+ *                 last; A's rows sum to 1 4 4 15 15 1) for the direct form's 4, 40/3 per
+ *                 dimension, 178 in two, below the forward's 256. The factor is the same
+ *                 for any diagonal scaling of the matrices (it moves between the rows of G
+ *                 and B^T and the columns of A^T), and the same for the points +-1/2
+ *                 instead of +-2 (x -> 1/x reverses the tile: the mirror image of this set),
+ *                 which measure alike (an fp32 simulation of 32-channel tiles: 1.2e-6 and
+ *                 1.3e-6 relative error, F(2x2) 1.7e-7); so these, whose B^T and A^T are
+ *                 integers with the sparsest rows (fewest additions). (The mixed set 0, +-1,
+ *                 1/2, -2 would bound 97 and measured 7.7e-7, at denser transforms.) The
+ *                 transforms' own roundings (at most 4 additions per dimension and G's
+ *                 inexact 1/6, 1/12, 1/24, each a relative 2^-24) are covered as for
+ *                 F(2x2): the GEMMs reduce over 9x (forward, data) or 16x (weight) fewer
+ *                 products than the direct method. */
 double ob_conv_ref_bound(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_arith arith);
 
 typedef struct ob_conv_check {

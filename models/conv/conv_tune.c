@@ -150,14 +150,14 @@ static void model_split(ob_device *dev, const ob_conv_view *v, ob_conv_config *c
 }
 
 /* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32", and
- * ",algos=gemm+winograd" where the Winograd algorithm competes (so that a winner cached
- * before it existed is searched again). */
+ * ",algos=gemm+winograd+winograd4" where the Winograd algorithms compete (so that a winner
+ * cached before they existed is searched again). */
 static void shape_key(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
                       bool winograd, char *buf, size_t n) {
   snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s%s",
            ob_conv_pass_name(pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
            s->pad, s->groups, ob_conv_storage_name(storage),
-           winograd ? ",algos=gemm+winograd" : "");
+           winograd ? ",algos=gemm+winograd+winograd4" : "");
 }
 
 /* ---------------------------------------------------------------- the tuner */
@@ -247,8 +247,8 @@ typedef struct conv_search {
   ob_conv_pass pass;
   ob_conv_storage storage;
   ob_conv_view view;
-  ob_conv_view wview;      /* the GEMM view of algo=winograd, when wino_ok */
-  bool wino_ok;            /* the Winograd algorithm can run the pass of the shape */
+  ob_conv_view wview[2];   /* the GEMM views of F(2x2) and F(4x4), where wino_ok */
+  bool wino_ok[2];         /* the Winograd algorithm of that tile can run the pass of the shape */
   ob_conv_plan *plan;
   tune_bufs bufs;
   cl_kernel kernel;        /* built for tile; NULL before the first trial or when it failed */
@@ -265,13 +265,14 @@ static bool same_tile(const ob_conv_config *a, const ob_conv_config *b) {
 }
 
 /* The GEMM view a configuration runs on in this search; OB_ERR_UNSUPPORTED (with the reason)
- * for algo=winograd where it cannot run. */
+ * for a Winograd algorithm where it cannot run. */
 static ob_status search_view(const conv_search *s, const ob_conv_config *c,
                              const ob_conv_view **v) {
   *v = &s->view;
-  if (c->algo != OB_CONV_ALGO_WINOGRAD) return OB_OK;
-  if (!s->wino_ok) return ob_conv_winograd_check(s->shape, s->pass, s->storage);
-  *v = &s->wview;
+  const int m = ob_conv_algo_tile(c->algo);
+  if (!m) return OB_OK;
+  if (!s->wino_ok[m / 4]) return ob_conv_winograd_check(s->shape, s->pass, s->storage, c->algo);
+  *v = &s->wview[m / 4];
   return OB_OK;
 }
 
@@ -313,7 +314,7 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
   const ob_conv_config *c = config;
   const ob_conv_view *v = NULL;
   OB_TRY(search_view(s, c, &v));
-  if (c->algo == OB_CONV_ALGO_WINOGRAD) OB_TRY(ob_conv_wino_make(s->plan));
+  if (ob_conv_algo_tile(c->algo)) OB_TRY(ob_conv_wino_make(s->plan, c->algo));
   if (!same_tile(c, &s->tile) || (!s->kernel && !s->tile_failed)) {
     tile_done(s);
     s->tile = *c;
@@ -370,10 +371,13 @@ static size_t algo_candidates(const conv_search *s, const ob_conv_view *v, int a
 }
 
 /* The candidates of the implicit GEMM and, where the shape qualifies, of the Winograd
- * algorithm (room for 2 * ntile * MAX_SPLITS); returns how many. */
+ * algorithms F(2x2) and F(4x4) (room for 3 * ntile * MAX_SPLITS); returns how many. */
 static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
-  const size_t n = algo_candidates(s, &s->view, OB_CONV_ALGO_GEMM, out);
-  return n + (s->wino_ok ? algo_candidates(s, &s->wview, OB_CONV_ALGO_WINOGRAD, out + n) : 0);
+  size_t n = algo_candidates(s, &s->view, OB_CONV_ALGO_GEMM, out);
+  static const int wino[2] = {OB_CONV_ALGO_WINOGRAD, OB_CONV_ALGO_WINOGRAD4};
+  for (int i = 0; i < 2; i++)
+    if (s->wino_ok[i]) n += algo_candidates(s, &s->wview[i], wino[i], out + n);
+  return n;
 }
 
 ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
@@ -386,14 +390,17 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
   conv_search s = {.dev = dev, .shape = shape, .pass = pass, .storage = storage,
                    .tile_s = INFINITY};
   OB_TRY(ob_conv_view_make(shape, pass, storage, &s.view));
-  s.wino_ok = ob_conv_algo_view(shape, pass, storage, OB_CONV_ALGO_WINOGRAD, &s.wview) == OB_OK;
+  s.wino_ok[0] = ob_conv_algo_view(shape, pass, storage, OB_CONV_ALGO_WINOGRAD, &s.wview[0]) ==
+                 OB_OK;
+  s.wino_ok[1] = ob_conv_algo_view(shape, pass, storage, OB_CONV_ALGO_WINOGRAD4,
+                                   &s.wview[1]) == OB_OK;
   ob_error_clear();
   size_t ntile = 0;
   tune_candidates(dev, &ntile);
-  ob_conv_config *cand = malloc(2 * ntile * MAX_SPLITS * sizeof *cand);
+  ob_conv_config *cand = malloc(3 * ntile * MAX_SPLITS * sizeof *cand);
   if (!cand) return ob_fail(OB_ERR_NOMEM, "out of memory");
   char key[256];
-  shape_key(shape, pass, storage, s.wino_ok, key, sizeof key);
+  shape_key(shape, pass, storage, s.wino_ok[0] || s.wino_ok[1], key, sizeof key);
   const ob_tune_search q = {.family = &ob_conv_family, .dev = dev, .shape = key, .ctx = &s,
                             .fallback = search_fallback, .fits = search_fits,
                             .candidates = cand, .ncandidates = search_candidates(&s, cand),

@@ -1,36 +1,45 @@
-/* The Winograd F(2x2,3x3) algorithm of the own convolution (cl_kernels/conv_winograd.cl): which
- * shapes it runs, the grouped 1x1 convolution its 16 GEMMs are, its plan parts and enqueue.
+/* The Winograd F(mxm,3x3) algorithm of the own convolution (cl_kernels/conv_winograd.cl), for
+ * output tiles m = 2 (algo=winograd) and m = 4 (algo=winograd4): which shapes it runs, the
+ * grouped 1x1 convolution its (m + 2)^2 GEMMs are, its plan parts and enqueue.
  *
  * The data gradient of a stride-1 convolution is the forward convolution of dy with the
  * filters rotated by 180 degrees and their k and c swapped, padded by 2 - pad: the same
  * transforms, the filter transform reading w flipped. The weight gradient transforms x as
- * the forward pass does and dy's 2x2 tiles to 4x4, reduces over the tiles with the weight
- * gradient of the same grouped 1x1 convolution, and transforms the 4x4 sums to 3x3. */
+ * the forward pass does and dy's m x m tiles to (m + 2) x (m + 2), reduces over the tiles
+ * with the weight gradient of the same grouped 1x1 convolution, and transforms the sums to
+ * 3x3. */
 #include "conv_plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
-/* The forward convolution the transforms run for a pass of s, and its tiles. */
-static void wino_forward(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_shape *fwd, int *th,
-                         int *tw) {
+int ob_conv_algo_tile(int algo) {
+  return algo == OB_CONV_ALGO_WINOGRAD ? 2 : algo == OB_CONV_ALGO_WINOGRAD4 ? 4 : 0;
+}
+
+/* The forward convolution the transforms run for a pass of s, and its m x m tiles. */
+static void wino_forward(const ob_conv_shape *s, ob_conv_pass pass, int m, ob_conv_shape *fwd,
+                         int *th, int *tw) {
   *fwd = *s;
   if (pass == OB_CONV_BACKWARD_DATA) {
     const ob_conv_shape d = {s->n, s->k, ob_conv_out_h(s), ob_conv_out_w(s), s->c, 3, 3, 1,
                              2 - s->pad, 1};
     *fwd = d;
   }
-  *th = (ob_conv_out_h(fwd) + 1) / 2;
-  *tw = (ob_conv_out_w(fwd) + 1) / 2;
+  *th = (ob_conv_out_h(fwd) + m - 1) / m;
+  *tw = (ob_conv_out_w(fwd) + m - 1) / m;
 }
 
 /* x as an int, or 2^30 when larger (then the shape check refuses the sizes). */
 static int clamped(double x) { return x < 0x1p30 ? (int)x : 1 << 30; }
 
-/* The 16 GEMMs M_e = U_e V_e as a convolution: x = V [1][16 C][1][P], w = U [16 K][C][1][1]
- * in 16 groups, y = M [1][16 K][1][P]. */
-static ob_conv_shape inner_shape(const ob_conv_shape *fwd, int th, int tw) {
-  const ob_conv_shape in = {1, clamped(16.0 * fwd->c), 1, clamped((double)fwd->n * th * tw),
-                            clamped(16.0 * fwd->k), 1, 1, 1, 0, 16};
+/* The NE = (m + 2)^2 GEMMs M_e = U_e V_e as a convolution: x = V [1][NE C][1][P],
+ * w = U [NE K][C][1][1] in NE groups, y = M [1][NE K][1][P]. */
+static ob_conv_shape inner_shape(const ob_conv_shape *fwd, int m, int th, int tw) {
+  const int ne = (m + 2) * (m + 2);
+  const ob_conv_shape in = {1, clamped((double)ne * fwd->c), 1,
+                            clamped((double)fwd->n * th * tw), clamped((double)ne * fwd->k), 1,
+                            1, 1, 0, ne};
   return in;
 }
 
@@ -40,7 +49,9 @@ static ob_conv_pass inner_pass(ob_conv_pass pass) {
 }
 
 ob_status ob_conv_winograd_check(const ob_conv_shape *s, ob_conv_pass pass,
-                                 ob_conv_storage storage) {
+                                 ob_conv_storage storage, int algo) {
+  const int m = ob_conv_algo_tile(algo);
+  if (!m) return ob_fail(OB_ERR_INVALID, "conv winograd: algo %d is not a Winograd one", algo);
   if (storage != OB_CONV_FP32)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv winograd: fp32 storage only");
   if (s->r != 3 || s->s != 3 || s->stride != 1 || s->groups != 1)
@@ -52,8 +63,8 @@ ob_status ob_conv_winograd_check(const ob_conv_shape *s, ob_conv_pass pass,
                    "(the shape has %d)", s->pad);
   ob_conv_shape fwd;
   int th = 0, tw = 0;
-  wino_forward(s, pass, &fwd, &th, &tw);
-  const ob_conv_shape in = inner_shape(&fwd, th, tw);
+  wino_forward(s, pass, m, &fwd, &th, &tw);
+  const ob_conv_shape in = inner_shape(&fwd, m, th, tw);
   const ob_status st = ob_conv_shape_check(&in);
   if (st != OB_OK)
     return ob_fail(OB_ERR_UNSUPPORTED, "conv winograd: workspaces too large: %s",
@@ -63,12 +74,13 @@ ob_status ob_conv_winograd_check(const ob_conv_shape *s, ob_conv_pass pass,
 
 ob_status ob_conv_algo_view(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
                             int algo, ob_conv_view *v) {
-  if (algo != OB_CONV_ALGO_WINOGRAD) return ob_conv_view_make(s, pass, storage, v);
-  OB_TRY(ob_conv_winograd_check(s, pass, storage));
+  const int m = ob_conv_algo_tile(algo);
+  if (!m) return ob_conv_view_make(s, pass, storage, v);
+  OB_TRY(ob_conv_winograd_check(s, pass, storage, algo));
   ob_conv_shape fwd;
   int th = 0, tw = 0;
-  wino_forward(s, pass, &fwd, &th, &tw);
-  const ob_conv_shape in = inner_shape(&fwd, th, tw);
+  wino_forward(s, pass, m, &fwd, &th, &tw);
+  const ob_conv_shape in = inner_shape(&fwd, m, th, tw);
   return ob_conv_view_make(&in, inner_pass(pass), storage, v);
 }
 
@@ -90,34 +102,37 @@ static ob_status workspace(ob_device *dev, size_t n, cl_mem *out) {
   return ob_buffer_create(dev, CL_MEM_READ_WRITE, n * sizeof(float), NULL, out);
 }
 
-static ob_status wino_fill(ob_conv_plan *p, ob_conv_wino *w) {
-  wino_forward(&p->shape, p->pass, &w->fwd, &w->th, &w->tw);
+static ob_status wino_fill(ob_conv_plan *p, int m, ob_conv_wino *w) {
+  wino_forward(&p->shape, p->pass, m, &w->fwd, &w->th, &w->tw);
   w->flip = p->pass == OB_CONV_BACKWARD_DATA;
-  const ob_conv_shape in = inner_shape(&w->fwd, w->th, w->tw);
+  const ob_conv_shape in = inner_shape(&w->fwd, m, w->th, w->tw);
   w->tiles = in.w;
   const bool wgrad = p->pass == OB_CONV_BACKWARD_WEIGHT;
+  char opt[32];
+  snprintf(opt, sizeof opt, "-DWINO_M=%d", m);
   OB_TRY(ob_conv_plan_make(p->dev, &in, inner_pass(p->pass), OB_CONV_FP32, &w->inner));
-  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", "wino_input", &w->input));
-  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", wgrad ? "wino_dy" : "wino_filter",
+  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", opt, "wino_input", &w->input));
+  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", opt, wgrad ? "wino_dy" : "wino_filter",
                           &w->other));
-  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", "", wgrad ? "wino_dw" : "wino_output",
+  OB_TRY(ob_kernel_create(p->dev, "conv_winograd.cl", opt, wgrad ? "wino_dw" : "wino_output",
                           &w->output));
   OB_TRY(workspace(p->dev, ob_conv_input_elems(&in), &w->v));
   OB_TRY(workspace(p->dev, ob_conv_filter_elems(&in), &w->u));
   return workspace(p->dev, ob_conv_output_elems(&in), &w->m);
 }
 
-ob_status ob_conv_wino_make(ob_conv_plan *p) {
-  if (p->wino) return OB_OK;
-  OB_TRY(ob_conv_winograd_check(&p->shape, p->pass, p->view.storage));
+ob_status ob_conv_wino_make(ob_conv_plan *p, int algo) {
+  OB_TRY(ob_conv_winograd_check(&p->shape, p->pass, p->view.storage, algo));
+  const int m = ob_conv_algo_tile(algo);
+  if (p->wino[m / 4]) return OB_OK;
   ob_conv_wino *w = calloc(1, sizeof *w);
   if (!w) return ob_fail(OB_ERR_NOMEM, "out of memory");
-  const ob_status st = wino_fill(p, w);
+  const ob_status st = wino_fill(p, m, w);
   if (st != OB_OK) {
     ob_conv_wino_destroy(w);
     return st;
   }
-  p->wino = w;
+  p->wino[m / 4] = w;
   return OB_OK;
 }
 
@@ -139,8 +154,9 @@ static ob_status launch(ob_device *dev, cl_kernel k, int tiles, int d0, int rows
 static ob_status wino_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config *cfg,
                               cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                               cl_event *first, cl_event *last) {
-  ob_conv_wino *w = p->wino;
-  if (!w) return ob_fail(OB_ERR_INVALID, "conv: the plan has no Winograd parts");
+  const int m = ob_conv_algo_tile(cfg->algo);
+  ob_conv_wino *w = p->wino[m / 4];
+  if (!w) return ob_fail(OB_ERR_INVALID, "conv: the plan has no Winograd F(%dx%d) parts", m, m);
   const ob_conv_shape *f = &w->fwd;
   const int OH = ob_conv_out_h(f), OW = ob_conv_out_w(f), has_bias = bias != NULL;
   const bool wgrad = p->pass == OB_CONV_BACKWARD_WEIGHT;
@@ -182,7 +198,7 @@ ob_status ob_conv_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config 
                           cl_mem A, cl_mem B, cl_mem C, cl_mem bias, cl_event *first,
                           cl_event *last) {
   *first = *last = NULL;
-  if (cfg->algo == OB_CONV_ALGO_WINOGRAD)
+  if (ob_conv_algo_tile(cfg->algo))
     return wino_enqueue(p, gemm, cfg, ws, A, B, C, bias, first, last);
   return ob_conv_enqueue_gemm(p, gemm, cfg, ws, A, B, C, bias, first, last);
 }

@@ -201,13 +201,16 @@ static ob_status conv_setup(void *state, ob_device *dev, ob_case *c) {
   OB_TRY(ob_conv_select(dev, ob_tune_settings_current(), &s->shape, s->pass, s->storage,
                         &choice));
   snprintf(s->config, sizeof s->config, "%s", choice.describe);
-  if (choice.cfg.algo == OB_CONV_ALGO_WINOGRAD) {
+  const int m = ob_conv_algo_tile(choice.cfg.algo);
+  if (m) {
     /* The rate stays in direct-convolution FLOPs (comparable with cuDNN's figures); the
-     * device did 2.25x fewer multiply-adds (F(2x2,3x3): 16 products per 2x2 outputs instead
-     * of 36), so the plausibility bound allows that much over the FP32 peak. */
-    c->metrics[0].limit_per_peak = 2.25;
-    snprintf(c->note, sizeof c->note, "algo=winograd F(2x2,3x3): GFLOP/s in direct-conv FLOPs, "
-             "2.25x the arithmetic done");
+     * device did fewer multiply-adds (F(mxm,3x3): (m + 2)^2 products per m x m outputs
+     * instead of 9 m^2: 2.25x fewer for m = 2, 4x for m = 4), so the plausibility bound
+     * allows that much over the FP32 peak. */
+    const double saved = 9.0 * m * m / ((m + 2) * (m + 2));
+    c->metrics[0].limit_per_peak = saved;
+    snprintf(c->note, sizeof c->note, "algo=%s F(%dx%d,3x3): GFLOP/s in direct-conv FLOPs, "
+             "%gx the arithmetic done", m == 4 ? "winograd4" : "winograd", m, m, saved);
   }
   return ob_conv_plan_create(dev, &s->shape, s->pass, s->storage, &choice.cfg, &s->plan);
 }
@@ -279,6 +282,7 @@ static ob_status conv_verify(void *state, ob_verdict *out) {
         [OB_CONV_ARITH_FP16_STORAGE] = "2^-11 + 1e-5 sqrt(K)",
         [OB_CONV_ARITH_FP16] = "2e-3 sqrt(K)",
         [OB_CONV_ARITH_WINOGRAD] = "9e-5 sqrt(K)",
+        [OB_CONV_ARITH_WINOGRAD4] = "2.56e-3 sqrt(K)",
     };
     ob_conv_check chk;
     ob_conv_ref_compare(&s->shape, s->pass, s->in0, s->in1, NULL, got, VERIFY_BUDGET, arith, 13,
