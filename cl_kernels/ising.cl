@@ -20,7 +20,7 @@
  * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word); -DMULTISPIN=1 -DMS_PLANES=B (with
  * SPIN_BITS=32) the multispin update of +-w couplings (models/ising/ising_multispin.h): the SELL
  * entries hold sign masks instead of wt, pos[p].z the offset of the position's thresholds in
- * thr, and the fields are counts formed by bitwise adders over B bit planes.
+ * thr (each minus 1), and the fields are counts formed by bitwise adders over B bit planes.
  */
 #ifndef MULTISPIN
 #define MULTISPIN 0
@@ -311,7 +311,8 @@ DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u
 #define MS_PREFIX(rr, j) (((rr)[(j) % 8u / 2u * 4u + (j) / 8u] >> ((j) % 2u * 16u)) & 0xffffu)
 
 /* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
- * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], K = thr + z. */
+ * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], where thr + z
+ * holds K[m] - 1 (modulo 2^32). */
 spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint k1,
                      __global const uint *thr, uint z) {
   const rand_quads r = philox_quads(node, sweep, 4u * w, 2u, k0, k1);
@@ -327,26 +328,24 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
     for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
   }
-  /* Chain by chain from bit 31 down, the sign bits of e = 128 a - K (e < 0: not surely -1) and
-   * of e + 127 (< 0: surely +1, whatever the 7 low bits) shifted into two words (a funnel
-   * shift each: few integer instructions, the integer pipe being this update's limit). */
-  uint not_minus = 0, plus = 0;
+  /* d = K - 1 - 128 a as a signed number: negative exactly when 128 a >= K (surely -1, its sign
+   * bit shifted in as the chain's bit), 0..126 when a alone does not decide; otherwise +1.
+   * Few integer instructions per chain (the integer pipe is this update's limit on GPUs). */
+  uint minus = 0, nearest = 0xffffffffu;
 #pragma unroll
-  for (uint i = 0; i < 32; i++) {
-    const uint b = 31u - i, j = MS_CHAIN(b);
-    const uint e = MS_PREFIX(rr, j) * 128u - thr[z + MS_COUNT(f, b)];
-    not_minus = (not_minus << 1) | (e >> 31);
-    plus = (plus << 1) | ((e + 127u) >> 31);
+  for (uint b = 0; b < 32; b++) {
+    const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, MS_CHAIN(b)) * 128u;
+    minus = (minus >> 1) | (d & 0x80000000u);
+    nearest = min(nearest, d);
   }
-  uint x = ~not_minus, tie = not_minus & ~plus;
-  while (tie) { /* rare: 128 a < K <= 128 a + 127, about one chain in 2^16 */
-    const uint b = 31u - clz(tie & (0u - tie)), j = MS_CHAIN(b);
-    tie &= tie - 1u;
-    const uint low = philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25;
-    const uint k = (MS_PREFIX(rr, j) << 7) | low;
-    x |= (uint)(k >= thr[z + MS_COUNT(f, b)]) << b;
-  }
-  return x;
+  if (nearest < 127u) /* rare: 128 a < K <= 128 a + 127 for some chain, about one in 2^16 */
+    for (uint b = 0; b < 32; b++) {
+      const uint j = MS_CHAIN(b);
+      const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, j) * 128u;
+      if (d < 127u) /* -1 when 128 a + low >= K, i.e. low > d */
+        minus |= (uint)((philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25) > d) << b;
+    }
+  return minus;
 }
 
 /* Adds the bit carry (weight 2^j0) to the counter planes c[j0..) by half adders. */

@@ -40,7 +40,7 @@ struct ob_ising_sampler {
   cl_uint *colour_start;       /* ncolours + 1 */
   cl_uint *sell;               /* 2 x nsell: neighbour | flag, wt bits */
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
-  cl_uint *thr;                /* multispin: nthr thresholds (positions' tables, pos[p].z) */
+  cl_uint *thr;                /* multispin: nthr thresholds minus 1 (positions' tables, pos[p].z) */
   size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
   size_t res_words;            /* resident units: local words per work-group beyond the state
@@ -102,8 +102,9 @@ static void free_schedule(ob_ising_sampler *s) {
   s->sell_edge = NULL;
 }
 
-/* The multispin update's weights: pos[p].z the offset of position p's thresholds (degree + 1
- * of them) in thr, the SELL entries' second words the couplings' sign masks. */
+/* The multispin update's weights: pos[p].z the offset of position p's thresholds in thr
+ * (degree + 1 of them, each K - 1 modulo 2^32: the form the kernel compares with), the SELL
+ * entries' second words the couplings' sign masks. */
 static ob_status fill_multispin(ob_ising_sampler *s) {
   double w = 0.0;
   if (!ob_ising_multispin_weight(s->model, &w))
@@ -121,6 +122,7 @@ static ob_status fill_multispin(ob_ising_sampler *s) {
     const uint32_t node = s->pos[4 * p], deg = s->pos[4 * p + 1], base = s->pos[4 * p + 3];
     s->pos[4 * p + 2] = (cl_uint)at;
     ob_ising_multispin_thresholds(s->model, w, node, s->thr + at);
+    for (uint32_t m = 0; m <= deg; m++) s->thr[at + m] -= 1u;
     for (uint32_t k = 0; k < deg; k++)
       s->sell[2 * (base + SLICE * k) + 1] = ob_ising_multispin_sign(s->model, rp[node] + k);
     at += deg + 1;
