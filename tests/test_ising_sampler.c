@@ -94,7 +94,8 @@ static int8_t *device_run_equals_host(const ob_ising_model *m, size_t chains, si
   if (differ) {
     ob_ising_config c;
     ob_ising_sampler_config(s, &c);
-    fail_msg("%zu of %zu spins differ (%s update, path %s, %u bits, wg %zu x %zu, %zu passes, schedule %s)",
+    fail_msg("%zu of %zu spins differ (%s update, path %s, %u bits, wg %zu x %zu, %zu passes, "
+             "schedule %s)",
              differ, chains * n, ob_ising_update_name(c.update), ob_ising_path_name(c.path),
              c.spin_bits, c.wg_size, c.wg_words,
              c.passes, ob_ising_path_name(c.schedule));

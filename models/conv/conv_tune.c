@@ -197,8 +197,8 @@ static ob_status tune_bufs_make(ob_device *dev, const ob_conv_view *v, tune_bufs
 }
 
 /* OB_OK when the candidate's last result matches the reference at a sample of outputs: a
- * configuration the device compiles wrongly must never win (so every new best is checked). In the reference's terms the
- * pass reads in0 = the B tensor and in1 = the A tensor. */
+ * configuration the device compiles wrongly must never win (so every new best is checked). In
+ * the reference's terms the pass reads in0 = the B tensor and in1 = the A tensor. */
 static ob_status check_candidate(ob_conv_plan *p, const ob_conv_config *cfg, tune_bufs *t) {
   OB_TRY(ob_conv_tensor_read(p->dev, p->view.storage, t->c, (size_t)p->view.c_total, t->hc));
   ob_conv_check chk;

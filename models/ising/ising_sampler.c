@@ -40,7 +40,7 @@ struct ob_ising_sampler {
   cl_uint *colour_start;       /* ncolours + 1 */
   cl_uint *sell;               /* 2 x nsell: neighbour | flag, wt bits */
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
-  cl_uint *thr;                /* multispin: nthr thresholds minus 1 (positions' tables, pos[p].z) */
+  cl_uint *thr;                /* multispin: nthr thresholds - 1 (positions' tables, pos[p].z) */
   size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
   size_t res_words;            /* resident units: local words per work-group beyond the state
@@ -417,8 +417,9 @@ static size_t choose_wg(ob_ising_sampler *s, const ob_ising_tuning *t) {
 }
 
 /* After the work-group size (and after a clamp): the scratch words for exactly its work-items
- * (no more than choose_resident reserved), the schedule's place, and whether the units of every colour fit it (the kernels check
- * the same; after a clamp again, with fewer units). ON: OB_ERR_UNSUPPORTED when they do not. */
+ * (no more than choose_resident reserved), the schedule's place, and whether the units of
+ * every colour fit it (the kernels check the same; after a clamp again, with fewer units).
+ * ON: OB_ERR_UNSUPPORTED when they do not. */
 static ob_status settle_resident(ob_ising_sampler *s, ob_ising_resident want) {
   ob_ising_config *c = &s->cfg;
   if (s->res_words) s->res_words = c->wg_words + c->wg_size;

@@ -9,7 +9,8 @@
 
 /* The tuning family of ob_ising_tuning: its text form
  * "path=local,spin_bits=32,wg_size=256,wg_words=1,schedule=local,update=multispin" (0 and
- * auto: the sampler chooses; OCLBENCH_CONFIG_ISING, the tuning cache). max_pass_chains is not a parameter. */
+ * auto: the sampler chooses; OCLBENCH_CONFIG_ISING, the tuning cache). max_pass_chains is not
+ * a parameter. */
 extern const ob_tune_family ob_ising_family;
 
 /* The tuning for `chains` chains of the model on dev, by the settings (ob_tune_select): forced
