@@ -358,13 +358,9 @@ typedef struct join_state {
 } join_state;
 
 static ob_status new_row(ob_compare *cmp, join_state *js, size_t r, size_t *out) {
-  if (js->nrows == js->cap) {
-    size_t cap = js->cap ? js->cap * 2 : 64;
-    jrow *grown = realloc(js->rows, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    js->rows = grown;
-    js->cap = cap;
-  }
+  jrow *grown = ob_grow(js->rows, &js->cap, js->nrows + 1, sizeof *js->rows, 64);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  js->rows = grown;
   jrow *row = &js->rows[js->nrows];
   memset(row, 0, sizeof *row);
   row->cells = malloc(cmp->ndevices * sizeof *row->cells);

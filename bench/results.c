@@ -234,16 +234,12 @@ ob_status ob_result_check(const ob_result *r, const char *where, size_t line) {
 /* ------------------------------------------------------------------ the vector */
 
 ob_status ob_results_push(ob_results *v, ob_result *r) {
-  if (v->n == v->cap) {
-    const size_t cap = v->cap ? v->cap * 2 : 64;
-    ob_result *grown = realloc(v->items, cap * sizeof *grown);
-    if (!grown) {
-      ob_result_free(r);
-      return ob_fail(OB_ERR_NOMEM, "out of memory");
-    }
-    v->items = grown;
-    v->cap = cap;
+  ob_result *grown = ob_grow(v->items, &v->cap, v->n + 1, sizeof *v->items, 64);
+  if (!grown) {
+    ob_result_free(r);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
+  v->items = grown;
   v->items[v->n++] = *r;
   ob_result_init(r);
   return OB_OK;

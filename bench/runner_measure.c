@@ -23,13 +23,9 @@ typedef struct rep_times {
 } rep_times;
 
 static ob_status rep_push(rep_times *b, double t) {
-  if (b->n == b->cap) {
-    const size_t cap = b->cap ? 2 * b->cap : MAX_REPS;
-    double *grown = realloc(b->v, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    b->v = grown;
-    b->cap = cap;
-  }
+  double *grown = ob_grow(b->v, &b->cap, b->n + 1, sizeof *b->v, MAX_REPS);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  b->v = grown;
   b->v[b->n++] = t;
   return OB_OK;
 }

@@ -32,13 +32,9 @@ static void series_free(ob_series *s) {
 ob_status ob_series_add(ob_series_set *v, const char *host, const char *device_slug,
                         const char *workload, const char *variant, const char *params,
                         const char *metric, const char *unit, ob_series **out) {
-  if (v->n == v->cap) {
-    const size_t cap = v->cap ? 2 * v->cap : 8;
-    ob_series *grown = realloc(v->items, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    v->items = grown;
-    v->cap = cap;
-  }
+  ob_series *grown = ob_grow(v->items, &v->cap, v->n + 1, sizeof *v->items, 8);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  v->items = grown;
   ob_series *s = &v->items[v->n];
   memset(s, 0, sizeof *s);
   const char *const values[] = {host, device_slug, workload, variant, params, metric, unit};
@@ -55,13 +51,9 @@ ob_status ob_series_add(ob_series_set *v, const char *host, const char *device_s
 }
 
 ob_status ob_series_push(ob_series *s, const ob_series_point *p) {
-  if (s->n == s->cap) {
-    const size_t cap = s->cap ? 2 * s->cap : 64;
-    ob_series_point *grown = realloc(s->points, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    s->points = grown;
-    s->cap = cap;
-  }
+  ob_series_point *grown = ob_grow(s->points, &s->cap, s->n + 1, sizeof *s->points, 64);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  s->points = grown;
   s->points[s->n++] = *p;
   return OB_OK;
 }

@@ -125,13 +125,10 @@ ob_status ob_session_take_builds(ob_session *s, ob_device *dev, size_t *first, s
   ob_build_record rec[16];
   for (size_t got = ob_stream_take_builds(ob_device_stream(dev), rec, 16); got > 0;
        got = ob_stream_take_builds(ob_device_stream(dev), rec, 16)) {
-    if (s->nbuilds + got > s->cap_builds) {
-      const size_t cap = 2 * (s->nbuilds + got);
-      ob_session_build *grown = realloc(s->builds, cap * sizeof *grown);
-      if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-      s->builds = grown;
-      s->cap_builds = cap;
-    }
+    ob_session_build *grown =
+        ob_grow(s->builds, &s->cap_builds, s->nbuilds + got, sizeof *s->builds, 32);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    s->builds = grown;
     for (size_t i = 0; i < got; i++)
       s->builds[s->nbuilds++] = (ob_session_build){.dev = dev, .record = rec[i]};
     *n += got;

@@ -255,13 +255,9 @@ static void panel_free(bar_panel *p) {
 }
 
 static ob_status panel_add(bar_panel *p, bar_cat **out) {
-  if (p->ncats == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 16;
-    bar_cat *grown = realloc(p->cats, cap * sizeof *grown);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    p->cats = grown;
-    p->cap = cap;
-  }
+  bar_cat *grown = ob_grow(p->cats, &p->cap, p->ncats + 1, sizeof *p->cats, 16);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  p->cats = grown;
   bar_cat *c = &p->cats[p->ncats];
   memset(c, 0, sizeof *c);
   c->cells = calloc(p->ndev ? p->ndev : 1, sizeof *c->cells);

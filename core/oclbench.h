@@ -427,6 +427,10 @@ ob_status ob_csv_read(const char *path, ob_csv_record_fn on_record, void *user);
 
 /* ---------------------------------------------------------------- small utilities */
 
+/* Room for `need` elements of `elem` bytes in an array of *cap: items itself when it has room,
+ * else the array reallocated to twice *cap (`first` when empty) or need if more, *cap updated.
+ * NULL when out of memory (items and *cap then unchanged, still owned by the caller). */
+void *ob_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first);
 /* Writes a lower-case slug of s (letters, digits, '-') into buf. */
 void ob_slugify(char *buf, size_t n, const char *s);
 /* Creates a directory and its parents (mode 0777 & ~umask); OB_ERR_IO with a detail. */

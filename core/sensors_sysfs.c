@@ -93,13 +93,9 @@ static bool probe(ob_sensors *s, const char *path, const char *shown) {
 
 static ob_status add_file(ob_sensors *s, ob_sensor_files *l, const char *path, double scale,
                           unsigned bit) {
-  if (l->n == l->cap) {
-    const size_t cap = l->cap ? 2 * l->cap : 8;
-    ob_sensor_file *v = realloc(l->v, cap * sizeof *v);
-    if (!v) return ob_fail(OB_ERR_NOMEM, "sensors: out of memory");
-    l->v = v;
-    l->cap = cap;
-  }
+  ob_sensor_file *v = ob_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, 8);
+  if (!v) return ob_fail(OB_ERR_NOMEM, "sensors: out of memory");
+  l->v = v;
   char *copy = strdup(path);
   if (!copy) return ob_fail(OB_ERR_NOMEM, "sensors: out of memory");
   l->v[l->n++] = (ob_sensor_file){copy, scale};

@@ -12,6 +12,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void *ob_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first) {
+  if (need <= *cap) return items;
+  size_t n = *cap ? 2 * *cap : first;
+  if (n < need) n = need;
+  if (elem && n > SIZE_MAX / elem) return NULL;
+  void *grown = realloc(items, n * elem);
+  if (grown) *cap = n;
+  return grown;
+}
+
 void ob_slugify(char *buf, size_t n, const char *s) {
   if (n == 0) return;
   size_t o = 0;

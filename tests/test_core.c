@@ -445,6 +445,26 @@ static void theoretical_peak_formulas(void **state) {
   assert_true(ob_vendor_fp32_peak(&p) == 0.0);
 }
 
+/* ob_grow: untouched with room, doubled from `first`, at least the need, NULL on overflow with
+ * the array and its capacity kept. */
+static void arrays_grow(void **state) {
+  (void)state;
+  size_t cap = 0;
+  int *v = ob_grow(NULL, &cap, 1, sizeof *v, 4);
+  assert_non_null(v);
+  assert_int_equal(cap, 4);
+  assert_ptr_equal(ob_grow(v, &cap, 4, sizeof *v, 4), v);
+  v = ob_grow(v, &cap, 5, sizeof *v, 4);
+  assert_int_equal(cap, 8);
+  v = ob_grow(v, &cap, 100, sizeof *v, 4);
+  assert_int_equal(cap, 100);
+  v[99] = 7;
+  assert_null(ob_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 4));
+  assert_int_equal(cap, 100);
+  assert_int_equal(v[99], 7);
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(registry_finds_devices_with_sane_properties),
@@ -461,6 +481,7 @@ int main(void) {
       cmocka_unit_test(strict_numbers),
       cmocka_unit_test(control_characters_are_escaped),
       cmocka_unit_test(theoretical_peak_formulas),
+      cmocka_unit_test(arrays_grow),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }

@@ -244,13 +244,9 @@ typedef struct chunk_table {
 static ob_status table_range(chunk_table *tb, size_t chunk, size_t p, size_t g, size_t s,
                              size_t len) {
   for (size_t off = 0; off < len; off += chunk) {
-    if (tb->nchunks == tb->cap) {
-      size_t cap = tb->cap ? 2 * tb->cap : 64;
-      cl_uint *grown = realloc(tb->table, cap * 4 * sizeof *grown);
-      if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-      tb->table = grown;
-      tb->cap = cap;
-    }
+    cl_uint *grown = ob_grow(tb->table, &tb->cap, tb->nchunks + 1, 4 * sizeof *tb->table, 64);
+    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+    tb->table = grown;
     cl_uint *c = tb->table + 4 * tb->nchunks++;
     c[0] = (cl_uint)((p + off) / OB_ADAM_ALIGN);
     c[1] = (cl_uint)((g + off) / OB_ADAM_ALIGN);

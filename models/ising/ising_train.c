@@ -186,13 +186,9 @@ static ob_status on_data_row(void *user, size_t line, char **f, size_t nf) {
   if (nf != x->nvis)
     return ob_fail(OB_ERR_INVALID, "%s:%zu: expected %zu values, found %zu", x->path, line,
                    x->nvis, nf);
-  if (x->rows == x->cap) {
-    size_t cap = x->cap ? 2 * x->cap : 64;
-    int8_t *grown = realloc(x->data, cap * x->nvis);
-    if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
-    x->data = grown;
-    x->cap = cap;
-  }
+  int8_t *grown = ob_grow(x->data, &x->cap, x->rows + 1, x->nvis, 64);
+  if (!grown) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  x->data = grown;
   for (size_t k = 0; k < nf; k++)
     if (!parse_value(f[k], &x->data[x->rows * x->nvis + k]))
       return ob_fail(OB_ERR_INVALID, "%s:%zu: value '%s' is not +1 or -1", x->path, line, f[k]);
