@@ -181,10 +181,11 @@ static void multispin_states_for_every_configuration(void **state) {
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &narrow, &s),
                    OB_ERR_INVALID);
   ob_ising_model_destroy(m);
-  /* 1.1 million decisions: about 17 of them need the 7 low bits of the uniform (its 16-bit
-   * prefix equals the threshold's) */
+  /* 1.2 million decisions in one sweep, each of them in the states compared: about 18 need
+   * the 7 low bits of the uniform (its 16-bit prefix equals the threshold's) */
   m = model("grid:3x3", OB_ISING_WEIGHTS_PM1);
-  for (size_t k = 0; k < 3; k += 2) free(device_equals_host(m, 4096, 30, &cfgs[k], NULL, 0, NULL));
+  for (size_t k = 0; k < 3; k += 2)
+    free(device_equals_host(m, (size_t)1 << 17, 1, &cfgs[k], NULL, 0, NULL));
   ob_ising_model_destroy(m);
   /* degree 20: five count planes, the counts regrouped in 8-bit fields (4 bits up to degree 15) */
   m = model("random:48:20", OB_ISING_WEIGHTS_PM1);
