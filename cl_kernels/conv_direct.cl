@@ -8,22 +8,10 @@
  *   PX           data gradient: dy columns per work-item (a strip of PX * STRIDE dx pixels)
  *   KB           weight gradient: output channels per work-item
  * Each output element is the direct sum of its products, in a fixed order: the results are
- * deterministic (no atomics). HALF_IO=1: the tensors are IEEE half (vload_half /
- * vstore_half_rte, core OpenCL C 1.2), the sums fp32; the partials of the weight gradient are
- * fp32 either way. Indices stay below 2^31 (the host checks the shapes). */
-#ifndef HALF_IO
-#define HALF_IO 0
-#endif
-#if HALF_IO
-typedef half io_t;
-#define LOAD(P, i) vload_half((i), (P))
-#define STORE(v, P, i) vstore_half_rte((v), (i), (P))
-#else
-typedef float io_t;
-#define LOAD(P, i) ((P)[i])
-#define STORE(v, P, i) ((P)[i] = (v))
-#endif
-
+ * deterministic (no atomics). Built after conv_aux.cl, whose io_t, LOAD and STORE it uses:
+ * HALF_IO=1 makes the tensors IEEE half (vload_half / vstore_half_rte, core OpenCL C 1.2), the
+ * sums fp32; the partials of the weight gradient are fp32 either way. Indices stay below 2^31
+ * (the host checks the shapes). */
 #define NTAP (FR * FS)
 
 #ifdef PX

@@ -125,9 +125,10 @@ static ob_status build(ob_conv_plan *p, const ob_conv_config *c, ob_conv_direct 
     snprintf(opts + len, sizeof opts - (size_t)len, " -DKB=%d", c->kb);
   }
   d->param = data ? c->px : c->kb;
-  OB_TRY(ob_kernel_create(p->dev, "conv_direct.cl", opts,
-                          data ? "conv_direct_data" : "conv_direct_weight", &d->main));
-  if (!data) OB_TRY(ob_kernel_create(p->dev, "conv_direct.cl", opts, "conv_direct_sum", &d->sum));
+  const char *files = "conv_aux.cl conv_direct.cl"; /* conv_aux.cl: the HALF_IO loads, stores */
+  OB_TRY(ob_kernel_create(p->dev, files, opts, data ? "conv_direct_data" : "conv_direct_weight",
+                          &d->main));
+  if (!data) OB_TRY(ob_kernel_create(p->dev, files, opts, "conv_direct_sum", &d->sum));
   return OB_OK;
 }
 
