@@ -98,7 +98,7 @@ static void config_parsing_and_environment(void **state) {
   char text[128];
   c.split = 5;
   ob_tune_format(&ob_conv_family, &c, text, sizeof text);
-  assert_string_equal(text, "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=5,algo=gemm");
+  assert_string_equal(text, "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=5,px=0,kb=0,wx=0,algo=gemm");
   ob_tune_defines(&ob_conv_family, &c, text, sizeof text);
   assert_string_equal(text, "-DTM=32 -DTN=64 -DTK=8 -DWM=4 -DWN=4 -DWTX=8");
   ob_conv_config back;

@@ -63,6 +63,7 @@ r  test_conv_half all_passes_round_the_fp32_result_with_the_device_default
 r  test_conv_half split_k_rounds_the_fp32_result
 r  test_conv_half half_rounding_matches_the_host
 r  test_conv_winograd *
+r  test_conv_direct *
 r  test_adam *
 r  test_train device_matches_reference
 r  test_train device_matches_pytorch

@@ -1,7 +1,9 @@
 /* Own 2-D convolution on any OpenCL device (NCHW): forward pass, data gradient, weight
  * gradient and bias gradient through one parameterised implicit-GEMM kernel
  * (cl_kernels/conv_gemm.cl), run on the convolution itself or (algo=winograd or winograd4,
- * fp32 3x3 stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl. A plan runs the
+ * fp32 3x3 stride 1) on the Winograd transforms of cl_kernels/conv_winograd.cl, or, for the
+ * two gradients, the direct kernels of cl_kernels/conv_direct.cl (algo=direct: layers with few
+ * channels, where the GEMM has a side of a few rows). A plan runs the
  * configuration it is created with; the selection step, ob_conv_select (models/conv/
  * conv_tune.h), picks one per device, shape, pass and storage type through the tuning
  * facility (core/tune.h).
@@ -103,7 +105,10 @@ typedef enum ob_conv_algo {
   OB_CONV_ALGO_WINOGRAD,
   /* Winograd F(4x4,3x3): the same path with 6x6 input and 4x4 output tiles, 36 GEMMs; 4x
    * fewer multiply-adds than the direct convolution, a larger error bound (conv_ref.h). */
-  OB_CONV_ALGO_WINOGRAD4
+  OB_CONV_ALGO_WINOGRAD4,
+  /* The direct sums (cl_kernels/conv_direct.cl) of the data and weight gradients: no GEMM, the
+   * tile keys unused; see ob_conv_direct_check. */
+  OB_CONV_ALGO_DIRECT
 } ob_conv_algo;
 
 /* The output tile m of an algorithm's Winograd F(mxm,3x3) (2 or 4), 0 for the implicit GEMM
@@ -115,9 +120,16 @@ int ob_conv_algo_tile(int algo);
  * per local-memory stage; wtx work-items of a 32-lane warp along N (wtx = tn/wn >= 16: whole
  * rows of the work-item grid, launched as a 2-D work-group); the reduction split in `split`
  * parts (split-K, summed by a second kernel; 0 or 1: none); the algorithm whose GEMM these
- * tiles run (an ob_conv_algo; 0, the implicit GEMM, when not given). */
+ * tiles run (an ob_conv_algo; 0, the implicit GEMM, when not given).
+ * algo=direct reads px, kb, wx and split instead of the tile (0: the default of each): the
+ * data gradient's work-items take px dy columns each (a strip of px * stride dx pixels, all
+ * channels of a group; default 2) in work-groups wx strips wide (default 32); the weight
+ * gradient's take kb output channels of one input channel (default 4), wx of them along a dy
+ * row (default 16), and `split` parts of the reduction (rows of dy) give one partial sum each
+ * (0: chosen for the shape and device, 1: none). */
 typedef struct ob_conv_config {
   int tm, tn, tk, wm, wn, wtx, split;
+  int px, kb, wx;
   int algo;
 } ob_conv_config;
 
@@ -127,8 +139,8 @@ typedef struct ob_conv_config {
 #define OB_CONV_COL_PAD 512
 
 /* The tuning family of ob_conv_config (core/tune.h): its text form
- * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2,algo=gemm" (every key but split and algo
- * required; algo is "gemm", "winograd" (F(2x2,3x3)) or "winograd4" (F(4x4,3x3));
+ * "tm=128,tn=128,tk=8,wm=8,wn=8,wtx=8,split=2,px=0,kb=0,wx=0,algo=gemm" (the six tile keys
+ * required; algo is "gemm", "winograd" (F(2x2,3x3)), "winograd4" (F(4x4,3x3)) or "direct");
  * OCLBENCH_CONFIG_CONV, the tuning cache), its -D
  * options and its rules (ob_conv_config_check). */
 extern const ob_tune_family ob_conv_family;
@@ -150,6 +162,20 @@ size_t ob_conv_config_local_bytes(const ob_conv_config *cfg);
  * (OB_ERR_INVALID for another algo). */
 ob_status ob_conv_winograd_check(const ob_conv_shape *shape, ob_conv_pass pass,
                                  ob_conv_storage storage, int algo);
+
+/* OB_OK when algo=direct can run the pass of the (checked) shape in the storage type: the data
+ * or the weight gradient (not the forward pass), with at most 256 sums per work-item
+ * (data: c/groups x px x stride, weight: kb x r x s; cfg's values, 0 as their defaults), a
+ * split within the reduction's rows and a workspace below 2^31 elements.
+ * OB_ERR_UNSUPPORTED with a detail otherwise. Device limits (the data gradient's filters in
+ * local memory, work-group sizes) are checked when a plan is made. */
+ob_status ob_conv_direct_check(const ob_conv_shape *shape, ob_conv_pass pass,
+                               ob_conv_storage storage, const ob_conv_config *cfg);
+
+/* Whether the tuner offers algo=direct for the pass of the (checked) shape: a gradient whose
+ * GEMM has a side of a few rows, c/groups <= 8 (the data gradient's M) and, for the weight
+ * gradient, c/groups x r x s <= 72 (its N). */
+bool ob_conv_direct_suits(const ob_conv_shape *shape, ob_conv_pass pass);
 
 /* ---------------------------------------------------------------- plans */
 

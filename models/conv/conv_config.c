@@ -3,7 +3,8 @@
 #include "conv.h"
 
 /* In conv_gemm.cl's -D order; split is not a kernel define (a second kernel sums the parts),
- * nor is algo (which kernels run around the GEMM). */
+ * nor are algo (which kernels run around the GEMM) and algo=direct's px, kb and wx
+ * (conv_direct.c passes them to its own kernels). */
 #define TILE(key_, define_, field_)                                                             \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_conv_config, field_), .min = 1,            \
    .max = 4096, .required = true}
@@ -11,8 +12,11 @@ static const ob_tune_param params[] = {
     TILE("tm", "TM", tm), TILE("tn", "TN", tn), TILE("tk", "TK", tk),
     TILE("wm", "WM", wm), TILE("wn", "WN", wn), TILE("wtx", "WTX", wtx),
     {.key = "split", OB_TUNE_FIELD(ob_conv_config, split), .min = 0, .max = 4096},
+    {.key = "px", OB_TUNE_FIELD(ob_conv_config, px), .min = 0, .max = 16},
+    {.key = "kb", OB_TUNE_FIELD(ob_conv_config, kb), .min = 0, .max = 16},
+    {.key = "wx", OB_TUNE_FIELD(ob_conv_config, wx), .min = 0, .max = 1024},
     {.key = "algo", OB_TUNE_FIELD(ob_conv_config, algo), .min = OB_CONV_ALGO_GEMM,
-     .max = OB_CONV_ALGO_WINOGRAD4, OB_TUNE_NAMES("gemm", "winograd", "winograd4")},
+     .max = OB_CONV_ALGO_DIRECT, OB_TUNE_NAMES("gemm", "winograd", "winograd4", "direct")},
 };
 
 /* The rules, on parameters within their ranges (ob_tune_check tests those first). */

@@ -248,6 +248,11 @@ size_t ob_conv_ws_bytes(const ob_conv_config *cfg, const ob_conv_view *v) {
   return split > 1 ? (size_t)split * (size_t)v->c_total * sizeof(float) : 0;
 }
 
+size_t ob_conv_plan_ws_bytes(const ob_conv_plan *p, const ob_conv_config *cfg) {
+  if (cfg->algo == OB_CONV_ALGO_DIRECT) return ob_conv_direct_ws_bytes(cfg, &p->shape, p->pass);
+  return ob_conv_ws_bytes(cfg, ob_conv_gemm_view(p, cfg));
+}
+
 size_t ob_conv_config_local_bytes(const ob_conv_config *c) {
   return (size_t)2 * c->tk * ((size_t)(c->tm + 4) + (size_t)(c->tn + 4)) * sizeof(float);
 }
@@ -384,6 +389,7 @@ void ob_conv_plan_destroy(ob_conv_plan *p) {
   if (p->bias_grad) clReleaseKernel(p->bias_grad);
   ob_conv_wino_destroy(p->wino[0]);
   ob_conv_wino_destroy(p->wino[1]);
+  ob_conv_direct_destroy(p->direct);
   ob_buffer_release(p->dev, p->rowtab);
   ob_buffer_release(p->dev, p->coltab);
   ob_buffer_release(p->dev, p->ws);
@@ -425,14 +431,20 @@ ob_status ob_conv_plan_make(ob_device *dev, const ob_conv_shape *shape, ob_conv_
   return OB_OK;
 }
 
-/* The GEMM kernel and split-K workspace of the configuration (and the Winograd parts). */
+/* The GEMM kernel and split-K workspace of the configuration (and the Winograd parts), or the
+ * direct kernels and their partial sums. */
 static ob_status plan_configure(ob_conv_plan *p, const ob_conv_config *cfg) {
   p->cfg = *cfg;
-  if (ob_conv_algo_tile(cfg->algo)) OB_TRY(ob_conv_wino_make(p, cfg->algo));
-  const ob_conv_view *v = ob_conv_gemm_view(p, cfg);
-  OB_TRY(ob_conv_config_fits(&p->cfg, v, p->dev));
-  OB_TRY(ob_conv_gemm_kernel(p->dev, v, &p->cfg, &p->gemm));
-  p->ws_bytes = ob_conv_ws_bytes(&p->cfg, v);
+  if (cfg->algo == OB_CONV_ALGO_DIRECT) {
+    p->cfg = ob_conv_direct_resolve(cfg, &p->shape, p->pass, p->dev);
+    OB_TRY(ob_conv_direct_make(p, &p->cfg));
+  } else {
+    if (ob_conv_algo_tile(cfg->algo)) OB_TRY(ob_conv_wino_make(p, cfg->algo));
+    const ob_conv_view *v = ob_conv_gemm_view(p, cfg);
+    OB_TRY(ob_conv_config_fits(&p->cfg, v, p->dev));
+    OB_TRY(ob_conv_gemm_kernel(p->dev, v, &p->cfg, &p->gemm));
+  }
+  p->ws_bytes = ob_conv_plan_ws_bytes(p, &p->cfg);
   if (p->ws_bytes)
     OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_WRITE, p->ws_bytes, NULL, &p->ws));
   return OB_OK;

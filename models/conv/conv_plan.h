@@ -53,6 +53,14 @@ typedef struct ob_conv_wino {
   cl_mem v, u, m;
 } ob_conv_wino;
 
+/* The direct kernels of a plan (algo=direct, cl_kernels/conv_direct.c), built for one value
+ * of their build parameter (px for the data gradient, kb for the weight gradient). */
+typedef struct ob_conv_direct {
+  int param;
+  cl_kernel main;           /* conv_direct_data or conv_direct_weight */
+  cl_kernel sum;            /* conv_direct_sum (weight gradient) */
+} ob_conv_direct;
+
 struct ob_conv_plan {
   ob_device *dev;
   ob_conv_shape shape;
@@ -63,6 +71,7 @@ struct ob_conv_plan {
   cl_mem rowtab, coltab, ws;
   size_t ws_bytes;
   ob_conv_wino *wino[2];    /* F(2x2), F(4x4); NULL unless made by ob_conv_wino_make */
+  ob_conv_direct *direct;   /* NULL unless made by ob_conv_direct_make */
   cl_event first, last;     /* of the last enqueue; NULL before any */
 };
 
@@ -81,6 +90,10 @@ int ob_conv_split_of(const ob_conv_config *cfg);
 
 /* Bytes of split-K workspace cfg needs for the view (0 without split). */
 size_t ob_conv_ws_bytes(const ob_conv_config *cfg, const ob_conv_view *v);
+
+/* The workspace cfg needs on plan p: ob_conv_direct_ws_bytes for algo=direct, else
+ * ob_conv_ws_bytes on the GEMM view cfg runs (ob_conv_gemm_view). */
+size_t ob_conv_plan_ws_bytes(const ob_conv_plan *p, const ob_conv_config *cfg);
 
 /* Builds conv_gemm for cfg and the view; OB_ERR_UNSUPPORTED when the built kernel cannot run
  * a work-group of the configuration's size. *out is owned by the caller. */
@@ -115,7 +128,8 @@ void ob_conv_wino_destroy(ob_conv_wino *w);
  * ob_conv_algo_view's view (and ws, the split-K workspace for that view): ob_conv_enqueue_gemm
  * (A = w, B = x or dy, C = y, dx or dw), or, for algo=winograd or winograd4 (the plan made
  * by ob_conv_wino_make for it), the filter and input transforms, the GEMMs and the output transform
- * into C, adding the bias (may be NULL). *first and *last as ob_conv_enqueue_gemm's. */
+ * into C, adding the bias (may be NULL), or for algo=direct ob_conv_direct_enqueue (gemm
+ * unused). *first and *last as ob_conv_enqueue_gemm's. */
 ob_status ob_conv_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config *cfg, cl_mem ws,
                           cl_mem A, cl_mem B, cl_mem C, cl_mem bias, cl_event *first,
                           cl_event *last);
@@ -123,6 +137,40 @@ ob_status ob_conv_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config 
 /* The view of the GEMM that cfg runs on a plan: the inner plan's for a Winograd algorithm
  * (once ob_conv_wino_make made it), else the plan's own. */
 const ob_conv_view *ob_conv_gemm_view(const ob_conv_plan *p, const ob_conv_config *cfg);
+
+/* cfg with algo=direct's zeros resolved for the pass of the (checked) shape on dev: px, kb and
+ * wx to their defaults, and split 0 to as many parts (at most the rows of dy) as give about
+ * four work-groups per compute unit (weight gradient, dev not NULL; 1 for the data
+ * gradient). */
+ob_conv_config ob_conv_direct_resolve(const ob_conv_config *cfg, const ob_conv_shape *s,
+                                      ob_conv_pass pass, const ob_device *dev);
+
+/* Bytes of partial sums algo=direct with cfg (resolved) needs for the pass of the shape: split x
+ * wx per element of the weight gradient (0 when that is 1, and for the data gradient). */
+size_t ob_conv_direct_ws_bytes(const ob_conv_config *cfg, const ob_conv_shape *s,
+                               ob_conv_pass pass);
+
+/* OB_OK when algo=direct with cfg can run the pass of the (checked) shape on dev: as
+ * ob_conv_direct_check, and the split-K workspace within CL_DEVICE_MAX_MEM_ALLOC_SIZE, the
+ * data gradient's filters within local memory. OB_ERR_UNSUPPORTED (or OB_ERR_TOO_LARGE) with a
+ * detail otherwise. Builds nothing. */
+ob_status ob_conv_direct_fits(const ob_conv_config *cfg, const ob_conv_shape *s,
+                              ob_conv_pass pass, ob_conv_storage storage, const ob_device *dev);
+
+/* Builds the direct kernels of cfg (resolved) into the plan (again when its build parameter
+ * changed); OB_ERR_UNSUPPORTED when ob_conv_direct_fits fails or a built kernel cannot run
+ * its work-groups. */
+ob_status ob_conv_direct_make(ob_conv_plan *p, const ob_conv_config *cfg);
+
+/* Releases the direct kernels (after their work finished); NULL is a no-op. */
+void ob_conv_direct_destroy(ob_conv_direct *d);
+
+/* Enqueues the plan's pass by the direct kernels of cfg (resolved; ob_conv_direct_make made
+ * them): data gradient C = dx from A = w and B = dy, weight gradient C = dw from A = dy and
+ * B = x (its parts in ws, ob_conv_ws_bytes of the plan's view). *first and *last as
+ * ob_conv_enqueue_gemm's. */
+ob_status ob_conv_direct_enqueue(ob_conv_plan *p, const ob_conv_config *cfg, cl_mem ws,
+                                 cl_mem A, cl_mem B, cl_mem C, cl_event *first, cl_event *last);
 
 /* Sets a kernel's arguments: the nmem buffers (NULL ones as a NULL buffer), then the nint
  * ints. */

@@ -13,20 +13,24 @@
 
 /* ---------------------------------------------------------------- candidates and defaults */
 
+/* A tile of the implicit GEMM: split, the direct algorithm's keys and algo 0. */
+#define TILE(tm_, tn_, tk_, wm_, wn_, wtx_)                                                     \
+  {.tm = tm_, .tn = tn_, .tk = tk_, .wm = wm_, .wn = wn_, .wtx = wtx_}
+
 /* The tiles the tuner tries (split chosen per shape). Large register blocks for GPUs, small
  * ones for narrow outputs (few channels) and for CPUs. The 8x16 and 16x8 blocks (128 or 64
  * work-items) halve the local-memory reads and fetch work per multiply-add against 8x8 at
  * the same tile: on NVIDIA they take ~230-250 registers, two 128-work-item groups per SM. */
 static const ob_conv_config candidates[] = {
-    {128, 128, 8, 8, 8, 8, 0, 0},  {128, 128, 16, 8, 8, 8, 0, 0}, {128, 128, 8, 8, 8, 4, 0, 0},
-    {128, 128, 8, 8, 8, 16, 0, 0}, {256, 128, 8, 8, 8, 8, 0, 0},  {128, 256, 8, 8, 8, 8, 0, 0},
-    {128, 64, 8, 8, 8, 8, 0, 0},   {128, 64, 16, 8, 8, 8, 0, 0},  {64, 128, 8, 8, 8, 8, 0, 0},
-    {64, 128, 16, 8, 8, 8, 0, 0},  {64, 128, 8, 4, 8, 8, 0, 0},   {64, 256, 8, 8, 8, 8, 0, 0},
-    {256, 64, 8, 8, 8, 8, 0, 0},   {64, 64, 8, 4, 4, 8, 0, 0},    {64, 64, 8, 8, 8, 8, 0, 0},
-    {64, 64, 16, 8, 8, 8, 0, 0},   {32, 256, 8, 4, 8, 8, 0, 0},   {32, 256, 16, 4, 8, 8, 0, 0},
-    {32, 128, 8, 4, 8, 8, 0, 0},   {32, 128, 8, 4, 4, 8, 0, 0},   {32, 64, 8, 4, 4, 8, 0, 0},
-    {32, 32, 8, 4, 4, 8, 0, 0},    {128, 128, 8, 8, 16, 8, 0, 0}, {128, 128, 8, 16, 8, 8, 0, 0},
-    {256, 64, 8, 16, 8, 8, 0, 0},  {64, 256, 8, 8, 16, 8, 0, 0},  {64, 128, 8, 8, 16, 8, 0, 0},
+    TILE(128, 128, 8, 8, 8, 8),  TILE(128, 128, 16, 8, 8, 8), TILE(128, 128, 8, 8, 8, 4),
+    TILE(128, 128, 8, 8, 8, 16), TILE(256, 128, 8, 8, 8, 8),  TILE(128, 256, 8, 8, 8, 8),
+    TILE(128, 64, 8, 8, 8, 8),   TILE(128, 64, 16, 8, 8, 8),  TILE(64, 128, 8, 8, 8, 8),
+    TILE(64, 128, 16, 8, 8, 8),  TILE(64, 128, 8, 4, 8, 8),   TILE(64, 256, 8, 8, 8, 8),
+    TILE(256, 64, 8, 8, 8, 8),   TILE(64, 64, 8, 4, 4, 8),    TILE(64, 64, 8, 8, 8, 8),
+    TILE(64, 64, 16, 8, 8, 8),   TILE(32, 256, 8, 4, 8, 8),   TILE(32, 256, 16, 4, 8, 8),
+    TILE(32, 128, 8, 4, 8, 8),   TILE(32, 128, 8, 4, 4, 8),   TILE(32, 64, 8, 4, 4, 8),
+    TILE(32, 32, 8, 4, 4, 8),    TILE(128, 128, 8, 8, 16, 8), TILE(128, 128, 8, 16, 8, 8),
+    TILE(256, 64, 8, 16, 8, 8),  TILE(64, 256, 8, 8, 16, 8),  TILE(64, 128, 8, 8, 16, 8),
 };
 #define NCANDIDATES (sizeof candidates / sizeof *candidates)
 
@@ -38,8 +42,8 @@ static const ob_conv_config candidates[] = {
  * work-group: 16 consecutive work-items read consecutive B columns and share one A value) and
  * 4x4 blocks (each accumulator one vector register). */
 static const ob_conv_config cpu_candidates[] = {
-    {64, 64, 16, 8, 8, 8, 0, 0}, {64, 64, 8, 8, 4, 8, 0, 0}, {64, 64, 8, 4, 4, 16, 0, 0},
-    {32, 64, 8, 4, 4, 16, 0, 0},
+    TILE(64, 64, 16, 8, 8, 8), TILE(64, 64, 8, 8, 4, 8), TILE(64, 64, 8, 4, 4, 16),
+    TILE(32, 64, 8, 4, 4, 16),
 };
 #define NCPU_CANDIDATES (sizeof cpu_candidates / sizeof *cpu_candidates)
 
@@ -150,14 +154,17 @@ static void model_split(ob_device *dev, const ob_conv_view *v, ob_conv_config *c
 }
 
 /* "forward:n=32,c=64,h=56,w=56,k=64,r=3,s=3,stride=1,pad=1,groups=1,storage=fp32", and
- * ",algos=gemm+winograd+winograd4" where the Winograd algorithms compete (so that a winner
- * cached before they existed is searched again). */
+ * ",algos=gemm+winograd+winograd4" where the Winograd algorithms compete, "+direct" (after
+ * "gemm" alone or the Winograd ones) where the direct one does (so that a winner cached
+ * before they existed is searched again). */
 static void shape_key(const ob_conv_shape *s, ob_conv_pass pass, ob_conv_storage storage,
-                      bool winograd, char *buf, size_t n) {
-  snprintf(buf, n, "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s%s",
+                      bool winograd, bool direct, char *buf, size_t n) {
+  snprintf(buf, n,
+           "%s:n=%d,c=%d,h=%d,w=%d,k=%d,r=%d,s=%d,stride=%d,pad=%d,groups=%d,storage=%s%s%s%s",
            ob_conv_pass_name(pass), s->n, s->c, s->h, s->w, s->k, s->r, s->s, s->stride,
            s->pad, s->groups, ob_conv_storage_name(storage),
-           winograd ? ",algos=gemm+winograd+winograd4" : "");
+           winograd || direct ? ",algos=gemm" : "", winograd ? "+winograd+winograd4" : "",
+           direct ? "+direct" : "");
 }
 
 /* ---------------------------------------------------------------- the tuner */
@@ -213,7 +220,7 @@ static ob_status check_candidate(ob_conv_plan *p, const ob_conv_config *cfg, tun
 /* Best time of cfg over TUNE_REPS runs (after one untimed run). */
 static ob_status time_config(ob_conv_plan *p, cl_kernel k, const ob_conv_config *cfg,
                              tune_bufs *t, double best_so_far, double *seconds) {
-  const size_t need = ob_conv_ws_bytes(cfg, ob_conv_gemm_view(p, cfg));
+  const size_t need = ob_conv_plan_ws_bytes(p, cfg);
   if (need > t->ws_bytes) {
     ob_buffer_release(p->dev, t->ws);
     t->ws = NULL;
@@ -251,9 +258,11 @@ typedef struct conv_search {
   bool wino_ok[2];         /* the Winograd algorithm of that tile can run the pass of the shape */
   ob_conv_plan *plan;
   tune_bufs bufs;
-  cl_kernel kernel;        /* built for tile; NULL before the first trial or when it failed */
+  bool direct_ok;          /* the tuner offers algo=direct for the pass of the shape */
+  cl_kernel kernel;        /* built for tile (not for algo=direct: the plan holds those) */
   ob_conv_config tile;     /* the tile of the last trial (split 1) */
-  bool tile_failed;        /* its kernel did not build */
+  bool tile_ready;         /* its kernels are built */
+  bool tile_failed;        /* its kernels did not build */
   ob_conv_config tile_best; /* its fastest split so far, tile_s seconds (INFINITY: none) */
   double tile_s;
   int runs;                /* configurations timed (or rejected while timing) */
@@ -261,7 +270,8 @@ typedef struct conv_search {
 
 static bool same_tile(const ob_conv_config *a, const ob_conv_config *b) {
   return a->tm == b->tm && a->tn == b->tn && a->tk == b->tk && a->wm == b->wm &&
-         a->wn == b->wn && a->wtx == b->wtx && a->algo == b->algo;
+         a->wn == b->wn && a->wtx == b->wtx && a->px == b->px && a->kb == b->kb &&
+         a->wx == b->wx && a->algo == b->algo;
 }
 
 /* The GEMM view a configuration runs on in this search; OB_ERR_UNSUPPORTED (with the reason)
@@ -287,6 +297,7 @@ static void tile_done(conv_search *s) {
   s->tile_s = INFINITY;
   if (s->kernel) clReleaseKernel(s->kernel);
   s->kernel = NULL;
+  s->tile_ready = false;
 }
 
 static ob_status search_fallback(void *ctx, void *cfg) {
@@ -296,6 +307,8 @@ static ob_status search_fallback(void *ctx, void *cfg) {
 
 static ob_status search_fits(void *ctx, const void *cfg) {
   conv_search *s = ctx;
+  if (((const ob_conv_config *)cfg)->algo == OB_CONV_ALGO_DIRECT)
+    return ob_conv_direct_fits(cfg, s->shape, s->pass, s->storage, s->dev);
   const ob_conv_view *v = NULL;
   OB_TRY(search_view(s, cfg, &v));
   return ob_conv_config_fits(cfg, v, s->dev);
@@ -315,12 +328,15 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
   const ob_conv_view *v = NULL;
   OB_TRY(search_view(s, c, &v));
   if (ob_conv_algo_tile(c->algo)) OB_TRY(ob_conv_wino_make(s->plan, c->algo));
-  if (!same_tile(c, &s->tile) || (!s->kernel && !s->tile_failed)) {
+  if (!same_tile(c, &s->tile) || (!s->tile_ready && !s->tile_failed)) {
     tile_done(s);
     s->tile = *c;
     s->tile.split = 1;
-    s->tile_failed = ob_conv_gemm_kernel(s->dev, v, &s->tile, &s->kernel) != OB_OK;
+    s->tile_failed = (c->algo == OB_CONV_ALGO_DIRECT
+                          ? ob_conv_direct_make(s->plan, c)
+                          : ob_conv_gemm_kernel(s->dev, v, &s->tile, &s->kernel)) != OB_OK;
     if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: %s", ob_error_detail());
+    s->tile_ready = true;
   }
   if (s->tile_failed) return ob_fail(OB_ERR_UNSUPPORTED, "skipped: its tile does not build");
   s->runs++;
@@ -370,13 +386,60 @@ static size_t algo_candidates(const conv_search *s, const ob_conv_view *v, int a
   return n;
 }
 
+/* algo=direct's candidates (px, kb, wx; split 0: chosen for the shape). GPUs: strips of 1,
+ * 2 or 4 dy columns per work-item, 32 or 64 strips per work-group row (data gradient); 2, 4
+ * or 8 output channels per work-item, 8, 16 or 32 work-items along a dy row (weight
+ * gradient). CPUs: two of each (few compute units, slow compiles). */
+#define DIRECT(px_, kb_, wx_) {.px = px_, .kb = kb_, .wx = wx_, .algo = OB_CONV_ALGO_DIRECT}
+static const ob_conv_config direct_data[] = {DIRECT(1, 0, 32), DIRECT(2, 0, 32),
+                                             DIRECT(4, 0, 32), DIRECT(1, 0, 64),
+                                             DIRECT(2, 0, 64), DIRECT(4, 0, 64)};
+static const ob_conv_config direct_weight[] = {DIRECT(0, 2, 16), DIRECT(0, 4, 16),
+                                               DIRECT(0, 8, 16), DIRECT(0, 4, 8),
+                                               DIRECT(0, 4, 32), DIRECT(0, 8, 32)};
+static const ob_conv_config direct_cpu[] = {DIRECT(2, 4, 16), DIRECT(4, 8, 16)};
+#define NDIRECT 6
+#define NDIRECT_SPLITS 3
+
+/* The direct candidates for the search's pass on its device, each with the parts its
+ * default split gives, half and twice that (weight gradient), the tile fields from the first
+ * GEMM tile (required in the text form, unused), into out (room for NDIRECT *
+ * NDIRECT_SPLITS); returns how many fit. */
+static size_t direct_candidates(const conv_search *s, ob_conv_config *out) {
+  const bool cpu = ob_device_is_cpu(s->dev);
+  const ob_conv_config *list = cpu ? direct_cpu
+                               : s->pass == OB_CONV_BACKWARD_DATA ? direct_data : direct_weight;
+  const size_t nlist = cpu ? 2 : NDIRECT;
+  size_t ntile = 0, n = 0;
+  const ob_conv_config *tiles = tune_candidates(s->dev, &ntile);
+  for (size_t i = 0; i < nlist; i++) {
+    ob_conv_config c = ob_conv_direct_resolve(&list[i], s->shape, s->pass, s->dev);
+    c.tm = tiles[0].tm, c.tn = tiles[0].tn, c.tk = tiles[0].tk;
+    c.wm = tiles[0].wm, c.wn = tiles[0].wn, c.wtx = tiles[0].wtx;
+    const int base = c.split;
+    const int splits[NDIRECT_SPLITS] = {base, base / 2, base * 2};
+    const int nsplit = s->pass == OB_CONV_BACKWARD_WEIGHT && !cpu ? NDIRECT_SPLITS : 1;
+    for (int k = 0; k < nsplit; k++) {
+      c.split = splits[k];
+      bool dup = c.split < 1;
+      for (size_t j = 0; j < n && !dup; j++) dup = same_tile(&out[j], &c) && out[j].split == c.split;
+      if (!dup && ob_conv_direct_fits(&c, s->shape, s->pass, s->storage, s->dev) == OB_OK)
+        out[n++] = c;
+    }
+  }
+  ob_error_clear();
+  return n;
+}
+
 /* The candidates of the implicit GEMM and, where the shape qualifies, of the Winograd
- * algorithms F(2x2) and F(4x4) (room for 3 * ntile * MAX_SPLITS); returns how many. */
+ * algorithms F(2x2) and F(4x4) (room for 3 * ntile * MAX_SPLITS) and of the direct one (room
+ * for NDIRECT * NDIRECT_SPLITS more); returns how many. */
 static size_t search_candidates(const conv_search *s, ob_conv_config *out) {
   size_t n = algo_candidates(s, &s->view, OB_CONV_ALGO_GEMM, out);
   static const int wino[2] = {OB_CONV_ALGO_WINOGRAD, OB_CONV_ALGO_WINOGRAD4};
   for (int i = 0; i < 2; i++)
     if (s->wino_ok[i]) n += algo_candidates(s, &s->wview[i], wino[i], out + n);
+  if (s->direct_ok) n += direct_candidates(s, out + n);
   return n;
 }
 
@@ -394,13 +457,16 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
                  OB_OK;
   s.wino_ok[1] = ob_conv_algo_view(shape, pass, storage, OB_CONV_ALGO_WINOGRAD4,
                                    &s.wview[1]) == OB_OK;
+  s.direct_ok = ob_conv_direct_suits(shape, pass) &&
+                ob_conv_direct_check(shape, pass, storage, &(ob_conv_config){0}) == OB_OK;
   ob_error_clear();
   size_t ntile = 0;
   tune_candidates(dev, &ntile);
-  ob_conv_config *cand = malloc(3 * ntile * MAX_SPLITS * sizeof *cand);
+  ob_conv_config *cand =
+      malloc((3 * ntile * MAX_SPLITS + NDIRECT * NDIRECT_SPLITS) * sizeof *cand);
   if (!cand) return ob_fail(OB_ERR_NOMEM, "out of memory");
   char key[256];
-  shape_key(shape, pass, storage, s.wino_ok[0] || s.wino_ok[1], key, sizeof key);
+  shape_key(shape, pass, storage, s.wino_ok[0] || s.wino_ok[1], s.direct_ok, key, sizeof key);
   const ob_tune_search q = {.family = &ob_conv_family, .dev = dev, .shape = key, .ctx = &s,
                             .fallback = search_fallback, .fits = search_fits,
                             .candidates = cand, .ncandidates = search_candidates(&s, cand),
@@ -414,7 +480,10 @@ ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,
   OB_TRY(st);
   const ob_conv_view *v = NULL;
   OB_TRY(search_view(&s, &out->cfg, &v));
-  model_split(dev, v, &out->cfg);
+  if (out->cfg.algo == OB_CONV_ALGO_DIRECT)
+    out->cfg = ob_conv_direct_resolve(&out->cfg, shape, pass, dev);
+  else
+    model_split(dev, v, &out->cfg);
   char text[OB_TUNE_TEXT_MAX], how[64];
   ob_tune_format(&ob_conv_family, &out->cfg, text, sizeof text);
   switch (out->source) {

@@ -22,9 +22,11 @@ typedef struct ob_conv_choice {
  * searched now: every candidate tile at least half as full as the fullest, with each split-K
  * factor that could fill the compute units, timed on scratch tensors of the pass (the kernel
  * built once per tile), for the implicit GEMM and, where ob_conv_winograd_check allows, for
- * the Winograd algorithm (the tiles then of its inner GEMMs, timed with its transforms), every
- * would-be winner checked against the reference (within its algorithm's bound), the fastest
- * cached. Searching
+ * the Winograd algorithm (the tiles then of its inner GEMMs, timed with its transforms) and,
+ * where ob_conv_direct_suits and ob_conv_direct_fits allow, for the direct gradients (a few
+ * px, kb, wx and split values), every would-be winner checked against the reference (within
+ * its algorithm's bound), the fastest cached; a direct winner has its zeros resolved as
+ * ob_conv_plan_create resolves them. Searching
  * can take seconds the first time per device, driver, shape, pass and storage type.
  * OB_ERR_INVALID for a bad shape or pass, OB_ERR_UNSUPPORTED when nothing fits or runs. */
 ob_status ob_conv_select(ob_device *dev, const ob_tune_settings *settings,

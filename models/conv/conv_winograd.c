@@ -198,6 +198,8 @@ ob_status ob_conv_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config 
                           cl_mem A, cl_mem B, cl_mem C, cl_mem bias, cl_event *first,
                           cl_event *last) {
   *first = *last = NULL;
+  if (cfg->algo == OB_CONV_ALGO_DIRECT)
+    return ob_conv_direct_enqueue(p, cfg, ws, A, B, C, first, last);
   if (ob_conv_algo_tile(cfg->algo))
     return wino_enqueue(p, gemm, cfg, ws, A, B, C, bias, first, last);
   return ob_conv_enqueue_gemm(p, gemm, cfg, ws, A, B, C, bias, first, last);
