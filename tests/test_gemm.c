@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
-    "splitk=0,pack=0",
+    "splitk=0,pack=0,panel=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0",
@@ -33,6 +33,10 @@ static const char *const test_configs[] = {
     /* CPU style with the B panel of kc steps packed in local memory (kc not dividing k) */
     "bm=32,bn=32,tm=4,tn=16,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0,pack=1",
+    /* CPU style with A and B copied into panels once per call (6-row A micro-panels: copy
+     * blocks straddle them; kc not dividing k) */
+    "bm=12,bn=32,tm=6,tn=16,vm=1,vn=8,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=0,panel=1",
 };
 
 static ob_gemm_config parse_config(const char *text) {

@@ -175,8 +175,8 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
  * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack
- * is one only when set (models/gemm/gemm.c: the build options of every configuration without it
- * stay as they were). */
+ * and panel are ones only when set (models/gemm/gemm.c: the build options of every
+ * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -185,7 +185,7 @@ static const ob_tune_param params[] = {
     PARAM("strided", "STRIDED", strided), PARAM("local", "LOCAL", local), PARAM("bk", "BK", bk),
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
-    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),
+    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -241,6 +241,10 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if (c->pack > 1 || (c->pack && (c->local || c->kc < 1)))
     return ob_fail(OB_ERR_INVALID, "gemm config %s: pack is 0 or 1, and 1 needs local=0, kc >= 1",
                    text);
+  if (c->panel > 1 ||
+      (c->panel && (c->local || c->strided || c->vm != 1 || c->pack || c->splitk > 1)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: panel is 0 or 1, and 1 needs local=0, "
+                   "strided=0, vm=1, pack=0, splitk <= 1", text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
