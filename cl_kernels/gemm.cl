@@ -26,13 +26,14 @@
  *              reads its B fragments there (CPUs: B's rows are ldb apart in global memory, at
  *              power-of-two sizes in the same L1 sets and each on its own page; the packed
  *              panel is one small contiguous block, read by all BM / TM rows of work-items)
- *   PANEL      LOCAL=0, TA=0, STRIDED=0 only: 1: A and B are stored as panels (the host's
- *              operand copy, once per call): A as TM-row micro-panels, A(m, k) at
- *              (m / TM) * K * TM + k * TM + m % TM, B as BN-column panels, B(k, n) at
- *              (n / BN) * K * BN + k * BN + n % BN (K the kernel's K; lda and ldb unused).
- *              Per k a work-item reads TM contiguous floats of A (broadcasts) and TN of B, and
- *              a work-group's B block of KC steps is one contiguous KC x BN block that all its
- *              rows of work-items share (CPUs: no page-apart rows, no per-work-group copy)
+ *   PANEL      LOCAL=0, STRIDED=0, PACK=0 only: which operands are stored as panels (the
+ *              host's operand copy, once per call), a sum of 1 (A: TM-row micro-panels, A(m, k)
+ *              at (m / TM) * K * TM + k * TM + m % TM; needs TA=0, lda unused) and 2 (B:
+ *              BN-column panels, B(k, n) at (n / BN) * K * BN + k * BN + n % BN; ldb unused),
+ *              K the kernel's K. Per k a work-item reads TM contiguous floats of A
+ *              (broadcasts) and TN of B, and a work-group's B block of KC steps is one
+ *              contiguous KC x BN block that all its rows of work-items share (CPUs: no
+ *              page-apart rows, no per-work-group copy)
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -113,8 +114,8 @@
 #if PACK && (LOCAL || KC <= 0)
 #error "PACK needs LOCAL=0 and KC > 0"
 #endif
-#if PANEL && (LOCAL || TA || STRIDED || PACK)
-#error "PANEL needs LOCAL=0, TA=0, STRIDED=0 and PACK=0"
+#if PANEL && (LOCAL || STRIDED || PACK || ((PANEL & 1) && TA))
+#error "PANEL needs LOCAL=0, STRIDED=0 and PACK=0 (and A panels TA=0)"
 #endif
 
 #define WGN (BN / TN)    /* work-items along n */
@@ -443,13 +444,16 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #else
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
   vecn b[GN];  /* the B fragment of one k: its columns */
-#if PANEL
-  /* The work-item's A micro-panel (its TM rows, one panel as STRIDED=0) and its first columns
-   * in the work-group's B panel. */
+#if PANEL & 1
+  /* The work-item's A micro-panel (its TM rows: one panel, as STRIDED=0). */
   __global const A_T *Ap = A + a_o + (gm + r0 * VM) * K;
-  __global const B_T *Bq = B + b_o + gn * K + c0 * VN;
 #else
   __global const A_T *Ap = A + a_o;
+#endif
+#if PANEL & 2
+  /* The work-item's first columns in the work-group's B panel. */
+  __global const B_T *Bq = B + b_o + gn * K + c0 * VN;
+#else
   /* B as one int index from its base per load: an implicit vectoriser proves the addresses of
    * consecutive work-items consecutive in this form (a vector load); through a per-work-item
    * pointer it falls back to a gather (Intel's CPU compiler). */
@@ -470,11 +474,9 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     barrier(CLK_LOCAL_MEM_FENCE);
 #endif
     for (int k = k0; k < kend; k++) {
-#if PANEL
+#if PANEL & 2
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = LOADN_B(Bq + (k * BN + j * VN));
-#pragma unroll
-      for (int i = 0; i < TM; i++) a[i] = LOAD1_A(Ap, k * TM + i);
 #elif PACK
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = bp[(k - k0) * (BN / VN) + j * CSTEP];
@@ -482,7 +484,10 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = LOADN_B(B + (k * ldb + j * CSTEP * VN + b_col));
 #endif
-#if !PANEL
+#if PANEL & 1
+#pragma unroll
+      for (int i = 0; i < TM; i++) a[i] = LOAD1_A(Ap, k * TM + i);
+#else
 #pragma unroll
       for (int g = 0; g < GM; g++) {
         const int row = gm + (r0 + g * RSTEP) * VM;

@@ -67,7 +67,7 @@ static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
  * layout; the others need B stored k x n (a transposed B is copied), and panel kernels read
  * the panels the copies write whatever the layout. */
 static int kernel_ta(const ob_gemm_config *cfg, ob_gemm_trans ta) {
-  return cfg->panel ? 0 : (int)ta;
+  return cfg->panel & 1 ? 0 : (int)ta;
 }
 
 static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
@@ -96,7 +96,8 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
   ob_tune_defines(&ob_gemm_family, c, defines, sizeof defines);
   if (c->pack) snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPACK=1");
   if (c->panel)
-    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=1");
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=%d",
+             c->panel);
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
@@ -395,22 +396,16 @@ static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_
   *A = (operand){a->a, a->a_off, a->lda};
   *B = (operand){a->b, a->b_off, a->ldb};
   if (K == 0) return OB_OK;
-  if (cfg->panel) {
-    cl_event ev = NULL;
-    OB_TRY(copy_operand(g, half, a_half, 0, A, !a->ta, a->k, a->m, K, M, (size_t)cfg->tm, K, A,
-                        first ? &ev : NULL));
-    keep_first(first, ev);
-    ev = NULL;
-    OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb, a->k, a->n, K, N, (size_t)cfg->bn, K,
-                        B, first ? &ev : NULL));
-    keep_first(first, ev);
-    return OB_OK;
-  }
   /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
   bool a_ok = a->m == M && a->k == K && half == a_half &&
               (cfg->local ? aligned(A->off, A->ld, cfg->vg)
                           : !ta || aligned(A->off, A->ld, cfg->vm));
-  if (!a_ok) {
+  if (cfg->panel & 1) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, a_half, 0, A, !a->ta, a->k, a->m, K, M, (size_t)cfg->tm, K, A,
+                        first ? &ev : NULL));
+    keep_first(first, ev);
+  } else if (!a_ok) {
     cl_event ev = NULL;
     OB_TRY(copy_operand(g, half, a_half, 0, A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
                         ta ? K : M, ta ? M : K, ta ? M : K, ta ? M : K, A, first ? &ev : NULL));
@@ -419,7 +414,12 @@ static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_
   /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
   bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
               aligned(B->off, B->ld, cfg->local ? cfg->vg : cfg->vn);
-  if (!b_ok) {
+  if (cfg->panel & 2) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb, a->k, a->n, K, N, (size_t)cfg->bn, K,
+                        B, first ? &ev : NULL));
+    keep_first(first, ev);
+  } else if (!b_ok) {
     cl_event ev = NULL;
     OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb != tb, tb ? a->n : a->k,
                         tb ? a->k : a->n, tb ? N : K, tb ? K : N, tb ? K : N, tb ? K : N, B,
