@@ -315,9 +315,13 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof p, &p)));
   OB_TRY(OB_CL(clSetKernelArg(k, 9, sizeof(cl_mem), &buf)));
   /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
-   * writes within cache lines. */
+   * writes within cache lines. A transposing copy into narrow panels (A's micro-panels) takes
+   * a work-group one panel wide and 64 blocks deep instead: it reads pw source rows in runs of
+   * 256 elements and writes one contiguous block of its panel (PoCL, 2048^2: half the time). */
   const size_t global[2] = {(dcols + 3) / 4, (drows + 3) / 4};
-  size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
+  const bool narrow = trans && pw < 16;
+  size_t local[2] = {largest_pow2_divisor(global[0], narrow ? (pw + 3) / 4 : 32),
+                     largest_pow2_divisor(global[1], narrow ? 64 : 8)};
   const size_t cap = ob_device_wg_size(g->dev, k, 256); /* the built kernel's limit */
   while (local[0] * local[1] > cap && local[0] * local[1] > 1) {
     if (local[1] > 1) local[1] /= 2;
