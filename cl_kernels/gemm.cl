@@ -26,6 +26,14 @@
  *              reads its B fragments there (CPUs: B's rows are ldb apart in global memory, at
  *              power-of-two sizes in the same L1 sets and each on its own page; the packed
  *              panel is one small contiguous block, read by all BM / TM rows of work-items)
+ *   PANEL      LOCAL=0, STRIDED=0, PACK=0 only: which operands are stored as panels (the
+ *              host's operand copy, once per call), a sum of 1 (A: TM-row micro-panels, A(m, k)
+ *              at (m / TM) * K * TM + k * TM + m % TM; needs TA=0, lda unused) and 2 (B:
+ *              BN-column panels, B(k, n) at (n / BN) * K * BN + k * BN + n % BN; ldb unused),
+ *              K the kernel's K. Per k a work-item reads TM contiguous floats of A
+ *              (broadcasts) and TN of B, and a work-group's B block of KC steps is one
+ *              contiguous KC x BN block that all its rows of work-items share (CPUs: no
+ *              page-apart rows, no per-work-group copy)
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -96,12 +104,18 @@
 #ifndef HALF_IO
 #define HALF_IO 0
 #endif
+#ifndef PANEL
+#define PANEL 0
+#endif
 
 #if !LOCAL && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
 #endif
 #if PACK && (LOCAL || KC <= 0)
 #error "PACK needs LOCAL=0 and KC > 0"
+#endif
+#if PANEL && (LOCAL || STRIDED || PACK || ((PANEL & 1) && TA))
+#error "PANEL needs LOCAL=0, STRIDED=0 and PACK=0 (and A panels TA=0)"
 #endif
 
 #define WGN (BN / TN)    /* work-items along n */
@@ -430,11 +444,21 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #else
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
   vecn b[GN];  /* the B fragment of one k: its columns */
+#if PANEL & 1
+  /* The work-item's A micro-panel (its TM rows: one panel, as STRIDED=0). */
+  __global const A_T *Ap = A + a_o + (gm + r0 * VM) * K;
+#else
   __global const A_T *Ap = A + a_o;
+#endif
+#if PANEL & 2
+  /* The work-item's first columns in the work-group's B panel. */
+  __global const B_T *Bq = B + b_o + gn * K + c0 * VN;
+#else
   /* B as one int index from its base per load: an implicit vectoriser proves the addresses of
    * consecutive work-items consecutive in this form (a vector load); through a per-work-item
    * pointer it falls back to a gather (Intel's CPU compiler). */
   const int b_col = b_o + gn + c0 * VN;
+#endif
   const int kc = KC > 0 ? KC : K;
 #if PACK
   /* The B panel of KC steps, row r at Bp + r * (BN / VN); a work-item's fragments from c0. */
@@ -450,13 +474,20 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     barrier(CLK_LOCAL_MEM_FENCE);
 #endif
     for (int k = k0; k < kend; k++) {
-#if PACK
+#if PANEL & 2
+#pragma unroll
+      for (int j = 0; j < GN; j++) b[j] = LOADN_B(Bq + (k * BN + j * VN));
+#elif PACK
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = bp[(k - k0) * (BN / VN) + j * CSTEP];
 #else
 #pragma unroll
       for (int j = 0; j < GN; j++) b[j] = LOADN_B(B + (k * ldb + j * CSTEP * VN + b_col));
 #endif
+#if PANEL & 1
+#pragma unroll
+      for (int i = 0; i < TM; i++) a[i] = LOAD1_A(Ap, k * TM + i);
+#else
 #pragma unroll
       for (int g = 0; g < GM; g++) {
         const int row = gm + (r0 + g * RSTEP) * VM;
@@ -468,6 +499,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
         for (int e = 0; e < VM; e++) a[g * VM + e] = LOAD1_A(Ap, (row + e) * lda + k);
 #endif
       }
+#endif
 #pragma unroll
       for (int i = 0; i < TM; i++) {
 #pragma unroll

@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
-    "splitk=0,pack=0",
+    "splitk=0,pack=0,panel=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0",
@@ -33,6 +33,12 @@ static const char *const test_configs[] = {
     /* CPU style with the B panel of kc steps packed in local memory (kc not dividing k) */
     "bm=32,bn=32,tm=4,tn=16,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0,pack=1",
+    /* CPU style with A and B copied into panels once per call (6-row A micro-panels: copy
+     * blocks straddle them; kc not dividing k), and with B alone in panels (no kc) */
+    "bm=12,bn=32,tm=6,tn=16,vm=1,vn=8,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=0,panel=3",
+    "bm=16,bn=32,tm=8,tn=16,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=0,lm=0,ln=0,regs=0,"
+    "splitk=0,panel=2",
 };
 
 static ob_gemm_config parse_config(const char *text) {
@@ -449,6 +455,20 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   OB_ASSERT_OK(ob_gemm_enqueue(split, &a, NULL));
   OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
   assert_true(v == 0.5f * (float)n);
+  /* Panels: a copy per operand in panels on every call, aligned or not (A and B: two copies;
+   * B alone: one, A read in place). */
+  for (int c = 6; c <= 7; c++) {
+    ob_gemm *pg = NULL;
+    cfg = parse_config(test_configs[c]);
+    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &pg));
+    a.k = n;
+    a.beta = 0.0f;
+    OB_ASSERT_OK(ob_gemm_run_timed(pg, &a, &t));
+    assert_int_equal(ob_gemm_last_launches(pg), cfg.panel == 3 ? 3 : 2);
+    OB_ASSERT_OK(ob_buffer_read(dev, a.c, 4 * (n * n - 1), sizeof v, &v));
+    assert_true(v == (float)n);
+    ob_gemm_destroy(pg);
+  }
   char info[400];
   ob_gemm_build_info(split, &a, info, sizeof info);
   assert_non_null(strstr(info, "private "));

@@ -64,7 +64,12 @@ void ob_gemm_destroy(ob_gemm *g) {
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
 /* The kernel layout flags a configuration runs a call with: local-memory kernels read every
- * layout; the others need B stored k x n (a transposed B is copied). */
+ * layout; the others need B stored k x n (a transposed B is copied), and panel kernels read
+ * the panels the copies write whatever the layout. */
+static int kernel_ta(const ob_gemm_config *cfg, ob_gemm_trans ta) {
+  return cfg->panel & 1 ? 0 : (int)ta;
+}
+
 static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
   return cfg->local ? (int)tb : 0;
 }
@@ -90,6 +95,9 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
   char regs[64] = "", half[24] = "", defines[256];
   ob_tune_defines(&ob_gemm_family, c, defines, sizeof defines);
   if (c->pack) snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPACK=1");
+  if (c->panel)
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=%d",
+             c->panel);
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
@@ -142,7 +150,7 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
 
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args) {
   cl_kernel k = NULL;
-  return kernel_get(g, &g->cfg, (int)args->ta, kernel_tb(&g->cfg, args->tb),
+  return kernel_get(g, &g->cfg, kernel_ta(&g->cfg, args->ta), kernel_tb(&g->cfg, args->tb),
                     kernel_half_io(&g->cfg, args->storage), &k);
 }
 
@@ -176,7 +184,7 @@ void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t 
   if (n == 0) return;
   buf[0] = '\0';
   const ob_gemm_config *cfg = &g->cfg;
-  const int ta = (int)args->ta, tb = kernel_tb(cfg, args->tb),
+  const int ta = kernel_ta(cfg, args->ta), tb = kernel_tb(cfg, args->tb),
             half_io = kernel_half_io(cfg, args->storage);
   cl_kernel k = NULL;
   for (size_t i = 0; i < g->nkernels && !k; i++)
@@ -276,10 +284,13 @@ typedef struct operand {
 
 /* Copies the rows x cols matrix src (read transposed when trans; half elements when src_half)
  * into scratch slot `slot` as a zero-padded drows x dcols matrix (half when dst_half, which
- * needs src_half; a half source is converted to float otherwise), and points *dst at it. */
+ * needs src_half; a half source is converted to float otherwise) stored as column panels of pw
+ * columns (pw divides dcols; pw = dcols: dense, leading dimension dcols), and points *dst at
+ * it with leading dimension ld (the kernel's reading of it). */
 static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot,
                               const operand *src, int trans, size_t rows, size_t cols,
-                              size_t drows, size_t dcols, operand *dst, cl_event *ev) {
+                              size_t drows, size_t dcols, size_t pw, size_t ld, operand *dst,
+                              cl_event *ev) {
   if (drows * dcols > (size_t)INT_MAX)
     return ob_fail(OB_ERR_TOO_LARGE, "gemm: padded operand above 2^31 elements");
   const int mode = (src_half ? 1 : 0) | (dst_half ? 2 : 0); /* gemm_copy.cl's HALF_IO */
@@ -291,7 +302,7 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   cl_mem buf = NULL;
   OB_TRY(scratch_get(g, slot, drows * dcols * (dst_half ? 2 : sizeof(float)), &buf));
   const cl_int r = (cl_int)rows, c = (cl_int)cols, t = trans, so = (cl_int)src->off,
-               ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols;
+               ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols, p = (cl_int)pw;
   cl_kernel k = g->copy[mode];
   OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof r, &r)));
   OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof c, &c)));
@@ -301,11 +312,16 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof ls, &ls)));
   OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dr, &dr)));
   OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof dc, &dc)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof(cl_mem), &buf)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof p, &p)));
+  OB_TRY(OB_CL(clSetKernelArg(k, 9, sizeof(cl_mem), &buf)));
   /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
-   * writes within cache lines. */
+   * writes within cache lines. A transposing copy into narrow panels (A's micro-panels) takes
+   * a work-group one panel wide and 64 blocks deep instead: it reads pw source rows in runs of
+   * 256 elements and writes one contiguous block of its panel (PoCL, 2048^2: half the time). */
   const size_t global[2] = {(dcols + 3) / 4, (drows + 3) / 4};
-  size_t local[2] = {largest_pow2_divisor(global[0], 32), largest_pow2_divisor(global[1], 8)};
+  const bool narrow = trans && pw < 16;
+  size_t local[2] = {largest_pow2_divisor(global[0], narrow ? (pw + 3) / 4 : 32),
+                     largest_pow2_divisor(global[1], narrow ? 64 : 8)};
   const size_t cap = ob_device_wg_size(g->dev, k, 256); /* the built kernel's limit */
   while (local[0] * local[1] > cap && local[0] * local[1] > 1) {
     if (local[1] > 1) local[1] /= 2;
@@ -313,7 +329,7 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   }
   OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
   g->launches++;
-  *dst = (operand){.buf = buf, .off = 0, .ld = dcols};
+  *dst = (operand){.buf = buf, .off = 0, .ld = ld};
   return OB_OK;
 }
 
@@ -362,7 +378,7 @@ typedef struct gemm_dims {
 } gemm_dims;
 
 static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
-  gemm_dims d = {.ta = (int)a->ta, .tb = kernel_tb(cfg, a->tb),
+  gemm_dims d = {.ta = kernel_ta(cfg, a->ta), .tb = kernel_tb(cfg, a->tb),
                  .half_io = kernel_half_io(cfg, a->storage),
                  .M = round_up(a->m, (size_t)cfg->bm), .N = round_up(a->n, (size_t)cfg->bn),
                  .splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1};
@@ -372,7 +388,9 @@ static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
 
 /* A and B as the kernel reads them: as stored where the call fits the kernel's layout,
  * alignment and tiles, else copied into padded scratch (operands stored as half that the
- * kernel reads as float are converted by the copy). */
+ * kernel reads as float are converted by the copy); panel configurations copy both into their
+ * panels (op(A) as K x M in tm-wide column panels, op(B) as K x N in bn-wide ones, "leading
+ * dimension" K: row r of A starts at r * K for r a multiple of tm). */
 static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_dims *d,
                                   operand *A, operand *B, cl_event *first) {
   const ob_gemm_config *cfg = &g->cfg;
@@ -386,19 +404,30 @@ static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_
   bool a_ok = a->m == M && a->k == K && half == a_half &&
               (cfg->local ? aligned(A->off, A->ld, cfg->vg)
                           : !ta || aligned(A->off, A->ld, cfg->vm));
-  if (!a_ok) {
+  if (cfg->panel & 1) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, a_half, 0, A, !a->ta, a->k, a->m, K, M, (size_t)cfg->tm, K, A,
+                        first ? &ev : NULL));
+    keep_first(first, ev);
+  } else if (!a_ok) {
     cl_event ev = NULL;
     OB_TRY(copy_operand(g, half, a_half, 0, A, 0, ta ? a->k : a->m, ta ? a->m : a->k,
-                        ta ? K : M, ta ? M : K, A, first ? &ev : NULL));
+                        ta ? K : M, ta ? M : K, ta ? M : K, ta ? M : K, A, first ? &ev : NULL));
     keep_first(first, ev);
   }
   /* B as the kernel reads it: K x N (tb = 0) or N x K (tb = 1). */
   bool b_ok = (int)a->tb == tb && a->n == N && a->k == K && half == b_half &&
               aligned(B->off, B->ld, cfg->local ? cfg->vg : cfg->vn);
-  if (!b_ok) {
+  if (cfg->panel & 2) {
+    cl_event ev = NULL;
+    OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb, a->k, a->n, K, N, (size_t)cfg->bn, K,
+                        B, first ? &ev : NULL));
+    keep_first(first, ev);
+  } else if (!b_ok) {
     cl_event ev = NULL;
     OB_TRY(copy_operand(g, half, b_half, 1, B, (int)a->tb != tb, tb ? a->n : a->k,
-                        tb ? a->k : a->n, tb ? N : K, tb ? K : N, B, first ? &ev : NULL));
+                        tb ? a->k : a->n, tb ? N : K, tb ? K : N, tb ? K : N, tb ? K : N, B,
+                        first ? &ev : NULL));
     keep_first(first, ev);
   }
   return OB_OK;

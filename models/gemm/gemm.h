@@ -68,6 +68,9 @@ typedef struct ob_gemm_config {
                    second kernel adds up (0 or 1: one range) */
   int pack;     /* 0/1 (local = 0, kc > 0): the work-group's B panel of kc steps copied into
                    local memory first */
+  int panel;    /* operands copied once per call into panels, each read contiguously along k:
+                   a sum of 1 (A: tm-row micro-panels) and 2 (B: bn-column panels); not 0
+                   needs local = 0, strided = 0, vm = 1, pack = 0, splitk <= 1 */
 } ob_gemm_config;
 
 /* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"

@@ -85,6 +85,14 @@ static const ob_gemm_config gpu_candidates[] = {
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
    .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .pack = 1}
 
+/* A CPU configuration that reads operands copied once per call into panels (panel: 2 B, 3 A and
+ * B): the work-group's B block of kc steps is one contiguous kc x bn block (no page-apart rows,
+ * no copy per work-group), and A's tm rows one contiguous micro-panel. The copies cost one pass
+ * over each operand (A's transposes about twice B's). */
+#define PANELS(bm_, bn_, tm_, tn_, vn_, kc_, panel_)                                           \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
+   .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .panel = panel_}
+
 typedef struct cpu_candidate {
   int width;
   ob_gemm_config cfg;
@@ -103,17 +111,22 @@ static const cpu_candidate cpu_candidates[] = {
     {16, PACKED(256, 32, 8, 32, 16, 256)},                  /* 16, B packed */
     {16, PACKED(128, 64, 4, 64, 16, 256)},                  /* 16, B packed */
     {16, PACKED(96, 64, 6, 64, 16, 256)},                   /* 24, B packed */
+    {16, PANELS(128, 32, 8, 32, 16, 256, 2)},               /* 16, B panels */
+    {16, PANELS(64, 32, 8, 32, 16, 256, 2)},                /* 16, B panels */
+    {16, PANELS(256, 32, 8, 32, 16, 256, 3)},               /* 16, A and B panels */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
     {8, CFG(64, 64, 8, 8, 1, 8, 0, 0, 1, 1, 0, 0)},        /* 8, small problems */
     {8, CFG(96, 16, 6, 2, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 12 */
     {8, PACKED(96, 16, 6, 16, 8, 256)},                     /* 12, B packed */
+    {8, PANELS(96, 16, 6, 16, 8, 256, 2)},                  /* 12, B panels */
     {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
     {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
     {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
     {4, CFG(64, 16, 4, 4, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 16 */
     {4, PACKED(96, 16, 6, 16, 4, 256)},                     /* 24, B packed */
+    {4, PANELS(96, 16, 6, 16, 4, 256, 2)},                  /* 24, B panels */
 };
 
 /* The candidate group of a CPU: its instruction set's float width clamped to 4..16 (the
@@ -175,8 +188,8 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
  * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack
- * is one only when set (models/gemm/gemm.c: the build options of every configuration without it
- * stay as they were). */
+ * and panel are ones only when set (models/gemm/gemm.c: the build options of every
+ * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -185,7 +198,7 @@ static const ob_tune_param params[] = {
     PARAM("strided", "STRIDED", strided), PARAM("local", "LOCAL", local), PARAM("bk", "BK", bk),
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
-    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),
+    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -241,6 +254,10 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if (c->pack > 1 || (c->pack && (c->local || c->kc < 1)))
     return ob_fail(OB_ERR_INVALID, "gemm config %s: pack is 0 or 1, and 1 needs local=0, kc >= 1",
                    text);
+  if (c->panel > 3 ||
+      (c->panel && (c->local || c->strided || c->vm != 1 || c->pack || c->splitk > 1)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: panel is 0..3, and not 0 needs local=0, "
+                   "strided=0, vm=1, pack=0, splitk <= 1", text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
