@@ -1,5 +1,5 @@
-/* Helpers of the implicit-GEMM convolution (conv_gemm.cl): summing split-K partial results
- * and the bias gradient. Plain OpenCL C 1.2, no tunables. HALF_IO=1: the tensors (not the
+/* Helpers of the convolution (conv_gemm.cl, conv_direct.cl): summing split-K partial results,
+ * the bias gradient, a work-group's fixed-order sum. Plain OpenCL C 1.2, no tunables. HALF_IO=1: the tensors (not the
  * fp32 split-K workspace) are IEEE half, as in conv_gemm.cl; the sums are fp32 either way. */
 #ifndef HALF_IO
 #define HALF_IO 0
@@ -28,6 +28,19 @@ __kernel void conv_split_reduce(__global const float *restrict ws, __global io_t
   STORE(s, out, i);
 }
 
+/* The sum of every work-item's s, in a fixed order (a tree over `part`, one float per work-item
+ * of a power-of-two work-group), returned to work-item 0 (the others get partial sums). */
+float group_sum(float s, __local float *part) {
+  const int lid = (int)get_local_id(0);
+  part[lid] = s;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int step = (int)get_local_size(0) / 2; step > 0; step /= 2) {
+    if (lid < step) part[lid] += part[lid + step];
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  return part[lid];
+}
+
 /* db[k] = sum over n < batch and i < plane of dy[(n * channels + k) * plane + i]: one
  * work-group per channel k, a tree reduction in `part` (one float per work-item; the
  * work-group size is a power of two). */
@@ -41,11 +54,6 @@ __kernel void conv_bias_grad(__global const io_t *restrict dy, __global io_t *re
     __global const io_t *p = dy + (n * channels + k) * plane;
     for (int i = lid; i < plane; i += wg) s += LOAD(p, i);
   }
-  part[lid] = s;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int step = wg / 2; step > 0; step /= 2) {
-    if (lid < step) part[lid] += part[lid + step];
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0) STORE(part[0], db, k);
+  s = group_sum(s, part);
+  if (lid == 0) STORE(s, db, k);
 }

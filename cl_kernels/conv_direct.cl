@@ -8,10 +8,10 @@
  *   PX           data gradient: dy columns per work-item (a strip of PX * STRIDE dx pixels)
  *   KB           weight gradient: output channels per work-item
  * Each output element is the direct sum of its products, in a fixed order: the results are
- * deterministic (no atomics). Built after conv_aux.cl, whose io_t, LOAD and STORE it uses:
- * HALF_IO=1 makes the tensors IEEE half (vload_half / vstore_half_rte, core OpenCL C 1.2), the
- * sums fp32; the partials of the weight gradient are fp32 either way. Indices stay below 2^31
- * (the host checks the shapes). */
+ * deterministic (no atomics). Built after conv_aux.cl, whose io_t, LOAD, STORE and group_sum it
+ * uses: HALF_IO=1 makes the tensors IEEE half (vload_half / vstore_half_rte, core OpenCL C 1.2),
+ * the sums fp32; the partials of the weight gradient are fp32 either way. Indices stay below
+ * 2^31 (the host checks the shapes). */
 #define NTAP (FR * FS)
 
 #ifdef PX
@@ -144,17 +144,12 @@ __kernel void conv_direct_weight(__global const io_t *restrict x, __global const
 
 /* dw[i] = sum over part < nparts of ws[i * nparts + part]: one work-group per element, its
  * work-items (a power of two, one float each in red) sum strided parts (consecutive
- * addresses), then a tree in a fixed order. */
+ * addresses), then conv_aux.cl's group_sum. */
 __kernel void conv_direct_sum(__global const float *restrict ws, __global io_t *restrict dw,
                               const int nparts, __local float *red) {
   const int i = get_group_id(0), lid = get_local_id(0), L = get_local_size(0);
   float s = 0.0f;
   for (int p = lid; p < nparts; p += L) s += ws[i * nparts + p];
-  red[lid] = s;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int step = L / 2; step > 0; step /= 2) {
-    if (lid < step) red[lid] += red[lid + step];
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0) STORE(red[0], dw, i);
+  s = group_sum(s, red);
+  if (lid == 0) STORE(s, dw, i);
 }
