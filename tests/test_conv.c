@@ -121,6 +121,11 @@ static void config_parsing_and_environment(void **state) {
   assert_non_null(strstr(ob_error_detail(), "tn is missing"));
   OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_conv_family,
                                       "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=8,split=2"));
+  /* algo=direct runs no GEMM: its configuration needs no tile keys */
+  OB_ASSERT_OK(ob_tune_settings_force(&s, &ob_conv_family, "algo=direct,px=2"));
+  assert_int_equal(ob_tune_settings_force(&s, &ob_conv_family, "algo=winograd,px=2"),
+                   OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "tm is missing"));
   /* The CLI: the new variables validated, the old ones refused with what replaced them. */
   char err[512];
   setenv("OCLBENCH_CONFIG_CONV", "tm=32", 1);

@@ -21,12 +21,9 @@ static const ob_conv_shape shapes[] = {
 };
 #define NSHAPES (sizeof shapes / sizeof *shapes)
 
-/* A valid tile (required by the text form, unused by algo=direct). */
-#define TILE "tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16"
-
 static void check_shapes(ob_conv_pass pass, const char *keys) {
   char text[256];
-  snprintf(text, sizeof text, TILE ",%s,algo=direct", keys);
+  snprintf(text, sizeof text, "%s,algo=direct", keys);
   ob_test_conv_opts o = ob_test_conv_forced(text);
   for (size_t i = 0; i < NSHAPES; i++) {
     ob_test_conv_run r;
@@ -54,7 +51,7 @@ static void backward_weight_matches_reference(void **state) {
 static void half_storage(void **state) {
   (void)state;
   for (int pass = OB_CONV_BACKWARD_DATA; pass <= OB_CONV_BACKWARD_WEIGHT; pass++) {
-    ob_test_conv_opts o = ob_test_conv_forced(TILE ",px=2,kb=2,wx=4,split=2,algo=direct");
+    ob_test_conv_opts o = ob_test_conv_forced("px=2,kb=2,wx=4,split=2,algo=direct");
     o.storage = OB_CONV_FP16;
     ob_test_conv_check_pass(&shapes[0], (ob_conv_pass)pass, &o, false);
   }
@@ -77,7 +74,7 @@ static void refuses_what_it_cannot_run(void **state) {
                    OB_ERR_UNSUPPORTED);
   assert_non_null(strstr(ob_error_detail(), "sums per work-item"));
   /* Forced on the forward pass: the selection fails naming the variable. */
-  ob_test_conv_opts o = ob_test_conv_forced(TILE ",algo=direct");
+  ob_test_conv_opts o = ob_test_conv_forced("tm=32,tn=64,tk=8,wm=4,wn=4,wtx=16,algo=direct") /* tiles ignored */;
   ob_conv_choice choice;
   assert_int_equal(ob_test_conv_select(&s, OB_CONV_FORWARD, &o, &choice), OB_ERR_UNSUPPORTED);
   assert_non_null(strstr(ob_error_detail(), "OCLBENCH_CONFIG_CONV"));

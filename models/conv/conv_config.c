@@ -4,10 +4,11 @@
 
 /* In conv_gemm.cl's -D order; split is not a kernel define (a second kernel sums the parts),
  * nor are algo (which kernels run around the GEMM) and algo=direct's px, kb and wx
- * (conv_direct.c passes them to its own kernels). */
+ * (conv_direct.c passes them to its own kernels). The tile keys have no default: the rules
+ * require them, but for algo=direct, which has no GEMM (0: not given). */
 #define TILE(key_, define_, field_)                                                             \
-  {.key = key_, .define = define_, OB_TUNE_FIELD(ob_conv_config, field_), .min = 1,            \
-   .max = 4096, .required = true}
+  {.key = key_, .define = define_, OB_TUNE_FIELD(ob_conv_config, field_), .min = 0,            \
+   .max = 4096}
 static const ob_tune_param params[] = {
     TILE("tm", "TM", tm), TILE("tn", "TN", tn), TILE("tk", "TK", tk),
     TILE("wm", "WM", wm), TILE("wn", "WN", wn), TILE("wtx", "WTX", wtx),
@@ -23,6 +24,12 @@ static const ob_tune_param params[] = {
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* a device's limits depend on the pass too: ob_conv_config_fits */
   const ob_conv_config *c = cfg;
+  if (c->algo == OB_CONV_ALGO_DIRECT) return OB_OK; /* the tile keys unused */
+  const int tile[] = {c->tm, c->tn, c->tk, c->wm, c->wn, c->wtx};
+  for (size_t i = 0; i < sizeof tile / sizeof *tile; i++)
+    if (!tile[i])
+      return ob_fail(OB_ERR_INVALID, "conv config: %s is missing or 0 (tm, tn, tk, wm, wn and wtx "
+                     "are required, but for algo=direct)", params[i].key);
   if (c->wm % 4 || c->wn % 4)
     return ob_fail(OB_ERR_INVALID, "conv config: wm=%d and wn=%d must be multiples of 4",
                    c->wm, c->wn);
