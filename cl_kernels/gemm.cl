@@ -179,8 +179,9 @@ typedef CAT(float, VG) vecg;
  * LOADG_X(p, i) its VG-vector i; LOADM_A(p) / LOADN_B(p) is the VM / VN vector at p,
  * LOAD1_X(p, i) element i of p and LOAD16_X(p) the 16 elements at p (any alignment). For C:
  * LOADC(p) and STOREC(v, p) the VN vector at p, LOADC1(p, i) and STOREC1(v, p, i) element i.
- * Vectors other than LOAD16_X's are aligned to their width (the host's preconditions). Halves go through vload_half, vloada_halfN, vstore_half and vstorea_halfN:
- * core OpenCL C 1.2, no cl_khr_fp16 (half only names the pointee). The stores round in the
+ * Vectors other than LOAD16_X's are aligned to their width (the host's preconditions).
+ * Halves go through vload_half, vloada_halfN, vstore_half and vstorea_halfN: core OpenCL C
+ * 1.2, no cl_khr_fp16 (half only names the pointee). The stores round in the
  * current rounding mode, which OpenCL C 1.2 fixes at round to nearest even: the same results
  * as the _rte forms (tests/test_gemm.c checks the bits), but drivers may use the hardware
  * conversion for them (PoCL on x86: F16C vcvtps2ph; its _rte forms are software). */
@@ -425,7 +426,8 @@ typedef CAT(float, VG) vecg;
         __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
         __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
         if (gx_ + (W) <= (nx) && gk_ < (nk)) {                                                  \
-          _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++) d_[e_] = CAT(LOAD1_, X)(p_, e_ * (ld)); \
+          _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \
+            d_[e_] = CAT(LOAD1_, X)(p_, e_ * (ld));                                             \
         } else {                                                                                \
           for (int e_ = 0; e_ < (W); e_++)                                                      \
             d_[e_] = gx_ + e_ < (nx) && gk_ < (nk) ? CAT(LOAD1_, X)(p_, e_ * (ld)) : 0.0f;      \

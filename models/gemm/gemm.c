@@ -64,8 +64,8 @@ void ob_gemm_destroy(ob_gemm *g) {
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
 /* The kernel layout flags a configuration runs a call with: local-memory and persistent
- * kernels read every layout; the others need B stored k x n (a transposed B is copied), and panel kernels read
- * the panels the copies write whatever the layout. */
+ * kernels read every layout; the others need B stored k x n (a transposed B is copied), and
+ * panel kernels read the panels the copies write whatever the layout. */
 static int kernel_ta(const ob_gemm_config *cfg, ob_gemm_trans ta) {
   return cfg->panel & 1 ? 0 : (int)ta;
 }
