@@ -34,6 +34,17 @@
  *              (broadcasts) and TN of B, and a work-group's B block of KC steps is one
  *              contiguous KC x BN block that all its rows of work-items share (CPUs: no
  *              page-apart rows, no per-work-group copy)
+ *   PERSIST    LOCAL=0, STRIDED=0, VM=1, PACK=0, PANEL=0, KC a multiple of 16, BM and BN of 16
+ *              only: 1: persistent work-groups in BLIS order (CPUs). The launch is a few
+ *              work-groups (one per compute unit), each looping: for each block of BN columns
+ *              (nc), for each block of KC steps (kc), it packs op(B)'s kc x nc block into local
+ *              memory as TN-wide micro-panels; then for each of its blocks of BM rows (mc;
+ *              row blocks dealt out to the work-groups in turn) it packs op(A)'s mc x kc block
+ *              as TM-row micro-panels and each work-item multiplies one TM x TN micro-tile
+ *              (work-items down A's micro-panels first: the B micro-panel stays in L1 across
+ *              consecutive work-items, the A block in L2) and adds it into C (beta on the
+ *              first kc block). The packing reads any layout (TA, TB), alignment and size
+ *              (zeros beyond M, N, K): no operand copies, no padding
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -107,8 +118,11 @@
 #ifndef PANEL
 #define PANEL 0
 #endif
+#ifndef PERSIST
+#define PERSIST 0
+#endif
 
-#if !LOCAL && TB
+#if !LOCAL && !PERSIST && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
 #endif
 #if PACK && (LOCAL || KC <= 0)
@@ -116,6 +130,11 @@
 #endif
 #if PANEL && (LOCAL || STRIDED || PACK || ((PANEL & 1) && TA))
 #error "PANEL needs LOCAL=0, STRIDED=0 and PACK=0 (and A panels TA=0)"
+#endif
+
+#if PERSIST && (LOCAL || STRIDED || PACK || PANEL || VM != 1 || KC <= 0 || KC % 16 ||       \
+                BM % 16 || BN % 16)
+#error "PERSIST needs LOCAL=0, STRIDED=0, PACK=0, PANEL=0, VM=1, KC, BM, BN multiples of 16"
 #endif
 
 #define WGN (BN / TN)    /* work-items along n */
@@ -157,11 +176,12 @@ typedef CAT(float, VG) vecg;
 
 /* Global memory by element type (HALF_IO). For X = A, B: X_T is the element type, X_VG what
  * the VG-vector pointer of LOCAL=1 points to (a vecg, or a half counted in VG-vectors) and
- * LOADG_X(p, i) its VG-vector i; LOADM_A(p) / LOADN_B(p) is the VM / VN vector at p and
- * LOAD1_A(p, i) element i of p. For C: LOADC(p) and STOREC(v, p) the VN vector at p, LOADC1(p,
- * i) and STOREC1(v, p, i) element i. Vectors are aligned to their width (the host's
- * preconditions). Halves go through vload_half, vloada_halfN, vstore_half and vstorea_halfN:
- * core OpenCL C 1.2, no cl_khr_fp16 (half only names the pointee). The stores round in the
+ * LOADG_X(p, i) its VG-vector i; LOADM_A(p) / LOADN_B(p) is the VM / VN vector at p,
+ * LOAD1_X(p, i) element i of p and LOAD16_X(p) the 16 elements at p (any alignment). For C:
+ * LOADC(p) and STOREC(v, p) the VN vector at p, LOADC1(p, i) and STOREC1(v, p, i) element i.
+ * Vectors other than LOAD16_X's are aligned to their width (the host's preconditions).
+ * Halves go through vload_half, vloada_halfN, vstore_half and vstorea_halfN: core OpenCL C
+ * 1.2, no cl_khr_fp16 (half only names the pointee). The stores round in the
  * current rounding mode, which OpenCL C 1.2 fixes at round to nearest even: the same results
  * as the _rte forms (tests/test_gemm.c checks the bits), but drivers may use the hardware
  * conversion for them (PoCL on x86: F16C vcvtps2ph; its _rte forms are software). */
@@ -181,23 +201,29 @@ typedef CAT(float, VG) vecg;
 #define LOADG_A(p, i) CAT(HLOAD_, VG)((i), (p))
 #define LOADM_A(p) CAT(HLOAD_, VM)(0, (p))
 #define LOAD1_A(p, i) vload_half((i), (p))
+#define LOAD16_A(p) vload_half16(0, (p))
 #else
 #define A_T float
 #define A_VG vecg
 #define LOADG_A(p, i) (p)[i]
 #define LOADM_A(p) (*(__global const vecm *)(p))
 #define LOAD1_A(p, i) (p)[i]
+#define LOAD16_A(p) vload16(0, (p))
 #endif
 #if HALF_IO & 2
 #define B_T half
 #define B_VG half
 #define LOADG_B(p, i) CAT(HLOAD_, VG)((i), (p))
 #define LOADN_B(p) CAT(HLOAD_, VN)(0, (p))
+#define LOAD1_B(p, i) vload_half((i), (p))
+#define LOAD16_B(p) vload_half16(0, (p))
 #else
 #define B_T float
 #define B_VG vecg
 #define LOADG_B(p, i) (p)[i]
 #define LOADN_B(p) (*(__global const vecn *)(p))
+#define LOAD1_B(p, i) (p)[i]
+#define LOAD16_B(p) vload16(0, (p))
 #endif
 #if HALF_IO & 4
 #define C_T half
@@ -357,6 +383,77 @@ typedef CAT(float, VG) vecg;
   }
 #endif
 
+/* C = alpha * acc + beta_ * C over the work-item's tile at Cp: rows R0 + g * RS + e (VM-row
+ * group g, lane e), columns C0 + j * CS (VN-column group j), guarded by M and N; beta_ == 0
+ * never reads C. */
+#define STORE_TILE(Cp, R0, RS, C0, CS, beta_)                                                   \
+  _Pragma("unroll") for (int g = 0; g < GM; g++) {                                              \
+    _Pragma("unroll") for (int e = 0; e < VM; e++) {                                            \
+      const int row = (R0) + g * (RS) + e;                                                      \
+      if (row >= M) continue;                                                                   \
+      _Pragma("unroll") for (int j = 0; j < GN; j++) {                                          \
+        const int col = (C0) + j * (CS);                                                        \
+        __global C_T *cp = (Cp) + row * ldc + col;                                              \
+        const vecn r = alpha * acc[g * VM + e][j];                                              \
+        if (c_vec && col + VN <= N) {                                                           \
+          STOREC((beta_) == 0.0f ? r : MAC((vecn)(beta_), LOADC(cp), r), cp);                   \
+        } else {                                                                                \
+          float lanes[VN];                                                                      \
+          VSTOREN(r, lanes);                                                                    \
+          for (int v = 0; v < VN && col + v < N; v++)                                           \
+            STOREC1((beta_) == 0.0f ? lanes[v] : MAC((beta_), LOADC1(cp, v), lanes[v]), cp, v); \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }
+
+#if PERSIST
+/* Packs the XB x KC block at (x0, k0) of operand X (A, or B; its logical element X(x, k) is
+ * A(m, k) or B(k, n)), zeros beyond nx and nk, into dst as W-wide micro-panels: X(x0 + x,
+ * k0 + k) at dst[(x / W) * KC * W + k * W + x % W]. XK: 1 when k is X's contiguous dimension
+ * as stored (X(x, k) at src[x * ld + k]): per k, the W elements of a micro-panel row from W
+ * rows of X read together (W streams, each cache line used for 16 consecutive k); 0 when x is
+ * (src[k * ld + x]): runs of 16 along x, one unaligned load each where inside the matrix.
+ * Work-item 0 packs the whole block: CPU drivers run a work-group's work-items in turn on one
+ * core, so sharing the loop out gains nothing there, and PoCL vectorises a loop shared out
+ * across work-items into gathers and scatters (PoCL, 1024^3, one core: 121 against 147
+ * GFLOP/s for the whole GEMM). */
+#define PACK_PANELS(X, dst, src, ld, XK, W, XB, x0, nx, k0, nk)                                \
+  if (tid == 0) {                                                                               \
+    if (XK) {                                                                                   \
+      for (int u_ = 0; u_ < (XB) / (W) * KC; u_++) {                                            \
+        const int x_ = u_ / KC * (W), k_ = u_ % KC, gx_ = (x0) + x_, gk_ = (k0) + k_;           \
+        __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
+        __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
+        if (gx_ + (W) <= (nx) && gk_ < (nk)) {                                                  \
+          _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \
+            d_[e_] = CAT(LOAD1_, X)(p_, e_ * (ld));                                             \
+        } else {                                                                                \
+          for (int e_ = 0; e_ < (W); e_++)                                                      \
+            d_[e_] = gx_ + e_ < (nx) && gk_ < (nk) ? CAT(LOAD1_, X)(p_, e_ * (ld)) : 0.0f;      \
+        }                                                                                       \
+      }                                                                                         \
+    } else {                                                                                    \
+      for (int u_ = 0; u_ < KC * ((XB) / 16); u_++) {                                          \
+        const int x_ = u_ % ((XB) / 16) * 16, k_ = u_ / ((XB) / 16);                            \
+        const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
+        __global const CAT(X, _T) *p_ = (src) + gk_ * (ld) + gx_;                               \
+        float v_[16];                                                                           \
+        if (gk_ < (nk) && gx_ + 16 <= (nx)) {                                                   \
+          vstore16(CAT(LOAD16_, X)(p_), 0, v_);                                                 \
+        } else {                                                                                \
+          for (int e_ = 0; e_ < 16; e_++)                                                       \
+            v_[e_] = gk_ < (nk) && gx_ + e_ < (nx) ? CAT(LOAD1_, X)(p_, e_) : 0.0f;             \
+        }                                                                                       \
+        _Pragma("unroll") for (int e_ = 0; e_ < 16; e_++) {                                     \
+          const int xe_ = x_ + e_;                                                              \
+          (dst)[xe_ / (W) * (KC * (W)) + k_ * (W) + xe_ % (W)] = v_[e_];                        \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }
+#endif
+
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void
 gemm(const int M, const int N, const int K, const float alpha, const float beta,
      __global const A_T *restrict A, const int a_off, const int lda,
@@ -383,6 +480,57 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #else
   const int r0 = tm * GM, c0 = tn * GN;
 #endif
+#if PERSIST
+  /* Persistent work-groups (see PERSIST above): op(B)'s kc x nc block in TN-wide micro-panels
+   * Bl, this work-group's mc x kc block of op(A) in TM-row micro-panels Al. Barriers: before B
+   * is packed (the previous block's reads done), before A is packed (likewise), after it. */
+  __local vecn Bl_v[KC * BN / VN];
+  __local float Al[BM * KC];
+  __local float *Bl = (__local float *)Bl_v;
+  const int wg = get_group_id(0), nwg = get_num_groups(0);
+  const int ir = tid % WGM, jr = tid / WGM; /* the work-item's micro-tile in the block */
+  __global const A_T *Ab = A + a_off;
+  __global const B_T *Bb = B + b_off;
+  __global C_T *Cp = C + c_off;
+  if (wg * BM >= M) return; /* no row block for this work-group (uniform) */
+  for (int jc = 0; jc < N; jc += BN) {
+    for (int pc = 0; pc == 0 || pc < K; pc += KC) { /* once with K = 0: C = beta * C */
+      const int kn = min(KC, K - pc);
+      barrier(CLK_LOCAL_MEM_FENCE);
+      PACK_PANELS(B, Bl, Bb, ldb, TB, TN, BN, jc, N, pc, K)
+      for (int ic = wg * BM; ic < M; ic += nwg * BM) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        PACK_PANELS(A, Al, Ab, lda, !TA, TM, BM, ic, M, pc, K)
+        barrier(CLK_LOCAL_MEM_FENCE);
+        const int row0 = ic + ir * TM, col0 = jc + jr * TN;
+        if (row0 < M && col0 < N) {
+          __local const vecn *bl = Bl_v + jr * (KC * GN);
+          __local const float *al = Al + ir * (KC * TM);
+          vecn acc[TM][GN];
+          float a[TM];
+          vecn b[GN];
+#pragma unroll
+          for (int i = 0; i < TM; i++) {
+#pragma unroll
+            for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
+          }
+          for (int k = 0; k < kn; k++) {
+#pragma unroll
+            for (int j = 0; j < GN; j++) b[j] = bl[k * GN + j];
+#pragma unroll
+            for (int i = 0; i < TM; i++) a[i] = al[k * TM + i];
+#pragma unroll
+            for (int i = 0; i < TM; i++) {
+#pragma unroll
+              for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
+            }
+          }
+          STORE_TILE(Cp, row0, 1, col0, VN, pc == 0 ? beta : 1.0f)
+        }
+      }
+    }
+  }
+#else
   vecn acc[TM][GN];
 #pragma unroll
   for (int i = 0; i < TM; i++) {
@@ -514,28 +662,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   }
 #endif
 
-  /* Epilogue: C = alpha * acc + beta * C, guarded by M and N; beta == 0 never reads C. */
-  __global C_T *Cp = C + c_off + z * c_split;
-#pragma unroll
-  for (int g = 0; g < GM; g++) {
-#pragma unroll
-    for (int e = 0; e < VM; e++) {
-      const int row = gm + (r0 + g * RSTEP) * VM + e;
-      if (row >= M) continue;
-#pragma unroll
-      for (int j = 0; j < GN; j++) {
-        const int col = gn + (c0 + j * CSTEP) * VN;
-        __global C_T *cp = Cp + row * ldc + col;
-        const vecn r = alpha * acc[g * VM + e][j];
-        if (c_vec && col + VN <= N) {
-          STOREC(beta == 0.0f ? r : MAC((vecn)beta, LOADC(cp), r), cp);
-        } else {
-          float lanes[VN];
-          VSTOREN(r, lanes);
-          for (int v = 0; v < VN && col + v < N; v++)
-            STOREC1(beta == 0.0f ? lanes[v] : MAC(beta, LOADC1(cp, v), lanes[v]), cp, v);
-        }
-      }
-    }
-  }
+  /* Epilogue: C = alpha * acc + beta * C. */
+  STORE_TILE(C + c_off + z * c_split, gm + r0 * VM, RSTEP * VM, gn + c0 * VN, CSTEP * VN, beta)
+#endif
 }

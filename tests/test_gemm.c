@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
-    "splitk=0,pack=0,panel=0",
+    "splitk=0,pack=0,panel=0,persist=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0",
@@ -39,7 +39,13 @@ static const char *const test_configs[] = {
     "splitk=0,panel=3",
     "bm=16,bn=32,tm=8,tn=16,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=0,lm=0,ln=0,regs=0,"
     "splitk=0,panel=2",
+    /* CPU style, persistent BLIS-ordered work-groups packing blocks into local memory (kc not
+     * dividing k, several row, column and k blocks per work-group, 16-element packing runs
+     * straddling A's 8-row micro-panels and within B's 32-column ones) */
+    "bm=16,bn=64,tm=8,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
+    "splitk=0,persist=1",
 };
+#define PERSIST_CONFIG 8 /* test_configs' persistent configuration */
 
 static ob_gemm_config parse_config(const char *text) {
   ob_gemm_config cfg;
@@ -209,6 +215,13 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg.pack = 1;
   cfg.kc = 0; /* a panel needs a bounded number of steps */
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  cfg = parse_config(test_configs[PERSIST_CONFIG]);
+  cfg.kc = 24; /* persistent blocks are whole 16-element packing runs */
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
+  assert_non_null(strstr(ob_error_detail(), "persist"));
+  cfg = parse_config(test_configs[PERSIST_CONFIG]);
+  cfg.panel = 2;
+  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
   cfg = parse_config(test_configs[0]);
   cfg.regs = 300;
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
@@ -224,6 +237,12 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg.bm = cfg.bn = 512;
   cfg.tm = cfg.tn = 64;
   cfg.vm = cfg.vn = 4;
+  assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
+  assert_non_null(strstr(ob_error_detail(), "local memory"));
+  /* The persistent blocks: kc x (bm + bn) floats, checked against the device's size. */
+  cfg = parse_config(test_configs[PERSIST_CONFIG]);
+  cfg.kc = 4096;
+  cfg.bm = 512; /* 128 work-items, 9 MiB */
   assert_int_equal(ob_gemm_config_check(&cfg, ob_test_device()), OB_ERR_UNSUPPORTED);
   assert_non_null(strstr(ob_error_detail(), "local memory"));
 }
@@ -277,8 +296,10 @@ static void check_every_config(ob_gemm_storage st) {
       /* Half storage: every layout on the two base configurations (local memory, loading A
        * and B as rows and as columns; none); NN on the others, whose differences (one-half
        * loads, lane grids, split-K's float partial products and the reduction's rounding)
-       * do not depend on the layout. Fewer PoCL builds. */
-      if (st == OB_GEMM_FP16 && c >= 2 && (problems[p].ta || problems[p].tb)) continue;
+       * do not depend on the layout. Fewer PoCL builds. The persistent configuration on every
+       * layout (its packing converts halves along either dimension). */
+      if (st == OB_GEMM_FP16 && c >= 2 && c != PERSIST_CONFIG && (problems[p].ta || problems[p].tb))
+        continue;
       check_problem(g, &problems[p], st);
     }
     assert_memory_equal(ob_gemm_config_get(g), &cfg, sizeof cfg);
@@ -456,15 +477,15 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   OB_ASSERT_OK(ob_buffer_read(dev, a.c, 0, sizeof v, &v));
   assert_true(v == 0.5f * (float)n);
   /* Panels: a copy per operand in panels on every call, aligned or not (A and B: two copies;
-   * B alone: one, A read in place). */
-  for (int c = 6; c <= 7; c++) {
+   * B alone: one, A read in place); persistent kernels: the GEMM alone, whatever the call. */
+  for (int c = 6; c <= PERSIST_CONFIG; c++) {
     ob_gemm *pg = NULL;
     cfg = parse_config(test_configs[c]);
     OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &pg));
     a.k = n;
     a.beta = 0.0f;
     OB_ASSERT_OK(ob_gemm_run_timed(pg, &a, &t));
-    assert_int_equal(ob_gemm_last_launches(pg), cfg.panel == 3 ? 3 : 2);
+    assert_int_equal(ob_gemm_last_launches(pg), cfg.panel == 3 ? 3 : cfg.panel ? 2 : 1);
     OB_ASSERT_OK(ob_buffer_read(dev, a.c, 4 * (n * n - 1), sizeof v, &v));
     assert_true(v == (float)n);
     ob_gemm_destroy(pg);

@@ -63,15 +63,15 @@ void ob_gemm_destroy(ob_gemm *g) {
 
 static size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
-/* The kernel layout flags a configuration runs a call with: local-memory kernels read every
- * layout; the others need B stored k x n (a transposed B is copied), and panel kernels read
- * the panels the copies write whatever the layout. */
+/* The kernel layout flags a configuration runs a call with: local-memory and persistent
+ * kernels read every layout; the others need B stored k x n (a transposed B is copied), and
+ * panel kernels read the panels the copies write whatever the layout. */
 static int kernel_ta(const ob_gemm_config *cfg, ob_gemm_trans ta) {
   return cfg->panel & 1 ? 0 : (int)ta;
 }
 
 static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
-  return cfg->local ? (int)tb : 0;
+  return cfg->local || cfg->persist ? (int)tb : 0;
 }
 
 /* gemm.cl's HALF_IO for a call (the operands it reads or writes as half: 1 A, 2 B, 4 C).
@@ -80,15 +80,17 @@ static int kernel_tb(const ob_gemm_config *cfg, ob_gemm_trans tb) {
  * per work-group into local memory. Configurations without local memory (CPUs) read every A
  * value once per work-item and broadcast it: as a half that is a conversion each time, which
  * a CPU without native half loads does in software (PoCL: 4x slower than fp32 at 1024^3), so
- * A is converted into fp32 by the operand copy first (one pass over A). */
+ * A is converted into fp32 by the operand copy first (one pass over A). Persistent kernels
+ * convert both as they pack them into local memory. */
 static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
   if (storage != OB_GEMM_FP16) return 0;
-  return (cfg->local ? 1 : 0) | 2 | (cfg->splitk > 1 ? 0 : 4);
+  return (cfg->local || cfg->persist ? 1 : 0) | 2 | (cfg->splitk > 1 ? 0 : 4);
 }
 
 /* The -D options of a configuration, the vendor's register cap (regs > 0) and the vendor's
  * verbose-build option (register and spill use in the build log, for the tuning log). fp32
- * kernels carry no HALF_IO option, unpacked ones no PACK option (gemm.cl's defaults). */
+ * kernels carry no HALF_IO option, unpacked ones no PACK option, and so on (gemm.cl's
+ * defaults). */
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
                           int half_io, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);
@@ -98,6 +100,8 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
   if (c->panel)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=%d",
              c->panel);
+  if (c->persist)
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
@@ -371,16 +375,17 @@ static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand 
 }
 
 /* A call as the kernel runs it: its layout flags, and M, N, K rounded up to the tiles (K to
- * whole bk slices of each of the split-K ranges). */
+ * whole bk slices of each of the split-K ranges; persistent kernels: as they are). */
 typedef struct gemm_dims {
   int ta, tb, half_io;
   size_t M, N, K, splits;
 } gemm_dims;
 
 static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
+  const size_t bm = cfg->persist ? 1 : (size_t)cfg->bm, bn = cfg->persist ? 1 : (size_t)cfg->bn;
   gemm_dims d = {.ta = kernel_ta(cfg, a->ta), .tb = kernel_tb(cfg, a->tb),
                  .half_io = kernel_half_io(cfg, a->storage),
-                 .M = round_up(a->m, (size_t)cfg->bm), .N = round_up(a->n, (size_t)cfg->bn),
+                 .M = round_up(a->m, bm), .N = round_up(a->n, bn),
                  .splits = cfg->splitk > 1 ? (size_t)cfg->splitk : 1};
   d.K = round_up(a->k, (cfg->local ? (size_t)cfg->bk : 1) * d.splits);
   return d;
@@ -390,7 +395,8 @@ static gemm_dims dims_of(const ob_gemm_config *cfg, const ob_gemm_args *a) {
  * alignment and tiles, else copied into padded scratch (operands stored as half that the
  * kernel reads as float are converted by the copy); panel configurations copy both into their
  * panels (op(A) as K x M in tm-wide column panels, op(B) as K x N in bn-wide ones, "leading
- * dimension" K: row r of A starts at r * K for r a multiple of tm). */
+ * dimension" K: row r of A starts at r * K for r a multiple of tm); persistent kernels read
+ * them as stored. */
 static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_dims *d,
                                   operand *A, operand *B, cl_event *first) {
   const ob_gemm_config *cfg = &g->cfg;
@@ -399,7 +405,7 @@ static ob_status operands_prepare(ob_gemm *g, const ob_gemm_args *a, const gemm_
   const size_t M = d->M, N = d->N, K = d->K;
   *A = (operand){a->a, a->a_off, a->lda};
   *B = (operand){a->b, a->b_off, a->ldb};
-  if (K == 0) return OB_OK;
+  if (K == 0 || cfg->persist) return OB_OK; /* persistent kernels pack what is stored */
   /* A as the kernel reads it: M x K rows (ta = 0) or K x M (ta = 1), same layout. */
   bool a_ok = a->m == M && a->k == K && half == a_half &&
               (cfg->local ? aligned(A->off, A->ld, cfg->vg)
@@ -479,7 +485,11 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
     OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
     OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
-    const size_t global[3] = {d->N / (size_t)cfg->tn, rows / (size_t)cfg->tm, splits};
+    /* Persistent kernels: persist work-groups per compute unit, each looping over its blocks. */
+    const cl_uint cus = ob_device_props_get(g->dev)->compute_units;
+    const size_t groups = (size_t)cfg->persist * (cus ? cus : 1);
+    const size_t global[3] = {cfg->persist ? groups * local[0] : d->N / (size_t)cfg->tn,
+                              cfg->persist ? local[1] : rows / (size_t)cfg->tm, splits};
     const bool final = row0 + band >= M && splits == 1;
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(g->dev, kernel, splits > 1 ? 3 : 2, global, local,

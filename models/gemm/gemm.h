@@ -71,6 +71,11 @@ typedef struct ob_gemm_config {
   int panel;    /* operands copied once per call into panels, each read contiguously along k:
                    a sum of 1 (A: tm-row micro-panels) and 2 (B: bn-column panels); not 0
                    needs local = 0, strided = 0, vm = 1, pack = 0, splitk <= 1 */
+  int persist;  /* persistent work-groups per compute unit, BLIS-ordered (0: off): each loops
+                   over blocks of bn columns (nc) and kc steps, packing op(B)'s kc x bn block
+                   and then its bm x kc blocks of op(A) (mc) into local memory as tn- and
+                   tm-wide micro-panels (no operand copies); needs local = 0, strided = 0,
+                   vm = 1, pack = 0, panel = 0, splitk <= 1, kc, bm and bn multiples of 16 */
 } ob_gemm_config;
 
 /* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"

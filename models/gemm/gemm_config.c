@@ -93,6 +93,15 @@ static const ob_gemm_config gpu_candidates[] = {
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
    .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .panel = panel_}
 
+/* A CPU configuration of persistent work-groups (persist=1: one per compute unit) in BLIS order:
+ * op(B)'s kc x nc block (nc = bn) packed into local memory and reused from L2 over all of the
+ * work-group's mc-row blocks (mc = bm), each packed in turn and reused from L1/L2 across the
+ * block's tm x tn micro-tiles; no copy pass, no padding. The fits check (local memory:
+ * kc x (bm + bn) floats) drops these where the device's local memory is smaller. */
+#define PERSISTENT(bm_, bn_, tm_, tn_, vn_, kc_)                                                \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
+   .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .persist = 1}
+
 typedef struct cpu_candidate {
   int width;
   ob_gemm_config cfg;
@@ -114,6 +123,10 @@ static const cpu_candidate cpu_candidates[] = {
     {16, PANELS(128, 32, 8, 32, 16, 256, 2)},               /* 16, B panels */
     {16, PANELS(64, 32, 8, 32, 16, 256, 2)},                /* 16, B panels */
     {16, PANELS(256, 32, 8, 32, 16, 256, 3)},               /* 16, A and B panels */
+    {16, PERSISTENT(64, 1024, 8, 32, 16, 256)},             /* 16, 1.1 MiB of blocks */
+    {16, PERSISTENT(32, 512, 8, 32, 16, 512)},              /* 16, 1.1 MiB of blocks */
+    {16, PERSISTENT(48, 512, 12, 32, 16, 512)},             /* 24, 1.1 MiB of blocks */
+    {16, PERSISTENT(48, 768, 12, 32, 16, 512)},             /* 24, 1.6 MiB of blocks */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
@@ -121,12 +134,14 @@ static const cpu_candidate cpu_candidates[] = {
     {8, CFG(96, 16, 6, 2, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 12 */
     {8, PACKED(96, 16, 6, 16, 8, 256)},                     /* 12, B packed */
     {8, PANELS(96, 16, 6, 16, 8, 256, 2)},                  /* 12, B panels */
+    {8, PERSISTENT(96, 512, 6, 16, 8, 256)},                /* 12, 608 KiB of blocks */
     {4, CFG(48, 64, 6, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 24 (NEON) */
     {4, CFG(32, 64, 4, 16, 1, 4, 0, 0, 1, 1, 0, 256)},     /* 16 */
     {4, CFG(32, 32, 4, 8, 1, 4, 0, 0, 1, 1, 0, 256)},      /* 8 (SSE) */
     {4, CFG(64, 16, 4, 4, 1, 1, 1, 0, 1, 1, 0, 256)},      /* wi: 16 */
     {4, PACKED(96, 16, 6, 16, 4, 256)},                     /* 24, B packed */
     {4, PANELS(96, 16, 6, 16, 4, 256, 2)},                  /* 24, B panels */
+    {4, PERSISTENT(96, 256, 6, 16, 4, 256)},                /* 24, 352 KiB of blocks */
 };
 
 /* The candidate group of a CPU: its instruction set's float width clamped to 4..16 (the
@@ -187,8 +202,8 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack
- * and panel are ones only when set (models/gemm/gemm.c: the build options of every
+ * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack,
+ * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
  * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
@@ -199,6 +214,7 @@ static const ob_tune_param params[] = {
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
     PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
+    PARAM("persist", NULL, persist),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -258,6 +274,12 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
       (c->panel && (c->local || c->strided || c->vm != 1 || c->pack || c->splitk > 1)))
     return ob_fail(OB_ERR_INVALID, "gemm config %s: panel is 0..3, and not 0 needs local=0, "
                    "strided=0, vm=1, pack=0, splitk <= 1", text);
+  if (c->persist > 8 ||
+      (c->persist && (c->local || c->strided || c->vm != 1 || c->pack || c->panel ||
+                      c->splitk > 1 || c->kc < 16 || c->kc % 16 || c->bm % 16 || c->bn % 16)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: persist is 0..8, and not 0 needs local=0, "
+                   "strided=0, vm=1, pack=0, panel=0, splitk <= 1, kc, bm, bn multiples of 16",
+                   text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
@@ -268,9 +290,10 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if ((size_t)nt > p->max_wg)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %d work-items per group, device allows "
                    "%zu", text, nt, p->max_wg);
-  const size_t lmem = c->local  ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4
-                     : c->pack ? (size_t)c->kc * (size_t)c->bn * 4
-                               : 0;
+  const size_t lmem = c->local     ? 2u * (size_t)c->bk * (size_t)(c->bm + c->bn + 2 * c->pad) * 4
+                     : c->pack    ? (size_t)c->kc * (size_t)c->bn * 4
+                     : c->persist ? (size_t)c->kc * (size_t)(c->bm + c->bn) * 4
+                                  : 0;
   if (lmem > p->local_mem)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %zu bytes of local memory, device has "
                    "%llu", text, lmem, (unsigned long long)p->local_mem);
