@@ -38,7 +38,7 @@ static const bad_input cases[] = {
     {"OCLBENCH_GEMM_TUNE=0", "flops mlp", "OCLBENCH_GEMM_TUNE is now OCLBENCH_TUNE=off|on|redo"},
     {"OCLBENCH_GEMM_CONFIG=bm=64", "flops mlp", "OCLBENCH_GEMM_CONFIG is now OCLBENCH_CONFIG_GEMM"},
     {"OCLBENCH_CONV_TUNE=always", "flops mlp", "OCLBENCH_CONV_TUNE is now OCLBENCH_TUNE"},
-    {"OCLBENCH_CONFIG_CONV=tm=0x10", "flops mlp", "tm='0x10' is not an integer in [1, 4096]"},
+    {"OCLBENCH_CONFIG_CONV=tm=0x10", "flops mlp", "tm='0x10' is not an integer in [0, 4096]"},
     {"OCLBENCH_CONFIG_CONV=tm=128,tm=64", "flops mlp", "tm given twice"},
     {"OCLBENCH_CONFIG_CONV=tm=32", "flops mlp", "OCLBENCH_CONFIG_CONV='tm=32': conv config: tn is "
                                                 "missing"},
