@@ -143,17 +143,6 @@ ob_status ob_conv_direct_make(ob_conv_plan *p, const ob_conv_config *cfg) {
   return build(p, &c, p->direct);
 }
 
-/* Appends a launch's event: the first one kept in *first too. */
-static ob_status track(cl_event ev, cl_event *first, cl_event *last) {
-  if (!*first) {
-    *first = ev;
-    OB_TRY(OB_CL(clRetainEvent(ev)));
-  }
-  if (*last) clReleaseEvent(*last);
-  *last = ev;
-  return OB_OK;
-}
-
 /* The data gradient: strips of SPAN pixels along dimension 0 in work-groups wx wide and as
  * many rows tall as the kernel allows (up to 256 work-items), rows of dx along 1, images and
  * groups along 2. */
@@ -182,7 +171,7 @@ static ob_status enqueue_data(ob_conv_plan *p, const ob_conv_config *c, cl_mem w
                             (size_t)s->n * (size_t)s->groups};
   cl_event ev = NULL;
   OB_TRY(ob_enqueue_kernel(p->dev, k, 3, global, local, &ev));
-  return track(ev, first, last);
+  return ob_conv_track_event(ev, first, last);
 }
 
 /* The weight gradient: parts along dimension 0 (wx work-items each), owners along 1 (as many
@@ -212,7 +201,7 @@ static ob_status enqueue_weight(ob_conv_plan *p, const ob_conv_config *c, cl_mem
   const size_t global[3] = {J * (size_t)parts, (owners + O - 1) / O * O, (size_t)s->groups};
   cl_event ev = NULL;
   OB_TRY(ob_enqueue_kernel(p->dev, k, 3, global, local, &ev));
-  OB_TRY(track(ev, first, last));
+  OB_TRY(ob_conv_track_event(ev, first, last));
   if (ncols == 1) return OB_OK;
   cl_kernel sum = p->direct->sum;
   size_t L = 0;
@@ -224,7 +213,7 @@ static ob_status enqueue_weight(ob_conv_plan *p, const ob_conv_config *c, cl_mem
   OB_TRY(OB_CL(clSetKernelArg(sum, 3, L * sizeof(float), NULL)));
   const size_t sglobal = ob_conv_filter_elems(s) * L;
   OB_TRY(ob_enqueue_kernel(p->dev, sum, 1, &sglobal, &L, &ev));
-  return track(ev, first, last);
+  return ob_conv_track_event(ev, first, last);
 }
 
 ob_status ob_conv_direct_enqueue(ob_conv_plan *p, const ob_conv_config *cfg, cl_mem ws,

@@ -284,6 +284,16 @@ ob_status ob_conv_config_fits(const ob_conv_config *cfg, const ob_conv_view *v,
   return OB_OK;
 }
 
+ob_status ob_conv_track_event(cl_event ev, cl_event *first, cl_event *last) {
+  if (!*first) {
+    *first = ev;
+    OB_TRY(OB_CL(clRetainEvent(ev)));
+  }
+  if (*last) clReleaseEvent(*last);
+  *last = ev;
+  return OB_OK;
+}
+
 /* ob_kernel_create; a half-storage program that does not build (a driver without working
  * vload_half / vstore_half_rte) is OB_ERR_UNSUPPORTED, a skipped row, as for fp16 Adam. */
 static ob_status create_kernel(ob_device *dev, ob_conv_storage storage, const char *file,
@@ -354,12 +364,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
                               (size_t)v->groups * (size_t)split};
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(p->dev, gemm, 3, global, local, &ev));
-    if (!*first) {
-      *first = ev;
-      OB_TRY(OB_CL(clRetainEvent(ev)));
-    }
-    if (*last) clReleaseEvent(*last);
-    *last = ev;
+    OB_TRY(ob_conv_track_event(ev, first, last));
   }
   if (split == 1) return OB_OK;
   const int rbias = bias != NULL;
@@ -374,9 +379,7 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   const size_t rglobal = (size_t)ceil_div(v->c_total, (int)wg) * wg;
   cl_event ev = NULL;
   OB_TRY(ob_enqueue_kernel(p->dev, p->reduce, 1, &rglobal, &wg, &ev));
-  clReleaseEvent(*last);
-  *last = ev;
-  return OB_OK;
+  return ob_conv_track_event(ev, first, last);
 }
 
 void ob_conv_plan_destroy(ob_conv_plan *p) {

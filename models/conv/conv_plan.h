@@ -108,6 +108,10 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
                                cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                                cl_event *first, cl_event *last);
 
+/* Records a launch's event ev (owned by the caller until then) as the last of a pass: the
+ * first one is also kept, retained, in *first; the previous *last is released. */
+ob_status ob_conv_track_event(cl_event ev, cl_event *first, cl_event *last);
+
 /* The view of the GEMM that a configuration of algorithm `algo` runs for a pass of a
  * (checked) shape: the pass's own (OB_CONV_ALGO_GEMM), or the grouped 1x1 convolution of the
  * Winograd transforms of that tile size (OB_ERR_UNSUPPORTED with a detail when
