@@ -402,20 +402,16 @@ static const ob_conv_config direct_cpu[] = {DIRECT(2, 4, 16), DIRECT(4, 8, 16)};
 #define NDIRECT_SPLITS 3
 
 /* The direct candidates for the search's pass on its device, each with the parts its
- * default split gives, half and twice that (weight gradient), the tile fields from the first
- * GEMM tile (required in the text form, unused), into out (room for NDIRECT *
- * NDIRECT_SPLITS); returns how many fit. */
+ * default split gives, half and twice that (weight gradient), into out (room for NDIRECT *
+ * NDIRECT_SPLITS); returns how many fit. Their tile keys stay 0: algo=direct runs no GEMM. */
 static size_t direct_candidates(const conv_search *s, ob_conv_config *out) {
   const bool cpu = ob_device_is_cpu(s->dev);
   const ob_conv_config *list = cpu ? direct_cpu
                                : s->pass == OB_CONV_BACKWARD_DATA ? direct_data : direct_weight;
   const size_t nlist = cpu ? 2 : NDIRECT;
-  size_t ntile = 0, n = 0;
-  const ob_conv_config *tiles = tune_candidates(s->dev, &ntile);
+  size_t n = 0;
   for (size_t i = 0; i < nlist; i++) {
     ob_conv_config c = ob_conv_direct_resolve(&list[i], s->shape, s->pass, s->dev);
-    c.tm = tiles[0].tm, c.tn = tiles[0].tn, c.tk = tiles[0].tk;
-    c.wm = tiles[0].wm, c.wn = tiles[0].wn, c.wtx = tiles[0].wtx;
     const int base = c.split;
     const int splits[NDIRECT_SPLITS] = {base, base / 2, base * 2};
     const int nsplit = s->pass == OB_CONV_BACKWARD_WEIGHT && !cpu ? NDIRECT_SPLITS : 1;
