@@ -130,6 +130,25 @@ static void peak_bounds(const ob_run_target *x, const ob_case *c, const ob_metri
   }
 }
 
+/* The rate of metric m measured as s, in base units per second. */
+static double metric_rate(const ob_metric *m, const ob_stats *s) {
+  return s->median > 0 ? m->work / s->median : NAN;
+}
+
+bool ob_runner_rows_above_bandwidth_bound(const ob_run_target *x, const ob_case *c,
+                                          const ob_measured *mx) {
+  for (size_t i = 0; i < c->nmetrics; i++) {
+    const ob_metric *m = &c->metrics[i];
+    if (m->peak != OB_PEAK_BANDWIDTH || m->provides == OB_PEAK_BANDWIDTH ||
+        m->kind != OB_METRIC_RATE)
+      continue;
+    double peak = 0.0, limit = 0.0;
+    peak_bounds(x, c, m, &peak, &limit);
+    if (limit > 0 && metric_rate(m, &mx->stats) > limit) return true;
+  }
+  return false;
+}
+
 static void note_append(char *note, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void note_append(char *note, size_t n, const char *fmt, ...) {
@@ -221,7 +240,7 @@ ob_status ob_runner_rows_measured(const ob_run_target *x, const ob_case *c,
     r.time_s_median = s->median;
     r.time_s_max = s->max;
     r.reps = (double)s->n;
-    const double rate = s->median > 0 ? m->work / s->median : NAN; /* base units per second */
+    const double rate = metric_rate(m, s); /* base units per second */
     r.value = m->kind == OB_METRIC_RATE ? rate / m->scale : s->median * m->scale;
     double peak = 0.0, limit = 0.0;
     peak_bounds(x, c, m, &peak, &limit);
@@ -244,7 +263,8 @@ ob_status ob_runner_rows_measured(const ob_run_target *x, const ob_case *c,
     if (i == 0 && sensors[0]) note_append(note, sizeof note, "%s", sensors);
     /* A peak is the best the device did: the fastest repetition, not the median. */
     if (r.status == OB_RESULT_OK && m->provides != OB_PEAK_NONE && s->min > 0 && x->ndev == 1)
-      OB_TRY(ob_session_set_peak(x->session, x->devs[0], m->provides, m->work / s->min));
+      OB_TRY(ob_session_set_peak(x->session, x->devs[0], m->provides, m->work / s->min, x->wl,
+                                  c->spec));
     ob_status st = ob_telemetry_fill(&mx->tele, &r);
     if (st != OB_OK) {
       ob_result_free(&r);

@@ -26,4 +26,10 @@ ob_status ob_runner_rows_builds(const ob_run_target *x);
 ob_status ob_runner_rows_measured(const ob_run_target *x, const ob_case *c,
                                   const ob_measured *mx, const ob_verdict *v, size_t mem_peak);
 
+/* Whether a memory-bound rate of case c measured as mx (a metric divided by the bandwidth
+ * peak) is above the bound the session's bandwidth peaks give: its row would be failed as
+ * implausible. */
+bool ob_runner_rows_above_bandwidth_bound(const ob_run_target *x, const ob_case *c,
+                                          const ob_measured *mx);
+
 #endif

@@ -8,6 +8,8 @@
 typedef struct device_entry {
   const ob_device *dev;
   double peak[OB_NPEAKS];   /* by ob_peak_kind; 0: not measured */
+  const ob_workload *peak_wl[OB_NPEAKS]; /* the workload and case spec that measured it */
+  const void *peak_spec[OB_NPEAKS];
   size_t mem_before;        /* allocated when the current case began */
   size_t mem_peak;          /* the most one case allocated on the device alone */
   ob_sensors *sensors;      /* NULL: none (or not opened yet) */
@@ -83,12 +85,24 @@ double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind k
 }
 
 ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
-                              double value) {
+                              double value, const ob_workload *wl, const void *spec) {
   if (kind <= OB_PEAK_NONE || kind >= OB_NPEAKS) return OB_OK;
   device_entry *e = NULL;
   OB_TRY(entry(s, dev, &e));
   if (value > e->peak[kind]) e->peak[kind] = value;
+  if (wl) {
+    e->peak_wl[kind] = wl;
+    e->peak_spec[kind] = spec;
+  }
   return OB_OK;
+}
+
+const ob_workload *ob_session_peak_source(const ob_session *s, const ob_device *dev,
+                                          ob_peak_kind kind, const void **spec) {
+  const device_entry *e = find(s, dev);
+  if (!e || kind <= OB_PEAK_NONE || kind >= OB_NPEAKS || !e->peak_wl[kind]) return NULL;
+  *spec = e->peak_spec[kind];
+  return e->peak_wl[kind];
 }
 
 ob_status ob_session_case_begin(ob_session *s, ob_device *const *devs, size_t n) {

@@ -34,10 +34,16 @@ size_t ob_session_failed(const ob_session *s);
 void ob_session_count_failure(ob_session *s);
 
 /* The measured peak of a kind on dev, in base units per second (FLOP/s, B/s); 0 until
- * measured. Setting keeps the larger value. */
+ * measured. Setting keeps the larger value, and with wl the case that measured it: the entry
+ * `spec` of wl's cases on dev (ob_case.spec), which the runner measures again before it calls
+ * a row implausible against that peak (bench/runner_case.c). */
 double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind kind);
 ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
-                              double value);
+                              double value, const ob_workload *wl, const void *spec);
+/* The workload whose case measured dev's peak of a kind, and that case's spec in *spec; NULL
+ * when none did (never measured, or set without a workload). */
+const ob_workload *ob_session_peak_source(const ob_session *s, const ob_device *dev,
+                                          ob_peak_kind kind, const void **spec);
 
 /* Device memory of one case on devs[0..n): begin resets the allocation peaks of the devices'
  * streams (core's ob_stream_mem_* statistics) before setup; end, after the case, returns the

@@ -119,7 +119,7 @@ static void layer_rows_are_verified_through_the_runner(void **state) {
   ob_session *session = NULL;
   OB_ASSERT_OK(ob_session_create(&session));
   /* as if the probes had run */
-  OB_ASSERT_OK(ob_session_set_peak(session, dev, OB_PEAK_FP32, 1e13));
+  OB_ASSERT_OK(ob_session_set_peak(session, dev, OB_PEAK_FP32, 1e13, NULL, NULL));
   const ob_results *rows = ob_session_results(session);
   OB_ASSERT_OK(ob_runner_run_workload(session, dev, &wl, &opts));
   assert_int_equal(ob_session_failed(session), 0);

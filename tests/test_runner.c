@@ -332,6 +332,108 @@ static void group_rows_describe_every_device(void **state) {
   ob_session_destroy(session);
 }
 
+/* A fake copy probe (it provides the bandwidth peak): 1e9 bytes per repetition, in 0.1 s on
+ * its first measurement (10 GB/s, as on a busy machine) and 1 ms on the next (1 TB/s). Its
+ * case table holds the measurement count. */
+typedef struct slow_probe_spec { int measured; } slow_probe_spec;
+
+static size_t slow_probe_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c,
+                               size_t max) {
+  (void)dev, (void)opts, (void)max;
+  static slow_probe_spec spec;
+  ob_case_init(c, &spec, "copy", "fp32", "", 0);
+  ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, 1e9, 1e9, OB_PEAK_BANDWIDTH)->provides =
+      OB_PEAK_BANDWIDTH;
+  return 1;
+}
+
+typedef struct slow_probe_state { bool first; } slow_probe_state;
+
+static ob_status slow_probe_setup(void *state, ob_device *dev, ob_case *c) {
+  (void)dev;
+  slow_probe_spec *spec = (slow_probe_spec *)c->spec;
+  ((slow_probe_state *)state)->first = spec->measured++ == 0;
+  return OB_OK;
+}
+
+static ob_status slow_probe_run(void *state, double *seconds) {
+  *seconds = ((const slow_probe_state *)state)->first ? 0.1 : 1e-3;
+  return OB_OK;
+}
+
+/* A memory-bound fake (bandwidth utilisation against the copy peak) of 1e15 bytes, beyond any
+ * device's caches: case 0 at 100 GB/s (above twice the first probe's 10 GB/s, below the
+ * second's 1 TB/s), case 1 at 1e15 B/s (above any bound). */
+static size_t streaming_cases(const ob_device *dev, const ob_run_opts *opts, ob_case *c,
+                              size_t max) {
+  (void)dev, (void)opts;
+  static const double work[] = {1e11, 1e15};
+  size_t n = 0;
+  for (; n < 2 && n < max; n++) {
+    ob_case_init(&c[n], &work[n], "stream", "fp32", "", 0);
+    ob_case_param(&c[n], "i", "%zu", n);
+    c[n].bytes = 1e15;
+    ob_case_metric(&c[n], "bandwidth", "GB/s", OB_METRIC_RATE, work[n], 1e9, OB_PEAK_BANDWIDTH);
+  }
+  return n;
+}
+
+static ob_status streaming_setup(void *state, ob_device *dev, ob_case *c) {
+  (void)state, (void)dev, (void)c;
+  return OB_OK;
+}
+
+static ob_status streaming_run(void *state, double *seconds) {
+  (void)state;
+  *seconds = 1.0;
+  return OB_OK;
+}
+
+/* A memory-bound row above the bound of a bandwidth peak measured low is not called
+ * implausible before the probe that measured it has run again: the session keeps the larger
+ * peak, the row is judged against it, and the re-measured probe's row says why it ran. Once
+ * per workload's run: a later row above the new bound fails without another. */
+static void bandwidth_probe_measured_again_before_a_row_is_implausible(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  const ob_workload probe = {.name = "probe", .description = "test double",
+                             .provides = OB_NEEDS_PEAKS,
+                             .state_size = sizeof(slow_probe_state),
+                             .list_cases = slow_probe_cases, .setup = slow_probe_setup,
+                             .run = slow_probe_run, .teardown = fake_teardown};
+  const ob_workload streaming = {.name = "streaming", .description = "test double",
+                                 .needs = OB_NEEDS_PEAKS, .list_cases = streaming_cases,
+                                 .setup = streaming_setup, .run = streaming_run,
+                                 .teardown = fake_teardown};
+  ob_run_opts opts = {.quick = true, .seconds = 0.01};
+  ob_session *session = NULL;
+  OB_ASSERT_OK(ob_session_create(&session));
+  const ob_results *rows = ob_session_results(session);
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &probe, &opts));
+  assert_int_equal(rows->n, 1);
+  assert_true(fabs(rows->items[0].value - 10.0) < 1e-9);
+  const void *spec = NULL;
+  assert_ptr_equal(ob_session_peak_source(session, dev, OB_PEAK_BANDWIDTH, &spec), &probe);
+  assert_null(ob_session_peak_source(session, dev, OB_PEAK_READ, &spec));
+  OB_ASSERT_OK(ob_runner_run_workload(session, dev, &streaming, &opts));
+  assert_int_equal(rows->n, 4);
+  /* the probe again, before case 0's row: 1 TB/s */
+  assert_string_equal(rows->items[1].workload, "probe");
+  assert_int_equal(rows->items[1].status, OB_RESULT_OK);
+  assert_true(fabs(rows->items[1].value - 1000.0) < 1e-6);
+  assert_non_null(strstr(rows->items[1].note, "remeasured=before streaming stream fp32"));
+  assert_true(ob_session_peak(session, dev, OB_PEAK_BANDWIDTH) == 1e12);
+  /* case 0: 100 GB/s is 10% of the peak now, and ok */
+  assert_string_equal(rows->items[2].workload, "streaming");
+  assert_int_equal(rows->items[2].status, OB_RESULT_OK);
+  assert_true(fabs(rows->items[2].peak_fraction - 0.1) < 1e-9);
+  /* case 1: no second re-measurement, implausible */
+  assert_string_equal(rows->items[3].workload, "streaming");
+  assert_int_equal(rows->items[3].status, OB_RESULT_FAILED);
+  assert_non_null(strstr(rows->items[3].note, "implausible"));
+  ob_session_destroy(session);
+}
+
 /* The session keeps a device's larger peak per kind, nothing for devices it has not seen. */
 static void session_keeps_the_larger_peak(void **state) {
   (void)state;
@@ -339,9 +441,9 @@ static void session_keeps_the_larger_peak(void **state) {
   ob_session *s = NULL;
   OB_ASSERT_OK(ob_session_create(&s));
   assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 0.0);
-  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 2e12));
-  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 1e12));
-  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_NONE, 5.0)); /* ignored */
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 2e12, NULL, NULL));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_FP32, 1e12, NULL, NULL));
+  OB_ASSERT_OK(ob_session_set_peak(s, dev, OB_PEAK_NONE, 5.0, NULL, NULL)); /* ignored */
   assert_true(ob_session_peak(s, dev, OB_PEAK_FP32) == 2e12);
   assert_true(ob_session_peak(s, dev, OB_PEAK_BANDWIDTH) == 0.0);
   assert_true(ob_session_peak(s, NULL, OB_PEAK_FP32) == 0.0);
@@ -389,6 +491,7 @@ int main(void) {
       cmocka_unit_test(plan_runs_what_the_workloads_need_first),
       cmocka_unit_test(cases_chosen_by_size_and_chains),
       cmocka_unit_test(session_keeps_the_larger_peak),
+      cmocka_unit_test(bandwidth_probe_measured_again_before_a_row_is_implausible),
   };
   return cmocka_run_group_tests(tests, NULL, ob_test_teardown);
 }
