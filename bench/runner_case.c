@@ -53,11 +53,12 @@ static ob_result_status skip_or_fail(ob_status st) {
 
 static ob_status run_case(run_ctx *x, ob_case *c);
 
-/* Measures again on x's device the cases that gave the session its bandwidth peaks (the copy
- * and read probes) before a row of case c is judged against them: a probe that ran while the
- * machine was busy (another process, memory being faulted back in) under-reports the device,
- * and every memory-bound row after it would be judged against that figure. Their rows follow
- * in the run, noted `remeasured=before <case>`; the session keeps the larger peak. */
+/* Measures again on x's device the cases that gave the session its bandwidth peaks (the faster
+ * of the copy and update probes, and the read probe) before a row of case c is judged against
+ * them: a probe that ran while the machine was busy (another process, memory being faulted
+ * back in) under-reports the device, and every memory-bound row after it would be judged
+ * against that figure. Their rows follow in the run, noted `remeasured=before <case>`; the
+ * session keeps the larger peak. */
 static ob_status remeasure_bandwidth(run_ctx *x, const ob_case *c) {
   static const ob_peak_kind kinds[] = {OB_PEAK_BANDWIDTH, OB_PEAK_READ};
   char label[160];

@@ -89,8 +89,8 @@ ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind 
   if (kind <= OB_PEAK_NONE || kind >= OB_NPEAKS) return OB_OK;
   device_entry *e = NULL;
   OB_TRY(entry(s, dev, &e));
-  if (value > e->peak[kind]) e->peak[kind] = value;
-  if (wl) {
+  if (value > e->peak[kind]) {
+    e->peak[kind] = value;
     e->peak_wl[kind] = wl;
     e->peak_spec[kind] = spec;
   }

@@ -34,9 +34,9 @@ size_t ob_session_failed(const ob_session *s);
 void ob_session_count_failure(ob_session *s);
 
 /* The measured peak of a kind on dev, in base units per second (FLOP/s, B/s); 0 until
- * measured. Setting keeps the larger value, and with wl the case that measured it: the entry
- * `spec` of wl's cases on dev (ob_case.spec), which the runner measures again before it calls
- * a row implausible against that peak (bench/runner_case.c). */
+ * measured. Setting keeps the larger value, and with it the case that measured it (wl NULL:
+ * none): the entry `spec` of wl's cases on dev (ob_case.spec), which the runner measures again
+ * before it calls a row implausible against that peak (bench/runner_case.c). */
 double ob_session_peak(const ob_session *s, const ob_device *dev, ob_peak_kind kind);
 ob_status ob_session_set_peak(ob_session *s, const ob_device *dev, ob_peak_kind kind,
                               double value, const ob_workload *wl, const void *spec);

@@ -77,6 +77,15 @@ __kernel void copy4(__global const float4 *restrict src, __global float4 *restri
   for (int r = 0; r < PER_ITEM; r++) dst[base + r * step] = src[base + r * step];
 }
 
+/* In place: every float4 read and written back (x -> x / 2 + 1, finite for ever). A CPU's
+ * stores then hit lines already read, where a copy's stores read their destination first
+ * (write-allocate: 3 bytes moved per 2 counted). */
+__kernel void update4(__global float4 *restrict buf) {
+  const size_t base = FIRST(), step = STEP();
+#pragma unroll
+  for (int r = 0; r < PER_ITEM; r++) buf[base + r * step] = buf[base + r * step] * 0.5f + 1.0f;
+}
+
 /* Read-only: every float4 read once; one float per work-item written (1/64 of the bytes read). */
 __kernel void read4(__global const float4 *restrict src, __global float *restrict out) {
   const size_t base = FIRST(), step = STEP();

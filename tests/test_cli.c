@@ -207,12 +207,12 @@ static void quick_peak_run_writes_a_valid_csv_per_device(void **state) {
    * and left; the device once per line; a closing line. */
   char want[256];
   const char *slug = ob_device_slug(ob_test_device());
-  snprintf(want, sizeof want, "[%s 1/11, 0s elapsed, ~", slug);
+  snprintf(want, sizeof want, "[%s 1/12, 0s elapsed, ~", slug);
   assert_non_null(strstr(err, want));
   assert_non_null(strstr(err, " left] peak fma_float1 fp32\n"));
-  assert_non_null(strstr(err, "/11, "));
+  assert_non_null(strstr(err, "/12, "));
   assert_non_null(strstr(err, " left] peak host_to_device\n"));
-  snprintf(want, sizeof want, "[%s] 11 steps in ", slug);
+  snprintf(want, sizeof want, "[%s] 12 steps in ", slug);
   assert_non_null(strstr(err, want));
   for (const char *line = err; *line;) {
     const size_t len = strcspn(line, "\n");

@@ -27,16 +27,18 @@ static const ob_peak_probe probes[] = {
     {OB_PROBE_FMA, "fma_float1", 1, 0.0},         {OB_PROBE_FMA, "fma_float2", 2, 0.0},
     {OB_PROBE_FMA, "fma_float4", 4, 0.0},         {OB_PROBE_FMA, "fma_float8", 8, 0.0},
     {OB_PROBE_FMA, "fma_float16", 16, 0.0},       {OB_PROBE_COPY, "copy", 0, 2.0},
-    {OB_PROBE_READ, "read", 0, 1.0},              {OB_PROBE_LATENCY, "queue_to_start", 0, 0.0},
+    {OB_PROBE_UPDATE, "update", 0, 2.0},          {OB_PROBE_READ, "read", 0, 1.0},              {OB_PROBE_LATENCY, "queue_to_start", 0, 0.0},
     {OB_PROBE_ROUNDTRIP, "enqueue_finish", 0, 0.0}, {OB_PROBE_H2D, "host_to_device", 0, 1.0},
     {OB_PROBE_D2H, "device_to_host", 0, 1.0},
 };
 
 static size_t mem_probe_bytes(const ob_device *dev, bool quick) {
   const ob_device_props *p = ob_device_props_get(dev);
-  /* Several times the last-level cache, within what one allocation and memory allow. */
+  /* Several times the last-level cache (at least 4x what the device reports: a server CPU's
+   * can be hundreds of MiB), within what one allocation and memory allow. */
   size_t want = quick ? (size_t)64 << 20 : ob_device_is_cpu(dev) ? (size_t)256 << 20
                                                                  : (size_t)1 << 30;
+  if (!quick && want < 4 * p->global_cache) want = (size_t)(4 * p->global_cache);
   if (want > p->max_alloc) want = (size_t)p->max_alloc;
   if (want > p->global_mem / 4) want = (size_t)(p->global_mem / 4);
   return want & ~(size_t)63;
@@ -61,15 +63,17 @@ static void probe_case(ob_case *c, const ob_peak_probe *p, size_t buffer) {
         OB_PEAK_FP32;
     break;
   case OB_PROBE_COPY:
+  case OB_PROBE_UPDATE:
   case OB_PROBE_READ: {
     ob_case_init(c, p, p->variant, "fp32", "", 0);
     ob_case_param(c, "bytes", "%zu", buffer);
     c->bytes = p->moves * (double)buffer;
-    /* The copy rate is the bandwidth peak; the read rate is reported beside it, unscaled. */
-    const bool copy = p->kind == OB_PROBE_COPY;
+    /* The faster of the copy and update rates is the bandwidth peak; the read rate is
+     * reported beside it, unscaled. */
+    const bool peak = p->kind != OB_PROBE_READ;
     ob_metric *m = ob_case_metric(c, "bandwidth", "GB/s", OB_METRIC_RATE, c->bytes, 1e9,
-                                  copy ? OB_PEAK_BANDWIDTH : OB_PEAK_NONE);
-    m->provides = copy ? OB_PEAK_BANDWIDTH : OB_PEAK_READ;
+                                  peak ? OB_PEAK_BANDWIDTH : OB_PEAK_NONE);
+    m->provides = peak ? OB_PEAK_BANDWIDTH : OB_PEAK_READ;
     break;
   }
   case OB_PROBE_LATENCY:
@@ -168,22 +172,26 @@ static const struct {
 } mem_layouts[] = {{"interleaved", ""}, {"contiguous", "-DCONTIGUOUS"}};
 #define NLAYOUTS (sizeof mem_layouts / sizeof *mem_layouts)
 
+/* The kernel of a memory probe: copy4 (a -> b), update4 (a in place) or read4 (a, sums in b). */
+static const char *mem_kernel(ob_probe_kind kind) {
+  return kind == OB_PROBE_COPY ? "copy4" : kind == OB_PROBE_UPDATE ? "update4" : "read4";
+}
+
 static ob_status mem_args(probe *p, cl_kernel k) {
   OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof(cl_mem), &p->a)));
-  return OB_CL(clSetKernelArg(k, 1, sizeof(cl_mem), &p->b));
+  return p->b ? OB_CL(clSetKernelArg(k, 1, sizeof(cl_mem), &p->b)) : OB_OK;
 }
 
 /* Launches of each layout in turn (the first warm-up, then the best of the rest), so that a
  * burst of load on a shared machine does not decide for one of them. */
 #define MEM_TRIALS 4
 
-static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
+static ob_status setup_mem(probe *p, ob_probe_kind kind, ob_case *c) {
   cl_kernel k[NLAYOUTS] = {NULL};
   ob_status st = OB_OK;
   p->local = 256;
   for (size_t i = 0; i < NLAYOUTS && st == OB_OK; i++) {
-    st = ob_kernel_create(p->dev, "peak.cl", mem_layouts[i].options, copy ? "copy4" : "read4",
-                          &k[i]);
+    st = ob_kernel_create(p->dev, "peak.cl", mem_layouts[i].options, mem_kernel(kind), &k[i]);
     if (st == OB_OK) p->local = ob_device_wg_size(p->dev, k[i], p->local);
   }
   /* Whole work-groups only: round the buffer down to a multiple of one group's block. */
@@ -192,9 +200,12 @@ static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
   if (st == OB_OK && p->bytes == 0)
     st = ob_fail(OB_ERR_TOO_LARGE, "memory probe needs %zu bytes", block);
   p->global = p->bytes / (MEM_PER_ITEM * 16);
-  if (st == OB_OK) st = ob_buffer_create(p->dev, CL_MEM_READ_ONLY, p->bytes, NULL, &p->a);
-  const size_t out_bytes = copy ? p->bytes : p->global * sizeof(float);
-  if (st == OB_OK) st = ob_buffer_create(p->dev, CL_MEM_WRITE_ONLY, out_bytes, NULL, &p->b);
+  if (st == OB_OK)
+    st = ob_buffer_create(p->dev, kind == OB_PROBE_UPDATE ? CL_MEM_READ_WRITE : CL_MEM_READ_ONLY,
+                          p->bytes, NULL, &p->a);
+  const size_t out_bytes = kind == OB_PROBE_COPY ? p->bytes : p->global * sizeof(float);
+  if (st == OB_OK && kind != OB_PROBE_UPDATE)
+    st = ob_buffer_create(p->dev, CL_MEM_WRITE_ONLY, out_bytes, NULL, &p->b);
   const float one = 1.0f;
   if (st == OB_OK) st = ob_buffer_fill(p->dev, p->a, &one, sizeof one, p->bytes);
   c->bytes = p->spec->moves * (double)p->bytes;
@@ -211,7 +222,7 @@ static ob_status setup_mem(probe *p, bool copy, ob_case *c) {
   size_t best = 0;
   for (size_t i = 0; i < NLAYOUTS && st == OB_OK; i++) {
     ob_log(OB_LOG_INFO, "%s: %s probe, %s layout: %.1f GB/s", ob_device_slug(p->dev),
-           copy ? "copy" : "read", mem_layouts[i].name, p->moved / t[i] * 1e-9);
+           p->spec->variant, mem_layouts[i].name, p->moved / t[i] * 1e-9);
     if (t[i] < t[best]) best = i;
   }
   for (size_t i = 0; i < NLAYOUTS; i++)
@@ -244,8 +255,9 @@ ob_status ob_peak_setup(void *state, ob_device *dev, ob_case *c) {
   OB_TRY(ob_device_open(dev));
   switch (p->spec->kind) {
   case OB_PROBE_FMA: return setup_fma(p, ob_device_is_cpu(dev) ? 0.2 : 0.02, c);
-  case OB_PROBE_COPY: return setup_mem(p, true, c);
-  case OB_PROBE_READ: return setup_mem(p, false, c);
+  case OB_PROBE_COPY:
+  case OB_PROBE_UPDATE:
+  case OB_PROBE_READ: return setup_mem(p, p->spec->kind, c);
   case OB_PROBE_LATENCY:
   case OB_PROBE_ROUNDTRIP:
     p->global = p->local = 1;
@@ -291,6 +303,7 @@ ob_status ob_peak_run(void *state, double *seconds) {
   switch (p->spec->kind) {
   case OB_PROBE_FMA: return run_fma(p, seconds);
   case OB_PROBE_COPY:
+  case OB_PROBE_UPDATE:
   case OB_PROBE_READ:
     return ob_kernel_run_timed_work(p->dev, p->kernel, 1, &p->global, &p->local, NAN, p->moved,
                                     seconds);

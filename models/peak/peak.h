@@ -9,7 +9,8 @@ extern const ob_workload ob_workload_peak;
 
 typedef enum ob_probe_kind {
   OB_PROBE_FMA,       /* FP32 FMA rate of one vector width */
-  OB_PROBE_COPY,      /* global-memory copy bandwidth: the bandwidth peak */
+  OB_PROBE_COPY,      /* global-memory copy bandwidth: a bandwidth peak */
+  OB_PROBE_UPDATE,    /* in-place read and write bandwidth: a bandwidth peak */
   OB_PROBE_READ,      /* read-only bandwidth */
   OB_PROBE_LATENCY,   /* an empty kernel's queue-to-start time */
   OB_PROBE_ROUNDTRIP, /* an empty kernel's enqueue-to-finish wall time */
