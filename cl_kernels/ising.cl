@@ -19,9 +19,8 @@
  *
  * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word); -DMULTISPIN=1 -DMS_PLANES=B (with
  * SPIN_BITS=32) the multispin update of +-w couplings (models/ising/ising_multispin.h): the SELL
- * entries hold sign masks instead of wt, pos[p].z the offset of the position's threshold pairs
- * in thr (see decide_counts), and the fields are counts formed by bitwise adders over B bit
- * planes.
+ * entries hold sign masks instead of wt, pos[p].z the offset of the position's thresholds in
+ * thr (each minus 1), and the fields are counts formed by bitwise adders over B bit planes.
  */
 #ifndef MULTISPIN
 #define MULTISPIN 0
@@ -312,8 +311,8 @@ DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u
 #define MS_PREFIX(rr, j) (((rr)[(j) % 8u / 2u * 4u + (j) / 8u] >> ((j) % 2u * 16u)) & 0xffffu)
 
 /* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
- * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], where pair m of
- * the position's table (thr + 2 z) holds ~(T >> 7) and T for T = K[m] - 1 (signed). */
+ * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], where thr + z
+ * holds K[m] - 1 (modulo 2^32). */
 spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint k1,
                      __global const uint *thr, uint z) {
   const rand_quads r = philox_quads(node, sweep, 4u * w, 2u, k0, k1);
@@ -329,25 +328,22 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
     for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
   }
-  /* e = a + ~(T >> 7) = a - (T >> 7) - 1 is >= 0 exactly when 128 a > T (surely -1, the sign
-   * bit's complement shifted in as the chain's bit) and -1 exactly when a = T >> 7, when the 7
-   * more bits decide; otherwise +1. Few integer instructions per chain (the integer pipe is
-   * this update's limit on GPUs): the high half's a + x is one shift-and-add. */
-  __global const uint2 *t = (__global const uint2 *)thr + z;
-  uint minus = 0, tie = 0;
+  /* d = K - 1 - 128 a as a signed number: negative exactly when 128 a >= K (surely -1, its sign
+   * bit shifted in as the chain's bit), 0..126 when a alone does not decide; otherwise +1.
+   * Few integer instructions per chain (the integer pipe is this update's limit on GPUs). */
+  uint minus = 0, nearest = 0xffffffffu;
 #pragma unroll
   for (uint b = 0; b < 32; b++) {
-    const uint e = MS_PREFIX(rr, MS_CHAIN(b)) + t[MS_COUNT(f, b)].x;
-    minus = (minus >> 1) | (~e & 0x80000000u);
-    tie = max(tie, e);
+    const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, MS_CHAIN(b)) * 128u;
+    minus = (minus >> 1) | (d & 0x80000000u);
+    nearest = min(nearest, d);
   }
-  if (tie == 0xffffffffu) /* rare: a = T >> 7 for some chain, about one in 2^16 */
+  if (nearest < 127u) /* rare: 128 a < K <= 128 a + 127 for some chain, about one in 2^16 */
     for (uint b = 0; b < 32; b++) {
-      const uint j = MS_CHAIN(b), a = MS_PREFIX(rr, j);
-      const uint2 q = t[MS_COUNT(f, b)];
-      if (a + q.x == 0xffffffffu) /* -1 when 128 a + low > T, i.e. low > T - 128 a */
-        minus |= (uint)((philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25) >
-                        q.y - 128u * a) << b;
+      const uint j = MS_CHAIN(b);
+      const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, j) * 128u;
+      if (d < 127u) /* -1 when 128 a + low >= K, i.e. low > d */
+        minus |= (uint)((philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25) > d) << b;
     }
   return minus;
 }

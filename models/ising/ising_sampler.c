@@ -40,7 +40,7 @@ struct ob_ising_sampler {
   cl_uint *colour_start;       /* ncolours + 1 */
   cl_uint *sell;               /* 2 x nsell: neighbour | flag, wt bits */
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
-  cl_uint *thr;                /* multispin: 2 x nthr, the positions' tables (pos[p].z) */
+  cl_uint *thr;                /* multispin: nthr thresholds - 1 (positions' tables, pos[p].z) */
   size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
   size_t res_words;            /* resident units: local words per work-group beyond the state
@@ -102,9 +102,9 @@ static void free_schedule(ob_ising_sampler *s) {
   s->sell_edge = NULL;
 }
 
-/* The multispin update's weights: pos[p].z the offset of position p's table in thr (degree + 1
- * pairs, one per count m: ~(T >> 7) and T for T = K[m] - 1 as a signed number, the forms the
- * kernel compares with), the SELL entries' second words the couplings' sign masks. */
+/* The multispin update's weights: pos[p].z the offset of position p's thresholds in thr
+ * (degree + 1 of them, each K - 1 modulo 2^32: the form the kernel compares with), the SELL
+ * entries' second words the couplings' sign masks. */
 static ob_status fill_multispin(ob_ising_sampler *s) {
   double w = 0.0;
   if (!ob_ising_multispin_weight(s->model, &w))
@@ -115,19 +115,14 @@ static ob_status fill_multispin(ob_ising_sampler *s) {
   for (size_t p = 0; p < s->npos; p++) total += s->pos[4 * p + 1] + 1;
   free(s->thr);
   s->nthr = total;
-  if (!(s->thr = malloc(2 * (total + 1) * sizeof *s->thr)))
+  if (!(s->thr = malloc((total + 1) * sizeof *s->thr)))
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   size_t at = 0;
   for (size_t p = 0; p < s->npos; p++) {
     const uint32_t node = s->pos[4 * p], deg = s->pos[4 * p + 1], base = s->pos[4 * p + 3];
     s->pos[4 * p + 2] = (cl_uint)at;
-    uint32_t *K = s->thr + 2 * at + deg + 1; /* the upper half of the position's pairs */
-    ob_ising_multispin_thresholds(s->model, w, node, K);
-    for (uint32_t m = 0; m <= deg; m++) { /* pair m overwrites only K[<= m], read already */
-      const int32_t T = (int32_t)(K[m] - 1u); /* -1 .. 2^23 - 1 */
-      s->thr[2 * (at + m)] = ~(uint32_t)(T < 0 ? -1 : T >> 7);
-      s->thr[2 * (at + m) + 1] = (uint32_t)T;
-    }
+    ob_ising_multispin_thresholds(s->model, w, node, s->thr + at);
+    for (uint32_t m = 0; m <= deg; m++) s->thr[at + m] -= 1u;
     for (uint32_t k = 0; k < deg; k++)
       s->sell[2 * (base + SLICE * k) + 1] = ob_ising_multispin_sign(s->model, rp[node] + k);
     at += deg + 1;
@@ -450,9 +445,9 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
   OB_TRY(ob_buffer_create(d, ro, (s->ncolours + 1) * sizeof(cl_uint), s->colour_start,
                           &s->d_colour_start));
   OB_TRY(ob_buffer_create(d, ro, 2 * (s->nsell + 1) * sizeof(cl_uint), s->sell, &s->d_sell));
-  const cl_uint none[2] = {0}; /* the float update reads no thresholds */
-  return ob_buffer_create(d, ro, (s->thr ? 2 * (s->nthr + 1) : 2) * sizeof(cl_uint),
-                          s->thr ? (void *)s->thr : (void *)none, &s->d_thr);
+  const cl_uint none = 0; /* the float update reads no thresholds */
+  return ob_buffer_create(d, ro, (s->thr ? s->nthr + 1 : 1) * sizeof(cl_uint),
+                          s->thr ? (void *)s->thr : (void *)&none, &s->d_thr);
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
@@ -716,8 +711,7 @@ ob_status ob_ising_sampler_clamp(ob_ising_sampler *s, const uint32_t *nodes, siz
 ob_status ob_ising_sampler_update_weights(ob_ising_sampler *s) {
   OB_TRY(fill_weights(s));
   OB_TRY(ob_buffer_write(s->dev, s->d_pos, 0, 4 * s->npos * sizeof(cl_uint), s->pos));
-  if (s->thr) OB_TRY(ob_buffer_write(s->dev, s->d_thr, 0, 2 * s->nthr * sizeof(cl_uint),
-                                      s->thr));
+  if (s->thr) OB_TRY(ob_buffer_write(s->dev, s->d_thr, 0, s->nthr * sizeof(cl_uint), s->thr));
   return ob_buffer_write(s->dev, s->d_sell, 0, 2 * s->nsell * sizeof(cl_uint), s->sell);
 }
 
