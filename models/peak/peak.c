@@ -27,9 +27,9 @@ static const ob_peak_probe probes[] = {
     {OB_PROBE_FMA, "fma_float1", 1, 0.0},         {OB_PROBE_FMA, "fma_float2", 2, 0.0},
     {OB_PROBE_FMA, "fma_float4", 4, 0.0},         {OB_PROBE_FMA, "fma_float8", 8, 0.0},
     {OB_PROBE_FMA, "fma_float16", 16, 0.0},       {OB_PROBE_COPY, "copy", 0, 2.0},
-    {OB_PROBE_UPDATE, "update", 0, 2.0},          {OB_PROBE_READ, "read", 0, 1.0},              {OB_PROBE_LATENCY, "queue_to_start", 0, 0.0},
-    {OB_PROBE_ROUNDTRIP, "enqueue_finish", 0, 0.0}, {OB_PROBE_H2D, "host_to_device", 0, 1.0},
-    {OB_PROBE_D2H, "device_to_host", 0, 1.0},
+    {OB_PROBE_UPDATE, "update", 0, 2.0},          {OB_PROBE_READ, "read", 0, 1.0},
+    {OB_PROBE_LATENCY, "queue_to_start", 0, 0.0}, {OB_PROBE_ROUNDTRIP, "enqueue_finish", 0, 0.0},
+    {OB_PROBE_H2D, "host_to_device", 0, 1.0},     {OB_PROBE_D2H, "device_to_host", 0, 1.0},
 };
 
 static size_t mem_probe_bytes(const ob_device *dev, bool quick) {
