@@ -45,7 +45,10 @@
  *              (work-items down A's micro-panels first: the B micro-panel stays in L1 across
  *              consecutive work-items, the A block in L2) and adds it into C (beta on the
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
- *              (zeros beyond M, N, K): no operand copies, no padding
+ *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
+ *              prefetched before its k loop
+ *   PREFETCH_BUILTIN  PERSIST only: 1: the compiler's __builtin_prefetch works (a host
+ *              probe); 0: OpenCL's prefetch()
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -121,6 +124,9 @@
 #endif
 #ifndef PERSIST
 #define PERSIST 0
+#endif
+#ifndef PREFETCH_BUILTIN
+#define PREFETCH_BUILTIN 0
 #endif
 
 #if !LOCAL && !PERSIST && TB
@@ -409,29 +415,47 @@ typedef CAT(float, VG) vecg;
   }
 
 #if PERSIST
+/* PREFETCH(p): asks for the cache line at p ahead of its use: the compiler's builtin where
+ * the host found that it works (PREFETCH_BUILTIN: ob_device_cache_prefetch), OpenCL's
+ * prefetch() otherwise (PoCL 3.1 compiles that to nothing). */
+#if PREFETCH_BUILTIN
+#define PREFETCH(p) __builtin_prefetch((p), 1, 3)
+#else
+#define PREFETCH(p) prefetch((__global const uchar *)(p), 1)
+#endif
+
 /* Packs the XB x KC block at (x0, k0) of operand X (A, or B; its logical element X(x, k) is
  * A(m, k) or B(k, n)), zeros beyond nx and nk, into dst as W-wide micro-panels: X(x0 + x,
  * k0 + k) at dst[(x / W) * KC * W + k * W + x % W]. XK: 1 when k is X's contiguous dimension
- * as stored (X(x, k) at src[x * ld + k]): per k, the W elements of a micro-panel row from W
- * rows of X read together (W streams, each cache line used for 16 consecutive k); 0 when x is
- * (src[k * ld + x]): runs of 16 along x, one unaligned load each where inside the matrix.
- * Work-item 0 packs the whole block: CPU drivers run a work-group's work-items in turn on one
- * core, so sharing the loop out gains nothing there, and PoCL vectorises a loop shared out
- * across work-items into gathers and scatters (PoCL, 1024^3, one core: 121 against 147
- * GFLOP/s for the whole GEMM). */
+ * as stored (X(x, k) at src[x * ld + k]): per micro-panel and 16 steps of k, one 16-wide load
+ * from each of its W rows, written out transposed (W streams read a cache line each at a
+ * time: a gather per k instead costs a third of the packing); 0 when x is (src[k * ld + x]):
+ * runs of 16 along x, one unaligned load each where inside the matrix, stored as they are
+ * when W is a multiple of 16 (through a private copy they cost a store-forwarding stall
+ * each: PoCL splits the load in four). Work-item 0 packs the whole block: CPU drivers run a
+ * work-group's work-items in turn on one core, so sharing the loop out gains nothing there,
+ * and PoCL vectorises a loop shared out across work-items into gathers and scatters (PoCL,
+ * 1024^3, one core: 121 against 147 GFLOP/s for the whole GEMM). */
 #define PACK_PANELS(X, dst, src, ld, XK, W, XB, x0, nx, k0, nk)                                \
   if (tid == 0) {                                                                               \
     if (XK) {                                                                                   \
-      for (int u_ = 0; u_ < (XB) / (W) * KC; u_++) {                                            \
-        const int x_ = u_ / KC * (W), k_ = u_ % KC, gx_ = (x0) + x_, gk_ = (k0) + k_;           \
+      for (int u_ = 0; u_ < (XB) / (W) * (KC / 16); u_++) {                                     \
+        const int x_ = u_ / (KC / 16) * (W), k_ = u_ % (KC / 16) * 16;                          \
+        const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
         __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
-        if (gx_ + (W) <= (nx) && gk_ < (nk)) {                                                  \
+        if (gx_ + (W) <= (nx) && gk_ + 16 <= (nk)) {                                            \
+          float t_[W][16];                                                                      \
           _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \
-            d_[e_] = CAT(LOAD1_, X)(p_, e_ * (ld));                                             \
+            vstore16(CAT(LOAD16_, X)(p_ + e_ * (ld)), 0, t_[e_]);                               \
+          _Pragma("unroll") for (int q_ = 0; q_ < 16; q_++)                                     \
+            _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++) d_[q_ * (W) + e_] = t_[e_][q_];   \
         } else {                                                                                \
-          for (int e_ = 0; e_ < (W); e_++)                                                      \
-            d_[e_] = gx_ + e_ < (nx) && gk_ < (nk) ? CAT(LOAD1_, X)(p_, e_ * (ld)) : 0.0f;      \
+          for (int q_ = 0; q_ < 16; q_++)                                                       \
+            for (int e_ = 0; e_ < (W); e_++)                                                    \
+              d_[q_ * (W) + e_] = gx_ + e_ < (nx) && gk_ + q_ < (nk)                            \
+                                      ? CAT(LOAD1_, X)(p_, e_ * (ld) + q_)                      \
+                                      : 0.0f;                                                   \
         }                                                                                       \
       }                                                                                         \
     } else {                                                                                    \
@@ -439,6 +463,11 @@ typedef CAT(float, VG) vecg;
         const int x_ = u_ % ((XB) / 16) * 16, k_ = u_ / ((XB) / 16);                            \
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gk_ * (ld) + gx_;                               \
+        __local float *d_ = (dst) + x_ / (W) * (KC * (W)) + k_ * (W) + x_ % (W);                \
+        if ((W) % 16 == 0 && gk_ < (nk) && gx_ + 16 <= (nx)) {                                  \
+          vstore16(CAT(LOAD16_, X)(p_), 0, d_);                                                 \
+          continue;                                                                             \
+        }                                                                                       \
         float v_[16];                                                                           \
         if (gk_ < (nk) && gx_ + 16 <= (nx)) {                                                   \
           vstore16(CAT(LOAD16_, X)(p_), 0, v_);                                                 \
@@ -516,6 +545,15 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
           vecn acc[TM][GN];
           float a[TM];
           vecn b[GN];
+          /* C's tile, read and written after the k loop, was last touched a pass over C
+           * ago: its rows' lines asked for now arrive during the loop (without, the update
+           * waits on them: 4-6% of the call at 2048^3 on PoCL, two cores) */
+#pragma unroll
+          for (int i = 0; i < TM; i++) {
+#pragma unroll
+            for (int j = 0; j < TN; j += 16)
+              if (row0 + i < m1 && col0 + j < N) PREFETCH(Cp + (row0 + i) * ldc + col0 + j);
+          }
 #pragma unroll
           for (int i = 0; i < TM; i++) {
 #pragma unroll
