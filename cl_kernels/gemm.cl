@@ -46,9 +46,7 @@
  *              consecutive work-items, the A block in L2) and adds it into C (beta on the
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
  *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
- *              prefetched before its k loop
- *   PREFETCH_BUILTIN  PERSIST only: 1: the compiler's __builtin_prefetch works (a host
- *              probe); 0: OpenCL's prefetch()
+ *              prefetched before its k loop (PREFETCH)
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -124,9 +122,6 @@
 #endif
 #ifndef PERSIST
 #define PERSIST 0
-#endif
-#ifndef PREFETCH_BUILTIN
-#define PREFETCH_BUILTIN 0
 #endif
 
 #if !LOCAL && !PERSIST && TB
@@ -415,12 +410,17 @@ typedef CAT(float, VG) vecg;
   }
 
 #if PERSIST
-/* PREFETCH(p): asks for the cache line at p ahead of its use: the compiler's builtin where
- * the host found that it works (PREFETCH_BUILTIN: ob_device_cache_prefetch), OpenCL's
- * prefetch() otherwise (PoCL 3.1 compiles that to nothing). */
-#if PREFETCH_BUILTIN
+/* PREFETCH(p): asks for the cache line at p ahead of its use. Compiling for a machine
+ * (PoCL: the host CPU), clang's __builtin_prefetch; for SPIR, an intermediate form another
+ * compiler or an interpreter takes on (Intel's CPU runtime, Oclgrind: it cannot run the
+ * builtin's llvm.prefetch), and without clang, OpenCL's prefetch(), which PoCL 3.1 compiles
+ * to nothing. */
+#if defined(__has_builtin) && !defined(__SPIR__)
+#if __has_builtin(__builtin_prefetch)
 #define PREFETCH(p) __builtin_prefetch((p), 1, 3)
-#else
+#endif
+#endif
+#ifndef PREFETCH
 #define PREFETCH(p) prefetch((__global const uchar *)(p), 1)
 #endif
 

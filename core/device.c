@@ -1,4 +1,4 @@
-/* Device facts: properties, the probes (fp16, the prefetch builtin) and work-group sizing. */
+/* Device facts: properties, the fp16 probe and work-group sizing. */
 #include "device_impl.h"
 
 #include <stdlib.h>
@@ -18,34 +18,20 @@ static void info_str(cl_device_id id, cl_device_info what, char *buf, size_t n) 
     if (clGetDeviceInfo(id, what, sizeof(var), &(var), NULL) != CL_SUCCESS) (var) = 0;         \
   } while (0)
 
-/* Whether src builds for the device and its kernel "k" can be created, in a context of its
- * own (a test compile for a probe). */
-static bool probe_kernel_works(cl_platform_id platform, cl_device_id id, const char *src) {
+/* fp16 is claimed by the extension string; confirm it with a test compile, since some
+ * drivers advertise it and fail to build half arithmetic. */
+static bool fp16_compiles(cl_platform_id platform, cl_device_id id) {
+  static const char *src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
+                           "__kernel void k(__global half *a) { a[0] = a[0] * (half)2.0f; }\n";
   cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)platform, 0};
   cl_int err = CL_SUCCESS;
   cl_context ctx = clCreateContext(cp, 1, &id, NULL, NULL, &err);
   if (err != CL_SUCCESS) return false;
   cl_program prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);
   bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
-  if (ok) {
-    cl_kernel k = clCreateKernel(prog, "k", &err);
-    ok = err == CL_SUCCESS;
-    if (k) clReleaseKernel(k);
-  }
   if (prog) clReleaseProgram(prog);
   clReleaseContext(ctx);
   return ok;
-}
-
-/* A probe's answer: known (1 no, 2 yes) or, on the first call, the test compile's. */
-static bool probe_answer(atomic_int *known, cl_platform_id platform, cl_device_id id,
-                         bool claimed, const char *src) {
-  int v = atomic_load(known);
-  if (!v) {
-    v = claimed && probe_kernel_works(platform, id, src) ? 2 : 1;
-    atomic_store(known, v);
-  }
-  return v == 2;
 }
 
 void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_props *p) {
@@ -121,17 +107,13 @@ const ob_vendor_profile *ob_device_profile(const ob_device *dev) { return dev->p
 bool ob_device_is_cpu(const ob_device *dev) { return (dev->props.type & CL_DEVICE_TYPE_CPU) != 0; }
 
 bool ob_device_fp16(const ob_device *dev) {
-  /* claimed by the extension string; some drivers advertise it and fail to build half code */
-  static const char *src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
-                           "__kernel void k(__global half *a) { a[0] = a[0] * (half)2.0f; }\n";
-  return probe_answer(&dev->probes->fp16, dev->platform, dev->id,
-                      strstr(dev->props.extensions, "cl_khr_fp16") != NULL, src);
-}
-
-bool ob_device_cache_prefetch(const ob_device *dev) {
-  static const char *src = "__kernel void k(__global const float *a) {\n"
-                           "  __builtin_prefetch(a + get_global_id(0) * 16, 1, 3);\n}\n";
-  return probe_answer(&dev->probes->cache_prefetch, dev->platform, dev->id, true, src);
+  int known = atomic_load(&dev->probes->fp16);
+  if (!known) {
+    known = strstr(dev->props.extensions, "cl_khr_fp16") && fp16_compiles(dev->platform, dev->id)
+                ? 2 : 1;
+    atomic_store(&dev->probes->fp16, known);
+  }
+  return known == 2;
 }
 
 bool ob_device_has_extension(const ob_device *dev, const char *ext) {

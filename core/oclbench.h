@@ -179,12 +179,6 @@ bool ob_device_is_cpu(const ob_device *dev);
  * probe, a workload or command that needs the answer asks. */
 bool ob_device_fp16(const ob_device *dev);
 
-/* Whether kernels can ask for a cache line ahead of its use with the compiler's
- * __builtin_prefetch (clang's; OpenCL's prefetch() may compile to nothing, as on PoCL 3.1):
- * a test compile and kernel creation on the first call for the device, as for fp16 (Oclgrind
- * builds it and cannot run it). */
-bool ob_device_cache_prefetch(const ob_device *dev);
-
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);
 

@@ -101,8 +101,7 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=%d",
              c->panel);
   if (c->persist)
-    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1%s",
-             ob_device_cache_prefetch(dev) ? " -DPREFETCH_BUILTIN=1" : "");
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
