@@ -522,24 +522,43 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   __global const A_T *Ab = A + a_off;
   __global const B_T *Bb = B + b_off;
   __global C_T *Cp = C + c_off;
-  /* The work-group's rows [m0, m1): M's TM-row micro-panels split into nwg ranges that differ
-   * by one micro-panel at most (blocks of BM dealt out in turn leave a core idle for up to a
-   * block: 1024 rows in blocks of 48 are 11 against 10 1/3 on two cores). */
-  const int panels = (M + TM - 1) / TM;
-  const int m0 = min(M, (int)((long)panels * wg / nwg) * TM);
-  const int m1 = min(M, (int)((long)panels * (wg + 1) / nwg) * TM);
-  if (m0 >= m1) return; /* no rows for this work-group (uniform) */
-  for (int jc = 0; jc < N; jc += BN) {
+  /* The work-groups as a grid of pm x pn (pm * pn = nwg): work-group wg takes the rows
+   * [m0, m1) and columns [n0, n1), M's TM-row and N's TN-column micro-panels split into
+   * ranges that differ by one micro-panel at most (blocks of BM dealt out in turn leave a
+   * core idle for up to a block: 1024 rows in blocks of 48 are 11 against 10 1/3 on two
+   * cores). The grid is the one that packs least per work-group: rows * ceil(cols / BN)
+   * elements of A and cols of B per step of k (two work-groups at 2048^3: splitting the
+   * columns packs 5/6 of what splitting the rows does, and halves B's share; a narrow N
+   * keeps the rows split). */
+  const int panels = (M + TM - 1) / TM, cpanels = (N + TN - 1) / TN;
+  int pn = 1;
+  long least = -1;
+  for (int q = 1; q <= nwg; q++) {
+    const long rows = (long)((panels + nwg / q - 1) / (nwg / q)) * TM;
+    const long cols = (long)((cpanels + q - 1) / q) * TN;
+    const long packed = rows * ((cols + BN - 1) / BN) + cols;
+    if (nwg % q == 0 && (least < 0 || packed < least)) {
+      least = packed;
+      pn = q;
+    }
+  }
+  const int pm = nwg / pn, wr = wg / pn, wc = wg % pn;
+  const int m0 = min(M, (int)((long)panels * wr / pm) * TM);
+  const int m1 = min(M, (int)((long)panels * (wr + 1) / pm) * TM);
+  const int n0 = min(N, (int)((long)cpanels * wc / pn) * TN);
+  const int n1 = min(N, (int)((long)cpanels * (wc + 1) / pn) * TN);
+  if (m0 >= m1 || n0 >= n1) return; /* nothing for this work-group (uniform) */
+  for (int jc = n0; jc < n1; jc += BN) {
     for (int pc = 0; pc == 0 || pc < K; pc += KC) { /* once with K = 0: C = beta * C */
       const int kn = min(KC, K - pc);
       barrier(CLK_LOCAL_MEM_FENCE);
-      PACK_PANELS(B, Bl, Bb, ldb, TB, TN, BN, jc, N, pc, K)
+      PACK_PANELS(B, Bl, Bb, ldb, TB, TN, BN, jc, n1, pc, K)
       for (int ic = m0; ic < m1; ic += BM) {
         barrier(CLK_LOCAL_MEM_FENCE);
         PACK_PANELS(A, Al, Ab, lda, !TA, TM, BM, ic, m1, pc, K)
         barrier(CLK_LOCAL_MEM_FENCE);
         const int row0 = ic + ir * TM, col0 = jc + jr * TN;
-        if (row0 < m1 && col0 < N) {
+        if (row0 < m1 && col0 < n1) {
           __local const vecn *bl = Bl_v + jr * (KC * GN);
           __local const float *al = Al + ir * (KC * TM);
           vecn acc[TM][GN];
@@ -552,7 +571,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
           for (int i = 0; i < TM; i++) {
 #pragma unroll
             for (int j = 0; j < TN; j += 16)
-              if (row0 + i < m1 && col0 + j < N) PREFETCH(Cp + (row0 + i) * ldc + col0 + j);
+              if (row0 + i < m1 && col0 + j < n1) PREFETCH(Cp + (row0 + i) * ldc + col0 + j);
           }
 #pragma unroll
           for (int i = 0; i < TM; i++) {

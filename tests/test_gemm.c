@@ -501,6 +501,24 @@ static void launch_count_and_empty_inner_dimension(void **state) {
   ob_gemm_destroy(NULL);
 }
 
+/* Persistent work-groups share C out as a grid (pm x pn, chosen in the kernel by what each
+ * packs): three per compute unit give grids of several shapes on any device; tall, wide and
+ * square problems pick different ones, and every element is checked. */
+static void persistent_grids_match_the_reference(void **state) {
+  (void)state;
+  ob_gemm_config cfg = parse_config(test_configs[PERSIST_CONFIG]);
+  cfg.persist = 3;
+  ob_gemm *g = NULL;
+  OB_ASSERT_OK(ob_gemm_create(ob_test_device(), &cfg, &g));
+  const problem shapes[] = {{OB_GEMM_N, OB_GEMM_N, 77, 131, 45, 0, 0, 1.0f, 0.0f},
+                            {OB_GEMM_N, OB_GEMM_N, 250, 40, 33, 1, 2, 1.0f, 0.5f},
+                            {OB_GEMM_N, OB_GEMM_N, 9, 330, 20, 0, 1, -1.0f, 1.0f}};
+  for (size_t p = 0; p < sizeof shapes / sizeof *shapes; p++)
+    check_problem(g, &shapes[p], OB_GEMM_FP32);
+  assert_int_equal(ob_gemm_last_launches(g), 1);
+  ob_gemm_destroy(g);
+}
+
 /* Half storage: aligned tile multiples launch the GEMM alone on local-memory configurations;
  * configurations without local memory convert A to fp32 first (one copy); split-K adds its
  * reduction, which rounds C. Buffer sizes are checked in halves. */
@@ -732,6 +750,7 @@ int main(void) {
       cmocka_unit_test(clblast_matches_the_reference),
       cmocka_unit_test(half_rounding_is_exact),
       cmocka_unit_test(launch_count_and_empty_inner_dimension),
+      cmocka_unit_test(persistent_grids_match_the_reference),
       cmocka_unit_test(half_storage_launches_and_buffer_checks),
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),
