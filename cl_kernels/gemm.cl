@@ -432,7 +432,9 @@ typedef CAT(float, VG) vecg;
  * time: a gather per k instead costs a third of the packing); 0 when x is (src[k * ld + x]):
  * runs of 16 along x, one unaligned load each where inside the matrix, stored as they are
  * when W is a multiple of 16 (through a private copy they cost a store-forwarding stall
- * each: PoCL splits the load in four). Work-item 0 packs the whole block: CPU drivers run a
+ * each: PoCL splits the load in four), the same run two rows on prefetched (rows 2048 floats
+ * apart lie on pages of their own, where the hardware's prefetcher starts over: about 1% of
+ * a 2048^3 call on PoCL, two cores). Work-item 0 packs the whole block: CPU drivers run a
  * work-group's work-items in turn on one core, so sharing the loop out gains nothing there,
  * and PoCL vectorises a loop shared out across work-items into gathers and scatters (PoCL,
  * 1024^3, one core: 121 against 147 GFLOP/s for the whole GEMM). */
@@ -464,6 +466,7 @@ typedef CAT(float, VG) vecg;
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gk_ * (ld) + gx_;                               \
         __local float *d_ = (dst) + x_ / (W) * (KC * (W)) + k_ * (W) + x_ % (W);                \
+        if (gk_ + 2 < (nk) && gx_ < (nx)) PREFETCH(p_ + 2 * (ld));                              \
         if ((W) % 16 == 0 && gk_ < (nk) && gx_ + 16 <= (nx)) {                                  \
           vstore16(CAT(LOAD16_, X)(p_), 0, d_);                                                 \
           continue;                                                                             \
