@@ -1,0 +1,31 @@
+#!/bin/sh
+# The before/after rounds of RESULTS.md "CPU SGEMM against OpenBLAS, 2026-12-05 (day)": per
+# round, OpenBLAS (numpy `a @ b`, median/best GFLOP/s at 1024 and 2048), then the same oclbench
+# binary with the kernels of commit f4202c4 (OCLBENCH_KERNEL_DIR) and with its own, the
+# configuration forced to the tuned persistent 48/512/512 both times, then OpenBLAS again.
+# Usage (repository root, after make): sh bench/results/cpu_2026-12-05/ab.sh ROUNDS
+# PY: a python with numpy (default python3).
+set -eu
+dir=$(mktemp -d)
+mkdir "$dir/before"
+for f in $(git ls-tree --name-only f4202c4 cl_kernels/); do
+  git show "f4202c4:$f" > "$dir/before/$(basename "$f")"
+done
+CFG="bm=48,bn=512,tm=12,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1"
+blas() { "${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py; }
+val() { python3 -c "
+import csv, glob
+v=[r for r in csv.DictReader(open(glob.glob('$1/*.csv')[0])) if r['workload']=='linear' and r['variant']=='own' and r['precision']=='fp32']
+print(' '.join('%.0f/%.0f' % (float(r['value']), float(r['flops'])/float(r['time_s_min'])/1e9) for r in v))"; }
+for r in $(seq 1 "$1"); do
+  a=$(blas)
+  l0=$(cut -d' ' -f1 /proc/loadavg)
+  OCLBENCH_KERNEL_DIR="$dir/before" OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
+    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$dir/b" --force >/dev/null 2>&1
+  OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
+    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$dir/a" --force >/dev/null 2>&1
+  b=$(blas)
+  echo "round $r $(date +%H:%M) load $l0-$(cut -d' ' -f1 /proc/loadavg) | OpenBLAS $a |" \
+       "before $(val "$dir/b") | after $(val "$dir/a") | OpenBLAS $b"
+done
+rm -rf "$dir"
