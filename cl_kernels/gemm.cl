@@ -424,6 +424,12 @@ typedef CAT(float, VG) vecg;
 #define PREFETCH(p) prefetch((__global const uchar *)(p), 1)
 #endif
 
+/* The first element of range i of `parts` over `panels` micro-panels of `width` elements
+ * (ranges that differ by one micro-panel at most), clamped to the matrix's `size`. */
+static inline int range_start(int panels, int i, int parts, int width, int size) {
+  return min(size, (int)((long)panels * i / parts) * width);
+}
+
 /* Packs the XB x KC block at (x0, k0) of operand X (A, or B; its logical element X(x, k) is
  * A(m, k) or B(k, n)), zeros beyond nx and nk, into dst as W-wide micro-panels: X(x0 + x,
  * k0 + k) at dst[(x / W) * KC * W + k * W + x % W]. XK: 1 when k is X's contiguous dimension
@@ -546,10 +552,8 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     }
   }
   const int pm = nwg / pn, wr = wg / pn, wc = wg % pn;
-  const int m0 = min(M, (int)((long)panels * wr / pm) * TM);
-  const int m1 = min(M, (int)((long)panels * (wr + 1) / pm) * TM);
-  const int n0 = min(N, (int)((long)cpanels * wc / pn) * TN);
-  const int n1 = min(N, (int)((long)cpanels * (wc + 1) / pn) * TN);
+  const int m0 = range_start(panels, wr, pm, TM, M), m1 = range_start(panels, wr + 1, pm, TM, M);
+  const int n0 = range_start(cpanels, wc, pn, TN, N), n1 = range_start(cpanels, wc + 1, pn, TN, N);
   if (m0 >= m1 || n0 >= n1) return; /* nothing for this work-group (uniform) */
   for (int jc = n0; jc < n1; jc += BN) {
     for (int pc = 0; pc == 0 || pc < K; pc += KC) { /* once with K = 0: C = beta * C */
