@@ -21,6 +21,14 @@
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
    .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_}
 
+/* A GPU configuration of CFGW's kind with stream-K over sk_ workers per compute unit: the
+ * tiles of the part-full last wave and the wave before it dealt out as equal shares of
+ * K-slices (128x128 tiles at two work-groups per SM: 1,024 tiles at 4096^3 are 3.88 waves of
+ * 264 on 132 SMs, and the last, part-full wave costs nearly a whole one). */
+#define CFGSK(bm_, bn_, tm_, tn_, bk_, lm_, ln_, regs_, sk_)                                    \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
+   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_, .streamk = sk_}
+
 /* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
  * tiles (conflict-free float4 local reads). Register counts below are ptxas's for sm_90 on
  * clang's PTX of these kernels (a proxy for NVIDIA's OpenCL compiler):
@@ -43,6 +51,9 @@ static const ob_gemm_config gpu_candidates[] = {
     CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),
     CFGW(128, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 8, 8, 0, 0, 128),
+    CFGSK(128, 128, 8, 8, 8, 0, 0, 0, 2),
+    CFGSK(128, 128, 8, 8, 8, 4, 8, 128, 2),
+    CFGSK(128, 128, 8, 8, 8, 0, 0, 0, 1),
     CFGW(128, 128, 8, 8, 16, 4, 8, 128),
     CFGW(64, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 16, 8, 4, 8, 0),
@@ -203,9 +214,9 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * regs and splitk are not kernel defines (a build option of the vendor, a second kernel), pack,
- * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
- * configuration without them stay as they were). */
+ * regs and splitk are not kernel defines (a build option of the vendor, a second kernel); pack,
+ * panel, persist and streamk are ones only when set (models/gemm/gemm.c: the build options of
+ * every configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -215,7 +226,7 @@ static const ob_tune_param params[] = {
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
     PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
-    PARAM("persist", NULL, persist),
+    PARAM("persist", NULL, persist), PARAM("streamk", NULL, streamk),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -281,6 +292,9 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
     return ob_fail(OB_ERR_INVALID, "gemm config %s: persist is 0..8, and not 0 needs local=0, "
                    "strided=0, vm=1, pack=0, panel=0, splitk <= 1, kc, bm, bn multiples of 16",
                    text);
+  if (c->streamk > 8 || (c->streamk && (!c->local || c->splitk > 1)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: streamk is 0..8, and not 0 needs local=1, "
+                   "splitk <= 1", text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;

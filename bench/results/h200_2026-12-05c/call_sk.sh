@@ -1,0 +1,44 @@
+#!/bin/bash
+# Stream-K SGEMM against main and cuBLAS in one device call (2026-12-05, afternoon session).
+# Run from .gpu/files with oclbench (this tree: STREAMK) and oclbench_main (b461e4e) beside it:
+#   bash .gpu/remote.sh bash call_sk.sh
+# base/main: the tuner's choice of 2026-12-05 (128x128, 8x8, bk=8) forced; sk1/sk2: the same
+# with stream-K over one or two workers per SM. Alternating rounds; cuBLAS before and after.
+T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
+save() { tar czf $OUT/sk.tgz -C $OUT t 2>/dev/null; }
+export OCLBENCH_PROGRESS=0 OCLBENCH_CACHE_DIR=$C/c
+ref() { python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; [g.gemm(s,30) for s in $1]" >> $T/torch.txt 2>&1; save; }
+B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
+one() { # label binary sizes config
+  local s=$(date +%s)
+  OCLBENCH_CONFIG_GEMM=$4 timeout 90 ./$2 run linear --device gpu --sizes $3 --format csv > $C/$1.csv 2> $C/$1.err
+  echo "$1 rc $? $(( $(date +%s)-s ))s $(tail -c 300 $C/$1.err | tr '\n' ' ')" >> $T/rates.txt
+  python3 - "$1" "$C/$1.csv" >> $T/rates.txt <<'PY'
+import csv,sys
+for x in csv.DictReader(open(sys.argv[2])):
+    if x['workload']=='linear' and x['variant']=='own' and x['metric']=='gflops':
+        print(sys.argv[1], x['precision'], x['params'].split(';')[0], x['value'], x['status'])
+PY
+  cp $C/$1.csv $T/; save
+}
+case "$1" in
+ab)
+  ref "(4096,8192,1024,2048)"
+  for r in 1 2; do
+    one main$r oclbench_main 4096,8192 $B
+    one sk2_$r oclbench 4096,8192 $B,streamk=2
+    one base$r oclbench 4096,8192 $B
+    one sk1_$r oclbench 4096,8192 $B,streamk=1
+  done
+  one main_s oclbench_main 1024,2048 $B
+  one sk2_s oclbench 1024,2048 $B,streamk=2
+  ref "(4096,8192)"
+  ;;
+tuned)
+  s=$(date +%s)
+  OCLBENCH_LOG=debug timeout 400 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --format csv > $T/tuned.csv 2> $T/tuned.err
+  echo "tuned rc $? $(( $(date +%s)-s ))s" >> $T/rates.txt; save
+  ref "(1024,2048,4096,8192)"
+  ;;
+esac
+echo done $1 >> $T/rates.txt; save
