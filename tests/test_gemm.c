@@ -528,17 +528,18 @@ static void persistent_grids_match_the_reference(void **state) {
   ob_gemm_destroy(g);
 }
 
-/* Stream-K: with one worker per compute unit, one tile more than a wave is dealt out as
- * equal shares of K-slices (the GEMM and the fix-up that adds the split tiles), two whole
- * waves run as plain tiles (the GEMM alone); with three per compute unit, ragged shapes in
- * every layout, with alpha, beta, copies and half storage, and a lane-grid configuration
- * (bk = 8), match the reference element by element. */
+/* Stream-K: with one worker per compute unit (two on a single one), one tile more than a
+ * wave of those workers is dealt out as equal shares of K-slices (the GEMM and the fix-up
+ * that adds the split tiles), two whole waves run as plain tiles (the GEMM alone); with three
+ * per compute unit, ragged shapes in every layout, with alpha, beta, copies and half storage,
+ * and a lane-grid configuration (bk = 8), match the reference element by element. */
 static void stream_k_matches_the_reference(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  const size_t slots = ob_device_props_get(dev)->compute_units;
+  const size_t cus = ob_device_props_get(dev)->compute_units;
   ob_gemm_config cfg = parse_config(test_configs[0]); /* 32 x 64 tiles, slices of 16 */
-  cfg.streamk = 1;
+  cfg.streamk = cus > 1 ? 1 : 2;
+  const size_t slots = (size_t)cfg.streamk * cus;
   ob_gemm *g = NULL;
   OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
   const problem split = {OB_GEMM_N, OB_GEMM_N, 32 * (slots + 1), 64, 64, 0, 0, 1.0f, 0.5f};
