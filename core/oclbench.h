@@ -236,6 +236,18 @@ ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
 ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,
                            const char *name, cl_kernel *out);
 
+/* One kernel argument by value: its size and where its bytes are (NULL: a NULL cl_mem or a
+ * __local buffer of that size). OB_KARG(x) is the argument x, a variable or lvalue. */
+typedef struct ob_kernel_arg {
+  size_t size;
+  const void *value;
+} ob_kernel_arg;
+#define OB_KARG(x) ((ob_kernel_arg){sizeof(x), &(x)})
+
+/* Sets arguments first, first + 1, ... of k to args[0..n) (OB_ERR_CL naming the argument's
+ * index when one is refused). */
+ob_status ob_kernel_set_args(cl_kernel k, cl_uint first, const ob_kernel_arg *args, size_t n);
+
 /* One program build, as the runner reports it (compile-time rows). */
 typedef struct ob_build_record {
   char files[128];

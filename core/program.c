@@ -262,3 +262,17 @@ ob_status ob_kernel_create(ob_device *dev, const char *files, const char *option
   *out = k;
   return OB_OK;
 }
+
+ob_status ob_kernel_set_args(cl_kernel k, cl_uint first, const ob_kernel_arg *args, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const cl_int err = clSetKernelArg(k, first + (cl_uint)i, args[i].size, args[i].value);
+    if (err != CL_SUCCESS) {
+      char name[128] = "?";
+      clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, sizeof name, name, NULL);
+      name[sizeof name - 1] = '\0';
+      return ob_fail(OB_ERR_CL, "clSetKernelArg(%s, %u): %s (%d)", name, first + (unsigned)i,
+                     ob_cl_strerror(err), err);
+    }
+  }
+  return OB_OK;
+}

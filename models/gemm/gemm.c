@@ -313,16 +313,10 @@ static ob_status copy_operand(ob_gemm *g, bool src_half, bool dst_half, int slot
   const cl_int r = (cl_int)rows, c = (cl_int)cols, t = trans, so = (cl_int)src->off,
                ls = (cl_int)src->ld, dr = (cl_int)drows, dc = (cl_int)dcols, p = (cl_int)pw;
   cl_kernel k = g->copy[mode];
-  OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof r, &r)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof c, &c)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof t, &t)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &src->buf)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 4, sizeof so, &so)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof ls, &ls)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof dr, &dr)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof dc, &dc)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof p, &p)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 9, sizeof(cl_mem), &buf)));
+  const ob_kernel_arg args[] = {OB_KARG(r),  OB_KARG(c),  OB_KARG(t),  OB_KARG(src->buf),
+                                OB_KARG(so), OB_KARG(ls), OB_KARG(dr), OB_KARG(dc),
+                                OB_KARG(p),  OB_KARG(buf)};
+  OB_TRY(ob_kernel_set_args(k, 0, args, sizeof args / sizeof *args));
   /* One 4x4 block per work-item; square-ish work-groups keep a transposing copy's reads and
    * writes within cache lines. A transposing copy into narrow panels (A's micro-panels) takes
    * a work-group one panel wide and 64 blocks deep instead: it reads pw source rows in runs of
@@ -363,16 +357,11 @@ static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand 
   const cl_int m = (cl_int)a->m, n = (cl_int)a->n, s = splits, ldw = (cl_int)w->ld,
                wsplit = (cl_int)(a->m * w->ld), co = (cl_int)a->c_off, ldc = (cl_int)a->ldc;
   cl_kernel k = g->reduce[half];
-  OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof m, &m)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 1, sizeof n, &n)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 2, sizeof s, &s)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &w->buf)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 4, sizeof ldw, &ldw)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 5, sizeof wsplit, &wsplit)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 6, sizeof a->beta, &a->beta)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 7, sizeof(cl_mem), &a->c)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 8, sizeof co, &co)));
-  OB_TRY(OB_CL(clSetKernelArg(k, 9, sizeof ldc, &ldc)));
+  const ob_kernel_arg args[] = {OB_KARG(m),      OB_KARG(n),       OB_KARG(s),
+                                OB_KARG(w->buf), OB_KARG(ldw),     OB_KARG(wsplit),
+                                OB_KARG(a->beta), OB_KARG(a->c),   OB_KARG(co),
+                                OB_KARG(ldc)};
+  OB_TRY(ob_kernel_set_args(k, 0, args, sizeof args / sizeof *args));
   const size_t local[2] = {64, 1}, global[2] = {round_up(a->n, 64), a->m};
   OB_TRY(ob_enqueue_kernel(g->dev, k, 2, global, local, ev));
   g->launches++;
@@ -409,19 +398,12 @@ static ob_status streamk_fixup(ob_gemm *g, const ob_gemm_args *a, const streamk_
   const cl_int n = (cl_int)a->n, k = (cl_int)ks, workers = (cl_int)sk->workers,
                tiles = (cl_int)sk->tiles, bm = g->cfg.bm, bn = g->cfg.bn, ldc = (cl_int)a->ldc;
   cl_kernel kf = g->fixup[half];
-  OB_TRY(OB_CL(clSetKernelArg(kf, 0, sizeof m, &m)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 1, sizeof n, &n)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 2, sizeof k, &k)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 3, sizeof workers, &workers)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 4, sizeof tiles, &tiles)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 5, sizeof bm, &bm)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 6, sizeof bn, &bn)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 7, sizeof(cl_mem), &ws)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 8, sizeof a->alpha, &a->alpha)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 9, sizeof a->beta, &a->beta)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 10, sizeof(cl_mem), &a->c)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 11, sizeof c_off, &c_off)));
-  OB_TRY(OB_CL(clSetKernelArg(kf, 12, sizeof ldc, &ldc)));
+  const ob_kernel_arg args[] = {OB_KARG(m),        OB_KARG(n),       OB_KARG(k),
+                                OB_KARG(workers),  OB_KARG(tiles),   OB_KARG(bm),
+                                OB_KARG(bn),       OB_KARG(ws),      OB_KARG(a->alpha),
+                                OB_KARG(a->beta),  OB_KARG(a->c),    OB_KARG(c_off),
+                                OB_KARG(ldc)};
+  OB_TRY(ob_kernel_set_args(kf, 0, args, sizeof args / sizeof *args));
   const size_t cap = ob_device_wg_size(g->dev, kf, 256); /* the built kernel's limit */
   const size_t wx = largest_pow2_divisor((size_t)bn, cap < 64 ? cap : 64);
   const size_t local[3] = {wx, largest_pow2_divisor((size_t)bm, cap / wx), 1},
@@ -505,19 +487,15 @@ static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
                bo = (cl_int)B->off, ldb = (cl_int)B->ld, ldc = (cl_int)out->ld,
                cvec = aligned(out->off, out->ld, cfg->vn) ? 1 : 0,
                csplit = d->splits > 1 ? (cl_int)(a->m * d->N) : 0;
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 1, sizeof n, &n)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 2, sizeof k, &k)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 3, sizeof a->alpha, &a->alpha)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 4, sizeof beta, &beta)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 5, sizeof(cl_mem), &A->buf)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 7, sizeof lda, &lda)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 8, sizeof(cl_mem), &B->buf)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 9, sizeof bo, &bo)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 10, sizeof ldb, &ldb)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 11, sizeof(cl_mem), &out->buf)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 13, sizeof ldc, &ldc)));
-  OB_TRY(OB_CL(clSetKernelArg(kernel, 14, sizeof cvec, &cvec)));
-  return OB_CL(clSetKernelArg(kernel, 15, sizeof csplit, &csplit));
+  /* Arguments 0 (m), 6 (A's offset) and 12 (C's offset) are the row band's. */
+  const ob_kernel_arg from1[] = {OB_KARG(n), OB_KARG(k), OB_KARG(a->alpha), OB_KARG(beta),
+                                 OB_KARG(A->buf)},
+                      from7[] = {OB_KARG(lda), OB_KARG(B->buf), OB_KARG(bo), OB_KARG(ldb),
+                                 OB_KARG(out->buf)},
+                      from13[] = {OB_KARG(ldc), OB_KARG(cvec), OB_KARG(csplit)};
+  OB_TRY(ob_kernel_set_args(kernel, 1, from1, 5));
+  OB_TRY(ob_kernel_set_args(kernel, 7, from7, 5));
+  return ob_kernel_set_args(kernel, 13, from13, 3);
 }
 
 /* Launches the GEMM over row bands of C, each within the launch limit (one band without a
@@ -540,9 +518,9 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
     const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
                  ao = (cl_int)(A->off + (d->ta ? row0 : row0 * A->ld)),
                  co = (cl_int)(out->off + row0 * out->ld);
-    OB_TRY(OB_CL(clSetKernelArg(kernel, 0, sizeof m, &m)));
-    OB_TRY(OB_CL(clSetKernelArg(kernel, 6, sizeof ao, &ao)));
-    OB_TRY(OB_CL(clSetKernelArg(kernel, 12, sizeof co, &co)));
+    OB_TRY(ob_kernel_set_args(kernel, 0, &OB_KARG(m), 1));
+    OB_TRY(ob_kernel_set_args(kernel, 6, &OB_KARG(ao), 1));
+    OB_TRY(ob_kernel_set_args(kernel, 12, &OB_KARG(co), 1));
     /* Persistent kernels: persist work-groups per compute unit, each looping over its blocks;
      * stream-K: its workers, then a work-group per remaining tile, in one dimension. */
     const cl_uint cus = ob_device_props_get(g->dev)->compute_units;
@@ -557,9 +535,8 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
         return ob_fail(OB_ERR_TOO_LARGE, "gemm: stream-K partial products above 2^31 elements");
       if (sk.workers) OB_TRY(scratch_get(g, 2, ws_floats * sizeof(float), &ws));
       const cl_int workers = (cl_int)sk.workers, sk_tiles = (cl_int)sk.tiles;
-      OB_TRY(OB_CL(clSetKernelArg(kernel, 16, sizeof(cl_mem), &ws)));
-      OB_TRY(OB_CL(clSetKernelArg(kernel, 17, sizeof workers, &workers)));
-      OB_TRY(OB_CL(clSetKernelArg(kernel, 18, sizeof sk_tiles, &sk_tiles)));
+      const ob_kernel_arg args[] = {OB_KARG(ws), OB_KARG(workers), OB_KARG(sk_tiles)};
+      OB_TRY(ob_kernel_set_args(kernel, 16, args, 3));
     }
     const bool grid1 = cfg->persist || cfg->streamk;
     const size_t global[3] = {grid1 ? (groups + sk.workers - sk.tiles) * local[0]
