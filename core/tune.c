@@ -122,11 +122,24 @@ static ob_status select_forced(const ob_tune_search *q, const char *text, void *
   return ob_fail(st, "%s='%s' on %s: %s", var, text, ob_device_slug(q->dev), detail);
 }
 
+/* The search's candidate list as the cache knows it: a hash of their text forms, in order. */
+static uint64_t candidates_hash(const ob_tune_search *q) {
+  uint64_t h = OB_HASH_INIT;
+  for (size_t i = 0; i < q->ncandidates; i++) {
+    char text[OB_TUNE_TEXT_MAX];
+    ob_tune_format(q->family, (const char *)q->candidates + i * q->family->size, text,
+                   sizeof text);
+    h = ob_hash(h, text, strlen(text) + 1);
+  }
+  return h;
+}
+
 /* The cached configuration, when there is one that is still usable here. */
 static bool select_cached(const ob_tune_settings *s, const ob_tune_search *q, void *out) {
   char text[OB_TUNE_TEXT_MAX];
   const ob_tune_family *f = q->family;
-  if (!ob_tune_cache_find(s->cache_dir, q->dev, f->name, q->shape, text, sizeof text))
+  if (!ob_tune_cache_find(s->cache_dir, q->dev, f->name, q->shape, candidates_hash(q), text,
+                          sizeof text))
     return false;
   memset(out, 0, f->size);
   if (ob_tune_parse(f, text, out) == OB_OK && usable(q, out) == OB_OK) return true;
@@ -161,12 +174,19 @@ static size_t best_of(const double *score, size_t n) {
   return best;
 }
 
-/* Every candidate through the trial (and the second round), the best into out. */
+/* Every candidate through the trial (and the second round), the best into out. The trials
+ * run on a copy of the candidates (they may rewrite theirs): the caller's list stays as it
+ * was, and so does its hash. */
 static ob_status search(const ob_tune_search *q, void *out, double *best_score) {
   const size_t n = q->ncandidates, size = q->family->size;
-  char *cands = q->candidates;
+  char *cands = malloc(n ? n * size : 1);
   double *score = calloc(n ? n : 1, sizeof *score);
-  if (!score) return ob_fail(OB_ERR_NOMEM, "out of memory");
+  if (!score || !cands) {
+    free(cands);
+    free(score);
+    return ob_fail(OB_ERR_NOMEM, "out of memory");
+  }
+  if (n) memcpy(cands, q->candidates, n * size);
   ob_status st = q->prepare ? q->prepare(q->ctx) : OB_OK;
   for (size_t i = 0; st == OB_OK && i < n; i++) {
     const size_t b = best_of(score, i);
@@ -187,6 +207,7 @@ static ob_status search(const ob_tune_search *q, void *out, double *best_score) 
     *best_score = score[b];
   }
   free(score);
+  free(cands);
   return st;
 }
 
@@ -209,11 +230,12 @@ ob_status ob_tune_select(const ob_tune_settings *s, const ob_tune_search *search
   *source = OB_TUNE_SEARCHED;
   const double t0 = ob_now();
   double score = 0.0;
+  const uint64_t candidates = candidates_hash(q);
   OB_TRY(search(q, out, &score));
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(q->family, out, text, sizeof text);
   ob_log(OB_LOG_INFO, "%s: %s tuned for %s: %s (%zu candidates, %.1f s)", ob_device_slug(q->dev),
          q->family->name, q->shape, text, q->ncandidates, ob_now() - t0);
-  ob_tune_cache_store(s->cache_dir, q->dev, q->family->name, q->shape, text, score);
+  ob_tune_cache_store(s->cache_dir, q->dev, q->family->name, q->shape, candidates, text, score);
   return OB_OK;
 }

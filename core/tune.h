@@ -163,8 +163,9 @@ typedef struct ob_tune_search {
    * this shape (a cached one that cannot is searched again; a forced one is an error). */
   ob_status (*fits)(void *ctx, const void *cfg);
   /* The candidates in the order they are tried (ties go to the earlier one); a trial may
-   * rewrite its candidate (to the values it resolved). */
-  void *candidates;
+   * rewrite its candidate (to the values it resolved), on the search's own copy. The cache
+   * keeps the list's hash with the winner: a changed list is searched again. */
+  const void *candidates;
   size_t ncandidates;
   /* Optional: called once before the first trial (scratch problems); an error ends the
    * search with it. */

@@ -39,19 +39,21 @@ static void store_path(const char *dir, uint64_t key, char *buf, size_t n) {
 
 /* ---------------------------------------------------------------- lines */
 
-/* One line "family shape config score" split in place; false for any other form. */
+/* One line "family shape config score candidates" split in place; false for any other form.
+ * A line of the four fields before candidates (an older store) reads as from no list (0). */
 typedef struct entry {
   const char *family, *shape, *config;
+  uint64_t candidates;
 } entry;
 
 static bool parse_line(char *line, entry *e) {
   if (line[0] == '#') return false;
-  char *save = NULL, *f[5];
+  char *save = NULL, *f[6];
   int n = 0;
-  for (char *t = strtok_r(line, " \t\r", &save); t && n < 5; t = strtok_r(NULL, " \t\r", &save))
+  for (char *t = strtok_r(line, " \t\r", &save); t && n < 6; t = strtok_r(NULL, " \t\r", &save))
     f[n++] = t;
-  if (n != 4) return false;
-  *e = (entry){f[0], f[1], f[2]};
+  if (n != 4 && n != 5) return false;
+  *e = (entry){f[0], f[1], f[2], n == 5 ? strtoull(f[4], NULL, 16) : 0};
   return true;
 }
 
@@ -62,7 +64,7 @@ static bool same_key(const entry *e, const char *family, const char *shape) {
 /* ---------------------------------------------------------------- the process's memory */
 
 typedef struct memo {
-  uint64_t key;
+  uint64_t key, candidates;
   char *line; /* "family shape config" */
 } memo;
 
@@ -80,7 +82,8 @@ static memo *memo_find(uint64_t key, const char *family, const char *shape) {
   return NULL;
 }
 
-static void memo_store(uint64_t key, const char *family, const char *shape, const char *config) {
+static void memo_store(uint64_t key, const char *family, const char *shape, uint64_t candidates,
+                       const char *config) {
   const size_t len = strlen(family) + strlen(shape) + strlen(config) + 3;
   char *line = malloc(len);
   if (!line) return;
@@ -89,6 +92,7 @@ static void memo_store(uint64_t key, const char *family, const char *shape, cons
   if (m) {
     free(m->line);
     m->line = line;
+    m->candidates = candidates;
     return;
   }
   if (nmemos == cap_memos) {
@@ -101,7 +105,7 @@ static void memo_store(uint64_t key, const char *family, const char *shape, cons
     memos = grown;
     cap_memos = cap;
   }
-  memos[nmemos++] = (memo){key, line};
+  memos[nmemos++] = (memo){key, candidates, line};
 }
 
 /* ---------------------------------------------------------------- the file */
@@ -119,14 +123,14 @@ static char *file_read(const char *path) {
 }
 
 bool ob_tune_cache_find(const char *dir, const ob_device *dev, const char *family,
-                        const char *shape, char *config, size_t n) {
+                        const char *shape, uint64_t candidates, char *config, size_t n) {
   const uint64_t key = store_key(dev);
   bool found = false;
   pthread_mutex_lock(&lock);
   if (!dir[0]) {
     const memo *m = memo_find(key, family, shape);
-    if (m) snprintf(config, n, "%s", m->line + strlen(family) + strlen(shape) + 2);
-    found = m != NULL;
+    found = m && m->candidates == candidates;
+    if (found) snprintf(config, n, "%s", m->line + strlen(family) + strlen(shape) + 2);
   } else {
     char path[4200];
     store_path(dir, key, path, sizeof path);
@@ -135,7 +139,7 @@ bool ob_tune_cache_find(const char *dir, const ob_device *dev, const char *famil
       entry e;
       if (!parse_line(l, &e) || !same_key(&e, family, shape)) continue;
       snprintf(config, n, "%s", e.config);
-      found = true;
+      found = e.candidates == candidates; /* the last line for the key decides */
     }
     free(text);
   }
@@ -174,16 +178,18 @@ static ob_status file_store(const char *dir, const char *path, const ob_device *
 }
 
 void ob_tune_cache_store(const char *dir, const ob_device *dev, const char *family,
-                         const char *shape, const char *config, double score) {
+                         const char *shape, uint64_t candidates, const char *config,
+                         double score) {
   const uint64_t key = store_key(dev);
   pthread_mutex_lock(&lock);
   if (!dir[0]) {
-    memo_store(key, family, shape, config);
+    memo_store(key, family, shape, candidates, config);
   } else {
     char path[4200], line[1024], num[40];
     store_path(dir, key, path, sizeof path);
     ob_format_double(num, sizeof num, score);
-    snprintf(line, sizeof line, "%s %s %s %s", family, shape, config, num);
+    snprintf(line, sizeof line, "%s %s %s %s %016llx", family, shape, config, num,
+             (unsigned long long)candidates);
     if (file_store(dir, path, dev, family, shape, line) != OB_OK) {
       ob_log(OB_LOG_WARN, "cannot store %s tuning in %s: %s", family, path, ob_error_detail());
       ob_error_clear();

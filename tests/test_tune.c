@@ -238,7 +238,11 @@ static void select_searches_caches_and_redoes(void **state) {
   char text[2048];
   cache_text(s.cache_dir, text, sizeof text);
   assert_non_null(strstr(text, "# oclbench tuning cache: "));
-  assert_non_null(strstr(text, "\nfake n64_(odd_shape) width=1,kind=fast,items=12,depth=2 2\n"));
+  const char *line = strstr(text, "\nfake n64_(odd_shape) width=1,kind=fast,items=12,depth=2 2 ");
+  assert_non_null(line); /* then the candidate list's hash: 16 hex digits */
+  line += strlen("\nfake n64_(odd_shape) width=1,kind=fast,items=12,depth=2 2 ");
+  assert_int_equal(strspn(line, "0123456789abcdef"), 16);
+  assert_int_equal(line[16], '\n');
   /* Cached: no trial; another shape is searched and stored beside it. */
   OB_ASSERT_OK(ob_tune_select(&s, &q, &got, &src));
   assert_int_equal(src, OB_TUNE_CACHED);
@@ -259,9 +263,21 @@ static void select_searches_caches_and_redoes(void **state) {
   assert_int_equal(f.trials[3], 4);
   assert_int_equal(f.trials[4], 4);
   cache_text(s.cache_dir, text, sizeof text);
-  assert_non_null(strstr(text, "fake n64_(odd_shape) width=1,kind=fast,items=20,depth=4 1\n"));
+  assert_non_null(strstr(text, "fake n64_(odd_shape) width=1,kind=fast,items=20,depth=4 1 "));
   assert_non_null(strstr(text, "fake n128 "));
   assert_null(strstr(text, "items=12,depth=2"));
+  /* Another candidate list (one candidate fewer): the cached winner is not used; the search
+   * over the new list replaces its line. */
+  s.mode = OB_TUNE_ON;
+  q.ncandidates = 4;
+  OB_ASSERT_OK(ob_tune_select(&s, &q, &got, &src));
+  assert_int_equal(src, OB_TUNE_SEARCHED);
+  assert_int_equal(got.depth, 2);
+  OB_ASSERT_OK(ob_tune_select(&s, &q, &got, &src));
+  assert_int_equal(src, OB_TUNE_CACHED);
+  cache_text(s.cache_dir, text, sizeof text);
+  assert_non_null(strstr(text, "fake n64_(odd_shape) width=1,kind=fast,items=12,depth=2 2 "));
+  assert_null(strstr(text, "n64_(odd_shape) width=1,kind=fast,items=20,depth=4"));
   remove_dir(s.cache_dir);
 }
 
@@ -285,7 +301,12 @@ static void select_forced_stale_and_failing(void **state) {
     if (strncmp(e->d_name, "tune-", 5) == 0)
       snprintf(path, sizeof path, "%s/%s", s.cache_dir, e->d_name);
   closedir(d);
-  const char *stale = "fake small width=3,kind=fast,items=3,depth=1 1\nnot a line\n";
+  /* The stored line with its configuration replaced by one that no longer checks. */
+  const char *hash = strrchr(strstr(text, "\nfake small "), ' ');
+  assert_non_null(hash);
+  char stale[200];
+  snprintf(stale, sizeof stale, "fake small width=3,kind=fast,items=3,depth=1 1%.17s\nnot a line\n",
+           hash);
   OB_ASSERT_OK(ob_write_file_atomic(path, stale, strlen(stale)));
   OB_ASSERT_OK(ob_tune_select(&s, &q, &got, &src));
   assert_int_equal(src, OB_TUNE_SEARCHED);

@@ -3,7 +3,9 @@
 # Run from .gpu/files with oclbench (this tree: STREAMK) and oclbench_main (b461e4e) beside it:
 #   bash .gpu/remote.sh bash call_sk.sh
 # base/main: the tuner's choice of 2026-12-05 (128x128, 8x8, bk=8) forced; sk1/sk2: the same
-# with stream-K over one or two workers per SM. Alternating rounds; cuBLAS before and after.
+# with stream-K over one or two workers per SM (sk2r: registers capped at 128, so that two
+# work-groups fit an SM). Alternating rounds; cuBLAS before and after. `tuned`: the tuner's
+# own choice over all candidates (debug log: every trial, with registers and spills).
 T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
 save() { tar czf $OUT/sk.tgz -C $OUT t 2>/dev/null; }
 export OCLBENCH_PROGRESS=0 OCLBENCH_CACHE_DIR=$C/c
@@ -27,8 +29,9 @@ ab)
   for r in 1 2; do
     one main$r oclbench_main 4096,8192 $B
     one sk2_$r oclbench 4096,8192 $B,streamk=2
-    one base$r oclbench 4096,8192 $B
-    one sk1_$r oclbench 4096,8192 $B,streamk=1
+    one sk2r_$r oclbench 4096,8192 ${B/regs=0/regs=128},streamk=2
+    [ $r = 1 ] && one base$r oclbench 4096,8192 $B
+    [ $r = 1 ] && one sk1_$r oclbench 4096,8192 $B,streamk=1
   done
   one main_s oclbench_main 1024,2048 $B
   one sk2_s oclbench 1024,2048 $B,streamk=2
