@@ -229,15 +229,12 @@ static ob_status operand_prepare(ob_igemm *g, int slot, cl_mem mem, size_t off, 
     OB_TRY(ob_buffer_create(g->dev, CL_MEM_READ_WRITE, bytes, NULL, &g->scratch[slot]));
     g->scratch_bytes[slot] = bytes;
   }
-  const cl_uint args[] = {(cl_uint)off, (cl_uint)ld, kmajor ? 1u : 0u, (cl_uint)rows,
-                          (cl_uint)k};
-  const cl_uint kw_p = (cl_uint)(kp / 4), wm = wordmajor ? 1u : 0u;
-  OB_TRY(OB_CL(clSetKernelArg(g->pack, 0, sizeof mem, &mem)));
-  for (cl_uint i = 0; i < 5; i++)
-    OB_TRY(OB_CL(clSetKernelArg(g->pack, 1 + i, sizeof(cl_uint), &args[i])));
-  OB_TRY(OB_CL(clSetKernelArg(g->pack, 6, sizeof(cl_mem), &g->scratch[slot])));
-  OB_TRY(OB_CL(clSetKernelArg(g->pack, 7, sizeof kw_p, &kw_p)));
-  OB_TRY(OB_CL(clSetKernelArg(g->pack, 8, sizeof wm, &wm)));
+  const cl_uint o = (cl_uint)off, l = (cl_uint)ld, km = kmajor ? 1u : 0u, r = (cl_uint)rows,
+                kk = (cl_uint)k, kw_p = (cl_uint)(kp / 4), wm = wordmajor ? 1u : 0u;
+  const ob_kernel_arg args[] = {OB_KARG(mem), OB_KARG(o),    OB_KARG(l),
+                                OB_KARG(km),  OB_KARG(r),    OB_KARG(kk),
+                                OB_KARG(g->scratch[slot]), OB_KARG(kw_p), OB_KARG(wm)};
+  OB_TRY(ob_kernel_set_args(g->pack, 0, args, sizeof args / sizeof *args));
   const size_t global[2] = {kp / 4, rows_p};
   OB_TRY(ob_enqueue_kernel_work(g->dev, g->pack, 2, global, NULL, NAN,
                                 (double)rows * (double)k + (double)bytes, ev));
@@ -278,12 +275,11 @@ ob_status ob_igemm_enqueue(ob_igemm *g, const ob_igemm_args *a, cl_event *first,
   const cl_uint coff = (cl_uint)a->c_off, ldc = (cl_uint)a->ldc, m = (cl_uint)a->m,
                 n = (cl_uint)a->n, slices = (cl_uint)(round_up(a->k, (size_t)g->cfg.bk) /
                                                       (size_t)g->cfg.bk);
-  const void *vals[] = {&A.mem, &A.off, &A.ldq, &B.mem, &B.off, &B.ldq, &a->c, &coff, &ldc,
-                        &m, &n, &slices};
-  const size_t sizes[] = {sizeof(cl_mem), 4, 4, sizeof(cl_mem), 4, 4, sizeof(cl_mem), 4, 4,
-                          4, 4, 4};
-  for (cl_uint i = 0; st == OB_OK && i < sizeof vals / sizeof *vals; i++)
-    st = OB_CL(clSetKernelArg(g->gemm, i, sizes[i], vals[i]));
+  const ob_kernel_arg args[] = {OB_KARG(A.mem), OB_KARG(A.off), OB_KARG(A.ldq),
+                                OB_KARG(B.mem), OB_KARG(B.off), OB_KARG(B.ldq),
+                                OB_KARG(a->c),  OB_KARG(coff),  OB_KARG(ldc),
+                                OB_KARG(m),     OB_KARG(n),     OB_KARG(slices)};
+  if (st == OB_OK) st = ob_kernel_set_args(g->gemm, 0, args, sizeof args / sizeof *args);
   const size_t wx = bn / (size_t)g->cfg.tn, wy = bm / (size_t)g->cfg.tm;
   const size_t global[2] = {round_up(a->n, bn) / bn * wx, round_up(a->m, bm) / bm * wy};
   const size_t local[2] = {wx, wy};

@@ -596,11 +596,6 @@ uint64_t ob_ising_sampler_sweep(const ob_ising_sampler *s) { return s->sweep; }
 
 /* ------------------------------------------------------------------ state */
 
-static ob_status set_args(cl_kernel k, const void *const *vals, const size_t *sizes, cl_uint n) {
-  for (cl_uint a = 0; a < n; a++) OB_TRY(OB_CL(clSetKernelArg(k, a, sizes[a], vals[a])));
-  return OB_OK;
-}
-
 #define ARG(v) &(v), sizeof(v)
 
 /* Writes the clamped nodes' rows of one pass. */
@@ -635,13 +630,10 @@ ob_status ob_ising_sampler_reset(ob_ising_sampler *s) {
   for (size_t p = 0; p < s->cfg.passes; p++) {
     pass *ps = &s->passes[p];
     const cl_uint stride = (cl_uint)ps->nwords, w0 = (cl_uint)(s->word_base + ps->word0);
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 0, sizeof(cl_mem), &ps->state)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 1, sizeof nn, &nn)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 2, sizeof stride, &stride)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 3, sizeof stride, &stride)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 4, sizeof w0, &w0)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 5, sizeof k0, &k0)));
-    OB_TRY(OB_CL(clSetKernelArg(s->k_init, 6, sizeof k1, &k1)));
+    const ob_kernel_arg args[] = {OB_KARG(ps->state), OB_KARG(nn), OB_KARG(stride),
+                                  OB_KARG(stride),    OB_KARG(w0), OB_KARG(k0),
+                                  OB_KARG(k1)};
+    OB_TRY(ob_kernel_set_args(s->k_init, 0, args, sizeof args / sizeof *args));
     const size_t local = ob_device_wg_size(s->dev, s->k_init, 64);
     const size_t global = round_up(s->n * ps->nwords, local);
     OB_TRY(ob_enqueue_kernel(s->dev, s->k_init, 1, &global, &local, NULL));
@@ -759,16 +751,18 @@ static ob_status run_local(ob_ising_sampler *s, const pass *ps, cl_mem in, uint6
     cl_uint count = (cl_uint)(nsweeps - done < chunk ? nsweeps - done : chunk);
     cl_uint obs_from = observe ? first : 0xffffffffu;
     cl_mem src = done ? ps->state : in;
-    const void *vals[] = {&s->d_pos, &s->d_colour_start, &ncol, &s->d_sell, &src, &ps->state,
-                          &nn, &stride, &nelem, &w0, &wshift, &k0, &k1, &first, &count,
-                          &obs_from, &ncnt, &ns1, &ns2, &ecnt, &es1, &es2, &tw, &tm};
-    const size_t sizes[] = {sizeof(cl_mem), sizeof(cl_mem), 4, sizeof(cl_mem), sizeof(cl_mem),
-                            sizeof(cl_mem), 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, sizeof(cl_mem), 4, 4,
-                            sizeof(cl_mem), 4, 4, 4, 4};
-    OB_TRY(set_args(k, vals, sizes, 24));
-    OB_TRY(OB_CL(clSetKernelArg(k, 24, sizeof(cl_mem), &s->d_thr)));
-    if (sched) OB_TRY(OB_CL(clSetKernelArg(k, 25, sizeof nsell, &nsell)));
-    OB_TRY(OB_CL(clSetKernelArg(k, sched ? 26 : 25, c->local_bytes, NULL)));
+    const ob_kernel_arg args[] = {
+        OB_KARG(s->d_pos), OB_KARG(s->d_colour_start), OB_KARG(ncol),  OB_KARG(s->d_sell),
+        OB_KARG(src),      OB_KARG(ps->state),         OB_KARG(nn),    OB_KARG(stride),
+        OB_KARG(nelem),    OB_KARG(w0),                OB_KARG(wshift), OB_KARG(k0),
+        OB_KARG(k1),       OB_KARG(first),             OB_KARG(count), OB_KARG(obs_from),
+        OB_KARG(ncnt),     OB_KARG(ns1),               OB_KARG(ns2),   OB_KARG(ecnt),
+        OB_KARG(es1),      OB_KARG(es2),               OB_KARG(tw),    OB_KARG(tm),
+        OB_KARG(s->d_thr), OB_KARG(nsell)};
+    const size_t nargs = sizeof args / sizeof *args - (sched ? 0 : 1); /* nsell: sched only */
+    OB_TRY(ob_kernel_set_args(k, 0, args, nargs));
+    const ob_kernel_arg scratch = {c->local_bytes, NULL}; /* __local */
+    OB_TRY(ob_kernel_set_args(k, (cl_uint)nargs, &scratch, 1));
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(s->dev, k, 1, &global, &local, &ev));
     ob_status st = OB_CL(clWaitForEvents(1, &ev));
@@ -790,25 +784,25 @@ static ob_status run_global(ob_ising_sampler *s, const pass *ps, uint64_t sweep0
   cl_uint ns1 = stride, ns2 = 1, es1 = stride, es2 = 1, tw, tm;
   tail_of(s, ps, &tw, &tm);
   cl_mem ncnt = observe ? s->d_node_cnt : s->d_dummy, ecnt = observe ? s->d_edge_cnt : s->d_dummy;
-  const void *vals[] = {&s->d_pos, &s->d_sell, &ps->state, &stride, &nelem, &w0};
-  const size_t sizes[] = {sizeof(cl_mem), sizeof(cl_mem), sizeof(cl_mem), 4, 4, 4};
-  OB_TRY(set_args(s->k_global, vals, sizes, 6));
-  const void *tail_vals[] = {&k0, &k1};
-  for (cl_uint a = 0; a < 2; a++) OB_TRY(OB_CL(clSetKernelArg(s->k_global, 8 + a, 4, tail_vals[a])));
-  const void *obs_vals[] = {&obs, &ncnt, &ns1, &ns2, &ecnt, &es1, &es2, &tw, &tm};
-  const size_t obs_sizes[] = {4, sizeof(cl_mem), 4, 4, sizeof(cl_mem), 4, 4, 4, 4};
-  for (cl_uint a = 0; a < 9; a++)
-    OB_TRY(OB_CL(clSetKernelArg(s->k_global, 11 + a, obs_sizes[a], obs_vals[a])));
-  OB_TRY(OB_CL(clSetKernelArg(s->k_global, 20, sizeof(cl_mem), &s->d_thr)));
+  /* Arguments 6, 7 (the colour's positions) and 10 (the sweep) are set per launch below. */
+  const ob_kernel_arg head[] = {OB_KARG(s->d_pos), OB_KARG(s->d_sell), OB_KARG(ps->state),
+                                OB_KARG(stride),   OB_KARG(nelem),     OB_KARG(w0)},
+                      key[] = {OB_KARG(k0), OB_KARG(k1)},
+                      tail[] = {OB_KARG(obs), OB_KARG(ncnt), OB_KARG(ns1), OB_KARG(ns2),
+                                OB_KARG(ecnt), OB_KARG(es1), OB_KARG(es2), OB_KARG(tw),
+                                OB_KARG(tm), OB_KARG(s->d_thr)};
+  OB_TRY(ob_kernel_set_args(s->k_global, 0, head, 6));
+  OB_TRY(ob_kernel_set_args(s->k_global, 8, key, 2));
+  OB_TRY(ob_kernel_set_args(s->k_global, 11, tail, 10));
   const size_t local = s->cfg.wg_size;
   for (size_t sw = 0; sw < nsweeps; sw++) {
     cl_uint sweep = (cl_uint)(sweep0 + sw);
-    OB_TRY(OB_CL(clSetKernelArg(s->k_global, 10, 4, &sweep)));
+    OB_TRY(ob_kernel_set_args(s->k_global, 10, &OB_KARG(sweep), 1));
     for (size_t col = 0; col < s->ncolours; col++) {
       cl_uint p0 = s->colour_start[col], count = s->colour_start[col + 1] - p0;
       if (!count) continue;
-      OB_TRY(OB_CL(clSetKernelArg(s->k_global, 6, 4, &p0)));
-      OB_TRY(OB_CL(clSetKernelArg(s->k_global, 7, 4, &count)));
+      const ob_kernel_arg range[] = {OB_KARG(p0), OB_KARG(count)};
+      OB_TRY(ob_kernel_set_args(s->k_global, 6, range, 2));
       const size_t global = round_up((size_t)count * ps->nwords, local);
       OB_TRY(ob_enqueue_kernel(s->dev, s->k_global, 1, &global, &local, NULL));
     }
@@ -825,9 +819,9 @@ static ob_status collect(ob_ising_sampler *s, const pass *ps) {
     if (!rows) continue;
     cl_mem cnt = which == 0 ? s->d_node_cnt : s->d_edge_cnt;
     const cl_uint s1 = local ? 1 : nelem, s2 = local ? rows : 1;
-    const void *vals[] = {&cnt, &rows, &nelem, &s1, &s2, &s->d_reduced};
-    const size_t sizes[] = {sizeof(cl_mem), 4, 4, 4, 4, sizeof(cl_mem)};
-    OB_TRY(set_args(s->k_reduce, vals, sizes, 6));
+    const ob_kernel_arg args[] = {OB_KARG(cnt), OB_KARG(rows), OB_KARG(nelem),
+                                  OB_KARG(s1),  OB_KARG(s2),   OB_KARG(s->d_reduced)};
+    OB_TRY(ob_kernel_set_args(s->k_reduce, 0, args, 6));
     const size_t lsz = ob_device_wg_size(s->dev, s->k_reduce, 64);
     const size_t global = round_up(rows, lsz);
     OB_TRY(ob_enqueue_kernel(s->dev, s->k_reduce, 1, &global, &lsz, NULL));
