@@ -527,9 +527,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   const int z = get_group_id(2);
   const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
   const int tn = get_local_id(0), tm = get_local_id(1);
-#if STREAMK
-  int gn, gm; /* the tile of the segment in hand (below) */
-#else
+#if !STREAMK /* else the segment's, in local memory (below) */
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
 #endif
   const int tid = tm * WGN + tn;
@@ -656,30 +654,46 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   float a[2][TM];      /* A fragments of two steps: rows of the work-item's tile */
   vecn b[2][GN];       /* B fragments: its columns */
 #if STREAMK
-  /* The work-group's segments (STREAMK above): [it, it_end) in the space of the sk_tiles'
-   * slices, tile after tile, or one whole tile. The loop's condition and bounds are uniform
-   * across the work-group. */
+  /* The work-group's segments (STREAMK above): the slices [it, it_end) of the sk_tiles,
+   * tile after tile, or one whole tile. Work-item 0 works out each segment into local memory
+   * (seg: its tile's first row and column, its first and end slices of the tile, and the tile;
+   * the first < 0: none left), and the loop below reads the segment there (volatile: again after
+   * each barrier) rather than keeping it in registers: the tile loop needs every register
+   * it has (on NVIDIA's compiler, a register more than the plain kernel's 128 at 128x128 tiles
+   * halves the work-groups per SM). */
+  volatile __local int seg[5];
   const int ks = K / BK, wg = get_group_id(0), whole = wg >= sk_workers;
-  int it = whole ? 0 : (int)((long)sk_tiles * ks * wg / sk_workers);
-  const int it_end = whole ? 0 : (int)((long)sk_tiles * ks * (wg + 1) / sk_workers);
-  for (int seg = 0; whole ? seg == 0 : it < it_end; seg++) {
-    const int tile = whole ? sk_tiles + wg - sk_workers : it / ks;
-    const int s0 = whole ? 0 : it - tile * ks, s1 = whole ? ks : min(ks, it_end - tile * ks);
-    it = tile * ks + s1;
-    gm = tile / ((N + BN - 1) / BN) * BM;
-    gn = tile % ((N + BN - 1) / BN) * BN;
+  for (int nseg = 0;; nseg++) {
     barrier(CLK_LOCAL_MEM_FENCE); /* the previous segment's last local reads done */
+    if (tid == 0) {
+      const int it = nseg ? seg[4] * ks + seg[3]
+                          : (int)((long)sk_tiles * ks * wg / sk_workers);
+      const int it_end = (int)((long)sk_tiles * ks * (wg + 1) / sk_workers);
+      const int tile = whole ? sk_tiles + wg - sk_workers : it / ks;
+      seg[0] = tile / ((N + BN - 1) / BN) * BM;
+      seg[1] = tile % ((N + BN - 1) / BN) * BN;
+      seg[2] = whole ? (nseg ? -1 : 0) : it < it_end ? it - tile * ks : -1;
+      seg[3] = whole ? ks : min(ks, it_end - tile * ks);
+      seg[4] = tile;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (seg[2] < 0) break;
+#define gm seg[0]
+#define gn seg[1]
+#define SLICE0 seg[2]
+#define SLICE1 seg[3]
 #else
   {
-    const int s0 = 0, s1 = K / BK; /* the K-slices of the tile */
+#define SLICE0 0
+#define SLICE1 (K / BK) /* the K-slices of the tile */
 #endif
   ZERO_ACC
-  const int nslices = s1 - s0;
+  const int nslices = SLICE1 - SLICE0;
   if (nslices > 0) {
-    LOAD_SLICE(s0)
+    LOAD_SLICE(SLICE0)
     STORE_SLICE(0)
     barrier(CLK_LOCAL_MEM_FENCE);
-    LOAD_SLICE(s0 + min(1, nslices - 1))
+    LOAD_SLICE(SLICE0 + min(1, nslices - 1))
     LOAD_FRAGMENTS(As_v + r0, Bs_v + c0, 0)
   }
   for (int t = 0; t < nslices; t++) {
@@ -693,7 +707,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
       } else {
         STORE_SLICE(cur ^ 1)
         barrier(CLK_LOCAL_MEM_FENCE);
-        LOAD_SLICE(s0 + min(t + 2, nslices - 1))
+        LOAD_SLICE(SLICE0 + min(t + 2, nslices - 1))
         LOAD_FRAGMENTS(As_v + (cur ^ 1) * (BK * LDA_L / VM) + r0,
                        Bs_v + (cur ^ 1) * (BK * LDB_L / VN) + c0, (kk + 1) & 1)
       }
@@ -706,11 +720,11 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     }
   }
 #if STREAMK
-    if (s0 == 0 && s1 == ks) {
+    if (SLICE0 == 0 && SLICE1 == ks) {
       STORE_TILE(C + c_off, gm + r0 * VM, RSTEP * VM, gn + c0 * VN, CSTEP * VN, beta)
     } else {
       /* Part of the tile's K: unscaled and unguarded (the slot holds the whole tile). */
-      __global float *wp = ws + (2 * wg + (seg > 0)) * (BM * BN);
+      __global float *wp = ws + (2 * wg + (nseg > 0)) * (BM * BN);
 #pragma unroll
       for (int g = 0; g < GM; g++) {
 #pragma unroll
@@ -722,8 +736,12 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
         }
       }
     }
+#undef gm
+#undef gn
 #endif
   }
+#undef SLICE0
+#undef SLICE1
 #else
   ZERO_ACC
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */

@@ -37,6 +37,19 @@ ab)
   one sk2_s oclbench 1024,2048 $B,streamk=2
   ref "(4096,8192)"
   ;;
+v2)
+  # Call 2: the segment kept in local memory (v2); the tuner over every candidate at 4096
+  # (its log: registers and spills of each), then the forced A/B against main.
+  ref "(4096,8192)"
+  s=$(date +%s)
+  OCLBENCH_TUNE=redo OCLBENCH_LOG=info timeout 150 ./oclbench run linear --device gpu --sizes 4096 --format csv > $T/tune_v2.csv 2> $T/tune_v2.err
+  echo "tune_v2 rc $? $(( $(date +%s)-s ))s" >> $T/rates.txt; save
+  for r in 1 2; do
+    one main$r oclbench_main 4096,8192 $B
+    one v2sk2_$r oclbench 4096,8192 $B,streamk=2
+  done
+  ref "(4096,8192)"
+  ;;
 tuned)
   s=$(date +%s)
   OCLBENCH_LOG=debug timeout 400 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --format csv > $T/tuned.csv 2> $T/tuned.err
