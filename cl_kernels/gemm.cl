@@ -666,9 +666,10 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   for (int nseg = 0;; nseg++) {
     barrier(CLK_LOCAL_MEM_FENCE); /* the previous segment's last local reads done */
     if (tid == 0) {
-      const int it = nseg ? seg[4] * ks + seg[3]
-                          : (int)((long)sk_tiles * ks * wg / sk_workers);
-      const int it_end = (int)((long)sk_tiles * ks * (wg + 1) / sk_workers);
+      /* (whole: no division by sk_workers, which is 0 in a launch without workers) */
+      const int it = whole ? 0 : nseg ? seg[4] * ks + seg[3]
+                                      : (int)((long)sk_tiles * ks * wg / sk_workers);
+      const int it_end = whole ? 0 : (int)((long)sk_tiles * ks * (wg + 1) / sk_workers);
       const int tile = whole ? sk_tiles + wg - sk_workers : it / ks;
       seg[0] = tile / ((N + BN - 1) / BN) * BM;
       seg[1] = tile % ((N + BN - 1) / BN) * BN;

@@ -21,14 +21,6 @@
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
    .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_}
 
-/* A GPU configuration of CFGW's kind with stream-K over sk_ workers per compute unit: the
- * tiles of the part-full last wave and the wave before it dealt out as equal shares of
- * K-slices (128x128 tiles at two work-groups per SM: 1,024 tiles at 4096^3 are 3.88 waves of
- * 264 on 132 SMs, and the last, part-full wave costs nearly a whole one). */
-#define CFGSK(bm_, bn_, tm_, tn_, bk_, lm_, ln_, regs_, sk_)                                    \
-  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
-   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_, .streamk = sk_}
-
 /* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
  * tiles (conflict-free float4 local reads). Register counts below are ptxas's for sm_90 on
  * clang's PTX of these kernels (a proxy for NVIDIA's OpenCL compiler):
@@ -51,9 +43,6 @@ static const ob_gemm_config gpu_candidates[] = {
     CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),
     CFGW(128, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 8, 8, 0, 0, 128),
-    CFGSK(128, 128, 8, 8, 8, 0, 0, 0, 2),
-    CFGSK(128, 128, 8, 8, 8, 4, 8, 128, 2),
-    CFGSK(128, 128, 8, 8, 8, 0, 0, 0, 1),
     CFGW(128, 128, 8, 8, 16, 4, 8, 128),
     CFGW(64, 128, 8, 8, 8, 4, 8, 128),
     CFGW(128, 128, 8, 16, 8, 4, 8, 0),

@@ -124,6 +124,10 @@ static ob_status own_setup(linear_state *s) {
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(&ob_gemm_family, &cfg, text, sizeof text);
   snprintf(s->config, sizeof s->config, "config=%s (%s)", text, ob_tune_source_name(source));
+  char info[400];
+  ob_gemm_build_info(s->gemm, &args, info, sizeof info);
+  ob_log(OB_LOG_DEBUG, "%s: gemm %s (%s): %s", ob_device_slug(s->dev), text,
+         ob_tune_source_name(source), info[0] ? info : "no build information");
   return OB_OK;
 }
 

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Own SGEMM against OpenBLAS on PoCL, the same cores, alternating (RESULTS.md, "CPU SGEMM on a
+# second CPU kind", 2026-12-05 afternoon): per round OpenBLAS (numpy `a @ b`, median/best
+# GFLOP/s at 1024 and 2048), own SGEMM with the configuration forced (CFG, default the
+# persistent 48/512, 6x64, kc 512 candidate), OpenBLAS again.
+# Usage (repository root, after make): sh bench/results/cpu_2026-12-05b/rounds.sh ROUNDS
+# PY: a python with numpy (default python3).
+set -eu
+dir=$(mktemp -d)
+CFG=${CFG:-bm=48,bn=512,tm=6,tn=64,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1}
+blas() { "${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py; }
+val() { python3 -c "
+import csv, glob
+v=[r for r in csv.DictReader(open(glob.glob('$1/*.csv')[0])) if r['workload']=='linear' and r['variant']=='own' and r['precision']=='fp32']
+print(' '.join('%.0f/%.0f' % (float(r['value']), float(r['flops'])/float(r['time_s_min'])/1e9) for r in v))"; }
+for r in $(seq 1 "$1"); do
+  a=$(blas)
+  OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
+    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$dir/a" --force >/dev/null 2>&1
+  b=$(blas)
+  echo "round $r $(date +%H:%M) | OpenBLAS $a | own $(val "$dir/a") | OpenBLAS $b"
+done
+rm -rf "$dir"
