@@ -655,12 +655,13 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   vecn b[2][GN];       /* B fragments: its columns */
 #if STREAMK
   /* The work-group's segments (STREAMK above): the slices [it, it_end) of the sk_tiles,
-   * tile after tile, or one whole tile. Work-item 0 works out each segment into local memory
-   * (seg: its tile's first row and column, its first and end slices of the tile, and the tile;
-   * the first < 0: none left), and the loop below reads the segment there (volatile: again after
-   * each barrier) rather than keeping it in registers: the tile loop needs every register
-   * it has (on NVIDIA's compiler, a register more than the plain kernel's 128 at 128x128 tiles
-   * halves the work-groups per SM). */
+   * tile after tile, or one whole tile. Work-item 0 works out each segment into local
+   * memory (seg: the tile's first row and column, the segment's first and end slice in the
+   * tile, the tile; a first slice < 0: none left), and the loop below reads it there
+   * (volatile: again after each barrier) rather than keeping it in registers, which the
+   * tile loop needs (kept in registers, the segment made the kernel run at 0.77x of the
+   * plain one on the H200 at 128x128 tiles, where the plain kernel is at the register
+   * budget of two work-groups per SM: bench/RESULTS.md). */
   volatile __local int seg[5];
   const int ks = K / BK, wg = get_group_id(0), whole = wg >= sk_workers;
   for (int nseg = 0;; nseg++) {
