@@ -530,7 +530,8 @@ static void persistent_grids_match_the_reference(void **state) {
 
 /* Stream-K: with one worker per compute unit (two on a single one), one tile more than a
  * wave of those workers is dealt out as equal shares of K-slices (the GEMM and the fix-up
- * that adds the split tiles), two whole waves run as plain tiles (the GEMM alone); with three
+ * that adds the split tiles), two whole waves run as plain tiles (the GEMM alone), row bands
+ * each get their own plan and fix-up; with three
  * per compute unit, ragged shapes in every layout, with alpha, beta, copies and half storage,
  * and a lane-grid configuration (bk = 8), match the reference element by element. */
 static void stream_k_matches_the_reference(void **state) {
@@ -548,6 +549,11 @@ static void stream_k_matches_the_reference(void **state) {
   const problem waves = {OB_GEMM_N, OB_GEMM_N, 32 * 2 * slots, 64, 64, 0, 0, 1.0f, 0.0f};
   check_problem(g, &waves, OB_GEMM_FP32);
   assert_int_equal(ob_gemm_last_launches(g), 1);
+  /* Row bands of one tile (watchdog devices): each band its own plan, its 4 slices shared
+   * by the workers where each gets two, with its own fix-up. */
+  ob_gemm_set_launch_limit(g, 2.0 * 32 * 64 * 64);
+  check_problem(g, &split, OB_GEMM_FP32);
+  assert_int_equal(ob_gemm_last_launches(g), (int)(slots + 1) * (4 >= 2 * slots ? 2 : 1));
   ob_gemm_destroy(g);
   const problem shapes[] = {{OB_GEMM_N, OB_GEMM_N, 200, 300, 100, 0, 0, 1.0f, 0.0f},
                             {OB_GEMM_T, OB_GEMM_N, 77, 131, 145, 1, 3, -1.5f, 0.25f},
