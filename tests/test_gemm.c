@@ -531,9 +531,9 @@ static void persistent_grids_match_the_reference(void **state) {
 /* Stream-K: with one worker per compute unit (two on a single one), one tile more than a
  * wave of those workers is dealt out as equal shares of K-slices (the GEMM and the fix-up
  * that adds the split tiles), two whole waves run as plain tiles (the GEMM alone), row bands
- * each get their own plan and fix-up; with three
- * per compute unit, ragged shapes in every layout, with alpha, beta, copies and half storage,
- * and a lane-grid configuration (bk = 8), match the reference element by element. */
+ * each get their own plan and fix-up; with three per compute unit, ragged shapes in every
+ * layout, with alpha, beta, copies and half storage, and a lane-grid configuration (bk = 8),
+ * match the reference element by element. */
 static void stream_k_matches_the_reference(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
