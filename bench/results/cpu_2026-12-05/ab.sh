@@ -12,11 +12,7 @@ for f in $(git ls-tree --name-only f4202c4 cl_kernels/); do
   git show "f4202c4:$f" > "$dir/before/$(basename "$f")"
 done
 CFG="bm=48,bn=512,tm=12,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1"
-blas() { "${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py; }
-val() { python3 -c "
-import csv, glob
-v=[r for r in csv.DictReader(open(glob.glob('$1/*.csv')[0])) if r['workload']=='linear' and r['variant']=='own' and r['precision']=='fp32']
-print(' '.join('%.0f/%.0f' % (float(r['value']), float(r['flops'])/float(r['time_s_min'])/1e9) for r in v))"; }
+. bench/results/cpu_rounds.sh
 for r in $(seq 1 "$1"); do
   a=$(blas)
   l0=$(cut -d' ' -f1 /proc/loadavg)

@@ -8,11 +8,7 @@
 set -eu
 dir=$(mktemp -d)
 CFG=${CFG:-bm=48,bn=512,tm=6,tn=64,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1}
-blas() { "${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py; }
-val() { python3 -c "
-import csv, glob
-v=[r for r in csv.DictReader(open(glob.glob('$1/*.csv')[0])) if r['workload']=='linear' and r['variant']=='own' and r['precision']=='fp32']
-print(' '.join('%.0f/%.0f' % (float(r['value']), float(r['flops'])/float(r['time_s_min'])/1e9) for r in v))"; }
+. bench/results/cpu_rounds.sh
 for r in $(seq 1 "$1"); do
   a=$(blas)
   OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
