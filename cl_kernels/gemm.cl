@@ -47,18 +47,6 @@
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
  *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
  *              prefetched before its k loop (PREFETCH)
- *   STREAMK    LOCAL=1 only: 1: stream-K in its hybrid form (one launch over a 1-D grid of
- *              sk_workers + the remaining tiles' work-groups). The first sk_tiles tiles of C
- *              (row-major tile order, ceil(N/BN) tiles a row) are dealt out as K-slices:
- *              work-group w < sk_workers takes slices [w * I / sk_workers, (w + 1) * I /
- *              sk_workers) of the I = sk_tiles * (K / BK) slices, tile after tile; work-group
- *              sk_workers + i takes tile sk_tiles + i whole. A segment that covers its tile's
- *              whole K is stored into C; one that covers part of it (a work-group's first, or
- *              its last) is stored unscaled into the workspace ws, BM x BN floats at slot 2w
- *              (the first segment) or 2w + 1 (the last), which cl_kernels/gemm_splitk.cl's
- *              gemm_streamk_fixup adds up in order of w into C. The host chooses sk_tiles so
- *              that the remaining tiles are whole waves of resident work-groups: the part-full
- *              last wave of a plain launch becomes equal shares of every work-group
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -135,9 +123,6 @@
 #ifndef PERSIST
 #define PERSIST 0
 #endif
-#ifndef STREAMK
-#define STREAMK 0
-#endif
 
 #if !LOCAL && !PERSIST && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
@@ -147,10 +132,6 @@
 #endif
 #if PANEL && (LOCAL || STRIDED || PACK || ((PANEL & 1) && TA))
 #error "PANEL needs LOCAL=0, STRIDED=0 and PACK=0 (and A panels TA=0)"
-#endif
-
-#if STREAMK && !LOCAL
-#error "STREAMK needs LOCAL=1"
 #endif
 
 #if PERSIST && (LOCAL || STRIDED || PACK || PANEL || VM != 1 || KC <= 0 || KC % 16 ||       \
@@ -517,19 +498,13 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
      __global const A_T *restrict A, const int a_off, const int lda,
      __global const B_T *restrict B, const int b_off, const int ldb,
      __global C_T *restrict C, const int c_off, const int ldc, const int c_vec,
-     const int c_split
-#if STREAMK
-     , __global float *restrict ws, const int sk_workers, const int sk_tiles
-#endif
-     ) {
+     const int c_split) {
   /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
    * and write their partial products at C + z * c_split (0 with a single range). */
   const int z = get_group_id(2);
   const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
   const int tn = get_local_id(0), tm = get_local_id(1);
-#if !STREAMK /* else the segment's, in local memory (below) */
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
-#endif
   const int tid = tm * WGN + tn;
   /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units).
    * With the whole work-group as the lane grid they are the local ids themselves: compilers
@@ -628,9 +603,10 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   }
 #else
   vecn acc[TM][GN];
-#define ZERO_ACC                                                                                \
-  _Pragma("unroll") for (int i = 0; i < TM; i++) {                                              \
-    _Pragma("unroll") for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);                    \
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+#pragma unroll
+    for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
   }
 #if LOCAL
   /* K-slices of BK staged in local memory, double-buffered, one barrier per slice; the
@@ -650,52 +626,15 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   __global const A_VG *A4 = (__global const A_VG *)(A + a_o);
   __global const B_VG *B4 = (__global const B_VG *)(B + b_o);
   const int lda4 = lda / VG, ldb4 = ldb / VG;
+  const int nslices = K / BK;
   vecg ra[LA], rb[LB]; /* the slice in flight from global memory */
   float a[2][TM];      /* A fragments of two steps: rows of the work-item's tile */
   vecn b[2][GN];       /* B fragments: its columns */
-#if STREAMK
-  /* The work-group's segments (STREAMK above): the slices [it, it_end) of the sk_tiles,
-   * tile after tile, or one whole tile. Work-item 0 works out each segment into local
-   * memory (seg: the tile's first row and column, the segment's first and end slice in the
-   * tile, the tile; a first slice < 0: none left), and the loop below reads it there
-   * (volatile: again after each barrier) rather than keeping it in registers, which the
-   * tile loop needs (kept in registers, the segment made the kernel run at 0.77x of the
-   * plain one on the H200 at 128x128 tiles, where the plain kernel is at the register
-   * budget of two work-groups per SM: bench/RESULTS.md). */
-  volatile __local int seg[5];
-  const int ks = K / BK, wg = get_group_id(0), whole = wg >= sk_workers;
-  for (int nseg = 0;; nseg++) {
-    barrier(CLK_LOCAL_MEM_FENCE); /* the previous segment's last local reads done */
-    if (tid == 0) {
-      /* (whole: no division by sk_workers, which is 0 in a launch without workers) */
-      const int it = whole ? 0 : nseg ? seg[4] * ks + seg[3]
-                                      : (int)((long)sk_tiles * ks * wg / sk_workers);
-      const int it_end = whole ? 0 : (int)((long)sk_tiles * ks * (wg + 1) / sk_workers);
-      const int tile = whole ? sk_tiles + wg - sk_workers : it / ks;
-      seg[0] = tile / ((N + BN - 1) / BN) * BM;
-      seg[1] = tile % ((N + BN - 1) / BN) * BN;
-      seg[2] = whole ? (nseg ? -1 : 0) : it < it_end ? it - tile * ks : -1;
-      seg[3] = whole ? ks : min(ks, it_end - tile * ks);
-      seg[4] = tile;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (seg[2] < 0) break;
-#define gm seg[0]
-#define gn seg[1]
-#define SLICE0 seg[2]
-#define SLICE1 seg[3]
-#else
-  {
-#define SLICE0 0
-#define SLICE1 (K / BK) /* the K-slices of the tile */
-#endif
-  ZERO_ACC
-  const int nslices = SLICE1 - SLICE0;
   if (nslices > 0) {
-    LOAD_SLICE(SLICE0)
+    LOAD_SLICE(0)
     STORE_SLICE(0)
     barrier(CLK_LOCAL_MEM_FENCE);
-    LOAD_SLICE(SLICE0 + min(1, nslices - 1))
+    LOAD_SLICE(min(1, nslices - 1))
     LOAD_FRAGMENTS(As_v + r0, Bs_v + c0, 0)
   }
   for (int t = 0; t < nslices; t++) {
@@ -709,7 +648,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
       } else {
         STORE_SLICE(cur ^ 1)
         barrier(CLK_LOCAL_MEM_FENCE);
-        LOAD_SLICE(SLICE0 + min(t + 2, nslices - 1))
+        LOAD_SLICE(min(t + 2, nslices - 1))
         LOAD_FRAGMENTS(As_v + (cur ^ 1) * (BK * LDA_L / VM) + r0,
                        Bs_v + (cur ^ 1) * (BK * LDB_L / VN) + c0, (kk + 1) & 1)
       }
@@ -721,31 +660,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
       }
     }
   }
-#if STREAMK
-    if (SLICE0 == 0 && SLICE1 == ks) {
-      STORE_TILE(C + c_off, gm + r0 * VM, RSTEP * VM, gn + c0 * VN, CSTEP * VN, beta)
-    } else {
-      /* Part of the tile's K: unscaled and unguarded (the slot holds the whole tile). */
-      __global float *wp = ws + (2 * wg + (nseg > 0)) * (BM * BN);
-#pragma unroll
-      for (int g = 0; g < GM; g++) {
-#pragma unroll
-        for (int e = 0; e < VM; e++) {
-#pragma unroll
-          for (int j = 0; j < GN; j++)
-            *(__global vecn *)(wp + ((r0 + g * RSTEP) * VM + e) * BN + (c0 + j * CSTEP) * VN) =
-                acc[g * VM + e][j];
-        }
-      }
-    }
-#undef gm
-#undef gn
-#endif
-  }
-#undef SLICE0
-#undef SLICE1
 #else
-  ZERO_ACC
   float a[TM]; /* the A fragment of one k: rows of the work-item's tile */
   vecn b[GN];  /* the B fragment of one k: its columns */
 #if PANEL & 1
@@ -818,9 +733,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   }
 #endif
 
-#if !STREAMK
   /* Epilogue: C = alpha * acc + beta * C. */
   STORE_TILE(C + c_off + z * c_split, gm + r0 * VM, RSTEP * VM, gn + c0 * VN, CSTEP * VN, beta)
-#endif
 #endif
 }

@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
-    "splitk=0,pack=0,panel=0,persist=0,streamk=0",
+    "splitk=0,pack=0,panel=0,persist=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0",
@@ -222,15 +222,6 @@ static void config_text_round_trip_and_rules(void **state) {
   cfg = parse_config(test_configs[PERSIST_CONFIG]);
   cfg.panel = 2;
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
-  cfg = parse_config(test_configs[1]);
-  cfg.streamk = 2; /* stream-K shares out local-memory slices */
-  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
-  assert_non_null(strstr(ob_error_detail(), "streamk"));
-  cfg = parse_config(test_configs[3]);
-  cfg.streamk = 2; /* and not with split-K */
-  assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
-  cfg.splitk = 0;
-  OB_ASSERT_OK(ob_gemm_config_check(&cfg, NULL));
   cfg = parse_config(test_configs[0]);
   cfg.regs = 300;
   assert_int_equal(ob_gemm_config_check(&cfg, NULL), OB_ERR_INVALID);
@@ -528,49 +519,6 @@ static void persistent_grids_match_the_reference(void **state) {
   ob_gemm_destroy(g);
 }
 
-/* Stream-K: with one worker per compute unit (two on a single one), one tile more than a
- * wave of those workers is dealt out as equal shares of K-slices (the GEMM and the fix-up
- * that adds the split tiles), two whole waves run as plain tiles (the GEMM alone), row bands
- * each get their own plan and fix-up; with three per compute unit, ragged shapes in every
- * layout, with alpha, beta, copies and half storage, and a lane-grid configuration (bk = 8),
- * match the reference element by element. */
-static void stream_k_matches_the_reference(void **state) {
-  (void)state;
-  ob_device *dev = ob_test_device();
-  const size_t cus = ob_device_props_get(dev)->compute_units;
-  ob_gemm_config cfg = parse_config(test_configs[0]); /* 32 x 64 tiles, slices of 16 */
-  cfg.streamk = cus > 1 ? 1 : 2;
-  const size_t slots = (size_t)cfg.streamk * cus;
-  ob_gemm *g = NULL;
-  OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
-  const problem split = {OB_GEMM_N, OB_GEMM_N, 32 * (slots + 1), 64, 64, 0, 0, 1.0f, 0.5f};
-  check_problem(g, &split, OB_GEMM_FP32);
-  assert_int_equal(ob_gemm_last_launches(g), 2);
-  const problem waves = {OB_GEMM_N, OB_GEMM_N, 32 * 2 * slots, 64, 64, 0, 0, 1.0f, 0.0f};
-  check_problem(g, &waves, OB_GEMM_FP32);
-  assert_int_equal(ob_gemm_last_launches(g), 1);
-  /* Row bands of one tile (watchdog devices): each band its own plan, its 4 slices shared
-   * by the workers where each gets two, with its own fix-up. */
-  ob_gemm_set_launch_limit(g, 2.0 * 32 * 64 * 64);
-  check_problem(g, &split, OB_GEMM_FP32);
-  assert_int_equal(ob_gemm_last_launches(g), (int)(slots + 1) * (4 >= 2 * slots ? 2 : 1));
-  ob_gemm_destroy(g);
-  const problem shapes[] = {{OB_GEMM_N, OB_GEMM_N, 200, 300, 100, 0, 0, 1.0f, 0.0f},
-                            {OB_GEMM_T, OB_GEMM_N, 77, 131, 145, 1, 3, -1.5f, 0.25f},
-                            {OB_GEMM_N, OB_GEMM_T, 130, 70, 90, 0, 2, 2.0f, 1.0f},
-                            {OB_GEMM_T, OB_GEMM_T, 64, 128, 64, 0, 0, 1.0f, 1.0f},
-                            {OB_GEMM_N, OB_GEMM_N, 9, 330, 20, 0, 1, 1.0f, 0.5f}};
-  for (size_t c = 0; c <= 2; c += 2) {
-    cfg = parse_config(test_configs[c]);
-    cfg.streamk = 3;
-    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
-    for (size_t p = 0; p < sizeof shapes / sizeof *shapes; p++)
-      if (c == 0 || shapes[p].ta == shapes[p].tb) check_problem(g, &shapes[p], OB_GEMM_FP32);
-    check_problem(g, &shapes[0], OB_GEMM_FP16);
-    ob_gemm_destroy(g);
-  }
-}
-
 /* Half storage: aligned tile multiples launch the GEMM alone on local-memory configurations;
  * configurations without local memory convert A to fp32 first (one copy); split-K adds its
  * reduction, which rounds C. Buffer sizes are checked in halves. */
@@ -803,7 +751,6 @@ int main(void) {
       cmocka_unit_test(half_rounding_is_exact),
       cmocka_unit_test(launch_count_and_empty_inner_dimension),
       cmocka_unit_test(persistent_grids_match_the_reference),
-      cmocka_unit_test(stream_k_matches_the_reference),
       cmocka_unit_test(half_storage_launches_and_buffer_checks),
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),

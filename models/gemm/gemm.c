@@ -23,8 +23,7 @@ struct ob_gemm {
   size_t nkernels, cap_kernels;
   cl_kernel copy[4];     /* operand copies, by gemm_copy.cl's HALF_IO (0, 1, 3) */
   cl_kernel reduce[2];   /* split-K reductions, by storage of C */
-  cl_kernel fixup[2];    /* stream-K fix-ups, by storage of C */
-  cl_mem scratch[3];     /* padded copies of A and B, split-K or stream-K partial products */
+  cl_mem scratch[3];     /* padded copies of A and B, split-K partial products */
   size_t scratch_bytes[3];
   int launches;
   int use_fma;         /* the device has a hardware fma (CL_FP_FMA, not soft float) */
@@ -55,10 +54,8 @@ void ob_gemm_destroy(ob_gemm *g) {
   for (size_t i = 0; i < g->nkernels; i++) clReleaseKernel(g->kernels[i].kernel);
   for (int i = 0; i < 4; i++)
     if (g->copy[i]) clReleaseKernel(g->copy[i]);
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 2; i++)
     if (g->reduce[i]) clReleaseKernel(g->reduce[i]);
-    if (g->fixup[i]) clReleaseKernel(g->fixup[i]);
-  }
   for (int i = 0; i < 3; i++) ob_buffer_release(g->dev, g->scratch[i]);
   free(g->kernels);
   free(g);
@@ -105,8 +102,6 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
              c->panel);
   if (c->persist)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
-  if (c->streamk)
-    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DSTREAMK=1");
   if (c->regs > 0 && vp->max_registers_option)
     snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
@@ -368,51 +363,6 @@ static ob_status reduce_splits(ob_gemm *g, const ob_gemm_args *a, const operand 
   return OB_OK;
 }
 
-/* Stream-K's share of a launch (STREAMK in cl_kernels/gemm.cl): its workers and the tiles
- * they take, the first of the launch's tiles of ks K-slices each. With `slots` work-groups
- * resident at once, the tiles beyond the whole waves but one, that is the part-full last
- * wave and the whole wave before it, are dealt out as equal shares of slices to `slots`
- * workers (each between one and two tiles' work: few split tiles, each split once or twice);
- * the remaining tiles are whole waves. None where the tiles are whole waves already, or where
- * a worker would get fewer than two slices. */
-typedef struct streamk_share {
-  size_t workers, tiles;
-} streamk_share;
-
-static streamk_share streamk_plan(size_t tiles, size_t slots, size_t ks) {
-  const streamk_share none = {0, 0};
-  if (slots == 0 || ks == 0 || tiles % slots == 0) return none;
-  const size_t sk = tiles % slots + (tiles > slots ? slots : 0);
-  if (sk * ks < 2 * slots) return none;
-  return (streamk_share){.workers = slots, .tiles = sk};
-}
-
-/* Adds up the tiles a stream-K launch split (their partial products in ws) into C = alpha *
- * sum + beta * C: the m rows of C at c_off (a row band). */
-static ob_status streamk_fixup(ob_gemm *g, const ob_gemm_args *a, const streamk_share *sk,
-                               size_t ks, cl_mem ws, cl_int m, cl_int c_off, cl_event *ev) {
-  const int half = a->storage == OB_GEMM_FP16;
-  if (!g->fixup[half])
-    OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, half ? "-DHALF_IO=1" : "", "gemm_streamk_fixup",
-                            &g->fixup[half]));
-  const cl_int n = (cl_int)a->n, k = (cl_int)ks, workers = (cl_int)sk->workers,
-               tiles = (cl_int)sk->tiles, bm = g->cfg.bm, bn = g->cfg.bn, ldc = (cl_int)a->ldc;
-  cl_kernel kf = g->fixup[half];
-  const ob_kernel_arg args[] = {OB_KARG(m),        OB_KARG(n),       OB_KARG(k),
-                                OB_KARG(workers),  OB_KARG(tiles),   OB_KARG(bm),
-                                OB_KARG(bn),       OB_KARG(ws),      OB_KARG(a->alpha),
-                                OB_KARG(a->beta),  OB_KARG(a->c),    OB_KARG(c_off),
-                                OB_KARG(ldc)};
-  OB_TRY(ob_kernel_set_args(kf, 0, args, sizeof args / sizeof *args));
-  const size_t cap = ob_device_wg_size(g->dev, kf, 256); /* the built kernel's limit */
-  const size_t wx = largest_pow2_divisor((size_t)bn, cap < 64 ? cap : 64);
-  const size_t local[3] = {wx, largest_pow2_divisor((size_t)bm, cap / wx), 1},
-               global[3] = {(size_t)bn, (size_t)bm, sk->tiles};
-  OB_TRY(ob_enqueue_kernel(g->dev, kf, 3, global, local, ev));
-  g->launches++;
-  return OB_OK;
-}
-
 /* A call as the kernel runs it: its layout flags, and M, N, K rounded up to the tiles (K to
  * whole bk slices of each of the split-K ranges; persistent kernels: as they are). */
 typedef struct gemm_dims {
@@ -499,8 +449,7 @@ static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
 }
 
 /* Launches the GEMM over row bands of C, each within the launch limit (one band without a
- * limit), stream-K's fix-up after each band that needs one; *last gets the final band's
- * last event unless split-K's reduction comes after. */
+ * limit); *last gets the final band's event unless split-K's reduction comes after. */
 static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *a,
                               const gemm_dims *d, const operand *A, const operand *out,
                               cl_event *first, cl_event *last) {
@@ -521,35 +470,17 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
     OB_TRY(ob_kernel_set_args(kernel, 0, &OB_KARG(m), 1));
     OB_TRY(ob_kernel_set_args(kernel, 6, &OB_KARG(ao), 1));
     OB_TRY(ob_kernel_set_args(kernel, 12, &OB_KARG(co), 1));
-    /* Persistent kernels: persist work-groups per compute unit, each looping over its blocks;
-     * stream-K: its workers, then a work-group per remaining tile, in one dimension. */
+    /* Persistent kernels: persist work-groups per compute unit, each looping over its blocks. */
     const cl_uint cus = ob_device_props_get(g->dev)->compute_units;
-    const size_t tiles = rows / (size_t)cfg->bm * (d->N / (size_t)cfg->bn);
-    const size_t groups = cfg->persist ? (size_t)cfg->persist * (cus ? cus : 1) : tiles;
-    streamk_share sk = {0, 0};
-    cl_mem ws = NULL;
-    if (cfg->streamk) {
-      sk = streamk_plan(tiles, (size_t)cfg->streamk * (cus ? cus : 1), d->K / (size_t)cfg->bk);
-      const size_t ws_floats = 2 * sk.workers * (size_t)cfg->bm * (size_t)cfg->bn;
-      if (ws_floats > (size_t)INT_MAX)
-        return ob_fail(OB_ERR_TOO_LARGE, "gemm: stream-K partial products above 2^31 elements");
-      if (sk.workers) OB_TRY(scratch_get(g, 2, ws_floats * sizeof(float), &ws));
-      const cl_int workers = (cl_int)sk.workers, sk_tiles = (cl_int)sk.tiles;
-      const ob_kernel_arg args[] = {OB_KARG(ws), OB_KARG(workers), OB_KARG(sk_tiles)};
-      OB_TRY(ob_kernel_set_args(kernel, 16, args, 3));
-    }
-    const bool grid1 = cfg->persist || cfg->streamk;
-    const size_t global[3] = {grid1 ? (groups + sk.workers - sk.tiles) * local[0]
-                                    : d->N / (size_t)cfg->tn,
-                              grid1 ? local[1] : rows / (size_t)cfg->tm, splits};
+    const size_t groups = (size_t)cfg->persist * (cus ? cus : 1);
+    const size_t global[3] = {cfg->persist ? groups * local[0] : d->N / (size_t)cfg->tn,
+                              cfg->persist ? local[1] : rows / (size_t)cfg->tm, splits};
     const bool final = row0 + band >= M && splits == 1;
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(g->dev, kernel, splits > 1 ? 3 : 2, global, local,
-                             final && !sk.workers ? last : (first && !*first ? &ev : NULL)));
+                             final ? last : (first && !*first ? &ev : NULL)));
     keep_first(first, ev);
     g->launches++;
-    if (sk.workers)
-      OB_TRY(streamk_fixup(g, a, &sk, d->K / (size_t)cfg->bk, ws, m, co, final ? last : NULL));
   }
   return OB_OK;
 }

@@ -13,8 +13,7 @@
  * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
  * into zero-padded scratch buffers first (an extra kernel launch per operand). A split-K
  * configuration (splitk > 1) writes partial products into a scratch buffer (float, also with
- * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl);
- * so does a stream-K configuration (streamk > 0) for the few tiles it splits.
+ * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
  *
  * Kernel configuration (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
  * by ob_gemm_config): a handle runs the configuration it was created with on every call; the
@@ -77,11 +76,6 @@ typedef struct ob_gemm_config {
                    and then its bm x kc blocks of op(A) (mc) into local memory as tn- and
                    tm-wide micro-panels (no operand copies); needs local = 0, strided = 0,
                    vm = 1, pack = 0, panel = 0, splitk <= 1, kc, bm and bn multiples of 16 */
-  int streamk;  /* stream-K workers per compute unit (0: off; local = 1, splitk <= 1): where
-                   the tiles are not whole waves of that many work-groups per compute unit,
-                   the tiles of the last one or two waves are dealt out as equal shares of
-                   K-slices to that many work-groups, and the tiles they split are added up
-                   by a second kernel (cl_kernels/gemm_splitk.cl) */
 } ob_gemm_config;
 
 /* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"

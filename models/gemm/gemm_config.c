@@ -204,8 +204,8 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
  * regs and splitk are not kernel defines (a build option of the vendor, a second kernel); pack,
- * panel, persist and streamk are ones only when set (models/gemm/gemm.c: the build options of
- * every configuration without them stay as they were). */
+ * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
+ * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -215,7 +215,7 @@ static const ob_tune_param params[] = {
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
     PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
-    PARAM("persist", NULL, persist), PARAM("streamk", NULL, streamk),
+    PARAM("persist", NULL, persist),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -281,9 +281,6 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
     return ob_fail(OB_ERR_INVALID, "gemm config %s: persist is 0..8, and not 0 needs local=0, "
                    "strided=0, vm=1, pack=0, panel=0, splitk <= 1, kc, bm, bn multiples of 16",
                    text);
-  if (c->streamk > 8 || (c->streamk && (!c->local || c->splitk > 1)))
-    return ob_fail(OB_ERR_INVALID, "gemm config %s: streamk is 0..8, and not 0 needs local=1, "
-                   "splitk <= 1", text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Stream-K SGEMM against main and cuBLAS in one device call (2026-12-05, afternoon session).
-# Run from .gpu/files with oclbench (this tree: STREAMK) and oclbench_main (b461e4e) beside it:
-#   bash .gpu/remote.sh bash call_sk.sh
+# Run from .gpu/files with oclbench (a build with stream-K: d2f255d for call 1's `ab`, 2c31b08
+# for call 2's `v2`; stream-K was removed after call 2) and oclbench_main (b461e4e) beside it:
+#   bash .gpu/remote.sh bash call_sk.sh ab|v2
 # base/main: the tuner's choice of 2026-12-05 (128x128, 8x8, bk=8) forced; sk1/sk2: the same
 # with stream-K over one or two workers per SM (sk2r: registers capped at 128, so that two
 # work-groups fit an SM). Alternating rounds; cuBLAS before and after. `v2`: the same after
