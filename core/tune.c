@@ -135,10 +135,11 @@ static uint64_t candidates_hash(const ob_tune_search *q) {
 }
 
 /* The cached configuration, when there is one that is still usable here. */
-static bool select_cached(const ob_tune_settings *s, const ob_tune_search *q, void *out) {
+static bool select_cached(const ob_tune_settings *s, const ob_tune_search *q,
+                          uint64_t candidates, void *out) {
   char text[OB_TUNE_TEXT_MAX];
   const ob_tune_family *f = q->family;
-  if (!ob_tune_cache_find(s->cache_dir, q->dev, f->name, q->shape, candidates_hash(q), text,
+  if (!ob_tune_cache_find(s->cache_dir, q->dev, f->name, q->shape, candidates, text,
                           sizeof text))
     return false;
   memset(out, 0, f->size);
@@ -226,11 +227,11 @@ ob_status ob_tune_select(const ob_tune_settings *s, const ob_tune_search *search
   *source = OB_TUNE_DEFAULT;
   if (s->mode == OB_TUNE_OFF) return q->fallback(q->ctx, out);
   *source = OB_TUNE_CACHED;
-  if (s->mode == OB_TUNE_ON && select_cached(s, q, out)) return OB_OK;
+  const uint64_t candidates = candidates_hash(q);
+  if (s->mode == OB_TUNE_ON && select_cached(s, q, candidates, out)) return OB_OK;
   *source = OB_TUNE_SEARCHED;
   const double t0 = ob_now();
   double score = 0.0;
-  const uint64_t candidates = candidates_hash(q);
   OB_TRY(search(q, out, &score));
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(q->family, out, text, sizeof text);

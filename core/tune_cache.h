@@ -10,8 +10,8 @@
  * other forms are skipped on reading and kept on rewriting, except the header); without one,
  * it lives in this process's memory. <candidates> (16 hex digits) identifies the list of
  * candidates the search chose from: a line stored from another list is not found (a search
- * over the new list replaces it), so that a changed candidate list is searched afresh. Reads and rewrites are serialised within the process; a
- * rewrite replaces the file atomically. */
+ * over the new list replaces it), so that a changed candidate list is searched afresh. Reads
+ * and rewrites are serialised within the process; a rewrite replaces the file atomically. */
 #ifndef OB_TUNE_CACHE_H
 #define OB_TUNE_CACHE_H
 
