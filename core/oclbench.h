@@ -236,13 +236,15 @@ ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
 ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,
                            const char *name, cl_kernel *out);
 
-/* One kernel argument by value: its size and where its bytes are (NULL: a NULL cl_mem or a
- * __local buffer of that size). OB_KARG(x) is the argument x, a variable or lvalue. */
+/* One kernel argument by value: its size and where its bytes are (NULL: a __local buffer of
+ * that size). OB_KARG(x) is the argument x, a variable or lvalue (a cl_mem variable may hold
+ * NULL: a NULL buffer); OB_KARG_LOCAL(bytes) a __local buffer of that many bytes. */
 typedef struct ob_kernel_arg {
   size_t size;
   const void *value;
 } ob_kernel_arg;
 #define OB_KARG(x) ((ob_kernel_arg){sizeof(x), &(x)})
+#define OB_KARG_LOCAL(bytes) ((ob_kernel_arg){(bytes), NULL})
 
 /* Sets arguments first, first + 1, ... of k to args[0..n) (OB_ERR_CL naming the argument's
  * index when one is refused). */

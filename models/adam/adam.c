@@ -326,25 +326,27 @@ static ob_status fused_setup(ob_adam *a) {
   free(tb.table);
   if (st != OB_OK || tb.nchunks == 0) return st;
   cl_mem vmax = a->state[2] ? a->state[2] : a->state[1]; /* unused without amsgrad */
-  OB_TRY(OB_CL(clSetKernelArg(a->fused, 2, sizeof(cl_mem), &a->state[0])));
-  OB_TRY(OB_CL(clSetKernelArg(a->fused, 3, sizeof(cl_mem), &a->state[1])));
-  OB_TRY(OB_CL(clSetKernelArg(a->fused, 4, sizeof(cl_mem), &vmax)));
-  OB_TRY(OB_CL(clSetKernelArg(a->fused, 5, sizeof(cl_mem), &a->chunks)));
-  return OB_OK;
+  const ob_kernel_arg args[] = {OB_KARG(a->state[0]), OB_KARG(a->state[1]), OB_KARG(vmax),
+                                OB_KARG(a->chunks)};
+  return ob_kernel_set_args(a->fused, 2, args, sizeof args / sizeof *args);
 }
 
 static ob_status fused_step(ob_adam *a, const double *sc, cl_event *last) {
   if (a->nlaunches == 0) return OB_OK;
-  for (cl_uint k = 0; k < sizeof fused_scalars / sizeof *fused_scalars; k++) {
-    const cl_float f = (cl_float)sc[fused_scalars[k]];
-    OB_TRY(OB_CL(clSetKernelArg(a->fused, 7 + k, sizeof f, &f)));
+  enum { NFUSED = sizeof fused_scalars / sizeof *fused_scalars };
+  cl_float f[NFUSED];
+  ob_kernel_arg fargs[NFUSED];
+  for (size_t k = 0; k < NFUSED; k++) {
+    f[k] = (cl_float)sc[fused_scalars[k]];
+    fargs[k] = OB_KARG(f[k]);
   }
+  OB_TRY(ob_kernel_set_args(a->fused, 7, fargs, NFUSED));
   for (size_t l = 0; l < a->nlaunches; l++) {
     const fused_launch *fl = &a->launches[l];
     const cl_uint first = (cl_uint)fl->first;
-    OB_TRY(OB_CL(clSetKernelArg(a->fused, 0, sizeof(cl_mem), &fl->param)));
-    OB_TRY(OB_CL(clSetKernelArg(a->fused, 1, sizeof(cl_mem), &fl->grad)));
-    OB_TRY(OB_CL(clSetKernelArg(a->fused, 6, sizeof first, &first)));
+    const ob_kernel_arg args[] = {OB_KARG(fl->param), OB_KARG(fl->grad)};
+    OB_TRY(ob_kernel_set_args(a->fused, 0, args, 2));
+    OB_TRY(ob_kernel_set_args(a->fused, 6, &OB_KARG(first), 1));
     const size_t global = fl->nchunks * a->wg;
     /* read p, g and the moments, write p and the moments */
     const double per_param = 3.0 * (double)param_bytes(&a->opt) + (a->opt.amsgrad ? 24.0 : 16.0);
@@ -425,18 +427,21 @@ static ob_status eager_step(ob_adam *a, const double *sc, cl_event *last) {
   for (size_t l = 0; l < a->neager; l++) {
     const eager_launch *e = &a->eager_plan[l];
     const cl_kernel k = a->eager[e->op];
-    cl_uint arg = 0;
+    /* Each buffer and its offset, the scalar if the op takes one, the count. */
+    enum { NBUFS = sizeof e->x / sizeof *e->x };
+    cl_uint off[NBUFS];
+    ob_kernel_arg args[2 * NBUFS + 2];
+    size_t n = 0;
     for (int b = 0; b < eager_ops[e->op].nbufs; b++) {
-      const cl_uint off = (cl_uint)e->x[b].off;
-      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof(cl_mem), &e->x[b].mem)));
-      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof off, &off)));
+      off[b] = (cl_uint)e->x[b].off;
+      args[n++] = OB_KARG(e->x[b].mem);
+      args[n++] = OB_KARG(off[b]);
     }
-    if (e->s != S_NONE) {
-      const cl_float f = (cl_float)sc[e->s];
-      OB_TRY(OB_CL(clSetKernelArg(k, arg++, sizeof f, &f)));
-    }
+    const cl_float f = e->s != S_NONE ? (cl_float)sc[e->s] : 0.0f;
+    if (e->s != S_NONE) args[n++] = OB_KARG(f);
     const cl_uint count = (cl_uint)e->n;
-    OB_TRY(OB_CL(clSetKernelArg(k, arg, sizeof count, &count)));
+    args[n++] = OB_KARG(count);
+    OB_TRY(ob_kernel_set_args(k, 0, args, n));
     const size_t wg = a->eager_wg[e->op], global = (e->n + wg - 1) / wg * wg;
     const double bytes = 4.0 * eager_ops[e->op].accesses * (double)e->n;
     OB_TRY(ob_enqueue_kernel_work(a->dev, k, 1, &global, &wg, NAN, bytes,

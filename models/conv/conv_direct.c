@@ -160,11 +160,11 @@ static ob_status enqueue_data(ob_conv_plan *p, const ob_conv_config *c, cl_mem w
   if (ly > (size_t)s->h) ly = (size_t)s->h;
   if (ly < 1) ly = 1;
   OB_TRY(ob_kernel_fits(p->dev, k, lx * ly, filter_bytes(s), "conv_direct_data"));
-  const cl_mem mems[] = {dy, w, dx};
-  const int ints[] = {s->groups, s->h, s->w, ob_conv_out_h(s), ob_conv_out_w(s)};
-  OB_TRY(ob_conv_set_args(k, mems, 3, NULL, 0));
-  OB_TRY(OB_CL(clSetKernelArg(k, 3, filter_bytes(s), NULL)));
-  for (cl_uint i = 0; i < 5; i++) OB_TRY(OB_CL(clSetKernelArg(k, 4 + i, sizeof(int), &ints[i])));
+  const int P = ob_conv_out_h(s), Q = ob_conv_out_w(s);
+  const ob_kernel_arg args[] = {OB_KARG(dy),   OB_KARG(w),    OB_KARG(dx),
+                                OB_KARG_LOCAL(filter_bytes(s)), OB_KARG(s->groups),
+                                OB_KARG(s->h), OB_KARG(s->w), OB_KARG(P), OB_KARG(Q)};
+  OB_TRY(ob_kernel_set_args(k, 0, args, sizeof args / sizeof *args));
   const size_t local[3] = {lx, ly, 1};
   const size_t global[3] = {(size_t)ceil_div(strips, (int)lx) * lx,
                             (size_t)ceil_div(s->h, (int)ly) * ly,
@@ -194,9 +194,13 @@ static ob_status enqueue_weight(ob_conv_plan *p, const ob_conv_config *c, cl_mem
   OB_TRY(ob_kernel_fits(p->dev, k, J * O, 0, "conv_direct_weight"));
   const int P = ob_conv_out_h(s), rows = s->n * P, parts = c->split;
   const int ncols = parts * c->wx; /* partial sums per element */
-  const int ints[] = {s->groups, s->n, s->h, s->w, P, ob_conv_out_w(s), ceil_div(rows, parts)};
-  const cl_mem mems[] = {x, dy, ncols > 1 ? ws : NULL, dw};
-  OB_TRY(ob_conv_set_args(k, mems, 4, ints, 7));
+  const int Q = ob_conv_out_w(s), per_part = ceil_div(rows, parts);
+  const cl_mem partial = ncols > 1 ? ws : NULL;
+  const ob_kernel_arg args[] = {OB_KARG(x),        OB_KARG(dy),   OB_KARG(partial),
+                                OB_KARG(dw),       OB_KARG(s->groups), OB_KARG(s->n),
+                                OB_KARG(s->h),     OB_KARG(s->w), OB_KARG(P),
+                                OB_KARG(Q),        OB_KARG(per_part)};
+  OB_TRY(ob_kernel_set_args(k, 0, args, sizeof args / sizeof *args));
   const size_t local[3] = {J, O, 1};
   const size_t global[3] = {J * (size_t)parts, (owners + O - 1) / O * O, (size_t)s->groups};
   cl_event ev = NULL;
@@ -208,9 +212,9 @@ static ob_status enqueue_weight(ob_conv_plan *p, const ob_conv_config *c, cl_mem
   OB_TRY(kernel_wg(p->dev, sum, &L));
   if (L > 64) L = 64;
   while (L & (L - 1)) L &= L - 1; /* a power of two for the tree */
-  const cl_mem sm[] = {ws, dw};
-  OB_TRY(ob_conv_set_args(sum, sm, 2, &ncols, 1));
-  OB_TRY(OB_CL(clSetKernelArg(sum, 3, L * sizeof(float), NULL)));
+  const ob_kernel_arg sargs[] = {OB_KARG(ws), OB_KARG(dw), OB_KARG(ncols),
+                                 OB_KARG_LOCAL(L * sizeof(float))};
+  OB_TRY(ob_kernel_set_args(sum, 0, sargs, sizeof sargs / sizeof *sargs));
   const size_t sglobal = ob_conv_filter_elems(s) * L;
   OB_TRY(ob_enqueue_kernel(p->dev, sum, 1, &sglobal, &L, &ev));
   return ob_conv_track_event(ev, first, last);

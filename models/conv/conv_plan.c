@@ -329,15 +329,6 @@ ob_status ob_conv_gemm_kernel(ob_device *dev, const ob_conv_view *v, const ob_co
   return OB_OK;
 }
 
-ob_status ob_conv_set_args(cl_kernel k, const cl_mem *mems, size_t nmem, const int *ints,
-                           size_t nint) {
-  cl_uint a = 0;
-  for (size_t i = 0; i < nmem; i++, a++)
-    OB_TRY(OB_CL(clSetKernelArg(k, a, sizeof(cl_mem), mems[i] ? &mems[i] : NULL)));
-  for (size_t i = 0; i < nint; i++, a++) OB_TRY(OB_CL(clSetKernelArg(k, a, sizeof(int), &ints[i])));
-  return OB_OK;
-}
-
 ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_config *cfg,
                                cl_mem ws, cl_mem A, cl_mem B, cl_mem C, cl_mem bias,
                                cl_event *first, cl_event *last) {
@@ -345,7 +336,8 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   const ob_conv_view *v = &p->view;
   const int split = ob_conv_split_of(cfg);
   const int has_bias = bias && split == 1;
-  const cl_mem mems[] = {A, B, split > 1 ? ws : C, has_bias ? bias : NULL, p->rowtab, p->coltab};
+  const cl_mem out = split > 1 ? ws : C, gbias = has_bias ? bias : NULL;
+  const int c_split = split > 1 ? v->c_total : 0;
   /* The work-group shape of conv_gemm.cl: NTX x NTY when a warp covers whole rows of at least
    * 16 work-items of the grid (wtx == NTX >= 16), else NT x 1. */
   const size_t ntx = (size_t)(cfg->tn / cfg->wn), nty = (size_t)(cfg->tm / cfg->wm);
@@ -355,10 +347,13 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
     const ob_conv_phase *f = &v->phase[i];
     if (f->N == 0) continue; /* a phase without outputs (input smaller than the stride) */
     const int kchunk = ceil_div(ceil_div(f->Kd, split), cfg->tk) * cfg->tk;
-    const int ints[] = {v->M,     f->N,    f->Kd,  kchunk, split,   v->a_ms,
-                        v->c_ms,  v->a_gs, v->b_gs, v->c_gs, split > 1 ? v->c_total : 0,
-                        v->BH,    v->BW,   has_bias, f->row0, f->col0};
-    OB_TRY(ob_conv_set_args(gemm, mems, 6, ints, sizeof ints / sizeof *ints));
+    const ob_kernel_arg args[] = {
+        OB_KARG(A),       OB_KARG(B),       OB_KARG(out),     OB_KARG(gbias),   OB_KARG(p->rowtab),
+        OB_KARG(p->coltab), OB_KARG(v->M),  OB_KARG(f->N),    OB_KARG(f->Kd),   OB_KARG(kchunk),
+        OB_KARG(split),   OB_KARG(v->a_ms), OB_KARG(v->c_ms), OB_KARG(v->a_gs), OB_KARG(v->b_gs),
+        OB_KARG(v->c_gs), OB_KARG(c_split), OB_KARG(v->BH),   OB_KARG(v->BW),   OB_KARG(has_bias),
+        OB_KARG(f->row0), OB_KARG(f->col0)};
+    OB_TRY(ob_kernel_set_args(gemm, 0, args, sizeof args / sizeof *args));
     const size_t global[3] = {(size_t)ceil_div(f->N, cfg->tn) * local[0],
                               (size_t)ceil_div(v->M, cfg->tm) * local[1],
                               (size_t)v->groups * (size_t)split};
@@ -368,13 +363,10 @@ ob_status ob_conv_enqueue_gemm(ob_conv_plan *p, cl_kernel gemm, const ob_conv_co
   }
   if (split == 1) return OB_OK;
   const int rbias = bias != NULL;
-  const cl_mem rm[] = {ws, C};
-  const int ri[] = {v->c_total, split};
-  OB_TRY(ob_conv_set_args(p->reduce, rm, 2, ri, 2));
-  OB_TRY(OB_CL(clSetKernelArg(p->reduce, 4, sizeof(cl_mem), bias ? &bias : NULL)));
-  const int rt[] = {rbias, v->bias_div, v->bias_mod};
-  for (cl_uint i = 0; i < 3; i++)
-    OB_TRY(OB_CL(clSetKernelArg(p->reduce, 5 + i, sizeof(int), &rt[i])));
+  const ob_kernel_arg rargs[] = {OB_KARG(ws),    OB_KARG(C),           OB_KARG(v->c_total),
+                                 OB_KARG(split), OB_KARG(bias),        OB_KARG(rbias),
+                                 OB_KARG(v->bias_div), OB_KARG(v->bias_mod)};
+  OB_TRY(ob_kernel_set_args(p->reduce, 0, rargs, sizeof rargs / sizeof *rargs));
   const size_t wg = ob_device_wg_size(p->dev, p->reduce, 256);
   const size_t rglobal = (size_t)ceil_div(v->c_total, (int)wg) * wg;
   cl_event ev = NULL;
@@ -528,10 +520,10 @@ ob_status ob_conv_backward_weight(ob_conv_plan *p, cl_mem x, cl_mem dy, cl_mem d
   size_t wg = ob_device_wg_size(p->dev, p->bias_grad, 256);
   while (wg & (wg - 1)) wg &= wg - 1; /* a power of two for the tree reduction */
   const int plane = ob_conv_out_h(&p->shape) * ob_conv_out_w(&p->shape);
-  const cl_mem mems[] = {dy, db};
-  const int ints[] = {p->shape.n, p->shape.k, plane};
-  OB_TRY(ob_conv_set_args(p->bias_grad, mems, 2, ints, 3));
-  OB_TRY(OB_CL(clSetKernelArg(p->bias_grad, 5, wg * sizeof(float), NULL)));
+  const ob_kernel_arg args[] = {OB_KARG(dy),    OB_KARG(db),         OB_KARG(p->shape.n),
+                                OB_KARG(p->shape.k), OB_KARG(plane),
+                                OB_KARG_LOCAL(wg * sizeof(float))};
+  OB_TRY(ob_kernel_set_args(p->bias_grad, 0, args, sizeof args / sizeof *args));
   const size_t global = (size_t)p->shape.k * wg;
   cl_event ev = NULL;
   OB_TRY(ob_enqueue_kernel(p->dev, p->bias_grad, 1, &global, &wg, &ev));

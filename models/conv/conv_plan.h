@@ -176,11 +176,6 @@ void ob_conv_direct_destroy(ob_conv_direct *d);
 ob_status ob_conv_direct_enqueue(ob_conv_plan *p, const ob_conv_config *cfg, cl_mem ws,
                                  cl_mem A, cl_mem B, cl_mem C, cl_event *first, cl_event *last);
 
-/* Sets a kernel's arguments: the nmem buffers (NULL ones as a NULL buffer), then the nint
- * ints. */
-ob_status ob_conv_set_args(cl_kernel k, const cl_mem *mems, size_t nmem, const int *ints,
-                           size_t nint);
-
 /* A plan without a configuration: the shape, pass and storage checked, the view, the index
  * tables uploaded and the split-K reduction and bias-gradient kernels built, but no GEMM
  * kernel (ob_conv_enqueue_gemm takes one). For timing candidates; ob_conv_plan_create

@@ -162,19 +162,21 @@ static ob_status wino_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_con
   const bool wgrad = p->pass == OB_CONV_BACKWARD_WEIGHT;
   cl_event ev = NULL, gfirst = NULL;
   if (wgrad) {
-    const cl_mem dm[] = {A, w->m};
-    const int di[] = {f->k, OH, OW, w->th, w->tw, w->tiles};
-    OB_TRY(ob_conv_set_args(w->other, dm, 2, di, 6));
+    const ob_kernel_arg args[] = {OB_KARG(A),     OB_KARG(w->m),  OB_KARG(f->k),
+                                  OB_KARG(OH),    OB_KARG(OW),    OB_KARG(w->th),
+                                  OB_KARG(w->tw), OB_KARG(w->tiles)};
+    OB_TRY(ob_kernel_set_args(w->other, 0, args, sizeof args / sizeof *args));
     OB_TRY(launch(p->dev, w->other, w->tiles, 0, f->k, first));
   } else {
-    const cl_mem fm[] = {A, w->u};
-    const int fi[] = {f->k, f->c, w->flip};
-    OB_TRY(ob_conv_set_args(w->other, fm, 2, fi, 3));
+    const ob_kernel_arg args[] = {OB_KARG(A), OB_KARG(w->u), OB_KARG(f->k), OB_KARG(f->c),
+                                  OB_KARG(w->flip)};
+    OB_TRY(ob_kernel_set_args(w->other, 0, args, sizeof args / sizeof *args));
     OB_TRY(launch(p->dev, w->other, 0, f->c, f->k, first));
   }
-  const cl_mem im[] = {B, w->v};
-  const int ii[] = {f->c, f->h, f->w, f->pad, w->th, w->tw, w->tiles};
-  OB_TRY(ob_conv_set_args(w->input, im, 2, ii, 7));
+  const ob_kernel_arg iargs[] = {OB_KARG(B),      OB_KARG(w->v),  OB_KARG(f->c),
+                                 OB_KARG(f->h),   OB_KARG(f->w),  OB_KARG(f->pad),
+                                 OB_KARG(w->th),  OB_KARG(w->tw), OB_KARG(w->tiles)};
+  OB_TRY(ob_kernel_set_args(w->input, 0, iargs, sizeof iargs / sizeof *iargs));
   OB_TRY(launch(p->dev, w->input, w->tiles, 0, f->c, &ev));
   clReleaseEvent(ev);
   const cl_mem ga = wgrad ? w->m : w->u, gc = wgrad ? w->u : w->m;
@@ -183,14 +185,15 @@ static ob_status wino_enqueue(ob_conv_plan *p, cl_kernel gemm, const ob_conv_con
   clReleaseEvent(*last);
   *last = NULL;
   if (wgrad) {
-    const cl_mem wm[] = {w->u, C};
-    const int wi[] = {f->k, f->c};
-    OB_TRY(ob_conv_set_args(w->output, wm, 2, wi, 2));
+    const ob_kernel_arg args[] = {OB_KARG(w->u), OB_KARG(C), OB_KARG(f->k), OB_KARG(f->c)};
+    OB_TRY(ob_kernel_set_args(w->output, 0, args, sizeof args / sizeof *args));
     return launch(p->dev, w->output, 0, f->c, f->k, last);
   }
-  const cl_mem om[] = {w->m, C, bias};
-  const int oi[] = {has_bias, f->k, OH, OW, w->th, w->tw, w->tiles};
-  OB_TRY(ob_conv_set_args(w->output, om, 3, oi, 7));
+  const ob_kernel_arg oargs[] = {OB_KARG(w->m),  OB_KARG(C),     OB_KARG(bias),
+                                 OB_KARG(has_bias), OB_KARG(f->k), OB_KARG(OH),
+                                 OB_KARG(OW),    OB_KARG(w->th), OB_KARG(w->tw),
+                                 OB_KARG(w->tiles)};
+  OB_TRY(ob_kernel_set_args(w->output, 0, oargs, sizeof oargs / sizeof *oargs));
   return launch(p->dev, w->output, w->tiles, 0, f->k, last);
 }
 

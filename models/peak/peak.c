@@ -117,10 +117,8 @@ void ob_peak_teardown(void *state) {
 static ob_status run_fma(probe *p, double *seconds) {
   const float a = 0.9999f, b = 0.0001f;
   p->flops = (double)p->global * p->iters * FMA_FLOP_PER_ROUND * p->spec->width; /* trace */
-  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a)));
-  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 1, sizeof a, &a)));
-  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 2, sizeof b, &b)));
-  OB_TRY(OB_CL(clSetKernelArg(p->kernel, 3, sizeof p->iters, &p->iters)));
+  const ob_kernel_arg args[] = {OB_KARG(p->a), OB_KARG(a), OB_KARG(b), OB_KARG(p->iters)};
+  OB_TRY(ob_kernel_set_args(p->kernel, 0, args, sizeof args / sizeof *args));
   return ob_kernel_run_timed_work(p->dev, p->kernel, 1, &p->global, &p->local, p->flops, NAN,
                                   seconds);
 }
@@ -178,8 +176,8 @@ static const char *mem_kernel(ob_probe_kind kind) {
 }
 
 static ob_status mem_args(probe *p, cl_kernel k) {
-  OB_TRY(OB_CL(clSetKernelArg(k, 0, sizeof(cl_mem), &p->a)));
-  return p->b ? OB_CL(clSetKernelArg(k, 1, sizeof(cl_mem), &p->b)) : OB_OK;
+  const ob_kernel_arg args[] = {OB_KARG(p->a), OB_KARG(p->b)};
+  return ob_kernel_set_args(k, 0, args, p->b ? 2 : 1);
 }
 
 /* Launches of each layout in turn (the first warm-up, then the best of the rest), so that a
@@ -263,7 +261,7 @@ ob_status ob_peak_setup(void *state, ob_device *dev, ob_case *c) {
     p->global = p->local = 1;
     OB_TRY(ob_kernel_create(dev, "peak.cl", "", "empty", &p->kernel));
     OB_TRY(ob_buffer_create(dev, CL_MEM_READ_WRITE, sizeof(float), NULL, &p->a));
-    return OB_CL(clSetKernelArg(p->kernel, 0, sizeof(cl_mem), &p->a));
+    return ob_kernel_set_args(p->kernel, 0, &OB_KARG(p->a), 1);
   case OB_PROBE_H2D:
   case OB_PROBE_D2H: return setup_transfer(p);
   }

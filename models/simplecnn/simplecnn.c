@@ -233,17 +233,6 @@ static void choose_chunks(ob_simplecnn *m) {
   m->nchunks = (int)(((size_t)m->features + chunk - 1) / chunk);
 }
 
-static ob_status set_arg(cl_kernel k, cl_uint i, size_t size, const void *v) {
-  return OB_CL(clSetKernelArg(k, i, size, v));
-}
-
-#define ARG_MEM(k, i, v) OB_TRY(set_arg(k, i, sizeof(cl_mem), &(v)))
-#define ARG_INT(k, i, v)                                                                         \
-  do {                                                                                           \
-    const cl_int arg_ = (cl_int)(v);                                                             \
-    OB_TRY(set_arg(k, i, sizeof arg_, &arg_));                                                   \
-  } while (0)
-
 /* Builds the four kernels and sets their (fixed) arguments. */
 static ob_status make_kernels(ob_simplecnn *m) {
   /* Denormals flushed: once the softmax saturates (a step or two on one batch), dlogits and
@@ -281,54 +270,30 @@ static ob_status make_kernels(ob_simplecnn *m) {
   if (!fits) return ob_fail(OB_ERR_UNSUPPORTED, "simplecnn: no work-group size fits the kernels");
   const int B = m->d.batch, F = m->features, PQ = m->plane;
   const int conv_b = (int)m->off[OB_SIMPLECNN_CONV_B], fc_w = (int)m->off[OB_SIMPLECNN_FC_W];
-  const int fc_b = (int)m->off[OB_SIMPLECNN_FC_B];
-  cl_kernel k = m->k[K_FC_FORWARD];
-  ARG_MEM(k, 0, m->y);
-  ARG_MEM(k, 1, m->params);
-  ARG_INT(k, 2, conv_b);
-  ARG_INT(k, 3, fc_w);
-  ARG_MEM(k, 4, m->partial);
-  ARG_INT(k, 5, B);
-  ARG_INT(k, 6, F);
-  ARG_INT(k, 7, PQ);
-  ARG_INT(k, 8, m->chunk);
-  k = m->k[K_LOSS];
-  ARG_MEM(k, 0, m->partial);
-  ARG_INT(k, 1, m->nchunks);
-  ARG_MEM(k, 2, m->params);
-  ARG_INT(k, 3, fc_b);
-  ARG_MEM(k, 4, m->labels);
-  ARG_MEM(k, 5, m->logits);
-  ARG_MEM(k, 6, m->dlogits);
-  ARG_MEM(k, 7, m->loss);
-  ARG_MEM(k, 8, m->grads);
-  ARG_INT(k, 9, fc_b);
-  ARG_INT(k, 10, B);
-  k = m->k[K_FC_BACKWARD];
-  ARG_MEM(k, 0, m->y);
-  ARG_MEM(k, 1, m->params);
-  ARG_INT(k, 2, conv_b);
-  ARG_INT(k, 3, fc_w);
-  ARG_MEM(k, 4, m->dlogits);
-  ARG_MEM(k, 5, m->dz);
-  ARG_MEM(k, 6, m->colsum);
-  ARG_MEM(k, 7, m->grads);
-  ARG_INT(k, 8, fc_w);
-  ARG_INT(k, 9, B);
-  ARG_INT(k, 10, F);
-  ARG_INT(k, 11, PQ);
-  OB_TRY(set_arg(k, 12, (size_t)B * (size_t)((m->d.classes + 3) / 4) * 16, NULL));
-  k = m->k[K_CONV_FINISH];
-  ARG_MEM(k, 0, m->colsum);
-  ARG_INT(k, 1, PQ);
-  ARG_INT(k, 2, m->d.channels);
-  ARG_MEM(k, 3, m->wimg);
-  ARG_INT(k, 4, m->count[OB_SIMPLECNN_CONV_W]);
-  ARG_INT(k, 5, B);
-  ARG_MEM(k, 6, m->grads);
-  ARG_INT(k, 7, m->off[OB_SIMPLECNN_CONV_W]);
-  ARG_INT(k, 8, conv_b);
-  return OB_OK;
+  const int fc_b = (int)m->off[OB_SIMPLECNN_FC_B], conv_w = (int)m->off[OB_SIMPLECNN_CONV_W];
+  const int conv_w_count = (int)m->count[OB_SIMPLECNN_CONV_W];
+  const ob_kernel_arg fc_forward[] = {OB_KARG(m->y),       OB_KARG(m->params), OB_KARG(conv_b),
+                                      OB_KARG(fc_w),       OB_KARG(m->partial), OB_KARG(B),
+                                      OB_KARG(F),          OB_KARG(PQ),        OB_KARG(m->chunk)};
+  const ob_kernel_arg loss[] = {OB_KARG(m->partial), OB_KARG(m->nchunks), OB_KARG(m->params),
+                                OB_KARG(fc_b),       OB_KARG(m->labels),  OB_KARG(m->logits),
+                                OB_KARG(m->dlogits), OB_KARG(m->loss),    OB_KARG(m->grads),
+                                OB_KARG(fc_b),       OB_KARG(B)};
+  const ob_kernel_arg fc_backward[] = {
+      OB_KARG(m->y),      OB_KARG(m->params), OB_KARG(conv_b), OB_KARG(fc_w),
+      OB_KARG(m->dlogits), OB_KARG(m->dz),    OB_KARG(m->colsum), OB_KARG(m->grads),
+      OB_KARG(fc_w),      OB_KARG(B),         OB_KARG(F),      OB_KARG(PQ),
+      OB_KARG_LOCAL((size_t)B * (size_t)((m->d.classes + 3) / 4) * 16)};
+  const ob_kernel_arg conv_finish[] = {OB_KARG(m->colsum), OB_KARG(PQ),     OB_KARG(m->d.channels),
+                                       OB_KARG(m->wimg),   OB_KARG(conv_w_count), OB_KARG(B),
+                                       OB_KARG(m->grads),  OB_KARG(conv_w), OB_KARG(conv_b)};
+  OB_TRY(ob_kernel_set_args(m->k[K_FC_FORWARD], 0, fc_forward,
+                            sizeof fc_forward / sizeof *fc_forward));
+  OB_TRY(ob_kernel_set_args(m->k[K_LOSS], 0, loss, sizeof loss / sizeof *loss));
+  OB_TRY(ob_kernel_set_args(m->k[K_FC_BACKWARD], 0, fc_backward,
+                            sizeof fc_backward / sizeof *fc_backward));
+  return ob_kernel_set_args(m->k[K_CONV_FINISH], 0, conv_finish,
+                            sizeof conv_finish / sizeof *conv_finish);
 }
 
 /* The settings the model's configurations are selected with. */
