@@ -342,9 +342,11 @@ typedef struct ob_stats {
 
 /* Whether `measured_s`, the device time of `reps` repetitions, can be believed: finite, at least
  * 100 ns per repetition (no device runs a kernel in less), and, once the wall-clock time around
- * the repetitions exceeds 0.1 s, at least 1/1000 of it (launch overhead never explains more).
- * OB_OK, or OB_ERR_TIMING with a detail: a driver whose profiling timestamps do not advance
- * reports nanoseconds for milliseconds of work, which must never become a rate. */
+ * the repetitions exceeds 1 s, at least 1/1000 of it (launch overhead never explains more;
+ * below 1 s a busy host's scheduling can: 0.27 s of wall clock was seen around a 39 us run
+ * while both cores of a 2-core machine compiled). OB_OK, or OB_ERR_TIMING with a detail: a
+ * driver whose profiling timestamps do not advance reports nanoseconds for milliseconds of
+ * work, which must never become a rate. */
 ob_status ob_time_check(double measured_s, size_t reps, double wall_s);
 
 /* Statistics of samples[0..n) (n >= 1); samples are not modified. */
