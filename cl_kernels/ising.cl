@@ -21,6 +21,8 @@
  * SPIN_BITS=32) the multispin update of +-w couplings (models/ising/ising_multispin.h): the SELL
  * entries hold sign masks instead of wt, pos[p].z the offset of the position's thresholds in
  * thr (each minus 1), and the fields are counts formed by bitwise adders over B bit planes.
+ * -DSIGN_MAD=1 (float update): each +-w as the integer multiply-add w + (bit of s) * unit, unit =
+ * thr[0] = 2^31 (see add_neighbour); 0 (default): as w ^ (bit of s shifted to the sign).
  */
 #ifndef MULTISPIN
 #define MULTISPIN 0
@@ -221,12 +223,28 @@ typedef struct fields {
   fvec v[NVEC];
 } fields;
 
-/* Adds +-w (sign from each lane's bit of x) to the fields. */
-fields add_neighbour(fields f, uint x, uint w) {
+/* Adds +-w (sign from each lane's bit of x) to the fields. Two forms of the same bits: with
+ * SIGN_MAD, w + (x >> lane) * unit, unit = 2^31 read from memory (the float update's thr[0]),
+ * so that no compiler turns the multiply into a shift: modulo 2^32 only the lane's bit survives
+ * the multiply, and adding it at bit 31 is the xor below. NVIDIA's compiler issues the
+ * multiply-add on the FMA pipe, where the xor form's shift and logic op both go to the integer
+ * pipe (half the issue rate), which then bounds the neighbour loop; integer multiplies are slow
+ * on CPUs. The tuner chooses (sign=mad). */
+#ifndef SIGN_MAD
+#define SIGN_MAD 0
+#endif
+#if SIGN_MAD && MULTISPIN
+#error "SIGN_MAD is a form of the float update"
+#endif
+fields add_neighbour(fields f, uint x, uint w, uint unit) {
 #pragma unroll
   for (int v = 0; v < NVEC; v++)
+#if SIGN_MAD
+    f.v[v] += as_fvec((uvec)(w) + (((uvec)(x) >> ((uvec)(VW * v) + LANES)) * (uvec)(unit)));
+#else
     f.v[v] += as_fvec((uvec)(w) ^ (((uvec)(x) << ((uvec)(31 - VW * v) - LANES)) &
                                    (uvec)(0x80000000u)));
+#endif
   return f;
 }
 
@@ -238,10 +256,10 @@ spin_t decide(fields f, rand4 r, uint sub) {
   return (spin_t)x;
 }
 
-/* The unit update (the float fields; thr unused) and its observation read neighbour words
- * from local or global memory (AS) and the neighbour lists from local or global memory (SAS):
- * one definition, instantiated for each combination used. w: the word's global index (its
- * chains' random numbers).
+/* The unit update (the float fields; thr[0] is add_neighbour's unit) and its observation read
+ * neighbour words from local or global memory (AS) and the neighbour lists from local or global
+ * memory (SAS): one definition, instantiated for each combination used. w: the word's global
+ * index (its chains' random numbers).
  * Neighbours are read in groups of GROUP, every load of a group issued before its first sum
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
  * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
@@ -254,6 +272,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
                          __global const uint *thr) {                                             \
     /* random numbers first: independent of the fields, their latency overlaps the sums */       \
     const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
+    const uint unit = SIGN_MAD ? thr[0] : 0u;                                                    \
     fields f;                                                                                    \
     for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                              \
     uint k = 0;                                                                                  \
@@ -264,7 +283,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
         xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
         ws[j] = en.y;                                                                            \
       }                                                                                          \
-      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j]);                       \
+      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j], unit);                   \
     }                                                                                            \
     if (k < ps.y) { /* a last, partial group (never when GROUP is 1) */                          \
       const uint left = ps.y - k;                                                                \
@@ -276,7 +295,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
         ws[j] = en.y;                                                                            \
       }                                                                                          \
       for (uint j = 0; j < GROUP; j++)                                                           \
-        if (j < left) f = add_neighbour(f, xs[j], ws[j]);                                        \
+        if (j < left) f = add_neighbour(f, xs[j], ws[j], unit);                                    \
     }                                                                                            \
     return decide(f, r, WORD_SUB(w));                                                            \
   }
@@ -458,8 +477,9 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
                          uint k0, uint k1, uint sweep0, uint nsweeps, uint observe_from,         \
                          __global int *node_cnt, uint ns1, uint ns2, __global int *edge_cnt,     \
                          uint es1, uint es2, uint tail_word, uint tail_mask,                     \
-                         __local spin_t *ls) {                                                   \
+                         __global const uint *thr, __local spin_t *ls) {                         \
     const uint lid = get_local_id(0), W = 1u << wshift, e = lid & (W - 1u);                      \
+    const uint unit = SIGN_MAD ? thr[0] : 0u;                                                    \
     const uint word = get_group_id(0) * W + e, zero = nnodes << wshift;                          \
     if (ncolours != RES_COLOURS) return false;                                                   \
     for (uint c = 0; c < RES_COLOURS; c++)                                                       \
@@ -498,7 +518,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
         fields f;                                                                                \
         for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(ht[c]);                                   \
         _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++)                                  \
-            f = add_neighbour(f, xs[k], wt[c][k]);                                               \
+            f = add_neighbour(f, xs[k], wt[c][k], unit);                                           \
         const spin_t x = decide(f, r, WORD_SUB(w));                                              \
         ls[slot[c]] = x;                                                                         \
         if (obs && on[c])                                                                        \
@@ -518,7 +538,7 @@ DEFINE_RESIDENT(ll, __local)
 #define RESIDENT_OR(SUFFIX)                                                                      \
   if (!resident_##SUFFIX(pos, colour_start, ncolours, sell, nnodes, nelem, elem0, wshift, k0, k1, \
                          sweep0, nsweeps, observe_from, node_cnt, ns1, ns2, edge_cnt, es1, es2,  \
-                         tail_word, tail_mask, ls))
+                         tail_word, tail_mask, thr, ls))
 #else
 #define RESIDENT_OR(SUFFIX)
 #endif

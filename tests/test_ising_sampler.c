@@ -148,6 +148,10 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 2, .path = L, .wg_size = 32, .wg_words = 4, .schedule = G},
       {.spin_bits = 4, .path = L, .wg_words = 2, .max_pass_chains = 56, .schedule = L},
       {.spin_bits = 2, .path = G, .max_pass_chains = 74},
+      /* the signs of +-w by multiply-add: the same bits */
+      {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD},
+      {.spin_bits = 8, .path = G, .max_pass_chains = 64, .sign = OB_ISING_SIGN_MAD},
+      {.spin_bits = 1, .path = L, .max_pass_chains = 37, .sign = OB_ISING_SIGN_MAD},
   };
   configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
@@ -301,6 +305,7 @@ static void resident_units(void **state) {
       {.spin_bits = 1, .resident = ON, .schedule = L},
       {.spin_bits = 2, .resident = ON, .wg_words = 2, .schedule = G},
       {.spin_bits = 4, .resident = ON, .wg_size = 64, .max_pass_chains = 8, .schedule = L},
+      {.spin_bits = 2, .resident = ON, .schedule = L, .sign = OB_ISING_SIGN_MAD},
   };
   const uint32_t held[2] = {0, 7};
   int8_t vals[13 * 2];
@@ -373,7 +378,8 @@ static void sampler_rejects_what_cannot_work(void **state) {
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 0, 1, NULL, &s), OB_ERR_INVALID);
   const ob_ising_tuning bad[] = {{.spin_bits = 12}, {.spin_bits = 3}, {.spin_bits = 64},
                                  {.wg_words = 3},
-                                 {.path = OB_ISING_PATH_GLOBAL, .schedule = OB_ISING_PATH_LOCAL}};
+                                 {.path = OB_ISING_PATH_GLOBAL, .schedule = OB_ISING_PATH_LOCAL},
+                                 {.update = OB_ISING_UPDATE_MULTISPIN, .sign = OB_ISING_SIGN_MAD}};
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
     assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &bad[k], &s),
                      OB_ERR_INVALID);

@@ -256,6 +256,9 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
     return ob_fail(OB_ERR_INVALID, "multispin update: words of 32 chains, not %u", t->spin_bits);
   s->cfg.update = t->update == OB_ISING_UPDATE_MULTISPIN ? OB_ISING_UPDATE_MULTISPIN
                                                           : OB_ISING_UPDATE_FLOAT;
+  if (t->sign == OB_ISING_SIGN_MAD && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "sign=mad is a form of the float update, not multispin");
+  s->cfg.sign = t->sign == OB_ISING_SIGN_MAD ? OB_ISING_SIGN_MAD : OB_ISING_SIGN_XOR;
   return OB_OK;
 }
 
@@ -445,9 +448,9 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
   OB_TRY(ob_buffer_create(d, ro, (s->ncolours + 1) * sizeof(cl_uint), s->colour_start,
                           &s->d_colour_start));
   OB_TRY(ob_buffer_create(d, ro, 2 * (s->nsell + 1) * sizeof(cl_uint), s->sell, &s->d_sell));
-  const cl_uint none = 0; /* the float update reads no thresholds */
+  const cl_uint unit = 0x80000000u; /* the float update's thr[0]: 2^31, for sign=mad */
   return ob_buffer_create(d, ro, (s->thr ? s->nthr + 1 : 1) * sizeof(cl_uint),
-                          s->thr ? (void *)s->thr : (void *)&none, &s->d_thr);
+                          s->thr ? (void *)s->thr : (void *)&unit, &s->d_thr);
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
@@ -460,6 +463,8 @@ static ob_status build_kernels(ob_ising_sampler *s) {
              s->cfg.spin_bits, ob_ising_max_degree(s->model), s->ncolours);
   else
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
+  if (s->cfg.sign == OB_ISING_SIGN_MAD)
+    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DSIGN_MAD=1");
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",
@@ -595,8 +600,6 @@ size_t ob_ising_sampler_chains(const ob_ising_sampler *s) { return s->chains; }
 uint64_t ob_ising_sampler_sweep(const ob_ising_sampler *s) { return s->sweep; }
 
 /* ------------------------------------------------------------------ state */
-
-#define ARG(v) &(v), sizeof(v)
 
 /* Writes the clamped nodes' rows of one pass. */
 static ob_status write_clamp(ob_ising_sampler *s, const pass *ps) {

@@ -49,6 +49,18 @@ typedef enum ob_ising_resident {
 } ob_ising_resident;
 #define OB_ISING_RESIDENT_SLOTS 64
 
+/* How the float update forms each neighbour's +-w (cl_kernels/ising.cl, add_neighbour): the
+ * same bits either way. XOR: the spin's bit shifted to the sign and xored in (a shift and a
+ * logic op); MAD: w + bit * 2^31 as an integer multiply-add (NVIDIA's compiler issues it on the
+ * FMA pipe, where the shift and the logic op both take the half-rate integer pipe; integer
+ * multiplies are slow on CPUs). AUTO: XOR (the tuner may pick MAD). The multispin update has
+ * no +-w: AUTO or XOR only. */
+typedef enum ob_ising_sign {
+  OB_ISING_SIGN_AUTO = 0,
+  OB_ISING_SIGN_XOR,
+  OB_ISING_SIGN_MAD,
+} ob_ising_sign;
+
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
   ob_ising_update update;   /* MULTISPIN: OB_ERR_UNSUPPORTED for a model that does not qualify,
@@ -62,6 +74,7 @@ typedef struct ob_ising_tuning {
                                on GPUs local memory when they fit beside the state, on CPUs
                                global; LOCAL needs the local path) */
   ob_ising_resident resident;
+  ob_ising_sign sign;
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;
@@ -106,6 +119,7 @@ typedef struct ob_ising_config {
   size_t local_bytes;       /* local memory per work-group (local path) */
   ob_ising_path schedule;   /* LOCAL or GLOBAL (always GLOBAL on the global path) */
   bool resident;            /* the local path runs resident units (ob_ising_resident) */
+  ob_ising_sign sign;       /* XOR or MAD (the float update; XOR for multispin) */
 } ob_ising_config;
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */

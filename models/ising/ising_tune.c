@@ -8,7 +8,7 @@
 
 #include "ising_multispin.h"
 
-#define MAX_CANDIDATES 48
+#define MAX_CANDIDATES 64
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
@@ -27,10 +27,13 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "float", "multispin")},
     {.key = "resident", OB_TUNE_FIELD(ob_ising_tuning, resident), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "on", "off")},
+    {.key = "sign", OB_TUNE_FIELD(ob_ising_tuning, sign), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "xor", "mad")},
 };
 
 /* Words per work-group a power of two, the schedule in local memory and resident units only on
- * the local path, resident units with the float update (0 and auto: the sampler chooses). */
+ * the local path, resident units and signs by multiply-add with the float update (0 and auto:
+ * the sampler chooses). */
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* local memory decides at creation (the sampler's own checks) */
   const ob_ising_tuning *t = cfg;
@@ -46,6 +49,8 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
       (t->path == OB_ISING_PATH_GLOBAL || t->update == OB_ISING_UPDATE_MULTISPIN))
     return ob_fail(OB_ERR_INVALID, "ising config: resident units run the float update on the "
                    "local path");
+  if (t->sign == OB_ISING_SIGN_MAD && t->update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "ising config: sign=mad is a form of the float update");
   return OB_OK;
 }
 
@@ -58,8 +63,9 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
 
 /* ---------------------------------------------------------------- the search */
 
-/* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path (and
- * 256 with the schedule kept in global memory), and the global path; the byte words of 1, 2
+/* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path, with
+ * each of the two sign forms (ob_ising_sign), and with 256 and the schedule kept in global
+ * memory, and the global path; the byte words of 1, 2
  * and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the local
  * path with the sampler's work-group size, the schedule in local and in global memory, with
  * and without resident units (a model or batch they do not fit fails its trial). CPUs
@@ -89,6 +95,9 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
     if (n < MAX_CANDIDATES)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_GLOBAL, .spin_bits = bits[b],
                                  .wg_size = cpu ? 64 : 256, .wg_words = 1};
+    for (size_t w = 0; !cpu && w < nwg && n < MAX_CANDIDATES; w++)
+      c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
+                                 .wg_size = wgs[w], .wg_words = 1, .sign = OB_ISING_SIGN_MAD};
   }
   for (size_t w = 0; multispin && w < nwg; w++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
@@ -155,9 +164,10 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %s, %u bits, wg %zu, %s, schedule %s%s: %.4g flips/ns",
-         ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update), t->spin_bits,
-         t->wg_size,
+         "ising autotune: %s, %zu chains, %s%s, %u bits, wg %zu, %s, schedule %s%s: %.4g "
+         "flips/ns",
+         ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update),
+         t->sign == OB_ISING_SIGN_MAD ? " (sign=mad)" : "", t->spin_bits, t->wg_size,
          ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
          t->resident == OB_ISING_RESIDENT_ON ? ", resident" : "",
          (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
