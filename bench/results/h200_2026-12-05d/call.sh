@@ -41,5 +41,5 @@ keep_ptx pm1
 B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
 OCLBENCH_CONFIG_GEMM=$B one sgemm 60 ./oclbench run linear --device gpu --sizes 4096
 keep_ptx sgemm
-one regress 200 ./oclbench run adam conv peak train --device gpu --quick --out $C/rg
+one regress 150 ./oclbench run adam conv peak train --device gpu --quick --out $C/rg
 cp $C/rg/*.csv $T/regress.csv 2>/dev/null; save
