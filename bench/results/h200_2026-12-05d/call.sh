@@ -2,11 +2,11 @@
 # One device call, 2026-12-05 (evening session). Run from .gpu/files, with oclbench (this tree:
 # the float update's sign=mad) and oclbench_main (82771d8, before it) beside it:
 #   bash .gpu/remote.sh bash call.sh
-# (1) pegasus:14 gaussian, 320,000 chains: --tune with main's and this tree's binary (this one
-#     logs every trial: each layout with sign=xor and sign=mad); then the layout this tree's
-#     tuner chose, forced with sign=xor and sign=mad, alternating, two rounds;
+# (1) pegasus:14 gaussian, 320,000 chains: --tune with this tree's binary (it logs every
+#     trial: each layout with sign=xor and sign=mad); then the layout it chose, forced with
+#     sign=xor and sign=mad, alternating, two rounds, and main's binary (sign=xor only) tuned;
 # (2) this tree's `run ising` (every row verified against the host loop and exact enumeration);
-# (3) the program caches of the gaussian, the +-1 (multispin) and the SGEMM runs kept: on NVIDIA
+# (3) the program caches of the gaussian and the SGEMM runs kept: on NVIDIA
 #     their binaries are the PTX NVIDIA's OpenCL compiler made (sass_pipes.py counts them);
 # (4) the workloads whose kernel arguments moved onto ob_kernel_set_args (b202505), --quick.
 T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
@@ -21,7 +21,6 @@ one() { # label timeout command... (a program and tuning cache of its own)
 keep_ptx() { mkdir -p $T/ptx_$1; cp $C/$1/*.bin $T/ptx_$1/ 2>/dev/null; save; }
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm > $T/gpu.txt 2>&1
 P="ising --device gpu --graph pegasus:14 --chains 320000 --sweeps 100"
-one tune_main 150 ./oclbench_main $P --tune
 OCLBENCH_LOG=debug one tune_new 200 ./oclbench $P --tune
 keep_ptx tune_new
 line=$(grep -m1 "^device " $T/tune_new.txt)
@@ -34,12 +33,11 @@ echo "forced: $cfg" >> $T/rc.txt
 for r in 1 2; do for sg in xor mad; do
   OCLBENCH_CONFIG_ISING=$cfg,sign=$sg one ab_${sg}_$r 60 ./oclbench $P --tune
 done; done
+one tune_main 120 ./oclbench_main $P --tune
 one run_ising 150 ./oclbench run ising --device gpu --chains 128,320000,1024 --out $C/ri
 cp $C/ri/*.csv $T/run_ising.csv 2>/dev/null; save
-one pm1 120 ./oclbench $P --weights pm1 --tune
-keep_ptx pm1
 B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
 OCLBENCH_CONFIG_GEMM=$B one sgemm 60 ./oclbench run linear --device gpu --sizes 4096
 keep_ptx sgemm
-one regress 150 ./oclbench run adam conv peak train --device gpu --quick --out $C/rg
+one regress 120 ./oclbench run adam conv peak train --device gpu --quick --out $C/rg
 cp $C/rg/*.csv $T/regress.csv 2>/dev/null; save
