@@ -4,7 +4,7 @@
 #   bash .gpu/remote.sh bash call.sh
 # (1) pegasus:14 gaussian, 320,000 chains: --tune with this tree's binary (it logs every
 #     trial: each layout with sign=xor and sign=mad); then the layout it chose, forced with
-#     sign=xor and sign=mad, alternating, two rounds, and main's binary (sign=xor only) tuned;
+#     sign=xor and sign=mad, alternating, two rounds; after (2), main's binary (xor only) tuned;
 # (2) this tree's `run ising` (every row verified against the host loop and exact enumeration);
 # (3) the program caches of the gaussian and the SGEMM runs kept: on NVIDIA
 #     their binaries are the PTX NVIDIA's OpenCL compiler made (sass_pipes.py counts them);
@@ -33,9 +33,9 @@ echo "forced: $cfg" >> $T/rc.txt
 for r in 1 2; do for sg in xor mad; do
   OCLBENCH_CONFIG_ISING=$cfg,sign=$sg one ab_${sg}_$r 60 ./oclbench $P --tune
 done; done
-one tune_main 120 ./oclbench_main $P --tune
 one run_ising 150 ./oclbench run ising --device gpu --chains 128,320000,1024 --out $C/ri
 cp $C/ri/*.csv $T/run_ising.csv 2>/dev/null; save
+one tune_main 120 ./oclbench_main $P --tune
 B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
 OCLBENCH_CONFIG_GEMM=$B one sgemm 60 ./oclbench run linear --device gpu --sizes 4096
 keep_ptx sgemm
