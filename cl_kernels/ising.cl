@@ -283,7 +283,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
         xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
         ws[j] = en.y;                                                                            \
       }                                                                                          \
-      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j], unit);                   \
+      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j], unit);                 \
     }                                                                                            \
     if (k < ps.y) { /* a last, partial group (never when GROUP is 1) */                          \
       const uint left = ps.y - k;                                                                \
@@ -295,7 +295,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
         ws[j] = en.y;                                                                            \
       }                                                                                          \
       for (uint j = 0; j < GROUP; j++)                                                           \
-        if (j < left) f = add_neighbour(f, xs[j], ws[j], unit);                                    \
+        if (j < left) f = add_neighbour(f, xs[j], ws[j], unit);                                  \
     }                                                                                            \
     return decide(f, r, WORD_SUB(w));                                                            \
   }
@@ -518,7 +518,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
         fields f;                                                                                \
         for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(ht[c]);                                   \
         _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++)                                  \
-            f = add_neighbour(f, xs[k], wt[c][k], unit);                                           \
+            f = add_neighbour(f, xs[k], wt[c][k], unit);                                         \
         const spin_t x = decide(f, r, WORD_SUB(w));                                              \
         ls[slot[c]] = x;                                                                         \
         if (obs && on[c])                                                                        \
