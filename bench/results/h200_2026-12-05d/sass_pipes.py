@@ -5,7 +5,8 @@ NVIDIA's OpenCL compiler leaves in oclbench's program cache (a .bin there is PTX
   python3 sass_pipes.py FILE.bin|FILE.ptx... [--ptxas PATH] [--nvdisasm PATH] [--kernel NAME]
 
 Each file goes through `ptxas -arch=sm_90` and `nvdisasm -c`. Loops are found as backward
-branches (a BRA to a label above it); a loop body is the code from the label to the branch.
+branches (a BRA to a label above it); a loop body is the code from the label to the branch
+(static counts: every path once), also given without the loops nested in it.
 Pipes (H100/H200, per SM sub-partition and clock; CUDA C Programming Guide, arithmetic
 instruction throughput for compute capability 9.0: 128 fp32 results per SM, 64 for 32-bit
 integer add, multiply, shift, logic, compare and min/max, 16 for conversions and special
@@ -78,16 +79,26 @@ def report(name, code):
     print(f'kernel {name}: {sum(allc.values())} instructions  ' +
           ' '.join(f'{k} {v}' for k, v in sorted(allc.items())))
     labels = {lab: i for i, (lab, _, _) in enumerate(code) if lab}
+    loops = []
     for i, (_, op, line) in enumerate(code):
         if not op or not op.startswith('BRA'): continue
         m = re.search(r'`\((\.L_x_\d+)\)', line)
-        if not m or m.group(1) not in labels or labels[m.group(1)] > i: continue
-        body = [o for _, o, _ in code[labels[m.group(1)]:i + 1] if o]
+        if m and m.group(1) in labels and labels[m.group(1)] <= i:
+            loops.append((m.group(1), labels[m.group(1)], i))
+    for name, a, b in loops:
+        body = [o for _, o, _ in code[a:b + 1] if o]
         c = collections.Counter(pipe(o) for o in body)
         ops = collections.Counter(o.split('.')[0] for o in body)
-        print(f'  loop {m.group(1)}: {len(body)} instructions, bound {bound(c)} cycles/warp; ' +
+        print(f'  loop {name}: {len(body)} instructions, bound {bound(c)} cycles/warp; ' +
               ' '.join(f'{k} {v}' for k, v in sorted(c.items())))
         print('    ' + ' '.join(f'{k} {v}' for k, v in ops.most_common(14)))
+        own = set(range(a, b + 1))
+        for _, a2, b2 in loops:
+            if a < a2 and b2 < b: own -= set(range(a2, b2 + 1))
+        if len(own) < b + 1 - a:
+            c = collections.Counter(pipe(code[j][1]) for j in own if code[j][1])
+            print(f'    without its inner loops: {sum(c.values())} instructions, bound '
+                  f'{bound(c)}; ' + ' '.join(f'{k} {v}' for k, v in sorted(c.items())))
 
 
 def main():
