@@ -84,10 +84,12 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
   const unsigned *bits = cpu ? cpu_bits : gpu_bits;
   const size_t *wgs = cpu ? cpu_wg : gpu_wg;
   const size_t nbits = cpu ? 2 : 3, nwg = cpu ? 2 : 4;
+  static const ob_ising_sign signs[] = {OB_ISING_SIGN_AUTO, OB_ISING_SIGN_MAD};
   for (size_t b = 0; floats && b < nbits; b++) {
-    for (size_t w = 0; w < nwg && n < MAX_CANDIDATES; w++)
-      c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
-                                 .wg_size = wgs[w], .wg_words = 1};
+    for (size_t sg = 0; sg < (cpu ? 1u : 2u); sg++)
+      for (size_t w = 0; w < nwg && n < MAX_CANDIDATES; w++)
+        c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
+                                   .wg_size = wgs[w], .wg_words = 1, .sign = signs[sg]};
     if (!cpu && n < MAX_CANDIDATES)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
                                  .wg_size = 256, .wg_words = 1,
@@ -95,9 +97,6 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
     if (n < MAX_CANDIDATES)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_GLOBAL, .spin_bits = bits[b],
                                  .wg_size = cpu ? 64 : 256, .wg_words = 1};
-    for (size_t w = 0; !cpu && w < nwg && n < MAX_CANDIDATES; w++)
-      c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
-                                 .wg_size = wgs[w], .wg_words = 1, .sign = OB_ISING_SIGN_MAD};
   }
   for (size_t w = 0; multispin && w < nwg; w++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
