@@ -325,13 +325,21 @@ DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u
  * k * 8 + q). */
 #define MS_CHAIN(b) ((b) % 8u * 4u + (b) / 8u)
 /* The count m of the chain in bit b (fields f), and the 16-bit prefix a of chain j (outputs rr,
- * rr[4 * o + q]: output o of counter q). */
-#define MS_COUNT(f, b) (((f)[(b) % MS_FIELD] >> ((b) / MS_FIELD * MS_FIELD)) & MS_MASK)
+ * rr[4 * o + q]: output o of counter q). A middle field is shifted to the top by a multiply by
+ * a power of two made from the runtime 2 (two: see decide_counts), then down: a multiply-add
+ * and a shift instead of two shifts and a mask. */
+#define MS_COUNT(f, b, two)                                                                      \
+  ((b) / MS_FIELD == 0 ? (f)[(b) % MS_FIELD] & MS_MASK                                           \
+   : (b) / MS_FIELD == 32 / MS_FIELD - 1                                                         \
+       ? (f)[(b) % MS_FIELD] >> (32 - MS_FIELD)                                                  \
+       : ((f)[(b) % MS_FIELD] * ((two) << (31 - MS_FIELD - (b) / MS_FIELD * MS_FIELD))) >>       \
+             (32 - MS_FIELD))
 #define MS_PREFIX(rr, j) (((rr)[(j) % 8u / 2u * 4u + (j) / 8u] >> ((j) % 2u * 16u)) & 0xffffu)
 
 /* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
  * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], where thr + z
- * holds K[m] - 1 (modulo 2^32). */
+ * holds K[m] - 1 (modulo 2^32). thr[0] = 2 and thr[1] = 2^32 - 128: multipliers read from
+ * memory, so that no compiler turns their multiplies into shifts. */
 spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint k1,
                      __global const uint *thr, uint z) {
   const rand_quads r = philox_quads(node, sweep, 4u * w, 2u, k0, k1);
@@ -347,20 +355,25 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
     for (int j = 0; j < MS_PLANES; j++) f[k] |= ((c[j] >> k) & MS_SPREAD) << j;
   }
-  /* d = K - 1 - 128 a as a signed number: negative exactly when 128 a >= K (surely -1, its sign
-   * bit shifted in as the chain's bit), 0..126 when a alone does not decide; otherwise +1.
-   * Few integer instructions per chain (the integer pipe is this update's limit on GPUs). */
+  /* d = K - 1 - 128 a as a signed number: negative exactly when 128 a >= K (surely -1: its sign
+   * bit is the chain's bit), 0..126 when a alone does not decide; otherwise +1. The chains go
+   * from bit 31 down, each sign bit added to twice the bits so far. Few integer instructions
+   * per chain, and half of them multiply-adds: NVIDIA's GPUs issue those on the FMA pipe, the
+   * shifts, logic ops, adds and minima on the integer pipe, each at half the issue rate, and
+   * the two pipes together are this update's limit there. */
+  const uint two = thr[0], minus128 = thr[1];
   uint minus = 0, nearest = 0xffffffffu;
 #pragma unroll
-  for (uint b = 0; b < 32; b++) {
-    const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, MS_CHAIN(b)) * 128u;
-    minus = (minus >> 1) | (d & 0x80000000u);
+  for (int i = 31; i >= 0; i--) {
+    const uint b = (uint)i;
+    const uint d = thr[z + MS_COUNT(f, b, two)] + MS_PREFIX(rr, MS_CHAIN(b)) * minus128;
+    minus = minus * two + (d >> 31);
     nearest = min(nearest, d);
   }
   if (nearest < 127u) /* rare: 128 a < K <= 128 a + 127 for some chain, about one in 2^16 */
     for (uint b = 0; b < 32; b++) {
       const uint j = MS_CHAIN(b);
-      const uint d = thr[z + MS_COUNT(f, b)] - MS_PREFIX(rr, j) * 128u;
+      const uint d = thr[z + MS_COUNT(f, b, two)] - MS_PREFIX(rr, j) * 128u;
       if (d < 127u) /* -1 when 128 a + low >= K, i.e. low > d */
         minus |= (uint)((philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25) > d) << b;
     }

@@ -10,6 +10,8 @@
 
 #define SLICE 32u
 #define COUNT_FLAG 0x80000000u
+/* The multispin update's threshold buffer starts with the kernel's two multipliers. */
+#define MS_CONSTANTS 2u
 /* Counter and state indices stay below 2^31 in the kernels. */
 #define INDEX_LIMIT ((size_t)INT32_MAX)
 /* Fraction of global memory the states (all passes) and one pass's counters may use. */
@@ -40,7 +42,8 @@ struct ob_ising_sampler {
   cl_uint *colour_start;       /* ncolours + 1 */
   cl_uint *sell;               /* 2 x nsell: neighbour | flag, wt bits */
   int32_t *sell_edge;          /* nsell: counted edge or -1 */
-  cl_uint *thr;                /* multispin: nthr thresholds - 1 (positions' tables, pos[p].z) */
+  cl_uint *thr;                /* multispin: nthr words, the multipliers and the positions'
+                                  thresholds - 1 (fill_multispin) */
   size_t nthr;
   size_t max_colour;           /* most free nodes in one colour */
   size_t res_words;            /* resident units: local words per work-group beyond the state
@@ -102,22 +105,25 @@ static void free_schedule(ob_ising_sampler *s) {
   s->sell_edge = NULL;
 }
 
-/* The multispin update's weights: pos[p].z the offset of position p's thresholds in thr
- * (degree + 1 of them, each K - 1 modulo 2^32: the form the kernel compares with), the SELL
- * entries' second words the couplings' sign masks. */
+/* The multispin update's weights: thr[0] = 2 and thr[1] = 2^32 - 128 (the kernel's multipliers),
+ * then the positions' thresholds, pos[p].z the offset of position p's (degree + 1 of them, each
+ * K - 1 modulo 2^32: the form the kernel compares with); the SELL entries' second words the
+ * couplings' sign masks. */
 static ob_status fill_multispin(ob_ising_sampler *s) {
   double w = 0.0;
   if (!ob_ising_multispin_weight(s->model, &w))
     return ob_fail(OB_ERR_UNSUPPORTED, "multispin update: the couplings of %s are not all +-w "
                    "for one w (--weights pm1, or an edge file of +-w)", ob_ising_spec(s->model));
   const uint32_t *rp = ob_ising_row_ptr(s->model);
-  size_t total = 0;
+  size_t total = MS_CONSTANTS;
   for (size_t p = 0; p < s->npos; p++) total += s->pos[4 * p + 1] + 1;
   free(s->thr);
   s->nthr = total;
   if (!(s->thr = malloc((total + 1) * sizeof *s->thr)))
     return ob_fail(OB_ERR_NOMEM, "out of memory");
-  size_t at = 0;
+  s->thr[0] = 2u;
+  s->thr[1] = (cl_uint)-128;
+  size_t at = MS_CONSTANTS;
   for (size_t p = 0; p < s->npos; p++) {
     const uint32_t node = s->pos[4 * p], deg = s->pos[4 * p + 1], base = s->pos[4 * p + 3];
     s->pos[4 * p + 2] = (cl_uint)at;
