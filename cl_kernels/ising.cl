@@ -73,7 +73,6 @@ typedef float8 fvec;
 typedef uint8 uvec;
 typedef uint2 qvec;
 typedef ulong2 qwide;
-#define to_wide convert_ulong2
 #define to_narrow convert_uint2
 #define as_fvec as_float8
 #define as_uvec as_uint8
@@ -87,7 +86,6 @@ typedef float16 fvec;
 typedef uint16 uvec;
 typedef uint4 qvec;
 typedef ulong4 qwide;
-#define to_wide convert_ulong4
 #define to_narrow convert_uint4
 #define as_fvec as_float16
 #define as_uvec as_uint16
@@ -101,7 +99,6 @@ typedef float16 fvec;
 typedef uint16 uvec;
 typedef uint8 qvec;
 typedef ulong8 qwide;
-#define to_wide convert_ulong8
 #define to_narrow convert_uint8
 #define as_fvec as_float16
 #define as_uvec as_uint16
@@ -121,7 +118,6 @@ typedef ulong8 qwide;
 #else
 typedef uint qvec;
 typedef ulong qwide;
-#define to_wide convert_ulong
 #define to_narrow convert_uint
 #define QUAD_LANES 0u
 #define WORD_QUAD(w) ((w) / (4 / SPIN_BITS))
@@ -134,12 +130,13 @@ typedef ulong qwide;
 /* Philox4x32-10 on the counters (node, sweep, quad0 + lane, domain) of the lanes of a vector
  * type at once, its four outputs per lane in a struct TYPE (one definition, instantiated for
  * the vector widths used; the ten rounds written out, as a macro cannot hold an unroll
- * pragma). The 32x32->64-bit products are written as widening multiplies (one instruction on
- * GPUs and AVX). */
-#define PHILOX_ROUND(V, W, TO_W, TO_N)                                                           \
+ * pragma). The 32x32->64-bit products are widening multiplies of upsample()d counters: one
+ * instruction on GPUs and AVX. (NVIDIA's convert_ulong* is inline assembly, which hides the
+ * widening from its compiler: it then multiplies in 64 bits, an extra integer add each.) */
+#define PHILOX_ROUND(V, W, TO_N)                                                                 \
   {                                                                                              \
-    const W p0 = TO_W(c0) * (W)(0xD2511F53u);                                                    \
-    const W p1 = TO_W(c2) * (W)(0xCD9E8D57u);                                                    \
+    const W p0 = upsample((V)(0u), c0) * (W)(0xD2511F53u);                                       \
+    const W p1 = upsample((V)(0u), c2) * (W)(0xCD9E8D57u);                                       \
     c0 = TO_N(p1 >> 32) ^ c1 ^ (V)(k0);                                                          \
     c1 = TO_N(p1);                                                                               \
     c2 = TO_N(p0 >> 32) ^ c3 ^ (V)(k1);                                                          \
@@ -147,23 +144,22 @@ typedef ulong qwide;
     k0 += 0x9E3779B9u;                                                                           \
     k1 += 0xBB67AE85u;                                                                           \
   }
-#define DEFINE_PHILOX(NAME, TYPE, V, W, TO_W, TO_N, LANES_)                                      \
+#define DEFINE_PHILOX(NAME, TYPE, V, W, TO_N, LANES_)                                            \
   typedef struct TYPE {                                                                          \
     V x, y, z, w;                                                                                \
   } TYPE;                                                                                        \
   TYPE NAME(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {                  \
     V c0 = (V)(node), c1 = (V)(sweep), c2 = (V)(quad0) + (LANES_), c3 = (V)(domain);             \
-    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
-    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
-    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
-    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
-    PHILOX_ROUND(V, W, TO_W, TO_N) PHILOX_ROUND(V, W, TO_W, TO_N)                                \
+    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
+    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
+    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
+    PHILOX_ROUND(V, W, TO_N)                                                                     \
     TYPE out = {c0, c1, c2, c3};                                                                 \
     return out;                                                                                  \
   }
 
 /* The QUAD_LANES counters of a word at once. */
-DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, to_wide, to_narrow, QUAD_LANES)
+DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, to_narrow, QUAD_LANES)
 
 /* The random numbers of word w (global index) of a node: the counter of its first chain. */
 rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) {
@@ -317,9 +313,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * per word, (node, sweep, 4w + j / 8, 2), output (j % 8) / 2, half j % 2) and, only when a
  * alone does not decide (128 a < K <= 128 a + 127), b = the top 7 bits of output 0 of
  * (node, sweep, 32w + j, 3). */
-DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_ulong4, convert_uint4,
-              (uint4)(0, 1, 2, 3))
-DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_ulong, convert_uint, 0u)
+DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_uint4, (uint4)(0, 1, 2, 3))
+DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_uint, 0u)
 
 /* The chain j of a word held by its bit b (the float update's layout: chain 4q + k in bit
  * k * 8 + q). */
