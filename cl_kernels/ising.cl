@@ -73,7 +73,7 @@ typedef float8 fvec;
 typedef uint8 uvec;
 typedef uint2 qvec;
 typedef ulong2 qwide;
-#define to_narrow convert_uint2
+#define as_halves as_uint4
 #define as_fvec as_float8
 #define as_uvec as_uint8
 #define NVEC 1
@@ -86,7 +86,7 @@ typedef float16 fvec;
 typedef uint16 uvec;
 typedef uint4 qvec;
 typedef ulong4 qwide;
-#define to_narrow convert_uint4
+#define as_halves as_uint8
 #define as_fvec as_float16
 #define as_uvec as_uint16
 #define NVEC 1
@@ -99,7 +99,7 @@ typedef float16 fvec;
 typedef uint16 uvec;
 typedef uint8 qvec;
 typedef ulong8 qwide;
-#define to_narrow convert_uint8
+#define as_halves as_uint16
 #define as_fvec as_float16
 #define as_uvec as_uint16
 #define NVEC 2
@@ -118,7 +118,7 @@ typedef ulong8 qwide;
 #else
 typedef uint qvec;
 typedef ulong qwide;
-#define to_narrow convert_uint
+#define as_halves as_uint2
 #define QUAD_LANES 0u
 #define WORD_QUAD(w) ((w) / (4 / SPIN_BITS))
 #define WORD_SUB(w) ((w) % (4 / SPIN_BITS) * SPIN_BITS)
@@ -130,36 +130,38 @@ typedef ulong qwide;
 /* Philox4x32-10 on the counters (node, sweep, quad0 + lane, domain) of the lanes of a vector
  * type at once, its four outputs per lane in a struct TYPE (one definition, instantiated for
  * the vector widths used; the ten rounds written out, as a macro cannot hold an unroll
- * pragma). The 32x32->64-bit products are widening multiplies of upsample()d counters: one
- * instruction on GPUs and AVX. (NVIDIA's convert_ulong* is inline assembly, which hides the
- * widening from its compiler: it then multiplies in 64 bits, an extra integer add each.) */
-#define PHILOX_ROUND(V, W, TO_N)                                                                 \
+ * pragma). The 32x32->64-bit products are widening multiplies of upsample()d counters, one
+ * instruction on GPUs and AVX, split into their 32-bit halves by reinterpreting them as twice
+ * the lanes (HALVES: as_uint2 .. as_uint16; low halves the even lanes). NVIDIA's convert_ulong*
+ * and convert_uint* are inline assembly, which hides the widening and the split from its
+ * compiler (64-bit multiplies, an integer add of zero each, more registers). */
+#define PHILOX_ROUND(V, W, HALVES)                                                               \
   {                                                                                              \
     const W p0 = upsample((V)(0u), c0) * (W)(0xD2511F53u);                                       \
     const W p1 = upsample((V)(0u), c2) * (W)(0xCD9E8D57u);                                       \
-    c0 = TO_N(p1 >> 32) ^ c1 ^ (V)(k0);                                                          \
-    c1 = TO_N(p1);                                                                               \
-    c2 = TO_N(p0 >> 32) ^ c3 ^ (V)(k1);                                                          \
-    c3 = TO_N(p0);                                                                               \
+    c0 = HALVES(p1).odd ^ c1 ^ (V)(k0);                                                          \
+    c1 = HALVES(p1).even;                                                                        \
+    c2 = HALVES(p0).odd ^ c3 ^ (V)(k1);                                                          \
+    c3 = HALVES(p0).even;                                                                        \
     k0 += 0x9E3779B9u;                                                                           \
     k1 += 0xBB67AE85u;                                                                           \
   }
-#define DEFINE_PHILOX(NAME, TYPE, V, W, TO_N, LANES_)                                            \
+#define DEFINE_PHILOX(NAME, TYPE, V, W, HALVES, LANES_)                                          \
   typedef struct TYPE {                                                                          \
     V x, y, z, w;                                                                                \
   } TYPE;                                                                                        \
   TYPE NAME(uint node, uint sweep, uint quad0, uint domain, uint k0, uint k1) {                  \
     V c0 = (V)(node), c1 = (V)(sweep), c2 = (V)(quad0) + (LANES_), c3 = (V)(domain);             \
-    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
-    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
-    PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N) PHILOX_ROUND(V, W, TO_N)                   \
-    PHILOX_ROUND(V, W, TO_N)                                                                     \
+    PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES)             \
+    PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES)             \
+    PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES) PHILOX_ROUND(V, W, HALVES)             \
+    PHILOX_ROUND(V, W, HALVES)                                                                   \
     TYPE out = {c0, c1, c2, c3};                                                                 \
     return out;                                                                                  \
   }
 
 /* The QUAD_LANES counters of a word at once. */
-DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, to_narrow, QUAD_LANES)
+DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, as_halves, QUAD_LANES)
 
 /* The random numbers of word w (global index) of a node: the counter of its first chain. */
 rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) {
@@ -313,8 +315,8 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * per word, (node, sweep, 4w + j / 8, 2), output (j % 8) / 2, half j % 2) and, only when a
  * alone does not decide (128 a < K <= 128 a + 127), b = the top 7 bits of output 0 of
  * (node, sweep, 32w + j, 3). */
-DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, convert_uint4, (uint4)(0, 1, 2, 3))
-DEFINE_PHILOX(philox_one, rand_one, uint, ulong, convert_uint, 0u)
+DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, as_uint8, (uint4)(0, 1, 2, 3))
+DEFINE_PHILOX(philox_one, rand_one, uint, ulong, as_uint2, 0u)
 
 /* The chain j of a word held by its bit b (the float update's layout: chain 4q + k in bit
  * k * 8 + q). */
