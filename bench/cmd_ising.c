@@ -50,9 +50,10 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
 static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
-  printf("device %s (%s): %s update%s, path %s, %u chain%s per word, work-group %zu",
+  printf("device %s (%s): %s update%s%s, path %s, %u chain%s per word, work-group %zu",
          ob_device_slug(dev), ob_device_props_get(dev)->name, ob_ising_update_name(c.update),
          c.sign == OB_ISING_SIGN_MAD ? " (signs by multiply-add)" : "",
+         c.philox == OB_ISING_PHILOX_LANES ? " (Philox by lanes)" : "",
          ob_ising_path_name(c.path), c.spin_bits,
          c.spin_bits == 1 ? "" : "s", c.wg_size);
   if (c.path == OB_ISING_PATH_LOCAL)

@@ -163,9 +163,42 @@ typedef ulong qwide;
 /* The QUAD_LANES counters of a word at once. */
 DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, as_halves, QUAD_LANES)
 
+/* Build option -DPHILOX_LANES=1 (words of 8 to 32 chains; ob_ising_philox): each counter's
+ * rounds as scalar code of its own, the outputs gathered into the vectors. */
+#ifndef PHILOX_LANES
+#define PHILOX_LANES 0
+#endif
+#if PHILOX_LANES
+#if SPIN_BITS < 8
+#error "PHILOX_LANES is a form of the words of 8 to 32 chains"
+#endif
+DEFINE_PHILOX(philox_lane, rand_lane, uint, ulong, as_uint2, 0u)
+#define LANE(i) const rand_lane r##i = philox_lane(node, sweep, q + i, domain, k0, k1);
+#if SPIN_BITS == 8
+#define GATHER(f) (qvec)(r0.f, r1.f)
+#elif SPIN_BITS == 16
+#define GATHER(f) (qvec)(r0.f, r1.f, r2.f, r3.f)
+#else
+#define GATHER(f) (qvec)(r0.f, r1.f, r2.f, r3.f, r4.f, r5.f, r6.f, r7.f)
+#endif
+#endif
+
 /* The random numbers of word w (global index) of a node: the counter of its first chain. */
 rand4 word_random(uint node, uint sweep, uint w, uint domain, uint k0, uint k1) {
+#if PHILOX_LANES
+  const uint q = WORD_QUAD(w);
+  LANE(0) LANE(1)
+#if SPIN_BITS >= 16
+  LANE(2) LANE(3)
+#endif
+#if SPIN_BITS == 32
+  LANE(4) LANE(5) LANE(6) LANE(7)
+#endif
+  const rand4 out = {GATHER(x), GATHER(y), GATHER(z), GATHER(w)};
+  return out;
+#else
   return philox4x32_10(node, sweep, WORD_QUAD(w), domain, k0, k1);
+#endif
 }
 
 /* 2^t with correctly rounded operations only (see models/ising/ising_rule.h). */

@@ -152,6 +152,11 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD},
       {.spin_bits = 8, .path = G, .max_pass_chains = 64, .sign = OB_ISING_SIGN_MAD},
       {.spin_bits = 1, .path = L, .max_pass_chains = 37, .sign = OB_ISING_SIGN_MAD},
+      /* Philox by lanes: the same numbers */
+      {.spin_bits = 8, .path = L, .wg_size = 32, .philox = OB_ISING_PHILOX_LANES},
+      {.spin_bits = 16, .path = G, .max_pass_chains = 64, .philox = OB_ISING_PHILOX_LANES},
+      {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD,
+       .philox = OB_ISING_PHILOX_LANES},
   };
   configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
@@ -379,7 +384,10 @@ static void sampler_rejects_what_cannot_work(void **state) {
   const ob_ising_tuning bad[] = {{.spin_bits = 12}, {.spin_bits = 3}, {.spin_bits = 64},
                                  {.wg_words = 3},
                                  {.path = OB_ISING_PATH_GLOBAL, .schedule = OB_ISING_PATH_LOCAL},
-                                 {.update = OB_ISING_UPDATE_MULTISPIN, .sign = OB_ISING_SIGN_MAD}};
+                                 {.update = OB_ISING_UPDATE_MULTISPIN, .sign = OB_ISING_SIGN_MAD},
+                                 {.spin_bits = 4, .philox = OB_ISING_PHILOX_LANES},
+                                 {.update = OB_ISING_UPDATE_MULTISPIN,
+                                  .philox = OB_ISING_PHILOX_LANES}};
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
     assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 8, 1, &bad[k], &s),
                      OB_ERR_INVALID);
@@ -470,9 +478,11 @@ static void autotune_picks_and_caches(void **state) {
   ob_tune_format(&ob_ising_family, &again, text, sizeof text);
   assert_string_equal(text,
                       "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto,"
-                      "resident=auto,sign=auto");
+                      "resident=auto,sign=auto,philox=auto");
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "update=multispin,sign=mad"),
+                   OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=2,philox=lanes"),
                    OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),
                    OB_ERR_INVALID);

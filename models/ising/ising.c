@@ -127,6 +127,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     ob_ising_sampler_config(ob_ising_shards_sampler(batch->set, 0), &cfg);
     if (cfg.update == OB_ISING_UPDATE_MULTISPIN) ob_case_note(c, "update", "multispin");
     if (cfg.sign == OB_ISING_SIGN_MAD) ob_case_note(c, "sign", "mad");
+    if (cfg.philox == OB_ISING_PHILOX_LANES) ob_case_note(c, "philox", "lanes");
     ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
     ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);
     ob_case_note(c, "wg", "%zu", cfg.wg_size);

@@ -256,7 +256,8 @@ static unsigned default_bits(const ob_ising_sampler *s) {
 }
 
 /* The update, before the schedule (which holds its weights): the multispin update needs words
- * of 32 chains (its model's qualification is checked with the weights). */
+ * of 32 chains and the xor and vector forms (its model's qualification is checked with the
+ * weights). */
 static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
   if (t->update == OB_ISING_UPDATE_MULTISPIN && t->spin_bits && t->spin_bits != 32)
     return ob_fail(OB_ERR_INVALID, "multispin update: words of 32 chains, not %u", t->spin_bits);
@@ -265,6 +266,8 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
   if (t->sign == OB_ISING_SIGN_MAD && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "sign=mad is a form of the float update, not multispin");
   s->cfg.sign = t->sign == OB_ISING_SIGN_MAD ? OB_ISING_SIGN_MAD : OB_ISING_SIGN_XOR;
+  if (t->philox == OB_ISING_PHILOX_LANES && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the float update, not multispin");
   return OB_OK;
 }
 
@@ -313,6 +316,10 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
   c->spin_bits = c->update == OB_ISING_UPDATE_MULTISPIN ? 32
                  : t->spin_bits                          ? t->spin_bits
                                                          : default_bits(s);
+  if (t->philox == OB_ISING_PHILOX_LANES && c->spin_bits < 8)
+    return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the words of 8 to 32 chains, not "
+                   "%u", c->spin_bits);
+  c->philox = t->philox == OB_ISING_PHILOX_LANES ? OB_ISING_PHILOX_LANES : OB_ISING_PHILOX_VECTOR;
   c->wg_words = t->wg_words ? t->wg_words : 1;
   OB_TRY(choose_resident(s, t));
   c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
@@ -460,7 +467,7 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
-  char opts[96];
+  char opts[128];
   if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     snprintf(opts, sizeof opts, "-DSPIN_BITS=32 -DMULTISPIN=1 -DMS_PLANES=%u",
              ob_ising_multispin_planes(s->model));
@@ -471,6 +478,8 @@ static ob_status build_kernels(ob_ising_sampler *s) {
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   if (s->cfg.sign == OB_ISING_SIGN_MAD)
     snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DSIGN_MAD=1");
+  if (s->cfg.philox == OB_ISING_PHILOX_LANES)
+    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DPHILOX_LANES=1");
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",

@@ -61,6 +61,20 @@ typedef enum ob_ising_sign {
   OB_ISING_SIGN_MAD,
 } ob_ising_sign;
 
+/* How the float update draws the Philox numbers of a word of 8, 16 or 32 chains (2, 4 or 8
+ * counters; cl_kernels/ising.cl, word_random): the same numbers either way. VECTOR: the
+ * counters as the lanes of one vector, each round's products as vector multiplies (SIMD on
+ * CPUs); LANES: each counter's rounds as scalar code of its own, the outputs gathered into the
+ * vector (NVIDIA's compiler then keeps fewer values live: about 80 registers instead of 128 on
+ * the H100 for 32 chains per word, more work-groups per SM; twice as slow with PoCL on CPUs).
+ * AUTO: VECTOR (the tuner may pick LANES). Words of fewer chains (one counter) and the multispin
+ * update: AUTO or VECTOR only. */
+typedef enum ob_ising_philox {
+  OB_ISING_PHILOX_AUTO = 0,
+  OB_ISING_PHILOX_VECTOR,
+  OB_ISING_PHILOX_LANES,
+} ob_ising_philox;
+
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
   ob_ising_update update;   /* MULTISPIN: OB_ERR_UNSUPPORTED for a model that does not qualify,
@@ -75,6 +89,7 @@ typedef struct ob_ising_tuning {
                                global; LOCAL needs the local path) */
   ob_ising_resident resident;
   ob_ising_sign sign;
+  ob_ising_philox philox;
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;
@@ -120,6 +135,7 @@ typedef struct ob_ising_config {
   ob_ising_path schedule;   /* LOCAL or GLOBAL (always GLOBAL on the global path) */
   bool resident;            /* the local path runs resident units (ob_ising_resident) */
   ob_ising_sign sign;       /* XOR or MAD (the float update; XOR for multispin) */
+  ob_ising_philox philox;   /* VECTOR or LANES (LANES: the float update, 8 to 32 chains) */
 } ob_ising_config;
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */

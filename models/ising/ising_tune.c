@@ -8,7 +8,7 @@
 
 #include "ising_multispin.h"
 
-#define MAX_CANDIDATES 64
+#define MAX_CANDIDATES 96
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
@@ -29,11 +29,13 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "on", "off")},
     {.key = "sign", OB_TUNE_FIELD(ob_ising_tuning, sign), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "xor", "mad")},
+    {.key = "philox", OB_TUNE_FIELD(ob_ising_tuning, philox), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "vector", "lanes")},
 };
 
 /* Words per work-group a power of two, the schedule in local memory and resident units only on
- * the local path, resident units and signs by multiply-add with the float update (0 and auto:
- * the sampler chooses). */
+ * the local path, resident units and signs by multiply-add with the float update, Philox by
+ * lanes with its words of 8 to 32 chains (0 and auto: the sampler chooses). */
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* local memory decides at creation (the sampler's own checks) */
   const ob_ising_tuning *t = cfg;
@@ -51,6 +53,10 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
                    "local path");
   if (t->sign == OB_ISING_SIGN_MAD && t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: sign=mad is a form of the float update");
+  if (t->philox == OB_ISING_PHILOX_LANES &&
+      (t->update == OB_ISING_UPDATE_MULTISPIN || (t->spin_bits && t->spin_bits < 8)))
+    return ob_fail(OB_ERR_INVALID, "ising config: philox=lanes is a form of the float update's "
+                   "words of 8 to 32 chains");
   return OB_OK;
 }
 
@@ -64,12 +70,13 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
 /* ---------------------------------------------------------------- the search */
 
 /* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path, with
- * each of the two sign forms (ob_ising_sign), and with 256 and the schedule kept in global
+ * each of the two sign forms (ob_ising_sign) and of the two Philox forms (ob_ising_philox),
+ * and with 256 and the schedule kept in global
  * memory, and the global path; the byte words of 1, 2 and 4 chains (small batches spread over
  * the device, a work-item per 1-4 flips) on the local path with the sampler's work-group size,
  * the schedule in local and in global memory, with and without resident units (a model or
  * batch they do not fit fails its trial). CPUs (slow compiles, few cores): the wide words
- * and two work-group sizes, the xor form only. A model of +-w couplings (multispin) adds the
+ * and two work-group sizes, the xor and vector forms only. A model of +-w couplings (multispin) adds the
  * multispin update on both paths with each work-group size (and, on GPUs, work-groups of 64
  * on its global path, the fastest of the H200's trials being its smallest). `update` other
  * than auto keeps only the candidates of that update. */
@@ -85,11 +92,14 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
   const size_t *wgs = cpu ? cpu_wg : gpu_wg;
   const size_t nbits = cpu ? 2 : 3, nwg = cpu ? 2 : 4;
   static const ob_ising_sign signs[] = {OB_ISING_SIGN_AUTO, OB_ISING_SIGN_MAD};
+  static const ob_ising_philox philox[] = {OB_ISING_PHILOX_AUTO, OB_ISING_PHILOX_LANES};
+  const size_t forms = cpu ? 1 : 4; /* sign fastest */
   for (size_t b = 0; floats && b < nbits; b++) {
-    for (size_t sg = 0; sg < (cpu ? 1u : 2u); sg++)
+    for (size_t f = 0; f < forms; f++)
       for (size_t w = 0; w < nwg && n < MAX_CANDIDATES; w++)
         c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
-                                   .wg_size = wgs[w], .wg_words = 1, .sign = signs[sg]};
+                                   .wg_size = wgs[w], .wg_words = 1, .sign = signs[f % 2],
+                                   .philox = philox[f / 2]};
     if (!cpu && n < MAX_CANDIDATES)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
                                  .wg_size = 256, .wg_words = 1,
@@ -163,10 +173,11 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %s%s, %u bits, wg %zu, %s, schedule %s%s: %.4g "
+         "ising autotune: %s, %zu chains, %s%s%s, %u bits, wg %zu, %s, schedule %s%s: %.4g "
          "flips/ns",
          ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update),
-         t->sign == OB_ISING_SIGN_MAD ? " (sign=mad)" : "", t->spin_bits, t->wg_size,
+         t->sign == OB_ISING_SIGN_MAD ? " (sign=mad)" : "",
+         t->philox == OB_ISING_PHILOX_LANES ? " (philox=lanes)" : "", t->spin_bits, t->wg_size,
          ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
          t->resident == OB_ISING_RESIDENT_ON ? ", resident" : "",
          (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
