@@ -65,8 +65,8 @@ typedef enum ob_ising_sign {
  * counters; cl_kernels/ising.cl, word_random): the same numbers either way. VECTOR: the
  * counters as the lanes of one vector, each round's products as vector multiplies (SIMD on
  * CPUs); LANES: each counter's rounds as scalar code of its own, the outputs gathered into the
- * vector (NVIDIA's compiler then keeps fewer values live: about 80 registers instead of 128 on
- * the H100 for 32 chains per word, more work-groups per SM; twice as slow with PoCL on CPUs).
+ * vector (NVIDIA's compiler then keeps fewer values live: 72 registers instead of 96 on the
+ * H100 for 32 chains per word, more work-groups per SM; half the speed with PoCL on CPUs).
  * AUTO: VECTOR (the tuner may pick LANES). Words of fewer chains (one counter) and the multispin
  * update: AUTO or VECTOR only. */
 typedef enum ob_ising_philox {

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Device call 3, 2026-12-05 (night session): as call2.sh, the variants main, mad, v5 and
+# v7 (v5 with the thresholds indexed thr[z + m] as in mad, no table pointer) and v8 (v7 with the
+# sign bits packed by a funnel shift, (minus << 1) | (d >> 31): one integer instruction).
+#   mad: sign bits packed by minus * two + (d >> 31), prefix term by a multiply-add by -128
+#        (two = 2 and -128 read from the threshold buffer, so that they stay multiplies);
+#   v3:  mad, thresholds through a pointer to the position's table (no z + m per chain);
+#   v4:  v3, the sign bit as mul_hi(d, two) (a multiply instead of a shift);
+#   v5:  v3, the middle 4-bit count fields by a multiply and a shift instead of shift and mask;
+#   v6:  v4 and v5.
+#   bash .gpu/remote.sh bash call2.sh
+# Each forced to path global, 32 chains per word, work-groups of 64 and of 128, pegasus:14 pm1
+# with 320,000 chains and grid:1024x1024:periodic pm1 with 1,024, 100 sweeps, variants
+# alternated, two rounds; the program caches kept (PTX).
+T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
+save() { tar czf $OUT/t.tgz -C $OUT t 2>/dev/null; }
+export OCLBENCH_PROGRESS=0
+one() { # label timeout command... (a program and tuning cache of its own)
+  local l=$1 to=$2; shift 2; local s=$(date +%s)
+  OCLBENCH_CACHE_DIR=$C/$l timeout $to "$@" > $T/$l.txt 2>&1
+  echo "$l rc $? $(( $(date +%s)-s ))s $(grep -o '[0-9.]* flips/ns' $T/$l.txt | tail -1)" >> $T/rc.txt
+  save
+}
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm > $T/gpu.txt 2>&1
+PG="ising --device gpu --graph pegasus:14 --weights pm1 --chains 320000 --sweeps 100"
+TO="ising --device gpu --graph grid:1024x1024:periodic --weights pm1 --chains 1024 --sweeps 100"
+V="main mad v5 v7 v8"
+for r in 1 2; do for wg in 64 128; do for v in $V; do
+  b=./oclbench_$v; [ $v = main ] && b=./oclbench
+  cfg=update=multispin,path=global,spin_bits=32,wg_size=$wg
+  OCLBENCH_CONFIG_ISING=$cfg one peg_${v}_${wg}_$r 60 $b $PG --tune
+  OCLBENCH_CONFIG_ISING=$cfg one tor_${v}_${wg}_$r 60 $b $TO --tune
+done; done; done
+for v in $V; do mkdir -p $T/ptx_$v; cp $C/peg_${v}_64_1/*.bin $T/ptx_$v/ 2>/dev/null; done; save
