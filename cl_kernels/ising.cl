@@ -20,9 +20,12 @@
  * Build options: -DSPIN_BITS=1|2|4|8|16|32 (chains per word); -DMULTISPIN=1 -DMS_PLANES=B (with
  * SPIN_BITS=32) the multispin update of +-w couplings (models/ising/ising_multispin.h): the SELL
  * entries hold sign masks instead of wt, pos[p].z the offset of the position's thresholds in
- * thr (each minus 1), and the fields are counts formed by bitwise adders over B bit planes.
+ * thr (each minus 1; thr[0..1] the multipliers 2 and -128), and the fields are counts formed by
+ * bitwise adders over B bit planes.
  * -DSIGN_MAD=1 (float update): each +-w as the integer multiply-add w + (bit of s) * unit, unit =
  * thr[0] = 2^31 (see add_neighbour); 0 (default): as w ^ (bit of s shifted to the sign).
+ * -DPHILOX_LANES=1 (float update, 8 to 32 chains per word): each counter's Philox as scalar
+ * code of its own (see word_random); 0 (default): the counters as the lanes of one vector.
  */
 #ifndef MULTISPIN
 #define MULTISPIN 0
