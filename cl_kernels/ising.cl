@@ -135,17 +135,22 @@ typedef ulong qwide;
  * the vector widths used; the ten rounds written out, as a macro cannot hold an unroll
  * pragma). The 32x32->64-bit products are widening multiplies of upsample()d counters, one
  * instruction on GPUs and AVX, split into their 32-bit halves by reinterpreting them as twice
- * the lanes (HALVES: as_uint2 .. as_uint16; low halves the even lanes). NVIDIA's convert_ulong*
- * and convert_uint* are inline assembly, which hides the widening and the split from its
- * compiler (64-bit multiplies, an integer add of zero each, more registers). */
+ * the lanes (HALVES: as_uint2 .. as_uint16; the low halves are the even lanes on little-endian
+ * devices, the odd ones on big-endian devices: LITTLE, a constant the compiler folds).
+ * NVIDIA's convert_ulong* and convert_uint* are inline assembly, which hides the widening and
+ * the split from its compiler (64-bit multiplies, an integer add of zero each, more
+ * registers). */
+#define LITTLE (as_uint2(1ul).s0 == 1u)
+#define LOW_HALF(HALVES, p) (LITTLE ? HALVES(p).even : HALVES(p).odd)
+#define HIGH_HALF(HALVES, p) (LITTLE ? HALVES(p).odd : HALVES(p).even)
 #define PHILOX_ROUND(V, W, HALVES)                                                               \
   {                                                                                              \
     const W p0 = upsample((V)(0u), c0) * (W)(0xD2511F53u);                                       \
     const W p1 = upsample((V)(0u), c2) * (W)(0xCD9E8D57u);                                       \
-    c0 = HALVES(p1).odd ^ c1 ^ (V)(k0);                                                          \
-    c1 = HALVES(p1).even;                                                                        \
-    c2 = HALVES(p0).odd ^ c3 ^ (V)(k1);                                                          \
-    c3 = HALVES(p0).even;                                                                        \
+    c0 = HIGH_HALF(HALVES, p1) ^ c1 ^ (V)(k0);                                                   \
+    c1 = LOW_HALF(HALVES, p1);                                                                   \
+    c2 = HIGH_HALF(HALVES, p0) ^ c3 ^ (V)(k1);                                                   \
+    c3 = LOW_HALF(HALVES, p0);                                                                   \
     k0 += 0x9E3779B9u;                                                                           \
     k1 += 0xBB67AE85u;                                                                           \
   }
