@@ -26,6 +26,7 @@
  * thr[0] = 2^31 (see add_neighbour); 0 (default): as w ^ (bit of s shifted to the sign).
  * -DPHILOX_LANES=1 (float update, 8 to 32 chains per word): each counter's Philox as scalar
  * code of its own (see word_random); 0 (default): the counters as the lanes of one vector.
+ * -DBIG_ENDIAN_DEVICE=1: the device stores the low half of a 64-bit value second (Philox).
  */
 #ifndef MULTISPIN
 #define MULTISPIN 0
@@ -135,14 +136,20 @@ typedef ulong qwide;
  * the vector widths used; the ten rounds written out, as a macro cannot hold an unroll
  * pragma). The 32x32->64-bit products are widening multiplies of upsample()d counters, one
  * instruction on GPUs and AVX, split into their 32-bit halves by reinterpreting them as twice
- * the lanes (HALVES: as_uint2 .. as_uint16; the low halves are the even lanes on little-endian
- * devices, the odd ones on big-endian devices: LITTLE, a constant the compiler folds).
- * NVIDIA's convert_ulong* and convert_uint* are inline assembly, which hides the widening and
- * the split from its compiler (64-bit multiplies, an integer add of zero each, more
- * registers). */
-#define LITTLE (as_uint2(1ul).s0 == 1u)
-#define LOW_HALF(HALVES, p) (LITTLE ? HALVES(p).even : HALVES(p).odd)
-#define HIGH_HALF(HALVES, p) (LITTLE ? HALVES(p).odd : HALVES(p).even)
+ * the lanes (HALVES: as_uint2 .. as_uint16; the low halves are the even lanes, or with
+ * -DBIG_ENDIAN_DEVICE=1, which the host gives a big-endian device, the odd ones). NVIDIA's
+ * convert_ulong* and convert_uint* are inline assembly, which hides the widening and the split
+ * from its compiler (64-bit multiplies, an integer add of zero each, more registers). */
+#ifndef BIG_ENDIAN_DEVICE
+#define BIG_ENDIAN_DEVICE 0
+#endif
+#if BIG_ENDIAN_DEVICE
+#define LOW_HALF(HALVES, p) HALVES(p).odd
+#define HIGH_HALF(HALVES, p) HALVES(p).even
+#else
+#define LOW_HALF(HALVES, p) HALVES(p).even
+#define HIGH_HALF(HALVES, p) HALVES(p).odd
+#endif
 #define PHILOX_ROUND(V, W, HALVES)                                                               \
   {                                                                                              \
     const W p0 = upsample((V)(0u), c0) * (W)(0xD2511F53u);                                       \

@@ -66,6 +66,10 @@ void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_p
   cl_command_queue_properties qp = 0;
   INFO_NUM(id, CL_DEVICE_QUEUE_PROPERTIES, qp);
   p->profiling = (qp & CL_QUEUE_PROFILING_ENABLE) != 0;
+  cl_bool little = CL_TRUE; /* a driver that cannot say is taken as little-endian */
+  if (clGetDeviceInfo(id, CL_DEVICE_ENDIAN_LITTLE, sizeof little, &little, NULL) != CL_SUCCESS)
+    little = CL_TRUE;
+  p->little_endian = little != CL_FALSE;
   p->exec_timeout = -1;
   p->clock_headroom = 1.0;
   if (p->type & CL_DEVICE_TYPE_GPU) snprintf(p->type_name, sizeof p->type_name, "gpu");

@@ -64,6 +64,7 @@ typedef struct ob_device_props {
   bool fp64;                    /* (fp16, which needs a test compile, is probed on demand:
                                    ob_device_fp16 in core) */
   bool profiling;
+  bool little_endian;           /* CL_DEVICE_ENDIAN_LITTLE */
   int exec_timeout;             /* 1 yes, 0 no, -1 unknown */
   int nv_cc_major, nv_cc_minor; /* NVIDIA compute capability, 0 when not NVIDIA */
   int simd_width;               /* lanes per compute unit used for the peak formula, 0 unknown */

@@ -38,6 +38,10 @@ static void registry_finds_devices_with_sane_properties(void **state) {
       fail_msg("%s: %u MHz (%s) but no theoretical peak", ob_device_slug(d), p->clock_mhz,
                p->clock_source);
     assert_non_null(strstr(p->cl_version, "OpenCL"));
+    /* A CPU device runs on the host, so it has the host's byte order. */
+    const uint16_t one = 1;
+    if (p->type == CL_DEVICE_TYPE_CPU)
+      assert_int_equal(p->little_endian, *(const unsigned char *)&one == 1);
     /* fp16: probed on the first question (a test compile), the same answer afterwards. */
     const bool fp16 = ob_device_fp16(d);
     if (!strstr(p->extensions, "cl_khr_fp16")) assert_false(fp16);

@@ -480,6 +480,8 @@ static ob_status build_kernels(ob_ising_sampler *s) {
     snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DSIGN_MAD=1");
   if (s->cfg.philox == OB_ISING_PHILOX_LANES)
     snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DPHILOX_LANES=1");
+  if (!ob_device_props_get(s->dev)->little_endian)
+    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DBIG_ENDIAN_DEVICE=1");
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",
