@@ -466,6 +466,12 @@ static ob_status upload_schedule(ob_ising_sampler *s) {
                           s->thr ? (void *)s->thr : (void *)&unit, &s->d_thr);
 }
 
+/* Appends " OPTION" to the build options opts (of size n). */
+static void append_option(char *opts, size_t n, const char *option) {
+  const size_t used = strlen(opts);
+  snprintf(opts + used, n - used, " %s", option);
+}
+
 static ob_status build_kernels(ob_ising_sampler *s) {
   char opts[128];
   if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
@@ -476,12 +482,10 @@ static ob_status build_kernels(ob_ising_sampler *s) {
              s->cfg.spin_bits, ob_ising_max_degree(s->model), s->ncolours);
   else
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
-  if (s->cfg.sign == OB_ISING_SIGN_MAD)
-    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DSIGN_MAD=1");
-  if (s->cfg.philox == OB_ISING_PHILOX_LANES)
-    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DPHILOX_LANES=1");
+  if (s->cfg.sign == OB_ISING_SIGN_MAD) append_option(opts, sizeof opts, "-DSIGN_MAD=1");
+  if (s->cfg.philox == OB_ISING_PHILOX_LANES) append_option(opts, sizeof opts, "-DPHILOX_LANES=1");
   if (!ob_device_props_get(s->dev)->little_endian)
-    snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -DBIG_ENDIAN_DEVICE=1");
+    append_option(opts, sizeof opts, "-DBIG_ENDIAN_DEVICE=1");
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",

@@ -71,15 +71,15 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
 
 /* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path, with
  * each of the two sign forms (ob_ising_sign) and of the two Philox forms (ob_ising_philox),
- * and with 256 and the schedule kept in global
- * memory, and the global path; the byte words of 1, 2 and 4 chains (small batches spread over
- * the device, a work-item per 1-4 flips) on the local path with the sampler's work-group size,
- * the schedule in local and in global memory, with and without resident units (a model or
- * batch they do not fit fails its trial). CPUs (slow compiles, few cores): the wide words
- * and two work-group sizes, the xor and vector forms only. A model of +-w couplings (multispin) adds the
- * multispin update on both paths with each work-group size (and, on GPUs, work-groups of 64
- * on its global path, the fastest of the H200's trials being its smallest). `update` other
- * than auto keeps only the candidates of that update. */
+ * and with 256 and the schedule kept in global memory, and the global path; the byte words of
+ * 1, 2 and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the
+ * local path with the sampler's work-group size, the schedule in local and in global memory,
+ * with and without resident units (a model or batch they do not fit fails its trial). CPUs
+ * (slow compiles, few cores): the wide words and two work-group sizes, the xor and vector
+ * forms only. A model of +-w couplings (multispin) adds the multispin update on both paths
+ * with each work-group size (and, on GPUs, work-groups of 64 on its global path, the fastest
+ * of the H200's trials being its smallest). `update` other than auto keeps only the candidates
+ * of that update. */
 static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update update,
                          ob_ising_tuning *c) {
   size_t n = 0;
