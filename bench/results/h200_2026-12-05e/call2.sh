@@ -11,19 +11,10 @@
 # Each forced to path global, 32 chains per word, work-groups of 64 and of 128, pegasus:14 pm1
 # with 320,000 chains and grid:1024x1024:periodic pm1 with 1,024, 100 sweeps, variants
 # alternated, two rounds; the program caches kept (PTX).
-T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
-save() { tar czf $OUT/t.tgz -C $OUT t 2>/dev/null; }
-export OCLBENCH_PROGRESS=0
-one() { # label timeout command... (a program and tuning cache of its own)
-  local l=$1 to=$2; shift 2; local s=$(date +%s)
-  OCLBENCH_CACHE_DIR=$C/$l timeout $to "$@" > $T/$l.txt 2>&1
-  echo "$l rc $? $(( $(date +%s)-s ))s $(grep -o '[0-9.]* flips/ns' $T/$l.txt | tail -1)" >> $T/rc.txt
-  save
-}
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm > $T/gpu.txt 2>&1
+. ./call_lib.sh
 PG="ising --device gpu --graph pegasus:14 --weights pm1 --chains 320000 --sweeps 100"
 TO="ising --device gpu --graph grid:1024x1024:periodic --weights pm1 --chains 1024 --sweeps 100"
-V="main mad v3 v4 v5 v6"
+V=${V:-main mad v3 v4 v5 v6} # call3.sh sets its own
 for r in 1 2; do for wg in 64 128; do for v in $V; do
   b=./oclbench_$v; [ $v = main ] && b=./oclbench
   cfg=update=multispin,path=global,spin_bits=32,wg_size=$wg

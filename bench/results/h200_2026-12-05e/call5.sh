@@ -7,25 +7,4 @@
 # grid:1024x1024:periodic pm1 1,024 chains; gaussian pegasus:14 320,000 chains: local path, 32
 # chains per word, work-group 128, sign=mad; 100 sweeps, variants alternated, two rounds; the
 # program caches kept (PTX).
-T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
-save() { tar czf $OUT/t.tgz -C $OUT t 2>/dev/null; }
-export OCLBENCH_PROGRESS=0
-one() { # label timeout command... (a program and tuning cache of its own)
-  local l=$1 to=$2; shift 2; local s=$(date +%s)
-  OCLBENCH_CACHE_DIR=$C/$l timeout $to "$@" > $T/$l.txt 2>&1
-  echo "$l rc $? $(( $(date +%s)-s ))s $(grep -o '[0-9.]* flips/ns' $T/$l.txt | tail -1)" >> $T/rc.txt
-  save
-}
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm > $T/gpu.txt 2>&1
-PG="ising --device gpu --graph pegasus:14 --weights pm1 --chains 320000 --sweeps 100"
-TO="ising --device gpu --graph grid:1024x1024:periodic --weights pm1 --chains 1024 --sweeps 100"
-GA="ising --device gpu --graph pegasus:14 --chains 320000 --sweeps 100"
-MS=update=multispin,path=global,spin_bits=32,wg_size=64
-FL=path=local,spin_bits=32,wg_size=128,sign=mad
-for r in 1 2; do for v in main ups cast cast8; do
-  b=./oclbench_$v; [ $v = main ] && b=./oclbench
-  [ $v != cast8 ] && OCLBENCH_CONFIG_ISING=$MS one peg_${v}_$r 60 $b $PG --tune
-  [ $v != cast8 ] && OCLBENCH_CONFIG_ISING=$MS one tor_${v}_$r 60 $b $TO --tune
-  [ $v != cast ] && OCLBENCH_CONFIG_ISING=$FL one gau_${v}_$r 60 $b $GA --tune
-done; done
-for v in main ups cast cast8; do mkdir -p $T/ptx_$v; cp $C/*_${v}_1/*.bin $T/ptx_$v/ 2>/dev/null; done; save
+V="main ups cast cast8" . ./call4.sh

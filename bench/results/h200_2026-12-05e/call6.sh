@@ -8,16 +8,7 @@
 # (2) the gaussian layout the new tuner chose, forced on both binaries (the old one without
 #     the philox key), alternated, two rounds;
 # (3) the new binary's `run ising` (every row verified); the program caches kept (PTX).
-T=$OUT/t; mkdir -p $T; C=/tmp/obcache; mkdir -p $C
-save() { tar czf $OUT/t.tgz -C $OUT t 2>/dev/null; }
-export OCLBENCH_PROGRESS=0
-one() { # label timeout command... (a program and tuning cache of its own)
-  local l=$1 to=$2; shift 2; local s=$(date +%s)
-  OCLBENCH_CACHE_DIR=$C/$l timeout $to "$@" > $T/$l.txt 2>&1
-  echo "$l rc $? $(( $(date +%s)-s ))s $(grep -o '[0-9.]* flips/ns' $T/$l.txt | tail -1)" >> $T/rc.txt
-  save
-}
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm > $T/gpu.txt 2>&1
+. ./call_lib.sh
 GA="ising --device gpu --graph pegasus:14 --chains 320000 --sweeps 100"
 PG="ising --device gpu --graph pegasus:14 --weights pm1 --chains 320000 --sweeps 100"
 TO="ising --device gpu --graph grid:1024x1024:periodic --weights pm1 --chains 1024 --sweeps 100"
