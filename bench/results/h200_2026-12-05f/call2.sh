@@ -3,7 +3,8 @@
 # choice forced (B) against two kernel variants (OCLBENCH_KERNEL_DIR, experiments not in the
 # tree: kd_zz, the 8x8 outer product's rows in zig-zag column order, so that each row's first
 # multiply-add reuses the previous row's last B operand; kd_g8, work-groups in groups of 8
-# tile rows walked column by column), alternating, at 4096^3 and 8192^3, each row with its
+# tile rows walked column by column; each is cl_kernels/ with its .patch of this folder applied
+# to gemm.cl), alternating, at 4096^3 and 8192^3, each row with its
 # mean power and clock (the CSV's sensor columns); cuBLAS before and after with the clock and
 # power sampled every 100 ms (smi.txt, marks.txt), and the board's power limits (power.txt).
 #   bash .gpu/remote.sh bash call2.sh
