@@ -5,6 +5,7 @@
 # cuBLAS SGEMM (sustained: seconds per size), `run linear` at 1024-8192 (tuned), cuBLAS
 # again, then `run ising` (every row verified).
 #   bash .gpu/remote.sh bash call1.sh
+# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) beside it.
 . ./call_lib.sh
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
 mark() { echo "$(date +%s.%N) $1" >> $T/marks.txt; }

@@ -8,6 +8,7 @@
 # mean power and clock (the CSV's sensor columns); cuBLAS before and after with the clock and
 # power sampled every 100 ms (smi.txt, marks.txt), and the board's power limits (power.txt).
 #   bash .gpu/remote.sh bash call2.sh
+# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) beside it.
 . ./call_lib.sh
 nvidia-smi -q -d POWER > $T/power.txt 2>&1
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
