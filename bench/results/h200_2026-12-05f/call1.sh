@@ -5,15 +5,10 @@
 # cuBLAS SGEMM (sustained: seconds per size), `run linear` at 1024-8192 (tuned), cuBLAS
 # again, then `run ising` (every row verified).
 #   bash .gpu/remote.sh bash call1.sh
-# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) beside it.
+# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) and
+# sample_lib.sh (clock and power sampling, cuBLAS) beside it.
 . ./call_lib.sh
-nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
-mark() { echo "$(date +%s.%N) $1" >> $T/marks.txt; }
-ref() { # label, python list of (size, reps)
-  mark "$1 start"
-  python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; [(print('# $1 %d' % s, flush=True), g.gemm(s, r)) for s, r in $2]" >> $T/torch.txt 2>&1
-  mark "$1 end"; save
-}
+. ./sample_lib.sh
 step() { mark "$1 start"; one "$@"; mark "$1 end"; }
 ref cublas_a "((4096,1000),(8192,200),(1024,2000),(2048,1000))"
 step linear_a 300 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --out $C/la

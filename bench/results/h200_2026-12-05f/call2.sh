@@ -8,16 +8,11 @@
 # mean power and clock (the CSV's sensor columns); cuBLAS before and after with the clock and
 # power sampled every 100 ms (smi.txt, marks.txt), and the board's power limits (power.txt).
 #   bash .gpu/remote.sh bash call2.sh
-# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) beside it.
+# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) and
+# sample_lib.sh (clock and power sampling, cuBLAS) beside it.
 . ./call_lib.sh
 nvidia-smi -q -d POWER > $T/power.txt 2>&1
-nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
-mark() { echo "$(date +%s.%N) $1" >> $T/marks.txt; }
-ref() {
-  mark "$1 start"
-  python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; [(print('# $1 %d' % s, flush=True), g.gemm(s, r)) for s, r in ((8192,200),(4096,1000))]" >> $T/torch.txt 2>&1
-  mark "$1 end"; save
-}
+. ./sample_lib.sh
 B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
 var() { # label kernel-dir
   mark "$1 start"
@@ -25,7 +20,7 @@ var() { # label kernel-dir
   OCLBENCH_CONFIG_GEMM=$B one $1 100 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/o_$1
   cp $C/o_$1/*.csv $T/$1.csv 2>/dev/null; mark "$1 end"; save
 }
-ref cublas_a
+ref cublas_a "((8192,200),(4096,1000))"
 for r in 1 2; do var base$r ""; var zz$r kd_zz; var g8_$r kd_g8; done
-ref cublas_b
+ref cublas_b "((8192,200),(4096,1000))"
 kill %1; save

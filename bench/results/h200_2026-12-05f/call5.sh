@@ -5,15 +5,10 @@
 # 250 registers), alternating, at 4096^3 and 8192^3, each row with its mean power and clock (the
 # CSV's sensor columns); cuBLAS before and after, clock and power sampled (smi.txt, marks.txt).
 #   bash .gpu/remote.sh bash call5.sh
-# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) beside it.
+# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh (the calls' shared prologue) and
+# sample_lib.sh (clock and power sampling, cuBLAS) beside it.
 . ./call_lib.sh
-nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
-mark() { echo "$(date +%s.%N) $1" >> $T/marks.txt; }
-ref() {
-  mark "$1 start"
-  python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; [(print('# $1 %d' % s, flush=True), g.gemm(s, r)) for s, r in ((8192,200),(4096,1000))]" >> $T/torch.txt 2>&1
-  mark "$1 end"; save
-}
+. ./sample_lib.sh
 B=bm=128,bn=128,tm=8,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,splitk=0,pack=0,panel=0,persist=0
 B16=bm=128,bn=128,tm=8,tn=16,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=4,ln=8,regs=0,splitk=0,pack=0,panel=0,persist=0
 var() { # label config
@@ -21,7 +16,7 @@ var() { # label config
   OCLBENCH_LOG=debug OCLBENCH_CONFIG_GEMM=$2 one $1 100 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/o_$1
   cp $C/o_$1/*.csv $T/$1.csv 2>/dev/null; mark "$1 end"; save
 }
-ref cublas_a
+ref cublas_a "((8192,200),(4096,1000))"
 for r in 1 2; do var base$r $B; var t816_$r $B16; done
-ref cublas_b
+ref cublas_b "((8192,200),(4096,1000))"
 kill %1; save
