@@ -7,7 +7,10 @@
  *   gcc -O3 -march=native blis_model.c -o blis_model
  *   ./blis_model N KC NC MC PACK_A PF   (PACK_A 0: A packed once and reused, a bound on the
  *   packing's cost; PF: software prefetch distance of B in floats, 0 for none)
- * Prints the best GFLOP/s of five calls. */
+ * Prints the best GFLOP/s of five calls.
+ *   ./blis_model micro ITERS K          the micro-tile alone, ITERS times over the same A (6 x K)
+ *   and B (K x 64) panels (L1- or L2-resident: K 256 is 64 KiB of B): its rate when no packing,
+ *   C update or cache miss intervenes. */
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +49,23 @@ static void micro(int kc, const float *a, const float *b, float *c, int ldc, int
     }
 }
 
+/* The micro-tile alone (see the top). */
+static int micro_only(long iters, int K) {
+  float *A = aligned_alloc(64, (size_t)MR * K * 4), *B = aligned_alloc(64, (size_t)NR * K * 4);
+  float *C = aligned_alloc(64, MR * NR * 4);
+  for (int i = 0; i < MR * K; i++) A[i] = 1e-3f * (i % 97);
+  for (int i = 0; i < NR * K; i++) B[i] = 1e-3f;
+  memset(C, 0, MR * NR * 4);
+  const double t0 = now();
+  for (long it = 0; it < iters; it++) micro(K, A, B, C, NR, 0);
+  const double t = now() - t0;
+  printf("micro K=%d: %.1f GFLOP/s (C[5] %g)\n", K, 2.0 * MR * NR * K * iters / t / 1e9, C[5]);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 7) return fprintf(stderr, "usage: %s N KC NC MC PACK_A PF\n", argv[0]), 2;
+  if (argc == 4 && !strcmp(argv[1], "micro")) return micro_only(atol(argv[2]), atoi(argv[3]));
+  if (argc != 7) return fprintf(stderr, "usage: %s N KC NC MC PACK_A PF | micro ITERS K\n", argv[0]), 2;
   const int n = atoi(argv[1]), KC = atoi(argv[2]), NC = atoi(argv[3]), MC = atoi(argv[4]);
   const int pack_a = atoi(argv[5]), pf = atoi(argv[6]);
   float *A = aligned_alloc(64, (size_t)n * n * 4), *B = aligned_alloc(64, (size_t)n * n * 4);
