@@ -178,17 +178,21 @@ typedef ulong qwide;
 /* The QUAD_LANES counters of a word at once. */
 DEFINE_PHILOX(philox4x32_10, rand4, qvec, qwide, as_halves, QUAD_LANES)
 
-/* Build option -DPHILOX_LANES=1 (words of 8 to 32 chains; ob_ising_philox): each counter's
- * rounds as scalar code of its own, the outputs gathered into the vectors. */
 #ifndef PHILOX_LANES
 #define PHILOX_LANES 0
 #endif
+/* One counter as scalar code: PHILOX_LANES's words and the multispin update's rare draws. */
+#if PHILOX_LANES || MULTISPIN
+DEFINE_PHILOX(philox_one, rand_one, uint, ulong, as_uint2, 0u)
+#endif
+
+/* Build option -DPHILOX_LANES=1 (words of 8 to 32 chains; ob_ising_philox): each counter's
+ * rounds as scalar code of its own, the outputs gathered into the vectors. */
 #if PHILOX_LANES
 #if SPIN_BITS < 8
 #error "PHILOX_LANES is a form of the words of 8 to 32 chains"
 #endif
-DEFINE_PHILOX(philox_lane, rand_lane, uint, ulong, as_uint2, 0u)
-#define LANE(i) const rand_lane r##i = philox_lane(node, sweep, q + i, domain, k0, k1);
+#define LANE(i) const rand_one r##i = philox_one(node, sweep, q + i, domain, k0, k1);
 #if SPIN_BITS == 8
 #define GATHER(f) (qvec)(r0.f, r1.f)
 #elif SPIN_BITS == 16
@@ -364,7 +368,6 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * alone does not decide (128 a < K <= 128 a + 127), b = the top 7 bits of output 0 of
  * (node, sweep, 32w + j, 3). */
 DEFINE_PHILOX(philox_quads, rand_quads, uint4, ulong4, as_uint8, (uint4)(0, 1, 2, 3))
-DEFINE_PHILOX(philox_one, rand_one, uint, ulong, as_uint2, 0u)
 
 /* The chain j of a word held by its bit b (the float update's layout: chain 4q + k in bit
  * k * 8 + q). */
@@ -380,6 +383,10 @@ DEFINE_PHILOX(philox_one, rand_one, uint, ulong, as_uint2, 0u)
        : ((f)[(b) % MS_FIELD] * ((two) << (31 - MS_FIELD - (b) / MS_FIELD * MS_FIELD))) >>       \
              (32 - MS_FIELD))
 #define MS_PREFIX(rr, j) (((rr)[(j) % 8u / 2u * 4u + (j) / 8u] >> ((j) % 2u * 16u)) & 0xffffu)
+/* d = K - 1 - 128 a of the chain in bit b (see decide_counts): its threshold thr[z + m] and
+ * the prefix times minus128 = 2^32 - 128, a multiplier read from memory. */
+#define MS_DIFF(thr, z, f, rr, b, two, minus128)                                                 \
+  ((thr)[(z) + MS_COUNT(f, b, two)] + MS_PREFIX(rr, MS_CHAIN(b)) * (minus128))
 
 /* The new word of node `node`, word w, from the bit planes c of its chains' counts m (bit b of
  * c[j]: bit j of the m of the chain in bit b): the chain is -1 unless k < K[m], where thr + z
@@ -411,16 +418,16 @@ spin_t decide_counts(const uint *c, uint node, uint sweep, uint w, uint k0, uint
 #pragma unroll
   for (int i = 31; i >= 0; i--) {
     const uint b = (uint)i;
-    const uint d = thr[z + MS_COUNT(f, b, two)] + MS_PREFIX(rr, MS_CHAIN(b)) * minus128;
+    const uint d = MS_DIFF(thr, z, f, rr, b, two, minus128);
     minus = minus * two + (d >> 31);
     nearest = min(nearest, d);
   }
   if (nearest < 127u) /* rare: 128 a < K <= 128 a + 127 for some chain, about one in 2^16 */
     for (uint b = 0; b < 32; b++) {
-      const uint j = MS_CHAIN(b);
-      const uint d = thr[z + MS_COUNT(f, b, two)] - MS_PREFIX(rr, j) * 128u;
+      const uint d = MS_DIFF(thr, z, f, rr, b, two, minus128);
       if (d < 127u) /* -1 when 128 a + low >= K, i.e. low > d */
-        minus |= (uint)((philox_one(node, sweep, 32u * w + j, 3u, k0, k1).x >> 25) > d) << b;
+        minus |= (uint)((philox_one(node, sweep, 32u * w + MS_CHAIN(b), 3u, k0, k1).x >> 25) > d)
+                 << b;
     }
   return minus;
 }
