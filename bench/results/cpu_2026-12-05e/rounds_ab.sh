@@ -1,0 +1,24 @@
+#!/bin/sh
+# Own SGEMM on PoCL, the tree's kernel against a patched one, between OpenBLAS runs, the same
+# cores, alternating (RESULTS.md, "Issue 18, 2026-12-05 (night)"): per round OpenBLAS (numpy
+# `a @ b`, median/best GFLOP/s at 1024 and 2048), own SGEMM with the configuration forced
+# (the persistent 48/512, 6x64, kc 512 candidate) from cl_kernels/, then from cl_kernels/ with
+# PATCH applied (through OCLBENCH_KERNEL_DIR), then OpenBLAS again.
+# Usage (repository root, after make): sh bench/results/cpu_2026-12-05e/rounds_ab.sh PATCH ROUNDS
+# PY: a python with numpy (default python3).
+set -eu
+dir=$(mktemp -d)
+mkdir "$dir/k" && cp cl_kernels/*.cl "$dir/k/" && patch -s "$dir/k/gemm.cl" "$1"
+CFG=bm=48,bn=512,tm=6,tn=64,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1
+. bench/results/cpu_rounds.sh
+own() { # output folder [kernel folder]
+  if [ $# -gt 1 ]; then export OCLBENCH_KERNEL_DIR="$2"; else unset OCLBENCH_KERNEL_DIR; fi
+  OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache$#" \
+    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$1" --force >/dev/null 2>&1
+  val "$1"
+}
+for r in $(seq 1 "$2"); do
+  a=$(blas); o=$(own "$dir/a"); p=$(own "$dir/b" "$dir/k"); b=$(blas)
+  echo "round $r $(date +%H:%M) | OpenBLAS $a | own $o | patched $p | OpenBLAS $b"
+done
+rm -rf "$dir"
