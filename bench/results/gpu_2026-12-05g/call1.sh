@@ -3,9 +3,9 @@
 # (128x128 tiles, 8x8 per work-item, bk 8, lane grid = the whole 16x16 work-group: a warp's
 # float4 reads of B touch 16 addresses, two shared-memory wavefronts) against the same tile
 # with 4x8 and 8x4 warp tiles (one wavefront per read: a third fewer wavefronts per FMA), with
-# and without the 128-register cap, and bk 16; alternating, sustained (`run linear --sizes
+# and without the 128-register cap (the tuner's grid too), and bk 16; alternating, sustained (`run linear --sizes
 # 4096,8192`, each row's mean power and clock in the CSV's sensor columns); cuBLAS before
-# and after, clock and power sampled (smi.txt, marks.txt).
+# and after, clock and power sampled (smi.txt, marks.txt); then `run ising` (points 3 and 4).
 #   bash .gpu/remote.sh bash call1.sh
 # from .gpu/files, with ../h200_2026-12-05e/call_lib.sh and ../h200_2026-12-05f/sample_lib.sh
 # beside it.
@@ -27,4 +27,7 @@ for r in 1 2; do
   var w48k16c_$r $G,bk=16,lm=4,ln=8,regs=128
 done
 ref cublas_b "((8192,200),(4096,1000))"
+# points 3 and 4 on whichever GPU this is (the figures so far are from H100s)
+one run_ising 200 ./oclbench run ising --device gpu --chains 128,320000,1024 --out $C/o_ising
+cp $C/o_ising/*.csv $T/run_ising.csv 2>/dev/null
 kill %1; save
