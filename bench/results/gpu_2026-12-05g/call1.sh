@@ -3,9 +3,10 @@
 # (128x128 tiles, 8x8 per work-item, bk 8, lane grid = the whole 16x16 work-group: a warp's
 # float4 reads of B touch 16 addresses, two shared-memory wavefronts) against the same tile
 # with 4x8 and 8x4 warp tiles (one wavefront per read: a third fewer wavefronts per FMA), with
-# and without the 128-register cap (the tuner's grid too), and bk 16; alternating, sustained (`run linear --sizes
-# 4096,8192`, each row's mean power and clock in the CSV's sensor columns); cuBLAS before
-# and after, clock and power sampled (smi.txt, marks.txt); then `run ising` (points 3 and 4).
+# and without the 128-register cap (the tuner's grid too), and bk 16; alternating, sustained
+# (`run linear --sizes 4096,8192`, each row's mean power and clock in the CSV's sensor
+# columns); cuBLAS before and after, clock and power sampled (smi.txt, marks.txt); then `run
+# ising` (points 3 and 4).
 #   bash .gpu/remote.sh bash call1.sh
 # from .gpu/files, with ../h200_2026-12-05e/call_lib.sh and ../h200_2026-12-05f/sample_lib.sh
 # beside it.
