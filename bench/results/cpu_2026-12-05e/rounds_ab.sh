@@ -5,7 +5,8 @@
 # (the persistent 48/512, 6x64, kc 512 candidate) from cl_kernels/, then from cl_kernels/ with
 # PATCH applied (through OCLBENCH_KERNEL_DIR), then OpenBLAS again.
 # Usage (repository root, after make): sh bench/results/cpu_2026-12-05e/rounds_ab.sh PATCH ROUNDS
-# u4.patch applies to the tree before c00f95d (which landed it), u8.patch to 1281c0b on (it ran against c00f95d: the same code, an older comment).
+# u4.patch applies to the tree before c00f95d (which landed it); u8.patch to 1281c0b on (it ran
+# against c00f95d: the same code, an older comment).
 # PY: a python with numpy (default python3).
 set -eu
 dir=$(mktemp -d)
