@@ -16,12 +16,9 @@ CFG="bm=48,bn=512,tm=12,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=51
 for r in $(seq 1 "$1"); do
   a=$(blas)
   l0=$(cut -d' ' -f1 /proc/loadavg)
-  OCLBENCH_KERNEL_DIR="$dir/before" OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
-    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$dir/b" --force >/dev/null 2>&1
-  OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache" \
-    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$dir/a" --force >/dev/null 2>&1
+  before=$(own "$dir/b" "$dir/before"); after=$(own "$dir/a")
   b=$(blas)
   echo "round $r $(date +%H:%M) load $l0-$(cut -d' ' -f1 /proc/loadavg) | OpenBLAS $a |" \
-       "before $(val "$dir/b") | after $(val "$dir/a") | OpenBLAS $b"
+       "before $before | after $after | OpenBLAS $b"
 done
 rm -rf "$dir"

@@ -11,14 +11,7 @@
 set -eu
 dir=$(mktemp -d)
 mkdir "$dir/k" && cp cl_kernels/*.cl "$dir/k/" && patch -s "$dir/k/gemm.cl" "$1"
-CFG=bm=48,bn=512,tm=6,tn=64,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=512,persist=1
 . bench/results/cpu_rounds.sh
-own() { # output folder [kernel folder]
-  if [ $# -gt 1 ]; then export OCLBENCH_KERNEL_DIR="$2"; else unset OCLBENCH_KERNEL_DIR; fi
-  OCLBENCH_CONFIG_GEMM=$CFG XDG_CACHE_HOME="$dir/cache$#" \
-    ./oclbench run linear --sizes 1024,2048 --device pocl --out "$1" --force >/dev/null 2>&1
-  val "$1"
-}
 for r in $(seq 1 "$2"); do
   a=$(blas); o=$(own "$dir/a"); p=$(own "$dir/b" "$dir/k"); b=$(blas)
   echo "round $r $(date +%H:%M) | OpenBLAS $a | own $o | patched $p | OpenBLAS $b"
