@@ -41,7 +41,8 @@
  *              memory as TN-wide micro-panels; then for each block of BM rows (mc) of its
  *              range of rows (one range of whole TM-row micro-panels per work-group, the
  *              ranges within one micro-panel of each other) it packs op(A)'s mc x kc block
- *              as TM-row micro-panels and each work-item multiplies one TM x TN micro-tile
+ *              (as rows, or TM-row micro-panels when transposed: PACK_A) and each
+ *              work-item multiplies one TM x TN micro-tile
  *              (work-items down A's micro-panels first: the B micro-panel stays in L1 across
  *              consecutive work-items, the A block in L2) and adds it into C (beta on the
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
@@ -491,6 +492,42 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
       }                                                                                         \
     }                                                                                           \
   }
+
+/* Packs the XB x KC block at (x0, k0) of operand X stored with k contiguous (X(x, k) at
+ * src[x * ld + k]), zeros beyond nx and nk, into dst as rows: X(x0 + x, k0 + k) at
+ * dst[x * KC + k], a copy in runs of 16 along k. Work-item 0 packs the whole block, as in
+ * PACK_PANELS. */
+#define PACK_ROWS(X, dst, src, ld, XB, x0, nx, k0, nk)                                         \
+  if (tid == 0) {                                                                               \
+    for (int x_ = 0; x_ < (XB); x_++) {                                                         \
+      const int gx_ = (x0) + x_;                                                                \
+      __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + (k0);                                \
+      __local float *d_ = (dst) + x_ * KC;                                                      \
+      for (int k_ = 0; k_ < KC; k_ += 16) {                                                     \
+        if (gx_ < (nx) && (k0) + k_ + 16 <= (nk)) {                                             \
+          vstore16(CAT(LOAD16_, X)(p_ + k_), 0, d_ + k_);                                       \
+        } else {                                                                                \
+          for (int q_ = 0; q_ < 16; q_++)                                                       \
+            d_[k_ + q_] = gx_ < (nx) && (k0) + k_ + q_ < (nk) ? CAT(LOAD1_, X)(p_, k_ + q_)     \
+                                                              : 0.0f;                           \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }
+
+/* op(A)'s mc x kc block in local memory, as the micro-tile reads it: AL(p, i, k) is row i,
+ * step k of the TM rows from p (a micro-tile's rows start at ir * TM * KC in both layouts).
+ * A stored with k contiguous (TA=0) is packed as rows (a copy; PoCL on AVX-512 then spends 35
+ * instructions per step of k in the micro-tile instead of 37, and no transposition per 16
+ * steps: bench/RESULTS.md, 2026-12-05, late night), a transposed A as TM-row micro-panels
+ * (its runs along m). */
+#if TA
+#define PACK_A(ic, pc) PACK_PANELS(A, Al, Ab, lda, 0, TM, BM, ic, m1, pc, K)
+#define AL(p, i, k) (p)[(k) * TM + (i)]
+#else
+#define PACK_A(ic, pc) PACK_ROWS(A, Al, Ab, lda, BM, ic, m1, pc, K)
+#define AL(p, i, k) (p)[(i) * KC + (k)]
+#endif
 #endif
 
 __kernel __attribute__((reqd_work_group_size(WGN, WGM, 1))) void
@@ -521,7 +558,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #endif
 #if PERSIST
   /* Persistent work-groups (see PERSIST above): op(B)'s kc x nc block in TN-wide micro-panels
-   * Bl, this work-group's mc x kc block of op(A) in TM-row micro-panels Al. Barriers: before B
+   * Bl, this work-group's mc x kc block of op(A) in Al (PACK_A's layout). Barriers: before B
    * is packed (the previous block's reads done), before A is packed (likewise), after it. */
   __local vecn Bl_v[KC * BN / VN];
   __local float Al[BM * KC];
@@ -562,7 +599,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
       PACK_PANELS(B, Bl, Bb, ldb, TB, TN, BN, jc, n1, pc, K)
       for (int ic = m0; ic < m1; ic += BM) {
         barrier(CLK_LOCAL_MEM_FENCE);
-        PACK_PANELS(A, Al, Ab, lda, !TA, TM, BM, ic, m1, pc, K)
+        PACK_A(ic, pc)
         barrier(CLK_LOCAL_MEM_FENCE);
         const int row0 = ic + ir * TM, col0 = jc + jr * TN;
         if (row0 < m1 && col0 < n1) {
@@ -593,7 +630,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
             for (int j = 0; j < GN; j++) b[j] = bl[k * GN + j];
 #pragma unroll
-            for (int i = 0; i < TM; i++) a[i] = al[k * TM + i];
+            for (int i = 0; i < TM; i++) a[i] = AL(al, i, k);
 #pragma unroll
             for (int i = 0; i < TM; i++) {
 #pragma unroll

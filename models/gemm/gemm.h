@@ -73,8 +73,9 @@ typedef struct ob_gemm_config {
                    needs local = 0, strided = 0, vm = 1, pack = 0, splitk <= 1 */
   int persist;  /* persistent work-groups per compute unit, BLIS-ordered (0: off): each loops
                    over blocks of bn columns (nc) and kc steps, packing op(B)'s kc x bn block
-                   and then its bm x kc blocks of op(A) (mc) into local memory as tn- and
-                   tm-wide micro-panels (no operand copies); needs local = 0, strided = 0,
+                   and then its bm x kc blocks of op(A) (mc) into local memory (B as
+                   tn-wide micro-panels, A as rows or, transposed, tm-row micro-panels: no
+                   operand copies); needs local = 0, strided = 0,
                    vm = 1, pack = 0, panel = 0, splitk <= 1, kc, bm and bn multiples of 16 */
 } ob_gemm_config;
 
