@@ -5,6 +5,8 @@
 # memory; pf: B prefetched PFK steps of k ahead, -DPFK=4|8|16 by editing the patch's default 8),
 # run through OCLBENCH_KERNEL_DIR with the configuration forced, `base` the tree's kernels.
 # Experiments for timing only: rA and dA are exact only where M and K are multiples of 48 and 16.
+# rA and dA apply to gemm.cl up to 64d5d5f (dbeec3e packs a row-major A as rows, rA's copy):
+# for them, put `git show 64d5d5f:cl_kernels/gemm.cl` in cl_kernels/ first.
 # Usage (repository root, after make): sh bench/results/cpu_2026-12-05d/variants.sh base rA ...
 set -eu
 here=$(dirname "$0")
