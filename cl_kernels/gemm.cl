@@ -623,8 +623,8 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
             for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
           }
           /* four steps of k per iteration: PoCL on AVX-512 then spends 37 instructions per
-           * step instead of 40 (the loop control once per four steps), about 1-2% of the
-           * call (bench/RESULTS.md, 2026-12-05 night) */
+           * step instead of 40 (the loop control once per four steps; 35 with A packed as
+           * rows), about 1-2% of the call (bench/RESULTS.md, 2026-12-05 night) */
 #pragma unroll 4
           for (int k = 0; k < kn; k++) {
 #pragma unroll
