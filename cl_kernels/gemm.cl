@@ -493,39 +493,17 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
     }                                                                                           \
   }
 
-/* Packs the XB x KC block at (x0, k0) of operand X stored with k contiguous (X(x, k) at
- * src[x * ld + k]), zeros beyond nx and nk, into dst as rows: X(x0 + x, k0 + k) at
- * dst[x * KC + k], a copy in runs of 16 along k. Work-item 0 packs the whole block, as in
- * PACK_PANELS. */
-#define PACK_ROWS(X, dst, src, ld, XB, x0, nx, k0, nk)                                         \
-  if (tid == 0) {                                                                               \
-    for (int x_ = 0; x_ < (XB); x_++) {                                                         \
-      const int gx_ = (x0) + x_;                                                                \
-      __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + (k0);                                \
-      __local float *d_ = (dst) + x_ * KC;                                                      \
-      for (int k_ = 0; k_ < KC; k_ += 16) {                                                     \
-        if (gx_ < (nx) && (k0) + k_ + 16 <= (nk)) {                                             \
-          vstore16(CAT(LOAD16_, X)(p_ + k_), 0, d_ + k_);                                       \
-        } else {                                                                                \
-          for (int q_ = 0; q_ < 16; q_++)                                                       \
-            d_[k_ + q_] = gx_ < (nx) && (k0) + k_ + q_ < (nk) ? CAT(LOAD1_, X)(p_, k_ + q_)     \
-                                                              : 0.0f;                           \
-        }                                                                                       \
-      }                                                                                         \
-    }                                                                                           \
-  }
-
 /* op(A)'s mc x kc block in local memory, as the micro-tile reads it: AL(p, i, k) is row i,
  * step k of the TM rows from p (a micro-tile's rows start at ir * TM * KC in both layouts).
- * A stored with k contiguous (TA=0) is packed as rows (a copy; PoCL on AVX-512 then spends 35
- * instructions per step of k in the micro-tile instead of 37, and no transposition per 16
- * steps: bench/RESULTS.md, 2026-12-05, late night), a transposed A as TM-row micro-panels
- * (its runs along m). */
+ * A stored with k contiguous (TA=0) is packed as rows, micro-panels one row wide (a copy in
+ * runs of 16; PoCL on AVX-512 then spends 35 instructions per step of k in the micro-tile
+ * instead of 37, and no transposition per 16 steps: bench/RESULTS.md, 2026-12-05, late
+ * night), a transposed A as TM-row micro-panels (its runs along m). */
 #if TA
 #define PACK_A(ic, pc) PACK_PANELS(A, Al, Ab, lda, 0, TM, BM, ic, m1, pc, K)
 #define AL(p, i, k) (p)[(k) * TM + (i)]
 #else
-#define PACK_A(ic, pc) PACK_ROWS(A, Al, Ab, lda, BM, ic, m1, pc, K)
+#define PACK_A(ic, pc) PACK_PANELS(A, Al, Ab, lda, 1, 1, BM, ic, m1, pc, K)
 #define AL(p, i, k) (p)[(i) * KC + (k)]
 #endif
 #endif
