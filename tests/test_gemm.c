@@ -44,6 +44,9 @@ static const char *const test_configs[] = {
      * straddling A's 8-row micro-panels and within B's 32-column ones) */
     "bm=16,bn=64,tm=8,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,regs=0,"
     "splitk=0,persist=1",
+    /* GPU style, register tiles taller than wide (16 x 8 per work-item: four A vectors per k) */
+    "bm=64,bn=32,tm=16,tn=8,vm=4,vn=4,strided=1,local=1,bk=8,vg=4,pad=4,kc=0,lm=0,ln=0,regs=0,"
+    "splitk=0",
 };
 #define PERSIST_CONFIG 8 /* test_configs' persistent configuration */
 
