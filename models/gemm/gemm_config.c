@@ -36,14 +36,15 @@
  *   256 work-items (one work-group per SM) or 128x128 with 128 work-items (about 250
  *   registers, two work-groups per SM), as 32x128 (lm=4,ln=8) or 64x64 (lm=8,ln=4) warp tiles.
  * - 16x8 per work-item, 256x128 (256 work-items) or 128x128 (128): the same accumulators taller.
- *   A warp of the 16x16 grid reads A at 2 addresses and B at 16, so per k its four A reads
- *   take one shared-memory wavefront each and its two B reads two: 8 per 128 FMAs, against
- *   10 for 8x16 and 12 for two 8x8 steps. Measured on an H200 (bench/RESULTS.md, 2026-12-06):
- *   256x128 2% faster than 128x128 with 8x8 at 4096^3 and 8192^3, at 610-645 W against
- *   660-700 W (under the board's power cap, where 8x8 hits it); 8x16 at 128x256 5% slower.
- *   (512 work-items of 8x8 would keep 8x8's registers with 256x128's tile, but NVIDIA's
- *   OpenCL runs this kernel at most 256 per group, CL_KERNEL_WORK_GROUP_SIZE, even at 128
- *   registers.)
+ *   A warp of 256x128's 16x16 grid reads A at 2 addresses and B at 16, so per k its four A
+ *   reads take one shared-memory wavefront each and its two B reads two: 8 per 128 FMAs,
+ *   against 10 for 8x16 and 12 for two 8x8 steps. Measured (bench/RESULTS.md, 2026-12-06):
+ *   256x128 2% faster than 128x128 with 8x8 at 4096^3 and 8192^3 on an H200, at 610-645 W
+ *   against 660-700 W (8x8 meets the board's power cap, 16x8 stayed below it); 8x16 at 128x256
+ *   5% slower. The tuner chose 256x128 for fp32 from 2048^3 to 8192^3 on an H100, 128x128
+ *   16x8 for fp16 storage at 2048^3. (512 work-items of 8x8 would keep 8x8's registers with
+ *   256x128's tile, but NVIDIA's OpenCL runs this kernel at most 256 per group,
+ *   CL_KERNEL_WORK_GROUP_SIZE, even at 128 registers.)
  * - smaller tiles keep every compute unit busy on small problems; where even they leave
  *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
  *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
