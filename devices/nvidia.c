@@ -55,7 +55,6 @@ static void nv_query(cl_device_id dev, ob_device_props *p) {
 const ob_vendor_profile ob_profile_nvidia = {
     .name = "nvidia",
     .build_options = "-cl-mad-enable",
-    .max_registers_option = "-cl-nv-maxrregcount=", /* cl_nv_compiler_options */
     .verbose_build_option = "-cl-nv-verbose",
     .wg_multiple = 32,
     .quirks = OB_QUIRK_NO_FP16,

@@ -75,9 +75,6 @@ typedef struct ob_device_props {
 typedef struct ob_vendor_profile {
   const char *name;            /* vendor class slug: "nvidia", "amd", ... */
   const char *build_options;   /* appended to every program build; NULL: none */
-  /* Build option that caps registers per work-item, followed directly by the number
-   * (e.g. "-cl-nv-maxrregcount="); NULL: the compiler has none. */
-  const char *max_registers_option;
   /* Build option that makes the compiler report register and spill use in the build log;
    * NULL: none. */
   const char *verbose_build_option;

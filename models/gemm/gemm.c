@@ -87,14 +87,13 @@ static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
   return (cfg->local || cfg->persist ? 1 : 0) | 2 | (cfg->splitk > 1 ? 0 : 4);
 }
 
-/* The -D options of a configuration, the vendor's register cap (regs > 0) and the vendor's
- * verbose-build option (register and spill use in the build log, for the tuning log). fp32
+/* The -D options of a configuration and the vendor's verbose-build option (register and spill use in the build log, for the tuning log). fp32
  * kernels carry no HALF_IO option, unpacked ones no PACK option, and so on (gemm.cl's
  * defaults). */
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
                           int half_io, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);
-  char regs[64] = "", half[24] = "", defines[256];
+  char half[24] = "", defines[256];
   ob_tune_defines(&ob_gemm_family, c, defines, sizeof defines);
   if (c->pack) snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPACK=1");
   if (c->panel)
@@ -102,11 +101,8 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
              c->panel);
   if (c->persist)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
-  if (c->regs > 0 && vp->max_registers_option)
-    snprintf(regs, sizeof regs, " %s%d", vp->max_registers_option, c->regs);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
-  snprintf(buf, n, "-DTA=%d -DTB=%d %s -DUSE_FMA=%d%s%s%s%s", ta, tb, defines, use_fma, half,
-           regs,
+  snprintf(buf, n, "-DTA=%d -DTB=%d %s -DUSE_FMA=%d%s%s%s", ta, tb, defines, use_fma, half,
            vp->verbose_build_option ? " " : "",
            vp->verbose_build_option ? vp->verbose_build_option : "");
 }

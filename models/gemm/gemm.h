@@ -62,8 +62,6 @@ typedef struct ob_gemm_config {
   int pad;      /* local row padding in floats (local = 1) */
   int kc;       /* k-steps between work-group barriers (local = 0; 0: none) */
   int lm, ln;   /* strided = 1: lane grid (warp tile) of lm x ln work-items; 0: the group */
-  int regs;     /* registers per work-item the compiler may use (0: its choice); needs the
-                   device's vendor profile to have a register-cap build option */
   int splitk;   /* K-ranges multiplied by separate work-groups into partial products that a
                    second kernel adds up (0 or 1: one range) */
   int pack;     /* 0/1 (local = 0, kc > 0): the work-group's B panel of kc steps copied into

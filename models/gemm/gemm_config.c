@@ -16,22 +16,21 @@
 #define SPLITK(bm_, bn_, tm_, tn_, splitk_)                                                     \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
    .bk = 16, .vg = 4, .pad = 4, .kc = 0, .splitk = splitk_}
-/* A GPU configuration with a lane grid (warp tile) of lm x ln work-items and a register cap. */
-#define CFGW(bm_, bn_, tm_, tn_, bk_, lm_, ln_, regs_)                                          \
+/* A GPU configuration with a lane grid (warp tile) of lm x ln work-items. */
+#define CFGW(bm_, bn_, tm_, tn_, bk_, lm_, ln_)                                                 \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
-   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_, .regs = regs_}
+   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .lm = lm_, .ln = ln_}
 
 /* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
- * tiles (conflict-free float4 local reads). Register counts below are ptxas's for sm_90 on
- * clang's PTX of these kernels (a proxy for NVIDIA's OpenCL compiler):
- * - 128x128 with 8x8 per work-item (256 work-items) takes about 130 registers, one
- *   work-group (8 warps) per NVIDIA SM, so every barrier drains the SM; capped at 128
- *   (regs=128, no spills) two work-groups (16 warps) fit and one waits while the other
- *   computes. lm=4,ln=8: each warp a 32x64 tile (8 lanes along n, 4 along m), so its float4
- *   fragment reads touch 8 (B) and 4 (A) addresses: one shared-memory wavefront each instead of
- *   two for B in the work-group-wide layout. With bk=16 (half the barriers) the cap costs
- *   a few spilled registers (40 bytes, about 10 L1-resident loads per 1024 FMAs). 64x128
- *   with 128 work-items: four work-groups of 4 warps per SM, smaller groups per barrier.
+ * tiles (conflict-free float4 local reads). Register counts are ptxas's in NVIDIA's OpenCL
+ * (sm_90), which fixes them by the kernel's required work-group size and ignores a register
+ * cap (-cl-nv-maxrregcount) on it (bench/RESULTS.md, 2026-12-06):
+ * - 128x128 with 8x8 per work-item (256 work-items) takes 128 registers: two work-groups
+ *   (16 warps) per SM. lm=4,ln=8: each warp a 32x64 tile (8 lanes along n, 4 along m), so its
+ *   float4 fragment reads touch 8 (B) and 4 (A) addresses: one shared-memory wavefront each
+ *   instead of two for B in the work-group-wide layout; with bk=16 half the barriers (about
+ *   175 registers: one work-group per SM). 64x128 with 128 work-items: four work-groups of 4
+ *   warps per SM, smaller groups per barrier.
  * - 8x16 per work-item (128 accumulators, half the local reads per FMA of 8x8): 128x256 with
  *   256 work-items (one work-group per SM) or 128x128 with 128 work-items (about 250
  *   registers, two work-groups per SM), as 32x128 (lm=4,ln=8) or 64x64 (lm=8,ln=4) warp tiles.
@@ -44,26 +43,25 @@
  *   5% slower. The tuner chose 256x128 for fp32 from 2048^3 to 8192^3 on an H100, 128x128
  *   16x8 for fp16 storage at 2048^3. (512 work-items of 8x8 would keep 8x8's registers with
  *   256x128's tile, but NVIDIA's OpenCL runs this kernel at most 256 per group,
- *   CL_KERNEL_WORK_GROUP_SIZE, even at 128 registers.)
+ *   CL_KERNEL_WORK_GROUP_SIZE, although ptxas gives it 128 registers.)
  * - smaller tiles keep every compute unit busy on small problems; where even they leave
  *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
  *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
  *   each with 1/4-1/8 of the chain, and a reduction kernel. */
 static const ob_gemm_config gpu_candidates[] = {
     CFG(128, 128, 8, 8, 4, 4, 1, 1, 8, 4, 4, 0),
-    CFGW(128, 128, 8, 8, 8, 4, 8, 128),
-    CFGW(128, 128, 8, 8, 8, 0, 0, 128),
-    CFGW(128, 128, 8, 8, 16, 4, 8, 128),
-    CFGW(64, 128, 8, 8, 8, 4, 8, 128),
-    CFGW(128, 128, 8, 16, 8, 4, 8, 0),
-    CFGW(128, 128, 8, 16, 8, 8, 4, 0),
-    CFGW(128, 256, 8, 16, 8, 4, 8, 0),
+    CFGW(128, 128, 8, 8, 8, 4, 8),
+    CFGW(128, 128, 8, 8, 16, 4, 8),
+    CFGW(64, 128, 8, 8, 8, 4, 8),
+    CFGW(128, 128, 8, 16, 8, 4, 8),
+    CFGW(128, 128, 8, 16, 8, 8, 4),
+    CFGW(128, 256, 8, 16, 8, 4, 8),
     CFG(128, 256, 8, 16, 4, 4, 1, 1, 8, 4, 4, 0),
     CFG(256, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
     CFG(128, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
     CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),
     CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
-    CFGW(64, 64, 8, 8, 16, 4, 8, 0),
+    CFGW(64, 64, 8, 8, 16, 4, 8),
     CFG(32, 64, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
     CFG(32, 32, 4, 4, 4, 4, 1, 1, 16, 4, 4, 0),
     SPLITK(32, 32, 4, 4, 4),
@@ -215,7 +213,7 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * regs and splitk are not kernel defines (a build option of the vendor, a second kernel); pack,
+ * splitk is not a kernel define (a second kernel); pack,
  * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
  * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
@@ -225,9 +223,8 @@ static const ob_tune_param params[] = {
     PARAM("tn", "TN", tn),           PARAM("vm", "VM", vm),         PARAM("vn", "VN", vn),
     PARAM("strided", "STRIDED", strided), PARAM("local", "LOCAL", local), PARAM("bk", "BK", bk),
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
-    PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("regs", NULL, regs),
-    PARAM("splitk", NULL, splitk),   PARAM("pack", NULL, pack),     PARAM("panel", NULL, panel),
-    PARAM("persist", NULL, persist),
+    PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("splitk", NULL, splitk),
+    PARAM("pack", NULL, pack),       PARAM("panel", NULL, panel),   PARAM("persist", NULL, persist),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -277,9 +274,6 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
                      "gemm config %s: lm must divide the %d work-items along m, ln the %d along n",
                      text, c->bm / c->tm, c->bn / c->tn);
   }
-  if (c->regs != 0 && (c->regs < 32 || c->regs > 255))
-    return ob_fail(OB_ERR_INVALID, "gemm config %s: regs is 0 (compiler's choice) or 32..255",
-                   text);
   if (c->pack > 1 || (c->pack && (c->local || c->kc < 1)))
     return ob_fail(OB_ERR_INVALID, "gemm config %s: pack is 0 or 1, and 1 needs local=0, kc >= 1",
                    text);
@@ -296,9 +290,6 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
   if (!dev) return OB_OK;
-  if (c->regs && !ob_device_profile(dev)->max_registers_option)
-    return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: this device's compiler has no register "
-                   "cap", text);
   const ob_device_props *p = ob_device_props_get(dev);
   if ((size_t)nt > p->max_wg)
     return ob_fail(OB_ERR_UNSUPPORTED, "gemm config %s: %d work-items per group, device allows "
