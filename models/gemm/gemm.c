@@ -87,9 +87,9 @@ static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
   return (cfg->local || cfg->persist ? 1 : 0) | 2 | (cfg->splitk > 1 ? 0 : 4);
 }
 
-/* The -D options of a configuration and the vendor's verbose-build option (register and spill use in the build log, for the tuning log). fp32
- * kernels carry no HALF_IO option, unpacked ones no PACK option, and so on (gemm.cl's
- * defaults). */
+/* The -D options of a configuration and the vendor's verbose-build option (register and
+ * spill use in the build log, for the tuning log). fp32 kernels carry no HALF_IO option,
+ * unpacked ones no PACK option, and so on (gemm.cl's defaults). */
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
                           int half_io, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);

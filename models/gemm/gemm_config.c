@@ -23,14 +23,14 @@
 
 /* GPUs: local-memory tiles, double-buffered K-slices, float4 global loads, strided register
  * tiles (conflict-free float4 local reads). Register counts are ptxas's in NVIDIA's OpenCL
- * (sm_90), which fixes them by the kernel's required work-group size and ignores a register
- * cap (-cl-nv-maxrregcount) on it (bench/RESULTS.md, 2026-12-06):
- * - 128x128 with 8x8 per work-item (256 work-items) takes 128 registers: two work-groups
- *   (16 warps) per SM. lm=4,ln=8: each warp a 32x64 tile (8 lanes along n, 4 along m), so its
- *   float4 fragment reads touch 8 (B) and 4 (A) addresses: one shared-memory wavefront each
- *   instead of two for B in the work-group-wide layout; with bk=16 half the barriers (about
- *   175 registers: one work-group per SM). 64x128 with 128 work-items: four work-groups of 4
- *   warps per SM, smaller groups per barrier.
+ * (sm_90), which ignores a register cap (-cl-nv-maxrregcount) on this kernel, whose work-group
+ * size is fixed by reqd_work_group_size (bench/RESULTS.md, 2026-12-06):
+ * - 128x128 with 8x8 per work-item (256 work-items) takes 128-129 registers (at 128 two
+ *   work-groups, 16 warps, fit an SM). lm=4,ln=8: each warp a 32x64 tile (8 lanes along n,
+ *   4 along m), so its float4 fragment reads touch 8 (B) and 4 (A) addresses: one
+ *   shared-memory wavefront each instead of two for B in the work-group-wide layout; with
+ *   bk=16 half the barriers (about 175 registers: one work-group per SM). 64x128 with 128
+ *   work-items: four work-groups of 4 warps per SM, smaller groups per barrier.
  * - 8x16 per work-item (128 accumulators, half the local reads per FMA of 8x8): 128x256 with
  *   256 work-items (one work-group per SM) or 128x128 with 128 work-items (about 250
  *   registers, two work-groups per SM), as 32x128 (lm=4,ln=8) or 64x64 (lm=8,ln=4) warp tiles.
