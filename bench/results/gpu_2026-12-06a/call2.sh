@@ -6,16 +6,12 @@
 # choice, sustained (`run linear --sizes 4096,8192`); cuBLAS before and after, clock and power
 # sampled.
 #   bash .gpu/remote.sh bash call2.sh
-# from .gpu/files, with ../h200_2026-12-05e/call_lib.sh and ../h200_2026-12-05f/sample_lib.sh
-# beside it.
+# from .gpu/files, with var_lib.sh, ../h200_2026-12-05e/call_lib.sh and
+# ../h200_2026-12-05f/sample_lib.sh beside it.
 . ./call_lib.sh
 . ./sample_lib.sh
+. ./var_lib.sh
 G=tm=8,tn=8,vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,lm=0,ln=0
-var() { # label config
-  mark "$1 start"
-  OCLBENCH_LOG=debug OCLBENCH_CONFIG_GEMM=$2 one $1 100 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/o_$1
-  cp $C/o_$1/*.csv $T/$1.csv 2>/dev/null; mark "$1 end"; save
-}
 ref cublas_a "((8192,200),(4096,1000))"
 for r in 1 2; do
   var base$r $G,bm=128,bn=128,vg=4,pad=4,bk=8,regs=0

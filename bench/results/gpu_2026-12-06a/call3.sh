@@ -5,10 +5,11 @@
 # work-item and 256x128 as 16x8 (about 250 registers, one work-group and 8 warps per SM),
 # alternating with the tuner's choice, sustained; cuBLAS before and after.
 #   bash .gpu/remote.sh bash call3.sh
-# from .gpu/files, with wgsize (cc -O2 -o wgsize wgsize.c -lOpenCL), gemm.cl,
+# from .gpu/files, with wgsize (cc -O2 -o wgsize wgsize.c -lOpenCL), gemm.cl, var_lib.sh,
 # ../h200_2026-12-05e/call_lib.sh and ../h200_2026-12-05f/sample_lib.sh beside it.
 . ./call_lib.sh
 . ./sample_lib.sh
+. ./var_lib.sh
 O="-DTA=0 -DTB=0 -DVM=4 -DVN=4 -DSTRIDED=1 -DLOCAL=1 -DBK=8 -DPAD=4 -DKC=0 -DLM=0 -DLN=0 -DUSE_FMA=1"
 d() { # label options
   ./wgsize gemm.cl $T/$1.ptx "$O $2 -cl-nv-verbose" >> $T/wgsize.txt 2>&1
@@ -21,11 +22,6 @@ d t512r64 "-DBM=128 -DBN=256 -DTM=8 -DTN=8 -DVG=2 -cl-nv-maxrregcount=64"
 d t8x16 "-DBM=128 -DBN=256 -DTM=8 -DTN=16 -DVG=4"
 save
 G=vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,lm=0,ln=0,vg=4,pad=4,bk=8,regs=0
-var() { # label config
-  mark "$1 start"
-  OCLBENCH_LOG=debug OCLBENCH_CONFIG_GEMM=$2 one $1 100 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/o_$1
-  cp $C/o_$1/*.csv $T/$1.csv 2>/dev/null; mark "$1 end"; save
-}
 ref cublas_a "((8192,200),(4096,1000))"
 for r in 1 2; do
   var base$r $G,bm=128,bn=128,tm=8,tn=8
