@@ -436,7 +436,9 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
  * k0 + k) at dst[(x / W) * KC * W + k * W + x % W]. XK: 1 when k is X's contiguous dimension
  * as stored (X(x, k) at src[x * ld + k]): per micro-panel and 16 steps of k, one 16-wide load
  * from each of its W rows, written out transposed (W streams read a cache line each at a
- * time: a gather per k instead costs a third of the packing); 0 when x is (src[k * ld + x]):
+ * time: a gather per k instead costs a third of the packing), the same steps two micro-panels
+ * on prefetched (each row's kc steps start a page of their own: without it, A's packing waited
+ * on memory for 17% of a 2048^3 call on a 2-core AMD EPYC, PoCL); 0 when x is (src[k * ld + x]):
  * runs of 16 along x, one unaligned load each where inside the matrix, stored as they are
  * when W is a multiple of 16 (through a private copy they cost a store-forwarding stall
  * each: PoCL splits the load in four), the same run two rows on prefetched (rows 2048 floats
@@ -453,6 +455,7 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
         __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
+        if (gx_ + 2 * (W) < (nx)) PREFETCH(p_ + 2 * (W) * (ld));                                \
         if (gx_ + (W) <= (nx) && gk_ + 16 <= (nk)) {                                            \
           float t_[W][16];                                                                      \
           _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \

@@ -138,6 +138,7 @@ static const cpu_candidate cpu_candidates[] = {
     {16, PERSISTENT(48, 512, 12, 32, 16, 512)},             /* 24, 1.1 MiB of blocks */
     {16, PERSISTENT(48, 768, 12, 32, 16, 512)},             /* 24, 1.6 MiB of blocks */
     {16, PERSISTENT(48, 512, 6, 64, 16, 512)},              /* 24, 1.1 MiB, 10 loads per k */
+    {16, PERSISTENT(48, 256, 6, 64, 16, 512)},              /* 24, 608 KiB (1 MiB of L2) */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
