@@ -438,15 +438,16 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
  * from each of its W rows, written out transposed (W streams read a cache line each at a
  * time: a gather per k instead costs a third of the packing), the same steps two micro-panels
  * on prefetched (each row's kc steps start a page of their own: without it, A's packing waited
- * on memory for 17% of a 2048^3 call on a 2-core AMD EPYC, PoCL); 0 when x is (src[k * ld + x]):
- * runs of 16 along x, one unaligned load each where inside the matrix, stored as they are
- * when W is a multiple of 16 (through a private copy they cost a store-forwarding stall
- * each: PoCL splits the load in four), the same run two rows on prefetched (rows 2048 floats
- * apart lie on pages of their own, where the hardware's prefetcher starts over: about 1% of
- * a 2048^3 call on PoCL, two cores). Work-item 0 packs the whole block: CPU drivers run a
- * work-group's work-items in turn on one core, so sharing the loop out gains nothing there,
- * and PoCL vectorises a loop shared out across work-items into gathers and scatters (PoCL,
- * 1024^3, one core: 121 against 147 GFLOP/s for the whole GEMM). */
+ * on memory for 11-17% of a 2048^3 call on a 2-core AMD EPYC, PoCL); 0 when x is
+ * (src[k * ld + x]): runs of 16 along x, one unaligned load each where inside the matrix,
+ * stored as they are when W is a multiple of 16 (through a private copy they cost a
+ * store-forwarding stall each: PoCL splits the load in four), the same run two rows on
+ * prefetched (rows 2048 floats apart lie on pages of their own, where the hardware's
+ * prefetcher starts over: about 1% of a 2048^3 call on PoCL, two cores). Work-item 0 packs
+ * the whole block: CPU drivers run a work-group's work-items in turn on one core, so sharing
+ * the loop out gains nothing there, and PoCL vectorises a loop shared out across work-items
+ * into gathers and scatters (PoCL, 1024^3, one core: 121 against 147 GFLOP/s for the whole
+ * GEMM). */
 #define PACK_PANELS(X, dst, src, ld, XK, W, XB, x0, nx, k0, nk)                                \
   if (tid == 0) {                                                                               \
     if (XK) {                                                                                   \

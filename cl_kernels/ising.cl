@@ -614,8 +614,9 @@ DEFINE_RESIDENT(ll, __local)
  * units, so that the lanes of a SIMD group keep reading whole slices. The part-full last round
  * of a colour then falls on other work-items each time instead of always on the first ones
  * (which left the same SIMD groups of a compute unit with the extra round in every colour:
- * +2.6% on pegasus:14 on an H100, bench/RESULTS.md). Which work-item updates a unit changes,
- * not the update: the same samples. Returns the units one deal advances the round-robin by. */
+ * +2.2 to +3.4% on pegasus:14 on an H100, bench/RESULTS.md). Which work-item updates a unit
+ * changes, not the update: the same samples. Returns the units one deal advances the
+ * round-robin by. */
 static inline uint dealt_units(uint units, uint q) { return (units + q - 1) / q * q; }
 
 /* All sweeps in one launch (the body of the ising_sweeps_local kernels, for the schedule in
