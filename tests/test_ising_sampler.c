@@ -162,6 +162,31 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
   ob_ising_model_destroy(m);
 }
 
+/* The local path's deal (cl_kernels/ising.cl, dealt_units): pegasus:4's colours of about 66
+ * positions take two or three rounds of the work-group, and the round-robin's start moves by
+ * whole slices from colour to colour and from work-group to work-group (300 chains: ten
+ * work-groups of one 32-chain word), for the float and the multispin updates. */
+static void the_local_deal_over_several_rounds_matches_the_host_loop(void **state) {
+  (void)state;
+  const ob_ising_path L = OB_ISING_PATH_LOCAL;
+  ob_ising_model *m = model("pegasus:4", OB_ISING_WEIGHTS_GAUSS);
+  const ob_ising_tuning floats[] = {
+      {.spin_bits = 32, .path = L, .wg_size = 64},
+      {.spin_bits = 8, .path = L, .wg_size = 32, .philox = OB_ISING_PHILOX_LANES},
+      {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD,
+       .philox = OB_ISING_PHILOX_LANES},
+  };
+  configurations_agree(m, 300, 7, floats, sizeof floats / sizeof *floats, NULL, 0, NULL);
+  ob_ising_model_destroy(m);
+  m = model("pegasus:4", OB_ISING_WEIGHTS_PM1);
+  const ob_ising_tuning pm1[] = {
+      {.update = OB_ISING_UPDATE_MULTISPIN, .path = L, .wg_size = 64},
+      {.update = OB_ISING_UPDATE_MULTISPIN, .path = L, .wg_size = 128, .wg_words = 2},
+  };
+  configurations_agree(m, 300, 7, pm1, sizeof pm1 / sizeof *pm1, NULL, 0, NULL);
+  ob_ising_model_destroy(m);
+}
+
 /* The multispin update: states equal its host loop and each other on both paths, with two
  * work-group sizes, both schedule placements, passes, partial words and a clamp; +-w
  * couplings with biases; a model of other couplings, or other words, refused. */
@@ -519,6 +544,7 @@ int main(void) {
       cmocka_unit_test(philox_known_answers),
       cmocka_unit_test(decision_arithmetic),
       cmocka_unit_test(states_equal_the_host_loop_for_every_configuration),
+      cmocka_unit_test(the_local_deal_over_several_rounds_matches_the_host_loop),
       cmocka_unit_test(multispin_states_for_every_configuration),
       cmocka_unit_test(clamped_nodes_keep_their_values),
       cmocka_unit_test(moments_and_snapshots),
