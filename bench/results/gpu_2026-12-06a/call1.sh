@@ -14,14 +14,10 @@
 . ./sample_lib.sh
 . ./var_lib.sh
 G=tm=8,tn=8,vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,lm=0,ln=0
-ref cublas_a "((8192,200),(4096,1000))"
-for r in 1 2; do
-  var base$r $G,bm=128,bn=128,vg=4,pad=4,bk=8,regs=0
-  var t128x256_$r $G,bm=128,bn=256,vg=2,pad=4,bk=8,regs=128
-  var t256x128_$r $G,bm=256,bn=128,vg=2,pad=4,bk=8,regs=128
-  var t128x256k16_$r $G,bm=128,bn=256,vg=4,pad=0,bk=16,regs=128
-done
-ref cublas_b "((8192,200),(4096,1000))"
+rounds base=bm=128,bn=128,vg=4,pad=4,bk=8,regs=0 \
+  t128x256_=bm=128,bn=256,vg=2,pad=4,bk=8,regs=128 \
+  t256x128_=bm=256,bn=128,vg=2,pad=4,bk=8,regs=128 \
+  t128x256k16_=bm=128,bn=256,vg=4,pad=0,bk=16,regs=128
 one run_ising 200 ./oclbench run ising --device gpu --chains 128,320000,1024 --out $C/o_ising
 cp $C/o_ising/*.csv $T/run_ising.csv 2>/dev/null
 kill %1; save

@@ -12,13 +12,9 @@
 . ./sample_lib.sh
 . ./var_lib.sh
 G=tm=8,tn=8,vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,lm=0,ln=0
-ref cublas_a "((8192,200),(4096,1000))"
-for r in 1 2; do
-  var base$r $G,bm=128,bn=128,vg=4,pad=4,bk=8,regs=0
-  var t128x256r120_$r $G,bm=128,bn=256,vg=2,pad=4,bk=8,regs=120
-  var t256x128r120_$r $G,bm=256,bn=128,vg=2,pad=4,bk=8,regs=120
-  var t128x256k16r120_$r $G,bm=128,bn=256,vg=4,pad=0,bk=16,regs=120
-  var t128x256r112_$r $G,bm=128,bn=256,vg=2,pad=4,bk=8,regs=112
-done
-ref cublas_b "((8192,200),(4096,1000))"
+rounds base=bm=128,bn=128,vg=4,pad=4,bk=8,regs=0 \
+  t128x256r120_=bm=128,bn=256,vg=2,pad=4,bk=8,regs=120 \
+  t256x128r120_=bm=256,bn=128,vg=2,pad=4,bk=8,regs=120 \
+  t128x256k16r120_=bm=128,bn=256,vg=4,pad=0,bk=16,regs=120 \
+  t128x256r112_=bm=128,bn=256,vg=2,pad=4,bk=8,regs=112
 kill %1; save

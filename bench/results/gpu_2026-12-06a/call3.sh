@@ -22,11 +22,6 @@ d t512r64 "-DBM=128 -DBN=256 -DTM=8 -DTN=8 -DVG=2 -cl-nv-maxrregcount=64"
 d t8x16 "-DBM=128 -DBN=256 -DTM=8 -DTN=16 -DVG=4"
 save
 G=vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,lm=0,ln=0,vg=4,pad=4,bk=8,regs=0
-ref cublas_a "((8192,200),(4096,1000))"
-for r in 1 2; do
-  var base$r $G,bm=128,bn=128,tm=8,tn=8
-  var t8x16_$r $G,bm=128,bn=256,tm=8,tn=16
-  var t16x8_$r $G,bm=256,bn=128,tm=16,tn=8
-done
-ref cublas_b "((8192,200),(4096,1000))"
+rounds base=bm=128,bn=128,tm=8,tn=8 t8x16_=bm=128,bn=256,tm=8,tn=16 \
+  t16x8_=bm=256,bn=128,tm=16,tn=8
 kill %1; save

@@ -9,14 +9,7 @@
 # beside it.
 . ./call_lib.sh
 . ./sample_lib.sh
-step() { mark "$1 start"; one "$@"; mark "$1 end"; }
-ref cublas_a "((4096,1000),(8192,200),(1024,2000),(2048,1000))"
-step linear_a 300 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --out $C/la
-cp $C/la/*.csv $T/linear_a.csv 2>/dev/null
-cp -r $C/linear_a $C/linear_b
-ref cublas_b "((4096,1000),(8192,200))"
-step linear_b 200 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/lb
-cp $C/lb/*.csv $T/linear_b.csv 2>/dev/null
+tuned_linear
 G=vm=4,vn=4,strided=1,local=1,kc=0,splitk=0,pack=0,panel=0,persist=0,vg=4,regs=0
 var() { # label config
   mark "$1 start"

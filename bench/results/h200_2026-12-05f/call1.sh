@@ -9,14 +9,7 @@
 # sample_lib.sh (clock and power sampling, cuBLAS) beside it.
 . ./call_lib.sh
 . ./sample_lib.sh
-step() { mark "$1 start"; one "$@"; mark "$1 end"; }
-ref cublas_a "((4096,1000),(8192,200),(1024,2000),(2048,1000))"
-step linear_a 300 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --out $C/la
-cp $C/la/*.csv $T/linear_a.csv 2>/dev/null
-cp -r $C/linear_a $C/linear_b
-ref cublas_b "((4096,1000),(8192,200))"
-step linear_b 200 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/lb  # linear_a's tuning (cache copied)
-cp $C/lb/*.csv $T/linear_b.csv 2>/dev/null
+tuned_linear
 step run_ising 200 ./oclbench run ising --device gpu --chains 128,320000,1024 --out $C/ri
 cp $C/ri/*.csv $T/run_ising.csv 2>/dev/null
 kill %1; save

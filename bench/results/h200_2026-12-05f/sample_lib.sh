@@ -4,10 +4,27 @@
 #   mark TEXT        appends "epoch-seconds TEXT" to $T/marks.txt (a step's start or end)
 #   ref LABEL LIST   cuBLAS SGEMM (tools/gpu_ref_torch.py) for LIST, a Python tuple of
 #                    (size, repetitions), between marks "LABEL start" and "LABEL end"
+#   step LABEL TIMEOUT COMMAND...   one() between marks "LABEL start" and "LABEL end"
+#   tuned_linear     cuBLAS at 4096-8192 and 1024-2048 (cublas_a), `run linear` at 1024-8192
+#                    tuned from an empty cache (linear_a), cuBLAS at 4096 and 8192 (cublas_b),
+#                    `run linear` at 4096 and 8192 with linear_a's tuning (linear_b); the CSVs
+#                    kept as $T/linear_a.csv and $T/linear_b.csv
+# (step and tuned_linear were written out in call1.sh here and in
+# ../gpu_2026-12-06a/call5.sh as they ran; moved here afterwards, the same commands)
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
 mark() { echo "$(date +%s.%N) $1" >> $T/marks.txt; }
 ref() {
   mark "$1 start"
   python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; [(print('# $1 %d' % s, flush=True), g.gemm(s, r)) for s, r in $2]" >> $T/torch.txt 2>&1
   mark "$1 end"; save
+}
+step() { mark "$1 start"; one "$@"; mark "$1 end"; }
+tuned_linear() {
+  ref cublas_a "((4096,1000),(8192,200),(1024,2000),(2048,1000))"
+  step linear_a 300 ./oclbench run linear --device gpu --sizes 1024,2048,4096,8192 --out $C/la
+  cp $C/la/*.csv $T/linear_a.csv 2>/dev/null
+  cp -r $C/linear_a $C/linear_b # linear_a's program and tuning cache
+  ref cublas_b "((4096,1000),(8192,200))"
+  step linear_b 200 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/lb
+  cp $C/lb/*.csv $T/linear_b.csv 2>/dev/null
 }
