@@ -138,7 +138,7 @@ static const cpu_candidate cpu_candidates[] = {
     {16, PERSISTENT(48, 512, 12, 32, 16, 512)},             /* 24, 1.1 MiB of blocks */
     {16, PERSISTENT(48, 768, 12, 32, 16, 512)},             /* 24, 1.6 MiB of blocks */
     {16, PERSISTENT(48, 512, 6, 64, 16, 512)},              /* 24, 1.1 MiB, 10 loads per k */
-    {16, PERSISTENT(48, 256, 6, 64, 16, 512)},              /* 24, 608 KiB (1 MiB of L2) */
+    {16, PERSISTENT(48, 256, 6, 64, 16, 512)},              /* 24, 608 KiB: fits 1 MiB */
     {8, CFG(48, 64, 6, 16, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(32, 96, 4, 24, 1, 8, 0, 0, 1, 1, 0, 256)},     /* 12 */
     {8, CFG(48, 32, 6, 16, 1, 8, 0, 0, 1, 1, 0, 128)},     /* one column of work-items */
@@ -214,9 +214,9 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * splitk is not a kernel define (a second kernel); pack,
- * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
- * configuration without them stay as they were). */
+ * splitk is not a kernel define (a second kernel); pack, panel and persist are ones only when
+ * set (models/gemm/gemm.c: the build options of every configuration without them stay as they
+ * were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
