@@ -411,18 +411,21 @@ typedef CAT(float, VG) vecg;
   }
 
 #if PERSIST
-/* PREFETCH(p): asks for the cache line at p ahead of its use. Compiling for a machine
+/* PREFETCH(p, rw): asks for the cache line at p ahead of its use; rw 1 where it will be written
+ * (C's tile), 0 where it is only read (the packing's sources: x86's write-intent PREFETCHW
+ * there cost 3-5% of a 1024^3 or 2048^3 call on a 2-core Xeon with AVX-512, PoCL, against
+ * PREFETCHT0; bench/RESULTS.md, 2026-12-06, third session). Compiling for a machine
  * (PoCL: the host CPU), clang's __builtin_prefetch; for SPIR, an intermediate form another
  * compiler or an interpreter takes on (Intel's CPU runtime, Oclgrind: it cannot run the
  * builtin's llvm.prefetch), and without clang, OpenCL's prefetch(), which PoCL 3.1 compiles
  * to nothing. */
 #if defined(__has_builtin) && !defined(__SPIR__)
 #if __has_builtin(__builtin_prefetch)
-#define PREFETCH(p) __builtin_prefetch((p), 1, 3)
+#define PREFETCH(p, rw) __builtin_prefetch((p), (rw), 3)
 #endif
 #endif
 #ifndef PREFETCH
-#define PREFETCH(p) prefetch((__global const uchar *)(p), 1)
+#define PREFETCH(p, rw) prefetch((__global const uchar *)(p), 1)
 #endif
 
 /* The first element of range i of `parts` over `panels` micro-panels of `width` elements
@@ -456,7 +459,7 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
         __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
-        if (gx_ + 2 * (W) < (nx)) PREFETCH(p_ + 2 * (W) * (ld));                                \
+        if (gx_ + 2 * (W) < (nx)) PREFETCH(p_ + 2 * (W) * (ld), 0);                                \
         if (gx_ + (W) <= (nx) && gk_ + 16 <= (nk)) {                                            \
           float t_[W][16];                                                                      \
           _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \
@@ -477,7 +480,7 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gk_ * (ld) + gx_;                               \
         __local float *d_ = (dst) + x_ / (W) * (KC * (W)) + k_ * (W) + x_ % (W);                \
-        if (gk_ + 2 < (nk) && gx_ < (nx)) PREFETCH(p_ + 2 * (ld));                              \
+        if (gk_ + 2 < (nk) && gx_ < (nx)) PREFETCH(p_ + 2 * (ld), 0);                           \
         if ((W) % 16 == 0 && gk_ < (nk) && gx_ + 16 <= (nx)) {                                  \
           vstore16(CAT(LOAD16_, X)(p_), 0, d_);                                                 \
           continue;                                                                             \
@@ -597,7 +600,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
           for (int i = 0; i < TM; i++) {
 #pragma unroll
             for (int j = 0; j < TN; j += 16)
-              if (row0 + i < m1 && col0 + j < n1) PREFETCH(Cp + (row0 + i) * ldc + col0 + j);
+              if (row0 + i < m1 && col0 + j < n1) PREFETCH(Cp + (row0 + i) * ldc + col0 + j, 1);
           }
 #pragma unroll
           for (int i = 0; i < TM; i++) {
