@@ -459,7 +459,7 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
         const int gx_ = (x0) + x_, gk_ = (k0) + k_;                                             \
         __global const CAT(X, _T) *p_ = (src) + gx_ * (ld) + gk_;                               \
         __local float *d_ = (dst) + x_ * KC + k_ * (W);                                         \
-        if (gx_ + 2 * (W) < (nx)) PREFETCH(p_ + 2 * (W) * (ld), 0);                                \
+        if (gx_ + 2 * (W) < (nx)) PREFETCH(p_ + 2 * (W) * (ld), 0);                             \
         if (gx_ + (W) <= (nx) && gk_ + 16 <= (nk)) {                                            \
           float t_[W][16];                                                                      \
           _Pragma("unroll") for (int e_ = 0; e_ < (W); e_++)                                    \
