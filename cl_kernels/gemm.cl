@@ -607,20 +607,27 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
             for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
           }
+#define MULTIPLY_STEP(k)                                                                        \
+  {                                                                                             \
+    _Pragma("unroll") for (int j = 0; j < GN; j++) b[j] = bl[(k) * GN + j];                     \
+    _Pragma("unroll") for (int i = 0; i < TM; i++) a[i] = AL(al, i, (k));                       \
+    _Pragma("unroll") for (int i = 0; i < TM; i++) {                                            \
+      _Pragma("unroll") for (int j = 0; j < GN; j++)                                            \
+        acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);                                         \
+    }                                                                                           \
+  }
           /* four steps of k per iteration: PoCL on AVX-512 then spends 37 instructions per
            * step instead of 40 (the loop control once per four steps; 35 with A packed as
-           * rows), about 1-2% of the call (bench/RESULTS.md, 2026-12-05 night) */
+           * rows), about 1-2% of the call (bench/RESULTS.md, 2026-12-05 night). Unrolled
+           * over the constant KC only: a loop of kn steps would be unrolled at run time,
+           * with a remainder, which clang does not do across OpenCL's calls (convergent):
+           * it warns, and PoCL prints "1 warning generated." for each build. A block's
+           * last kc (K not a multiple of KC) runs the plain loop. */
+          if (kn == KC) {
 #pragma unroll 4
-          for (int k = 0; k < kn; k++) {
-#pragma unroll
-            for (int j = 0; j < GN; j++) b[j] = bl[k * GN + j];
-#pragma unroll
-            for (int i = 0; i < TM; i++) a[i] = AL(al, i, k);
-#pragma unroll
-            for (int i = 0; i < TM; i++) {
-#pragma unroll
-              for (int j = 0; j < GN; j++) acc[i][j] = MAC((vecn)(a[i]), b[j], acc[i][j]);
-            }
+            for (int k = 0; k < KC; k++) MULTIPLY_STEP(k)
+          } else {
+            for (int k = 0; k < kn; k++) MULTIPLY_STEP(k)
           }
           STORE_TILE(Cp, row0, 1, col0, VN, pc == 0 ? beta : 1.0f)
         }
