@@ -417,8 +417,8 @@ typedef CAT(float, VG) vecg;
  * PREFETCHT0; bench/RESULTS.md, 2026-12-06, third session). Compiling for a machine
  * (PoCL: the host CPU), clang's __builtin_prefetch; for SPIR, an intermediate form another
  * compiler or an interpreter takes on (Intel's CPU runtime, Oclgrind: it cannot run the
- * builtin's llvm.prefetch), and without clang, OpenCL's prefetch(), which PoCL 3.1 compiles
- * to nothing. */
+ * builtin's llvm.prefetch), and without clang, OpenCL's prefetch(), which has no intent
+ * (rw unused) and which PoCL 3.1 compiles to nothing. */
 #if defined(__has_builtin) && !defined(__SPIR__)
 #if __has_builtin(__builtin_prefetch)
 #define PREFETCH(p, rw) __builtin_prefetch((p), (rw), 3)
@@ -607,6 +607,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #pragma unroll
             for (int j = 0; j < GN; j++) acc[i][j] = (vecn)(0.0f);
           }
+/* One step k of the micro-tile: B's GN vectors and A's TM values, TM x GN multiply-adds. */
 #define MULTIPLY_STEP(k)                                                                        \
   {                                                                                             \
     _Pragma("unroll") for (int j = 0; j < GN; j++) b[j] = bl[(k) * GN + j];                     \
@@ -629,6 +630,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
           } else {
             for (int k = 0; k < kn; k++) MULTIPLY_STEP(k)
           }
+#undef MULTIPLY_STEP
           STORE_TILE(Cp, row0, 1, col0, VN, pc == 0 ? beta : 1.0f)
         }
       }

@@ -623,10 +623,9 @@ static inline uint dealt_units(uint units, uint q) { return (units + q - 1) / q 
  * SAS memory): work-group g holds words [g*W, g*W + W) (W = 1 << wshift) of every node in
  * local memory (ls: nnodes * W words), updates them colour by colour with a barrier between
  * colours (units dealt as dealt_units says), and writes them to state_out (state_in may be
- * the same buffer). Observation
- * (sweep >= observe_from) adds per-word counts into node_cnt[p*ns1 + word*ns2] and
- * edge_cnt[sell_index*es1 + word*es2]. tail_word: the word whose chains are only partly real
- * (mask tail_mask), or 0xffffffff. */
+ * the same buffer). Observation (sweep >= observe_from) adds per-word counts into
+ * node_cnt[p*ns1 + word*ns2] and edge_cnt[sell_index*es1 + word*es2]. tail_word: the word
+ * whose chains are only partly real (mask tail_mask), or 0xffffffff. */
 #define DEFINE_SWEEPS(SUFFIX, SAS)                                                               \
   void sweeps_##SUFFIX(SAS const uint4 *pos, SAS const uint *colour_start, uint ncolours,        \
                        SAS const uint2 *sell, __global const spin_t *state_in,                   \
