@@ -2,7 +2,7 @@
  * states equal to the host loop's bit for bit for every path, word size (1 to 32 chains),
  * work-group size, schedule placement and pass split, with clamping and partial words;
  * snapshots; exact moment counts. */
-#include "support.h"
+#include "ising_support.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -57,82 +57,9 @@ static void decision_arithmetic(void **state) {
   }
 }
 
-static ob_ising_model *model(const char *spec, ob_ising_weight_kind w) {
-  ob_ising_model *m = NULL;
-  OB_ASSERT_OK(ob_ising_model_from_spec(spec, w, 11, 0.7, &m));
-  return m;
-}
-
-/* Samples of chains [0, chains) after `sweeps` sweeps (from sweep 0, the second half observed
- * when observe) on the device with the tuning, compared with the host loop; returns the device
- * states (caller frees). */
-static int8_t *device_run_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
-                                      const ob_ising_tuning *t, const uint32_t *clamp_nodes,
-                                      size_t nclamp, const int8_t *clamp_vals, bool observe) {
-  const size_t n = ob_ising_nodes(m);
-  ob_ising_sampler *s = NULL;
-  OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), m, chains, 0x123456789abcull, t, &s));
-  if (nclamp) OB_ASSERT_OK(ob_ising_sampler_clamp(s, clamp_nodes, nclamp, clamp_vals));
-  int8_t *dev = malloc(chains * n), *host = malloc(chains * n);
-  OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, dev));
-  uint8_t *held = calloc(n, 1);
-  for (size_t j = 0; j < nclamp; j++) held[clamp_nodes[j]] = 1;
-  ob_ising_hostref *ref = NULL;
-  OB_ASSERT_OK(ob_ising_hostref_create(m, held, t && t->update == OB_ISING_UPDATE_MULTISPIN,
-                                       &ref));
-  ob_ising_hostref_init(ref, 0x123456789abcull, 0, chains, host);
-  for (size_t c = 0; c < chains; c++)
-    for (size_t j = 0; j < nclamp; j++) host[c * n + clamp_nodes[j]] = clamp_vals[c * nclamp + j];
-  assert_memory_equal(dev, host, chains * n); /* the initial state */
-  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps / 2, false, NULL));
-  OB_ASSERT_OK(ob_ising_sampler_run(s, sweeps - sweeps / 2, observe, NULL));
-  assert_int_equal(ob_ising_sampler_sweep(s), sweeps);
-  OB_ASSERT_OK(ob_ising_sampler_samples(s, 0, chains, dev));
-  ob_ising_hostref_sweeps(ref, 0x123456789abcull, 0, chains, 0, sweeps, host);
-  size_t differ = 0;
-  for (size_t i = 0; i < chains * n; i++) differ += dev[i] != host[i];
-  if (differ) {
-    ob_ising_config c;
-    ob_ising_sampler_config(s, &c);
-    fail_msg("%zu of %zu spins differ (%s update, path %s, %u bits, wg %zu x %zu, %zu passes, "
-             "schedule %s)",
-             differ, chains * n, ob_ising_update_name(c.update), ob_ising_path_name(c.path),
-             c.spin_bits, c.wg_size, c.wg_words,
-             c.passes, ob_ising_path_name(c.schedule));
-  }
-  ob_ising_hostref_destroy(ref);
-  ob_ising_sampler_destroy(s);
-  free(held);
-  free(host);
-  return dev;
-}
-
-/* device_equals_host for each configuration (with the clamp, if nheld), and the same states
- * from all of them. */
-static int8_t *device_equals_host(const ob_ising_model *m, size_t chains, size_t sweeps,
-                                  const ob_ising_tuning *t, const uint32_t *clamp_nodes,
-                                  size_t nclamp, const int8_t *clamp_vals) {
-  return device_run_equals_host(m, chains, sweeps, t, clamp_nodes, nclamp, clamp_vals, true);
-}
-
-static void configurations_agree(const ob_ising_model *m, size_t chains, size_t sweeps,
-                                 const ob_ising_tuning *cfgs, size_t ncfgs,
-                                 const uint32_t *held, size_t nheld, const int8_t *vals) {
-  int8_t *first = NULL;
-  for (size_t k = 0; k < ncfgs; k++) {
-    int8_t *s = device_equals_host(m, chains, sweeps, &cfgs[k], held, nheld, vals);
-    if (!first) first = s;
-    else {
-      assert_memory_equal(s, first, chains * ob_ising_nodes(m));
-      free(s);
-    }
-  }
-  free(first);
-}
-
 static void states_equal_the_host_loop_for_every_configuration(void **state) {
   (void)state;
-  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
   const size_t chains = 150; /* partial last word for every word size from 4 chains */
   const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
   const ob_ising_tuning cfgs[] = {
@@ -158,7 +85,7 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD,
        .philox = OB_ISING_PHILOX_LANES},
   };
-  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
+  ob_test_ising_configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
@@ -169,21 +96,21 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
 static void the_local_deal_over_several_rounds_matches_the_host_loop(void **state) {
   (void)state;
   const ob_ising_path L = OB_ISING_PATH_LOCAL;
-  ob_ising_model *m = model("pegasus:4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("pegasus:4", OB_ISING_WEIGHTS_GAUSS);
   const ob_ising_tuning floats[] = {
       {.spin_bits = 32, .path = L, .wg_size = 64},
       {.spin_bits = 8, .path = L, .wg_size = 32, .philox = OB_ISING_PHILOX_LANES},
       {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD,
        .philox = OB_ISING_PHILOX_LANES},
   };
-  configurations_agree(m, 300, 7, floats, sizeof floats / sizeof *floats, NULL, 0, NULL);
+  ob_test_ising_configurations_agree(m, 300, 7, floats, sizeof floats / sizeof *floats, NULL, 0, NULL);
   ob_ising_model_destroy(m);
-  m = model("pegasus:4", OB_ISING_WEIGHTS_PM1);
+  m = ob_test_ising_model("pegasus:4", OB_ISING_WEIGHTS_PM1);
   const ob_ising_tuning pm1[] = {
       {.update = OB_ISING_UPDATE_MULTISPIN, .path = L, .wg_size = 64},
       {.update = OB_ISING_UPDATE_MULTISPIN, .path = L, .wg_size = 128, .wg_words = 2},
   };
-  configurations_agree(m, 300, 7, pm1, sizeof pm1 / sizeof *pm1, NULL, 0, NULL);
+  ob_test_ising_configurations_agree(m, 300, 7, pm1, sizeof pm1 / sizeof *pm1, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
@@ -192,7 +119,7 @@ static void the_local_deal_over_several_rounds_matches_the_host_loop(void **stat
  * couplings with biases; a model of other couplings, or other words, refused. */
 static void multispin_states_for_every_configuration(void **state) {
   (void)state;
-  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_PM1);
+  ob_ising_model *m = ob_test_ising_model("pegasus:2", OB_ISING_WEIGHTS_PM1);
   const size_t n = ob_ising_nodes(m), chains = 150;
   for (size_t i = 0; i < n; i++) ob_ising_h(m)[i] = 0.25 * (double)(i % 5) - 0.5;
   for (size_t k = 0; k < ob_ising_edges(m); k++) ob_ising_J(m)[k] *= 0.8;
@@ -208,7 +135,7 @@ static void multispin_states_for_every_configuration(void **state) {
   const uint32_t held[2] = {3, 17};
   int8_t *vals = malloc(chains * 2);
   for (size_t c = 0; c < chains * 2; c++) vals[c] = (int8_t)(c % 3 ? 1 : -1);
-  configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, held, 2, vals);
+  ob_test_ising_configurations_agree(m, chains, 13, cfgs, sizeof cfgs / sizeof *cfgs, held, 2, vals);
   free(vals);
   ob_ising_sampler *s = NULL;
   const ob_ising_tuning narrow = {.update = M, .spin_bits = 8};
@@ -217,15 +144,15 @@ static void multispin_states_for_every_configuration(void **state) {
   ob_ising_model_destroy(m);
   /* 1.2 million decisions in one sweep, each of them in the states compared: about 18 need
    * the 7 low bits of the uniform (its 16-bit prefix equals the threshold's) */
-  m = model("grid:3x3", OB_ISING_WEIGHTS_PM1);
+  m = ob_test_ising_model("grid:3x3", OB_ISING_WEIGHTS_PM1);
   for (size_t k = 0; k < 3; k += 2)
-    free(device_equals_host(m, (size_t)1 << 17, 1, &cfgs[k], NULL, 0, NULL));
+    free(ob_test_ising_equals_host(m, (size_t)1 << 17, 1, &cfgs[k], NULL, 0, NULL));
   ob_ising_model_destroy(m);
   /* degree 20: five count planes, the counts regrouped in 8-bit fields (4 bits up to degree 15) */
-  m = model("random:48:20", OB_ISING_WEIGHTS_PM1);
-  for (size_t k = 0; k < 3; k += 2) free(device_equals_host(m, 40, 5, &cfgs[k], NULL, 0, NULL));
+  m = ob_test_ising_model("random:48:20", OB_ISING_WEIGHTS_PM1);
+  for (size_t k = 0; k < 3; k += 2) free(ob_test_ising_equals_host(m, 40, 5, &cfgs[k], NULL, 0, NULL));
   ob_ising_model_destroy(m);
-  m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  m = ob_test_ising_model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 64, 1, &cfgs[0], &s),
                    OB_ERR_UNSUPPORTED);
   assert_null(s);
@@ -235,7 +162,7 @@ static void multispin_states_for_every_configuration(void **state) {
 
 static void clamped_nodes_keep_their_values(void **state) {
   (void)state;
-  ob_ising_model *m = model("grid:6x5", OB_ISING_WEIGHTS_PM1);
+  ob_ising_model *m = ob_test_ising_model("grid:6x5", OB_ISING_WEIGHTS_PM1);
   const size_t chains = 70;
   const uint32_t nodes[] = {0, 7, 29};
   int8_t vals[70 * 3];
@@ -243,9 +170,9 @@ static void clamped_nodes_keep_their_values(void **state) {
     for (size_t j = 0; j < 3; j++) vals[c * 3 + j] = (int8_t)((c + j) % 3 ? 1 : -1);
   const ob_ising_tuning local = {.spin_bits = 16}, global = {.path = OB_ISING_PATH_GLOBAL},
                        small = {.spin_bits = 1, .schedule = OB_ISING_PATH_LOCAL};
-  int8_t *a = device_equals_host(m, chains, 20, &local, nodes, 3, vals);
-  int8_t *b = device_equals_host(m, chains, 20, &global, nodes, 3, vals);
-  int8_t *d = device_equals_host(m, chains, 20, &small, nodes, 3, vals);
+  int8_t *a = ob_test_ising_equals_host(m, chains, 20, &local, nodes, 3, vals);
+  int8_t *b = ob_test_ising_equals_host(m, chains, 20, &global, nodes, 3, vals);
+  int8_t *d = ob_test_ising_equals_host(m, chains, 20, &small, nodes, 3, vals);
   assert_memory_equal(a, b, chains * 30);
   assert_memory_equal(a, d, chains * 30);
   for (size_t c = 0; c < chains; c++)
@@ -267,7 +194,7 @@ static void clamped_nodes_keep_their_values(void **state) {
 /* Moments are exact counts: the same for every configuration; the snapshot reruns exactly. */
 static void moments_and_snapshots(void **state) {
   (void)state;
-  ob_ising_model *m = model("random:40:4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("random:40:4", OB_ISING_WEIGHTS_GAUSS);
   const size_t n = 40, e = ob_ising_edges(m), chains = 77;
   const ob_ising_tuning cfgs[] = {{.spin_bits = 8},
                                   {.spin_bits = 32, .path = OB_ISING_PATH_GLOBAL},
@@ -329,7 +256,7 @@ static void resident_units(void **state) {
   (void)state;
   const ob_ising_path L = OB_ISING_PATH_LOCAL, G = OB_ISING_PATH_GLOBAL;
   const ob_ising_resident ON = OB_ISING_RESIDENT_ON, OFF = OB_ISING_RESIDENT_OFF;
-  ob_ising_model *grid = model("grid:5x4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *grid = ob_test_ising_model("grid:5x4", OB_ISING_WEIGHTS_GAUSS);
   const size_t chains = 13;
   const ob_ising_tuning cfgs[] = {
       {.spin_bits = 1, .resident = ON, .schedule = L},
@@ -348,10 +275,10 @@ static void resident_units(void **state) {
     assert_true(c.resident);
     ob_ising_sampler_destroy(s);
   }
-  configurations_agree(grid, chains, 9, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
-  free(device_equals_host(grid, chains, 9, &cfgs[0], held, 2, vals));
+  ob_test_ising_configurations_agree(grid, chains, 9, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
+  free(ob_test_ising_equals_host(grid, chains, 9, &cfgs[0], held, 2, vals));
   /* refused when forced, done without otherwise */
-  ob_ising_model *dense = model("random:30:25", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *dense = ob_test_ising_model("random:30:25", OB_ISING_WEIGHTS_GAUSS);
   const ob_ising_tuning global = {.path = G, .resident = ON},
                         narrow = {.spin_bits = 1, .wg_size = 8, .resident = ON},
                         one = {.spin_bits = 1}, off = {.spin_bits = 1, .resident = OFF};
@@ -382,28 +309,28 @@ static void resident_units(void **state) {
  * counters' fill, and a buffer reusing a released one's memory, for uninitialised memory). */
 static void resident_units_unobserved(void **state) {
   (void)state;
-  ob_ising_model *m = model("random:12:3", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("random:12:3", OB_ISING_WEIGHTS_GAUSS);
   const ob_ising_tuning t = {.spin_bits = 4, .resident = OB_ISING_RESIDENT_ON, .wg_words = 2,
                              .schedule = OB_ISING_PATH_LOCAL};
-  free(device_run_equals_host(m, 11, 4, &t, NULL, 0, NULL, false));
+  free(ob_test_ising_run_equals_host(m, 11, 4, &t, NULL, 0, NULL, false));
   ob_ising_model_destroy(m);
 }
 
 /* Resident units on words of 8 and 32 chains (vectors of lanes), 4 colours, degrees 3 to 13. */
 static void resident_units_wide_words(void **state) {
   (void)state;
-  ob_ising_model *m = model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("pegasus:2", OB_ISING_WEIGHTS_GAUSS);
   const ob_ising_tuning cfgs[] = {
       {.spin_bits = 8, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_GLOBAL},
       {.spin_bits = 32, .resident = OB_ISING_RESIDENT_ON, .schedule = OB_ISING_PATH_LOCAL},
   };
-  configurations_agree(m, 40, 7, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
+  ob_test_ising_configurations_agree(m, 40, 7, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
   ob_ising_model_destroy(m);
 }
 
 static void sampler_rejects_what_cannot_work(void **state) {
   (void)state;
-  ob_ising_model *m = model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
   ob_ising_sampler *s = NULL;
   assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 0, 1, NULL, &s), OB_ERR_INVALID);
   const ob_ising_tuning bad[] = {{.spin_bits = 12}, {.spin_bits = 3}, {.spin_bits = 64},
@@ -430,7 +357,7 @@ static void sampler_rejects_what_cannot_work(void **state) {
 static void schedule_placement(void **state) {
   (void)state;
   const cl_ulong have = ob_device_props_get(ob_test_device())->local_mem;
-  ob_ising_model *small = model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *small = ob_test_ising_model("grid:4x4", OB_ISING_WEIGHTS_GAUSS);
   ob_ising_sampler *s = NULL;
   ob_ising_config c;
   const ob_ising_tuning one = {.spin_bits = 1, .path = OB_ISING_PATH_LOCAL};
@@ -461,7 +388,7 @@ static void schedule_placement(void **state) {
   char spec[64];
   const size_t side = (size_t)sqrt((double)have / 16.0) + 1;
   snprintf(spec, sizeof spec, "grid:%zux%zu", side, side);
-  ob_ising_model *big = model(spec, OB_ISING_WEIGHTS_PM1);
+  ob_ising_model *big = ob_test_ising_model(spec, OB_ISING_WEIGHTS_PM1);
   if (side * side <= have) {
     OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), big, 1, 1, &one, &s));
     ob_ising_sampler_config(s, &c);
@@ -478,7 +405,7 @@ static void schedule_placement(void **state) {
  * tuning off leaves the choices to the sampler, a forced tuning is taken as given. */
 static void autotune_picks_and_caches(void **state) {
   (void)state;
-  ob_ising_model *m = model("grid:5x3", OB_ISING_WEIGHTS_GAUSS);
+  ob_ising_model *m = ob_test_ising_model("grid:5x3", OB_ISING_WEIGHTS_GAUSS);
   ob_ising_tuning first = {0}, again = {0};
   ob_tune_settings s;
   ob_tune_settings_init(&s);
@@ -489,7 +416,7 @@ static void autotune_picks_and_caches(void **state) {
   assert_memory_equal(&first, &again, sizeof first);
   assert_true(first.path == OB_ISING_PATH_LOCAL || first.path == OB_ISING_PATH_GLOBAL);
   assert_true(first.schedule == OB_ISING_PATH_LOCAL || first.schedule == OB_ISING_PATH_GLOBAL);
-  free(device_equals_host(m, 40, 6, &first, NULL, 0, NULL));
+  free(ob_test_ising_equals_host(m, 40, 6, &first, NULL, 0, NULL));
   s.mode = OB_TUNE_OFF;
   OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_AUTO, &again, &src));
   assert_int_equal(src, OB_TUNE_DEFAULT);
@@ -518,7 +445,7 @@ static void autotune_picks_and_caches(void **state) {
  * multispin update of a model without +-w couplings is refused. */
 static void autotune_within_one_update(void **state) {
   (void)state;
-  ob_ising_model *m = model("grid:4x3", OB_ISING_WEIGHTS_PM1);
+  ob_ising_model *m = ob_test_ising_model("grid:4x3", OB_ISING_WEIGHTS_PM1);
   ob_tune_settings s;
   ob_tune_settings_init(&s);
   ob_tune_source src;
@@ -527,12 +454,12 @@ static void autotune_within_one_update(void **state) {
   assert_int_equal(ms.update, OB_ISING_UPDATE_MULTISPIN);
   OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_FLOAT, &fl, &src));
   assert_int_not_equal(fl.update, OB_ISING_UPDATE_MULTISPIN);
-  free(device_equals_host(m, 40, 4, &ms, NULL, 0, NULL));
+  free(ob_test_ising_equals_host(m, 40, 4, &ms, NULL, 0, NULL));
   s.mode = OB_TUNE_OFF;
   OB_ASSERT_OK(ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_MULTISPIN, &ms, &src));
   assert_int_equal(ms.update, OB_ISING_UPDATE_MULTISPIN);
   ob_ising_model_destroy(m);
-  m = model("grid:4x3", OB_ISING_WEIGHTS_GAUSS);
+  m = ob_test_ising_model("grid:4x3", OB_ISING_WEIGHTS_GAUSS);
   s.mode = OB_TUNE_ON;
   assert_int_not_equal(
       ob_ising_select(ob_test_device(), &s, m, 40, OB_ISING_UPDATE_MULTISPIN, &ms, &src), OB_OK);
