@@ -50,16 +50,21 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
 static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
-  printf("device %s (%s): %s update%s%s, path %s, %u chain%s per word, work-group %zu",
+  char screen[64] = "";
+  if (c.decision == OB_ISING_DECISION_SCREEN)
+    snprintf(screen, sizeof screen, " (decisions screened by native_exp2, within %u ulps)",
+             c.screen_ulps);
+  printf("device %s (%s): %s update%s%s%s, path %s, %u chain%s per word, work-group %zu",
          ob_device_slug(dev), ob_device_props_get(dev)->name, ob_ising_update_name(c.update),
          c.sign == OB_ISING_SIGN_MAD ? " (signs by multiply-add)" : "",
-         c.philox == OB_ISING_PHILOX_LANES ? " (Philox by lanes)" : "",
+         c.philox == OB_ISING_PHILOX_LANES ? " (Philox by lanes)" : "", screen,
          ob_ising_path_name(c.path), c.spin_bits,
          c.spin_bits == 1 ? "" : "s", c.wg_size);
   if (c.path == OB_ISING_PATH_LOCAL)
     printf(" x %zu word%s (%zu bytes of local memory), schedule in %s memory", c.wg_words,
            c.wg_words == 1 ? "" : "s", c.local_bytes, ob_ising_path_name(c.schedule));
   if (c.resident) printf(", resident units");
+  if (c.regs) printf(", at most %u registers per work-item", c.regs);
   printf(", %zu pass%s\n", c.passes, c.passes == 1 ? "" : "es");
 }
 

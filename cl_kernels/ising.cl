@@ -268,6 +268,33 @@ uint minus_bits(fvec t, uvec r, uint lane0) {
   return or_lanes(select(bit, (uvec)(0u), fma(-u, ising_exp2(t), (fvec)(1.0f) - u) > (fvec)(0.0f)));
 }
 
+/* Build option -DSCREEN=1 (the float update's words of 8 to 32 chains): the decision screened
+ * with the device's native_exp2 (one instruction on GPUs) in place of ising_exp2 (about ten),
+ * and taken exactly, as above, for a whole word whenever one of its chains is too close to
+ * call: the same bits.
+ * With A = native_exp2(t) and E = ising_exp2(t), d = fma(-u, A, 1 - u) decides a chain when
+ * |d| > SCREEN_MARGIN, its sign bit being the minus bit, provided that for every float t
+ *   -125 < t < 125:   A is NaN or within SCREEN_ULPS units in the last place of E,
+ *   t >= 125:         A is NaN or A >= 2^25,
+ *   t <= -125 or NaN: A is NaN or A <= 2^-25
+ * (ising_screen_check, below, tests all 2^32 of them on the device before the sampler uses
+ * this form). Proof: 8 ulps is a relative error of at most e = 2^-20, so
+ * |(1 - u - uA) - (1 - u - uE)| <= e' uA with e' = e / (1 - e). Where 1 - u - uA > 0, uA < 1 and
+ * the exact value lies within e' of it; where it is negative, uA = 1 - u + |1 - u - uA| and
+ * the exact value lies within e' (1 + |1 - u - uA|). |d| > 2^-18 > 2 e' (one rounding of d
+ * included) leaves the exact value on d's side of zero, away from it. Beyond +-125 ising_exp2
+ * clamps t: 2^125 (uE > 1: minus) and 2^-125 (uE < 1 - u: plus); A >= 2^25 gives uA >= 2 and
+ * A <= 2^-25 gives uA < 1 - u, the same signs. A NaN A (or t) leaves |d| > margin false: exact.
+ * About one chain in 2^17 is too close to call. */
+#ifndef SCREEN
+#define SCREEN 0
+#endif
+#define SCREEN_MARGIN 0x1p-18f
+#define SCREEN_ULPS 8u
+#if SCREEN && (MULTISPIN || SPIN_BITS < 8)
+#error "SCREEN is a form of the float update's words of 8 to 32 chains"
+#endif
+
 /* The scaled fields t of a word's chains (passed by value: registers, never memory). */
 typedef struct fields {
   fvec v[NVEC];
@@ -306,6 +333,23 @@ spin_t decide(fields f, rand4 r, uint sub) {
   return (spin_t)x;
 }
 
+#if SCREEN
+/* The screened word (see SCREEN); *unsure: whether one of its chains is too close to call. */
+spin_t screen(fields f, rand4 r, uint sub, bool *unsure) {
+  uint x = 0, close = 0;
+#pragma unroll
+  for (int v = 0; v < NVEC; v++) {
+    const fvec u = as_fvec((RAND_VEC(r, v, sub) >> 9) | (uvec)(0x3f800000u)) -
+                   (fvec)(0x1.fffffep-1f); /* minus_bits' u */
+    const fvec d = fma(-u, native_exp2(f.v[v]), (fvec)(1.0f) - u);
+    x |= or_lanes((as_uvec(d) >> 31) << (LANES + (uvec)((uint)(VW * v))));
+    close |= or_lanes(select((uvec)(1u), (uvec)(0u), fabs(d) > (fvec)(SCREEN_MARGIN)));
+  }
+  *unsure = close != 0;
+  return (spin_t)x;
+}
+#endif
+
 /* The unit update (the float fields; thr[0] is add_neighbour's unit) and its observation read
  * neighbour words from local or global memory (AS) and the neighbour lists from local or global
  * memory (SAS): one definition, instantiated for each combination used. w: the word's global
@@ -314,12 +358,13 @@ spin_t decide(fields f, rand4 r, uint sub) {
  * (the sums stay in neighbour order): a work-item of the latency-bound local path waits for
  * one load round trip per group, not per neighbour. LOCAL_GROUP: words of up to 8 chains
  * (GPUs, small batches: few instructions per unit, latency-bound) read 4 at a time; wide words
- * (CPU SIMD, large batches: many instructions per unit) and the global path one at a time. */
+ * (CPU SIMD, large batches: many instructions per unit) and the global path one at a time.
+ * One definition, instantiated as update_SUFFIX with decide() and, with SCREEN, as
+ * screened_SUFFIX with screen() (EXTRA: its parameter unsure). */
 #define LOCAL_GROUP (SPIN_BITS <= 8 ? 4 : 1)
-#define DEFINE_UPDATE(SUFFIX, AS, SAS, GROUP)                                                    \
-  spin_t update_##SUFFIX(AS const spin_t *st, uint stride, uint e, uint4 ps,                     \
-                         SAS const uint2 *sell, uint sweep, uint w, uint k0, uint k1,            \
-                         __global const uint *thr) {                                             \
+#define DEFINE_UPDATE(NAME, AS, SAS, GROUP, DECIDE, EXTRA)                                       \
+  spin_t NAME(AS const spin_t *st, uint stride, uint e, uint4 ps, SAS const uint2 *sell,         \
+              uint sweep, uint w, uint k0, uint k1, __global const uint *thr EXTRA) {            \
     /* random numbers first: independent of the fields, their latency overlaps the sums */       \
     const rand4 r = word_random(ps.x, sweep, w, 0u, k0, k1);                                     \
     const uint unit = SIGN_MAD ? thr[0] : 0u;                                                    \
@@ -347,7 +392,7 @@ spin_t decide(fields f, rand4 r, uint sub) {
       for (uint j = 0; j < GROUP; j++)                                                           \
         if (j < left) f = add_neighbour(f, xs[j], ws[j], unit);                                  \
     }                                                                                            \
-    return decide(f, r, WORD_SUB(w));                                                            \
+    return DECIDE(f, r, WORD_SUB(w));                                                            \
   }
 
 #if MULTISPIN
@@ -472,9 +517,16 @@ DEFINE_MS_UPDATE(lg, __local, __global)
 DEFINE_MS_UPDATE(ll, __local, __local)
 DEFINE_MS_UPDATE(gg, __global, __global)
 #else
-DEFINE_UPDATE(lg, __local, __global, LOCAL_GROUP)
-DEFINE_UPDATE(ll, __local, __local, LOCAL_GROUP)
-DEFINE_UPDATE(gg, __global, __global, 1)
+DEFINE_UPDATE(update_lg, __local, __global, LOCAL_GROUP, decide, )
+DEFINE_UPDATE(update_ll, __local, __local, LOCAL_GROUP, decide, )
+DEFINE_UPDATE(update_gg, __global, __global, 1, decide, )
+#endif
+#if SCREEN
+#define SCREEN_DECIDE(f, r, sub) screen(f, r, sub, unsure)
+#define UNSURE_PARAM , bool *unsure
+DEFINE_UPDATE(screened_lg, __local, __global, LOCAL_GROUP, SCREEN_DECIDE, UNSURE_PARAM)
+DEFINE_UPDATE(screened_ll, __local, __local, LOCAL_GROUP, SCREEN_DECIDE, UNSURE_PARAM)
+DEFINE_UPDATE(screened_gg, __global, __global, 1, SCREEN_DECIDE, UNSURE_PARAM)
 #endif
 
 #define DEFINE_OBSERVE(SUFFIX, AS, SAS)                                                          \
@@ -532,6 +584,21 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
 #ifndef RES_DEGREE
 #define RES_DEGREE 0
 #endif
+/* A resident unit's word: decide(), or with SCREEN the screened word, made exact where the
+ * screen is unsure with the random numbers drawn again from a key the compiler cannot see is
+ * k0 (unit >> 31 is 1), so that r is not kept live through the screen for this rare case. */
+#if SCREEN
+spin_t screened_or_exact(fields f, rand4 r, uint node, uint sweep, uint w, uint k0, uint k1,
+                         uint unit) {
+  bool unsure;
+  const spin_t x = screen(f, r, WORD_SUB(w), &unsure);
+  return unsure ? decide(f, word_random(node, sweep, w, 0u, k0 * (unit >> 31), k1), WORD_SUB(w))
+                : x;
+}
+#define RESIDENT_DECIDE(f, r, node, sweep, w) screened_or_exact(f, r, node, sweep, w, k0, k1, unit)
+#else
+#define RESIDENT_DECIDE(f, r, node, sweep, w) decide(f, r, WORD_SUB(w))
+#endif
 #if RES_DEGREE
 #if MULTISPIN
 #error "resident units run the float update"
@@ -544,7 +611,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
                          uint es1, uint es2, uint tail_word, uint tail_mask,                     \
                          __global const uint *thr, __local spin_t *ls) {                         \
     const uint lid = get_local_id(0), W = 1u << wshift, e = lid & (W - 1u);                      \
-    const uint unit = SIGN_MAD ? thr[0] : 0u;                                                    \
+    const uint unit = SIGN_MAD || SCREEN ? thr[0] : 0u;                                          \
     const uint word = get_group_id(0) * W + e, zero = nnodes << wshift;                          \
     if (ncolours != RES_COLOURS) return false;                                                   \
     for (uint c = 0; c < RES_COLOURS; c++)                                                       \
@@ -584,7 +651,7 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
         for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(ht[c]);                                   \
         _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++)                                  \
             f = add_neighbour(f, xs[k], wt[c][k], unit);                                         \
-        const spin_t x = decide(f, r, WORD_SUB(w));                                              \
+        const spin_t x = RESIDENT_DECIDE(f, r, node[c], sweep, w);                               \
         ls[slot[c]] = x;                                                                         \
         if (obs && on[c])                                                                        \
           observe_##SUFFIX(ls, W, e, pos[p[c]], sell, x, mask,                                   \
@@ -608,6 +675,66 @@ DEFINE_RESIDENT(ll, __local)
 #define RESIDENT_OR(SUFFIX)
 #endif
 
+/* The store and observation of unit u's new word x (the sweeps body's variables). */
+#define STORE_UNIT(SUFFIX)                                                                       \
+  ls[(ps.x << wshift) + e] = x;                                                                  \
+  if (obs)                                                                                       \
+    observe_##SUFFIX(ls, W, e, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,            \
+                     node_cnt + (p0 + (u >> wshift)) * ns1 + word * ns2, edge_cnt + word * es2,  \
+                     es1);
+/* A work-item's units of colour c: first, first + lsize, ... below units. With SCREEN they go
+ * in batches of 32: the units the screen is unsure of are left out, then updated exactly after
+ * the batch (the units of a colour are independent) by redo_SUFFIX, a call, so that the exact
+ * pass takes no registers in the screen's loop (inline, it took NVIDIA's kernel from 72 to 96
+ * or more registers per work-item and ran slower than the exact decision: bench/RESULTS.md). */
+#if SCREEN
+#define COLOUR_UNITS(SUFFIX)                                                                     \
+  for (uint u0 = first; u0 < units; u0 += 32u * lsize) {                                         \
+    uint again = 0;                                                                              \
+    for (uint i = 0, u = u0; i < 32u && u < units; i++, u += lsize) {                            \
+      const uint e = u & wmask, word = base + e;                                                 \
+      if (word >= nelem) continue;                                                               \
+      const uint4 ps = pos[p0 + (u >> wshift)];                                                  \
+      bool unsure;                                                                               \
+      const spin_t x = screened_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1, thr,   \
+                                         &unsure);                                               \
+      if (unsure) {                                                                              \
+        again |= 1u << i;                                                                        \
+        continue;                                                                                \
+      }                                                                                          \
+      STORE_UNIT(SUFFIX)                                                                         \
+    }                                                                                            \
+    while (again) {                                                                              \
+      const uint i = 31u - clz(again & (0u - again));                                            \
+      again &= again - 1u;                                                                       \
+      redo_##SUFFIX(pos, sell, ls, u0 + i * lsize, wshift, base, p0, sweep, elem0, k0, k1, thr,  \
+                    obs, tail_word, tail_mask, node_cnt, ns1, ns2, edge_cnt, es1, es2);          \
+    }                                                                                            \
+  }
+/* Unit u's exact update, store and observation (the screen was unsure of it). */
+#define DEFINE_REDO(SUFFIX, SAS)                                                                 \
+  __attribute__((noinline)) void redo_##SUFFIX(                                                  \
+      SAS const uint4 *pos, SAS const uint2 *sell, __local spin_t *ls, uint u, uint wshift,      \
+      uint base, uint p0, uint sweep, uint elem0, uint k0, uint k1, __global const uint *thr,    \
+      bool obs, uint tail_word, uint tail_mask, __global int *node_cnt, uint ns1, uint ns2,      \
+      __global int *edge_cnt, uint es1, uint es2) {                                              \
+    const uint W = 1u << wshift, e = u & (W - 1u), word = base + e;                              \
+    const uint4 ps = pos[p0 + (u >> wshift)];                                                    \
+    const spin_t x = update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1, thr);      \
+    STORE_UNIT(SUFFIX)                                                                           \
+  }
+#else
+#define COLOUR_UNITS(SUFFIX)                                                                     \
+  for (uint u = first; u < units; u += lsize) {                                                  \
+    const uint e = u & wmask, word = base + e;                                                   \
+    if (word >= nelem) continue;                                                                 \
+    const uint4 ps = pos[p0 + (u >> wshift)];                                                    \
+    const spin_t x = update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1, thr);      \
+    STORE_UNIT(SUFFIX)                                                                           \
+  }
+#define DEFINE_REDO(SUFFIX, SAS)
+#endif
+
 /* The local path deals each colour's units to its work-items round-robin, in rounds of the
  * local size: a round-robin that goes on where the previous colour's ended (and, for work-group
  * g, where g work-groups' deals of one sweep would end), in whole SELL slices of q = SLICE x W
@@ -627,6 +754,7 @@ static inline uint dealt_units(uint units, uint q) { return (units + q - 1) / q 
  * node_cnt[p*ns1 + word*ns2] and edge_cnt[sell_index*es1 + word*es2]. tail_word: the word
  * whose chains are only partly real (mask tail_mask), or 0xffffffff. */
 #define DEFINE_SWEEPS(SUFFIX, SAS)                                                               \
+  DEFINE_REDO(SUFFIX, SAS)                                                                       \
   void sweeps_##SUFFIX(SAS const uint4 *pos, SAS const uint *colour_start, uint ncolours,        \
                        SAS const uint2 *sell, __global const spin_t *state_in,                   \
                        __global spin_t *state_out, uint nnodes, uint stride, uint nelem,         \
@@ -655,18 +783,7 @@ static inline uint dealt_units(uint units, uint q) { return (units + q - 1) / q 
           const uint p0 = colour_start[c], units = (colour_start[c + 1] - p0) << wshift;         \
           const uint first = (lid + lsize - rot) % lsize;                                        \
           rot = (rot + dealt_units(units, q)) % lsize;                                           \
-          for (uint u = first; u < units; u += lsize) {                                          \
-            const uint e = u & wmask, word = base + e;                                           \
-            if (word >= nelem) continue;                                                         \
-            const uint4 ps = pos[p0 + (u >> wshift)];                                            \
-            const spin_t x =                                                                     \
-                update_##SUFFIX(ls, W, e, ps, sell, sweep, elem0 + word, k0, k1, thr);           \
-            ls[(ps.x << wshift) + e] = x;                                                        \
-            if (obs)                                                                             \
-              observe_##SUFFIX(ls, W, e, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,  \
-                               node_cnt + (p0 + (u >> wshift)) * ns1 + word * ns2,               \
-                               edge_cnt + word * es2, es1);                                      \
-          }                                                                                      \
+          COLOUR_UNITS(SUFFIX)                                                                   \
           barrier(CLK_LOCAL_MEM_FENCE);                                                          \
         }                                                                                        \
       }                                                                                          \
@@ -732,12 +849,54 @@ __kernel void ising_colour_global(__global const uint4 *pos, __global const uint
   if (gid >= count * nelem) return;
   const uint p = p0 + gid / nelem, word = gid % nelem;
   const uint4 ps = pos[p];
+#if SCREEN
+  bool unsure;
+  spin_t x = screened_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1, thr, &unsure);
+  if (unsure) x = update_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1, thr);
+#else
   const spin_t x = update_gg(state, stride, word, ps, sell, sweep, elem0 + word, k0, k1, thr);
+#endif
   state[ps.x * stride + word] = x;
   if (observe)
     observe_gg(state, stride, word, ps, sell, x, word == tail_word ? tail_mask : ALL_BITS,
                node_cnt + p * ns1 + word * ns2, edge_cnt + word * es2, es1);
 }
+
+#if SCREEN
+/* The premise of the screened decision (see SCREEN) for the floats t whose bits are
+ * (first + get_global_id(0)) * SCREEN_CHECK_SPAN + i, i < SCREEN_CHECK_SPAN, evaluated as the
+ * sweeps evaluate them (the same vectors, the same build): out[0] += the number of t that break
+ * it, out[1] = max(out[1], the largest distance in ulps between A and E for |t| < 125). */
+#define SCREEN_CHECK_SPAN (64u * VW)
+__kernel void ising_screen_check(uint first, __global uint *out) {
+  const uint base = (first + (uint)get_global_id(0)) * SCREEN_CHECK_SPAN;
+  uint fails = 0;
+  union {
+    uvec v;
+    uint lane[VW];
+  } worst = {(uvec)(0u)};
+  for (uint i = 0; i < SCREEN_CHECK_SPAN; i += VW) {
+    const fvec t = as_fvec((uvec)(base + i) + LANES);
+    const fvec a = native_exp2(t), e = ising_exp2(t);
+    const uvec dist = abs_diff(as_uvec(a), as_uvec(e));
+    const uvec inside = select((uvec)(0u), (uvec)(1u), fabs(t) < (fvec)(125.0f));
+    const uvec above = select((uvec)(0u), (uvec)(1u), t >= (fvec)(125.0f));
+    const uvec nan_a = select((uvec)(0u), (uvec)(1u), isnan(a));
+    const uvec ok = nan_a | (inside & select((uvec)(0u), (uvec)(1u), dist <= (uvec)(SCREEN_ULPS))) |
+                    (above & select((uvec)(0u), (uvec)(1u), a >= (fvec)(0x1p25f))) |
+                    ((uvec)(1u) - inside - above) &
+                        select((uvec)(0u), (uvec)(1u), a <= (fvec)(0x1p-25f));
+    const uvec bad = (uvec)(1u) - ok;
+    fails += or_lanes(bad) ? 1u : 0u; /* counts vectors with a failure */
+    const uvec seen = select((uvec)(0u), dist, (inside & ((uvec)(1u) - nan_a)) != (uvec)(0u));
+    worst.v = max(worst.v, seen);
+  }
+  uint most = 0;
+  for (uint l = 0; l < VW; l++) most = max(most, worst.lane[l]);
+  if (fails) atomic_add(&out[0], fails);
+  atomic_max(&out[1], most);
+}
+#endif
 
 /* out[i] = sum over words w < nelem of cnt[i*s1 + w*s2], for i < n. */
 __kernel void ising_reduce(__global const int *cnt, uint n, uint nelem, uint s1, uint s2,

@@ -40,7 +40,10 @@ unset $(env | sed -n 's/^\(OCLBENCH_CONFIG_[A-Za-z0-9_]*\)=.*/\1/p')
 
 # One check a line: passes (r: races, u: uninitialized too), then a test program and the
 # cmocka test name or pattern, or `cli` and oclbench's arguments (@ stands for the check's
-# output directory).
+# output directory). Not here: test_ising_screen, whose sampler first checks native_exp2 at all
+# 2^32 floats on the device (days when every work-item is interpreted). Its sweeps read and
+# write the words the exact decision's do (test_ising_sampler, above), a colour's units in
+# another order: those of a colour are independent, and the barrier between colours stays.
 checks='
 r  test_core kernel_limits_are_checked
 r  test_core program_builds_and_loads_from_binary_cache

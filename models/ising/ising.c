@@ -128,6 +128,8 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     if (cfg.update == OB_ISING_UPDATE_MULTISPIN) ob_case_note(c, "update", "multispin");
     if (cfg.sign == OB_ISING_SIGN_MAD) ob_case_note(c, "sign", "mad");
     if (cfg.philox == OB_ISING_PHILOX_LANES) ob_case_note(c, "philox", "lanes");
+    if (cfg.decision == OB_ISING_DECISION_SCREEN) ob_case_note(c, "decision", "screen");
+    if (cfg.regs) ob_case_note(c, "regs", "%u", cfg.regs);
     ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
     ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);
     ob_case_note(c, "wg", "%zu", cfg.wg_size);

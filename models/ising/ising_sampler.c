@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "ising_multispin.h"
+#include "ising_screen.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +269,17 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
   s->cfg.sign = t->sign == OB_ISING_SIGN_MAD ? OB_ISING_SIGN_MAD : OB_ISING_SIGN_XOR;
   if (t->philox == OB_ISING_PHILOX_LANES && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the float update, not multispin");
+  if (t->decision == OB_ISING_DECISION_SCREEN && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "decision=screen is a form of the float update, not "
+                   "multispin");
+  s->cfg.decision = t->decision == OB_ISING_DECISION_SCREEN ? OB_ISING_DECISION_SCREEN
+                                                            : OB_ISING_DECISION_EXACT;
+  if (t->regs && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "regs is a form of the float update, not multispin");
+  if (t->regs && !ob_device_has_extension(s->dev, "cl_nv_compiler_options"))
+    return ob_fail(OB_ERR_UNSUPPORTED, "regs=%u: the device has no cl_nv_compiler_options "
+                   "(-cl-nv-maxrregcount)", t->regs);
+  s->cfg.regs = t->regs;
   return OB_OK;
 }
 
@@ -320,6 +332,9 @@ static ob_status choose_layout(ob_ising_sampler *s, const ob_ising_tuning *t) {
     return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the words of 8 to 32 chains, not "
                    "%u", c->spin_bits);
   c->philox = t->philox == OB_ISING_PHILOX_LANES ? OB_ISING_PHILOX_LANES : OB_ISING_PHILOX_VECTOR;
+  if (c->decision == OB_ISING_DECISION_SCREEN && c->spin_bits < 8)
+    return ob_fail(OB_ERR_INVALID, "decision=screen is a form of the words of 8 to 32 chains, "
+                   "not %u", c->spin_bits);
   c->wg_words = t->wg_words ? t->wg_words : 1;
   OB_TRY(choose_resident(s, t));
   c->local_bytes = local_bytes(s, c->wg_words, c->spin_bits);
@@ -473,7 +488,7 @@ static void append_option(char *opts, size_t n, const char *option) {
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
-  char opts[128];
+  char opts[192];
   if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     snprintf(opts, sizeof opts, "-DSPIN_BITS=32 -DMULTISPIN=1 -DMS_PLANES=%u",
              ob_ising_multispin_planes(s->model));
@@ -484,8 +499,16 @@ static ob_status build_kernels(ob_ising_sampler *s) {
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   if (s->cfg.sign == OB_ISING_SIGN_MAD) append_option(opts, sizeof opts, "-DSIGN_MAD=1");
   if (s->cfg.philox == OB_ISING_PHILOX_LANES) append_option(opts, sizeof opts, "-DPHILOX_LANES=1");
+  if (s->cfg.decision == OB_ISING_DECISION_SCREEN) append_option(opts, sizeof opts, "-DSCREEN=1");
+  if (s->cfg.regs) {
+    char cap[40];
+    snprintf(cap, sizeof cap, "-cl-nv-maxrregcount=%u", s->cfg.regs);
+    append_option(opts, sizeof opts, cap);
+  }
   if (!ob_device_props_get(s->dev)->little_endian)
     append_option(opts, sizeof opts, "-DBIG_ENDIAN_DEVICE=1");
+  if (s->cfg.decision == OB_ISING_DECISION_SCREEN)
+    OB_TRY(ob_ising_screen_check(s->dev, opts, s->cfg.spin_bits, &s->cfg.screen_ulps));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_init", &s->k_init));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local", &s->k_local));
   OB_TRY(ob_kernel_create(s->dev, "ising.cl", opts, "ising_sweeps_local_sched",

@@ -75,6 +75,20 @@ typedef enum ob_ising_philox {
   OB_ISING_PHILOX_LANES,
 } ob_ising_philox;
 
+/* How the float update decides each chain (cl_kernels/ising.cl, decide): the same bits either
+ * way. EXACT: the rule's own 2^t (ising_rule.h, about ten operations) for every chain; SCREEN:
+ * the device's native_exp2 (one instruction on GPUs) and a margin, with the exact rule for a
+ * word only when one of its chains is too close to call (at most one chain in 2^17). The
+ * sampler first checks on the device, over all 2^32 floats, that native_exp2 is close enough
+ * for the margin (ising_screen.h): OB_ERR_UNSUPPORTED where it is not. AUTO: EXACT (the tuner
+ * may pick SCREEN). The multispin update and words of fewer than 8 chains: AUTO or EXACT only
+ * (OB_ERR_INVALID; the check of a scalar native_exp2 takes a minute on a CPU). */
+typedef enum ob_ising_decision {
+  OB_ISING_DECISION_AUTO = 0,
+  OB_ISING_DECISION_EXACT,
+  OB_ISING_DECISION_SCREEN,
+} ob_ising_decision;
+
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
   ob_ising_update update;   /* MULTISPIN: OB_ERR_UNSUPPORTED for a model that does not qualify,
@@ -90,6 +104,12 @@ typedef struct ob_ising_tuning {
   ob_ising_resident resident;
   ob_ising_sign sign;
   ob_ising_philox philox;
+  ob_ising_decision decision;
+  unsigned regs;            /* the float update's registers per work-item at most, through
+                               -cl-nv-maxrregcount (0: the compiler's choice); where the device
+                               lacks cl_nv_compiler_options, OB_ERR_UNSUPPORTED. With SCREEN,
+                               NVIDIA's compiler keeps the rare exact pass's values in registers
+                               (72 become 96 on the H100): a cap gives the occupancy back. */
 } ob_ising_tuning;
 
 typedef struct ob_ising_sampler ob_ising_sampler;
@@ -136,6 +156,10 @@ typedef struct ob_ising_config {
   bool resident;            /* the local path runs resident units (ob_ising_resident) */
   ob_ising_sign sign;       /* XOR or MAD (the float update; XOR for multispin) */
   ob_ising_philox philox;   /* VECTOR or LANES (LANES: the float update, 8 to 32 chains) */
+  ob_ising_decision decision; /* EXACT or SCREEN (SCREEN: the float update) */
+  unsigned screen_ulps;     /* SCREEN: the device's native_exp2, at most this many ulps from
+                               the exact 2^t inside |t| < 125 (ob_ising_screen_check) */
+  unsigned regs;            /* the register cap (0: none) */
 } ob_ising_config;
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */

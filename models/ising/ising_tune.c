@@ -8,7 +8,7 @@
 
 #include "ising_multispin.h"
 
-#define MAX_CANDIDATES 96
+#define MAX_CANDIDATES 160
 #define TRIAL_TARGET_S 0.005  /* a trial run lasts about this long */
 #define TRIAL_MAX_SWEEPS 64
 
@@ -31,6 +31,9 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "xor", "mad")},
     {.key = "philox", OB_TUNE_FIELD(ob_ising_tuning, philox), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "vector", "lanes")},
+    {.key = "decision", OB_TUNE_FIELD(ob_ising_tuning, decision), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "exact", "screen")},
+    {.key = "regs", OB_TUNE_FIELD(ob_ising_tuning, regs), .min = 0, .max = 255},
 };
 
 /* Words per work-group a power of two, the schedule in local memory and resident units only on
@@ -53,6 +56,13 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
                    "local path");
   if (t->sign == OB_ISING_SIGN_MAD && t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: sign=mad is a form of the float update");
+  if (t->decision == OB_ISING_DECISION_SCREEN && t->update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "ising config: decision=screen is a form of the float update");
+  if (t->decision == OB_ISING_DECISION_SCREEN && t->spin_bits && t->spin_bits < 8)
+    return ob_fail(OB_ERR_INVALID, "ising config: decision=screen is a form of the words of 8 "
+                   "to 32 chains");
+  if (t->regs && t->update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "ising config: regs is a form of the float update");
   if (t->philox == OB_ISING_PHILOX_LANES &&
       (t->update == OB_ISING_UPDATE_MULTISPIN || (t->spin_bits && t->spin_bits < 8)))
     return ob_fail(OB_ERR_INVALID, "ising config: philox=lanes is a form of the float update's "
@@ -70,7 +80,8 @@ const ob_tune_family ob_ising_family = {.name = "ising", .params = params,
 /* ---------------------------------------------------------------- the search */
 
 /* GPUs: the 8- to 32-chain words with work-groups from 128 to 1024 on the local path, with
- * each of the two sign forms (ob_ising_sign) and of the two Philox forms (ob_ising_philox),
+ * each of the two sign forms (ob_ising_sign), of the two Philox forms (ob_ising_philox) and of
+ * the two decisions (ob_ising_decision; the screened ones also under register caps, below),
  * and with 256 and the schedule kept in global memory, and the global path; the byte words of
  * 1, 2 and 4 chains (small batches spread over the device, a work-item per 1-4 flips) on the
  * local path with the sampler's work-group size, the schedule in local and in global memory,
@@ -93,13 +104,15 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
   const size_t nbits = cpu ? 2 : 3, nwg = cpu ? 2 : 4;
   static const ob_ising_sign signs[] = {OB_ISING_SIGN_AUTO, OB_ISING_SIGN_MAD};
   static const ob_ising_philox philox[] = {OB_ISING_PHILOX_AUTO, OB_ISING_PHILOX_LANES};
-  const size_t forms = cpu ? 1 : 4; /* sign fastest */
+  static const ob_ising_decision decisions[] = {OB_ISING_DECISION_AUTO,
+                                                OB_ISING_DECISION_SCREEN};
+  const size_t forms = cpu ? 1 : 8; /* sign fastest, then Philox, then the decision */
   for (size_t b = 0; floats && b < nbits; b++) {
     for (size_t f = 0; f < forms; f++)
       for (size_t w = 0; w < nwg && n < MAX_CANDIDATES; w++)
         c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
                                    .wg_size = wgs[w], .wg_words = 1, .sign = signs[f % 2],
-                                   .philox = philox[f / 2]};
+                                   .philox = philox[f / 2 % 2], .decision = decisions[f / 4]};
     if (!cpu && n < MAX_CANDIDATES)
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = bits[b],
                                  .wg_size = 256, .wg_words = 1,
@@ -108,6 +121,18 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
       c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_GLOBAL, .spin_bits = bits[b],
                                  .wg_size = cpu ? 64 : 256, .wg_words = 1};
   }
+  /* with cl_nv_compiler_options (NVIDIA), the screened forms of 16 and 32 chains per word again
+   * with their registers capped (ob_ising_tuning.regs) at the exact forms' 72 and one step
+   * below, in work-groups of 128 */
+  static const unsigned caps[] = {64, 72}, capped_bits[] = {16, 32};
+  const bool capped = floats && !cpu && ob_device_has_extension(dev, "cl_nv_compiler_options");
+  for (size_t b = 0; capped && b < 2; b++)
+    for (size_t f = 0; f < 4; f++)
+      for (size_t k = 0; k < 2 && n < MAX_CANDIDATES; k++)
+        c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = capped_bits[b],
+                                   .wg_size = 128, .wg_words = 1, .sign = signs[f % 2],
+                                   .philox = philox[f / 2],
+                                   .decision = OB_ISING_DECISION_SCREEN, .regs = caps[k]};
   for (size_t w = 0; multispin && w < nwg; w++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
       c[n++] = (ob_ising_tuning){.update = OB_ISING_UPDATE_MULTISPIN, .spin_bits = 32,
@@ -173,13 +198,15 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %s%s%s, %u bits, wg %zu, %s, schedule %s%s: %.4g "
-         "flips/ns",
+         "ising autotune: %s, %zu chains, %s%s%s%s, %u bits, wg %zu, %s, schedule %s%s, regs %u: "
+         "%.4g flips/ns",
          ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update),
          t->sign == OB_ISING_SIGN_MAD ? " (sign=mad)" : "",
-         t->philox == OB_ISING_PHILOX_LANES ? " (philox=lanes)" : "", t->spin_bits, t->wg_size,
+         t->philox == OB_ISING_PHILOX_LANES ? " (philox=lanes)" : "",
+         t->decision == OB_ISING_DECISION_SCREEN ? " (decision=screen)" : "", t->spin_bits,
+         t->wg_size,
          ob_ising_path_name(t->path), ob_ising_path_name(t->schedule),
-         t->resident == OB_ISING_RESIDENT_ON ? ", resident" : "",
+         t->resident == OB_ISING_RESIDENT_ON ? ", resident" : "", t->regs,
          (double)ob_ising_nodes(q->model) * (double)q->chains / *seconds * 1e-9);
   return OB_OK;
 }
