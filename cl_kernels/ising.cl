@@ -684,9 +684,11 @@ DEFINE_RESIDENT(ll, __local)
                      es1);
 /* A work-item's units of colour c: first, first + lsize, ... below units. With SCREEN they go
  * in batches of 32: the units the screen is unsure of are left out, then updated exactly after
- * the batch (the units of a colour are independent) by redo_SUFFIX, a call, so that the exact
- * pass takes no registers in the screen's loop (inline, it took NVIDIA's kernel from 72 to 96
- * or more registers per work-item and ran slower than the exact decision: bench/RESULTS.md). */
+ * the batch (the units of a colour are independent) by redo_SUFFIX, out of line. NVIDIA's
+ * compiler still sizes the kernel's registers for that rare pass (96 instead of 72 on the
+ * H100: fewer work-groups per SM); the sampler's register cap (regs) takes it back to 72, the
+ * rare pass then spilling 16 bytes, and so the screen runs 5% faster than the exact decision
+ * (bench/RESULTS.md; inline or per unit, the exact pass cost more). */
 #if SCREEN
 #define COLOUR_UNITS(SUFFIX)                                                                     \
   for (uint u0 = first; u0 < units; u0 += 32u * lsize) {                                         \
