@@ -585,19 +585,17 @@ __kernel void ising_init(__global spin_t *state, uint nnodes, uint stride, uint 
 #define RES_DEGREE 0
 #endif
 /* A resident unit's word: decide(), or with SCREEN the screened word, made exact where the
- * screen is unsure with the random numbers drawn again from a key the compiler cannot see is
- * k0 (unit >> 31 is 1), so that r is not kept live through the screen for this rare case. */
+ * screen is unsure (r is kept for that case: resident units serve small batches, whose phases
+ * are bound by latency, not by occupancy). */
 #if SCREEN
-spin_t screened_or_exact(fields f, rand4 r, uint node, uint sweep, uint w, uint k0, uint k1,
-                         uint unit) {
+spin_t screened_or_exact(fields f, rand4 r, uint sub) {
   bool unsure;
-  const spin_t x = screen(f, r, WORD_SUB(w), &unsure);
-  return unsure ? decide(f, word_random(node, sweep, w, 0u, k0 * (unit >> 31), k1), WORD_SUB(w))
-                : x;
+  const spin_t x = screen(f, r, sub, &unsure);
+  return unsure ? decide(f, r, sub) : x;
 }
-#define RESIDENT_DECIDE(f, r, node, sweep, w) screened_or_exact(f, r, node, sweep, w, k0, k1, unit)
+#define RESIDENT_DECIDE screened_or_exact
 #else
-#define RESIDENT_DECIDE(f, r, node, sweep, w) decide(f, r, WORD_SUB(w))
+#define RESIDENT_DECIDE decide
 #endif
 #if RES_DEGREE
 #if MULTISPIN
@@ -611,7 +609,7 @@ spin_t screened_or_exact(fields f, rand4 r, uint node, uint sweep, uint w, uint 
                          uint es1, uint es2, uint tail_word, uint tail_mask,                     \
                          __global const uint *thr, __local spin_t *ls) {                         \
     const uint lid = get_local_id(0), W = 1u << wshift, e = lid & (W - 1u);                      \
-    const uint unit = SIGN_MAD || SCREEN ? thr[0] : 0u;                                          \
+    const uint unit = SIGN_MAD ? thr[0] : 0u;                                                    \
     const uint word = get_group_id(0) * W + e, zero = nnodes << wshift;                          \
     if (ncolours != RES_COLOURS) return false;                                                   \
     for (uint c = 0; c < RES_COLOURS; c++)                                                       \
@@ -651,7 +649,7 @@ spin_t screened_or_exact(fields f, rand4 r, uint node, uint sweep, uint w, uint 
         for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(ht[c]);                                   \
         _Pragma("unroll") for (uint k = 0; k < RES_DEGREE; k++)                                  \
             f = add_neighbour(f, xs[k], wt[c][k], unit);                                         \
-        const spin_t x = RESIDENT_DECIDE(f, r, node[c], sweep, w);                               \
+        const spin_t x = RESIDENT_DECIDE(f, r, WORD_SUB(w));                                     \
         ls[slot[c]] = x;                                                                         \
         if (obs && on[c])                                                                        \
           observe_##SUFFIX(ls, W, e, pos[p[c]], sell, x, mask,                                   \
