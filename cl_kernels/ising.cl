@@ -269,10 +269,10 @@ uint minus_bits(fvec t, uvec r, uint lane0) {
 }
 
 /* Build option -DSCREEN=1 (the float update's words of 8 to 32 chains): the decision screened
- * with the device's native_exp2 (one instruction on GPUs) in place of ising_exp2 (about ten),
- * and taken exactly, as above, for a whole word whenever one of its chains is too close to
- * call: the same bits.
- * With A = native_exp2(t) and E = ising_exp2(t), d = fma(-u, A, 1 - u) decides a chain when
+ * with the device's own 2^t (SCREEN_EXP2, below: one instruction on GPUs) in place of
+ * ising_exp2 (about ten), and taken exactly, as above, for a whole word whenever one of its
+ * chains is too close to call: the same bits.
+ * With A = SCREEN_EXP2(t) and E = ising_exp2(t), d = fma(-u, A, 1 - u) decides a chain when
  * |d| > SCREEN_MARGIN, its sign bit being the minus bit, provided that for every float t
  *   -125 < t < 125:   A is NaN or within SCREEN_ULPS units in the last place of E,
  *   t >= 125:         A is NaN or A >= 2^25,
@@ -293,6 +293,33 @@ uint minus_bits(fvec t, uvec r, uint lane0) {
 #define SCREEN_ULPS 8u
 #if SCREEN && (MULTISPIN || SPIN_BITS < 8)
 #error "SCREEN is a form of the float update's words of 8 to 32 chains"
+#endif
+
+/* SCREEN_EXP2(t): the screen's A. Build option -DSCREEN_PTX=1 (the host passes it only where
+ * the compiler takes NVIDIA's inline PTX: ob_device_ptx): `ex2.approx.ftz.f32`, one MUFU.EX2
+ * on the H100, where NVIDIA's compiler makes native_exp2 the form that keeps subnormal results
+ * (five instructions). Flushing changes nothing the screen relies on: a subnormal t gives
+ * 2^0 = 1, within an ulp of E; results below 2^-126 (t < -126) give 0 <= 2^-25. Otherwise
+ * native_exp2. The screen check tests whichever it is. */
+#ifndef SCREEN_PTX
+#define SCREEN_PTX 0
+#endif
+#if SCREEN && SCREEN_PTX
+float ex2_ftz(float t) {
+  float a;
+  __asm__("ex2.approx.ftz.f32 %0, %1;" : "=f"(a) : "f"(t));
+  return a;
+}
+#define EX2_FTZ_8(t)                                                                            \
+  (float8)(ex2_ftz((t).s0), ex2_ftz((t).s1), ex2_ftz((t).s2), ex2_ftz((t).s3),                  \
+           ex2_ftz((t).s4), ex2_ftz((t).s5), ex2_ftz((t).s6), ex2_ftz((t).s7))
+#if SPIN_BITS == 8
+#define SCREEN_EXP2(t) EX2_FTZ_8(t)
+#else
+#define SCREEN_EXP2(t) (float16)(EX2_FTZ_8((t).lo), EX2_FTZ_8((t).hi))
+#endif
+#else
+#define SCREEN_EXP2(t) native_exp2(t)
 #endif
 
 /* The scaled fields t of a word's chains (passed by value: registers, never memory). */
@@ -341,7 +368,7 @@ spin_t screen(fields f, rand4 r, uint sub, bool *unsure) {
   for (int v = 0; v < NVEC; v++) {
     const fvec u = as_fvec((RAND_VEC(r, v, sub) >> 9) | (uvec)(0x3f800000u)) -
                    (fvec)(0x1.fffffep-1f); /* minus_bits' u */
-    const fvec d = fma(-u, native_exp2(f.v[v]), (fvec)(1.0f) - u);
+    const fvec d = fma(-u, SCREEN_EXP2(f.v[v]), (fvec)(1.0f) - u);
     x |= or_lanes((as_uvec(d) >> 31) << (LANES + (uvec)((uint)(VW * v))));
     close |= or_lanes(select((uvec)(1u), (uvec)(0u), fabs(d) > (fvec)(SCREEN_MARGIN)));
   }
@@ -877,7 +904,7 @@ __kernel void ising_screen_check(uint first, __global uint *out) {
   } worst = {(uvec)(0u)};
   for (uint i = 0; i < SCREEN_CHECK_SPAN; i += VW) {
     const fvec t = as_fvec((uvec)(base + i) + LANES);
-    const fvec a = native_exp2(t), e = ising_exp2(t);
+    const fvec a = SCREEN_EXP2(t), e = ising_exp2(t);
     const uvec dist = abs_diff(as_uvec(a), as_uvec(e));
     const uvec inside = select((uvec)(0u), (uvec)(1u), fabs(t) < (fvec)(125.0f));
     const uvec above = select((uvec)(0u), (uvec)(1u), t >= (fvec)(125.0f));

@@ -1,4 +1,4 @@
-/* Device facts: properties, the fp16 probe and work-group sizing. */
+/* Device facts: properties, the fp16 and inline PTX probes and work-group sizing. */
 #include "device_impl.h"
 
 #include <stdlib.h>
@@ -30,6 +30,42 @@ static bool fp16_compiles(cl_platform_id platform, cl_device_id id) {
   cl_program prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);
   bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
   if (prog) clReleaseProgram(prog);
+  clReleaseContext(ctx);
+  return ok;
+}
+
+/* NVIDIA's inline PTX: a kernel whose only arithmetic is `ex2.approx.ftz.f32` in an __asm__
+ * statement must build, run and give 2^3 within 2^-20 (the instruction's error is 2 ulps). The
+ * run, not only the build, decides: a compiler that generates code at the launch (PoCL) or
+ * interprets it (Oclgrind) may accept the build. */
+static bool ptx_runs(cl_platform_id platform, cl_device_id id) {
+  static const char *src = "__kernel void k(__global float *a) {\n"
+                           "  float r;\n"
+                           "  __asm__(\"ex2.approx.ftz.f32 %0, %1;\" : \"=f\"(r) : \"f\"(a[0]));\n"
+                           "  a[0] = r;\n"
+                           "}\n";
+  cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)platform, 0};
+  cl_int err = CL_SUCCESS;
+  cl_context ctx = clCreateContext(cp, 1, &id, NULL, NULL, &err);
+  if (err != CL_SUCCESS) return false;
+  cl_command_queue q = clCreateCommandQueue(ctx, id, 0, &err);
+  cl_program prog = err == CL_SUCCESS ? clCreateProgramWithSource(ctx, 1, &src, NULL, &err) : NULL;
+  cl_kernel k = NULL;
+  cl_mem buf = NULL;
+  float x = 3.0f;
+  bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
+  if (ok) k = clCreateKernel(prog, "k", &err);
+  ok = ok && err == CL_SUCCESS;
+  if (ok) buf = clCreateBuffer(ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof x, &x, &err);
+  ok = ok && err == CL_SUCCESS && clSetKernelArg(k, 0, sizeof buf, &buf) == CL_SUCCESS;
+  const size_t one = 1;
+  ok = ok && clEnqueueNDRangeKernel(q, k, 1, NULL, &one, &one, 0, NULL, NULL) == CL_SUCCESS;
+  ok = ok && clEnqueueReadBuffer(q, buf, CL_TRUE, 0, sizeof x, &x, 0, NULL, NULL) == CL_SUCCESS;
+  ok = ok && x > 8.0f * (1.0f - 0x1p-20f) && x < 8.0f * (1.0f + 0x1p-20f);
+  if (buf) clReleaseMemObject(buf);
+  if (k) clReleaseKernel(k);
+  if (prog) clReleaseProgram(prog);
+  if (q) clReleaseCommandQueue(q);
   clReleaseContext(ctx);
   return ok;
 }
@@ -116,6 +152,16 @@ bool ob_device_fp16(const ob_device *dev) {
     known = strstr(dev->props.extensions, "cl_khr_fp16") && fp16_compiles(dev->platform, dev->id)
                 ? 2 : 1;
     atomic_store(&dev->probes->fp16, known);
+  }
+  return known == 2;
+}
+
+bool ob_device_ptx(const ob_device *dev) {
+  int known = atomic_load(&dev->probes->ptx);
+  if (!known) {
+    /* (not asked of CPU devices, whose compilers print the build's errors: PTX is a GPU's) */
+    known = !ob_device_is_cpu(dev) && ptx_runs(dev->platform, dev->id) ? 2 : 1;
+    atomic_store(&dev->probes->ptx, known);
   }
   return known == 2;
 }

@@ -32,6 +32,7 @@ struct ob_stream {
 /* Facts that cost more than a query (a test compile), probed when first asked for. */
 typedef struct ob_device_probes {
   atomic_int fp16;            /* 0: not probed yet, 1: no, 2: yes */
+  atomic_int ptx;             /* inline PTX: the same */
 } ob_device_probes;
 
 /* A device: facts read once when the registry enumerates it (queries only), facts probed on

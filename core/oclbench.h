@@ -178,6 +178,11 @@ bool ob_device_is_cpu(const ob_device *dev);
  * a context of its own) runs on the first call for the device only: the registry does not
  * probe, a workload or command that needs the answer asks. */
 bool ob_device_fp16(const ob_device *dev);
+/* Whether the device's OpenCL C compiler takes NVIDIA's inline PTX (`__asm__` statements of
+ * PTX instructions, as in CUDA): a test kernel with one must build, run and give the right
+ * number. Probed on the first call for the device, as ob_device_fp16; kernels that use PTX
+ * get it only where this says yes. */
+bool ob_device_ptx(const ob_device *dev);
 
 /* Theoretical FP32 peak from the vendor profile in GFLOP/s; 0 when unknown. */
 double ob_device_fp32_theoretical(const ob_device *dev);

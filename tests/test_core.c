@@ -46,6 +46,11 @@ static void registry_finds_devices_with_sane_properties(void **state) {
     const bool fp16 = ob_device_fp16(d);
     if (!strstr(p->extensions, "cl_khr_fp16")) assert_false(fp16);
     assert_int_equal(ob_device_fp16(d), fp16);
+    /* Inline PTX: NVIDIA's compiler only (CPU devices are not asked), the same answer
+     * afterwards. */
+    const bool ptx = ob_device_ptx(d);
+    if (p->vendor_class != OB_VENDOR_NVIDIA) assert_false(ptx);
+    assert_int_equal(ob_device_ptx(d), ptx);
     assert_true(strcmp(p->type_name, "cpu") == 0 || strcmp(p->type_name, "gpu") == 0 ||
                 strcmp(p->type_name, "accel") == 0 || strcmp(p->type_name, "other") == 0);
     for (size_t j = 0; j < i; j++)

@@ -430,7 +430,7 @@ static void autotune_picks_and_caches(void **state) {
   ob_tune_format(&ob_ising_family, &again, text, sizeof text);
   assert_string_equal(text,
                       "path=global,spin_bits=8,wg_size=0,wg_words=0,schedule=auto,update=auto,"
-                      "resident=auto,sign=auto,philox=auto,decision=auto,regs=0");
+                      "resident=auto,sign=auto,philox=auto,decision=auto,exp2=auto,regs=0");
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "update=multispin,sign=mad"),
                    OB_ERR_INVALID);

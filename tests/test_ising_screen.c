@@ -14,19 +14,22 @@
 #define SEED 0x123456789abcull
 
 /* Whether the screen may run on the test device: creates a screened sampler of m and returns
- * true, or asserts that the refusal is the check's (native_exp2 too far from the exact 2^t). */
+ * true, or asserts that the refusal is the check's (the device's 2^t too far from the exact
+ * one). The 2^t is NVIDIA's ex2.approx.ftz where the compiler takes inline PTX. */
 static bool screen_runs(const ob_ising_model *m) {
   const ob_ising_tuning t = {.spin_bits = 32, .decision = OB_ISING_DECISION_SCREEN};
   ob_ising_sampler *s = NULL;
   const ob_status st = ob_ising_sampler_create(ob_test_device(), m, 32, SEED, &t, &s);
   if (st == OB_ERR_UNSUPPORTED) {
-    assert_non_null(strstr(ob_error_detail(), "native_exp2"));
+    assert_non_null(strstr(ob_error_detail(), "2^t misses"));
     return false;
   }
   OB_ASSERT_OK(st);
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
   assert_int_equal(c.decision, OB_ISING_DECISION_SCREEN);
+  assert_int_equal(c.exp2, ob_device_ptx(ob_test_device()) ? OB_ISING_EXP2_PTX
+                                                           : OB_ISING_EXP2_NATIVE);
   assert_true(c.screen_ulps <= 8);
   ob_ising_sampler_destroy(s);
   return true;
@@ -49,6 +52,7 @@ static void screened_states_equal_the_host_loop(void **state) {
   const ob_ising_decision S = OB_ISING_DECISION_SCREEN;
   const ob_ising_tuning cfgs[] = {
       {.spin_bits = 32, .decision = S},
+      {.spin_bits = 32, .decision = S, .exp2 = OB_ISING_EXP2_NATIVE}, /* PTX's alternative */
       {.spin_bits = 32, .path = L, .wg_size = 64, .max_pass_chains = 64, .schedule = L,
        .decision = S},
       {.spin_bits = 16, .path = L, .wg_words = 2, .schedule = G, .sign = OB_ISING_SIGN_MAD,
@@ -75,7 +79,8 @@ static void the_exact_pass_of_a_long_run(void **state) {
 }
 
 /* The screen and the register cap are forms of the float update, the screen of its words of
- * 8 to 32 chains; the cap needs cl_nv_compiler_options. */
+ * 8 to 32 chains, and the choice of 2^t a form of the screen; the cap needs
+ * cl_nv_compiler_options, inline PTX a compiler that takes it. */
 static void forms_the_sampler_refuses(void **state) {
   (void)state;
   ob_ising_model *m = ob_test_ising_model("grid:4x4", OB_ISING_WEIGHTS_PM1);
@@ -83,7 +88,9 @@ static void forms_the_sampler_refuses(void **state) {
   const ob_ising_tuning invalid[] = {
       {.update = OB_ISING_UPDATE_MULTISPIN, .decision = OB_ISING_DECISION_SCREEN},
       {.update = OB_ISING_UPDATE_MULTISPIN, .regs = 72},
-      {.spin_bits = 4, .decision = OB_ISING_DECISION_SCREEN}};
+      {.spin_bits = 4, .decision = OB_ISING_DECISION_SCREEN},
+      {.decision = OB_ISING_DECISION_EXACT, .exp2 = OB_ISING_EXP2_NATIVE},
+      {.exp2 = OB_ISING_EXP2_PTX}};
   for (size_t k = 0; k < sizeof invalid / sizeof *invalid; k++)
     assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 32, SEED, &invalid[k], &s),
                      OB_ERR_INVALID);
@@ -98,6 +105,14 @@ static void forms_the_sampler_refuses(void **state) {
   } else {
     assert_int_equal(st, OB_ERR_UNSUPPORTED);
     assert_non_null(strstr(ob_error_detail(), "cl_nv_compiler_options"));
+  }
+  /* (before the screen check: the refusal costs no pass over the floats) */
+  const ob_ising_tuning ptx = {.spin_bits = 32, .decision = OB_ISING_DECISION_SCREEN,
+                               .exp2 = OB_ISING_EXP2_PTX};
+  if (!ob_device_ptx(ob_test_device())) {
+    assert_int_equal(ob_ising_sampler_create(ob_test_device(), m, 32, SEED, &ptx, &s),
+                     OB_ERR_UNSUPPORTED);
+    assert_non_null(strstr(ob_error_detail(), "inline PTX"));
   }
   ob_ising_model_destroy(m);
 }

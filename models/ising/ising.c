@@ -129,6 +129,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     if (cfg.sign == OB_ISING_SIGN_MAD) ob_case_note(c, "sign", "mad");
     if (cfg.philox == OB_ISING_PHILOX_LANES) ob_case_note(c, "philox", "lanes");
     if (cfg.decision == OB_ISING_DECISION_SCREEN) ob_case_note(c, "decision", "screen");
+    if (cfg.exp2 == OB_ISING_EXP2_PTX) ob_case_note(c, "exp2", "ptx");
     if (cfg.regs) ob_case_note(c, "regs", "%u", cfg.regs);
     ob_case_note(c, "path", "%s", ob_ising_path_name(cfg.path));
     ob_case_note(c, "spin_bits", "%u", cfg.spin_bits);

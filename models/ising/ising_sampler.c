@@ -274,6 +274,16 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
                    "multispin");
   s->cfg.decision = t->decision == OB_ISING_DECISION_SCREEN ? OB_ISING_DECISION_SCREEN
                                                             : OB_ISING_DECISION_EXACT;
+  if (t->exp2 != OB_ISING_EXP2_AUTO && s->cfg.decision != OB_ISING_DECISION_SCREEN)
+    return ob_fail(OB_ERR_INVALID, "exp2 is a form of decision=screen");
+  if (t->exp2 == OB_ISING_EXP2_PTX && !ob_device_ptx(s->dev))
+    return ob_fail(OB_ERR_UNSUPPORTED, "exp2=ptx: the device's compiler does not take NVIDIA's "
+                   "inline PTX");
+  s->cfg.exp2 = s->cfg.decision != OB_ISING_DECISION_SCREEN ? OB_ISING_EXP2_AUTO
+                : t->exp2 == OB_ISING_EXP2_PTX ||
+                        (t->exp2 == OB_ISING_EXP2_AUTO && ob_device_ptx(s->dev))
+                    ? OB_ISING_EXP2_PTX
+                    : OB_ISING_EXP2_NATIVE;
   if (t->regs && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "regs is a form of the float update, not multispin");
   if (t->regs && !ob_device_has_extension(s->dev, "cl_nv_compiler_options"))
@@ -488,7 +498,7 @@ static void append_option(char *opts, size_t n, const char *option) {
 }
 
 static ob_status build_kernels(ob_ising_sampler *s) {
-  char opts[192];
+  char opts[256];
   if (s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     snprintf(opts, sizeof opts, "-DSPIN_BITS=32 -DMULTISPIN=1 -DMS_PLANES=%u",
              ob_ising_multispin_planes(s->model));
@@ -500,6 +510,7 @@ static ob_status build_kernels(ob_ising_sampler *s) {
   if (s->cfg.sign == OB_ISING_SIGN_MAD) append_option(opts, sizeof opts, "-DSIGN_MAD=1");
   if (s->cfg.philox == OB_ISING_PHILOX_LANES) append_option(opts, sizeof opts, "-DPHILOX_LANES=1");
   if (s->cfg.decision == OB_ISING_DECISION_SCREEN) append_option(opts, sizeof opts, "-DSCREEN=1");
+  if (s->cfg.exp2 == OB_ISING_EXP2_PTX) append_option(opts, sizeof opts, "-DSCREEN_PTX=1");
   if (s->cfg.regs) {
     char cap[40];
     snprintf(cap, sizeof cap, "-cl-nv-maxrregcount=%u", s->cfg.regs);

@@ -77,10 +77,10 @@ typedef enum ob_ising_philox {
 
 /* How the float update decides each chain (cl_kernels/ising.cl, decide): the same bits either
  * way. EXACT: the rule's own 2^t (ising_rule.h, about ten operations) for every chain; SCREEN:
- * the device's native_exp2 (one instruction on GPUs) and a margin, with the exact rule for a
- * word only when one of its chains is too close to call (at most one chain in 2^17). The
- * sampler first checks on the device, over all 2^32 floats, that native_exp2 is close enough
- * for the margin (ising_screen.h): OB_ERR_UNSUPPORTED where it is not. AUTO: EXACT (the tuner
+ * the device's own 2^t (one instruction on GPUs; ob_ising_exp2_form) and a margin, with the
+ * exact rule for a word only when one of its chains is too close to call (at most one chain
+ * in 2^17). The sampler first checks on the device, over all 2^32 floats, that this 2^t is
+ * close enough for the margin (ising_screen.h): OB_ERR_UNSUPPORTED where it is not. AUTO: EXACT (the tuner
  * may pick SCREEN). The multispin update and words of fewer than 8 chains: AUTO or EXACT only
  * (OB_ERR_INVALID; the check of a scalar native_exp2 takes a minute on a CPU). */
 typedef enum ob_ising_decision {
@@ -88,6 +88,18 @@ typedef enum ob_ising_decision {
   OB_ISING_DECISION_EXACT,
   OB_ISING_DECISION_SCREEN,
 } ob_ising_decision;
+
+/* Which 2^t the screened decision takes (the screen check tests it either way): NATIVE, OpenCL's
+ * native_exp2; PTX, NVIDIA's `ex2.approx.ftz.f32` by inline PTX (one MUFU.EX2 on the H100,
+ * where NVIDIA's compiler makes native_exp2 the non-flushing form: five instructions, a range
+ * test, a select, two multiplies and the MUFU.EX2), only where ob_device_ptx says yes
+ * (OB_ERR_UNSUPPORTED elsewhere). AUTO: PTX where the device takes it, else NATIVE. Only with
+ * SCREEN (OB_ERR_INVALID with EXACT). */
+typedef enum ob_ising_exp2_form {
+  OB_ISING_EXP2_AUTO = 0,
+  OB_ISING_EXP2_NATIVE,
+  OB_ISING_EXP2_PTX,
+} ob_ising_exp2_form;
 
 /* Tuning knobs; zero fields are chosen from the device and the model. */
 typedef struct ob_ising_tuning {
@@ -105,6 +117,7 @@ typedef struct ob_ising_tuning {
   ob_ising_sign sign;
   ob_ising_philox philox;
   ob_ising_decision decision;
+  ob_ising_exp2_form exp2;
   unsigned regs;            /* the float update's registers per work-item at most, through
                                -cl-nv-maxrregcount (0: the compiler's choice); where the device
                                lacks cl_nv_compiler_options, OB_ERR_UNSUPPORTED. With SCREEN,
@@ -157,7 +170,8 @@ typedef struct ob_ising_config {
   ob_ising_sign sign;       /* XOR or MAD (the float update; XOR for multispin) */
   ob_ising_philox philox;   /* VECTOR or LANES (LANES: the float update, 8 to 32 chains) */
   ob_ising_decision decision; /* EXACT or SCREEN (SCREEN: the float update) */
-  unsigned screen_ulps;     /* SCREEN: the device's native_exp2, at most this many ulps from
+  ob_ising_exp2_form exp2;  /* SCREEN: NATIVE or PTX (EXACT: AUTO) */
+  unsigned screen_ulps;     /* SCREEN: the device's 2^t (exp2), at most this many ulps from
                                the exact 2^t inside |t| < 125 (ob_ising_screen_check) */
   unsigned regs;            /* the register cap (0: none) */
 } ob_ising_config;

@@ -31,7 +31,7 @@ ob_status ob_ising_screen_check(ob_device *dev, const char *options, unsigned sp
   OB_TRY(st);
   *worst_ulps = counts[1];
   if (counts[0])
-    return ob_fail(OB_ERR_UNSUPPORTED, "decision=screen: this device's native_exp2 misses the "
+    return ob_fail(OB_ERR_UNSUPPORTED, "decision=screen: this device's 2^t misses the "
                    "screen's bound on %u vectors of floats (largest distance from the exact 2^t "
                    "inside |t| < 125: %u ulps)", counts[0], counts[1]);
   return OB_OK;

@@ -33,6 +33,8 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "vector", "lanes")},
     {.key = "decision", OB_TUNE_FIELD(ob_ising_tuning, decision), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "exact", "screen")},
+    {.key = "exp2", OB_TUNE_FIELD(ob_ising_tuning, exp2), .min = 0, .max = 2,
+     OB_TUNE_NAMES("auto", "native", "ptx")},
     {.key = "regs", OB_TUNE_FIELD(ob_ising_tuning, regs), .min = 0, .max = 255},
 };
 
@@ -61,6 +63,9 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
   if (t->decision == OB_ISING_DECISION_SCREEN && t->spin_bits && t->spin_bits < 8)
     return ob_fail(OB_ERR_INVALID, "ising config: decision=screen is a form of the words of 8 "
                    "to 32 chains");
+  if (t->exp2 != OB_ISING_EXP2_AUTO &&
+      (t->decision == OB_ISING_DECISION_EXACT || t->update == OB_ISING_UPDATE_MULTISPIN))
+    return ob_fail(OB_ERR_INVALID, "ising config: exp2 is a form of decision=screen");
   if (t->regs && t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: regs is a form of the float update");
   if (t->philox == OB_ISING_PHILOX_LANES &&
