@@ -50,10 +50,10 @@ static int host_loop(const ob_ising_args *a, const ob_ising_model *m) {
 static void print_config(ob_device *dev, const ob_ising_sampler *s) {
   ob_ising_config c;
   ob_ising_sampler_config(s, &c);
-  char screen[64] = "";
+  char screen[80] = "";
   if (c.decision == OB_ISING_DECISION_SCREEN)
-    snprintf(screen, sizeof screen, " (decisions screened by native_exp2, within %u ulps)",
-             c.screen_ulps);
+    snprintf(screen, sizeof screen, " (decisions screened by %s, within %u ulps)",
+             c.exp2 == OB_ISING_EXP2_PTX ? "ex2.approx.ftz (PTX)" : "native_exp2", c.screen_ulps);
   printf("device %s (%s): %s update%s%s%s, path %s, %u chain%s per word, work-group %zu",
          ob_device_slug(dev), ob_device_props_get(dev)->name, ob_ising_update_name(c.update),
          c.sign == OB_ISING_SIGN_MAD ? " (signs by multiply-add)" : "",
