@@ -80,9 +80,10 @@ typedef enum ob_ising_philox {
  * the device's own 2^t (one instruction on GPUs; ob_ising_exp2_form) and a margin, with the
  * exact rule for a word only when one of its chains is too close to call (at most one chain
  * in 2^17). The sampler first checks on the device, over all 2^32 floats, that this 2^t is
- * close enough for the margin (ising_screen.h): OB_ERR_UNSUPPORTED where it is not. AUTO: EXACT (the tuner
- * may pick SCREEN). The multispin update and words of fewer than 8 chains: AUTO or EXACT only
- * (OB_ERR_INVALID; the check of a scalar native_exp2 takes a minute on a CPU). */
+ * close enough for the margin (ising_screen.h): OB_ERR_UNSUPPORTED where it is not. AUTO:
+ * EXACT (the tuner may pick SCREEN). The multispin update and words of fewer than 8 chains:
+ * AUTO or EXACT only (OB_ERR_INVALID; the check of a scalar native_exp2 takes a minute on a
+ * CPU). */
 typedef enum ob_ising_decision {
   OB_ISING_DECISION_AUTO = 0,
   OB_ISING_DECISION_EXACT,

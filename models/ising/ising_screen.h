@@ -1,6 +1,7 @@
 /* The screened decision's premise on a device (cl_kernels/ising.cl, SCREEN): the device's
- * 2^t (native_exp2 or NVIDIA's ex2.approx.ftz by inline PTX), as the sweeps compile it, close enough to the exact 2^t of ising_rule.h for every
- * float t that each chain the screen decides is decided as the exact rule decides it. */
+ * 2^t (native_exp2 or NVIDIA's ex2.approx.ftz by inline PTX), as the sweeps compile it, close
+ * enough to the exact 2^t of ising_rule.h for every float t that each chain the screen
+ * decides is decided as the exact rule decides it. */
 #ifndef OB_ISING_SCREEN_H
 #define OB_ISING_SCREEN_H
 
