@@ -18,20 +18,43 @@ static void info_str(cl_device_id id, cl_device_info what, char *buf, size_t n) 
     if (clGetDeviceInfo(id, what, sizeof(var), &(var), NULL) != CL_SUCCESS) (var) = 0;         \
   } while (0)
 
-/* fp16 is claimed by the extension string; confirm it with a test compile, since some
- * drivers advertise it and fail to build half arithmetic. */
-static bool fp16_compiles(cl_platform_id platform, cl_device_id id) {
-  static const char *src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
-                           "__kernel void k(__global half *a) { a[0] = a[0] * (half)2.0f; }\n";
+/* A test program for a probe, in a context of its own: builds src; with x non-NULL also runs
+ * its kernel k(__global float *a) as one work-item on a[0] = *x and reads a[0] back into *x.
+ * Whether every step succeeded. */
+static bool probe_program(cl_platform_id platform, cl_device_id id, const char *src, float *x) {
   cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)platform, 0};
   cl_int err = CL_SUCCESS;
   cl_context ctx = clCreateContext(cp, 1, &id, NULL, NULL, &err);
   if (err != CL_SUCCESS) return false;
   cl_program prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);
+  cl_command_queue q = NULL;
+  cl_kernel k = NULL;
+  cl_mem buf = NULL;
   bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
+  if (ok && x) {
+    q = clCreateCommandQueue(ctx, id, 0, &err);
+    if (err == CL_SUCCESS) k = clCreateKernel(prog, "k", &err);
+    if (err == CL_SUCCESS)
+      buf = clCreateBuffer(ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof *x, x, &err);
+    const size_t one = 1;
+    ok = err == CL_SUCCESS && clSetKernelArg(k, 0, sizeof buf, &buf) == CL_SUCCESS &&
+         clEnqueueNDRangeKernel(q, k, 1, NULL, &one, &one, 0, NULL, NULL) == CL_SUCCESS &&
+         clEnqueueReadBuffer(q, buf, CL_TRUE, 0, sizeof *x, x, 0, NULL, NULL) == CL_SUCCESS;
+  }
+  if (buf) clReleaseMemObject(buf);
+  if (k) clReleaseKernel(k);
+  if (q) clReleaseCommandQueue(q);
   if (prog) clReleaseProgram(prog);
   clReleaseContext(ctx);
   return ok;
+}
+
+/* fp16 is claimed by the extension string; confirm it with a test compile, since some
+ * drivers advertise it and fail to build half arithmetic. */
+static bool fp16_compiles(cl_platform_id platform, cl_device_id id) {
+  static const char *src = "#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n"
+                           "__kernel void k(__global half *a) { a[0] = a[0] * (half)2.0f; }\n";
+  return probe_program(platform, id, src, NULL);
 }
 
 /* NVIDIA's inline PTX: a kernel whose only arithmetic is `ex2.approx.ftz.f32` in an __asm__
@@ -44,30 +67,9 @@ static bool ptx_runs(cl_platform_id platform, cl_device_id id) {
                            "  __asm__(\"ex2.approx.ftz.f32 %0, %1;\" : \"=f\"(r) : \"f\"(a[0]));\n"
                            "  a[0] = r;\n"
                            "}\n";
-  cl_context_properties cp[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)platform, 0};
-  cl_int err = CL_SUCCESS;
-  cl_context ctx = clCreateContext(cp, 1, &id, NULL, NULL, &err);
-  if (err != CL_SUCCESS) return false;
-  cl_command_queue q = clCreateCommandQueue(ctx, id, 0, &err);
-  cl_program prog = err == CL_SUCCESS ? clCreateProgramWithSource(ctx, 1, &src, NULL, &err) : NULL;
-  cl_kernel k = NULL;
-  cl_mem buf = NULL;
   float x = 3.0f;
-  bool ok = err == CL_SUCCESS && clBuildProgram(prog, 1, &id, "", NULL, NULL) == CL_SUCCESS;
-  if (ok) k = clCreateKernel(prog, "k", &err);
-  ok = ok && err == CL_SUCCESS;
-  if (ok) buf = clCreateBuffer(ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof x, &x, &err);
-  ok = ok && err == CL_SUCCESS && clSetKernelArg(k, 0, sizeof buf, &buf) == CL_SUCCESS;
-  const size_t one = 1;
-  ok = ok && clEnqueueNDRangeKernel(q, k, 1, NULL, &one, &one, 0, NULL, NULL) == CL_SUCCESS;
-  ok = ok && clEnqueueReadBuffer(q, buf, CL_TRUE, 0, sizeof x, &x, 0, NULL, NULL) == CL_SUCCESS;
-  ok = ok && x > 8.0f * (1.0f - 0x1p-20f) && x < 8.0f * (1.0f + 0x1p-20f);
-  if (buf) clReleaseMemObject(buf);
-  if (k) clReleaseKernel(k);
-  if (prog) clReleaseProgram(prog);
-  if (q) clReleaseCommandQueue(q);
-  clReleaseContext(ctx);
-  return ok;
+  return probe_program(platform, id, src, &x) && x > 8.0f * (1.0f - 0x1p-20f) &&
+         x < 8.0f * (1.0f + 0x1p-20f);
 }
 
 void ob_device_query_props(cl_platform_id platform, cl_device_id id, ob_device_props *p) {
