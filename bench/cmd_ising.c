@@ -56,7 +56,9 @@ static void print_config(ob_device *dev, const ob_ising_sampler *s) {
              c.exp2 == OB_ISING_EXP2_PTX ? "ex2.approx.ftz (PTX)" : "native_exp2", c.screen_ulps);
   printf("device %s (%s): %s update%s%s%s, path %s, %u chain%s per word, work-group %zu",
          ob_device_slug(dev), ob_device_props_get(dev)->name, ob_ising_update_name(c.update),
-         c.sign == OB_ISING_SIGN_MAD ? " (signs by multiply-add)" : "",
+         c.sign == OB_ISING_SIGN_MAD   ? " (signs by multiply-add)"
+         : c.sign == OB_ISING_SIGN_SEL ? " (signs by select)"
+                                       : "",
          c.philox == OB_ISING_PHILOX_LANES ? " (Philox by lanes)" : "", screen,
          ob_ising_path_name(c.path), c.spin_bits,
          c.spin_bits == 1 ? "" : "s", c.wg_size);

@@ -327,24 +327,65 @@ typedef struct fields {
   fvec v[NVEC];
 } fields;
 
-/* Adds +-w (sign from each lane's bit of x) to the fields. Two forms of the same bits: with
+/* Adds +-w (sign from each lane's bit of x) to the fields. Three forms of the same bits: with
  * SIGN_MAD, w + (x >> lane) * unit, unit = 2^31 read from memory (the float update's thr[0]),
  * so that no compiler turns the multiply into a shift: modulo 2^32 only the lane's bit survives
  * the multiply, and adding it at bit 31 is the xor below. NVIDIA's compiler issues the
  * multiply-add on the FMA pipe, where the xor form's shift and logic op both go to the integer
  * pipe (half the issue rate), which then bounds the neighbour loop; integer multiplies are slow
- * on CPUs. The tuner chooses (sign=mad). */
+ * on CPUs. The tuner chooses (sign=mad; SIGN_SEL below). */
 #ifndef SIGN_MAD
 #define SIGN_MAD 0
 #endif
 #if SIGN_MAD && MULTISPIN
 #error "SIGN_MAD is a form of the float update"
 #endif
+/* SIGN_SEL: a third form of the same bits, +-w chosen lane by lane by a select on the lane's
+ * bit, written out per component with constant bit numbers: NVIDIA's ptxas then sets seven
+ * predicates from x's bits per instruction (R2P), one select and one add per chain and
+ * neighbour (the vector form of the same select gets a logic op per lane instead). */
+#ifndef SIGN_SEL
+#define SIGN_SEL 0
+#endif
+#if SIGN_SEL && (MULTISPIN || SIGN_MAD)
+#error "SIGN_SEL is a form of the float update, instead of SIGN_MAD"
+#endif
+#define SEL_LANE(x, b, w, wn) as_float((((x) >> (b)) & 1u) ? (wn) : (w))
+#define SEL_C(fv, c, b, x, w, wn) (fv).c += SEL_LANE(x, b, w, wn);
+#if VW == 1
+#define SEL_ADD(fv, b0, x, w, wn) (fv) += SEL_LANE(x, b0, w, wn);
+#elif VW == 2
+#define SEL_ADD(fv, b0, x, w, wn) SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)
+#elif VW == 4
+#define SEL_ADD(fv, b0, x, w, wn)                                                                \
+  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
+  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)
+#elif VW == 8
+#define SEL_ADD(fv, b0, x, w, wn)                                                                \
+  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
+  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)                            \
+  SEL_C(fv, s4, (b0) + 4, x, w, wn) SEL_C(fv, s5, (b0) + 5, x, w, wn)                            \
+  SEL_C(fv, s6, (b0) + 6, x, w, wn) SEL_C(fv, s7, (b0) + 7, x, w, wn)
+#else
+#define SEL_ADD(fv, b0, x, w, wn)                                                                \
+  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
+  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)                            \
+  SEL_C(fv, s4, (b0) + 4, x, w, wn) SEL_C(fv, s5, (b0) + 5, x, w, wn)                            \
+  SEL_C(fv, s6, (b0) + 6, x, w, wn) SEL_C(fv, s7, (b0) + 7, x, w, wn)                            \
+  SEL_C(fv, s8, (b0) + 8, x, w, wn) SEL_C(fv, s9, (b0) + 9, x, w, wn)                            \
+  SEL_C(fv, sa, (b0) + 10, x, w, wn) SEL_C(fv, sb, (b0) + 11, x, w, wn)                          \
+  SEL_C(fv, sc, (b0) + 12, x, w, wn) SEL_C(fv, sd, (b0) + 13, x, w, wn)                          \
+  SEL_C(fv, se, (b0) + 14, x, w, wn) SEL_C(fv, sf, (b0) + 15, x, w, wn)
+#endif
 fields add_neighbour(fields f, uint x, uint w, uint unit) {
 #pragma unroll
   for (int v = 0; v < NVEC; v++)
 #if SIGN_MAD
     f.v[v] += as_fvec((uvec)(w) + (((uvec)(x) >> ((uvec)(VW * v) + LANES)) * (uvec)(unit)));
+#elif SIGN_SEL
+  {
+    SEL_ADD(f.v[v], VW * v, x, w, w ^ 0x80000000u)
+  }
 #else
     f.v[v] += as_fvec((uvec)(w) ^ (((uvec)(x) << ((uvec)(31 - VW * v) - LANES)) &
                                    (uvec)(0x80000000u)));

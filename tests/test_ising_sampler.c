@@ -79,6 +79,13 @@ static void states_equal_the_host_loop_for_every_configuration(void **state) {
       {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_MAD},
       {.spin_bits = 8, .path = G, .max_pass_chains = 64, .sign = OB_ISING_SIGN_MAD},
       {.spin_bits = 1, .path = L, .max_pass_chains = 37, .sign = OB_ISING_SIGN_MAD},
+      /* ... and by select, for every width of the kernel's vectors (1 to 16 lanes) */
+      {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_SEL},
+      {.spin_bits = 16, .path = G, .max_pass_chains = 64, .sign = OB_ISING_SIGN_SEL},
+      {.spin_bits = 8, .path = L, .wg_size = 32, .sign = OB_ISING_SIGN_SEL},
+      {.spin_bits = 4, .path = G, .max_pass_chains = 56, .sign = OB_ISING_SIGN_SEL},
+      {.spin_bits = 2, .path = L, .wg_size = 32, .wg_words = 4, .sign = OB_ISING_SIGN_SEL},
+      {.spin_bits = 1, .path = L, .max_pass_chains = 37, .sign = OB_ISING_SIGN_SEL},
       /* Philox by lanes: the same numbers */
       {.spin_bits = 8, .path = L, .wg_size = 32, .philox = OB_ISING_PHILOX_LANES},
       {.spin_bits = 16, .path = G, .max_pass_chains = 64, .philox = OB_ISING_PHILOX_LANES},
@@ -263,6 +270,7 @@ static void resident_units(void **state) {
       {.spin_bits = 2, .resident = ON, .wg_words = 2, .schedule = G},
       {.spin_bits = 4, .resident = ON, .wg_size = 64, .max_pass_chains = 8, .schedule = L},
       {.spin_bits = 2, .resident = ON, .schedule = L, .sign = OB_ISING_SIGN_MAD},
+      {.spin_bits = 4, .resident = ON, .schedule = G, .sign = OB_ISING_SIGN_SEL},
   };
   const uint32_t held[2] = {0, 7};
   int8_t vals[13 * 2];
@@ -273,6 +281,7 @@ static void resident_units(void **state) {
     OB_ASSERT_OK(ob_ising_sampler_create(ob_test_device(), grid, chains, 1, &cfgs[k], &s));
     ob_ising_sampler_config(s, &c);
     assert_true(c.resident);
+    if (cfgs[k].sign) assert_int_equal(c.sign, cfgs[k].sign); /* the form that ran */
     ob_ising_sampler_destroy(s);
   }
   ob_test_ising_configurations_agree(grid, chains, 9, cfgs, sizeof cfgs / sizeof *cfgs, NULL, 0, NULL);
@@ -337,6 +346,7 @@ static void sampler_rejects_what_cannot_work(void **state) {
                                  {.wg_words = 3},
                                  {.path = OB_ISING_PATH_GLOBAL, .schedule = OB_ISING_PATH_LOCAL},
                                  {.update = OB_ISING_UPDATE_MULTISPIN, .sign = OB_ISING_SIGN_MAD},
+                                 {.update = OB_ISING_UPDATE_MULTISPIN, .sign = OB_ISING_SIGN_SEL},
                                  {.spin_bits = 4, .philox = OB_ISING_PHILOX_LANES},
                                  {.update = OB_ISING_UPDATE_MULTISPIN,
                                   .philox = OB_ISING_PHILOX_LANES}};
@@ -434,6 +444,9 @@ static void autotune_picks_and_caches(void **state) {
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=12"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "update=multispin,sign=mad"),
                    OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "update=multispin,sign=sel"),
+                   OB_ERR_INVALID);
+  assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "sign=neg"), OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "spin_bits=2,philox=lanes"),
                    OB_ERR_INVALID);
   assert_int_equal(ob_tune_settings_force(&s, &ob_ising_family, "path=global,schedule=local"),

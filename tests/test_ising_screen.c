@@ -60,6 +60,8 @@ static void screened_states_equal_the_host_loop(void **state) {
       {.spin_bits = 8, .path = L, .wg_size = 32, .philox = OB_ISING_PHILOX_LANES, .decision = S},
       {.spin_bits = 32, .path = G, .max_pass_chains = 100, .decision = S},
       {.spin_bits = 8, .path = G, .wg_size = 16, .sign = OB_ISING_SIGN_MAD, .decision = S},
+      {.spin_bits = 32, .path = L, .wg_size = 64, .sign = OB_ISING_SIGN_SEL,
+       .philox = OB_ISING_PHILOX_LANES, .decision = S},
       {.spin_bits = 8, .resident = OB_ISING_RESIDENT_ON, .schedule = G, .decision = S},
       {.spin_bits = 32, .resident = OB_ISING_RESIDENT_ON, .schedule = L,
        .philox = OB_ISING_PHILOX_LANES, .decision = S},

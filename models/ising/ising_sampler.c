@@ -264,9 +264,11 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
     return ob_fail(OB_ERR_INVALID, "multispin update: words of 32 chains, not %u", t->spin_bits);
   s->cfg.update = t->update == OB_ISING_UPDATE_MULTISPIN ? OB_ISING_UPDATE_MULTISPIN
                                                           : OB_ISING_UPDATE_FLOAT;
-  if (t->sign == OB_ISING_SIGN_MAD && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
-    return ob_fail(OB_ERR_INVALID, "sign=mad is a form of the float update, not multispin");
-  s->cfg.sign = t->sign == OB_ISING_SIGN_MAD ? OB_ISING_SIGN_MAD : OB_ISING_SIGN_XOR;
+  if ((t->sign == OB_ISING_SIGN_MAD || t->sign == OB_ISING_SIGN_SEL) &&
+      s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "sign=%s is a form of the float update, not multispin",
+                   t->sign == OB_ISING_SIGN_MAD ? "mad" : "sel");
+  s->cfg.sign = t->sign == OB_ISING_SIGN_AUTO ? OB_ISING_SIGN_XOR : t->sign;
   if (t->philox == OB_ISING_PHILOX_LANES && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the float update, not multispin");
   if (t->decision == OB_ISING_DECISION_SCREEN && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
@@ -508,6 +510,7 @@ static ob_status build_kernels(ob_ising_sampler *s) {
   else
     snprintf(opts, sizeof opts, "-DSPIN_BITS=%u", s->cfg.spin_bits);
   if (s->cfg.sign == OB_ISING_SIGN_MAD) append_option(opts, sizeof opts, "-DSIGN_MAD=1");
+  if (s->cfg.sign == OB_ISING_SIGN_SEL) append_option(opts, sizeof opts, "-DSIGN_SEL=1");
   if (s->cfg.philox == OB_ISING_PHILOX_LANES) append_option(opts, sizeof opts, "-DPHILOX_LANES=1");
   if (s->cfg.decision == OB_ISING_DECISION_SCREEN) append_option(opts, sizeof opts, "-DSCREEN=1");
   if (s->cfg.exp2 == OB_ISING_EXP2_PTX) append_option(opts, sizeof opts, "-DSCREEN_PTX=1");

@@ -53,12 +53,15 @@ typedef enum ob_ising_resident {
  * same bits either way. XOR: the spin's bit shifted to the sign and xored in (a shift and a
  * logic op); MAD: w + bit * 2^31 as an integer multiply-add (NVIDIA's compiler issues it on the
  * FMA pipe, where the shift and the logic op both take the half-rate integer pipe; integer
- * multiplies are slow on CPUs). AUTO: XOR (the tuner may pick MAD). The multispin update has
- * no +-w: AUTO or XOR only. */
+ * multiplies are slow on CPUs); SEL: w or -w selected on the bit, lane by lane (NVIDIA's ptxas
+ * sets seven predicates from the word's bits per instruction: a select and an add per chain
+ * and neighbour). AUTO: XOR (the tuner may pick MAD or SEL). The multispin update has no +-w:
+ * AUTO or XOR only. */
 typedef enum ob_ising_sign {
   OB_ISING_SIGN_AUTO = 0,
   OB_ISING_SIGN_XOR,
   OB_ISING_SIGN_MAD,
+  OB_ISING_SIGN_SEL,
 } ob_ising_sign;
 
 /* How the float update draws the Philox numbers of a word of 8, 16 or 32 chains (2, 4 or 8
@@ -168,7 +171,7 @@ typedef struct ob_ising_config {
   size_t local_bytes;       /* local memory per work-group (local path) */
   ob_ising_path schedule;   /* LOCAL or GLOBAL (always GLOBAL on the global path) */
   bool resident;            /* the local path runs resident units (ob_ising_resident) */
-  ob_ising_sign sign;       /* XOR or MAD (the float update; XOR for multispin) */
+  ob_ising_sign sign;       /* XOR, MAD or SEL (the float update; XOR for multispin) */
   ob_ising_philox philox;   /* VECTOR or LANES (LANES: the float update, 8 to 32 chains) */
   ob_ising_decision decision; /* EXACT or SCREEN (SCREEN: the float update) */
   ob_ising_exp2_form exp2;  /* SCREEN: NATIVE or PTX (EXACT: AUTO) */

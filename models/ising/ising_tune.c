@@ -27,8 +27,8 @@ static const ob_tune_param params[] = {
      OB_TUNE_NAMES("auto", "float", "multispin")},
     {.key = "resident", OB_TUNE_FIELD(ob_ising_tuning, resident), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "on", "off")},
-    {.key = "sign", OB_TUNE_FIELD(ob_ising_tuning, sign), .min = 0, .max = 2,
-     OB_TUNE_NAMES("auto", "xor", "mad")},
+    {.key = "sign", OB_TUNE_FIELD(ob_ising_tuning, sign), .min = 0, .max = 3,
+     OB_TUNE_NAMES("auto", "xor", "mad", "sel")},
     {.key = "philox", OB_TUNE_FIELD(ob_ising_tuning, philox), .min = 0, .max = 2,
      OB_TUNE_NAMES("auto", "vector", "lanes")},
     {.key = "decision", OB_TUNE_FIELD(ob_ising_tuning, decision), .min = 0, .max = 2,
@@ -39,7 +39,7 @@ static const ob_tune_param params[] = {
 };
 
 /* Words per work-group a power of two, the schedule in local memory and resident units only on
- * the local path, resident units and signs by multiply-add with the float update, Philox by
+ * the local path, resident units and signs by multiply-add or select with the float update, Philox by
  * lanes with its words of 8 to 32 chains (0 and auto: the sampler chooses). */
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* local memory decides at creation (the sampler's own checks) */
@@ -56,8 +56,10 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
       (t->path == OB_ISING_PATH_GLOBAL || t->update == OB_ISING_UPDATE_MULTISPIN))
     return ob_fail(OB_ERR_INVALID, "ising config: resident units run the float update on the "
                    "local path");
-  if (t->sign == OB_ISING_SIGN_MAD && t->update == OB_ISING_UPDATE_MULTISPIN)
-    return ob_fail(OB_ERR_INVALID, "ising config: sign=mad is a form of the float update");
+  if ((t->sign == OB_ISING_SIGN_MAD || t->sign == OB_ISING_SIGN_SEL) &&
+      t->update == OB_ISING_UPDATE_MULTISPIN)
+    return ob_fail(OB_ERR_INVALID, "ising config: sign=%s is a form of the float update",
+                   t->sign == OB_ISING_SIGN_MAD ? "mad" : "sel");
   if (t->decision == OB_ISING_DECISION_SCREEN && t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: decision=screen is a form of the float update");
   if (t->decision == OB_ISING_DECISION_SCREEN && t->spin_bits && t->spin_bits < 8)
@@ -128,15 +130,18 @@ static size_t candidates(const ob_device *dev, bool multispin, ob_ising_update u
   }
   /* with cl_nv_compiler_options (NVIDIA), the screened forms of 16 and 32 chains per word again
    * with their registers capped (ob_ising_tuning.regs) at the exact forms' 72 and one step
-   * below, in work-groups of 128 */
+   * below, in work-groups of 128, each sign form (signs by select too: a form for NVIDIA's
+   * ptxas, which sets the select's predicates seven at a time) and each Philox form */
   static const unsigned caps[] = {64, 72}, capped_bits[] = {16, 32};
+  static const ob_ising_sign capped_signs[] = {OB_ISING_SIGN_AUTO, OB_ISING_SIGN_MAD,
+                                               OB_ISING_SIGN_SEL};
   const bool capped = floats && !cpu && ob_device_has_extension(dev, "cl_nv_compiler_options");
   for (size_t b = 0; capped && b < 2; b++)
-    for (size_t f = 0; f < 4; f++)
+    for (size_t f = 0; f < 6; f++)
       for (size_t k = 0; k < 2 && n < MAX_CANDIDATES; k++)
         c[n++] = (ob_ising_tuning){.path = OB_ISING_PATH_LOCAL, .spin_bits = capped_bits[b],
-                                   .wg_size = 128, .wg_words = 1, .sign = signs[f % 2],
-                                   .philox = philox[f / 2],
+                                   .wg_size = 128, .wg_words = 1, .sign = capped_signs[f % 3],
+                                   .philox = philox[f / 3],
                                    .decision = OB_ISING_DECISION_SCREEN, .regs = caps[k]};
   for (size_t w = 0; multispin && w < nwg; w++)
     for (int where = 0; where < 2 && n < MAX_CANDIDATES; where++)
@@ -206,7 +211,9 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
          "ising autotune: %s, %zu chains, %s%s%s%s, %u bits, wg %zu, %s, schedule %s%s, regs %u: "
          "%.4g flips/ns",
          ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update),
-         t->sign == OB_ISING_SIGN_MAD ? " (sign=mad)" : "",
+         t->sign == OB_ISING_SIGN_MAD   ? " (sign=mad)"
+         : t->sign == OB_ISING_SIGN_SEL ? " (sign=sel)"
+                                        : "",
          t->philox == OB_ISING_PHILOX_LANES ? " (philox=lanes)" : "",
          t->decision == OB_ISING_DECISION_SCREEN ? " (decision=screen)" : "", t->spin_bits,
          t->wg_size,
