@@ -352,30 +352,28 @@ typedef struct fields {
 #endif
 #define SEL_LANE(x, b, w, wn) as_float((((x) >> (b)) & 1u) ? (wn) : (w))
 #define SEL_C(fv, c, b, x, w, wn) (fv).c += SEL_LANE(x, b, w, wn);
-#if VW == 1
-#define SEL_ADD(fv, b0, x, w, wn) (fv) += SEL_LANE(x, b0, w, wn);
-#elif VW == 2
-#define SEL_ADD(fv, b0, x, w, wn) SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)
-#elif VW == 4
-#define SEL_ADD(fv, b0, x, w, wn)                                                                \
-  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
-  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)
-#elif VW == 8
-#define SEL_ADD(fv, b0, x, w, wn)                                                                \
-  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
-  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)                            \
-  SEL_C(fv, s4, (b0) + 4, x, w, wn) SEL_C(fv, s5, (b0) + 5, x, w, wn)                            \
+/* components 0 to n - 1 of fv, bits b0 to b0 + n - 1 of x */
+#define SEL_2(fv, b0, x, w, wn) SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)
+#define SEL_4(fv, b0, x, w, wn)                                                                  \
+  SEL_2(fv, b0, x, w, wn) SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)
+#define SEL_8(fv, b0, x, w, wn)                                                                  \
+  SEL_4(fv, b0, x, w, wn) SEL_C(fv, s4, (b0) + 4, x, w, wn) SEL_C(fv, s5, (b0) + 5, x, w, wn)    \
   SEL_C(fv, s6, (b0) + 6, x, w, wn) SEL_C(fv, s7, (b0) + 7, x, w, wn)
-#else
-#define SEL_ADD(fv, b0, x, w, wn)                                                                \
-  SEL_C(fv, s0, (b0), x, w, wn) SEL_C(fv, s1, (b0) + 1, x, w, wn)                                \
-  SEL_C(fv, s2, (b0) + 2, x, w, wn) SEL_C(fv, s3, (b0) + 3, x, w, wn)                            \
-  SEL_C(fv, s4, (b0) + 4, x, w, wn) SEL_C(fv, s5, (b0) + 5, x, w, wn)                            \
-  SEL_C(fv, s6, (b0) + 6, x, w, wn) SEL_C(fv, s7, (b0) + 7, x, w, wn)                            \
-  SEL_C(fv, s8, (b0) + 8, x, w, wn) SEL_C(fv, s9, (b0) + 9, x, w, wn)                            \
+#define SEL_16(fv, b0, x, w, wn)                                                                 \
+  SEL_8(fv, b0, x, w, wn) SEL_C(fv, s8, (b0) + 8, x, w, wn) SEL_C(fv, s9, (b0) + 9, x, w, wn)    \
   SEL_C(fv, sa, (b0) + 10, x, w, wn) SEL_C(fv, sb, (b0) + 11, x, w, wn)                          \
   SEL_C(fv, sc, (b0) + 12, x, w, wn) SEL_C(fv, sd, (b0) + 13, x, w, wn)                          \
   SEL_C(fv, se, (b0) + 14, x, w, wn) SEL_C(fv, sf, (b0) + 15, x, w, wn)
+#if VW == 1
+#define SEL_ADD(fv, b0, x, w, wn) (fv) += SEL_LANE(x, b0, w, wn);
+#elif VW == 2
+#define SEL_ADD SEL_2
+#elif VW == 4
+#define SEL_ADD SEL_4
+#elif VW == 8
+#define SEL_ADD SEL_8
+#else
+#define SEL_ADD SEL_16
 #endif
 fields add_neighbour(fields f, uint x, uint w, uint unit) {
 #pragma unroll

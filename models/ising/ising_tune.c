@@ -39,8 +39,8 @@ static const ob_tune_param params[] = {
 };
 
 /* Words per work-group a power of two, the schedule in local memory and resident units only on
- * the local path, resident units and signs by multiply-add or select with the float update, Philox by
- * lanes with its words of 8 to 32 chains (0 and auto: the sampler chooses). */
+ * the local path, resident units and signs by multiply-add or select with the float update,
+ * Philox by lanes with its words of 8 to 32 chains (0 and auto: the sampler chooses). */
 static ob_status rules(const void *cfg, const ob_device *dev) {
   (void)dev; /* local memory decides at creation (the sampler's own checks) */
   const ob_ising_tuning *t = cfg;
