@@ -382,7 +382,8 @@ fields add_neighbour(fields f, uint x, uint w, uint unit) {
     f.v[v] += as_fvec((uvec)(w) + (((uvec)(x) >> ((uvec)(VW * v) + LANES)) * (uvec)(unit)));
 #elif SIGN_SEL
   {
-    SEL_ADD(f.v[v], VW * v, x, w, w ^ 0x80000000u)
+    const uint wn = w ^ 0x80000000u;
+    SEL_ADD(f.v[v], VW * v, x, w, wn)
   }
 #else
     f.v[v] += as_fvec((uvec)(w) ^ (((uvec)(x) << ((uvec)(31 - VW * v) - LANES)) &

@@ -126,8 +126,7 @@ static void note_batch(ob_case *c, const ob_ising_batch *batch) {
     ob_ising_config cfg;
     ob_ising_sampler_config(ob_ising_shards_sampler(batch->set, 0), &cfg);
     if (cfg.update == OB_ISING_UPDATE_MULTISPIN) ob_case_note(c, "update", "multispin");
-    if (cfg.sign == OB_ISING_SIGN_MAD) ob_case_note(c, "sign", "mad");
-    if (cfg.sign == OB_ISING_SIGN_SEL) ob_case_note(c, "sign", "sel");
+    if (cfg.sign != OB_ISING_SIGN_XOR) ob_case_note(c, "sign", "%s", ob_ising_sign_name(cfg.sign));
     if (cfg.philox == OB_ISING_PHILOX_LANES) ob_case_note(c, "philox", "lanes");
     if (cfg.decision == OB_ISING_DECISION_SCREEN) ob_case_note(c, "decision", "screen");
     if (cfg.exp2 == OB_ISING_EXP2_PTX) ob_case_note(c, "exp2", "ptx");

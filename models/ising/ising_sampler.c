@@ -67,6 +67,13 @@ const char *ob_ising_path_name(ob_ising_path path) {
   return path == OB_ISING_PATH_GLOBAL ? "global" : path == OB_ISING_PATH_LOCAL ? "local" : "auto";
 }
 
+const char *ob_ising_sign_name(ob_ising_sign sign) {
+  return sign == OB_ISING_SIGN_XOR   ? "xor"
+         : sign == OB_ISING_SIGN_MAD ? "mad"
+         : sign == OB_ISING_SIGN_SEL ? "sel"
+                                     : "auto";
+}
+
 const char *ob_ising_update_name(ob_ising_update update) {
   return update == OB_ISING_UPDATE_FLOAT       ? "float"
          : update == OB_ISING_UPDATE_MULTISPIN ? "multispin"
@@ -267,7 +274,7 @@ static ob_status choose_update(ob_ising_sampler *s, const ob_ising_tuning *t) {
   if ((t->sign == OB_ISING_SIGN_MAD || t->sign == OB_ISING_SIGN_SEL) &&
       s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "sign=%s is a form of the float update, not multispin",
-                   t->sign == OB_ISING_SIGN_MAD ? "mad" : "sel");
+                   ob_ising_sign_name(t->sign));
   s->cfg.sign = t->sign == OB_ISING_SIGN_AUTO ? OB_ISING_SIGN_XOR : t->sign;
   if (t->philox == OB_ISING_PHILOX_LANES && s->cfg.update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "philox=lanes is a form of the float update, not multispin");

@@ -182,6 +182,8 @@ typedef struct ob_ising_config {
 void ob_ising_sampler_config(const ob_ising_sampler *s, ob_ising_config *out);
 /* "local" / "global". */
 const char *ob_ising_path_name(ob_ising_path path);
+/* "xor" / "mad" / "sel" ("auto" for AUTO): the tuning key's names. */
+const char *ob_ising_sign_name(ob_ising_sign sign);
 /* "float" / "multispin" ("auto" for AUTO). */
 const char *ob_ising_update_name(ob_ising_update update);
 

@@ -59,7 +59,7 @@ static ob_status rules(const void *cfg, const ob_device *dev) {
   if ((t->sign == OB_ISING_SIGN_MAD || t->sign == OB_ISING_SIGN_SEL) &&
       t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: sign=%s is a form of the float update",
-                   t->sign == OB_ISING_SIGN_MAD ? "mad" : "sel");
+                   ob_ising_sign_name(t->sign));
   if (t->decision == OB_ISING_DECISION_SCREEN && t->update == OB_ISING_UPDATE_MULTISPIN)
     return ob_fail(OB_ERR_INVALID, "ising config: decision=screen is a form of the float update");
   if (t->decision == OB_ISING_DECISION_SCREEN && t->spin_bits && t->spin_bits < 8)
