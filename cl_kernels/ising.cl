@@ -343,7 +343,8 @@ typedef struct fields {
 /* SIGN_SEL: a third form of the same bits, +-w chosen lane by lane by a select on the lane's
  * bit, written out per component with constant bit numbers: NVIDIA's ptxas then sets seven
  * predicates from x's bits per instruction (R2P), one select and one add per chain and
- * neighbour (the vector form of the same select gets a logic op per lane instead). */
+ * neighbour (the vector form of the same select gets a logic op per lane instead). Two more
+ * choices for that compiler go with it: SEL_AHEAD and SCREEN_BY_COMPONENT (below). */
 #ifndef SIGN_SEL
 #define SIGN_SEL 0
 #endif
@@ -401,18 +402,52 @@ spin_t decide(fields f, rand4 r, uint sub) {
 }
 
 #if SCREEN
+/* The screen's d of vector v (see SCREEN; u as in minus_bits). */
+fvec screen_d(fields f, rand4 r, int v, uint sub) {
+  const fvec u = as_fvec((RAND_VEC(r, v, sub) >> 9) | (uvec)(0x3f800000u)) -
+                 (fvec)(0x1.fffffep-1f);
+  return fma(-u, SCREEN_EXP2(f.v[v]), (fvec)(1.0f) - u);
+}
+/* With SIGN_SEL (the form for NVIDIA's ptxas) the screened word is written component by
+ * component, from the word's last chain to its first: each chain's sign bit shifted in at the
+ * bottom of its vector's bits (one funnel shift: x = x << 1 | bit) and its margin test and-ed
+ * into one flag (a predicate the compares accumulate), where the vector form shifts each bit
+ * to its lane's place and ors the lanes (two or three instructions per chain). The same bits;
+ * on the H100 +2.7% (+1.3% with signs by multiply-add), on PoCL 25% slower than the vector
+ * form (bench/RESULTS.md, 2026-12-06, seventh session). */
+#define SCREEN_BY_COMPONENT SIGN_SEL
+#define SCR_C(d, c) xv = (xv << 1) | (as_uint((d).c) >> 31); sure &= fabs((d).c) > SCREEN_MARGIN;
+#define SCR_8(d) SCR_C(d, s7) SCR_C(d, s6) SCR_C(d, s5) SCR_C(d, s4) SCR_C(d, s3) SCR_C(d, s2) \
+  SCR_C(d, s1) SCR_C(d, s0)
+#if VW == 16
+#define SCR_ALL(d) SCR_C(d, sf) SCR_C(d, se) SCR_C(d, sd) SCR_C(d, sc) SCR_C(d, sb) SCR_C(d, sa) \
+  SCR_C(d, s9) SCR_C(d, s8) SCR_8(d)
+#else
+#define SCR_ALL SCR_8
+#endif
 /* The screened word (see SCREEN); *unsure: whether one of its chains is too close to call. */
 spin_t screen(fields f, rand4 r, uint sub, bool *unsure) {
-  uint x = 0, close = 0;
+  uint x = 0;
+#if SCREEN_BY_COMPONENT
+  int sure = 1;
+#pragma unroll
+  for (int v = NVEC - 1; v >= 0; v--) {
+    const fvec d = screen_d(f, r, v, sub);
+    uint xv = 0; /* a shift chain per vector: half the latency */
+    SCR_ALL(d)
+    x = (x << VW) | xv;
+  }
+  *unsure = !sure;
+#else
+  uint close = 0;
 #pragma unroll
   for (int v = 0; v < NVEC; v++) {
-    const fvec u = as_fvec((RAND_VEC(r, v, sub) >> 9) | (uvec)(0x3f800000u)) -
-                   (fvec)(0x1.fffffep-1f); /* minus_bits' u */
-    const fvec d = fma(-u, SCREEN_EXP2(f.v[v]), (fvec)(1.0f) - u);
+    const fvec d = screen_d(f, r, v, sub);
     x |= or_lanes((as_uvec(d) >> 31) << (LANES + (uvec)((uint)(VW * v))));
     close |= or_lanes(select((uvec)(1u), (uvec)(0u), fabs(d) > (fvec)(SCREEN_MARGIN)));
   }
   *unsure = close != 0;
+#endif
   return (spin_t)x;
 }
 #endif
@@ -429,6 +464,11 @@ spin_t screen(fields f, rand4 r, uint sub, bool *unsure) {
  * One definition, instantiated as update_SUFFIX with decide() and, with SCREEN, as
  * screened_SUFFIX with screen() (EXTRA: its parameter unsure). */
 #define LOCAL_GROUP (SPIN_BITS <= 8 ? 4 : 1)
+/* With SIGN_SEL and groups of one, the loop runs one neighbour ahead instead: neighbour k + 1's
+ * loads issued before neighbour k's sums, so that a neighbour's sums do not wait for its own
+ * loads. On the H100 +1.5% with signs by select, -2.3% by multiply-add (bench/RESULTS.md,
+ * 2026-12-06, sixth and seventh sessions). */
+#define SEL_AHEAD SIGN_SEL
 #define DEFINE_UPDATE(NAME, AS, SAS, GROUP, DECIDE, EXTRA)                                       \
   spin_t NAME(AS const spin_t *st, uint stride, uint e, uint4 ps, SAS const uint2 *sell,         \
               uint sweep, uint w, uint k0, uint k1, __global const uint *thr EXTRA) {            \
@@ -438,15 +478,29 @@ spin_t screen(fields f, rand4 r, uint sub, bool *unsure) {
     fields f;                                                                                    \
     for (int v = 0; v < NVEC; v++) f.v[v] = (fvec)(as_float(ps.z));                              \
     uint k = 0;                                                                                  \
-    for (; k + GROUP <= ps.y; k += GROUP) {                                                      \
-      uint xs[GROUP], ws[GROUP];                                                                 \
-      for (uint j = 0; j < GROUP; j++) {                                                         \
-        const uint2 en = sell[ps.w + SLICE * (k + j)];                                           \
-        xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                           \
-        ws[j] = en.y;                                                                            \
+    if (SEL_AHEAD && GROUP == 1) {                                                               \
+      if (ps.y) { /* neighbour k + 1's entry and word read before neighbour k's sums */          \
+        uint2 en = sell[ps.w];                                                                   \
+        uint x = st[(en.x & ~COUNT_FLAG) * stride + e];                                          \
+        for (k = 1; k < ps.y; k++) {                                                             \
+          const uint2 next = sell[ps.w + SLICE * k];                                             \
+          const uint xnext = st[(next.x & ~COUNT_FLAG) * stride + e];                            \
+          f = add_neighbour(f, x, en.y, unit);                                                   \
+          en = next;                                                                             \
+          x = xnext;                                                                             \
+        }                                                                                        \
+        f = add_neighbour(f, x, en.y, unit);                                                     \
       }                                                                                          \
-      for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j], unit);                 \
-    }                                                                                            \
+    } else                                                                                       \
+      for (; k + GROUP <= ps.y; k += GROUP) {                                                    \
+        uint xs[GROUP], ws[GROUP];                                                               \
+        for (uint j = 0; j < GROUP; j++) {                                                       \
+          const uint2 en = sell[ps.w + SLICE * (k + j)];                                         \
+          xs[j] = st[(en.x & ~COUNT_FLAG) * stride + e];                                         \
+          ws[j] = en.y;                                                                          \
+        }                                                                                        \
+        for (uint j = 0; j < GROUP; j++) f = add_neighbour(f, xs[j], ws[j], unit);               \
+      }                                                                                          \
     if (k < ps.y) { /* a last, partial group (never when GROUP is 1) */                          \
       const uint left = ps.y - k;                                                                \
       uint xs[GROUP], ws[GROUP];                                                                 \
