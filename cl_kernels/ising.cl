@@ -24,6 +24,8 @@
  * bitwise adders over B bit planes.
  * -DSIGN_MAD=1 (float update): each +-w as the integer multiply-add w + (bit of s) * unit, unit =
  * thr[0] = 2^31 (see add_neighbour); 0 (default): as w ^ (bit of s shifted to the sign).
+ * -DSIGN_SEL=1 (float update): each +-w selected on the bit, chain by chain, the neighbour loop
+ * one neighbour ahead and the screen chain by chain (NVIDIA's ptxas; see add_neighbour).
  * -DPHILOX_LANES=1 (float update, 8 to 32 chains per word): each counter's Philox as scalar
  * code of its own (see word_random); 0 (default): the counters as the lanes of one vector.
  * -DBIG_ENDIAN_DEVICE=1: the device stores the low half of a 64-bit value second (Philox).
