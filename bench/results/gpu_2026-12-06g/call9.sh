@@ -10,6 +10,7 @@
 . ./call_lib.sh
 . ./sample_lib.sh
 . ./var_lib.sh
+CFG=${CFG%,async=0} # var_lib's configuration without the exp-ak binary's async key (main has none)
 for r in 1 2 3 4 5; do
   var main_r$r k_base
   ref cublas_r$r "((4096,1000),(8192,200))"
