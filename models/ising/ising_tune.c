@@ -208,12 +208,10 @@ static ob_status search_trial(void *ctx, void *cfg, double best_so_far, double *
                                   *sweeps);
   *seconds = best / (double)*sweeps;
   ob_log(OB_LOG_DEBUG,
-         "ising autotune: %s, %zu chains, %s%s%s%s, %u bits, wg %zu, %s, schedule %s%s, regs %u: "
-         "%.4g flips/ns",
+         "ising autotune: %s, %zu chains, %s (sign=%s)%s%s, %u bits, wg %zu, %s, schedule %s%s, "
+         "regs %u: %.4g flips/ns",
          ob_ising_spec(q->model), q->chains, ob_ising_update_name(t->update),
-         t->sign == OB_ISING_SIGN_MAD   ? " (sign=mad)"
-         : t->sign == OB_ISING_SIGN_SEL ? " (sign=sel)"
-                                        : "",
+         ob_ising_sign_name(t->sign),
          t->philox == OB_ISING_PHILOX_LANES ? " (philox=lanes)" : "",
          t->decision == OB_ISING_DECISION_SCREEN ? " (decision=screen)" : "", t->spin_bits,
          t->wg_size,
