@@ -9,7 +9,9 @@
  *   2. the stamped kernel at 2048^3, 4096^3 and 8192^3, the stamps of its last repetition
  *      written to stamps_M.csv (wg, sm, t0_ns, t1_ns, c_start, c_prologue, c_loop, c_end).
  * Each product is checked at 64 entries against a double-precision host sum.
- * Usage: tilestamps KERNEL_FILE OUTDIR   (first GPU of the first platform that has one) */
+ * With a third file and TS_OPTS set, variants of that file (one per ';'-separated option
+ * string of TS_OPTS) instead of the persistent kernel; call 14's tile orders (order.patch).
+ * Usage: tilestamps KERNEL_FILE OUTDIR [FILE]   (first GPU of the first platform that has one) */
 #define CL_TARGET_OPENCL_VERSION 120
 #include <CL/cl.h>
 #include <math.h>
@@ -187,7 +189,25 @@ int main(int argc, char **argv) {
       fflush(stdout);
     }
   }
-  if (argc == 4) {
+  if (argc == 4 && getenv("TS_OPTS")) {
+    /* Variants of the kernel file argv[3], each built with one of TS_OPTS's ';'-separated
+     * option strings and launched like the plain kernel: kind v0, v1, ... */
+    char *psrc = slurp(argv[3]), *opts = strdup(getenv("TS_OPTS")), *save = NULL;
+    int vi = 0;
+    for (char *o = strtok_r(opts, ";", &save); o; o = strtok_r(NULL, ";", &save), vi++) {
+      cl_kernel kv = build(psrc, o);
+      printf("# v%d: %s\n", vi, o);
+      for (int c = 0; c < 3; c++) {
+        for (int K = 256; K <= MAXK; K *= 2) {
+          if ((size_t)mn[c] * K > na) continue;
+          const double s = run(kv, mn[c], mn[c], K, A, B, C, NULL, ha, hb, 0);
+          printf("v%d,%d,%d,%d,%.9f,%.1f\n", vi, mn[c], mn[c], K, s,
+                 2.0 * mn[c] * mn[c] * K / s * 1e-9);
+          fflush(stdout);
+        }
+      }
+    }
+  } else if (argc == 4) {
     /* The persistent experiment (gemm_p.cl): launched one-dimensional, G work-groups taking
      * tiles G apart: G = the compute units (PGPU=1, and PGPU=2 with the next tile's first
      * slice loaded before the epilogue), and G = the tiles (the same code, one tile each). */
