@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REPS 10
+#define REPS 10 /* timed repetitions (TS_REPS, at most 10, for slow implementations) */
 #define OPTS                                                                                    \
   "-cl-std=CL1.2 -cl-mad-enable -DTA=0 -DTB=0 -DBM=256 -DBN=128 -DTM=16 -DTN=8 -DVM=4 -DVN=4 " \
   "-DSTRIDED=1 -DLOCAL=1 -DBK=8 -DVG=4 -DPAD=4 -DKC=0 -DLM=0 -DLN=0 -DUSE_FMA=1"
@@ -50,7 +50,22 @@ static char *slurp(const char *path) {
   return s;
 }
 
-static cl_kernel build(const char *src, const char *extra) {
+/* The program's binary (NVIDIA: its PTX) into path. */
+static void dump_binary(cl_program p, const char *path) {
+  size_t n = 0;
+  CK(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof n, &n, NULL));
+  unsigned char *b = malloc(n ? n : 1);
+  CK(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof b, &b, NULL));
+  FILE *f = fopen(path, "wb");
+  if (f) {
+    fwrite(b, 1, n, f);
+    fclose(f);
+  }
+  free(b);
+}
+
+/* KERNEL_FILE's gemm built with OPTS and extra; its binary into dump unless NULL. */
+static cl_kernel build(const char *src, const char *extra, const char *dump) {
   char opts[1024];
   snprintf(opts, sizeof opts, "%s %s", OPTS, extra);
   cl_int err;
@@ -65,6 +80,7 @@ static cl_kernel build(const char *src, const char *extra) {
   if (err != CL_SUCCESS || n > 2) fprintf(stderr, "build [%s]: %d\n%s\n", extra, (int)err, log);
   CK(err);
   free(log);
+  if (dump) dump_binary(p, dump);
   cl_kernel k = clCreateKernel(p, "gemm", &err);
   CK(err);
   return k;
@@ -106,7 +122,9 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
   const size_t local[2] = {16, 16};
   const size_t global[2] = {groups ? 16 * groups : (size_t)N / 8, groups ? 16 : (size_t)M / 16};
   double t[REPS];
-  for (int r = -3; r < REPS; r++) {
+  const int reps = getenv("TS_REPS") ? atoi(getenv("TS_REPS")) : REPS;
+  const int nrep = reps >= 1 && reps <= REPS ? reps : REPS;
+  for (int r = nrep < REPS ? 0 : -3; r < nrep; r++) {
     cl_event ev;
     CK(clEnqueueNDRangeKernel(q, k, 2, NULL, global, local, 0, NULL, &ev));
     CK(clWaitForEvents(1, &ev));
@@ -128,7 +146,7 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
       exit(1);
     }
   }
-  return median(t, REPS);
+  return median(t, nrep);
 }
 
 int main(int argc, char **argv) {
@@ -159,10 +177,13 @@ int main(int argc, char **argv) {
   CK(err);
   q = clCreateCommandQueue(ctx, dev, CL_QUEUE_PROFILING_ENABLE, &err);
   CK(err);
-  char *src = slurp(argv[1]);
-  cl_kernel plain = build(src, "");
-  cl_kernel stamped = build(src, nvidia ? "-DSTAMPS=1 -DSTAMPS_PTX=1" : "-DSTAMPS=1");
-  const int MAXN = getenv("TS_SMALL") ? 512 : 8192, MAXK = MAXN;
+  char *src = slurp(argv[1]), path[1024];
+  snprintf(path, sizeof path, "%s/plain.bin", argv[2]);
+  cl_kernel plain = build(src, "", path);
+  snprintf(path, sizeof path, "%s/stamped.bin", argv[2]);
+  cl_kernel stamped = build(src, nvidia ? "-DSTAMPS=1 -DSTAMPS_PTX=1" : "-DSTAMPS=1", path);
+  const int MAXN = getenv("TS_SMALL") ? atoi(getenv("TS_SMALL")) >= 256 ? atoi(getenv("TS_SMALL")) : 512 : 8192;
+  const int MAXK = MAXN;
   const size_t na = (size_t)MAXN * MAXK;
   float *ha = malloc(na * sizeof *ha), *hb = malloc(na * sizeof *hb);
   srand(1);
@@ -191,11 +212,14 @@ int main(int argc, char **argv) {
   }
   if (argc == 4 && getenv("TS_OPTS")) {
     /* Variants of the kernel file argv[3], each built with one of TS_OPTS's ';'-separated
-     * option strings and launched like the plain kernel: kind v0, v1, ... */
+     * option strings and launched like the plain kernel: kind v0, v1, ... (each variant's
+     * program, NVIDIA's PTX, in OUTDIR/v<i>.bin) */
     char *psrc = slurp(argv[3]), *opts = strdup(getenv("TS_OPTS")), *save = NULL;
     int vi = 0;
     for (char *o = strtok_r(opts, ";", &save); o; o = strtok_r(NULL, ";", &save), vi++) {
-      cl_kernel kv = build(psrc, o);
+      char bin[1024];
+      snprintf(bin, sizeof bin, "%s/v%d.bin", argv[2], vi);
+      cl_kernel kv = build(psrc, o, bin);
       printf("# v%d: %s\n", vi, o);
       for (int c = 0; c < 3; c++) {
         for (int K = 256; K <= MAXK; K *= 2) {
@@ -212,7 +236,7 @@ int main(int argc, char **argv) {
      * tiles G apart: G = the compute units (PGPU=1, and PGPU=2 with the next tile's first
      * slice loaded before the epilogue), and G = the tiles (the same code, one tile each). */
     char *psrc = slurp(argv[3]);
-    cl_kernel p1 = build(psrc, "-DPGPU=1"), p2 = build(psrc, "-DPGPU=2");
+    cl_kernel p1 = build(psrc, "-DPGPU=1", NULL), p2 = build(psrc, "-DPGPU=2", NULL);
     cl_uint cus = 0;
     CK(clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cus, &cus, NULL));
     for (int c = 0; c < 3; c++) {
