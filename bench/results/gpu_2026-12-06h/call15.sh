@@ -1,13 +1,18 @@
 #!/bin/bash
-# Device call 15 (eighth session): where in the slice the next slice is stored. early.patch
-# (k_stamp/gemm_e.cl) stores slice t+1 into the other buffer at step EARLY of slice t (that
-# buffer is free from the barrier that ended slice t-1) and issues slice t+2's loads right
-# after, leaving the barrier alone at the last step; main stores at the last step, just before
-# the barrier. EARLY = 0, 3, 5, 7 against main's kernel (the plain sweep), over the same
-# shapes as call 12; every program's PTX kept (plain.bin, stamped.bin, v0-v3.bin); then
-# cuBLAS at 4096^3 and 8192^3. Run from .gpu/files with ../h200_2026-12-05e/call_lib.sh beside it.
+# Device call 15 (eighth session), two questions about the k loop of main's SGEMM kernel,
+# through early.patch (k_stamp/gemm_e.cl):
+#   EARLY=S: slice t+1 stored into the other buffer at step S of slice t (that buffer is free
+#     from the barrier that ended slice t-1) and slice t+2's loads issued right after, leaving
+#     the barrier alone at the last step (main stores at the last step, just before the
+#     barrier): S = 0, 3, 5, 7 (v0-v3);
+#   PREF=D: at each slice's first step every work-item asks for its loads of slice t+D to be
+#     brought into L2 (prefetch.global.L2: more slack for the loads without registers):
+#     D = 2, 3, 4 (v4-v6);
+# against main's kernel (the plain sweep) over the same shapes as call 12; every program's PTX
+# kept (plain.bin, stamped.bin, v0-v6.bin); then cuBLAS at 4096^3 and 8192^3.
+# Run from .gpu/files with ../h200_2026-12-05e/call_lib.sh beside it.
 . ./call_lib.sh
-TS_OPTS="-DEARLY=0;-DEARLY=3;-DEARLY=5;-DEARLY=7" ./tilestamps k_stamp/gemm.cl $T k_stamp/gemm_e.cl > $T/tilestamps.txt 2>&1
+TS_OPTS="-DEARLY=0;-DEARLY=3;-DEARLY=5;-DEARLY=7;-DPREF=2 -DPREF_PTX=1;-DPREF=3 -DPREF_PTX=1;-DPREF=4 -DPREF_PTX=1" ./tilestamps k_stamp/gemm.cl $T k_stamp/gemm_e.cl > $T/tilestamps.txt 2>&1
 echo "tilestamps rc $?" >> $T/rc.txt; save
 timeout 100 python3 -c "import sys; sys.path.insert(0,'tools'); import gpu_ref_torch as g; g.gemm(4096, 1000); g.gemm(8192, 200)" > $T/torch.txt 2>&1
 echo "cublas rc $?" >> $T/rc.txt; save
