@@ -11,6 +11,8 @@
  * Each product is checked at 64 entries against a double-precision host sum.
  * With a third file and TS_OPTS set, variants of that file (one per ';'-separated option
  * string of TS_OPTS) instead of the persistent kernel; call 14's tile orders (order.patch).
+ * TS_VTA=1: the variants read A as stored k x m (lda = M; the file defines TA 1), the host
+ * check likewise (call 15: the same product with A's slices loaded along m).
  * Usage: tilestamps KERNEL_FILE OUTDIR [FILE]   (first GPU of the first platform that has one) */
 #define CL_TARGET_OPENCL_VERSION 120
 #include <CL/cl.h>
@@ -98,7 +100,8 @@ static double median(double *v, int n) {
 
 /* C (M x N) = A (M x K, ld K) * B (K x N, ld N); seconds (median of REPS); checks 64 entries. */
 static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C, cl_mem S,
-                  const float *ha, const float *hb, size_t groups) {
+                  const float *ha, const float *hb, size_t groups, int ta) {
+  const int lda = ta ? M : K;
   const float one = 1.0f, zero = 0.0f;
   const int z = 0, cvec = 1;
   int a = 0;
@@ -109,7 +112,7 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
   CK(clSetKernelArg(k, a++, sizeof zero, &zero));
   CK(clSetKernelArg(k, a++, sizeof A, &A));
   CK(clSetKernelArg(k, a++, sizeof z, &z));
-  CK(clSetKernelArg(k, a++, sizeof K, &K));
+  CK(clSetKernelArg(k, a++, sizeof lda, &lda));
   CK(clSetKernelArg(k, a++, sizeof B, &B));
   CK(clSetKernelArg(k, a++, sizeof z, &z));
   CK(clSetKernelArg(k, a++, sizeof N, &N));
@@ -137,7 +140,7 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
   for (int s = 0; s < 64; s++) {
     const int i = (int)((unsigned)(s * 2654435761u) % (unsigned)M), j = (s * 97 + 13) % N;
     double ref = 0.0;
-    for (int kk = 0; kk < K; kk++) ref += (double)ha[(size_t)i * K + kk] * hb[(size_t)kk * N + j];
+    for (int kk = 0; kk < K; kk++) ref += (double)ha[ta ? (size_t)kk * M + i : (size_t)i * K + kk] * hb[(size_t)kk * N + j];
     float got;
     CK(clEnqueueReadBuffer(q, C, CL_TRUE, ((size_t)i * N + j) * sizeof got, sizeof got, &got, 0,
                            NULL, NULL));
@@ -205,7 +208,7 @@ int main(int argc, char **argv) {
   for (int c = 0; c < 3; c++) {
     for (int K = 256; K <= MAXK; K *= 2) {
       if ((size_t)mn[c] * K > na) continue;
-      const double s = run(plain, mn[c], mn[c], K, A, B, C, NULL, ha, hb, 0);
+      const double s = run(plain, mn[c], mn[c], K, A, B, C, NULL, ha, hb, 0, 0);
       printf("plain,%d,%d,%d,%.9f,%.1f\n", mn[c], mn[c], K, s, 2.0 * mn[c] * mn[c] * K / s * 1e-9);
       fflush(stdout);
     }
@@ -216,6 +219,7 @@ int main(int argc, char **argv) {
      * program, NVIDIA's PTX, in OUTDIR/v<i>.bin) */
     char *psrc = slurp(argv[3]), *opts = strdup(getenv("TS_OPTS")), *save = NULL;
     int vi = 0;
+    const int vta = getenv("TS_VTA") && atoi(getenv("TS_VTA")) == 1;
     for (char *o = strtok_r(opts, ";", &save); o; o = strtok_r(NULL, ";", &save), vi++) {
       char bin[1024];
       snprintf(bin, sizeof bin, "%s/v%d.bin", argv[2], vi);
@@ -224,7 +228,7 @@ int main(int argc, char **argv) {
       for (int c = 0; c < 3; c++) {
         for (int K = 256; K <= MAXK; K *= 2) {
           if ((size_t)mn[c] * K > na) continue;
-          const double s = run(kv, mn[c], mn[c], K, A, B, C, NULL, ha, hb, 0);
+          const double s = run(kv, mn[c], mn[c], K, A, B, C, NULL, ha, hb, 0, vta);
           printf("v%d,%d,%d,%d,%.9f,%.1f\n", vi, mn[c], mn[c], K, s,
                  2.0 * mn[c] * mn[c] * K / s * 1e-9);
           fflush(stdout);
@@ -246,7 +250,7 @@ int main(int argc, char **argv) {
         const struct { const char *name; cl_kernel k; size_t g; } v[3] = {
             {"pgpu1_tiles", p1, tiles}, {"pgpu1_cus", p1, cus}, {"pgpu2_cus", p2, cus}};
         for (int i = 0; i < 3; i++) {
-          const double s = run(v[i].k, mn[c], mn[c], K, A, B, C, NULL, ha, hb, v[i].g);
+          const double s = run(v[i].k, mn[c], mn[c], K, A, B, C, NULL, ha, hb, v[i].g, 0);
           printf("%s,%d,%d,%d,%.9f,%.1f\n", v[i].name, mn[c], mn[c], K, s,
                  2.0 * mn[c] * mn[c] * K / s * 1e-9);
           fflush(stdout);
@@ -256,7 +260,7 @@ int main(int argc, char **argv) {
   }
   for (int c = 0; c < 3; c++) {
     const int n = mn[c];
-    const double s = run(stamped, n, n, n, A, B, C, S, ha, hb, 0);
+    const double s = run(stamped, n, n, n, A, B, C, S, ha, hb, 0, 0);
     printf("stamped,%d,%d,%d,%.9f,%.1f\n", n, n, n, s, 2.0 * n * n * n / s * 1e-9);
     const size_t g = (size_t)(n / 256) * (n / 128);
     cl_ulong *st = malloc(g * 8 * sizeof *st);
