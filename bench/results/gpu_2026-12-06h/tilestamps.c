@@ -66,8 +66,8 @@ static void dump_binary(cl_program p, const char *path) {
   free(b);
 }
 
-/* KERNEL_FILE's gemm built with OPTS and extra; its binary into dump unless NULL. */
-static cl_kernel build(const char *src, const char *extra, const char *dump) {
+/* KERNEL_FILE built with OPTS and extra, its kernel `name`; its binary into dump unless NULL. */
+static cl_kernel build_k(const char *src, const char *extra, const char *dump, const char *name) {
   char opts[1024];
   snprintf(opts, sizeof opts, "%s %s", OPTS, extra);
   cl_int err;
@@ -83,9 +83,14 @@ static cl_kernel build(const char *src, const char *extra, const char *dump) {
   CK(err);
   free(log);
   if (dump) dump_binary(p, dump);
-  cl_kernel k = clCreateKernel(p, "gemm", &err);
+  cl_kernel k = clCreateKernel(p, name, &err);
   CK(err);
   return k;
+}
+
+/* KERNEL_FILE's gemm built with OPTS and extra; its binary into dump unless NULL. */
+static cl_kernel build(const char *src, const char *extra, const char *dump) {
+  return build_k(src, extra, dump, "gemm");
 }
 
 static double median(double *v, int n) {
@@ -99,6 +104,8 @@ static double median(double *v, int n) {
 }
 
 /* C (M x N) = A (M x K, ld K) * B (K x N, ld N); seconds (median of REPS); checks 64 entries. */
+static void check_c(int M, int N, int K, cl_mem C, const float *ha, const float *hb, int ta);
+
 static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C, cl_mem S,
                   const float *ha, const float *hb, size_t groups, int ta) {
   const int lda = ta ? M : K;
@@ -137,6 +144,12 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
     clReleaseEvent(ev);
     if (r >= 0) t[r] = (double)(t1 - t0) * 1e-9;
   }
+  check_c(M, N, K, C, ha, hb, ta);
+  return median(t, nrep);
+}
+
+/* 64 entries of C against a double-precision host sum (A read as stored k x m with ta). */
+static void check_c(int M, int N, int K, cl_mem C, const float *ha, const float *hb, int ta) {
   for (int s = 0; s < 64; s++) {
     const int i = (int)((unsigned)(s * 2654435761u) % (unsigned)M), j = (s * 97 + 13) % N;
     double ref = 0.0;
@@ -149,6 +162,83 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
       exit(1);
     }
   }
+}
+
+/* The gemm kernel's 16 arguments for C = A B (ld K, N, N), then n_extra more from extra. */
+static void gemm_args(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C) {
+  const float one = 1.0f, zero = 0.0f;
+  const int z = 0, cvec = 1;
+  int a = 0;
+  CK(clSetKernelArg(k, a++, sizeof M, &M));
+  CK(clSetKernelArg(k, a++, sizeof N, &N));
+  CK(clSetKernelArg(k, a++, sizeof K, &K));
+  CK(clSetKernelArg(k, a++, sizeof one, &one));
+  CK(clSetKernelArg(k, a++, sizeof zero, &zero));
+  CK(clSetKernelArg(k, a++, sizeof A, &A));
+  CK(clSetKernelArg(k, a++, sizeof z, &z));
+  CK(clSetKernelArg(k, a++, sizeof K, &K));
+  CK(clSetKernelArg(k, a++, sizeof B, &B));
+  CK(clSetKernelArg(k, a++, sizeof z, &z));
+  CK(clSetKernelArg(k, a++, sizeof N, &N));
+  CK(clSetKernelArg(k, a++, sizeof C, &C));
+  CK(clSetKernelArg(k, a++, sizeof z, &z));
+  CK(clSetKernelArg(k, a++, sizeof N, &N));
+  CK(clSetKernelArg(k, a++, sizeof cvec, &cvec));
+  CK(clSetKernelArg(k, a++, sizeof z, &z));
+}
+
+/* Stream-K tail (sk.patch): the first dp_waves * cus tiles (at most the full waves, less
+ * `back` of them) by the 1-D data-parallel kernel, the rest's K-slices dealt out evenly to at
+ * most cus work-groups (sk), their partial products added by sk_fixup; seconds from the first
+ * launch's start to the last one's end (median of REPS after 3 warm-ups); C checked. */
+static double run_sk(cl_kernel dp, cl_kernel sk, cl_kernel fix, int M, int N, int K, cl_mem A,
+                     cl_mem B, cl_mem C, cl_mem P, const float *ha, const float *hb, int cus,
+                     int back, int *tail_out) {
+  const int tiles = (M / 256) * (N / 128), S = K / 8;
+  int full = tiles / cus - back;
+  if (full < 0) full = 0;
+  const int dpt = full * cus, T = tiles - dpt;
+  const int L = T ? (T * S + cus - 1) / cus : 0, G = T ? (T * S + L - 1) / L : 0;
+  if (T && L / S + 2 > 4) { fprintf(stderr, "SK_SEGS too small\n"); exit(1); }
+  *tail_out = T;
+  gemm_args(dp, M, N, K, A, B, C);
+  gemm_args(sk, M, N, K, A, B, C);
+  CK(clSetKernelArg(sk, 16, sizeof dpt, &dpt));
+  CK(clSetKernelArg(sk, 17, sizeof L, &L));
+  CK(clSetKernelArg(sk, 18, sizeof P, &P));
+  const float one = 1.0f, zero = 0.0f;
+  int a = 0;
+  CK(clSetKernelArg(fix, a++, sizeof M, &M));
+  CK(clSetKernelArg(fix, a++, sizeof N, &N));
+  CK(clSetKernelArg(fix, a++, sizeof K, &K));
+  CK(clSetKernelArg(fix, a++, sizeof one, &one));
+  CK(clSetKernelArg(fix, a++, sizeof zero, &zero));
+  CK(clSetKernelArg(fix, a++, sizeof C, &C));
+  CK(clSetKernelArg(fix, a++, sizeof N, &N));
+  CK(clSetKernelArg(fix, a++, sizeof dpt, &dpt));
+  CK(clSetKernelArg(fix, a++, sizeof L, &L));
+  CK(clSetKernelArg(fix, a++, sizeof P, &P));
+  const size_t local[2] = {16, 16}, gdp[2] = {16 * (size_t)dpt, 16}, gsk[2] = {16 * (size_t)G, 16};
+  const size_t gfix = (size_t)T * 256 * 128, lfix = 256;
+  double t[REPS];
+  const int reps = getenv("TS_REPS") ? atoi(getenv("TS_REPS")) : REPS;
+  const int nrep = reps >= 1 && reps <= REPS ? reps : REPS;
+  for (int r = nrep < REPS ? 0 : -3; r < nrep; r++) {
+    cl_event ev[3];
+    int ne = 0;
+    if (dpt) CK(clEnqueueNDRangeKernel(q, dp, 2, NULL, gdp, local, 0, NULL, &ev[ne++]));
+    if (T) {
+      CK(clEnqueueNDRangeKernel(q, sk, 2, NULL, gsk, local, 0, NULL, &ev[ne++]));
+      CK(clEnqueueNDRangeKernel(q, fix, 1, NULL, &gfix, &lfix, 0, NULL, &ev[ne++]));
+    }
+    CK(clWaitForEvents(ne, ev));
+    cl_ulong t0, t1;
+    CK(clGetEventProfilingInfo(ev[0], CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL));
+    CK(clGetEventProfilingInfo(ev[ne - 1], CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL));
+    for (int e = 0; e < ne; e++) clReleaseEvent(ev[e]);
+    if (r >= 0) t[r] = (double)(t1 - t0) * 1e-9;
+  }
+  check_c(M, N, K, C, ha, hb, 0);
   return median(t, nrep);
 }
 
@@ -213,7 +303,33 @@ int main(int argc, char **argv) {
       fflush(stdout);
     }
   }
-  if (argc == 4 && getenv("TS_OPTS")) {
+  if (argc == 4 && getenv("TS_SK")) {
+    /* TS_SK=1: the stream-K tail (sk.patch's file as argv[3]): kinds sk0 (the full waves
+     * data-parallel, the rest stream-K) and sk1 (one full wave fewer data-parallel); P holds
+     * SK_SEGS = 4 partial tiles per compute unit. */
+    char *psrc = slurp(argv[3]), bin[1024];
+    cl_uint cus = 0;
+    CK(clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof cus, &cus, NULL));
+    if (getenv("TS_CUS")) cus = (cl_uint)atoi(getenv("TS_CUS")); /* PoCL checks: odd splits */
+    snprintf(bin, sizeof bin, "%s/dp.bin", argv[2]);
+    cl_kernel dp = build_k(psrc, "-DLINEAR=1", bin, "gemm");
+    snprintf(bin, sizeof bin, "%s/sk.bin", argv[2]);
+    cl_kernel sk = build_k(psrc, "-DSK=1", bin, "gemm");
+    cl_kernel fix = build_k(psrc, "-DSK=1", NULL, "sk_fixup");
+    cl_mem P = clCreateBuffer(ctx, CL_MEM_READ_WRITE, (size_t)cus * 4 * 256 * 128 * 4, NULL, &err);
+    CK(err);
+    printf("# compute units %u\n", cus);
+    for (int back = 0; back < 2; back++)
+      for (int c = 0; c < 3; c++)
+        for (int K = 256; K <= MAXK; K *= 2) {
+          if ((size_t)mn[c] * K > na) continue;
+          int T = 0;
+          const double s = run_sk(dp, sk, fix, mn[c], mn[c], K, A, B, C, P, ha, hb, (int)cus, back, &T);
+          printf("sk%d,%d,%d,%d,%.9f,%.1f,tail %d\n", back, mn[c], mn[c], K, s,
+                 2.0 * mn[c] * mn[c] * K / s * 1e-9, T);
+          fflush(stdout);
+        }
+  } else if (argc == 4 && getenv("TS_OPTS")) {
     /* Variants of the kernel file argv[3], each built with one of TS_OPTS's ';'-separated
      * option strings and launched like the plain kernel: kind v0, v1, ... (each variant's
      * program, NVIDIA's PTX, in OUTDIR/v<i>.bin) */
