@@ -48,6 +48,15 @@
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
  *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
  *              prefetched before its k loop (PREFETCH)
+ *   STREAMK    LOCAL=1 only: a part of a stream-K call (models/gemm/gemm.c, streamk): 1, the
+ *              data-parallel part: work-group g of a one-row launch takes tile g, the tiles
+ *              numbered row-major over ceil(M/BM) x ceil(N/BN); 2, the stream-K part: the
+ *              K-slices of the tiles from sk_base on, one range tile after tile, work-group w
+ *              taking slices [w * sk_slices, (w + 1) * sk_slices): a segment (a run of one
+ *              tile's slices) for each tile it reaches, at most sk_segs, the j-th segment's
+ *              partial product (alpha included) stored BM x BN, rows BN apart, at
+ *              C + c_off + (w * sk_segs + j) * BM * BN; cl_kernels/gemm_splitk.cl's
+ *              gemm_streamk adds them into C. 0: tile (group 0, group 1) of a 2-D launch
  *   HALF_IO    which operands are IEEE half (2 bytes) in global memory, a sum of 1 (A), 2 (B)
  *              and 4 (C); the others are float (0: all). Halves are converted to float as
  *              they are loaded and C is rounded to nearest even as it is stored: float
@@ -124,7 +133,13 @@
 #ifndef PERSIST
 #define PERSIST 0
 #endif
+#ifndef STREAMK
+#define STREAMK 0
+#endif
 
+#if STREAMK && !LOCAL
+#error "STREAMK needs LOCAL=1"
+#endif
 #if !LOCAL && !PERSIST && TB
 #error "LOCAL=0 reads B stored k x n only (TB=0): the host copies a transposed B first"
 #endif
@@ -520,13 +535,29 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
      __global const A_T *restrict A, const int a_off, const int lda,
      __global const B_T *restrict B, const int b_off, const int ldb,
      __global C_T *restrict C, const int c_off, const int ldc, const int c_vec,
-     const int c_split) {
+     const int c_split
+#if STREAMK == 2
+     , const int sk_base, const int sk_slices, const int sk_segs
+#endif
+     ) {
+#if STREAMK == 2
+  /* The work-group's range of the flat (tile, K-slice) range; a_o, b_o, gm, gn per segment. */
+  const int slices = K / BK, tiles_n = (N + BN - 1) / BN;
+  const int f0 = get_group_id(0) * sk_slices,
+            f1 = min(((M + BM - 1) / BM * tiles_n - sk_base) * slices, f0 + sk_slices);
+#else
   /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
    * and write their partial products at C + z * c_split (0 with a single range). */
   const int z = get_group_id(2);
   const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
-  const int tn = get_local_id(0), tm = get_local_id(1);
+#if STREAMK == 1
+  const int tiles_n = (N + BN - 1) / BN;
+  const int gn = get_group_id(0) % tiles_n * BN, gm = get_group_id(0) / tiles_n * BM;
+#else
   const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
+#endif
+#endif
+  const int tn = get_local_id(0), tm = get_local_id(1);
   const int tid = tm * WGN + tn;
   /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units).
    * With the whole work-group as the lane grid they are the local ids themselves: compilers
@@ -637,6 +668,18 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     }
   }
 #else
+#if LOCAL
+  __local vecm As_v[2 * BK * LDA_L / VM];
+  __local vecn Bs_v[2 * BK * LDB_L / VN];
+#endif
+#if STREAMK == 2
+  for (int f = f0, j_seg = 0; f < f1; j_seg++) {
+    const int tile = sk_base + f / slices, s0 = f % slices, s1 = min(slices, s0 + (f1 - f));
+    f += s1 - s0;
+    const int gn = tile % tiles_n * BN, gm = tile / tiles_n * BM;
+    const int a_o = a_off + s0 * BK * (TA ? lda : 1), b_o = b_off + s0 * BK * (TB ? 1 : ldb);
+    const int nslices = s1 - s0;
+#endif
   vecn acc[TM][GN];
 #pragma unroll
   for (int i = 0; i < TM; i++) {
@@ -656,12 +699,12 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
    * slice t-1's last step; a work-item storing into it in slice t has passed that barrier.
    * The last slice stores, waits and loads like the others (the loads clamped to the last
    * slice, the fragments unused): a few redundant operations once, no branch in the loop. */
-  __local vecm As_v[2 * BK * LDA_L / VM];
-  __local vecn Bs_v[2 * BK * LDB_L / VN];
   __global const A_VG *A4 = (__global const A_VG *)(A + a_o);
   __global const B_VG *B4 = (__global const B_VG *)(B + b_o);
   const int lda4 = lda / VG, ldb4 = ldb / VG;
+#if STREAMK != 2
   const int nslices = K / BK;
+#endif
   vecg ra[LA], rb[LB]; /* the slice in flight from global memory */
   float a[2][TM];      /* A fragments of two steps: rows of the work-item's tile */
   vecn b[2][GN];       /* B fragments: its columns */
@@ -768,7 +811,17 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
   }
 #endif
 
+#if STREAMK == 2
+    { /* the segment's partial product, the whole tile */
+      const int M = BM, N = BN, ldc = BN;
+      STORE_TILE(C + c_off + (get_group_id(0) * sk_segs + j_seg) * (BM * BN), r0 * VM,
+                 RSTEP * VM, c0 * VN, CSTEP * VN, 0.0f)
+    }
+    barrier(CLK_LOCAL_MEM_FENCE); /* the slice buffers' last reads before the next prologue */
+  }
+#else
   /* Epilogue: C = alpha * acc + beta * C. */
   STORE_TILE(C + c_off + z * c_split, gm + r0 * VM, RSTEP * VM, gn + c0 * VN, CSTEP * VN, beta)
+#endif
 #endif
 }

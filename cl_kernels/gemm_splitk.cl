@@ -1,4 +1,6 @@
-/* Split-K reduction for gemm.cl: C = W_0 + W_1 + ... + W_(splits-1) + beta * C for the m x n
+/* The reductions of gemm.cl's partial products: split-K's and stream-K's.
+ *
+ * Split-K reduction for gemm.cl: C = W_0 + W_1 + ... + W_(splits-1) + beta * C for the m x n
  * matrix C (element (r, c) at c[c_off + r * ldc + c]), where W_z holds the partial product of
  * the z-th K-range, alpha included (element (r, c) at w[z * w_split + r * ldw + c]). beta == 0
  * never reads C. One work-item per element: launched over at least (n, m). The partial
@@ -27,6 +29,32 @@ __kernel void gemm_splitk(const int m, const int n, const int splits,
   __global const float *p = w + row * ldw + col;
   float sum = p[0];
   for (int z = 1; z < splits; z++) sum += p[z * w_split];
+  __global C_T *cp = c + c_off + row * ldc + col;
+  STOREC(beta == 0.0f ? sum : beta * LOADC(cp) + sum, cp);
+}
+
+/* Stream-K reduction for gemm.cl (STREAMK=2): C = the sum of each tile's segments + beta * C
+ * for the tiles from sk_base on (bm x bn each, tiles_n to a row of tiles, `slices` K-slices
+ * each), whose flat range of K-slices work-group w of the stream-K part covered from
+ * w * sk_slices: its j-th segment (alpha included) at w[(w * sk_segs + j) * bm * bn], rows bn
+ * apart. One work-item per element of those tiles: launched over (bn, bm * tiles); elements
+ * beyond m or n are left alone. */
+__kernel void gemm_streamk(const int m, const int n, const int bm, const int bn,
+                           const int tiles_n, const int slices, const int sk_base,
+                           const int sk_slices, const int sk_segs, __global const float *restrict w,
+                           const float beta, __global C_T *restrict c, const int c_off,
+                           const int ldc) {
+  const int i = (int)get_global_id(1) / bm, e = (int)get_global_id(1) % bm * bn +
+                                                 (int)get_global_id(0);
+  const int tile = sk_base + i, row = tile / tiles_n * bm + e / bn,
+            col = tile % tiles_n * bn + e % bn;
+  if (row >= m || col >= n) return;
+  float sum = 0.0f;
+  /* The work-groups whose ranges meet the tile's slices [i * slices, (i + 1) * slices). */
+  for (int g = i * slices / sk_slices; g * sk_slices < (i + 1) * slices; g++) {
+    const int first = g * sk_slices / slices; /* the tile of the range's first segment */
+    sum += w[(g * sk_segs + (i - first)) * (bm * bn) + e];
+  }
   __global C_T *cp = c + c_off + row * ldc + col;
   STOREC(beta == 0.0f ? sum : beta * LOADC(cp) + sum, cp);
 }

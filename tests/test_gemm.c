@@ -17,7 +17,7 @@
 static const char *const test_configs[] = {
     /* GPU style: local memory, strided float4 tiles, double-buffered K-slices */
     "bm=32,bn=64,tm=4,tn=4,vm=4,vn=4,strided=1,local=1,bk=16,vg=4,pad=4,kc=0,lm=0,ln=0,"
-    "splitk=0,pack=0,panel=0,persist=0",
+    "splitk=0,pack=0,panel=0,persist=0,streamk=0",
     /* CPU style: register tiles from global memory, barriers every kc steps */
     "bm=16,bn=64,tm=4,tn=32,vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0,kc=16,lm=0,ln=0,"
     "splitk=0",
@@ -517,6 +517,47 @@ static void persistent_grids_match_the_reference(void **state) {
   ob_gemm_destroy(g);
 }
 
+/* Stream-K (streamk = 1, 2 on the first configuration, 32 x 64 tiles, 16-step slices): the
+ * tiles past the whole waves of work-groups (one per compute unit) split by K-slices, runs of
+ * slices crossing tiles wherever the rest does not divide evenly (9 tiles of 77 x 131 on two
+ * compute units: 6 data-parallel, 3 in runs of 1.5 tiles with streamk = 2), every layout,
+ * offsets, alpha and beta, K = 1 (one slice) to 96, fp32 and half storage (NN). Then the
+ * launches of an aligned 96 x 192 x 64 call: the data-parallel part where it has whole waves,
+ * the stream-K part and the reduction. */
+static void streamk_matches_the_reference(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  for (int sk = 1; sk <= 2; sk++) {
+    ob_gemm_config cfg = parse_config(test_configs[0]);
+    cfg.streamk = sk;
+    OB_ASSERT_OK(ob_gemm_config_check(&cfg, dev));
+    ob_gemm *g = NULL;
+    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+    for (size_t p = 0; p < NPROBLEMS; p++) {
+      if (sk == 1 && (problems[p].ta || problems[p].tb)) continue; /* fewer PoCL builds */
+      check_problem(g, &problems[p], OB_GEMM_FP32);
+      if (!problems[p].ta && !problems[p].tb) check_problem(g, &problems[p], OB_GEMM_FP16);
+    }
+    const problem aligned = {OB_GEMM_N, OB_GEMM_N, 96, 192, 64, 0, 0, 1.0f, 0.0f};
+    check_problem(g, &aligned, OB_GEMM_FP32);
+    const cl_uint units = ob_device_props_get(dev)->compute_units;
+    const size_t cus = units ? units : 1;
+    const size_t waves = 9 / cus > (size_t)sk - 1 ? 9 / cus - (size_t)sk + 1 : 0;
+    const int want = (waves ? 1 : 0) + (waves * cus < 9 ? 2 : 0);
+    assert_int_equal(ob_gemm_last_launches(g), want);
+    ob_gemm_destroy(g);
+  }
+  ob_gemm_config bad = parse_config(test_configs[1]); /* no local memory */
+  bad.streamk = 1;
+  assert_int_equal(ob_gemm_config_check(&bad, NULL), OB_ERR_INVALID);
+  bad = parse_config(test_configs[3]); /* split-K */
+  bad.streamk = 2;
+  assert_int_equal(ob_gemm_config_check(&bad, NULL), OB_ERR_INVALID);
+  bad.splitk = 0;
+  bad.streamk = 3;
+  assert_int_equal(ob_gemm_config_check(&bad, NULL), OB_ERR_INVALID);
+}
+
 /* Half storage: aligned tile multiples launch the GEMM alone on local-memory configurations;
  * configurations without local memory convert A to fp32 first (one copy); split-K adds its
  * reduction, which rounds C. Buffer sizes are checked in halves. */
@@ -749,6 +790,7 @@ int main(void) {
       cmocka_unit_test(half_rounding_is_exact),
       cmocka_unit_test(launch_count_and_empty_inner_dimension),
       cmocka_unit_test(persistent_grids_match_the_reference),
+      cmocka_unit_test(streamk_matches_the_reference),
       cmocka_unit_test(half_storage_launches_and_buffer_checks),
       cmocka_unit_test(bad_arguments_are_rejected),
       cmocka_unit_test(selection_precedence_and_tuning_cache),

@@ -11,8 +11,10 @@
 #define COPY_FILE "gemm_copy.cl"
 #define SPLITK_FILE "gemm_splitk.cl"
 
+/* A built GEMM kernel: its layout flags and its part (gemm.cl's STREAMK: 0 the plain kernel,
+ * 1 and 2 a streamk configuration's data-parallel and stream-K parts). */
 typedef struct gemm_kernel {
-  int ta, tb, half_io;
+  int ta, tb, half_io, part;
   cl_kernel kernel;
 } gemm_kernel;
 
@@ -23,6 +25,7 @@ struct ob_gemm {
   size_t nkernels, cap_kernels;
   cl_kernel copy[4];     /* operand copies, by gemm_copy.cl's HALF_IO (0, 1, 3) */
   cl_kernel reduce[2];   /* split-K reductions, by storage of C */
+  cl_kernel sk_reduce[2]; /* stream-K reductions, likewise */
   cl_mem scratch[3];     /* padded copies of A and B, split-K partial products */
   size_t scratch_bytes[3];
   int launches;
@@ -54,8 +57,10 @@ void ob_gemm_destroy(ob_gemm *g) {
   for (size_t i = 0; i < g->nkernels; i++) clReleaseKernel(g->kernels[i].kernel);
   for (int i = 0; i < 4; i++)
     if (g->copy[i]) clReleaseKernel(g->copy[i]);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
     if (g->reduce[i]) clReleaseKernel(g->reduce[i]);
+    if (g->sk_reduce[i]) clReleaseKernel(g->sk_reduce[i]);
+  }
   for (int i = 0; i < 3; i++) ob_buffer_release(g->dev, g->scratch[i]);
   free(g->kernels);
   free(g);
@@ -91,7 +96,7 @@ static int kernel_half_io(const ob_gemm_config *cfg, ob_gemm_storage storage) {
  * spill use in the build log, for the tuning log). fp32 kernels carry no HALF_IO option,
  * unpacked ones no PACK option, and so on (gemm.cl's defaults). */
 static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta, int tb,
-                          int half_io, int use_fma, char *buf, size_t n) {
+                          int half_io, int part, int use_fma, char *buf, size_t n) {
   const ob_vendor_profile *vp = ob_device_profile(dev);
   char half[24] = "", defines[256];
   ob_tune_defines(&ob_gemm_family, c, defines, sizeof defines);
@@ -101,6 +106,8 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
              c->panel);
   if (c->persist)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
+  if (part)
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DSTREAMK=%d", part);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
   snprintf(buf, n, "-DTA=%d -DTB=%d %s -DUSE_FMA=%d%s%s%s", ta, tb, defines, use_fma, half,
            vp->verbose_build_option ? " " : "",
@@ -108,10 +115,10 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
 }
 
 static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int tb, int half_io,
-                            cl_kernel *out) {
+                            int part, cl_kernel *out) {
   for (size_t i = 0; i < g->nkernels; i++) {
     gemm_kernel *k = &g->kernels[i];
-    if (k->ta == ta && k->tb == tb && k->half_io == half_io) {
+    if (k->ta == ta && k->tb == tb && k->half_io == half_io && k->part == part) {
       *out = k->kernel;
       return OB_OK;
     }
@@ -124,7 +131,7 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     g->cap_kernels = cap;
   }
   char opts[512];
-  build_options(g->dev, cfg, ta, tb, half_io, g->use_fma, opts, sizeof opts);
+  build_options(g->dev, cfg, ta, tb, half_io, part, g->use_fma, opts, sizeof opts);
   cl_kernel k = NULL;
   const ob_status built = ob_kernel_create(g->dev, GEMM_FILE, opts, "gemm", &k);
   if (built == OB_ERR_BUILD && half_io) {
@@ -143,15 +150,35 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
     return fits;
   }
   g->kernels[g->nkernels++] =
-      (gemm_kernel){.ta = ta, .tb = tb, .half_io = half_io, .kernel = k};
+      (gemm_kernel){.ta = ta, .tb = tb, .half_io = half_io, .part = part, .kernel = k};
   *out = k;
   return OB_OK;
 }
 
+/* The stream-K reduction for C stored as half (half) or float. */
+static ob_status streamk_reduce_get(ob_gemm *g, int half, cl_kernel *out) {
+  if (!g->sk_reduce[half])
+    OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, half ? "-DHALF_IO=1" : "", "gemm_streamk",
+                            &g->sk_reduce[half]));
+  *out = g->sk_reduce[half];
+  return OB_OK;
+}
+
+/* The stream-K part's HALF_IO: its partial products are float. */
+static int streamk_half_io(int half_io) { return half_io & ~4; }
+
 ob_status ob_gemm_prepare(ob_gemm *g, const ob_gemm_args *args) {
+  const int ta = kernel_ta(&g->cfg, args->ta), tb = kernel_tb(&g->cfg, args->tb),
+            half_io = kernel_half_io(&g->cfg, args->storage);
   cl_kernel k = NULL;
-  return kernel_get(g, &g->cfg, kernel_ta(&g->cfg, args->ta), kernel_tb(&g->cfg, args->tb),
-                    kernel_half_io(&g->cfg, args->storage), &k);
+  /* The kernels a call runs: streamk's parts and reduction, and the plain kernel without
+   * streamk or with a launch limit (row bands; K = 0 builds it when it comes). */
+  if (!g->cfg.streamk || g->launch_flops > 0.0)
+    OB_TRY(kernel_get(g, &g->cfg, ta, tb, half_io, 0, &k));
+  if (!g->cfg.streamk) return OB_OK;
+  OB_TRY(kernel_get(g, &g->cfg, ta, tb, half_io, 1, &k));
+  OB_TRY(kernel_get(g, &g->cfg, ta, tb, streamk_half_io(half_io), 2, &k));
+  return streamk_reduce_get(g, args->storage == OB_GEMM_FP16, &k);
 }
 
 const ob_gemm_config *ob_gemm_config_get(const ob_gemm *g) { return &g->cfg; }
@@ -186,9 +213,10 @@ void ob_gemm_build_info(ob_gemm *g, const ob_gemm_args *args, char *buf, size_t 
   const ob_gemm_config *cfg = &g->cfg;
   const int ta = kernel_ta(cfg, args->ta), tb = kernel_tb(cfg, args->tb),
             half_io = kernel_half_io(cfg, args->storage);
-  cl_kernel k = NULL;
+  cl_kernel k = NULL; /* the plain kernel, or a streamk configuration's data-parallel part */
   for (size_t i = 0; i < g->nkernels && !k; i++)
-    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb && g->kernels[i].half_io == half_io)
+    if (g->kernels[i].ta == ta && g->kernels[i].tb == tb && g->kernels[i].half_io == half_io &&
+        g->kernels[i].part == (cfg->streamk ? 1 : 0))
       k = g->kernels[i].kernel;
   if (!k) return;
   const cl_device_id id = ob_device_id(g->dev);
@@ -444,19 +472,24 @@ static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
   return ob_kernel_set_args(kernel, 13, from13, 3);
 }
 
+/* The rows of C per launch: all M of them, or whole work-group rows within the launch limit. */
+static size_t band_rows(const ob_gemm *g, const gemm_dims *d) {
+  const ob_gemm_config *cfg = &g->cfg;
+  const double band_flops = 2.0 * (double)cfg->bm * (double)d->N * (double)(d->K ? d->K : 1);
+  if (g->launch_flops > 0.0 && band_flops * (double)(d->M / (size_t)cfg->bm) > g->launch_flops) {
+    const double bands = floor(g->launch_flops / band_flops);
+    return (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
+  }
+  return d->M;
+}
+
 /* Launches the GEMM over row bands of C, each within the launch limit (one band without a
  * limit); *last gets the final band's event unless split-K's reduction comes after. */
 static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *a,
                               const gemm_dims *d, const operand *A, const operand *out,
                               cl_event *first, cl_event *last) {
   const ob_gemm_config *cfg = &g->cfg;
-  const size_t M = d->M, splits = d->splits;
-  size_t band = M;
-  const double band_flops = 2.0 * (double)cfg->bm * (double)d->N * (double)(d->K ? d->K : 1);
-  if (g->launch_flops > 0.0 && band_flops * (double)(M / (size_t)cfg->bm) > g->launch_flops) {
-    const double bands = floor(g->launch_flops / band_flops);
-    band = (size_t)(bands < 1.0 ? 1.0 : bands) * (size_t)cfg->bm;
-  }
+  const size_t M = d->M, splits = d->splits, band = band_rows(g, d);
   const size_t local[3] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm), 1};
   for (size_t row0 = 0; row0 < M; row0 += band) {
     const size_t rows = M - row0 < band ? M - row0 : band;
@@ -481,15 +514,89 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
   return OB_OK;
 }
 
+/* A streamk call (one band, K > 0): waves = the whole waves of tiles (one work-group per
+ * compute unit) less streamk - 1; the data-parallel part takes waves * compute units tiles (row-
+ * major), the stream-K part splits the rest's K-slices into runs of ceil(rest * slices /
+ * compute units), one per work-group, and the reduction adds the runs' segments into C. */
+static ob_status launch_streamk(ob_gemm *g, const ob_gemm_args *a, const gemm_dims *d,
+                                const operand *A, const operand *B, cl_event *first,
+                                cl_event *last) {
+  const ob_gemm_config *cfg = &g->cfg;
+  const cl_uint cus_ = ob_device_props_get(g->dev)->compute_units;
+  const size_t cus = cus_ ? cus_ : 1, tiles_n = d->N / (size_t)cfg->bn,
+               tiles = d->M / (size_t)cfg->bm * tiles_n, slices = d->K / (size_t)cfg->bk;
+  const size_t fewer = (size_t)cfg->streamk - 1,
+               waves = tiles / cus > fewer ? tiles / cus - fewer : 0;
+  const size_t dp = waves * cus, rest = tiles - dp;
+  /* (rest = 0: no run, nothing but the data-parallel part) */
+  const size_t run = (rest * slices + cus - 1) / cus,
+               groups = rest ? (rest * slices + run - 1) / run : 0,
+               segs = rest ? (run + slices - 1) / slices + 1 : 0,
+               tile_elems = (size_t)cfg->bm * (size_t)cfg->bn;
+  if (groups * segs * tile_elems > (size_t)INT_MAX)
+    return ob_fail(OB_ERR_TOO_LARGE, "gemm: stream-K partial products above 2^31 elements");
+  const int half = a->storage == OB_GEMM_FP16;
+  cl_kernel kdp = NULL, ksk = NULL, kred = NULL;
+  OB_TRY(kernel_get(g, cfg, d->ta, d->tb, d->half_io, 1, &kdp));
+  OB_TRY(kernel_get(g, cfg, d->ta, d->tb, streamk_half_io(d->half_io), 2, &ksk));
+  OB_TRY(streamk_reduce_get(g, half, &kred));
+  const size_t local[2] = {(size_t)(cfg->bn / cfg->tn), (size_t)(cfg->bm / cfg->tm)};
+  const cl_int m = (cl_int)a->m, ao = (cl_int)A->off, co = (cl_int)a->c_off;
+  if (dp) {
+    const operand out = {a->c, a->c_off, a->ldc};
+    OB_TRY(set_call_args(kdp, cfg, a, d, A, B, &out));
+    const ob_kernel_arg args[] = {OB_KARG(m), OB_KARG(ao), OB_KARG(co)};
+    OB_TRY(ob_kernel_set_args(kdp, 0, &args[0], 1));
+    OB_TRY(ob_kernel_set_args(kdp, 6, &args[1], 1));
+    OB_TRY(ob_kernel_set_args(kdp, 12, &args[2], 1));
+    const size_t global[2] = {dp * local[0], local[1]};
+    cl_event ev = NULL;
+    OB_TRY(ob_enqueue_kernel(g->dev, kdp, 2, global, local, rest ? (first ? &ev : NULL) : last));
+    keep_first(first, ev);
+    g->launches++;
+  }
+  if (!rest) return OB_OK;
+  /* The partial products: groups * segs tiles, rows bn apart. */
+  operand out = {NULL, 0, (size_t)cfg->bn};
+  OB_TRY(scratch_get(g, 2, groups * segs * tile_elems * sizeof(float), &out.buf));
+  OB_TRY(set_call_args(ksk, cfg, a, d, A, B, &out));
+  const cl_int zero = 0, base = (cl_int)dp, run_ = (cl_int)run, segs_ = (cl_int)segs;
+  const ob_kernel_arg sk_args[] = {OB_KARG(base), OB_KARG(run_), OB_KARG(segs_)};
+  OB_TRY(ob_kernel_set_args(ksk, 0, &OB_KARG(m), 1));
+  OB_TRY(ob_kernel_set_args(ksk, 6, &OB_KARG(ao), 1));
+  OB_TRY(ob_kernel_set_args(ksk, 12, &OB_KARG(zero), 1));
+  OB_TRY(ob_kernel_set_args(ksk, 16, sk_args, 3));
+  const size_t global[2] = {groups * local[0], local[1]};
+  cl_event ev = NULL;
+  OB_TRY(ob_enqueue_kernel(g->dev, ksk, 2, global, local, first && !*first ? &ev : NULL));
+  keep_first(first, ev);
+  g->launches++;
+  const cl_int n = (cl_int)a->n, bm = cfg->bm, bn = cfg->bn, tn = (cl_int)tiles_n,
+               sl = (cl_int)slices, ldc = (cl_int)a->ldc;
+  const ob_kernel_arg red_args[] = {OB_KARG(m),     OB_KARG(n),      OB_KARG(bm),
+                                    OB_KARG(bn),    OB_KARG(tn),     OB_KARG(sl),
+                                    OB_KARG(base),  OB_KARG(run_),   OB_KARG(segs_),
+                                    OB_KARG(out.buf), OB_KARG(a->beta), OB_KARG(a->c),
+                                    OB_KARG(co),    OB_KARG(ldc)};
+  OB_TRY(ob_kernel_set_args(kred, 0, red_args, sizeof red_args / sizeof *red_args));
+  const size_t rglobal[2] = {(size_t)cfg->bn, (size_t)cfg->bm * rest},
+               rlocal[2] = {largest_pow2_divisor((size_t)cfg->bn, 64), 1};
+  OB_TRY(ob_enqueue_kernel(g->dev, kred, 2, rglobal, rlocal, last));
+  g->launches++;
+  return OB_OK;
+}
+
 static ob_status enqueue(ob_gemm *g, const ob_gemm_args *a, cl_event *first, cl_event *last) {
   g->launches = 0;
   OB_TRY(check_args(a));
   if (a->m == 0 || a->n == 0) return OB_OK;
   const gemm_dims d = dims_of(&g->cfg, a);
-  cl_kernel kernel = NULL;
-  OB_TRY(kernel_get(g, &g->cfg, d.ta, d.tb, d.half_io, &kernel));
   operand A, B;
   OB_TRY(operands_prepare(g, a, &d, &A, &B, first));
+  if (g->cfg.streamk && d.K > 0 && band_rows(g, &d) == d.M)
+    return launch_streamk(g, a, &d, &A, &B, first, last);
+  cl_kernel kernel = NULL;
+  OB_TRY(kernel_get(g, &g->cfg, d.ta, d.tb, d.half_io, 0, &kernel));
   /* The GEMM writes C, or with split-K the partial products (alpha included) into scratch:
    * splits matrices of m x N, added to beta * C by the reduction. */
   operand out = {a->c, a->c_off, a->ldc};

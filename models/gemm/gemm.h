@@ -13,7 +13,8 @@
  * supported: operands that do not fit the kernel's tile and alignment preconditions are copied
  * into zero-padded scratch buffers first (an extra kernel launch per operand). A split-K
  * configuration (splitk > 1) writes partial products into a scratch buffer (float, also with
- * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl).
+ * half storage) and adds them to beta * C with a second kernel (cl_kernels/gemm_splitk.cl);
+ * so does the stream-K part of a streamk configuration, for the tiles it splits.
  *
  * Kernel configuration (cl_kernels/gemm.cl is one kernel parameterised by -D options, described
  * by ob_gemm_config): a handle runs the configuration it was created with on every call; the
@@ -75,6 +76,12 @@ typedef struct ob_gemm_config {
                    tn-wide micro-panels, A as rows or, transposed, tm-row micro-panels: no
                    operand copies); needs local = 0, strided = 0,
                    vm = 1, pack = 0, panel = 0, splitk <= 1, kc, bm and bn multiples of 16 */
+  int streamk;  /* 0: off; 1 or 2: stream-K (needs local = 1, splitk <= 1): the tiles of the
+                   call's whole waves of work-groups (one per compute unit), less streamk - 1
+                   waves, by the data-parallel kernel, and the rest of the tiles split evenly by
+                   K-slices among at most one work-group per compute unit, whose partial
+                   products a third kernel adds into C (no compute unit idles in a last part-full
+                   wave); calls split into row bands (a launch limit) run without it */
 } ob_gemm_config;
 
 /* The tuning family of ob_gemm_config (core/tune.h): its text form "bm=128,bn=128,...,splitk=0"

@@ -214,9 +214,9 @@ size_t ob_gemm_candidates(const ob_device *dev, ob_gemm_config *out, size_t max)
 /* ---------------------------------------------------------------- the family and its rules */
 
 /* Every field an integer in [0, 4096] (the rules below narrow them), in gemm.cl's -D order;
- * splitk is not a kernel define (a second kernel); pack, panel and persist are ones only when
- * set (models/gemm/gemm.c: the build options of every configuration without them stay as they
- * were). */
+ * splitk and streamk are not kernel defines (more kernels; streamk's parts are: STREAMK); pack,
+ * panel and persist are ones only when set (models/gemm/gemm.c: the build options of every
+ * configuration without them stay as they were). */
 #define PARAM(key_, define_, field_)                                                            \
   {.key = key_, .define = define_, OB_TUNE_FIELD(ob_gemm_config, field_), .min = 0, .max = 4096}
 static const ob_tune_param params[] = {
@@ -226,6 +226,7 @@ static const ob_tune_param params[] = {
     PARAM("vg", "VG", vg),           PARAM("pad", "PAD", pad),      PARAM("kc", "KC", kc),
     PARAM("lm", "LM", lm),           PARAM("ln", "LN", ln),         PARAM("splitk", NULL, splitk),
     PARAM("pack", NULL, pack),       PARAM("panel", NULL, panel),   PARAM("persist", NULL, persist),
+    PARAM("streamk", NULL, streamk),
 };
 
 static ob_status family_check(const void *cfg, const ob_device *dev) {
@@ -290,6 +291,9 @@ ob_status ob_gemm_config_check(const ob_gemm_config *c, const ob_device *dev) {
                    text);
   if (c->splitk > 64)
     return ob_fail(OB_ERR_INVALID, "gemm config %s: splitk is at most 64", text);
+  if (c->streamk > 2 || (c->streamk && (!c->local || c->splitk > 1)))
+    return ob_fail(OB_ERR_INVALID, "gemm config %s: streamk is 0..2, and not 0 needs local=1, "
+                   "splitk <= 1", text);
   if (!dev) return OB_OK;
   const ob_device_props *p = ob_device_props_get(dev);
   if ((size_t)nt > p->max_wg)
