@@ -16,6 +16,11 @@
 #define SPLITK(bm_, bn_, tm_, tn_, splitk_)                                                     \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
    .bk = 16, .vg = 4, .pad = 4, .kc = 0, .splitk = splitk_}
+/* A GPU configuration whose tiles past the call's whole waves of work-groups are split by
+ * K-slices among one work-group per compute unit (streamk; models/gemm/gemm.h). */
+#define STREAMK(bm_, bn_, tm_, tn_, bk_, streamk_)                                              \
+  {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
+   .bk = bk_, .vg = 4, .pad = 4, .kc = 0, .streamk = streamk_}
 /* A GPU configuration with a lane grid (warp tile) of lm x ln work-items. */
 #define CFGW(bm_, bn_, tm_, tn_, bk_, lm_, ln_)                                                 \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 4, .vn = 4, .strided = 1, .local = 1,      \
@@ -44,6 +49,12 @@
  *   16x8 for fp16 storage at 2048^3. (512 work-items of 8x8 would keep 8x8's registers with
  *   256x128's tile, but NVIDIA's OpenCL runs this kernel at most 256 per group,
  *   CL_KERNEL_WORK_GROUP_SIZE, although ptxas gives it 128 registers.)
+ * - 256x128 16x8 with stream-K (streamk=1): 4096^3 has 3.88 waves of its tiles on 132 SMs and
+ *   8192^3 15.5, so 16 SMs idle through 4096^3's last wave and 64 through 8192^3's; stream-K
+ *   deals the last part-wave's K-slices out to all 132. Its stream-K part runs about 8% slower
+ *   per slice (255 registers against 237), so it gains where the last wave is far from full:
+ *   on an H200 52,253 against 51,007 GFLOP/s at 8192^3 (cuBLAS 51,088), 50,852 against 50,592
+ *   at 4096^3 (bench/RESULTS.md, 2026-12-06, ninth session).
  * - smaller tiles keep every compute unit busy on small problems; where even they leave
  *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
  *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
@@ -58,6 +69,7 @@ static const ob_gemm_config gpu_candidates[] = {
     CFGW(128, 256, 8, 16, 8, 4, 8),
     CFG(128, 256, 8, 16, 4, 4, 1, 1, 8, 4, 4, 0),
     CFG(256, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
+    STREAMK(256, 128, 16, 8, 8, 1),
     CFG(128, 128, 16, 8, 4, 4, 1, 1, 8, 4, 4, 0),
     CFG(128, 64, 8, 4, 4, 4, 1, 1, 16, 4, 4, 0),
     CFG(64, 64, 8, 8, 4, 4, 1, 1, 16, 4, 4, 0),
