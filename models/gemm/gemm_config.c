@@ -51,7 +51,7 @@
  *   CL_KERNEL_WORK_GROUP_SIZE, although ptxas gives it 128 registers.)
  * - 256x128 16x8 with stream-K (streamk=1): 4096^3 has 3.88 waves of its tiles on 132 SMs and
  *   8192^3 15.5, so 16 SMs idle through 4096^3's last wave and 64 through 8192^3's; stream-K
- *   deals the last part-wave's K-slices out to all 132. Its stream-K part runs about 8% slower
+ *   deals the last part-wave's K-slices out to all 132. Its stream-K part runs about 10% slower
  *   per slice (255 registers against 237), so it gains where the last wave is far from full:
  *   on an H200 52,253 against 51,007 GFLOP/s at 8192^3 (cuBLAS 51,088), 50,852 against 50,592
  *   at 4096^3 (bench/RESULTS.md, 2026-12-06, ninth session).
