@@ -472,6 +472,13 @@ static ob_status set_call_args(cl_kernel kernel, const ob_gemm_config *cfg,
   return ob_kernel_set_args(kernel, 13, from13, 3);
 }
 
+/* The kernel's arguments that differ between row bands: 0 (m), 6 (A's offset), 12 (C's). */
+static ob_status set_band_args(cl_kernel kernel, cl_int m, cl_int a_off, cl_int c_off) {
+  OB_TRY(ob_kernel_set_args(kernel, 0, &OB_KARG(m), 1));
+  OB_TRY(ob_kernel_set_args(kernel, 6, &OB_KARG(a_off), 1));
+  return ob_kernel_set_args(kernel, 12, &OB_KARG(c_off), 1);
+}
+
 /* The rows of C per launch: all M of them, or whole work-group rows within the launch limit. */
 static size_t band_rows(const ob_gemm *g, const gemm_dims *d) {
   const ob_gemm_config *cfg = &g->cfg;
@@ -496,9 +503,7 @@ static ob_status launch_bands(ob_gemm *g, cl_kernel kernel, const ob_gemm_args *
     const cl_int m = (cl_int)(a->m - row0 < rows ? a->m - row0 : rows),
                  ao = (cl_int)(A->off + (d->ta ? row0 : row0 * A->ld)),
                  co = (cl_int)(out->off + row0 * out->ld);
-    OB_TRY(ob_kernel_set_args(kernel, 0, &OB_KARG(m), 1));
-    OB_TRY(ob_kernel_set_args(kernel, 6, &OB_KARG(ao), 1));
-    OB_TRY(ob_kernel_set_args(kernel, 12, &OB_KARG(co), 1));
+    OB_TRY(set_band_args(kernel, m, ao, co));
     /* Persistent kernels: persist work-groups per compute unit, each looping over its blocks. */
     const cl_uint cus = ob_device_props_get(g->dev)->compute_units;
     const size_t groups = (size_t)cfg->persist * (cus ? cus : 1);
@@ -545,10 +550,7 @@ static ob_status launch_streamk(ob_gemm *g, const ob_gemm_args *a, const gemm_di
   if (dp) {
     const operand out = {a->c, a->c_off, a->ldc};
     OB_TRY(set_call_args(kdp, cfg, a, d, A, B, &out));
-    const ob_kernel_arg args[] = {OB_KARG(m), OB_KARG(ao), OB_KARG(co)};
-    OB_TRY(ob_kernel_set_args(kdp, 0, &args[0], 1));
-    OB_TRY(ob_kernel_set_args(kdp, 6, &args[1], 1));
-    OB_TRY(ob_kernel_set_args(kdp, 12, &args[2], 1));
+    OB_TRY(set_band_args(kdp, m, ao, co));
     const size_t global[2] = {dp * local[0], local[1]};
     cl_event ev = NULL;
     OB_TRY(ob_enqueue_kernel(g->dev, kdp, 2, global, local, rest ? (first ? &ev : NULL) : last));
@@ -560,11 +562,9 @@ static ob_status launch_streamk(ob_gemm *g, const ob_gemm_args *a, const gemm_di
   operand out = {NULL, 0, (size_t)cfg->bn};
   OB_TRY(scratch_get(g, 2, groups * segs * tile_elems * sizeof(float), &out.buf));
   OB_TRY(set_call_args(ksk, cfg, a, d, A, B, &out));
-  const cl_int zero = 0, base = (cl_int)dp, run_ = (cl_int)run, segs_ = (cl_int)segs;
+  const cl_int base = (cl_int)dp, run_ = (cl_int)run, segs_ = (cl_int)segs;
   const ob_kernel_arg sk_args[] = {OB_KARG(base), OB_KARG(run_), OB_KARG(segs_)};
-  OB_TRY(ob_kernel_set_args(ksk, 0, &OB_KARG(m), 1));
-  OB_TRY(ob_kernel_set_args(ksk, 6, &OB_KARG(ao), 1));
-  OB_TRY(ob_kernel_set_args(ksk, 12, &OB_KARG(zero), 1));
+  OB_TRY(set_band_args(ksk, m, ao, 0));
   OB_TRY(ob_kernel_set_args(ksk, 16, sk_args, 3));
   const size_t global[2] = {groups * local[0], local[1]};
   cl_event ev = NULL;

@@ -103,12 +103,16 @@ static double median(double *v, int n) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* C (M x N) = A (M x K, ld K) * B (K x N, ld N); seconds (median of REPS); checks 64 entries. */
 static void check_c(int M, int N, int K, cl_mem C, const float *ha, const float *hb, int ta);
 
-static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C, cl_mem S,
-                  const float *ha, const float *hb, size_t groups, int ta) {
-  const int lda = ta ? M : K;
+/* Timed repetitions: TS_REPS (1..REPS), else REPS. */
+static int nreps(void) {
+  const int reps = getenv("TS_REPS") ? atoi(getenv("TS_REPS")) : REPS;
+  return reps >= 1 && reps <= REPS ? reps : REPS;
+}
+
+/* The gemm kernel's 16 arguments for C = A B (leading dimensions lda, N, N). */
+static void gemm_args(cl_kernel k, int M, int N, int K, int lda, cl_mem A, cl_mem B, cl_mem C) {
   const float one = 1.0f, zero = 0.0f;
   const int z = 0, cvec = 1;
   int a = 0;
@@ -128,12 +132,17 @@ static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C
   CK(clSetKernelArg(k, a++, sizeof N, &N));
   CK(clSetKernelArg(k, a++, sizeof cvec, &cvec));
   CK(clSetKernelArg(k, a++, sizeof z, &z));
-  if (S) CK(clSetKernelArg(k, a++, sizeof S, &S));
+}
+
+/* C (M x N) = A (M x K, ld K) * B (K x N, ld N); seconds (median of REPS); checks 64 entries. */
+static double run(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C, cl_mem S,
+                  const float *ha, const float *hb, size_t groups, int ta) {
+  gemm_args(k, M, N, K, ta ? M : K, A, B, C);
+  if (S) CK(clSetKernelArg(k, 16, sizeof S, &S));
   const size_t local[2] = {16, 16};
   const size_t global[2] = {groups ? 16 * groups : (size_t)N / 8, groups ? 16 : (size_t)M / 16};
   double t[REPS];
-  const int reps = getenv("TS_REPS") ? atoi(getenv("TS_REPS")) : REPS;
-  const int nrep = reps >= 1 && reps <= REPS ? reps : REPS;
+  const int nrep = nreps();
   for (int r = nrep < REPS ? 0 : -3; r < nrep; r++) {
     cl_event ev;
     CK(clEnqueueNDRangeKernel(q, k, 2, NULL, global, local, 0, NULL, &ev));
@@ -164,29 +173,6 @@ static void check_c(int M, int N, int K, cl_mem C, const float *ha, const float 
   }
 }
 
-/* The gemm kernel's 16 arguments for C = A B (ld K, N, N), then n_extra more from extra. */
-static void gemm_args(cl_kernel k, int M, int N, int K, cl_mem A, cl_mem B, cl_mem C) {
-  const float one = 1.0f, zero = 0.0f;
-  const int z = 0, cvec = 1;
-  int a = 0;
-  CK(clSetKernelArg(k, a++, sizeof M, &M));
-  CK(clSetKernelArg(k, a++, sizeof N, &N));
-  CK(clSetKernelArg(k, a++, sizeof K, &K));
-  CK(clSetKernelArg(k, a++, sizeof one, &one));
-  CK(clSetKernelArg(k, a++, sizeof zero, &zero));
-  CK(clSetKernelArg(k, a++, sizeof A, &A));
-  CK(clSetKernelArg(k, a++, sizeof z, &z));
-  CK(clSetKernelArg(k, a++, sizeof K, &K));
-  CK(clSetKernelArg(k, a++, sizeof B, &B));
-  CK(clSetKernelArg(k, a++, sizeof z, &z));
-  CK(clSetKernelArg(k, a++, sizeof N, &N));
-  CK(clSetKernelArg(k, a++, sizeof C, &C));
-  CK(clSetKernelArg(k, a++, sizeof z, &z));
-  CK(clSetKernelArg(k, a++, sizeof N, &N));
-  CK(clSetKernelArg(k, a++, sizeof cvec, &cvec));
-  CK(clSetKernelArg(k, a++, sizeof z, &z));
-}
-
 /* Stream-K tail (sk.patch): the first dp_waves * cus tiles (at most the full waves, less
  * `back` of them) by the 1-D data-parallel kernel, the rest's K-slices dealt out evenly to at
  * most cus work-groups (sk), their partial products added by sk_fixup; seconds from the first
@@ -201,8 +187,8 @@ static double run_sk(cl_kernel dp, cl_kernel sk, cl_kernel fix, int M, int N, in
   const int L = T ? (T * S + cus - 1) / cus : 0, G = T ? (T * S + L - 1) / L : 0;
   if (T && L / S + 2 > 4) { fprintf(stderr, "SK_SEGS too small\n"); exit(1); }
   *tail_out = T;
-  gemm_args(dp, M, N, K, A, B, C);
-  gemm_args(sk, M, N, K, A, B, C);
+  gemm_args(dp, M, N, K, K, A, B, C);
+  gemm_args(sk, M, N, K, K, A, B, C);
   CK(clSetKernelArg(sk, 16, sizeof dpt, &dpt));
   CK(clSetKernelArg(sk, 17, sizeof L, &L));
   CK(clSetKernelArg(sk, 18, sizeof P, &P));
@@ -221,8 +207,7 @@ static double run_sk(cl_kernel dp, cl_kernel sk, cl_kernel fix, int M, int N, in
   const size_t local[2] = {16, 16}, gdp[2] = {16 * (size_t)dpt, 16}, gsk[2] = {16 * (size_t)G, 16};
   const size_t gfix = (size_t)T * 256 * 128, lfix = 256;
   double t[REPS];
-  const int reps = getenv("TS_REPS") ? atoi(getenv("TS_REPS")) : REPS;
-  const int nrep = reps >= 1 && reps <= REPS ? reps : REPS;
+  const int nrep = nreps();
   for (int r = nrep < REPS ? 0 : -3; r < nrep; r++) {
     cl_event ev[3];
     int ne = 0;
