@@ -812,10 +812,21 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #endif
 
 #if STREAMK == 2
-    { /* the segment's partial product, the whole tile */
-      const int M = BM, N = BN, ldc = BN;
-      STORE_TILE(C + c_off + (get_group_id(0) * sk_segs + j_seg) * (BM * BN), r0 * VM,
-                 RSTEP * VM, c0 * VN, CSTEP * VN, 0.0f)
+    { /* the segment's partial product, alpha * acc over the whole BM x BN tile at c_off 0
+       * (float: the part is built without HALF_IO's C), one vector store each with neither
+       * STORE_TILE's bounds nor its beta path: the reduction bounds it by M and N. */
+      __global vecn *Cp = (__global vecn *)(C + c_off + (get_group_id(0) * sk_segs + j_seg) *
+                                                           (BM * BN));
+#pragma unroll
+      for (int g = 0; g < GM; g++) {
+#pragma unroll
+        for (int e = 0; e < VM; e++) {
+#pragma unroll
+          for (int j = 0; j < GN; j++)
+            Cp[((r0 + g * RSTEP) * VM + e) * (BN / VN) + c0 + j * CSTEP] =
+                alpha * acc[g * VM + e][j];
+        }
+      }
     }
     barrier(CLK_LOCAL_MEM_FENCE); /* the slice buffers' last reads before the next prologue */
   }
