@@ -168,15 +168,34 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
   return OB_OK;
 }
 
+/* Largest M and N a class is timed at, and the longest a run of it may take at the device's
+ * theoretical FP32 rate for M and N above the cap. */
+#define TUNE_MN_MAX 8192
+#define TUNE_RUN_SECONDS 0.02
+
+/* The problem a class is timed on: its own M, N and K (powers of two), K up to 2048 on CPUs
+ * (2048^3: 17 GFLOP, about 0.1 s per run on two cores) and 4096 on other devices, M and N up
+ * to the same cap, or up to TUNE_MN_MAX where the device's theoretical FP32 rate runs them at
+ * the capped K within TUNE_RUN_SECONDS: M and N set the tiles, and how full their last wave of
+ * work-groups is decides between candidates such as stream-K (256x128 tiles on 132 compute
+ * units: 15.5 waves at 8192^3, 3.88 at 4096^3). */
+static void timed_size(ob_device *dev, const ob_gemm_args *shape, size_t *m, size_t *n,
+                       size_t *k) {
+  const size_t cap = ob_device_is_cpu(dev) ? 2048 : 4096;
+  *k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
+  const size_t mc = pow2_ceil(shape->m) < TUNE_MN_MAX ? pow2_ceil(shape->m) : TUNE_MN_MAX,
+               nc = pow2_ceil(shape->n) < TUNE_MN_MAX ? pow2_ceil(shape->n) : TUNE_MN_MAX;
+  const double rate = ob_device_fp32_theoretical(dev) * 1e9;
+  const bool whole =
+      rate > 0.0 && 2.0 * (double)mc * (double)nc * (double)*k / rate <= TUNE_RUN_SECONDS;
+  *m = whole || mc < cap ? mc : cap;
+  *n = whole || nc < cap ? nc : cap;
+}
+
 ob_status ob_gemm_select(ob_device *dev, const ob_tune_settings *settings,
                          const ob_gemm_args *shape, ob_gemm_config *out, ob_tune_source *source) {
-  /* The problem timed: the class's own size up to 2048 on CPUs (2048^3: 17 GFLOP, about 0.1 s
-   * per run on two cores), 4096 on other devices. */
-  const size_t cap = ob_device_is_cpu(dev) ? 2048 : 4096;
   gemm_search s = {.dev = dev, .shape = *shape};
-  s.m = pow2_ceil(shape->m) < cap ? pow2_ceil(shape->m) : cap;
-  s.n = pow2_ceil(shape->n) < cap ? pow2_ceil(shape->n) : cap;
-  s.k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
+  timed_size(dev, shape, &s.m, &s.n, &s.k);
   /* Split-K pays only where the output tiles alone leave compute units idle. */
   ob_gemm_config cand[TUNE_MAX_CANDIDATES];
   const size_t all = ob_gemm_candidates(dev, cand, TUNE_MAX_CANDIDATES);
