@@ -168,6 +168,9 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
   return OB_OK;
 }
 
+/* The class's size of a dimension x (its power of two), at most cap. */
+static size_t class_size(size_t x, size_t cap) { return pow2_ceil(x) < cap ? pow2_ceil(x) : cap; }
+
 /* Largest M and N a class is timed at, and the longest a run of it may take at the device's
  * theoretical FP32 rate for M and N above the cap. */
 #define TUNE_MN_MAX 8192
@@ -182,14 +185,13 @@ static ob_status search_trial(void *ctx, void *config, double best, double *seco
 static void timed_size(ob_device *dev, const ob_gemm_args *shape, size_t *m, size_t *n,
                        size_t *k) {
   const size_t cap = ob_device_is_cpu(dev) ? 2048 : 4096;
-  *k = pow2_ceil(shape->k) < cap ? pow2_ceil(shape->k) : cap;
-  const size_t mc = pow2_ceil(shape->m) < TUNE_MN_MAX ? pow2_ceil(shape->m) : TUNE_MN_MAX,
-               nc = pow2_ceil(shape->n) < TUNE_MN_MAX ? pow2_ceil(shape->n) : TUNE_MN_MAX;
+  *k = class_size(shape->k, cap);
+  const size_t mc = class_size(shape->m, TUNE_MN_MAX), nc = class_size(shape->n, TUNE_MN_MAX);
   const double rate = ob_device_fp32_theoretical(dev) * 1e9;
   const bool whole =
       rate > 0.0 && 2.0 * (double)mc * (double)nc * (double)*k / rate <= TUNE_RUN_SECONDS;
-  *m = whole || mc < cap ? mc : cap;
-  *n = whole || nc < cap ? nc : cap;
+  *m = whole ? mc : class_size(shape->m, cap);
+  *n = whole ? nc : class_size(shape->n, cap);
 }
 
 ob_status ob_gemm_select(ob_device *dev, const ob_tune_settings *settings,
