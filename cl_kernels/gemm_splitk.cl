@@ -37,24 +37,43 @@ __kernel void gemm_splitk(const int m, const int n, const int splits,
  * for the tiles from sk_base on (bm x bn each, tiles_n to a row of tiles, `slices` K-slices
  * each), whose flat range of K-slices work-group w of the stream-K part covered from
  * w * sk_slices: its j-th segment (alpha included) at w[(w * sk_segs + j) * bm * bn], rows bn
- * apart. One work-item per element of those tiles: launched over (bn, bm * tiles); elements
- * beyond m or n are left alone. */
+ * apart. One work-item per VW consecutive elements of a row of those tiles (VW: 1, 2 or 4,
+ * dividing bn; vector loads of the segments): launched over (bn / VW, bm * tiles), in work-
+ * groups of any shape; elements beyond m or n are left alone. */
+#ifndef VW
+#define VW 1
+#endif
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#if VW == 1
+typedef float floatw;
+#define LOADW(p) (*(p))
+#define SPLITW(v, lanes) ((lanes)[0] = (v))
+#else
+typedef CAT(float, VW) floatw;
+#define LOADW(p) CAT(vload, VW)(0, (p))
+#define SPLITW(v, lanes) CAT(vstore, VW)((v), 0, (lanes))
+#endif
+
 __kernel void gemm_streamk(const int m, const int n, const int bm, const int bn,
                            const int tiles_n, const int slices, const int sk_base,
                            const int sk_slices, const int sk_segs, __global const float *restrict w,
                            const float beta, __global C_T *restrict c, const int c_off,
                            const int ldc) {
-  const int i = (int)get_global_id(1) / bm, e = (int)get_global_id(1) % bm * bn +
-                                                 (int)get_global_id(0);
-  const int tile = sk_base + i, row = tile / tiles_n * bm + e / bn,
-            col = tile % tiles_n * bn + e % bn;
+  const int i = (int)get_global_id(1) / bm, r = (int)get_global_id(1) - i * bm,
+            x = (int)get_global_id(0) * VW;
+  const int tile = sk_base + i, row = tile / tiles_n * bm + r, col = tile % tiles_n * bn + x;
   if (row >= m || col >= n) return;
-  float sum = 0.0f;
+  floatw sum = (floatw)(0.0f);
   /* The work-groups whose ranges meet the tile's slices [i * slices, (i + 1) * slices). */
   for (int g = i * slices / sk_slices; g * sk_slices < (i + 1) * slices; g++) {
     const int first = g * sk_slices / slices; /* the tile of the range's first segment */
-    sum += w[(g * sk_segs + (i - first)) * (bm * bn) + e];
+    sum += LOADW(w + (g * sk_segs + (i - first)) * (bm * bn) + r * bn + x);
   }
-  __global C_T *cp = c + c_off + row * ldc + col;
-  STOREC(beta == 0.0f ? sum : beta * LOADC(cp) + sum, cp);
+  float lanes[VW];
+  SPLITW(sum, lanes);
+  for (int v = 0; v < VW && col + v < n; v++) {
+    __global C_T *cp = c + c_off + row * ldc + col + v;
+    STOREC(beta == 0.0f ? lanes[v] : beta * LOADC(cp) + lanes[v], cp);
+  }
 }

@@ -523,7 +523,8 @@ static void persistent_grids_match_the_reference(void **state) {
  * compute units: 6 data-parallel, 3 in runs of 1.5 tiles with streamk = 2), every layout,
  * offsets, alpha and beta, K = 1 (one slice) to 96, fp32 and half storage (NN). Then the
  * launches of an aligned 96 x 192 x 64 call: the data-parallel part where it has whole waves,
- * the stream-K part and the reduction. */
+ * the stream-K part and the reduction. Then streamk = 2 with tiles 6 and 3 wide (the
+ * reduction two and one elements per work-item; 4 with the first), NN. */
 static void streamk_matches_the_reference(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
@@ -545,6 +546,21 @@ static void streamk_matches_the_reference(void **state) {
     const size_t waves = 9 / cus > (size_t)sk - 1 ? 9 / cus - (size_t)sk + 1 : 0;
     const int want = (waves ? 1 : 0) + (waves * cus < 9 ? 2 : 0);
     assert_int_equal(ob_gemm_last_launches(g), want);
+    ob_gemm_destroy(g);
+  }
+  const char *const narrow[] = {
+      "bm=16,bn=6,tm=4,tn=3,vm=1,vn=1,strided=0,local=1,bk=4,vg=1,pad=0,kc=0,streamk=2",
+      "bm=16,bn=3,tm=4,tn=3,vm=1,vn=1,strided=0,local=1,bk=4,vg=1,pad=0,kc=0,streamk=2"};
+  for (size_t c = 0; c < sizeof narrow / sizeof *narrow; c++) {
+    const ob_gemm_config cfg = parse_config(narrow[c]);
+    OB_ASSERT_OK(ob_gemm_config_check(&cfg, dev));
+    ob_gemm *g = NULL;
+    OB_ASSERT_OK(ob_gemm_create(dev, &cfg, &g));
+    for (size_t p = 0; p < NPROBLEMS; p++) {
+      if (problems[p].ta || problems[p].tb) continue;
+      check_problem(g, &problems[p], OB_GEMM_FP32);
+      check_problem(g, &problems[p], OB_GEMM_FP16);
+    }
     ob_gemm_destroy(g);
   }
   ob_gemm_config bad = parse_config(test_configs[1]); /* no local memory */

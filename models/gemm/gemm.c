@@ -155,11 +155,19 @@ static ob_status kernel_get(ob_gemm *g, const ob_gemm_config *cfg, int ta, int t
   return OB_OK;
 }
 
+/* The elements of a row of a tile per work-item of the stream-K reduction (gemm_splitk.cl's
+ * VW): 4, 2 or 1, the largest dividing bn. */
+static int streamk_reduce_width(const ob_gemm_config *cfg) {
+  return cfg->bn % 4 == 0 ? 4 : cfg->bn % 2 == 0 ? 2 : 1;
+}
+
 /* The stream-K reduction for C stored as half (half) or float. */
 static ob_status streamk_reduce_get(ob_gemm *g, int half, cl_kernel *out) {
-  if (!g->sk_reduce[half])
-    OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, half ? "-DHALF_IO=1" : "", "gemm_streamk",
-                            &g->sk_reduce[half]));
+  if (!g->sk_reduce[half]) {
+    char opts[64];
+    snprintf(opts, sizeof opts, "-DHALF_IO=%d -DVW=%d", half, streamk_reduce_width(&g->cfg));
+    OB_TRY(ob_kernel_create(g->dev, SPLITK_FILE, opts, "gemm_streamk", &g->sk_reduce[half]));
+  }
   *out = g->sk_reduce[half];
   return OB_OK;
 }
@@ -579,8 +587,12 @@ static ob_status launch_streamk(ob_gemm *g, const ob_gemm_args *a, const gemm_di
                                     OB_KARG(out.buf), OB_KARG(a->beta), OB_KARG(a->c),
                                     OB_KARG(co),    OB_KARG(ldc)};
   OB_TRY(ob_kernel_set_args(kred, 0, red_args, sizeof red_args / sizeof *red_args));
-  const size_t rglobal[2] = {(size_t)cfg->bn, (size_t)cfg->bm * rest},
-               rlocal[2] = {largest_pow2_divisor((size_t)cfg->bn, 64), 1};
+  /* Work-groups of up to 256 work-items (or the kernel's limit), along a row first. */
+  const size_t cap = ob_device_wg_size(g->dev, kred, 256),
+               rglobal[2] = {(size_t)(cfg->bn / streamk_reduce_width(cfg)),
+                             (size_t)cfg->bm * rest};
+  size_t rlocal[2] = {largest_pow2_divisor(rglobal[0], cap < 64 ? cap : 64), 1};
+  rlocal[1] = largest_pow2_divisor(rglobal[1], cap / rlocal[0]);
   OB_TRY(ob_enqueue_kernel(g->dev, kred, 2, rglobal, rlocal, last));
   g->launches++;
   return OB_OK;
