@@ -51,14 +51,12 @@
  *   CL_KERNEL_WORK_GROUP_SIZE, although ptxas gives it 128 registers.)
  * - 256x128 16x8 with stream-K (streamk=1): 4096^3 has 3.88 waves of its tiles on 132 SMs and
  *   8192^3 15.5, so 16 SMs idle through 4096^3's last wave and 64 through 8192^3's; stream-K
- *   deals the last part-wave's K-slices out to all 132. Its stream-K part runs about 10% slower
- *   per slice (255 registers against 237, with or without STORE_TILE's guarded paths), so it
- *   gains most where the last wave is far from full: on an H200 52,253 against 51,007 GFLOP/s
- *   at 8192^3 (cuBLAS 51,088), 50,852 against 50,592 at 4096^3; on an H100, three rounds,
- *   52,322-52,380 against 50,991-51,040 (cuBLAS 51,373-51,602) and 50,841-50,953 against
- *   50,509-50,559 (cuBLAS 51,048-51,368) (bench/RESULTS.md, 2026-12-06 ninth session and
- *   2026-12-07). The tuner picks it for both classes (ob_gemm_select times 8192^3 at its own
- *   M and N).
+ *   deals the last part-wave's K-slices out to all 132. What it adds (two segments per work-
+ *   group, their partial products, the reduction, two more launches) costs about 5% of the
+ *   stream-K part, so it gains most where the last wave is far from full: on an H100, seven
+ *   rounds, 1.015-1.022x cuBLAS at 8192^3 and 0.999-1.008x at 4096^3 (streamk=0 about 0.99x
+ *   at both; bench/RESULTS.md, 2026-12-07, tenth and eleventh sessions). The tuner picks it
+ *   for both classes (ob_gemm_select times 8192^3 at its own M and N).
  * - smaller tiles keep every compute unit busy on small problems; where even they leave
  *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
  *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
