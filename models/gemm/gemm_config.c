@@ -52,11 +52,14 @@
  * - 256x128 16x8 with stream-K (streamk=1): 4096^3 has 3.88 waves of its tiles on 132 SMs and
  *   8192^3 15.5, so 16 SMs idle through 4096^3's last wave and 64 through 8192^3's; stream-K
  *   deals the last part-wave's K-slices out to all 132. What it adds (two segments per work-
- *   group, their partial products, the reduction, two more launches) costs about 5% of the
- *   stream-K part, so it gains most where the last wave is far from full: on an H100, seven
- *   rounds, 1.015-1.022x cuBLAS at 8192^3 and 0.999-1.008x at 4096^3 (streamk=0 about 0.99x
- *   at both; bench/RESULTS.md, 2026-12-07, tenth and eleventh sessions). The tuner picks it
- *   for both classes (ob_gemm_select times 8192^3 at its own M and N).
+ *   group, their partial products stored at the part's end, the reduction, two more launches)
+ *   costs 5% of the stream-K part, 30 us of a 2,682 us call at 4096^3 on an H200 (timed apart
+ *   by a trace), so it gains most where the last wave is far from full: 1.015-1.022x cuBLAS
+ *   at 8192^3 and 0.999-1.008x at 4096^3 on an H100 (seven rounds), 1.020-1.029x and
+ *   1.005-1.027x on an H200 (six rounds; streamk=0 about 0.99x at both; bench/RESULTS.md,
+ *   2026-12-07, tenth to twelfth sessions). One launch for both parts (the stream-K work-
+ *   groups first) was 0.5-1.1% slower. The tuner picks it for both classes (ob_gemm_select
+ *   times 8192^3 at its own M and N).
  * - smaller tiles keep every compute unit busy on small problems; where even they leave
  *   compute units idle (the fc1024 layer, m = 128: 128 tiles of 32x32 for 132 SMs, each
  *   work-group a chain of 64 dependent K-slices), split-K gives 4-8 times the work-groups,
