@@ -234,6 +234,8 @@ static ob_status setup_mem(probe *p, ob_probe_kind kind, ob_case *c) {
 static ob_status setup_transfer(probe *p) {
   cl_command_queue q = ob_device_queue(p->dev);
   OB_TRY(ob_buffer_create(p->dev, CL_MEM_READ_WRITE, p->bytes, NULL, &p->a));
+  const cl_uint pattern = 0x3c3c3c3cu;
+  OB_TRY(ob_buffer_fill(p->dev, p->a, &pattern, sizeof pattern, p->bytes));
   OB_TRY(ob_buffer_create(p->dev, CL_MEM_ALLOC_HOST_PTR, p->bytes, NULL, &p->pinned));
   cl_int err = CL_SUCCESS;
   p->host = clEnqueueMapBuffer(q, p->pinned, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, p->bytes, 0,
