@@ -277,7 +277,9 @@ const char *ob_program_cache_dir(void);
 /* ---------------------------------------------------------------- buffers */
 
 /* Creates a device buffer and counts it in the default stream's allocation statistics.
- * OB_ERR_TOO_LARGE when bytes exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE or global memory. */
+ * OB_ERR_TOO_LARGE when bytes exceed CL_DEVICE_MAX_MEM_ALLOC_SIZE or global memory. On CPU
+ * devices a buffer of 4 MiB or more is placed on host memory of oclbench's own, advised to
+ * huge pages (core/buffer.c): the flags' meaning for the caller is unchanged. */
 ob_status ob_buffer_create(ob_device *dev, cl_mem_flags flags, size_t bytes, void *host,
                            cl_mem *out);
 /* Releases a buffer made by ob_buffer_create; NULL is a no-op. */

@@ -259,6 +259,55 @@ static void buffers_are_counted_and_bounded(void **state) {
   assert_null(huge);
 }
 
+/* Large buffers of CPU devices on host memory of oclbench's own (core/buffer.c): 2 MiB-aligned,
+ * created with USE_HOST_PTR in place of COPY_HOST_PTR or no host pointer, the contents the
+ * caller's either way; small ones and other devices as the caller asked. */
+static void large_cpu_buffers_sit_on_aligned_host_memory(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  const bool cpu = (ob_device_props_get(dev)->type & CL_DEVICE_TYPE_CPU) != 0;
+  const size_t n = (5u << 20) / sizeof(float) + 3; /* 5 MiB and a bit: rounded up to 6 MiB */
+  float *host = malloc(n * sizeof *host), *back = malloc(n * sizeof *back);
+  assert_non_null(host);
+  assert_non_null(back);
+  for (size_t i = 0; i < n; i++) host[i] = (float)(i % 1000) - 0.5f;
+  const size_t before = ob_stream_mem_current(ob_device_stream(dev));
+  cl_mem copied = NULL, blank = NULL, small = NULL;
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, n * sizeof *host,
+                                host, &copied));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, n * sizeof *host, NULL, &blank));
+  OB_ASSERT_OK(ob_buffer_create(dev, CL_MEM_READ_WRITE, 1 << 20, NULL, &small));
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)),
+                   before + 2 * n * sizeof *host + (1 << 20));
+  cl_mem_flags flags[3];
+  void *where[3];
+  const cl_mem bufs[3] = {copied, blank, small};
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(clGetMemObjectInfo(bufs[i], CL_MEM_FLAGS, sizeof flags[i], &flags[i], NULL),
+                     CL_SUCCESS);
+    assert_int_equal(clGetMemObjectInfo(bufs[i], CL_MEM_HOST_PTR, sizeof where[i], &where[i], NULL),
+                     CL_SUCCESS);
+  }
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal((flags[i] & CL_MEM_USE_HOST_PTR) != 0, cpu);
+    assert_false(flags[i] & CL_MEM_COPY_HOST_PTR);
+    if (cpu) assert_int_equal((uintptr_t)where[i] % (2u << 20), 0);
+  }
+  assert_int_equal(flags[2], CL_MEM_READ_WRITE);
+  assert_null(where[2]);
+  OB_ASSERT_OK(ob_buffer_read(dev, copied, 0, n * sizeof *back, back));
+  assert_memory_equal(back, host, n * sizeof *host);
+  for (size_t i = 0; i < n; i++) host[i] = -host[i];
+  OB_ASSERT_OK(ob_buffer_write(dev, blank, 0, n * sizeof *host, host));
+  memset(back, 0, n * sizeof *back);
+  OB_ASSERT_OK(ob_buffer_read(dev, blank, 0, n * sizeof *back, back));
+  assert_memory_equal(back, host, n * sizeof *host);
+  for (int i = 0; i < 3; i++) ob_buffer_release(dev, bufs[i]);
+  assert_int_equal(ob_stream_mem_current(ob_device_stream(dev)), before);
+  free(host);
+  free(back);
+}
+
 typedef struct too_big_job {
   ob_device *dev;
   ob_status st;
@@ -485,6 +534,7 @@ int main(void) {
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
       cmocka_unit_test(configuration_is_explicit),
       cmocka_unit_test(buffers_are_counted_and_bounded),
+      cmocka_unit_test(large_cpu_buffers_sit_on_aligned_host_memory),
       cmocka_unit_test(streams_open_on_demand_and_keep_their_errors),
       cmocka_unit_test(statistics_and_repetitions),
       cmocka_unit_test(utilities),
