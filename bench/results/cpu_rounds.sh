@@ -1,7 +1,8 @@
 # Shared by the CPU round scripts under bench/results/ (sourced, repository root):
 #   blas      OpenBLAS through numpy (openblas.py): median/best GFLOP/s at 1024 and 2048
 #   val DIR   own fp32 SGEMM rows of the oclbench CSV in DIR: median/best GFLOP/s per size
-#   own DIR [KDIR]  own SGEMM (the binary OB, default ./oclbench) on PoCL at 1024 and 2048, the configuration forced to CFG (default
+#   own DIR [KDIR]  own SGEMM (the binary OB, default ./oclbench) on PoCL at 1024 and 2048,
+#             the configuration forced to CFG (default
 #             the persistent 48/512, 6x64, kc 512 candidate), into DIR (PoCL's cache in
 #             DIR.cache), the kernels from KDIR (OCLBENCH_KERNEL_DIR) or the binary's; prints
 #             val DIR
