@@ -59,7 +59,7 @@ static ob_status buffer_create(ob_stream *s, cl_mem_flags flags, size_t bytes, v
   if (s->mem_current + bytes > p->global_mem)
     return ob_fail(OB_ERR_TOO_LARGE, "%zu bytes in all exceed CL_DEVICE_GLOBAL_MEM_SIZE (%llu)",
                    s->mem_current + bytes, (unsigned long long)p->global_mem);
-  cl_mem m = (p->type & CL_DEVICE_TYPE_CPU) && bytes >= HUGE_MIN
+  cl_mem m = ob_device_is_cpu(s->dev) && bytes >= HUGE_MIN
                   ? create_on_huge_pages(s->context, flags, bytes, host)
                   : NULL;
   if (!m) {

@@ -265,7 +265,7 @@ static void buffers_are_counted_and_bounded(void **state) {
 static void large_cpu_buffers_sit_on_aligned_host_memory(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
-  const bool cpu = (ob_device_props_get(dev)->type & CL_DEVICE_TYPE_CPU) != 0;
+  const bool cpu = ob_device_is_cpu(dev);
   const size_t n = (5u << 20) / sizeof(float) + 3; /* 5 MiB and a bit: rounded up to 6 MiB */
   float *host = malloc(n * sizeof *host), *back = malloc(n * sizeof *back);
   assert_non_null(host);
