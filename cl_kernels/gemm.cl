@@ -174,8 +174,6 @@
 #error "the lane grid must tile the work-group"
 #endif
 
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
 #if VN == 1
 typedef float vecn;
 #else

@@ -43,8 +43,6 @@ __kernel void gemm_splitk(const int m, const int n, const int splits,
 #ifndef VW
 #define VW 1
 #endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
 #if VW == 1
 typedef float floatw;
 #define LOADW(p) (*(p))

@@ -109,8 +109,7 @@ inline int dot4_plain(uint a, uint b) {
 #define WORD4(v, e) ((e) == 0 ? (v).s0 : (e) == 1 ? (v).s1 : (e) == 2 ? (v).s2 : (v).s3)
 #define WORD2(v, e) ((e) == 0 ? (v).s0 : (v).s1)
 #define WORD1(v, e) (v)
-#define WORD_(n) WORD##n
-#define WORD(n) WORD_(n)
+#define WORD(n) CAT(WORD, n)
 
 /* Stores the 16-byte loads r[] of one slice (rows of ROWS, NL per work-item) into L. */
 #define STORE_SLICE(L, S, ROWS, NL, r)                                                         \
@@ -196,8 +195,6 @@ igemm(__global const uint4 *restrict A, uint aoff, uint ldaq, __global const uin
 /* One work-item: TM consecutive rows times TN consecutive columns, the columns as one vector.
  * A: k-contiguous rows (aoff, ldaq in 16-byte units); B: word-major, boff in 16-byte units,
  * ldbw words per k-word row. */
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
 #define UVEC CAT(uint, TN)
 #define IVEC CAT(int, TN)
 #define VLOAD CAT(vload, TN)

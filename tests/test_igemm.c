@@ -451,6 +451,10 @@ static void verification_catches_a_wrong_kernel(void **state) {
   snprintf(path, sizeof path, "%s/igemm.cl", dir);
   OB_ASSERT_OK(ob_write_file_atomic(path, src, len));
   free(src);
+  OB_ASSERT_OK(ob_kernel_source("paste.cl", &src, &len)); /* built in front of igemm.cl */
+  snprintf(path, sizeof path, "%s/paste.cl", dir);
+  OB_ASSERT_OK(ob_write_file_atomic(path, src, len));
+  free(src);
   ob_test_kernel_dir(dir);
   ob_registry *reg = NULL;
   OB_ASSERT_OK(ob_registry_create(&reg));

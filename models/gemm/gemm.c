@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GEMM_FILE "gemm.cl"
+#define GEMM_FILE "paste.cl gemm.cl" /* paste.cl: CAT */
 #define COPY_FILE "gemm_copy.cl"
-#define SPLITK_FILE "gemm_splitk.cl"
+#define SPLITK_FILE "paste.cl gemm_splitk.cl" /* paste.cl: CAT */
 
 /* A built GEMM kernel: its layout flags and its part (gemm.cl's STREAMK: 0 the plain kernel,
  * 1 and 2 a streamk configuration's data-parallel and stream-K parts). */

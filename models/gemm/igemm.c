@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define IGEMM_FILES "paste.cl igemm.cl" /* paste.cl: CAT */
+
 struct ob_igemm {
   ob_device *dev;
   ob_igemm_config cfg;
@@ -54,7 +56,7 @@ static ob_status build(ob_igemm *g) {
   for (int i = 0; i < ntries; i++) {
     snprintf(opts, sizeof opts, "%s -DDOT=%d %s", defines,
              (int)g->dot - (int)OB_IGEMM_DOT_PLAIN, stds[i]);
-    st = ob_kernel_create(g->dev, "igemm.cl", opts, "igemm", &g->gemm);
+    st = ob_kernel_create(g->dev, IGEMM_FILES, opts, "igemm", &g->gemm);
     if (st == OB_OK) break;
   }
   OB_TRY(st);
@@ -62,7 +64,7 @@ static ob_status build(ob_igemm *g) {
   snprintf(what, sizeof what, "igemm with %s", opts);
   OB_TRY(ob_kernel_fits(g->dev, g->gemm, (size_t)(c->bm / c->tm) * (size_t)(c->bn / c->tn), 0,
                         what));
-  return ob_kernel_create(g->dev, "igemm.cl", opts, "igemm_pack", &g->pack);
+  return ob_kernel_create(g->dev, IGEMM_FILES, opts, "igemm_pack", &g->pack);
 }
 
 static void release_kernels(ob_igemm *g) {
