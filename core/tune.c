@@ -150,15 +150,17 @@ static bool select_cached(const ob_tune_settings *s, const ob_tune_search *q,
   return false;
 }
 
-/* One trial, logged; its score, or 0 when it failed. */
-static double run_trial(const ob_tune_search *q, void *cand, double best) {
+/* One trial, logged; its score, or 0 when it failed (why it failed then into why, of size
+ * TUNE_WHY_MAX). */
+#define TUNE_WHY_MAX 256
+static double run_trial(const ob_tune_search *q, void *cand, double best, char *why) {
   double score = 0.0;
   char text[OB_TUNE_TEXT_MAX];
   ob_tune_format(q->family, cand, text, sizeof text);
   const ob_status st = q->trial(q->ctx, cand, best, &score);
   if (st != OB_OK || !(score > 0.0)) {
-    ob_log(OB_LOG_INFO, "%s tune %s: %s: %s",
-           q->family->name, q->shape, text, st != OB_OK ? ob_error_detail() : "no score");
+    snprintf(why, TUNE_WHY_MAX, "%s: %s", text, st != OB_OK ? ob_error_detail() : "no score");
+    ob_log(OB_LOG_INFO, "%s tune %s: %s", q->family->name, q->shape, why);
     ob_error_clear();
     return 0.0;
   }
@@ -188,21 +190,23 @@ static ob_status search(const ob_tune_search *q, void *out, double *best_score) 
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
   if (n) memcpy(cands, q->candidates, n * size);
+  char why[TUNE_WHY_MAX] = "none tried";
   ob_status st = q->prepare ? q->prepare(q->ctx) : OB_OK;
   for (size_t i = 0; st == OB_OK && i < n; i++) {
     const size_t b = best_of(score, i);
-    score[i] = run_trial(q, cands + i * size, b < i ? score[b] : 0.0);
+    score[i] = run_trial(q, cands + i * size, b < i ? score[b] : 0.0, why);
   }
   const size_t first = best_of(score, n);
   for (size_t i = 0; st == OB_OK && q->recheck > 1.0 && first < n && i < n; i++) {
     if (score[i] <= 0.0 || score[i] > q->recheck * score[first]) continue;
-    const double again = run_trial(q, cands + i * size, 0.0);
+    const double again = run_trial(q, cands + i * size, 0.0, why);
     if (again > 0.0 && again < score[i]) score[i] = again;
   }
   const size_t b = best_of(score, n);
   if (st == OB_OK && b == n)
-    st = ob_fail(OB_ERR_UNSUPPORTED, "%s: no candidate configuration (of %zu) works on %s for %s",
-                 q->family->name, n, ob_device_slug(q->dev), q->shape);
+    st = ob_fail(OB_ERR_UNSUPPORTED,
+                 "%s: no candidate configuration (of %zu) works on %s for %s (the last: %s)",
+                 q->family->name, n, ob_device_slug(q->dev), q->shape, why);
   if (st == OB_OK) {
     memcpy(out, cands + b * size, size);
     *best_score = score[b];

@@ -332,6 +332,8 @@ static void select_forced_stale_and_failing(void **state) {
   assert_int_equal(ob_tune_select(&s, &q, &got, &src), OB_ERR_UNSUPPORTED);
   assert_int_equal(src, OB_TUNE_SEARCHED);
   assert_non_null(strstr(ob_error_detail(), "no candidate configuration (of 3) works"));
+  assert_non_null(
+      strstr(ob_error_detail(), "(the last: width=1,kind=auto,items=12,depth=2: wrong result)"));
   remove_dir(s.cache_dir);
 }
 
