@@ -17,26 +17,30 @@ void ob_case_init(ob_case *c, const void *spec, const char *variant, const char 
   c->bytes = NAN;
 }
 
+/* Appends sep (when buf holds text already), "key=" and the value to buf, of size cap; a pair
+ * whose "key=" does not fit leaves buf as it was, a value that does not fit is cut. */
+static void append_pair(char *buf, size_t cap, const char *sep, const char *key, const char *fmt,
+                        va_list ap) {
+  const size_t len = strlen(buf);
+  const int w = snprintf(buf + len, cap - len, "%s%s=", len ? sep : "", key);
+  if (w < 0 || (size_t)w >= cap - len) {
+    buf[len] = '\0';
+    return;
+  }
+  vsnprintf(buf + len + (size_t)w, cap - len - (size_t)w, fmt, ap);
+}
+
 void ob_case_param(ob_case *c, const char *key, const char *fmt, ...) {
-  size_t len = strlen(c->params);
-  if (len && len + 1 < sizeof c->params) c->params[len++] = ';';
-  int w = snprintf(c->params + len, sizeof c->params - len, "%s=", key);
-  if (w < 0 || (size_t)w >= sizeof c->params - len) return;
-  len += (size_t)w;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->params + len, sizeof c->params - len, fmt, ap);
+  append_pair(c->params, sizeof c->params, ";", key, fmt, ap);
   va_end(ap);
 }
 
 void ob_case_note(ob_case *c, const char *key, const char *fmt, ...) {
-  size_t len = strlen(c->note);
-  int w = snprintf(c->note + len, sizeof c->note - len, "%s%s=", len ? "; " : "", key);
-  if (w < 0 || (size_t)w >= sizeof c->note - len) return;
-  len += (size_t)w;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(c->note + len, sizeof c->note - len, fmt, ap);
+  append_pair(c->note, sizeof c->note, "; ", key, fmt, ap);
   va_end(ap);
 }
 

@@ -9,6 +9,28 @@
 #include "peak/peak.h"
 #include "runner.h"
 
+/* Case params and notes: pairs joined by ';' and "; ", a pair whose "key=" does not fit left
+ * out whole, a value that does not fit cut at the buffer's end. */
+static void case_params_and_notes_append_pairs(void **state) {
+  (void)state;
+  ob_case c;
+  ob_case_init(&c, NULL, "own", "fp32", "size", 1.0);
+  ob_case_param(&c, "m", "%d", 1024);
+  ob_case_param(&c, "n", "%s", "512");
+  assert_string_equal(c.params, "m=1024;n=512");
+  ob_case_note(&c, "config", "%s", "bm=48");
+  ob_case_note(&c, "dot", "%s", "plain");
+  assert_string_equal(c.note, "config=bm=48; dot=plain");
+  char key[sizeof c.params];
+  memset(key, 'k', sizeof key - 1);
+  key[sizeof key - 1] = '\0';
+  ob_case_param(&c, key, "%d", 1); /* ";kkk...=" cannot fit */
+  assert_string_equal(c.params, "m=1024;n=512");
+  ob_case_param(&c, "long", "%s", key); /* the value is cut */
+  assert_int_equal(strlen(c.params), sizeof c.params - 1);
+  assert_int_equal(strncmp(c.params, "m=1024;n=512;long=kkk", 21), 0);
+}
+
 static void peak_probes_are_positive_and_below_theoretical(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
@@ -492,6 +514,7 @@ static void plan_runs_what_the_workloads_need_first(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(case_params_and_notes_append_pairs),
       cmocka_unit_test(peak_probes_are_positive_and_below_theoretical),
       cmocka_unit_test(probes_run_at_tiny_sizes),
       cmocka_unit_test(runner_statuses_budget_verification_plausibility),
