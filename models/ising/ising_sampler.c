@@ -1032,15 +1032,26 @@ ob_status ob_ising_moments_from_sums(const ob_ising_model *model, const int64_t 
   return OB_OK;
 }
 
-ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out) {
-  int64_t *node = malloc((s->n + 1) * sizeof *node), *edge = malloc((s->m + 1) * sizeof *edge);
+ob_status ob_ising_moments_of(const ob_ising_model *model, ob_ising_sums_fn sums,
+                              const void *source, ob_ising_moments *out) {
+  const size_t n = ob_ising_nodes(model), m = ob_ising_edges(model);
+  int64_t *node = malloc((n + 1) * sizeof *node), *edge = malloc((m + 1) * sizeof *edge);
   uint64_t samples = 0;
-  ob_status st = node && edge ? ob_ising_sampler_moment_sums(s, node, edge, &samples)
+  ob_status st = node && edge ? sums(source, node, edge, &samples)
                               : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK) st = ob_ising_moments_from_sums(s->model, node, edge, samples, out);
+  if (st == OB_OK) st = ob_ising_moments_from_sums(model, node, edge, samples, out);
   free(node);
   free(edge);
   return st;
+}
+
+static ob_status sampler_sums(const void *source, int64_t *node, int64_t *edge,
+                              uint64_t *samples) {
+  return ob_ising_sampler_moment_sums(source, node, edge, samples);
+}
+
+ob_status ob_ising_sampler_moments(const ob_ising_sampler *s, ob_ising_moments *out) {
+  return ob_ising_moments_of(s->model, sampler_sums, s, out);
 }
 
 /* Reads the words [w0, w0 + nw) of every node of a pass: an n x nw block of the state. */

@@ -234,6 +234,13 @@ ob_status ob_ising_sampler_moment_sums(const ob_ising_sampler *s, int64_t *node,
 ob_status ob_ising_moments_from_sums(const ob_ising_model *model, const int64_t *node,
                                      const int64_t *edge, uint64_t samples,
                                      ob_ising_moments *out);
+/* A source of the sums behind the moments of `model` (a sampler, a set of shards): fills node
+ * and edge (never NULL here) and *samples as ob_ising_sampler_moment_sums does. */
+typedef ob_status (*ob_ising_sums_fn)(const void *source, int64_t *node, int64_t *edge,
+                                      uint64_t *samples);
+/* Moments of `model` from the sums of `source` (working arrays allocated and freed here). */
+ob_status ob_ising_moments_of(const ob_ising_model *model, ob_ising_sums_fn sums,
+                              const void *source, ob_ising_moments *out);
 void ob_ising_sampler_clear_moments(ob_ising_sampler *s);
 
 /* Current states: out[c*n + i] = +-1 for chains [chain0, chain0 + count). */

@@ -205,16 +205,13 @@ ob_status ob_ising_shards_moment_sums(const ob_ising_shards *set, int64_t *node,
   return st;
 }
 
+static ob_status shards_sums(const void *source, int64_t *node, int64_t *edge,
+                             uint64_t *samples) {
+  return ob_ising_shards_moment_sums(source, node, edge, samples);
+}
+
 ob_status ob_ising_shards_moments(const ob_ising_shards *set, ob_ising_moments *out) {
-  const size_t n = ob_ising_nodes(set->model), m = ob_ising_edges(set->model);
-  int64_t *node = malloc((n + 1) * sizeof *node), *edge = malloc((m + 1) * sizeof *edge);
-  uint64_t samples = 0;
-  ob_status st = node && edge ? ob_ising_shards_moment_sums(set, node, edge, &samples)
-                              : ob_fail(OB_ERR_NOMEM, "out of memory");
-  if (st == OB_OK) st = ob_ising_moments_from_sums(set->model, node, edge, samples, out);
-  free(node);
-  free(edge);
-  return st;
+  return ob_ising_moments_of(set->model, shards_sums, set, out);
 }
 
 ob_status ob_ising_shards_samples(ob_ising_shards *set, size_t chain0, size_t count,
