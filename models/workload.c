@@ -19,8 +19,8 @@ void ob_case_init(ob_case *c, const void *spec, const char *variant, const char 
 
 /* Appends sep (when buf holds text already), "key=" and the value to buf, of size cap; a pair
  * whose "key=" does not fit leaves buf as it was, a value that does not fit is cut. */
-static void append_pair(char *buf, size_t cap, const char *sep, const char *key, const char *fmt,
-                        va_list ap) {
+static void __attribute__((format(printf, 5, 0)))
+append_pair(char *buf, size_t cap, const char *sep, const char *key, const char *fmt, va_list ap) {
   const size_t len = strlen(buf);
   const int w = snprintf(buf + len, cap - len, "%s%s=", len ? sep : "", key);
   if (w < 0 || (size_t)w >= cap - len) {
