@@ -456,6 +456,12 @@ ob_status ob_csv_read(const char *path, ob_csv_record_fn on_record, void *user);
 void *ob_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first);
 /* Writes a lower-case slug of s (letters, digits, '-') into buf. */
 void ob_slugify(char *buf, size_t n, const char *s);
+/* Appends sep (when buf, of size n, holds text already) and the formatted text to buf, cut
+ * where it does not fit; true when all of it fit. */
+bool ob_appendf(char *buf, size_t n, const char *sep, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+bool ob_vappendf(char *buf, size_t n, const char *sep, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 /* Creates a directory and its parents (mode 0777 & ~umask); OB_ERR_IO with a detail. */
 ob_status ob_mkdir_p(const char *path);
 /* A file written atomically: the data goes to a temporary file in the target's directory whose

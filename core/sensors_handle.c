@@ -14,25 +14,17 @@ void ob_sensor_config_default(ob_sensor_config *cfg) {
   cfg->sample_interval_s = 0.025;
 }
 
-/* Appends sep (when buf is not empty) and the formatted text to buf. */
-static void __attribute__((format(printf, 4, 0)))
-append(char *buf, size_t n, const char *sep, const char *fmt, va_list ap) {
-  size_t len = strlen(buf);
-  if (len && len + 1 < n) len += (size_t)snprintf(buf + len, n - len, "%s", sep);
-  if (len + 1 < n) vsnprintf(buf + len, n - len, fmt, ap);
-}
-
 void ob_sensors_found(ob_sensors *s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  append(s->found, sizeof s->found, "; ", fmt, ap);
+  ob_vappendf(s->found, sizeof s->found, "; ", fmt, ap);
   va_end(ap);
 }
 
 void ob_sensors_missing(ob_sensors *s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  append(s->missing, sizeof s->missing, ", ", fmt, ap);
+  ob_vappendf(s->missing, sizeof s->missing, ", ", fmt, ap);
   va_end(ap);
 }
 

@@ -22,6 +22,24 @@ void *ob_grow(void *items, size_t *cap, size_t need, size_t elem, size_t first) 
   return grown;
 }
 
+bool ob_vappendf(char *buf, size_t n, const char *sep, const char *fmt, va_list ap) {
+  const size_t len = strlen(buf);
+  if (len + 1 >= n) return false;
+  const int s = snprintf(buf + len, n - len, "%s", len ? sep : "");
+  if (s < 0 || (size_t)s >= n - len) return false;
+  const size_t at = len + (size_t)s;
+  const int w = vsnprintf(buf + at, n - at, fmt, ap);
+  return w >= 0 && (size_t)w < n - at;
+}
+
+bool ob_appendf(char *buf, size_t n, const char *sep, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  const bool all = ob_vappendf(buf, n, sep, fmt, ap);
+  va_end(ap);
+  return all;
+}
+
 void ob_slugify(char *buf, size_t n, const char *s) {
   if (n == 0) return;
   size_t o = 0;

@@ -22,12 +22,10 @@ void ob_case_init(ob_case *c, const void *spec, const char *variant, const char 
 static void __attribute__((format(printf, 5, 0)))
 append_pair(char *buf, size_t cap, const char *sep, const char *key, const char *fmt, va_list ap) {
   const size_t len = strlen(buf);
-  const int w = snprintf(buf + len, cap - len, "%s%s=", len ? sep : "", key);
-  if (w < 0 || (size_t)w >= cap - len) {
+  if (ob_appendf(buf, cap, sep, "%s=", key))
+    ob_vappendf(buf, cap, "", fmt, ap);
+  else
     buf[len] = '\0';
-    return;
-  }
-  vsnprintf(buf + len + (size_t)w, cap - len - (size_t)w, fmt, ap);
 }
 
 void ob_case_param(ob_case *c, const char *key, const char *fmt, ...) {

@@ -401,6 +401,14 @@ static void utilities(void **state) {
   assert_string_equal(buf, "nvidia-h200-sxm");
   ob_slugify(buf, sizeof buf, "--My.Host--");
   assert_string_equal(buf, "my-host");
+  char list[12] = "";
+  assert_true(ob_appendf(list, sizeof list, ", ", "%s", "nvml"));
+  assert_true(ob_appendf(list, sizeof list, ", ", "%d", 42));
+  assert_string_equal(list, "nvml, 42");
+  assert_false(ob_appendf(list, sizeof list, "; ", "%s", "rapl")); /* cut at the end */
+  assert_string_equal(list, "nvml, 42; r");
+  assert_false(ob_appendf(list, sizeof list, "; ", "%s", "x")); /* full: unchanged */
+  assert_string_equal(list, "nvml, 42; r");
   assert_true(ob_hash(OB_HASH_INIT, "a", 1) != ob_hash(OB_HASH_INIT, "b", 1));
   double v = 0;
   assert_true(ob_parse_double("1.5e3", &v) && v == 1500);
