@@ -25,11 +25,13 @@ static void CL_CALLBACK free_host_memory(cl_mem m, void *host) {
 }
 
 /* clCreateBuffer for a CPU device's large buffer on host memory of its own (see HUGE_PAGE);
- * NULL where the flags already place it (USE_HOST_PTR, ALLOC_HOST_PTR) or where the memory,
+ * NULL where the flags already place it (USE_HOST_PTR, ALLOC_HOST_PTR), where they are not
+ * valid (COPY_HOST_PTR without a host pointer: clCreateBuffer says so) or where the memory,
  * the buffer or its destructor cannot be had: the caller then creates it the usual way. */
 static cl_mem create_on_huge_pages(cl_context ctx, cl_mem_flags flags, size_t bytes,
                                    const void *host) {
   if (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)) return NULL;
+  if ((flags & CL_MEM_COPY_HOST_PTR) && !host) return NULL;
   const size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
   void *mem = aligned_alloc(HUGE_PAGE, size);
   if (!mem) return NULL;

@@ -295,6 +295,12 @@ static void large_cpu_buffers_sit_on_aligned_host_memory(void **state) {
   }
   assert_int_equal(flags[2], CL_MEM_READ_WRITE);
   assert_null(where[2]);
+  /* a copy from no host memory is the driver's error, as for any buffer */
+  cl_mem none = NULL;
+  assert_int_equal(ob_buffer_create(dev, CL_MEM_COPY_HOST_PTR, n * sizeof *host, NULL, &none),
+                   OB_ERR_CL);
+  assert_null(none);
+  assert_non_null(strstr(ob_error_detail(), "CL_INVALID_HOST_PTR"));
   OB_ASSERT_OK(ob_buffer_read(dev, copied, 0, n * sizeof *back, back));
   assert_memory_equal(back, host, n * sizeof *host);
   for (size_t i = 0; i < n; i++) host[i] = -host[i];
