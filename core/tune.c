@@ -150,9 +150,10 @@ static bool select_cached(const ob_tune_settings *s, const ob_tune_search *q,
   return false;
 }
 
+#define TUNE_WHY_MAX 512 /* a failed trial's "CONFIG: REASON" */
+
 /* One trial, logged; its score, or 0 when it failed (why it failed then into why, of size
  * TUNE_WHY_MAX). */
-#define TUNE_WHY_MAX 512
 static double run_trial(const ob_tune_search *q, void *cand, double best, char *why) {
   double score = 0.0;
   char text[OB_TUNE_TEXT_MAX];
