@@ -13,6 +13,7 @@ typedef struct ob_program_entry {
   char *files;
   char *options;
   cl_program program;
+  char *unstored;             /* the cache path its binary is still to be written to, or NULL */
 } ob_program_entry;
 
 /* Where work on a device happens: everything that is state, as opposed to the device's facts. */
@@ -22,6 +23,7 @@ struct ob_stream {
   cl_command_queue queue;     /* in order, with profiling where the device has it */
   ob_program_entry *programs; /* built for this stream's context, by files and options */
   size_t nprograms, cap_programs;
+  int binaries_deferred;      /* > 0: builds leave their binaries unwritten for now */
   ob_build_record builds[OB_MAX_BUILD_RECORDS];
   size_t nbuilds;
   char *build_log;            /* log of the last failed build, kept for the user */

@@ -237,6 +237,14 @@ ob_status ob_stream_record(ob_stream *s, ob_status st);
 ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
                          cl_program *out);
 
+/* Defers (defer true) or resumes (false; the calls nest) writing the binaries of the programs
+ * built on dev's default stream to the on-disk cache: a program built while deferred has its
+ * binary written when ob_program_get next returns it with writing resumed, so a tuning search's
+ * candidates that lost cost no binary (on PoCL the binary is generated code, half of what a
+ * cold candidate costs) and the chosen one is written when its workload takes it. Opens the
+ * device; a device that cannot be opened (or NULL) is left as it is. */
+void ob_program_cache_defer(ob_device *dev, bool defer);
+
 /* Creates a kernel (owned by the caller: clReleaseKernel) from ob_program_get's program. */
 ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,
                            const char *name, cl_kernel *out);

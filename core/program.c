@@ -161,8 +161,11 @@ static void record_build(ob_stream *s, const char *files, const char *options, d
   r->from_cache = cached;
 }
 
+/* Builds the program (or loads its cached binary). A binary built while the stream defers them
+ * is not written: its cache path goes to *unstored (malloc'ed; NULL otherwise). */
 static ob_status build_program(ob_stream *s, const char *files, const char *options,
-                               cl_program *out) {
+                               cl_program *out, char **unstored) {
+  *unstored = NULL;
   char *source = NULL;
   OB_TRY(load_sources(files, &source));
   const bool caching = ob_program_cache_dir()[0] != '\0';
@@ -194,7 +197,10 @@ static ob_status build_program(ob_stream *s, const char *files, const char *opti
     return ob_fail(OB_ERR_BUILD, "build of %s failed: %s (%d): %s", files, ob_cl_strerror(err),
                    err, first);
   }
-  if (caching) store_cached(s, prog, path);
+  if (caching && s->binaries_deferred > 0)
+    *unstored = strdup(path); /* out of memory: the binary is simply never written */
+  else if (caching)
+    store_cached(s, prog, path);
   record_build(s, files, options, seconds, false);
   *out = prog;
   return OB_OK;
@@ -213,6 +219,11 @@ static ob_status program_get(ob_stream *s, const char *files, const char *option
   for (size_t i = 0; i < s->nprograms; i++) {
     ob_program_entry *e = &s->programs[i];
     if (strcmp(e->files, files) == 0 && strcmp(e->options, full) == 0) {
+      if (e->unstored && s->binaries_deferred == 0) {
+        store_cached(s, e->program, e->unstored);
+        free(e->unstored);
+        e->unstored = NULL;
+      }
       *out = e->program;
       return OB_OK;
     }
@@ -225,13 +236,16 @@ static ob_status program_get(ob_stream *s, const char *files, const char *option
     s->cap_programs = cap;
   }
   cl_program prog = NULL;
-  OB_TRY(build_program(s, files, full, &prog));
+  char *unstored = NULL;
+  OB_TRY(build_program(s, files, full, &prog, &unstored));
   ob_program_entry *e = &s->programs[s->nprograms];
   e->files = strdup(files);
   e->options = strdup(full);
+  e->unstored = unstored;
   if (!e->files || !e->options) {
     free(e->files);
     free(e->options);
+    free(e->unstored);
     clReleaseProgram(prog);
     return ob_fail(OB_ERR_NOMEM, "out of memory");
   }
@@ -246,6 +260,19 @@ ob_status ob_program_get(ob_device *dev, const char *files, const char *options,
   *out = NULL;
   OB_TRY(ob_device_open(dev));
   return ob_stream_record(dev->stream, program_get(dev->stream, files, options, out));
+}
+
+void ob_program_cache_defer(ob_device *dev, bool defer) {
+  if (!dev) return;
+  if (ob_device_open(dev) != OB_OK) {
+    ob_error_clear(); /* the search's trials meet the same failure and report it */
+    return;
+  }
+  ob_stream *s = dev->stream;
+  if (defer)
+    s->binaries_deferred++;
+  else if (s->binaries_deferred > 0)
+    s->binaries_deferred--;
 }
 
 ob_status ob_kernel_create(ob_device *dev, const char *files, const char *options,

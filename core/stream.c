@@ -33,6 +33,7 @@ void ob_stream_free(ob_stream *s) {
     if (s->programs[i].program) clReleaseProgram(s->programs[i].program);
     free(s->programs[i].files);
     free(s->programs[i].options);
+    free(s->programs[i].unstored);
   }
   free(s->programs);
   free(s->build_log);

@@ -192,6 +192,8 @@ static ob_status search(const ob_tune_search *q, void *out, double *best_score) 
   }
   if (n) memcpy(cands, q->candidates, n * size);
   char why[TUNE_WHY_MAX] = "none tried";
+  /* the candidates' binaries are written only for the one chosen, when its workload takes it */
+  ob_program_cache_defer(q->dev, true);
   ob_status st = q->prepare ? q->prepare(q->ctx) : OB_OK;
   for (size_t i = 0; st == OB_OK && i < n; i++) {
     const size_t b = best_of(score, i);
@@ -203,6 +205,7 @@ static ob_status search(const ob_tune_search *q, void *out, double *best_score) 
     const double again = run_trial(q, cands + i * size, 0.0, why);
     if (again > 0.0 && again < score[i]) score[i] = again;
   }
+  ob_program_cache_defer(q->dev, false);
   const size_t b = best_of(score, n);
   if (st == OB_OK && b == n)
     st = ob_fail(OB_ERR_UNSUPPORTED,

@@ -143,6 +143,53 @@ static void program_builds_and_loads_from_binary_cache(void **state) {
   ob_registry_destroy(reg2);
 }
 
+/* Whether a fresh registry (new process state) loads the program of opts from the disk cache.
+ * It builds with binaries deferred, so asking writes nothing. */
+static bool program_binary_on_disk(ob_device *dev, const char *opts) {
+  ob_registry *reg = NULL;
+  OB_ASSERT_OK(ob_registry_create(&reg));
+  ob_device *fresh = ob_registry_device(reg, ob_device_index(dev));
+  ob_program_cache_defer(fresh, true);
+  cl_kernel k = NULL;
+  OB_ASSERT_OK(ob_kernel_create(fresh, "peak.cl", opts, "empty", &k));
+  clReleaseKernel(k);
+  ob_build_record rec[8];
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(fresh), rec, 8), 1);
+  const bool cached = rec[0].from_cache;
+  ob_registry_destroy(reg);
+  return cached;
+}
+
+/* A program built while binaries are deferred (a tuning search) reaches the disk cache only
+ * when it is taken again with writing resumed; one never taken again never does. */
+static void deferred_binaries_are_written_when_taken_again(void **state) {
+  (void)state;
+  ob_device *dev = ob_test_device();
+  char chosen[64], passed_over[64];
+  snprintf(chosen, sizeof chosen, "-DTEST_NONCE=%ld -DCHOSEN", (long)ob_now());
+  snprintf(passed_over, sizeof passed_over, "-DTEST_NONCE=%ld -DPASSED", (long)ob_now());
+  cl_kernel k = NULL;
+  ob_program_cache_defer(dev, true);
+  ob_program_cache_defer(dev, true); /* nested: written only once both are resumed */
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", chosen, "empty", &k));
+  clReleaseKernel(k);
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", passed_over, "empty", &k));
+  clReleaseKernel(k);
+  ob_program_cache_defer(dev, false);
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", chosen, "empty", &k));
+  clReleaseKernel(k);
+  assert_false(program_binary_on_disk(dev, chosen));
+  ob_program_cache_defer(dev, false);
+  ob_program_cache_defer(dev, false); /* one resume too many changes nothing */
+  assert_false(program_binary_on_disk(dev, chosen)); /* not taken since */
+  OB_ASSERT_OK(ob_kernel_create(dev, "peak.cl", chosen, "empty", &k));
+  clReleaseKernel(k);
+  ob_build_record rec[8];
+  ob_stream_take_builds(ob_device_stream(dev), rec, 8);
+  assert_true(program_binary_on_disk(dev, chosen));
+  assert_false(program_binary_on_disk(dev, passed_over));
+}
+
 /* A work-group or local memory beyond what a built kernel can take is unsupported, by name. */
 static void kernel_limits_are_checked(void **state) {
   (void)state;
@@ -543,6 +590,7 @@ int main(void) {
       cmocka_unit_test(registry_finds_devices_with_sane_properties),
       cmocka_unit_test(selection_by_index_slug_type_and_substring),
       cmocka_unit_test(program_builds_and_loads_from_binary_cache),
+      cmocka_unit_test(deferred_binaries_are_written_when_taken_again),
       cmocka_unit_test(kernel_limits_are_checked),
       cmocka_unit_test(build_failure_reports_the_log),
       cmocka_unit_test(kernel_source_embedded_and_from_directory),
