@@ -114,6 +114,23 @@ static void selection_by_index_slug_type_and_substring(void **state) {
   free(m);
 }
 
+/* Whether a fresh registry (new process state) loads the program of opts from the disk cache.
+ * It builds with binaries deferred, so asking writes nothing. */
+static bool program_binary_on_disk(ob_device *dev, const char *opts) {
+  ob_registry *reg = NULL;
+  OB_ASSERT_OK(ob_registry_create(&reg));
+  ob_device *fresh = ob_registry_device(reg, ob_device_index(dev));
+  ob_program_cache_defer(fresh, true);
+  cl_kernel k = NULL;
+  OB_ASSERT_OK(ob_kernel_create(fresh, "peak.cl", opts, "empty", &k));
+  clReleaseKernel(k);
+  ob_build_record rec[8];
+  assert_int_equal(ob_stream_take_builds(ob_device_stream(fresh), rec, 8), 1);
+  const bool cached = rec[0].from_cache;
+  ob_registry_destroy(reg);
+  return cached;
+}
+
 static void program_builds_and_loads_from_binary_cache(void **state) {
   (void)state;
   ob_device *dev = ob_test_device();
@@ -133,31 +150,7 @@ static void program_builds_and_loads_from_binary_cache(void **state) {
   clReleaseKernel(k);
   assert_int_equal(ob_stream_take_builds(ob_device_stream(dev), rec, 8), 0);
   /* A fresh registry (new process state) loads it from the disk cache. */
-  ob_registry *reg2 = NULL;
-  OB_ASSERT_OK(ob_registry_create(&reg2));
-  ob_device *dev2 = ob_registry_device(reg2, ob_device_index(dev));
-  OB_ASSERT_OK(ob_kernel_create(dev2, "peak.cl", opts, "empty", &k));
-  clReleaseKernel(k);
-  assert_int_equal(ob_stream_take_builds(ob_device_stream(dev2), rec, 8), 1);
-  assert_true(rec[0].from_cache);
-  ob_registry_destroy(reg2);
-}
-
-/* Whether a fresh registry (new process state) loads the program of opts from the disk cache.
- * It builds with binaries deferred, so asking writes nothing. */
-static bool program_binary_on_disk(ob_device *dev, const char *opts) {
-  ob_registry *reg = NULL;
-  OB_ASSERT_OK(ob_registry_create(&reg));
-  ob_device *fresh = ob_registry_device(reg, ob_device_index(dev));
-  ob_program_cache_defer(fresh, true);
-  cl_kernel k = NULL;
-  OB_ASSERT_OK(ob_kernel_create(fresh, "peak.cl", opts, "empty", &k));
-  clReleaseKernel(k);
-  ob_build_record rec[8];
-  assert_int_equal(ob_stream_take_builds(ob_device_stream(fresh), rec, 8), 1);
-  const bool cached = rec[0].from_cache;
-  ob_registry_destroy(reg);
-  return cached;
+  assert_true(program_binary_on_disk(dev, opts));
 }
 
 /* A program built while binaries are deferred (a tuning search) reaches the disk cache only
