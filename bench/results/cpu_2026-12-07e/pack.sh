@@ -7,6 +7,7 @@
 # (the tree must fit the 64 MiB a device call carries). PoCL is relocatable (RELOC): it finds
 # its headers and bitcode beside libpocl.so.2, wherever it is unpacked.
 # Usage (repository root, after make; apt-get update once): sh bench/results/cpu_2026-12-07e/pack.sh
+#   [more files the call runs, e.g. a later session's scripts]
 set -eu
 d=$(mktemp -d)
 (cd "$d" && apt-get download libpocl2 libpocl2-common libllvm15 libclang-cpp15 libz3-4 libedit2 \
@@ -16,7 +17,7 @@ for f in "$d"/*.deb; do dpkg -x "$f" "$d/root"; done
 rm -rf "$d/root/usr/share/doc" "$d/root/usr/share/lintian"
 find "$d/root/usr/share/pocl" -name 'kernel-*.bc' ! -name '*-avx512.bc' -delete
 bash ../shared/gpu/pack.sh oclbench bench/results/cpu_rounds.sh \
-  bench/results/cpu_2026-12-05/openblas.py bench/results/cpu_2026-12-07e/gpuhost.sh
+  bench/results/cpu_2026-12-05/openblas.py bench/results/cpu_2026-12-07e/gpuhost.sh "$@"
 tar -cf - -C "$d/root" . | xz -9e -T2 > .gpu/pocl.tar.xz
 rm -rf "$d"
 du -sh .gpu

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Why own SGEMM and OpenBLAS both stop near half the FMA peak on the GPU machine's 16-core CPU
+# (2026-12-07, fifteenth session): the same measurements on 1, 2, 4, 8 and 16 of its cores.
+# Per core count t, pinned to cores 0..t-1 (taskset), PoCL held to t threads
+# (POCL_MAX_PTHREAD_COUNT) and OpenBLAS to t (OPENBLAS_NUM_THREADS):
+#   the FMA probe (fma_float16) and read bandwidth of `oclbench run peak --quick`,
+#   own SGEMM through build/gemm_driver (cpu_2026-12-05c/gemm_driver.c, packed by pack.sh; persistent 48/256 6x64 kc 512, the tuner's
+#   2048^3 choice on this CPU; median/best of 20 runs at 2048^3, 5 at 4096^3; verified by the
+#   `oclbench run linear` rounds of gpuhost.sh in the same call),
+#   OpenBLAS through numpy at 2048^3 (8 runs) and 4096^3 (3), median/best,
+#   and the steal time the hypervisor reported (/proc/stat) over the three.
+# Runs after gpuhost.sh in the same call (it unpacks PoCL and registers it):
+#   bash .gpu/remote.sh sh -c 'sh bench/results/cpu_2026-12-07e/gpuhost.sh;
+#     sh bench/results/cpu_2026-12-07f/scaling.sh'
+# Writes $OUT/scaling.txt.
+set -u
+o=${OUT:-/tmp/out}
+pr=/tmp/pocl-root
+export LD_LIBRARY_PATH="$pr/usr/lib/x86_64-linux-gnu:$pr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export XDG_CACHE_HOME=/tmp/cache PY=${PY:-/opt/torch/.venv/bin/python3}
+steal() { awk '/^cpu /{print $9}' /proc/stat; }
+blas() { # CORES
+  taskset -c "$1" "$PY" -c "
+import numpy as np, time, statistics
+out = []
+for n, reps in ((2048, 8), (4096, 3)):
+    a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
+    a @ b
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
+    out.append('%.0f/%.0f' % (2 * n**3 / 1e9 / statistics.median(ts), 2 * n**3 / 1e9 / min(ts)))
+print(' '.join(out))"
+}
+echo "cores | fma_float16 GFLOP/s | read GB/s | own 2048 / 4096 median/best | OpenBLAS 2048 / 4096 | steal ticks" > "$o/scaling.txt"
+for t in 1 2 4 8 16; do
+  c="0-$((t - 1))"
+  s0=$(steal)
+  POCL_MAX_PTHREAD_COUNT=$t taskset -c "$c" ./oclbench run peak --quick --device pocl \
+    --out "/tmp/peak$t" --force >/dev/null 2>&1
+  pk=$(python3 -c "
+import csv, glob
+v = {r['variant']: float(r['value']) for r in csv.DictReader(open(glob.glob('/tmp/peak$t/*.csv')[0]))
+     if r['status'] == 'ok'}
+print('%.0f | %.1f' % (v.get('fma_float16', 0), v.get('read', 0)))")
+  own=""
+  for n in 2048 4096; do
+    r=$([ $n = 2048 ] && echo 20 || echo 5)
+    own="$own $(POCL_MAX_PTHREAD_COUNT=$t taskset -c "$c" build/gemm_driver $n $r 6 64 512 48 256 2>&1 |
+      sed -n 's/.*median \([0-9.]*\) best \([0-9.]*\).*/\1\/\2/p')"
+  done
+  b=$(OPENBLAS_NUM_THREADS=$t blas "$c")
+  echo "$t | $pk |$own | $b | $(($(steal) - s0))" >> "$o/scaling.txt"
+done
