@@ -1,8 +1,9 @@
-# OpenBLAS through numpy: `a @ b` in fp32 at 1024 (30 runs) and 2048 (8 runs) after one warm-up;
-# prints median/best GFLOP/s for each size.
-import numpy as np, time, statistics
+# OpenBLAS through numpy: `a @ b` in fp32, one warm-up then timed runs, for each size given as
+# N:RUNS on the command line (default 1024:30 2048:8); prints median/best GFLOP/s per size.
+import numpy as np, time, statistics, sys
 out=[]
-for n, reps in ((1024, 30), (2048, 8)):
+for arg in sys.argv[1:] or ["1024:30", "2048:8"]:
+    n, reps = map(int, arg.split(":"))
     a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
     a @ b
     ts = []

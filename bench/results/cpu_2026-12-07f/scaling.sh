@@ -19,19 +19,7 @@ pr=/tmp/pocl-root
 export LD_LIBRARY_PATH="$pr/usr/lib/x86_64-linux-gnu:$pr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export XDG_CACHE_HOME=/tmp/cache PY=${PY:-/opt/torch/.venv/bin/python3}
 steal() { awk '/^cpu /{print $9}' /proc/stat; }
-blas() { # CORES
-  taskset -c "$1" "$PY" -c "
-import numpy as np, time, statistics
-out = []
-for n, reps in ((2048, 8), (4096, 3)):
-    a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
-    a @ b
-    ts = []
-    for _ in range(reps):
-        t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
-    out.append('%.0f/%.0f' % (2 * n**3 / 1e9 / statistics.median(ts), 2 * n**3 / 1e9 / min(ts)))
-print(' '.join(out))"
-}
+blas() { taskset -c "$1" "$PY" bench/results/cpu_2026-12-05/openblas.py 2048:8 4096:3; } # CORES
 echo "cores | fma_float16 GFLOP/s | read GB/s | own 2048 / 4096 median/best | OpenBLAS 2048 / 4096 | steal ticks" > "$o/scaling.txt"
 for t in 1 2 4 8 16; do
   c="0-$((t - 1))"
