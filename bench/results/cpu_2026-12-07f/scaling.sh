@@ -12,6 +12,7 @@
 # Runs after gpuhost.sh in the same call (it unpacks PoCL and registers it):
 #   bash .gpu/remote.sh sh -c 'sh bench/results/cpu_2026-12-07e/gpuhost.sh;
 #     sh bench/results/cpu_2026-12-07f/scaling.sh'
+# COUNTS and PAIRS: other core counts and pairs than 1 2 4 8 16 and 0,1 0,4 0,8 0,12 0,15.
 # Writes $OUT/scaling.txt.
 set -u
 o=${OUT:-/tmp/out}
@@ -33,7 +34,7 @@ v = {r['variant']: float(r['value']) for r in csv.DictReader(open(glob.glob('/tm
 print('%.0f | %.1f' % (v.get('fma_float16', 0), v.get('read', 0)))"
 }
 echo "cores | fma_float16 GFLOP/s | read GB/s | own 2048 / 4096 median/best | OpenBLAS 2048 / 4096 | steal ticks" > "$o/scaling.txt"
-for t in 1 2 4 8 16; do
+for t in ${COUNTS:-1 2 4 8 16}; do
   c="0-$((t - 1))"
   s0=$(steal)
   pk=$(peak "$c" "$t")
@@ -49,6 +50,6 @@ done
 # Two threads on pairs of cores: if two of the VM's cores shared one physical core (the VM
 # reports one thread per core), the FMA probe would halve on that pair.
 echo "pair | fma_float16 GFLOP/s | read GB/s" >> "$o/scaling.txt"
-for c in 0,1 0,4 0,8 0,12 0,15; do
+for c in ${PAIRS:-0,1 0,4 0,8 0,12 0,15}; do
   echo "$c | $(peak "$c" 2)" >> "$o/scaling.txt"
 done
