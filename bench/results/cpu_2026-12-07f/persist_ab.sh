@@ -5,6 +5,10 @@
 # (cpu_2026-12-05c/gemm_driver.c; 20 runs, median/best), 6x64 kc 512, 48/256 and 48/512.
 # Repository root, after make and building build/gemm_driver; PY: a python with numpy:
 #   sh bench/results/cpu_2026-12-07f/persist_ab.sh [ROUNDS]
+# On the GPU machine (packed by cpu_2026-12-07e/pack.sh with build/gemm_driver and this file),
+# after scaling.sh in the same call: with PoCL's libraries on LD_LIBRARY_PATH as scaling.sh
+# sets it, OCL_ICD_VENDORS=/tmp/pocl-icd (PoCL alone: the driver opens device 0), and
+# PY=/opt/torch/.venv/bin/python3.
 set -eu
 for r in $(seq "${1:-4}"); do
   echo "round $r OpenBLAS 2048 $("${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py 2048:8)"

@@ -1,12 +1,13 @@
 #!/bin/sh
-# Why own SGEMM and OpenBLAS both stop near half the FMA peak on the GPU machine's 16-core CPU
-# (2026-12-07, fifteenth session): the same measurements on 1, 2, 4, 8 and 16 of its cores.
-# Per core count t, pinned to cores 0..t-1 (taskset), PoCL held to t threads
-# (POCL_MAX_PTHREAD_COUNT) and OpenBLAS to t (OPENBLAS_NUM_THREADS):
+# Why own SGEMM and OpenBLAS both stopped near half the FMA peak on the GPU machine's 16-core
+# CPU (the fifteenth session's question; measured in the sixteenth, 2026-12-07): the same
+# measurements on 1, 2, 4, 8 and 16 of its cores. Per core count t, pinned to cores 0..t-1
+# (taskset), PoCL held to t threads (POCL_MAX_PTHREAD_COUNT), OpenBLAS to t (OPENBLAS_NUM_THREADS):
 #   the FMA probe (fma_float16) and read bandwidth of `oclbench run peak --quick`,
-#   own SGEMM through build/gemm_driver (cpu_2026-12-05c/gemm_driver.c, packed by pack.sh; persistent 48/256 6x64 kc 512, the tuner's
-#   2048^3 choice on this CPU; median/best of 20 runs at 2048^3, 5 at 4096^3; verified by the
-#   `oclbench run linear` rounds of gpuhost.sh in the same call),
+#   own SGEMM through build/gemm_driver (cpu_2026-12-05c/gemm_driver.c, packed by pack.sh:
+#   persistent 48/256 6x64 kc 512, the tuner's 2048^3 choice on this CPU; median/best of 20
+#   runs at 2048^3, 5 at 4096^3; the same kernel is verified by the `oclbench run linear`
+#   rounds of gpuhost.sh),
 #   OpenBLAS through numpy at 2048^3 (8 runs) and 4096^3 (3), median/best,
 #   and the steal time the hypervisor reported (/proc/stat) over the three.
 # Runs after gpuhost.sh in the same call (it unpacks PoCL and registers it):
