@@ -1,9 +1,11 @@
 # OpenBLAS through numpy: `a @ b` in fp32, one warm-up then timed runs, for each size given as
-# N:RUNS on the command line (default 1024:30 2048:8); prints median/best GFLOP/s per size.
+# N:RUNS or N (30 runs up to 1024, else 8) on the command line (default 1024 2048); prints
+# median/best GFLOP/s per size.
 import numpy as np, time, statistics, sys
 out=[]
-for arg in sys.argv[1:] or ["1024:30", "2048:8"]:
-    n, reps = map(int, arg.split(":"))
+for arg in sys.argv[1:] or ["1024", "2048"]:
+    n, _, runs = arg.partition(":")
+    n = int(n); reps = int(runs) if runs else (30 if n <= 1024 else 8)
     a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
     a @ b
     ts = []
