@@ -48,6 +48,8 @@
  *              first kc block). The packing reads any layout (TA, TB), alignment and size
  *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
  *              prefetched before its k loop (PREFETCH)
+ *   CPU_DEVICE PERSIST only: 1: the device is a CPU, all its address spaces the host's (PREFETCH
+ *              below; the host sets it)
  *   STREAMK    LOCAL=1 only: a part of a stream-K call (models/gemm/gemm.c, streamk): 1, the
  *              data-parallel part: work-group g of a one-row launch takes tile g, the tiles
  *              numbered row-major over ceil(M/BM) x ceil(N/BN); 2, the stream-K part: the
@@ -427,12 +429,20 @@ typedef CAT(float, VG) vecg;
 /* PREFETCH(p, rw): asks for the cache line at p ahead of its use; rw 1 where it will be written
  * (C's tile), 0 where it is only read (the packing's sources: x86's write-intent PREFETCHW
  * there cost 3-5% of a 1024^3 or 2048^3 call on a 2-core Xeon with AVX-512, PoCL, against
- * PREFETCHT0; bench/RESULTS.md, 2026-12-06, third session). Compiling for a machine
- * (PoCL: the host CPU), clang's __builtin_prefetch; for SPIR, an intermediate form another
- * compiler or an interpreter takes on (Intel's CPU runtime, Oclgrind: it cannot run the
- * builtin's llvm.prefetch), and without clang, OpenCL's prefetch(), which has no intent
- * (rw unused) and which PoCL 3.1 compiles to nothing. */
-#if defined(__has_builtin) && !defined(__SPIR__)
+ * PREFETCHT0; bench/RESULTS.md, 2026-12-06, third session). Compiling for a CPU's own
+ * instructions (CPU_DEVICE, set by the host for CPU devices; PoCL: the host CPU), clang's
+ * __builtin_prefetch: its pointer is one of the default address space, which a __global one
+ * is only where every address space is the host's (NVIDIA's compiler, whose clang does not
+ * adapt the builtin to the argument's address space as later ones do, rejects a __global
+ * pointer there: bench/RESULTS.md, 2026-12-07, eighteenth session). For SPIR, an
+ * intermediate form another compiler or an interpreter takes on (Intel's CPU runtime,
+ * Oclgrind: it cannot run the builtin's llvm.prefetch), on other devices and without
+ * clang, OpenCL's prefetch(), which has no intent (rw unused) and which PoCL 3.1 compiles
+ * to nothing. */
+#ifndef CPU_DEVICE
+#define CPU_DEVICE 0
+#endif
+#if CPU_DEVICE && defined(__has_builtin) && !defined(__SPIR__)
 #if __has_builtin(__builtin_prefetch)
 #define PREFETCH(p, rw) __builtin_prefetch((p), (rw), 3)
 #endif

@@ -104,8 +104,9 @@ static void build_options(const ob_device *dev, const ob_gemm_config *c, int ta,
   if (c->panel)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPANEL=%d",
              c->panel);
-  if (c->persist)
-    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1");
+  if (c->persist) /* CPU_DEVICE: gemm.cl's PREFETCH */
+    snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DPERSIST=1%s",
+             ob_device_is_cpu(dev) ? " -DCPU_DEVICE=1" : "");
   if (part)
     snprintf(defines + strlen(defines), sizeof defines - strlen(defines), " -DSTREAMK=%d", part);
   if (half_io) snprintf(half, sizeof half, " -DHALF_IO=%d", half_io);
