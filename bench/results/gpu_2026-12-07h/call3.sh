@@ -1,0 +1,24 @@
+#!/bin/bash
+# Device call 3, 2026-12-07 (eighteenth session): the test suite on GPU 0 with 010be6f's fixes
+# (call 2's suite: test_gemm's persistent configurations did not build with NVIDIA's compiler,
+# test_core expected a CPU's buffer flags; test_readme needs README.md and bench/results/,
+# which are not packed, and runs on CPUs in CI). Packed with
+#   make -j2 oclbench tests-build &&
+#   tar czhf build/tests.tgz $(ls build/tests/test_* | grep -v '\.[od]$') build/tests/fuzz/replay_* \
+#     build/tests/libfake_nvml*.so -C /usr/lib/x86_64-linux-gnu libcmocka.so.0
+#   bash ../shared/gpu/pack.sh oclbench tools tests/data tests/fuzz bench/*.c build/tests.tgz \
+#     bench/results/h200_2026-12-05e/call_lib.sh bench/results/h200_2026-12-05f/sample_lib.sh \
+#     bench/results/gpu_2026-12-07h/call3.sh
+# and run as `bash .gpu/remote.sh bash bench/results/gpu_2026-12-07h/call3.sh`.
+. bench/results/h200_2026-12-05e/call_lib.sh
+. bench/results/h200_2026-12-05f/sample_lib.sh
+mkdir -p build && tar xzf build/tests.tgz && mv libcmocka.so.0 build/
+tests=$(ls build/tests/test_* | grep -v -e '\.[od]$' -e test_cli -e test_bundle -e test_mpi \
+  -e test_compare -e test_csv -e test_flops_dot -e test_readme)
+mark "tests start"
+LD_LIBRARY_PATH="$PWD/build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OCLBENCH_TEST_DEVICE=0 \
+  timeout ${1:-330} sh tools/run_tests.sh build $tests > $T/tests.txt 2>&1
+echo "tests rc $?" >> $T/rc.txt
+mark "tests end"
+kill %1; save
+tail -3 $T/rc.txt; grep -E '^\[' $T/tests.txt | grep -v PASS; tail -1 $T/tests.txt
