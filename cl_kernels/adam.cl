@@ -107,6 +107,9 @@ __kernel void adam_fused(__global PT *restrict P, __global const PT *restrict G,
 #endif
   const uint nvec = c.w / VEC;
   VT pr[ITEMS], gr[ITEMS], mr[ITEMS], vr[ITEMS], vmr[ITEMS];
+#if !AMSGRAD
+  (void)vmr; /* ADAM_DENOM reads it with AMSGRAD only */
+#endif
 #pragma unroll
   for (int r = 0; r < ITEMS; r++) {
     const uint i = lid + (uint)r * lsz;
@@ -139,6 +142,8 @@ __kernel void adam_fused(__global PT *restrict P, __global const PT *restrict G,
     float ps = LOAD1(P, pk + t), gs = LOAD1(G, gk + t), ms = m[t], vs = v[t], vms = 0.0f;
 #if AMSGRAD
     vms = vm[t];
+#else
+    (void)vms;
 #endif
     ADAM_UPDATE(ps, gs, ms, vs, vms);
     STORE1(ps, P, pk + t);

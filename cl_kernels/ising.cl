@@ -1007,8 +1007,8 @@ __kernel void ising_screen_check(uint first, __global uint *out) {
     const uvec nan_a = select((uvec)(0u), (uvec)(1u), isnan(a));
     const uvec ok = nan_a | (inside & select((uvec)(0u), (uvec)(1u), dist <= (uvec)(SCREEN_ULPS))) |
                     (above & select((uvec)(0u), (uvec)(1u), a >= (fvec)(0x1p25f))) |
-                    ((uvec)(1u) - inside - above) &
-                        select((uvec)(0u), (uvec)(1u), a <= (fvec)(0x1p-25f));
+                    (((uvec)(1u) - inside - above) &
+                     select((uvec)(0u), (uvec)(1u), a <= (fvec)(0x1p-25f)));
     const uvec bad = (uvec)(1u) - ok;
     fails += or_lanes(bad) ? 1u : 0u; /* counts vectors with a failure */
     const uvec seen = select((uvec)(0u), dist, (inside & ((uvec)(1u) - nan_a)) != (uvec)(0u));
