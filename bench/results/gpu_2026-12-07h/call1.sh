@@ -7,7 +7,7 @@
 # the test suite on GPU 0 (tools/gpu_bench.sh's selection), the SM clock and board power
 # sampled throughout. Packed here with
 #   make -j2 oclbench tests-build &&
-#   tar czf build/tests.tgz $(ls build/tests/test_* | grep -v '\.[od]$') build/tests/fuzz/replay_* \
+#   tar czhf build/tests.tgz $(ls build/tests/test_* | grep -v '\.[od]$') build/tests/fuzz/replay_* \
 #     build/tests/libfake_nvml*.so -C /usr/lib/x86_64-linux-gnu libcmocka.so.0
 #   bash ../shared/gpu/pack.sh oclbench tools tests/data tests/fuzz bench/*.c build/tests.tgz \
 #     bench/results/h200_2026-12-05e/call_lib.sh bench/results/h200_2026-12-05f/sample_lib.sh \
