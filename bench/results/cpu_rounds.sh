@@ -7,6 +7,8 @@
 #             6x64, kc 512 candidate; CFG=tuned: none forced, the tuner's choice from DIR.cache),
 #             into DIR (oclbench's and PoCL's caches in DIR.cache), the kernels from KDIR
 #             (OCLBENCH_KERNEL_DIR) or the binary's; prints val DIR
+#   patched_kernels DIR PATCH  main's kernels (cl_kernels/*.cl) copied into DIR, a new
+#             folder, with PATCH (a diff against the repository, -p2 from DIR) applied
 # PY: a python with numpy (default python3).
 blas() { "${PY:-python3}" bench/results/cpu_2026-12-05/openblas.py "$@"; }
 val() { python3 -c "
@@ -21,4 +23,7 @@ own() {
   XDG_CACHE_HOME="$1.cache" "${OB:-./oclbench}" run linear --sizes "${SIZES:-1024,2048}" \
     --device pocl --out "$1" --force >/dev/null 2>&1
   val "$1"
+}
+patched_kernels() {
+  mkdir "$1" && cp cl_kernels/*.cl "$1" && (cd "$1" && patch -s -p2) < "$2"
 }

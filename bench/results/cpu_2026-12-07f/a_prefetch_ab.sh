@@ -6,9 +6,10 @@
 # Repository root, after make and building build/gemm_driver:
 #   [CASES='1024 8 32 256 64 32,2048 8 32 256 128 32'] sh bench/results/cpu_2026-12-07f/a_prefetch_ab.sh [ROUNDS]
 set -eu
-kd=$(mktemp -d)
-cp cl_kernels/* "$kd"
-(cd "$kd" && patch -s -p2 < "$OLDPWD/bench/results/cpu_2026-12-07f/a_next_prefetch.patch")
+. bench/results/cpu_rounds.sh
+tmp=$(mktemp -d)
+kd=$tmp/k
+patched_kernels "$kd" bench/results/cpu_2026-12-07f/a_next_prefetch.patch
 cases=${CASES:-2048 6 64 512 48 256,2048 6 64 512 48 512}
 for r in $(seq "${1:-6}"); do
   for k in main "$kd"; do
@@ -18,4 +19,4 @@ for r in $(seq "${1:-6}"); do
     done
   done
 done
-rm -rf "$kd"
+rm -rf "$tmp"

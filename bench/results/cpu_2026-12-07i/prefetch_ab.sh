@@ -11,8 +11,7 @@
 set -eu
 . bench/results/cpu_rounds.sh
 dir=$(mktemp -d)
-mkdir "$dir/k" && cp cl_kernels/*.cl "$dir/k"
-(cd "$dir/k" && patch -s -p2 < "$OLDPWD/bench/results/cpu_2026-12-07f/a_next_prefetch.patch")
+patched_kernels "$dir/k" bench/results/cpu_2026-12-07f/a_next_prefetch.patch
 rest=vm=1,vn=16,strided=0,local=0,bk=1,vg=1,pad=0
 persist=bm=48,bn=256,tm=6,tn=64,$rest,kc=512,persist=1
 panel=bm=64,bn=32,tm=8,tn=32,$rest,kc=256,panel=2
