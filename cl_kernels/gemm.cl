@@ -548,39 +548,9 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
      , const int sk_base, const int sk_slices, const int sk_segs
 #endif
      ) {
-#if STREAMK == 2
-  /* The work-group's range of the flat (tile, K-slice) range; a_o, b_o, gm, gn per segment. */
-  const int slices = K / BK, tiles_n = (N + BN - 1) / BN;
-  const int f0 = get_group_id(0) * sk_slices,
-            f1 = min(((M + BM - 1) / BM * tiles_n - sk_base) * slices, f0 + sk_slices);
-#else
-  /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
-   * and write their partial products at C + z * c_split (0 with a single range). */
-  const int z = get_group_id(2);
-  const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
-#if STREAMK == 1
-  const int tiles_n = (N + BN - 1) / BN;
-  const int gn = get_group_id(0) % tiles_n * BN, gm = get_group_id(0) / tiles_n * BM;
-#else
-  const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
-#endif
-#endif
   const int tn = get_local_id(0), tm = get_local_id(1);
-  const int tid = tm * WGN + tn;
-  /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units).
-   * With the whole work-group as the lane grid they are the local ids themselves: compilers
-   * that vectorise across work-items (Intel's CPU runtime) then see consecutive columns in
-   * consecutive work-items (vector loads of B), which the div/mod form hides (gathers). */
-#if STRIDED && LGM == WGM && LGN == WGN
-  const int r0 = tm, c0 = tn;
-#elif STRIDED
-  const int lane = tid % (LGM * LGN), grid = tid / (LGM * LGN);
-  const int r0 = grid / (WGN / LGN) * (LGM * GM) + lane / LGN;
-  const int c0 = grid % (WGN / LGN) * (LGN * GN) + lane % LGN;
-#else
-  const int r0 = tm * GM, c0 = tn * GN;
-#endif
 #if PERSIST
+  const int tid = tm * WGN + tn;
   /* Persistent work-groups (see PERSIST above): op(B)'s kc x nc block in TN-wide micro-panels
    * Bl, this work-group's mc x kc block of op(A) in Al (PACK_A's layout). Barriers: before B
    * is packed (the previous block's reads done), before A is packed (likewise), after it. */
@@ -676,6 +646,41 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
     }
   }
 #else
+#if STREAMK == 2
+  /* The work-group's range of the flat (tile, K-slice) range; a_o, b_o, gm, gn per segment. */
+  const int slices = K / BK, tiles_n = (N + BN - 1) / BN;
+  const int f0 = get_group_id(0) * sk_slices,
+            f1 = min(((M + BM - 1) / BM * tiles_n - sk_base) * slices, f0 + sk_slices);
+#else
+  /* Split-K: work-groups z = 0, 1, ... of dimension 2 multiply the z-th K-range of length K
+   * and write their partial products at C + z * c_split (0 with a single range). */
+  const int z = get_group_id(2);
+  const int a_o = a_off + z * (TA ? K * lda : K), b_o = b_off + z * (TB ? K : K * ldb);
+#if STREAMK == 1
+  const int tiles_n = (N + BN - 1) / BN;
+  const int gn = get_group_id(0) % tiles_n * BN, gm = get_group_id(0) / tiles_n * BM;
+#else
+  const int gn = get_group_id(0) * BN, gm = get_group_id(1) * BM;
+#endif
+#endif
+  /* The work-item's flat local id, for the slice loads (LOCAL), the B panel's copy (PACK) and
+   * a lane grid smaller than the work-group; the plain loop needs only tn and tm. */
+#if LOCAL || PACK || (STRIDED && !(LGM == WGM && LGN == WGN))
+  const int tid = tm * WGN + tn;
+#endif
+  /* The work-item's first row group r0 and column group c0 in the tile (VM / VN units).
+   * With the whole work-group as the lane grid they are the local ids themselves: compilers
+   * that vectorise across work-items (Intel's CPU runtime) then see consecutive columns in
+   * consecutive work-items (vector loads of B), which the div/mod form hides (gathers). */
+#if STRIDED && LGM == WGM && LGN == WGN
+  const int r0 = tm, c0 = tn;
+#elif STRIDED
+  const int lane = tid % (LGM * LGN), grid = tid / (LGM * LGN);
+  const int r0 = grid / (WGN / LGN) * (LGM * GM) + lane / LGN;
+  const int c0 = grid % (WGN / LGN) * (LGN * GN) + lane % LGN;
+#else
+  const int r0 = tm * GM, c0 = tn * GN;
+#endif
 #if LOCAL
   __local vecm As_v[2 * BK * LDA_L / VM];
   __local vecn Bs_v[2 * BK * LDB_L / VN];
@@ -758,7 +763,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #if PANEL & 2
   /* The work-item's first columns in the work-group's B panel. */
   __global const B_T *Bq = B + b_o + gn * K + c0 * VN;
-#else
+#elif !PACK
   /* B as one int index from its base per load: an implicit vectoriser proves the addresses of
    * consecutive work-items consecutive in this form (a vector load); through a per-work-item
    * pointer it falls back to a gather (Intel's CPU compiler). */
