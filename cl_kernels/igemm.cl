@@ -45,7 +45,9 @@
 #pragma OPENCL EXTENSION cl_khr_integer_dot_product : enable
 #define DOT4(acc, a, b) ((acc) += dot_4x8packed_ss_int((a), (b)))
 #elif DOT == 2
-#define DOT4(acc, a, b) asm("dp4a.s32.s32 %0, %1, %2, %3;" : "=r"(acc) : "r"(a), "r"(b), "r"(acc))
+/* __asm__, not asm: OpenCL C has no asm keyword (NVIDIA's compiler takes both, clang only this) */
+#define DOT4(acc, a, b)                                                                         \
+  __asm__("dp4a.s32.s32 %0, %1, %2, %3;" : "=r"(acc) : "r"(a), "r"(b), "r"(acc))
 #else
 #define DOT4(acc, a, b) ((acc) += dot4_plain((a), (b)))
 #endif
