@@ -9,7 +9,10 @@
 #                                                    identity test sees PoCL, Intel and Oclgrind),
 #                                                    every kernel under Oclgrind's checks
 #                                                    (tools/oclgrind_check.sh), and `oclbench run
-#                                                    all --quick` on Intel with no failed row
+#                                                    all --quick` on Intel with no failed row,
+#                                                    every program that run built compiled
+#                                                    again by clang with its warnings on
+#                                                    (tools/lint_kernels.py): none
 #
 # - Oclgrind: the Debian package `oclgrind` (it registers no ICD file of its own).
 # - Intel's OpenCL CPU runtime: the PyPI wheels intel-opencl-rt and intel-cmplr-lib-rt (and
@@ -31,8 +34,9 @@ top=$(pwd)
 root="$top/$build/portability"
 mkdir -p "$root/icd"
 
-# Oclgrind (and python3-venv for the Intel wheels) from Debian's packages.
-sh tools/deps.sh oclgrind python3-venv >&2 || die "the packages above are needed"
+# Oclgrind (python3-venv for the Intel wheels, clang for the kernels' warnings) from Debian's
+# packages.
+sh tools/deps.sh oclgrind python3-venv clang >&2 || die "the packages above are needed"
 oclgrind_lib=/usr/lib/oclgrind/liboclgrind-rt-icd.so
 [ -f "$oclgrind_lib" ] || die "$oclgrind_lib is missing (is the oclgrind package installed?)"
 
@@ -81,6 +85,24 @@ if ./oclbench run all --quick --device intel --out "$out" > "$root/run.log" 2>&1
 else
   echo "  FAILED (exit $?); log:"
   sed 's/^/    /' "$root/run.log"
+  failed=$((failed + 1))
+fi
+
+step "the programs that run built, through clang's warnings (tools/lint_kernels.py)"
+# First the tool itself: it must find tests/data/lint_kernels' planted unused variable (exit 1)
+# and pass the same kernel without it (exit 0).
+planted=tests/data/lint_kernels
+found=0 clean=0
+python3 tools/lint_kernels.py --kernels $planted $planted/planted.csv > /dev/null 2>&1 || found=$?
+python3 tools/lint_kernels.py --kernels $planted $planted/clean.csv > /dev/null 2>&1 || clean=$?
+if [ "$found" -ne 1 ] || [ "$clean" -ne 0 ]; then
+  echo "  FAILED: lint_kernels.py exits $found on the planted warning (1 expected), $clean without"
+  failed=$((failed + 1))
+elif python3 tools/lint_kernels.py "$out"/*.csv > "$root/lint.log" 2>&1; then
+  echo "  $(tail -1 "$root/lint.log")"
+else
+  echo "  FAILED; log:"
+  sed 's/^/    /' "$root/lint.log"
   failed=$((failed + 1))
 fi
 
