@@ -1,6 +1,7 @@
-# Sourced by call1.sh, call2.sh and call5.sh after ../h200_2026-12-05e/call_lib.sh (both beside
-# them in .gpu/files): starts nvidia-smi sampling the SM clock, board power and temperature
-# every 100 ms into $T/smi.txt (the caller kills it, `kill %1`, at its end), and defines
+# Sourced by call1.sh, call2.sh and call5.sh (and later folders' calls) after
+# ../h200_2026-12-05e/call_lib.sh (both beside them in .gpu/files): starts nvidia-smi sampling the
+# SM clock, board power and temperature every 100 ms into $T/smi.txt (the caller kills it, `kill
+# %1`, at its end), and defines
 #   mark TEXT        appends "epoch-seconds TEXT" to $T/marks.txt (a step's start or end)
 #   ref LABEL LIST   cuBLAS SGEMM (tools/gpu_ref_torch.py) for LIST, a Python tuple of
 #                    (size, repetitions), between marks "LABEL start" and "LABEL end"
@@ -9,6 +10,9 @@
 #                    tuned from an empty cache (linear_a), cuBLAS at 4096 and 8192 (cublas_b),
 #                    `run linear` at 4096 and 8192 with linear_a's tuning (linear_b); the CSVs
 #                    kept as $T/linear_a.csv and $T/linear_b.csv
+#   gpu_suite TIMEOUT  the packed test programs (build/tests.tgz, the cmocka library beside
+#                    them) on GPU 0 but those that need the repository or MPI, between marks
+#                    "tests start" and "tests end", into $T/tests.txt; "tests rc N" to rc.txt
 # (step and tuned_linear were written out in call1.sh here and in
 # ../gpu_2026-12-06a/call5.sh as they ran; moved here afterwards, the same commands)
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu --format=csv,noheader,nounits -lms 100 > $T/smi.txt 2>&1 &
@@ -27,4 +31,15 @@ tuned_linear() {
   ref cublas_b "((4096,1000),(8192,200))"
   step linear_b 200 ./oclbench run linear --device gpu --sizes 4096,8192 --out $C/lb
   cp $C/lb/*.csv $T/linear_b.csv 2>/dev/null
+}
+gpu_suite() {
+  mkdir -p build && tar xzf build/tests.tgz && mv libcmocka.so.0 build/
+  local tests
+  tests=$(ls build/tests/test_* | grep -v -e '\.[od]$' -e test_cli -e test_bundle -e test_mpi \
+    -e test_compare -e test_csv -e test_flops_dot -e test_readme)
+  mark "tests start"
+  LD_LIBRARY_PATH="$PWD/build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OCLBENCH_TEST_DEVICE=0 \
+    timeout $1 sh tools/run_tests.sh build $tests > $T/tests.txt 2>&1
+  echo "tests rc $?" >> $T/rc.txt
+  mark "tests end"
 }
