@@ -15,10 +15,10 @@
 # and run as `bash .gpu/remote.sh bash bench/results/gpu_2026-12-07j/call1.sh`.
 . bench/results/h200_2026-12-05e/call_lib.sh
 . bench/results/h200_2026-12-05f/sample_lib.sh
-step ising 150 ./oclbench run ising --device gpu --chains 128,320000 --out $C/is
+step ising ${IS_T:-120} ./oclbench run ising --device gpu --chains 128,320000 --out $C/is
 cp $C/is/*.csv $T/ising.csv 2>/dev/null
 echo "warning lines $(grep -c 'warning generated' $T/ising.txt)" >> $T/rc.txt
-step linear 120 ./oclbench run linear --device gpu --quick --out $C/li
+step linear ${LI_T:-90} ./oclbench run linear --device gpu --quick --out $C/li
 cp $C/li/*.csv $T/linear.csv 2>/dev/null
 echo "dot modes $(grep -o 'dot=[a-z]*' $T/linear.csv | sort | uniq -c | tr '\n' ' ')" >> $T/rc.txt
 gpu_suite ${1:-280}
