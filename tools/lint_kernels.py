@@ -18,6 +18,7 @@ Prints each warning once with the files and options that produced it first, and 
 Exit 0: no warning; 1: warnings or a failed compile; 2: bad input (a missing file, a CSV
 without compile rows), reported in one line before anything is compiled.
 """
+import argparse
 import csv
 import os
 import subprocess
@@ -47,32 +48,24 @@ def fail_input(msg):
     sys.exit(2)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its errors as one line, exit 2 (the project's rule for bad input)."""
+
+    def error(self, message):
+        fail_input(f"{message} (usage: lint_kernels.py [--clang CLANG] [--kernels DIR] CSV...)")
+
+
 def parse_args(argv):
-    clang, kernels, csvs = "clang", None, []
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a in ("--clang", "--kernels"):
-            if i + 1 >= len(argv):
-                fail_input(f"{a} needs a value")
-            if a == "--clang":
-                clang = argv[i + 1]
-            else:
-                kernels = argv[i + 1]
-            i += 2
-        elif a.startswith("-"):
-            fail_input(f"unknown option '{a}' (usage: lint_kernels.py [--clang CLANG] "
-                       "[--kernels DIR] CSV...)")
-        else:
-            csvs.append(a)
-            i += 1
-    if not csvs:
-        fail_input("no CSV given (usage: lint_kernels.py [--clang CLANG] [--kernels DIR] CSV...)")
-    if kernels is None:
-        kernels = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cl_kernels")
-    if not os.path.isdir(kernels):
-        fail_input(f"--kernels {kernels}: not a directory")
-    return clang, kernels, csvs
+    parser = OneLineParser(prog="lint_kernels.py", add_help=False)
+    parser.add_argument("--clang", default="clang")
+    parser.add_argument("--kernels",
+                        default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                             "cl_kernels"))
+    parser.add_argument("csvs", nargs="+", metavar="CSV")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.kernels):
+        fail_input(f"--kernels {args.kernels}: not a directory")
+    return args.clang, args.kernels, args.csvs
 
 
 def compile_rows(path):
@@ -98,7 +91,7 @@ def compile_rows(path):
             return out
     except OSError as e:
         fail_input(f"{path}: {e.strerror}")
-    except csv.Error as e:
+    except (csv.Error, UnicodeDecodeError) as e:
         fail_input(f"{path}: {e}")
 
 
@@ -115,14 +108,12 @@ def clang_options(options, dropped):
 
 def main(argv):
     clang, kernels, csvs = parse_args(argv)
-    programs = []
+    programs = {}  # distinct (files, options, target), in order
     for path in csvs:
         rows = compile_rows(path)
         if not rows:
             fail_input(f"{path}: no compile rows")
-        for p in rows:
-            if p not in programs:
-                programs.append(p)
+        programs.update(dict.fromkeys(rows))
     files = sorted({f for p, _, _ in programs for f in p.split()})
     sources = {}
     for f in files:
