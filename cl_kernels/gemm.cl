@@ -40,14 +40,14 @@
  *              (nc), for each block of KC steps (kc), it packs op(B)'s kc x nc block into local
  *              memory as TN-wide micro-panels; then for each block of BM rows (mc) of its
  *              range of rows (one range of whole TM-row micro-panels per work-group, the
- *              ranges within one micro-panel of each other) it packs op(A)'s mc x kc block
- *              (as rows, or TM-row micro-panels when transposed: PACK_A) and each
- *              work-item multiplies one TM x TN micro-tile
- *              (work-items down A's micro-panels first: the B micro-panel stays in L1 across
- *              consecutive work-items, the A block in L2) and adds it into C (beta on the
- *              first kc block). The packing reads any layout (TA, TB), alignment and size
- *              (zeros beyond M, N, K): no operand copies, no padding. C's tile is
- *              prefetched before its k loop (PREFETCH)
+ *              ranges within one micro-panel of each other) each work-item multiplies one
+ *              TM x TN micro-tile (work-items down A's micro-panels first: the B
+ *              micro-panel stays in L1 across consecutive work-items, the A block in L2) and
+ *              adds it into C (beta on the first kc block). A float op(A) with k contiguous
+ *              is read in place; a transposed or half one is packed per mc x kc block first
+ *              (PACK_A). The packing reads any layout (TA, TB), alignment and size (zeros
+ *              beyond M, N, K): no operand copies, no padding. C's tile is prefetched before
+ *              its k loop (PREFETCH)
  *   CPU_DEVICE PERSIST only: 1: the device is a CPU, all its address spaces the host's (PREFETCH
  *              below; the host sets it)
  *   STREAMK    LOCAL=1 only: a part of a stream-K call (models/gemm/gemm.c, streamk): 1, the
@@ -523,18 +523,25 @@ static inline int range_start(int panels, int i, int parts, int width, int size)
     }                                                                                           \
   }
 
-/* op(A)'s mc x kc block in local memory, as the micro-tile reads it: AL(p, i, k) is row i,
- * step k of the TM rows from p (a micro-tile's rows start at ir * TM * KC in both layouts).
- * A stored with k contiguous (TA=0) is packed as rows, micro-panels one row wide (a copy in
- * runs of 16; PoCL on AVX-512 then spends 35 instructions per step of k in the micro-tile
- * instead of 37, and no transposition per 16 steps: bench/RESULTS.md, 2026-12-05, late
- * night), a transposed A as TM-row micro-panels (its runs along m). */
+/* op(A) as the micro-tile reads it: AL(p, i, k) is row i, step k of its TM rows from p.
+ * A stored as floats with k contiguous (TA=0) is read where it is (A_PACKED 0; p holds the
+ * TM rows' addresses at the block's first step, a row past M read as row M - 1, whose sums
+ * are never stored): the rows are TM streams along k that the hardware's prefetchers
+ * follow, large operands lie on huge pages (core/buffer.c), and a copy would read them once
+ * more (it took about 8% of a 2048^3 call on a 2-core Zen 4 EPYC, PoCL; bench/RESULTS.md,
+ * 2026-12-08). A transposed (its runs along m) or half (converted once) is packed into
+ * local memory by PACK_A, mc x kc at a time (p from Al): a transposed A as TM-row
+ * micro-panels, a half one as rows (a copy in runs of 16; a micro-tile's rows start at ir
+ * * TM * KC in both layouts). */
+#define A_PACKED (TA || (HALF_IO & 1))
 #if TA
 #define PACK_A(ic, pc) PACK_PANELS(A, Al, Ab, lda, 0, TM, BM, ic, m1, pc, K)
 #define AL(p, i, k) (p)[(k) * TM + (i)]
-#else
+#elif A_PACKED
 #define PACK_A(ic, pc) PACK_PANELS(A, Al, Ab, lda, 1, 1, BM, ic, m1, pc, K)
 #define AL(p, i, k) (p)[(i) * KC + (k)]
+#else
+#define AL(p, i, k) (p)[i][k]
 #endif
 #endif
 
@@ -552,10 +559,14 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #if PERSIST
   const int tid = tm * WGN + tn;
   /* Persistent work-groups (see PERSIST above): op(B)'s kc x nc block in TN-wide micro-panels
-   * Bl, this work-group's mc x kc block of op(A) in Al (PACK_A's layout). Barriers: before B
-   * is packed (the previous block's reads done), before A is packed (likewise), after it. */
+   * Bl, where A is packed this work-group's mc x kc block of op(A) in Al (PACK_A's layout).
+   * Barriers: before B is packed (the previous block's reads done), before A is packed
+   * (likewise), and before each mc block's micro-tiles (after A's packing; where A is read in
+   * place, the one barrier keeps a CPU driver running one block's micro-tiles together). */
   __local vecn Bl_v[KC * BN / VN];
+#if A_PACKED
   __local float Al[BM * KC];
+#endif
   __local float *Bl = (__local float *)Bl_v;
   const int wg = get_group_id(0), nwg = get_num_groups(0);
   const int ir = tid % WGM, jr = tid / WGM; /* the work-item's micro-tile in the block */
@@ -592,13 +603,21 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
       barrier(CLK_LOCAL_MEM_FENCE);
       PACK_PANELS(B, Bl, Bb, ldb, TB, TN, BN, jc, n1, pc, K)
       for (int ic = m0; ic < m1; ic += BM) {
+#if A_PACKED
         barrier(CLK_LOCAL_MEM_FENCE);
         PACK_A(ic, pc)
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         const int row0 = ic + ir * TM, col0 = jc + jr * TN;
         if (row0 < m1 && col0 < n1) {
           __local const vecn *bl = Bl_v + jr * (KC * GN);
+#if A_PACKED
           __local const float *al = Al + ir * (KC * TM);
+#else
+          __global const float *al[TM];
+#pragma unroll
+          for (int i = 0; i < TM; i++) al[i] = Ab + min(row0 + i, M - 1) * lda + pc;
+#endif
           vecn acc[TM][GN];
           float a[TM];
           vecn b[GN];

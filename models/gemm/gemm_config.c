@@ -122,9 +122,10 @@ static const ob_gemm_config gpu_candidates[] = {
 
 /* A CPU configuration of persistent work-groups (persist=1: one per compute unit) in BLIS order:
  * op(B)'s kc x nc block (nc = bn) packed into local memory and reused from L2 over all of the
- * work-group's mc-row blocks (mc = bm), each packed in turn and reused from L1/L2 across the
- * block's tm x tn micro-tiles; no copy pass, no padding. The fits check (local memory:
- * kc x (bm + bn) floats) drops these where the device's local memory is smaller. */
+ * work-group's mc-row blocks (mc = bm), each reused from L1/L2 across the block's tm x tn
+ * micro-tiles (read in place, or packed in turn where A is transposed or half); no copy
+ * pass, no padding. The fits check (local memory: kc x (bm + bn) floats, A's block counted
+ * whatever the call) drops these where the device's local memory is smaller. */
 #define PERSISTENT(bm_, bn_, tm_, tn_, vn_, kc_)                                                \
   {.bm = bm_, .bn = bn_, .tm = tm_, .tn = tn_, .vm = 1, .vn = vn_, .strided = 0, .local = 0,    \
    .bk = 1, .vg = 1, .pad = 0, .kc = kc_, .persist = 1}
