@@ -72,9 +72,10 @@ typedef struct ob_gemm_config {
                    needs local = 0, strided = 0, vm = 1, pack = 0, splitk <= 1 */
   int persist;  /* persistent work-groups per compute unit, BLIS-ordered (0: off): each loops
                    over blocks of bn columns (nc) and kc steps, packing op(B)'s kc x bn block
-                   and then its bm x kc blocks of op(A) (mc) into local memory (B as
-                   tn-wide micro-panels, A as rows or, transposed, tm-row micro-panels: no
-                   operand copies); needs local = 0, strided = 0,
+                   into local memory as tn-wide micro-panels, then over its bm-row blocks of
+                   op(A) (mc), read in place (float, k contiguous) or packed into local memory
+                   (half: as rows; transposed: tm-row micro-panels): no operand copies;
+                   needs local = 0, strided = 0,
                    vm = 1, pack = 0, panel = 0, splitk <= 1, kc, bm and bn multiples of 16 */
   int streamk;  /* 0: off; 1 or 2: stream-K (needs local = 1, splitk <= 1): the tiles of the
                    call's whole waves of work-groups (one per compute unit), less streamk - 1
