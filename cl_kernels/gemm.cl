@@ -559,7 +559,7 @@ gemm(const int M, const int N, const int K, const float alpha, const float beta,
 #if PERSIST
   const int tid = tm * WGN + tn;
   /* Persistent work-groups (see PERSIST above): op(B)'s kc x nc block in TN-wide micro-panels
-   * Bl, where A is packed this work-group's mc x kc block of op(A) in Al (PACK_A's layout).
+   * Bl and, where A is packed, this work-group's mc x kc block of op(A) in Al (PACK_A's).
    * Barriers: before B is packed (the previous block's reads done), before A is packed
    * (likewise), and before each mc block's micro-tiles (after A's packing; where A is read in
    * place, the one barrier keeps a CPU driver running one block's micro-tiles together). */
